@@ -1,0 +1,575 @@
+#include "connectionpool.h"
+
+#include "jobcontext_p.h"
+#include "pgconnection_p.h"
+#include "poolmonitor.h"
+#include "sql.h"
+#include "systemmemory.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSqlQuery>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+Q_LOGGING_CATEGORY(lcPool, "carwash.db.pool", QtWarningMsg)
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::atomic<int> g_poolCounter{0};
+
+double msBetween(Clock::time_point from, Clock::time_point to)
+{
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+QString safeApplicationName(const QString &name)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
+    QString s = name;
+    s.replace(unsafe, QStringLiteral("_"));
+    return s.left(63);
+}
+
+} // namespace
+
+class ConnectionPool::Private
+{
+public:
+    struct Job
+    {
+        QString label;
+        RetryPolicy policy;
+        Runner run;
+        Fail fail;
+        int attempts = 0;
+        Clock::time_point firstSubmitted;
+        Clock::time_point enqueuedAt;
+        Clock::time_point deadline;  // for getting a connection
+        Clock::time_point notBefore; // end of a retry backoff
+    };
+    using JobPtr = std::shared_ptr<Job>;
+
+    struct Worker
+    {
+        int id = 0;
+        std::thread thread;
+        bool exited = false;
+        bool connected = false;
+        bool busy = false;
+        bool leakWarned = false;
+        int backendPid = 0;
+        QString label;
+        Clock::time_point jobStarted;
+    };
+
+    Private(DatabaseConfig c)
+        : config(std::move(c))
+        , monitor(config.monitoring, config.slowQueryThresholdMs, config.maxQueryHistory)
+        , poolId(++g_poolCounter)
+        , rng(std::random_device{}())
+    {
+    }
+
+    DatabaseConfig config;
+    PoolMonitor monitor;
+    const int poolId;
+
+    std::mutex mutex;
+    std::condition_variable workCv;  // workers wait here for jobs
+    std::condition_variable houseCv; // the housekeeper waits here
+    std::deque<JobPtr> ready;
+    std::vector<JobPtr> delayed;
+    std::list<Worker> workers;
+    int idleWaiters = 0; // workers blocked in workCv
+    int liveWorkers = 0;
+    int nextWorkerId = 0;
+    bool stopping = false;
+    bool stopped = false;
+    qint64 timeouts = 0;
+    qint64 opened = 0;
+    qint64 closed = 0;
+    double waitSumSinceSample = 0;
+    qint64 waitCountSinceSample = 0;
+    std::mt19937_64 rng;
+    std::thread housekeeper;
+
+    // -- under mutex --
+    void enqueueLocked(const JobPtr &job, Clock::time_point now)
+    {
+        job->enqueuedAt = now;
+        job->deadline = now + milliseconds(config.poolTimeoutMs);
+        ready.push_back(job);
+        if (int(ready.size()) > idleWaiters && liveWorkers < config.maxConnections)
+            spawnWorkerLocked();
+        workCv.notify_one();
+        houseCv.notify_one();
+    }
+
+    void spawnWorkerLocked()
+    {
+        workers.emplace_back();
+        Worker &w = workers.back();
+        w.id = ++nextWorkerId;
+        ++liveWorkers;
+        w.thread = std::thread([this, &w] { workerMain(w); });
+    }
+
+    PoolStats statsLocked() const
+    {
+        PoolStats s;
+        s.max = config.maxConnections;
+        for (const Worker &w : workers) {
+            if (w.exited)
+                continue;
+            if (w.connected)
+                ++s.total;
+            if (w.busy)
+                ++s.active;
+            else if (w.connected)
+                ++s.idle;
+        }
+        s.waiting = int(ready.size());
+        s.timeouts = timeouts;
+        s.connectionsOpened = opened;
+        s.connectionsClosed = closed;
+        return s;
+    }
+
+    DbError poolTimeoutErrorLocked(const QString &label) const
+    {
+        const PoolStats s = statsLocked();
+        DbError e(DbError::Kind::PoolTimeout,
+                  DbError::tr("The database is busy: no connection became free within %1 s. Please try again.")
+                      .arg(config.poolTimeoutMs / 1000.0),
+                  QStringLiteral("pool timeout after %1 ms (total=%2, active=%3, idle=%4, waiting=%5, max=%6)")
+                      .arg(config.poolTimeoutMs)
+                      .arg(s.total)
+                      .arg(s.active)
+                      .arg(s.idle)
+                      .arg(s.waiting)
+                      .arg(s.max));
+        e.setLabel(label);
+        return e;
+    }
+
+    static DbError shuttingDownError(const QString &label)
+    {
+        DbError e(DbError::Kind::ShuttingDown, DbError::tr("The program is closing; the action was not run."),
+                  QStringLiteral("pool shut down"));
+        e.setLabel(label);
+        return e;
+    }
+
+    void workerMain(Worker &self);
+    void housekeeperMain();
+    std::optional<QSqlDatabase> openConnection(const QString &name, DbError &error);
+};
+
+std::optional<QSqlDatabase> ConnectionPool::Private::openConnection(const QString &name, DbError &error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        error = DbError(DbError::Kind::Configuration,
+                        DbError::tr("The PostgreSQL driver for Qt is missing. Install the package libqt6sql6-psql."),
+                        QStringLiteral("QSqlDatabase driver QPSQL not available"));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    db.setHostName(config.host);
+    db.setPort(config.port);
+    db.setDatabaseName(config.database);
+    db.setUserName(config.user);
+    db.setPassword(config.password);
+    QStringList options;
+    options << QStringLiteral("connect_timeout=%1").arg(config.connectTimeoutS);
+    if (!config.applicationName.isEmpty())
+        options << QStringLiteral("application_name=") + safeApplicationName(config.applicationName);
+    if (!config.sslMode.isEmpty())
+        options << QStringLiteral("sslmode=") + config.sslMode;
+    db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!db.open()) {
+        // lastError() never contains the password: libpq does not echo it.
+        error = DbError::fromSqlError(db.lastError(), QStringLiteral("connect to %1").arg(config.redactedUrl()));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    return db;
+}
+
+void ConnectionPool::Private::workerMain(Worker &self)
+{
+    int generation = 0;
+    std::optional<QSqlDatabase> db;
+    QString connectionName;
+    Clock::time_point openedAt;
+    Clock::time_point lastUsed = Clock::now();
+    milliseconds lifetime(config.maxLifetimeMs);
+    JobContext context;
+    context.monitor = &monitor;
+
+    auto closeConnection = [&](const char *why) {
+        if (!db)
+            return;
+        qCDebug(lcPool) << "closing connection" << connectionName << "backend" << self.backendPid << "because" << why;
+        db->close();
+        db.reset();
+        QSqlDatabase::removeDatabase(connectionName);
+        std::lock_guard lock(mutex);
+        self.connected = false;
+        self.backendPid = 0;
+        ++closed;
+    };
+
+    std::unique_lock lock(mutex);
+    for (;;) {
+        if (stopping)
+            break;
+        if (ready.empty()) {
+            const Clock::time_point idleDeadline = lastUsed + milliseconds(config.idleTimeoutMs);
+            Clock::time_point wakeAt = idleDeadline;
+            if (db)
+                wakeAt = std::min(wakeAt, openedAt + lifetime);
+            ++idleWaiters;
+            workCv.wait_until(lock, wakeAt, [&] { return stopping || !ready.empty(); });
+            --idleWaiters;
+            if (stopping)
+                break;
+            if (!ready.empty())
+                continue;
+            const Clock::time_point now = Clock::now();
+            if (now >= idleDeadline) {
+                qCDebug(lcPool) << "worker" << self.id << "idle for" << config.idleTimeoutMs << "ms, closing";
+                break;
+            }
+            if (db && now >= openedAt + lifetime) {
+                lock.unlock();
+                closeConnection("maximum lifetime");
+                lock.lock();
+            }
+            continue;
+        }
+
+        JobPtr job = ready.front();
+        ready.pop_front();
+        const Clock::time_point started = Clock::now();
+        const double waitedMs = msBetween(job->enqueuedAt, started);
+        waitSumSinceSample += waitedMs;
+        ++waitCountSinceSample;
+        self.busy = true;
+        self.leakWarned = false;
+        self.label = job->label;
+        self.jobStarted = started;
+        ++job->attempts;
+        lock.unlock();
+
+        monitor.recordWait(waitedMs);
+
+        // A connection is checked before use: recycled when past its lifetime,
+        // evicted when libpq says it is dead, validated after sitting idle.
+        if (db && started - openedAt >= lifetime)
+            closeConnection("maximum lifetime");
+        if (db && !pgConnectionAlive(*db))
+            closeConnection("connection dead");
+        if (db && msBetween(lastUsed, started) > config.validationIdleMs) {
+            QSqlQuery ping(*db);
+            if (!ping.exec(QStringLiteral("SELECT 1")) || !pgConnectionAlive(*db))
+                closeConnection("validation failed");
+        }
+
+        DbError error;
+        Deliver deliver;
+        if (!db) {
+            connectionName = QStringLiteral("carwash-pool-%1-%2-%3").arg(poolId).arg(self.id).arg(++generation);
+            db = openConnection(connectionName, error);
+            if (db) {
+                openedAt = Clock::now();
+                // Jitter the lifetime down by up to 2.5% so connections opened
+                // together are not all recycled together (HikariCP's way).
+                const long long variance = std::max<long long>(1, config.maxLifetimeMs / 40);
+                {
+                    std::lock_guard guard(mutex);
+                    lifetime = milliseconds(config.maxLifetimeMs - std::uniform_int_distribution<long long>(0, variance)(rng));
+                    self.connected = true;
+                    PGconn *conn = pgConnection(*db);
+                    self.backendPid = conn ? PQbackendPID(conn) : 0;
+                    ++opened;
+                }
+                qCDebug(lcPool) << "opened" << connectionName << "backend" << self.backendPid;
+            }
+        }
+
+        if (db) {
+            context.label = job->label;
+            JobContext::current() = &context;
+            try {
+                if (config.pgbouncer)
+                    Sql::exec(*db, QStringLiteral("BEGIN"));
+                deliver = job->run(*db);
+                if (config.pgbouncer) {
+                    PGconn *conn = pgConnection(*db);
+                    if (conn && PQtransactionStatus(conn) == PQTRANS_INERROR)
+                        throw DbException(DbError(DbError::Kind::Fatal, DbError::tr("The database reported an error."),
+                                                  QStringLiteral("transaction aborted inside unit of work")));
+                    Sql::exec(*db, QStringLiteral("COMMIT"));
+                }
+            } catch (const DbException &e) {
+                error = e.error();
+            } catch (const std::exception &e) {
+                error = DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
+                                QString::fromLocal8Bit(e.what()));
+            } catch (...) {
+                error = DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
+                                QStringLiteral("unknown exception"));
+            }
+            JobContext::current() = nullptr;
+            if (pgInTransaction(*db)) {
+                // Never hand on a connection inside a transaction: the next
+                // job would run in it.
+                if (!error.isError())
+                    qCWarning(lcPool).noquote() << "unit of work" << job->label << "left a transaction open; rolled back";
+                QSqlQuery rollback(*db);
+                rollback.exec(QStringLiteral("ROLLBACK"));
+            }
+            if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(*db)))
+                closeConnection("error invalidates connection");
+        }
+
+        const Clock::time_point finished = Clock::now();
+        lastUsed = finished;
+        monitor.recordJob(job->label, msBetween(started, finished), !error.isError());
+
+        if (!error.isError()) {
+            lock.lock();
+            self.busy = false;
+            lock.unlock();
+            deliver(); // outside the lock: a continuation may submit more work
+            lock.lock();
+            continue;
+        }
+
+        error.setLabel(job->label);
+        error.setAttempts(job->attempts);
+        lock.lock();
+        self.busy = false;
+        const bool retryable = error.kind() == DbError::Kind::Unavailable || error.kind() == DbError::Kind::Transient;
+        bool retry = false;
+        if (retryable && !stopping && job->attempts < job->policy.maxAttempts) {
+            const milliseconds delay = job->policy.backoff(job->attempts, rng);
+            const double elapsed = msBetween(job->firstSubmitted, finished) + double(delay.count());
+            if (job->policy.maxTotalMs <= 0 || elapsed <= job->policy.maxTotalMs) {
+                retry = true;
+                job->notBefore = finished + delay;
+                delayed.push_back(job);
+                houseCv.notify_one();
+            }
+        }
+        lock.unlock();
+        if (retry) {
+            qCInfo(lcPool).noquote() << "retrying" << job->label << "after" << error.toLogString();
+        } else {
+            qCWarning(lcPool).noquote() << error.toLogString();
+            monitor.recordError(error);
+            job->fail(error);
+        }
+        lock.lock();
+    }
+    lock.unlock();
+    closeConnection(stopping ? "shutdown" : "idle timeout");
+    lock.lock();
+    self.exited = true;
+    --liveWorkers;
+    houseCv.notify_one();
+}
+
+void ConnectionPool::Private::housekeeperMain()
+{
+    Clock::time_point nextSample = Clock::now();
+    std::unique_lock lock(mutex);
+    while (!stopping) {
+        const Clock::time_point now = Clock::now();
+
+        // Backoffs that are over go back in line for a connection.
+        for (auto it = delayed.begin(); it != delayed.end();) {
+            if ((*it)->notBefore <= now) {
+                JobPtr job = *it;
+                it = delayed.erase(it);
+                enqueueLocked(job, now);
+            } else {
+                ++it;
+            }
+        }
+
+        // Work that waited too long for a connection fails with PoolTimeout.
+        std::vector<std::pair<JobPtr, DbError>> expired;
+        for (auto it = ready.begin(); it != ready.end();) {
+            if ((*it)->deadline <= now) {
+                JobPtr job = *it;
+                it = ready.erase(it);
+                ++timeouts;
+                expired.emplace_back(job, poolTimeoutErrorLocked(job->label));
+            } else {
+                ++it;
+            }
+        }
+
+        // A unit of work holding its connection too long is named.
+        Clock::time_point nextLeakCheck = Clock::time_point::max();
+        for (Worker &w : workers) {
+            if (!w.busy || w.leakWarned)
+                continue;
+            const Clock::time_point due = w.jobStarted + milliseconds(config.leakThresholdMs);
+            if (due <= now) {
+                w.leakWarned = true;
+                qCWarning(lcPool).noquote()
+                    << QStringLiteral("possible connection leak: \"%1\" has held connection %2 (backend %3) for %4 ms")
+                           .arg(w.label)
+                           .arg(w.id)
+                           .arg(w.backendPid)
+                           .arg(qint64(msBetween(w.jobStarted, now)));
+            } else {
+                nextLeakCheck = std::min(nextLeakCheck, due);
+            }
+        }
+
+        // Reap workers that ended by idle timeout.
+        std::vector<std::thread> finished;
+        for (auto it = workers.begin(); it != workers.end();) {
+            if (it->exited) {
+                finished.push_back(std::move(it->thread));
+                it = workers.erase(it);
+            } else {
+                ++it;
+            }
+        }
+
+        std::optional<PoolSample> sample;
+        if (now >= nextSample) {
+            const PoolStats s = statsLocked();
+            PoolSample p;
+            p.max = s.max;
+            p.total = s.total;
+            p.active = s.active;
+            p.idle = s.idle;
+            p.waiting = s.waiting;
+            p.timeouts = s.timeouts;
+            p.avgWaitMs = waitCountSinceSample ? waitSumSinceSample / double(waitCountSinceSample) : 0;
+            waitSumSinceSample = 0;
+            waitCountSinceSample = 0;
+            sample = p;
+            nextSample = now + std::chrono::seconds(1);
+        }
+
+        Clock::time_point wakeAt = std::min(nextSample, nextLeakCheck);
+        for (const JobPtr &j : delayed)
+            wakeAt = std::min(wakeAt, j->notBefore);
+        for (const JobPtr &j : ready)
+            wakeAt = std::min(wakeAt, j->deadline);
+
+        lock.unlock();
+        for (auto &[job, error] : expired) {
+            qCWarning(lcPool).noquote() << error.toLogString();
+            monitor.recordError(error);
+            job->fail(error);
+        }
+        for (std::thread &t : finished)
+            t.join();
+        if (sample) {
+            sample->at = QDateTime::currentDateTimeUtc();
+            sample->rssBytes = SystemMemory::processRssBytes();
+            sample->systemUsedPct = SystemMemory::read().usedPct();
+            monitor.recordSample(*sample);
+        }
+        lock.lock();
+        if (!stopping)
+            houseCv.wait_until(lock, wakeAt);
+    }
+}
+
+ConnectionPool::ConnectionPool(DatabaseConfig config)
+    : d(std::make_unique<Private>(std::move(config)))
+{
+    d->housekeeper = std::thread([this] { d->housekeeperMain(); });
+}
+
+ConnectionPool::~ConnectionPool()
+{
+    shutdown();
+}
+
+void ConnectionPool::submit(const QString &label, const RetryPolicy &policy, Runner run, Fail fail)
+{
+    auto job = std::make_shared<Private::Job>();
+    job->label = label;
+    job->policy = policy;
+    job->policy.maxAttempts = std::max(1, job->policy.maxAttempts);
+    job->run = std::move(run);
+    job->fail = std::move(fail);
+    std::unique_lock lock(d->mutex);
+    if (d->stopping) {
+        lock.unlock();
+        job->fail(Private::shuttingDownError(label));
+        return;
+    }
+    const Clock::time_point now = Clock::now();
+    job->firstSubmitted = now;
+    d->enqueueLocked(job, now);
+}
+
+PoolStats ConnectionPool::stats() const
+{
+    std::lock_guard lock(d->mutex);
+    return d->statsLocked();
+}
+
+const DatabaseConfig &ConnectionPool::config() const
+{
+    return d->config;
+}
+
+PoolMonitor &ConnectionPool::monitor()
+{
+    return d->monitor;
+}
+
+void ConnectionPool::shutdown()
+{
+    std::vector<Private::JobPtr> pending;
+    {
+        std::lock_guard lock(d->mutex);
+        if (d->stopped)
+            return;
+        d->stopping = true;
+        d->stopped = true;
+        pending.assign(d->ready.begin(), d->ready.end());
+        pending.insert(pending.end(), d->delayed.begin(), d->delayed.end());
+        d->ready.clear();
+        d->delayed.clear();
+        d->workCv.notify_all();
+        d->houseCv.notify_all();
+    }
+    for (const auto &job : pending)
+        job->fail(Private::shuttingDownError(job->label));
+    if (d->housekeeper.joinable())
+        d->housekeeper.join();
+    // Each worker closes its own connection on its own thread, after the
+    // unit of work it is running (if any) returns.
+    for (Private::Worker &w : d->workers) {
+        if (w.thread.joinable())
+            w.thread.join();
+    }
+    d->workers.clear();
+}

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QMap>
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+class QSettings;
+
+// Where a setting's value came from, strongest first.
+enum class ConfigSource { Environment, Url, Settings, Default };
+QString configSourceName(ConfigSource source);
+
+// The database and pool settings in force for one process. Validated and
+// clamped by DatabaseConfigLoader; the password is held but never printed.
+struct DatabaseConfig
+{
+    // Connection
+    QString host;             // host name, IP, or a unix-socket directory (starts with '/')
+    int port = 5432;
+    QString database;
+    QString user;
+    QString password;
+    QString sslMode;          // empty = libpq default
+    QString applicationName;  // set per program
+    bool embedded = false;    // the private cluster under the user's data folder
+
+    // Pool (the old system's names in comments)
+    int maxConnections = 5;        // connection_limit, DB_MAX_CONNECTIONS
+    int poolTimeoutMs = 10000;     // pool_timeout (s), DB_POOL_TIMEOUT
+    int connectTimeoutS = 10;      // connect_timeout (s), DB_CONNECT_TIMEOUT
+    bool pgbouncer = false;        // pgbouncer=true or statement_cache_size=0
+    int statementCacheSize = 100;  // statement_cache_size
+    int idleTimeoutMs = 600000;    // DB_IDLE_TIMEOUT (ms): close a connection idle this long
+    int maxLifetimeMs = 1800000;   // DB_MAX_LIFETIME (ms): recycle connections older than this
+    int leakThresholdMs = 30000;   // DB_LEAK_THRESHOLD (ms): warn when work holds a connection longer
+    int validationIdleMs = 500;    // validate a connection with SELECT 1 after it sat idle this long
+
+    // Monitoring
+    bool monitoring = true;        // ENABLE_DB_MONITORING
+    int slowQueryThresholdMs = 500; // SLOW_QUERY_THRESHOLD (ms)
+    int maxQueryHistory = 100;     // MAX_QUERY_HISTORY
+
+    QMap<QString, ConfigSource> sources; // setting name -> where it came from
+
+    bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }
+    // postgresql://user:***@host:port/db?… — never the password.
+    QString redactedUrl() const;
+    ConfigSource sourceOf(const QString &setting) const { return sources.value(setting, ConfigSource::Default); }
+};
+
+// Builds a DatabaseConfig from environment > DATABASE_URL > saved settings >
+// defaults. Bad values are refused with a message naming the setting and its
+// accepted range, or clamped with a warning where that is safe.
+class DatabaseConfigLoader
+{
+    Q_DECLARE_TR_FUNCTIONS(DatabaseConfigLoader)
+public:
+    struct Result
+    {
+        DatabaseConfig config;
+        QStringList errors;   // refused: the program must not start on this config
+        QStringList warnings; // clamped or ignored: logged
+        bool ok() const { return errors.isEmpty(); }
+    };
+
+    static Result load(const QProcessEnvironment &env, QSettings *settings);
+
+    // Saves the non-secret connection settings (never the password).
+    static void save(const DatabaseConfig &config, QSettings &settings);
+
+    // Parses a postgresql:// URL into config (for tests and the loader).
+    static void parseUrl(const QString &url, Result &result);
+};

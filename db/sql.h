@@ -1,0 +1,53 @@
+#pragma once
+
+#include "dberror.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QVariantList>
+
+// Statement helpers for units of work running on a pooled connection. Each
+// one times its statement under the running job's label and throws
+// DbException on failure (the pool turns it into a DbError value).
+namespace Sql {
+
+// Runs sql with positional '?' bind values (prepared when there are any).
+// The returned query is forward-only; let it go out of scope before the unit
+// of work returns.
+QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+// exec() and the first column of the first row; throws NotFound without a row.
+QVariant scalar(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+// Runs a script of several statements (no bind values), e.g. a migration.
+void execScript(QSqlDatabase &db, const QString &script, const QString &context);
+
+// The error of a failed query, with QPSQL's quirks handled: a query on a dead
+// connection may fail with QSqlError::NoError, which this reports as a lost
+// connection.
+DbError errorOf(const QSqlDatabase &db, const QSqlQuery &query, const QString &context);
+
+// SQL text with literal values elided ('…' and numbers become ?), for logs
+// and the slow-query history.
+QString elideValues(const QString &sql);
+
+} // namespace Sql
+
+// A transaction for the scope of a unit of work: rolls back unless committed.
+// Nested inside the pool's own transaction (PgBouncer mode) it uses a
+// savepoint, so the unit of work still commits or rolls back as one.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase &db);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    void commit(); // throws DbException
+
+private:
+    QSqlDatabase &m_db;
+    bool m_savepoint = false;
+    bool m_done = false;
+};

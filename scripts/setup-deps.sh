@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package CarWash Desk needs to build, run and test.
+# Non-interactive and idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-psql libqt6opengl6-dev
+  qt6-charts-dev qtkeychain-qt6-dev qt6-tools-dev qt6-tools-dev-tools
+  qt6-l10n-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
+  libqrencode-dev libxkbcommon-dev qt6-qpa-plugins qt6-translations-l10n
+  fonts-dejavu-core
+  libpq-dev postgresql postgresql-contrib pgbouncer
+  xvfb xauth dbus gnome-keyring
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# The Debian postgresql package creates and starts a system cluster; we never
+# use it (tests and the embedded default run their own), so keep it from starting.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

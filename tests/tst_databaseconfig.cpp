@@ -1,0 +1,255 @@
+// DATABASE_URL parsing, the precedence of environment > URL > saved settings >
+// defaults, refusal of bad values with the setting named, and redaction.
+#include "databaseconfig.h"
+
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+QProcessEnvironment envOf(const QList<QPair<QString, QString>> &vars)
+{
+    QProcessEnvironment env;
+    for (const auto &[k, v] : vars)
+        env.insert(k, v);
+    return env;
+}
+} // namespace
+
+class TestDatabaseConfig : public QObject
+{
+    Q_OBJECT
+private slots:
+    void defaultsWithNothingConfiguredMeanEmbedded();
+    void parsesUrls_data();
+    void parsesUrls();
+    void environmentBeatsUrlBeatsSettingsBeatsDefaults();
+    void refusesBadValuesNamingTheSetting_data();
+    void refusesBadValuesNamingTheSetting();
+    void clampsTooLargeValuesWithAWarning();
+    void statementCacheZeroMeansPgBouncer();
+    void passwordNeverInRedactedUrlOrSavedSettings();
+};
+
+void TestDatabaseConfig::defaultsWithNothingConfiguredMeanEmbedded()
+{
+    const auto r = DatabaseConfigLoader::load(QProcessEnvironment(), nullptr);
+    QVERIFY(r.ok());
+    QVERIFY(r.config.embedded);
+    QCOMPARE(r.config.maxConnections, 5);
+    QCOMPARE(r.config.poolTimeoutMs, 10000);
+    QCOMPARE(r.config.connectTimeoutS, 10);
+    QCOMPARE(r.config.monitoring, true);
+    QCOMPARE(r.config.slowQueryThresholdMs, 500);
+    QCOMPARE(r.config.maxQueryHistory, 100);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("connection_limit")), ConfigSource::Default);
+}
+
+void TestDatabaseConfig::parsesUrls_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<int>("port");
+    QTest::addColumn<QString>("database");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<int>("poolTimeoutMs");
+    QTest::addColumn<bool>("pgbouncer");
+
+    QTest::newRow("the old system's URL")
+        << QStringLiteral("postgresql://wash:secret@db.example.com:6432/carwash?connection_limit=5&pool_timeout=10&connect_timeout=10&statement_cache_size=0&pgbouncer=true&sslmode=require")
+        << QStringLiteral("db.example.com") << 6432 << QStringLiteral("carwash") << QStringLiteral("wash")
+        << QStringLiteral("secret") << 5 << 10000 << true;
+    QTest::newRow("postgres scheme, default port")
+        << QStringLiteral("postgres://u@localhost/db") << QStringLiteral("localhost") << 5432 << QStringLiteral("db")
+        << QStringLiteral("u") << QString() << 5 << 10000 << false;
+    QTest::newRow("percent-encoded user and password")
+        << QStringLiteral("postgresql://us%40er:p%40ss%3Aw%2Frd%23@h:5433/d?connection_limit=12")
+        << QStringLiteral("h") << 5433 << QStringLiteral("d") << QStringLiteral("us@er") << QStringLiteral("p@ss:w/rd#")
+        << 12 << 10000 << false;
+    QTest::newRow("unix socket as encoded host")
+        << QStringLiteral("postgresql://wash@%2Fvar%2Frun%2Fpostgresql/carwash")
+        << QStringLiteral("/var/run/postgresql") << 5432 << QStringLiteral("carwash") << QStringLiteral("wash")
+        << QString() << 5 << 10000 << false;
+    QTest::newRow("unix socket as host parameter")
+        << QStringLiteral("postgresql:///carwash?host=/tmp/pg&user=wash&pool_timeout=2.5")
+        << QStringLiteral("/tmp/pg") << 5432 << QStringLiteral("carwash") << QStringLiteral("wash") << QString() << 5
+        << 2500 << false;
+    QTest::newRow("IPv6 host")
+        << QStringLiteral("postgresql://u:p@[::1]:5444/db") << QStringLiteral("::1") << 5444 << QStringLiteral("db")
+        << QStringLiteral("u") << QStringLiteral("p") << 5 << 10000 << false;
+    QTest::newRow("password with at sign left unencoded")
+        << QStringLiteral("postgresql://u:p@ss@h/db") << QStringLiteral("h") << 5432 << QStringLiteral("db")
+        << QStringLiteral("u") << QStringLiteral("p@ss") << 5 << 10000 << false;
+}
+
+void TestDatabaseConfig::parsesUrls()
+{
+    QFETCH(QString, url);
+    const auto r = DatabaseConfigLoader::load(envOf({{QStringLiteral("DATABASE_URL"), url}}), nullptr);
+    QVERIFY2(r.ok(), qPrintable(r.errors.join(QLatin1Char('\n'))));
+    QVERIFY(!r.config.embedded);
+    QTEST(r.config.host, "host");
+    QTEST(r.config.port, "port");
+    QTEST(r.config.database, "database");
+    QTEST(r.config.user, "user");
+    QTEST(r.config.password, "password");
+    QTEST(r.config.maxConnections, "limit");
+    QTEST(r.config.poolTimeoutMs, "poolTimeoutMs");
+    QTEST(r.config.pgbouncer, "pgbouncer");
+}
+
+void TestDatabaseConfig::environmentBeatsUrlBeatsSettingsBeatsDefaults()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("database/host"), QStringLiteral("saved-host"));
+    settings.setValue(QStringLiteral("database/name"), QStringLiteral("saved-db"));
+    settings.setValue(QStringLiteral("database/connection_limit"), 7);
+    settings.setValue(QStringLiteral("database/pool_timeout"), 20);
+    settings.setValue(QStringLiteral("database/connect_timeout"), 4);
+
+    // Settings over defaults.
+    auto r = DatabaseConfigLoader::load(QProcessEnvironment(), &settings);
+    QVERIFY(r.ok());
+    QVERIFY(!r.config.embedded);
+    QCOMPARE(r.config.host, QStringLiteral("saved-host"));
+    QCOMPARE(r.config.maxConnections, 7);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("connection_limit")), ConfigSource::Settings);
+    QCOMPARE(r.config.slowQueryThresholdMs, 500);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("slow_query_threshold")), ConfigSource::Default);
+
+    // URL over settings.
+    r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@url-host/url-db?connection_limit=3")}}),
+        &settings);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.host, QStringLiteral("url-host"));
+    QCOMPARE(r.config.database, QStringLiteral("url-db"));
+    QCOMPARE(r.config.maxConnections, 3);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("connection_limit")), ConfigSource::Url);
+    QCOMPARE(r.config.poolTimeoutMs, 20000); // not in the URL: the saved value stands
+    QCOMPARE(r.config.sourceOf(QStringLiteral("pool_timeout")), ConfigSource::Settings);
+
+    // Environment over URL.
+    r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d?connection_limit=3&connect_timeout=9")},
+               {QStringLiteral("DB_MAX_CONNECTIONS"), QStringLiteral("9")},
+               {QStringLiteral("DB_POOL_TIMEOUT"), QStringLiteral("1.5")},
+               {QStringLiteral("ENABLE_DB_MONITORING"), QStringLiteral("false")},
+               {QStringLiteral("SLOW_QUERY_THRESHOLD"), QStringLiteral("250")},
+               {QStringLiteral("MAX_QUERY_HISTORY"), QStringLiteral("10")}}),
+        &settings);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.maxConnections, 9);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("connection_limit")), ConfigSource::Environment);
+    QCOMPARE(r.config.poolTimeoutMs, 1500);
+    QCOMPARE(r.config.connectTimeoutS, 9);
+    QCOMPARE(r.config.monitoring, false);
+    QCOMPARE(r.config.slowQueryThresholdMs, 250);
+    QCOMPARE(r.config.maxQueryHistory, 10);
+}
+
+void TestDatabaseConfig::refusesBadValuesNamingTheSetting_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("mentions");
+    const QString url = QStringLiteral("DATABASE_URL");
+    QTest::newRow("negative limit in URL") << url << QStringLiteral("postgresql://u@h/d?connection_limit=-1")
+                                           << QStringLiteral("connection_limit");
+    QTest::newRow("text limit in URL") << url << QStringLiteral("postgresql://u@h/d?connection_limit=abc")
+                                       << QStringLiteral("connection_limit");
+    QTest::newRow("zero limit in URL") << url << QStringLiteral("postgresql://u@h/d?connection_limit=0")
+                                       << QStringLiteral("1 to 100");
+    QTest::newRow("unknown scheme") << url << QStringLiteral("mysql://u@h/d") << QStringLiteral("mysql");
+    QTest::newRow("not a URL") << url << QStringLiteral("host=localhost dbname=x") << QStringLiteral("DATABASE_URL");
+    QTest::newRow("bad port") << url << QStringLiteral("postgresql://u@h:99999/d") << QStringLiteral("port");
+    QTest::newRow("bad sslmode") << url << QStringLiteral("postgresql://u@h/d?sslmode=sometimes")
+                                 << QStringLiteral("sslmode");
+    QTest::newRow("bad pgbouncer flag") << url << QStringLiteral("postgresql://u@h/d?pgbouncer=maybe")
+                                        << QStringLiteral("pgbouncer");
+    QTest::newRow("negative pool timeout") << url << QStringLiteral("postgresql://u@h/d?pool_timeout=-5")
+                                           << QStringLiteral("pool_timeout");
+    QTest::newRow("DB_MAX_CONNECTIONS text") << QStringLiteral("DB_MAX_CONNECTIONS") << QStringLiteral("lots")
+                                             << QStringLiteral("DB_MAX_CONNECTIONS");
+    QTest::newRow("DB_POOL_TIMEOUT negative") << QStringLiteral("DB_POOL_TIMEOUT") << QStringLiteral("-1")
+                                              << QStringLiteral("DB_POOL_TIMEOUT");
+    QTest::newRow("DB_CONNECT_TIMEOUT zero") << QStringLiteral("DB_CONNECT_TIMEOUT") << QStringLiteral("0")
+                                             << QStringLiteral("1 to 3600 s");
+    QTest::newRow("SLOW_QUERY_THRESHOLD text") << QStringLiteral("SLOW_QUERY_THRESHOLD") << QStringLiteral("fast")
+                                               << QStringLiteral("SLOW_QUERY_THRESHOLD");
+    QTest::newRow("MAX_QUERY_HISTORY negative") << QStringLiteral("MAX_QUERY_HISTORY") << QStringLiteral("-3")
+                                                << QStringLiteral("MAX_QUERY_HISTORY");
+    QTest::newRow("ENABLE_DB_MONITORING not boolean") << QStringLiteral("ENABLE_DB_MONITORING")
+                                                      << QStringLiteral("sometimes")
+                                                      << QStringLiteral("ENABLE_DB_MONITORING");
+}
+
+void TestDatabaseConfig::refusesBadValuesNamingTheSetting()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QString, mentions);
+    QProcessEnvironment env = envOf({{variable, value}});
+    if (variable != u"DATABASE_URL")
+        env.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d"));
+    const auto r = DatabaseConfigLoader::load(env, nullptr);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.errors.join(QLatin1Char(' ')).contains(mentions), qPrintable(r.errors.join(QLatin1Char(' '))));
+}
+
+void TestDatabaseConfig::clampsTooLargeValuesWithAWarning()
+{
+    QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("connection_limit.*using 100")));
+    const auto r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d?connection_limit=5000")}}), nullptr);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.maxConnections, 100);
+    QCOMPARE(r.warnings.size(), 1);
+}
+
+void TestDatabaseConfig::statementCacheZeroMeansPgBouncer()
+{
+    const auto r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d?statement_cache_size=0")}}), nullptr);
+    QVERIFY(r.ok());
+    QVERIFY(r.config.pgbouncer);
+}
+
+void TestDatabaseConfig::passwordNeverInRedactedUrlOrSavedSettings()
+{
+    const QString secret = QStringLiteral("Sup3r-S3cret");
+    const auto r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"),
+                QStringLiteral("postgresql://wash:%1@db:5432/carwash?application_name=desk").arg(secret)}}),
+        nullptr);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.password, secret);
+    const QString redacted = r.config.redactedUrl();
+    QVERIFY(!redacted.contains(secret));
+    QVERIFY(redacted.startsWith(QStringLiteral("postgresql://wash:***@db:5432/carwash?")));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("s.ini"));
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        DatabaseConfigLoader::save(r.config, settings);
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray saved = file.readAll();
+    QVERIFY(saved.contains("db"));
+    QVERIFY(!saved.contains(secret.toUtf8()));
+
+    // A bad URL's error never echoes the password either.
+    const auto bad = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://wash:%1@db/carwash?connection_limit=x").arg(secret)}}),
+        nullptr);
+    QVERIFY(!bad.ok());
+    QVERIFY(!bad.errors.join(QLatin1Char(' ')).contains(secret));
+}
+
+QTEST_GUILESS_MAIN(TestDatabaseConfig)
+#include "tst_databaseconfig.moc"

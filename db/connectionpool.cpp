@@ -350,7 +350,7 @@ void ConnectionPool::Private::workerMain(Worker &self)
 
         const Clock::time_point finished = Clock::now();
         lastUsed = finished;
-        monitor.recordJob(job->label, msBetween(started, finished), !error.isError());
+        monitor.recordJob(job->label, msBetween(started, finished), !error.isSystemError());
 
         if (!error.isError()) {
             lock.lock();
@@ -381,8 +381,12 @@ void ConnectionPool::Private::workerMain(Worker &self)
         if (retry) {
             qCInfo(lcPool).noquote() << "retrying" << job->label << "after" << error.toLogString();
         } else {
-            qCWarning(lcPool).noquote() << error.toLogString();
-            monitor.recordError(error);
+            if (error.isSystemError()) {
+                qCWarning(lcPool).noquote() << error.toLogString();
+                monitor.recordError(error);
+            } else {
+                qCDebug(lcPool).noquote() << error.toLogString();
+            }
             job->fail(error);
         }
         lock.lock();
@@ -482,6 +486,7 @@ void ConnectionPool::Private::housekeeperMain()
         lock.unlock();
         for (auto &[job, error] : expired) {
             qCWarning(lcPool).noquote() << error.toLogString();
+            monitor.recordJob(job->label, msBetween(job->enqueuedAt, now), false);
             monitor.recordError(error);
             job->fail(error);
         }

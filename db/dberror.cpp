@@ -49,6 +49,21 @@ bool DbError::isTransient() const
     }
 }
 
+bool DbError::isSystemError() const
+{
+    switch (m_kind) {
+    case Kind::None:
+    case Kind::SlotTaken:
+    case Kind::UniqueViolation:
+    case Kind::ConstraintViolation:
+    case Kind::NotFound:
+    case Kind::Invalid:
+        return false;
+    default:
+        return true;
+    }
+}
+
 QString DbError::kindName(Kind kind)
 {
     switch (kind) {

@@ -51,6 +51,10 @@ public:
 
     // Whether retrying the whole unit of work may succeed.
     bool isTransient() const;
+    // A failure of the system (database, pool, program) rather than an
+    // expected answer such as "slot taken" or "not found": what the error
+    // rate and the error list count.
+    bool isSystemError() const;
     // Whether the connection that produced it must be thrown away.
     bool invalidatesConnection() const { return m_invalidatesConnection; }
     void setInvalidatesConnection(bool on) { m_invalidatesConnection = on; }

@@ -78,10 +78,27 @@ QVariant scalar(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 
 void execScript(QSqlDatabase &db, const QString &script, const QString &context)
 {
-    QSqlQuery query(db);
     QElapsedTimer timer;
     timer.start();
-    // Not prepared: PQexec runs a script of several statements as one request.
+    if (PGconn *conn = pgConnection(db)) {
+        // QPSQL (Qt 6.4) reads only the first result of a multi-statement
+        // string, so an error in a later statement is lost and exec() says
+        // true. PQexec stops at the first failing statement and returns it.
+        PGresult *result = PQexec(conn, script.toUtf8().constData());
+        recordStatement(context, timer);
+        const ExecStatusType status = PQresultStatus(result);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+            PQclear(result);
+            return;
+        }
+        const QString state = QString::fromLatin1(result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr);
+        const QString text = QString::fromUtf8(result ? PQresultErrorMessage(result) : PQerrorMessage(conn)).trimmed();
+        PQclear(result);
+        const QSqlError error(QStringLiteral("QPSQL: unable to run the script"), text,
+                              state.isEmpty() ? QSqlError::ConnectionError : QSqlError::StatementError, state);
+        throw DbException(DbError::fromSqlError(error, context));
+    }
+    QSqlQuery query(db);
     const bool ok = query.exec(script);
     recordStatement(context, timer);
     if (!ok)

@@ -11,15 +11,30 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QHash>
 #include <QLocale>
 
 #include <cstdio>
 
 namespace {
 
+// Amounts in the user's locale with the currency's usual symbol; the C
+// locale (no LANG, as under CI or cron) reads as US English.
 QString money(qint64 cents, const QString &currency)
 {
-    return QLocale().toCurrencyString(double(cents) / 100.0, currency);
+    static const QHash<QString, QString> symbols = {
+        {QStringLiteral("USD"), QStringLiteral("$")},  {QStringLiteral("EUR"), QStringLiteral("€")},
+        {QStringLiteral("GBP"), QStringLiteral("£")},  {QStringLiteral("CAD"), QStringLiteral("CA$")},
+        {QStringLiteral("AUD"), QStringLiteral("A$")}, {QStringLiteral("CHF"), QStringLiteral("CHF ")},
+        {QStringLiteral("MXN"), QStringLiteral("MX$")},
+    };
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale = QLocale(QLocale::English, QLocale::UnitedStates);
+    const QString symbol = locale.currencySymbol(QLocale::CurrencyIsoCode) == currency
+        ? locale.currencySymbol(QLocale::CurrencySymbol)
+        : symbols.value(currency, currency + QLatin1Char(' '));
+    return locale.toCurrencyString(double(cents) / 100.0, symbol);
 }
 
 QString jsonText(const QJsonValue &value)

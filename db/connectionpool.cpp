@@ -104,6 +104,9 @@ public:
     qint64 waitCountSinceSample = 0;
     std::mt19937_64 rng;
     std::thread housekeeper;
+    // When the sleeping housekeeper wakes; min() while it is awake. Others
+    // notify it only for something due before then.
+    Clock::time_point houseWakeAt = Clock::time_point::min();
 
     // -- under mutex --
     void enqueueLocked(const JobPtr &job, Clock::time_point now)
@@ -114,7 +117,11 @@ public:
         if (int(ready.size()) > idleWaiters && liveWorkers < config.maxConnections)
             spawnWorkerLocked();
         workCv.notify_one();
-        houseCv.notify_one();
+        // The housekeeper only needs waking when this deadline comes before
+        // its planned wake: not on every submit, which would cost a context
+        // switch per unit of work.
+        if (job->deadline < houseWakeAt)
+            houseCv.notify_one();
     }
 
     void spawnWorkerLocked()
@@ -274,6 +281,11 @@ void ConnectionPool::Private::workerMain(Worker &self)
         self.label = job->label;
         self.jobStarted = started;
         ++job->attempts;
+        // The housekeeper plans its sleep around the work running when it
+        // looked; without this a hold just past the leak threshold could end
+        // unreported before its next once-a-second wake.
+        if (started + milliseconds(config.leakThresholdMs) < houseWakeAt)
+            houseCv.notify_one();
         lock.unlock();
 
         monitor.recordWait(waitedMs);
@@ -336,13 +348,30 @@ void ConnectionPool::Private::workerMain(Worker &self)
                                 QStringLiteral("unknown exception"));
             }
             JobContext::current() = nullptr;
+            // After a statement failed inside a transaction, the server refused
+            // QPSQL's DEALLOCATE of the unit's prepared statements, and PREPARE
+            // is not transactional: drop them here so none outlives the unit of
+            // work (behind PgBouncer another process's statement of the same
+            // name would fail with 42P05 on that server connection).
+            const bool dropPrepared = error.isError() && !error.sqlState().isEmpty()
+                                      && !error.invalidatesConnection() && pgConnectionAlive(*db);
             if (pgInTransaction(*db)) {
                 // Never hand on a connection inside a transaction: the next
                 // job would run in it.
                 if (!error.isError())
                     qCWarning(lcPool).noquote() << "unit of work" << job->label << "left a transaction open; rolled back";
                 QSqlQuery rollback(*db);
-                rollback.exec(QStringLiteral("ROLLBACK"));
+                if (dropPrepared) {
+                    // AND CHAIN keeps PgBouncer's server connection for the DEALLOCATE.
+                    rollback.exec(QStringLiteral("ROLLBACK AND CHAIN"));
+                    rollback.exec(QStringLiteral("DEALLOCATE ALL"));
+                    rollback.exec(QStringLiteral("COMMIT"));
+                } else {
+                    rollback.exec(QStringLiteral("ROLLBACK"));
+                }
+            } else if (dropPrepared) {
+                QSqlQuery deallocate(*db);
+                deallocate.exec(QStringLiteral("DEALLOCATE ALL"));
             }
             if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(*db)))
                 closeConnection("error invalidates connection");
@@ -396,6 +425,10 @@ void ConnectionPool::Private::workerMain(Worker &self)
     lock.lock();
     self.exited = true;
     --liveWorkers;
+    // Work queued while this worker was closing its connection saw the pool
+    // full and started no worker; without one it would wait for PoolTimeout.
+    if (!stopping && int(ready.size()) > idleWaiters && liveWorkers < config.maxConnections)
+        spawnWorkerLocked();
     houseCv.notify_one();
 }
 
@@ -499,8 +532,23 @@ void ConnectionPool::Private::housekeeperMain()
             monitor.recordSample(*sample);
         }
         lock.lock();
-        if (!stopping)
-            houseCv.wait_until(lock, wakeAt);
+        if (stopping)
+            break;
+        // Work queued, delayed or started while the lock was released is not
+        // in wakeAt yet: nobody woke us for it (see houseWakeAt).
+        for (const Worker &w : workers) {
+            if (w.busy && !w.leakWarned)
+                wakeAt = std::min(wakeAt, w.jobStarted + milliseconds(config.leakThresholdMs));
+        }
+        for (const JobPtr &j : ready)
+            wakeAt = std::min(wakeAt, j->deadline);
+        for (const JobPtr &j : delayed)
+            wakeAt = std::min(wakeAt, j->notBefore);
+        houseWakeAt = wakeAt;
+        houseCv.wait_until(lock, wakeAt);
+        // Awake: the scan at the end of this round sees everything, so
+        // nobody needs to notify until we plan the next sleep.
+        houseWakeAt = Clock::time_point::min();
     }
 }
 

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "databaseconfig.h"
+
+#include <QString>
+#include <QTemporaryDir>
+#include <QVariant>
+
+#include <memory>
+
+// A throwaway PostgreSQL cluster for one test executable: initdb in a
+// temporary folder, a free TCP port on 127.0.0.1 plus a unix socket in that
+// folder, fsync off. Blocking and single-threaded: use it from the test
+// thread only. Destruction stops the server and removes the folder. Under
+// root the server runs as the `postgres` user, which PostgreSQL requires.
+class PgTestCluster
+{
+public:
+    enum class Mode { Fast, Immediate };
+
+    PgTestCluster();
+    ~PgTestCluster();
+    PgTestCluster(const PgTestCluster &) = delete;
+    PgTestCluster &operator=(const PgTestCluster &) = delete;
+
+    // Before the first start().
+    void setMaxConnections(int maxConnections) { m_maxConnections = maxConnections; }
+
+    // The first start creates the cluster and the database "carwash" with
+    // btree_gist; later starts reuse both and keep the port.
+    bool start(QString *error = nullptr);
+    bool stop(Mode mode = Mode::Fast);
+    bool restart();
+    bool isRunning() const { return m_running; }
+
+    int port() const { return m_port; }
+    // Empty until the first start().
+    QString folder() const { return m_folder ? m_folder->path() : QString(); }
+    QString socketDirectory() const { return folder(); }
+    // host 127.0.0.1, the port, database and user "carwash", no password.
+    DatabaseConfig config(const QString &applicationName = {}) const;
+    QString url() const;
+    // The last lines of the server log, for failure messages.
+    QString logTail(int lines = 30) const;
+
+    // Rows in pg_stat_activity with that application_name, counted over a
+    // separate short-lived connection; -1 when the server cannot be asked.
+    int countConnections(const QString &applicationName);
+    // Runs sql on a short-lived connection and returns the first column of
+    // the first row (invalid when there is none or on error).
+    QVariant queryBlocking(const QString &sql, const QString &database = QStringLiteral("carwash"),
+                           QString *error = nullptr);
+
+    // A TCP port on 127.0.0.1 that nobody listened on a moment ago.
+    static int freePort();
+    // Where initdb and pg_ctl are: `pg_config --bindir`, else the newest
+    // /usr/lib/postgresql/*/bin.
+    static QString binDirectory();
+    // Under root, the arguments that run program as the postgres user.
+    static QStringList asServerUser(const QString &program, const QStringList &arguments, QString *runner);
+
+private:
+    bool initialize(QString *error);
+    bool writeSettings(QString *error);
+    bool pgCtl(const QStringList &arguments, QString *error, int timeoutMs);
+    QString dataDirectory() const;
+
+    // Made by the first start(), so an object that never starts leaves nothing.
+    std::unique_ptr<QTemporaryDir> m_folder;
+    QString m_binDirectory;
+    int m_port = 0;
+    int m_maxConnections = 100;
+    bool m_initialized = false;
+    bool m_running = false;
+};

@@ -1,5 +1,6 @@
 #include "admincli.h"
 #include "databasestartup.h"
+#include "translations.h"
 
 #include <QCoreApplication>
 
@@ -7,6 +8,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     DatabaseStartup::setApplicationIdentity();
+    Translations::install(app);
     AdminCli cli;
     return cli.run(QCoreApplication::arguments());
 }

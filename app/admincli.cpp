@@ -1,18 +1,28 @@
 #include "admincli.h"
 
+#include "availabilityrepo.h"
+#include "bookingrepo.h"
+#include "bookingstatus.h"
+#include "calendarrepo.h"
 #include "connectionpool.h"
+#include "customerrepo.h"
 #include "databasestartup.h"
 #include "demoseeder.h"
 #include "embeddedserver.h"
+#include "confirmationcode.h"
 #include "healthreport.h"
+#include "isotime.h"
 #include "migrator.h"
 #include "servicerepo.h"
+#include "settingsrepo.h"
 
+#include <QCommandLineParser>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QHash>
 #include <QLocale>
+#include <QRegularExpression>
 
 #include <cstdio>
 
@@ -66,6 +76,29 @@ int AdminCli::usage(int code)
             "  service ID         one wash package; exit 3 when there is no such id\n"
             "  config             the configuration in force and where each value came from\n"
             "  db start|stop|status  the embedded database server (when no DATABASE_URL is set)\n"
+            "\n"
+            "Calendar:\n"
+            "  settings                        the booking settings in force\n"
+            "  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,\n"
+            "                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes\n"
+            "  hours                           weekly opening hours\n"
+            "  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed\n"
+            "  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]\n"
+            "  closure list | closure remove ID\n"
+            "\n"
+            "Bookings:\n"
+            "  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]\n"
+            "                                  free start times of a local day, with the free bays\n"
+            "  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now\n"
+            "  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]\n"
+            "       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]\n"
+            "                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable\n"
+            "  bookings --date YYYY-MM-DD      the bookings of a local day\n"
+            "  booking ID|CODE                 one booking\n"
+            "  booking status ID|CODE STATUS [--reason TEXT]\n"
+            "                                  held, confirmed, checked_in, in_progress, completed, cancelled,\n"
+            "                                  no_show, expired (only the lifecycle's next steps)\n"
+            "  customer find TEXT              by plate, phone or name, with visit history\n"
             "\n"
             "Options:\n"
             "  --json             machine-readable output\n"
@@ -153,6 +186,24 @@ int AdminCli::run(const QStringList &arguments)
         return cmdDb(args);
     if (command == u"config")
         return cmdConfig();
+    if (command == u"settings")
+        return cmdSettings(args);
+    if (command == u"hours")
+        return cmdHours(args);
+    if (command == u"closure")
+        return cmdClosure(args);
+    if (command == u"availability")
+        return cmdAvailability(args);
+    if (command == u"next")
+        return cmdNext(args);
+    if (command == u"book")
+        return cmdBook(args);
+    if (command == u"bookings")
+        return cmdBookings(args);
+    if (command == u"booking")
+        return cmdBooking(args);
+    if (command == u"customer")
+        return cmdCustomer(args);
     m_err << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }
@@ -401,4 +452,716 @@ int AdminCli::cmdConfig()
     m_out << Qt::flush;
     m_err << Qt::flush;
     return loaded.ok() ? Ok : Invalid;
+}
+
+int AdminCli::invalid(const QString &message)
+{
+    if (m_json)
+        m_out << jsonText(
+            QJsonObject {{QStringLiteral("error"),
+                          QJsonObject {{QStringLiteral("kind"), DbError::kindName(DbError::Kind::Invalid)},
+                                       {QStringLiteral("message"), message}}}})
+              << '\n'
+              << Qt::flush;
+    m_err << message << '\n' << Qt::flush;
+    return Invalid;
+}
+
+bool AdminCli::parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args,
+                            const QString &usageLine)
+{
+    // run() has taken --json out already; accept it here too so it may
+    // appear anywhere without confusing the parser.
+    parser.addOption(QCommandLineOption(QStringLiteral("json")));
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(QStringList {QStringLiteral("carwash-admin ") + command} + args)) {
+        invalid(tr("%1\nUsage: carwash-admin %2").arg(parser.errorText(), usageLine));
+        return false;
+    }
+    return true;
+}
+
+int AdminCli::cmdSettings(const QStringList &args)
+{
+    const QString usageLine = tr("settings [get KEY | set KEY VALUE]");
+    // No options besides --json (taken out by run()), and a value may start
+    // with a dash ("-5"), so the words are read as they are: a value out of
+    // range is then refused with its range rather than as an unknown option.
+    const QStringList words = args;
+    const QString action = words.value(0);
+    const bool list = words.isEmpty() || (action == u"list" && words.size() == 1);
+    if (!list && !(action == u"get" && words.size() == 2) && !(action == u"set" && words.size() == 3))
+        return invalid(tr("Usage: carwash-admin %1").arg(usageLine));
+    if (action == u"set") {
+        // Refuse a bad value before touching the database.
+        const QString problem = SiteSettings::validate(words[1], words[2]);
+        if (!problem.isEmpty())
+            return invalid(problem);
+    }
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+
+    auto settingJson = [](const SettingValue &v) {
+        QJsonObject o {{QStringLiteral("key"), v.key},
+                       {QStringLiteral("value"), v.value},
+                       {QStringLiteral("is_default"), v.isDefault}};
+        if (v.spec) {
+            o.insert(QStringLiteral("accepted"), v.spec->acceptedText());
+            o.insert(QStringLiteral("description"), v.spec->description());
+        }
+        return o;
+    };
+
+    if (list) {
+        auto rows = m_pool
+                        ->withRetry(QStringLiteral("settings.list"), RetryPolicy::standard(),
+                                    [](QSqlDatabase &db) { return SettingsRepo(db).list(); })
+                        .result();
+        if (!rows.ok())
+            return failWith(rows.error());
+        if (m_json) {
+            QJsonArray array;
+            for (const SettingValue &v : rows.value())
+                array.append(settingJson(v));
+            m_out << jsonText(array) << '\n';
+        } else {
+            for (const SettingValue &v : rows.value()) {
+                m_out << QStringLiteral("%1 %2").arg(v.key, -28).arg(v.value, -20);
+                if (v.spec)
+                    m_out << (v.isDefault ? tr("(default) ") : QString()) << v.spec->description() << "; "
+                          << v.spec->acceptedText();
+                m_out << '\n';
+            }
+        }
+        m_out << Qt::flush;
+        return Ok;
+    }
+
+    const QString key = words[1];
+    const QString value = words.value(2);
+    auto result = action == u"get"
+        ? m_pool
+              ->withRetry(QStringLiteral("settings.get"), RetryPolicy::standard(),
+                          [key](QSqlDatabase &db) { return SettingsRepo(db).get(key); })
+              .result()
+        : m_pool
+              ->withRetry(QStringLiteral("settings.set"), RetryPolicy::critical(),
+                          [key, value](QSqlDatabase &db) {
+                              return SettingsRepo(db).set(key, value, QStringLiteral("cli"));
+                          })
+              .result();
+    if (!result.ok())
+        return failWith(result.error());
+    if (m_json)
+        m_out << jsonText(settingJson(result.value())) << '\n';
+    else if (action == u"get")
+        m_out << result->value << '\n';
+    else
+        m_out << tr("%1 is now %2.").arg(result->key, result->value) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdHours(const QStringList &args)
+{
+    const QString usageLine
+        = tr("hours [set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed]");
+    QCommandLineParser parser;
+    if (!parseCommand(parser, QStringLiteral("hours"), args, usageLine))
+        return Invalid;
+    const QStringList words = parser.positionalArguments();
+    int weekday = 0;
+    QList<OpeningPeriod> periods;
+    if (!words.isEmpty()) {
+        if (words[0] != u"set" || words.size() != 3)
+            return invalid(tr("Usage: carwash-admin %1").arg(usageLine));
+        weekday = OpeningHours::weekdayFromName(words[1]);
+        if (weekday == 0)
+            return invalid(tr("\"%1\" is not a day of the week. Accepted: mon, tue, wed, thu, fri, sat, sun.")
+                               .arg(words[1]));
+        QString problem;
+        const std::optional<QList<OpeningPeriod>> parsed = OpeningHours::parse(weekday, words[2], &problem);
+        if (!parsed)
+            return invalid(problem);
+        periods = *parsed;
+    }
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    if (weekday != 0) {
+        auto set = m_pool
+                       ->withRetry(QStringLiteral("hours.set"), RetryPolicy::critical(),
+                                   [weekday, periods](QSqlDatabase &db) {
+                                       CalendarRepo(db).setHours(weekday, periods, QStringLiteral("cli"));
+                                   })
+                       .result();
+        if (!set.ok())
+            return failWith(set.error());
+    }
+    auto hours = m_pool
+                     ->withRetry(QStringLiteral("hours.list"), RetryPolicy::standard(),
+                                 [](QSqlDatabase &db) { return CalendarRepo(db).hours(); })
+                     .result();
+    if (!hours.ok())
+        return failWith(hours.error());
+    QJsonArray days;
+    for (int day = 1; day <= 7; ++day) {
+        if (weekday != 0 && day != weekday)
+            continue;
+        QList<OpeningPeriod> ofDay;
+        QJsonArray dayPeriods;
+        for (const OpeningPeriod &p : hours.value()) {
+            if (p.weekday == day) {
+                ofDay.append(p);
+                dayPeriods.append(p.toJson());
+            }
+        }
+        days.append(QJsonObject {{QStringLiteral("day"), OpeningHours::weekdayName(day)},
+                                 {QStringLiteral("periods"), dayPeriods}});
+        if (!m_json)
+            m_out << OpeningHours::weekdayName(day) << "  " << OpeningHours::format(ofDay) << '\n';
+    }
+    if (m_json)
+        m_out << jsonText(weekday != 0 ? QJsonValue(days.first()) : QJsonValue(days)) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdClosure(const QStringList &args)
+{
+    const QString usageLine
+        = tr("closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT] | closure list | closure remove ID");
+    QCommandLineParser parser;
+    const QCommandLineOption toOption(QStringLiteral("to"), tr("last closed day"), QStringLiteral("date"));
+    const QCommandLineOption reasonOption(QStringLiteral("reason"), tr("why"), QStringLiteral("text"));
+    parser.addOption(toOption);
+    parser.addOption(reasonOption);
+    if (!parseCommand(parser, QStringLiteral("closure"), args, usageLine))
+        return Invalid;
+    const QStringList words = parser.positionalArguments();
+    const QString action = words.value(0);
+    const bool add = action == u"add" && words.size() == 2;
+    const bool list = action == u"list" && words.size() == 1;
+    const bool remove = action == u"remove" && words.size() == 2;
+    if (!add && !list && !remove)
+        return invalid(tr("Usage: carwash-admin %1").arg(usageLine));
+    if (!add && (parser.isSet(toOption) || parser.isSet(reasonOption)))
+        return invalid(tr("--to and --reason go with closure add. Usage: carwash-admin %1").arg(usageLine));
+
+    std::optional<QDate> from;
+    std::optional<QDate> to;
+    qint64 id = 0;
+    if (add) {
+        from = IsoTime::parseDate(words[1]);
+        if (!from)
+            return invalid(
+                tr("\"%1\" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-25.").arg(words[1]));
+        to = parser.isSet(toOption) ? IsoTime::parseDate(parser.value(toOption)) : from;
+        if (!to)
+            return invalid(tr("--to \"%1\" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-26.")
+                               .arg(parser.value(toOption)));
+        if (*to < *from)
+            return invalid(tr("--to %1 is before %2; a closure ends on or after the day it starts.")
+                               .arg(to->toString(Qt::ISODate), from->toString(Qt::ISODate)));
+    } else if (remove) {
+        bool ok = false;
+        id = words[1].toLongLong(&ok);
+        if (!ok || id <= 0)
+            return invalid(tr("closure remove needs a numeric closure ID (see closure list), not \"%1\".")
+                               .arg(words[1]));
+    }
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+
+    if (list) {
+        auto all = m_pool
+                       ->withRetry(QStringLiteral("closures.list"), RetryPolicy::standard(),
+                                   [](QSqlDatabase &db) { return CalendarRepo(db).closures(); })
+                       .result();
+        if (!all.ok())
+            return failWith(all.error());
+        QJsonArray array;
+        for (const Closure &c : all.value()) {
+            array.append(c.toJson());
+            if (!m_json)
+                m_out << QStringLiteral("%1  %2  %3  %4\n")
+                             .arg(c.id, 4)
+                             .arg(c.startsOn.toString(Qt::ISODate), c.endsOn.toString(Qt::ISODate), c.reason);
+        }
+        if (m_json)
+            m_out << jsonText(array) << '\n';
+        else if (all->isEmpty())
+            m_out << tr("No closures.") << '\n';
+        m_out << Qt::flush;
+        return Ok;
+    }
+
+    const QString reason = parser.value(reasonOption);
+    auto changed = add
+        ? m_pool
+              ->withRetry(QStringLiteral("closures.add"), RetryPolicy::critical(),
+                          [from, to, reason](QSqlDatabase &db) {
+                              return CalendarRepo(db).addClosure(*from, *to, reason, QStringLiteral("cli"));
+                          })
+              .result()
+        : m_pool
+              ->withRetry(QStringLiteral("closures.remove"), RetryPolicy::critical(),
+                          [id](QSqlDatabase &db) {
+                              return CalendarRepo(db).removeClosure(id, QStringLiteral("cli"));
+                          })
+              .result();
+    if (!changed.ok())
+        return failWith(changed.error());
+    if (m_json)
+        m_out << jsonText(changed->toJson()) << '\n';
+    else if (add)
+        m_out << tr("Closure %1 added: closed %2 to %3.")
+                     .arg(changed->id)
+                     .arg(changed->startsOn.toString(Qt::ISODate), changed->endsOn.toString(Qt::ISODate))
+              << '\n';
+    else
+        m_out << tr("Closure %1 removed.").arg(changed->id) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::invalidFields(const QList<FieldError> &errors)
+{
+    QJsonArray array;
+    for (const FieldError &e : errors) {
+        array.append(e.toJson());
+        m_err << e.field << ": " << e.message << '\n';
+    }
+    m_err << Qt::flush;
+    if (m_json)
+        m_out << jsonText(QJsonObject {{QStringLiteral("errors"), array}}) << '\n' << Qt::flush;
+    return Invalid;
+}
+
+void AdminCli::addRequestOptions(QCommandLineParser &parser, bool withBay)
+{
+    parser.addOption(QCommandLineOption(QStringLiteral("service"), tr("wash package"), QStringLiteral("id")));
+    parser.addOption(QCommandLineOption(QStringLiteral("vehicle"), tr("car, suv or truck"),
+                                        QStringLiteral("class"), QStringLiteral("car")));
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("addon"), tr("add-on, repeatable"), QStringLiteral("id")));
+    if (withBay)
+        parser.addOption(QCommandLineOption(QStringLiteral("bay"), tr("one bay only"), QStringLiteral("id")));
+}
+
+QList<FieldError> AdminCli::readRequestOptions(const QCommandLineParser &parser, AvailabilityRequest &request)
+{
+    QList<FieldError> errors;
+    auto positiveId = [](const QString &text) {
+        bool ok = false;
+        const qint64 id = text.trimmed().toLongLong(&ok);
+        return ok && id > 0 ? id : 0;
+    };
+    if (!parser.isSet(QStringLiteral("service")))
+        errors.append(
+            {QStringLiteral("service"), tr("--service ID is required (see: carwash-admin services).")});
+    else if (!(request.serviceId = positiveId(parser.value(QStringLiteral("service")))))
+        errors.append({QStringLiteral("service"),
+                       tr("--service takes a numeric service ID, not \"%1\".")
+                           .arg(parser.value(QStringLiteral("service")))});
+    const QStringList vehicles = parser.values(QStringLiteral("vehicle")).isEmpty()
+        ? QStringList {QStringLiteral("car")}
+        : parser.values(QStringLiteral("vehicle"));
+    request.vehicleClass = vehicles.last().trimmed().toLower();
+    if (vehicles.size() > 1
+        || !QStringList {QStringLiteral("car"), QStringLiteral("suv"), QStringLiteral("truck")}.contains(
+            request.vehicleClass))
+        errors.append({QStringLiteral("vehicle"),
+                       tr("--vehicle takes one of car, suv, truck, not \"%1\".")
+                           .arg(vehicles.join(QStringLiteral(" ")))});
+    for (const QString &text : parser.values(QStringLiteral("addon"))) {
+        const qint64 id = positiveId(text);
+        if (!id)
+            errors.append(
+                {QStringLiteral("addon"), tr("--addon takes a numeric add-on ID, not \"%1\".").arg(text)});
+        else if (!request.addonIds.contains(id))
+            request.addonIds.append(id);
+    }
+    if (parser.optionNames().contains(QStringLiteral("bay")) && parser.isSet(QStringLiteral("bay"))) {
+        request.bayId = positiveId(parser.value(QStringLiteral("bay")));
+        if (!request.bayId)
+            errors.append(
+                {QStringLiteral("bay"),
+                 tr("--bay takes a numeric bay ID, not \"%1\".").arg(parser.value(QStringLiteral("bay")))});
+    }
+    return errors;
+}
+
+int AdminCli::cmdAvailability(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("date"), tr("local day"), QStringLiteral("YYYY-MM-DD")));
+    addRequestOptions(parser, true);
+    if (!parseCommand(
+            parser, QStringLiteral("availability"), args,
+            tr("availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... "
+               "[--bay ID] [--json]")))
+        return Invalid;
+    AvailabilityRequest request;
+    QList<FieldError> errors;
+    std::optional<QDate> date;
+    if (!parser.isSet(QStringLiteral("date")))
+        errors.append({QStringLiteral("date"), tr("--date YYYY-MM-DD is required.")});
+    else if (!(date = IsoTime::parseDate(parser.value(QStringLiteral("date")))))
+        errors.append({QStringLiteral("date"),
+                       tr("--date takes YYYY-MM-DD (for example 2025-06-11), not \"%1\".")
+                           .arg(parser.value(QStringLiteral("date")))});
+    errors += readRequestOptions(parser, request);
+    if (!parser.positionalArguments().isEmpty())
+        errors.append({QStringLiteral("arguments"),
+                       tr("Unexpected \"%1\".").arg(parser.positionalArguments().join(QLatin1Char(' ')))});
+    if (!errors.isEmpty())
+        return invalidFields(errors);
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    const QDate day = *date;
+    auto starts = m_pool
+                      ->withRetry(QStringLiteral("availability.day"), RetryPolicy::standard(),
+                                  [request, day](QSqlDatabase &db) {
+                                      return AvailabilityRepo(db).forDate(request, day);
+                                  })
+                      .result();
+    if (!starts.ok())
+        return failWith(starts.error());
+    QJsonArray array;
+    for (const PlannedSlot &slot : starts.value()) {
+        array.append(slot.toJson());
+        if (!m_json) {
+            QStringList names;
+            for (const BayRef &bay : slot.bays)
+                names << bay.name;
+            m_out << slot.start.toString(QStringLiteral("HH:mm")) << '-'
+                  << slot.end.toString(QStringLiteral("HH:mm")) << "  " << names.join(QStringLiteral(", "))
+                  << '\n';
+        }
+    }
+    if (m_json)
+        m_out << jsonText(array) << '\n';
+    else if (starts->isEmpty())
+        m_out << tr("No free start times on %1.").arg(day.toString(Qt::ISODate)) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdNext(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRequestOptions(parser, true);
+    if (!parseCommand(parser, QStringLiteral("next"), args,
+                      tr("next --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID] [--json]")))
+        return Invalid;
+    AvailabilityRequest request;
+    QList<FieldError> errors = readRequestOptions(parser, request);
+    if (!parser.positionalArguments().isEmpty())
+        errors.append({QStringLiteral("arguments"),
+                       tr("Unexpected \"%1\".").arg(parser.positionalArguments().join(QLatin1Char(' ')))});
+    if (!errors.isEmpty())
+        return invalidFields(errors);
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    auto next = m_pool
+                    ->withRetry(QStringLiteral("availability.next"), RetryPolicy::standard(),
+                                [request](QSqlDatabase &db) { return AvailabilityRepo(db).next(request); })
+                    .result();
+    if (!next.ok())
+        return failWith(next.error());
+    if (!next->has_value())
+        return failWith(
+            DbError(DbError::Kind::NotFound,
+                    tr("No free start within the booking horizon (closed, fully booked, or no bay "
+                       "offers this service).")));
+    const PlannedSlot &slot = **next;
+    if (m_json)
+        m_out << jsonText(slot.toFirstBayJson()) << '\n';
+    else
+        m_out << IsoTime::format(slot.start) << "  " << slot.bays.first().name << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+void AdminCli::printBooking(const Booking &b)
+{
+    QStringList addons;
+    for (const BookedAddon &a : b.addons)
+        addons << a.name;
+    m_out << tr("Booking %1, code %2 (%3)").arg(b.id).arg(b.code, b.status) << '\n';
+    m_out << "  " << b.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "-"
+          << b.end.toString(QStringLiteral("HH:mm")) << " (" << IsoTime::format(b.start).right(6) << ")  "
+          << b.bay.name << '\n';
+    m_out << "  " << b.serviceName << ", " << b.vehicleClass;
+    if (!addons.isEmpty())
+        m_out << " + " << addons.join(QStringLiteral(", "));
+    m_out << "  " << money(b.priceCents, b.currency) << '\n';
+    m_out << "  " << b.plate << "  " << b.customerName;
+    if (!b.phone.isEmpty())
+        m_out << ", " << b.phone;
+    if (!b.email.isEmpty())
+        m_out << ", " << b.email;
+    m_out << '\n';
+    if (b.holdExpiresAt && b.status == u"held")
+        m_out << "  " << tr("held until %1").arg(IsoTime::format(*b.holdExpiresAt)) << '\n';
+}
+
+int AdminCli::cmdBook(const QStringList &args)
+{
+    QCommandLineParser parser;
+    addRequestOptions(parser, true);
+    const QString start = QStringLiteral("start"), plate = QStringLiteral("plate"),
+                  name = QStringLiteral("name"), phone = QStringLiteral("phone"),
+                  email = QStringLiteral("email"), hold = QStringLiteral("hold"),
+                  key = QStringLiteral("idempotency-key");
+    parser.addOption(QCommandLineOption(start, tr("start"), QStringLiteral("ISO-8601")));
+    parser.addOption(QCommandLineOption(plate, tr("licence plate"), QStringLiteral("plate")));
+    parser.addOption(QCommandLineOption(name, tr("customer name"), QStringLiteral("name")));
+    parser.addOption(QCommandLineOption(phone, tr("phone"), QStringLiteral("phone")));
+    parser.addOption(QCommandLineOption(email, tr("e-mail"), QStringLiteral("email")));
+    parser.addOption(QCommandLineOption(hold, tr("hold until paid")));
+    parser.addOption(QCommandLineOption(key, tr("retry key"), QStringLiteral("key")));
+    if (!parseCommand(
+            parser, QStringLiteral("book"), args,
+            tr("book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck] "
+               "[--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K] [--json]")))
+        return Invalid;
+
+    BookingRequest request;
+    QList<FieldError> errors = readRequestOptions(parser, request.slot);
+    if (!parser.isSet(start)) {
+        errors.append({start, tr("--start is required, for example --start 2025-06-11T09:30:00+02:00.")});
+    } else {
+        request.start = IsoTime::parseDateTime(parser.value(start), &request.startHasOffset);
+        if (!request.start.isValid())
+            errors.append({start,
+                           tr("--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 "
+                              "(without an offset: the site's local time), not \"%1\".")
+                               .arg(parser.value(start))});
+    }
+    // Options given twice are ambiguous; refuse rather than pick one.
+    for (const QString &single : {start, plate, name, phone, email, key}) {
+        if (parser.values(single).size() > 1)
+            errors.append({single, tr("--%1 may be given once.").arg(single)});
+    }
+    request.plate = parser.value(plate);
+    request.name = parser.value(name);
+    request.phone = parser.value(phone);
+    request.email = parser.value(email);
+    request.hold = parser.isSet(hold);
+    if (parser.isSet(key))
+        request.idempotencyKey = parser.value(key);
+    if (!parser.positionalArguments().isEmpty())
+        errors.append({QStringLiteral("arguments"),
+                       tr("Unexpected \"%1\" (quote values that contain spaces).")
+                           .arg(parser.positionalArguments().join(QLatin1Char(' ')))});
+    // The fields that need no database, all at once; "start" was checked above.
+    for (const FieldError &e : request.normalised().validate()) {
+        if (e.field != start)
+            errors.append(e);
+    }
+    if (!errors.isEmpty())
+        return invalidFields(errors);
+
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    auto outcome = m_pool
+                       ->withRetry(QStringLiteral("booking.create"), RetryPolicy::critical(),
+                                   [request](QSqlDatabase &db) { return BookingRepo(db).create(request); })
+                       .result();
+    if (!outcome.ok())
+        return failWith(outcome.error());
+    switch (outcome->result) {
+    case BookingOutcome::Result::Invalid:
+        return invalidFields(outcome->errors);
+    case BookingOutcome::Result::SlotTaken: {
+        const DbError error = outcome->error();
+        QJsonArray alternatives;
+        for (const PlannedSlot &slot : outcome->alternatives)
+            alternatives.append(slot.toJson());
+        if (m_json)
+            m_out << jsonText(
+                QJsonObject {{QStringLiteral("error"),
+                              QJsonObject {{QStringLiteral("kind"), DbError::kindName(error.kind())},
+                                           {QStringLiteral("message"), error.message()}}},
+                             {QStringLiteral("alternatives"), alternatives}})
+                  << '\n'
+                  << Qt::flush;
+        m_err << error.message() << '\n';
+        if (outcome->alternatives.isEmpty())
+            m_err << tr("No other free start on that day or the next.") << '\n';
+        else
+            m_err << tr("Free instead:") << '\n';
+        for (const PlannedSlot &slot : outcome->alternatives) {
+            QStringList names;
+            for (const BayRef &bay : slot.bays)
+                names << bay.name;
+            m_err << "  " << IsoTime::format(slot.start) << "  " << names.join(QStringLiteral(", ")) << '\n';
+        }
+        m_err << Qt::flush;
+        return NotFound; // 3: the slot is taken
+    }
+    case BookingOutcome::Result::Booked:
+    case BookingOutcome::Result::Replayed:
+        break;
+    }
+    if (m_json)
+        m_out << jsonText(outcome->booking.toJson()) << '\n';
+    else
+        printBooking(outcome->booking);
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdBookings(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addOption(
+        QCommandLineOption(QStringLiteral("date"), tr("local day"), QStringLiteral("YYYY-MM-DD")));
+    if (!parseCommand(parser, QStringLiteral("bookings"), args, tr("bookings --date YYYY-MM-DD [--json]")))
+        return Invalid;
+    const std::optional<QDate> date = IsoTime::parseDate(parser.value(QStringLiteral("date")));
+    if (!date || !parser.positionalArguments().isEmpty())
+        return invalidFields({{QStringLiteral("date"),
+                               tr("bookings needs --date YYYY-MM-DD (for example 2025-06-11), not \"%1\".")
+                                   .arg(parser.value(QStringLiteral("date")))}});
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    const QDate day = *date;
+    auto bookings = m_pool
+                        ->withRetry(QStringLiteral("bookings.day"), RetryPolicy::standard(),
+                                    [day](QSqlDatabase &db) { return BookingRepo(db).forDay(day); })
+                        .result();
+    if (!bookings.ok())
+        return failWith(bookings.error());
+    QJsonArray array;
+    for (const Booking &b : bookings.value()) {
+        array.append(b.toJson());
+        if (!m_json)
+            m_out << QStringLiteral("%1-%2  %3  %4  %5  %6  %7  %8\n")
+                         .arg(b.start.toString(QStringLiteral("HH:mm")),
+                              b.end.toString(QStringLiteral("HH:mm")))
+                         .arg(b.code)
+                         .arg(b.status, -11)
+                         .arg(b.bay.name, -14)
+                         .arg(b.serviceName, -18)
+                         .arg(b.plate, -10)
+                         .arg(b.customerName);
+    }
+    if (m_json)
+        m_out << jsonText(array) << '\n';
+    else if (bookings->isEmpty())
+        m_out << tr("No bookings on %1.").arg(day.toString(Qt::ISODate)) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdBooking(const QStringList &args)
+{
+    const QString usageLine = tr("booking ID|CODE [--json] | booking status ID|CODE STATUS [--reason TEXT]");
+    QCommandLineParser parser;
+    const QCommandLineOption reasonOption(QStringLiteral("reason"), tr("why"), QStringLiteral("text"));
+    parser.addOption(reasonOption);
+    if (!parseCommand(parser, QStringLiteral("booking"), args, usageLine))
+        return Invalid;
+    const QStringList words = parser.positionalArguments();
+    // "status" is the sub-command; a code is upper case, or has digits.
+    const bool change = words.value(0) == u"status" && words.size() == 3;
+    if ((!change && words.size() != 1) || (words.value(0) == u"status" && !change))
+        return invalid(tr("Usage: carwash-admin %1").arg(usageLine));
+    if (!change && parser.isSet(reasonOption))
+        return invalid(tr("--reason goes with booking status. Usage: carwash-admin %1").arg(usageLine));
+    const QString which = change ? words[1] : words[0];
+    static const QRegularExpression numeric(QStringLiteral("^[0-9]{1,18}$"));
+    if (!numeric.match(which.trimmed()).hasMatch() && !ConfirmationCode::looksLikeCode(which))
+        return invalidFields(
+            {{QStringLiteral("booking"),
+              tr("\"%1\" is neither a booking ID (a number) nor a confirmation code (6 letters and "
+                 "digits).")
+                  .arg(which)}});
+    if (change && !BookingStatus::isKnown(words[2]))
+        return invalidFields({{QStringLiteral("status"),
+                               tr("\"%1\" is not a booking status. Statuses: %2.")
+                                   .arg(words[2], BookingStatus::all().join(QStringLiteral(", ")))}});
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+
+    DbResult<Booking> result;
+    if (change) {
+        const QString status = words[2];
+        const QString reason = parser.value(reasonOption);
+        result = m_pool
+                     ->withRetry(QStringLiteral("booking.status"), RetryPolicy::critical(),
+                                 [which, status, reason](QSqlDatabase &db) {
+                                     return BookingRepo(db).changeStatus(which, status, QStringLiteral("cli"),
+                                                                         reason);
+                                 })
+                     .result();
+    } else {
+        auto found = m_pool
+                         ->withRetry(QStringLiteral("booking.get"), RetryPolicy::standard(),
+                                     [which](QSqlDatabase &db) { return BookingRepo(db).find(which); })
+                         .result();
+        if (!found.ok())
+            return failWith(found.error());
+        if (!found->has_value())
+            return failWith(DbError(DbError::Kind::NotFound,
+                                    tr("There is no booking with ID or code \"%1\".").arg(which)));
+        result = DbResult<Booking>(**found);
+    }
+    if (!result.ok())
+        return failWith(result.error());
+    if (m_json)
+        m_out << jsonText(result->toJson()) << '\n';
+    else
+        printBooking(result.value());
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdCustomer(const QStringList &args)
+{
+    const QString usageLine = tr("customer find TEXT [--json]");
+    QCommandLineParser parser;
+    if (!parseCommand(parser, QStringLiteral("customer"), args, usageLine))
+        return Invalid;
+    const QStringList words = parser.positionalArguments();
+    if (words.size() != 2 || words[0] != u"find" || words[1].trimmed().isEmpty())
+        return invalid(tr("Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)")
+                           .arg(usageLine));
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    const QString text = words[1];
+    auto found = m_pool
+                     ->withRetry(QStringLiteral("customers.find"), RetryPolicy::standard(),
+                                 [text](QSqlDatabase &db) { return CustomerRepo(db).find(text); })
+                     .result();
+    if (!found.ok())
+        return failWith(found.error());
+    QJsonArray array;
+    for (const Customer &c : found.value()) {
+        array.append(c.toJson());
+        if (m_json)
+            continue;
+        QStringList plates;
+        for (const auto &v : c.vehicles)
+            plates << v.first;
+        m_out << c.name << "  " << plates.join(QStringLiteral(", "));
+        if (!c.phone.isEmpty())
+            m_out << "  " << c.phone;
+        if (!c.email.isEmpty())
+            m_out << "  " << c.email;
+        m_out << "  " << tr("%n completed visit(s)", nullptr, c.completedVisits) << '\n';
+        for (const Visit &v : c.visits)
+            m_out << "    " << v.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "  " << v.code << "  "
+                  << v.status << "  " << v.serviceName << "  " << v.plate << "  "
+                  << money(v.priceCents, v.currency) << '\n';
+    }
+    if (m_json)
+        m_out << jsonText(array) << '\n';
+    else if (found->isEmpty())
+        m_out << tr("No customer matches \"%1\".").arg(text) << '\n';
+    m_out << Qt::flush;
+    return Ok;
 }

@@ -41,6 +41,30 @@ private:
     int cmdService(const QStringList &args);
     int cmdDb(const QStringList &args);
     int cmdConfig();
+    int cmdSettings(const QStringList &args);
+    int cmdHours(const QStringList &args);
+    int cmdClosure(const QStringList &args);
+    int cmdAvailability(const QStringList &args);
+    int cmdNext(const QStringList &args);
+    int cmdBook(const QStringList &args);
+    int cmdBookings(const QStringList &args);
+    int cmdBooking(const QStringList &args);
+    int cmdCustomer(const QStringList &args);
+    void printBooking(const struct Booking &booking);
+
+    // Parses one command's options (QCommandLineParser, so --opt=value and
+    // repeated options work). False after printing the problem and usage.
+    bool parseCommand(class QCommandLineParser &parser, const QString &command, const QStringList &args,
+                      const QString &usageLine);
+    int invalid(const QString &message);
+    // Each bad field on stderr ("plate: …"), and {"errors": [{"field",
+    // "message"}]} on stdout with --json; exit 2.
+    int invalidFields(const QList<struct FieldError> &errors);
+    // --service, --vehicle, --addon (repeatable) and --bay, as availability,
+    // next and book share them.
+    void addRequestOptions(class QCommandLineParser &parser, bool withBay);
+    QList<FieldError> readRequestOptions(const class QCommandLineParser &parser,
+                                         struct AvailabilityRequest &request);
 
     QTextStream m_out;
     QTextStream m_err;

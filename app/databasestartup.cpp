@@ -1,8 +1,11 @@
 #include "databasestartup.h"
 
 #include "embeddedserver.h"
+#include "keychainrequest.h"
 
 #include <QSettings>
+
+#include <memory>
 
 void DatabaseStartup::setApplicationIdentity()
 {
@@ -19,10 +22,13 @@ DatabaseConfigLoader::Result DatabaseStartup::loadConfig(const QString &programN
     return result;
 }
 
-DbResult<DatabaseConfig> DatabaseStartup::resolveBlocking(DatabaseConfig config)
+DbResult<DatabaseConfig> DatabaseStartup::resolveBlocking(DatabaseConfig config, KeychainLookup keychain)
 {
-    if (!config.embedded)
+    if (!config.embedded) {
+        if (keychain == KeychainLookup::Blocking)
+            config = withKeychainPasswordBlocking(config);
         return config;
+    }
     EmbeddedServer server;
     const DbResult<EmbeddedConnection> running = server.ensureRunningBlocking();
     if (!running.ok())
@@ -32,5 +38,32 @@ DbResult<DatabaseConfig> DatabaseStartup::resolveBlocking(DatabaseConfig config)
     config.user = running->user;
     config.database = running->database;
     config.password.clear();
+    return config;
+}
+
+bool DatabaseStartup::wantsKeychainPassword(const DatabaseConfig &config)
+{
+    return !config.embedded && config.password.isEmpty() && !config.user.isEmpty();
+}
+
+QString DatabaseStartup::keychainKey(const DatabaseConfig &config)
+{
+    return KeychainRequest::databasePasswordKey(config.user, config.host, config.port, config.database);
+}
+
+KeychainRequest *DatabaseStartup::passwordRequest(const DatabaseConfig &config, QObject *parent)
+{
+    return KeychainRequest::read(keychainKey(config), parent);
+}
+
+DatabaseConfig DatabaseStartup::withKeychainPasswordBlocking(DatabaseConfig config, QString *note)
+{
+    if (!wantsKeychainPassword(config))
+        return config;
+    std::unique_ptr<KeychainRequest> request(passwordRequest(config));
+    if (request->runBlocking())
+        config.password = request->secret();
+    else if (note)
+        *note = request->errorString();
     return config;
 }

@@ -1,0 +1,147 @@
+#include "screenshotrunner.h"
+
+#include "databasesettingsdialog.h"
+#include "deskapplication.h"
+#include "deskwindow.h"
+#include "signinpage.h"
+#include "staffdialog.h"
+#include "staffrepo.h"
+#include "todaypage.h"
+
+#include <QCoreApplication>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTimer>
+#include <QTreeWidget>
+
+#include <cstdio>
+
+ScreenshotRunner::ScreenshotRunner(DeskApplication &desk, Request request, QObject *parent)
+    : QObject(parent)
+    , m_desk(desk)
+    , m_request(std::move(request))
+{
+    connect(&m_desk, &DeskApplication::ready, this, &ScreenshotRunner::databaseReady);
+    connect(&m_desk, &DeskApplication::failed, this, [this](const QString &message) {
+        if (m_request.show == u"start-failure")
+            grabSoon(&m_desk.window());
+        else
+            finish(1, QStringLiteral("start-up failed: ") + message);
+    });
+    QTimer::singleShot(m_request.timeoutMs, this, [this] { finish(1, QStringLiteral("timed out")); });
+}
+
+void ScreenshotRunner::databaseReady()
+{
+    connect(m_desk.window().signInPage(), &SignInPage::staffLoaded, this, &ScreenshotRunner::staffLoaded);
+}
+
+void ScreenshotRunner::staffLoaded()
+{
+    DeskWindow &window = m_desk.window();
+    if (m_request.signInName.isEmpty()) {
+        grabSoon(&window);
+        return;
+    }
+    if (m_signInTried)
+        return;
+    m_signInTried = true;
+    auto *list = window.signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
+    const QList<QTreeWidgetItem *> found = list->findItems(m_request.signInName, Qt::MatchExactly);
+    if (found.isEmpty()) {
+        finish(1, QStringLiteral("nobody called %1 on the staff list").arg(m_request.signInName));
+        return;
+    }
+    list->setCurrentItem(found.first());
+    if (m_request.show == u"locked") {
+        lockOut();
+        return;
+    }
+    connect(&window, &DeskWindow::sessionStarted, this, &ScreenshotRunner::signedIn);
+    window.signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"))->setText(m_request.pin);
+    window.signInPage()->findChild<QPushButton *>(QStringLiteral("signInButton"))->click();
+    // A wrong PIN shows its message instead of a session: say so.
+    QTimer::singleShot(5000, this, [this] {
+        if (!m_desk.window().signedIn())
+            finish(1, QStringLiteral("could not sign in: ") + m_desk.window().signInPage()->message());
+    });
+}
+
+void ScreenshotRunner::lockOut()
+{
+    // Types the (wrong) PIN until the person is locked, one check at a time,
+    // then shows what the desk says.
+    SignInPage *page = m_desk.window().signInPage();
+    auto *next = new QTimer(this);
+    next->setInterval(50);
+    connect(next, &QTimer::timeout, this, [this, page, next] {
+        if (page->isChecking())
+            return;
+        if (m_attempts == StaffRepo::MaxFailedAttempts) {
+            next->stop();
+            grabSoon(&m_desk.window());
+            return;
+        }
+        ++m_attempts;
+        page->findChild<QLineEdit *>(QStringLiteral("pinField"))->setText(m_request.pin);
+        page->findChild<QPushButton *>(QStringLiteral("signInButton"))->click();
+    });
+    next->start();
+}
+
+void ScreenshotRunner::signedIn()
+{
+    DeskWindow &window = m_desk.window();
+    if (m_request.show == u"settings") {
+        auto *dialog = window.openDatabaseSettings();
+        if (!dialog) {
+            finish(1, QStringLiteral("the settings are for managers only"));
+            return;
+        }
+        connect(dialog, &DatabaseSettingsDialog::keychainChecked, this, [this, dialog] { grabSoon(dialog); });
+        return;
+    }
+    if (m_request.show == u"staff") {
+        auto *dialog = window.openStaffManagement();
+        if (!dialog) {
+            finish(1, QStringLiteral("staff management is for managers only"));
+            return;
+        }
+        connect(dialog, &StaffDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
+        return;
+    }
+    connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
+}
+
+void ScreenshotRunner::grabSoon(QWidget *widget)
+{
+    if (m_grabbing)
+        return;
+    m_grabbing = true;
+    // A moment for layouts and the first paint after the data arrived.
+    QTimer::singleShot(500, widget, [this, widget] {
+        if (!widget->grab().save(m_request.path))
+            finish(1, QStringLiteral("could not write %1").arg(m_request.path));
+        else
+            finish(0, QStringLiteral("saved %1").arg(m_request.path));
+    });
+}
+
+void ScreenshotRunner::finish(int exitCode, const QString &message)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    std::fprintf(exitCode == 0 ? stdout : stderr, "carwash --screenshot: %s\n", qPrintable(message));
+    std::fflush(nullptr);
+    // Closing the window first lets it sign out (written to the audit log);
+    // the program ends once the window has really gone.
+    m_desk.window().close();
+    auto *closed = new QTimer(this);
+    closed->setInterval(20);
+    connect(closed, &QTimer::timeout, this, [this, exitCode] {
+        if (!m_desk.window().isVisible())
+            QCoreApplication::exit(exitCode);
+    });
+    closed->start();
+}

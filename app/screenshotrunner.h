@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class DeskApplication;
+class QWidget;
+
+// carwash --screenshot PATH: drives the real window to one state through its
+// own widgets, saves a picture of it with QWidget::grab and quits. The
+// sign-in screen; with --sign-in NAME and the PIN in CARWASH_PIN, the main
+// window; with --show settings|staff as well, that manager's dialog; with
+// --show locked, NAME locked out by that (wrong) PIN typed five times; with
+// --show start-failure, the window after start-up failed. For the
+// documentation's screenshots under Xvfb; exit code 1 if it cannot get there.
+class ScreenshotRunner : public QObject
+{
+    Q_OBJECT
+public:
+    struct Request
+    {
+        QString path;
+        QString signInName; // empty: the sign-in screen itself
+        QString pin;
+        QString show; // "", "settings", "staff", "locked" or "start-failure"
+        int timeoutMs = 90000;
+    };
+
+    ScreenshotRunner(DeskApplication &desk, Request request, QObject *parent = nullptr);
+
+private:
+    void databaseReady();
+    void staffLoaded();
+    void signedIn();
+    void lockOut();
+    void grabSoon(QWidget *widget);
+    void finish(int exitCode, const QString &message);
+
+    DeskApplication &m_desk;
+    Request m_request;
+    bool m_signInTried = false;
+    bool m_grabbing = false;
+    bool m_finished = false;
+    int m_attempts = 0;
+};

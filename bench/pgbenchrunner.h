@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+
+class BenchServer;
+
+// pgbench, PostgreSQL's own load generator, as the baseline a pool is held
+// to: `pgbench -n -c <clients> -j 2 -T <seconds> -f <script>` against the
+// benchmark's server. Blocking.
+class PgbenchRunner
+{
+public:
+    struct Outcome
+    {
+        bool ok = false;
+        double tps = 0; // without initial connection time
+        qint64 transactions = 0; // actually processed
+        qint64 failed = 0;
+        QString error;
+    };
+
+    PgbenchRunner(const BenchServer &server, QString script);
+
+    Outcome run(int clients, int seconds) const;
+
+private:
+    const BenchServer &m_server;
+    const QString m_script;
+};

@@ -1,0 +1,196 @@
+#include "availabilityrepo.h"
+
+#include "isotime.h"
+#include "sql.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlQuery>
+
+namespace {
+
+// One statement, one row: each input as a JSON column, so a request costs
+// one round trip whatever the number of bays, bookings or slots. The busy
+// filter is the schema's reader rule (see 0001_initial.sql, "Expired
+// holds"), written so the exclusion constraint's GiST index serves it.
+const QString LoadSql = QStringLiteral(R"(
+SELECT (extract(epoch FROM now()) * 1000)::bigint,
+       (SELECT json_object_agg(key, value) FROM site_settings)::text,
+       (SELECT json_build_object(
+                   'id', s.id, 'name', s.name, 'duration', s.duration_minutes, 'active', s.active,
+                   'price', p.price_cents, 'currency', p.currency,
+                   'classes', (SELECT json_agg(vehicle_class ORDER BY CASE vehicle_class WHEN 'car' THEN 1
+                                                                       WHEN 'suv' THEN 2 ELSE 3 END)
+                                 FROM service_prices WHERE service_id = s.id))
+          FROM services AS s
+          LEFT JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
+         WHERE s.id = ?)::text,
+       (SELECT json_agg(json_build_object(
+                   'id', a.id, 'name', a.name, 'price', a.price_cents, 'minutes', a.extra_minutes,
+                   'active', a.active,
+                   'allowed', EXISTS (SELECT 1 FROM service_addons AS sa
+                                       WHERE sa.service_id = ? AND sa.addon_id = a.id)))
+          FROM addons AS a WHERE a.id = ANY (?::bigint[]))::text,
+       (SELECT json_agg(json_build_array(weekday, to_char(opens, 'HH24:MI'), to_char(closes, 'HH24:MI')))
+          FROM opening_hours)::text,
+       (SELECT json_agg(json_build_array(id, starts_on, ends_on, reason))
+          FROM closures WHERE starts_on <= ?::date AND ends_on >= ?::date)::text,
+       (SELECT json_agg(json_build_object('id', b.id, 'name', b.name, 'active', b.active,
+                                          'offers', bs.bay_id IS NOT NULL)
+                        ORDER BY b.sort_order, b.id)
+          FROM bays AS b
+          LEFT JOIN bay_services AS bs ON bs.bay_id = b.id AND bs.service_id = ?
+         WHERE bs.bay_id IS NOT NULL OR b.id = ?)::text,
+       (SELECT json_agg(json_build_array(k.bay_id, (extract(epoch FROM k.starts_at) * 1000)::bigint,
+                                         (extract(epoch FROM k.blocked_until) * 1000)::bigint))
+          FROM bookings AS k
+         WHERE k.bay_id = ANY (ARRAY(SELECT bay_id FROM bay_services WHERE service_id = ?
+                                     UNION SELECT ?::bigint))
+           AND k.status IN ('held', 'confirmed', 'checked_in', 'in_progress')
+           AND (k.status <> 'held' OR k.hold_expires_at > now())
+           AND tstzrange(k.starts_at, k.blocked_until, '[)') && tstzrange(?::timestamptz, ?::timestamptz, '[)'))::text
+)");
+
+QJsonArray arrayOf(const QVariant &column)
+{
+    return QJsonDocument::fromJson(column.toString().toUtf8()).array();
+}
+
+QString idArray(const QList<qint64> &ids)
+{
+    QStringList parts;
+    for (const qint64 id : ids)
+        parts << QString::number(id);
+    return QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}');
+}
+
+} // namespace
+
+AvailabilityRepo::AvailabilityRepo(QSqlDatabase &db)
+    : m_db(db)
+{ }
+
+DbError AvailabilityRepo::invalid(const QList<FieldError> &problems)
+{
+    QStringList lines;
+    for (const FieldError &e : problems)
+        lines << QStringLiteral("%1: %2").arg(e.field, e.message);
+    return DbError(DbError::Kind::Invalid, lines.join(QLatin1Char('\n')));
+}
+
+PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const QDate &from, const QDate &to)
+{
+    PlanningContext ctx;
+    ctx.request = request;
+    ctx.from = from;
+    ctx.to = to;
+    // Local days from..to lie inside this UTC window whatever the zone
+    // (offsets are within ±14 h), with room for a day's last booking and
+    // its buffer.
+    const QDateTime windowStart(from.addDays(-1), QTime(0, 0), QTimeZone::utc());
+    const QDateTime windowEnd(to.addDays(2), QTime(0, 0), QTimeZone::utc());
+
+    QSqlQuery query = Sql::exec(
+        m_db, LoadSql,
+        {request.vehicleClass, request.serviceId, request.serviceId, idArray(request.addonIds),
+         to.toString(Qt::ISODate), from.toString(Qt::ISODate), request.serviceId, request.bayId,
+         request.serviceId, request.bayId, IsoTime::toSql(windowStart), IsoTime::toSql(windowEnd)});
+    query.next();
+    const QTimeZone utc = QTimeZone::utc();
+    ctx.now = IsoTime::fromEpochMs(query.value(0).toLongLong(), utc);
+
+    QMap<QString, QString> values;
+    const QJsonObject settings = QJsonDocument::fromJson(query.value(1).toString().toUtf8()).object();
+    for (auto it = settings.begin(); it != settings.end(); ++it)
+        values.insert(it.key(), it.value().toString());
+    ctx.settings = SiteSettings::fromValues(values);
+    const QTimeZone &zone = ctx.settings.timeZone;
+    ctx.now = ctx.now.toTimeZone(zone);
+
+    const QJsonObject service = QJsonDocument::fromJson(query.value(2).toString().toUtf8()).object();
+    if (!service.isEmpty()) {
+        PlanningContext::ServiceInfo s;
+        s.id = service[u"id"].toInteger();
+        s.name = service[u"name"].toString();
+        s.durationMinutes = service[u"duration"].toInt();
+        s.active = service[u"active"].toBool();
+        if (!service[u"price"].isNull())
+            s.priceCents = service[u"price"].toInteger();
+        s.currency = service[u"currency"].toString();
+        for (const QJsonValue &c : service[u"classes"].toArray())
+            s.vehicleClasses << c.toString();
+        ctx.service = s;
+    }
+    for (const QJsonValue &v : arrayOf(query.value(3))) {
+        ctx.addons.append({v[u"id"].toInteger(), v[u"name"].toString(), v[u"price"].toInteger(),
+                           v[u"minutes"].toInt(), v[u"active"].toBool(), v[u"allowed"].toBool()});
+    }
+    for (const QJsonValue &v : arrayOf(query.value(4))) {
+        const QJsonArray row = v.toArray();
+        const std::optional<int> opens = OpeningHours::parseClock(row[1].toString(), false);
+        const std::optional<int> closes = OpeningHours::parseClock(row[2].toString(), true);
+        if (opens && closes)
+            ctx.hours.append({row[0].toInt(), *opens, *closes});
+    }
+    for (const QJsonValue &v : arrayOf(query.value(5))) {
+        const QJsonArray row = v.toArray();
+        ctx.closures.append({row[0].toInteger(), QDate::fromString(row[1].toString(), Qt::ISODate),
+                             QDate::fromString(row[2].toString(), Qt::ISODate), row[3].toString()});
+    }
+    for (const QJsonValue &v : arrayOf(query.value(6))) {
+        ctx.bays.append(
+            {{v[u"id"].toInteger(), v[u"name"].toString()}, v[u"active"].toBool(), v[u"offers"].toBool()});
+    }
+    for (const QJsonValue &v : arrayOf(query.value(7))) {
+        const QJsonArray row = v.toArray();
+        ctx.busy.append({row[0].toInteger(), IsoTime::fromEpochMs(qint64(row[1].toDouble()), utc),
+                         IsoTime::fromEpochMs(qint64(row[2].toDouble()), utc)});
+    }
+    return ctx;
+}
+
+DbResult<QList<PlannedSlot>> AvailabilityRepo::forDate(const AvailabilityRequest &request, const QDate &date)
+{
+    const PlanningContext ctx = load(request, date, date);
+    if (const QList<FieldError> problems = ctx.problems(); !problems.isEmpty())
+        return invalid(problems);
+    return SlotPlanner(ctx.inputFor(date)).freeSlots();
+}
+
+DbResult<std::optional<PlannedSlot>> AvailabilityRepo::next(const AvailabilityRequest &request)
+{
+    // The site's today is only known after loading; start a day early in
+    // UTC terms so it is inside whatever the zone.
+    const QDate start = QDateTime::currentDateTimeUtc().date().addDays(-1);
+    PlanningContext ctx = load(request, start, start.addDays(8));
+    if (const QList<FieldError> problems = ctx.problems(); !problems.isEmpty())
+        return invalid(problems);
+    const QDate today = ctx.today();
+    const QDate last = today.addDays(ctx.settings.horizonDays);
+    if (today < ctx.from) // this machine's clock is days ahead of the database's
+        ctx = load(request, today, today.addDays(7));
+    for (QDate day = today; day <= last; day = day.addDays(1)) {
+        if (day > ctx.to)
+            ctx = load(request, day, last);
+        const QList<PlannedSlot> free = SlotPlanner(ctx.inputFor(day)).freeSlots();
+        if (!free.isEmpty())
+            return std::optional<PlannedSlot>(free.first());
+    }
+    return std::optional<PlannedSlot>();
+}
+
+QList<PlannedSlot> AvailabilityRepo::freeStartsAfter(const AvailabilityRequest &request,
+                                                     const QDateTime &from, const QTimeZone &zone, int count)
+{
+    const QDate day = from.toTimeZone(zone).date();
+    const PlanningContext ctx = load(request, day, day.addDays(1));
+    QList<PlannedSlot> found;
+    for (const QDate &d : {day, day.addDays(1)}) {
+        for (const PlannedSlot &slot : SlotPlanner(ctx.inputFor(d)).freeSlots()) {
+            if (slot.start >= from && found.size() < count)
+                found.append(slot);
+        }
+    }
+    return found;
+}

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "booking.h"
+#include "bookingoutcome.h"
+#include "bookingrequest.h"
+#include "dberror.h"
+
+#include <QCoreApplication>
+#include <QList>
+#include <QSqlDatabase>
+
+// Creates, reads and moves bookings through their lifecycle. Runs inside a
+// unit of work on a pooled connection (blocking; throws DbException from
+// the Sql helpers for transient failures, which the pool retries). Each
+// change is one transaction with its audit_log row and a
+// pg_notify('bookings_changed', {"id", "code", "status", "day"}) that
+// desks LISTEN for; "day" is the site-local date of the start.
+class BookingRepo
+{
+    Q_DECLARE_TR_FUNCTIONS(BookingRepo)
+public:
+    // How many free starts to offer when a slot was taken.
+    static constexpr int AlternativeCount = 3;
+
+    explicit BookingRepo(QSqlDatabase &db);
+
+    // Books in one transaction:
+    // - each field validated (every bad one reported, with what is accepted);
+    //   the service, vehicle class, add-ons and bay checked against the
+    //   catalogue; the start checked against the slot rules (hours, grid,
+    //   closures, notice, horizon);
+    // - the price and end computed in SQL from the catalogue, never taken
+    //   from the request;
+    // - the bay asked for, or else each free bay offering the service in
+    //   order until one is won; the exclusion constraint decides every race
+    //   (INSERT … ON CONFLICT DO NOTHING, so a lost race is an answer, not
+    //   an aborted transaction); none won: SlotTaken with the next free
+    //   starts;
+    // - with an idempotency key, requests with the same key are serialised
+    //   (a transaction-scoped advisory lock); the same key and request
+    //   return the first booking (Replayed), the same key with other details
+    //   is refused;
+    // - a confirmation code unique among active bookings, drawn again on a
+    //   clash; customer and vehicle upserted by plate; --hold: status held
+    //   until now + booking.hold_minutes.
+    BookingOutcome create(const BookingRequest &request);
+
+    // By numeric id, or by confirmation code (an active booking first, else
+    // the newest with that code). nullopt when none.
+    std::optional<Booking> find(const QString &idOrCode);
+    std::optional<Booking> byId(qint64 id);
+    // Every booking (any status) starting on that site-local day, by start
+    // and bay.
+    QList<Booking> forDay(const QDate &date);
+
+    // Moves a booking to status if the lifecycle allows it, with the actor
+    // and reason in audit_log. NotFound, or Invalid naming the allowed next
+    // statuses. A hold past its expiry is expired first (and stays so).
+    DbResult<Booking> changeStatus(const QString &idOrCode, const QString &status, const QString &actor,
+                                   const QString &reason);
+
+private:
+    QList<Booking> select(const QString &where, const QVariantList &binds, const QTimeZone &zone);
+    QTimeZone siteZone();
+    std::optional<qint64> resolve(const QString &idOrCode);
+    void notifyChanged(const Booking &booking);
+    // The customer and vehicle for a plate: updated when the plate is known,
+    // created otherwise. Returns {customer id, vehicle id}.
+    QPair<qint64, qint64> upsertCustomer(const BookingRequest &request);
+
+    QSqlDatabase &m_db;
+};

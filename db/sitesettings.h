@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QTimeZone>
+
+#include <optional>
+
+// One setting the booking engine reads, with the values it accepts.
+struct SettingSpec
+{
+    enum class Type { Integer, TimeZone };
+    QString key;
+    Type type = Type::Integer;
+    int minimum = 0;
+    int maximum = 0;
+    QString defaultValue; // empty for site.timezone: the machine's zone
+    const char *descriptionSource = nullptr; // untranslated; see description()
+
+    QString description() const;
+
+    // "5..240 (minutes)" or "an IANA time zone such as Europe/Berlin".
+    QString acceptedText() const;
+};
+
+// The site's calendar rules as the booking engine uses them: the values of
+// site_settings, validated, with defaults for missing or unreadable rows.
+// Plain value, copied across threads; no database access of its own.
+class SiteSettings
+{
+    Q_DECLARE_TR_FUNCTIONS(SiteSettings)
+public:
+    QTimeZone timeZone;
+    int slotMinutes = 15;
+    int bufferMinutes = 5;
+    int minNoticeMinutes = 0;
+    int horizonDays = 60;
+    int holdMinutes = 10;
+    QString currency = QStringLiteral("USD");
+
+    // The settable keys, in the order the listing shows them.
+    static const QList<SettingSpec> &specs();
+    static std::optional<SettingSpec> spec(const QString &key);
+
+    // Empty when value is acceptable for key (then *normalised holds the
+    // form to store); otherwise a message naming the key and what it
+    // accepts. Unknown keys are refused the same way.
+    static QString validate(const QString &key, const QString &value, QString *normalised = nullptr);
+
+    // The machine's IANA zone, or UTC when it has none.
+    static QString systemTimeZoneId();
+    static QString defaultValue(const QString &key);
+
+    // From site_settings rows. A stored value that does not validate (edited
+    // by hand) falls back to the default, with a warning in the log.
+    static SiteSettings fromValues(const QMap<QString, QString> &values);
+};

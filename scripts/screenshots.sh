@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Pictures of the real desk windows, for the README and for reviews. Builds
+# nothing (run scripts/build.sh first). Starts an X server (Xvfb :99,
+# 1366x768), a throwaway embedded database in a temporary HOME filled with
+# the demo car wash, and a D-Bus session with an unlocked GNOME Keyring, then
+# has `carwash --screenshot` save its own window in each state:
+#
+#   01-sign-in.png          the sign-in screen
+#   02-today-staff.png      a staff member's main window (the Today page)
+#   03-today-manager.png    a manager's main window (Staff and Settings buttons)
+#   04-staff.png            the manager's staff list
+#   05-settings.png         the manager's database settings
+#   06-sign-in-125.png      the sign-in screen at 125 % scaling
+#   07-today-125.png        the manager's main window at 125 % scaling
+#   08-locked.png           sign-in after five wrong PINs: the lock-out and its time
+#   09-no-database.png      start-up against a database server that is down
+#
+# Usage: scripts/screenshots.sh [OUTPUT_FOLDER]   (default docs/screenshots)
+# Everything it starts is stopped again, whatever happens.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin="${BUILD_DIR:-$root/build}/bin"
+out=$(mkdir -p "${1:-$root/docs/screenshots}" && cd "${1:-$root/docs/screenshots}" && pwd)
+display=${SCREENSHOT_DISPLAY:-:99}
+
+for program in carwash carwash-admin; do
+  if [ ! -x "$bin/$program" ]; then
+    echo "screenshots: $bin/$program is missing; run scripts/build.sh first" >&2
+    exit 1
+  fi
+done
+
+# A D-Bus session of our own, so the settings dialog talks to a real keychain
+# and nothing reaches (or autolaunches on) the caller's session.
+if [ "${CARWASH_SHOTS_SESSION:-}" != 1 ] && command -v dbus-run-session >/dev/null; then
+  CARWASH_SHOTS_SESSION=1 exec dbus-run-session -- "$0" "$@"
+fi
+
+home=$(mktemp -d /tmp/carwash-shots-XXXXXX)
+mkdir -m 700 "$home/run"
+export HOME="$home" XDG_RUNTIME_DIR="$home/run" XDG_DATA_HOME="$home/.local/share" XDG_CONFIG_HOME="$home/.config"
+unset DATABASE_URL DB_MAX_CONNECTIONS DB_POOL_TIMEOUT DB_CONNECT_TIMEOUT
+export CARWASH_LANG=${CARWASH_LANG:-en}
+# No LANG means the C locale; the programs then show US English formats.
+
+xvfb_pid=""
+keyring_pid=""
+cleanup() {
+  local status=$?
+  "$bin/carwash-admin" db stop >/dev/null 2>&1 || true
+  # Under root the embedded cluster lives outside HOME; take it away too.
+  if [ -n "${server_root:-}" ] && [[ "$server_root" == /var/lib/carwash-desk/* ]]; then
+    rm -rf "$server_root"
+  fi
+  [ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null || true
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null || true
+  rm -rf "$home"
+  exit "$status"
+}
+trap cleanup EXIT INT TERM
+
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v gnome-keyring-daemon >/dev/null; then
+  echo -n screenshots | timeout 30 gnome-keyring-daemon --unlock --components=secrets >/dev/null || true
+  keyring_pid=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets 2>/dev/null |
+    awk '/uint32/ { print $2 }') || true
+fi
+
+Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+socket="/tmp/.X11-unix/X${display#:}"
+for _ in $(seq 50); do
+  [ -S "$socket" ] && break
+  sleep 0.1
+done
+if [ ! -S "$socket" ]; then
+  echo "screenshots: Xvfb did not start on $display" >&2
+  exit 1
+fi
+
+echo "screenshots: starting the embedded database and the demo car wash"
+"$bin/carwash-admin" seed --demo --json >"$home/seed.json"
+server_root=$("$bin/carwash-admin" db status --json | sed -n 's/.*"data_directory": *"\(.*\)\/data".*/\1/p')
+# The seed prints each person once, with the PIN: name, pin, role per person.
+people=$(awk -F'"' '/"name"/ { name = $4 } /"pin"/ { pin = $4 } /"role"/ { print $4 "|" name "|" pin }' "$home/seed.json")
+manager=$(printf '%s\n' "$people" | awk -F'|' '$1 == "manager" { print; exit }')
+staff=$(printf '%s\n' "$people" | awk -F'|' '$1 == "staff" { print; exit }')
+if [ -z "$manager" ] || [ -z "$staff" ]; then
+  echo "screenshots: the demo seed gave no manager and staff PINs (database seeded before?)" >&2
+  exit 1
+fi
+
+shot() { # FILE [SCALE] [carwash arguments...]
+  local file=$1 scale=$2
+  shift 2
+  QT_QPA_PLATFORM=xcb DISPLAY="$display" QT_SCALE_FACTOR="$scale" \
+    timeout 120 "$bin/carwash" --screenshot "$out/$file" "$@"
+}
+as() { # ROLE-LINE: sets who and pin
+  who=$(printf '%s' "$1" | cut -d'|' -f2)
+  pin=$(printf '%s' "$1" | cut -d'|' -f3)
+}
+
+shot 01-sign-in.png 1
+as "$staff"
+CARWASH_PIN="$pin" shot 02-today-staff.png 1 --sign-in "$who"
+as "$manager"
+CARWASH_PIN="$pin" shot 03-today-manager.png 1 --sign-in "$who"
+CARWASH_PIN="$pin" shot 04-staff.png 1 --sign-in "$who" --show staff
+CARWASH_PIN="$pin" shot 05-settings.png 1 --sign-in "$who" --show settings
+shot 06-sign-in-125.png 1.25
+CARWASH_PIN="$pin" shot 07-today-125.png 1.25 --sign-in "$who"
+as "$staff"
+wrong=$([ "$pin" = 0000 ] && echo 1111 || echo 0000)
+CARWASH_PIN="$wrong" shot 08-locked.png 1 --sign-in "$who" --show locked
+# A server nobody listens on: what a desk shows when the database is down.
+DATABASE_URL="postgresql://carwash@127.0.0.1:1/carwash?connect_timeout=2" \
+  shot 09-no-database.png 1 --show start-failure
+echo "screenshots: saved in $out"

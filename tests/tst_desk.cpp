@@ -1,0 +1,899 @@
+// The desk as front-desk staff and managers meet it: the real window on the
+// offscreen platform, a real PostgreSQL, real PINs. Waits are bounded
+// (QTRY_*), so a hang fails the test instead of stalling CTest.
+#include "connectionpool.h"
+#include "databasehealthwatcher.h"
+#include "databasesettingsdialog.h"
+#include "databasestatusindicator.h"
+#include "demoseeder.h"
+#include "deskapplication.h"
+#include "deskwindow.h"
+#include "embeddedserver.h"
+#include "errorbanner.h"
+#include "idlewatcher.h"
+#include "migrator.h"
+#include "pgtestcluster.h"
+#include "pinhash.h"
+#include "sessionheader.h"
+#include "signinpage.h"
+#include "sql.h"
+#include "staffdialog.h"
+#include "staffformdialog.h"
+#include "staffrepo.h"
+#include "startuppage.h"
+#include "todaypage.h"
+
+#include <QAbstractButton>
+#include <QAccessible>
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QDirIterator>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+
+#include <memory>
+
+namespace {
+
+constexpr int kNoHangMs = 30000;
+
+template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!future.isFinished()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(5);
+    }
+    return true;
+}
+
+template<typename T> QByteArray describe(const DbResult<T> &result)
+{
+    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
+}
+
+} // namespace
+
+class TestDesk : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void signInWithTheRightPinByKeyboardShowsTodaysMenu();
+    void tabGoesFromTheNamesToThePinToSignIn();
+    void everyControlHasAnAccessibleName();
+    void wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk();
+    void theRightPinResetsTheCount();
+    void signOutGoesBackToSignInAndIsAudited();
+    void anIdleDeskSignsOutByItself();
+    void inputKeepsTheSessionAlive();
+    void settingsAndStaffAreForManagersOnly();
+    void signingOutClosesTheManagersDialogs();
+    void aManagerAddsAPersonAndGivesANewPin();
+    void aPinMustBeFourToEightDigits();
+    void theEventLoopKeepsTurningWhileAQueryIsStuck();
+    void theMenuPageStaysResponsiveWhileItsTableIsLocked();
+    void testConnectionSaysWhatFailedAndWhatWorked();
+    void savedSettingsHoldNoPasswordAndExplainTheMissingKeychain();
+    void databaseStoppedDuringUseShowsTheBannerAndRecovers();
+    void theProgramStartsOnDatabaseUrlAndLeavesNoConnections();
+    void theEmbeddedDatabaseStartsOffTheGuiThread();
+
+private:
+    qint64 staffId(const QString &name);
+    QString pinOf(const QString &name) const;
+    QTreeWidget *staffList() const;
+    QLineEdit *pinField() const;
+    void choose(const QString &name);
+    void typePin(const QString &pin);
+    bool signIn(const QString &name);
+    int auditCount(const QString &action, qint64 staffId, const QString &extraCondition = {});
+
+    PgTestCluster m_cluster;
+    QTemporaryDir m_config;
+    QList<StaffPin> m_pins;
+    std::unique_ptr<ConnectionPool> m_pool;
+    std::unique_ptr<DeskWindow> m_window;
+};
+
+void TestDesk::initTestCase()
+{
+    QVERIFY(m_config.isValid());
+    // Settings (idle time, saved database settings) land in a folder of this
+    // test, never the tester's own.
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
+    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_desk"));
+
+    QString error;
+    QVERIFY2(m_cluster.start(&error), qPrintable(error));
+    ConnectionPool setup(m_cluster.config(QStringLiteral("tst_desk-setup")));
+    auto migrated = setup.withConnection(QStringLiteral("migrate"),
+                                         [](QSqlDatabase &db) { return Migrator::migrate(db); });
+    QVERIFY(finishes(migrated));
+    QVERIFY2(migrated.result().ok(), describe(migrated.result()).constData());
+    auto seeded
+        = setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
+    QVERIFY(finishes(seeded));
+    QVERIFY2(seeded.result().ok(), describe(seeded.result()).constData());
+    m_pins = seeded.result()->staff;
+    QCOMPARE(m_pins.size(), 3);
+}
+
+void TestDesk::init()
+{
+    QSettings settings;
+    settings.clear();
+    settings.setValue(DatabaseHealthWatcher::settingsKey(), 0.2);
+    if (!m_cluster.isRunning())
+        QVERIFY(m_cluster.start());
+    m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET failed_attempts = 0, locked_until = NULL"));
+    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_desk")));
+    m_window = std::make_unique<DeskWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_desk")));
+    QCOMPARE(m_window->currentPage(), m_window->signInPage());
+    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+}
+
+void TestDesk::cleanup()
+{
+    m_window.reset();
+    m_pool.reset();
+}
+
+qint64 TestDesk::staffId(const QString &name)
+{
+    return m_cluster
+        .queryBlocking(QStringLiteral("SELECT id FROM staff WHERE name = '%1'")
+                           .arg(QString(name).replace(u'\'', QStringLiteral("''"))))
+        .toLongLong();
+}
+
+QString TestDesk::pinOf(const QString &name) const
+{
+    for (const StaffPin &p : m_pins) {
+        if (p.name == name)
+            return p.pin;
+    }
+    return {};
+}
+
+QTreeWidget *TestDesk::staffList() const
+{
+    return m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
+}
+
+QLineEdit *TestDesk::pinField() const
+{
+    return m_window->signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"));
+}
+
+void TestDesk::choose(const QString &name)
+{
+    const QList<QTreeWidgetItem *> found = staffList()->findItems(name, Qt::MatchExactly);
+    QVERIFY2(!found.isEmpty(), qPrintable(name));
+    staffList()->setCurrentItem(found.first());
+}
+
+void TestDesk::typePin(const QString &pin)
+{
+    QTRY_VERIFY(!m_window->signInPage()->isChecking());
+    pinField()->setFocus();
+    QTest::keyClicks(pinField(), pin);
+    QTest::keyClick(pinField(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->signInPage()->isChecking(), kNoHangMs);
+}
+
+bool TestDesk::signIn(const QString &name)
+{
+    choose(name);
+    typePin(pinOf(name));
+    QElapsedTimer waited;
+    waited.start();
+    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
+        QTest::qWait(10);
+    return m_window->signedIn() && m_window->signedIn()->name == name;
+}
+
+int TestDesk::auditCount(const QString &action, qint64 staffId, const QString &extraCondition)
+{
+    return m_cluster
+        .queryBlocking(
+            QStringLiteral("SELECT count(*) FROM audit_log WHERE action = '%1' AND entity = 'staff' "
+                           "AND entity_id = '%2' %3")
+                .arg(action)
+                .arg(staffId)
+                .arg(extraCondition))
+        .toInt();
+}
+
+void TestDesk::signInWithTheRightPinByKeyboardShowsTodaysMenu()
+{
+    const QString name = QStringLiteral("Sam Rivera");
+    const qint64 id = staffId(name);
+    // Keyboard only: arrows to the name, digits (which go to the PIN field
+    // by themselves), Enter.
+    staffList()->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffList()));
+    while (staffList()->currentItem()->text(0) != name)
+        QTest::keyClick(staffList(), Qt::Key_Down);
+    QTest::keyClicks(staffList(), pinOf(name));
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(pinField()));
+    QCOMPARE(pinField()->text(), pinOf(name));
+    QCOMPARE(pinField()->echoMode(), QLineEdit::Password);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(m_window->signedIn()->id, id);
+    QCOMPARE(m_window->signedIn()->role, StaffMember::Role::Staff);
+    QVERIFY(pinField()->text().isEmpty());
+    QVERIFY(m_window->sessionHeader()->personText().contains(name));
+    QVERIFY(m_window->windowTitle().contains(name));
+
+    // The Today page lists the catalogue with the database's prices.
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->todayPage()->services().size(), 5, kNoHangMs);
+    auto *menu = m_window->todayPage()->findChild<QTableWidget *>(QStringLiteral("washMenu"));
+    QCOMPARE(menu->rowCount(), 5);
+    QVERIFY(menu->item(0, 0)->text().startsWith(QStringLiteral("Express Exterior")));
+    QCOMPARE(menu->item(0, 2)->text(), QStringLiteral("$12.00"));
+    QCOMPARE(menu->item(4, 4)->text(), QStringLiteral("$299.00"));
+    QVERIFY(menu->item(0, 5)->text().contains(QStringLiteral("Tyre Shine +$4.00")));
+    QVERIFY(!m_window->banner().isVisible());
+
+    QCOMPARE(
+        auditCount(QStringLiteral("staff.sign_in"), id, QStringLiteral("AND actor = 'staff:%1'").arg(id)), 1);
+}
+
+void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
+{
+    staffList()->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffList()));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(pinField()));
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("signInButton"));
+
+    // Signed in: the header's buttons come first, then the page.
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
+    staffButton->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
+    QStringList order;
+    for (int i = 0; i < 4; ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        order << QApplication::focusWidget()->objectName();
+    }
+    QCOMPARE(order,
+             (QStringList {QStringLiteral("settingsButton"), QStringLiteral("signOutButton"),
+                           QStringLiteral("todayRefresh"), QStringLiteral("washMenu")}));
+}
+
+void TestDesk::everyControlHasAnAccessibleName()
+{
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    StaffDialog *staff = m_window->openStaffManagement();
+    StaffFormDialog *form = staff->addPerson();
+    DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
+    QStringList unnamed;
+    for (QWidget *top : QList<QWidget *> {m_window.get(), staff, form, settings}) {
+        const QList<QWidget *> widgets = top->findChildren<QWidget *>();
+        for (QWidget *widget : widgets) {
+            const bool control = qobject_cast<QAbstractButton *>(widget) || qobject_cast<QLineEdit *>(widget)
+                || qobject_cast<QComboBox *>(widget) || qobject_cast<QAbstractSpinBox *>(widget)
+                || qobject_cast<QAbstractItemView *>(widget);
+            // Parts of other controls (a combo box's popup list, a spin
+            // box's line edit, a table's headers) are named by their owner.
+            if (!control || qobject_cast<QComboBox *>(widget->parentWidget())
+                || qobject_cast<QAbstractSpinBox *>(widget->parentWidget())
+                || qobject_cast<QAbstractItemView *>(widget->parentWidget())
+                || widget->inherits("QComboBoxListView"))
+                continue;
+            QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(widget);
+            if (!accessible || accessible->text(QAccessible::Name).trimmed().isEmpty())
+                unnamed << QStringLiteral("%1 (%2)").arg(
+                    widget->objectName(), QString::fromLatin1(widget->metaObject()->className()));
+        }
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+}
+
+void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
+{
+    const QString name = QStringLiteral("Priya Patel");
+    const qint64 id = staffId(name);
+    const QString wrong = pinOf(name) == u"000000" ? QStringLiteral("111111") : QStringLiteral("000000");
+    choose(name);
+    for (int attempt = 1; attempt < StaffRepo::MaxFailedAttempts; ++attempt) {
+        typePin(wrong);
+        QVERIFY(!m_window->signedIn());
+        const QString message = m_window->signInPage()->message();
+        QVERIFY2(message.contains(QStringLiteral("not right")), qPrintable(message));
+        QVERIFY2(message.contains(QString::number(StaffRepo::MaxFailedAttempts - attempt)),
+                 qPrintable(message));
+        QVERIFY(pinField()->text().isEmpty());
+    }
+    typePin(wrong);
+    QString message = m_window->signInPage()->message();
+    QVERIFY2(message.contains(QStringLiteral("locked")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("min")), qPrintable(message));
+    QCOMPARE(
+        m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
+            .toInt(),
+        StaffRepo::MaxFailedAttempts);
+    QVERIFY(m_cluster
+                .queryBlocking(QStringLiteral("SELECT locked_until > now() + interval '4 minutes' FROM staff "
+                                              "WHERE id = %1")
+                                   .arg(id))
+                .toBool());
+    QCOMPARE(auditCount(QStringLiteral("staff.locked"), id), 1);
+    QCOMPARE(auditCount(QStringLiteral("staff.sign_in_failed"), id), StaffRepo::MaxFailedAttempts - 1);
+
+    // Now even the right PIN is refused, with the time left.
+    typePin(pinOf(name));
+    QVERIFY(!m_window->signedIn());
+    message = m_window->signInPage()->message();
+    QVERIFY2(message.contains(QStringLiteral("locked")) && message.contains(QStringLiteral("Try again in")),
+             qPrintable(message));
+
+    // Another desk (its own pool, its own connections) sees the same lock.
+    ConnectionPool otherDesk(m_cluster.config(QStringLiteral("tst_desk-other")));
+    const QString pin = pinOf(name);
+    auto attempt = otherDesk.withConnection(QStringLiteral("staff.sign_in"), [id, pin](QSqlDatabase &db) {
+        return StaffRepo(db).signIn(id, pin);
+    });
+    QVERIFY(finishes(attempt));
+    QVERIFY2(attempt.result().ok(), describe(attempt.result()).constData());
+    QCOMPARE(attempt.result()->outcome, SignInAttempt::Outcome::Locked);
+    QVERIFY(attempt.result()->lockedSeconds > 0);
+    QVERIFY(attempt.result()->lockedSeconds <= StaffRepo::LockMinutes * 60);
+
+    // And a freshly opened sign-in screen shows it on the list.
+    ConnectionPool secondPool(m_cluster.config(QStringLiteral("tst_desk-second")));
+    DeskWindow secondWindow;
+    secondWindow.databaseReady(secondPool, m_cluster.config());
+    auto *secondList = secondWindow.signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
+    QTRY_COMPARE_WITH_TIMEOUT(secondList->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    const QTreeWidgetItem *row = secondList->findItems(name, Qt::MatchExactly).value(0);
+    QVERIFY(row);
+    QVERIFY2(row->text(2).startsWith(QStringLiteral("Locked")), qPrintable(row->text(2)));
+}
+
+void TestDesk::theRightPinResetsTheCount()
+{
+    const QString name = QStringLiteral("Sam Rivera");
+    const qint64 id = staffId(name);
+    choose(name);
+    typePin(QStringLiteral("99999999"));
+    typePin(QStringLiteral("99999999"));
+    QCOMPARE(
+        m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
+            .toInt(),
+        2);
+    typePin(pinOf(name));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(
+        m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
+            .toInt(),
+        0);
+}
+
+void TestDesk::signOutGoesBackToSignInAndIsAudited()
+{
+    const qint64 id = staffId(QStringLiteral("Sam Rivera"));
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    auto *signOut = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"));
+    QVERIFY(signOut->isVisible());
+    QTest::mouseClick(signOut, Qt::LeftButton);
+    QVERIFY(!m_window->signedIn());
+    QCOMPARE(m_window->currentPage(), m_window->signInPage());
+    QTRY_COMPARE(
+        auditCount(QStringLiteral("staff.sign_out"), id, QStringLiteral("AND details->>'reason' = 'manual'")),
+        1);
+
+    // The keyboard shortcut does the same.
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(!m_window->signedIn());
+}
+
+void TestDesk::anIdleDeskSignsOutByItself()
+{
+    // 0.01 min = 600 ms.
+    QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
+    const qint64 id = staffId(QStringLiteral("Sam Rivera"));
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QCOMPARE(m_window->idleWatcher().timeout(), 600);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->signedIn().has_value(), 5000);
+    QCOMPARE(m_window->currentPage(), m_window->signInPage());
+    const QString notice = m_window->signInPage()->notice();
+    QVERIFY2(notice.contains(QStringLiteral("Sam Rivera"))
+                 && notice.contains(QStringLiteral("without activity")),
+             qPrintable(notice));
+    QTRY_COMPARE(
+        auditCount(QStringLiteral("staff.sign_out"), id, QStringLiteral("AND details->>'reason' = 'idle'")),
+        1);
+}
+
+void TestDesk::inputKeepsTheSessionAlive()
+{
+    QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    // Two seconds of someone working: more than three idle timeouts.
+    QElapsedTimer working;
+    working.start();
+    while (working.elapsed() < 2000) {
+        QTest::keyClick(m_window->todayPage(), Qt::Key_Down);
+        QTest::qWait(100);
+        QVERIFY(m_window->signedIn().has_value());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->signedIn().has_value(), 5000);
+}
+
+void TestDesk::settingsAndStaffAreForManagersOnly()
+{
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    auto *settingsButton
+        = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("settingsButton"));
+    auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
+    QVERIFY(!settingsButton->isVisible());
+    QVERIFY(!staffButton->isVisible());
+    QVERIFY(!m_window->openDatabaseSettings());
+    QVERIFY(!m_window->openStaffManagement());
+    QVERIFY(m_window->findChildren<QDialog *>().isEmpty());
+    m_window->signOut();
+
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(settingsButton->isVisible());
+    QVERIFY(staffButton->isVisible());
+    QTest::mouseClick(settingsButton, Qt::LeftButton);
+    auto *settings = m_window->findChild<DatabaseSettingsDialog *>();
+    QVERIFY(settings);
+    QTRY_VERIFY(settings->isVisible());
+    settings->close();
+    QTest::mouseClick(staffButton, Qt::LeftButton);
+    auto *staff = m_window->findChild<StaffDialog *>();
+    QVERIFY(staff);
+    QTRY_VERIFY(staff->isVisible());
+    auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+}
+
+void TestDesk::signingOutClosesTheManagersDialogs()
+{
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QPointer<DatabaseSettingsDialog> settings = m_window->openDatabaseSettings();
+    QPointer<StaffDialog> staff = m_window->openStaffManagement();
+    QVERIFY(settings && staff);
+    m_window->signOut();
+    // Whoever signs in next does not find the manager's dialogs open.
+    QTRY_VERIFY(!settings);
+    QTRY_VERIFY(!staff);
+}
+
+void TestDesk::aManagerAddsAPersonAndGivesANewPin()
+{
+    const qint64 managerId = staffId(QStringLiteral("Morgan Lee"));
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    StaffDialog *staff = m_window->openStaffManagement();
+    QVERIFY(staff);
+    auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+
+    StaffFormDialog *form = staff->addPerson();
+    QVERIFY(form);
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffName")), QStringLiteral("Jo Okafor"));
+    form->findChild<QComboBox *>(QStringLiteral("staffRole"))->setCurrentIndex(0);
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPin")), QStringLiteral("4821"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPinRepeat")), QStringLiteral("4821"));
+    QPointer<StaffFormDialog> watch = form;
+    QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!watch, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    QVERIFY2(staff->statusText().contains(QStringLiteral("Jo Okafor")), qPrintable(staff->statusText()));
+    const qint64 joId = staffId(QStringLiteral("Jo Okafor"));
+    QVERIFY(joId > 0);
+    const QString storedHash
+        = m_cluster.queryBlocking(QStringLiteral("SELECT pin_hash FROM staff WHERE id = %1").arg(joId))
+              .toString();
+    QVERIFY(PinHash::verify(QStringLiteral("4821"), storedHash));
+    QVERIFY(!storedHash.contains(QStringLiteral("4821")));
+    QCOMPARE(auditCount(QStringLiteral("staff.added"), joId,
+                        QStringLiteral("AND actor = 'staff:%1'").arg(managerId)),
+             1);
+
+    // A second person of the same name is refused, and says why.
+    form = staff->addPerson();
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffName")), QStringLiteral("Jo Okafor"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPin")), QStringLiteral("1234"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPinRepeat")), QStringLiteral("1234"));
+    QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(form->problem().contains(QStringLiteral("already")), kNoHangMs);
+    form->close();
+
+    // A new PIN lifts a lock-out.
+    m_cluster.queryBlocking(
+        QStringLiteral(
+            "UPDATE staff SET failed_attempts = 5, locked_until = now() + interval '5 minutes' WHERE id = %1")
+            .arg(joId));
+    staff->reload();
+    QTRY_VERIFY_WITH_TIMEOUT(!list->findItems(QStringLiteral("Jo Okafor"), Qt::MatchExactly).isEmpty()
+                                 && list->findItems(QStringLiteral("Jo Okafor"), Qt::MatchExactly)
+                                        .first()
+                                        ->text(2)
+                                        .startsWith(QStringLiteral("Locked")),
+                             kNoHangMs);
+    list->setCurrentItem(list->findItems(QStringLiteral("Jo Okafor"), Qt::MatchExactly).first());
+    form = staff->newPinForSelected();
+    QVERIFY(form);
+    watch = form;
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPin")), QStringLiteral("13572468"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPinRepeat")),
+                     QStringLiteral("13572468"));
+    QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!watch, kNoHangMs);
+    QCOMPARE(
+        m_cluster
+            .queryBlocking(QStringLiteral("SELECT failed_attempts = 0 AND locked_until IS NULL FROM staff "
+                                          "WHERE id = %1")
+                               .arg(joId))
+            .toBool(),
+        true);
+    QCOMPARE(auditCount(QStringLiteral("staff.pin_reset"), joId,
+                        QStringLiteral("AND actor = 'staff:%1'").arg(managerId)),
+             1);
+
+    // Jo signs in with the new PIN.
+    m_window->signOut();
+    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    choose(QStringLiteral("Jo Okafor"));
+    typePin(QStringLiteral("13572468"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(m_window->signedIn()->id, joId);
+    m_cluster.queryBlocking(QStringLiteral("DELETE FROM staff WHERE id = %1").arg(joId));
+}
+
+void TestDesk::aPinMustBeFourToEightDigits()
+{
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    StaffDialog *staff = m_window->openStaffManagement();
+    StaffFormDialog *form = staff->addPerson();
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffName")), QStringLiteral("Short Pin"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPin")), QStringLiteral("12"));
+    QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffPinRepeat")), QStringLiteral("12"));
+    QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
+    QVERIFY2(form->problem().contains(QStringLiteral("4 to 8 digits")), qPrintable(form->problem()));
+    // Letters never reach the field; more than eight digits neither.
+    auto *pin = form->findChild<QLineEdit *>(QStringLiteral("staffPin"));
+    pin->clear();
+    QTest::keyClicks(pin, QStringLiteral("12ab345678901"));
+    QCOMPARE(pin->text(), QStringLiteral("12345678"));
+    QCOMPARE(m_cluster.queryBlocking(QStringLiteral("SELECT count(*) FROM staff WHERE name = 'Short Pin'"))
+                 .toInt(),
+             0);
+
+    // The repository refuses a bad PIN too, whoever calls it.
+    const qint64 managerId = staffId(QStringLiteral("Morgan Lee"));
+    auto refused = m_pool->withConnection(QStringLiteral("staff.add"), [managerId](QSqlDatabase &db) {
+        return StaffRepo(db).add(QStringLiteral("Short Pin"), StaffMember::Role::Staff,
+                                 QStringLiteral("12a4"), managerId);
+    });
+    QVERIFY(finishes(refused));
+    QCOMPARE(refused.result().error().kind(), DbError::Kind::Invalid);
+    // And only a manager may add anyone.
+    const qint64 staffMemberId = staffId(QStringLiteral("Sam Rivera"));
+    auto notAManager = m_pool->withConnection(QStringLiteral("staff.add"), [staffMemberId](QSqlDatabase &db) {
+        return StaffRepo(db).add(QStringLiteral("Sneaky"), StaffMember::Role::Manager, QStringLiteral("1234"),
+                                 staffMemberId);
+    });
+    QVERIFY(finishes(notAManager));
+    QCOMPARE(notAManager.result().error().kind(), DbError::Kind::Invalid);
+}
+
+void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
+{
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(50);
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    auto stuck = m_pool->withConnection(QStringLiteral("test.sleep"), [](QSqlDatabase &db) {
+        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
+    });
+    // Handing the work over did not wait for it.
+    QVERIFY2(elapsed.elapsed() < 500, qPrintable(QString::number(elapsed.elapsed())));
+    QVERIFY(!stuck.isFinished());
+    QVERIFY(finishes(stuck));
+    QVERIFY(stuck.result().ok());
+    QVERIFY(elapsed.elapsed() >= 3000);
+    // ~60 ticks in 3 s; a loop that had stopped for the query would have
+    // ticked once at most.
+    QVERIFY2(ticks >= 30, qPrintable(QString::number(ticks)));
+}
+
+void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
+{
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    TodayPage *today = m_window->todayPage();
+    QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
+
+    // Another connection holds the catalogue locked for three seconds.
+    ConnectionPool other(m_cluster.config(QStringLiteral("tst_desk-locker")));
+    auto locker = other.withConnection(QStringLiteral("test.lock_services"), [](QSqlDatabase &db) {
+        Transaction tx(db);
+        Sql::exec(db, QStringLiteral("LOCK TABLE services IN ACCESS EXCLUSIVE MODE"));
+        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
+        tx.commit();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_cluster
+                .queryBlocking(QStringLiteral(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                    "WHERE c.relname = 'services' AND l.mode = 'AccessExclusiveLock' AND l.granted"))
+                .toInt()
+            == 1,
+        kNoHangMs);
+
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(50);
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start();
+    QSignalSpy loaded(today, &TodayPage::loaded);
+    QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
+    QVERIFY(today->isLoading());
+    // While the query waits on the lock the window answers: the clock
+    // ticks, the menu already on screen stays, the person can still sign out.
+    QTest::qWait(1000);
+    QVERIFY(today->isLoading());
+    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+    QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
+    QVERIFY(
+        m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"))->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, kNoHangMs);
+    QVERIFY(finishes(locker));
+    QVERIFY(!today->isLoading());
+}
+
+void TestDesk::testConnectionSaysWhatFailedAndWhatWorked()
+{
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
+    QVERIFY(dialog);
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsHost"))->setText(QStringLiteral("127.0.0.1"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsDatabase"))->setText(QStringLiteral("carwash"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsUser"))->setText(QStringLiteral("carwash"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("settingsConnectTimeout"))->setValue(3);
+    auto *port = dialog->findChild<QSpinBox *>(QStringLiteral("settingsPort"));
+
+    QSignalSpy tested(dialog, &DatabaseSettingsDialog::connectionTested);
+    port->setValue(PgTestCluster::freePort());
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("settingsTest")), Qt::LeftButton);
+    QVERIFY(dialog->isBusy());
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, kNoHangMs);
+    QCOMPARE(tested.at(0).at(0).toBool(), false);
+    QString status = dialog->statusText();
+    QVERIFY2(status.contains(QStringLiteral("Could not connect to 127.0.0.1:%1").arg(port->value())),
+             qPrintable(status));
+    // libpq's own words say what failed.
+    QVERIFY2(status.contains(QStringLiteral("Connection refused")), qPrintable(status));
+
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsDatabase"))->setText(QStringLiteral("no_such_db"));
+    port->setValue(m_cluster.port());
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("settingsTest")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 2, kNoHangMs);
+    status = dialog->statusText();
+    QVERIFY2(status.contains(QStringLiteral("no_such_db"))
+                 && status.contains(QStringLiteral("does not exist")),
+             qPrintable(status));
+
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsDatabase"))->setText(QStringLiteral("carwash"));
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("settingsTest")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 3, kNoHangMs);
+    QCOMPARE(tested.at(2).at(0).toBool(), true);
+    status = dialog->statusText();
+    QVERIFY2(status.contains(QStringLiteral("Connected to PostgreSQL")), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("schema version 0001")), qPrintable(status));
+    // The short-lived test pool left nothing behind.
+    QTRY_COMPARE(m_cluster.countConnections(QStringLiteral("carwash-settings-test")), 0);
+}
+
+void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
+{
+    // This process has no D-Bus session (main() points it nowhere), which
+    // is how a desk without a keychain service looks.
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
+    dialog->setKeychainTimeout(5000);
+    QSignalSpy checked(dialog, &DatabaseSettingsDialog::keychainChecked);
+    QTRY_COMPARE_WITH_TIMEOUT(checked.size(), 1, kNoHangMs);
+    QVERIFY2(dialog->keychainText().contains(QStringLiteral("No keychain service")),
+             qPrintable(dialog->keychainText()));
+    QVERIFY2(dialog->keychainText().contains(QStringLiteral("DATABASE_URL=postgresql://")),
+             qPrintable(dialog->keychainText()));
+
+    const QString password = QStringLiteral("Very-S3cret-Pw");
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsHost"))
+        ->setText(QStringLiteral("db.example.test"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("settingsPort"))->setValue(6543);
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsDatabase"))->setText(QStringLiteral("washes"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsUser"))->setText(QStringLiteral("desk"));
+    dialog->findChild<QLineEdit *>(QStringLiteral("settingsPassword"))->setText(password);
+    dialog->findChild<QComboBox *>(QStringLiteral("settingsSslMode"))
+        ->setCurrentText(QStringLiteral("require"));
+    dialog->findChild<QSpinBox *>(QStringLiteral("settingsMaxConnections"))->setValue(7);
+    QSignalSpy saved(dialog, &DatabaseSettingsDialog::saved);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("settingsSave")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, kNoHangMs);
+    QCOMPARE(saved.at(0).at(0).toBool(), false);
+    const QString status = dialog->statusText();
+    QVERIFY2(status.contains(QStringLiteral("saved, but not the password")), qPrintable(status));
+    QVERIFY2(status.contains(
+                 QStringLiteral("DATABASE_URL=postgresql://desk:PASSWORD@db.example.test:6543/washes")),
+             qPrintable(status));
+
+    QSettings settings;
+    settings.sync();
+    QCOMPARE(settings.value(QStringLiteral("database/host")).toString(), QStringLiteral("db.example.test"));
+    QCOMPARE(settings.value(QStringLiteral("database/port")).toInt(), 6543);
+    QCOMPARE(settings.value(QStringLiteral("database/sslmode")).toString(), QStringLiteral("require"));
+    QCOMPARE(settings.value(QStringLiteral("database/connection_limit")).toInt(), 7);
+    QVERIFY(!settings.contains(QStringLiteral("database/password")));
+    // Nowhere in any settings file, under any key.
+    QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);
+    int read = 0;
+    while (it.hasNext()) {
+        QFile file(it.next());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains(password.toUtf8()), qPrintable(file.fileName()));
+        ++read;
+    }
+    QVERIFY(read > 0);
+}
+
+void TestDesk::databaseStoppedDuringUseShowsTheBannerAndRecovers()
+{
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    TodayPage *today = m_window->todayPage();
+    QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
+    DatabaseHealthWatcher *health = m_window->healthWatcher();
+    health->setInterval(200);
+    auto *indicator = m_window->findChild<DatabaseStatusIndicator *>();
+    QTRY_COMPARE_WITH_TIMEOUT(indicator->text(), QStringLiteral("Database OK"), kNoHangMs);
+
+    QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
+    auto restart = qScopeGuard([this] { m_cluster.start(); });
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->banner().message(), QStringLiteral("Database unavailable — retrying"),
+                              kNoHangMs);
+    QVERIFY(m_window->banner().isVisible());
+    QCOMPARE(indicator->text(), QStringLiteral("Database unavailable"));
+    QVERIFY(indicator->toolTip().contains(QStringLiteral("Database unavailable")));
+    // The menu stays on screen meanwhile, and the window keeps working.
+    QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
+    QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!today->isLoading(), kNoHangMs);
+    QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
+
+    QVERIFY(m_cluster.start());
+    restart.dismiss();
+    // Back by itself: no click needed.
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->banner().isVisible(), kNoHangMs);
+    QVERIFY(m_window->banner().message().isEmpty());
+    QVERIFY(health->state() != DatabaseHealthWatcher::State::Unavailable);
+    QVERIFY(indicator->text() != QStringLiteral("Database unavailable"));
+    QTRY_VERIFY_WITH_TIMEOUT(!today->isLoading(), kNoHangMs);
+}
+
+void TestDesk::theProgramStartsOnDatabaseUrlAndLeavesNoConnections()
+{
+    cleanup(); // this test brings its own application object
+    const QString applicationName = QStringLiteral("tst_desk-app");
+    qputenv("DATABASE_URL",
+            QStringLiteral("%1?application_name=%2&connect_timeout=3")
+                .arg(m_cluster.url(), applicationName)
+                .toUtf8());
+    auto unset = qScopeGuard([] { qunsetenv("DATABASE_URL"); });
+    {
+        DeskApplication desk;
+        QSignalSpy ready(&desk, &DeskApplication::ready);
+        desk.start();
+        // Said before anything was waited for.
+        QVERIFY2(desk.window().startupPage().statusText().startsWith(
+                     QStringLiteral("Reading the database password"))
+                     || desk.window().startupPage().statusText().startsWith(
+                         QStringLiteral("Connecting to the database")),
+                 qPrintable(desk.window().startupPage().statusText()));
+        QVERIFY(desk.window().isVisible());
+        QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kNoHangMs);
+        QCOMPARE(desk.stage(), DeskApplication::Stage::Ready);
+        QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
+        auto *list = desk.window().signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
+        QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+        QVERIFY(m_cluster.countConnections(applicationName) >= 1);
+    }
+    // The application object is gone: so is every backend it had.
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(applicationName), 0, 10000);
+}
+
+void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()
+{
+    cleanup();
+    QTemporaryDir home(QStringLiteral("/tmp/carwash-desk-home-XXXXXX"));
+    QVERIFY(home.isValid());
+    const QByteArray oldHome = qgetenv("HOME");
+    const QByteArray oldDataHome = qgetenv("XDG_DATA_HOME");
+    qputenv("HOME", home.path().toUtf8());
+    qunsetenv("XDG_DATA_HOME");
+    qunsetenv("DATABASE_URL");
+    QSettings().remove(QStringLiteral("database"));
+    const QString dataRoot = EmbeddedServer::defaultDataRoot();
+    QVERIFY2(dataRoot.startsWith(home.path()), qPrintable(dataRoot));
+    auto restore = qScopeGuard([&] {
+        EmbeddedServer server(dataRoot);
+        server.stopBlocking();
+        // Under root the cluster lives outside HOME; take it away too.
+        const QString serverRoot = QFileInfo(server.dataDirectory()).absolutePath();
+        if (!serverRoot.startsWith(home.path())
+            && serverRoot.startsWith(QStringLiteral("/var/lib/carwash-desk/")))
+            QDir(serverRoot).removeRecursively();
+        qputenv("HOME", oldHome);
+        if (!oldDataHome.isEmpty())
+            qputenv("XDG_DATA_HOME", oldDataHome);
+    });
+
+    int ticks = 0;
+    QTimer ticker;
+    ticker.setInterval(50);
+    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
+    ticker.start();
+    DeskApplication desk;
+    QSignalSpy ready(&desk, &DeskApplication::ready);
+    QSignalSpy failed(&desk, &DeskApplication::failed);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    desk.start();
+    QCOMPARE(desk.stage(), DeskApplication::Stage::StartingServer);
+    QCOMPARE(desk.window().startupPage().statusText(), QStringLiteral("Starting the database…"));
+    QTRY_VERIFY_WITH_TIMEOUT(ready.size() + failed.size() > 0, 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+    // initdb and pg_ctl took seconds; the window's loop ran all along.
+    const qint64 took = elapsed.elapsed();
+    QVERIFY2(ticks >= took / 50 / 3, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(took)));
+    QVERIFY(desk.config().embedded);
+    QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
+}
+
+int main(int argc, char *argv[])
+{
+    // No keychain service for this process: a bus address that leads
+    // nowhere (never the tester's own session, never an autolaunched one).
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
+    QApplication app(argc, argv);
+    TestDesk test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_desk.moc"

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QFuture>
+#include <QFutureWatcher>
+#include <QObject>
+
+#include <utility>
+
+namespace Async {
+
+// Hands a future's result to fn on context's thread (the GUI thread for a
+// widget) once it is ready, without anyone waiting for it. A QFutureWatcher
+// owned by context carries it across, so if context is destroyed first fn is
+// simply never called; the work itself still runs to its end. A cancelled
+// future (its pool shut down) calls nothing either.
+template<typename T, typename Fn> void onResult(const QFuture<T> &future, QObject *context, Fn &&fn)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context,
+                     [watcher, fn = std::forward<Fn>(fn)]() mutable {
+                         watcher->deleteLater();
+                         const QFuture<T> done = watcher->future();
+                         if (done.isCanceled() || done.resultCount() == 0)
+                             return;
+                         fn(done.result());
+                     });
+    watcher->setFuture(future);
+}
+
+} // namespace Async

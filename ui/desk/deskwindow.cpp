@@ -1,0 +1,260 @@
+#include "deskwindow.h"
+
+#include "async.h"
+#include "connectionpool.h"
+#include "databasehealthwatcher.h"
+#include "databasesettingsdialog.h"
+#include "displaylocale.h"
+#include "errorbanner.h"
+#include "idlewatcher.h"
+#include "sessionheader.h"
+#include "signinpage.h"
+#include "staffdialog.h"
+#include "staffrepo.h"
+#include "startuppage.h"
+#include "todaypage.h"
+
+#include <QCloseEvent>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QScreen>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+Q_LOGGING_CATEGORY(lcDesk, "carwash.ui", QtWarningMsg)
+
+namespace {
+
+const QString DatabaseSource = QStringLiteral("database");
+const QString StartupSource = QStringLiteral("startup");
+
+QString reasonName(DeskWindow::SignOutReason reason)
+{
+    switch (reason) {
+    case DeskWindow::SignOutReason::Manual:
+        return QStringLiteral("manual");
+    case DeskWindow::SignOutReason::Idle:
+        return QStringLiteral("idle");
+    case DeskWindow::SignOutReason::Closing:
+        return QStringLiteral("closing");
+    }
+    return {};
+}
+
+} // namespace
+
+DeskWindow::DeskWindow(QWidget *parent)
+    : QMainWindow(parent)
+{
+    setObjectName(QStringLiteral("deskWindow"));
+    setWindowTitle(tr("CarWash Desk"));
+    m_banner = new ErrorBanner(this);
+    m_pages = new QStackedWidget(this);
+    m_startup = new StartupPage(m_pages);
+    m_pages->addWidget(m_startup);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    auto *bannerRow = new QVBoxLayout;
+    bannerRow->setContentsMargins(8, 8, 8, 0);
+    bannerRow->addWidget(m_banner);
+    layout->addLayout(bannerRow);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    m_idle = new IdleWatcher(this);
+    connect(m_idle, &IdleWatcher::idle, this, [this] { signOut(SignOutReason::Idle); });
+
+    auto *signOutKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this);
+    connect(signOutKey, &QShortcut::activated, this, [this] { signOut(SignOutReason::Manual); });
+
+    // Room for the wash menu, within the screen (a 1366x768 desk screen at
+    // 125 % has 1093x614 to offer).
+    resize(QSize(1280, 800).boundedTo(screen()->availableGeometry().size()));
+}
+
+DeskWindow::~DeskWindow() = default;
+
+void DeskWindow::showStartupProgress(const QString &text)
+{
+    m_banner->clear(StartupSource);
+    m_startup->showProgress(text);
+    m_pages->setCurrentWidget(m_startup);
+}
+
+void DeskWindow::showStartupFailure(const QString &message, const QString &whatToDo,
+                                    std::function<void()> retry)
+{
+    // The banner above says what and what to do; the page only the state.
+    m_startup->showFailure(tr("Not connected to the database."));
+    m_banner->showMessage(StartupSource, message, whatToDo, std::move(retry), false);
+    m_pages->setCurrentWidget(m_startup);
+}
+
+void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &config)
+{
+    if (m_pool)
+        return;
+    m_pool = &pool;
+    m_config = config;
+    m_banner->clear(StartupSource);
+
+    m_health = new DatabaseHealthWatcher(pool, this);
+    connect(m_health, &DatabaseHealthWatcher::stateChanged, this, &DeskWindow::databaseStateChanged);
+
+    m_signIn = new SignInPage(pool, *m_banner, m_pages);
+    m_pages->addWidget(m_signIn);
+    connect(m_signIn, &SignInPage::signedIn, this, &DeskWindow::startSession);
+
+    m_workspace = new QWidget(m_pages);
+    m_workspace->setObjectName(QStringLiteral("workspace"));
+    m_header = new SessionHeader(*m_health, m_workspace);
+    m_today = new TodayPage(pool, *m_banner, m_workspace);
+    auto *workspaceLayout = new QVBoxLayout(m_workspace);
+    workspaceLayout->setContentsMargins(0, 0, 0, 0);
+    workspaceLayout->addWidget(m_header);
+    workspaceLayout->addWidget(m_today, 1);
+    m_pages->addWidget(m_workspace);
+    connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
+    connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
+    connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
+
+    m_pages->setCurrentWidget(m_signIn);
+    m_signIn->reload();
+    m_health->start();
+}
+
+QWidget *DeskWindow::currentPage() const
+{
+    return m_pages->currentWidget();
+}
+
+void DeskWindow::databaseStateChanged()
+{
+    if (m_health->state() == DatabaseHealthWatcher::State::Unavailable) {
+        m_banner->showMessage(
+            DatabaseSource, tr("Database unavailable — retrying"),
+            tr("CarWash Desk checks again every few seconds and carries on by itself when the "
+               "database is back; what is on screen stays as it was. If this lasts, check that "
+               "the database server is running and this computer is on the network."),
+            [this] { m_health->checkNow(); }, false);
+        return;
+    }
+    if (m_banner->hasMessage(DatabaseSource)) {
+        m_banner->clear(DatabaseSource);
+        // Back again: whatever failed meanwhile loads by itself.
+        m_signIn->reloadIfFailed();
+        m_today->reloadIfFailed();
+    }
+}
+
+void DeskWindow::startSession(const StaffMember &member)
+{
+    m_session = member;
+    m_header->setPerson(member);
+    m_signIn->setNotice(QString());
+    setWindowTitle(tr("CarWash Desk — %1").arg(member.name));
+    m_pages->setCurrentWidget(m_workspace);
+    m_today->reload();
+    m_today->setFocus(Qt::OtherFocusReason);
+    m_idle->setTimeout(IdleWatcher::timeoutFromSettings());
+    m_idle->setActive(true);
+    qCInfo(lcDesk) << "signed in: staff" << member.id;
+    Q_EMIT sessionStarted(member);
+}
+
+QFuture<DbResult<Done>> DeskWindow::recordSignOut(const StaffMember &member, SignOutReason reason)
+{
+    const qint64 id = member.id;
+    const QString why = reasonName(reason);
+    QFuture<DbResult<Done>> recorded
+        = m_pool->withRetry(QStringLiteral("staff.sign_out"), RetryPolicy::standard(),
+                            [id, why](QSqlDatabase &db) { StaffRepo(db).recordSignOut(id, why); });
+    // Signing out never waits for the database; a lost audit row is logged.
+    Async::onResult(recorded, this, [id](const DbResult<Done> &result) {
+        if (!result.ok())
+            qCWarning(lcDesk).noquote() << "sign-out of staff" << id
+                                        << "not written to the audit log:" << result.error().toLogString();
+    });
+    return recorded;
+}
+
+void DeskWindow::signOut(SignOutReason reason)
+{
+    if (!m_session)
+        return;
+    const StaffMember member = *m_session;
+    m_session.reset();
+    m_idle->setActive(false);
+    closeManagerDialogs();
+    recordSignOut(member, reason);
+    setWindowTitle(tr("CarWash Desk"));
+    if (reason == SignOutReason::Idle) {
+        const double minutes = m_idle->timeout() / 60000.0;
+        m_signIn->setNotice(tr("%1 was signed out after %2 min without activity.")
+                                .arg(member.name, DisplayLocale::get().toString(minutes, 'g', 3)));
+    } else {
+        m_signIn->setNotice(QString());
+    }
+    m_pages->setCurrentWidget(m_signIn);
+    m_signIn->reload();
+    Q_EMIT sessionEnded(reason);
+}
+
+void DeskWindow::closeManagerDialogs()
+{
+    // What a manager opened must not stay open for whoever comes next.
+    if (m_settingsDialog)
+        m_settingsDialog->close();
+    if (m_staffDialog)
+        m_staffDialog->close();
+}
+
+DatabaseSettingsDialog *DeskWindow::openDatabaseSettings()
+{
+    if (!m_session || !m_session->isManager())
+        return nullptr;
+    if (!m_settingsDialog) {
+        m_settingsDialog = new DatabaseSettingsDialog(m_config, this);
+        m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_settingsDialog->open();
+    m_settingsDialog->raise();
+    return m_settingsDialog;
+}
+
+StaffDialog *DeskWindow::openStaffManagement()
+{
+    if (!m_session || !m_session->isManager())
+        return nullptr;
+    if (!m_staffDialog) {
+        m_staffDialog = new StaffDialog(*m_pool, *m_session, this);
+        m_staffDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_staffDialog->open();
+    m_staffDialog->raise();
+    return m_staffDialog;
+}
+
+void DeskWindow::closeEvent(QCloseEvent *event)
+{
+    if (!m_session || m_closing || !m_pool) {
+        QMainWindow::closeEvent(event);
+        return;
+    }
+    // Sign out first so the audit log shows who was at the desk until when;
+    // the window closes once that is written, or after a few seconds.
+    event->ignore();
+    m_closing = true;
+    const StaffMember member = *m_session;
+    m_session.reset();
+    m_idle->setActive(false);
+    closeManagerDialogs();
+    Async::onResult(recordSignOut(member, SignOutReason::Closing), this,
+                    [this](const DbResult<Done> &) { close(); });
+    QTimer::singleShot(3000, this, [this] { close(); });
+}

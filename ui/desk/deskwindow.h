@@ -1,0 +1,92 @@
+#pragma once
+
+#include "databaseconfig.h"
+#include "dberror.h"
+#include "staffmember.h"
+
+#include <QFuture>
+#include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
+
+class ConnectionPool;
+class DatabaseHealthWatcher;
+class DatabaseSettingsDialog;
+class ErrorBanner;
+class IdleWatcher;
+class QStackedWidget;
+class SessionHeader;
+class SignInPage;
+class StaffDialog;
+class StartupPage;
+class TodayPage;
+
+// The desk's one window: the start-up page until the database is ready,
+// then sign-in, then the workspace (a header with the person, the database
+// light and Sign out, and the Today page). The error banner above it all is
+// shared by every page. Watches for idleness and signs out by itself.
+class DeskWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    enum class SignOutReason { Manual, Idle, Closing };
+
+    explicit DeskWindow(QWidget *parent = nullptr);
+    ~DeskWindow() override;
+
+    // Before the database is ready.
+    void showStartupProgress(const QString &text);
+    void showStartupFailure(const QString &message, const QString &whatToDo, std::function<void()> retry);
+
+    // The database is ready: builds the pages that use it. pool must outlive
+    // this window; config is what it runs on (shown in the settings).
+    void databaseReady(ConnectionPool &pool, const DatabaseConfig &config);
+
+    std::optional<StaffMember> signedIn() const { return m_session; }
+    void signOut(SignOutReason reason = SignOutReason::Manual);
+
+    // Manager-only; nullptr (and nothing opens) for anyone else.
+    DatabaseSettingsDialog *openDatabaseSettings();
+    StaffDialog *openStaffManagement();
+
+    ErrorBanner &banner() { return *m_banner; }
+    IdleWatcher &idleWatcher() { return *m_idle; }
+    StartupPage &startupPage() { return *m_startup; }
+    // nullptr until databaseReady().
+    DatabaseHealthWatcher *healthWatcher() { return m_health; }
+    SignInPage *signInPage() { return m_signIn; }
+    TodayPage *todayPage() { return m_today; }
+    SessionHeader *sessionHeader() { return m_header; }
+    QWidget *currentPage() const;
+
+Q_SIGNALS:
+    void sessionStarted(const StaffMember &member);
+    void sessionEnded(DeskWindow::SignOutReason reason);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void startSession(const StaffMember &member);
+    void databaseStateChanged();
+    QFuture<DbResult<Done>> recordSignOut(const StaffMember &member, SignOutReason reason);
+    void closeManagerDialogs();
+
+    ConnectionPool *m_pool = nullptr;
+    DatabaseConfig m_config;
+    ErrorBanner *m_banner = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    StartupPage *m_startup = nullptr;
+    SignInPage *m_signIn = nullptr;
+    QWidget *m_workspace = nullptr;
+    SessionHeader *m_header = nullptr;
+    TodayPage *m_today = nullptr;
+    IdleWatcher *m_idle = nullptr;
+    DatabaseHealthWatcher *m_health = nullptr;
+    std::optional<StaffMember> m_session;
+    QPointer<DatabaseSettingsDialog> m_settingsDialog;
+    QPointer<StaffDialog> m_staffDialog;
+    bool m_closing = false;
+};

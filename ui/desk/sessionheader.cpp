@@ -1,0 +1,76 @@
+#include "sessionheader.h"
+
+#include "databasestatusindicator.h"
+#include "stafftext.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+
+SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
+    : QFrame(parent)
+{
+    setObjectName(QStringLiteral("sessionHeader"));
+    setFrameShape(QFrame::NoFrame);
+    setAutoFillBackground(true);
+    QPalette shaded = palette();
+    shaded.setColor(QPalette::Window, shaded.color(QPalette::Window).darker(106));
+    setPalette(shaded);
+
+    auto *product = new QLabel(tr("CarWash Desk"), this);
+    QFont productFont = product->font();
+    productFont.setBold(true);
+    productFont.setPointSizeF(productFont.pointSizeF() * 1.2);
+    product->setFont(productFont);
+
+    m_person = new QLabel(this);
+    m_person->setObjectName(QStringLiteral("signedInPerson"));
+    m_person->setAccessibleName(tr("Signed in"));
+
+    m_status = new DatabaseStatusIndicator(health, this);
+
+    m_staff = new QPushButton(tr("S&taff…"), this);
+    m_staff->setObjectName(QStringLiteral("staffButton"));
+    m_staff->setAccessibleName(tr("Manage staff"));
+    m_staff->setToolTip(tr("Add people and reset PINs (managers)"));
+    connect(m_staff, &QPushButton::clicked, this, &SessionHeader::staffRequested);
+
+    m_settings = new QPushButton(tr("S&ettings…"), this);
+    m_settings->setObjectName(QStringLiteral("settingsButton"));
+    m_settings->setAccessibleName(tr("Database settings"));
+    m_settings->setToolTip(tr("Database connection and password (managers)"));
+    connect(m_settings, &QPushButton::clicked, this, &SessionHeader::settingsRequested);
+
+    m_signOut = new QPushButton(tr("Sign &out"), this);
+    m_signOut->setObjectName(QStringLiteral("signOutButton"));
+    m_signOut->setAccessibleName(tr("Sign out"));
+    m_signOut->setToolTip(tr("Sign out (Ctrl+Shift+L)"));
+    connect(m_signOut, &QPushButton::clicked, this, &SessionHeader::signOutRequested);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(product);
+    layout->addSpacing(fontMetrics().averageCharWidth() * 3);
+    layout->addWidget(m_person);
+    layout->addStretch(1);
+    layout->addWidget(m_status);
+    layout->addSpacing(fontMetrics().averageCharWidth() * 2);
+    layout->addWidget(m_staff);
+    layout->addWidget(m_settings);
+    layout->addWidget(m_signOut);
+    setTabOrder(m_staff, m_settings);
+    setTabOrder(m_settings, m_signOut);
+}
+
+void SessionHeader::setPerson(const StaffMember &member)
+{
+    m_person->setText(tr("%1 (%2)").arg(member.name, StaffText::role(member.role)));
+    // Hidden, not just disabled: a front-desk screen should not show what
+    // this person may not use.
+    m_staff->setVisible(member.isManager());
+    m_settings->setVisible(member.isManager());
+}
+
+QString SessionHeader::personText() const
+{
+    return m_person->text();
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "staffmember.h"
+
+#include <QFrame>
+
+class DatabaseHealthWatcher;
+class DatabaseStatusIndicator;
+class QLabel;
+class QPushButton;
+
+// The strip across the top once someone is signed in: who it is, the
+// database's health light, the manager's buttons (only for managers) and
+// Sign out.
+class SessionHeader : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit SessionHeader(DatabaseHealthWatcher &health, QWidget *parent = nullptr);
+
+    void setPerson(const StaffMember &member);
+    QString personText() const;
+
+Q_SIGNALS:
+    void signOutRequested();
+    void staffRequested();
+    void settingsRequested();
+
+private:
+    QLabel *m_person = nullptr;
+    DatabaseStatusIndicator *m_status = nullptr;
+    QPushButton *m_staff = nullptr;
+    QPushButton *m_settings = nullptr;
+    QPushButton *m_signOut = nullptr;
+};

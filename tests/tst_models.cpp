@@ -1,0 +1,315 @@
+// The desk's item models against a real PostgreSQL through the real pool:
+// each fills asynchronously (refresh() returns before any row is there),
+// a result for a date no longer shown is dropped, and a database failure
+// shows up as the model's error.
+#include "availabilityrepo.h"
+#include "bookinglistmodel.h"
+#include "bookingrepo.h"
+#include "connectionpool.h"
+#include "dayboardmodel.h"
+#include "demoseeder.h"
+#include "migrator.h"
+#include "pgtestcluster.h"
+#include "servicelistmodel.h"
+#include "servicerepo.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+template<typename T> QByteArray describe(const DbResult<T> &r)
+{
+    return r.ok() ? QByteArrayLiteral("ok") : r.error().toLogString().toUtf8();
+}
+
+} // namespace
+
+class TestModels : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void serviceListFillsWithoutBlockingTheGuiThread();
+    void bookingListShowsTheDaysBookings();
+    void dayBoardShowsBaysBlocksAndFreeTime();
+    void aResultForAnEarlierDateIsDropped();
+    void aDatabaseFailureSetsError();
+
+private:
+    template<typename Fn> auto run(const QString &label, Fn fn)
+    {
+        return m_pool->withRetry(label, RetryPolicy::critical(), std::move(fn)).result();
+    }
+
+    PgTestCluster m_cluster;
+    std::unique_ptr<ConnectionPool> m_pool;
+    QList<Service> m_services;
+    QDate m_day; // a bookable day with the two bookings below
+    QDate m_emptyDay; // the day after: no bookings
+    QList<Booking> m_booked; // by start
+};
+
+void TestModels::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_cluster.start(&error), qPrintable(error));
+    DatabaseConfig config = m_cluster.config(QStringLiteral("tst_models"));
+    config.maxConnections = 4;
+    m_pool = std::make_unique<ConnectionPool>(config);
+    auto migrated = run(QStringLiteral("migrate"), [](QSqlDatabase &db) { return Migrator::migrate(db); });
+    QVERIFY2(migrated.ok(), describe(migrated).constData());
+    auto seeded = run(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
+    QVERIFY2(seeded.ok(), describe(seeded).constData());
+    auto services
+        = run(QStringLiteral("services"), [](QSqlDatabase &db) { return ServiceRepo(db).all(true); });
+    QVERIFY2(services.ok(), describe(services).constData());
+    m_services = services.value();
+    QVERIFY(!m_services.isEmpty());
+
+    // The first day from three days ahead with at least two free starts.
+    AvailabilityRequest slot;
+    slot.serviceId = m_services.first().id;
+    QList<PlannedSlot> free;
+    for (int ahead = 3; ahead < 30 && free.size() < 2; ++ahead) {
+        const QDate day = QDate::currentDate().addDays(ahead);
+        auto starts = run(QStringLiteral("slots"),
+                          [slot, day](QSqlDatabase &db) { return AvailabilityRepo(db).forDate(slot, day); });
+        QVERIFY2(starts.ok(), describe(starts).constData());
+        if (starts.value().size() >= 2 && !starts.value().first().bays.isEmpty()) {
+            free = starts.value();
+            m_day = day;
+        }
+    }
+    QVERIFY2(m_day.isValid(), "no bookable day in the demo calendar");
+    m_emptyDay = m_day.addDays(1);
+
+    const QList<PlannedSlot> chosen {free.first(), free.last()};
+    const QStringList plates {QStringLiteral("MODEL1"), QStringLiteral("MODEL2")};
+    for (int i = 0; i < chosen.size(); ++i) {
+        BookingRequest request;
+        request.slot = slot;
+        request.start = chosen.at(i).start;
+        request.plate = plates.at(i);
+        request.name = QStringLiteral("Model Test");
+        auto outcome = run(QStringLiteral("book"),
+                           [request](QSqlDatabase &db) { return BookingRepo(db).create(request); });
+        QVERIFY2(outcome.ok(), describe(outcome).constData());
+        QVERIFY2(outcome.value().isBooked(), qPrintable(outcome.value().error().message()));
+        m_booked.append(outcome.value().booking);
+    }
+}
+
+void TestModels::cleanupTestCase()
+{
+    m_pool.reset();
+}
+
+void TestModels::serviceListFillsWithoutBlockingTheGuiThread()
+{
+    ServiceListModel model(*m_pool);
+    QSignalSpy loading(&model, &ServiceListModel::loadingChanged);
+    QSignalSpy refreshed(&model, &ServiceListModel::refreshed);
+    model.refresh();
+    // Returned before the database answered: nothing yet, loading.
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.isLoading());
+    QCOMPARE(loading.count(), 1);
+
+    QTRY_COMPARE(refreshed.count(), 1);
+    QVERIFY(!model.isLoading());
+    QCOMPARE(loading.count(), 2);
+    QVERIFY(model.error().isEmpty());
+    QCOMPARE(model.rowCount(), m_services.size());
+    for (int row = 0; row < m_services.size(); ++row) {
+        const Service &expected = m_services.at(row);
+        const QModelIndex index = model.index(row);
+        QCOMPARE(index.data(ServiceListModel::IdRole).toLongLong(), expected.id);
+        QCOMPARE(index.data(ServiceListModel::NameRole).toString(), expected.name);
+        QCOMPARE(index.data(Qt::DisplayRole).toString(), expected.name);
+        QCOMPARE(index.data(ServiceListModel::DurationMinutesRole).toInt(), expected.durationMinutes);
+        QCOMPARE(index.data(ServiceListModel::CurrencyRole).toString(), expected.currency);
+        const QVariant car = index.data(ServiceListModel::PriceCentsRole);
+        QCOMPARE(car.isValid(), expected.prices.contains(QStringLiteral("car")));
+        if (car.isValid())
+            QCOMPARE(car.toLongLong(), expected.prices.value(QStringLiteral("car")));
+    }
+
+    // Another vehicle class changes the prices in place, without a reload.
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setVehicleClass(QStringLiteral("suv"));
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(!model.isLoading());
+    const Service &first = m_services.first();
+    const QVariant suv = model.index(0).data(ServiceListModel::PriceCentsRole);
+    QCOMPARE(suv.isValid(), first.prices.contains(QStringLiteral("suv")));
+    if (suv.isValid())
+        QCOMPARE(suv.toLongLong(), first.prices.value(QStringLiteral("suv")));
+    QCOMPARE(model.roleNames().value(ServiceListModel::PriceCentsRole), QByteArray("priceCents"));
+}
+
+void TestModels::bookingListShowsTheDaysBookings()
+{
+    BookingListModel model(*m_pool);
+    QSignalSpy refreshed(&model, &BookingListModel::refreshed);
+    model.setDate(m_day);
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.isLoading());
+
+    QTRY_COMPARE(refreshed.count(), 1);
+    QVERIFY(!model.isLoading());
+    QVERIFY(model.error().isEmpty());
+    QCOMPARE(model.rowCount(), 2);
+    for (int row = 0; row < 2; ++row) {
+        const Booking &expected = m_booked.at(row);
+        const QModelIndex index = model.index(row);
+        QCOMPARE(index.data(BookingListModel::CodeRole).toString(), expected.code);
+        QCOMPARE(index.data(BookingListModel::IdRole).toLongLong(), expected.id);
+        QCOMPARE(index.data(BookingListModel::StatusRole).toString(), QStringLiteral("confirmed"));
+        QCOMPARE(index.data(BookingListModel::PlateRole).toString(), expected.plate);
+        QCOMPARE(index.data(BookingListModel::BayIdRole).toLongLong(), expected.bay.id);
+        QCOMPARE(index.data(BookingListModel::ServiceNameRole).toString(), m_services.first().name);
+        QCOMPARE(index.data(BookingListModel::StartRole).toDateTime(), expected.start);
+        QCOMPARE(index.data(BookingListModel::EndRole).toDateTime(), expected.end);
+        QCOMPARE(index.data(BookingListModel::PriceCentsRole).toLongLong(), expected.priceCents);
+    }
+
+    // refresh() reloads the same day.
+    model.refresh();
+    QVERIFY(model.isLoading());
+    QTRY_COMPARE(refreshed.count(), 2);
+    QCOMPARE(model.rowCount(), 2);
+}
+
+void TestModels::dayBoardShowsBaysBlocksAndFreeTime()
+{
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    model.setDate(m_day);
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(model.isLoading());
+
+    QTRY_COMPARE(refreshed.count(), 1);
+    QVERIFY2(model.error().isEmpty(), qPrintable(model.error()));
+    QVERIFY(!model.isClosed());
+    QVERIFY(!model.day().openPeriods.isEmpty());
+    QVERIFY(model.rowCount() >= 1);
+
+    int blocks = 0;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const DayBoardModel::Lane lane = model.lane(row);
+        QCOMPARE(model.index(row).data(DayBoardModel::BayNameRole).toString(), lane.bay.name);
+        QCOMPARE(model.index(row).data(DayBoardModel::BookingCountRole).toInt(), lane.blocks.size());
+        QCOMPARE(model.index(row).data(DayBoardModel::BlocksRole).toList().size(), lane.blocks.size());
+        QCOMPARE(model.index(row).data(DayBoardModel::FreeIntervalsRole).toList().size(), lane.free.size());
+        blocks += int(lane.blocks.size());
+        // Free time lies within the opening hours and never overlaps a booking.
+        for (const DayBoardModel::Interval &free : lane.free) {
+            QVERIFY(free.start < free.end);
+            QVERIFY(free.start >= model.day().openPeriods.first().start);
+            QVERIFY(free.end <= model.day().openPeriods.last().end);
+            for (const DayBoardModel::Block &block : lane.blocks)
+                QVERIFY(free.end <= block.start || free.start >= block.blockedUntil);
+        }
+        if (lane.blocks.isEmpty()) {
+            QCOMPARE(lane.free.size(), model.day().openPeriods.size());
+        }
+    }
+    QCOMPARE(blocks, 2);
+
+    for (const Booking &booked : std::as_const(m_booked)) {
+        bool found = false;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const DayBoardModel::Lane lane = model.lane(row);
+            for (const DayBoardModel::Block &block : lane.blocks) {
+                if (block.code != booked.code)
+                    continue;
+                found = true;
+                QCOMPARE(lane.bay.id, booked.bay.id);
+                QCOMPARE(block.start, booked.start);
+                QCOMPARE(block.end, booked.end);
+                QCOMPARE(block.status, QStringLiteral("confirmed"));
+                QCOMPARE(block.plate, booked.plate);
+                QCOMPARE(block.service, m_services.first().name);
+            }
+        }
+        QVERIFY2(found, qPrintable(booked.code));
+    }
+    const QVariantMap first = model.index(0).data(DayBoardModel::BlocksRole).toList().value(0).toMap();
+    if (!first.isEmpty())
+        QVERIFY(first.contains(QStringLiteral("code")) && first.contains(QStringLiteral("start")));
+}
+
+void TestModels::aResultForAnEarlierDateIsDropped()
+{
+    {
+        BookingListModel model(*m_pool);
+        QSignalSpy refreshed(&model, &BookingListModel::refreshed);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        model.setDate(m_day);
+        model.setDate(m_emptyDay); // before the first day's rows arrived
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(model.isLoading());
+        QTRY_COMPARE(refreshed.count(), 1);
+        QTest::qWait(300); // time for the first day's result, which must not apply
+        QCOMPARE(refreshed.count(), 1);
+        QCOMPARE(resets.count(), 3); // two date changes, one result
+        QCOMPARE(model.date(), m_emptyDay);
+        QCOMPARE(model.rowCount(), 0);
+        QVERIFY(!model.isLoading());
+    }
+    {
+        DayBoardModel model(*m_pool);
+        QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+        model.setDate(m_emptyDay);
+        model.setDate(m_day);
+        QTRY_COMPARE(refreshed.count(), 1);
+        QTest::qWait(300);
+        QCOMPARE(refreshed.count(), 1);
+        QCOMPARE(model.day().date, m_day);
+        int blocks = 0;
+        for (int row = 0; row < model.rowCount(); ++row)
+            blocks += int(model.lane(row).blocks.size());
+        QCOMPARE(blocks, 2);
+    }
+}
+
+void TestModels::aDatabaseFailureSetsError()
+{
+    DatabaseConfig config = m_cluster.config(QStringLiteral("tst_models_broken"));
+    config.database = QStringLiteral("no_such_database");
+    config.maxConnections = 1;
+    config.poolTimeoutMs = 2000;
+    config.connectTimeoutS = 2;
+    ConnectionPool broken(config);
+
+    ServiceListModel services(broken);
+    BookingListModel bookings(broken);
+    DayBoardModel board(broken);
+    QSignalSpy servicesError(&services, &ServiceListModel::errorChanged);
+    QSignalSpy bookingsError(&bookings, &BookingListModel::errorChanged);
+    QSignalSpy boardError(&board, &DayBoardModel::errorChanged);
+    services.refresh();
+    bookings.setDate(m_day);
+    board.setDate(m_day);
+
+    QTRY_VERIFY_WITH_TIMEOUT(!services.error().isEmpty(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!bookings.error().isEmpty(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(!board.error().isEmpty(), 30000);
+    QCOMPARE(servicesError.count(), 1);
+    QCOMPARE(bookingsError.count(), 1);
+    QCOMPARE(boardError.count(), 1);
+    QVERIFY(!services.isLoading());
+    QVERIFY(!bookings.isLoading());
+    QVERIFY(!board.isLoading());
+    QCOMPARE(services.rowCount(), 0);
+    QCOMPARE(bookings.rowCount(), 0);
+    QCOMPARE(board.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestModels)
+#include "tst_models.moc"

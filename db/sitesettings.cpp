@@ -13,8 +13,21 @@ QString SettingSpec::description() const
 
 QString SettingSpec::acceptedText() const
 {
-    if (type == Type::TimeZone)
+    switch (type) {
+    case Type::TimeZone:
         return SiteSettings::tr("an IANA time zone such as Europe/Berlin or America/New_York");
+    case Type::Text:
+        return SiteSettings::tr("text of %1 to %2 characters").arg(minimum).arg(maximum);
+    case Type::Percent:
+        return SiteSettings::tr("a percentage from 0 to %1 with at most two decimals, such as 8.25")
+            .arg(maximum);
+    case Type::Currency:
+        return SiteSettings::tr("a three-letter currency code such as USD or EUR");
+    case Type::Boolean:
+        return SiteSettings::tr("true or false");
+    case Type::Integer:
+        break;
+    }
     return SiteSettings::tr("a whole number from %1 to %2").arg(minimum).arg(maximum);
 }
 
@@ -34,6 +47,16 @@ const QList<SettingSpec> &SiteSettings::specs()
          QT_TR_NOOP("how many days ahead bookings may be made")},
         {QStringLiteral("booking.hold_minutes"), T::Integer, 1, 120, QStringLiteral("10"),
          QT_TR_NOOP("minutes an unpaid kiosk hold keeps its slot")},
+        {QStringLiteral("site.name"), T::Text, 1, 100, QStringLiteral("Car wash"),
+         QT_TR_NOOP("the business name printed on receipts")},
+        {QStringLiteral("site.address"), T::Text, 0, 300, QString(),
+         QT_TR_NOOP("the address printed on receipts; one line per line")},
+        {QStringLiteral("billing.currency"), T::Currency, 0, 0, QStringLiteral("USD"),
+         QT_TR_NOOP("the currency of every price")},
+        {QStringLiteral("billing.tax_rate_percent"), T::Percent, 0, 100, QStringLiteral("0"),
+         QT_TR_NOOP("the sales tax rate shown on receipts, in percent")},
+        {QStringLiteral("billing.prices_include_tax"), T::Boolean, 0, 0, QStringLiteral("true"),
+         QT_TR_NOOP("whether menu prices already include the tax")},
     };
     return all;
 }
@@ -83,6 +106,66 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
             *normalised = text;
         return {};
     }
+    switch (s->type) {
+    case SettingSpec::Type::TimeZone:
+    case SettingSpec::Type::Integer:
+        break;
+    case SettingSpec::Type::Text: {
+        // Line breaks only where the text is an address; no other control
+        // characters anywhere (they would corrupt a printed receipt).
+        const bool multiLine = key.endsWith(u".address");
+        QString clean = multiLine ? value : value.trimmed();
+        if (multiLine) {
+            clean.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+            QStringList lines = clean.split(u'\n');
+            for (QString &line : lines)
+                line = line.trimmed();
+            while (!lines.isEmpty() && lines.constLast().isEmpty())
+                lines.removeLast();
+            while (!lines.isEmpty() && lines.constFirst().isEmpty())
+                lines.removeFirst();
+            clean = lines.join(u'\n');
+        }
+        for (const QChar c : clean) {
+            if ((c.category() == QChar::Other_Control && !(multiLine && c == u'\n'))
+                || c.category() == QChar::Other_Format)
+                return tr("%1 must be %2 without control characters.").arg(key, s->acceptedText());
+        }
+        if (clean.size() < s->minimum || clean.size() > s->maximum)
+            return tr("%1 must be %2; it has %3.").arg(key, s->acceptedText()).arg(clean.size());
+        if (normalised)
+            *normalised = clean;
+        return {};
+    }
+    case SettingSpec::Type::Percent: {
+        static const QRegularExpression shape(QStringLiteral("^([0-9]{1,3})(?:[.,]([0-9]{1,2}))?$"));
+        const QRegularExpressionMatch m = shape.match(text);
+        if (!m.hasMatch())
+            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        const int basis = m.captured(1).toInt() * 100 + m.captured(2).leftJustified(2, u'0').toInt();
+        if (basis > s->maximum * 100)
+            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        if (normalised)
+            *normalised = basisPointsText(basis);
+        return {};
+    }
+    case SettingSpec::Type::Currency: {
+        static const QRegularExpression shape(QStringLiteral("^[A-Za-z]{3}$"));
+        if (!shape.match(text).hasMatch())
+            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        if (normalised)
+            *normalised = text.toUpper();
+        return {};
+    }
+    case SettingSpec::Type::Boolean: {
+        const QString lower = text.toLower();
+        if (lower != u"true" && lower != u"false")
+            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        if (normalised)
+            *normalised = lower;
+        return {};
+    }
+    }
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,6}$"));
     const int number = text.toInt();
     if (!digits.match(text).hasMatch() || number < s->minimum || number > s->maximum)
@@ -90,6 +173,16 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     if (normalised)
         *normalised = QString::number(number);
     return {};
+}
+
+QString SiteSettings::basisPointsText(int basisPoints)
+{
+    QString text = QString::number(basisPoints / 100);
+    if (basisPoints % 100 != 0)
+        text += u'.' + QString::number(basisPoints % 100).rightJustified(2, u'0');
+    if (text.endsWith(u'0') && text.contains(u'.'))
+        text.chop(1);
+    return text;
 }
 
 SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
@@ -111,8 +204,13 @@ SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
     s.minNoticeMinutes = read(QStringLiteral("booking.min_notice_minutes")).toInt();
     s.horizonDays = read(QStringLiteral("booking.horizon_days")).toInt();
     s.holdMinutes = read(QStringLiteral("booking.hold_minutes")).toInt();
-    const QString currency = values.value(QStringLiteral("billing.currency"));
-    if (QRegularExpression(QStringLiteral("^[A-Z]{3}$")).match(currency).hasMatch())
-        s.currency = currency;
+    s.currency = read(QStringLiteral("billing.currency"));
+    s.siteName = read(QStringLiteral("site.name"));
+    s.siteAddress = read(QStringLiteral("site.address"));
+    const QString rate = read(QStringLiteral("billing.tax_rate_percent"));
+    const qsizetype dot = rate.indexOf(u'.');
+    s.taxRateBasisPoints = dot < 0 ? rate.toInt() * 100
+                                   : rate.left(dot).toInt() * 100 + rate.mid(dot + 1).leftJustified(2, u'0').toInt();
+    s.pricesIncludeTax = read(QStringLiteral("billing.prices_include_tax")) == u"true";
     return s;
 }

@@ -11,7 +11,10 @@
 // One setting the booking engine reads, with the values it accepts.
 struct SettingSpec
 {
-    enum class Type { Integer, TimeZone };
+    // Integer: minimum..maximum. Text: minimum..maximum characters, any
+    // script, one line unless the key ends in ".address". Percent: 0..maximum
+    // with up to two decimals. Currency: an ISO 4217 code. Boolean: true/false.
+    enum class Type { Integer, TimeZone, Text, Percent, Currency, Boolean };
     QString key;
     Type type = Type::Integer;
     int minimum = 0;
@@ -39,6 +42,11 @@ public:
     int horizonDays = 60;
     int holdMinutes = 10;
     QString currency = QStringLiteral("USD");
+    // For receipts.
+    QString siteName;
+    QString siteAddress; // may hold line breaks
+    int taxRateBasisPoints = 0; // 8.25 % = 825
+    bool pricesIncludeTax = true;
 
     // The settable keys, in the order the listing shows them.
     static const QList<SettingSpec> &specs();
@@ -52,6 +60,8 @@ public:
     // The machine's IANA zone, or UTC when it has none.
     static QString systemTimeZoneId();
     static QString defaultValue(const QString &key);
+    // 825 -> "8.25", 800 -> "8", 850 -> "8.5".
+    static QString basisPointsText(int basisPoints);
 
     // From site_settings rows. A stored value that does not validate (edited
     // by hand) falls back to the default, with a warning in the log.

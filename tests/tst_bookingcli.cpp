@@ -203,6 +203,22 @@ void TestBookingCli::settingsCommands_data()
     QTest::newRow("unknown key") << words({"settings", "get", "booking.colour"}) << 2
                                  << "booking.slot_minutes";
     QTest::newRow("set without value") << words({"settings", "set", "booking.slot_minutes"}) << 2 << "Usage";
+    QTest::newRow("business name, any script")
+        << words({"settings", "set", "site.name", "Автомойка Ёлка"}) << 0 << "Автомойка Ёлка";
+    QTest::newRow("empty business name") << words({"settings", "set", "site.name", " "}) << 2 << "1 to 100";
+    QTest::newRow("tax rate") << words({"settings", "set", "billing.tax_rate_percent", "8.25"}) << 0 << "8.25";
+    QTest::newRow("tax rate three decimals")
+        << words({"settings", "set", "billing.tax_rate_percent", "8.125"}) << 2 << "two decimals";
+    QTest::newRow("tax rate over 100")
+        << words({"settings", "set", "billing.tax_rate_percent", "101"}) << 2 << "billing.tax_rate_percent";
+    QTest::newRow("negative tax rate")
+        << words({"settings", "set", "billing.tax_rate_percent", "-1"}) << 2 << "billing.tax_rate_percent";
+    QTest::newRow("currency") << words({"settings", "set", "billing.currency", "EUR"}) << 0 << "EUR";
+    QTest::newRow("bad currency") << words({"settings", "set", "billing.currency", "EURO"}) << 2 << "currency code";
+    QTest::newRow("prices include tax")
+        << words({"settings", "set", "billing.prices_include_tax", "false"}) << 0 << "false";
+    QTest::newRow("not a boolean")
+        << words({"settings", "set", "billing.prices_include_tax", "yes"}) << 2 << "true or false";
 }
 
 void TestBookingCli::settingsCommands()

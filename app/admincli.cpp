@@ -7,6 +7,7 @@
 #include "connectionpool.h"
 #include "customerrepo.h"
 #include "databasestartup.h"
+#include "demoday.h"
 #include "demoseeder.h"
 #include "embeddedserver.h"
 #include "confirmationcode.h"
@@ -71,6 +72,7 @@ int AdminCli::usage(int code)
             "Commands:\n"
             "  migrate            apply database migrations (also done at start-up)\n"
             "  seed --demo        fill an empty database with a believable demo car wash\n"
+            "  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)\n"
             "  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy\n"
             "  services           list wash packages with prices per vehicle class\n"
             "  service ID         one wash package; exit 3 when there is no such id\n"
@@ -232,33 +234,77 @@ int AdminCli::cmdMigrate()
 
 int AdminCli::cmdSeed(const QStringList &args)
 {
-    if (!args.contains(QStringLiteral("--demo"))) {
-        m_err << tr("seed needs --demo: it fills an empty database with a demo car wash.") << '\n' << Qt::flush;
+    QCommandLineParser parser;
+    const QCommandLineOption demo(QStringLiteral("demo"));
+    const QCommandLineOption demoDay(QStringLiteral("demo-day"));
+    const QCommandLineOption dateOption(QStringLiteral("date"), QString(), QStringLiteral("date"));
+    parser.addOptions({demo, demoDay, dateOption});
+    if (!parseCommand(parser, QStringLiteral("seed"), args,
+                      tr("seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]")))
         return Invalid;
+    if (!parser.isSet(demo) && !parser.isSet(demoDay)) {
+        m_err << tr("seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo "
+                    "bookings).")
+              << '\n'
+              << Qt::flush;
+        return Invalid;
+    }
+    std::optional<QDate> date;
+    if (parser.isSet(dateOption)) {
+        date = IsoTime::parseDate(parser.value(dateOption));
+        if (!date || !parser.isSet(demoDay))
+            return invalid(tr("--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not "
+                              "\"%1\".")
+                               .arg(parser.value(dateOption)));
     }
     if (const int rc = openPool(true); rc != Ok)
         return rc;
-    auto seeded = m_pool->withRetry(QStringLiteral("seed.demo"), RetryPolicy::standard(),
-                                    [](QSqlDatabase &db) { return DemoSeeder::seed(db); })
-                      .result();
-    if (!seeded.ok())
-        return failWith(seeded.error());
-    QJsonArray staff;
-    for (const StaffPin &s : seeded->staff)
-        staff.append(QJsonObject{{QStringLiteral("name"), s.name},
-                                 {QStringLiteral("role"), s.role},
-                                 {QStringLiteral("pin"), s.pin}});
-    if (m_json) {
-        m_out << jsonText(QJsonObject{{QStringLiteral("already_seeded"), seeded->alreadySeeded},
-                                      {QStringLiteral("staff"), staff}})
-              << '\n';
-    } else if (seeded->alreadySeeded) {
-        m_out << tr("The database already has services; nothing was changed.") << '\n';
-    } else {
-        m_out << tr("Demo car wash created. Staff PINs (shown once, write them down):") << '\n';
+    QJsonObject json;
+    if (parser.isSet(demo)) {
+        auto seeded = m_pool->withRetry(QStringLiteral("seed.demo"), RetryPolicy::standard(),
+                                        [](QSqlDatabase &db) { return DemoSeeder::seed(db); })
+                          .result();
+        if (!seeded.ok())
+            return failWith(seeded.error());
+        QJsonArray staff;
         for (const StaffPin &s : seeded->staff)
-            m_out << QStringLiteral("  %1 (%2): %3\n").arg(s.name, -20).arg(s.role).arg(s.pin);
+            staff.append(QJsonObject{{QStringLiteral("name"), s.name},
+                                     {QStringLiteral("role"), s.role},
+                                     {QStringLiteral("pin"), s.pin}});
+        json.insert(QStringLiteral("already_seeded"), seeded->alreadySeeded);
+        json.insert(QStringLiteral("staff"), staff);
+        if (!m_json && seeded->alreadySeeded) {
+            m_out << tr("The database already has services; nothing was changed.") << '\n';
+        } else if (!m_json) {
+            m_out << tr("Demo car wash created. Staff PINs (shown once, write them down):") << '\n';
+            for (const StaffPin &s : seeded->staff)
+                m_out << QStringLiteral("  %1 (%2): %3\n").arg(s.name, -20).arg(s.role).arg(s.pin);
+        }
     }
+    if (parser.isSet(demoDay)) {
+        const QDate day = date.value_or(QDate());
+        auto filled = m_pool->withRetry(QStringLiteral("seed.demo_day"), RetryPolicy::standard(),
+                                        [day](QSqlDatabase &db) {
+                                            return DemoDay::fill(db, day, QDateTime::currentDateTimeUtc());
+                                        })
+                          .result();
+        if (!filled.ok())
+            return failWith(filled.error());
+        json.insert(QStringLiteral("demo_day"),
+                    QJsonObject{{QStringLiteral("date"), filled->date.toString(Qt::ISODate)},
+                                {QStringLiteral("created"), filled->created},
+                                {QStringLiteral("already_filled"), filled->alreadyFilled},
+                                {QStringLiteral("closed"), filled->closed}});
+        const QString dayText = filled->date.toString(Qt::ISODate);
+        if (!m_json && filled->closed)
+            m_out << tr("The car wash is closed on %1; no demo bookings were made.").arg(dayText) << '\n';
+        else if (!m_json && filled->alreadyFilled)
+            m_out << tr("%1 already has demo bookings; nothing was changed.").arg(dayText) << '\n';
+        else if (!m_json)
+            m_out << tr("%n demo booking(s) made for %1.", nullptr, filled->created).arg(dayText) << '\n';
+    }
+    if (m_json)
+        m_out << jsonText(json) << '\n';
     m_out << Qt::flush;
     return Ok;
 }

@@ -73,7 +73,7 @@ std::optional<SettingSpec> SiteSettings::spec(const QString &key)
 QString SiteSettings::systemTimeZoneId()
 {
     const QByteArray id = QTimeZone::systemTimeZoneId();
-    if (!id.isEmpty() && QTimeZone::isTimeZoneIdAvailable(id))
+    if (!id.isEmpty() && QTimeZone(id).isValid())
         return QString::fromLatin1(id);
     return QStringLiteral("UTC");
 }
@@ -98,9 +98,11 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     const QString text = value.trimmed();
     if (s->type == SettingSpec::Type::TimeZone) {
         // IANA ids are ASCII; a non-ASCII string is not one, whatever
-        // toLatin1() would make of it.
+        // toLatin1() would make of it. Validity rather than Qt's list of
+        // available ids: that list comes from zone1970.tab and leaves out
+        // links such as Etc/UTC, which machines commonly report.
         static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9_+\\-/]+$"));
-        if (!shape.match(text).hasMatch() || !QTimeZone::isTimeZoneIdAvailable(text.toLatin1()))
+        if (!shape.match(text).hasMatch() || !QTimeZone(text.toLatin1()).isValid())
             return tr("%1 must be %2; \"%3\" is not one.").arg(key, s->acceptedText(), value);
         if (normalised)
             *normalised = text;

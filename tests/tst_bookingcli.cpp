@@ -76,6 +76,7 @@ private slots:
     void holdThroughTheCommandLine();
     void customerFindWithHistory();
     void thirtyTwoProcessesRaceForOneSlot();
+    void demoDayFillsTheBoardOnceWithStatusesThatFollowTheClock();
 
 private:
     Run admin(const QStringList &args);
@@ -643,6 +644,79 @@ void TestBookingCli::thirtyTwoProcessesRaceForOneSlot()
     QCOMPARE(taken, Processes - 2);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings")).toInt(), 2);
     QCOMPARE(sql(QStringLiteral("SELECT count(DISTINCT bay_id) FROM bookings")).toInt(), 2);
+}
+
+
+void TestBookingCli::demoDayFillsTheBoardOnceWithStatusesThatFollowTheClock()
+{
+    // A site where it is early afternoon now, so the day has a past, a
+    // present and a future whenever the test runs.
+    const QDateTime nowUtc = QDateTime::currentDateTimeUtc();
+    QByteArray afternoon;
+    for (const QByteArray &id : QTimeZone::availableTimeZoneIds()) {
+        const QTime local = nowUtc.toTimeZone(QTimeZone(id)).time();
+        if (local.hour() >= 12 && local.hour() <= 14) {
+            afternoon = id;
+            break;
+        }
+    }
+    QVERIFY(!afternoon.isEmpty());
+    sql(QStringLiteral("UPDATE site_settings SET value = '%1' WHERE key = 'site.timezone'")
+            .arg(QString::fromLatin1(afternoon)));
+    const QDate today = nowUtc.toTimeZone(QTimeZone(afternoon)).date();
+    const Run first = admin({QStringLiteral("seed"), QStringLiteral("--demo-day"), QStringLiteral("--json")});
+    QCOMPARE(first.exitCode, 0);
+    const QJsonObject day = first.json()[u"demo_day"].toObject();
+    QCOMPARE(day[u"date"].toString(), today.toString(Qt::ISODate));
+    const int created = day[u"created"].toInt();
+    QVERIFY2(created > 20, first.out.constData()); // 08:00-18:00 on three bays
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = 'demo'")).toInt(), created);
+
+    // Only services a bay offers, the catalogue's price for the class, and
+    // statuses that fit the clock.
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings b WHERE NOT EXISTS (SELECT 1 FROM bay_services s "
+                                "WHERE s.bay_id = b.bay_id AND s.service_id = b.service_id)"))
+                 .toInt(),
+             0);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings b JOIN service_prices p ON p.service_id = "
+                                "b.service_id AND p.vehicle_class = b.vehicle_class WHERE p.price_cents <> "
+                                "b.price_cents"))
+                 .toInt(),
+             0);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE status IN ('completed', 'no_show') "
+                                "AND ends_at > now()"))
+                 .toInt(),
+             0);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE status IN ('confirmed', 'held') "
+                                "AND starts_at <= now()"))
+                 .toInt(),
+             0);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings b WHERE status = 'completed' AND NOT EXISTS "
+                                "(SELECT 1 FROM payments p WHERE p.booking_id = b.id AND p.status = 'succeeded' "
+                                "AND p.amount_cents = b.price_cents)"))
+                 .toInt(),
+             0);
+
+    QVERIFY(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE status = 'completed'")).toInt() > 0);
+    QVERIFY(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE status = 'confirmed'")).toInt() > 0);
+
+    // Twice is once; a closed day gets nothing.
+    const Run again = admin({QStringLiteral("seed"), QStringLiteral("--demo-day"), QStringLiteral("--json")});
+    QCOMPARE(again.exitCode, 0);
+    QCOMPARE(again.json()[u"demo_day"].toObject()[u"already_filled"].toBool(), true);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings")).toInt(), created);
+    const QDate closed = today.addDays(5);
+    QCOMPARE(admin({QStringLiteral("closure"), QStringLiteral("add"), closed.toString(Qt::ISODate)}).exitCode, 0);
+    const Run onClosure = admin({QStringLiteral("seed"), QStringLiteral("--demo-day"), QStringLiteral("--date"),
+                                 closed.toString(Qt::ISODate), QStringLiteral("--json")});
+    QCOMPARE(onClosure.exitCode, 0);
+    QCOMPARE(onClosure.json()[u"demo_day"].toObject()[u"closed"].toBool(), true);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings")).toInt(), created);
+
+    const Run badDate = admin({QStringLiteral("seed"), QStringLiteral("--demo-day"), QStringLiteral("--date"),
+                               QStringLiteral("tomorrow")});
+    QCOMPARE(badDate.exitCode, 2);
+    QVERIFY(badDate.err.contains("YYYY-MM-DD"));
 }
 
 QTEST_GUILESS_MAIN(TestBookingCli)

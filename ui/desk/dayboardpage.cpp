@@ -213,8 +213,12 @@ void DayBoardPage::setPollIntervals(int liveMs, int fallbackMs)
 
 void DayBoardPage::updatePolling()
 {
-    const bool live = m_listener && m_listener->isListening();
-    m_poll.setInterval(live ? m_livePollMs : m_fallbackPollMs);
+    // Slow polling only while the listener hears every change and the last
+    // load worked; a failed load is tried again soon.
+    const bool live = m_listener && m_listener->isListening() && !m_model->lastError().isError();
+    const int interval = live ? m_livePollMs : m_fallbackPollMs;
+    if (m_poll.interval() != interval)
+        m_poll.setInterval(interval); // restarts a running timer
     // Polling a database that is away only adds failures; the health
     // watcher says when it is back.
     if (m_updating && !m_readOnly) {
@@ -299,14 +303,13 @@ void DayBoardPage::loaded()
                                  ErrorText::whatToDo(error), [this] { reload(); });
     } else {
         m_banner.clear(BannerSource);
-        // The site's own "today" is known now: a board opened before the
-        // first load showed this computer's date.
         const DayBoardModel::Totals totals = m_model->totals();
-        m_totals->setText(tr("%n car(s) · %1", nullptr, totals.cars)
-                              .arg(Money::format(totals.revenueCents, totals.currency)));
+        m_totals->setText(tr("Cars: %1 · Revenue: %2")
+                              .arg(DisplayLocale::get().toString(totals.cars),
+                                   Money::format(totals.revenueCents, totals.currency)));
         m_totals->setAccessibleDescription(m_totals->text());
     }
-    updateStatus();
+    updatePolling();
     Q_EMIT refreshed();
 }
 

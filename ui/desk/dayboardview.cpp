@@ -222,8 +222,10 @@ void DayBoardView::relayout()
         m_axisEnd = m_axisStart.addSecs(3600);
 
     const double minutes = double(m_axisStart.msecsTo(m_axisEnd)) / MsPerMinute;
+    // An hour wide enough that a quarter-hour booking shows a few letters
+    // of its plate; a long day scrolls sideways instead.
     const double minHour = std::max(fm.horizontalAdvance(QStringLiteral("00:00 AM")) * 1.6,
-                                    double(fm.averageCharWidth() * 14));
+                                    double(fm.averageCharWidth() * 24));
     const double available = std::max(1, viewport()->width() - m_labelWidth - 2);
     m_pxPerMinute = std::max(minHour / 60.0, available / minutes);
 

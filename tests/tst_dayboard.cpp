@@ -430,6 +430,7 @@ void TestDayBoard::aBookingByAnotherProcessAppearsThroughNotify()
     QTRY_COMPARE_WITH_TIMEOUT(statusOf(), QStringLiteral("checked_in"), kChangeShowsMs);
 
     // A change to another day leaves this board alone.
+    QTRY_VERIFY_WITH_TIMEOUT(!page->model().isLoading(), kNoHangMs);
     QSignalSpy refreshed(&page->model(), &DayBoardModel::refreshed);
     const QDate other = bookableDay(2);
     QVERIFY(book(m_services.first(), other, 3, QStringLiteral("ELSEWHERE")).id != 0);

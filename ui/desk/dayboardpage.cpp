@@ -233,9 +233,11 @@ void DayBoardPage::updatePolling()
 void DayBoardPage::startUpdating()
 {
     m_updating = true;
-    if (!m_model->date().isValid())
+    if (!m_model->date().isValid()) {
+        const bool zoneKnown = m_model->day().timeZone.isValid();
         setDate(siteToday());
-    else
+        m_todayUnconfirmed = !zoneKnown;
+    } else
         reload();
     updatePolling();
 }
@@ -256,6 +258,8 @@ void DayBoardPage::setDate(const QDate &day)
 {
     if (!day.isValid())
         return;
+    if (day != date())
+        m_todayUnconfirmed = false; // someone chose a day
     m_model->setDate(day); // the date edit follows through dateChanged
 }
 
@@ -303,6 +307,13 @@ void DayBoardPage::loaded()
                                  ErrorText::whatToDo(error), [this] { reload(); });
     } else {
         m_banner.clear(BannerSource);
+        if (m_todayUnconfirmed) {
+            m_todayUnconfirmed = false;
+            if (siteToday() != date()) {
+                setDate(siteToday());
+                return;
+            }
+        }
         const DayBoardModel::Totals totals = m_model->totals();
         m_totals->setText(tr("Cars: %1 · Revenue: %2")
                               .arg(DisplayLocale::get().toString(totals.cars),

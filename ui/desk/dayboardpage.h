@@ -92,5 +92,8 @@ private:
     int m_livePollMs = DefaultLivePollMs;
     int m_fallbackPollMs = DefaultFallbackPollMs;
     bool m_updating = false;
+    // Today was chosen before the site's time zone was known (this
+    // computer's date): corrected once the first load says the zone.
+    bool m_todayUnconfirmed = false;
     bool m_readOnly = false;
 };

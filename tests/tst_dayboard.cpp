@@ -650,6 +650,16 @@ void TestDayBoard::theKeyboardMovesBetweenBookingsAndEnterOpensOne()
     QCOMPARE(activated.at(0).at(0).toLongLong(), lane0.at(0).id);
     QTest::keyClick(&view, Qt::Key_Space);
     QCOMPARE(activated.size(), 2);
+    // N: a new booking at the next free start in that bay, after the
+    // focused booking's cleanup, on the grid.
+    QSignalSpy free(page.get(), &DayBoardPage::freeTimeActivated);
+    QTest::keyClick(&view, Qt::Key_N);
+    QCOMPARE(free.size(), 1);
+    QCOMPARE(free.at(0).at(0).value<BayRef>(), page->model().lane(0).bay);
+    const QDateTime next = free.at(0).at(1).toDateTime();
+    QVERIFY(next >= lane0.at(0).blockedUntil);
+    QCOMPARE(page->model().day().openPeriods.first().start.secsTo(next) % (15 * 60), 0);
+    QVERIFY(next < lane0.at(1).start || next >= lane0.at(1).blockedUntil);
 
     // Tab walks every booking, then leaves the board.
     const int blocks = view.blockCount();

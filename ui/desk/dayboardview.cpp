@@ -61,7 +61,7 @@ DayBoardView::DayBoardView(QWidget *parent)
     setFocusPolicy(Qt::StrongFocus);
     setAccessibleName(tr("Day board"));
     setAccessibleDescription(tr("Bookings per bay over the day. Use Tab or the arrow keys to move between "
-                                "bookings and Enter to open one."));
+                                "bookings, Enter to open one, and N to book the next free time in its bay."));
     viewport()->setMouseTracking(true);
     viewport()->setBackgroundRole(QPalette::Base);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -361,9 +361,27 @@ std::optional<QDateTime> DayBoardView::freeStartAt(const QPoint &point, BayRef *
     const int lane = laneAt(point);
     if (lane < 0 || blockAt(point).valid())
         return std::nullopt;
+    return freeStartIn(lane, instantAt(point.x()), bay);
+}
+
+std::optional<QDateTime> DayBoardView::nextFreeStart(int lane, const QDateTime &after, BayRef *bay) const
+{
+    if (!m_model || lane < 0 || lane >= m_model->day().lanes.size())
+        return std::nullopt;
+    const QDateTime from = std::max(after, nowInstant());
+    for (const DayBoardModel::Interval &free : m_model->day().lanes.at(lane).free) {
+        if (free.end <= from)
+            continue;
+        if (const auto start = freeStartIn(lane, std::max(free.start, from), bay))
+            return start;
+    }
+    return std::nullopt;
+}
+
+std::optional<QDateTime> DayBoardView::freeStartIn(int lane, const QDateTime &at, BayRef *bay) const
+{
     const DayBoardModel::Day &day = m_model->day();
     const DayBoardModel::Lane &row = day.lanes.at(lane);
-    const QDateTime at = instantAt(point.x());
     const auto free = std::find_if(row.free.cbegin(), row.free.cend(), [&](const DayBoardModel::Interval &i) {
         return i.start <= at && at < i.end;
     });
@@ -843,6 +861,19 @@ void DayBoardView::keyPressEvent(QKeyEvent *event)
                            ? 0
                            : int(m_model->day().lanes.at(m_focus.lane).blocks.size()) - 1});
         return;
+    case Qt::Key_Insert:
+    case Qt::Key_N: {
+        // A new booking at the next free start in the focused bay (after
+        // the focused booking), as a click on free time would.
+        if (m_readOnly || !m_model || m_model->day().lanes.isEmpty())
+            return;
+        const DayBoardModel::Block *block = blockOf(m_focus);
+        const int lane = m_focus.valid() ? m_focus.lane : 0;
+        BayRef bay;
+        if (const auto start = nextFreeStart(lane, block ? block->blockedUntil : QDateTime(), &bay))
+            Q_EMIT freeTimeActivated(bay, *start);
+        return;
+    }
     case Qt::Key_Return:
     case Qt::Key_Enter:
     case Qt::Key_Space:

@@ -20,7 +20,8 @@
 // Mouse: a block → bookingActivated; free time still to come →
 // freeTimeActivated at the slot-grid start under the pointer. Keyboard:
 // Tab / Shift+Tab and the arrow keys move a focus frame between blocks
-// (left/right in time, up/down between lanes), Enter or Space activates.
+// (left/right in time, up/down between lanes), Enter or Space activates,
+// N (or Insert) offers the next free start in the focused bay.
 // Read-only (database away): nothing activates, and it says so.
 class DayBoardView : public QAbstractScrollArea
 {
@@ -47,6 +48,8 @@ public:
     // What activating at a viewport point would start: the slot-grid start
     // in free time that has not passed yet; nullopt elsewhere.
     std::optional<QDateTime> freeStartAt(const QPoint &viewportPoint, BayRef *bay = nullptr) const;
+    // The first such start in a lane at or after an instant (and now).
+    std::optional<QDateTime> nextFreeStart(int lane, const QDateTime &after, BayRef *bay = nullptr) const;
 
     // What each status looks like and is called; the legend uses these too.
     static QStringList statuses();
@@ -91,6 +94,7 @@ private:
     Focus blockAt(const QPoint &point) const;
     int laneAt(const QPoint &point) const;
     QDateTime instantAt(int x) const;
+    std::optional<QDateTime> freeStartIn(int lane, const QDateTime &at, BayRef *bay) const;
     void moveFocus(Focus focus);
     bool stepFocus(bool forward);
     void moveFocusVertically(int direction);

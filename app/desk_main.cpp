@@ -34,7 +34,8 @@ int main(int argc, char *argv[])
         QApplication::translate(
             "main",
             "With --screenshot: the state to show: settings or staff (a manager's dialog), "
-            "locked (--sign-in NAME with a wrong PIN), start-failure."),
+            "menu (the wash menu tab; the day board otherwise), locked (--sign-in NAME with a wrong "
+            "PIN), start-failure."),
         QStringLiteral("STATE"));
     parser.addOptions({screenshot, signInAs, show});
     parser.process(app);

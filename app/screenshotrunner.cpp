@@ -1,6 +1,7 @@
 #include "screenshotrunner.h"
 
 #include "databasesettingsdialog.h"
+#include "dayboardpage.h"
 #include "deskapplication.h"
 #include "deskwindow.h"
 #include "signinpage.h"
@@ -110,7 +111,13 @@ void ScreenshotRunner::signedIn()
         connect(dialog, &StaffDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
         return;
     }
-    connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
+    if (m_request.show == u"menu") {
+        window.showWashMenu();
+        connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
+        return;
+    }
+    // The day board is the first page after sign-in.
+    connect(window.dayBoardPage(), &DayBoardPage::refreshed, this, [this] { grabSoon(&m_desk.window()); });
 }
 
 void ScreenshotRunner::grabSoon(QWidget *widget)

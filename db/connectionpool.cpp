@@ -1,5 +1,6 @@
 #include "connectionpool.h"
 
+#include "connectionopener.h"
 #include "jobcontext_p.h"
 #include "pgconnection_p.h"
 #include "poolmonitor.h"
@@ -7,7 +8,6 @@
 #include "systemmemory.h"
 
 #include <QLoggingCategory>
-#include <QRegularExpression>
 #include <QSqlQuery>
 
 #include <atomic>
@@ -32,14 +32,6 @@ std::atomic<int> g_poolCounter{0};
 double msBetween(Clock::time_point from, Clock::time_point to)
 {
     return std::chrono::duration<double, std::milli>(to - from).count();
-}
-
-QString safeApplicationName(const QString &name)
-{
-    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
-    QString s = name;
-    s.replace(unsafe, QStringLiteral("_"));
-    return s.left(63);
 }
 
 } // namespace
@@ -186,35 +178,7 @@ public:
 
 std::optional<QSqlDatabase> ConnectionPool::Private::openConnection(const QString &name, DbError &error)
 {
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-    if (!db.isValid()) {
-        error = DbError(DbError::Kind::Configuration,
-                        DbError::tr("The PostgreSQL driver for Qt is missing. Install the package libqt6sql6-psql."),
-                        QStringLiteral("QSqlDatabase driver QPSQL not available"));
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        return std::nullopt;
-    }
-    db.setHostName(config.host);
-    db.setPort(config.port);
-    db.setDatabaseName(config.database);
-    db.setUserName(config.user);
-    db.setPassword(config.password);
-    QStringList options;
-    options << QStringLiteral("connect_timeout=%1").arg(config.connectTimeoutS);
-    if (!config.applicationName.isEmpty())
-        options << QStringLiteral("application_name=") + safeApplicationName(config.applicationName);
-    if (!config.sslMode.isEmpty())
-        options << QStringLiteral("sslmode=") + config.sslMode;
-    db.setConnectOptions(options.join(QLatin1Char(';')));
-    if (!db.open()) {
-        // lastError() never contains the password: libpq does not echo it.
-        error = DbError::fromSqlError(db.lastError(), QStringLiteral("connect to %1").arg(config.redactedUrl()));
-        db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(name);
-        return std::nullopt;
-    }
-    return db;
+    return ConnectionOpener::openBlocking(config, name, error);
 }
 
 void ConnectionPool::Private::workerMain(Worker &self)

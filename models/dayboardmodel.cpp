@@ -39,6 +39,9 @@ DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
 
     const QDateTime now = first->now.isValid() ? first->now : QDateTime::currentDateTimeUtc();
     day.timeZone = first->settings.timeZone;
+    day.now = now.toTimeZone(day.timeZone);
+    day.slotMinutes = first->settings.slotMinutes;
+    day.currency = first->settings.currency;
     for (const Closure &closure : std::as_const(first->closures)) {
         if (closure.covers(date)) {
             day.closure = closure;
@@ -66,10 +69,19 @@ DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
 
 QVariantMap toMap(const DayBoardModel::Block &block)
 {
-    return {{QStringLiteral("id"), block.id},         {QStringLiteral("code"), block.code},
-            {QStringLiteral("status"), block.status}, {QStringLiteral("start"), block.start},
-            {QStringLiteral("end"), block.end},       {QStringLiteral("blockedUntil"), block.blockedUntil},
-            {QStringLiteral("plate"), block.plate},   {QStringLiteral("service"), block.service}};
+    return {{QStringLiteral("id"), block.id},
+            {QStringLiteral("code"), block.code},
+            {QStringLiteral("status"), block.status},
+            {QStringLiteral("start"), block.start},
+            {QStringLiteral("end"), block.end},
+            {QStringLiteral("blockedUntil"), block.blockedUntil},
+            {QStringLiteral("plate"), block.plate},
+            {QStringLiteral("service"), block.service},
+            {QStringLiteral("vehicleClass"), block.vehicleClass},
+            {QStringLiteral("customerName"), block.customerName},
+            {QStringLiteral("priceCents"), block.priceCents},
+            {QStringLiteral("currency"), block.currency},
+            {QStringLiteral("holdExpiresAt"), block.holdExpiresAt}};
 }
 
 QVariantMap toMap(const DayBoardModel::Interval &interval)
@@ -99,7 +111,9 @@ QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
             lane = lanes.end() - 1;
         }
         lane->blocks.append({booking.id, booking.code, booking.status, booking.start, booking.end,
-                             booking.blockedUntil, booking.plate, booking.serviceName});
+                             booking.blockedUntil, booking.plate, booking.serviceName, booking.vehicleClass,
+                             booking.customerName, booking.priceCents, booking.currency,
+                             booking.holdExpiresAt.value_or(QDateTime())});
     }
     for (Lane &lane : lanes) {
         std::sort(lane.blocks.begin(), lane.blocks.end(),
@@ -190,12 +204,44 @@ void DayBoardModel::setDate(const QDate &date)
     m_day = Day();
     endResetModel();
     emit dateChanged(m_date);
-    refresh();
+    load();
+}
+
+bool DayBoardModel::counts(const QString &status)
+{
+    return status != u"cancelled" && status != u"no_show" && status != u"expired";
+}
+
+DayBoardModel::Totals DayBoardModel::totalsOf(const Day &day)
+{
+    Totals totals;
+    totals.currency = day.currency;
+    for (const Lane &lane : day.lanes) {
+        for (const Block &block : lane.blocks) {
+            if (!counts(block.status))
+                continue;
+            ++totals.cars;
+            totals.revenueCents += block.priceCents;
+            if (totals.currency.isEmpty())
+                totals.currency = block.currency;
+        }
+    }
+    return totals;
 }
 
 void DayBoardModel::refresh()
 {
+    if (m_loading && m_date.isValid()) {
+        m_refreshPending = true;
+        return;
+    }
+    load();
+}
+
+void DayBoardModel::load()
+{
     const quint64 generation = ++m_generation;
+    m_refreshPending = false;
     if (!m_date.isValid()) {
         setLoading(false);
         return;
@@ -207,14 +253,21 @@ void DayBoardModel::refresh()
                         [date](QSqlDatabase &db) { return loadDay(db, date); })
         .then(this, [this, generation](DbResult<Day> result) {
             if (generation != m_generation)
-                return; // the date changed or a newer refresh is under way
+                return; // the date changed meanwhile
             if (result.ok()) {
                 beginResetModel();
                 m_day = std::move(result.value());
                 endResetModel();
-                setError({});
+                m_loadedAt = QDateTime::currentDateTime();
+                setError(DbError());
             } else {
-                setError(result.error().message());
+                // What was on the board stays: stale, but better than nothing.
+                setError(result.error());
+            }
+            if (m_refreshPending) {
+                emit refreshed();
+                load();
+                return;
             }
             setLoading(false);
             emit refreshed();
@@ -229,10 +282,12 @@ void DayBoardModel::setLoading(bool loading)
     emit loadingChanged(m_loading);
 }
 
-void DayBoardModel::setError(const QString &error)
+void DayBoardModel::setError(const DbError &error)
 {
-    if (error == m_error)
+    m_lastError = error;
+    const QString message = error.isError() ? error.message() : QString();
+    if (message == m_error)
         return;
-    m_error = error;
+    m_error = message;
     emit errorChanged(m_error);
 }

@@ -3,6 +3,7 @@
 #include "bayref.h"
 #include "booking.h"
 #include "closure.h"
+#include "dberror.h"
 
 #include <QAbstractListModel>
 #include <QDate>
@@ -37,6 +38,11 @@ public:
         QDateTime blockedUntil;
         QString plate;
         QString service;
+        QString vehicleClass;
+        QString customerName;
+        qint64 priceCents = 0;
+        QString currency;
+        QDateTime holdExpiresAt; // invalid unless held
     };
     struct Interval
     {
@@ -60,13 +66,27 @@ public:
         QList<Interval> openPeriods; // the day's opening hours as instants
         std::optional<Closure> closure; // the closure covering the day
         QList<Lane> lanes;
+        int slotMinutes = 15; // the booking grid, for where a new booking may start
+        QString currency; // the site's (billing.currency)
+        QDateTime now; // the database's clock when the day was read
+    };
+    // What the day adds up to: the bookings that still count (not
+    // cancelled, no-show or expired) and their prices.
+    struct Totals
+    {
+        int cars = 0;
+        qint64 revenueCents = 0;
+        QString currency;
+        bool operator==(const Totals &other) const = default;
     };
 
     enum Role {
         BayIdRole = Qt::UserRole + 1, // qint64
         BayNameRole, // QString (also Qt::DisplayRole)
         // QVariantList of QVariantMap {"id", "code", "status", "start", "end",
-        // "blockedUntil", "plate", "service"}, times as QDateTime in the site's zone
+        // "blockedUntil", "plate", "service", "vehicleClass", "customerName",
+        // "priceCents", "currency", "holdExpiresAt"}, times as QDateTime in
+        // the site's zone
         BlocksRole,
         FreeIntervalsRole, // QVariantList of QVariantMap {"start", "end"}
         BookingCountRole, // int
@@ -84,7 +104,16 @@ public:
     const Day &day() const { return m_day; }
     bool isClosed() const { return m_day.closure.has_value(); }
     bool isLoading() const { return m_loading; }
+    // The last refresh's failure (message for people); empty after a
+    // success. The rows loaded before stay meanwhile.
     QString error() const { return m_error; }
+    DbError lastError() const { return m_lastError; }
+    // When rows were last applied (this machine's clock); invalid before.
+    QDateTime loadedAt() const { return m_loadedAt; }
+    Totals totals() const { return totalsOf(m_day); }
+    // Whether a booking in status counts for the day's cars and revenue.
+    static bool counts(const QString &status);
+    static Totals totalsOf(const Day &day);
     QDate date() const { return m_date; }
     // Empties the board and reloads for the new day.
     void setDate(const QDate &date);
@@ -95,6 +124,9 @@ public:
                                   const QList<Interval> &openPeriods, const QDateTime &now);
 
 public slots:
+    // Loads the shown day again. While a load for it is under way, one more
+    // follows when it ends (a change may have come after it read) instead of
+    // a second query piling on a slow or stuck one.
     void refresh();
 
 signals:
@@ -105,13 +137,17 @@ signals:
     void refreshed();
 
 private:
+    void load();
     void setLoading(bool loading);
-    void setError(const QString &error);
+    void setError(const DbError &error);
 
     ConnectionPool &m_pool;
     QDate m_date;
     Day m_day;
     QString m_error;
+    DbError m_lastError;
+    QDateTime m_loadedAt;
     bool m_loading = false;
+    bool m_refreshPending = false;
     quint64 m_generation = 0;
 };

@@ -275,7 +275,8 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
     QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("signInButton"));
 
-    // Signed in: the header's buttons come first, then the page.
+    // Signed in: the header's buttons come first, then the workspace's tabs
+    // and the day board's toolbar.
     QVERIFY(signIn(QStringLiteral("Morgan Lee")));
     auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
     staffButton->setFocus();
@@ -287,7 +288,7 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
     }
     QCOMPARE(order,
              (QStringList {QStringLiteral("settingsButton"), QStringLiteral("signOutButton"),
-                           QStringLiteral("todayRefresh"), QStringLiteral("washMenu")}));
+                           QStringLiteral("qt_tabwidget_tabbar"), QStringLiteral("boardPrevious")}));
 }
 
 void TestDesk::everyControlHasAnAccessibleName()

@@ -13,6 +13,7 @@
 #include "servicelistmodel.h"
 #include "servicerepo.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -39,6 +40,8 @@ private slots:
     void dayBoardShowsBaysBlocksAndFreeTime();
     void aResultForAnEarlierDateIsDropped();
     void aDatabaseFailureSetsError();
+    void dayBoardTotalsCountWhatStillCounts();
+    void aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp();
 
 private:
     template<typename Fn> auto run(const QString &label, Fn fn)
@@ -309,6 +312,105 @@ void TestModels::aDatabaseFailureSetsError()
     QCOMPARE(services.rowCount(), 0);
     QCOMPARE(bookings.rowCount(), 0);
     QCOMPARE(board.rowCount(), 0);
+}
+
+void TestModels::dayBoardTotalsCountWhatStillCounts()
+{
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    model.setDate(m_day);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(model.day().slotMinutes, 15);
+    QCOMPARE(model.day().currency, QStringLiteral("USD"));
+    QVERIFY(model.day().now.isValid());
+    QVERIFY(model.loadedAt().isValid());
+
+    qint64 expected = 0;
+    for (const Booking &booked : std::as_const(m_booked))
+        expected += booked.priceCents;
+    QVERIFY(expected > 0);
+    DayBoardModel::Totals totals = model.totals();
+    QCOMPARE(totals.cars, 2);
+    QCOMPARE(totals.revenueCents, expected);
+    QCOMPARE(totals.currency, QStringLiteral("USD"));
+    // Each block carries what the board's tooltip and totals need.
+    const QVariantMap first = model.index(0).data(DayBoardModel::BlocksRole).toList().value(0).toMap();
+    bool seen = false;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        for (const DayBoardModel::Block &block : model.lane(row).blocks) {
+            if (block.code != m_booked.first().code)
+                continue;
+            seen = true;
+            QCOMPARE(block.priceCents, m_booked.first().priceCents);
+            QCOMPARE(block.currency, QStringLiteral("USD"));
+            QCOMPARE(block.vehicleClass, QStringLiteral("car"));
+            QCOMPARE(block.customerName, QStringLiteral("Model Test"));
+            QVERIFY(!block.holdExpiresAt.isValid());
+        }
+    }
+    QVERIFY(seen);
+    if (!first.isEmpty())
+        QVERIFY(first.contains(QStringLiteral("priceCents"))
+                && first.contains(QStringLiteral("customerName")));
+
+    // Cancelled, no-show and expired bookings stay on the board but count
+    // for nothing (pure, on a copy of the day).
+    DayBoardModel::Day day = model.day();
+    for (DayBoardModel::Lane &lane : day.lanes) {
+        for (DayBoardModel::Block &block : lane.blocks) {
+            if (block.code == m_booked.first().code)
+                block.status = QStringLiteral("cancelled");
+        }
+    }
+    totals = DayBoardModel::totalsOf(day);
+    QCOMPARE(totals.cars, 1);
+    QCOMPARE(totals.revenueCents, expected - m_booked.first().priceCents);
+    QVERIFY(DayBoardModel::counts(QStringLiteral("held")));
+    QVERIFY(DayBoardModel::counts(QStringLiteral("completed")));
+    QVERIFY(!DayBoardModel::counts(QStringLiteral("no_show")));
+    QVERIFY(!DayBoardModel::counts(QStringLiteral("expired")));
+}
+
+void TestModels::aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp()
+{
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    model.setDate(m_day);
+    // Asked again while the first load runs: one more load after it, not
+    // two queries side by side.
+    model.refresh();
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 2);
+    QTest::qWait(300);
+    QCOMPARE(refreshed.count(), 2);
+    QVERIFY(!model.isLoading());
+    const int rows = model.rowCount();
+    const DayBoardModel::Totals totals = model.totals();
+    const QDateTime loadedAt = model.loadedAt();
+    QVERIFY(rows >= 1);
+
+    QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
+    auto restart = qScopeGuard([this] { m_cluster.start(); });
+    model.refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(!model.isLoading(), 30000);
+    QVERIFY(!model.error().isEmpty());
+    QVERIFY(model.lastError().isError());
+    // The board as last loaded stays on screen.
+    QCOMPARE(model.rowCount(), rows);
+    QCOMPARE(model.totals(), totals);
+    QCOMPARE(model.loadedAt(), loadedAt);
+
+    QVERIFY(m_cluster.start());
+    restart.dismiss();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            if (!model.isLoading() && !model.error().isEmpty())
+                model.refresh();
+            return !model.isLoading() && model.error().isEmpty();
+        }(),
+        30000);
+    QVERIFY(!model.lastError().isError());
+    QCOMPARE(model.totals(), totals);
 }
 
 QTEST_GUILESS_MAIN(TestModels)

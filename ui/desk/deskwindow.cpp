@@ -1,9 +1,12 @@
 #include "deskwindow.h"
 
 #include "async.h"
+#include "bookingchangelistener.h"
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
+#include "dayboardpage.h"
+#include "dayboardview.h"
 #include "displaylocale.h"
 #include "errorbanner.h"
 #include "idlewatcher.h"
@@ -20,6 +23,7 @@
 #include <QScreen>
 #include <QShortcut>
 #include <QStackedWidget>
+#include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -113,11 +117,29 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     m_workspace = new QWidget(m_pages);
     m_workspace->setObjectName(QStringLiteral("workspace"));
     m_header = new SessionHeader(*m_health, m_workspace);
-    m_today = new TodayPage(pool, *m_banner, m_workspace);
+    m_tabs = new QTabWidget(m_workspace);
+    m_tabs->setObjectName(QStringLiteral("workspaceTabs"));
+    m_tabs->setAccessibleName(tr("Workspace"));
+    m_tabs->setDocumentMode(true);
+    m_board = new DayBoardPage(pool, *m_banner, m_tabs);
+    m_today = new TodayPage(pool, *m_banner, m_tabs);
+    m_tabs->addTab(m_board, tr("Day &board"));
+    m_tabs->setTabToolTip(0, tr("Bookings per bay over the day (Ctrl+1)"));
+    m_tabs->addTab(m_today, tr("&Wash menu"));
+    m_tabs->setTabToolTip(1, tr("Wash packages and prices (Ctrl+2)"));
+    auto *boardKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_1), m_workspace);
+    connect(boardKey, &QShortcut::activated, this, &DeskWindow::showDayBoard);
+    auto *menuKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), m_workspace);
+    connect(menuKey, &QShortcut::activated, this, &DeskWindow::showWashMenu);
     auto *workspaceLayout = new QVBoxLayout(m_workspace);
     workspaceLayout->setContentsMargins(0, 0, 0, 0);
     workspaceLayout->addWidget(m_header);
-    workspaceLayout->addWidget(m_today, 1);
+    workspaceLayout->addWidget(m_tabs, 1);
+
+    // Live news of bookings for the board, on a connection of its own.
+    m_listener = new BookingChangeListener(this);
+    m_board->attachListener(m_listener);
+    m_listener->start(config);
     m_pages->addWidget(m_workspace);
     connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
@@ -128,6 +150,22 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     m_health->start();
 }
 
+void DeskWindow::showDayBoard()
+{
+    if (!m_tabs)
+        return;
+    m_tabs->setCurrentWidget(m_board);
+    m_board->view().setFocus(Qt::ShortcutFocusReason);
+}
+
+void DeskWindow::showWashMenu()
+{
+    if (!m_tabs)
+        return;
+    m_tabs->setCurrentWidget(m_today);
+    m_today->setFocus(Qt::ShortcutFocusReason);
+}
+
 QWidget *DeskWindow::currentPage() const
 {
     return m_pages->currentWidget();
@@ -136,6 +174,8 @@ QWidget *DeskWindow::currentPage() const
 void DeskWindow::databaseStateChanged()
 {
     if (m_health->state() == DatabaseHealthWatcher::State::Unavailable) {
+        // The last board stays on screen, but nothing on it can be acted on.
+        m_board->setReadOnly(true);
         m_banner->showMessage(
             DatabaseSource, tr("Database unavailable — retrying"),
             tr("CarWash Desk checks again every few seconds and carries on by itself when the "
@@ -150,6 +190,11 @@ void DeskWindow::databaseStateChanged()
         m_signIn->reloadIfFailed();
         m_today->reloadIfFailed();
     }
+    // Leaving read-only reloads the board: changes made meanwhile show.
+    if (m_board->isReadOnly())
+        m_board->setReadOnly(false);
+    else
+        m_board->reloadIfFailed();
 }
 
 void DeskWindow::startSession(const StaffMember &member)
@@ -160,7 +205,9 @@ void DeskWindow::startSession(const StaffMember &member)
     setWindowTitle(tr("CarWash Desk — %1").arg(member.name));
     m_pages->setCurrentWidget(m_workspace);
     m_today->reload();
-    m_today->setFocus(Qt::OtherFocusReason);
+    m_board->startUpdating();
+    m_tabs->setCurrentWidget(m_board);
+    m_board->setFocus(Qt::OtherFocusReason);
     m_idle->setTimeout(IdleWatcher::timeoutFromSettings());
     m_idle->setActive(true);
     qCInfo(lcDesk) << "signed in: staff" << member.id;
@@ -190,6 +237,7 @@ void DeskWindow::signOut(SignOutReason reason)
     const StaffMember member = *m_session;
     m_session.reset();
     m_idle->setActive(false);
+    m_board->stopUpdating();
     closeManagerDialogs();
     recordSignOut(member, reason);
     setWindowTitle(tr("CarWash Desk"));
@@ -243,6 +291,10 @@ StaffDialog *DeskWindow::openStaffManagement()
 void DeskWindow::closeEvent(QCloseEvent *event)
 {
     if (!m_session || m_closing || !m_pool) {
+        // Closing for good: the listener's connection goes now, on its own
+        // thread, rather than whenever the window object is destroyed.
+        if (m_listener)
+            m_listener->stop();
         QMainWindow::closeEvent(event);
         return;
     }
@@ -253,6 +305,7 @@ void DeskWindow::closeEvent(QCloseEvent *event)
     const StaffMember member = *m_session;
     m_session.reset();
     m_idle->setActive(false);
+    m_board->stopUpdating();
     closeManagerDialogs();
     Async::onResult(recordSignOut(member, SignOutReason::Closing), this,
                     [this](const DbResult<Done> &) { close(); });

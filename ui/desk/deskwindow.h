@@ -11,12 +11,15 @@
 #include <functional>
 #include <optional>
 
+class BookingChangeListener;
 class ConnectionPool;
 class DatabaseHealthWatcher;
+class DayBoardPage;
 class DatabaseSettingsDialog;
 class ErrorBanner;
 class IdleWatcher;
 class QStackedWidget;
+class QTabWidget;
 class SessionHeader;
 class SignInPage;
 class StaffDialog;
@@ -25,8 +28,11 @@ class TodayPage;
 
 // The desk's one window: the start-up page until the database is ready,
 // then sign-in, then the workspace (a header with the person, the database
-// light and Sign out, and the Today page). The error banner above it all is
-// shared by every page. Watches for idleness and signs out by itself.
+// light and Sign out, and two tabs: the live day board and the wash menu).
+// The error banner above it all is shared by every page. Watches for
+// idleness and signs out by itself. Owns the booking-change listener (its
+// own connection and thread), started with the database and stopped when
+// the window closes.
 class DeskWindow : public QMainWindow
 {
     Q_OBJECT
@@ -58,6 +64,14 @@ public:
     DatabaseHealthWatcher *healthWatcher() { return m_health; }
     SignInPage *signInPage() { return m_signIn; }
     TodayPage *todayPage() { return m_today; }
+    // The day board: connect its bookingActivated(id) to a booking's details
+    // and freeTimeActivated(bay, start) to a new booking there. nullptr
+    // until databaseReady().
+    DayBoardPage *dayBoardPage() { return m_board; }
+    BookingChangeListener *bookingListener() { return m_listener; }
+    QTabWidget *workspaceTabs() { return m_tabs; }
+    void showDayBoard();
+    void showWashMenu();
     SessionHeader *sessionHeader() { return m_header; }
     QWidget *currentPage() const;
 
@@ -83,6 +97,9 @@ private:
     QWidget *m_workspace = nullptr;
     SessionHeader *m_header = nullptr;
     TodayPage *m_today = nullptr;
+    DayBoardPage *m_board = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    BookingChangeListener *m_listener = nullptr;
     IdleWatcher *m_idle = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
     std::optional<StaffMember> m_session;

@@ -14,7 +14,7 @@
 // free of history; 70 % come from a known customer (plate CW1xxxxx), the
 // rest from a new one (plate CW + 8 digits); 20 % add an add-on; every one
 // carries an idempotency key, as desks and kiosks send. Rows it makes are
-// marked with the actor "carwash-bench" and removed by removeRows().
+// marked with the actor "carwash-bench"; removeRows() deletes its bookings.
 namespace BookingTransaction {
 
 struct Plan
@@ -49,8 +49,8 @@ QString differences(const QStringList &captured);
 // returns, \if for the branches create takes).
 QString pgbenchScript(const Plan &plan);
 
-// Deletes every booking, audit row, vehicle and customer the benchmark
-// made, so each side starts from the same data. Blocking; throws DbException.
+// Deletes every booking and audit row the benchmark made, so each side
+// starts from the same bookings. Blocking; throws DbException.
 void removeRows(QSqlDatabase &db);
 
 } // namespace BookingTransaction

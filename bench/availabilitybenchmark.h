@@ -38,7 +38,7 @@ struct AvailabilityBenchmarkResult
     // BookingRepo::create through the pool beside pgbench sending the same
     // statements, with the same number of clients.
     double bookingPoolTps = 0;
-    double poolBookedShare = 0; // of the creates, how many booked (the rest lost a race)
+    double poolBookedShare = 0; // of the creates, how many booked (the rest found the slot taken)
     std::optional<double> pgbenchTps;
     QString pgbenchError;
     qint64 poolFailures = 0;

@@ -208,7 +208,7 @@ QString table(const AvailabilityBenchmarkResult &r)
                "booking_tx: BookingRepo::create (idempotency key, availability check, customer "
                "upsert, insert, add-ons, audit, notify) through the pool against pgbench sending "
                "the same statements, %5 s per side in ABBA halves; %6 % of the pool's creates "
-               "booked (the rest lost a race).\n")
+               "booked (the rest found their random slot taken).\n")
                .arg(r.statementsPerRequest)
                .arg(r.serverSamples)
                .arg(r.endToEndSamples)

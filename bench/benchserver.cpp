@@ -206,8 +206,57 @@ bool BenchServer::startCluster(QString *error)
     return true;
 }
 
+bool BenchServer::execOn(const QString &database, const QString &sql, QString *error) const
+{
+    const QString name = QStringLiteral("carwash-bench-admin");
+    bool ok = false;
+    {
+        QSqlDatabase db = addConnection(name, kApplicationName);
+        db.setDatabaseName(database);
+        if (!db.open()) {
+            *error = db.lastError().text();
+        } else {
+            QSqlQuery query(db);
+            ok = query.exec(sql);
+            if (!ok)
+                *error = query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+bool BenchServer::useScratchDatabase(const QString &name, QString *error)
+{
+    if (m_ownCluster)
+        return true;
+    const QString quoted = QLatin1Char('"') + name + QLatin1Char('"');
+    QString why;
+    if (!execOn(m_config.database, QStringLiteral("DROP DATABASE IF EXISTS ") + quoted, &why)
+        || !execOn(m_config.database, QStringLiteral("CREATE DATABASE ") + quoted, &why)) {
+        *error = QStringLiteral(
+                     "cannot create the benchmark's own database %1 (it needs the CREATEDB right): %2")
+                     .arg(name, why);
+        return false;
+    }
+    m_originalDatabase = m_config.database;
+    m_scratchDatabase = name;
+    m_config.database = name;
+    return true;
+}
+
 void BenchServer::stop()
 {
+    if (!m_scratchDatabase.isEmpty()) {
+        QString why;
+        if (!execOn(m_originalDatabase,
+                    QStringLiteral("DROP DATABASE IF EXISTS \"%1\"").arg(m_scratchDatabase), &why))
+            qWarning("carwash-bench: could not drop the database %s: %s", qPrintable(m_scratchDatabase),
+                     qPrintable(why));
+        m_config.database = m_originalDatabase;
+        m_scratchDatabase.clear();
+    }
     if (!m_running)
         return;
     QString output;

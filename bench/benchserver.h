@@ -27,6 +27,12 @@ public:
     // Loads the configuration the programs would (environment > DATABASE_URL
     // > defaults), starting a cluster first when there is no DATABASE_URL.
     bool start(QString *error);
+    // On a server DATABASE_URL names, creates a database of the benchmark's
+    // own (dropping one an interrupted run left) and points config() and the
+    // client tools at it, so a data set of a million rows never lands in a
+    // database someone uses; stop() drops it. Needs the CREATEDB right. A
+    // throwaway cluster's database is fresh already: nothing to do. Blocking.
+    bool useScratchDatabase(const QString &name, QString *error);
     void stop();
 
     bool isOwnCluster() const { return m_ownCluster; }
@@ -49,11 +55,15 @@ public:
 private:
     bool startCluster(QString *error);
     bool runTool(const QString &tool, const QStringList &arguments, QString *output, int timeoutMs) const;
+    // Runs one statement on a connection of its own to database.
+    bool execOn(const QString &database, const QString &sql, QString *error) const;
     QString dataDirectory() const;
 
     DatabaseConfig m_config;
     std::unique_ptr<QTemporaryDir> m_folder;
     QString m_binDirectory;
+    QString m_scratchDatabase;
+    QString m_originalDatabase;
     int m_port = 0;
     bool m_ownCluster = false;
     bool m_running = false;

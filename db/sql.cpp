@@ -6,6 +6,8 @@
 
 #include <QElapsedTimer>
 #include <QRegularExpression>
+#include <QSqlDriver>
+#include <QSqlField>
 #include <QSqlRecord>
 
 namespace {
@@ -26,9 +28,81 @@ QString contextFor(const QString &sql)
     return text;
 }
 
+// The length of the dollar-quote tag ("$tag$" or "$$") starting at i, or 0.
+qsizetype dollarTagLength(const QString &sql, qsizetype i)
+{
+    qsizetype j = i + 1;
+    while (j < sql.size() && (sql[j].isLetterOrNumber() || sql[j] == u'_'))
+        ++j;
+    if (j < sql.size() && sql[j] == u'$' && (j == i + 1 || !sql[i + 1].isDigit()))
+        return j - i + 1;
+    return 0;
+}
+
 } // namespace
 
 namespace Sql {
+
+QString withValues(const QSqlDriver *driver, const QString &sql, const QVariantList &binds)
+{
+    QString out;
+    out.reserve(sql.size() + binds.size() * 16);
+    qsizetype next = 0;
+    const qsizetype n = sql.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = sql[i];
+        qsizetype skipTo = -1; // end (exclusive) of a literal, identifier or comment to copy as is
+        if (c == u'\'' || c == u'"') {
+            qsizetype j = i + 1;
+            while (j < n) {
+                if (sql[j] == c) {
+                    if (j + 1 < n && sql[j + 1] == c) { // doubled: an escaped quote
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                ++j;
+            }
+            skipTo = qMin(j + 1, n);
+        } else if (c == u'-' && i + 1 < n && sql[i + 1] == u'-') {
+            const qsizetype end = sql.indexOf(u'\n', i);
+            skipTo = end < 0 ? n : end;
+        } else if (c == u'/' && i + 1 < n && sql[i + 1] == u'*') {
+            const qsizetype end = sql.indexOf(QStringLiteral("*/"), i + 2);
+            skipTo = end < 0 ? n : end + 2;
+        } else if (c == u'$' && (i == 0 || !(sql[i - 1].isLetterOrNumber() || sql[i - 1] == u'_'))) {
+            if (const qsizetype tag = dollarTagLength(sql, i)) {
+                const qsizetype end = sql.indexOf(QStringView(sql).mid(i, tag), i + tag);
+                skipTo = end < 0 ? n : end + tag;
+            }
+        } else if (c == u'?') {
+            if (next >= binds.size())
+                throw DbException(DbError(DbError::Kind::Fatal, DbError::tr("The database request is malformed."),
+                                          QStringLiteral("more placeholders than the %1 values given: %2")
+                                              .arg(binds.size())
+                                              .arg(contextFor(sql))));
+            const QVariant &value = binds[next++];
+            QSqlField field(QString(), value.metaType());
+            field.setValue(value);
+            out += driver->formatValue(field);
+            continue;
+        }
+        if (skipTo > i) {
+            out += QStringView(sql).mid(i, skipTo - i);
+            i = skipTo - 1;
+            continue;
+        }
+        out += c;
+    }
+    if (next != binds.size())
+        throw DbException(DbError(DbError::Kind::Fatal, DbError::tr("The database request is malformed."),
+                                  QStringLiteral("%1 values for %2 placeholders: %3")
+                                      .arg(binds.size())
+                                      .arg(next)
+                                      .arg(contextFor(sql))));
+    return out;
+}
 
 DbError errorOf(const QSqlDatabase &db, const QSqlQuery &query, const QString &context)
 {
@@ -51,17 +125,12 @@ QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
     query.setForwardOnly(true);
     QElapsedTimer timer;
     timer.start();
-    bool ok = false;
-    if (binds.isEmpty()) {
-        ok = query.exec(sql);
-    } else {
-        ok = query.prepare(sql);
-        if (ok) {
-            for (const QVariant &v : binds)
-                query.addBindValue(v);
-            ok = query.exec();
-        }
-    }
+    // QPSQL runs a statement with values as three round trips (PREPARE,
+    // EXECUTE with the values as literals its driver formats, DEALLOCATE).
+    // Formatting them into the statement with the same driver function
+    // sends the same values, escaped the same way (PQescapeStringConn),
+    // once; and leaves no server-side prepared statement behind PgBouncer.
+    const bool ok = query.exec(binds.isEmpty() ? sql : withValues(db.driver(), sql, binds));
     recordStatement(sql, timer);
     if (!ok)
         throw DbException(errorOf(db, query, contextFor(sql)));

@@ -11,10 +11,16 @@
 // DbException on failure (the pool turns it into a DbError value).
 namespace Sql {
 
-// Runs sql with positional '?' bind values (prepared when there are any).
-// The returned query is forward-only; let it go out of scope before the unit
-// of work returns.
+// Runs sql with positional '?' bind values, sent as one statement with the
+// values formatted by the driver (see withValues). The returned query is
+// forward-only; let it go out of scope before the unit of work returns.
 QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+// sql with each '?' outside quotes, comments and dollar-quoted text replaced
+// by the next value as the driver formats a literal (QSqlDriver::formatValue:
+// NULL, numbers, escaped strings, typed timestamps). Throws DbException
+// (Fatal) when the count of placeholders and values differ.
+QString withValues(const class QSqlDriver *driver, const QString &sql, const QVariantList &binds);
 
 // exec() and the first column of the first row; throws NotFound without a row.
 QVariant scalar(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});

@@ -19,6 +19,7 @@ class IdleWatcher;
 class QStackedWidget;
 class SessionHeader;
 class SignInPage;
+class SiteSetupDialog;
 class StaffDialog;
 class StartupPage;
 class TodayPage;
@@ -50,6 +51,7 @@ public:
     // Manager-only; nullptr (and nothing opens) for anyone else.
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
+    SiteSetupDialog *openSiteSetup();
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -88,5 +90,6 @@ private:
     std::optional<StaffMember> m_session;
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
+    QPointer<SiteSetupDialog> m_siteSetupDialog;
     bool m_closing = false;
 };

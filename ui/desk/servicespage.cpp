@@ -67,8 +67,14 @@ ServicesPage::ServicesPage(ConnectionPool &pool, const StaffMember &manager, Err
         row->addWidget(offered);
         row->addWidget(price, 1);
         setTabOrder(offered, price);
-        addField(QString(), holder, QStringLiteral("price.") + vehicleClass);
+        addField(i == 0 ? tr("Prices:") : QString(), holder, QStringLiteral("price.") + vehicleClass);
     }
+    // The amounts line up whatever the class names' lengths.
+    int widest = 0;
+    for (QCheckBox *box : std::as_const(m_offered))
+        widest = std::max(widest, box->sizeHint().width());
+    for (QCheckBox *box : std::as_const(m_offered))
+        box->setMinimumWidth(widest);
 
     QStringList headers = {tr("Service"), tr("Duration"), tr("Active")};
     for (const QString &vehicleClass : CatalogRepo::vehicleClasses())

@@ -77,6 +77,7 @@ private slots:
     void aPriceChangeReachesNewBookingsButNotExistingOnes();
     void aNewServiceOnABayIsBookableAndADeactivatedBayIsNot();
     void aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly();
+    void aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt();
 
 private:
     QVariant value(const QString &sql);
@@ -118,6 +119,8 @@ void TestSiteSetup::initTestCase()
 void TestSiteSetup::init()
 {
     QSettings().clear();
+    if (!m_cluster.isRunning())
+        QVERIFY(m_cluster.start());
     m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_sitesetup")));
     m_window = std::make_unique<DeskWindow>();
     m_window->show();
@@ -621,6 +624,43 @@ void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
         QCOMPARE(page->nameField()->text(), name);
     }
     QCOMPARE(value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services + 2);
+}
+
+void TestSiteSetup::aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt()
+{
+    SiteSetupDialog *dialog = openAsManager();
+    QVERIFY(dialog);
+    dialog->tabs()->setCurrentWidget(dialog->servicesPage());
+    ServicesPage *page = dialog->servicesPage();
+    selectRow(page, QStringLiteral("Ultimate Shine"));
+    page->priceField(QStringLiteral("truck"))->clear();
+    QTest::keyClicks(page->priceField(QStringLiteral("truck")), QStringLiteral("37.00"));
+
+    // Fast, not immediate: the harness commits asynchronously, and an
+    // immediate stop could drop the seed's last commits.
+    QVERIFY(m_cluster.stop());
+    page->save();
+    QVERIFY(page->isBusy());
+    // The retry policy gives up after its bounded attempts; no hang.
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), 3 * kNoHangMs);
+    auto *banner = dialog->banner();
+    QVERIFY2(banner->message().contains(QStringLiteral("Not saved")), qPrintable(banner->message()));
+    QVERIFY(!banner->whatToDo().isEmpty());
+    QCOMPARE(page->priceField(QStringLiteral("truck"))->text(), QStringLiteral("37.00"));
+    QCOMPARE(page->nameField()->text(), QStringLiteral("Ultimate Shine"));
+
+    QVERIFY(m_cluster.start());
+    auto *retry = banner->findChild<QPushButton *>(QStringLiteral("errorBannerRetry"));
+    QVERIFY(retry && retry->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")),
+                              qPrintable(page->statusText() + u'|' + banner->message()), 2 * kNoHangMs);
+    QVERIFY(banner->message().isEmpty());
+    QCOMPARE(value(QStringLiteral(
+                       "SELECT p.price_cents FROM service_prices p JOIN services s ON s.id = p.service_id "
+                       "WHERE s.name = 'Ultimate Shine' AND p.vehicle_class = 'truck'"))
+                 .toInt(),
+             3700);
 }
 
 QTEST_MAIN(TestSiteSetup)

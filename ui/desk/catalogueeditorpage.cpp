@@ -192,6 +192,17 @@ bool CatalogueEditorPage::selectId(qint64 id)
     return false;
 }
 
+void CatalogueEditorPage::setLoading(bool loading)
+{
+    if (loading == m_loading)
+        return;
+    m_loading = loading;
+    if (loading)
+        startBusy(tr("Loading…"));
+    else
+        stopBusy();
+}
+
 void CatalogueEditorPage::newRow()
 {
     m_filling = true;

@@ -32,6 +32,9 @@ public:
     void setCatalogue(const Catalogue &catalogue);
     const Catalogue &catalogue() const { return m_catalogue; }
 
+    // The dialog's shared load: busy state while it runs.
+    void setLoading(bool loading);
+
     void newRow();
     void save();
     // Asks first; nullptr when nothing stored is selected.
@@ -89,4 +92,5 @@ private:
     qint64 m_selectAfterReload = 0;
     bool m_dirty = false;
     bool m_filling = false;
+    bool m_loading = false;
 };

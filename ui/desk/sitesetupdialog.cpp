@@ -80,12 +80,17 @@ void SiteSetupDialog::reloadCatalogue()
 {
     const int request = ++m_catalogueRequest;
     m_catalogueLoading = true;
+    const QList<CatalogueEditorPage *> pages = {m_services, m_addons, m_bays};
+    for (CatalogueEditorPage *page : pages)
+        page->setLoading(true);
     auto loaded = m_pool.withRetry(QStringLiteral("catalogue.load"), RetryPolicy::standard(),
                                    [](QSqlDatabase &db) { return CatalogRepo(db).load(); });
-    Async::onResult(loaded, this, [this, request](const DbResult<Catalogue> &result) {
+    Async::onResult(loaded, this, [this, request, pages](const DbResult<Catalogue> &result) {
         if (request != m_catalogueRequest)
             return; // a newer load is on its way
         m_catalogueLoading = false;
+        for (CatalogueEditorPage *page : pages)
+            page->setLoading(false);
         if (!result.ok()) {
             m_banner->showMessage(
                 CatalogueSource,

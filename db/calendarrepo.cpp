@@ -70,6 +70,15 @@ void CalendarRepo::setHours(int weekday, const QList<OpeningPeriod> &periods, co
     tx.commit();
 }
 
+void CalendarRepo::setWeek(const QMap<int, QList<OpeningPeriod>> &days, const QString &actor)
+{
+    Transaction tx(m_db);
+    // Each setHours() nests as a savepoint of this transaction.
+    for (auto it = days.cbegin(); it != days.cend(); ++it)
+        setHours(it.key(), it.value(), actor);
+    tx.commit();
+}
+
 QList<Closure> CalendarRepo::closures(const QDate &from)
 {
     QList<Closure> result;

@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QMap>
 #include <QSqlDatabase>
 
 // Reads and writes the weekly opening hours and the closures (holidays).
@@ -24,6 +25,9 @@ public:
     // sorted and do not overlap; the table's exclusion constraint checks
     // again.
     void setHours(int weekday, const QList<OpeningPeriod> &periods, const QString &actor);
+    // Several weekdays (key: ISO weekday) at once, all or nothing, each with
+    // its audit row.
+    void setWeek(const QMap<int, QList<OpeningPeriod>> &days, const QString &actor);
 
     // Closures that end on or after from (all of them when from is null), in
     // date order.

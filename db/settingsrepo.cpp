@@ -72,6 +72,31 @@ DbResult<SettingValue> SettingsRepo::set(const QString &key, const QString &valu
     return SettingValue {key, normalised, false, SiteSettings::spec(key)};
 }
 
+DbResult<SaveOutcome> SettingsRepo::setMany(const QMap<QString, QString> &values, const QString &actor)
+{
+    QList<FieldError> errors;
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (const QString problem = SiteSettings::validate(it.key(), it.value()); !problem.isEmpty())
+            errors.append({it.key(), problem});
+    }
+    if (!errors.isEmpty())
+        return SaveOutcome::refused(std::move(errors));
+    Transaction tx(m_db);
+    const QMap<QString, QString> current = stored();
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        QString normalised;
+        SiteSettings::validate(it.key(), it.value(), &normalised);
+        if (current.contains(it.key()) && current.value(it.key()) == normalised)
+            continue;
+        // Nested: set()'s own transaction becomes a savepoint of this one.
+        const DbResult<SettingValue> written = set(it.key(), it.value(), actor);
+        if (!written.ok())
+            throw DbException(written.error());
+    }
+    tx.commit();
+    return SaveOutcome::saved(0);
+}
+
 SiteSettings SettingsRepo::load()
 {
     return SiteSettings::fromValues(stored());

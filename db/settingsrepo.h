@@ -1,6 +1,7 @@
 #pragma once
 
 #include "dberror.h"
+#include "saveoutcome.h"
 #include "sitesettings.h"
 
 #include <QCoreApplication>
@@ -36,6 +37,11 @@ public:
     // Invalid with a message naming the key and the accepted values when the
     // value does not validate; the value stored (normalised) otherwise.
     DbResult<SettingValue> set(const QString &key, const QString &value, const QString &actor);
+    // Several keys at once, all or nothing: every value is validated first
+    // (errors name the key as their field), then all are written in one
+    // transaction, each with its audit row. Keys whose value does not change
+    // are left alone.
+    DbResult<SaveOutcome> setMany(const QMap<QString, QString> &values, const QString &actor);
     // The engine's view, with defaults filled in.
     SiteSettings load();
 

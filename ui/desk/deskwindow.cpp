@@ -12,6 +12,7 @@
 #include "idlewatcher.h"
 #include "sessionheader.h"
 #include "signinpage.h"
+#include "sitesetupdialog.h"
 #include "staffdialog.h"
 #include "staffrepo.h"
 #include "startuppage.h"
@@ -144,6 +145,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
     connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
+    connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
 
     m_pages->setCurrentWidget(m_signIn);
     m_signIn->reload();
@@ -260,6 +262,8 @@ void DeskWindow::closeManagerDialogs()
         m_settingsDialog->close();
     if (m_staffDialog)
         m_staffDialog->close();
+    if (m_siteSetupDialog)
+        m_siteSetupDialog->close();
 }
 
 DatabaseSettingsDialog *DeskWindow::openDatabaseSettings()
@@ -286,6 +290,19 @@ StaffDialog *DeskWindow::openStaffManagement()
     m_staffDialog->open();
     m_staffDialog->raise();
     return m_staffDialog;
+}
+
+SiteSetupDialog *DeskWindow::openSiteSetup()
+{
+    if (!m_session || !m_session->isManager())
+        return nullptr;
+    if (!m_siteSetupDialog) {
+        m_siteSetupDialog = new SiteSetupDialog(*m_pool, *m_session, this);
+        m_siteSetupDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_siteSetupDialog->open();
+    m_siteSetupDialog->raise();
+    return m_siteSetupDialog;
 }
 
 void DeskWindow::closeEvent(QCloseEvent *event)

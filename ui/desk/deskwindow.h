@@ -22,6 +22,7 @@ class QStackedWidget;
 class QTabWidget;
 class SessionHeader;
 class SignInPage;
+class SiteSetupDialog;
 class StaffDialog;
 class StartupPage;
 class TodayPage;
@@ -56,6 +57,7 @@ public:
     // Manager-only; nullptr (and nothing opens) for anyone else.
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
+    SiteSetupDialog *openSiteSetup();
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -105,5 +107,6 @@ private:
     std::optional<StaffMember> m_session;
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
+    QPointer<SiteSetupDialog> m_siteSetupDialog;
     bool m_closing = false;
 };

@@ -41,6 +41,12 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_settings->setToolTip(tr("Database connection and password (managers)"));
     connect(m_settings, &QPushButton::clicked, this, &SessionHeader::settingsRequested);
 
+    m_siteSetup = new QPushButton(tr("Site set&up…"), this);
+    m_siteSetup->setObjectName(QStringLiteral("siteSetupButton"));
+    m_siteSetup->setAccessibleName(tr("Site setup"));
+    m_siteSetup->setToolTip(tr("Opening hours, closures, services, prices and bays (managers)"));
+    connect(m_siteSetup, &QPushButton::clicked, this, &SessionHeader::siteSetupRequested);
+
     m_signOut = new QPushButton(tr("Sign &out"), this);
     m_signOut->setObjectName(QStringLiteral("signOutButton"));
     m_signOut->setAccessibleName(tr("Sign out"));
@@ -54,9 +60,11 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addStretch(1);
     layout->addWidget(m_status);
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
+    layout->addWidget(m_siteSetup);
     layout->addWidget(m_staff);
     layout->addWidget(m_settings);
     layout->addWidget(m_signOut);
+    setTabOrder(m_siteSetup, m_staff);
     setTabOrder(m_staff, m_settings);
     setTabOrder(m_settings, m_signOut);
 }
@@ -68,6 +76,7 @@ void SessionHeader::setPerson(const StaffMember &member)
     // this person may not use.
     m_staff->setVisible(member.isManager());
     m_settings->setVisible(member.isManager());
+    m_siteSetup->setVisible(member.isManager());
 }
 
 QString SessionHeader::personText() const

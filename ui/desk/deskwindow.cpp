@@ -1,6 +1,7 @@
 #include "deskwindow.h"
 
 #include "async.h"
+#include "bookingdetailsdialog.h"
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
@@ -212,6 +213,28 @@ void DeskWindow::closeManagerDialogs()
         m_settingsDialog->close();
     if (m_staffDialog)
         m_staffDialog->close();
+    // Nor a booking opened in someone else's name.
+    const QList<QPointer<BookingDetailsDialog>> bookings = m_bookingDialogs.values();
+    m_bookingDialogs.clear();
+    for (const QPointer<BookingDetailsDialog> &dialog : bookings) {
+        if (dialog)
+            dialog->close();
+    }
+}
+
+BookingDetailsDialog *DeskWindow::openBooking(qint64 bookingId)
+{
+    if (!m_session || !m_pool)
+        return nullptr;
+    QPointer<BookingDetailsDialog> &dialog = m_bookingDialogs[bookingId];
+    if (!dialog) {
+        dialog = new BookingDetailsDialog(*m_pool, *m_session, bookingId, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+    return dialog;
 }
 
 DatabaseSettingsDialog *DeskWindow::openDatabaseSettings()

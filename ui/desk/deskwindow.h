@@ -5,12 +5,14 @@
 #include "staffmember.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
 #include <functional>
 #include <optional>
 
+class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
 class DatabaseSettingsDialog;
@@ -50,6 +52,10 @@ public:
     // Manager-only; nullptr (and nothing opens) for anyone else.
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
+    // A booking's details and actions, in the signed-in person's name; one
+    // dialog per booking (opening it again raises it). nullptr when nobody
+    // is signed in. Closed on sign-out.
+    BookingDetailsDialog *openBooking(qint64 bookingId);
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -88,5 +94,6 @@ private:
     std::optional<StaffMember> m_session;
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
+    QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     bool m_closing = false;
 };

@@ -560,12 +560,18 @@ DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const 
         // alive when the exclusion constraint refuses this bay.
         Sql::exec(m_db, QStringLiteral("SAVEPOINT reschedule_move"));
         try {
+            // Values written in (numbers and our own UTC timestamp, never
+            // user text): an unprepared statement, so a refused one leaves
+            // no prepared statement to free inside the aborted savepoint.
             Sql::exec(m_db,
-                      QStringLiteral("UPDATE bookings SET bay_id = ?, starts_at = ?::timestamptz, "
-                                     "ends_at = ?::timestamptz + ? * interval '1 minute', "
-                                     "blocked_until = ?::timestamptz + ? * interval '1 minute' WHERE id = ?"),
-                      {bay.id, IsoTime::toSql(newStart), IsoTime::toSql(newStart), bookedMinutes,
-                       IsoTime::toSql(newStart), bookedMinutes + ctx.settings.bufferMinutes, *id});
+                      QStringLiteral("UPDATE bookings SET bay_id = %1, starts_at = '%2'::timestamptz, "
+                                     "ends_at = '%2'::timestamptz + %3 * interval '1 minute', "
+                                     "blocked_until = '%2'::timestamptz + %4 * interval '1 minute' WHERE id = %5")
+                          .arg(bay.id)
+                          .arg(IsoTime::toSql(newStart))
+                          .arg(bookedMinutes)
+                          .arg(bookedMinutes + ctx.settings.bufferMinutes)
+                          .arg(*id));
             Sql::exec(m_db, QStringLiteral("RELEASE SAVEPOINT reschedule_move"));
             moved = true;
             break;

@@ -85,8 +85,9 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         // booking waits here, then finds it paid.
         QSqlQuery query = Sql::exec(
             m_db,
-            QStringLiteral("SELECT CASE WHEN status = 'held' AND hold_expires_at <= now() THEN 'expired' "
-                           "ELSE status END, code, price_cents, currency FROM bookings WHERE id = ? FOR UPDATE"),
+            QStringLiteral(
+                "SELECT CASE WHEN status = 'held' AND hold_expires_at <= now() THEN 'expired' "
+                "ELSE status END, code, price_cents, currency FROM bookings WHERE id = ? FOR UPDATE"),
             {bookingId});
         if (!query.next())
             return DbError(DbError::Kind::NotFound, tr("There is no booking with ID %1.").arg(bookingId));
@@ -96,8 +97,7 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         currency = query.value(3).toString();
     }
     if (!BookingDetails::acceptsPayment(status))
-        return DbError(DbError::Kind::Invalid,
-                       tr("Booking %1 is %2; it cannot be paid.").arg(code, status));
+        return DbError(DbError::Kind::Invalid, tr("Booking %1 is %2; it cannot be paid.").arg(code, status));
 
     const SiteSettings settings = SettingsRepo(m_db).load();
     const TaxAmounts amounts
@@ -139,8 +139,8 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
     BookingRepo bookings(m_db);
     const std::optional<Booking> booking = bookings.byId(bookingId);
     bookings.notifyChanged(*booking);
-    QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("AND p.id = ?")),
-                                {bookingId, paymentId});
+    QSqlQuery query
+        = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("AND p.id = ?")), {bookingId, paymentId});
     const Payment payment = readPayments(query, settings.timeZone).value(0);
     tx.commit();
     return payment;

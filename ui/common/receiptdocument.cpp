@@ -75,7 +75,8 @@ QList<ReceiptDocument::Row> ReceiptDocument::rows() const
                 tr("%1–%2").arg(locale.toString(start.time(), QLocale::ShortFormat),
                                 locale.toString(end.time(), QLocale::ShortFormat))});
     out.append({K::Pair, tr("Bay"), r.bayName});
-    out.append({K::Pair, tr("Vehicle"), tr("%1, %2").arg(BookingWords::vehicleClass(r.vehicleClass), r.plate)});
+    out.append(
+        {K::Pair, tr("Vehicle"), tr("%1, %2").arg(BookingWords::vehicleClass(r.vehicleClass), r.plate)});
     if (!r.customerName.isEmpty())
         out.append({K::Pair, tr("Customer"), r.customerName});
     out.append({K::Rule, {}, {}});
@@ -99,7 +100,8 @@ QList<ReceiptDocument::Row> ReceiptDocument::rows() const
     out.append({K::Rule, {}, {}});
 
     for (const Payment &p : r.payments) {
-        out.append({K::Pair, tr("Paid: %1").arg(BookingWords::paymentMethod(p.method)), money(p.amountCents)});
+        out.append(
+            {K::Pair, tr("Paid: %1").arg(BookingWords::paymentMethod(p.method)), money(p.amountCents)});
         if (p.tenderedCents) {
             out.append({K::Pair, tr("Tendered"), money(*p.tenderedCents)});
             out.append({K::Pair, tr("Change"), money(p.changeCents())});
@@ -245,7 +247,8 @@ int ReceiptDocument::render(QPagedPaintDevice *device) const
     if (!painter.begin(device))
         return 0;
     painter.setPen(Qt::black);
-    const double widthPx = qMin<double>(device->width(), (PaperWidthMm - 2 * MarginMm) * device->logicalDpiX() / 25.4);
+    const double widthPx
+        = qMin<double>(device->width(), (PaperWidthMm - 2 * MarginMm) * device->logicalDpiX() / 25.4);
     RowPainter rp {device, &painter, widthPx};
     RowPainter measure {device, nullptr, widthPx};
     const QImage qr = qrImage();
@@ -275,8 +278,7 @@ bool ReceiptDocument::writePdf(const QString &path, QString *error) const
     // A roll: 80 mm wide and as long as the receipt.
     const double height = heightMm(&writer) + 2 * MarginMm + 1;
     writer.setPageLayout(QPageLayout(QPageSize(QSizeF(PaperWidthMm, height), QPageSize::Millimeter),
-                                     QPageLayout::Portrait,
-                                     QMarginsF(MarginMm, MarginMm, MarginMm, MarginMm),
+                                     QPageLayout::Portrait, QMarginsF(MarginMm, MarginMm, MarginMm, MarginMm),
                                      QPageLayout::Millimeter));
     if (render(&writer) == 0) {
         if (error)

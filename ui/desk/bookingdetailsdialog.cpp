@@ -100,8 +100,8 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     m_payments = new QTreeWidget(this);
     m_payments->setObjectName(QStringLiteral("bookingPayments"));
     m_payments->setAccessibleName(tr("Payments"));
-    m_payments->setHeaderLabels({tr("When"), tr("Method"), tr("Amount"), tr("Tendered"), tr("Change"),
-                                 tr("Taken by"), tr("State")});
+    m_payments->setHeaderLabels(
+        {tr("When"), tr("Method"), tr("Amount"), tr("Tendered"), tr("Change"), tr("Taken by"), tr("State")});
     m_payments->setRootIsDecorated(false);
     m_payments->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
@@ -180,7 +180,8 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     confirm->setObjectName(QStringLiteral("confirmCancel"));
     confirm->setAutoDefault(false);
     connect(confirm, &QPushButton::clicked, this, [this] { confirmCancel(m_cancelReason->text()); });
-    connect(m_cancelReason, &QLineEdit::returnPressed, this, [this] { confirmCancel(m_cancelReason->text()); });
+    connect(m_cancelReason, &QLineEdit::returnPressed, this,
+            [this] { confirmCancel(m_cancelReason->text()); });
     auto *back = new QPushButton(tr("&Keep booking"), m_cancelForm);
     back->setObjectName(QStringLiteral("keepBooking"));
     back->setAutoDefault(false);
@@ -210,6 +211,9 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     connect(refreshKey, &QShortcut::activated, this, &BookingDetailsDialog::reload);
     auto *close = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    // Enter belongs to the field it is typed in (the cancellation reason);
+    // it must never close the booking by falling through to Close.
+    close->button(QDialogButtonBox::Close)->setAutoDefault(false);
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_busy);
     bottom->addWidget(m_message, 1);
@@ -266,7 +270,7 @@ void BookingDetailsDialog::reload()
     m_busy->start(tr("Loading…"));
     updateButtons();
     auto details = m_pool.withRetry(QStringLiteral("booking.details"), RetryPolicy::standard(),
-                                   [id](QSqlDatabase &db) { return PaymentRepo(db).details(id); });
+                                    [id](QSqlDatabase &db) { return PaymentRepo(db).details(id); });
     Async::onResult(details, this, [this, serial](const DbResult<BookingDetails> &result) {
         if (serial != m_loadSerial)
             return; // a newer load is under way
@@ -309,14 +313,13 @@ void BookingDetailsDialog::display(const BookingDetails &details)
     m_fields[QStringLiteral("addons")]->setText(addons.isEmpty() ? tr("None") : addons.join(u'\n'));
     const QString rate = BookingWords::taxRate(details.taxRateBasisPoints);
     m_fields[QStringLiteral("price")]->setText(
-        details.pricesIncludeTax
-            ? tr("%1 (includes %2 tax: %3)")
-                  .arg(Money::format(details.amounts.totalCents, b.currency), rate,
-                       Money::format(details.amounts.taxCents, b.currency))
-            : tr("%1 + %2 tax %3 = %4")
-                  .arg(Money::format(details.amounts.netCents, b.currency), rate,
-                       Money::format(details.amounts.taxCents, b.currency),
-                       Money::format(details.amounts.totalCents, b.currency)));
+        details.pricesIncludeTax ? tr("%1 (includes %2 tax: %3)")
+                                       .arg(Money::format(details.amounts.totalCents, b.currency), rate,
+                                            Money::format(details.amounts.taxCents, b.currency))
+                                 : tr("%1 + %2 tax %3 = %4")
+                                       .arg(Money::format(details.amounts.netCents, b.currency), rate,
+                                            Money::format(details.amounts.taxCents, b.currency),
+                                            Money::format(details.amounts.totalCents, b.currency)));
     m_fields[QStringLiteral("payment")]->setText(
         details.isPaid() ? tr("Paid") : tr("Due: %1").arg(Money::format(details.dueCents(), b.currency)));
     m_fields[QStringLiteral("customer")]->setText(b.customerName);
@@ -326,19 +329,19 @@ void BookingDetailsDialog::display(const BookingDetails &details)
     m_payments->clear();
     for (const Payment &p : details.payments) {
         const QDateTime when = p.paidAt.isValid() ? p.paidAt : p.createdAt;
-        new QTreeWidgetItem(
-            m_payments,
-            {locale.toString(when, QLocale::ShortFormat), BookingWords::paymentMethod(p.method),
-             Money::format(p.amountCents, p.currency),
-             p.tenderedCents ? Money::format(*p.tenderedCents, p.currency) : QString(),
-             p.tenderedCents ? Money::format(p.changeCents(), p.currency) : QString(),
-             actorText(p.createdBy, p.createdByName), p.succeeded() ? tr("Succeeded") : p.status});
+        new QTreeWidgetItem(m_payments,
+                            {locale.toString(when, QLocale::ShortFormat),
+                             BookingWords::paymentMethod(p.method), Money::format(p.amountCents, p.currency),
+                             p.tenderedCents ? Money::format(*p.tenderedCents, p.currency) : QString(),
+                             p.tenderedCents ? Money::format(p.changeCents(), p.currency) : QString(),
+                             actorText(p.createdBy, p.createdByName),
+                             p.succeeded() ? tr("Succeeded") : p.status});
     }
     m_history->clear();
     for (const AuditEntry &e : details.history) {
-        new QTreeWidgetItem(m_history, {locale.toString(e.at, QLocale::ShortFormat),
-                                        actorText(e.actor, e.actorName),
-                                        BookingWords::auditAction(e.action, e.details)});
+        new QTreeWidgetItem(m_history,
+                            {locale.toString(e.at, QLocale::ShortFormat), actorText(e.actor, e.actorName),
+                             BookingWords::auditAction(e.action, e.details)});
     }
     if (m_history->topLevelItemCount() > 0)
         m_history->scrollToItem(m_history->topLevelItem(m_history->topLevelItemCount() - 1));
@@ -433,9 +436,9 @@ void BookingDetailsDialog::runStatusChange(const QString &status, const QString 
         if (result.ok()) {
             m_cancelForm->hide();
             m_cancelReason->clear();
-            showMessage(tr("Booking %1 is now %2.")
-                            .arg(result->code, BookingWords::status(result->status).toLower()),
-                        false);
+            showMessage(
+                tr("Booking %1 is now %2.").arg(result->code, BookingWords::status(result->status).toLower()),
+                false);
             Q_EMIT bookingChanged(m_bookingId);
         } else {
             // Most often another desk moved it on meanwhile: say so and show
@@ -473,8 +476,8 @@ CashPaymentDialog *BookingDetailsDialog::openCashPayment()
         return nullptr;
     if (!m_cashDialog) {
         const Booking &b = m_details->booking;
-        m_cashDialog = new CashPaymentDialog(m_pool, m_staff, b.id, b.code, m_details->dueCents(), b.currency,
-                                             this);
+        m_cashDialog
+            = new CashPaymentDialog(m_pool, m_staff, b.id, b.code, m_details->dueCents(), b.currency, this);
         m_cashDialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_cashDialog, &CashPaymentDialog::paid, this, [this](const Payment &p) {
             showMessage(tr("%1 paid in cash.").arg(Money::format(p.amountCents, p.currency)), false);

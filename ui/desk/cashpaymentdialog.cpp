@@ -62,6 +62,8 @@ CashPaymentDialog::CashPaymentDialog(ConnectionPool &pool, const StaffMember &st
     m_tendered->setInputMethodHints(Qt::ImhFormattedNumbersOnly);
     m_tendered->setFont(scaled(font(), 1.4, false));
     connect(m_tendered, &QLineEdit::textChanged, this, &CashPaymentDialog::updateChange);
+    // Enter takes the payment, or says why it cannot yet.
+    connect(m_tendered, &QLineEdit::returnPressed, this, &CashPaymentDialog::takePayment);
     auto *tenderedLabel = new QLabel(tr("&Tendered (%1):").arg(currency), entry);
     tenderedLabel->setBuddy(m_tendered);
 
@@ -146,7 +148,7 @@ CashPaymentDialog::CashPaymentDialog(ConnectionPool &pool, const StaffMember &st
     connect(pdf, &QPushButton::clicked, this, [this] { m_receipt->askAndSavePdf(m_bookingId); });
     auto *close = new QPushButton(tr("&Done"), done);
     close->setObjectName(QStringLiteral("cashDone"));
-    close->setDefault(true);
+    close->setAutoDefault(false); // the default once the payment is taken
     connect(close, &QPushButton::clicked, this, &QDialog::accept);
     connect(m_receipt, &ReceiptActions::started, this,
             [this] { m_receiptStatus->setText(tr("Preparing the receipt…")); });
@@ -198,7 +200,9 @@ std::optional<qint64> CashPaymentDialog::parseAmount(const QString &text, const 
     double value = 0;
     if (twoDecimals(locale.decimalPoint()))
         value = locale.toDouble(trimmed, &ok);
-    if (!ok && twoDecimals(QStringLiteral(".")))
+    // Plain digits with a point, whatever the locale ("20.5" at a German desk).
+    static const QRegularExpression plain(QStringLiteral("^[0-9]+(\\.[0-9]{1,2})?$"));
+    if (!ok && plain.match(trimmed).hasMatch())
         value = QLocale::c().toDouble(trimmed, &ok);
     if (!ok || value < 0 || !std::isfinite(value))
         return std::nullopt;
@@ -255,6 +259,8 @@ bool CashPaymentDialog::takePayment()
 {
     if (m_sending)
         return false;
+    if (m_payment)
+        return false; // taken already: this dialog shows the change now
     const std::optional<qint64> tendered = tenderedCents();
     if (!tendered) {
         showMessage(tr("Type the amount handed over, for example %1.")
@@ -296,7 +302,10 @@ bool CashPaymentDialog::takePayment()
                                    .arg(Money::format(p.amountCents, p.currency),
                                         Money::format(p.tenderedCents.value_or(p.amountCents), p.currency)));
         m_pages->setCurrentIndex(1);
-        findChild<QPushButton *>(QStringLiteral("cashDone"))->setFocus();
+        auto *done = findChild<QPushButton *>(QStringLiteral("cashDone"));
+        m_take->setDefault(false);
+        done->setDefault(true);
+        done->setFocus();
         Q_EMIT paid(p);
     });
     return true;

@@ -22,8 +22,9 @@ template<typename Fn> void ReceiptActions::withReceipt(qint64 bookingId, Fn &&fn
 {
     ++m_busy;
     Q_EMIT started();
-    auto loaded = m_pool.withRetry(QStringLiteral("receipt.load"), RetryPolicy::standard(),
-                                   [bookingId](QSqlDatabase &db) { return PaymentRepo(db).receipt(bookingId); });
+    auto loaded
+        = m_pool.withRetry(QStringLiteral("receipt.load"), RetryPolicy::standard(),
+                           [bookingId](QSqlDatabase &db) { return PaymentRepo(db).receipt(bookingId); });
     Async::onResult(loaded, this, [this, fn = std::forward<Fn>(fn)](const DbResult<Receipt> &result) {
         --m_busy;
         if (!result.ok()) {
@@ -38,8 +39,8 @@ void ReceiptActions::askAndSavePdf(qint64 bookingId)
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
     const QString path = QFileDialog::getSaveFileName(
-        m_parent, tr("Save receipt as PDF"),
-        QDir(folder).filePath(tr("receipt-%1.pdf").arg(bookingId)), tr("PDF files (*.pdf)"));
+        m_parent, tr("Save receipt as PDF"), QDir(folder).filePath(tr("receipt-%1.pdf").arg(bookingId)),
+        tr("PDF files (*.pdf)"));
     if (!path.isEmpty())
         savePdf(bookingId, path);
 }
@@ -75,8 +76,9 @@ void ReceiptActions::print(qint64 bookingId, std::shared_ptr<QPrinter> printer)
             Q_EMIT finished(false, error);
             return;
         }
-        Q_EMIT finished(true, tr("Receipt sent to %1.")
-                                  .arg(printer->outputFileName().isEmpty() ? printer->printerName()
-                                                                           : printer->outputFileName()));
+        Q_EMIT finished(true,
+                        tr("Receipt sent to %1.")
+                            .arg(printer->outputFileName().isEmpty() ? printer->printerName()
+                                                                     : printer->outputFileName()));
     });
 }

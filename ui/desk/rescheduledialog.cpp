@@ -27,12 +27,12 @@ RescheduleDialog::RescheduleDialog(ConnectionPool &pool, const StaffMember &staf
     setWindowTitle(tr("Move booking %1").arg(booking.code));
     const QLocale locale = DisplayLocale::get();
 
-    auto *current = new QLabel(tr("Now: %1, %2–%3 on %4")
-                                   .arg(locale.toString(booking.start.date(), QLocale::ShortFormat),
-                                        locale.toString(booking.start.time(), QLocale::ShortFormat),
-                                        locale.toString(booking.end.time(), QLocale::ShortFormat),
-                                        booking.bay.name),
-                               this);
+    auto *current
+        = new QLabel(tr("Now: %1, %2–%3 on %4")
+                         .arg(locale.toString(booking.start.date(), QLocale::ShortFormat),
+                              locale.toString(booking.start.time(), QLocale::ShortFormat),
+                              locale.toString(booking.end.time(), QLocale::ShortFormat), booking.bay.name),
+                     this);
     current->setWordWrap(true);
 
     m_date = new QDateEdit(booking.start.date(), this);
@@ -113,17 +113,16 @@ void RescheduleDialog::reloadSlots()
     m_loading = true;
     m_move->setEnabled(false);
     m_busy->start(tr("Finding free times…"));
-    auto found = m_pool.withRetry(QStringLiteral("reschedule.slots"), RetryPolicy::standard(),
-                                  [request, date](QSqlDatabase &db) {
-                                      return AvailabilityRepo(db).forDate(request, date);
-                                  });
+    auto found = m_pool.withRetry(
+        QStringLiteral("reschedule.slots"), RetryPolicy::standard(),
+        [request, date](QSqlDatabase &db) { return AvailabilityRepo(db).forDate(request, date); });
     Async::onResult(found, this, [this, serial](const DbResult<QList<PlannedSlot>> &result) {
         if (serial != m_request)
             return; // another day was chosen meanwhile
         m_loading = false;
         m_busy->stop();
-        const QDateTime before = m_list->currentRow() >= 0 ? m_slots.value(m_list->currentRow()).start
-                                                           : QDateTime();
+        const QDateTime before
+            = m_list->currentRow() >= 0 ? m_slots.value(m_list->currentRow()).start : QDateTime();
         m_list->clear();
         m_slots.clear();
         if (!result.ok()) {
@@ -209,9 +208,9 @@ bool RescheduleDialog::move()
     m_busy->start(tr("Moving the booking…"));
     showMessage(QString());
     auto answer = m_pool.withRetry(QStringLiteral("booking.reschedule"), RetryPolicy::standard(),
-                                  [id, start, bayId, actor](QSqlDatabase &db) {
-                                      return BookingRepo(db).reschedule(id, start, bayId, actor);
-                                  });
+                                   [id, start, bayId, actor](QSqlDatabase &db) {
+                                       return BookingRepo(db).reschedule(id, start, bayId, actor);
+                                   });
     Async::onResult(answer, this, [this](const DbResult<BookingOutcome> &result) {
         m_moving = false;
         m_busy->stop();

@@ -248,6 +248,27 @@ QPair<qint64, qint64> BookingRepo::upsertCustomer(const BookingRequest &request)
     return update(found->first, found->second);
 }
 
+QList<FieldError> BookingRepo::slotProblems(const PlanningContext &ctx, const SlotPlanner &planner,
+                                            const QDateTime &start)
+{
+    QList<FieldError> errors = ctx.problems();
+    // The start is judged whenever the service is known, so one answer
+    // names every field to fix.
+    if (const SlotPlanner::Verdict verdict = planner.check(start);
+        ctx.service && verdict != SlotPlanner::Verdict::Bookable)
+        errors.append({QStringLiteral("start"), planner.explain(verdict, start)});
+    return errors;
+}
+
+BookingOutcome BookingRepo::slotTaken(AvailabilityRequest slot, const QDateTime &start, const QTimeZone &zone)
+{
+    BookingOutcome taken;
+    taken.result = BookingOutcome::Result::SlotTaken;
+    slot.bayId = 0;
+    taken.alternatives = AvailabilityRepo(m_db).freeStartsAfter(slot, start, zone, AlternativeCount);
+    return taken;
+}
+
 BookingOutcome BookingRepo::create(const BookingRequest &input)
 {
     const BookingRequest request = input.normalised();
@@ -302,30 +323,17 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
         }
     }
 
-    errors += ctx.problems();
     const QDate day = start.toTimeZone(zone).date();
     const SlotPlanner planner(ctx.inputFor(day));
-    // The start is judged whenever the service is known, so one answer
-    // names every field to fix.
-    if (const SlotPlanner::Verdict verdict = planner.check(start);
-        ctx.service && verdict != SlotPlanner::Verdict::Bookable)
-        errors.append({QStringLiteral("start"), planner.explain(verdict, start)});
+    errors += slotProblems(ctx, planner, start);
     if (!errors.isEmpty())
         return invalid(errors);
 
-    auto slotTaken = [&] {
-        BookingOutcome taken;
-        taken.result = BookingOutcome::Result::SlotTaken;
-        AvailabilityRequest any = request.slot;
-        any.bayId = 0;
-        taken.alternatives = AvailabilityRepo(m_db).freeStartsAfter(any, start, zone, AlternativeCount);
-        return taken;
-    };
     // The bays free in the snapshot just read, in preference order; the
     // constraint has the last word on each.
     const QList<BayRef> free = planner.freeBays(start);
     if (free.isEmpty())
-        return slotTaken();
+        return slotTaken(request.slot, start, zone);
 
     const auto [customerId, vehicleId] = upsertCustomer(request);
     const QString status = request.hold ? QStringLiteral("held") : QStringLiteral("confirmed");
@@ -357,7 +365,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
             break;
     }
     if (bookingId == 0)
-        return slotTaken(); // tx rolls back the customer upsert
+        return slotTaken(request.slot, start, zone); // tx rolls back the customer upsert
 
     if (!request.slot.addonIds.isEmpty())
         Sql::exec(m_db,
@@ -458,4 +466,145 @@ DbResult<Booking> BookingRepo::changeStatus(const QString &idOrCode, const QStri
     notifyChanged(b);
     tx.commit();
     return b;
+}
+
+DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const QDateTime &newStart,
+                                                 qint64 bayId, const QString &actor)
+{
+    if (!newStart.isValid())
+        return DbError(DbError::Kind::Invalid, tr("Choose the new start time."));
+
+    Transaction tx(m_db);
+    const std::optional<qint64> id = resolve(idOrCode);
+    if (!id)
+        return DbError(DbError::Kind::NotFound,
+                       tr("There is no booking with ID or code \"%1\".").arg(idOrCode));
+
+    AvailabilityRequest slot;
+    QString status;
+    QString code;
+    qint64 currentBay = 0;
+    {
+        // FOR UPDATE: a status change or a second move from another desk
+        // waits for this one (and then sees where the booking went).
+        QSqlQuery query = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT CASE WHEN status = 'held' AND hold_expires_at <= now() THEN 'expired' "
+                           "ELSE status END, code, service_id, vehicle_class, bay_id "
+                           "FROM bookings WHERE id = ? FOR UPDATE"),
+            {*id});
+        query.next();
+        status = query.value(0).toString();
+        code = query.value(1).toString();
+        slot.serviceId = query.value(2).toLongLong();
+        slot.vehicleClass = query.value(3).toString();
+        currentBay = query.value(4).toLongLong();
+    }
+    if (status != u"held" && status != u"confirmed")
+        return DbError(DbError::Kind::Invalid,
+                       tr("Booking %1 is %2; only held or confirmed bookings can be moved.").arg(code, status));
+    // The minutes it was booked for: the service's plus the add-ons' as booked.
+    int bookedMinutes = 0;
+    {
+        QSqlQuery query = Sql::exec(
+            m_db,
+            QStringLiteral("SELECT s.duration_minutes + COALESCE((SELECT sum(ba.extra_minutes) "
+                           "FROM booking_addons AS ba WHERE ba.booking_id = b.id), 0), "
+                           "(SELECT string_agg(ba.addon_id::text, ',' ORDER BY ba.addon_id) "
+                           "FROM booking_addons AS ba WHERE ba.booking_id = b.id) "
+                           "FROM bookings AS b JOIN services AS s ON s.id = b.service_id WHERE b.id = ?"),
+            {*id});
+        query.next();
+        bookedMinutes = query.value(0).toInt();
+        const QStringList addonIds = query.value(1).toString().split(u',', Qt::SkipEmptyParts);
+        for (const QString &addon : addonIds)
+            slot.addonIds.append(addon.toLongLong());
+    }
+    slot.bayId = bayId;
+    const Booking before = select(QStringLiteral("b.id = ?"), {*id}, siteZone()).value(0);
+
+    const QDate around = newStart.toUTC().date();
+    PlanningContext ctx = AvailabilityRepo(m_db).load(slot, around.addDays(-1), around.addDays(1));
+    const QTimeZone zone = ctx.settings.timeZone;
+    const QDate day = newStart.toTimeZone(zone).date();
+    SlotPlanInput input = ctx.inputFor(day);
+    input.durationMinutes = bookedMinutes;
+    // Its own time is not in its way: moving by a quarter of an hour is fine.
+    for (qsizetype i = 0; i < input.busy.size(); ++i) {
+        const BusyInterval &busy = input.busy.at(i);
+        if (busy.bayId == before.bay.id && busy.start == before.start && busy.end == before.blockedUntil) {
+            input.busy.removeAt(i);
+            break;
+        }
+    }
+    const SlotPlanner planner(input);
+    const QList<FieldError> errors = slotProblems(ctx, planner, newStart);
+    if (!errors.isEmpty())
+        return invalid(errors);
+
+    QList<BayRef> free = planner.freeBays(newStart);
+    if (bayId == 0) {
+        // Staying on its bay when it can is least surprising for the crew.
+        for (qsizetype i = 1; i < free.size(); ++i) {
+            if (free.at(i).id == currentBay)
+                free.move(i, 0);
+        }
+    }
+    if (newStart == before.start && !free.isEmpty() && free.first().id == currentBay)
+        return DbError(DbError::Kind::Invalid,
+                       tr("Booking %1 is already at that time on %2.").arg(code, before.bay.name));
+
+    bool moved = false;
+    for (const BayRef &bay : std::as_const(free)) {
+        // An UPDATE has no ON CONFLICT: a savepoint keeps the transaction
+        // alive when the exclusion constraint refuses this bay.
+        Sql::exec(m_db, QStringLiteral("SAVEPOINT reschedule_move"));
+        try {
+            // Values written in (numbers and our own UTC timestamp, never
+            // user text): an unprepared statement, so a refused one leaves
+            // no prepared statement to free inside the aborted savepoint.
+            Sql::exec(m_db,
+                      QStringLiteral("UPDATE bookings SET bay_id = %1, starts_at = '%2'::timestamptz, "
+                                     "ends_at = '%2'::timestamptz + %3 * interval '1 minute', "
+                                     "blocked_until = '%2'::timestamptz + %4 * interval '1 minute' WHERE id = %5")
+                          .arg(bay.id)
+                          .arg(IsoTime::toSql(newStart))
+                          .arg(bookedMinutes)
+                          .arg(bookedMinutes + ctx.settings.bufferMinutes)
+                          .arg(*id));
+            Sql::exec(m_db, QStringLiteral("RELEASE SAVEPOINT reschedule_move"));
+            moved = true;
+            break;
+        } catch (const DbException &e) {
+            if (e.error().kind() != DbError::Kind::SlotTaken)
+                throw;
+            Sql::exec(m_db, QStringLiteral("ROLLBACK TO SAVEPOINT reschedule_move"));
+        }
+    }
+    if (!moved)
+        return slotTaken(slot, newStart, zone);
+
+    BookingOutcome outcome;
+    outcome.result = BookingOutcome::Result::Booked;
+    outcome.booking = select(QStringLiteral("b.id = ?"), {*id}, zone).value(0);
+    const Booking &after = outcome.booking;
+    auto place = [](const Booking &b) {
+        return QJsonObject {{QStringLiteral("start"), IsoTime::format(b.start)},
+                            {QStringLiteral("end"), IsoTime::format(b.end)},
+                            {QStringLiteral("bay_id"), b.bay.id},
+                            {QStringLiteral("bay"), b.bay.name}};
+    };
+    AuditLog::write(m_db, actor, QStringLiteral("booking.reschedule"), QStringLiteral("booking"),
+                    QString::number(*id),
+                    {{QStringLiteral("code"), code},
+                     {QStringLiteral("from"), place(before)},
+                     {QStringLiteral("to"), place(after)}});
+    // Both days' boards change when it moves to another day.
+    Booking leaving = after;
+    leaving.start = before.start.toTimeZone(zone);
+    if (leaving.start.date() != after.start.date())
+        notifyChanged(leaving);
+    notifyChanged(after);
+    tx.commit();
+    return outcome;
 }

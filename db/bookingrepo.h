@@ -4,6 +4,7 @@
 #include "bookingoutcome.h"
 #include "bookingrequest.h"
 #include "dberror.h"
+#include "planningcontext.h"
 
 #include <QCoreApplication>
 #include <QList>
@@ -59,11 +60,35 @@ public:
     DbResult<Booking> changeStatus(const QString &idOrCode, const QString &status, const QString &actor,
                                    const QString &reason);
 
+    // Moves a held or confirmed booking to another start (and bay; 0: the
+    // bay it has if free there, else the first free bay offering the
+    // service) in one transaction. The start is judged by the same rules as
+    // create() (hours, grid, notice, horizon, closures; the booking's own
+    // time does not count as busy); the end and blocked_until are computed
+    // again from the service's minutes, the booked add-ons' minutes and the
+    // buffer in force. The exclusion constraint decides races: a lost one is
+    // SlotTaken with the next free starts, and the booking stays as it was.
+    // An audit row 'booking.reschedule' with from/to and the
+    // bookings_changed notification (for the old day too when it changes).
+    // NotFound, or Invalid for a booking in another status.
+    DbResult<BookingOutcome> reschedule(const QString &idOrCode, const QDateTime &newStart, qint64 bayId,
+                                        const QString &actor);
+
+    // pg_notify('bookings_changed', …) for booking inside the caller's
+    // transaction, for other repositories changing a booking (payments).
+    void notifyChanged(const Booking &booking);
+
 private:
     QList<Booking> select(const QString &where, const QVariantList &binds, const QTimeZone &zone);
     QTimeZone siteZone();
     std::optional<qint64> resolve(const QString &idOrCode);
-    void notifyChanged(const Booking &booking);
+    // The slot rules' objections to start, shared by create and reschedule:
+    // what is wrong with the request itself, and (when the service is known)
+    // why start is not one of the day's allowed starts.
+    static QList<FieldError> slotProblems(const PlanningContext &ctx, const SlotPlanner &planner,
+                                          const QDateTime &start);
+    // SlotTaken with up to AlternativeCount free starts after start, any bay.
+    BookingOutcome slotTaken(AvailabilityRequest slot, const QDateTime &start, const QTimeZone &zone);
     // The customer and vehicle for a plate: updated when the plate is known,
     // created otherwise. Returns {customer id, vehicle id}.
     QPair<qint64, qint64> upsertCustomer(const BookingRequest &request);

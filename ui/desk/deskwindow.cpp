@@ -2,6 +2,7 @@
 
 #include "async.h"
 #include "bookingchangelistener.h"
+#include "bookingdetailsdialog.h"
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
@@ -264,6 +265,28 @@ void DeskWindow::closeManagerDialogs()
         m_staffDialog->close();
     if (m_siteSetupDialog)
         m_siteSetupDialog->close();
+    // Nor a booking opened in someone else's name.
+    const QList<QPointer<BookingDetailsDialog>> bookings = m_bookingDialogs.values();
+    m_bookingDialogs.clear();
+    for (const QPointer<BookingDetailsDialog> &dialog : bookings) {
+        if (dialog)
+            dialog->close();
+    }
+}
+
+BookingDetailsDialog *DeskWindow::openBooking(qint64 bookingId)
+{
+    if (!m_session || !m_pool)
+        return nullptr;
+    QPointer<BookingDetailsDialog> &dialog = m_bookingDialogs[bookingId];
+    if (!dialog) {
+        dialog = new BookingDetailsDialog(*m_pool, *m_session, bookingId, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+    return dialog;
 }
 
 DatabaseSettingsDialog *DeskWindow::openDatabaseSettings()

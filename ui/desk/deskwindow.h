@@ -5,6 +5,7 @@
 #include "staffmember.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -12,6 +13,7 @@
 #include <optional>
 
 class BookingChangeListener;
+class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
 class DayBoardPage;
@@ -58,6 +60,10 @@ public:
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
     SiteSetupDialog *openSiteSetup();
+    // A booking's details and actions, in the signed-in person's name; one
+    // dialog per booking (opening it again raises it). nullptr when nobody
+    // is signed in. Closed on sign-out.
+    BookingDetailsDialog *openBooking(qint64 bookingId);
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -108,5 +114,6 @@ private:
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
     QPointer<SiteSetupDialog> m_siteSetupDialog;
+    QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     bool m_closing = false;
 };

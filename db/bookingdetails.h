@@ -1,0 +1,33 @@
+#pragma once
+
+#include "auditentry.h"
+#include "booking.h"
+#include "payment.h"
+#include "taxamounts.h"
+
+#include <QList>
+
+// What the desk's booking screen loads in one unit of work: the booking, its
+// payments, the money (the total with tax as the settings say, what was paid,
+// what is due) and its audit history, oldest first. Plain value.
+struct BookingDetails
+{
+    Booking booking;
+    QList<Payment> payments; // oldest first
+    TaxAmounts amounts; // of booking.priceCents under the settings in force
+    int taxRateBasisPoints = 0;
+    bool pricesIncludeTax = true;
+    qint64 paidCents = 0; // succeeded payments less refunds
+    QList<AuditEntry> history;
+
+    qint64 dueCents() const { return qMax<qint64>(0, amounts.totalCents - paidCents); }
+    // "Paid": nothing is due any more. A free booking counts as paid.
+    bool isPaid() const { return dueCents() == 0; }
+    // Whether money may be taken for it at all: not for a booking that will
+    // never happen, nor when nothing is due.
+    bool acceptsPayment() const { return dueCents() > 0 && acceptsPayment(booking.status); }
+    static bool acceptsPayment(const QString &status)
+    {
+        return status != u"cancelled" && status != u"no_show" && status != u"expired";
+    }
+};

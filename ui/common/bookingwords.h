@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QString>
+
+// The words people read for the booking engine's stored names: statuses,
+// vehicle classes, payment methods and audit actions. Translated; unknown
+// names come back as they are.
+class BookingWords
+{
+    Q_DECLARE_TR_FUNCTIONS(BookingWords)
+public:
+    static QString status(const QString &status);
+    static QString vehicleClass(const QString &vehicleClass);
+    static QString paymentMethod(const QString &method);
+    // One line for an audit row of a booking: "Checked in", "Cancelled: no
+    // time today", "Moved from 10:00 on Lane 1", "Paid $45.00 in cash".
+    static QString auditAction(const QString &action, const QJsonObject &details);
+    // "8.25 %" in the display locale.
+    static QString taxRate(int basisPoints);
+};

@@ -1,0 +1,84 @@
+#include "receiptactions.h"
+
+#include "async.h"
+#include "connectionpool.h"
+#include "paymentrepo.h"
+#include "receiptdocument.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QPrintDialog>
+#include <QPrinter>
+#include <QStandardPaths>
+
+ReceiptActions::ReceiptActions(ConnectionPool &pool, QWidget *parent)
+    : QObject(parent)
+    , m_pool(pool)
+    , m_parent(parent)
+{ }
+
+template<typename Fn> void ReceiptActions::withReceipt(qint64 bookingId, Fn &&fn)
+{
+    ++m_busy;
+    Q_EMIT started();
+    auto loaded
+        = m_pool.withRetry(QStringLiteral("receipt.load"), RetryPolicy::standard(),
+                           [bookingId](QSqlDatabase &db) { return PaymentRepo(db).receipt(bookingId); });
+    Async::onResult(loaded, this, [this, fn = std::forward<Fn>(fn)](const DbResult<Receipt> &result) {
+        --m_busy;
+        if (!result.ok()) {
+            Q_EMIT finished(false, tr("The receipt could not be made: %1").arg(result.error().message()));
+            return;
+        }
+        fn(ReceiptDocument(result.value()));
+    });
+}
+
+void ReceiptActions::askAndSavePdf(qint64 bookingId)
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(
+        m_parent, tr("Save receipt as PDF"), QDir(folder).filePath(tr("receipt-%1.pdf").arg(bookingId)),
+        tr("PDF files (*.pdf)"));
+    if (!path.isEmpty())
+        savePdf(bookingId, path);
+}
+
+void ReceiptActions::savePdf(qint64 bookingId, const QString &path)
+{
+    withReceipt(bookingId, [this, path](const ReceiptDocument &document) {
+        QString error;
+        if (!document.writePdf(path, &error)) {
+            Q_EMIT finished(false, error);
+            return;
+        }
+        Q_EMIT finished(true, tr("Receipt saved as %1.").arg(QDir::toNativeSeparators(path)));
+    });
+}
+
+void ReceiptActions::askAndPrint(qint64 bookingId)
+{
+    auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
+    printer->setDocName(tr("Receipt"));
+    QPrintDialog dialog(printer.get(), m_parent);
+    dialog.setWindowTitle(tr("Print receipt"));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    print(bookingId, printer);
+}
+
+void ReceiptActions::print(qint64 bookingId, std::shared_ptr<QPrinter> printer)
+{
+    withReceipt(bookingId, [this, printer](const ReceiptDocument &document) {
+        QString error;
+        if (!document.print(printer.get(), &error)) {
+            Q_EMIT finished(false, error);
+            return;
+        }
+        Q_EMIT finished(true,
+                        tr("Receipt sent to %1.")
+                            .arg(printer->outputFileName().isEmpty() ? printer->printerName()
+                                                                     : printer->outputFileName()));
+    });
+}

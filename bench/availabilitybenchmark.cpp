@@ -76,8 +76,8 @@ struct ServerSample
 // forDate traced, then each statement it sent replayed as it was sent, the
 // ones that read under EXPLAIN (ANALYZE, TIMING OFF): PostgreSQL's own
 // planning plus execution time, without the per-node clock reads that
-// would inflate it. Prepared statements are prepared again (forDate
-// deallocated them) so EXECUTE plans exactly as it did.
+// would inflate it. Statements arrive with their values in them (see
+// Sql::exec); a PREPARE is replayed too, should a driver send one.
 DbResult<ServerSample> serverSample(QSqlDatabase &db, const Probe &probe)
 {
     StatementCapture capture(db);
@@ -324,9 +324,9 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
                                   [known, stranger](QSqlDatabase &db) {
                                       QStringList statements;
                                       for (const BookingRequest &request : {known, stranger}) {
-                                          StatementCapture capture(db);
+                                          Sql::StatementRecorder recorder;
                                           const BookingOutcome outcome = BookingRepo(db).create(request);
-                                          statements += capture.finish();
+                                          statements += recorder.statements();
                                           if (outcome.result != BookingOutcome::Result::Booked)
                                               return DbResult<QStringList>(
                                                   DbError(DbError::Kind::Invalid,

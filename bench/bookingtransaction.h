@@ -39,11 +39,11 @@ BookingRequest randomRequest(const Plan &plan, QRandomGenerator &random);
 // text with '?' for each value), copied here for pgbench.
 QStringList statementTemplates();
 
-// Empty when every statement with bind values that a traced create sent
-// (StatementCapture) is one of statementTemplates(), and each template was
-// seen; otherwise which statement differs, for the pgbench script would no
-// longer be the same SQL.
-QString differences(const QStringList &captured);
+// Empty when every statement with bind values that a recorded create ran
+// (Sql::StatementRecorder) is one of statementTemplates(), and each
+// template was seen; otherwise which statement differs, for the pgbench
+// script would no longer be the same SQL.
+QString differences(const QStringList &recorded);
 
 // The pgbench script (simple protocol, \gset/\aset for the ids a statement
 // returns, \if for the branches create takes).

@@ -7,8 +7,8 @@
 
 // Records the SQL text a QPSQL connection sends while it is alive, from
 // libpq's own protocol trace (PQtrace): the very statements a repository
-// issued, as the server received them ("PREPARE qpsqlpstmt_1 AS ...",
-// "EXECUTE qpsqlpstmt_1 (...)", "DEALLOCATE ..."), with no copy of the
+// issued, as the server received them (with their values in them, see
+// Sql::exec), with no copy of the
 // repository's SQL to drift from it. Use on the connection's own thread,
 // inside one unit of work. Only simple-protocol Query messages are
 // recorded, which is all QPSQL sends.

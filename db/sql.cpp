@@ -43,6 +43,21 @@ qsizetype dollarTagLength(const QString &sql, qsizetype i)
 
 namespace Sql {
 
+namespace {
+thread_local StatementRecorder *t_recorder = nullptr;
+}
+
+StatementRecorder::StatementRecorder()
+    : m_outer(t_recorder)
+{
+    t_recorder = this;
+}
+
+StatementRecorder::~StatementRecorder()
+{
+    t_recorder = m_outer;
+}
+
 QString withValues(const QSqlDriver *driver, const QString &sql, const QVariantList &binds)
 {
     QString out;
@@ -121,6 +136,8 @@ DbError errorOf(const QSqlDatabase &db, const QSqlQuery &query, const QString &c
 
 QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
 {
+    for (StatementRecorder *r = t_recorder; r; r = r->m_outer)
+        r->m_statements << sql;
     QSqlQuery query(db);
     query.setForwardOnly(true);
     QElapsedTimer timer;

@@ -37,6 +37,25 @@ DbError errorOf(const QSqlDatabase &db, const QSqlQuery &query, const QString &c
 // and the slow-query history.
 QString elideValues(const QString &sql);
 
+// While one lives, every statement Sql runs on its thread is recorded as
+// written (with its '?' placeholders, without values): for tools that
+// check what a repository sends. Nests; not for use across threads.
+class StatementRecorder
+{
+public:
+    StatementRecorder();
+    ~StatementRecorder();
+    StatementRecorder(const StatementRecorder &) = delete;
+    StatementRecorder &operator=(const StatementRecorder &) = delete;
+
+    QStringList statements() const { return m_statements; }
+
+private:
+    friend QSqlQuery exec(QSqlDatabase &, const QString &, const QVariantList &);
+    QStringList m_statements;
+    StatementRecorder *m_outer = nullptr;
+};
+
 } // namespace Sql
 
 // A transaction for the scope of a unit of work: rolls back unless committed.

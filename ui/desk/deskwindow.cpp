@@ -142,6 +142,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     m_listener = new BookingChangeListener(this);
     m_board->attachListener(m_listener);
     m_listener->start(config);
+    connect(m_board, &DayBoardPage::bookingActivated, this, &DeskWindow::openBooking);
     m_pages->addWidget(m_workspace);
     connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
@@ -282,6 +283,8 @@ BookingDetailsDialog *DeskWindow::openBooking(qint64 bookingId)
     if (!dialog) {
         dialog = new BookingDetailsDialog(*m_pool, *m_session, bookingId, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
+        // At once, rather than when the news comes round (or the next poll).
+        connect(dialog, &BookingDetailsDialog::bookingChanged, m_board, &DayBoardPage::reload);
     }
     dialog->show();
     dialog->raise();
@@ -322,6 +325,11 @@ SiteSetupDialog *DeskWindow::openSiteSetup()
     if (!m_siteSetupDialog) {
         m_siteSetupDialog = new SiteSetupDialog(*m_pool, *m_session, this);
         m_siteSetupDialog->setAttribute(Qt::WA_DeleteOnClose);
+        // Hours, bays and prices may have changed: show them as they are now.
+        connect(m_siteSetupDialog, &QDialog::finished, this, [this] {
+            m_today->reload();
+            m_board->reload();
+        });
     }
     m_siteSetupDialog->open();
     m_siteSetupDialog->raise();

@@ -33,9 +33,10 @@ int main(int argc, char *argv[])
         QStringLiteral("show"),
         QApplication::translate(
             "main",
-            "With --screenshot: the state to show: settings or staff (a manager's dialog), "
-            "menu (the wash menu tab; the day board otherwise), locked (--sign-in NAME with a wrong "
-            "PIN), start-failure."),
+            "With --screenshot: the state to show: settings, staff or setup (a manager's dialog), "
+            "menu (the wash menu tab; the day board otherwise), booking (a booking opened from the "
+            "board), receipt (a paid booking's receipt), locked (--sign-in NAME with a wrong PIN), "
+            "start-failure."),
         QStringLiteral("STATE"));
     parser.addOptions({screenshot, signInAs, show});
     parser.process(app);

@@ -1,15 +1,20 @@
 #include "screenshotrunner.h"
 
+#include "bookingdetailsdialog.h"
 #include "databasesettingsdialog.h"
+#include "dayboardmodel.h"
 #include "dayboardpage.h"
 #include "deskapplication.h"
 #include "deskwindow.h"
+#include "receiptactions.h"
+#include "sitesetupdialog.h"
 #include "signinpage.h"
 #include "staffdialog.h"
 #include "staffrepo.h"
 #include "todaypage.h"
 
 #include <QCoreApplication>
+#include <QDialog>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTimer>
@@ -116,8 +121,58 @@ void ScreenshotRunner::signedIn()
         connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
         return;
     }
-    // The day board is the first page after sign-in.
-    connect(window.dayBoardPage(), &DayBoardPage::refreshed, this, [this] { grabSoon(&m_desk.window()); });
+    if (m_request.show == u"setup") {
+        auto *dialog = window.openSiteSetup();
+        if (!dialog) {
+            finish(1, QStringLiteral("site set-up is for managers only"));
+            return;
+        }
+        connect(dialog, &SiteSetupDialog::catalogueLoaded, this, [this, dialog] { grabSoon(dialog); });
+        return;
+    }
+    // The day board is the first page after sign-in; the booking and the
+    // receipt are opened from it, as a person would.
+    DayBoardPage *board = window.dayBoardPage();
+    connect(board, &DayBoardPage::refreshed, this, [this, board] {
+        if (m_request.show == u"booking" || m_request.show == u"receipt")
+            openFromBoard(board);
+        else
+            grabSoon(&m_desk.window());
+    });
+}
+
+void ScreenshotRunner::openFromBoard(DayBoardPage *board)
+{
+    if (m_opened)
+        return;
+    // A car at the desk now for the details (its next steps show); a paid
+    // one for the receipt.
+    const QStringList wanted = m_request.show == u"receipt"
+        ? QStringList {QStringLiteral("completed")}
+        : QStringList {QStringLiteral("checked_in"), QStringLiteral("in_progress"), QStringLiteral("confirmed")};
+    qint64 id = 0;
+    for (const QString &status : wanted) {
+        for (const DayBoardModel::Lane &lane : board->model().day().lanes) {
+            for (const DayBoardModel::Block &block : lane.blocks) {
+                if (block.status == status && id == 0)
+                    id = block.id;
+            }
+        }
+    }
+    if (id == 0) {
+        finish(1, QStringLiteral("no %1 booking on the board (seed --demo-day first)").arg(wanted.join(u'/')));
+        return;
+    }
+    m_opened = true;
+    BookingDetailsDialog *dialog = m_desk.window().openBooking(id);
+    if (m_request.show == u"booking") {
+        connect(dialog, &BookingDetailsDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
+        return;
+    }
+    auto *receipt = dialog->findChild<ReceiptActions *>();
+    connect(receipt, &ReceiptActions::previewOpened, this, [this](QDialog *preview) { grabSoon(preview); });
+    connect(dialog, &BookingDetailsDialog::loaded, this, [receipt, id] { receipt->askAndPrint(id); },
+            Qt::SingleShotConnection);
 }
 
 void ScreenshotRunner::grabSoon(QWidget *widget)

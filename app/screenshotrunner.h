@@ -9,7 +9,9 @@ class QWidget;
 // carwash --screenshot PATH: drives the real window to one state through its
 // own widgets, saves a picture of it with QWidget::grab and quits. The
 // sign-in screen; with --sign-in NAME and the PIN in CARWASH_PIN, the main
-// window; with --show settings|staff as well, that manager's dialog; with
+// window (the day board); with --show menu the wash menu, --show booking a
+// booking opened from the board, --show receipt a paid one's receipt
+// preview; --show settings|staff|setup, that manager's dialog; with
 // --show locked, NAME locked out by that (wrong) PIN typed five times; with
 // --show start-failure, the window after start-up failed. For the
 // documentation's screenshots under Xvfb; exit code 1 if it cannot get there.
@@ -22,7 +24,9 @@ public:
         QString path;
         QString signInName; // empty: the sign-in screen itself
         QString pin;
-        QString show; // "", "settings", "staff", "locked" or "start-failure"
+        // "", "menu", "booking", "receipt", "settings", "staff", "setup",
+        // "locked" or "start-failure"
+        QString show;
         int timeoutMs = 90000;
     };
 
@@ -33,6 +37,7 @@ private:
     void staffLoaded();
     void signedIn();
     void lockOut();
+    void openFromBoard(class DayBoardPage *board);
     void grabSoon(QWidget *widget);
     void finish(int exitCode, const QString &message);
 
@@ -40,6 +45,7 @@ private:
     Request m_request;
     bool m_signInTried = false;
     bool m_grabbing = false;
+    bool m_opened = false;
     bool m_finished = false;
     int m_attempts = 0;
 };

@@ -6,14 +6,21 @@
 # has `carwash --screenshot` save its own window in each state:
 #
 #   01-sign-in.png          the sign-in screen
-#   02-today-staff.png      a staff member's main window (the Today page)
-#   03-today-manager.png    a manager's main window (Staff and Settings buttons)
-#   04-staff.png            the manager's staff list
-#   05-settings.png         the manager's database settings
-#   06-sign-in-125.png      the sign-in screen at 125 % scaling
-#   07-today-125.png        the manager's main window at 125 % scaling
-#   08-locked.png           sign-in after five wrong PINs: the lock-out and its time
-#   09-no-database.png      start-up against a database server that is down
+#   02-day-board.png        a staff member's main window: today's board per bay
+#   03-day-board-manager.png  a manager's board (Staff, Site set-up and Settings buttons)
+#   04-booking.png          a booking opened from the board, with its next steps
+#   05-receipt.png          a paid booking's receipt in the print preview
+#   06-site-setup.png       the manager's site set-up (settings, hours, catalogue)
+#   07-staff.png            the manager's staff list
+#   08-settings.png         the manager's database settings
+#   09-wash-menu.png        the wash menu tab
+#   10-sign-in-125.png      the sign-in screen at 125 % scaling
+#   11-day-board-125.png    the manager's board at 125 % scaling
+#   12-locked.png           sign-in after five wrong PINs: the lock-out and its time
+#   13-no-database.png      start-up against a database server that is down
+#
+# The demo car wash is put in a time zone where it is early afternoon, so
+# the board shows a day with a past, a present and a future.
 #
 # Usage: scripts/screenshots.sh [OUTPUT_FOLDER]   (default docs/screenshots)
 # Everything it starts is stopped again, whatever happens.
@@ -80,6 +87,20 @@ fi
 
 echo "screenshots: starting the embedded database and the demo car wash"
 "$bin/carwash-admin" seed --demo --json >"$home/seed.json"
+# Early afternoon somewhere: the zone whose hour now is nearest 13:00.
+best="" best_gap=99
+for tz in Pacific/Honolulu America/Anchorage America/Los_Angeles America/Denver America/Chicago \
+  America/New_York America/Halifax America/Sao_Paulo Atlantic/South_Georgia Atlantic/Azores \
+  Europe/London Europe/Berlin Europe/Athens Europe/Moscow Asia/Dubai Asia/Karachi Asia/Dhaka \
+  Asia/Bangkok Asia/Shanghai Asia/Tokyo Australia/Brisbane Pacific/Noumea Pacific/Auckland \
+  Pacific/Tongatapu Pacific/Kiritimati Pacific/Pago_Pago; do
+  hour=$(TZ=$tz date +%H)
+  gap=$(( 10#$hour > 13 ? 10#$hour - 13 : 13 - 10#$hour ))
+  if [ "$gap" -lt "$best_gap" ]; then best=$tz best_gap=$gap; fi
+done
+"$bin/carwash-admin" settings set site.timezone "$best" >/dev/null
+"$bin/carwash-admin" settings set site.address "$(printf '1200 Harbor Boulevard\nSpringfield, OR 97477')" >/dev/null
+"$bin/carwash-admin" seed --demo-day >/dev/null
 server_root=$("$bin/carwash-admin" db status --json | sed -n 's/.*"data_directory": *"\(.*\)\/data".*/\1/p')
 # The seed prints each person once, with the PIN: name, pin, role per person.
 people=$(awk -F'"' '/"name"/ { name = $4 } /"pin"/ { pin = $4 } /"role"/ { print $4 "|" name "|" pin }' "$home/seed.json")
@@ -103,17 +124,21 @@ as() { # ROLE-LINE: sets who and pin
 
 shot 01-sign-in.png 1
 as "$staff"
-CARWASH_PIN="$pin" shot 02-today-staff.png 1 --sign-in "$who"
+CARWASH_PIN="$pin" shot 02-day-board.png 1 --sign-in "$who"
 as "$manager"
-CARWASH_PIN="$pin" shot 03-today-manager.png 1 --sign-in "$who"
-CARWASH_PIN="$pin" shot 04-staff.png 1 --sign-in "$who" --show staff
-CARWASH_PIN="$pin" shot 05-settings.png 1 --sign-in "$who" --show settings
-shot 06-sign-in-125.png 1.25
-CARWASH_PIN="$pin" shot 07-today-125.png 1.25 --sign-in "$who"
+CARWASH_PIN="$pin" shot 03-day-board-manager.png 1 --sign-in "$who"
+CARWASH_PIN="$pin" shot 04-booking.png 1 --sign-in "$who" --show booking
+CARWASH_PIN="$pin" shot 05-receipt.png 1 --sign-in "$who" --show receipt
+CARWASH_PIN="$pin" shot 06-site-setup.png 1 --sign-in "$who" --show setup
+CARWASH_PIN="$pin" shot 07-staff.png 1 --sign-in "$who" --show staff
+CARWASH_PIN="$pin" shot 08-settings.png 1 --sign-in "$who" --show settings
+CARWASH_PIN="$pin" shot 09-wash-menu.png 1 --sign-in "$who" --show menu
+shot 10-sign-in-125.png 1.25
+CARWASH_PIN="$pin" shot 11-day-board-125.png 1.25 --sign-in "$who"
 as "$staff"
 wrong=$([ "$pin" = 0000 ] && echo 1111 || echo 0000)
-CARWASH_PIN="$wrong" shot 08-locked.png 1 --sign-in "$who" --show locked
+CARWASH_PIN="$wrong" shot 12-locked.png 1 --sign-in "$who" --show locked
 # A server nobody listens on: what a desk shows when the database is down.
 DATABASE_URL="postgresql://carwash@127.0.0.1:1/carwash?connect_timeout=2" \
-  shot 09-no-database.png 1 --show start-failure
+  shot 13-no-database.png 1 --show start-failure
 echo "screenshots: saved in $out"

@@ -153,6 +153,14 @@ QSize DayBoardView::sizeHint() const
 void DayBoardView::modelReset()
 {
     relayout();
+    // A new day opens where the action is: today at the current time (a
+    // quarter of the way in), another day at its opening.
+    if (m_model && m_model->day().date.isValid() && m_model->day().date != m_scrolledFor) {
+        m_scrolledFor = m_model->day().date;
+        const int viewWidth = viewport()->width() - m_labelWidth;
+        horizontalScrollBar()->setValue(
+            showsToday() ? xFor(nowInstant()) - m_labelWidth + horizontalScrollBar()->value() - viewWidth / 4 : 0);
+    }
     // The focus stays on the same booking when it is still there.
     Focus found;
     if (m_model && m_focusedId != 0) {
@@ -222,10 +230,14 @@ void DayBoardView::relayout()
         m_axisEnd = m_axisStart.addSecs(3600);
 
     const double minutes = double(m_axisStart.msecsTo(m_axisEnd)) / MsPerMinute;
-    // An hour wide enough that a quarter-hour booking shows a few letters
-    // of its plate; a long day scrolls sideways instead.
-    const double minHour = std::max(fm.horizontalAdvance(QStringLiteral("00:00 AM")) * 1.6,
-                                    double(fm.averageCharWidth() * 24));
+    // An hour wide enough that a quarter-hour booking shows its whole plate
+    // (up to seven characters in bold, plus padding); a long day scrolls
+    // sideways instead, opening at the current time.
+    QFont bold = font();
+    bold.setBold(true);
+    const double plateWidth = QFontMetrics(bold).horizontalAdvance(QStringLiteral("WWWWWWW")) + 10;
+    const double minHour = std::max({fm.horizontalAdvance(QStringLiteral("00:00 AM")) * 1.6,
+                                     double(fm.averageCharWidth() * 24), plateWidth * 4});
     const double available = std::max(1, viewport()->width() - m_labelWidth - 2);
     m_pxPerMinute = std::max(minHour / 60.0, available / minutes);
 

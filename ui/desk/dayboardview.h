@@ -115,5 +115,6 @@ private:
     Focus m_focus;
     qint64 m_focusedId = 0; // kept across reloads
     bool m_readOnly = false;
+    QDate m_scrolledFor; // the day the view last scrolled to its start or now
     QTimer m_clock; // moves the now line
 };

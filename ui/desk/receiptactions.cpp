@@ -9,6 +9,8 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QPrintDialog>
+#include <QPrintPreviewDialog>
+#include <QScreen>
 #include <QPrinter>
 #include <QStandardPaths>
 
@@ -59,13 +61,31 @@ void ReceiptActions::savePdf(qint64 bookingId, const QString &path)
 
 void ReceiptActions::askAndPrint(qint64 bookingId)
 {
-    auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
-    printer->setDocName(tr("Receipt"));
-    QPrintDialog dialog(printer.get(), m_parent);
-    dialog.setWindowTitle(tr("Print receipt"));
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    print(bookingId, printer);
+    // The receipt first, as it will come out; the preview's own Print
+    // button then asks which printer.
+    withReceipt(bookingId, [this](const ReceiptDocument &document) {
+        auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
+        printer->setDocName(tr("Receipt %1").arg(document.receipt().code));
+        const double mm = ReceiptDocument::MarginMm;
+        printer->setPageLayout(QPageLayout(QPageSize(QSizeF(ReceiptDocument::PaperWidthMm, 200), QPageSize::Millimeter),
+                                           QPageLayout::Portrait, QMarginsF(mm, mm, mm, mm), QPageLayout::Millimeter));
+        auto *preview = new QPrintPreviewDialog(printer.get(), m_parent);
+        preview->setObjectName(QStringLiteral("receiptPreview"));
+        preview->setAttribute(Qt::WA_DeleteOnClose);
+        preview->setWindowTitle(tr("Receipt %1").arg(document.receipt().code));
+        // The connection keeps the printer alive as long as the preview.
+        connect(preview, &QPrintPreviewDialog::paintRequested, preview,
+                [document, printer](QPrinter *target) { document.print(target); });
+        connect(preview, &QDialog::accepted, this, [this, printer] {
+            Q_EMIT finished(true, tr("Receipt sent to %1.")
+                                      .arg(printer->outputFileName().isEmpty() ? printer->printerName()
+                                                                               : printer->outputFileName()));
+        });
+        preview->resize(QSize(520, 720).boundedTo(preview->screen()->availableGeometry().size()));
+        preview->open();
+        Q_EMIT previewOpened(preview);
+        Q_EMIT finished(true, QString());
+    });
 }
 
 void ReceiptActions::print(qint64 bookingId, std::shared_ptr<QPrinter> printer)

@@ -5,6 +5,7 @@
 #include <memory>
 
 class ConnectionPool;
+class QDialog;
 class QPrinter;
 class QWidget;
 
@@ -17,7 +18,8 @@ class ReceiptActions : public QObject
 public:
     ReceiptActions(ConnectionPool &pool, QWidget *parent);
 
-    // Ask where (QFileDialog) / on which printer (QPrintDialog), then go on.
+    // Ask where (QFileDialog), then save; or show the receipt in a print
+    // preview whose Print button asks for the printer.
     void askAndSavePdf(qint64 bookingId);
     void askAndPrint(qint64 bookingId);
     // Without asking: what the questions lead to (and what tests call).
@@ -30,6 +32,8 @@ Q_SIGNALS:
     void started();
     // message: what happened, for the status line.
     void finished(bool ok, const QString &message);
+    // The preview askAndPrint opened (it deletes itself when closed).
+    void previewOpened(QDialog *preview);
 
 private:
     template<typename Fn> void withReceipt(qint64 bookingId, Fn &&fn);

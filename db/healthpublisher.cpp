@@ -1,5 +1,6 @@
 #include "healthpublisher.h"
 
+#include "configstatus.h"
 #include "connectionpool.h"
 #include "healthpoint.h"
 #include "healthreport.h"

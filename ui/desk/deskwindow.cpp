@@ -4,6 +4,7 @@
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
+#include "diagnosticswindow.h"
 #include "displaylocale.h"
 #include "errorbanner.h"
 #include "idlewatcher.h"
@@ -122,6 +123,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
     connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
+    connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
 
     m_pages->setCurrentWidget(m_signIn);
     m_signIn->reload();
@@ -212,6 +214,8 @@ void DeskWindow::closeManagerDialogs()
         m_settingsDialog->close();
     if (m_staffDialog)
         m_staffDialog->close();
+    if (m_diagnostics)
+        m_diagnostics->close();
 }
 
 DatabaseSettingsDialog *DeskWindow::openDatabaseSettings()
@@ -238,6 +242,20 @@ StaffDialog *DeskWindow::openStaffManagement()
     m_staffDialog->open();
     m_staffDialog->raise();
     return m_staffDialog;
+}
+
+DiagnosticsWindow *DeskWindow::openDiagnostics()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_diagnostics) {
+        m_diagnostics = new DiagnosticsWindow(*m_pool, ProcessIdentity::current(QStringLiteral("carwash")), this);
+        m_diagnostics->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_diagnostics->show();
+    m_diagnostics->raise();
+    m_diagnostics->activateWindow();
+    return m_diagnostics;
 }
 
 void DeskWindow::closeEvent(QCloseEvent *event)

@@ -14,6 +14,7 @@
 class ConnectionPool;
 class DatabaseHealthWatcher;
 class DatabaseSettingsDialog;
+class DiagnosticsWindow;
 class ErrorBanner;
 class IdleWatcher;
 class QStackedWidget;
@@ -50,6 +51,7 @@ public:
     // Manager-only; nullptr (and nothing opens) for anyone else.
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
+    DiagnosticsWindow *openDiagnostics();
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -88,5 +90,6 @@ private:
     std::optional<StaffMember> m_session;
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
+    QPointer<DiagnosticsWindow> m_diagnostics;
     bool m_closing = false;
 };

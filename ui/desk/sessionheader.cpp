@@ -41,6 +41,12 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_settings->setToolTip(tr("Database connection and password (managers)"));
     connect(m_settings, &QPushButton::clicked, this, &SessionHeader::settingsRequested);
 
+    m_diagnostics = new QPushButton(tr("&Diagnostics…"), this);
+    m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
+    m_diagnostics->setAccessibleName(tr("Diagnostics"));
+    m_diagnostics->setToolTip(tr("Live health of the database pool of every desk, kiosk and service (managers)"));
+    connect(m_diagnostics, &QPushButton::clicked, this, &SessionHeader::diagnosticsRequested);
+
     m_signOut = new QPushButton(tr("Sign &out"), this);
     m_signOut->setObjectName(QStringLiteral("signOutButton"));
     m_signOut->setAccessibleName(tr("Sign out"));
@@ -56,9 +62,11 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
     layout->addWidget(m_staff);
     layout->addWidget(m_settings);
+    layout->addWidget(m_diagnostics);
     layout->addWidget(m_signOut);
     setTabOrder(m_staff, m_settings);
-    setTabOrder(m_settings, m_signOut);
+    setTabOrder(m_settings, m_diagnostics);
+    setTabOrder(m_diagnostics, m_signOut);
 }
 
 void SessionHeader::setPerson(const StaffMember &member)
@@ -68,6 +76,7 @@ void SessionHeader::setPerson(const StaffMember &member)
     // this person may not use.
     m_staff->setVisible(member.isManager());
     m_settings->setVisible(member.isManager());
+    m_diagnostics->setVisible(member.isManager());
 }
 
 QString SessionHeader::personText() const

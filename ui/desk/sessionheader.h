@@ -25,11 +25,13 @@ Q_SIGNALS:
     void signOutRequested();
     void staffRequested();
     void settingsRequested();
+    void diagnosticsRequested();
 
 private:
     QLabel *m_person = nullptr;
     DatabaseStatusIndicator *m_status = nullptr;
     QPushButton *m_staff = nullptr;
     QPushButton *m_settings = nullptr;
+    QPushButton *m_diagnostics = nullptr;
     QPushButton *m_signOut = nullptr;
 };

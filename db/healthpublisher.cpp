@@ -65,6 +65,7 @@ QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessId
             points.append(HealthPoint::fromSample(s, monitor, true));
     }
     json[QStringLiteral("points")] = HealthPoint::toJson(points);
+    json[QStringLiteral("config_status")] = ConfigStatus::toJson(pool.config());
     json[QStringLiteral("process")]
         = QJsonObject {{QStringLiteral("program"), process.program},
                        {QStringLiteral("host"), process.host},

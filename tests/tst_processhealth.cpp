@@ -186,6 +186,7 @@ void TestProcessHealth::publisherPublishesSnapshotsWithPointsAndRemovesItsRowOnS
     const QJsonObject snapshot = listed->first().snapshot;
     QCOMPARE(snapshot[u"process"][u"program"].toString(), QStringLiteral("carwash-kiosk"));
     QVERIFY(snapshot.contains(u"signals"));
+    QCOMPARE(snapshot[u"config_status"][u"settings"].toArray().first()[u"value"].toString(), QStringLiteral("3"));
     QCOMPARE(snapshot[u"database"][u"reachable"].toBool(), true);
     QVERIFY(snapshot[u"queries"][u"count"].toInteger() >= 5);
     QVERIFY(!QJsonDocument(snapshot).toJson().contains("s3cr3t"));

@@ -31,7 +31,6 @@ Q_LOGGING_CATEGORY(lcDiagnostics, "carwash.ui.diagnostics.window", QtWarningMsg)
 namespace {
 
 const QString kAlertSource = QStringLiteral("diagnostics.alert");
-const QString kPollSource = QStringLiteral("diagnostics.poll");
 
 QString sourceLabel(const QString &source)
 {
@@ -250,14 +249,10 @@ void DiagnosticsWindow::refresh()
         status = tr("Updated %1").arg(QLocale().toString(latest->at.toLocalTime().time(), QLocale::LongFormat));
     else
         status = tr("Waiting for the first measurement…");
-    m_status->setText(status);
+    // Below the alerts, not over them: the banner belongs to the signals.
     if (m_model->hasPolled() && m_model->pollError().isError())
-        m_banner->showMessage(kPollSource,
-                              tr("The other processes' health cannot be read: %1").arg(m_model->pollError().message()),
-                              tr("This process is still shown live; the list returns when the database answers."),
-                              {}, false);
-    else
-        m_banner->clear(kPollSource);
+        status = tr("%1 Other processes cannot be read: %2").arg(status, m_model->pollError().message());
+    m_status->setText(status);
 }
 
 void DiagnosticsWindow::refreshLights()

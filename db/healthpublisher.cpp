@@ -19,8 +19,10 @@ namespace {
 // A publish that takes longer is abandoned by the server: the snapshot is
 // worth nothing late, and it must not hold a connection the desk needs.
 constexpr int kStatementTimeoutMs = 2000;
-// Points published at most per snapshot (one a second): a few intervals' worth.
-constexpr int kMaxPoints = 30;
+// The latest once-a-second points in every snapshot: more than a publish
+// interval plus a viewer's poll interval, so a viewer polling every few
+// seconds misses none, whenever it looks.
+constexpr int kMaxPoints = 15;
 
 } // namespace
 
@@ -43,7 +45,7 @@ void HealthPublisher::start()
 }
 
 QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessIdentity &process,
-                                           const QDateTime &since, double lastPublishMs)
+                                           double lastPublishMs)
 {
     const PoolStats stats = pool.stats();
     const MonitorSnapshot monitor = pool.monitor().snapshot(kMaxPoints);
@@ -60,10 +62,8 @@ QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessId
     database.remove(QStringLiteral("server_version"));
     json[QStringLiteral("database")] = database;
     QList<HealthPoint> points;
-    for (const PoolSample &s : monitor.samples) {
-        if (!since.isValid() || s.at > since)
-            points.append(HealthPoint::fromSample(s, monitor, true));
-    }
+    for (const PoolSample &s : monitor.samples)
+        points.append(HealthPoint::fromSample(s, monitor, true));
     json[QStringLiteral("points")] = HealthPoint::toJson(points);
     json[QStringLiteral("config_status")] = ConfigStatus::toJson(pool.config());
     json[QStringLiteral("process")]
@@ -79,11 +79,7 @@ void HealthPublisher::publishNow()
     if (m_inFlight || m_stopped)
         return;
     m_inFlight = true;
-    const QJsonObject snapshot = buildSnapshot(m_pool, m_process, m_lastPointAt, m_lastPublishMs);
-    const QJsonArray points = snapshot[u"points"].toArray();
-    const QDateTime newest = points.isEmpty()
-        ? m_lastPointAt
-        : QDateTime::fromString(points.last().toObject()[u"at"].toString(), Qt::ISODateWithMs);
+    const QJsonObject snapshot = buildSnapshot(m_pool, m_process, m_lastPublishMs);
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
     const ProcessIdentity process = m_process;
@@ -95,7 +91,7 @@ void HealthPublisher::publishNow()
               tx.commit();
           });
     auto *watcher = new QFutureWatcher<DbResult<Done>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, timer, newest] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, timer] {
         watcher->deleteLater();
         m_inFlight = false;
         const QFuture<DbResult<Done>> done = watcher->future();
@@ -104,7 +100,6 @@ void HealthPublisher::publishNow()
         const DbResult<Done> result = done.result();
         if (result.ok()) {
             m_lastPublishMs = timer->nsecsElapsed() / 1e6;
-            m_lastPointAt = newest;
             m_lastError = DbError();
             ++m_published;
             Q_EMIT published();

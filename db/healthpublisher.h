@@ -40,11 +40,10 @@ public:
     // One publish now, unless one is out.
     void publishNow();
 
-    // This process's snapshot: HealthReport JSON with the "points" since
-    // `since` (once-a-second) and the "process" it came from. Pure apart
-    // from reading the pool's gauges, monitor and memory.
-    static QJsonObject buildSnapshot(ConnectionPool &pool, const ProcessIdentity &process,
-                                     const QDateTime &since, double lastPublishMs);
+    // This process's snapshot: HealthReport JSON with its latest
+    // once-a-second "points", its "config_status" and the "process" it came
+    // from. Reads the pool's gauges, monitor and memory; no database.
+    static QJsonObject buildSnapshot(ConnectionPool &pool, const ProcessIdentity &process, double lastPublishMs);
 
     int publishedCount() const { return m_published; }
     DbError lastError() const { return m_lastError; }
@@ -59,7 +58,6 @@ private:
     QTimer m_timer;
     bool m_inFlight = false;
     bool m_stopped = false;
-    QDateTime m_lastPointAt; // newest point already published
     double m_lastPublishMs = 0;
     int m_published = 0;
     DbError m_lastError;

@@ -12,7 +12,7 @@
 struct ProcessHealthEntry
 {
     ProcessIdentity process;
-    QJsonObject snapshot; // HealthReport JSON plus "points" (HealthPoint) since the last publish
+    QJsonObject snapshot; // HealthReport JSON plus its latest "points" (HealthPoint)
     QDateTime updatedAt; // the database's clock
     double ageSeconds = 0; // now() - updated_at on the database's clock
     bool stale = false; // not updated for longer than the stale limit

@@ -48,7 +48,8 @@ Side measure(const DatabaseConfig &base, bool monitoring, int seconds, int jobsP
     config.maxConnections = 3;
     ConnectionPool pool(config);
     // Warm up: connections open, migrations in place, before the clock starts.
-    pool.withConnection(QStringLiteral("bench.warmup"), [](QSqlDatabase &db) { Migrator::migrate(db); }).waitForFinished();
+    pool.withConnection(QStringLiteral("bench.warmup"), [](QSqlDatabase &db) { Migrator::migrate(db); })
+        .waitForFinished();
 
     std::unique_ptr<DiagnosticsModel> model;
     std::unique_ptr<DiagnosticsCharts> charts;
@@ -128,8 +129,9 @@ int runDiagnosticsBenchmark(int argc, char *argv[])
     const int seconds = parser.value(secondsOption).toInt(&ok1);
     const int rate = parser.value(rateOption).toInt(&ok2);
     if (!ok1 || seconds < 5 || seconds > 600 || !ok2 || rate < 1 || rate > 200) {
-        std::fprintf(stderr, "carwash-bench: usage: carwash-bench diagnostics [--json] [--seconds 5-600] "
-                             "[--jobs-per-second 1-200]\n");
+        std::fprintf(stderr,
+                     "carwash-bench: usage: carwash-bench diagnostics [--json] [--seconds 5-600] "
+                     "[--jobs-per-second 1-200]\n");
         return 2;
     }
 
@@ -152,15 +154,15 @@ int runDiagnosticsBenchmark(int argc, char *argv[])
         return 130;
 
     const double cost = on.corePct() - off.corePct();
-    const QJsonObject json{
+    const QJsonObject json {
         {QStringLiteral("seconds_per_side"), seconds},
         {QStringLiteral("jobs_per_second"), rate},
         {QStringLiteral("monitoring_off"),
-         QJsonObject{{QStringLiteral("core_pct"), off.corePct()}, {QStringLiteral("jobs"), off.jobs}}},
+         QJsonObject {{QStringLiteral("core_pct"), off.corePct()}, {QStringLiteral("jobs"), off.jobs}}},
         {QStringLiteral("diagnostics_on"),
-         QJsonObject{{QStringLiteral("core_pct"), on.corePct()},
-                     {QStringLiteral("jobs"), on.jobs},
-                     {QStringLiteral("chart_refreshes"), on.chartRefreshes}}},
+         QJsonObject {{QStringLiteral("core_pct"), on.corePct()},
+                      {QStringLiteral("jobs"), on.jobs},
+                      {QStringLiteral("chart_refreshes"), on.chartRefreshes}}},
         {QStringLiteral("cost_core_pct"), cost},
         {QStringLiteral("target_core_pct"), 2.0},
         {QStringLiteral("within_target"), cost < 2.0},
@@ -171,8 +173,8 @@ int runDiagnosticsBenchmark(int argc, char *argv[])
         std::printf("Diagnostics cost (share of one core, %d s per side, %d jobs/s)\n", seconds, rate);
         std::printf("  monitoring off:                 %6.2f %%  (%lld jobs)\n", off.corePct(),
                     static_cast<long long>(off.jobs));
-        std::printf("  monitoring + sampling + charts: %6.2f %%  (%lld jobs, %d chart refreshes)\n", on.corePct(),
-                    static_cast<long long>(on.jobs), on.chartRefreshes);
+        std::printf("  monitoring + sampling + charts: %6.2f %%  (%lld jobs, %d chart refreshes)\n",
+                    on.corePct(), static_cast<long long>(on.jobs), on.chartRefreshes);
         std::printf("  cost of diagnostics:            %6.2f %%  (target < 2 %%: %s)\n", cost,
                     cost < 2.0 ? "met" : "NOT met");
     }

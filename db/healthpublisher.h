@@ -43,7 +43,8 @@ public:
     // This process's snapshot: HealthReport JSON with its latest
     // once-a-second "points", its "config_status" and the "process" it came
     // from. Reads the pool's gauges, monitor and memory; no database.
-    static QJsonObject buildSnapshot(ConnectionPool &pool, const ProcessIdentity &process, double lastPublishMs);
+    static QJsonObject buildSnapshot(ConnectionPool &pool, const ProcessIdentity &process,
+                                     double lastPublishMs);
 
     int publishedCount() const { return m_published; }
     DbError lastError() const { return m_lastError; }

@@ -88,7 +88,6 @@ void DiagnosticsModel::resetView()
     m_errors.clear();
     m_slow.setQueries({});
     m_selectedStale = false;
-    m_lastOwnSampleAt = QDateTime();
     Q_EMIT sourceChanged();
 }
 
@@ -97,6 +96,9 @@ void DiagnosticsModel::selectThisProcess()
     m_source = Source::ThisProcess;
     m_selectedKey.clear();
     resetView();
+    m_history = m_ownHistory;
+    if (const auto latest = m_history.latest())
+        m_alerts.update(*latest);
     tick();
 }
 
@@ -125,11 +127,10 @@ void DiagnosticsModel::selectAllProcesses()
 void DiagnosticsModel::tick()
 {
     ++m_ticks;
-    if (m_source == Source::ThisProcess) {
-        tickThisProcess();
-        if (m_ticks % m_probeEvery == 0 || !m_history.latest())
-            probe();
-    }
+    // This process's hour is kept whatever is shown.
+    tickThisProcess();
+    if (m_ticks % m_probeEvery == 0 || !m_ownHistory.latest())
+        probe();
     if (m_ticks % m_pollEvery == 0)
         poll();
     Q_EMIT updated();
@@ -143,13 +144,18 @@ void DiagnosticsModel::appendPoint(const HealthPoint &point)
 
 void DiagnosticsModel::tickThisProcess()
 {
+    const bool shown = m_source == Source::ThisProcess;
+    const auto keep = [this, shown](const HealthPoint &p) {
+        if (m_ownHistory.append(p) && shown)
+            appendPoint(p);
+    };
     const MonitorSnapshot snap = m_pool.monitor().snapshot(5);
     bool added = false;
     for (const PoolSample &s : snap.samples) {
         if (m_lastOwnSampleAt.isValid() && s.at <= m_lastOwnSampleAt)
             continue;
         m_lastOwnSampleAt = s.at;
-        appendPoint(HealthPoint::fromSample(s, snap, m_reachable));
+        keep(HealthPoint::fromSample(s, snap, m_reachable));
         added = true;
     }
     if (!added) {
@@ -165,10 +171,12 @@ void DiagnosticsModel::tickThisProcess()
         s.waiting = stats.waiting;
         s.rssBytes = SystemMemory::processRssBytes();
         s.systemUsedPct = SystemMemory::read().usedPct();
-        const auto latest = m_history.latest();
+        const auto latest = m_ownHistory.latest();
         if (!latest || latest->at.msecsTo(s.at) >= 900)
-            appendPoint(HealthPoint::fromSample(s, snap, m_reachable));
+            keep(HealthPoint::fromSample(s, snap, m_reachable));
     }
+    if (!shown)
+        return;
     m_errors.addErrors(snap.recentErrors);
     m_slow.setQueries(snap.slowQueries);
 }

@@ -123,7 +123,8 @@ private:
     bool m_selectedStale = false;
     int m_generation = 0; // which source a late result belongs to
 
-    HealthHistory m_history;
+    HealthHistory m_history; // of the source shown
+    HealthHistory m_ownHistory; // this process, always kept, so coming back to it shows its hour
     HealthAlerts m_alerts;
     MergedErrorsModel m_errors;
     SlowQueryModel m_slow;

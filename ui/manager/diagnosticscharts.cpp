@@ -11,7 +11,8 @@
 
 namespace {
 
-QLineSeries *addSeries(QChart *chart, const QString &name, QDateTimeAxis *x, QValueAxis *y, Qt::PenStyle style = Qt::SolidLine)
+QLineSeries *addSeries(QChart *chart, const QString &name, QDateTimeAxis *x, QValueAxis *y,
+                       Qt::PenStyle style = Qt::SolidLine)
 {
     auto *s = new QLineSeries(chart);
     s->setName(name);
@@ -41,29 +42,29 @@ double maxOf(const QList<QPointF> &points, double floor)
 DiagnosticsCharts::DiagnosticsCharts(QWidget *parent)
     : QWidget(parent)
 {
-    const auto makeChart = [this](const QString &title, const QString &objectName, QValueAxis **y,
-                                  const QString &unit) {
-        auto *chart = new QChart;
-        chart->setTitle(title);
-        chart->setAnimationOptions(QChart::NoAnimation);
-        chart->legend()->setAlignment(Qt::AlignBottom);
-        auto *x = new QDateTimeAxis(chart);
-        x->setFormat(QStringLiteral("HH:mm:ss"));
-        x->setTickCount(5);
-        chart->addAxis(x, Qt::AlignBottom);
-        m_timeAxes << x;
-        *y = new QValueAxis(chart);
-        (*y)->setTitleText(unit);
-        (*y)->setLabelFormat(QStringLiteral("%.0f"));
-        (*y)->setRange(0, 1);
-        chart->addAxis(*y, Qt::AlignLeft);
-        auto *view = new QChartView(chart, this);
-        view->setObjectName(objectName);
-        view->setAccessibleName(title);
-        view->setRenderHint(QPainter::Antialiasing, false);
-        view->setMinimumHeight(fontMetrics().height() * 14);
-        return view;
-    };
+    const auto makeChart
+        = [this](const QString &title, const QString &objectName, QValueAxis **y, const QString &unit) {
+              auto *chart = new QChart;
+              chart->setTitle(title);
+              chart->setAnimationOptions(QChart::NoAnimation);
+              chart->legend()->setAlignment(Qt::AlignBottom);
+              auto *x = new QDateTimeAxis(chart);
+              x->setFormat(QStringLiteral("HH:mm:ss"));
+              x->setTickCount(5);
+              chart->addAxis(x, Qt::AlignBottom);
+              m_timeAxes << x;
+              *y = new QValueAxis(chart);
+              (*y)->setTitleText(unit);
+              (*y)->setLabelFormat(QStringLiteral("%.0f"));
+              (*y)->setRange(0, 1);
+              chart->addAxis(*y, Qt::AlignLeft);
+              auto *view = new QChartView(chart, this);
+              view->setObjectName(objectName);
+              view->setAccessibleName(title);
+              view->setRenderHint(QPainter::Antialiasing, false);
+              view->setMinimumHeight(fontMetrics().height() * 14);
+              return view;
+          };
 
     m_poolView = makeChart(tr("Pool usage"), QStringLiteral("poolChart"), &m_poolAxis, tr("connections"));
     QChart *pool = m_poolView->chart();

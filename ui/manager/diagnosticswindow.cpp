@@ -201,8 +201,8 @@ DiagnosticsWindow::DiagnosticsWindow(ConnectionPool &pool, const ProcessIdentity
     connect(&m_model->alerts(), &HealthAlerts::alertCleared, this,
             [this](HealthAlerts::Signal) { refreshLights(); });
 
-    const QSize screen = fontMetrics().averageCharWidth() * QSize(180, 0)
-        + QSize(0, fontMetrics().height() * 50);
+    const QSize screen
+        = fontMetrics().averageCharWidth() * QSize(180, 0) + QSize(0, fontMetrics().height() * 50);
     resize(screen);
     m_model->start();
     refreshConfiguration();
@@ -246,7 +246,8 @@ void DiagnosticsWindow::refresh()
     if (m_model->source() == DiagnosticsModel::Source::OtherProcess && m_model->selectedIsStale())
         status = tr("%1 has stopped publishing its health (stale).").arg(m_model->sourceTitle());
     else if (latest)
-        status = tr("Updated %1").arg(QLocale().toString(latest->at.toLocalTime().time(), QLocale::LongFormat));
+        status
+            = tr("Updated %1").arg(QLocale().toString(latest->at.toLocalTime().time(), QLocale::LongFormat));
     else
         status = tr("Waiting for the first measurement…");
     // Below the alerts, not over them: the banner belongs to the signals.
@@ -316,8 +317,8 @@ void DiagnosticsWindow::refreshSizing()
     for (const DiagnosticsModel::ProcessAdvice &a : sizing) {
         const ProcessHealthEntry *e = byKey.value(a.key);
         const QString verdict = a.advice.verdict == PoolSizingAdvice::Verdict::TooSmall ? tr("%1 (raise)")
-            : a.advice.verdict == PoolSizingAdvice::Verdict::Oversized                  ? tr("%1 (could lower)")
-                                                                                        : tr("%1 (enough)");
+            : a.advice.verdict == PoolSizingAdvice::Verdict::Oversized ? tr("%1 (could lower)")
+                                                                       : tr("%1 (enough)");
         const QStringList cells = {
             a.title,
             e ? tr("publishing") : tr("live"),
@@ -335,8 +336,12 @@ void DiagnosticsWindow::refreshSizing()
     for (const ProcessHealthEntry *e : staleOnes) {
         const QStringList cells = {DiagnosticsModel::processTitle(e->process),
                                    tr("stale, last seen %1 s ago").arg(qRound(e->ageSeconds)),
-                                   e->snapshot[u"status"].toString(), QString(), QString(), QString(),
-                                   QString(), QString()};
+                                   e->snapshot[u"status"].toString(),
+                                   QString(),
+                                   QString(),
+                                   QString(),
+                                   QString(),
+                                   QString()};
         for (int c = 0; c < cells.size(); ++c)
             m_processes->setItem(row, c, new QTableWidgetItem(cells.at(c)));
         ++row;
@@ -346,14 +351,15 @@ void DiagnosticsWindow::refreshSizing()
     if (b.serverAvailable <= 0) {
         m_budget->setText(tr("The server's connection limit is not known yet."));
     } else {
-        QString text = tr("Pools of the processes above: %1 connections now, %2 suggested; the server allows "
-                          "%3 (max_connections %4 minus %5 reserved for superusers), %6 in use by every client.")
-                           .arg(b.currentTotal)
-                           .arg(b.suggestedTotal)
-                           .arg(b.serverAvailable)
-                           .arg(m_model->serverBudget().maxConnections)
-                           .arg(m_model->serverBudget().superuserReserved)
-                           .arg(m_model->serverBudget().inUse);
+        QString text
+            = tr("Pools of the processes above: %1 connections now, %2 suggested; the server allows "
+                 "%3 (max_connections %4 minus %5 reserved for superusers), %6 in use by every client.")
+                  .arg(b.currentTotal)
+                  .arg(b.suggestedTotal)
+                  .arg(b.serverAvailable)
+                  .arg(m_model->serverBudget().maxConnections)
+                  .arg(m_model->serverBudget().superuserReserved)
+                  .arg(m_model->serverBudget().inUse);
         if (!b.suggestedFits())
             text += QLatin1Char(' ')
                 + tr("The suggested total does not fit: raise max_connections or put PgBouncer in front.");
@@ -373,10 +379,9 @@ void DiagnosticsWindow::refreshConfiguration()
         m_config->setRowCount(0);
         return;
     }
-    m_url->setText(status[u"embedded"].toBool()
-                       ? tr("Database: the embedded server on this computer (%1)")
-                             .arg(status[u"database_url"].toString())
-                       : tr("Database: %1").arg(status[u"database_url"].toString()));
+    m_url->setText(status[u"embedded"].toBool() ? tr("Database: the embedded server on this computer (%1)")
+                                                      .arg(status[u"database_url"].toString())
+                                                : tr("Database: %1").arg(status[u"database_url"].toString()));
     const QJsonArray settings = status[u"settings"].toArray();
     m_config->setRowCount(int(settings.size()));
     for (int row = 0; row < settings.size(); ++row) {
@@ -384,8 +389,9 @@ void DiagnosticsWindow::refreshConfiguration()
         const QString unit = s[u"unit"].toString();
         m_config->setItem(row, 0, new QTableWidgetItem(s[u"name"].toString()));
         m_config->setItem(row, 1,
-                          new QTableWidgetItem(unit.isEmpty() ? s[u"value"].toString()
-                                                              : tr("%1 %2").arg(s[u"value"].toString(), unit)));
+                          new QTableWidgetItem(unit.isEmpty()
+                                                   ? s[u"value"].toString()
+                                                   : tr("%1 %2").arg(s[u"value"].toString(), unit)));
         m_config->setItem(row, 2, new QTableWidgetItem(sourceLabel(s[u"source"].toString())));
     }
     m_config->resizeColumnsToContents();
@@ -408,14 +414,15 @@ void DiagnosticsWindow::chooseAndSave()
     const QString suggested = QDir(folder).filePath(
         QStringLiteral("carwash-diagnostics-%1.json")
             .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save diagnostics"), suggested,
-                                                      tr("Diagnostics (*.json)"));
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save diagnostics"), suggested, tr("Diagnostics (*.json)"));
     if (path.isEmpty())
         return;
     QString error;
     if (!saveTo(path, &error))
         m_banner->showMessage(QStringLiteral("diagnostics.save"), error,
-                              tr("Choose a folder you may write to and try again."), [this] { chooseAndSave(); });
+                              tr("Choose a folder you may write to and try again."),
+                              [this] { chooseAndSave(); });
     else
         m_banner->clear(QStringLiteral("diagnostics.save"));
 }

@@ -54,9 +54,12 @@ QString HealthLight::levelName(HealthReport::Level level, bool alerting)
     if (alerting && level != HealthReport::Level::Alert)
         return tr("Alert (recovering)");
     switch (level) {
-    case HealthReport::Level::Healthy: return tr("Healthy");
-    case HealthReport::Level::Warning: return tr("Warning");
-    case HealthReport::Level::Alert: return tr("Alert");
+    case HealthReport::Level::Healthy:
+        return tr("Healthy");
+    case HealthReport::Level::Warning:
+        return tr("Warning");
+    case HealthReport::Level::Alert:
+        return tr("Alert");
     }
     return {};
 }
@@ -64,18 +67,22 @@ QString HealthLight::levelName(HealthReport::Level level, bool alerting)
 QString HealthLight::statusName(HealthReport::Status status)
 {
     switch (status) {
-    case HealthReport::Status::Healthy: return tr("Healthy");
-    case HealthReport::Status::Degraded: return tr("Degraded");
-    case HealthReport::Status::Unhealthy: return tr("Unhealthy");
+    case HealthReport::Status::Healthy:
+        return tr("Healthy");
+    case HealthReport::Status::Degraded:
+        return tr("Degraded");
+    case HealthReport::Status::Unhealthy:
+        return tr("Unhealthy");
     }
     return {};
 }
 
-void HealthLight::setState(HealthReport::Level level, bool alerting, const QString &value, const QString &thresholds)
+void HealthLight::setState(HealthReport::Level level, bool alerting, const QString &value,
+                           const QString &thresholds)
 {
     const QColor colour = alerting || level == HealthReport::Level::Alert ? kRed
-        : level == HealthReport::Level::Warning                         ? kAmber
-                                                                        : kGreen;
+        : level == HealthReport::Level::Warning                           ? kAmber
+                                                                          : kGreen;
     m_value->setText(value);
     m_thresholds->setText(thresholds);
     paint(colour, levelName(level, alerting));
@@ -98,7 +105,7 @@ void HealthLight::paint(const QColor &colour, const QString &level)
     m_dot->setPalette(p);
     m_level->setText(level);
     setAccessibleName(tr("%1: %2").arg(m_title, level));
-    setAccessibleDescription(QStringList{m_value->text(), m_thresholds->text()}.join(QStringLiteral("; ")));
+    setAccessibleDescription(QStringList {m_value->text(), m_thresholds->text()}.join(QStringLiteral("; ")));
     setToolTip(accessibleDescription());
 }
 

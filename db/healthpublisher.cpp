@@ -40,6 +40,7 @@ HealthPublisher::~HealthPublisher() = default;
 void HealthPublisher::start()
 {
     m_stopped = false;
+    m_cancelled = std::make_shared<std::atomic<bool>>(false);
     m_timer.start();
     publishNow();
 }
@@ -118,6 +119,7 @@ void HealthPublisher::publishNow()
 QFuture<DbResult<bool>> HealthPublisher::stop()
 {
     m_stopped = true;
+    m_cancelled->store(true);
     m_timer.stop();
     const ProcessIdentity process = m_process;
     return m_pool.withConnection(QStringLiteral("health.unpublish"), [process](QSqlDatabase &db) {

@@ -9,6 +9,9 @@
 #include <QObject>
 #include <QTimer>
 
+#include <atomic>
+#include <memory>
+
 class ConnectionPool;
 
 // Publishes this process's health snapshot to process_health every few
@@ -59,6 +62,9 @@ private:
     QTimer m_timer;
     bool m_inFlight = false;
     bool m_stopped = false;
+    // Read by a publish already handed to the pool: once stopped, it writes
+    // nothing, so a late publish does not bring the removed row back.
+    std::shared_ptr<std::atomic<bool>> m_cancelled = std::make_shared<std::atomic<bool>>(false);
     double m_lastPublishMs = 0;
     int m_published = 0;
     DbError m_lastError;

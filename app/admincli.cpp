@@ -13,11 +13,13 @@
 #include "confirmationcode.h"
 #include "healthreport.h"
 #include "isotime.h"
+#include "maintenance.h"
 #include "migrator.h"
 #include "servicerepo.h"
 #include "settingsrepo.h"
 
 #include <QCommandLineParser>
+#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,6 +80,9 @@ int AdminCli::usage(int code)
             "  service ID         one wash package; exit 3 when there is no such id\n"
             "  config             the configuration in force and where each value came from\n"
             "  db start|stop|status  the embedded database server (when no DATABASE_URL is set)\n"
+            "  maintenance [--if-due] [--batch-size N]\n"
+            "                     remove health snapshots, audit and payment-event rows older than\n"
+            "                     retention.*_days, in small batches; --if-due: only when not run today\n"
             "\n"
             "Calendar:\n"
             "  settings                        the booking settings in force\n"
@@ -206,6 +211,8 @@ int AdminCli::run(const QStringList &arguments)
         return cmdBooking(args);
     if (command == u"customer")
         return cmdCustomer(args);
+    if (command == u"maintenance")
+        return cmdMaintenance(args);
     m_err << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }
@@ -1208,6 +1215,57 @@ int AdminCli::cmdCustomer(const QStringList &args)
         m_out << jsonText(array) << '\n';
     else if (found->isEmpty())
         m_out << tr("No customer matches \"%1\".").arg(text) << '\n';
+    m_out << Qt::flush;
+    return Ok;
+}
+
+int AdminCli::cmdMaintenance(const QStringList &args)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption ifDue(QStringLiteral("if-due"), tr("only when no run started in the last 24 hours"));
+    const QCommandLineOption batchOption(QStringLiteral("batch-size"), tr("rows per DELETE"), QStringLiteral("rows"),
+                                         QString::number(Maintenance::DefaultBatchSize));
+    parser.addOption(ifDue);
+    parser.addOption(batchOption);
+    if (!parseCommand(parser, QStringLiteral("maintenance"), args,
+                      QStringLiteral("maintenance [--if-due] [--batch-size N] [--json]")))
+        return Invalid;
+    bool numberOk = false;
+    const int batchSize = parser.value(batchOption).toInt(&numberOk);
+    if (!numberOk || batchSize < 1 || batchSize > 100000)
+        return invalid(tr("--batch-size must be a whole number from 1 to 100000, not \"%1\".")
+                           .arg(parser.value(batchOption)));
+    if (const int rc = openPool(true); rc != Ok)
+        return rc;
+    MaintenanceRunner runner(*m_pool, QStringLiteral("carwash-admin"));
+    runner.setBatchSize(batchSize);
+    QEventLoop loop;
+    DbResult<MaintenanceResult> outcome;
+    QObject::connect(&runner, &MaintenanceRunner::finished, &loop, [&](const DbResult<MaintenanceResult> &r) {
+        outcome = r;
+        loop.quit();
+    });
+    runner.start(parser.isSet(ifDue));
+    if (runner.isRunning())
+        loop.exec();
+    if (!outcome.ok())
+        return failWith(outcome.error());
+    const MaintenanceResult &r = outcome.value();
+    if (m_json) {
+        m_out << jsonText(r.toJson()) << '\n';
+    } else if (r.skipped) {
+        m_out << tr("Maintenance already ran at %1 (%2); nothing was done.")
+                     .arg(r.lastRunAt.toLocalTime().toString(Qt::ISODate), r.lastRanBy)
+              << '\n';
+    } else {
+        for (const MaintenanceResult::Table &t : r.tables)
+            m_out << tr("%1: removed %2 rows older than %3 days (%4 batches)")
+                         .arg(t.table)
+                         .arg(t.removed)
+                         .arg(t.retentionDays)
+                         .arg(t.batches)
+                  << '\n';
+    }
     m_out << Qt::flush;
     return Ok;
 }

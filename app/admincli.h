@@ -50,6 +50,7 @@ private:
     int cmdBookings(const QStringList &args);
     int cmdBooking(const QStringList &args);
     int cmdCustomer(const QStringList &args);
+    int cmdMaintenance(const QStringList &args);
     void printBooking(const struct Booking &booking);
 
     // Parses one command's options (QCommandLineParser, so --opt=value and

@@ -5,10 +5,14 @@
 #include "databasestartup.h"
 #include "deskwindow.h"
 #include "errortext.h"
+#include "healthpublisher.h"
 #include "keychainrequest.h"
+#include "maintenance.h"
 #include "migrator.h"
 
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcDeskApp, "carwash.ui.startup", QtWarningMsg)
@@ -23,6 +27,7 @@ DeskApplication::~DeskApplication()
     // Widgets and their watchers go first; then the pool waits for work
     // still running and closes each connection on its own thread.
     m_window.reset();
+    stopBackgroundWork();
     if (m_pool)
         m_pool->shutdown();
     m_pool.reset();
@@ -36,6 +41,7 @@ void DeskApplication::start()
     if (m_pool) {
         // A retry after a failed start: a fresh pool for a fresh config.
         // Nothing runs on it any more, so this does not wait.
+        stopBackgroundWork();
         m_pool->shutdown();
         m_pool.reset();
     }
@@ -115,8 +121,34 @@ void DeskApplication::migrate()
         }
         m_stage = Stage::Ready;
         m_window->databaseReady(*m_pool, m_config);
+        startBackgroundWork();
         Q_EMIT ready();
     });
+}
+
+void DeskApplication::startBackgroundWork()
+{
+    const ProcessIdentity self = ProcessIdentity::current(QStringLiteral("carwash"));
+    m_publisher = std::make_unique<HealthPublisher>(*m_pool, self);
+    m_publisher->start();
+    m_maintenance = std::make_unique<MaintenanceRunner>(
+        *m_pool, QStringLiteral("carwash@%1:%2").arg(self.host).arg(self.pid));
+    m_maintenance->startDaily();
+}
+
+void DeskApplication::stopBackgroundWork()
+{
+    // A maintenance batch in flight finishes on its own; no more follow.
+    m_maintenance.reset();
+    if (!m_publisher)
+        return;
+    // Take this desk off the diagnostics list, waiting a moment at most: a
+    // dead database must not hold up quitting (the row then goes stale).
+    const QFuture<DbResult<bool>> removed = m_publisher->stop();
+    const QDeadlineTimer deadline(2000);
+    while (!removed.isFinished() && !deadline.hasExpired())
+        QThread::msleep(5);
+    m_publisher.reset();
 }
 
 QString DeskApplication::serverText() const

@@ -9,6 +9,8 @@
 
 class ConnectionPool;
 class DeskWindow;
+class HealthPublisher;
+class MaintenanceRunner;
 
 // The carwash program's application object. Owns the one ConnectionPool
 // (handed to the window by reference) and the window, and brings the
@@ -35,6 +37,10 @@ public:
     // nullptr until the database is reachable.
     ConnectionPool *pool() { return m_pool.get(); }
     const DatabaseConfig &config() const { return m_config; }
+    // Once ready: this process's health in process_health, and the daily
+    // retention maintenance (whichever desk comes first runs it).
+    HealthPublisher *healthPublisher() { return m_publisher.get(); }
+    MaintenanceRunner *maintenance() { return m_maintenance.get(); }
 
 Q_SIGNALS:
     void ready();
@@ -46,11 +52,15 @@ private:
     void migrate();
     void fail(const QString &message, const QString &whatToDo);
     void failOn(const DbError &error);
+    void startBackgroundWork();
+    void stopBackgroundWork();
     QString serverText() const;
 
     // Declared before the window so it is destroyed after it.
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<DeskWindow> m_window;
+    std::unique_ptr<HealthPublisher> m_publisher;
+    std::unique_ptr<MaintenanceRunner> m_maintenance;
     DatabaseConfig m_config;
     Stage m_stage = Stage::Idle;
     int m_run = 0; // which start() a late result belongs to

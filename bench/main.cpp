@@ -4,6 +4,7 @@
 #include "availabilitybenchmark.h"
 #include "benchreport.h"
 #include "benchserver.h"
+#include "diagnosticsbenchmark.h"
 #include "interruption.h"
 #include "poolbenchmark.h"
 
@@ -26,6 +27,10 @@ void printErr(const QString &text)
 
 int main(int argc, char *argv[])
 {
+    // diagnostics draws charts: it makes its own QApplication.
+    if (argc > 1 && qstrcmp(argv[1], "diagnostics") == 0)
+        return runDiagnosticsBenchmark(argc, argv);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("carwash-bench"));
 

@@ -113,7 +113,7 @@ void PoolMonitor::recordSample(PoolSample sample)
         m_samples.pop_front();
 }
 
-MonitorSnapshot PoolMonitor::snapshot() const
+MonitorSnapshot PoolMonitor::snapshot(int latestSamples) const
 {
     QMutexLocker lock(&m_mutex);
     MonitorSnapshot s;
@@ -147,6 +147,7 @@ MonitorSnapshot PoolMonitor::snapshot() const
               [](const LabelStats &a, const LabelStats &b) { return a.label < b.label; });
     s.slowQueries = QList<SlowQuery>(m_slow.begin(), m_slow.end());
     s.recentErrors = QList<ErrorRecord>(m_errors.begin(), m_errors.end());
-    s.samples = QList<PoolSample>(m_samples.begin(), m_samples.end());
+    const size_t keep = std::min(m_samples.size(), size_t(std::max(0, latestSamples)));
+    s.samples = QList<PoolSample>(m_samples.end() - qsizetype(keep), m_samples.end());
     return s;
 }

@@ -86,7 +86,9 @@ public:
     void recordWait(double waitMs);
     void recordSample(PoolSample sample);
 
-    MonitorSnapshot snapshot() const;
+    // latestSamples bounds how many of the once-a-second samples are copied
+    // (the newest ones): a caller polling every second needs only a few.
+    MonitorSnapshot snapshot(int latestSamples = kSampleHistory) const;
 
     static constexpr int kWindowSeconds = 60;   // health looks at the last minute
     static constexpr int kSampleHistory = 3600; // one hour of once-a-second samples

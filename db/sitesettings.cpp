@@ -57,6 +57,12 @@ const QList<SettingSpec> &SiteSettings::specs()
          QT_TR_NOOP("the sales tax rate shown on receipts, in percent")},
         {QStringLiteral("billing.prices_include_tax"), T::Boolean, 0, 0, QStringLiteral("true"),
          QT_TR_NOOP("whether menu prices already include the tax")},
+        {QStringLiteral("retention.process_health_days"), T::Integer, 1, 365, QStringLiteral("7"),
+         QT_TR_NOOP("days a stopped process's health snapshot is kept before maintenance removes it")},
+        {QStringLiteral("retention.audit_log_days"), T::Integer, 30, 3650, QStringLiteral("730"),
+         QT_TR_NOOP("days audit log entries are kept before maintenance removes them")},
+        {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
+         QT_TR_NOOP("days processed payment events are kept before maintenance removes them")},
     };
     return all;
 }

@@ -8,6 +8,7 @@
 #include "demoseeder.h"
 #include "deskapplication.h"
 #include "deskwindow.h"
+#include "diagnosticswindow.h"
 #include "embeddedserver.h"
 #include "errorbanner.h"
 #include "idlewatcher.h"
@@ -282,13 +283,14 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
     staffButton->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
     QStringList order;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 5; ++i) {
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         order << QApplication::focusWidget()->objectName();
     }
     QCOMPARE(order,
-             (QStringList {QStringLiteral("settingsButton"), QStringLiteral("signOutButton"),
-                           QStringLiteral("qt_tabwidget_tabbar"), QStringLiteral("boardPrevious")}));
+             (QStringList {QStringLiteral("settingsButton"), QStringLiteral("diagnosticsButton"),
+                           QStringLiteral("signOutButton"), QStringLiteral("qt_tabwidget_tabbar"),
+                           QStringLiteral("boardPrevious")}));
 }
 
 void TestDesk::everyControlHasAnAccessibleName()
@@ -462,6 +464,10 @@ void TestDesk::settingsAndStaffAreForManagersOnly()
     QVERIFY(!staffButton->isVisible());
     QVERIFY(!m_window->openDatabaseSettings());
     QVERIFY(!m_window->openStaffManagement());
+    QVERIFY(!m_window->openDiagnostics());
+    QVERIFY(!m_window->sessionHeader()
+                 ->findChild<QPushButton *>(QStringLiteral("diagnosticsButton"))
+                 ->isVisible());
     QVERIFY(m_window->findChildren<QDialog *>().isEmpty());
     m_window->signOut();
 
@@ -486,11 +492,14 @@ void TestDesk::signingOutClosesTheManagersDialogs()
     QVERIFY(signIn(QStringLiteral("Morgan Lee")));
     QPointer<DatabaseSettingsDialog> settings = m_window->openDatabaseSettings();
     QPointer<StaffDialog> staff = m_window->openStaffManagement();
-    QVERIFY(settings && staff);
+    QPointer<DiagnosticsWindow> diagnostics = m_window->openDiagnostics();
+    QVERIFY(settings && staff && diagnostics);
+    QVERIFY(diagnostics->isVisible());
     m_window->signOut();
     // Whoever signs in next does not find the manager's dialogs open.
     QTRY_VERIFY(!settings);
     QTRY_VERIFY(!staff);
+    QTRY_VERIFY(!diagnostics);
 }
 
 void TestDesk::aManagerAddsAPersonAndGivesANewPin()
@@ -717,7 +726,8 @@ void TestDesk::testConnectionSaysWhatFailedAndWhatWorked()
     QCOMPARE(tested.at(2).at(0).toBool(), true);
     status = dialog->statusText();
     QVERIFY2(status.contains(QStringLiteral("Connected to PostgreSQL")), qPrintable(status));
-    QVERIFY2(status.contains(QStringLiteral("schema version %1").arg(Migrator::latestVersion())), qPrintable(status));
+    QVERIFY2(status.contains(QStringLiteral("schema version %1").arg(Migrator::latestVersion())),
+             qPrintable(status));
     // The short-lived test pool left nothing behind.
     QTRY_COMPARE(m_cluster.countConnections(QStringLiteral("carwash-settings-test")), 0);
 }
@@ -834,9 +844,23 @@ void TestDesk::theProgramStartsOnDatabaseUrlAndLeavesNoConnections()
         auto *list = desk.window().signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
         QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
         QVERIFY(m_cluster.countConnections(applicationName) >= 1);
+        // The desk publishes its health for the managers' diagnostics.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_cluster
+                .queryBlocking(QStringLiteral("SELECT count(*) FROM process_health WHERE "
+                                              "program = 'carwash' AND pid = %1")
+                                   .arg(QCoreApplication::applicationPid()))
+                .toInt(),
+            1, kNoHangMs);
     }
-    // The application object is gone: so is every backend it had.
+    // The application object is gone: so is every backend it had, and its
+    // health row (a clean exit is not a stale process).
     QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(applicationName), 0, 10000);
+    QCOMPARE(m_cluster
+                 .queryBlocking(QStringLiteral("SELECT count(*) FROM process_health WHERE pid = %1")
+                                    .arg(QCoreApplication::applicationPid()))
+                 .toInt(),
+             0);
 }
 
 void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()

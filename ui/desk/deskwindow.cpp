@@ -8,6 +8,7 @@
 #include "databasesettingsdialog.h"
 #include "dayboardpage.h"
 #include "dayboardview.h"
+#include "diagnosticswindow.h"
 #include "displaylocale.h"
 #include "errorbanner.h"
 #include "idlewatcher.h"
@@ -148,6 +149,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
     connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
     connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
+    connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
 
     m_pages->setCurrentWidget(m_signIn);
     m_signIn->reload();
@@ -264,6 +266,8 @@ void DeskWindow::closeManagerDialogs()
         m_settingsDialog->close();
     if (m_staffDialog)
         m_staffDialog->close();
+    if (m_diagnostics)
+        m_diagnostics->close();
     if (m_siteSetupDialog)
         m_siteSetupDialog->close();
     // Nor a booking opened in someone else's name.
@@ -334,6 +338,20 @@ SiteSetupDialog *DeskWindow::openSiteSetup()
     m_siteSetupDialog->open();
     m_siteSetupDialog->raise();
     return m_siteSetupDialog;
+}
+
+DiagnosticsWindow *DeskWindow::openDiagnostics()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_diagnostics) {
+        m_diagnostics = new DiagnosticsWindow(*m_pool, ProcessIdentity::current(QStringLiteral("carwash")), this);
+        m_diagnostics->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_diagnostics->show();
+    m_diagnostics->raise();
+    m_diagnostics->activateWindow();
+    return m_diagnostics;
 }
 
 void DeskWindow::closeEvent(QCloseEvent *event)

@@ -18,6 +18,7 @@ class ConnectionPool;
 class DatabaseHealthWatcher;
 class DayBoardPage;
 class DatabaseSettingsDialog;
+class DiagnosticsWindow;
 class ErrorBanner;
 class IdleWatcher;
 class QStackedWidget;
@@ -64,6 +65,7 @@ public:
     // dialog per booking (opening it again raises it). nullptr when nobody
     // is signed in. Closed on sign-out.
     BookingDetailsDialog *openBooking(qint64 bookingId);
+    DiagnosticsWindow *openDiagnostics();
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -115,5 +117,6 @@ private:
     QPointer<StaffDialog> m_staffDialog;
     QPointer<SiteSetupDialog> m_siteSetupDialog;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
+    QPointer<DiagnosticsWindow> m_diagnostics;
     bool m_closing = false;
 };

@@ -46,6 +46,11 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_siteSetup->setAccessibleName(tr("Site setup"));
     m_siteSetup->setToolTip(tr("Opening hours, closures, services, prices and bays (managers)"));
     connect(m_siteSetup, &QPushButton::clicked, this, &SessionHeader::siteSetupRequested);
+    m_diagnostics = new QPushButton(tr("&Diagnostics…"), this);
+    m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
+    m_diagnostics->setAccessibleName(tr("Diagnostics"));
+    m_diagnostics->setToolTip(tr("Live health of the database pool of every desk, kiosk and service (managers)"));
+    connect(m_diagnostics, &QPushButton::clicked, this, &SessionHeader::diagnosticsRequested);
 
     m_signOut = new QPushButton(tr("Sign &out"), this);
     m_signOut->setObjectName(QStringLiteral("signOutButton"));
@@ -63,10 +68,12 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addWidget(m_siteSetup);
     layout->addWidget(m_staff);
     layout->addWidget(m_settings);
+    layout->addWidget(m_diagnostics);
     layout->addWidget(m_signOut);
     setTabOrder(m_siteSetup, m_staff);
     setTabOrder(m_staff, m_settings);
-    setTabOrder(m_settings, m_signOut);
+    setTabOrder(m_settings, m_diagnostics);
+    setTabOrder(m_diagnostics, m_signOut);
 }
 
 void SessionHeader::setPerson(const StaffMember &member)
@@ -77,6 +84,7 @@ void SessionHeader::setPerson(const StaffMember &member)
     m_staff->setVisible(member.isManager());
     m_settings->setVisible(member.isManager());
     m_siteSetup->setVisible(member.isManager());
+    m_diagnostics->setVisible(member.isManager());
 }
 
 QString SessionHeader::personText() const

@@ -26,6 +26,7 @@ Q_SIGNALS:
     void staffRequested();
     void settingsRequested();
     void siteSetupRequested();
+    void diagnosticsRequested();
 
 private:
     QLabel *m_person = nullptr;
@@ -33,5 +34,6 @@ private:
     QPushButton *m_staff = nullptr;
     QPushButton *m_settings = nullptr;
     QPushButton *m_siteSetup = nullptr;
+    QPushButton *m_diagnostics = nullptr;
     QPushButton *m_signOut = nullptr;
 };

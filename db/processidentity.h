@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QDateTime>
+#include <QString>
+
+// Which process a health snapshot belongs to. (host, pid, started_at) stays
+// unique when the operating system reuses a pid after a restart.
+struct ProcessIdentity
+{
+    QString program;
+    QString host;
+    qint64 pid = 0;
+    QDateTime startedAt; // UTC, whole milliseconds (what the database round-trips)
+
+    // This process, started now (the first call fixes the start time).
+    static ProcessIdentity current(const QString &program);
+
+    // "host:pid:startedAt", stable for use as a key in lists and pickers.
+    QString key() const;
+    bool operator==(const ProcessIdentity &other) const
+    {
+        return host == other.host && pid == other.pid && startedAt == other.startedAt;
+    }
+};

@@ -33,7 +33,7 @@ int main(int argc, char *argv[])
         QStringLiteral("show"),
         QApplication::translate(
             "main",
-            "With --screenshot: the state to show: settings, staff or setup (a manager's dialog), "
+            "With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager's window), "
             "menu (the wash menu tab; the day board otherwise), booking (a booking opened from the "
             "board), receipt (a paid booking's receipt), locked (--sign-in NAME with a wrong PIN), "
             "start-failure."),

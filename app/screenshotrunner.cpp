@@ -5,7 +5,10 @@
 #include "dayboardmodel.h"
 #include "dayboardpage.h"
 #include "deskapplication.h"
+#include "connectionpool.h"
 #include "deskwindow.h"
+#include "diagnosticswindow.h"
+#include "sql.h"
 #include "receiptactions.h"
 #include "sitesetupdialog.h"
 #include "signinpage.h"
@@ -15,6 +18,7 @@
 
 #include <QCoreApplication>
 #include <QDialog>
+#include <QScreen>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTimer>
@@ -121,6 +125,18 @@ void ScreenshotRunner::signedIn()
         connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
         return;
     }
+    if (m_request.show == u"diagnostics") {
+        DiagnosticsWindow *diagnostics = window.openDiagnostics();
+        if (!diagnostics) {
+            finish(1, QStringLiteral("diagnostics are for managers only"));
+            return;
+        }
+        diagnostics->resize(QSize(1280, 800).boundedTo(diagnostics->screen()->availableGeometry().size()));
+        runLoad();
+        // Long enough for the charts to draw a few seconds of it.
+        QTimer::singleShot(12000, this, [this, diagnostics] { grabSoon(diagnostics); });
+        return;
+    }
     if (m_request.show == u"setup") {
         auto *dialog = window.openSiteSetup();
         if (!dialog) {
@@ -139,6 +155,31 @@ void ScreenshotRunner::signedIn()
         else
             grabSoon(&m_desk.window());
     });
+}
+
+void ScreenshotRunner::runLoad()
+{
+    // A short, real load through the desk's own pool, so the charts have
+    // something to show: a steady trickle of quick statements, a few slow
+    // ones (they land in the slow-query table) and one that fails.
+    ConnectionPool *pool = m_desk.pool();
+    auto *tick = new QTimer(this);
+    tick->setInterval(100);
+    connect(tick, &QTimer::timeout, this, [pool, tick, n = 0]() mutable {
+        if (++n > 110) {
+            tick->stop();
+            return;
+        }
+        const double sleep = n % 20 == 0 ? 0.7 : 0.002 * (n % 15);
+        pool->withConnection(QStringLiteral("screenshot.load"), [sleep](QSqlDatabase &db) {
+            Sql::exec(db, QStringLiteral("SELECT pg_sleep(?)"), {sleep});
+        });
+        if (n == 55)
+            pool->withConnection(QStringLiteral("screenshot.broken"), [](QSqlDatabase &db) {
+                Sql::exec(db, QStringLiteral("SELECT * FROM no_such_table"));
+            });
+    });
+    tick->start();
 }
 
 void ScreenshotRunner::openFromBoard(DayBoardPage *board)

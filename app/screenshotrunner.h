@@ -11,7 +11,8 @@ class QWidget;
 // sign-in screen; with --sign-in NAME and the PIN in CARWASH_PIN, the main
 // window (the day board); with --show menu the wash menu, --show booking a
 // booking opened from the board, --show receipt a paid one's receipt
-// preview; --show settings|staff|setup, that manager's dialog; with
+// preview; --show settings|staff|setup, that manager's dialog; --show
+// diagnostics, the manager's diagnostics during a short load; with
 // --show locked, NAME locked out by that (wrong) PIN typed five times; with
 // --show start-failure, the window after start-up failed. For the
 // documentation's screenshots under Xvfb; exit code 1 if it cannot get there.
@@ -24,7 +25,7 @@ public:
         QString path;
         QString signInName; // empty: the sign-in screen itself
         QString pin;
-        // "", "menu", "booking", "receipt", "settings", "staff", "setup",
+        // "", "menu", "booking", "receipt", "settings", "staff", "setup", "diagnostics",
         // "locked" or "start-failure"
         QString show;
         int timeoutMs = 90000;
@@ -38,6 +39,7 @@ private:
     void signedIn();
     void lockOut();
     void openFromBoard(class DayBoardPage *board);
+    void runLoad();
     void grabSoon(QWidget *widget);
     void finish(int exitCode, const QString &message);
 

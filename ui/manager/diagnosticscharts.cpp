@@ -112,20 +112,24 @@ void DiagnosticsCharts::refresh(const HealthHistory &history, int windowSeconds)
     m_waiting->replace(waiting);
     m_max->replace(max);
     m_poolAxis->setRange(0, std::ceil(std::max(maxOf(max, 1), maxOf(waiting, 1)) * 1.1));
+    m_poolAxis->applyNiceNumbers(); // ticks on round values
 
     const QList<QPointF> p95 = history.series(M::P95Ms, windowSeconds);
     const QList<QPointF> avg = history.series(M::AvgMs, windowSeconds);
     m_avg->replace(avg);
     m_p95->replace(p95);
     m_latencyAxis->setRange(0, std::ceil(std::max(maxOf(p95, 10), maxOf(avg, 10)) * 1.1));
+    m_latencyAxis->applyNiceNumbers(); // ticks on round values
 
     const QList<QPointF> errors = history.series(M::ErrorRatePct, windowSeconds);
     m_errors->replace(errors);
     m_errorAxis->setRange(0, std::ceil(maxOf(errors, 5) * 1.1));
+    m_errorAxis->applyNiceNumbers(); // ticks on round values
 
     const QList<QPointF> rss = history.series(M::RssMiB, windowSeconds);
     m_rss->replace(rss);
     m_rssAxis->setRange(0, std::ceil(maxOf(rss, 10) * 1.2));
+    m_rssAxis->applyNiceNumbers(); // ticks on round values
     m_system->replace(history.series(M::SystemUsedPct, windowSeconds));
 }
 

@@ -123,6 +123,15 @@ DayBoardPage::DayBoardPage(ConnectionPool &pool, ErrorBanner &banner, QWidget *p
 
     m_poll.setInterval(m_fallbackPollMs);
     connect(&m_poll, &QTimer::timeout, this, [this] {
+        // A desk left open over midnight on today's board moves on to the
+        // new today; one showing another day stays there.
+        const QDate today = siteToday();
+        if (m_lastToday.isValid() && today != m_lastToday && date() == m_lastToday) {
+            m_lastToday = today;
+            setDate(today);
+            return;
+        }
+        m_lastToday = today;
         // One at a time: a slow load is not piled on.
         if (!m_model->isLoading())
             m_model->refresh();

@@ -89,6 +89,7 @@ private:
     QLabel *m_status = nullptr;
     BusyIndicator *m_busy = nullptr;
     QTimer m_poll;
+    QDate m_lastToday; // the site's today at the last poll
     int m_livePollMs = DefaultLivePollMs;
     int m_fallbackPollMs = DefaultFallbackPollMs;
     bool m_updating = false;

@@ -78,6 +78,7 @@ private slots:
     void enterBeforeTheLookupWaitsForTheKnownName();
     void anInvalidPlateIsMarkedNextToItAndNothingIsWritten();
     void aSlotTakenMeanwhileOffersTheNextStartAndKeepsTheTyping();
+    void aClosedSiteSaysSoAndBooksNothing();
     void theDatabaseAwayKeepsEverythingAndRetryBooksOnce();
     void aStartPickedOnTheBoardIsBookedThere();
     void aBoardStartNoLongerFreeIsSaidAndTheNextOffered();
@@ -589,6 +590,32 @@ void TestWalkIn::aSlotTakenMeanwhileOffersTheNextStartAndKeepsTheTyping()
     QCOMPARE(booking.start, offered);
     QCOMPARE(booking.plate, QStringLiteral("RACE01"));
     QCOMPARE(bookingsWithPlate(QStringLiteral("RACE01")), 1);
+}
+
+void TestWalkIn::aClosedSiteSaysSoAndBooksNothing()
+{
+    // Closed every day of the horizon.
+    m_cluster.queryBlocking(QStringLiteral("DELETE FROM opening_hours"));
+    auto reopen = qScopeGuard([this] {
+        m_cluster.queryBlocking(QStringLiteral("INSERT INTO opening_hours (weekday, opens, closes) "
+                                               "SELECT d, '00:00', '24:00' FROM generate_series(1, 7) AS d"));
+    });
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    WalkInDialog *dialog = openWalkInByKeyboard();
+    QVERIFY(dialog);
+    QTest::keyClick(focused(), Qt::Key_1);
+    QSignalSpy shown(dialog, &WalkInDialog::slotShown);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.size() >= 1 && !dialog->isFindingSlot(), kNoHangMs);
+    QVERIFY(!dialog->proposedSlot());
+    QVERIFY2(dialog->slotText().startsWith(QStringLiteral("No free time")), qPrintable(dialog->slotText()));
+    QTest::keyClicks(focused(), QStringLiteral("SHUT01"));
+    QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("nameField")), QStringLiteral("Cy Closed"));
+    QSignalSpy failed(dialog, &WalkInDialog::bookingFailed);
+    QTest::keyClick(focused(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, kNoHangMs);
+    QVERIFY2(dialog->noticeText().contains(QStringLiteral("no free time")), qPrintable(dialog->noticeText()));
+    QVERIFY(!dialog->lastBooking());
+    QCOMPARE(bookingsWithPlate(QStringLiteral("SHUT01")), 0);
 }
 
 void TestWalkIn::theDatabaseAwayKeepsEverythingAndRetryBooksOnce()

@@ -32,11 +32,18 @@ SELECT c.id, c.name, c.phone, c.email,
                  LIMIT ?) AS h)::text,
        (SELECT count(*) FROM bookings AS b WHERE b.customer_id = c.id AND b.status = 'completed')
   FROM customers AS c
- WHERE (? <> '' AND EXISTS (SELECT 1 FROM vehicles AS v WHERE v.customer_id = c.id AND starts_with(v.plate, ?)))
-    OR (? <> '' AND strpos(c.phone_digits, ?) > 0)
-    OR strpos(lower(c.name), lower(?)) > 0
+ WHERE %1
  ORDER BY lower(c.name), c.id
  LIMIT ?)");
+
+const QString FindWhere = QStringLiteral(R"(
+       (? <> '' AND EXISTS (SELECT 1 FROM vehicles AS v WHERE v.customer_id = c.id AND starts_with(v.plate, ?)))
+    OR (? <> '' AND strpos(c.phone_digits, ?) > 0)
+    OR strpos(lower(c.name), lower(?)) > 0)");
+
+// The plate's unique index finds its one vehicle.
+const QString PlateWhere
+    = QStringLiteral("c.id = (SELECT v.customer_id FROM vehicles AS v WHERE v.plate = ?)");
 
 } // namespace
 
@@ -59,12 +66,25 @@ DbResult<QList<Customer>> CustomerRepo::find(const QString &text)
     if (digits.size() < 3)
         digits.clear();
     const QString platePrefix = plate.size() >= 2 ? plate : QString();
+    return select(FindWhere, {CustomerRepo::MaxVisits, platePrefix, platePrefix, digits, digits, needle,
+                              CustomerRepo::MaxResults});
+}
+
+DbResult<std::optional<Customer>> CustomerRepo::byPlate(const QString &plate)
+{
+    const QString normalised = BookingRequest::normalisePlate(plate);
+    if (normalised.size() < 2 || normalised.size() > 10)
+        return DbError(DbError::Kind::Invalid, tr("A plate has 2 to 10 letters or digits."));
+    const QList<Customer> found = select(PlateWhere, {CustomerRepo::MaxVisits, normalised, 1});
+    return found.isEmpty() ? std::optional<Customer>() : std::optional<Customer>(found.first());
+}
+
+QList<Customer> CustomerRepo::select(const QString &where, const QVariantList &binds)
+{
     const QTimeZone zone = SettingsRepo(m_db).load().timeZone;
 
     QList<Customer> customers;
-    QSqlQuery query = Sql::exec(m_db, FindSql,
-                                {CustomerRepo::MaxVisits, platePrefix, platePrefix, digits, digits, needle,
-                                 CustomerRepo::MaxResults});
+    QSqlQuery query = Sql::exec(m_db, FindSql.arg(where), binds);
     while (query.next()) {
         Customer c;
         c.id = query.value(0).toLongLong();

@@ -11,6 +11,7 @@
 #include "diagnosticswindow.h"
 #include "displaylocale.h"
 #include "errorbanner.h"
+#include "finddialog.h"
 #include "idlewatcher.h"
 #include "sessionheader.h"
 #include "signinpage.h"
@@ -19,6 +20,7 @@
 #include "staffrepo.h"
 #include "startuppage.h"
 #include "todaypage.h"
+#include "walkindialog.h"
 
 #include <QCloseEvent>
 #include <QLocale>
@@ -78,6 +80,11 @@ DeskWindow::DeskWindow(QWidget *parent)
 
     auto *signOutKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L), this);
     connect(signOutKey, &QShortcut::activated, this, [this] { signOut(SignOutReason::Manual); });
+    // Both do nothing unless someone is signed in (see openWalkIn/openFind).
+    auto *walkInKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), this);
+    connect(walkInKey, &QShortcut::activated, this, [this] { openWalkIn(); });
+    auto *findKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_F), this);
+    connect(findKey, &QShortcut::activated, this, [this] { openFind(); });
 
     // Room for the wash menu, within the screen (a 1366x768 desk screen at
     // 125 % has 1093x614 to offer).
@@ -144,12 +151,19 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     m_board->attachListener(m_listener);
     m_listener->start(config);
     connect(m_board, &DayBoardPage::bookingActivated, this, &DeskWindow::openBooking);
+    connect(m_board, &DayBoardPage::freeTimeActivated, this,
+            [this](const BayRef &bay, const QDateTime &start) { openWalkIn(bay, start); });
+    connect(this, &DeskWindow::bookingChosen, this, &DeskWindow::openBooking);
+    // A walk-in shows on the board at once, whatever the news is doing.
+    connect(this, &DeskWindow::walkInBooked, m_board, &DayBoardPage::reload);
     m_pages->addWidget(m_workspace);
     connect(m_header, &SessionHeader::signOutRequested, this, [this] { signOut(SignOutReason::Manual); });
     connect(m_header, &SessionHeader::settingsRequested, this, &DeskWindow::openDatabaseSettings);
     connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
     connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
+    connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
+    connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
 
     m_pages->setCurrentWidget(m_signIn);
     m_signIn->reload();
@@ -352,6 +366,52 @@ DiagnosticsWindow *DeskWindow::openDiagnostics()
     m_diagnostics->raise();
     m_diagnostics->activateWindow();
     return m_diagnostics;
+}
+
+WalkInDialog *DeskWindow::openWalkIn(std::optional<BayRef> bay, QDateTime start)
+{
+    if (!m_session || !m_pool || m_pages->currentWidget() != m_workspace)
+        return nullptr;
+    if (!m_walkInDialog) {
+        m_walkInDialog = new WalkInDialog(*m_pool, *m_session, this);
+        m_walkInDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_walkInDialog, &WalkInDialog::booked, this, &DeskWindow::walkInBooked);
+        // Whoever comes to the desk next must not find this customer on screen.
+        connect(this, &DeskWindow::sessionEnded, m_walkInDialog, &QDialog::close);
+        // Closed means gone (deleted later): the next Ctrl+N makes a new one.
+        connect(m_walkInDialog, &QDialog::finished, this, [this, dialog = m_walkInDialog.data()] {
+            if (m_walkInDialog == dialog)
+                m_walkInDialog = nullptr;
+        });
+    } else if (m_walkInDialog->lastBooking()) {
+        m_walkInDialog->reset();
+    }
+    if (bay || start.isValid())
+        m_walkInDialog->setPreset(bay, start);
+    m_walkInDialog->open();
+    m_walkInDialog->raise();
+    m_walkInDialog->activateWindow();
+    return m_walkInDialog;
+}
+
+FindDialog *DeskWindow::openFind()
+{
+    if (!m_session || !m_pool || m_pages->currentWidget() != m_workspace)
+        return nullptr;
+    if (!m_findDialog) {
+        m_findDialog = new FindDialog(*m_pool, this);
+        m_findDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_findDialog, &FindDialog::bookingChosen, this, &DeskWindow::bookingChosen);
+        connect(this, &DeskWindow::sessionEnded, m_findDialog, &QDialog::close);
+        connect(m_findDialog, &QDialog::finished, this, [this, dialog = m_findDialog.data()] {
+            if (m_findDialog == dialog)
+                m_findDialog = nullptr;
+        });
+    }
+    m_findDialog->open();
+    m_findDialog->raise();
+    m_findDialog->activateWindow();
+    return m_findDialog;
 }
 
 void DeskWindow::closeEvent(QCloseEvent *event)

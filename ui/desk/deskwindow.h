@@ -1,9 +1,12 @@
 #pragma once
 
+#include "bayref.h"
+#include "booking.h"
 #include "databaseconfig.h"
 #include "dberror.h"
 #include "staffmember.h"
 
+#include <QDateTime>
 #include <QFuture>
 #include <QHash>
 #include <QMainWindow>
@@ -20,6 +23,7 @@ class DayBoardPage;
 class DatabaseSettingsDialog;
 class DiagnosticsWindow;
 class ErrorBanner;
+class FindDialog;
 class IdleWatcher;
 class QStackedWidget;
 class QTabWidget;
@@ -29,6 +33,7 @@ class SiteSetupDialog;
 class StaffDialog;
 class StartupPage;
 class TodayPage;
+class WalkInDialog;
 
 // The desk's one window: the start-up page until the database is ready,
 // then sign-in, then the workspace (a header with the person, the database
@@ -67,6 +72,13 @@ public:
     BookingDetailsDialog *openBooking(qint64 bookingId);
     DiagnosticsWindow *openDiagnostics();
 
+    // Signed in only (Ctrl+N, Ctrl+F); nullptr (and nothing opens)
+    // otherwise. One of each at a time: opening again brings it back (a
+    // walk-in showing its confirmation starts over for the next car). A
+    // bay and/or start from the day board is booked there if still free.
+    WalkInDialog *openWalkIn(std::optional<BayRef> bay = {}, QDateTime start = {});
+    FindDialog *openFind();
+
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
     StartupPage &startupPage() { return *m_startup; }
@@ -88,6 +100,10 @@ public:
 Q_SIGNALS:
     void sessionStarted(const StaffMember &member);
     void sessionEnded(DeskWindow::SignOutReason reason);
+    // A walk-in was booked at this desk.
+    void walkInBooked(const Booking &booking);
+    // A booking was chosen in Find: show its details.
+    void bookingChosen(qint64 bookingId);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -118,5 +134,7 @@ private:
     QPointer<SiteSetupDialog> m_siteSetupDialog;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     QPointer<DiagnosticsWindow> m_diagnostics;
+    QPointer<WalkInDialog> m_walkInDialog;
+    QPointer<FindDialog> m_findDialog;
     bool m_closing = false;
 };

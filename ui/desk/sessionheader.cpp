@@ -29,6 +29,18 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
 
     m_status = new DatabaseStatusIndicator(health, this);
 
+    m_walkIn = new QPushButton(tr("&New walk-in"), this);
+    m_walkIn->setObjectName(QStringLiteral("newWalkInButton"));
+    m_walkIn->setAccessibleName(tr("New walk-in"));
+    m_walkIn->setToolTip(tr("Book a walk-in: wash, plate, Enter (Ctrl+N)"));
+    connect(m_walkIn, &QPushButton::clicked, this, &SessionHeader::walkInRequested);
+
+    m_find = new QPushButton(tr("&Find…"), this);
+    m_find->setObjectName(QStringLiteral("findButton"));
+    m_find->setAccessibleName(tr("Find a booking"));
+    m_find->setToolTip(tr("Find a booking by plate, phone, name or code (Ctrl+F)"));
+    connect(m_find, &QPushButton::clicked, this, &SessionHeader::findRequested);
+
     m_staff = new QPushButton(tr("S&taff…"), this);
     m_staff->setObjectName(QStringLiteral("staffButton"));
     m_staff->setAccessibleName(tr("Manage staff"));
@@ -62,6 +74,9 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addWidget(product);
     layout->addSpacing(fontMetrics().averageCharWidth() * 3);
     layout->addWidget(m_person);
+    layout->addSpacing(fontMetrics().averageCharWidth() * 3);
+    layout->addWidget(m_walkIn);
+    layout->addWidget(m_find);
     layout->addStretch(1);
     layout->addWidget(m_status);
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
@@ -70,6 +85,8 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addWidget(m_settings);
     layout->addWidget(m_diagnostics);
     layout->addWidget(m_signOut);
+    setTabOrder(m_walkIn, m_find);
+    setTabOrder(m_find, m_siteSetup);
     setTabOrder(m_siteSetup, m_staff);
     setTabOrder(m_staff, m_settings);
     setTabOrder(m_settings, m_diagnostics);

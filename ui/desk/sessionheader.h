@@ -9,8 +9,8 @@ class DatabaseStatusIndicator;
 class QLabel;
 class QPushButton;
 
-// The strip across the top once someone is signed in: who it is, the
-// database's health light, the manager's buttons (only for managers) and
+// The strip across the top once someone is signed in: who it is, New
+// walk-in and Find, the database's health light, the manager's buttons (only for managers) and
 // Sign out.
 class SessionHeader : public QFrame
 {
@@ -23,6 +23,8 @@ public:
 
 Q_SIGNALS:
     void signOutRequested();
+    void walkInRequested();
+    void findRequested();
     void staffRequested();
     void settingsRequested();
     void siteSetupRequested();
@@ -30,6 +32,8 @@ Q_SIGNALS:
 
 private:
     QLabel *m_person = nullptr;
+    QPushButton *m_walkIn = nullptr;
+    QPushButton *m_find = nullptr;
     DatabaseStatusIndicator *m_status = nullptr;
     QPushButton *m_staff = nullptr;
     QPushButton *m_settings = nullptr;

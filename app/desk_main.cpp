@@ -34,7 +34,8 @@ int main(int argc, char *argv[])
         QApplication::translate(
             "main",
             "With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager's window), "
-            "menu (the wash menu tab; the day board otherwise), booking (a booking opened from the "
+            "menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning "
+            "customer), booking (a booking opened from the "
             "board), receipt (a paid booking's receipt), locked (--sign-in NAME with a wrong PIN), "
             "start-failure."),
         QStringLiteral("STATE"));

@@ -9,6 +9,7 @@
 #include "deskwindow.h"
 #include "diagnosticswindow.h"
 #include "sql.h"
+#include "walkindialog.h"
 #include "receiptactions.h"
 #include "sitesetupdialog.h"
 #include "signinpage.h"
@@ -18,6 +19,7 @@
 
 #include <QCoreApplication>
 #include <QDialog>
+#include <QKeyEvent>
 #include <QScreen>
 #include <QLineEdit>
 #include <QPushButton>
@@ -152,6 +154,8 @@ void ScreenshotRunner::signedIn()
     connect(board, &DayBoardPage::refreshed, this, [this, board] {
         if (m_request.show == u"booking" || m_request.show == u"receipt")
             openFromBoard(board);
+        else if (m_request.show == u"walkin")
+            startWalkIn(board);
         else
             grabSoon(&m_desk.window());
     });
@@ -180,6 +184,48 @@ void ScreenshotRunner::runLoad()
             });
     });
     tick->start();
+}
+
+void ScreenshotRunner::startWalkIn(DayBoardPage *board)
+{
+    if (m_opened)
+        return;
+    m_opened = true;
+    // A returning customer: the plate of a car already on today's board.
+    QString plate;
+    for (const DayBoardModel::Lane &lane : board->model().day().lanes) {
+        for (const DayBoardModel::Block &block : lane.blocks) {
+            if (plate.isEmpty() && block.status == u"completed")
+                plate = block.plate;
+        }
+    }
+    WalkInDialog *dialog = m_desk.window().openWalkIn();
+    if (!dialog) {
+        finish(1, QStringLiteral("the walk-in dialog did not open"));
+        return;
+    }
+    auto typePlate = [this, dialog, plate] {
+        // Keystrokes, as at the desk: the plate looks its customer up.
+        auto *field = dialog->findChild<QLineEdit *>(QStringLiteral("plateField"));
+        field->setFocus();
+        for (const QChar c : plate) {
+            QKeyEvent press(QEvent::KeyPress, 0, Qt::NoModifier, QString(c));
+            QCoreApplication::sendEvent(field, &press);
+        }
+        connect(dialog, &WalkInDialog::customerLookedUp, this, [this, dialog] {
+            QTimer::singleShot(300, this, [this, dialog] { grabSoon(dialog); });
+        });
+    };
+    auto choose = [dialog, typePlate] {
+        const QList<Service> services = dialog->services();
+        if (!services.isEmpty())
+            dialog->chooseService(services.value(1, services.first()).id);
+        typePlate();
+    };
+    if (dialog->isLoading() || dialog->services().isEmpty())
+        connect(dialog, &WalkInDialog::servicesLoaded, this, choose, Qt::SingleShotConnection);
+    else
+        choose();
 }
 
 void ScreenshotRunner::openFromBoard(DayBoardPage *board)

@@ -9,7 +9,8 @@ class QWidget;
 // carwash --screenshot PATH: drives the real window to one state through its
 // own widgets, saves a picture of it with QWidget::grab and quits. The
 // sign-in screen; with --sign-in NAME and the PIN in CARWASH_PIN, the main
-// window (the day board); with --show menu the wash menu, --show booking a
+// window (the day board); with --show menu the wash menu, --show walkin a
+// walk-in for a returning customer, --show booking a
 // booking opened from the board, --show receipt a paid one's receipt
 // preview; --show settings|staff|setup, that manager's dialog; --show
 // diagnostics, the manager's diagnostics during a short load; with
@@ -25,7 +26,7 @@ public:
         QString path;
         QString signInName; // empty: the sign-in screen itself
         QString pin;
-        // "", "menu", "booking", "receipt", "settings", "staff", "setup", "diagnostics",
+        // "", "menu", "walkin", "booking", "receipt", "settings", "staff", "setup", "diagnostics",
         // "locked" or "start-failure"
         QString show;
         int timeoutMs = 90000;
@@ -40,6 +41,7 @@ private:
     void lockOut();
     void openFromBoard(class DayBoardPage *board);
     void runLoad();
+    void startWalkIn(class DayBoardPage *board);
     void grabSoon(QWidget *widget);
     void finish(int exitCode, const QString &message);
 

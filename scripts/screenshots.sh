@@ -19,6 +19,7 @@
 #   12-locked.png           sign-in after five wrong PINs: the lock-out and its time
 #   13-no-database.png      start-up against a database server that is down
 #   14-diagnostics.png      the manager's diagnostics during a short load through the desk's pool
+#   15-walk-in.png          a walk-in: wash chosen, a returning customer's plate typed
 #
 # The demo car wash is put in a time zone where it is early afternoon, so
 # the board shows a day with a past, a present and a future.
@@ -134,6 +135,7 @@ CARWASH_PIN="$pin" shot 06-site-setup.png 1 --sign-in "$who" --show setup
 CARWASH_PIN="$pin" shot 07-staff.png 1 --sign-in "$who" --show staff
 CARWASH_PIN="$pin" shot 08-settings.png 1 --sign-in "$who" --show settings
 CARWASH_PIN="$pin" shot 09-wash-menu.png 1 --sign-in "$who" --show menu
+CARWASH_PIN="$pin" shot 15-walk-in.png 1 --sign-in "$who" --show walkin
 CARWASH_PIN="$pin" shot 14-diagnostics.png 1 --sign-in "$who" --show diagnostics
 shot 10-sign-in-125.png 1.25
 CARWASH_PIN="$pin" shot 11-day-board-125.png 1.25 --sign-in "$who"

@@ -8,7 +8,7 @@
 QString BookingWords::status(const QString &status)
 {
     if (status == u"held")
-        return tr("Held (awaiting payment)");
+        return tr("Held");
     if (status == u"confirmed")
         return tr("Confirmed");
     if (status == u"checked_in")

@@ -1,5 +1,6 @@
 #include "dayboardview.h"
 
+#include "bookingwords.h"
 #include "displaylocale.h"
 #include "money.h"
 #include "slotplanner.h"
@@ -118,23 +119,7 @@ QColor DayBoardView::statusColor(const QString &status)
 
 QString DayBoardView::statusText(const QString &status)
 {
-    if (status == u"held")
-        return tr("Held");
-    if (status == u"confirmed")
-        return tr("Confirmed");
-    if (status == u"checked_in")
-        return tr("Checked in");
-    if (status == u"in_progress")
-        return tr("In progress");
-    if (status == u"completed")
-        return tr("Completed");
-    if (status == u"cancelled")
-        return tr("Cancelled");
-    if (status == u"no_show")
-        return tr("No-show");
-    if (status == u"expired")
-        return tr("Expired");
-    return status;
+    return BookingWords::status(status);
 }
 
 bool DayBoardView::isFaded(const QString &status)

@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AddonsPage</name>
+    <message>
+        <source>Add-on name</source>
+        <translation>Name der Zusatzleistung</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>Add-on price</source>
+        <translation>Preis der Zusatzleistung</translation>
+    </message>
+    <message>
+        <source>Pri&amp;ce:</source>
+        <translation>Prei&amp;s:</translation>
+    </message>
+    <message>
+        <source>Extra minutes</source>
+        <translation>Zusätzliche Minuten</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra time:</source>
+        <translation>&amp;Zusatzzeit:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (may be ordered)</source>
+        <translation>&amp;Aktiv (bestellbar)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Offered with these services</source>
+        <translation>Wird mit diesen Leistungen angeboten</translation>
+    </message>
+    <message>
+        <source>Offered &amp;with:</source>
+        <translation>Angeboten &amp;mit:</translation>
+    </message>
+    <message>
+        <source>Add-on</source>
+        <translation>Zusatzleistung</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preis</translation>
+    </message>
+    <message>
+        <source>Extra time</source>
+        <translation>Zusatzzeit</translation>
+    </message>
+    <message>
+        <source>Offered with</source>
+        <translation>Angeboten mit</translation>
+    </message>
+    <message>
+        <source>Add-ons</source>
+        <translation>Zusatzleistungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n Min.</numerusform>
+            <numerusform>%n Min.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type the price, for example %1.</source>
+        <translation>Geben Sie den Preis ein, zum Beispiel %1.</translation>
+    </message>
+</context>
+<context>
     <name>AdminCli</name>
     <message>
         <source>Unknown command &quot;%1&quot;.</source>
@@ -14,10 +92,6 @@
     <message>
         <source>Applied migrations: %1.</source>
         <translation>Angewendete Migrationen: %1.</translation>
-    </message>
-    <message>
-        <source>seed needs --demo: it fills an empty database with a demo car wash.</source>
-        <translation>seed braucht --demo: Es füllt eine leere Datenbank mit einer Demo-Waschanlage.</translation>
     </message>
     <message>
         <source>The database already has services; nothing was changed.</source>
@@ -244,95 +318,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>Kein freier Start innerhalb des Buchungszeitraums (geschlossen, ausgebucht oder kein Waschplatz bietet diese Leistung an).</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
-PostgreSQL server under your data folder is used.
-</source>
-        <translation>Aufruf: carwash-admin BEFEHL [--json]
-
-Befehle:
-  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
-  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
-  health             Zustand von Datenbank und Verbindungspool; Exit-Code 0 gesund,
-                     1 eingeschränkt, 2 gestört
-  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
-  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
-  config             die geltende Konfiguration und woher jeder Wert stammt
-  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
-
-Kalender:
-  settings                        die geltenden Buchungseinstellungen
-  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           Öffnungszeiten der Woche
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
-  closure list | closure remove ID
-
-Buchungen:
-  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
-                                  4 Datenbank nicht verfügbar
-  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
-  booking ID|CODE                 eine Buchung
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (nur die nächsten Schritte im Ablauf)
-  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
-
-Optionen:
-  --json             maschinenlesbare Ausgabe
-
-Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
-PostgreSQL-Server in Ihrem Datenordner verwendet.
-</translation>
-    </message>
-    <message>
         <source>Booking %1, code %2 (%3)</source>
         <translation>Buchung %1, Code %2 (%3)</translation>
     </message>
@@ -447,6 +432,476 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>No customer matches &quot;%1&quot;.</source>
         <translation>Kein Kunde passt zu „%1“.</translation>
     </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
+PostgreSQL server under your data folder is used.
+</source>
+        <translation>Aufruf: carwash-admin BEFEHL [--json]
+
+Befehle:
+  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
+  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
+  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
+  health             Zustand von Datenbank und Verbindungspool; Exit-Code 0 gesund,
+                     1 eingeschränkt, 2 gestört
+  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
+  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
+  config             die geltende Konfiguration und woher jeder Wert stammt
+  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
+  maintenance [--if-due] [--batch-size N]
+                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
+                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
+
+Kalender:
+  settings                        die geltenden Buchungseinstellungen
+  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           Öffnungszeiten der Woche
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
+  closure list | closure remove ID
+
+Buchungen:
+  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
+                                  4 Datenbank nicht verfügbar
+  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
+  booking ID|CODE                 eine Buchung
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (nur die nächsten Schritte im Ablauf)
+  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+
+Optionen:
+  --json             maschinenlesbare Ausgabe
+
+Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
+PostgreSQL-Server in Ihrem Datenordner verwendet.
+</translation>
+    </message>
+    <message>
+        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
+        <translation>seed --demo | seed --demo-day [--date JJJJ-MM-TT] [--json]</translation>
+    </message>
+    <message>
+        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
+        <translation>seed braucht --demo (eine Demo-Waschanlage in einer leeren Datenbank) oder --demo-day (einen Tag mit Demo-Buchungen).</translation>
+    </message>
+    <message>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
+        <translation>--date gehört zu --demo-day und erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>The car wash is closed on %1; no demo bookings were made.</source>
+        <translation>Die Waschanlage ist am %1 geschlossen; es wurden keine Demo-Buchungen angelegt.</translation>
+    </message>
+    <message>
+        <source>%1 already has demo bookings; nothing was changed.</source>
+        <translation>%1 hat bereits Demo-Buchungen; es wurde nichts geändert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n demo booking(s) made for %1.</source>
+        <translation>
+            <numerusform>%n Demo-Buchung für %1 angelegt.</numerusform>
+            <numerusform>%n Demo-Buchungen für %1 angelegt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>only when no run started in the last 24 hours</source>
+        <translation>nur wenn in den letzten 24 Stunden kein Lauf begonnen hat</translation>
+    </message>
+    <message>
+        <source>rows per DELETE</source>
+        <translation>Zeilen pro DELETE</translation>
+    </message>
+    <message>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
+        <translation>--batch-size muss eine ganze Zahl von 1 bis 100000 sein, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
+        <translation>Die Wartung lief bereits am %1 (%2); es wurde nichts getan.</translation>
+    </message>
+    <message>
+        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
+        <translation>%1: %2 Zeilen älter als %3 Tage entfernt (%4 Durchgänge)</translation>
+    </message>
+</context>
+<context>
+    <name>BaysPage</name>
+    <message>
+        <source>Bay name</source>
+        <translation>Name des Waschplatzes</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Art:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (takes new bookings)</source>
+        <translation>&amp;Aktiv (nimmt neue Buchungen an)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Services this bay performs</source>
+        <translation>Leistungen dieses Waschplatzes</translation>
+    </message>
+    <message>
+        <source>Per&amp;forms:</source>
+        <translation>&amp;Leistungen:</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Waschplatz</translation>
+    </message>
+    <message>
+        <source>Performs</source>
+        <translation>Leistungen</translation>
+    </message>
+    <message>
+        <source>Bays</source>
+        <translation>Waschplätze</translation>
+    </message>
+</context>
+<context>
+    <name>BookingDetailsDialog</name>
+    <message>
+        <source>&amp;Check in</source>
+        <translation>&amp;Einchecken</translation>
+    </message>
+    <message>
+        <source>Check the customer in</source>
+        <translation>Den Kunden einchecken</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>Start the wash</source>
+        <translation>Die Wäsche starten</translation>
+    </message>
+    <message>
+        <source>Co&amp;mplete</source>
+        <translation>Ab&amp;schließen</translation>
+    </message>
+    <message>
+        <source>Mark the wash complete</source>
+        <translation>Die Wäsche als abgeschlossen markieren</translation>
+    </message>
+    <message>
+        <source>&amp;No-show</source>
+        <translation>&amp;Nicht erschienen</translation>
+    </message>
+    <message>
+        <source>Mark as not shown up</source>
+        <translation>Als nicht erschienen markieren</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel booking…</source>
+        <translation>Buchung s&amp;tornieren…</translation>
+    </message>
+    <message>
+        <source>Cancel the booking, with a reason</source>
+        <translation>Die Buchung mit Begründung stornieren</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Buchung</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>When:</source>
+        <translation>Wann:</translation>
+    </message>
+    <message>
+        <source>Bay:</source>
+        <translation>Waschplatz:</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Leistung:</translation>
+    </message>
+    <message>
+        <source>Vehicle:</source>
+        <translation>Fahrzeug:</translation>
+    </message>
+    <message>
+        <source>Add-ons:</source>
+        <translation>Zusatzleistungen:</translation>
+    </message>
+    <message>
+        <source>Price:</source>
+        <translation>Preis:</translation>
+    </message>
+    <message>
+        <source>Payment:</source>
+        <translation>Zahlung:</translation>
+    </message>
+    <message>
+        <source>Customer:</source>
+        <translation>Kunde:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Telefon:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>E-Mail:</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Zahlungen</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Betrag</translation>
+    </message>
+    <message>
+        <source>Tendered</source>
+        <translation>Gegeben</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Rückgeld</translation>
+    </message>
+    <message>
+        <source>Taken by</source>
+        <translation>Kassiert von</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>&amp;Reschedule…</source>
+        <translation>&amp;Verschieben…</translation>
+    </message>
+    <message>
+        <source>Move the booking to another time</source>
+        <translation>Die Buchung auf eine andere Zeit verschieben</translation>
+    </message>
+    <message>
+        <source>Take cas&amp;h…</source>
+        <translation>&amp;Bar kassieren…</translation>
+    </message>
+    <message>
+        <source>Take a cash payment</source>
+        <translation>Eine Barzahlung kassieren</translation>
+    </message>
+    <message>
+        <source>&amp;Print receipt…</source>
+        <translation>Beleg &amp;drucken…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Beleg als &amp;PDF speichern…</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Beleg wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Reason for the cancellation</source>
+        <translation>Grund der Stornierung</translation>
+    </message>
+    <message>
+        <source>e.g. customer called, car broke down</source>
+        <translation>z. B. Kunde hat angerufen, Auto ist liegen geblieben</translation>
+    </message>
+    <message>
+        <source>Cancellation &amp;reason:</source>
+        <translation>&amp;Grund der Stornierung:</translation>
+    </message>
+    <message>
+        <source>C&amp;onfirm cancellation</source>
+        <translation>Stornierung &amp;bestätigen</translation>
+    </message>
+    <message>
+        <source>&amp;Keep booking</source>
+        <translation>Buchung &amp;behalten</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Pa&amp;yments</source>
+        <translation>&amp;Zahlungen</translation>
+    </message>
+    <message>
+        <source>His&amp;tory</source>
+        <translation>&amp;Verlauf</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The booking could not be loaded. %1</source>
+        <translation>Die Buchung konnte nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>Booking %1</source>
+        <translation>Buchung %1</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1, %2–%3</source>
+        <translation>%1, %2–%3</translation>
+    </message>
+    <message>
+        <source>%1, plate %2</source>
+        <translation>%1, Kennzeichen %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <source>%1 (includes %2 tax: %3)</source>
+        <translation>%1 (enthält %2 Steuer: %3)</translation>
+    </message>
+    <message>
+        <source>%1 + %2 tax %3 = %4</source>
+        <translation>%1 + %2 Steuer %3 = %4</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Bezahlt</translation>
+    </message>
+    <message>
+        <source>Due: %1</source>
+        <translation>Offen: %1</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Why is the booking cancelled?</source>
+        <translation>Warum wird die Buchung storniert?</translation>
+    </message>
+    <message>
+        <source>Give a reason for the cancellation; it is kept in the booking&apos;s history.</source>
+        <translation>Geben Sie einen Grund für die Stornierung an; er wird im Verlauf der Buchung gespeichert.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Booking %1 is now %2.</source>
+        <translation>Die Buchung %1 ist jetzt: %2.</translation>
+    </message>
+    <message>
+        <source>%1 The booking is shown as it is now.</source>
+        <translation>%1 Die Buchung wird so angezeigt, wie sie jetzt ist.</translation>
+    </message>
+    <message>
+        <source>Booking %1 moved to %2 on %3.</source>
+        <translation>Buchung %1 auf %2 auf %3 verschoben.</translation>
+    </message>
+    <message>
+        <source>%1 paid in cash.</source>
+        <translation>%1 bar bezahlt.</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -496,6 +951,18 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>Booking %1 is %2; it cannot become %3. Allowed: %4.</source>
         <translation>Buchung %1 hat den Status %2; sie kann nicht zu %3 wechseln. Zulässig: %4.</translation>
     </message>
+    <message>
+        <source>Choose the new start time.</source>
+        <translation>Wählen Sie die neue Startzeit.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is %2; only held or confirmed bookings can be moved.</source>
+        <translation>Die Buchung %1 ist %2; nur reservierte oder bestätigte Buchungen können verschoben werden.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already at that time on %2.</source>
+        <translation>Die Buchung %1 liegt bereits zu dieser Zeit auf %2.</translation>
+    </message>
 </context>
 <context>
     <name>BookingRequest</name>
@@ -533,6 +1000,111 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>BookingSearch</name>
+    <message>
+        <source>Search for a plate, a phone number, a name or a confirmation code (1 to %1 characters).</source>
+        <translation>Suchen Sie nach Kennzeichen, Telefonnummer, Name oder Bestätigungscode (1 bis %1 Zeichen).</translation>
+    </message>
+</context>
+<context>
+    <name>BookingText</name>
+    <message>
+        <source>tomorrow %1</source>
+        <translation>morgen %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>ddd d MMM</source>
+        <translation>ddd d. MMM</translation>
+    </message>
+</context>
+<context>
+    <name>BookingWords</name>
+    <message>
+        <source>Held</source>
+        <translation>Reserviert</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Bestätigt</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Eingecheckt</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Arbeit</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Storniert</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>Nicht erschienen</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>Car</source>
+        <translation>Pkw</translation>
+    </message>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Transporter</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Bar</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Card (online)</source>
+        <translation>Karte (online)</translation>
+    </message>
+    <message>
+        <source>Card (reader)</source>
+        <translation>Karte (Terminal)</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Gebucht</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Moved from %1 on %2</source>
+        <translation>Verschoben von %1 auf %2</translation>
+    </message>
+    <message>
+        <source>Paid %1 in cash</source>
+        <translation>%1 bar bezahlt</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
     <name>BusyIndicator</name>
     <message>
         <source>Busy</source>
@@ -555,10 +1127,454 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>CashPaymentDialog</name>
+    <message>
+        <source>Cash payment — %1</source>
+        <translation>Barzahlung — %1</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Offener Betrag</translation>
+    </message>
+    <message>
+        <source>Amount tendered</source>
+        <translation>Gegebener Betrag</translation>
+    </message>
+    <message>
+        <source>&amp;Tendered (%1):</source>
+        <translation>&amp;Gegeben (%1):</translation>
+    </message>
+    <message>
+        <source>E&amp;xact %1</source>
+        <translation>&amp;Passend %1</translation>
+    </message>
+    <message>
+        <source>&amp;%1: %2</source>
+        <translation>&amp;%1: %2</translation>
+    </message>
+    <message>
+        <source>Tendered %1</source>
+        <translation>Gegeben %1</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Rückgeld</translation>
+    </message>
+    <message>
+        <source>Amount due:</source>
+        <translation>Offener Betrag:</translation>
+    </message>
+    <message>
+        <source>Change:</source>
+        <translation>Rückgeld:</translation>
+    </message>
+    <message>
+        <source>Take &amp;payment</source>
+        <translation>Zahlung &amp;kassieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>P&amp;rint receipt…</source>
+        <translation>Beleg d&amp;rucken…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Beleg als &amp;PDF speichern…</translation>
+    </message>
+    <message>
+        <source>&amp;Done</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Beleg wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Not an amount</source>
+        <translation>Kein Betrag</translation>
+    </message>
+    <message>
+        <source>%1 short</source>
+        <translation>%1 zu wenig</translation>
+    </message>
+    <message>
+        <source>Type the amount handed over, for example %1.</source>
+        <translation>Geben Sie den gegebenen Betrag ein, zum Beispiel %1.</translation>
+    </message>
+    <message>
+        <source>%1 is less than the %2 due.</source>
+        <translation>%1 ist weniger als die offenen %2.</translation>
+    </message>
+    <message>
+        <source>Recording payment…</source>
+        <translation>Zahlung wird gebucht…</translation>
+    </message>
+    <message>
+        <source>Change: %1</source>
+        <translation>Rückgeld: %1</translation>
+    </message>
+    <message>
+        <source>%1 paid in cash; %2 tendered.</source>
+        <translation>%1 bar bezahlt; %2 gegeben.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRepo</name>
+    <message>
+        <source>The name is required (1 to %1 characters).</source>
+        <translation>Der Name ist erforderlich (1 bis %1 Zeichen).</translation>
+    </message>
+    <message>
+        <source>The name may have at most %1 characters; it has %2.</source>
+        <translation>Der Name darf höchstens %1 Zeichen haben; er hat %2.</translation>
+    </message>
+    <message>
+        <source>The name may not contain line breaks or control characters.</source>
+        <translation>Der Name darf keine Zeilenumbrüche oder Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>a price from 0 to %1.%2</source>
+        <translation>ein Preis von 0 bis %1.%2</translation>
+    </message>
+    <message>
+        <source>The description may have at most %1 characters.</source>
+        <translation>Die Beschreibung darf höchstens %1 Zeichen haben.</translation>
+    </message>
+    <message>
+        <source>The description may not contain control characters.</source>
+        <translation>Die Beschreibung darf keine Steuerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>The duration must be %1 to %2 minutes, not %3.</source>
+        <translation>Die Dauer muss %1 bis %2 Minuten betragen, nicht %3.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a vehicle class; the classes are %2.</source>
+        <translation>„%1“ ist keine Fahrzeugklasse; die Klassen sind %2.</translation>
+    </message>
+    <message>
+        <source>The %1 price must be %2.</source>
+        <translation>Der Preis für %1 muss %2 sein.</translation>
+    </message>
+    <message>
+        <source>An active service needs a price for at least one vehicle class.</source>
+        <translation>Eine aktive Leistung braucht einen Preis für mindestens eine Fahrzeugklasse.</translation>
+    </message>
+    <message>
+        <source>The price must be %1.</source>
+        <translation>Der Preis muss %1 sein.</translation>
+    </message>
+    <message>
+        <source>The extra time must be 0 to %1 minutes, not %2.</source>
+        <translation>Die Zusatzzeit muss 0 bis %1 Minuten betragen, nicht %2.</translation>
+    </message>
+    <message>
+        <source>The kind must be one of %1, not &quot;%2&quot;.</source>
+        <translation>Die Art muss eine von %1 sein, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>There is no service with ID %1 (it may have just been deleted); reload and choose again.</source>
+        <translation>Es gibt keine Leistung mit der ID %1 (vielleicht gerade gelöscht); laden Sie neu und wählen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>%1 called &quot;%2&quot; already exists; choose another name.</source>
+        <translation>%1 mit dem Namen „%2“ existiert bereits; wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>A service</source>
+        <translation>Eine Leistung</translation>
+    </message>
+    <message>
+        <source>There is no service with ID %1 (it may have just been deleted).</source>
+        <translation>Es gibt keine Leistung mit der ID %1 (vielleicht gerade gelöscht).</translation>
+    </message>
+    <message>
+        <source>An add-on</source>
+        <translation>Eine Zusatzleistung</translation>
+    </message>
+    <message>
+        <source>There is no add-on with ID %1 (it may have just been deleted).</source>
+        <translation>Es gibt keine Zusatzleistung mit der ID %1 (vielleicht gerade gelöscht).</translation>
+    </message>
+    <message>
+        <source>A bay</source>
+        <translation>Ein Waschplatz</translation>
+    </message>
+    <message>
+        <source>There is no bay with ID %1 (it may have just been deleted).</source>
+        <translation>Es gibt keinen Waschplatz mit der ID %1 (vielleicht gerade gelöscht).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 takes no new bookings; %n upcoming booking(s) already on it stay there.</source>
+        <translation>
+            <numerusform>%1 nimmt keine neuen Buchungen an; %n anstehende Buchung bleibt dort.</numerusform>
+            <numerusform>%1 nimmt keine neuen Buchungen an; %n anstehende Buchungen bleiben dort.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>There is nothing with ID %1 to remove (it may have just been deleted).</source>
+        <translation>Es gibt nichts mit der ID %1 zu entfernen (vielleicht gerade gelöscht).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was deactivated, not deleted: %n booking(s) refer to it and keep their history. It is no longer offered.</source>
+        <translation>
+            <numerusform>%1 wurde deaktiviert, nicht gelöscht: %n Buchung verweist darauf und behält ihren Verlauf. Es wird nicht mehr angeboten.</numerusform>
+            <numerusform>%1 wurde deaktiviert, nicht gelöscht: %n Buchungen verweisen darauf und behalten ihren Verlauf. Es wird nicht mehr angeboten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 was deleted.</source>
+        <translation>%1 wurde gelöscht.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueEditorPage</name>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Neu</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Neu: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>Save: %1</source>
+        <translation>Speichern: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen…</translation>
+    </message>
+    <message>
+        <source>Remove or deactivate: %1</source>
+        <translation>Entfernen oder deaktivieren: %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>New entry: fill in the form and press Save.</source>
+        <translation>Neuer Eintrag: Füllen Sie das Formular aus und drücken Sie Speichern.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>Nicht gespeichert.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message>
+        <source>Saved. %1</source>
+        <translation>Gespeichert. %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is on %n booking(s), so it will be deactivated rather than deleted: it is no longer offered, and those bookings keep it. Go ahead?</source>
+        <translation>
+            <numerusform>%1 steht in %n Buchung und wird daher deaktiviert statt gelöscht: Es wird nicht mehr angeboten, die Buchung behält es. Fortfahren?</numerusform>
+            <numerusform>%1 steht in %n Buchungen und wird daher deaktiviert statt gelöscht: Es wird nicht mehr angeboten, die Buchungen behalten es. Fortfahren?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete %1? No booking refers to it.</source>
+        <translation>%1 löschen? Keine Buchung verweist darauf.</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Deaktivieren</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Deaktivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <source>Removing…</source>
+        <translation>Wird entfernt…</translation>
+    </message>
+    <message>
+        <source>%1 was not removed.</source>
+        <translation>%1 wurde nicht entfernt.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueText</name>
+    <message>
+        <source>Car</source>
+        <translation>Pkw</translation>
+    </message>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Transporter</translation>
+    </message>
+    <message>
+        <source>Tunnel</source>
+        <translation>Waschstraße</translation>
+    </message>
+    <message>
+        <source>Detail bay</source>
+        <translation>Pflegeplatz</translation>
+    </message>
+    <message>
+        <source>Self-serve</source>
+        <translation>SB-Waschplatz</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nein</translation>
+    </message>
+</context>
+<context>
+    <name>ClosuresPage</name>
+    <message>
+        <source>Closures</source>
+        <translation>Schließtage</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Closed from</source>
+        <translation>Geschlossen ab</translation>
+    </message>
+    <message>
+        <source>Closed until</source>
+        <translation>Geschlossen bis</translation>
+    </message>
+    <message>
+        <source>For example: Public holiday</source>
+        <translation>Zum Beispiel: Feiertag</translation>
+    </message>
+    <message>
+        <source>&amp;Add closure</source>
+        <translation>Schließtag &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add the closure</source>
+        <translation>Den Schließtag hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen…</translation>
+    </message>
+    <message>
+        <source>Remove the selected closure</source>
+        <translation>Den ausgewählten Schließtag entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>&amp;Grund:</translation>
+    </message>
+    <message>
+        <source>New closure (whole days, both included):</source>
+        <translation>Neue Schließzeit (ganze Tage, beide eingeschlossen):</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The closures could not be loaded.</source>
+        <translation>Die Schließtage konnten nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>Past</source>
+        <translation>Vergangen</translation>
+    </message>
+    <message>
+        <source>The last day closed is before the first.</source>
+        <translation>Der letzte geschlossene Tag liegt vor dem ersten.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The closure was not added.</source>
+        <translation>Der Schließtag wurde nicht hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Saved: closed %1 to %2.</source>
+        <translation>Gespeichert: geschlossen vom %1 bis %2.</translation>
+    </message>
+    <message>
+        <source>Remove closure</source>
+        <translation>Schließtag entfernen</translation>
+    </message>
+    <message>
+        <source>Open again on %1 to %2 (%3)?</source>
+        <translation>Vom %1 bis %2 (%3) wieder öffnen?</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Removing…</source>
+        <translation>Wird entfernt…</translation>
+    </message>
+    <message>
+        <source>The closure was not removed.</source>
+        <translation>Der Schließtag wurde nicht entfernt.</translation>
+    </message>
+    <message>
+        <source>Removed the closure &quot;%1&quot;.</source>
+        <translation>Der Schließtag „%1“ wurde entfernt.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerRepo</name>
     <message>
         <source>Search for a plate, a phone number or part of a name (1 to 100 characters).</source>
         <translation>Suchen Sie nach einem Kennzeichen, einer Telefonnummer oder einem Teil eines Namens (1 bis 100 Zeichen).</translation>
+    </message>
+    <message>
+        <source>A plate has 2 to 10 letters or digits.</source>
+        <translation>Ein Kennzeichen hat 2 bis 10 Buchstaben oder Ziffern.</translation>
     </message>
 </context>
 <context>
@@ -900,6 +1916,190 @@ Fehlgeschlagen: %2
     </message>
 </context>
 <context>
+    <name>DayBoardPage</name>
+    <message>
+        <source>&amp;Previous day</source>
+        <translation>&amp;Vorheriger Tag</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Vorheriger Tag</translation>
+    </message>
+    <message>
+        <source>Show the day before (Alt+Left)</source>
+        <translation>Den Tag davor zeigen (Alt+Links)</translation>
+    </message>
+    <message>
+        <source>Day shown</source>
+        <translation>Angezeigter Tag</translation>
+    </message>
+    <message>
+        <source>The day the board shows; open the calendar to pick another</source>
+        <translation>Der Tag, den die Tafel zeigt; öffnen Sie den Kalender, um einen anderen zu wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Tag:</translation>
+    </message>
+    <message>
+        <source>&amp;Next day</source>
+        <translation>&amp;Nächster Tag</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Nächster Tag</translation>
+    </message>
+    <message>
+        <source>Show the day after (Alt+Right)</source>
+        <translation>Den Tag danach zeigen (Alt+Rechts)</translation>
+    </message>
+    <message>
+        <source>Toda&amp;y</source>
+        <translation>&amp;Heute</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <source>Show today (Ctrl+T)</source>
+        <translation>Heute zeigen (Strg+T)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Refresh the day board</source>
+        <translation>Die Tagestafel aktualisieren</translation>
+    </message>
+    <message>
+        <source>Load the board again (F5)</source>
+        <translation>Die Tafel neu laden (F5)</translation>
+    </message>
+    <message>
+        <source>Totals for the day</source>
+        <translation>Summen des Tages</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>No day loaded yet</source>
+        <translation>Noch kein Tag geladen</translation>
+    </message>
+    <message>
+        <source>Legend of booking statuses</source>
+        <translation>Legende der Buchungsstatus</translation>
+    </message>
+    <message>
+        <source>Free time is tinted green; closed time is hatched grey.</source>
+        <translation>Freie Zeit ist grün getönt; geschlossene Zeit grau schraffiert.</translation>
+    </message>
+    <message>
+        <source>The day board could not be loaded. %1</source>
+        <translation>Die Tagestafel konnte nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>Cars: %1 · Revenue: %2</source>
+        <translation>Autos: %1 · Umsatz: %2</translation>
+    </message>
+    <message>
+        <source>Not updated since %1</source>
+        <translation>Nicht aktualisiert seit %1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+    <message>
+        <source>read-only while the database is unavailable</source>
+        <translation>schreibgeschützt, solange die Datenbank nicht verfügbar ist</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>polling every %1 s</source>
+        <translation>Abfrage alle %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>DayBoardView</name>
+    <message>
+        <source>Day board</source>
+        <translation>Tagestafel</translation>
+    </message>
+    <message>
+        <source>Bookings per bay over the day. Use Tab or the arrow keys to move between bookings, Enter to open one, and N to book the next free time in its bay.</source>
+        <translation>Buchungen je Waschplatz über den Tag. Mit Tab oder den Pfeiltasten wechseln Sie zwischen Buchungen, mit Eingabe öffnen Sie eine, mit N buchen Sie die nächste freie Zeit auf ihrem Waschplatz.</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1, %2 – %3, %4</source>
+        <translation>%1, %2 – %3, %4</translation>
+    </message>
+    <message>
+        <source>Bay blocked for cleaning until %1</source>
+        <translation>Waschplatz zur Reinigung belegt bis %1</translation>
+    </message>
+    <message>
+        <source>Held for payment until %1</source>
+        <translation>Für die Zahlung reserviert bis %1</translation>
+    </message>
+    <message>
+        <source>Code %1 · %2</source>
+        <translation>Code %1 · %2</translation>
+    </message>
+    <message>
+        <source>Customer: %1</source>
+        <translation>Kunde: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Closed all day</source>
+        <translation>Ganztägig geschlossen</translation>
+    </message>
+    <message>
+        <source>Closed all day: %1</source>
+        <translation>Ganztägig geschlossen: %1</translation>
+    </message>
+    <message>
+        <source>No bays are set up. A manager can add bays and the services they offer.</source>
+        <translation>Es sind keine Waschplätze eingerichtet. Ein Manager kann Waschplätze und ihre Leistungen anlegen.</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>Schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>%1 free %2 – %3
+Click to book from %4</source>
+        <translation>%1 frei %2 – %3
+Klicken, um ab %4 zu buchen</translation>
+    </message>
+    <message>
+        <source>%1 free %2 – %3</source>
+        <translation>%1 frei %2 – %3</translation>
+    </message>
+    <message>
+        <source>%1 is busy (cleaning or a booking)</source>
+        <translation>%1 ist belegt (Reinigung oder eine Buchung)</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+</context>
+<context>
     <name>DbError</name>
     <message>
         <source>The database is unavailable. The program keeps retrying; check that the database server is running.</source>
@@ -948,6 +2148,14 @@ Fehlgeschlagen: %2
     <message>
         <source>Nothing was found.</source>
         <translation>Es wurde nichts gefunden.</translation>
+    </message>
+    <message>
+        <source>The database request is malformed.</source>
+        <translation>Die Datenbankanfrage ist fehlerhaft.</translation>
+    </message>
+    <message>
+        <source>The connection pool is shutting down.</source>
+        <translation>Der Verbindungspool wird heruntergefahren.</translation>
     </message>
 </context>
 <context>
@@ -1114,6 +2322,390 @@ Fehlgeschlagen: %2
         <source>%1 was signed out after %2 min without activity.</source>
         <translation>%1 wurde nach %2 Min. ohne Aktivität abgemeldet.</translation>
     </message>
+    <message>
+        <source>Workspace</source>
+        <translation>Arbeitsbereich</translation>
+    </message>
+    <message>
+        <source>Day &amp;board</source>
+        <translation>Tages&amp;tafel</translation>
+    </message>
+    <message>
+        <source>Bookings per bay over the day (Ctrl+1)</source>
+        <translation>Buchungen je Waschplatz über den Tag (Strg+1)</translation>
+    </message>
+    <message>
+        <source>&amp;Wash menu</source>
+        <translation>&amp;Waschkarte</translation>
+    </message>
+    <message>
+        <source>Wash packages and prices (Ctrl+2)</source>
+        <translation>Waschprogramme und Preise (Strg+2)</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsCharts</name>
+    <message>
+        <source>Pool usage</source>
+        <translation>Pool-Auslastung</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>frei</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <source>maximum</source>
+        <translation>Maximum</translation>
+    </message>
+    <message>
+        <source>Query latency</source>
+        <translation>Abfragelatenz</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>average</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <source>95th percentile</source>
+        <translation>95. Perzentil</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>Fehlerrate</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <source>process RSS (MiB)</source>
+        <translation>RSS des Prozesses (MiB)</translation>
+    </message>
+    <message>
+        <source>system used %</source>
+        <translation>% System belegt</translation>
+    </message>
+    <message>
+        <source>system used (%)</source>
+        <translation>System belegt (%)</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsModel</name>
+    <message>
+        <source>%1 on %2 (pid %3)</source>
+        <translation>%1 auf %2 (PID %3)</translation>
+    </message>
+    <message>
+        <source>This process</source>
+        <translation>Dieser Prozess</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>Alle Prozesse</translation>
+    </message>
+    <message>
+        <source>%1 (this process)</source>
+        <translation>%1 (dieser Prozess)</translation>
+    </message>
+    <message>
+        <source>The database could not be reached at the last probe.</source>
+        <translation>Die Datenbank war bei der letzten Prüfung nicht erreichbar.</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsWindow</name>
+    <message>
+        <source>environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>saved settings</source>
+        <translation>gespeicherte Einstellungen</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Prozess</translation>
+    </message>
+    <message>
+        <source>This process</source>
+        <translation>Dieser Prozess</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>Alle Prozesse</translation>
+    </message>
+    <message>
+        <source>&amp;Process:</source>
+        <translation>&amp;Prozess:</translation>
+    </message>
+    <message>
+        <source>Chart window</source>
+        <translation>Diagrammzeitraum</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>Chart &amp;window:</source>
+        <translation>Diagramm&amp;zeitraum:</translation>
+    </message>
+    <message>
+        <source>&amp;Save diagnostics…</source>
+        <translation>Diagnose &amp;speichern…</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>Diagnose speichern</translation>
+    </message>
+    <message>
+        <source>A JSON file with health history, slow queries, errors and configuration (no passwords), and a picture of the charts</source>
+        <translation>Eine JSON-Datei mit Zustandsverlauf, langsamen Abfragen, Fehlern und Konfiguration (ohne Passwörter) sowie ein Bild der Diagramme</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Schl&amp;ießen</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>C&amp;harts</source>
+        <translation>&amp;Diagramme</translation>
+    </message>
+    <message>
+        <source>Slow queries</source>
+        <translation>Langsame Abfragen</translation>
+    </message>
+    <message>
+        <source>Slow &amp;queries</source>
+        <translation>&amp;Langsame Abfragen</translation>
+    </message>
+    <message>
+        <source>Recent errors</source>
+        <translation>Letzte Fehler</translation>
+    </message>
+    <message>
+        <source>&amp;Errors</source>
+        <translation>&amp;Fehler</translation>
+    </message>
+    <message>
+        <source>Processes and pool sizing</source>
+        <translation>Prozesse und Poolgröße</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Jobs/s</source>
+        <translation>Aufträge/s</translation>
+    </message>
+    <message>
+        <source>Mean hold</source>
+        <translation>Mittlere Haltezeit</translation>
+    </message>
+    <message>
+        <source>In use (λW)</source>
+        <translation>Belegt (λW)</translation>
+    </message>
+    <message>
+        <source>connection_limit</source>
+        <translation>connection_limit</translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation>Empfohlen</translation>
+    </message>
+    <message>
+        <source>Processes &amp;&amp; si&amp;zing</source>
+        <translation>Prozesse &amp;&amp; &amp;Größe</translation>
+    </message>
+    <message>
+        <source>Limits in force</source>
+        <translation>Geltende Grenzen</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Comes from</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>Con&amp;figuration</source>
+        <translation>&amp;Konfiguration</translation>
+    </message>
+    <message>
+        <source>%1 has stopped publishing its health (stale).</source>
+        <translation>%1 veröffentlicht seinen Zustand nicht mehr (veraltet).</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Aktualisiert %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the first measurement…</source>
+        <translation>Warten auf die erste Messung…</translation>
+    </message>
+    <message>
+        <source>%1 Other processes cannot be read: %2</source>
+        <translation>%1 Andere Prozesse können nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation>Alarm: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The light stays red until the signal has been healthy for %n second(s).</source>
+        <translation>
+            <numerusform>Die Leuchte bleibt rot, bis das Signal %n Sekunde lang gesund war.</numerusform>
+            <numerusform>Die Leuchte bleibt rot, bis das Signal %n Sekunden lang gesund war.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 — stale, last seen %2 s ago</source>
+        <translation>%1 — veraltet, zuletzt vor %2 s gesehen</translation>
+    </message>
+    <message>
+        <source>%1 — gone</source>
+        <translation>%1 — verschwunden</translation>
+    </message>
+    <message>
+        <source>%1 (raise)</source>
+        <translation>%1 (erhöhen)</translation>
+    </message>
+    <message>
+        <source>%1 (could lower)</source>
+        <translation>%1 (könnte sinken)</translation>
+    </message>
+    <message>
+        <source>%1 (enough)</source>
+        <translation>%1 (ausreichend)</translation>
+    </message>
+    <message>
+        <source>publishing</source>
+        <translation>veröffentlicht</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>live</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>stale, last seen %1 s ago</source>
+        <translation>veraltet, zuletzt vor %1 s gesehen</translation>
+    </message>
+    <message>
+        <source>The server&apos;s connection limit is not known yet.</source>
+        <translation>Das Verbindungslimit des Servers ist noch nicht bekannt.</translation>
+    </message>
+    <message>
+        <source>Pools of the processes above: %1 connections now, %2 suggested; the server allows %3 (max_connections %4 minus %5 reserved for superusers), %6 in use by every client.</source>
+        <translation>Pools der Prozesse oben: jetzt %1 Verbindungen, %2 empfohlen; der Server erlaubt %3 (max_connections %4 minus %5 für Superuser reserviert), %6 von allen Clients belegt.</translation>
+    </message>
+    <message>
+        <source>The suggested total does not fit: raise max_connections or put PgBouncer in front.</source>
+        <translation>Die empfohlene Summe passt nicht: Erhöhen Sie max_connections oder schalten Sie PgBouncer davor.</translation>
+    </message>
+    <message>
+        <source>The current total does not fit the server.</source>
+        <translation>Die aktuelle Summe passt nicht zum Server.</translation>
+    </message>
+    <message>
+        <source>Pick one process to see its configuration.</source>
+        <translation>Wählen Sie einen Prozess, um seine Konfiguration zu sehen.</translation>
+    </message>
+    <message>
+        <source>This process has not published its configuration.</source>
+        <translation>Dieser Prozess hat seine Konfiguration nicht veröffentlicht.</translation>
+    </message>
+    <message>
+        <source>Database: the embedded server on this computer (%1)</source>
+        <translation>Datenbank: der eingebettete Server auf diesem Computer (%1)</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Datenbank: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Diagnostics (*.json)</source>
+        <translation>Diagnose (*.json)</translation>
+    </message>
+    <message>
+        <source>Choose a folder you may write to and try again.</source>
+        <translation>Wählen Sie einen Ordner, in den Sie schreiben dürfen, und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The diagnostics could not be saved to %1: %2</source>
+        <translation>Die Diagnose konnte nicht in %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>The chart picture could not be saved to %1.</source>
+        <translation>Das Diagrammbild konnte nicht in %1 gespeichert werden.</translation>
+    </message>
 </context>
 <context>
     <name>EmbeddedServer</name>
@@ -1255,6 +2847,205 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>FindDialog</name>
+    <message>
+        <source>Find a booking</source>
+        <translation>Buchung suchen</translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>&amp;Suchen:</translation>
+    </message>
+    <message>
+        <source>Plate, phone, name or confirmation code</source>
+        <translation>Kennzeichen, Telefon, Name oder Bestätigungscode</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Suchstatus</translation>
+    </message>
+    <message>
+        <source>Bookings found</source>
+        <translation>Gefundene Buchungen</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <source>Plate</source>
+        <translation>Kennzeichen</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Open the chosen booking</source>
+        <translation>Die gewählte Buchung öffnen</translation>
+    </message>
+    <message>
+        <source>Open the highlighted booking (Enter)</source>
+        <translation>Die markierte Buchung öffnen (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Type at least %n character(s): a plate, a phone number, a name or a confirmation code.</source>
+        <translation>
+            <numerusform>Geben Sie mindestens %n Zeichen ein: Kennzeichen, Telefon, Name oder Bestätigungscode.</numerusform>
+            <numerusform>Geben Sie mindestens %n Zeichen ein: Kennzeichen, Telefon, Name oder Bestätigungscode.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft…</translation>
+    </message>
+    <message>
+        <source>Searching failed. %1</source>
+        <translation>Die Suche ist fehlgeschlagen. %1</translation>
+    </message>
+    <message>
+        <source>Searching failed; the last results stay on show.</source>
+        <translation>Die Suche ist fehlgeschlagen; die letzten Ergebnisse bleiben sichtbar.</translation>
+    </message>
+    <message>
+        <source>No booking matches &quot;%1&quot;.</source>
+        <translation>Keine Buchung passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>The %1 nearest to today; type more to narrow it down.</source>
+        <translation>Die %1 nächsten zu heute; tippen Sie mehr, um einzugrenzen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking(s) found. Up and Down choose, Enter opens.</source>
+        <translation>
+            <numerusform>%n Buchung gefunden. Pfeil hoch/runter wählt, Eingabe öffnet.</numerusform>
+            <numerusform>%n Buchungen gefunden. Pfeil hoch/runter wählt, Eingabe öffnet.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HealthAlerts</name>
+    <message>
+        <source>Pool usage</source>
+        <translation>Pool-Auslastung</translation>
+    </message>
+    <message>
+        <source>Average query time</source>
+        <translation>Mittlere Abfragezeit</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>Fehlerrate</translation>
+    </message>
+    <message>
+        <source>Database reachable</source>
+        <translation>Datenbank erreichbar</translation>
+    </message>
+    <message>
+        <source>Memory used</source>
+        <translation>Belegter Speicher</translation>
+    </message>
+    <message>
+        <source>not measured yet</source>
+        <translation>noch nicht gemessen</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>healthy below %1 %, alert above %2 %</source>
+        <translation>gesund unter %1 %, Alarm über %2 %</translation>
+    </message>
+    <message>
+        <source>healthy below %1 ms, alert above %2 ms</source>
+        <translation>gesund unter %1 ms, Alarm über %2 ms</translation>
+    </message>
+    <message>
+        <source>healthy: yes, alert: no</source>
+        <translation>gesund: ja, Alarm: nein</translation>
+    </message>
+    <message>
+        <source>alert above %1 %</source>
+        <translation>Alarm über %1 %</translation>
+    </message>
+    <message>
+        <source>The database cannot be reached.</source>
+        <translation>Die Datenbank ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>%1 is %2, above the alert level (%3).</source>
+        <translation>%1 ist %2, über der Alarmschwelle (%3).</translation>
+    </message>
+</context>
+<context>
+    <name>HealthLight</name>
+    <message>
+        <source>Waiting for data</source>
+        <translation>Warten auf Daten</translation>
+    </message>
+    <message>
+        <source>Alert (recovering)</source>
+        <translation>Alarm (erholt sich)</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>Gesund</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Beeinträchtigt</translation>
+    </message>
+    <message>
+        <source>Unhealthy</source>
+        <translation>Gestört</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>KeychainRequest</name>
     <message>
         <source>There is no desktop session bus (D-Bus) to reach a keychain through (%1).</source>
@@ -1290,6 +3081,40 @@ Details: %2</translation>
     <message>
         <source>The keychain reported an error: %1</source>
         <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MergedErrorsModel</name>
+    <message numerus="yes">
+        <source>%n time(s), first at %1, last at %2</source>
+        <translation>
+            <numerusform>%n-mal, zuerst um %1, zuletzt um %2</numerusform>
+            <numerusform>%n-mal, zuerst um %1, zuletzt um %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>SQLSTATE</source>
+        <translation>SQLSTATE</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
@@ -1335,6 +3160,91 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>OpeningHoursPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Die Zeiten gelten in der Zeitzone des Standorts. Trennen Sie Zeiträume für eine Pause mit Kommas, zum Beispiel 08:00-12:00, 12:30-18:00; 24:00 schließt um Mitternacht.</translation>
+    </message>
+    <message>
+        <source>%1 open</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>%1 opening hours</source>
+        <translation>Öffnungszeiten %1</translation>
+    </message>
+    <message>
+        <source>08:00-18:00</source>
+        <translation>08:00-18:00</translation>
+    </message>
+    <message>
+        <source>&amp;Save opening hours</source>
+        <translation>Öffnungszeiten &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Save the opening hours</source>
+        <translation>Die Öffnungszeiten speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>Undo the changes not saved yet</source>
+        <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The opening hours could not be loaded.</source>
+        <translation>Die Öffnungszeiten konnten nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>No changes to save.</source>
+        <translation>Keine Änderungen zu speichern.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The opening hours were not saved.</source>
+        <translation>Die Öffnungszeiten wurden nicht gespeichert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved (%n day(s) changed).</source>
+        <translation>
+            <numerusform>Gespeichert (%n Tag geändert).</numerusform>
+            <numerusform>Gespeichert (%n Tage geändert).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRepo</name>
+    <message>
+        <source>The amount tendered cannot be negative.</source>
+        <translation>Der gegebene Betrag darf nicht negativ sein.</translation>
+    </message>
+    <message>
+        <source>There is no booking with ID %1.</source>
+        <translation>Es gibt keine Buchung mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is %2; it cannot be paid.</source>
+        <translation>Die Buchung %1 ist %2; sie kann nicht bezahlt werden.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already paid; nothing is due.</source>
+        <translation>Die Buchung %1 ist bereits bezahlt; nichts ist offen.</translation>
+    </message>
+    <message>
+        <source>%1 was tendered, but %2 is due for booking %3.</source>
+        <translation>%1 wurden gegeben, aber für Buchung %3 sind %2 offen.</translation>
+    </message>
+</context>
+<context>
     <name>PlanningContext</name>
     <message>
         <source>There is no service with ID %1 (see: carwash-admin services).</source>
@@ -1371,6 +3281,338 @@ Details: %2</translation>
     <message>
         <source>%1 does not offer %2.</source>
         <translation>%1 bietet %2 nicht an.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptActions</name>
+    <message>
+        <source>The receipt could not be made: %1</source>
+        <translation>Der Beleg konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Beleg als PDF speichern</translation>
+    </message>
+    <message>
+        <source>receipt-%1.pdf</source>
+        <translation>beleg-%1.pdf</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF-Dateien (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Receipt saved as %1.</source>
+        <translation>Beleg gespeichert als %1.</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Beleg %1</translation>
+    </message>
+    <message>
+        <source>Receipt sent to %1.</source>
+        <translation>Beleg an %1 gesendet.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDocument</name>
+    <message>
+        <source>Car wash</source>
+        <translation>Waschanlage</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Beleg</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Buchung</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Uhrzeit</translation>
+    </message>
+    <message>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Waschplatz</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Fahrzeug</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>+ %1</source>
+        <translation>+ %1</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>Zwischensumme</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>Included tax (%1)</source>
+        <translation>Enthaltene Steuer (%1)</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Netto</translation>
+    </message>
+    <message>
+        <source>Tax (%1)</source>
+        <translation>Steuer (%1)</translation>
+    </message>
+    <message>
+        <source>Paid: %1</source>
+        <translation>Bezahlt: %1</translation>
+    </message>
+    <message>
+        <source>Tendered</source>
+        <translation>Gegeben</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Rückgeld</translation>
+    </message>
+    <message>
+        <source>Paid at</source>
+        <translation>Bezahlt am</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Offener Betrag</translation>
+    </message>
+    <message>
+        <source>Served by</source>
+        <translation>Bedient von</translation>
+    </message>
+    <message>
+        <source>Confirmation code</source>
+        <translation>Bestätigungscode</translation>
+    </message>
+    <message>
+        <source>Issued %1</source>
+        <translation>Ausgestellt %1</translation>
+    </message>
+    <message>
+        <source>Thank you for your visit!</source>
+        <translation>Vielen Dank für Ihren Besuch!</translation>
+    </message>
+    <message>
+        <source>[QR code: %1]</source>
+        <translation>[QR-Code: %1]</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Beleg %1</translation>
+    </message>
+    <message>
+        <source>The receipt could not be written to %1.</source>
+        <translation>Der Beleg konnte nicht nach %1 geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>The receipt could not be printed on %1.</source>
+        <translation>Der Beleg konnte nicht auf %1 gedruckt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>RescheduleDialog</name>
+    <message>
+        <source>Move booking %1</source>
+        <translation>Buchung %1 verschieben</translation>
+    </message>
+    <message>
+        <source>Now: %1, %2–%3 on %4</source>
+        <translation>Jetzt: %1, %2–%3 auf %4</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Tag:</translation>
+    </message>
+    <message>
+        <source>Free start times</source>
+        <translation>Freie Startzeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Free times:</source>
+        <translation>&amp;Freie Zeiten:</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Waschplatz</translation>
+    </message>
+    <message>
+        <source>&amp;Bay:</source>
+        <translation>&amp;Waschplatz:</translation>
+    </message>
+    <message>
+        <source>&amp;Move booking</source>
+        <translation>Buchung &amp;verschieben</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Finding free times…</source>
+        <translation>Freie Zeiten werden gesucht…</translation>
+    </message>
+    <message>
+        <source>The free times could not be loaded: %1</source>
+        <translation>Die freien Zeiten konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1–%2 (%3)</source>
+        <translation>%1–%2 (%3)</translation>
+    </message>
+    <message>
+        <source>No free times on this day.</source>
+        <translation>An diesem Tag gibt es keine freien Zeiten.</translation>
+    </message>
+    <message>
+        <source>First free bay</source>
+        <translation>Erster freier Waschplatz</translation>
+    </message>
+    <message>
+        <source>Choose one of the free times first.</source>
+        <translation>Wählen Sie zuerst eine der freien Zeiten.</translation>
+    </message>
+    <message>
+        <source>Moving the booking…</source>
+        <translation>Buchung wird verschoben…</translation>
+    </message>
+    <message>
+        <source>That time was just taken by another booking. The free times are listed again.</source>
+        <translation>Diese Zeit wurde gerade von einer anderen Buchung belegt. Die freien Zeiten werden neu angezeigt.</translation>
+    </message>
+</context>
+<context>
+    <name>SaveOutcome</name>
+    <message numerus="yes">
+        <source>Nothing was saved: %n field(s) need attention.</source>
+        <translation>
+            <numerusform>Nichts gespeichert: %n Feld braucht Aufmerksamkeit.</numerusform>
+            <numerusform>Nichts gespeichert: %n Felder brauchen Aufmerksamkeit.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServiceCheckList</name>
+    <message>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inaktiv)</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesPage</name>
+    <message>
+        <source>Service name</source>
+        <translation>Name der Leistung</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>D&amp;escription:</source>
+        <translation>B&amp;eschreibung:</translation>
+    </message>
+    <message>
+        <source>Duration in minutes</source>
+        <translation>Dauer in Minuten</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> Min.</translation>
+    </message>
+    <message>
+        <source>Durati&amp;on:</source>
+        <translation>Da&amp;uer:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (offered at the desk and the kiosk)</source>
+        <translation>&amp;Aktiv (am Schalter und am Kiosk angeboten)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>&amp;Car</source>
+        <translation>&amp;Pkw</translation>
+    </message>
+    <message>
+        <source>S&amp;UV</source>
+        <translation>S&amp;UV</translation>
+    </message>
+    <message>
+        <source>&amp;Truck</source>
+        <translation>&amp;Transporter</translation>
+    </message>
+    <message>
+        <source>Offered for %1</source>
+        <translation>Angeboten für %1</translation>
+    </message>
+    <message>
+        <source>%1 price</source>
+        <translation>Preis für %1</translation>
+    </message>
+    <message>
+        <source>Prices:</source>
+        <translation>Preise:</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Leistungen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n Min.</numerusform>
+            <numerusform>%n Min.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not offered</source>
+        <translation>nicht angeboten</translation>
+    </message>
+    <message>
+        <source>Type the %1 price, for example %2, or untick it if it is not offered.</source>
+        <translation>Geben Sie den Preis für %1 ein, zum Beispiel %2, oder entfernen Sie das Häkchen, wenn es nicht angeboten wird.</translation>
     </message>
 </context>
 <context>
@@ -1422,6 +3664,54 @@ Details: %2</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&amp;New walk-in</source>
+        <translation>&amp;Neuer Spontankunde</translation>
+    </message>
+    <message>
+        <source>New walk-in</source>
+        <translation>Neuer Spontankunde</translation>
+    </message>
+    <message>
+        <source>Book a walk-in: wash, plate, Enter (Ctrl+N)</source>
+        <translation>Spontankunden buchen: Wäsche, Kennzeichen, Eingabe (Strg+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Suchen…</translation>
+    </message>
+    <message>
+        <source>Find a booking</source>
+        <translation>Buchung suchen</translation>
+    </message>
+    <message>
+        <source>Find a booking by plate, phone, name or code (Ctrl+F)</source>
+        <translation>Buchung nach Kennzeichen, Telefon, Name oder Code suchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>Site set&amp;up…</source>
+        <translation>Standort&amp;einrichtung…</translation>
+    </message>
+    <message>
+        <source>Site setup</source>
+        <translation>Standorteinrichtung</translation>
+    </message>
+    <message>
+        <source>Opening hours, closures, services, prices and bays (managers)</source>
+        <translation>Öffnungszeiten, Schließtage, Leistungen, Preise und Waschplätze (Manager)</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics…</source>
+        <translation>&amp;Diagnose…</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnose</translation>
+    </message>
+    <message>
+        <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
+        <translation>Live-Zustand des Datenbankpools jedes Schalters, Kiosks und Dienstes (Manager)</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +3874,222 @@ Details: %2</translation>
         <source>%1 must be %2; &quot;%3&quot; is not.</source>
         <translation>%1 muss %2 sein; „%3“ ist es nicht.</translation>
     </message>
+    <message>
+        <source>text of %1 to %2 characters</source>
+        <translation>ein Text mit %1 bis %2 Zeichen</translation>
+    </message>
+    <message>
+        <source>a percentage from 0 to %1 with at most two decimals, such as 8.25</source>
+        <translation>ein Prozentsatz von 0 bis %1 mit höchstens zwei Nachkommastellen, etwa 8.25</translation>
+    </message>
+    <message>
+        <source>a three-letter currency code such as USD or EUR</source>
+        <translation>ein dreistelliger Währungscode wie USD oder EUR</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true oder false</translation>
+    </message>
+    <message>
+        <source>the business name printed on receipts</source>
+        <translation>der auf Belegen gedruckte Firmenname</translation>
+    </message>
+    <message>
+        <source>the address printed on receipts; one line per line</source>
+        <translation>die auf Belegen gedruckte Adresse; eine Zeile pro Zeile</translation>
+    </message>
+    <message>
+        <source>the currency of every price</source>
+        <translation>die Währung aller Preise</translation>
+    </message>
+    <message>
+        <source>the sales tax rate shown on receipts, in percent</source>
+        <translation>der auf Belegen ausgewiesene Steuersatz in Prozent</translation>
+    </message>
+    <message>
+        <source>whether menu prices already include the tax</source>
+        <translation>ob die Preise der Karte die Steuer bereits enthalten</translation>
+    </message>
+    <message>
+        <source>days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
+        <translation>Tage, die der Zustand eines beendeten Prozesses aufbewahrt wird, bevor die Wartung ihn entfernt</translation>
+    </message>
+    <message>
+        <source>days audit log entries are kept before maintenance removes them</source>
+        <translation>Tage, die Einträge des Prüfprotokolls aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>days processed payment events are kept before maintenance removes them</source>
+        <translation>Tage, die verarbeitete Zahlungsereignisse aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>%1 must be %2 without control characters.</source>
+        <translation>%1 muss %2 ohne Steuerzeichen sein.</translation>
+    </message>
+    <message>
+        <source>%1 must be %2; it has %3.</source>
+        <translation>%1 muss %2 sein; es hat %3.</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSettingsPage</name>
+    <message>
+        <source>Time &amp;zone:</source>
+        <translation>&amp;Zeitzone:</translation>
+    </message>
+    <message>
+        <source>Slot e&amp;very (minutes):</source>
+        <translation>&amp;Raster (Minuten):</translation>
+    </message>
+    <message>
+        <source>Clean-up buffe&amp;r (minutes):</source>
+        <translation>Reinigungs&amp;puffer (Minuten):</translation>
+    </message>
+    <message>
+        <source>Minimum &amp;notice (minutes):</source>
+        <translation>Mindest&amp;vorlauf (Minuten):</translation>
+    </message>
+    <message>
+        <source>Boo&amp;k ahead (days):</source>
+        <translation>Im &amp;Voraus buchbar (Tage):</translation>
+    </message>
+    <message>
+        <source>Kiosk h&amp;old (minutes):</source>
+        <translation>Kiosk-&amp;Reservierung (Minuten):</translation>
+    </message>
+    <message>
+        <source>Business na&amp;me:</source>
+        <translation>Firmen&amp;name:</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>&amp;Currency:</source>
+        <translation>&amp;Währung:</translation>
+    </message>
+    <message>
+        <source>Ta&amp;x rate (%):</source>
+        <translation>Steuer&amp;satz (%):</translation>
+    </message>
+    <message>
+        <source>Prices include the &amp;tax</source>
+        <translation>Preise enthalten die S&amp;teuer</translation>
+    </message>
+    <message>
+        <source>%1. Accepted: %2.</source>
+        <translation>%1. Zulässig: %2.</translation>
+    </message>
+    <message>
+        <source>&amp;Save site settings</source>
+        <translation>Standorteinstellungen &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Save the site settings</source>
+        <translation>Die Standorteinstellungen speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>Undo the changes not saved yet</source>
+        <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The site settings could not be loaded.</source>
+        <translation>Die Standorteinstellungen konnten nicht geladen werden.</translation>
+    </message>
+    <message>
+        <source>No changes to save.</source>
+        <translation>Keine Änderungen zu speichern.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The site settings were not saved.</source>
+        <translation>Die Standorteinstellungen wurden nicht gespeichert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved (%n setting(s) changed).</source>
+        <translation>
+            <numerusform>Gespeichert (%n Einstellung geändert).</numerusform>
+            <numerusform>Gespeichert (%n Einstellungen geändert).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SiteSetupDialog</name>
+    <message>
+        <source>Site setup</source>
+        <translation>Standorteinrichtung</translation>
+    </message>
+    <message>
+        <source>Site setup sections</source>
+        <translation>Bereiche der Standorteinrichtung</translation>
+    </message>
+    <message>
+        <source>S&amp;ite</source>
+        <translation>&amp;Standort</translation>
+    </message>
+    <message>
+        <source>Opening &amp;hours</source>
+        <translation>Öffnungs&amp;zeiten</translation>
+    </message>
+    <message>
+        <source>C&amp;losures</source>
+        <translation>Schl&amp;ießtage</translation>
+    </message>
+    <message>
+        <source>Services &amp;&amp; &amp;prices</source>
+        <translation>Leistungen &amp;&amp; &amp;Preise</translation>
+    </message>
+    <message>
+        <source>A&amp;dd-ons</source>
+        <translation>Zusat&amp;zleistungen</translation>
+    </message>
+    <message>
+        <source>&amp;Bays</source>
+        <translation>Wasch&amp;plätze</translation>
+    </message>
+    <message>
+        <source>The services, add-ons and bays could not be loaded. %1</source>
+        <translation>Leistungen, Zusatzleistungen und Waschplätze konnten nicht geladen werden. %1</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSetupPage</name>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: correct the fields marked in red.</source>
+        <translation>Nichts gespeichert: Korrigieren Sie die rot markierten Felder.</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation>Nichts gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>SlotPlanner</name>
@@ -1615,6 +4121,29 @@ Details: %2</translation>
             <numerusform>%1 liegt in der Vergangenheit oder unterschreitet die Mindestvorlaufzeit von %n Minute.</numerusform>
             <numerusform>%1 liegt in der Vergangenheit oder unterschreitet die Mindestvorlaufzeit von %n Minuten.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SlowQueryModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>SQL</source>
+        <translation>SQL</translation>
     </message>
 </context>
 <context>
@@ -1911,6 +4440,349 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>WalkInDialog</name>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n min</source>
+        <translation>
+            <numerusform>in %n Min.</numerusform>
+            <numerusform>in %n Min.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>in %1 h %2 min</source>
+        <translation>in %1 Std. %2 Min.</translation>
+    </message>
+    <message>
+        <source>New walk-in</source>
+        <translation>Neuer Spontankunde</translation>
+    </message>
+    <message>
+        <source>Wash (keys 1–9)</source>
+        <translation>Wäsche (Tasten 1–9)</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Fahrzeug</translation>
+    </message>
+    <message>
+        <source>&amp;Car</source>
+        <translation>&amp;Pkw</translation>
+    </message>
+    <message>
+        <source>&amp;SUV</source>
+        <translation>&amp;SUV</translation>
+    </message>
+    <message>
+        <source>T&amp;ruck</source>
+        <translation>T&amp;ransporter</translation>
+    </message>
+    <message>
+        <source>Add-ons</source>
+        <translation>Zusatzleistungen</translation>
+    </message>
+    <message>
+        <source>Choose a wash to see its add-ons.</source>
+        <translation>Wählen Sie eine Wäsche, um ihre Zusatzleistungen zu sehen.</translation>
+    </message>
+    <message>
+        <source>Next free time</source>
+        <translation>Nächste freie Zeit</translation>
+    </message>
+    <message>
+        <source>Price and duration</source>
+        <translation>Preis und Dauer</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>Licence plate</source>
+        <translation>Kennzeichen</translation>
+    </message>
+    <message>
+        <source>e.g. AB 123 CD</source>
+        <translation>z. B. AB 123 CD</translation>
+    </message>
+    <message>
+        <source>Customer name</source>
+        <translation>Name des Kunden</translation>
+    </message>
+    <message>
+        <source>Phone (optional)</source>
+        <translation>Telefon (optional)</translation>
+    </message>
+    <message>
+        <source>E-mail (optional)</source>
+        <translation>E-Mail (optional)</translation>
+    </message>
+    <message>
+        <source>&amp;Plate:</source>
+        <translation>&amp;Kennzeichen:</translation>
+    </message>
+    <message>
+        <source>N&amp;ame:</source>
+        <translation>N&amp;ame:</translation>
+    </message>
+    <message>
+        <source>P&amp;hone:</source>
+        <translation>&amp;Telefon:</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail:</source>
+        <translation>&amp;E-Mail:</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Kunde</translation>
+    </message>
+    <message>
+        <source>Last visits</source>
+        <translation>Letzte Besuche</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Gebucht</translation>
+    </message>
+    <message>
+        <source>Booked — confirmation code</source>
+        <translation>Gebucht — Bestätigungscode</translation>
+    </message>
+    <message>
+        <source>&amp;Book</source>
+        <translation>&amp;Buchen</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Buchen</translation>
+    </message>
+    <message>
+        <source>Book this walk-in (Enter)</source>
+        <translation>Diesen Spontankunden buchen (Eingabe)</translation>
+    </message>
+    <message>
+        <source>&amp;Next car</source>
+        <translation>&amp;Nächstes Auto</translation>
+    </message>
+    <message>
+        <source>Next car</source>
+        <translation>Nächstes Auto</translation>
+    </message>
+    <message>
+        <source>An empty form for the next walk-in (Ctrl+N)</source>
+        <translation>Ein leeres Formular für den nächsten Spontankunden (Strg+N)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Schließen (Esc)</translation>
+    </message>
+    <message>
+        <source>Loading the washes…</source>
+        <translation>Wäschen werden geladen…</translation>
+    </message>
+    <message>
+        <source>The washes could not be loaded. %1</source>
+        <translation>Die Wäschen konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>No washes are offered yet.</source>
+        <translation>Es werden noch keine Wäschen angeboten.</translation>
+    </message>
+    <message>
+        <source>not for this vehicle</source>
+        <translation>nicht für dieses Fahrzeug</translation>
+    </message>
+    <message>
+        <source>%1 · %2 min</source>
+        <translation>%1 · %2 Min.</translation>
+    </message>
+    <message>
+        <source>%1  %2
+%3</source>
+        <translation>%1  %2
+%3</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>No add-ons for this wash.</source>
+        <translation>Für diese Wäsche gibt es keine Zusatzleistungen.</translation>
+    </message>
+    <message>
+        <source>%1  +%2, +%3 min</source>
+        <translation>%1  +%2, +%3 Min.</translation>
+    </message>
+    <message>
+        <source>%1  +%2</source>
+        <translation>%1  +%2</translation>
+    </message>
+    <message>
+        <source>The next free time could not be found. %1</source>
+        <translation>Die nächste freie Zeit wurde nicht gefunden. %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 is not free for this wash; the next free time is offered instead.</source>
+        <translation>%1 auf %2 ist für diese Wäsche nicht frei; stattdessen wird die nächste freie Zeit angeboten.</translation>
+    </message>
+    <message>
+        <source>%1 is not free for this wash; the next free time is offered instead.</source>
+        <translation>%1 ist für diese Wäsche nicht frei; stattdessen wird die nächste freie Zeit angeboten.</translation>
+    </message>
+    <message>
+        <source>%1 has no free time for this wash; the next free time on any bay is offered instead.</source>
+        <translation>%1 hat keine freie Zeit für diese Wäsche; stattdessen wird die nächste freie Zeit auf einem beliebigen Waschplatz angeboten.</translation>
+    </message>
+    <message>
+        <source>The time chosen on the board cannot be used: %1 The next free time is offered instead.</source>
+        <translation>Die auf der Tafel gewählte Zeit geht nicht: %1 Stattdessen wird die nächste freie Zeit angeboten.</translation>
+    </message>
+    <message>
+        <source>any bay</source>
+        <translation>beliebiger Waschplatz</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1 on %2. Choose a wash.</source>
+        <translation>Auf der Tafel gewählt: %1 auf %2. Wählen Sie eine Wäsche.</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1. Choose a wash.</source>
+        <translation>Auf der Tafel gewählt: %1. Wählen Sie eine Wäsche.</translation>
+    </message>
+    <message>
+        <source>Choose a wash to see the next free time.</source>
+        <translation>Wählen Sie eine Wäsche, um die nächste freie Zeit zu sehen.</translation>
+    </message>
+    <message>
+        <source>Finding the next free time…</source>
+        <translation>Nächste freie Zeit wird gesucht…</translation>
+    </message>
+    <message>
+        <source>No free time: the site is closed or fully booked for this wash within the booking horizon.</source>
+        <translation>Keine freie Zeit: Der Standort ist im Buchungszeitraum für diese Wäsche geschlossen oder ausgebucht.</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1 on %2 — %3</source>
+        <translation>Auf der Tafel gewählt: %1 auf %2 — %3</translation>
+    </message>
+    <message>
+        <source>Next free: %1 on %2 — %3</source>
+        <translation>Nächste freie: %1 auf %2 — %3</translation>
+    </message>
+    <message>
+        <source>Nothing free today. Next free: %1 on %2</source>
+        <translation>Heute nichts frei. Nächste freie: %1 auf %2</translation>
+    </message>
+    <message>
+        <source>%1 is not offered for a %2.</source>
+        <translation>%1 wird für %2 nicht angeboten.</translation>
+    </message>
+    <message>
+        <source>Total %1 · %2 min</source>
+        <translation>Gesamt %1 · %2 Min.</translation>
+    </message>
+    <message>
+        <source>The plate could not be looked up. %1</source>
+        <translation>Das Kennzeichen konnte nicht nachgeschlagen werden. %1</translation>
+    </message>
+    <message>
+        <source>Type the customer&apos;s name, or press Retry.</source>
+        <translation>Geben Sie den Namen des Kunden ein oder drücken Sie Wiederholen.</translation>
+    </message>
+    <message>
+        <source>New customer: this plate has not been here before.</source>
+        <translation>Neuer Kunde: Dieses Kennzeichen war noch nicht hier.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Known customer: %1 — %n completed visit(s)</source>
+        <translation>
+            <numerusform>Bekannter Kunde: %1 — %n abgeschlossener Besuch</numerusform>
+            <numerusform>Bekannter Kunde: %1 — %n abgeschlossene Besuche</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a wash first.</source>
+        <translation>Wählen Sie zuerst eine Wäsche.</translation>
+    </message>
+    <message>
+        <source>Looking up the plate…</source>
+        <translation>Kennzeichen wird nachgeschlagen…</translation>
+    </message>
+    <message>
+        <source>There is no free time to book for this wash.</source>
+        <translation>Für diese Wäsche gibt es keine freie Zeit zum Buchen.</translation>
+    </message>
+    <message>
+        <source>The booking was not saved. %1</source>
+        <translation>Die Buchung wurde nicht gespeichert. %1</translation>
+    </message>
+    <message>
+        <source>That time was just taken. The next free time is shown above; press Enter to book it.</source>
+        <translation>Diese Zeit wurde gerade belegt. Oben steht die nächste freie Zeit; drücken Sie Eingabe, um sie zu buchen.</translation>
+    </message>
+    <message>
+        <source>That time was just taken. Looking for the next free time…</source>
+        <translation>Diese Zeit wurde gerade belegt. Die nächste freie Zeit wird gesucht…</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>%1, %2 + %3</source>
+        <translation>%1, %2 + %3</translation>
+    </message>
+    <message>
+        <source>%1 on %2, until %3
+%4
+%5 · %6
+%7</source>
+        <translation>%1 auf %2, bis %3
+%4
+%5 · %6
+%7</translation>
+    </message>
+    <message>
+        <source>Booked, code %1. %2</source>
+        <translation>Gebucht, Code %1. %2</translation>
+    </message>
+    <message>
+        <source>Booked for %1 on %2</source>
+        <translation>Gebucht für %1 auf %2</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>Gesamt %1</translation>
+    </message>
+    <message>
+        <source>Booking…</source>
+        <translation>Wird gebucht…</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>CarWash Desk</source>
@@ -1929,8 +4801,8 @@ Details: %2</translation>
         <translation>Mit --screenshot: zuerst als NAME anmelden (PIN aus CARWASH_PIN).</translation>
     </message>
     <message>
-        <source>With --screenshot: the state to show: settings or staff (a manager&apos;s dialog), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
-        <translation>Mit --screenshot: der zu zeigende Zustand: settings oder staff (ein Dialog für Manager), locked (--sign-in NAME mit falscher PIN), start-failure.</translation>
+        <source>With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager&apos;s window), menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning customer), booking (a booking opened from the board), receipt (a paid booking&apos;s receipt), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
+        <translation>Mit --screenshot: der zu zeigende Zustand: settings, staff, setup oder diagnostics (ein Manager-Fenster), menu (die Waschkarte; sonst die Tagestafel), walkin (ein wiederkehrender Spontankunde), booking (eine von der Tafel geöffnete Buchung), receipt (der Beleg einer bezahlten Buchung), locked (--sign-in NAME mit falscher PIN), start-failure.</translation>
     </message>
 </context>
 </TS>

@@ -2,6 +2,84 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
+    <name>AddonsPage</name>
+    <message>
+        <source>Add-on name</source>
+        <translation>Nombre del extra</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>No&amp;mbre:</translation>
+    </message>
+    <message>
+        <source>Add-on price</source>
+        <translation>Precio del extra</translation>
+    </message>
+    <message>
+        <source>Pri&amp;ce:</source>
+        <translation>Pre&amp;cio:</translation>
+    </message>
+    <message>
+        <source>Extra minutes</source>
+        <translation>Minutos extra</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra time:</source>
+        <translation>&amp;Tiempo extra:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (may be ordered)</source>
+        <translation>&amp;Activo (se puede pedir)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>Offered with these services</source>
+        <translation>Se ofrece con estos servicios</translation>
+    </message>
+    <message>
+        <source>Offered &amp;with:</source>
+        <translation>Se ofrece &amp;con:</translation>
+    </message>
+    <message>
+        <source>Add-on</source>
+        <translation>Extra</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Precio</translation>
+    </message>
+    <message>
+        <source>Extra time</source>
+        <translation>Tiempo extra</translation>
+    </message>
+    <message>
+        <source>Offered with</source>
+        <translation>Se ofrece con</translation>
+    </message>
+    <message>
+        <source>Add-ons</source>
+        <translation>Extras</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type the price, for example %1.</source>
+        <translation>Escriba el precio, por ejemplo %1.</translation>
+    </message>
+</context>
+<context>
     <name>AdminCli</name>
     <message>
         <source>Unknown command &quot;%1&quot;.</source>
@@ -14,10 +92,6 @@
     <message>
         <source>Applied migrations: %1.</source>
         <translation>Migraciones aplicadas: %1.</translation>
-    </message>
-    <message>
-        <source>seed needs --demo: it fills an empty database with a demo car wash.</source>
-        <translation>seed necesita --demo: llena una base de datos vacía con un autolavado de demostración.</translation>
     </message>
     <message>
         <source>The database already has services; nothing was changed.</source>
@@ -244,95 +318,6 @@ Uso: carwash-admin %2</translation>
         <translation>No hay ningún inicio libre dentro del plazo de reserva (cerrado, completo o ningún box ofrece este servicio).</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
-PostgreSQL server under your data folder is used.
-</source>
-        <translation>Uso: carwash-admin COMANDO [--json]
-
-Comandos:
-  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
-  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
-  health             estado de la base de datos y del pool de conexiones; sale con 0 correcto,
-                     1 degradado, 2 con fallos
-  services           lista los paquetes de lavado con precios por clase de vehículo
-  service ID         un paquete de lavado; sale con 3 si no existe ese ID
-  config             la configuración vigente y de dónde viene cada valor
-  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
-
-Calendario:
-  settings                        los ajustes de reserva vigentes
-  settings get CLAVE | set CLAVE VALOR
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           horario de apertura semanal
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
-  closure list | closure remove ID
-
-Reservas:
-  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  horas de inicio libres de un día local, con los boxes libres
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
-                                  4 base de datos no disponible
-  bookings --date AAAA-MM-DD      las reservas de un día local
-  booking ID|CÓDIGO               una reserva
-  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
-  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
-
-Opciones:
-  --json             salida legible por máquina
-
-Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
-PostgreSQL privado dentro de su carpeta de datos.
-</translation>
-    </message>
-    <message>
         <source>Booking %1, code %2 (%3)</source>
         <translation>Reserva %1, código %2 (%3)</translation>
     </message>
@@ -447,6 +432,476 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>No customer matches &quot;%1&quot;.</source>
         <translation>Ningún cliente coincide con «%1».</translation>
     </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
+PostgreSQL server under your data folder is used.
+</source>
+        <translation>Uso: carwash-admin COMANDO [--json]
+
+Comandos:
+  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
+  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
+  seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
+  health             estado de la base de datos y del pool de conexiones; sale con 0 correcto,
+                     1 degradado, 2 con fallos
+  services           lista los paquetes de lavado con precios por clase de vehículo
+  service ID         un paquete de lavado; sale con 3 si no existe ese ID
+  config             la configuración vigente y de dónde viene cada valor
+  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
+  maintenance [--if-due] [--batch-size N]
+                     elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
+                     retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
+
+Calendario:
+  settings                        los ajustes de reserva vigentes
+  settings get CLAVE | set CLAVE VALOR
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           horario de apertura semanal
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
+  closure list | closure remove ID
+
+Reservas:
+  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  horas de inicio libres de un día local, con los boxes libres
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
+                                  4 base de datos no disponible
+  bookings --date AAAA-MM-DD      las reservas de un día local
+  booking ID|CÓDIGO               una reserva
+  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
+  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
+
+Opciones:
+  --json             salida legible por máquina
+
+Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
+PostgreSQL privado dentro de su carpeta de datos.
+</translation>
+    </message>
+    <message>
+        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
+        <translation>seed --demo | seed --demo-day [--date AAAA-MM-DD] [--json]</translation>
+    </message>
+    <message>
+        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
+        <translation>seed necesita --demo (un autolavado de demostración en una base de datos vacía) o --demo-day (un día de reservas de demostración).</translation>
+    </message>
+    <message>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
+        <translation>--date va con --demo-day y admite AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
+    </message>
+    <message>
+        <source>The car wash is closed on %1; no demo bookings were made.</source>
+        <translation>El autolavado está cerrado el %1; no se crearon reservas de demostración.</translation>
+    </message>
+    <message>
+        <source>%1 already has demo bookings; nothing was changed.</source>
+        <translation>%1 ya tiene reservas de demostración; no se ha cambiado nada.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n demo booking(s) made for %1.</source>
+        <translation>
+            <numerusform>%n reserva de demostración creada para %1.</numerusform>
+            <numerusform>%n reservas de demostración creadas para %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>only when no run started in the last 24 hours</source>
+        <translation>solo si no empezó ninguna ejecución en las últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>rows per DELETE</source>
+        <translation>filas por DELETE</translation>
+    </message>
+    <message>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
+        <translation>--batch-size debe ser un número entero de 1 a 100000, no «%1».</translation>
+    </message>
+    <message>
+        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
+        <translation>El mantenimiento ya se ejecutó el %1 (%2); no se hizo nada.</translation>
+    </message>
+    <message>
+        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
+        <translation>%1: se eliminaron %2 filas de más de %3 días (%4 lotes)</translation>
+    </message>
+</context>
+<context>
+    <name>BaysPage</name>
+    <message>
+        <source>Bay name</source>
+        <translation>Nombre del box</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>No&amp;mbre:</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>&amp;Tipo:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (takes new bookings)</source>
+        <translation>&amp;Activo (acepta reservas nuevas)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>Services this bay performs</source>
+        <translation>Servicios que realiza este box</translation>
+    </message>
+    <message>
+        <source>Per&amp;forms:</source>
+        <translation>&amp;Realiza:</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Box</translation>
+    </message>
+    <message>
+        <source>Performs</source>
+        <translation>Realiza</translation>
+    </message>
+    <message>
+        <source>Bays</source>
+        <translation>Boxes</translation>
+    </message>
+</context>
+<context>
+    <name>BookingDetailsDialog</name>
+    <message>
+        <source>&amp;Check in</source>
+        <translation>&amp;Registrar llegada</translation>
+    </message>
+    <message>
+        <source>Check the customer in</source>
+        <translation>Registrar la llegada del cliente</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Iniciar</translation>
+    </message>
+    <message>
+        <source>Start the wash</source>
+        <translation>Iniciar el lavado</translation>
+    </message>
+    <message>
+        <source>Co&amp;mplete</source>
+        <translation>&amp;Completar</translation>
+    </message>
+    <message>
+        <source>Mark the wash complete</source>
+        <translation>Marcar el lavado como completado</translation>
+    </message>
+    <message>
+        <source>&amp;No-show</source>
+        <translation>&amp;No se presentó</translation>
+    </message>
+    <message>
+        <source>Mark as not shown up</source>
+        <translation>Marcar como no presentado</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel booking…</source>
+        <translation>C&amp;ancelar reserva…</translation>
+    </message>
+    <message>
+        <source>Cancel the booking, with a reason</source>
+        <translation>Cancelar la reserva, con un motivo</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Reserva</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Estado:</translation>
+    </message>
+    <message>
+        <source>When:</source>
+        <translation>Cuándo:</translation>
+    </message>
+    <message>
+        <source>Bay:</source>
+        <translation>Box:</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Servicio:</translation>
+    </message>
+    <message>
+        <source>Vehicle:</source>
+        <translation>Vehículo:</translation>
+    </message>
+    <message>
+        <source>Add-ons:</source>
+        <translation>Extras:</translation>
+    </message>
+    <message>
+        <source>Price:</source>
+        <translation>Precio:</translation>
+    </message>
+    <message>
+        <source>Payment:</source>
+        <translation>Pago:</translation>
+    </message>
+    <message>
+        <source>Customer:</source>
+        <translation>Cliente:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Teléfono:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Correo electrónico:</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Pagos</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Método</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Importe</translation>
+    </message>
+    <message>
+        <source>Tendered</source>
+        <translation>Entregado</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Taken by</source>
+        <translation>Cobrado por</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Quién</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
+        <source>&amp;Reschedule…</source>
+        <translation>Re&amp;programar…</translation>
+    </message>
+    <message>
+        <source>Move the booking to another time</source>
+        <translation>Mover la reserva a otra hora</translation>
+    </message>
+    <message>
+        <source>Take cas&amp;h…</source>
+        <translation>Cobrar en efecti&amp;vo…</translation>
+    </message>
+    <message>
+        <source>Take a cash payment</source>
+        <translation>Cobrar un pago en efectivo</translation>
+    </message>
+    <message>
+        <source>&amp;Print receipt…</source>
+        <translation>Im&amp;primir recibo…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Guardar recibo en P&amp;DF…</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Preparando el recibo…</translation>
+    </message>
+    <message>
+        <source>Reason for the cancellation</source>
+        <translation>Motivo de la cancelación</translation>
+    </message>
+    <message>
+        <source>e.g. customer called, car broke down</source>
+        <translation>p. ej., el cliente llamó, el coche se averió</translation>
+    </message>
+    <message>
+        <source>Cancellation &amp;reason:</source>
+        <translation>&amp;Motivo de la cancelación:</translation>
+    </message>
+    <message>
+        <source>C&amp;onfirm cancellation</source>
+        <translation>C&amp;onfirmar cancelación</translation>
+    </message>
+    <message>
+        <source>&amp;Keep booking</source>
+        <translation>&amp;Mantener la reserva</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>Actua&amp;lizar</translation>
+    </message>
+    <message>
+        <source>Pa&amp;yments</source>
+        <translation>Pa&amp;gos</translation>
+    </message>
+    <message>
+        <source>His&amp;tory</source>
+        <translation>His&amp;torial</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The booking could not be loaded. %1</source>
+        <translation>No se pudo cargar la reserva. %1</translation>
+    </message>
+    <message>
+        <source>Booking %1</source>
+        <translation>Reserva %1</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1, %2–%3</source>
+        <translation>%1, %2–%3</translation>
+    </message>
+    <message>
+        <source>%1, plate %2</source>
+        <translation>%1, matrícula %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>%1 (includes %2 tax: %3)</source>
+        <translation>%1 (incluye %2 de impuesto: %3)</translation>
+    </message>
+    <message>
+        <source>%1 + %2 tax %3 = %4</source>
+        <translation>%1 + %2 de impuesto %3 = %4</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Pagado</translation>
+    </message>
+    <message>
+        <source>Due: %1</source>
+        <translation>Pendiente: %1</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Correcto</translation>
+    </message>
+    <message>
+        <source>Why is the booking cancelled?</source>
+        <translation>¿Por qué se cancela la reserva?</translation>
+    </message>
+    <message>
+        <source>Give a reason for the cancellation; it is kept in the booking&apos;s history.</source>
+        <translation>Indique un motivo para la cancelación; se guarda en el historial de la reserva.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Booking %1 is now %2.</source>
+        <translation>La reserva %1 ahora está %2.</translation>
+    </message>
+    <message>
+        <source>%1 The booking is shown as it is now.</source>
+        <translation>%1 La reserva se muestra como está ahora.</translation>
+    </message>
+    <message>
+        <source>Booking %1 moved to %2 on %3.</source>
+        <translation>Reserva %1 movida a las %2 en %3.</translation>
+    </message>
+    <message>
+        <source>%1 paid in cash.</source>
+        <translation>%1 pagado en efectivo.</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -496,6 +951,18 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>Booking %1 is %2; it cannot become %3. Allowed: %4.</source>
         <translation>La reserva %1 está en estado %2; no puede pasar a %3. Permitido: %4.</translation>
     </message>
+    <message>
+        <source>Choose the new start time.</source>
+        <translation>Elija la nueva hora de inicio.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is %2; only held or confirmed bookings can be moved.</source>
+        <translation>La reserva %1 está %2; solo se pueden mover reservas retenidas o confirmadas.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already at that time on %2.</source>
+        <translation>La reserva %1 ya está a esa hora en %2.</translation>
+    </message>
 </context>
 <context>
     <name>BookingRequest</name>
@@ -533,6 +1000,111 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>BookingSearch</name>
+    <message>
+        <source>Search for a plate, a phone number, a name or a confirmation code (1 to %1 characters).</source>
+        <translation>Busque una matrícula, un teléfono, un nombre o un código de confirmación (de 1 a %1 caracteres).</translation>
+    </message>
+</context>
+<context>
+    <name>BookingText</name>
+    <message>
+        <source>tomorrow %1</source>
+        <translation>mañana %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>ddd d MMM</source>
+        <translation>ddd d MMM</translation>
+    </message>
+</context>
+<context>
+    <name>BookingWords</name>
+    <message>
+        <source>Held</source>
+        <translation>Retenida</translation>
+    </message>
+    <message>
+        <source>Confirmed</source>
+        <translation>Confirmada</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Llegada registrada</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>En curso</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Completada</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>No se presentó</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Vencida</translation>
+    </message>
+    <message>
+        <source>Car</source>
+        <translation>Turismo</translation>
+    </message>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Camioneta</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Efectivo</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Card (online)</source>
+        <translation>Tarjeta (en línea)</translation>
+    </message>
+    <message>
+        <source>Card (reader)</source>
+        <translation>Tarjeta (lector)</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Reservada</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Moved from %1 on %2</source>
+        <translation>Movida desde %1 en %2</translation>
+    </message>
+    <message>
+        <source>Paid %1 in cash</source>
+        <translation>%1 pagados en efectivo</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
     <name>BusyIndicator</name>
     <message>
         <source>Busy</source>
@@ -555,10 +1127,454 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>CashPaymentDialog</name>
+    <message>
+        <source>Cash payment — %1</source>
+        <translation>Pago en efectivo — %1</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Importe pendiente</translation>
+    </message>
+    <message>
+        <source>Amount tendered</source>
+        <translation>Importe entregado</translation>
+    </message>
+    <message>
+        <source>&amp;Tendered (%1):</source>
+        <translation>&amp;Entregado (%1):</translation>
+    </message>
+    <message>
+        <source>E&amp;xact %1</source>
+        <translation>E&amp;xacto %1</translation>
+    </message>
+    <message>
+        <source>&amp;%1: %2</source>
+        <translation>&amp;%1: %2</translation>
+    </message>
+    <message>
+        <source>Tendered %1</source>
+        <translation>Entregado %1</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Amount due:</source>
+        <translation>Importe pendiente:</translation>
+    </message>
+    <message>
+        <source>Change:</source>
+        <translation>Cambio:</translation>
+    </message>
+    <message>
+        <source>Take &amp;payment</source>
+        <translation>Cobrar &amp;pago</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>P&amp;rint receipt…</source>
+        <translation>Imp&amp;rimir recibo…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Guardar recibo en P&amp;DF…</translation>
+    </message>
+    <message>
+        <source>&amp;Done</source>
+        <translation>&amp;Listo</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Preparando el recibo…</translation>
+    </message>
+    <message>
+        <source>Not an amount</source>
+        <translation>No es un importe</translation>
+    </message>
+    <message>
+        <source>%1 short</source>
+        <translation>Faltan %1</translation>
+    </message>
+    <message>
+        <source>Type the amount handed over, for example %1.</source>
+        <translation>Escriba el importe entregado, por ejemplo %1.</translation>
+    </message>
+    <message>
+        <source>%1 is less than the %2 due.</source>
+        <translation>%1 es menos que los %2 pendientes.</translation>
+    </message>
+    <message>
+        <source>Recording payment…</source>
+        <translation>Registrando el pago…</translation>
+    </message>
+    <message>
+        <source>Change: %1</source>
+        <translation>Cambio: %1</translation>
+    </message>
+    <message>
+        <source>%1 paid in cash; %2 tendered.</source>
+        <translation>%1 pagados en efectivo; %2 entregados.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogRepo</name>
+    <message>
+        <source>The name is required (1 to %1 characters).</source>
+        <translation>El nombre es obligatorio (de 1 a %1 caracteres).</translation>
+    </message>
+    <message>
+        <source>The name may have at most %1 characters; it has %2.</source>
+        <translation>El nombre puede tener como máximo %1 caracteres; tiene %2.</translation>
+    </message>
+    <message>
+        <source>The name may not contain line breaks or control characters.</source>
+        <translation>El nombre no puede contener saltos de línea ni caracteres de control.</translation>
+    </message>
+    <message>
+        <source>a price from 0 to %1.%2</source>
+        <translation>un precio de 0 a %1.%2</translation>
+    </message>
+    <message>
+        <source>The description may have at most %1 characters.</source>
+        <translation>La descripción puede tener como máximo %1 caracteres.</translation>
+    </message>
+    <message>
+        <source>The description may not contain control characters.</source>
+        <translation>La descripción no puede contener caracteres de control.</translation>
+    </message>
+    <message>
+        <source>The duration must be %1 to %2 minutes, not %3.</source>
+        <translation>La duración debe ser de %1 a %2 minutos, no %3.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a vehicle class; the classes are %2.</source>
+        <translation>«%1» no es una clase de vehículo; las clases son %2.</translation>
+    </message>
+    <message>
+        <source>The %1 price must be %2.</source>
+        <translation>El precio para %1 debe ser %2.</translation>
+    </message>
+    <message>
+        <source>An active service needs a price for at least one vehicle class.</source>
+        <translation>Un servicio activo necesita un precio para al menos una clase de vehículo.</translation>
+    </message>
+    <message>
+        <source>The price must be %1.</source>
+        <translation>El precio debe ser %1.</translation>
+    </message>
+    <message>
+        <source>The extra time must be 0 to %1 minutes, not %2.</source>
+        <translation>El tiempo extra debe ser de 0 a %1 minutos, no %2.</translation>
+    </message>
+    <message>
+        <source>The kind must be one of %1, not &quot;%2&quot;.</source>
+        <translation>El tipo debe ser uno de %1, no «%2».</translation>
+    </message>
+    <message>
+        <source>There is no service with ID %1 (it may have just been deleted); reload and choose again.</source>
+        <translation>No hay ningún servicio con el ID %1 (quizá se acaba de eliminar); vuelva a cargar y elija de nuevo.</translation>
+    </message>
+    <message>
+        <source>%1 called &quot;%2&quot; already exists; choose another name.</source>
+        <translation>Ya existe un %1 llamado «%2»; elija otro nombre.</translation>
+    </message>
+    <message>
+        <source>A service</source>
+        <translation>Un servicio</translation>
+    </message>
+    <message>
+        <source>There is no service with ID %1 (it may have just been deleted).</source>
+        <translation>No hay ningún servicio con el ID %1 (quizá se acaba de eliminar).</translation>
+    </message>
+    <message>
+        <source>An add-on</source>
+        <translation>Un extra</translation>
+    </message>
+    <message>
+        <source>There is no add-on with ID %1 (it may have just been deleted).</source>
+        <translation>No hay ningún extra con el ID %1 (quizá se acaba de eliminar).</translation>
+    </message>
+    <message>
+        <source>A bay</source>
+        <translation>Un box</translation>
+    </message>
+    <message>
+        <source>There is no bay with ID %1 (it may have just been deleted).</source>
+        <translation>No hay ningún box con el ID %1 (quizá se acaba de eliminar).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 takes no new bookings; %n upcoming booking(s) already on it stay there.</source>
+        <translation>
+            <numerusform>%1 no acepta reservas nuevas; la %n reserva próxima que ya tiene se queda allí.</numerusform>
+            <numerusform>%1 no acepta reservas nuevas; las %n reservas próximas que ya tiene se quedan allí.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>There is nothing with ID %1 to remove (it may have just been deleted).</source>
+        <translation>No hay nada con el ID %1 para eliminar (quizá se acaba de eliminar).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 was deactivated, not deleted: %n booking(s) refer to it and keep their history. It is no longer offered.</source>
+        <translation>
+            <numerusform>%1 se desactivó, no se eliminó: %n reserva lo usa y conserva su historial. Ya no se ofrece.</numerusform>
+            <numerusform>%1 se desactivó, no se eliminó: %n reservas lo usan y conservan su historial. Ya no se ofrece.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 was deleted.</source>
+        <translation>%1 se eliminó.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueEditorPage</name>
+    <message>
+        <source>&amp;New</source>
+        <translation>&amp;Nuevo</translation>
+    </message>
+    <message>
+        <source>New: %1</source>
+        <translation>Nuevo: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Guardar</translation>
+    </message>
+    <message>
+        <source>Save: %1</source>
+        <translation>Guardar: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Eliminar…</translation>
+    </message>
+    <message>
+        <source>Remove or deactivate: %1</source>
+        <translation>Eliminar o desactivar: %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>New entry: fill in the form and press Save.</source>
+        <translation>Nueva entrada: rellene el formulario y pulse Guardar.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>No guardado.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Guardado.</translation>
+    </message>
+    <message>
+        <source>Saved. %1</source>
+        <translation>Guardado. %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is on %n booking(s), so it will be deactivated rather than deleted: it is no longer offered, and those bookings keep it. Go ahead?</source>
+        <translation>
+            <numerusform>%1 está en %n reserva, así que se desactivará en lugar de eliminarse: ya no se ofrece y esa reserva lo conserva. ¿Continuar?</numerusform>
+            <numerusform>%1 está en %n reservas, así que se desactivará en lugar de eliminarse: ya no se ofrece y esas reservas lo conservan. ¿Continuar?</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete %1? No booking refers to it.</source>
+        <translation>¿Eliminar %1? Ninguna reserva lo usa.</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Desactivar</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Desactivar</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>&amp;Eliminar</translation>
+    </message>
+    <message>
+        <source>Removing…</source>
+        <translation>Eliminando…</translation>
+    </message>
+    <message>
+        <source>%1 was not removed.</source>
+        <translation>%1 no se eliminó.</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueText</name>
+    <message>
+        <source>Car</source>
+        <translation>Turismo</translation>
+    </message>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Camioneta</translation>
+    </message>
+    <message>
+        <source>Tunnel</source>
+        <translation>Túnel</translation>
+    </message>
+    <message>
+        <source>Detail bay</source>
+        <translation>Box de detallado</translation>
+    </message>
+    <message>
+        <source>Self-serve</source>
+        <translation>Autoservicio</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Sí</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>ClosuresPage</name>
+    <message>
+        <source>Closures</source>
+        <translation>Cierres</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Hasta</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Closed from</source>
+        <translation>Cerrado desde</translation>
+    </message>
+    <message>
+        <source>Closed until</source>
+        <translation>Cerrado hasta</translation>
+    </message>
+    <message>
+        <source>For example: Public holiday</source>
+        <translation>Por ejemplo: día festivo</translation>
+    </message>
+    <message>
+        <source>&amp;Add closure</source>
+        <translation>&amp;Añadir cierre</translation>
+    </message>
+    <message>
+        <source>Add the closure</source>
+        <translation>Añadir el cierre</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Eliminar…</translation>
+    </message>
+    <message>
+        <source>Remove the selected closure</source>
+        <translation>Eliminar el cierre seleccionado</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Desde:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Hasta:</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>Moti&amp;vo:</translation>
+    </message>
+    <message>
+        <source>New closure (whole days, both included):</source>
+        <translation>Nuevo cierre (días completos, ambos incluidos):</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The closures could not be loaded.</source>
+        <translation>No se pudieron cargar los cierres.</translation>
+    </message>
+    <message>
+        <source>Past</source>
+        <translation>Pasado</translation>
+    </message>
+    <message>
+        <source>The last day closed is before the first.</source>
+        <translation>El último día cerrado es anterior al primero.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The closure was not added.</source>
+        <translation>El cierre no se añadió.</translation>
+    </message>
+    <message>
+        <source>Saved: closed %1 to %2.</source>
+        <translation>Guardado: cerrado del %1 al %2.</translation>
+    </message>
+    <message>
+        <source>Remove closure</source>
+        <translation>Eliminar cierre</translation>
+    </message>
+    <message>
+        <source>Open again on %1 to %2 (%3)?</source>
+        <translation>¿Abrir de nuevo del %1 al %2 (%3)?</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Eliminar</translation>
+    </message>
+    <message>
+        <source>Removing…</source>
+        <translation>Eliminando…</translation>
+    </message>
+    <message>
+        <source>The closure was not removed.</source>
+        <translation>El cierre no se eliminó.</translation>
+    </message>
+    <message>
+        <source>Removed the closure &quot;%1&quot;.</source>
+        <translation>Se eliminó el cierre «%1».</translation>
+    </message>
+</context>
+<context>
     <name>CustomerRepo</name>
     <message>
         <source>Search for a plate, a phone number or part of a name (1 to 100 characters).</source>
         <translation>Busque una matrícula, un número de teléfono o parte de un nombre (de 1 a 100 caracteres).</translation>
+    </message>
+    <message>
+        <source>A plate has 2 to 10 letters or digits.</source>
+        <translation>Una matrícula tiene de 2 a 10 letras o dígitos.</translation>
     </message>
 </context>
 <context>
@@ -900,6 +1916,190 @@ Qué falló: %2
     </message>
 </context>
 <context>
+    <name>DayBoardPage</name>
+    <message>
+        <source>&amp;Previous day</source>
+        <translation>Día &amp;anterior</translation>
+    </message>
+    <message>
+        <source>Previous day</source>
+        <translation>Día anterior</translation>
+    </message>
+    <message>
+        <source>Show the day before (Alt+Left)</source>
+        <translation>Mostrar el día anterior (Alt+Izquierda)</translation>
+    </message>
+    <message>
+        <source>Day shown</source>
+        <translation>Día mostrado</translation>
+    </message>
+    <message>
+        <source>The day the board shows; open the calendar to pick another</source>
+        <translation>El día que muestra el tablero; abra el calendario para elegir otro</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Día:</translation>
+    </message>
+    <message>
+        <source>&amp;Next day</source>
+        <translation>Día &amp;siguiente</translation>
+    </message>
+    <message>
+        <source>Next day</source>
+        <translation>Día siguiente</translation>
+    </message>
+    <message>
+        <source>Show the day after (Alt+Right)</source>
+        <translation>Mostrar el día siguiente (Alt+Derecha)</translation>
+    </message>
+    <message>
+        <source>Toda&amp;y</source>
+        <translation>&amp;Hoy</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Hoy</translation>
+    </message>
+    <message>
+        <source>Show today (Ctrl+T)</source>
+        <translation>Mostrar hoy (Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Actualizar</translation>
+    </message>
+    <message>
+        <source>Refresh the day board</source>
+        <translation>Actualizar el tablero del día</translation>
+    </message>
+    <message>
+        <source>Load the board again (F5)</source>
+        <translation>Cargar el tablero de nuevo (F5)</translation>
+    </message>
+    <message>
+        <source>Totals for the day</source>
+        <translation>Totales del día</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>No day loaded yet</source>
+        <translation>Aún no se ha cargado ningún día</translation>
+    </message>
+    <message>
+        <source>Legend of booking statuses</source>
+        <translation>Leyenda de los estados de reserva</translation>
+    </message>
+    <message>
+        <source>Free time is tinted green; closed time is hatched grey.</source>
+        <translation>El tiempo libre está en verde; el tiempo cerrado, rayado en gris.</translation>
+    </message>
+    <message>
+        <source>The day board could not be loaded. %1</source>
+        <translation>No se pudo cargar el tablero del día. %1</translation>
+    </message>
+    <message>
+        <source>Cars: %1 · Revenue: %2</source>
+        <translation>Coches: %1 · Ingresos: %2</translation>
+    </message>
+    <message>
+        <source>Not updated since %1</source>
+        <translation>Sin actualizar desde las %1</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Actualizado a las %1</translation>
+    </message>
+    <message>
+        <source>read-only while the database is unavailable</source>
+        <translation>solo lectura mientras la base de datos no está disponible</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>en vivo</translation>
+    </message>
+    <message>
+        <source>polling every %1 s</source>
+        <translation>consultando cada %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>DayBoardView</name>
+    <message>
+        <source>Day board</source>
+        <translation>Tablero del día</translation>
+    </message>
+    <message>
+        <source>Bookings per bay over the day. Use Tab or the arrow keys to move between bookings, Enter to open one, and N to book the next free time in its bay.</source>
+        <translation>Reservas por box a lo largo del día. Use Tab o las flechas para moverse entre reservas, Intro para abrir una y N para reservar la siguiente hora libre en su box.</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>%1, %2 – %3, %4</source>
+        <translation>%1, %2 – %3, %4</translation>
+    </message>
+    <message>
+        <source>Bay blocked for cleaning until %1</source>
+        <translation>Box bloqueado para limpieza hasta las %1</translation>
+    </message>
+    <message>
+        <source>Held for payment until %1</source>
+        <translation>Retenida para el pago hasta las %1</translation>
+    </message>
+    <message>
+        <source>Code %1 · %2</source>
+        <translation>Código %1 · %2</translation>
+    </message>
+    <message>
+        <source>Customer: %1</source>
+        <translation>Cliente: %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Closed all day</source>
+        <translation>Cerrado todo el día</translation>
+    </message>
+    <message>
+        <source>Closed all day: %1</source>
+        <translation>Cerrado todo el día: %1</translation>
+    </message>
+    <message>
+        <source>No bays are set up. A manager can add bays and the services they offer.</source>
+        <translation>No hay boxes configurados. Un gerente puede añadir boxes y los servicios que ofrecen.</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>Solo lectura</translation>
+    </message>
+    <message>
+        <source>%1 free %2 – %3
+Click to book from %4</source>
+        <translation>%1 libre %2 – %3
+Haga clic para reservar desde las %4</translation>
+    </message>
+    <message>
+        <source>%1 free %2 – %3</source>
+        <translation>%1 libre %2 – %3</translation>
+    </message>
+    <message>
+        <source>%1 is busy (cleaning or a booking)</source>
+        <translation>%1 está ocupado (limpieza o una reserva)</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrado</translation>
+    </message>
+</context>
+<context>
     <name>DbError</name>
     <message>
         <source>The database is unavailable. The program keeps retrying; check that the database server is running.</source>
@@ -948,6 +2148,14 @@ Qué falló: %2
     <message>
         <source>Nothing was found.</source>
         <translation>No se encontró nada.</translation>
+    </message>
+    <message>
+        <source>The database request is malformed.</source>
+        <translation>La solicitud a la base de datos está mal formada.</translation>
+    </message>
+    <message>
+        <source>The connection pool is shutting down.</source>
+        <translation>El pool de conexiones se está cerrando.</translation>
     </message>
 </context>
 <context>
@@ -1114,6 +2322,390 @@ Qué falló: %2
         <source>%1 was signed out after %2 min without activity.</source>
         <translation>Se cerró la sesión de %1 tras %2 min sin actividad.</translation>
     </message>
+    <message>
+        <source>Workspace</source>
+        <translation>Área de trabajo</translation>
+    </message>
+    <message>
+        <source>Day &amp;board</source>
+        <translation>&amp;Tablero del día</translation>
+    </message>
+    <message>
+        <source>Bookings per bay over the day (Ctrl+1)</source>
+        <translation>Reservas por box a lo largo del día (Ctrl+1)</translation>
+    </message>
+    <message>
+        <source>&amp;Wash menu</source>
+        <translation>&amp;Carta de lavados</translation>
+    </message>
+    <message>
+        <source>Wash packages and prices (Ctrl+2)</source>
+        <translation>Paquetes de lavado y precios (Ctrl+2)</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsCharts</name>
+    <message>
+        <source>Pool usage</source>
+        <translation>Uso del pool</translation>
+    </message>
+    <message>
+        <source>connections</source>
+        <translation>conexiones</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>activas</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>libres</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>en espera</translation>
+    </message>
+    <message>
+        <source>maximum</source>
+        <translation>máximo</translation>
+    </message>
+    <message>
+        <source>Query latency</source>
+        <translation>Latencia de consultas</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <source>average</source>
+        <translation>media</translation>
+    </message>
+    <message>
+        <source>95th percentile</source>
+        <translation>percentil 95</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>Tasa de errores</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>errors</source>
+        <translation>errores</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memoria</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <source>process RSS (MiB)</source>
+        <translation>RSS del proceso (MiB)</translation>
+    </message>
+    <message>
+        <source>system used %</source>
+        <translation>% usado del sistema</translation>
+    </message>
+    <message>
+        <source>system used (%)</source>
+        <translation>sistema usado (%)</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsModel</name>
+    <message>
+        <source>%1 on %2 (pid %3)</source>
+        <translation>%1 en %2 (pid %3)</translation>
+    </message>
+    <message>
+        <source>This process</source>
+        <translation>Este proceso</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>Todos los procesos</translation>
+    </message>
+    <message>
+        <source>%1 (this process)</source>
+        <translation>%1 (este proceso)</translation>
+    </message>
+    <message>
+        <source>The database could not be reached at the last probe.</source>
+        <translation>No se pudo contactar con la base de datos en la última comprobación.</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsWindow</name>
+    <message>
+        <source>environment</source>
+        <translation>entorno</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>URL</translation>
+    </message>
+    <message>
+        <source>saved settings</source>
+        <translation>ajustes guardados</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>predeterminado</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnóstico</translation>
+    </message>
+    <message>
+        <source>Process</source>
+        <translation>Proceso</translation>
+    </message>
+    <message>
+        <source>This process</source>
+        <translation>Este proceso</translation>
+    </message>
+    <message>
+        <source>All processes</source>
+        <translation>Todos los procesos</translation>
+    </message>
+    <message>
+        <source>&amp;Process:</source>
+        <translation>&amp;Proceso:</translation>
+    </message>
+    <message>
+        <source>Chart window</source>
+        <translation>Ventana del gráfico</translation>
+    </message>
+    <message>
+        <source>5 minutes</source>
+        <translation>5 minutos</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <source>Chart &amp;window:</source>
+        <translation>&amp;Ventana del gráfico:</translation>
+    </message>
+    <message>
+        <source>&amp;Save diagnostics…</source>
+        <translation>&amp;Guardar diagnóstico…</translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>Guardar diagnóstico</translation>
+    </message>
+    <message>
+        <source>A JSON file with health history, slow queries, errors and configuration (no passwords), and a picture of the charts</source>
+        <translation>Un archivo JSON con el historial de salud, consultas lentas, errores y configuración (sin contraseñas), y una imagen de los gráficos</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Cerrar</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>C&amp;harts</source>
+        <translation>&amp;Gráficos</translation>
+    </message>
+    <message>
+        <source>Slow queries</source>
+        <translation>Consultas lentas</translation>
+    </message>
+    <message>
+        <source>Slow &amp;queries</source>
+        <translation>Consultas &amp;lentas</translation>
+    </message>
+    <message>
+        <source>Recent errors</source>
+        <translation>Errores recientes</translation>
+    </message>
+    <message>
+        <source>&amp;Errors</source>
+        <translation>&amp;Errores</translation>
+    </message>
+    <message>
+        <source>Processes and pool sizing</source>
+        <translation>Procesos y tamaño del pool</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Jobs/s</source>
+        <translation>Trabajos/s</translation>
+    </message>
+    <message>
+        <source>Mean hold</source>
+        <translation>Retención media</translation>
+    </message>
+    <message>
+        <source>In use (λW)</source>
+        <translation>En uso (λW)</translation>
+    </message>
+    <message>
+        <source>connection_limit</source>
+        <translation>connection_limit</translation>
+    </message>
+    <message>
+        <source>Suggested</source>
+        <translation>Sugerido</translation>
+    </message>
+    <message>
+        <source>Processes &amp;&amp; si&amp;zing</source>
+        <translation>Procesos y &amp;tamaño</translation>
+    </message>
+    <message>
+        <source>Limits in force</source>
+        <translation>Límites vigentes</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Ajuste</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <source>Comes from</source>
+        <translation>Procede de</translation>
+    </message>
+    <message>
+        <source>Con&amp;figuration</source>
+        <translation>Con&amp;figuración</translation>
+    </message>
+    <message>
+        <source>%1 has stopped publishing its health (stale).</source>
+        <translation>%1 ha dejado de publicar su estado (obsoleto).</translation>
+    </message>
+    <message>
+        <source>Updated %1</source>
+        <translation>Actualizado a las %1</translation>
+    </message>
+    <message>
+        <source>Waiting for the first measurement…</source>
+        <translation>Esperando la primera medición…</translation>
+    </message>
+    <message>
+        <source>%1 Other processes cannot be read: %2</source>
+        <translation>%1 No se pueden leer los demás procesos: %2</translation>
+    </message>
+    <message>
+        <source>Alert: %1</source>
+        <translation>Alerta: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>The light stays red until the signal has been healthy for %n second(s).</source>
+        <translation>
+            <numerusform>La luz sigue en rojo hasta que la señal esté sana durante %n segundo.</numerusform>
+            <numerusform>La luz sigue en rojo hasta que la señal esté sana durante %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 — stale, last seen %2 s ago</source>
+        <translation>%1 — obsoleto, visto por última vez hace %2 s</translation>
+    </message>
+    <message>
+        <source>%1 — gone</source>
+        <translation>%1 — desaparecido</translation>
+    </message>
+    <message>
+        <source>%1 (raise)</source>
+        <translation>%1 (aumentar)</translation>
+    </message>
+    <message>
+        <source>%1 (could lower)</source>
+        <translation>%1 (se podría reducir)</translation>
+    </message>
+    <message>
+        <source>%1 (enough)</source>
+        <translation>%1 (suficiente)</translation>
+    </message>
+    <message>
+        <source>publishing</source>
+        <translation>publicando</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>en vivo</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>stale, last seen %1 s ago</source>
+        <translation>obsoleto, visto por última vez hace %1 s</translation>
+    </message>
+    <message>
+        <source>The server&apos;s connection limit is not known yet.</source>
+        <translation>Todavía no se conoce el límite de conexiones del servidor.</translation>
+    </message>
+    <message>
+        <source>Pools of the processes above: %1 connections now, %2 suggested; the server allows %3 (max_connections %4 minus %5 reserved for superusers), %6 in use by every client.</source>
+        <translation>Pools de los procesos de arriba: %1 conexiones ahora, %2 sugeridas; el servidor admite %3 (max_connections %4 menos %5 reservadas para superusuarios), %6 en uso por todos los clientes.</translation>
+    </message>
+    <message>
+        <source>The suggested total does not fit: raise max_connections or put PgBouncer in front.</source>
+        <translation>El total sugerido no cabe: aumente max_connections o ponga PgBouncer delante.</translation>
+    </message>
+    <message>
+        <source>The current total does not fit the server.</source>
+        <translation>El total actual no cabe en el servidor.</translation>
+    </message>
+    <message>
+        <source>Pick one process to see its configuration.</source>
+        <translation>Elija un proceso para ver su configuración.</translation>
+    </message>
+    <message>
+        <source>This process has not published its configuration.</source>
+        <translation>Este proceso no ha publicado su configuración.</translation>
+    </message>
+    <message>
+        <source>Database: the embedded server on this computer (%1)</source>
+        <translation>Base de datos: el servidor integrado en este equipo (%1)</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Base de datos: %1</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Diagnostics (*.json)</source>
+        <translation>Diagnóstico (*.json)</translation>
+    </message>
+    <message>
+        <source>Choose a folder you may write to and try again.</source>
+        <translation>Elija una carpeta en la que pueda escribir e inténtelo de nuevo.</translation>
+    </message>
+    <message>
+        <source>The diagnostics could not be saved to %1: %2</source>
+        <translation>No se pudo guardar el diagnóstico en %1: %2</translation>
+    </message>
+    <message>
+        <source>The chart picture could not be saved to %1.</source>
+        <translation>No se pudo guardar la imagen de los gráficos en %1.</translation>
+    </message>
 </context>
 <context>
     <name>EmbeddedServer</name>
@@ -1255,6 +2847,205 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>FindDialog</name>
+    <message>
+        <source>Find a booking</source>
+        <translation>Buscar una reserva</translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>&amp;Buscar:</translation>
+    </message>
+    <message>
+        <source>Plate, phone, name or confirmation code</source>
+        <translation>Matrícula, teléfono, nombre o código de confirmación</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>Estado de la búsqueda</translation>
+    </message>
+    <message>
+        <source>Bookings found</source>
+        <translation>Reservas encontradas</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Código</translation>
+    </message>
+    <message>
+        <source>Plate</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Servicio</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>&amp;Abrir</translation>
+    </message>
+    <message>
+        <source>Open the chosen booking</source>
+        <translation>Abrir la reserva elegida</translation>
+    </message>
+    <message>
+        <source>Open the highlighted booking (Enter)</source>
+        <translation>Abrir la reserva resaltada (Intro)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message numerus="yes">
+        <source>Type at least %n character(s): a plate, a phone number, a name or a confirmation code.</source>
+        <translation>
+            <numerusform>Escriba al menos %n carácter: una matrícula, un teléfono, un nombre o un código de confirmación.</numerusform>
+            <numerusform>Escriba al menos %n caracteres: una matrícula, un teléfono, un nombre o un código de confirmación.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Buscando…</translation>
+    </message>
+    <message>
+        <source>Searching failed. %1</source>
+        <translation>La búsqueda falló. %1</translation>
+    </message>
+    <message>
+        <source>Searching failed; the last results stay on show.</source>
+        <translation>La búsqueda falló; se siguen mostrando los últimos resultados.</translation>
+    </message>
+    <message>
+        <source>No booking matches &quot;%1&quot;.</source>
+        <translation>Ninguna reserva coincide con «%1».</translation>
+    </message>
+    <message>
+        <source>The %1 nearest to today; type more to narrow it down.</source>
+        <translation>Las %1 más cercanas a hoy; escriba más para acotar.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n booking(s) found. Up and Down choose, Enter opens.</source>
+        <translation>
+            <numerusform>%n reserva encontrada. Arriba y Abajo eligen, Intro abre.</numerusform>
+            <numerusform>%n reservas encontradas. Arriba y Abajo eligen, Intro abre.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HealthAlerts</name>
+    <message>
+        <source>Pool usage</source>
+        <translation>Uso del pool</translation>
+    </message>
+    <message>
+        <source>Average query time</source>
+        <translation>Tiempo medio de consulta</translation>
+    </message>
+    <message>
+        <source>Error rate</source>
+        <translation>Tasa de errores</translation>
+    </message>
+    <message>
+        <source>Database reachable</source>
+        <translation>Base de datos accesible</translation>
+    </message>
+    <message>
+        <source>Memory used</source>
+        <translation>Memoria usada</translation>
+    </message>
+    <message>
+        <source>not measured yet</source>
+        <translation>aún sin medir</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>healthy below %1 %, alert above %2 %</source>
+        <translation>sano por debajo de %1 %, alerta por encima de %2 %</translation>
+    </message>
+    <message>
+        <source>healthy below %1 ms, alert above %2 ms</source>
+        <translation>sano por debajo de %1 ms, alerta por encima de %2 ms</translation>
+    </message>
+    <message>
+        <source>healthy: yes, alert: no</source>
+        <translation>sano: sí, alerta: no</translation>
+    </message>
+    <message>
+        <source>alert above %1 %</source>
+        <translation>alerta por encima de %1 %</translation>
+    </message>
+    <message>
+        <source>The database cannot be reached.</source>
+        <translation>No se puede contactar con la base de datos.</translation>
+    </message>
+    <message>
+        <source>%1 is %2, above the alert level (%3).</source>
+        <translation>%1 es %2, por encima del nivel de alerta (%3).</translation>
+    </message>
+</context>
+<context>
+    <name>HealthLight</name>
+    <message>
+        <source>Waiting for data</source>
+        <translation>Esperando datos</translation>
+    </message>
+    <message>
+        <source>Alert (recovering)</source>
+        <translation>Alerta (recuperándose)</translation>
+    </message>
+    <message>
+        <source>Healthy</source>
+        <translation>Sano</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Aviso</translation>
+    </message>
+    <message>
+        <source>Alert</source>
+        <translation>Alerta</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Degradado</translation>
+    </message>
+    <message>
+        <source>Unhealthy</source>
+        <translation>No sano</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
     <name>KeychainRequest</name>
     <message>
         <source>There is no desktop session bus (D-Bus) to reach a keychain through (%1).</source>
@@ -1290,6 +3081,40 @@ Detalle: %2</translation>
     <message>
         <source>The keychain reported an error: %1</source>
         <translation>El llavero informó de un error: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MergedErrorsModel</name>
+    <message numerus="yes">
+        <source>%n time(s), first at %1, last at %2</source>
+        <translation>
+            <numerusform>%n vez, la primera a las %1, la última a las %2</numerusform>
+            <numerusform>%n veces, la primera a las %1, la última a las %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Cantidad</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Visto por última vez</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <source>SQLSTATE</source>
+        <translation>SQLSTATE</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensaje</translation>
     </message>
 </context>
 <context>
@@ -1335,6 +3160,91 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>OpeningHoursPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
+    </message>
+    <message>
+        <source>%1 open</source>
+        <translation>%1 abierto</translation>
+    </message>
+    <message>
+        <source>%1 opening hours</source>
+        <translation>Horario de %1</translation>
+    </message>
+    <message>
+        <source>08:00-18:00</source>
+        <translation>08:00-18:00</translation>
+    </message>
+    <message>
+        <source>&amp;Save opening hours</source>
+        <translation>&amp;Guardar horario</translation>
+    </message>
+    <message>
+        <source>Save the opening hours</source>
+        <translation>Guardar el horario de apertura</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>&amp;Deshacer cambios</translation>
+    </message>
+    <message>
+        <source>Undo the changes not saved yet</source>
+        <translation>Deshacer los cambios aún no guardados</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The opening hours could not be loaded.</source>
+        <translation>No se pudo cargar el horario de apertura.</translation>
+    </message>
+    <message>
+        <source>No changes to save.</source>
+        <translation>No hay cambios que guardar.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The opening hours were not saved.</source>
+        <translation>El horario de apertura no se guardó.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved (%n day(s) changed).</source>
+        <translation>
+            <numerusform>Guardado (%n día cambiado).</numerusform>
+            <numerusform>Guardado (%n días cambiados).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRepo</name>
+    <message>
+        <source>The amount tendered cannot be negative.</source>
+        <translation>El importe entregado no puede ser negativo.</translation>
+    </message>
+    <message>
+        <source>There is no booking with ID %1.</source>
+        <translation>No hay ninguna reserva con el ID %1.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is %2; it cannot be paid.</source>
+        <translation>La reserva %1 está %2; no se puede pagar.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already paid; nothing is due.</source>
+        <translation>La reserva %1 ya está pagada; no hay nada pendiente.</translation>
+    </message>
+    <message>
+        <source>%1 was tendered, but %2 is due for booking %3.</source>
+        <translation>Se entregaron %1, pero la reserva %3 tiene %2 pendientes.</translation>
+    </message>
+</context>
+<context>
     <name>PlanningContext</name>
     <message>
         <source>There is no service with ID %1 (see: carwash-admin services).</source>
@@ -1371,6 +3281,338 @@ Detalle: %2</translation>
     <message>
         <source>%1 does not offer %2.</source>
         <translation>%1 no ofrece %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptActions</name>
+    <message>
+        <source>The receipt could not be made: %1</source>
+        <translation>No se pudo hacer el recibo: %1</translation>
+    </message>
+    <message>
+        <source>Save receipt as PDF</source>
+        <translation>Guardar recibo como PDF</translation>
+    </message>
+    <message>
+        <source>receipt-%1.pdf</source>
+        <translation>recibo-%1.pdf</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Receipt saved as %1.</source>
+        <translation>Recibo guardado como %1.</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Recibo %1</translation>
+    </message>
+    <message>
+        <source>Receipt sent to %1.</source>
+        <translation>Recibo enviado a %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDocument</name>
+    <message>
+        <source>Car wash</source>
+        <translation>Autolavado</translation>
+    </message>
+    <message>
+        <source>Receipt</source>
+        <translation>Recibo</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Reserva</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Box</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Vehículo</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>+ %1</source>
+        <translation>+ %1</translation>
+    </message>
+    <message>
+        <source>Subtotal</source>
+        <translation>Subtotal</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Included tax (%1)</source>
+        <translation>Impuesto incluido (%1)</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Neto</translation>
+    </message>
+    <message>
+        <source>Tax (%1)</source>
+        <translation>Impuesto (%1)</translation>
+    </message>
+    <message>
+        <source>Paid: %1</source>
+        <translation>Pagado: %1</translation>
+    </message>
+    <message>
+        <source>Tendered</source>
+        <translation>Entregado</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Paid at</source>
+        <translation>Pagado el</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Importe pendiente</translation>
+    </message>
+    <message>
+        <source>Served by</source>
+        <translation>Atendido por</translation>
+    </message>
+    <message>
+        <source>Confirmation code</source>
+        <translation>Código de confirmación</translation>
+    </message>
+    <message>
+        <source>Issued %1</source>
+        <translation>Emitido %1</translation>
+    </message>
+    <message>
+        <source>Thank you for your visit!</source>
+        <translation>¡Gracias por su visita!</translation>
+    </message>
+    <message>
+        <source>[QR code: %1]</source>
+        <translation>[Código QR: %1]</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Recibo %1</translation>
+    </message>
+    <message>
+        <source>The receipt could not be written to %1.</source>
+        <translation>No se pudo escribir el recibo en %1.</translation>
+    </message>
+    <message>
+        <source>The receipt could not be printed on %1.</source>
+        <translation>No se pudo imprimir el recibo en %1.</translation>
+    </message>
+</context>
+<context>
+    <name>RescheduleDialog</name>
+    <message>
+        <source>Move booking %1</source>
+        <translation>Mover la reserva %1</translation>
+    </message>
+    <message>
+        <source>Now: %1, %2–%3 on %4</source>
+        <translation>Ahora: %1, %2–%3 en %4</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Día:</translation>
+    </message>
+    <message>
+        <source>Free start times</source>
+        <translation>Horas de inicio libres</translation>
+    </message>
+    <message>
+        <source>&amp;Free times:</source>
+        <translation>Horas &amp;libres:</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Box</translation>
+    </message>
+    <message>
+        <source>&amp;Bay:</source>
+        <translation>&amp;Box:</translation>
+    </message>
+    <message>
+        <source>&amp;Move booking</source>
+        <translation>&amp;Mover reserva</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Finding free times…</source>
+        <translation>Buscando horas libres…</translation>
+    </message>
+    <message>
+        <source>The free times could not be loaded: %1</source>
+        <translation>No se pudieron cargar las horas libres: %1</translation>
+    </message>
+    <message>
+        <source>%1–%2 (%3)</source>
+        <translation>%1–%2 (%3)</translation>
+    </message>
+    <message>
+        <source>No free times on this day.</source>
+        <translation>No hay horas libres este día.</translation>
+    </message>
+    <message>
+        <source>First free bay</source>
+        <translation>Primer box libre</translation>
+    </message>
+    <message>
+        <source>Choose one of the free times first.</source>
+        <translation>Elija primero una de las horas libres.</translation>
+    </message>
+    <message>
+        <source>Moving the booking…</source>
+        <translation>Moviendo la reserva…</translation>
+    </message>
+    <message>
+        <source>That time was just taken by another booking. The free times are listed again.</source>
+        <translation>Otra reserva acaba de ocupar esa hora. Se vuelven a mostrar las horas libres.</translation>
+    </message>
+</context>
+<context>
+    <name>SaveOutcome</name>
+    <message numerus="yes">
+        <source>Nothing was saved: %n field(s) need attention.</source>
+        <translation>
+            <numerusform>No se guardó nada: %n campo necesita atención.</numerusform>
+            <numerusform>No se guardó nada: %n campos necesitan atención.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ServiceCheckList</name>
+    <message>
+        <source>%1 (inactive)</source>
+        <translation>%1 (inactivo)</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesPage</name>
+    <message>
+        <source>Service name</source>
+        <translation>Nombre del servicio</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>No&amp;mbre:</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Descripción</translation>
+    </message>
+    <message>
+        <source>D&amp;escription:</source>
+        <translation>D&amp;escripción:</translation>
+    </message>
+    <message>
+        <source>Duration in minutes</source>
+        <translation>Duración en minutos</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Durati&amp;on:</source>
+        <translation>Duraci&amp;ón:</translation>
+    </message>
+    <message>
+        <source>&amp;Active (offered at the desk and the kiosk)</source>
+        <translation>&amp;Activo (se ofrece en el mostrador y en el quiosco)</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>&amp;Car</source>
+        <translation>&amp;Turismo</translation>
+    </message>
+    <message>
+        <source>S&amp;UV</source>
+        <translation>S&amp;UV</translation>
+    </message>
+    <message>
+        <source>&amp;Truck</source>
+        <translation>Ca&amp;mioneta</translation>
+    </message>
+    <message>
+        <source>Offered for %1</source>
+        <translation>Se ofrece para %1</translation>
+    </message>
+    <message>
+        <source>%1 price</source>
+        <translation>Precio para %1</translation>
+    </message>
+    <message>
+        <source>Prices:</source>
+        <translation>Precios:</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Servicio</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Servicios</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>not offered</source>
+        <translation>no se ofrece</translation>
+    </message>
+    <message>
+        <source>Type the %1 price, for example %2, or untick it if it is not offered.</source>
+        <translation>Escriba el precio para %1, por ejemplo %2, o desmárquelo si no se ofrece.</translation>
     </message>
 </context>
 <context>
@@ -1422,6 +3664,54 @@ Detalle: %2</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>&amp;New walk-in</source>
+        <translation>&amp;Nuevo cliente sin cita</translation>
+    </message>
+    <message>
+        <source>New walk-in</source>
+        <translation>Nuevo cliente sin cita</translation>
+    </message>
+    <message>
+        <source>Book a walk-in: wash, plate, Enter (Ctrl+N)</source>
+        <translation>Reservar un cliente sin cita: lavado, matrícula, Intro (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Buscar…</translation>
+    </message>
+    <message>
+        <source>Find a booking</source>
+        <translation>Buscar una reserva</translation>
+    </message>
+    <message>
+        <source>Find a booking by plate, phone, name or code (Ctrl+F)</source>
+        <translation>Buscar una reserva por matrícula, teléfono, nombre o código (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Site set&amp;up…</source>
+        <translation>Config&amp;uración del local…</translation>
+    </message>
+    <message>
+        <source>Site setup</source>
+        <translation>Configuración del local</translation>
+    </message>
+    <message>
+        <source>Opening hours, closures, services, prices and bays (managers)</source>
+        <translation>Horario, cierres, servicios, precios y boxes (gerentes)</translation>
+    </message>
+    <message>
+        <source>&amp;Diagnostics…</source>
+        <translation>&amp;Diagnóstico…</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnóstico</translation>
+    </message>
+    <message>
+        <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
+        <translation>Estado en vivo del pool de base de datos de cada mostrador, quiosco y servicio (gerentes)</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +3874,222 @@ Detalle: %2</translation>
         <source>%1 must be %2; &quot;%3&quot; is not.</source>
         <translation>%1 debe ser %2; «%3» no lo es.</translation>
     </message>
+    <message>
+        <source>text of %1 to %2 characters</source>
+        <translation>un texto de %1 a %2 caracteres</translation>
+    </message>
+    <message>
+        <source>a percentage from 0 to %1 with at most two decimals, such as 8.25</source>
+        <translation>un porcentaje de 0 a %1 con dos decimales como máximo, como 8.25</translation>
+    </message>
+    <message>
+        <source>a three-letter currency code such as USD or EUR</source>
+        <translation>un código de moneda de tres letras como USD o EUR</translation>
+    </message>
+    <message>
+        <source>true or false</source>
+        <translation>true o false</translation>
+    </message>
+    <message>
+        <source>the business name printed on receipts</source>
+        <translation>el nombre del negocio impreso en los recibos</translation>
+    </message>
+    <message>
+        <source>the address printed on receipts; one line per line</source>
+        <translation>la dirección impresa en los recibos; una línea por línea</translation>
+    </message>
+    <message>
+        <source>the currency of every price</source>
+        <translation>la moneda de todos los precios</translation>
+    </message>
+    <message>
+        <source>the sales tax rate shown on receipts, in percent</source>
+        <translation>el tipo de impuesto sobre ventas de los recibos, en porcentaje</translation>
+    </message>
+    <message>
+        <source>whether menu prices already include the tax</source>
+        <translation>si los precios del menú ya incluyen el impuesto</translation>
+    </message>
+    <message>
+        <source>days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
+        <translation>días que se conserva el estado de un proceso detenido antes de que el mantenimiento lo elimine</translation>
+    </message>
+    <message>
+        <source>days audit log entries are kept before maintenance removes them</source>
+        <translation>días que se conservan las entradas del registro de auditoría antes de que el mantenimiento las elimine</translation>
+    </message>
+    <message>
+        <source>days processed payment events are kept before maintenance removes them</source>
+        <translation>días que se conservan los eventos de pago procesados antes de que el mantenimiento los elimine</translation>
+    </message>
+    <message>
+        <source>%1 must be %2 without control characters.</source>
+        <translation>%1 debe ser %2 sin caracteres de control.</translation>
+    </message>
+    <message>
+        <source>%1 must be %2; it has %3.</source>
+        <translation>%1 debe ser %2; tiene %3.</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSettingsPage</name>
+    <message>
+        <source>Time &amp;zone:</source>
+        <translation>&amp;Zona horaria:</translation>
+    </message>
+    <message>
+        <source>Slot e&amp;very (minutes):</source>
+        <translation>Franja ca&amp;da (minutos):</translation>
+    </message>
+    <message>
+        <source>Clean-up buffe&amp;r (minutes):</source>
+        <translation>Margen de limpie&amp;za (minutos):</translation>
+    </message>
+    <message>
+        <source>Minimum &amp;notice (minutes):</source>
+        <translation>A&amp;ntelación mínima (minutos):</translation>
+    </message>
+    <message>
+        <source>Boo&amp;k ahead (days):</source>
+        <translation>Reservar con antelación (&amp;días):</translation>
+    </message>
+    <message>
+        <source>Kiosk h&amp;old (minutes):</source>
+        <translation>Reten&amp;ción en quiosco (minutos):</translation>
+    </message>
+    <message>
+        <source>Business na&amp;me:</source>
+        <translation>No&amp;mbre del negocio:</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <translation>&amp;Dirección:</translation>
+    </message>
+    <message>
+        <source>&amp;Currency:</source>
+        <translation>&amp;Moneda:</translation>
+    </message>
+    <message>
+        <source>Ta&amp;x rate (%):</source>
+        <translation>&amp;Impuesto (%):</translation>
+    </message>
+    <message>
+        <source>Prices include the &amp;tax</source>
+        <translation>Los precios incluyen el im&amp;puesto</translation>
+    </message>
+    <message>
+        <source>%1. Accepted: %2.</source>
+        <translation>%1. Se admite: %2.</translation>
+    </message>
+    <message>
+        <source>&amp;Save site settings</source>
+        <translation>&amp;Guardar ajustes del local</translation>
+    </message>
+    <message>
+        <source>Save the site settings</source>
+        <translation>Guardar los ajustes del local</translation>
+    </message>
+    <message>
+        <source>&amp;Undo changes</source>
+        <translation>&amp;Deshacer cambios</translation>
+    </message>
+    <message>
+        <source>Undo the changes not saved yet</source>
+        <translation>Deshacer los cambios aún no guardados</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The site settings could not be loaded.</source>
+        <translation>No se pudieron cargar los ajustes del local.</translation>
+    </message>
+    <message>
+        <source>No changes to save.</source>
+        <translation>No hay cambios que guardar.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The site settings were not saved.</source>
+        <translation>Los ajustes del local no se guardaron.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved (%n setting(s) changed).</source>
+        <translation>
+            <numerusform>Guardado (%n ajuste cambiado).</numerusform>
+            <numerusform>Guardado (%n ajustes cambiados).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SiteSetupDialog</name>
+    <message>
+        <source>Site setup</source>
+        <translation>Configuración del local</translation>
+    </message>
+    <message>
+        <source>Site setup sections</source>
+        <translation>Secciones de la configuración del local</translation>
+    </message>
+    <message>
+        <source>S&amp;ite</source>
+        <translation>&amp;Local</translation>
+    </message>
+    <message>
+        <source>Opening &amp;hours</source>
+        <translation>&amp;Horario</translation>
+    </message>
+    <message>
+        <source>C&amp;losures</source>
+        <translation>C&amp;ierres</translation>
+    </message>
+    <message>
+        <source>Services &amp;&amp; &amp;prices</source>
+        <translation>Servicios &amp;&amp; &amp;precios</translation>
+    </message>
+    <message>
+        <source>A&amp;dd-ons</source>
+        <translation>E&amp;xtras</translation>
+    </message>
+    <message>
+        <source>&amp;Bays</source>
+        <translation>&amp;Boxes</translation>
+    </message>
+    <message>
+        <source>The services, add-ons and bays could not be loaded. %1</source>
+        <translation>No se pudieron cargar los servicios, extras y boxes. %1</translation>
+    </message>
+</context>
+<context>
+    <name>SiteSetupPage</name>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: correct the fields marked in red.</source>
+        <translation>No se guardó nada: corrija los campos marcados en rojo.</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation>No se guardó nada: %1</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Guardado.</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
 </context>
 <context>
     <name>SlotPlanner</name>
@@ -1615,6 +4121,29 @@ Detalle: %2</translation>
             <numerusform>%1 ya ha pasado o no respeta la antelación mínima de %n minuto.</numerusform>
             <numerusform>%1 ya ha pasado o no respeta la antelación mínima de %n minutos.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SlowQueryModel</name>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>SQL</source>
+        <translation>SQL</translation>
     </message>
 </context>
 <context>
@@ -1911,6 +4440,349 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>WalkInDialog</name>
+    <message>
+        <source>now</source>
+        <translation>ahora</translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n min</source>
+        <translation>
+            <numerusform>en %n min</numerusform>
+            <numerusform>en %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>in %1 h %2 min</source>
+        <translation>en %1 h %2 min</translation>
+    </message>
+    <message>
+        <source>New walk-in</source>
+        <translation>Nuevo cliente sin cita</translation>
+    </message>
+    <message>
+        <source>Wash (keys 1–9)</source>
+        <translation>Lavado (teclas 1–9)</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Vehículo</translation>
+    </message>
+    <message>
+        <source>&amp;Car</source>
+        <translation>&amp;Turismo</translation>
+    </message>
+    <message>
+        <source>&amp;SUV</source>
+        <translation>&amp;SUV</translation>
+    </message>
+    <message>
+        <source>T&amp;ruck</source>
+        <translation>Ca&amp;mioneta</translation>
+    </message>
+    <message>
+        <source>Add-ons</source>
+        <translation>Extras</translation>
+    </message>
+    <message>
+        <source>Choose a wash to see its add-ons.</source>
+        <translation>Elija un lavado para ver sus extras.</translation>
+    </message>
+    <message>
+        <source>Next free time</source>
+        <translation>Próxima hora libre</translation>
+    </message>
+    <message>
+        <source>Price and duration</source>
+        <translation>Precio y duración</translation>
+    </message>
+    <message>
+        <source>Notice</source>
+        <translation>Aviso</translation>
+    </message>
+    <message>
+        <source>Licence plate</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>e.g. AB 123 CD</source>
+        <translation>p. ej., AB 123 CD</translation>
+    </message>
+    <message>
+        <source>Customer name</source>
+        <translation>Nombre del cliente</translation>
+    </message>
+    <message>
+        <source>Phone (optional)</source>
+        <translation>Teléfono (opcional)</translation>
+    </message>
+    <message>
+        <source>E-mail (optional)</source>
+        <translation>Correo electrónico (opcional)</translation>
+    </message>
+    <message>
+        <source>&amp;Plate:</source>
+        <translation>&amp;Matrícula:</translation>
+    </message>
+    <message>
+        <source>N&amp;ame:</source>
+        <translation>N&amp;ombre:</translation>
+    </message>
+    <message>
+        <source>P&amp;hone:</source>
+        <translation>&amp;Teléfono:</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail:</source>
+        <translation>&amp;Correo:</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Cliente</translation>
+    </message>
+    <message>
+        <source>Last visits</source>
+        <translation>Últimas visitas</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Servicio</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Reservada</translation>
+    </message>
+    <message>
+        <source>Booked — confirmation code</source>
+        <translation>Reservado — código de confirmación</translation>
+    </message>
+    <message>
+        <source>&amp;Book</source>
+        <translation>&amp;Reservar</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Reservar</translation>
+    </message>
+    <message>
+        <source>Book this walk-in (Enter)</source>
+        <translation>Reservar este cliente sin cita (Intro)</translation>
+    </message>
+    <message>
+        <source>&amp;Next car</source>
+        <translation>&amp;Siguiente coche</translation>
+    </message>
+    <message>
+        <source>Next car</source>
+        <translation>Siguiente coche</translation>
+    </message>
+    <message>
+        <source>An empty form for the next walk-in (Ctrl+N)</source>
+        <translation>Un formulario vacío para el siguiente cliente sin cita (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Cerrar (Esc)</translation>
+    </message>
+    <message>
+        <source>Loading the washes…</source>
+        <translation>Cargando los lavados…</translation>
+    </message>
+    <message>
+        <source>The washes could not be loaded. %1</source>
+        <translation>No se pudieron cargar los lavados. %1</translation>
+    </message>
+    <message>
+        <source>No washes are offered yet.</source>
+        <translation>Todavía no se ofrece ningún lavado.</translation>
+    </message>
+    <message>
+        <source>not for this vehicle</source>
+        <translation>no para este vehículo</translation>
+    </message>
+    <message>
+        <source>%1 · %2 min</source>
+        <translation>%1 · %2 min</translation>
+    </message>
+    <message>
+        <source>%1  %2
+%3</source>
+        <translation>%1  %2
+%3</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>No add-ons for this wash.</source>
+        <translation>Este lavado no tiene extras.</translation>
+    </message>
+    <message>
+        <source>%1  +%2, +%3 min</source>
+        <translation>%1  +%2, +%3 min</translation>
+    </message>
+    <message>
+        <source>%1  +%2</source>
+        <translation>%1  +%2</translation>
+    </message>
+    <message>
+        <source>The next free time could not be found. %1</source>
+        <translation>No se pudo encontrar la próxima hora libre. %1</translation>
+    </message>
+    <message>
+        <source>%1 on %2 is not free for this wash; the next free time is offered instead.</source>
+        <translation>%1 en %2 no está libre para este lavado; se ofrece la próxima hora libre.</translation>
+    </message>
+    <message>
+        <source>%1 is not free for this wash; the next free time is offered instead.</source>
+        <translation>%1 no está libre para este lavado; se ofrece la próxima hora libre.</translation>
+    </message>
+    <message>
+        <source>%1 has no free time for this wash; the next free time on any bay is offered instead.</source>
+        <translation>%1 no tiene hora libre para este lavado; se ofrece la próxima hora libre en cualquier box.</translation>
+    </message>
+    <message>
+        <source>The time chosen on the board cannot be used: %1 The next free time is offered instead.</source>
+        <translation>La hora elegida en el tablero no se puede usar: %1 Se ofrece la próxima hora libre.</translation>
+    </message>
+    <message>
+        <source>any bay</source>
+        <translation>cualquier box</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1 on %2. Choose a wash.</source>
+        <translation>Elegido en el tablero: %1 en %2. Elija un lavado.</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1. Choose a wash.</source>
+        <translation>Elegido en el tablero: %1. Elija un lavado.</translation>
+    </message>
+    <message>
+        <source>Choose a wash to see the next free time.</source>
+        <translation>Elija un lavado para ver la próxima hora libre.</translation>
+    </message>
+    <message>
+        <source>Finding the next free time…</source>
+        <translation>Buscando la próxima hora libre…</translation>
+    </message>
+    <message>
+        <source>No free time: the site is closed or fully booked for this wash within the booking horizon.</source>
+        <translation>Sin hora libre: el local está cerrado o completo para este lavado dentro del plazo de reserva.</translation>
+    </message>
+    <message>
+        <source>Chosen on the board: %1 on %2 — %3</source>
+        <translation>Elegido en el tablero: %1 en %2 — %3</translation>
+    </message>
+    <message>
+        <source>Next free: %1 on %2 — %3</source>
+        <translation>Próxima libre: %1 en %2 — %3</translation>
+    </message>
+    <message>
+        <source>Nothing free today. Next free: %1 on %2</source>
+        <translation>Nada libre hoy. Próxima libre: %1 en %2</translation>
+    </message>
+    <message>
+        <source>%1 is not offered for a %2.</source>
+        <translation>%1 no se ofrece para %2.</translation>
+    </message>
+    <message>
+        <source>Total %1 · %2 min</source>
+        <translation>Total %1 · %2 min</translation>
+    </message>
+    <message>
+        <source>The plate could not be looked up. %1</source>
+        <translation>No se pudo consultar la matrícula. %1</translation>
+    </message>
+    <message>
+        <source>Type the customer&apos;s name, or press Retry.</source>
+        <translation>Escriba el nombre del cliente o pulse Reintentar.</translation>
+    </message>
+    <message>
+        <source>New customer: this plate has not been here before.</source>
+        <translation>Cliente nuevo: esta matrícula no ha venido antes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Known customer: %1 — %n completed visit(s)</source>
+        <translation>
+            <numerusform>Cliente conocido: %1 — %n visita completada</numerusform>
+            <numerusform>Cliente conocido: %1 — %n visitas completadas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose a wash first.</source>
+        <translation>Elija primero un lavado.</translation>
+    </message>
+    <message>
+        <source>Looking up the plate…</source>
+        <translation>Consultando la matrícula…</translation>
+    </message>
+    <message>
+        <source>There is no free time to book for this wash.</source>
+        <translation>No hay ninguna hora libre que reservar para este lavado.</translation>
+    </message>
+    <message>
+        <source>The booking was not saved. %1</source>
+        <translation>La reserva no se guardó. %1</translation>
+    </message>
+    <message>
+        <source>That time was just taken. The next free time is shown above; press Enter to book it.</source>
+        <translation>Esa hora acaba de ocuparse. Arriba se muestra la próxima hora libre; pulse Intro para reservarla.</translation>
+    </message>
+    <message>
+        <source>That time was just taken. Looking for the next free time…</source>
+        <translation>Esa hora acaba de ocuparse. Buscando la próxima hora libre…</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>%1, %2 + %3</source>
+        <translation>%1, %2 + %3</translation>
+    </message>
+    <message>
+        <source>%1 on %2, until %3
+%4
+%5 · %6
+%7</source>
+        <translation>%1 en %2, hasta las %3
+%4
+%5 · %6
+%7</translation>
+    </message>
+    <message>
+        <source>Booked, code %1. %2</source>
+        <translation>Reservado, código %1. %2</translation>
+    </message>
+    <message>
+        <source>Booked for %1 on %2</source>
+        <translation>Reservado para las %1 en %2</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>Total %1</translation>
+    </message>
+    <message>
+        <source>Booking…</source>
+        <translation>Reservando…</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>CarWash Desk</source>
@@ -1929,8 +4801,8 @@ Detalle: %2</translation>
         <translation>Con --screenshot: iniciar sesión antes como NAME (PIN tomado de CARWASH_PIN).</translation>
     </message>
     <message>
-        <source>With --screenshot: the state to show: settings or staff (a manager&apos;s dialog), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
-        <translation>Con --screenshot: el estado que se muestra: settings o staff (un diálogo de gerente), locked (--sign-in NAME con un PIN incorrecto), start-failure.</translation>
+        <source>With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager&apos;s window), menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning customer), booking (a booking opened from the board), receipt (a paid booking&apos;s receipt), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
+        <translation>Con --screenshot: el estado a mostrar: settings, staff, setup o diagnostics (una ventana de gerente), menu (la pestaña del menú de lavados; si no, el tablero del día), walkin (un cliente sin cita que ya vino), booking (una reserva abierta desde el tablero), receipt (el recibo de una reserva pagada), locked (--sign-in NOMBRE con un PIN incorrecto), start-failure.</translation>
     </message>
 </context>
 </TS>

@@ -437,7 +437,7 @@ void BookingDetailsDialog::runStatusChange(const QString &status, const QString 
             m_cancelForm->hide();
             m_cancelReason->clear();
             showMessage(
-                tr("Booking %1 is now %2.").arg(result->code, BookingWords::status(result->status).toLower()),
+                tr("Booking %1 is now %2.").arg(result->code, BookingWords::status(result->status)),
                 false);
             Q_EMIT bookingChanged(m_bookingId);
         } else {

@@ -17,7 +17,7 @@
     </message>
     <message>
         <source>Pri&amp;ce:</source>
-        <translation>Prei&amp;s:</translation>
+        <translation>P&amp;reis:</translation>
     </message>
     <message>
         <source>Extra minutes</source>
@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>Offered &amp;with:</source>
-        <translation>Angeboten &amp;mit:</translation>
+        <translation>Angeboten m&amp;it:</translation>
     </message>
     <message>
         <source>Add-on</source>
@@ -593,7 +593,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>&amp;Kind:</source>
-        <translation>&amp;Art:</translation>
+        <translation>A&amp;rt:</translation>
     </message>
     <message>
         <source>&amp;Active (takes new bookings)</source>
@@ -800,11 +800,11 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>C&amp;onfirm cancellation</source>
-        <translation>Stornierung &amp;bestätigen</translation>
+        <translation>St&amp;ornierung bestätigen</translation>
     </message>
     <message>
         <source>&amp;Keep booking</source>
-        <translation>Buchung &amp;behalten</translation>
+        <translation>Buchung be&amp;halten</translation>
     </message>
     <message>
         <source>Re&amp;fresh</source>
@@ -816,7 +816,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>His&amp;tory</source>
-        <translation>&amp;Verlauf</translation>
+        <translation>Ver&amp;lauf</translation>
     </message>
     <message>
         <source>Loading…</source>
@@ -896,7 +896,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>Booking %1 moved to %2 on %3.</source>
-        <translation>Buchung %1 auf %2 auf %3 verschoben.</translation>
+        <translation>Buchung %1 verschoben: %2, %3.</translation>
     </message>
     <message>
         <source>%1 paid in cash.</source>
@@ -1093,7 +1093,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>Moved from %1 on %2</source>
-        <translation>Verschoben von %1 auf %2</translation>
+        <translation>Verschoben von %1 (%2)</translation>
     </message>
     <message>
         <source>Paid %1 in cash</source>

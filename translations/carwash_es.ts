@@ -45,7 +45,7 @@
     </message>
     <message>
         <source>Offered &amp;with:</source>
-        <translation>Se ofrece &amp;con:</translation>
+        <translation>Se &amp;ofrece con:</translation>
     </message>
     <message>
         <source>Add-on</source>
@@ -776,7 +776,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>&amp;Print receipt…</source>
-        <translation>Im&amp;primir recibo…</translation>
+        <translation>Imprimir reci&amp;bo…</translation>
     </message>
     <message>
         <source>Save receipt P&amp;DF…</source>
@@ -804,7 +804,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>&amp;Keep booking</source>
-        <translation>&amp;Mantener la reserva</translation>
+        <translation>Mantener la r&amp;eserva</translation>
     </message>
     <message>
         <source>Re&amp;fresh</source>
@@ -872,7 +872,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>Succeeded</source>
-        <translation>Correcto</translation>
+        <translation>Realizado</translation>
     </message>
     <message>
         <source>Why is the booking cancelled?</source>
@@ -888,7 +888,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>Booking %1 is now %2.</source>
-        <translation>La reserva %1 ahora está %2.</translation>
+        <translation>Nuevo estado de la reserva %1: %2.</translation>
     </message>
     <message>
         <source>%1 The booking is shown as it is now.</source>
@@ -896,7 +896,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>Booking %1 moved to %2 on %3.</source>
-        <translation>Reserva %1 movida a las %2 en %3.</translation>
+        <translation>Reserva %1 movida al %2 en %3.</translation>
     </message>
     <message>
         <source>%1 paid in cash.</source>
@@ -1093,7 +1093,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>Moved from %1 on %2</source>
-        <translation>Movida desde %1 en %2</translation>
+        <translation>Movida desde el %1 en %2</translation>
     </message>
     <message>
         <source>Paid %1 in cash</source>
@@ -1281,7 +1281,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>%1 called &quot;%2&quot; already exists; choose another name.</source>
-        <translation>Ya existe un %1 llamado «%2»; elija otro nombre.</translation>
+        <translation>%1 llamado «%2» ya existe; elija otro nombre.</translation>
     </message>
     <message>
         <source>A service</source>

@@ -1,5 +1,6 @@
 #include "bookinglistmodel.h"
 
+#include "async.h"
 #include "bookingrepo.h"
 #include "connectionpool.h"
 
@@ -103,23 +104,22 @@ void BookingListModel::refresh()
     }
     setLoading(true);
     const QDate date = m_date;
-    m_pool
-        .withConnection(QStringLiteral("models.bookings"),
-                        [date](QSqlDatabase &db) { return BookingRepo(db).forDay(date); })
-        .then(this, [this, generation](DbResult<QList<Booking>> result) {
-            if (generation != m_generation)
-                return; // the date changed or a newer refresh is under way
-            if (result.ok()) {
-                beginResetModel();
-                m_bookings = std::move(result.value());
-                endResetModel();
-                setError({});
-            } else {
-                setError(result.error().message());
-            }
-            setLoading(false);
-            emit refreshed();
-        });
+    Async::onResult(m_pool.withConnection(QStringLiteral("models.bookings"),
+                                          [date](QSqlDatabase &db) { return BookingRepo(db).forDay(date); }),
+                    this, [this, generation](DbResult<QList<Booking>> result) {
+                        if (generation != m_generation)
+                            return; // the date changed or a newer refresh is under way
+                        if (result.ok()) {
+                            beginResetModel();
+                            m_bookings = std::move(result.value());
+                            endResetModel();
+                            setError({});
+                        } else {
+                            setError(result.error().message());
+                        }
+                        setLoading(false);
+                        emit refreshed();
+                    });
 }
 
 void BookingListModel::setLoading(bool loading)

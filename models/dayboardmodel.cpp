@@ -1,5 +1,6 @@
 #include "dayboardmodel.h"
 
+#include "async.h"
 #include "availabilityrepo.h"
 #include "bookingrepo.h"
 #include "bookingstatus.h"
@@ -248,30 +249,29 @@ void DayBoardModel::load()
     }
     setLoading(true);
     const QDate date = m_date;
-    m_pool
-        .withConnection(QStringLiteral("models.dayboard"),
-                        [date](QSqlDatabase &db) { return loadDay(db, date); })
-        .then(this, [this, generation](DbResult<Day> result) {
-            if (generation != m_generation)
-                return; // the date changed meanwhile
-            if (result.ok()) {
-                beginResetModel();
-                m_day = std::move(result.value());
-                endResetModel();
-                m_loadedAt = QDateTime::currentDateTime();
-                setError(DbError());
-            } else {
-                // What was on the board stays: stale, but better than nothing.
-                setError(result.error());
-            }
-            if (m_refreshPending) {
-                emit refreshed();
-                load();
-                return;
-            }
-            setLoading(false);
-            emit refreshed();
-        });
+    Async::onResult(m_pool.withConnection(QStringLiteral("models.dayboard"),
+                                          [date](QSqlDatabase &db) { return loadDay(db, date); }),
+                    this, [this, generation](DbResult<Day> result) {
+                        if (generation != m_generation)
+                            return; // the date changed meanwhile
+                        if (result.ok()) {
+                            beginResetModel();
+                            m_day = std::move(result.value());
+                            endResetModel();
+                            m_loadedAt = QDateTime::currentDateTime();
+                            setError(DbError());
+                        } else {
+                            // What was on the board stays: stale, but better than nothing.
+                            setError(result.error());
+                        }
+                        if (m_refreshPending) {
+                            emit refreshed();
+                            load();
+                            return;
+                        }
+                        setLoading(false);
+                        emit refreshed();
+                    });
 }
 
 void DayBoardModel::setLoading(bool loading)

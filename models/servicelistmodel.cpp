@@ -1,5 +1,6 @@
 #include "servicelistmodel.h"
 
+#include "async.h"
 #include "connectionpool.h"
 #include "servicerepo.h"
 
@@ -67,23 +68,22 @@ void ServiceListModel::refresh()
 {
     const quint64 generation = ++m_generation;
     setLoading(true);
-    m_pool
-        .withConnection(QStringLiteral("models.services"),
-                        [](QSqlDatabase &db) { return ServiceRepo(db).all(true); })
-        .then(this, [this, generation](DbResult<QList<Service>> result) {
-            if (generation != m_generation)
-                return; // a newer refresh is under way
-            if (result.ok()) {
-                beginResetModel();
-                m_services = std::move(result.value());
-                endResetModel();
-                setError({});
-            } else {
-                setError(result.error().message());
-            }
-            setLoading(false);
-            emit refreshed();
-        });
+    Async::onResult(m_pool.withConnection(QStringLiteral("models.services"),
+                                          [](QSqlDatabase &db) { return ServiceRepo(db).all(true); }),
+                    this, [this, generation](DbResult<QList<Service>> result) {
+                        if (generation != m_generation)
+                            return; // a newer refresh is under way
+                        if (result.ok()) {
+                            beginResetModel();
+                            m_services = std::move(result.value());
+                            endResetModel();
+                            setError({});
+                        } else {
+                            setError(result.error().message());
+                        }
+                        setLoading(false);
+                        emit refreshed();
+                    });
 }
 
 void ServiceListModel::setLoading(bool loading)

@@ -12,7 +12,10 @@ namespace Async {
 // widget) once it is ready, without anyone waiting for it. A QFutureWatcher
 // owned by context carries it across, so if context is destroyed first fn is
 // simply never called; the work itself still runs to its end. A cancelled
-// future (its pool shut down) calls nothing either.
+// future (its pool shut down) calls nothing either. fn always runs from the
+// event loop, never inside this call, even when the work is already done:
+// QFuture::then(context, …) calls its continuation directly in that case, so a
+// model's "loading" state could end before the caller saw it begin.
 template<typename T, typename Fn> void onResult(const QFuture<T> &future, QObject *context, Fn &&fn)
 {
     auto *watcher = new QFutureWatcher<T>(context);

@@ -43,25 +43,30 @@ SlotPlanner::SlotPlanner(SlotPlanInput input)
     : m_input(std::move(input))
 {
     for (const BusyInterval &b : std::as_const(m_input.busy))
-        m_busyByBay[b.bayId].append(b);
+        m_busyByBay[b.bayId].append({b.start.toMSecsSinceEpoch(), b.end.toMSecsSinceEpoch()});
 }
 
-std::optional<QDateTime> SlotPlanner::localInstant(const QDate &date, int secondOfDay, const QTimeZone &zone)
+// The offsets in force around [from, to], widened by the window: every
+// offset a wall-clock time in that range can have.
+QList<int> SlotPlanner::offsetsAround(const QDateTime &from, const QDateTime &to, const QTimeZone &zone)
 {
-    // Qt's own mapping of an ambiguous or missing local time has changed
-    // between versions; decide it here. Every offset in force near the wall
-    // time is a candidate; a candidate is real when the zone agrees that
-    // instant has that offset.
-    const QDateTime wall = wallClockAsUtc(date, secondOfDay);
-    const QDateTime from = wall.addSecs(-WindowSeconds);
-    const QDateTime to = wall.addSecs(WindowSeconds);
-    QList<int> offsets {zone.offsetFromUtc(from)};
-    for (const QTimeZone::OffsetData &t : zone.transitions(from, to)) {
+    const QDateTime first = from.addSecs(-WindowSeconds);
+    QList<int> offsets {zone.offsetFromUtc(first)};
+    for (const QTimeZone::OffsetData &t : zone.transitions(first, to.addSecs(WindowSeconds))) {
         if (!offsets.contains(t.offsetFromUtc))
             offsets.append(t.offsetFromUtc);
     }
+    return offsets;
+}
+
+std::optional<QDateTime> SlotPlanner::instantFrom(const QDateTime &wall, const QList<int> &offsets,
+                                                  const QTimeZone &zone)
+{
+    // A candidate is real when the zone agrees that instant has that offset;
+    // extra candidates never are, so any superset of the offsets near the
+    // wall time gives the same answer.
     std::optional<QDateTime> first;
-    for (const int offset : std::as_const(offsets)) {
+    for (const int offset : offsets) {
         const QDateTime instant = wall.addSecs(-offset);
         if (zone.offsetFromUtc(instant) == offset && (!first || instant < *first))
             first = instant;
@@ -69,6 +74,15 @@ std::optional<QDateTime> SlotPlanner::localInstant(const QDate &date, int second
     if (!first)
         return std::nullopt;
     return first->toTimeZone(zone);
+}
+
+std::optional<QDateTime> SlotPlanner::localInstant(const QDate &date, int secondOfDay, const QTimeZone &zone)
+{
+    // Qt's own mapping of an ambiguous or missing local time has changed
+    // between versions; decide it here. Every offset in force near the wall
+    // time is a candidate.
+    const QDateTime wall = wallClockAsUtc(date, secondOfDay);
+    return instantFrom(wall, offsetsAround(wall, wall, zone), zone);
 }
 
 QDateTime SlotPlanner::localInstantAtOrAfter(const QDate &date, int secondOfDay, const QTimeZone &zone)
@@ -113,14 +127,14 @@ bool SlotPlanner::dateOpen() const
 
 QList<BayRef> SlotPlanner::freeBays(const QDateTime &start) const
 {
-    const QDateTime blockedUntil
-        = start.addSecs(qint64(m_input.durationMinutes + m_input.bufferMinutes) * 60);
+    const qint64 from = start.toMSecsSinceEpoch();
+    const qint64 blockedUntil = from + qint64(m_input.durationMinutes + m_input.bufferMinutes) * 60 * 1000;
     QList<BayRef> free;
     for (const BayRef &bay : m_input.bays) {
-        const QList<BusyInterval> busy = m_busyByBay.value(bay.id);
-        const bool taken = std::any_of(busy.cbegin(), busy.cend(), [&](const BusyInterval &b) {
-            return b.start < blockedUntil && start < b.end;
-        });
+        const auto found = m_busyByBay.constFind(bay.id);
+        const bool taken = found != m_busyByBay.cend()
+            && std::any_of(found->cbegin(), found->cend(),
+                           [&](const BusyMs &b) { return b.start < blockedUntil && from < b.end; });
         if (!taken)
             free.append(bay);
     }
@@ -133,11 +147,15 @@ QList<PlannedSlot> SlotPlanner::generate(bool freeOnly) const
     if (!dateOpen() || m_input.slotMinutes <= 0 || m_input.durationMinutes <= 0)
         return planned;
     const QDateTime earliest = m_input.now.addSecs(qint64(m_input.minNoticeMinutes) * 60);
+    // Looked up once for the day, not per slot (a transitions() search each).
+    const QList<int> offsets = offsetsAround(wallClockAsUtc(m_input.date, 0),
+                                             wallClockAsUtc(m_input.date, SecondsPerDay), m_input.timeZone);
     for (const OpeningPeriod &period : periodsOfDay()) {
         const QDateTime closes
             = localInstantAtOrAfter(m_input.date, period.closesMinute * 60, m_input.timeZone);
         for (int minute = period.opensMinute; minute < period.closesMinute; minute += m_input.slotMinutes) {
-            const std::optional<QDateTime> start = localInstant(m_input.date, minute * 60, m_input.timeZone);
+            const std::optional<QDateTime> start
+                = instantFrom(wallClockAsUtc(m_input.date, minute * 60), offsets, m_input.timeZone);
             if (!start)
                 continue; // the spring-forward gap
             const QDateTime end = start->addSecs(qint64(m_input.durationMinutes) * 60);
@@ -176,20 +194,31 @@ SlotPlanner::Verdict SlotPlanner::check(const QDateTime &start) const
         return Verdict::Closed;
     if (start < m_input.now.addSecs(qint64(m_input.minNoticeMinutes) * 60))
         return Verdict::TooSoon;
-    const QList<PlannedSlot> planned = generate(false);
-    if (std::any_of(planned.cbegin(), planned.cend(),
-                    [&start](const PlannedSlot &s) { return s.start == start; }))
-        return Verdict::Bookable;
-    // Not a start the rules allow: inside a period (then off the grid) or not.
+    // The start is judged on its own rather than by generating the day's
+    // grid: a booking checks one time, and the grid costs a time-zone lookup
+    // per slot. The answer is the one generate() implies: the same wall-clock
+    // grid, the same instant for a wall time (its first occurrence), the same
+    // end-by-closing rule.
     const QDateTime local = start.toTimeZone(m_input.timeZone);
-    const int minute = local.time().hour() * 60 + local.time().minute();
+    const QTime wall = local.time();
+    const int minute = wall.hour() * 60 + wall.minute();
+    const bool wholeMinute = wall.second() == 0 && wall.msec() == 0;
+    bool insidePeriod = false;
     for (const OpeningPeriod &p : periods) {
+        if (local.date() != m_input.date || minute < p.opensMinute)
+            continue;
         const QDateTime closes = localInstantAtOrAfter(m_input.date, p.closesMinute * 60, m_input.timeZone);
-        if (local.date() == m_input.date && minute >= p.opensMinute
-            && start.addSecs(qint64(m_input.durationMinutes) * 60) <= closes)
-            return Verdict::OffGrid;
+        if (start.addSecs(qint64(m_input.durationMinutes) * 60) > closes)
+            continue;
+        insidePeriod = true;
+        if (m_input.slotMinutes <= 0 || m_input.durationMinutes <= 0 || !wholeMinute
+            || minute >= p.closesMinute || (minute - p.opensMinute) % m_input.slotMinutes != 0)
+            continue;
+        const std::optional<QDateTime> onGrid = localInstant(m_input.date, minute * 60, m_input.timeZone);
+        if (onGrid && *onGrid == start)
+            return Verdict::Bookable;
     }
-    return Verdict::OutsideHours;
+    return insidePeriod ? Verdict::OffGrid : Verdict::OutsideHours;
 }
 
 QString SlotPlanner::explain(Verdict verdict, const QDateTime &start) const

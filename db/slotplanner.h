@@ -102,10 +102,21 @@ public:
     static QDateTime localInstantAtOrAfter(const QDate &date, int secondOfDay, const QTimeZone &zone);
 
 private:
+    static QList<int> offsetsAround(const QDateTime &from, const QDateTime &to, const QTimeZone &zone);
+    static std::optional<QDateTime> instantFrom(const QDateTime &wall, const QList<int> &offsets,
+                                                const QTimeZone &zone);
     QList<PlannedSlot> generate(bool freeOnly) const;
     bool dateOpen() const; // within the horizon, not a closure, not in the past
     QList<OpeningPeriod> periodsOfDay() const;
 
+    // A busy interval in milliseconds since the epoch: freeBays() runs for
+    // every slot of a day, and comparing QDateTimes costs far more than ints.
+    struct BusyMs
+    {
+        qint64 start = 0;
+        qint64 end = 0;
+    };
+
     SlotPlanInput m_input;
-    QHash<qint64, QList<BusyInterval>> m_busyByBay;
+    QHash<qint64, QList<BusyMs>> m_busyByBay;
 };

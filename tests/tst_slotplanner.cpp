@@ -6,6 +6,7 @@
 #include "slotplanner.h"
 
 #include <QJsonArray>
+#include <QSet>
 #include <QTest>
 
 namespace {
@@ -113,6 +114,8 @@ private slots:
     void localInstantPicksTheFirstOccurrenceAndSkipsTheGap();
     void checkSaysWhyAStartIsRefused_data();
     void checkSaysWhyAStartIsRefused();
+    void checkAgreesWithTheGeneratedDay_data();
+    void checkAgreesWithTheGeneratedDay();
     void jsonHasOffsetsAndBays();
 };
 
@@ -438,6 +441,75 @@ void TestSlotPlanner::checkSaysWhyAStartIsRefused()
     SlotPlanInput far = baseInput();
     far.horizonDays = 3;
     QCOMPARE(SlotPlanner(far).check(instant), SlotPlanner::Verdict::BeyondHorizon);
+}
+
+void TestSlotPlanner::checkAgreesWithTheGeneratedDay_data()
+{
+    QTest::addColumn<QByteArray>("zone");
+    QTest::addColumn<QDate>("date");
+    QTest::addColumn<QString>("hours");
+    QTest::addColumn<int>("slotMinutes");
+    QTest::addColumn<int>("durationMinutes");
+
+    QTest::newRow("Berlin, an ordinary day with a break")
+        << QByteArray("Europe/Berlin") << QDate(2025, 6, 11) << "08:00-12:00,13:00-18:00" << 15 << 30;
+    QTest::newRow("New York, spring forward, night hours")
+        << QByteArray("America/New_York") << QDate(2025, 3, 9) << "00:00-24:00" << 30 << 30;
+    QTest::newRow("New York, fall back, night hours")
+        << QByteArray("America/New_York") << QDate(2025, 11, 2) << "00:30-03:00" << 15 << 45;
+    QTest::newRow("Berlin, spring: closing inside the gap")
+        << QByteArray("Europe/Berlin") << QDate(2025, 3, 30) << "01:00-02:30,05:00-07:00" << 20 << 25;
+    QTest::newRow("Berlin, fall back, a grid not dividing the hour")
+        << QByteArray("Europe/Berlin") << QDate(2025, 10, 26) << "01:10-04:00" << 25 << 10;
+    QTest::newRow("Lord Howe, half-hour change")
+        << QByteArray("Australia/Lord_Howe") << QDate(2025, 10, 5) << "00:00-24:00" << 15 << 15;
+}
+
+void TestSlotPlanner::checkAgreesWithTheGeneratedDay()
+{
+    // check() judges one start without generating the day; what it accepts
+    // must be exactly what allSlots() offers, DST days included.
+    QFETCH(QByteArray, zone);
+    QFETCH(QDate, date);
+    QFETCH(QString, hours);
+    QFETCH(int, slotMinutes);
+    QFETCH(int, durationMinutes);
+
+    SlotPlanInput in = baseInput();
+    in.timeZone = QTimeZone(zone);
+    in.periods = everyDay(hours);
+    in.date = date;
+    in.now = QDateTime(date.addDays(-3), QTime(0, 0), in.timeZone);
+    in.horizonDays = 30;
+    in.slotMinutes = slotMinutes;
+    in.durationMinutes = durationMinutes;
+    in.bays = bays(2);
+    in.busy = busyOn(date, in.timeZone,
+                     QStringLiteral("1:%1-%2;2:%1-%2")
+                         .arg(OpeningHours::clockText(in.periods.first().opensMinute),
+                              OpeningHours::clockText(in.periods.first().opensMinute + 60)));
+    const SlotPlanner planner(in);
+    QSet<qint64> offered;
+    for (const PlannedSlot &s : planner.allSlots())
+        offered.insert(s.start.toMSecsSinceEpoch());
+    QVERIFY(!offered.isEmpty());
+
+    const QDateTime from = QDateTime(date.addDays(-1), QTime(12, 0), QTimeZone::utc());
+    int bookable = 0;
+    for (qint64 minute = 0; minute <= 48 * 60; minute += 5) {
+        for (const int extraSeconds : {0, 30}) {
+            const QDateTime start = from.addSecs(minute * 60 + extraSeconds);
+            const SlotPlanner::Verdict verdict = planner.check(start);
+            const bool isOffered = offered.contains(start.toMSecsSinceEpoch());
+            QVERIFY2((verdict == SlotPlanner::Verdict::Bookable) == isOffered,
+                     qPrintable(QStringLiteral("%1: verdict %2, offered %3")
+                                    .arg(IsoTime::format(start, in.timeZone))
+                                    .arg(int(verdict))
+                                    .arg(isOffered)));
+            bookable += verdict == SlotPlanner::Verdict::Bookable;
+        }
+    }
+    QCOMPARE(bookable, offered.size());
 }
 
 void TestSlotPlanner::jsonHasOffsetsAndBays()

@@ -644,7 +644,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>Co&amp;mplete</source>
-        <translation>Ab&amp;schließen</translation>
+        <translation>Abschl&amp;ießen</translation>
     </message>
     <message>
         <source>Mark the wash complete</source>
@@ -1146,7 +1146,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>E&amp;xact %1</source>
-        <translation>&amp;Passend %1</translation>
+        <translation>Pa&amp;ssend %1</translation>
     </message>
     <message>
         <source>&amp;%1: %2</source>
@@ -1795,7 +1795,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>Wait to &amp;connect up to:</source>
-        <translation>Auf Verbindungsaufbau warten &amp;bis:</translation>
+        <translation>Auf &amp;Verbindungsaufbau warten bis:</translation>
     </message>
     <message>
         <source>Result</source>
@@ -2931,16 +2931,16 @@ Details: %2</translation>
         <source>No booking matches &quot;%1&quot;.</source>
         <translation>Keine Buchung passt zu „%1“.</translation>
     </message>
-    <message>
-        <source>The %1 nearest to today; type more to narrow it down.</source>
-        <translation>Die %1 nächsten zu heute; tippen Sie mehr, um einzugrenzen.</translation>
-    </message>
     <message numerus="yes">
         <source>%n booking(s) found. Up and Down choose, Enter opens.</source>
         <translation>
             <numerusform>%n Buchung gefunden. Pfeil hoch/runter wählt, Eingabe öffnet.</numerusform>
             <numerusform>%n Buchungen gefunden. Pfeil hoch/runter wählt, Eingabe öffnet.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Showing the %1 bookings nearest to today; type more to narrow the search.</source>
+        <translation>Die %1 Buchungen, die heute am nächsten liegen, werden angezeigt; geben Sie mehr ein, um die Suche einzugrenzen.</translation>
     </message>
 </context>
 <context>
@@ -3553,7 +3553,7 @@ Details: %2</translation>
     </message>
     <message>
         <source>Durati&amp;on:</source>
-        <translation>Da&amp;uer:</translation>
+        <translation>&amp;Dauer:</translation>
     </message>
     <message>
         <source>&amp;Active (offered at the desk and the kiosk)</source>
@@ -3691,7 +3691,7 @@ Details: %2</translation>
     </message>
     <message>
         <source>Site set&amp;up…</source>
-        <translation>Standort&amp;einrichtung…</translation>
+        <translation>Standorte&amp;inrichtung…</translation>
     </message>
     <message>
         <source>Site setup</source>
@@ -3947,15 +3947,15 @@ Details: %2</translation>
     </message>
     <message>
         <source>Minimum &amp;notice (minutes):</source>
-        <translation>Mindest&amp;vorlauf (Minuten):</translation>
+        <translation>Mindestvor&amp;lauf (Minuten):</translation>
     </message>
     <message>
         <source>Boo&amp;k ahead (days):</source>
-        <translation>Im &amp;Voraus buchbar (Tage):</translation>
+        <translation>Im Voraus &amp;buchbar (Tage):</translation>
     </message>
     <message>
         <source>Kiosk h&amp;old (minutes):</source>
-        <translation>Kiosk-&amp;Reservierung (Minuten):</translation>
+        <translation>Kios&amp;k-Reservierung (Minuten):</translation>
     </message>
     <message>
         <source>Business na&amp;me:</source>
@@ -3971,7 +3971,7 @@ Details: %2</translation>
     </message>
     <message>
         <source>Ta&amp;x rate (%):</source>
-        <translation>Steuer&amp;satz (%):</translation>
+        <translation>Steu&amp;ersatz (%):</translation>
     </message>
     <message>
         <source>Prices include the &amp;tax</source>
@@ -4053,11 +4053,11 @@ Details: %2</translation>
     </message>
     <message>
         <source>A&amp;dd-ons</source>
-        <translation>Zusat&amp;zleistungen</translation>
+        <translation>Z&amp;usatzleistungen</translation>
     </message>
     <message>
         <source>&amp;Bays</source>
-        <translation>Wasch&amp;plätze</translation>
+        <translation>&amp;Waschplätze</translation>
     </message>
     <message>
         <source>The services, add-ons and bays could not be loaded. %1</source>
@@ -4771,7 +4771,7 @@ Details: %2</translation>
     </message>
     <message>
         <source>Booked for %1 on %2</source>
-        <translation>Gebucht für %1 auf %2</translation>
+        <translation>Gebucht für %1, %2</translation>
     </message>
     <message>
         <source>Total %1</source>

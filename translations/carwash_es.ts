@@ -1967,7 +1967,7 @@ Qué falló: %2
     </message>
     <message>
         <source>&amp;Refresh</source>
-        <translation>&amp;Actualizar</translation>
+        <translation>Ac&amp;tualizar</translation>
     </message>
     <message>
         <source>Refresh the day board</source>
@@ -2517,7 +2517,7 @@ Haga clic para reservar desde las %4</translation>
     </message>
     <message>
         <source>C&amp;harts</source>
-        <translation>&amp;Gráficos</translation>
+        <translation>G&amp;ráficos</translation>
     </message>
     <message>
         <source>Slow queries</source>
@@ -2931,16 +2931,16 @@ Detalle: %2</translation>
         <source>No booking matches &quot;%1&quot;.</source>
         <translation>Ninguna reserva coincide con «%1».</translation>
     </message>
-    <message>
-        <source>The %1 nearest to today; type more to narrow it down.</source>
-        <translation>Las %1 más cercanas a hoy; escriba más para acotar.</translation>
-    </message>
     <message numerus="yes">
         <source>%n booking(s) found. Up and Down choose, Enter opens.</source>
         <translation>
             <numerusform>%n reserva encontrada. Arriba y Abajo eligen, Intro abre.</numerusform>
             <numerusform>%n reservas encontradas. Arriba y Abajo eligen, Intro abre.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Showing the %1 bookings nearest to today; type more to narrow the search.</source>
+        <translation>Se muestran las %1 reservas más cercanas a hoy; escriba más para acotar la búsqueda.</translation>
     </message>
 </context>
 <context>
@@ -3038,7 +3038,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>Unhealthy</source>
-        <translation>No sano</translation>
+        <translation>Con fallos</translation>
     </message>
     <message>
         <source>%1: %2</source>
@@ -3573,7 +3573,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>&amp;Truck</source>
-        <translation>Ca&amp;mioneta</translation>
+        <translation>Camio&amp;neta</translation>
     </message>
     <message>
         <source>Offered for %1</source>
@@ -3939,11 +3939,11 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>Slot e&amp;very (minutes):</source>
-        <translation>Franja ca&amp;da (minutos):</translation>
+        <translation>F&amp;ranja cada (minutos):</translation>
     </message>
     <message>
         <source>Clean-up buffe&amp;r (minutes):</source>
-        <translation>Margen de limpie&amp;za (minutos):</translation>
+        <translation>Margen de &amp;limpieza (minutos):</translation>
     </message>
     <message>
         <source>Minimum &amp;notice (minutes):</source>
@@ -3951,7 +3951,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>Boo&amp;k ahead (days):</source>
-        <translation>Reservar con antelación (&amp;días):</translation>
+        <translation>Reser&amp;var con antelación (días):</translation>
     </message>
     <message>
         <source>Kiosk h&amp;old (minutes):</source>
@@ -3959,7 +3959,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>Business na&amp;me:</source>
-        <translation>No&amp;mbre del negocio:</translation>
+        <translation>Nom&amp;bre del negocio:</translation>
     </message>
     <message>
         <source>&amp;Address:</source>
@@ -3991,7 +3991,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>&amp;Undo changes</source>
-        <translation>&amp;Deshacer cambios</translation>
+        <translation>Des&amp;hacer cambios</translation>
     </message>
     <message>
         <source>Undo the changes not saved yet</source>
@@ -4478,7 +4478,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>T&amp;ruck</source>
-        <translation>Ca&amp;mioneta</translation>
+        <translation>Camio&amp;neta</translation>
     </message>
     <message>
         <source>Add-ons</source>
@@ -4530,7 +4530,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>P&amp;hone:</source>
-        <translation>&amp;Teléfono:</translation>
+        <translation>Te&amp;léfono:</translation>
     </message>
     <message>
         <source>&amp;E-mail:</source>
@@ -4578,7 +4578,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>&amp;Next car</source>
-        <translation>&amp;Siguiente coche</translation>
+        <translation>Si&amp;guiente coche</translation>
     </message>
     <message>
         <source>Next car</source>
@@ -4771,7 +4771,7 @@ Detalle: %2</translation>
     </message>
     <message>
         <source>Booked for %1 on %2</source>
-        <translation>Reservado para las %1 en %2</translation>
+        <translation>Reservado para %1 en %2</translation>
     </message>
     <message>
         <source>Total %1</source>

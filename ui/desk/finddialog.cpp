@@ -209,7 +209,8 @@ void FindDialog::showResults(const QList<BookingMatch> &results, const QString &
         m_list->setCurrentItem(m_list->topLevelItem(0));
         m_status->setText(
             results.size() >= BookingSearch::DefaultLimit
-                ? tr("The %1 nearest to today; type more to narrow it down.").arg(results.size())
+                ? tr("Showing the %1 bookings nearest to today; type more to narrow the search.")
+                      .arg(results.size())
                 : tr("%n booking(s) found. Up and Down choose, Enter opens.", nullptr, int(results.size())));
     }
     m_open->setEnabled(m_list->currentItem() != nullptr);

@@ -75,6 +75,7 @@ private slots:
     void aBookingByAnotherProcessAppearsThroughNotify();
     void aMalformedNotificationStillReloads();
     void withoutTheListenerPollingShowsChanges();
+    void aBoardLeftOpenOverMidnightMovesToTheNewDay();
     void theListenerReconnectsAfterARestartAndTheBoardCatchesUp();
     void clickingABlockOrFreeTimeActivatesIt();
     void theKeyboardMovesBetweenBookingsAndEnterOpensOne();
@@ -470,6 +471,39 @@ void TestDayBoard::withoutTheListenerPollingShowsChanges()
 
     page->stopUpdating(); // signed out: no more loads
     QVERIFY(!page->isPolling());
+}
+
+void TestDayBoard::aBoardLeftOpenOverMidnightMovesToTheNewDay()
+{
+    const QDate day = bookableDay(4);
+    QVERIFY(day.isValid());
+    auto page = makePage();
+    QDateTime now = QDateTime(day, QTime(12, 0), QTimeZone::utc());
+    page->setClock([&now] { return now; });
+    page->setPollIntervals(50, 50);
+    page->startUpdating();
+    QVERIFY(waitLoaded(*page));
+    const QTimeZone zone = page->model().day().timeZone;
+    QVERIFY(zone.isValid());
+    // Today's board a few seconds before the site's midnight.
+    now = QDateTime(day, QTime(23, 59, 55), zone);
+    page->showToday();
+    QTRY_COMPARE(page->date(), day);
+    QVERIFY(waitLoaded(*page));
+    QTest::qWait(200); // some polls see the old today
+
+    now = QDateTime(day.addDays(1), QTime(0, 0, 5), zone);
+    QTRY_COMPARE_WITH_TIMEOUT(page->date(), day.addDays(1), kChangeShowsMs);
+    QVERIFY(waitLoaded(*page));
+    QCOMPARE(page->model().day().date, day.addDays(1));
+
+    // A board showing another day stays on it over the next midnight.
+    page->setDate(day.addDays(-2));
+    QVERIFY(waitLoaded(*page));
+    now = QDateTime(day.addDays(2), QTime(0, 0, 5), zone);
+    QTest::qWait(300); // several polls at the new today
+    QCOMPARE(page->date(), day.addDays(-2));
+    page->stopUpdating();
 }
 
 void TestDayBoard::theListenerReconnectsAfterARestartAndTheBoardCatchesUp()

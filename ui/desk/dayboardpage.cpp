@@ -260,7 +260,13 @@ void DayBoardPage::stopUpdating()
 QDate DayBoardPage::siteToday() const
 {
     const QTimeZone zone = m_model->day().timeZone;
-    return zone.isValid() ? QDateTime::currentDateTimeUtc().toTimeZone(zone).date() : QDate::currentDate();
+    return zone.isValid() ? m_now().toTimeZone(zone).date() : m_now().toLocalTime().date();
+}
+
+void DayBoardPage::setClock(std::function<QDateTime()> clock)
+{
+    m_now = clock;
+    m_view->setClock(std::move(clock));
 }
 
 void DayBoardPage::setDate(const QDate &day)

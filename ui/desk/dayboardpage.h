@@ -7,6 +7,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
+
 class BookingChangeListener;
 class BusyIndicator;
 class ConnectionPool;
@@ -55,6 +57,9 @@ public:
     // After the database comes back: loads again if the last load failed.
     void reloadIfFailed();
     void setReadOnly(bool readOnly);
+    // Where "now" comes from, for the page and its view (today, following
+    // midnight, the now line); the system clock unless a test sets another.
+    void setClock(std::function<QDateTime()> clock);
     bool isReadOnly() const { return m_readOnly; }
 
     DayBoardModel &model() { return *m_model; }
@@ -90,6 +95,7 @@ private:
     BusyIndicator *m_busy = nullptr;
     QTimer m_poll;
     QDate m_lastToday; // the site's today at the last poll
+    std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
     int m_livePollMs = DefaultLivePollMs;
     int m_fallbackPollMs = DefaultFallbackPollMs;
     bool m_updating = false;

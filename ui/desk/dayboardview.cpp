@@ -143,8 +143,9 @@ void DayBoardView::modelReset()
     if (m_model && m_model->day().date.isValid() && m_model->day().date != m_scrolledFor) {
         m_scrolledFor = m_model->day().date;
         const int viewWidth = viewport()->width() - m_labelWidth;
-        horizontalScrollBar()->setValue(
-            showsToday() ? xFor(nowInstant()) - m_labelWidth + horizontalScrollBar()->value() - viewWidth / 4 : 0);
+        horizontalScrollBar()->setValue(showsToday() ? xFor(nowInstant()) - m_labelWidth
+                                                + horizontalScrollBar()->value() - viewWidth / 4
+                                                     : 0);
     }
     // The focus stays on the same booking when it is still there.
     Focus found;
@@ -174,7 +175,7 @@ void DayBoardView::relayout()
 
     const DayBoardModel::Day *day = m_model ? &m_model->day() : nullptr;
     const QTimeZone zone = day && day->timeZone.isValid() ? day->timeZone : QTimeZone::systemTimeZone();
-    const QDate date = day && day->date.isValid() ? day->date : QDate::currentDate();
+    const QDate date = day && day->date.isValid() ? day->date : nowInstant().toLocalTime().date();
     if (day) {
         for (const DayBoardModel::Lane &lane : day->lanes)
             m_labelWidth
@@ -343,7 +344,13 @@ DayBoardView::Focus DayBoardView::blockAt(const QPoint &point) const
 
 QDateTime DayBoardView::nowInstant() const
 {
-    return QDateTime::currentDateTimeUtc();
+    return m_now();
+}
+
+void DayBoardView::setClock(std::function<QDateTime()> clock)
+{
+    m_now = std::move(clock);
+    viewport()->update();
 }
 
 bool DayBoardView::showsToday() const

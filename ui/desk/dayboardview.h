@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QTimer>
 
+#include <functional>
 #include <optional>
 
 // The day board drawn: a time axis over the day's opening hours (site time
@@ -28,6 +29,10 @@ class DayBoardView : public QAbstractScrollArea
     Q_OBJECT
 public:
     explicit DayBoardView(QWidget *parent = nullptr);
+
+    // Where "now" comes from (the now line, the next free start); the
+    // system clock unless a test sets another.
+    void setClock(std::function<QDateTime()> clock);
 
     // model must outlive the view (or be reset first).
     void setModel(const DayBoardModel *model);
@@ -117,4 +122,5 @@ private:
     bool m_readOnly = false;
     QDate m_scrolledFor; // the day the view last scrolled to its start or now
     QTimer m_clock; // moves the now line
+    std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
 };

@@ -1,30 +1,17 @@
 #include "diagnosticsmodel.h"
 
+#include "async.h"
 #include "configstatus.h"
 #include "connectionpool.h"
 #include "healthreport.h"
 #include "sql.h"
 #include "systemmemory.h"
 
-#include <QFutureWatcher>
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-template<typename T, typename Fn> void onDone(const QFuture<T> &future, QObject *context, Fn fn)
-{
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, fn] {
-        watcher->deleteLater();
-        const QFuture<T> done = watcher->future();
-        if (done.isCanceled() || done.resultCount() == 0)
-            return;
-        fn(done.result());
-    });
-    watcher->setFuture(future);
-}
 
 struct PollResult
 {
@@ -189,7 +176,7 @@ void DiagnosticsModel::probe()
     auto probed = m_pool.withConnection(QStringLiteral("diagnostics.probe"), [](QSqlDatabase &db) {
         Sql::scalar(db, QStringLiteral("SELECT 1"));
     });
-    onDone(probed, this, [this](const DbResult<Done> &r) {
+    Async::onResult(probed, this, [this](const DbResult<Done> &r) {
         m_probing = false;
         if (r.ok()) {
             m_reachable = true;
@@ -215,7 +202,7 @@ void DiagnosticsModel::poll()
         return r;
     });
     const int generation = m_generation;
-    onDone(polled, this, [this, generation](const DbResult<PollResult> &r) {
+    Async::onResult(polled, this, [this, generation](const DbResult<PollResult> &r) {
         m_polling = false;
         m_polled = true;
         if (!r.ok()) {

@@ -13,7 +13,9 @@ namespace {
 // One statement, one row: each input as a JSON column, so a request costs
 // one round trip whatever the number of bays, bookings or slots. The busy
 // filter is the schema's reader rule (see 0001_initial.sql, "Expired
-// holds"), written so the exclusion constraint's GiST index serves it.
+// holds"), written so the exclusion constraint's GiST index serves it; the
+// booking being moved (ignoreBookingId, 0 for none: ids start at 1) is not
+// in its own way, and keeps its add-ons' minutes as booked.
 const QString LoadSql = QStringLiteral(R"(
 SELECT (extract(epoch FROM now()) * 1000)::bigint,
        (SELECT json_object_agg(key, value) FROM site_settings)::text,
@@ -27,11 +29,13 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
           LEFT JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
          WHERE s.id = ?)::text,
        (SELECT json_agg(json_build_object(
-                   'id', a.id, 'name', a.name, 'price', a.price_cents, 'minutes', a.extra_minutes,
-                   'active', a.active,
+                   'id', a.id, 'name', a.name, 'price', a.price_cents,
+                   'minutes', COALESCE(ba.extra_minutes, a.extra_minutes), 'active', a.active,
                    'allowed', EXISTS (SELECT 1 FROM service_addons AS sa
                                        WHERE sa.service_id = ? AND sa.addon_id = a.id)))
-          FROM addons AS a WHERE a.id = ANY (?::bigint[]))::text,
+          FROM addons AS a
+          LEFT JOIN booking_addons AS ba ON ba.addon_id = a.id AND ba.booking_id = ?
+         WHERE a.id = ANY (?::bigint[]))::text,
        (SELECT json_agg(json_build_array(weekday, to_char(opens, 'HH24:MI'), to_char(closes, 'HH24:MI')))
           FROM opening_hours)::text,
        (SELECT json_agg(json_build_array(id, starts_on, ends_on, reason))
@@ -50,6 +54,7 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
                                      UNION SELECT ?::bigint))
            AND k.status IN ('held', 'confirmed', 'checked_in', 'in_progress')
            AND (k.status <> 'held' OR k.hold_expires_at > now())
+           AND k.id <> ?
            AND tstzrange(k.starts_at, k.blocked_until, '[)') && tstzrange(?::timestamptz, ?::timestamptz, '[)'))::text
 )");
 
@@ -92,11 +97,12 @@ PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const
     const QDateTime windowStart = QDateTime(from, QTime(0, 0), QTimeZone::utc()).addSecs(-14 * 3600);
     const QDateTime windowEnd(to.addDays(2), QTime(0, 0), QTimeZone::utc());
 
-    QSqlQuery query = Sql::exec(
-        m_db, LoadSql,
-        {request.vehicleClass, request.serviceId, request.serviceId, idArray(request.addonIds),
-         to.toString(Qt::ISODate), from.toString(Qt::ISODate), request.serviceId, request.bayId,
-         request.serviceId, request.bayId, IsoTime::toSql(windowStart), IsoTime::toSql(windowEnd)});
+    QSqlQuery query
+        = Sql::exec(m_db, LoadSql,
+                    {request.vehicleClass, request.serviceId, request.serviceId, request.ignoreBookingId,
+                     idArray(request.addonIds), to.toString(Qt::ISODate), from.toString(Qt::ISODate),
+                     request.serviceId, request.bayId, request.serviceId, request.bayId,
+                     request.ignoreBookingId, IsoTime::toSql(windowStart), IsoTime::toSql(windowEnd)});
     query.next();
     const QTimeZone utc = QTimeZone::utc();
     ctx.now = IsoTime::fromEpochMs(query.value(0).toLongLong(), utc);

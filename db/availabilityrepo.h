@@ -16,7 +16,8 @@
 // service, add-ons, hours, closures, bays, busy times) and leaves the rules
 // to SlotPlanner: the number of queries never depends on the number of
 // slots or bays. Busy means an active booking, or a hold that has not
-// expired by the database's now().
+// expired by the database's now(), other than request.ignoreBookingId (the
+// booking being moved, whose own time is free for it).
 class AvailabilityRepo
 {
     Q_DECLARE_TR_FUNCTIONS(AvailabilityRepo)

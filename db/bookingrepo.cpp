@@ -521,6 +521,10 @@ DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const 
             slot.addonIds.append(addon.toLongLong());
     }
     slot.bayId = bayId;
+    // Its own time is not in its way (moving by a quarter of an hour, or
+    // earlier into its own slot, is fine): the same request the reschedule
+    // dialog lists free starts with, so what it offers is accepted here.
+    slot.ignoreBookingId = *id;
     const Booking before = select(QStringLiteral("b.id = ?"), {*id}, siteZone()).value(0);
 
     const QDate around = newStart.toUTC().date();
@@ -529,30 +533,26 @@ DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const 
     const QDate day = newStart.toTimeZone(zone).date();
     SlotPlanInput input = ctx.inputFor(day);
     input.durationMinutes = bookedMinutes;
-    // Its own time is not in its way: moving by a quarter of an hour is fine.
-    for (qsizetype i = 0; i < input.busy.size(); ++i) {
-        const BusyInterval &busy = input.busy.at(i);
-        if (busy.bayId == before.bay.id && busy.start == before.start && busy.end == before.blockedUntil) {
-            input.busy.removeAt(i);
-            break;
-        }
-    }
     const SlotPlanner planner(input);
     const QList<FieldError> errors = slotProblems(ctx, planner, newStart);
     if (!errors.isEmpty())
         return invalid(errors);
 
     QList<BayRef> free = planner.freeBays(newStart);
-    if (bayId == 0) {
+    if (newStart == before.start) {
+        // At its own start, staying on its bay is no move: only another bay will do.
+        const bool ownBayFree
+            = free.removeIf([currentBay](const BayRef &b) { return b.id == currentBay; }) > 0;
+        if (free.isEmpty() && ownBayFree)
+            return DbError(DbError::Kind::Invalid,
+                           tr("Booking %1 is already at that time on %2.").arg(code, before.bay.name));
+    } else if (bayId == 0) {
         // Staying on its bay when it can is least surprising for the crew.
         for (qsizetype i = 1; i < free.size(); ++i) {
             if (free.at(i).id == currentBay)
                 free.move(i, 0);
         }
     }
-    if (newStart == before.start && !free.isEmpty() && free.first().id == currentBay)
-        return DbError(DbError::Kind::Invalid,
-                       tr("Booking %1 is already at that time on %2.").arg(code, before.bay.name));
 
     bool moved = false;
     for (const BayRef &bay : std::as_const(free)) {

@@ -62,12 +62,17 @@ public:
 
     // Moves a held or confirmed booking to another start (and bay; 0: the
     // bay it has if free there, else the first free bay offering the
-    // service) in one transaction. The start is judged by the same rules as
-    // create() (hours, grid, notice, horizon, closures; the booking's own
-    // time does not count as busy); the end and blocked_until are computed
-    // again from the service's minutes, the booked add-ons' minutes and the
-    // buffer in force. The exclusion constraint decides races: a lost one is
-    // SlotTaken with the next free starts, and the booking stays as it was.
+    // service; at its own start, another bay) in one transaction. The start
+    // is judged by the same rules as create() (hours, grid, notice, horizon,
+    // closures) and against the same busy times as AvailabilityRepo with
+    // ignoreBookingId = the booking: its own time does not count as busy, so
+    // it may move onto times overlapping where it is now, and every start
+    // the reschedule dialog lists is accepted here barring a race. The end
+    // and blocked_until are computed again from the service's minutes, the
+    // booked add-ons' minutes and the buffer in force. The exclusion
+    // constraint decides races with other bookings: a lost one is SlotTaken
+    // with the next free starts (for this move), and the booking stays as it
+    // was.
     // An audit row 'booking.reschedule' with from/to and the
     // bookings_changed notification (for the old day too when it changes).
     // NotFound, or Invalid for a booking in another status.

@@ -50,6 +50,8 @@ BookingRequest BookingRequest::normalised() const
     r.idempotencyKey = idempotencyKey.trimmed();
     std::sort(r.slot.addonIds.begin(), r.slot.addonIds.end());
     r.slot.addonIds.erase(std::unique(r.slot.addonIds.begin(), r.slot.addonIds.end()), r.slot.addonIds.end());
+    // Only a move may look past a booking; a new one competes with all.
+    r.slot.ignoreBookingId = 0;
     return r;
 }
 

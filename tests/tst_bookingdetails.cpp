@@ -86,6 +86,7 @@ private slots:
     void oneDialogPerBookingAndNoneAfterSignOut();
     void rescheduleMovesTheBookingWithAudit();
     void rescheduleToATakenSlotSaysSoAndListsAgain();
+    void rescheduleOffersAndTakesAStartOverlappingItsOwnSlot();
     void cashThroughTheDialogShowsChangeAndMarksPaid();
     void receiptPdfAndPrintoutHaveEverything();
 
@@ -643,6 +644,91 @@ void TestBookingDetails::rescheduleToATakenSlotSaysSoAndListsAgain()
                 QVERIFY(b.id != bay);
         }
     }
+}
+
+void TestBookingDetails::rescheduleOffersAndTakesAStartOverlappingItsOwnSlot()
+{
+    // A wash that outlasts a step of the grid (the demo's interior detail),
+    // on one bay, on a day ahead with room after it.
+    AvailabilityRequest request;
+    request.serviceId
+        = sql(QStringLiteral("SELECT s.id FROM services AS s WHERE s.duration_minutes >= 45 "
+                             "AND EXISTS (SELECT 1 FROM bay_services WHERE service_id = s.id) "
+                             "AND EXISTS (SELECT 1 FROM service_prices WHERE service_id = s.id "
+                             "AND vehicle_class = 'car') ORDER BY s.duration_minutes, s.id LIMIT 1"))
+              .toLongLong();
+    QVERIFY(request.serviceId > 0);
+    std::optional<PlannedSlot> chosen;
+    for (int ahead = 6; ahead < 14 && !chosen; ++ahead) {
+        const QDate day = QDate::currentDate().addDays(ahead);
+        auto listed = await(m_pool->withConnection(QStringLiteral("slots"), [request, day](QSqlDatabase &db) {
+            return AvailabilityRepo(db).forDate(request, day);
+        }));
+        QVERIFY2(listed.ok(), describe(listed).constData());
+        if (listed->size() > 8)
+            chosen = listed->at(2);
+    }
+    QVERIFY(chosen);
+    const qint64 bay = chosen->bays.first().id;
+    BookingRequest booking;
+    booking.slot = request;
+    booking.slot.bayId = bay;
+    booking.start = chosen->start;
+    booking.plate = QStringLiteral("OVL%1").arg(++m_plate);
+    booking.name = QStringLiteral("Alex Kim");
+    booking.actor = QStringLiteral("cli");
+    auto made = await(m_pool->withConnection(
+        QStringLiteral("book"), [booking](QSqlDatabase &db) { return BookingRepo(db).create(booking); }));
+    QVERIFY2(made.ok() && made->isBooked(), describe(made).constData());
+    const qint64 id = made->booking.id;
+
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    const Booking before = dialog->details()->booking;
+    QCOMPARE(before.bay.id, bay);
+    RescheduleDialog *move = dialog->openReschedule();
+    QVERIFY(move);
+    QSignalSpy listed(move, &RescheduleDialog::slotsLoaded);
+    move->setDate(before.start.date());
+    QTRY_VERIFY_WITH_TIMEOUT(listed.count() >= 1 && !move->isBusy(), kNoHangMs);
+
+    // The first start after its own that overlaps it, offered on its own bay.
+    std::optional<PlannedSlot> overlapping;
+    for (const PlannedSlot &slot : move->freeStarts()) {
+        if (slot.start == before.start)
+            QVERIFY2(!slot.bays.contains(before.bay), "its own start on its own bay is no move");
+        const bool onItsBay = std::any_of(slot.bays.cbegin(), slot.bays.cend(),
+                                          [bay](const BayRef &b) { return b.id == bay; });
+        if (!overlapping && slot.start > before.start && slot.start < before.end && onItsBay)
+            overlapping = slot;
+    }
+    QVERIFY2(overlapping, "no start overlapping the booking's own slot is offered on its bay");
+    // Anyone else is told that bay is busy then.
+    AvailabilityRequest onItsBay = request;
+    onItsBay.bayId = bay;
+    const QDate day = before.start.date();
+    auto plain = await(m_pool->withConnection(QStringLiteral("slots"), [onItsBay, day](QSqlDatabase &db) {
+        return AvailabilityRepo(db).forDate(onItsBay, day);
+    }));
+    QVERIFY2(plain.ok(), describe(plain).constData());
+    for (const PlannedSlot &slot : plain.value())
+        QVERIFY(slot.start != overlapping->start);
+
+    QVERIFY(move->choose(overlapping->start, bay));
+    QSignalSpy moved(move, &RescheduleDialog::moved);
+    QTest::mouseClick(move->findChild<QPushButton *>(QStringLiteral("rescheduleMove")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(moved.count(), 1, kNoHangMs);
+    QCOMPARE(moved.first().first().value<Booking>().start, overlapping->start);
+    QCOMPARE(sql(QStringLiteral("SELECT starts_at = '%1'::timestamptz AND bay_id = %2 AND "
+                                "ends_at - starts_at = '%3 seconds'::interval FROM bookings WHERE id = %4")
+                     .arg(overlapping->start.toUTC().toString(Qt::ISODate))
+                     .arg(bay)
+                     .arg(before.start.secsTo(before.end))
+                     .arg(id))
+                 .toBool(),
+             true);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->booking.start, overlapping->start, kNoHangMs);
 }
 
 void TestBookingDetails::cashThroughTheDialogShowsChangeAndMarksPaid()

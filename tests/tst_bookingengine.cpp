@@ -82,6 +82,9 @@ private slots:
     void lifecycleAllowsOnlyItsTransitions_data();
     void lifecycleAllowsOnlyItsTransitions();
     void changesAreAuditedAndNotified();
+    void rescheduleMayOverlapItsOwnSlotButNotAnothers();
+    void rescheduleKeepsTheAddOnMinutesItWasBookedWith();
+    void rescheduleAtItsOwnStartTakesAnotherBayOrSaysItIsThere();
     void customersAreFoundByPlatePhoneAndName();
     void thirtyTwoSubmittersThroughOnePool_data();
     void thirtyTwoSubmittersThroughOnePool();
@@ -98,6 +101,9 @@ private:
                            const QDate &date = {}) const;
     BookingOutcome book(const BookingRequest &r);
     QDateTime at(const QString &localTime, const QDate &date = {}) const;
+    QStringList startsOn(const AvailabilityRequest &request);
+    DbResult<BookingOutcome> reschedule(qint64 id, const QString &localTime, qint64 bayId = 0);
+    QString placeOf(qint64 id);
 
     PgTestCluster m_cluster;
     std::unique_ptr<ConnectionPool> m_pool;
@@ -219,6 +225,41 @@ BookingOutcome TestBookingEngine::book(const BookingRequest &r)
         return {};
     }
     return outcome.value();
+}
+
+QStringList TestBookingEngine::startsOn(const AvailabilityRequest &request)
+{
+    const QDate day = m_day;
+    auto r = run(QStringLiteral("availability"),
+                 [request, day](QSqlDatabase &db) { return AvailabilityRepo(db).forDate(request, day); });
+    if (!r.ok()) {
+        qWarning("%s", describe(r).constData());
+        return {};
+    }
+    QStringList starts;
+    for (const PlannedSlot &s : r.value())
+        starts << hhmm(s.start);
+    return starts;
+}
+
+DbResult<BookingOutcome> TestBookingEngine::reschedule(qint64 id, const QString &localTime, qint64 bayId)
+{
+    const QDateTime start = at(localTime);
+    return run(QStringLiteral("booking.reschedule"), [id, start, bayId](QSqlDatabase &db) {
+        return BookingRepo(db).reschedule(QString::number(id), start, bayId, QStringLiteral("staff:2"));
+    });
+}
+
+// "HH:MM-HH:MM+buffer end@bay id" of a booking in the site's zone, straight from the table.
+QString TestBookingEngine::placeOf(qint64 id)
+{
+    return value(QStringLiteral("SELECT to_char(starts_at AT TIME ZONE '%1', 'HH24:MI') || '-' || "
+                                "to_char(ends_at AT TIME ZONE '%1', 'HH24:MI') || '-' || "
+                                "to_char(blocked_until AT TIME ZONE '%1', 'HH24:MI') || '@' || bay_id "
+                                "FROM bookings WHERE id = %2")
+                     .arg(QString::fromLatin1(Zone))
+                     .arg(id))
+        .toString();
 }
 
 void TestBookingEngine::settingsAreValidatedAgainstTheirRange_data()
@@ -492,10 +533,25 @@ void TestBookingEngine::availabilityIsOneStatementWhateverTheDay()
                       .result();
     QVERIFY(starts.ok());
     QVERIFY(!starts->isEmpty());
+    // For a move, looking past the booking being moved costs no more.
+    AvailabilityRequest moving = wash;
+    moving.ignoreBookingId = 1; // the first of the bookings above
+    auto forTheMove = counting
+                          .withConnection(QStringLiteral("availability.move"),
+                                          [moving, day](QSqlDatabase &db) {
+                                              return AvailabilityRepo(db).forDate(moving, day);
+                                          })
+                          .result();
+    QVERIFY(forTheMove.ok());
+    QVERIFY(forTheMove->size() >= starts->size());
     int statements = 0;
-    for (const SlowQuery &q : counting.monitor().snapshot().slowQueries)
+    int moveStatements = 0;
+    for (const SlowQuery &q : counting.monitor().snapshot().slowQueries) {
         statements += q.label == u"availability.day";
+        moveStatements += q.label == u"availability.move";
+    }
     QCOMPARE(statements, 1);
+    QCOMPARE(moveStatements, 1);
 }
 
 void TestBookingEngine::nextFindsTheEarliestFreeStart()
@@ -847,6 +903,113 @@ void TestBookingEngine::changesAreAuditedAndNotified()
     listener.close();
     listener = QSqlDatabase();
     QSqlDatabase::removeDatabase(QStringLiteral("listener"));
+}
+
+void TestBookingEngine::rescheduleMayOverlapItsOwnSlotButNotAnothers()
+{
+    // The one detail bay: 60 minutes + 5 buffer from 10:00 blocks it 10:00-11:05.
+    const BookingOutcome made = book(request(m_f.detail, QStringLiteral("10:00"), QStringLiteral("MOVE1")));
+    QVERIFY(made.isBooked());
+    const qint64 id = made.booking.id;
+    const QString bay = QString::number(m_f.detailBay);
+    AvailabilityRequest detail;
+    detail.serviceId = m_f.detail;
+
+    // For anyone else nothing starts from 09:00 (it would run into it) to
+    // 11:00; for the booking itself those starts are free.
+    const QStringList plain = startsOn(detail);
+    const QStringList overlapping {QStringLiteral("09:00"), QStringLiteral("09:45"), QStringLiteral("10:00"),
+                                   QStringLiteral("10:15"), QStringLiteral("11:00")};
+    for (const QString &t : overlapping)
+        QVERIFY2(!plain.contains(t), qPrintable(plain.join(u' ')));
+    QVERIFY(plain.contains(QStringLiteral("08:45")));
+    QVERIFY(plain.contains(QStringLiteral("11:15")));
+    AvailabilityRequest moving = detail;
+    moving.ignoreBookingId = id;
+    const QStringList forTheMove = startsOn(moving);
+    for (const QString &t : overlapping)
+        QVERIFY2(forTheMove.contains(t), qPrintable(forTheMove.join(u' ')));
+    QCOMPARE(forTheMove.size(), plain.size() + 9); // 09:00 … 11:00 every 15 minutes
+
+    // 15 minutes later on the same bay, overlapping where it is: moved.
+    auto later = reschedule(id, QStringLiteral("10:15"));
+    QVERIFY2(later.ok(), describe(later).constData());
+    QCOMPARE(later->result, BookingOutcome::Result::Booked);
+    QCOMPARE(later->booking.start, at(QStringLiteral("10:15")));
+    QCOMPARE(placeOf(id), QStringLiteral("10:15-11:15-11:20@") + bay);
+    // Earlier, again overlapping itself (09:45-10:50 against 10:15-11:20): moved.
+    auto earlier = reschedule(id, QStringLiteral("09:45"), m_f.detailBay);
+    QVERIFY2(earlier.ok(), describe(earlier).constData());
+    QCOMPARE(earlier->result, BookingOutcome::Result::Booked);
+    QCOMPARE(placeOf(id), QStringLiteral("09:45-10:45-10:50@") + bay);
+    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'booking.reschedule' "
+                                  "AND entity_id = '%1'")
+                       .arg(id))
+                 .toInt(),
+             2);
+
+    // Into another booking's time it is still refused, and stays put.
+    const BookingOutcome other = book(request(m_f.detail, QStringLiteral("12:00"), QStringLiteral("MOVE2")));
+    QVERIFY(other.isBooked());
+    for (const QString &t : {QStringLiteral("11:00"), QStringLiteral("12:30")})
+        QVERIFY2(!startsOn(moving).contains(t), qPrintable(t));
+    auto intoOther = reschedule(id, QStringLiteral("11:00"), m_f.detailBay); // 11:00-12:05 meets 12:00
+    QVERIFY2(intoOther.ok(), describe(intoOther).constData());
+    QCOMPARE(intoOther->result, BookingOutcome::Result::SlotTaken);
+    QCOMPARE(intoOther->error().kind(), DbError::Kind::SlotTaken);
+    // The alternatives are those of the move: 12:00 + 65 minutes, on the grid.
+    QVERIFY(!intoOther->alternatives.isEmpty());
+    QCOMPARE(intoOther->alternatives.first().start, at(QStringLiteral("13:15")));
+    QCOMPARE(placeOf(id), QStringLiteral("09:45-10:45-10:50@") + bay);
+    QCOMPARE(placeOf(other.booking.id), QStringLiteral("12:00-13:00-13:05@") + bay);
+}
+
+void TestBookingEngine::rescheduleKeepsTheAddOnMinutesItWasBookedWith()
+{
+    // Detail with odour: 60 + 15 minutes, so the last start is 16:45.
+    BookingRequest r = request(m_f.detail, QStringLiteral("10:00"), QStringLiteral("ADD1"));
+    r.slot.addonIds = {m_f.odour};
+    const BookingOutcome made = book(r);
+    QVERIFY(made.isBooked());
+    // The odour treatment takes 45 minutes from now on; this booking keeps its 15.
+    sql(QStringLiteral("UPDATE addons SET extra_minutes = 45 WHERE id = %1").arg(m_f.odour));
+    AvailabilityRequest detail;
+    detail.serviceId = m_f.detail;
+    detail.addonIds = {m_f.odour};
+    QCOMPARE(startsOn(detail).last(), QStringLiteral("16:15")); // a new booking: 105 minutes
+    detail.ignoreBookingId = made.booking.id;
+    const QStringList forTheMove = startsOn(detail);
+    QCOMPARE(forTheMove.last(), QStringLiteral("16:45"));
+    QVERIFY(forTheMove.contains(QStringLiteral("10:30"))); // overlaps itself
+    // What the list offers, the move accepts, with the minutes as booked.
+    auto last = reschedule(made.booking.id, QStringLiteral("16:45"));
+    QVERIFY2(last.ok(), describe(last).constData());
+    QCOMPARE(last->result, BookingOutcome::Result::Booked);
+    QCOMPARE(placeOf(made.booking.id), QStringLiteral("16:45-18:00-18:05@%1").arg(m_f.detailBay));
+}
+
+void TestBookingEngine::rescheduleAtItsOwnStartTakesAnotherBayOrSaysItIsThere()
+{
+    const BookingOutcome made = book(request(m_f.wash, QStringLiteral("10:00"), QStringLiteral("SAME1")));
+    QCOMPARE(made.booking.bay.id, m_f.lane1);
+    const qint64 id = made.booking.id;
+    // Its own start on its own bay is no move.
+    auto stay = reschedule(id, QStringLiteral("10:00"), m_f.lane1);
+    QVERIFY(!stay.ok());
+    QCOMPARE(stay.error().kind(), DbError::Kind::Invalid);
+    QVERIFY2(stay.error().message().contains(QStringLiteral("already")), qPrintable(stay.error().message()));
+    // Its own start on the first free bay: the other lane.
+    auto other = reschedule(id, QStringLiteral("10:00"));
+    QVERIFY2(other.ok(), describe(other).constData());
+    QCOMPARE(other->result, BookingOutcome::Result::Booked);
+    QCOMPARE(other->booking.bay.id, m_f.lane2);
+    // Lane 1 taken meanwhile: no other bay at that time, and it says where it is.
+    QVERIFY(book(request(m_f.wash, QStringLiteral("10:00"), QStringLiteral("SAME2"))).isBooked());
+    auto none = reschedule(id, QStringLiteral("10:00"));
+    QVERIFY(!none.ok());
+    QCOMPARE(none.error().kind(), DbError::Kind::Invalid);
+    QVERIFY2(none.error().message().contains(QStringLiteral("Lane 2")), qPrintable(none.error().message()));
+    QCOMPARE(placeOf(id), QStringLiteral("10:00-10:20-10:25@%1").arg(m_f.lane2));
 }
 
 void TestBookingEngine::customersAreFoundByPlatePhoneAndName()

@@ -108,6 +108,9 @@ void RescheduleDialog::reloadSlots()
     request.vehicleClass = m_booking.vehicleClass;
     for (const BookedAddon &addon : std::as_const(m_booking.addons))
         request.addonIds.append(addon.id);
+    // Its own time is free for it: a later start overlapping where it is
+    // now is offered, as BookingRepo::reschedule accepts it.
+    request.ignoreBookingId = m_booking.id;
     const QDate date = m_date->date();
     const quint64 serial = ++m_request;
     m_loading = true;
@@ -132,7 +135,13 @@ void RescheduleDialog::reloadSlots()
             return;
         }
         const QLocale locale = DisplayLocale::get();
-        for (const PlannedSlot &slot : result.value()) {
+        for (PlannedSlot slot : result.value()) {
+            // Its own start on its own bay would be no move.
+            if (slot.start == m_booking.start) {
+                slot.bays.removeIf([this](const BayRef &bay) { return bay.id == m_booking.bay.id; });
+                if (slot.bays.isEmpty())
+                    continue;
+            }
             QStringList bays;
             for (const BayRef &bay : slot.bays)
                 bays << bay.name;

@@ -16,8 +16,10 @@ class QPushButton;
 
 // Moves a held or confirmed booking: a day, the free starts that day for
 // its service, vehicle class and add-ons (AvailabilityRepo::forDate through
-// the pool), a bay or "first free bay", then BookingRepo::reschedule. When
-// the slot went to someone else meanwhile, it says so and lists again.
+// the pool, with the booking's own time counted as free, so starts that
+// overlap where it is now are offered; its own start only on other bays),
+// a bay or "first free bay", then BookingRepo::reschedule. When the slot
+// went to someone else meanwhile, it says so and lists again.
 class RescheduleDialog : public QDialog
 {
     Q_OBJECT

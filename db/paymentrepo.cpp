@@ -78,8 +78,18 @@ struct Charge
 Charge chargeOf(qint64 priceCents, const QList<Payment> &payments, const SiteSettings &settings)
 {
     for (auto p = payments.crbegin(); p != payments.crend(); ++p) {
-        if (p->succeeded())
+        if (!p->succeeded())
+            continue;
+        // The price the charge was worked out from: the gross when prices
+        // include the tax, the net when it is added on top.
+        const qint64 chargedPrice = p->pricesIncludeTax ? p->charged.totalCents : p->charged.netCents;
+        if (chargedPrice == priceCents)
             return {p->taxRateBasisPoints, p->pricesIncludeTax, p->charged, true};
+        // Nothing changes a paid booking's price today; should something,
+        // the new price is owed with the tax the booking was paid under,
+        // rather than the difference going unnoticed.
+        return {p->taxRateBasisPoints, p->pricesIncludeTax,
+                TaxAmounts::compute(priceCents, p->taxRateBasisPoints, p->pricesIncludeTax), true};
     }
     return {settings.taxRateBasisPoints, settings.pricesIncludeTax,
             TaxAmounts::compute(priceCents, settings.taxRateBasisPoints, settings.pricesIncludeTax), false};

@@ -8,15 +8,21 @@
 #include <QList>
 
 // What the desk's booking screen loads in one unit of work: the booking, its
-// payments, the money (the total with tax as the settings say, what was paid,
-// what is due) and its audit history, oldest first. Plain value.
+// payments, the money (the total with tax, what was paid, what is due) and
+// its audit history, oldest first. Plain value.
+//
+// The tax: once money has been taken, the charge recorded with the latest
+// succeeded payment (what the customer was charged, whatever the settings
+// say now); while nothing is paid, booking.priceCents under the settings in
+// force.
 struct BookingDetails
 {
     Booking booking;
     QList<Payment> payments; // oldest first
-    TaxAmounts amounts; // of booking.priceCents under the settings in force
+    TaxAmounts amounts; // of booking.priceCents, as charged or as it would be now
     int taxRateBasisPoints = 0;
     bool pricesIncludeTax = true;
+    bool chargeRecorded = false; // amounts and rate come from a payment, not the settings
     qint64 paidCents = 0; // succeeded payments less refunds
     QList<AuditEntry> history;
 

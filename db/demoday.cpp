@@ -5,6 +5,7 @@
 #include "settingsrepo.h"
 #include "slotplanner.h"
 #include "sql.h"
+#include "taxamounts.h"
 
 #include <QHash>
 #include <QRandomGenerator>
@@ -207,12 +208,22 @@ DemoDayResult DemoDay::fill(QSqlDatabase &db, const QDate &day, const QDateTime 
                      holdExpires, price, settings.currency, QString::fromLatin1(Actor)});
                 if (inserted.next()) {
                     ++result.created;
-                    if (status == u"completed")
-                        Sql::exec(db,
-                                  QStringLiteral("INSERT INTO payments (booking_id, method, status, amount_cents, "
-                                                 "currency, created_by, paid_at) VALUES (?, ?, 'succeeded', ?, ?, ?, ?)"),
-                                  {inserted.value(0), random.bounded(2) ? QStringLiteral("cash") : QStringLiteral("card"),
-                                   price, settings.currency, QString::fromLatin1(Actor), end.toUTC()});
+                    if (status == u"completed") {
+                        // Paid in full, with the tax it was charged with (see PaymentRepo).
+                        const TaxAmounts charged = TaxAmounts::compute(price, settings.taxRateBasisPoints,
+                                                                       settings.pricesIncludeTax);
+                        Sql::exec(
+                            db,
+                            QStringLiteral("INSERT INTO payments (booking_id, method, status, amount_cents, "
+                                           "currency, created_by, paid_at, tax_rate_basis_points, "
+                                           "prices_include_tax, net_cents, tax_cents, gross_cents) "
+                                           "VALUES (?, ?, 'succeeded', ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            {inserted.value(0),
+                             random.bounded(2) ? QStringLiteral("cash") : QStringLiteral("card"),
+                             charged.totalCents, settings.currency, QString::fromLatin1(Actor), end.toUTC(),
+                             settings.taxRateBasisPoints, settings.pricesIncludeTax, charged.netCents,
+                             charged.taxCents, charged.totalCents});
+                    }
                 }
                 // The next car: right after the cleanup buffer, or after a gap.
                 QDateTime next = blockedUntil;

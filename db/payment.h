@@ -1,5 +1,7 @@
 #pragma once
 
+#include "taxamounts.h"
+
 #include <QDateTime>
 #include <QString>
 
@@ -21,6 +23,13 @@ struct Payment
     QString createdByName; // the staff member's name, when createdBy is one
     QDateTime paidAt; // invalid until it succeeded
     QDateTime createdAt;
+
+    // The charge it was taken against, as it stood then: the booking's price
+    // with the tax rate then in force. Receipts print these, never today's
+    // settings, so a reprint shows what the customer paid.
+    int taxRateBasisPoints = 0; // 825 = 8.25 %
+    bool pricesIncludeTax = true;
+    TaxAmounts charged; // net, tax and gross (what the booking cost in all)
 
     // Cash handed back: tendered minus the amount; 0 when nothing was tendered.
     qint64 changeCents() const { return tenderedCents ? *tenderedCents - amountCents : 0; }

@@ -18,7 +18,8 @@ const QString PaymentSelectSql = QStringLiteral(R"(
 SELECT p.id, p.booking_id, p.method, p.status, p.amount_cents, p.refunded_cents, p.tendered_cents,
        p.currency, p.created_by, s.name,
        (extract(epoch FROM p.paid_at) * 1000)::bigint,
-       (extract(epoch FROM p.created_at) * 1000)::bigint
+       (extract(epoch FROM p.created_at) * 1000)::bigint,
+       p.tax_rate_basis_points, p.prices_include_tax, p.net_cents, p.tax_cents, p.gross_cents
   FROM payments AS p
   LEFT JOIN staff AS s ON p.created_by = 'staff:' || s.id
  WHERE p.booking_id = ? %1
@@ -50,9 +51,58 @@ QList<Payment> readPayments(QSqlQuery &query, const QTimeZone &zone)
         if (!query.value(10).isNull())
             p.paidAt = IsoTime::fromEpochMs(query.value(10).toLongLong(), zone);
         p.createdAt = IsoTime::fromEpochMs(query.value(11).toLongLong(), zone);
+        p.taxRateBasisPoints = query.value(12).toInt();
+        p.pricesIncludeTax = query.value(13).toBool();
+        p.charged.netCents = query.value(14).toLongLong();
+        p.charged.taxCents = query.value(15).toLongLong();
+        p.charged.totalCents = query.value(16).toLongLong();
         payments.append(p);
     }
     return payments;
+}
+
+// What a booking is charged, with the tax in it.
+struct Charge
+{
+    int taxRateBasisPoints = 0;
+    bool pricesIncludeTax = true;
+    TaxAmounts amounts;
+    bool recorded = false; // from a payment rather than the settings in force
+};
+
+// Once money has been taken, the booking's charge is what its latest
+// succeeded payment recorded: changing the tax settings afterwards must not
+// change what the customer paid. Before that (or when every payment was
+// refunded or failed), its price under the settings in force. payments in
+// the order PaymentSelectSql gives them.
+Charge chargeOf(qint64 priceCents, const QList<Payment> &payments, const SiteSettings &settings)
+{
+    for (auto p = payments.crbegin(); p != payments.crend(); ++p) {
+        if (!p->succeeded())
+            continue;
+        // The price the charge was worked out from: the gross when prices
+        // include the tax, the net when it is added on top.
+        const qint64 chargedPrice = p->pricesIncludeTax ? p->charged.totalCents : p->charged.netCents;
+        if (chargedPrice == priceCents)
+            return {p->taxRateBasisPoints, p->pricesIncludeTax, p->charged, true};
+        // Nothing changes a paid booking's price today; should something,
+        // the new price is owed with the tax the booking was paid under,
+        // rather than the difference going unnoticed.
+        return {p->taxRateBasisPoints, p->pricesIncludeTax,
+                TaxAmounts::compute(priceCents, p->taxRateBasisPoints, p->pricesIncludeTax), true};
+    }
+    return {settings.taxRateBasisPoints, settings.pricesIncludeTax,
+            TaxAmounts::compute(priceCents, settings.taxRateBasisPoints, settings.pricesIncludeTax), false};
+}
+
+qint64 paidCents(const QList<Payment> &payments)
+{
+    qint64 paid = 0;
+    for (const Payment &p : payments) {
+        if (p.succeeded())
+            paid += p.amountCents - p.refundedCents;
+    }
+    return paid;
 }
 
 } // namespace
@@ -60,15 +110,6 @@ QList<Payment> readPayments(QSqlQuery &query, const QTimeZone &zone)
 PaymentRepo::PaymentRepo(QSqlDatabase &db)
     : m_db(db)
 { }
-
-qint64 PaymentRepo::paidCents(qint64 bookingId)
-{
-    return Sql::scalar(m_db,
-                       QStringLiteral("SELECT COALESCE(sum(amount_cents - refunded_cents), 0) FROM payments "
-                                      "WHERE booking_id = ? AND status = 'succeeded'"),
-                       {bookingId})
-        .toLongLong();
-}
 
 DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor)
 {
@@ -100,9 +141,15 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         return DbError(DbError::Kind::Invalid, tr("Booking %1 is %2; it cannot be paid.").arg(code, status));
 
     const SiteSettings settings = SettingsRepo(m_db).load();
-    const TaxAmounts amounts
-        = TaxAmounts::compute(priceCents, settings.taxRateBasisPoints, settings.pricesIncludeTax);
-    const qint64 due = amounts.totalCents - paidCents(bookingId);
+    QList<Payment> earlier;
+    {
+        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QString()), {bookingId});
+        earlier = readPayments(query, settings.timeZone);
+    }
+    // The tax is fixed here, under the booking's row lock, and written with
+    // the payment: the receipt prints it from there ever after.
+    const Charge charge = chargeOf(priceCents, earlier, settings);
+    const qint64 due = charge.amounts.totalCents - paidCents(earlier);
     if (due <= 0)
         return DbError(DbError::Kind::Invalid, tr("Booking %1 is already paid; nothing is due.").arg(code));
     if (tenderedCents < due)
@@ -113,9 +160,13 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
     const qint64 paymentId
         = Sql::scalar(m_db,
                       QStringLiteral("INSERT INTO payments (booking_id, method, status, amount_cents, "
-                                     "tendered_cents, currency, created_by, paid_at) "
-                                     "VALUES (?, 'cash', 'succeeded', ?, ?, ?, ?, now()) RETURNING id"),
-                      {bookingId, due, tenderedCents, currency, actor})
+                                     "tendered_cents, currency, created_by, paid_at, tax_rate_basis_points, "
+                                     "prices_include_tax, net_cents, tax_cents, gross_cents) "
+                                     "VALUES (?, 'cash', 'succeeded', ?, ?, ?, ?, now(), ?, ?, ?, ?, ?) "
+                                     "RETURNING id"),
+                      {bookingId, due, tenderedCents, currency, actor, charge.taxRateBasisPoints,
+                       charge.pricesIncludeTax, charge.amounts.netCents, charge.amounts.taxCents,
+                       charge.amounts.totalCents})
               .toLongLong();
     if (status == u"held") {
         // Paid at the desk: the kiosk's hold is what it was waiting for.
@@ -134,7 +185,10 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
                      {QStringLiteral("amount_cents"), due},
                      {QStringLiteral("tendered_cents"), tenderedCents},
                      {QStringLiteral("change_cents"), tenderedCents - due},
-                     {QStringLiteral("currency"), currency}});
+                     {QStringLiteral("currency"), currency},
+                     {QStringLiteral("tax_rate_basis_points"), charge.taxRateBasisPoints},
+                     {QStringLiteral("prices_include_tax"), charge.pricesIncludeTax},
+                     {QStringLiteral("tax_cents"), charge.amounts.taxCents}});
 
     BookingRepo bookings(m_db);
     const std::optional<Booking> booking = bookings.byId(bookingId);
@@ -163,18 +217,16 @@ DbResult<BookingDetails> PaymentRepo::details(qint64 bookingId)
         return DbError(DbError::Kind::NotFound, tr("There is no booking with ID %1.").arg(bookingId));
     BookingDetails details;
     details.booking = *booking;
-    details.taxRateBasisPoints = settings.taxRateBasisPoints;
-    details.pricesIncludeTax = settings.pricesIncludeTax;
-    details.amounts
-        = TaxAmounts::compute(booking->priceCents, settings.taxRateBasisPoints, settings.pricesIncludeTax);
     {
         QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QString()), {bookingId});
         details.payments = readPayments(query, settings.timeZone);
     }
-    for (const Payment &p : std::as_const(details.payments)) {
-        if (p.succeeded())
-            details.paidCents += p.amountCents - p.refundedCents;
-    }
+    const Charge charge = chargeOf(booking->priceCents, details.payments, settings);
+    details.taxRateBasisPoints = charge.taxRateBasisPoints;
+    details.pricesIncludeTax = charge.pricesIncludeTax;
+    details.amounts = charge.amounts;
+    details.chargeRecorded = charge.recorded;
+    details.paidCents = paidCents(details.payments);
     QSqlQuery query = Sql::exec(m_db,
                                 QStringLiteral("SELECT (extract(epoch FROM a.at) * 1000)::bigint, a.actor, "
                                                "s.name, a.action, a.details::text "
@@ -230,10 +282,14 @@ DbResult<Receipt> PaymentRepo::receipt(qint64 bookingId)
     r.taxRateBasisPoints = d.taxRateBasisPoints;
     r.pricesIncludeTax = d.pricesIncludeTax;
     r.amounts = d.amounts;
+    r.chargeRecorded = d.chargeRecorded;
     for (const Payment &p : d.payments) {
         if (p.succeeded())
             r.payments.append(p);
     }
+    // Printed in the currency the customer paid in.
+    if (r.chargeRecorded)
+        r.currency = r.payments.constLast().currency;
     r.paidCents = d.paidCents;
     if (!r.payments.isEmpty() && !r.payments.last().createdByName.isEmpty()) {
         r.servedBy = r.payments.last().createdByName;

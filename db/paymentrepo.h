@@ -15,9 +15,13 @@
 // helpers for transient failures, which the pool retries).
 //
 // What is owed is computed here, from the booking's price and the tax
-// settings in force (TaxAmounts: with prices_include_tax false the tax is
-// added on top and owed too), less succeeded payments. The screen only ever
-// shows it; it never sends an amount to charge.
+// (TaxAmounts: with prices_include_tax false the tax is added on top and owed
+// too), less succeeded payments. The screen only ever shows it; it never
+// sends an amount to charge. The tax is the settings in force only until
+// money is taken: each payment row records the charge it was taken against
+// (rate, inclusive or not, net, tax, gross), and from then on details() and
+// receipt() show the latest succeeded payment's, so a receipt reprinted
+// after the rate changed still shows what the customer paid.
 //
 // Card payments (Stripe Checkout, Terminal) arrive with the payments issue:
 // they add their own record…() here, writing the same payments rows, so
@@ -33,9 +37,11 @@ public:
     // and the second finds nothing due); refused (Invalid) for a cancelled,
     // no-show or expired booking, when nothing is due, or when tendered is
     // less than due; a succeeded cash payment of exactly the amount due with
-    // what was tendered; a held booking confirmed; an audit row
-    // 'payment.cash' (amount, tendered, change) and the bookings_changed
-    // notification. NotFound without such a booking.
+    // what was tendered and the charge it settles (the tax as in force now,
+    // or as an earlier payment of the booking recorded it); a held booking
+    // confirmed; an audit row 'payment.cash' (amount, tendered, change, tax)
+    // and the bookings_changed notification. NotFound without such a
+    // booking.
     DbResult<Payment> recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor);
 
     // Every payment of the booking, oldest first.
@@ -48,7 +54,5 @@ public:
     DbResult<Receipt> receipt(qint64 bookingId);
 
 private:
-    qint64 paidCents(qint64 bookingId);
-
     QSqlDatabase &m_db;
 };

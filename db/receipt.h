@@ -40,7 +40,8 @@ struct Receipt
     QString currency;
     int taxRateBasisPoints = 0; // 825 = 8.25 %
     bool pricesIncludeTax = true;
-    TaxAmounts amounts; // of the items' sum (the booking's price)
+    TaxAmounts amounts; // of the items' sum (the booking's price), as charged once paid
+    bool chargeRecorded = false; // rate and amounts as recorded with the payment
 
     QList<Payment> payments; // succeeded ones, oldest first
     qint64 paidCents = 0;

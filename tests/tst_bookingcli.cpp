@@ -664,6 +664,10 @@ void TestBookingCli::demoDayFillsTheBoardOnceWithStatusesThatFollowTheClock()
     sql(QStringLiteral("UPDATE site_settings SET value = '%1' WHERE key = 'site.timezone'")
             .arg(QString::fromLatin1(afternoon)));
     const QDate today = nowUtc.toTimeZone(QTimeZone(afternoon)).date();
+    // Tax on top of the prices, so a payment of the bare price would show.
+    sql(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('billing.tax_rate_percent', '8.25'), "
+                       "('billing.prices_include_tax', 'false') ON CONFLICT (key) DO UPDATE "
+                       "SET value = EXCLUDED.value"));
     const Run first = admin({QStringLiteral("seed"), QStringLiteral("--demo-day"), QStringLiteral("--json")});
     QCOMPARE(first.exitCode, 0);
     const QJsonObject day = first.json()[u"demo_day"].toObject();
@@ -691,9 +695,13 @@ void TestBookingCli::demoDayFillsTheBoardOnceWithStatusesThatFollowTheClock()
                                 "AND starts_at <= now()"))
                  .toInt(),
              0);
+    // Completed ones are paid in full: the price with the tax in force on
+    // top, recorded with the payment.
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings b WHERE status = 'completed' AND NOT EXISTS "
                                 "(SELECT 1 FROM payments p WHERE p.booking_id = b.id AND p.status = 'succeeded' "
-                                "AND p.amount_cents = b.price_cents)"))
+                                "AND p.amount_cents = p.gross_cents AND p.tax_rate_basis_points = 825 "
+                                "AND NOT p.prices_include_tax AND p.net_cents = b.price_cents "
+                                "AND p.tax_cents = (2 * b.price_cents * 825 + 10000) / 20000)"))
                  .toInt(),
              0);
 

@@ -1,6 +1,7 @@
 #include "catalogrepo.h"
 
 #include "auditlog.h"
+#include "bookingwords.h"
 #include "settingsrepo.h"
 #include "sql.h"
 
@@ -234,7 +235,8 @@ QList<FieldError> CatalogRepo::validate(const CatalogueService &service)
                                .arg(it.key(), vehicleClasses().join(QStringLiteral(", ")))});
         else if (it.value() < 0 || it.value() > MaxPriceCents)
             errors.append({QStringLiteral("price.") + it.key(),
-                           tr("The %1 price must be %2.").arg(it.key(), priceRangeText())});
+                           tr("The price for %1 must be %2.")
+                               .arg(BookingWords::vehicleClass(it.key()), priceRangeText())});
     }
     if (service.active && service.prices.isEmpty())
         errors.append({QStringLiteral("prices"),

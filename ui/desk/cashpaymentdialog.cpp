@@ -147,7 +147,7 @@ CashPaymentDialog::CashPaymentDialog(ConnectionPool &pool, const StaffMember &st
     pdf->setObjectName(QStringLiteral("cashSaveReceipt"));
     pdf->setAutoDefault(false);
     connect(pdf, &QPushButton::clicked, this, [this] { m_receipt->askAndSavePdf(m_bookingId); });
-    auto *close = new QPushButton(tr("&Done"), done);
+    auto *close = new QPushButton(tr("Do&ne"), done);
     close->setObjectName(QStringLiteral("cashDone"));
     close->setAutoDefault(false); // the default once the payment is taken
     connect(close, &QPushButton::clicked, this, &QDialog::accept);

@@ -3,6 +3,7 @@
 #include "availabilityrepo.h"
 #include "bookingrepo.h"
 #include "bookingstatus.h"
+#include "bookingwords.h"
 #include "calendarrepo.h"
 #include "connectionpool.h"
 #include "customerrepo.h"
@@ -942,7 +943,7 @@ void AdminCli::printBooking(const Booking &b)
     QStringList addons;
     for (const BookedAddon &a : b.addons)
         addons << a.name;
-    m_out << tr("Booking %1, code %2 (%3)").arg(b.id).arg(b.code, b.status) << '\n';
+    m_out << tr("Booking %1, code %2 (%3)").arg(b.id).arg(b.code, BookingWords::status(b.status)) << '\n';
     m_out << "  " << b.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "-"
           << b.end.toString(QStringLiteral("HH:mm")) << " (" << IsoTime::format(b.start).right(6) << ")  "
           << b.bay.name << '\n';

@@ -3,6 +3,7 @@
 #include "auditlog.h"
 #include "availabilityrepo.h"
 #include "bookingstatus.h"
+#include "bookingwords.h"
 #include "confirmationcode.h"
 #include "isotime.h"
 #include "settingsrepo.h"
@@ -452,9 +453,11 @@ DbResult<Booking> BookingRepo::changeStatus(const QString &idOrCode, const QStri
     if (!BookingStatus::canChange(current, status)) {
         const QStringList allowed = BookingStatus::allowedFrom(current);
         const QString message = allowed.isEmpty()
-            ? tr("Booking %1 is %2, which is final; it cannot become %3.").arg(code, current, status)
-            : tr("Booking %1 is %2; it cannot become %3. Allowed: %4.")
-                  .arg(code, current, status, allowed.join(QStringLiteral(", ")));
+            ? tr("Booking %1 cannot change to %2: its status %3 is final.")
+                  .arg(code, BookingWords::status(status), BookingWords::status(current))
+            : tr("Booking %1 cannot change from %2 to %3; from %2 it can change to: %4.")
+                  .arg(code, BookingWords::status(current), BookingWords::status(status),
+                       BookingWords::statuses(allowed));
         if (holdLapsed) {
             notifyChanged(select(QStringLiteral("b.id = ?"), {*id}, zone).value(0));
             tx.commit(); // keep the expiry
@@ -502,7 +505,9 @@ DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const 
     }
     if (status != u"held" && status != u"confirmed")
         return DbError(DbError::Kind::Invalid,
-                       tr("Booking %1 is %2; only held or confirmed bookings can be moved.").arg(code, status));
+                       tr("Booking %1 cannot be moved: its status is %2. Only held or confirmed "
+                          "bookings can be moved.")
+                           .arg(code, BookingWords::status(status)));
     // The minutes it was booked for: the service's plus the add-ons' as booked.
     int bookedMinutes = 0;
     {

@@ -1,6 +1,9 @@
 #include "catalogrepo.h"
 
 #include "auditlog.h"
+#include "bookingwords.h"
+#include "decimalinput.h"
+#include "displaylocale.h"
 #include "settingsrepo.h"
 #include "sql.h"
 
@@ -158,11 +161,10 @@ void checkName(const QString &name, QList<FieldError> &errors)
                        CatalogRepo::tr("The name may not contain line breaks or control characters.")});
 }
 
-QString priceRangeText()
+// The highest price as the reader types amounts ("99999,99" in German).
+QString maxPriceText()
 {
-    return CatalogRepo::tr("a price from 0 to %1.%2")
-        .arg(CatalogRepo::MaxPriceCents / 100)
-        .arg(CatalogRepo::MaxPriceCents % 100, 2, 10, QLatin1Char('0'));
+    return DecimalInput::text(CatalogRepo::MaxPriceCents, DisplayLocale::get());
 }
 
 QJsonObject change(const QJsonObject &before, const QJsonObject &after)
@@ -234,7 +236,8 @@ QList<FieldError> CatalogRepo::validate(const CatalogueService &service)
                                .arg(it.key(), vehicleClasses().join(QStringLiteral(", ")))});
         else if (it.value() < 0 || it.value() > MaxPriceCents)
             errors.append({QStringLiteral("price.") + it.key(),
-                           tr("The %1 price must be %2.").arg(it.key(), priceRangeText())});
+                           tr("The price for %1 must be from 0 to %2.")
+                               .arg(BookingWords::vehicleClass(it.key()), maxPriceText())});
     }
     if (service.active && service.prices.isEmpty())
         errors.append({QStringLiteral("prices"),
@@ -247,7 +250,7 @@ QList<FieldError> CatalogRepo::validate(const CatalogueAddon &addon)
     QList<FieldError> errors;
     checkName(addon.name, errors);
     if (addon.priceCents < 0 || addon.priceCents > MaxPriceCents)
-        errors.append({QStringLiteral("price"), tr("The price must be %1.").arg(priceRangeText())});
+        errors.append({QStringLiteral("price"), tr("The price must be from 0 to %1.").arg(maxPriceText())});
     if (addon.extraMinutes < 0 || addon.extraMinutes > MaxExtraMinutes)
         errors.append({QStringLiteral("extraMinutes"),
                        tr("The extra time must be 0 to %1 minutes, not %2.")

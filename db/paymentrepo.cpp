@@ -2,12 +2,13 @@
 
 #include "auditlog.h"
 #include "bookingrepo.h"
+#include "bookingwords.h"
 #include "isotime.h"
+#include "money.h"
 #include "settingsrepo.h"
 #include "sql.h"
 
 #include <QJsonDocument>
-#include <QLocale>
 #include <QSqlQuery>
 
 namespace {
@@ -25,11 +26,11 @@ SELECT p.id, p.booking_id, p.method, p.status, p.amount_cents, p.refunded_cents,
  WHERE p.booking_id = ? %1
  ORDER BY p.created_at, p.id)");
 
-// Amounts in messages from the database layer, which has no display locale:
-// "12.50 USD" reads the same everywhere.
+// Amounts in messages as the person reading them writes amounts ("$12.50",
+// "12,50 €"), like every other amount on their screen.
 QString amountText(qint64 cents, const QString &currency)
 {
-    return QStringLiteral("%1 %2").arg(QLocale::c().toString(double(cents) / 100.0, 'f', 2), currency);
+    return Money::format(cents, currency);
 }
 
 QList<Payment> readPayments(QSqlQuery &query, const QTimeZone &zone)
@@ -138,7 +139,9 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         currency = query.value(3).toString();
     }
     if (!BookingDetails::acceptsPayment(status))
-        return DbError(DbError::Kind::Invalid, tr("Booking %1 is %2; it cannot be paid.").arg(code, status));
+        return DbError(
+            DbError::Kind::Invalid,
+            tr("Booking %1 cannot be paid: its status is %2.").arg(code, BookingWords::status(status)));
 
     const SiteSettings settings = SettingsRepo(m_db).load();
     QList<Payment> earlier;

@@ -1,5 +1,7 @@
 #include "planningcontext.h"
 
+#include "bookingwords.h"
+
 #include <algorithm>
 
 QList<FieldError> PlanningContext::problems() const
@@ -18,9 +20,9 @@ QList<FieldError> PlanningContext::problems() const
         errors.append({QStringLiteral("vehicle"),
                        service->vehicleClasses.isEmpty()
                            ? tr("%1 has no prices yet, so it cannot be booked.").arg(service->name)
-                           : tr("%1 is not offered for a %2; it is offered for: %3.")
-                                 .arg(service->name, request.vehicleClass,
-                                      service->vehicleClasses.join(QStringLiteral(", ")))});
+                           : tr("%1 is not offered for the vehicle class %2; it is offered for: %3.")
+                                 .arg(service->name, BookingWords::vehicleClass(request.vehicleClass),
+                                      BookingWords::vehicleClasses(service->vehicleClasses))});
     }
     for (const qint64 id : request.addonIds) {
         const auto found

@@ -1,5 +1,7 @@
 #include "sitesettings.h"
 
+#include "decimalinput.h"
+
 #include <QLoggingCategory>
 #include <QRegularExpression>
 
@@ -11,7 +13,7 @@ QString SettingSpec::description() const
     return SiteSettings::tr(descriptionSource);
 }
 
-QString SettingSpec::acceptedText() const
+QString SettingSpec::acceptedText(const QLocale &locale) const
 {
     switch (type) {
     case Type::TimeZone:
@@ -19,8 +21,9 @@ QString SettingSpec::acceptedText() const
     case Type::Text:
         return SiteSettings::tr("text of %1 to %2 characters").arg(minimum).arg(maximum);
     case Type::Percent:
-        return SiteSettings::tr("a percentage from 0 to %1 with at most two decimals, such as 8.25")
-            .arg(maximum);
+        return SiteSettings::tr("a percentage from 0 to %1 with at most two decimals, such as %2")
+            .arg(maximum)
+            .arg(DecimalInput::text(825, locale, 2, true));
     case Type::Currency:
         return SiteSettings::tr("a three-letter currency code such as USD or EUR");
     case Type::Boolean:
@@ -36,33 +39,33 @@ const QList<SettingSpec> &SiteSettings::specs()
     using T = SettingSpec::Type;
     static const QList<SettingSpec> all = {
         {QStringLiteral("site.timezone"), T::TimeZone, 0, 0, QString(),
-         QT_TR_NOOP("the site's time zone; opening hours and slots are in it")},
+         QT_TR_NOOP("The site's time zone; opening hours and slots are in it")},
         {QStringLiteral("booking.slot_minutes"), T::Integer, 5, 240, QStringLiteral("15"),
-         QT_TR_NOOP("minutes between possible start times")},
+         QT_TR_NOOP("Minutes between possible start times")},
         {QStringLiteral("booking.buffer_minutes"), T::Integer, 0, 240, QStringLiteral("5"),
-         QT_TR_NOOP("cleanup minutes a bay stays busy after each booking")},
+         QT_TR_NOOP("Cleanup minutes a bay stays busy after each booking")},
         {QStringLiteral("booking.min_notice_minutes"), T::Integer, 0, 10080, QStringLiteral("0"),
-         QT_TR_NOOP("minutes between now and the earliest bookable start")},
+         QT_TR_NOOP("Minutes between now and the earliest bookable start")},
         {QStringLiteral("booking.horizon_days"), T::Integer, 1, 365, QStringLiteral("60"),
-         QT_TR_NOOP("how many days ahead bookings may be made")},
+         QT_TR_NOOP("How many days ahead bookings may be made")},
         {QStringLiteral("booking.hold_minutes"), T::Integer, 1, 120, QStringLiteral("10"),
-         QT_TR_NOOP("minutes an unpaid kiosk hold keeps its slot")},
+         QT_TR_NOOP("Minutes an unpaid kiosk hold keeps its slot")},
         {QStringLiteral("site.name"), T::Text, 1, 100, QStringLiteral("Car wash"),
-         QT_TR_NOOP("the business name printed on receipts")},
+         QT_TR_NOOP("The business name printed on receipts")},
         {QStringLiteral("site.address"), T::Text, 0, 300, QString(),
-         QT_TR_NOOP("the address printed on receipts; one line per line")},
+         QT_TR_NOOP("The address printed on receipts; one line per line")},
         {QStringLiteral("billing.currency"), T::Currency, 0, 0, QStringLiteral("USD"),
-         QT_TR_NOOP("the currency of every price")},
+         QT_TR_NOOP("The currency of every price")},
         {QStringLiteral("billing.tax_rate_percent"), T::Percent, 0, 100, QStringLiteral("0"),
-         QT_TR_NOOP("the sales tax rate shown on receipts, in percent")},
+         QT_TR_NOOP("The sales tax rate shown on receipts, in percent")},
         {QStringLiteral("billing.prices_include_tax"), T::Boolean, 0, 0, QStringLiteral("true"),
-         QT_TR_NOOP("whether menu prices already include the tax")},
+         QT_TR_NOOP("Whether menu prices already include the tax")},
         {QStringLiteral("retention.process_health_days"), T::Integer, 1, 365, QStringLiteral("7"),
-         QT_TR_NOOP("days a stopped process's health snapshot is kept before maintenance removes it")},
+         QT_TR_NOOP("Days a stopped process's health snapshot is kept before maintenance removes it")},
         {QStringLiteral("retention.audit_log_days"), T::Integer, 30, 3650, QStringLiteral("730"),
-         QT_TR_NOOP("days audit log entries are kept before maintenance removes them")},
+         QT_TR_NOOP("Days audit log entries are kept before maintenance removes them")},
         {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
-         QT_TR_NOOP("days processed payment events are kept before maintenance removes them")},
+         QT_TR_NOOP("Days processed payment events are kept before maintenance removes them")},
     };
     return all;
 }
@@ -92,7 +95,8 @@ QString SiteSettings::defaultValue(const QString &key)
     return s ? s->defaultValue : QString();
 }
 
-QString SiteSettings::validate(const QString &key, const QString &value, QString *normalised)
+QString SiteSettings::validate(const QString &key, const QString &value, QString *normalised,
+                               const QLocale &locale)
 {
     const std::optional<SettingSpec> s = spec(key);
     if (!s) {
@@ -146,15 +150,16 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
         return {};
     }
     case SettingSpec::Type::Percent: {
-        static const QRegularExpression shape(QStringLiteral("^([0-9]{1,3})(?:[.,]([0-9]{1,2}))?$"));
-        const QRegularExpressionMatch m = shape.match(text);
-        if (!m.hasMatch())
-            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
-        const int basis = m.captured(1).toInt() * 100 + m.captured(2).leftJustified(2, u'0').toInt();
-        if (basis > s->maximum * 100)
-            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        // Hundredths of a percent, exactly; stored in C ("8.25") whatever
+        // the locale it was typed in.
+        const DecimalInput::Result basis = DecimalInput::parse(text, locale, 2);
+        if (!basis.ok())
+            return tr("%1 must be %2.").arg(key, s->acceptedText(locale)) + u' '
+                + DecimalInput::problemText(basis.problem, value, locale, 2, 825);
+        if (basis.units > qint64(s->maximum) * 100)
+            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(locale), value);
         if (normalised)
-            *normalised = basisPointsText(basis);
+            *normalised = basisPointsText(int(basis.units));
         return {};
     }
     case SettingSpec::Type::Currency: {
@@ -185,12 +190,7 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
 
 QString SiteSettings::basisPointsText(int basisPoints)
 {
-    QString text = QString::number(basisPoints / 100);
-    if (basisPoints % 100 != 0)
-        text += u'.' + QString::number(basisPoints % 100).rightJustified(2, u'0');
-    if (text.endsWith(u'0') && text.contains(u'.'))
-        text.chop(1);
-    return text;
+    return DecimalInput::text(basisPoints, QLocale::c(), 2, true);
 }
 
 SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
@@ -216,9 +216,7 @@ SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
     s.siteName = read(QStringLiteral("site.name"));
     s.siteAddress = read(QStringLiteral("site.address"));
     const QString rate = read(QStringLiteral("billing.tax_rate_percent"));
-    const qsizetype dot = rate.indexOf(u'.');
-    s.taxRateBasisPoints = dot < 0 ? rate.toInt() * 100
-                                   : rate.left(dot).toInt() * 100 + rate.mid(dot + 1).leftJustified(2, u'0').toInt();
+    s.taxRateBasisPoints = int(DecimalInput::parse(rate, QLocale::c(), 2).units);
     s.pricesIncludeTax = read(QStringLiteral("billing.prices_include_tax")) == u"true";
     return s;
 }

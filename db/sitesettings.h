@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QLocale>
 #include <QMap>
 #include <QString>
 #include <QTimeZone>
@@ -24,8 +25,9 @@ struct SettingSpec
 
     QString description() const;
 
-    // "5..240 (minutes)" or "an IANA time zone such as Europe/Berlin".
-    QString acceptedText() const;
+    // "5..240 (minutes)" or "an IANA time zone such as Europe/Berlin";
+    // examples of numbers as typed in locale (the CLI's is C).
+    QString acceptedText(const QLocale &locale = QLocale::c()) const;
 };
 
 // The site's calendar rules as the booking engine uses them: the values of
@@ -53,9 +55,11 @@ public:
     static std::optional<SettingSpec> spec(const QString &key);
 
     // Empty when value is acceptable for key (then *normalised holds the
-    // form to store); otherwise a message naming the key and what it
-    // accepts. Unknown keys are refused the same way.
-    static QString validate(const QString &key, const QString &value, QString *normalised = nullptr);
+    // form to store, numbers in C: "8.25"); otherwise a message naming the
+    // key and what it accepts. Numbers are read as typed in locale, then in
+    // C (DecimalInput). Unknown keys are refused the same way.
+    static QString validate(const QString &key, const QString &value, QString *normalised = nullptr,
+                            const QLocale &locale = QLocale::c());
 
     // The machine's IANA zone, or UTC when it has none.
     static QString systemTimeZoneId();

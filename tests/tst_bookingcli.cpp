@@ -531,7 +531,8 @@ void TestBookingCli::statusChangesAndLookups()
     const QString code = made.json()[u"code"].toString();
     Run r = admin({QStringLiteral("booking"), QStringLiteral("status"), code, QStringLiteral("completed")});
     QCOMPARE(r.exitCode, 2);
-    QVERIFY2(r.errText().contains(u"checked_in, cancelled, no_show"), r.err.constData());
+    // A sentence for people: the statuses in words, as the desk shows them.
+    QVERIFY2(r.errText().contains(u"Checked in, Cancelled, No-show"), r.err.constData());
     r = admin({QStringLiteral("booking"), QStringLiteral("status"), code, QStringLiteral("checked_in"),
                QStringLiteral("--reason"), QStringLiteral("arrived early"), QStringLiteral("--json")});
     QCOMPARE(r.exitCode, 0);

@@ -8,11 +8,13 @@
 #include "availabilityrepo.h"
 #include "bookingdetailsdialog.h"
 #include "bookingrepo.h"
+#include "bookingwords.h"
 #include "cashpaymentdialog.h"
 #include "connectionpool.h"
 #include "demoseeder.h"
 #include "deskwindow.h"
 #include "migrator.h"
+#include "mnemonics.h"
 #include "money.h"
 #include "paymentrepo.h"
 #include "pgtestcluster.h"
@@ -90,6 +92,7 @@ private slots:
     void rescheduleToATakenSlotSaysSoAndListsAgain();
     void rescheduleOffersAndTakesAStartOverlappingItsOwnSlot();
     void cashThroughTheDialogShowsChangeAndMarksPaid();
+    void eachDialogGivesEveryMnemonicToOneControl();
     void receiptPdfAndPrintoutHaveEverything();
     void aReceiptKeepsTheTaxItWasPaidWith();
 
@@ -543,7 +546,7 @@ void TestBookingDetails::aChangeByAnotherDeskIsRefusedAndTheNewStateShown()
     QTest::mouseClick(button(dialog, QStringLiteral("bookingAction_checked_in")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
     QCOMPARE(finished.first().first().toBool(), false);
-    QVERIFY2(dialog->messageText().contains(QStringLiteral("cancelled")), qPrintable(dialog->messageText()));
+    QVERIFY2(dialog->messageText().contains(QStringLiteral("Cancelled")), qPrintable(dialog->messageText()));
     QCOMPARE(statusOf(id), QStringLiteral("cancelled"));
     // The fresh state, and nothing left to offer.
     QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->booking.status, QStringLiteral("cancelled"), kNoHangMs);
@@ -736,6 +739,33 @@ void TestBookingDetails::rescheduleOffersAndTakesAStartOverlappingItsOwnSlot()
     QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->booking.start, overlapping->start, kNoHangMs);
 }
 
+void TestBookingDetails::eachDialogGivesEveryMnemonicToOneControl()
+{
+    QCOMPARE(Mnemonics::letterOf(QStringLiteral("Save receipt P&DF…")), QChar(u'd'));
+    QCOMPARE(Mnemonics::letterOf(QStringLiteral("Fish && &Chips")), QChar(u'c'));
+    QVERIFY(Mnemonics::letterOf(QStringLiteral("Fish && Chips")).isNull());
+
+    const qint64 id = book({});
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
+    // With the reason form open ("Cancellation reason:" next to "Reschedule…").
+    QVERIFY(dialog->startCancel());
+    QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
+
+    RescheduleDialog *move = dialog->openReschedule();
+    QVERIFY(move);
+    QTRY_VERIFY_WITH_TIMEOUT(!move->isBusy(), kNoHangMs);
+    QVERIFY2(Mnemonics::clashes(move).isEmpty(), qPrintable(Mnemonics::clashes(move).join(u'\n')));
+    move->close();
+
+    CashPaymentDialog *cash = dialog->openCashPayment();
+    QVERIFY(cash);
+    QVERIFY2(Mnemonics::clashes(cash).isEmpty(), qPrintable(Mnemonics::clashes(cash).join(u'\n')));
+    cash->close();
+}
+
 void TestBookingDetails::cashThroughTheDialogShowsChangeAndMarksPaid()
 {
     const qint64 id = book({});
@@ -776,6 +806,8 @@ void TestBookingDetails::cashThroughTheDialogShowsChangeAndMarksPaid()
              QStringLiteral("Change: %1").arg(Money::format(given - price, QStringLiteral("USD"))));
     QVERIFY(button(cash, QStringLiteral("cashPrintReceipt"))->isVisible());
     QVERIFY(button(cash, QStringLiteral("cashSaveReceipt"))->isVisible());
+    // Paid: the receipt buttons and Done each have a letter of their own.
+    QVERIFY2(Mnemonics::clashes(cash).isEmpty(), qPrintable(Mnemonics::clashes(cash).join(u'\n')));
 
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND method = 'cash' AND "
                                 "status = 'succeeded' AND amount_cents = %2 AND tendered_cents = %3 AND "
@@ -1103,7 +1135,10 @@ void TestBookingDetails::cashIsRefusedForAFinishedBooking()
         }));
         QVERIFY(!paid.ok());
         QCOMPARE(paid.error().kind(), DbError::Kind::Invalid);
-        QVERIFY(paid.error().message().contains(status));
+        // In words, never the stored code.
+        QVERIFY2(paid.error().message().contains(BookingWords::status(status)),
+                 qPrintable(paid.error().message()));
+        QVERIFY2(!paid.error().message().contains(status), qPrintable(paid.error().message()));
         QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1").arg(id)).toInt(),
                  0);
     }
@@ -1284,7 +1319,10 @@ void TestBookingDetails::rescheduleOnlyForHeldOrConfirmed()
     }));
     QVERIFY(!moved.ok());
     QCOMPARE(moved.error().kind(), DbError::Kind::Invalid);
-    QVERIFY(moved.error().message().contains(QStringLiteral("checked_in")));
+    QVERIFY2(moved.error().message().contains(QStringLiteral("Checked in")),
+             qPrintable(moved.error().message()));
+    QVERIFY2(!moved.error().message().contains(QStringLiteral("checked_in")),
+             qPrintable(moved.error().message()));
 }
 
 QTEST_MAIN(TestBookingDetails)

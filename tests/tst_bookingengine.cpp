@@ -9,7 +9,9 @@
 #include "availabilityrepo.h"
 #include "bookingrepo.h"
 #include "bookingstatus.h"
+#include "bookingwords.h"
 #include "calendarrepo.h"
+#include "catalogrepo.h"
 #include "connectionpool.h"
 #include "customerrepo.h"
 #include "isotime.h"
@@ -90,6 +92,7 @@ private slots:
     void rescheduleMayOverlapItsOwnSlotButNotAnothers();
     void rescheduleKeepsTheAddOnMinutesItWasBookedWith();
     void rescheduleAtItsOwnStartTakesAnotherBayOrSaysItIsThere();
+    void refusalsNameStatusesAndVehicleClassesInWords();
     void customersAreFoundByPlatePhoneAndName();
     void thirtyTwoSubmittersThroughOnePool_data();
     void thirtyTwoSubmittersThroughOnePool();
@@ -861,7 +864,8 @@ void TestBookingEngine::lifecycleAllowsOnlyItsTransitions()
             const QString from
                 = i == 0 ? (r.hold ? QStringLiteral("held") : QStringLiteral("confirmed")) : path[i - 1];
             for (const QString &next : BookingStatus::allowedFrom(from))
-                QVERIFY2(changed.error().message().contains(next), qPrintable(changed.error().message()));
+                QVERIFY2(changed.error().message().contains(BookingWords::status(next)),
+                         qPrintable(changed.error().message()));
         }
     }
     const int changes = int(path.size()) - (allowed ? 0 : 1);
@@ -869,6 +873,65 @@ void TestBookingEngine::lifecycleAllowsOnlyItsTransitions()
                                   "AND actor = 'staff:2' AND details->>'reason' = 'because'"))
                  .toInt(),
              changes);
+}
+
+// A translated sentence reads "its status is No-show", never the stored
+// "no_show" (which a translator cannot translate).
+void TestBookingEngine::refusalsNameStatusesAndVehicleClassesInWords()
+{
+    const Booking b = book(request(m_f.wash, QStringLiteral("10:00"), QStringLiteral("WORDS1"))).booking;
+    auto noShow = run(QStringLiteral("booking.status"), [code = b.code](QSqlDatabase &db) {
+        return BookingRepo(db).changeStatus(code, QStringLiteral("no_show"), QStringLiteral("staff:2"), {});
+    });
+    QVERIFY2(noShow.ok(), describe(noShow).constData());
+    auto expectWords = [](const DbError &error, const QString &words, const QString &code) {
+        QVERIFY2(error.message().contains(words), qPrintable(error.message()));
+        QVERIFY2(!error.message().contains(code), qPrintable(error.message()));
+    };
+
+    auto paid = run(QStringLiteral("payment.cash"), [id = b.id](QSqlDatabase &db) {
+        return PaymentRepo(db).recordCash(id, 100000, QStringLiteral("staff:2"));
+    });
+    QVERIFY(!paid.ok());
+    QCOMPARE(paid.error().kind(), DbError::Kind::Invalid);
+    expectWords(paid.error(), QStringLiteral("No-show"), QStringLiteral("no_show"));
+
+    auto moved
+        = run(QStringLiteral("booking.reschedule"), [code = b.code, start = b.start](QSqlDatabase &db) {
+              return BookingRepo(db).reschedule(code, start.addSecs(3600), 0, QStringLiteral("staff:2"));
+          });
+    QVERIFY(!moved.ok());
+    expectWords(moved.error(), QStringLiteral("No-show"), QStringLiteral("no_show"));
+
+    auto reopened = run(QStringLiteral("booking.status"), [code = b.code](QSqlDatabase &db) {
+        return BookingRepo(db).changeStatus(code, QStringLiteral("checked_in"), QStringLiteral("staff:2"),
+                                            {});
+    });
+    QVERIFY(!reopened.ok());
+    expectWords(reopened.error(), QStringLiteral("Checked in"), QStringLiteral("checked_in"));
+    expectWords(reopened.error(), QStringLiteral("No-show"), QStringLiteral("no_show"));
+
+    CatalogueService pricey;
+    pricey.name = QStringLiteral("Gold");
+    pricey.durationMinutes = 30;
+    pricey.active = true;
+    pricey.prices.insert(QStringLiteral("suv"), CatalogRepo::MaxPriceCents + 1);
+    const QList<FieldError> errors = CatalogRepo::validate(pricey);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().field, QStringLiteral("price.suv"));
+    QVERIFY2(errors.first().message.contains(QStringLiteral("SUV")), qPrintable(errors.first().message));
+    QVERIFY2(!errors.first().message.contains(QStringLiteral("suv")), qPrintable(errors.first().message));
+
+    AvailabilityRequest truck;
+    truck.serviceId = m_f.wash;
+    truck.vehicleClass = QStringLiteral("truck");
+    const QDate day = m_day;
+    auto refused = run(QStringLiteral("availability"),
+                       [truck, day](QSqlDatabase &db) { return AvailabilityRepo(db).forDate(truck, day); });
+    QVERIFY(!refused.ok());
+    expectWords(refused.error(), QStringLiteral("Truck"), QStringLiteral("truck"));
+    QVERIFY2(refused.error().message().contains(QStringLiteral("Car, SUV")),
+             qPrintable(refused.error().message()));
 }
 
 void TestBookingEngine::changesAreAuditedAndNotified()

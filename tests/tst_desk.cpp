@@ -13,6 +13,7 @@
 #include "errorbanner.h"
 #include "idlewatcher.h"
 #include "migrator.h"
+#include "mnemonics.h"
 #include "pgtestcluster.h"
 #include "pinhash.h"
 #include "sessionheader.h"
@@ -81,6 +82,7 @@ private slots:
     void signInWithTheRightPinByKeyboardShowsTodaysMenu();
     void tabGoesFromTheNamesToThePinToSignIn();
     void everyControlHasAnAccessibleName();
+    void managerDialogsGiveEveryMnemonicToOneControl();
     void wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk();
     void theRightPinResetsTheCount();
     void signOutGoesBackToSignInAndIsAudited();
@@ -291,6 +293,17 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
              (QStringList {QStringLiteral("settingsButton"), QStringLiteral("diagnosticsButton"),
                            QStringLiteral("signOutButton"), QStringLiteral("qt_tabwidget_tabbar"),
                            QStringLiteral("boardPrevious")}));
+}
+
+void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
+{
+    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    StaffDialog *staff = m_window->openStaffManagement();
+    StaffFormDialog *form = staff->addPerson();
+    DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
+    for (QWidget *top : QList<QWidget *> {m_window.get(), staff, form, settings})
+        QVERIFY2(Mnemonics::clashes(top).isEmpty(),
+                 qPrintable(top->objectName() + QStringLiteral(": ") + Mnemonics::clashes(top).join(u'\n')));
 }
 
 void TestDesk::everyControlHasAnAccessibleName()

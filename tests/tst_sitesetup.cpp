@@ -12,6 +12,7 @@
 #include "deskwindow.h"
 #include "errorbanner.h"
 #include "migrator.h"
+#include "mnemonics.h"
 #include "moneyfield.h"
 #include "openinghourspage.h"
 #include "pgtestcluster.h"
@@ -32,6 +33,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -69,6 +71,8 @@ private slots:
     void staffCannotOpenItAndManagersCan();
     void signingOutClosesIt();
     void everyControlHasAnAccessibleName();
+    void everyTabGivesEveryMnemonicToOneControl();
+    void aGermanManagerTypesTheTaxRateWithADecimalComma();
     void settingsAreSavedWithTheManagerInTheAuditLog();
     void anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritten();
     void aDayWithABreakAndAClosedDayAreStored();
@@ -296,6 +300,53 @@ void TestSiteSetup::everyControlHasAnAccessibleName()
                                                      QString::fromLatin1(widget->metaObject()->className()));
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+}
+
+void TestSiteSetup::everyTabGivesEveryMnemonicToOneControl()
+{
+    SiteSetupDialog *dialog = openAsManager();
+    QVERIFY(dialog);
+    QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
+}
+
+void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
+{
+    const QLocale before;
+    QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+    auto restore = qScopeGuard([before] { QLocale::setDefault(before); });
+    SiteSetupDialog *dialog = openAsManager();
+    QVERIFY(dialog);
+    SiteSettingsPage *page = dialog->sitePage();
+    auto *tax = qobject_cast<QLineEdit *>(page->editor(QStringLiteral("billing.tax_rate_percent")));
+    QVERIFY(tax);
+    // The stored "8.25" of the demo, as a German writes it.
+    QCOMPARE(tax->text(), QStringLiteral("8,25"));
+    const QString help = page->findChild<QLabel *>(QStringLiteral("help_billing_tax_rate_percent"))->text();
+    QVERIFY2(help.startsWith(QStringLiteral("The sales tax rate"))
+                 && help.contains(QStringLiteral("such as 8,25")),
+             qPrintable(help));
+
+    // Too precise: refused next to the field, with a German example, nothing written.
+    const int audits = value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
+    tax->clear();
+    QTest::keyClicks(tax, QStringLiteral("0,005"));
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("saveSiteSettings")), Qt::LeftButton);
+    QVERIFY(waitIdle(page));
+    const QString error = page->fieldError(QStringLiteral("billing.tax_rate_percent"));
+    QVERIFY2(error.contains(QStringLiteral("\"0,005\" has too many decimals; type it like 8,25")),
+             qPrintable(error));
+    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
+
+    tax->clear();
+    QTest::keyClicks(tax, QStringLiteral("7,75"));
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("saveSiteSettings")), Qt::LeftButton);
+    QVERIFY(waitIdle(page));
+    QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
+    // Stored as the CLI and the receipts read it.
+    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
+                 .toString(),
+             QStringLiteral("7.75"));
+    QCOMPARE(tax->text(), QStringLiteral("7,75"));
 }
 
 void TestSiteSetup::settingsAreSavedWithTheManagerInTheAuditLog()

@@ -13,6 +13,7 @@
 #include "errorbanner.h"
 #include "finddialog.h"
 #include "migrator.h"
+#include "mnemonics.h"
 #include "money.h"
 #include "pgtestcluster.h"
 #include "sessionheader.h"
@@ -71,6 +72,7 @@ private slots:
     void initTestCase();
     void init();
     void cleanup();
+    void walkInAndFindGiveEveryMnemonicToOneControl();
 
     void aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice();
     void theTabOrderFollowsTheClicksAndEveryControlIsNamed();
@@ -252,6 +254,17 @@ WalkInDialog *TestWalkIn::openWalkInByKeyboard()
         QTRY_VERIFY_WITH_TIMEOUT(dialog->isActiveWindow(), kNoHangMs);
     }();
     return dialog;
+}
+
+void TestWalkIn::walkInAndFindGiveEveryMnemonicToOneControl()
+{
+    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    WalkInDialog *dialog = openWalkInByKeyboard();
+    QVERIFY(dialog);
+    QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
+    FindDialog *find = m_window->openFind();
+    QVERIFY(find);
+    QVERIFY2(Mnemonics::clashes(find).isEmpty(), qPrintable(Mnemonics::clashes(find).join(u'\n')));
 }
 
 void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()

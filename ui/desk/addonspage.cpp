@@ -95,10 +95,12 @@ std::optional<QFuture<DbResult<SaveOutcome>>> AddonsPage::startSave(qint64 id, Q
     a.active = m_active->isChecked();
     a.serviceIds = m_services->checkedIds();
     const std::optional<qint64> cents = m_price->cents();
-    if (!cents)
+    if (!cents && m_price->text().trimmed().isEmpty())
         errors.append(
             {QStringLiteral("price"),
              tr("Type the price, for example %1.").arg(MoneyField::centsText(450, DisplayLocale::get()))});
+    else if (!cents)
+        errors.append({QStringLiteral("price"), m_price->problemText(450)});
     else
         a.priceCents = *cents;
     CatalogueAddon normalised = a;

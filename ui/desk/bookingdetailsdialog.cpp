@@ -174,7 +174,7 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     m_cancelReason->setAccessibleName(tr("Reason for the cancellation"));
     m_cancelReason->setMaxLength(500);
     m_cancelReason->setPlaceholderText(tr("e.g. customer called, car broke down"));
-    auto *reasonLabel = new QLabel(tr("Cancellation &reason:"), m_cancelForm);
+    auto *reasonLabel = new QLabel(tr("Cancellation r&eason:"), m_cancelForm);
     reasonLabel->setBuddy(m_cancelReason);
     auto *confirm = new QPushButton(tr("C&onfirm cancellation"), m_cancelForm);
     confirm->setObjectName(QStringLiteral("confirmCancel"));

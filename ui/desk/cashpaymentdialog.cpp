@@ -3,6 +3,7 @@
 #include "async.h"
 #include "busyindicator.h"
 #include "connectionpool.h"
+#include "decimalinput.h"
 #include "displaylocale.h"
 #include "money.h"
 #include "paymentrepo.h"
@@ -146,7 +147,7 @@ CashPaymentDialog::CashPaymentDialog(ConnectionPool &pool, const StaffMember &st
     pdf->setObjectName(QStringLiteral("cashSaveReceipt"));
     pdf->setAutoDefault(false);
     connect(pdf, &QPushButton::clicked, this, [this] { m_receipt->askAndSavePdf(m_bookingId); });
-    auto *close = new QPushButton(tr("&Done"), done);
+    auto *close = new QPushButton(tr("Do&ne"), done);
     close->setObjectName(QStringLiteral("cashDone"));
     close->setAutoDefault(false); // the default once the payment is taken
     connect(close, &QPushButton::clicked, this, &QDialog::accept);
@@ -187,29 +188,11 @@ QList<qint64> CashPaymentDialog::quickAmounts(qint64 dueCents)
 
 std::optional<qint64> CashPaymentDialog::parseAmount(const QString &text, const QLocale &locale)
 {
-    const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty())
+    // Exact cents in the locale, then as C reads them ("20.5" at a German desk).
+    const DecimalInput::Result result = DecimalInput::parse(text, locale);
+    if (!result.ok() || result.units > MaxTenderedCents)
         return std::nullopt;
-    // At most two digits after the decimal separator: the locale's, or '.'
-    // as a fallback for people used to typing it.
-    auto twoDecimals = [&trimmed](const QString &separator) {
-        const qsizetype at = trimmed.lastIndexOf(separator);
-        return at < 0 || trimmed.size() - at - separator.size() <= 2;
-    };
-    bool ok = false;
-    double value = 0;
-    if (twoDecimals(locale.decimalPoint()))
-        value = locale.toDouble(trimmed, &ok);
-    // Plain digits with a point, whatever the locale ("20.5" at a German desk).
-    static const QRegularExpression plain(QStringLiteral("^[0-9]+(\\.[0-9]{1,2})?$"));
-    if (!ok && plain.match(trimmed).hasMatch())
-        value = QLocale::c().toDouble(trimmed, &ok);
-    if (!ok || value < 0 || !std::isfinite(value))
-        return std::nullopt;
-    const qint64 cents = qRound64(value * 100.0);
-    if (cents > MaxTenderedCents)
-        return std::nullopt;
-    return cents;
+    return result.units;
 }
 
 std::optional<qint64> CashPaymentDialog::tenderedCents() const
@@ -263,8 +246,13 @@ bool CashPaymentDialog::takePayment()
         return false; // taken already: this dialog shows the change now
     const std::optional<qint64> tendered = tenderedCents();
     if (!tendered) {
-        showMessage(tr("Type the amount handed over, for example %1.")
-                        .arg(DisplayLocale::get().toString(20.0, 'f', 2)));
+        const DecimalInput::Result read = DecimalInput::parse(m_tendered->text(), DisplayLocale::get());
+        showMessage(read.problem == DecimalInput::Problem::Empty
+                        ? tr("Type the amount handed over, for example %1.")
+                              .arg(DecimalInput::text(2000, DisplayLocale::get()))
+                        : read.ok() ? tr("That is more than a desk takes in cash; check the amount.")
+                                    : DecimalInput::problemText(read.problem, m_tendered->text(),
+                                                                DisplayLocale::get(), 2, 2000));
         m_tendered->setFocus();
         return false;
     }

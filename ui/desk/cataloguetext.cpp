@@ -1,14 +1,11 @@
 #include "cataloguetext.h"
 
+#include "bookingwords.h"
+
 QString CatalogueText::vehicleClass(const QString &name)
 {
-    if (name == u"car")
-        return tr("Car");
-    if (name == u"suv")
-        return tr("SUV");
-    if (name == u"truck")
-        return tr("Truck");
-    return name;
+    // One set of words for vehicle classes, the one db/'s messages use too.
+    return BookingWords::vehicleClass(name);
 }
 
 QString CatalogueText::bayKind(const QString &kind)

@@ -125,7 +125,7 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     auto *limits = new QGroupBox(tr("Connections"), this);
     auto *limitsForm = new QFormLayout(limits);
     limitsForm->addRow(tr("&Most at once:"), m_maxConnections);
-    limitsForm->addRow(tr("Wait for a free one &up to:"), m_poolTimeout);
+    limitsForm->addRow(tr("Wait for a &free one up to:"), m_poolTimeout);
     limitsForm->addRow(tr("Wait to &connect up to:"), m_connectTimeout);
 
     m_status = new QLabel(this);

@@ -65,9 +65,9 @@ DayBoardPage::DayBoardPage(ConnectionPool &pool, ErrorBanner &banner, QWidget *p
         DisplayLocale::get().dateFormat(QLocale::ShortFormat).contains(QStringLiteral("yyyy"))
             ? DisplayLocale::get().dateFormat(QLocale::ShortFormat)
             : QStringLiteral("yyyy-MM-dd"));
-    auto *dateLabel = new QLabel(tr("&Day:"), this);
+    auto *dateLabel = new QLabel(tr("D&ay:"), this);
     dateLabel->setBuddy(m_dateEdit);
-    m_next = new QPushButton(tr("&Next day"), this);
+    m_next = new QPushButton(tr("Ne&xt day"), this);
     m_next->setObjectName(QStringLiteral("boardNext"));
     m_next->setAccessibleName(tr("Next day"));
     m_next->setToolTip(tr("Show the day after (Alt+Right)"));

@@ -1,5 +1,6 @@
 #include "moneyfield.h"
 
+#include "decimalinput.h"
 #include "displaylocale.h"
 
 #include <QRegularExpression>
@@ -8,13 +9,10 @@
 MoneyField::MoneyField(QWidget *parent)
     : QLineEdit(parent)
 {
-    const QLocale locale = DisplayLocale::get();
-    // Digits, the locale's group separator and one decimal separator with up
-    // to two decimals; both '.' and ',' as the decimal point are taken, as
-    // people type what their keypad has.
-    const QString group = QRegularExpression::escape(locale.groupSeparator());
+    // Only characters an amount can hold; whether they make one is said
+    // with a reason (problemText) rather than by keys that do nothing.
     setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("^[0-9%1 ]{0,12}([.,][0-9]{0,2})?$").arg(group)), this));
+        QRegularExpression(QStringLiteral("^[0-9.,\\x{0020}\\x{00A0}\\x{202F}-]{0,20}$")), this));
     setInputMethodHints(Qt::ImhFormattedNumbersOnly);
     setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 }
@@ -42,30 +40,16 @@ QString MoneyField::centsText(qint64 cents, const QLocale &locale)
     return plain.toString(double(cents) / 100.0, 'f', 2);
 }
 
+QString MoneyField::problemText(qint64 exampleCents) const
+{
+    const DecimalInput::Result result = DecimalInput::parse(text(), DisplayLocale::get());
+    return DecimalInput::problemText(result.problem, text(), DisplayLocale::get(), 2, exampleCents);
+}
+
 std::optional<qint64> MoneyField::parseCents(const QString &text, const QLocale &locale)
 {
-    QString t = text.trimmed();
-    t.remove(u' ');
-    t.remove(QChar(0x00A0));
-    t.remove(QChar(0x202F));
-    const QString group = locale.groupSeparator();
-    // The last '.' or ',' followed by one or two digits is the decimal
-    // point, whatever the locale says (people type what their keypad has);
-    // any other separator is grouping ("1,234.50", "1.234,50").
-    static const QRegularExpression shape(QStringLiteral("^([0-9.,]*?)(?:[.,]([0-9]{1,2}))?$"));
-    const QRegularExpressionMatch m = shape.match(t);
-    if (t.isEmpty() || !m.hasMatch())
+    const DecimalInput::Result result = DecimalInput::parse(text, locale);
+    if (!result.ok())
         return std::nullopt;
-    QString whole = m.captured(1);
-    const QString fraction = m.captured(2);
-    whole.remove(group);
-    if (whole.contains(u'.') || whole.contains(u','))
-        return std::nullopt;
-    if (whole.isEmpty() && fraction.isEmpty())
-        return std::nullopt;
-    if (whole.size() > 12)
-        return std::nullopt;
-    const qint64 units = whole.isEmpty() ? 0 : whole.toLongLong();
-    const qint64 hundredths = fraction.isEmpty() ? 0 : fraction.leftJustified(2, u'0').toLongLong();
-    return units * 100 + hundredths;
+    return result.units;
 }

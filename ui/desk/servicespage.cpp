@@ -138,12 +138,15 @@ std::optional<QFuture<DbResult<SaveOutcome>>> ServicesPage::startSave(qint64 id,
     for (const QString &vehicleClass : CatalogRepo::vehicleClasses()) {
         if (!m_offered.value(vehicleClass)->isChecked())
             continue;
-        const std::optional<qint64> cents = m_prices.value(vehicleClass)->cents();
-        if (!cents)
+        const MoneyField *field = m_prices.value(vehicleClass);
+        const std::optional<qint64> cents = field->cents();
+        if (!cents && field->text().trimmed().isEmpty())
             errors.append({QStringLiteral("price.") + vehicleClass,
                            tr("Type the %1 price, for example %2, or untick it if it is not offered.")
                                .arg(CatalogueText::vehicleClass(vehicleClass),
                                     MoneyField::centsText(1250, DisplayLocale::get()))});
+        else if (!cents)
+            errors.append({QStringLiteral("price.") + vehicleClass, field->problemText(1250)});
         else
             s.prices.insert(vehicleClass, *cents);
     }

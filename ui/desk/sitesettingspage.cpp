@@ -3,6 +3,7 @@
 #include "async.h"
 #include "busyindicator.h"
 #include "connectionpool.h"
+#include "decimalinput.h"
 #include "displaylocale.h"
 
 #include <QCheckBox>
@@ -70,7 +71,8 @@ SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &mana
     for (const SettingSpec &spec : SiteSettings::specs()) {
         QWidget *edit = makeEditor(spec);
         m_editors.insert(spec.key, edit);
-        auto *help = new QLabel(tr("%1. Accepted: %2.").arg(spec.description(), spec.acceptedText()), this);
+        auto *help = new QLabel(
+            tr("%1. Accepted: %2.").arg(spec.description(), spec.acceptedText(DisplayLocale::get())), this);
         help->setWordWrap(true);
         help->setObjectName(QStringLiteral("help_") + QString(spec.key).replace(u'.', u'_'));
         QPalette muted = help->palette();
@@ -172,8 +174,11 @@ QWidget *SiteSettingsPage::makeEditor(const SettingSpec &spec)
         break;
     case SettingSpec::Type::Percent: {
         auto *line = new QLineEdit(this);
-        line->setValidator(new QRegularExpressionValidator(
-            QRegularExpression(QStringLiteral("^[0-9]{0,3}([.,][0-9]{0,2})?$")), line));
+        // Only what a number can hold; whether it is one (and how precise)
+        // is said on saving, next to the field, rather than by keys that
+        // do nothing.
+        line->setValidator(
+            new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^[0-9.,-]{0,12}$")), line));
         line->setInputMethodHints(Qt::ImhFormattedNumbersOnly);
         edit = line;
         break;
@@ -211,9 +216,9 @@ void SiteSettingsPage::setEditorValue(const SettingSpec &spec, const QString &va
     else if (auto *check = qobject_cast<QCheckBox *>(edit))
         check->setChecked(value == u"true");
     else if (auto *line = qobject_cast<QLineEdit *>(edit))
-        line->setText(spec.type == SettingSpec::Type::Percent
-                          ? QString(value).replace(u'.', DisplayLocale::get().decimalPoint())
-                          : value);
+        line->setText(spec.type == SettingSpec::Type::Percent ? DecimalInput::text(
+                          DecimalInput::parse(value, QLocale::c()).units, DisplayLocale::get(), 2, true)
+                                                              : value);
 }
 
 QString SiteSettingsPage::editorValue(const QString &key) const
@@ -275,9 +280,13 @@ void SiteSettingsPage::save()
         const QString now = editorValue(it.key());
         if (now == it.value())
             continue;
-        if (const QString problem = SiteSettings::validate(it.key(), now); !problem.isEmpty())
+        // Numbers as typed here ("8,25" in German), stored as the database
+        // and the CLI read them ("8.25").
+        QString normalised;
+        if (const QString problem = SiteSettings::validate(it.key(), now, &normalised, DisplayLocale::get());
+            !problem.isEmpty())
             errors.append({it.key(), problem});
-        edits.insert(it.key(), now);
+        edits.insert(it.key(), normalised);
     }
     if (!errors.isEmpty()) {
         showFieldErrors(errors);

@@ -80,7 +80,7 @@ StaffFormDialog::StaffFormDialog(Mode mode, ConnectionPool &pool, const StaffMem
         tr("%1 to %2 digits").arg(StaffRepo::MinPinDigits).arg(StaffRepo::MaxPinDigits));
     form->addRow(tr("&PIN:"), m_pin);
     m_repeat = pinField(this, QStringLiteral("staffPinRepeat"), tr("PIN again"));
-    form->addRow(tr("PIN &again:"), m_repeat);
+    form->addRow(tr("PIN a&gain:"), m_repeat);
 
     m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("staffFormProblem"));

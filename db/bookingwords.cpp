@@ -37,6 +37,22 @@ QString BookingWords::vehicleClass(const QString &vehicleClass)
     return vehicleClass;
 }
 
+QString BookingWords::statuses(const QStringList &statuses)
+{
+    QStringList words;
+    for (const QString &s : statuses)
+        words << status(s);
+    return words.join(tr(", "));
+}
+
+QString BookingWords::vehicleClasses(const QStringList &vehicleClasses)
+{
+    QStringList words;
+    for (const QString &v : vehicleClasses)
+        words << vehicleClass(v);
+    return words.join(tr(", "));
+}
+
 QString BookingWords::paymentMethod(const QString &method)
 {
     if (method == u"cash")

@@ -13,6 +13,9 @@ class BookingWords
 public:
     static QString status(const QString &status);
     static QString vehicleClass(const QString &vehicleClass);
+    // Several in one line for a sentence: "Checked in, Cancelled".
+    static QString statuses(const QStringList &statuses);
+    static QString vehicleClasses(const QStringList &vehicleClasses);
     static QString paymentMethod(const QString &method);
     // One line for an audit row of a booking: "Checked in", "Cancelled: no
     // time today", "Moved from 10:00 on Lane 1", "Paid $45.00 in cash".

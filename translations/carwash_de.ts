@@ -795,10 +795,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>z. B. Kunde hat angerufen, Auto ist liegen geblieben</translation>
     </message>
     <message>
-        <source>Cancellation &amp;reason:</source>
-        <translation>&amp;Grund der Stornierung:</translation>
-    </message>
-    <message>
         <source>C&amp;onfirm cancellation</source>
         <translation>St&amp;ornierung bestätigen</translation>
     </message>
@@ -902,6 +898,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>%1 paid in cash.</source>
         <translation>%1 bar bezahlt.</translation>
     </message>
+    <message>
+        <source>Cancellation r&amp;eason:</source>
+        <translation>&amp;Grund der Stornierung:</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -944,24 +944,24 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Es gibt keine Buchung mit der ID oder dem Code „%1“.</translation>
     </message>
     <message>
-        <source>Booking %1 is %2, which is final; it cannot become %3.</source>
-        <translation>Buchung %1 hat den Status %2, der endgültig ist; sie kann nicht zu %3 wechseln.</translation>
-    </message>
-    <message>
-        <source>Booking %1 is %2; it cannot become %3. Allowed: %4.</source>
-        <translation>Buchung %1 hat den Status %2; sie kann nicht zu %3 wechseln. Zulässig: %4.</translation>
-    </message>
-    <message>
         <source>Choose the new start time.</source>
         <translation>Wählen Sie die neue Startzeit.</translation>
     </message>
     <message>
-        <source>Booking %1 is %2; only held or confirmed bookings can be moved.</source>
-        <translation>Die Buchung %1 ist %2; nur reservierte oder bestätigte Buchungen können verschoben werden.</translation>
-    </message>
-    <message>
         <source>Booking %1 is already at that time on %2.</source>
         <translation>Die Buchung %1 liegt bereits zu dieser Zeit auf %2.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot change to %2: its status %3 is final.</source>
+        <translation>Buchung %1 kann nicht zu %2 wechseln: Ihr Status %3 ist endgültig.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot change from %2 to %3; from %2 it can change to: %4.</source>
+        <translation>Buchung %1 kann nicht von %2 zu %3 wechseln; von %2 aus ist möglich: %4.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be moved: its status is %2. Only held or confirmed bookings can be moved.</source>
+        <translation>Buchung %1 kann nicht verschoben werden: Ihr Status ist %2. Nur reservierte oder bestätigte Buchungen lassen sich verschieben.</translation>
     </message>
 </context>
 <context>
@@ -1103,6 +1103,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>BusyIndicator</name>
@@ -1185,10 +1189,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Beleg als &amp;PDF speichern…</translation>
     </message>
     <message>
-        <source>&amp;Done</source>
-        <translation>&amp;Fertig</translation>
-    </message>
-    <message>
         <source>Preparing the receipt…</source>
         <translation>Beleg wird erstellt…</translation>
     </message>
@@ -1220,6 +1220,14 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>%1 paid in cash; %2 tendered.</source>
         <translation>%1 bar bezahlt; %2 gegeben.</translation>
     </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>That is more than a desk takes in cash; check the amount.</source>
+        <translation>Das ist mehr, als ein Schalter bar annimmt; prüfen Sie den Betrag.</translation>
+    </message>
 </context>
 <context>
     <name>CatalogRepo</name>
@@ -1234,10 +1242,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>The name may not contain line breaks or control characters.</source>
         <translation>Der Name darf keine Zeilenumbrüche oder Steuerzeichen enthalten.</translation>
-    </message>
-    <message>
-        <source>a price from 0 to %1.%2</source>
-        <translation>ein Preis von 0 bis %1.%2</translation>
     </message>
     <message>
         <source>The description may have at most %1 characters.</source>
@@ -1256,16 +1260,8 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>„%1“ ist keine Fahrzeugklasse; die Klassen sind %2.</translation>
     </message>
     <message>
-        <source>The %1 price must be %2.</source>
-        <translation>Der Preis für %1 muss %2 sein.</translation>
-    </message>
-    <message>
         <source>An active service needs a price for at least one vehicle class.</source>
         <translation>Eine aktive Leistung braucht einen Preis für mindestens eine Fahrzeugklasse.</translation>
-    </message>
-    <message>
-        <source>The price must be %1.</source>
-        <translation>Der Preis muss %1 sein.</translation>
     </message>
     <message>
         <source>The extra time must be 0 to %1 minutes, not %2.</source>
@@ -1328,6 +1324,14 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>%1 was deleted.</source>
         <translation>%1 wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>The price for %1 must be from 0 to %2.</source>
+        <translation>Der Preis für %1 muss zwischen 0 und %2 liegen.</translation>
+    </message>
+    <message>
+        <source>The price must be from 0 to %1.</source>
+        <translation>Der Preis muss zwischen 0 und %1 liegen.</translation>
     </message>
 </context>
 <context>
@@ -1418,18 +1422,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 </context>
 <context>
     <name>CatalogueText</name>
-    <message>
-        <source>Car</source>
-        <translation>Pkw</translation>
-    </message>
-    <message>
-        <source>SUV</source>
-        <translation>SUV</translation>
-    </message>
-    <message>
-        <source>Truck</source>
-        <translation>Transporter</translation>
-    </message>
     <message>
         <source>Tunnel</source>
         <translation>Waschstraße</translation>
@@ -1790,10 +1782,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>&amp;Höchstens gleichzeitig:</translation>
     </message>
     <message>
-        <source>Wait for a free one &amp;up to:</source>
-        <translation>&amp;Auf freie Verbindung warten bis:</translation>
-    </message>
-    <message>
         <source>Wait to &amp;connect up to:</source>
         <translation>Auf &amp;Verbindungsaufbau warten bis:</translation>
     </message>
@@ -1891,6 +1879,10 @@ Fehlgeschlagen: %2
         <translation>Die Einstellungen wurden gespeichert, das Passwort aber nicht.
 %1</translation>
     </message>
+    <message>
+        <source>Wait for a &amp;free one up to:</source>
+        <translation>&amp;Auf freie Verbindung warten bis:</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>
@@ -1936,14 +1928,6 @@ Fehlgeschlagen: %2
     <message>
         <source>The day the board shows; open the calendar to pick another</source>
         <translation>Der Tag, den die Tafel zeigt; öffnen Sie den Kalender, um einen anderen zu wählen</translation>
-    </message>
-    <message>
-        <source>&amp;Day:</source>
-        <translation>&amp;Tag:</translation>
-    </message>
-    <message>
-        <source>&amp;Next day</source>
-        <translation>&amp;Nächster Tag</translation>
     </message>
     <message>
         <source>Next day</source>
@@ -2024,6 +2008,14 @@ Fehlgeschlagen: %2
     <message>
         <source>polling every %1 s</source>
         <translation>Abfrage alle %1 s</translation>
+    </message>
+    <message>
+        <source>D&amp;ay:</source>
+        <translation>&amp;Tag:</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt day</source>
+        <translation>&amp;Nächster Tag</translation>
     </message>
 </context>
 <context>
@@ -2156,6 +2148,33 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The connection pool is shutting down.</source>
         <translation>Der Verbindungspool wird heruntergefahren.</translation>
+    </message>
+</context>
+<context>
+    <name>DecimalInput</name>
+    <message>
+        <source>Type a number, such as %1.</source>
+        <translation>Geben Sie eine Zahl ein, etwa %1.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a number; type it like %2.</source>
+        <translation>„%1“ ist keine Zahl; schreiben Sie sie wie %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is negative; type 0 or more.</source>
+        <translation>„%1“ ist negativ; geben Sie 0 oder mehr ein.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has too many decimals; type it like %2.</source>
+        <translation>„%1“ hat zu viele Nachkommastellen; schreiben Sie sie wie %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator &quot;%4&quot;.</source>
+        <translation>„%1“ kann %2 oder %3 bedeuten; schreiben Sie %2 ohne Tausendertrennzeichen oder %3 mit dem Dezimaltrennzeichen „%4“.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large.</source>
+        <translation>„%1“ ist zu groß.</translation>
     </message>
 </context>
 <context>
@@ -3232,16 +3251,16 @@ Details: %2</translation>
         <translation>Es gibt keine Buchung mit der ID %1.</translation>
     </message>
     <message>
-        <source>Booking %1 is %2; it cannot be paid.</source>
-        <translation>Die Buchung %1 ist %2; sie kann nicht bezahlt werden.</translation>
-    </message>
-    <message>
         <source>Booking %1 is already paid; nothing is due.</source>
         <translation>Die Buchung %1 ist bereits bezahlt; nichts ist offen.</translation>
     </message>
     <message>
         <source>%1 was tendered, but %2 is due for booking %3.</source>
         <translation>%1 wurden gegeben, aber für Buchung %3 sind %2 offen.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be paid: its status is %2.</source>
+        <translation>Buchung %1 kann nicht bezahlt werden: Ihr Status ist %2.</translation>
     </message>
 </context>
 <context>
@@ -3257,10 +3276,6 @@ Details: %2</translation>
     <message>
         <source>%1 has no prices yet, so it cannot be booked.</source>
         <translation>Für %1 gibt es noch keine Preise, daher kann es nicht gebucht werden.</translation>
-    </message>
-    <message>
-        <source>%1 is not offered for a %2; it is offered for: %3.</source>
-        <translation>%1 wird für die Fahrzeugklasse %2 nicht angeboten; angeboten für: %3.</translation>
     </message>
     <message>
         <source>There is no add-on with ID %1.</source>
@@ -3281,6 +3296,10 @@ Details: %2</translation>
     <message>
         <source>%1 does not offer %2.</source>
         <translation>%1 bietet %2 nicht an.</translation>
+    </message>
+    <message>
+        <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
+        <translation>%1 wird für die Fahrzeugklasse %2 nicht angeboten; angeboten für: %3.</translation>
     </message>
 </context>
 <context>
@@ -3839,30 +3858,6 @@ Details: %2</translation>
         <translation>eine ganze Zahl von %1 bis %2</translation>
     </message>
     <message>
-        <source>the site&apos;s time zone; opening hours and slots are in it</source>
-        <translation>die Zeitzone des Standorts; Öffnungszeiten und Termine gelten in ihr</translation>
-    </message>
-    <message>
-        <source>minutes between possible start times</source>
-        <translation>Minuten zwischen möglichen Startzeiten</translation>
-    </message>
-    <message>
-        <source>cleanup minutes a bay stays busy after each booking</source>
-        <translation>Minuten zum Aufräumen, die ein Waschplatz nach jeder Buchung belegt bleibt</translation>
-    </message>
-    <message>
-        <source>minutes between now and the earliest bookable start</source>
-        <translation>Minuten zwischen jetzt und dem frühesten buchbaren Start</translation>
-    </message>
-    <message>
-        <source>how many days ahead bookings may be made</source>
-        <translation>wie viele Tage im Voraus gebucht werden kann</translation>
-    </message>
-    <message>
-        <source>minutes an unpaid kiosk hold keeps its slot</source>
-        <translation>Minuten, die eine unbezahlte Kiosk-Reservierung ihren Termin freihält</translation>
-    </message>
-    <message>
         <source>Unknown setting &quot;%1&quot;. Settable keys: %2.</source>
         <translation>Unbekannte Einstellung „%1“. Änderbare Schlüssel: %2.</translation>
     </message>
@@ -3879,10 +3874,6 @@ Details: %2</translation>
         <translation>ein Text mit %1 bis %2 Zeichen</translation>
     </message>
     <message>
-        <source>a percentage from 0 to %1 with at most two decimals, such as 8.25</source>
-        <translation>ein Prozentsatz von 0 bis %1 mit höchstens zwei Nachkommastellen, etwa 8.25</translation>
-    </message>
-    <message>
         <source>a three-letter currency code such as USD or EUR</source>
         <translation>ein dreistelliger Währungscode wie USD oder EUR</translation>
     </message>
@@ -3891,44 +3882,76 @@ Details: %2</translation>
         <translation>true oder false</translation>
     </message>
     <message>
-        <source>the business name printed on receipts</source>
-        <translation>der auf Belegen gedruckte Firmenname</translation>
-    </message>
-    <message>
-        <source>the address printed on receipts; one line per line</source>
-        <translation>die auf Belegen gedruckte Adresse; eine Zeile pro Zeile</translation>
-    </message>
-    <message>
-        <source>the currency of every price</source>
-        <translation>die Währung aller Preise</translation>
-    </message>
-    <message>
-        <source>the sales tax rate shown on receipts, in percent</source>
-        <translation>der auf Belegen ausgewiesene Steuersatz in Prozent</translation>
-    </message>
-    <message>
-        <source>whether menu prices already include the tax</source>
-        <translation>ob die Preise der Karte die Steuer bereits enthalten</translation>
-    </message>
-    <message>
-        <source>days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
-        <translation>Tage, die der Zustand eines beendeten Prozesses aufbewahrt wird, bevor die Wartung ihn entfernt</translation>
-    </message>
-    <message>
-        <source>days audit log entries are kept before maintenance removes them</source>
-        <translation>Tage, die Einträge des Prüfprotokolls aufbewahrt werden, bevor die Wartung sie entfernt</translation>
-    </message>
-    <message>
-        <source>days processed payment events are kept before maintenance removes them</source>
-        <translation>Tage, die verarbeitete Zahlungsereignisse aufbewahrt werden, bevor die Wartung sie entfernt</translation>
-    </message>
-    <message>
         <source>%1 must be %2 without control characters.</source>
         <translation>%1 muss %2 ohne Steuerzeichen sein.</translation>
     </message>
     <message>
         <source>%1 must be %2; it has %3.</source>
         <translation>%1 muss %2 sein; es hat %3.</translation>
+    </message>
+    <message>
+        <source>a percentage from 0 to %1 with at most two decimals, such as %2</source>
+        <translation>ein Prozentsatz von 0 bis %1 mit höchstens zwei Nachkommastellen, etwa %2</translation>
+    </message>
+    <message>
+        <source>The site&apos;s time zone; opening hours and slots are in it</source>
+        <translation>Die Zeitzone des Standorts; Öffnungszeiten und Termine gelten in ihr</translation>
+    </message>
+    <message>
+        <source>Minutes between possible start times</source>
+        <translation>Minuten zwischen möglichen Startzeiten</translation>
+    </message>
+    <message>
+        <source>Cleanup minutes a bay stays busy after each booking</source>
+        <translation>Minuten zum Aufräumen, die ein Waschplatz nach jeder Buchung belegt bleibt</translation>
+    </message>
+    <message>
+        <source>Minutes between now and the earliest bookable start</source>
+        <translation>Minuten zwischen jetzt und dem frühesten buchbaren Start</translation>
+    </message>
+    <message>
+        <source>How many days ahead bookings may be made</source>
+        <translation>Wie viele Tage im Voraus gebucht werden kann</translation>
+    </message>
+    <message>
+        <source>Minutes an unpaid kiosk hold keeps its slot</source>
+        <translation>Minuten, die eine unbezahlte Kiosk-Reservierung ihren Termin freihält</translation>
+    </message>
+    <message>
+        <source>The business name printed on receipts</source>
+        <translation>Der auf Belegen gedruckte Firmenname</translation>
+    </message>
+    <message>
+        <source>The address printed on receipts; one line per line</source>
+        <translation>Die auf Belegen gedruckte Adresse; eine Zeile pro Zeile</translation>
+    </message>
+    <message>
+        <source>The currency of every price</source>
+        <translation>Die Währung aller Preise</translation>
+    </message>
+    <message>
+        <source>The sales tax rate shown on receipts, in percent</source>
+        <translation>Der auf Belegen ausgewiesene Steuersatz in Prozent</translation>
+    </message>
+    <message>
+        <source>Whether menu prices already include the tax</source>
+        <translation>Ob die Preise der Karte die Steuer bereits enthalten</translation>
+    </message>
+    <message>
+        <source>Days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
+        <translation>Tage, die der Zustand eines beendeten Prozesses aufbewahrt wird, bevor die Wartung ihn entfernt</translation>
+    </message>
+    <message>
+        <source>Days audit log entries are kept before maintenance removes them</source>
+        <translation>Tage, die Einträge des Prüfprotokolls aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>Days processed payment events are kept before maintenance removes them</source>
+        <translation>Tage, die verarbeitete Zahlungsereignisse aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>%1 must be %2.</source>
+        <translation>%1 muss %2 sein.</translation>
     </message>
 </context>
 <context>
@@ -4248,10 +4271,6 @@ Details: %2</translation>
         <translation>PIN wiederholen</translation>
     </message>
     <message>
-        <source>PIN &amp;again:</source>
-        <translation>PIN &amp;wiederholen:</translation>
-    </message>
-    <message>
         <source>Problem</source>
         <translation>Problem</translation>
     </message>
@@ -4296,6 +4315,10 @@ Details: %2</translation>
     <message>
         <source>%1 has a new PIN.</source>
         <translation>%1 hat eine neue PIN.</translation>
+    </message>
+    <message>
+        <source>PIN a&amp;gain:</source>
+        <translation>PIN &amp;wiederholen:</translation>
     </message>
 </context>
 <context>

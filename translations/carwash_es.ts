@@ -795,10 +795,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>p. ej., el cliente llamó, el coche se averió</translation>
     </message>
     <message>
-        <source>Cancellation &amp;reason:</source>
-        <translation>&amp;Motivo de la cancelación:</translation>
-    </message>
-    <message>
         <source>C&amp;onfirm cancellation</source>
         <translation>C&amp;onfirmar cancelación</translation>
     </message>
@@ -902,6 +898,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>%1 paid in cash.</source>
         <translation>%1 pagado en efectivo.</translation>
     </message>
+    <message>
+        <source>Cancellation r&amp;eason:</source>
+        <translation>&amp;Motivo de la cancelación:</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -944,24 +944,24 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>No hay ninguna reserva con el ID o código «%1».</translation>
     </message>
     <message>
-        <source>Booking %1 is %2, which is final; it cannot become %3.</source>
-        <translation>La reserva %1 está en estado %2, que es definitivo; no puede pasar a %3.</translation>
-    </message>
-    <message>
-        <source>Booking %1 is %2; it cannot become %3. Allowed: %4.</source>
-        <translation>La reserva %1 está en estado %2; no puede pasar a %3. Permitido: %4.</translation>
-    </message>
-    <message>
         <source>Choose the new start time.</source>
         <translation>Elija la nueva hora de inicio.</translation>
     </message>
     <message>
-        <source>Booking %1 is %2; only held or confirmed bookings can be moved.</source>
-        <translation>La reserva %1 está %2; solo se pueden mover reservas retenidas o confirmadas.</translation>
-    </message>
-    <message>
         <source>Booking %1 is already at that time on %2.</source>
         <translation>La reserva %1 ya está a esa hora en %2.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot change to %2: its status %3 is final.</source>
+        <translation>La reserva %1 no puede pasar a %2: su estado, %3, es definitivo.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot change from %2 to %3; from %2 it can change to: %4.</source>
+        <translation>La reserva %1 no puede pasar de %2 a %3; desde %2 puede pasar a: %4.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be moved: its status is %2. Only held or confirmed bookings can be moved.</source>
+        <translation>La reserva %1 no se puede mover: su estado es %2. Solo se pueden mover las reservas retenidas o confirmadas.</translation>
     </message>
 </context>
 <context>
@@ -1103,6 +1103,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
 </context>
 <context>
     <name>BusyIndicator</name>
@@ -1185,10 +1189,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Guardar recibo en P&amp;DF…</translation>
     </message>
     <message>
-        <source>&amp;Done</source>
-        <translation>&amp;Listo</translation>
-    </message>
-    <message>
         <source>Preparing the receipt…</source>
         <translation>Preparando el recibo…</translation>
     </message>
@@ -1220,6 +1220,14 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>%1 paid in cash; %2 tendered.</source>
         <translation>%1 pagados en efectivo; %2 entregados.</translation>
     </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation>&amp;Listo</translation>
+    </message>
+    <message>
+        <source>That is more than a desk takes in cash; check the amount.</source>
+        <translation>Es más de lo que un mostrador cobra en efectivo; compruebe el importe.</translation>
+    </message>
 </context>
 <context>
     <name>CatalogRepo</name>
@@ -1234,10 +1242,6 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>The name may not contain line breaks or control characters.</source>
         <translation>El nombre no puede contener saltos de línea ni caracteres de control.</translation>
-    </message>
-    <message>
-        <source>a price from 0 to %1.%2</source>
-        <translation>un precio de 0 a %1.%2</translation>
     </message>
     <message>
         <source>The description may have at most %1 characters.</source>
@@ -1256,16 +1260,8 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>«%1» no es una clase de vehículo; las clases son %2.</translation>
     </message>
     <message>
-        <source>The %1 price must be %2.</source>
-        <translation>El precio para %1 debe ser %2.</translation>
-    </message>
-    <message>
         <source>An active service needs a price for at least one vehicle class.</source>
         <translation>Un servicio activo necesita un precio para al menos una clase de vehículo.</translation>
-    </message>
-    <message>
-        <source>The price must be %1.</source>
-        <translation>El precio debe ser %1.</translation>
     </message>
     <message>
         <source>The extra time must be 0 to %1 minutes, not %2.</source>
@@ -1328,6 +1324,14 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>%1 was deleted.</source>
         <translation>%1 se eliminó.</translation>
+    </message>
+    <message>
+        <source>The price for %1 must be from 0 to %2.</source>
+        <translation>El precio para %1 debe estar entre 0 y %2.</translation>
+    </message>
+    <message>
+        <source>The price must be from 0 to %1.</source>
+        <translation>El precio debe estar entre 0 y %1.</translation>
     </message>
 </context>
 <context>
@@ -1418,18 +1422,6 @@ PostgreSQL privado dentro de su carpeta de datos.
 </context>
 <context>
     <name>CatalogueText</name>
-    <message>
-        <source>Car</source>
-        <translation>Turismo</translation>
-    </message>
-    <message>
-        <source>SUV</source>
-        <translation>SUV</translation>
-    </message>
-    <message>
-        <source>Truck</source>
-        <translation>Camioneta</translation>
-    </message>
     <message>
         <source>Tunnel</source>
         <translation>Túnel</translation>
@@ -1790,10 +1782,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>&amp;Máximo simultáneo:</translation>
     </message>
     <message>
-        <source>Wait for a free one &amp;up to:</source>
-        <translation>Esperar una libre &amp;hasta:</translation>
-    </message>
-    <message>
         <source>Wait to &amp;connect up to:</source>
         <translation>Esperar para co&amp;nectar hasta:</translation>
     </message>
@@ -1891,6 +1879,10 @@ Qué falló: %2
         <translation>Los ajustes se guardaron, pero la contraseña no.
 %1</translation>
     </message>
+    <message>
+        <source>Wait for a &amp;free one up to:</source>
+        <translation>Esperar una libre &amp;hasta:</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>
@@ -1936,14 +1928,6 @@ Qué falló: %2
     <message>
         <source>The day the board shows; open the calendar to pick another</source>
         <translation>El día que muestra el tablero; abra el calendario para elegir otro</translation>
-    </message>
-    <message>
-        <source>&amp;Day:</source>
-        <translation>&amp;Día:</translation>
-    </message>
-    <message>
-        <source>&amp;Next day</source>
-        <translation>Día &amp;siguiente</translation>
     </message>
     <message>
         <source>Next day</source>
@@ -2024,6 +2008,14 @@ Qué falló: %2
     <message>
         <source>polling every %1 s</source>
         <translation>consultando cada %1 s</translation>
+    </message>
+    <message>
+        <source>D&amp;ay:</source>
+        <translation>&amp;Día:</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt day</source>
+        <translation>Día &amp;siguiente</translation>
     </message>
 </context>
 <context>
@@ -2156,6 +2148,33 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The connection pool is shutting down.</source>
         <translation>El pool de conexiones se está cerrando.</translation>
+    </message>
+</context>
+<context>
+    <name>DecimalInput</name>
+    <message>
+        <source>Type a number, such as %1.</source>
+        <translation>Escriba un número, por ejemplo %1.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a number; type it like %2.</source>
+        <translation>«%1» no es un número; escríbalo así: %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is negative; type 0 or more.</source>
+        <translation>«%1» es negativo; escriba 0 o más.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has too many decimals; type it like %2.</source>
+        <translation>«%1» tiene demasiados decimales; escríbalo así: %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator &quot;%4&quot;.</source>
+        <translation>«%1» puede significar %2 o %3; escriba %2 sin separador de miles, o %3 con el separador decimal «%4».</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is too large.</source>
+        <translation>«%1» es demasiado grande.</translation>
     </message>
 </context>
 <context>
@@ -3232,16 +3251,16 @@ Detalle: %2</translation>
         <translation>No hay ninguna reserva con el ID %1.</translation>
     </message>
     <message>
-        <source>Booking %1 is %2; it cannot be paid.</source>
-        <translation>La reserva %1 está %2; no se puede pagar.</translation>
-    </message>
-    <message>
         <source>Booking %1 is already paid; nothing is due.</source>
         <translation>La reserva %1 ya está pagada; no hay nada pendiente.</translation>
     </message>
     <message>
         <source>%1 was tendered, but %2 is due for booking %3.</source>
         <translation>Se entregaron %1, pero la reserva %3 tiene %2 pendientes.</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be paid: its status is %2.</source>
+        <translation>La reserva %1 no se puede pagar: su estado es %2.</translation>
     </message>
 </context>
 <context>
@@ -3257,10 +3276,6 @@ Detalle: %2</translation>
     <message>
         <source>%1 has no prices yet, so it cannot be booked.</source>
         <translation>%1 todavía no tiene precios, así que no se puede reservar.</translation>
-    </message>
-    <message>
-        <source>%1 is not offered for a %2; it is offered for: %3.</source>
-        <translation>%1 no se ofrece para la clase de vehículo %2; se ofrece para: %3.</translation>
     </message>
     <message>
         <source>There is no add-on with ID %1.</source>
@@ -3281,6 +3296,10 @@ Detalle: %2</translation>
     <message>
         <source>%1 does not offer %2.</source>
         <translation>%1 no ofrece %2.</translation>
+    </message>
+    <message>
+        <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
+        <translation>%1 no se ofrece para la clase de vehículo %2; se ofrece para: %3.</translation>
     </message>
 </context>
 <context>
@@ -3839,30 +3858,6 @@ Detalle: %2</translation>
         <translation>un número entero de %1 a %2</translation>
     </message>
     <message>
-        <source>the site&apos;s time zone; opening hours and slots are in it</source>
-        <translation>la zona horaria del local; el horario de apertura y las franjas se expresan en ella</translation>
-    </message>
-    <message>
-        <source>minutes between possible start times</source>
-        <translation>minutos entre horas de inicio posibles</translation>
-    </message>
-    <message>
-        <source>cleanup minutes a bay stays busy after each booking</source>
-        <translation>minutos de limpieza que un box sigue ocupado tras cada reserva</translation>
-    </message>
-    <message>
-        <source>minutes between now and the earliest bookable start</source>
-        <translation>minutos entre ahora y el primer inicio reservable</translation>
-    </message>
-    <message>
-        <source>how many days ahead bookings may be made</source>
-        <translation>con cuántos días de antelación se puede reservar</translation>
-    </message>
-    <message>
-        <source>minutes an unpaid kiosk hold keeps its slot</source>
-        <translation>minutos que una reserva provisional del quiosco sin pagar retiene su franja</translation>
-    </message>
-    <message>
         <source>Unknown setting &quot;%1&quot;. Settable keys: %2.</source>
         <translation>Ajuste desconocido: «%1». Claves que se pueden cambiar: %2.</translation>
     </message>
@@ -3879,10 +3874,6 @@ Detalle: %2</translation>
         <translation>un texto de %1 a %2 caracteres</translation>
     </message>
     <message>
-        <source>a percentage from 0 to %1 with at most two decimals, such as 8.25</source>
-        <translation>un porcentaje de 0 a %1 con dos decimales como máximo, como 8.25</translation>
-    </message>
-    <message>
         <source>a three-letter currency code such as USD or EUR</source>
         <translation>un código de moneda de tres letras como USD o EUR</translation>
     </message>
@@ -3891,44 +3882,76 @@ Detalle: %2</translation>
         <translation>true o false</translation>
     </message>
     <message>
-        <source>the business name printed on receipts</source>
-        <translation>el nombre del negocio impreso en los recibos</translation>
-    </message>
-    <message>
-        <source>the address printed on receipts; one line per line</source>
-        <translation>la dirección impresa en los recibos; una línea por línea</translation>
-    </message>
-    <message>
-        <source>the currency of every price</source>
-        <translation>la moneda de todos los precios</translation>
-    </message>
-    <message>
-        <source>the sales tax rate shown on receipts, in percent</source>
-        <translation>el tipo de impuesto sobre ventas de los recibos, en porcentaje</translation>
-    </message>
-    <message>
-        <source>whether menu prices already include the tax</source>
-        <translation>si los precios del menú ya incluyen el impuesto</translation>
-    </message>
-    <message>
-        <source>days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
-        <translation>días que se conserva el estado de un proceso detenido antes de que el mantenimiento lo elimine</translation>
-    </message>
-    <message>
-        <source>days audit log entries are kept before maintenance removes them</source>
-        <translation>días que se conservan las entradas del registro de auditoría antes de que el mantenimiento las elimine</translation>
-    </message>
-    <message>
-        <source>days processed payment events are kept before maintenance removes them</source>
-        <translation>días que se conservan los eventos de pago procesados antes de que el mantenimiento los elimine</translation>
-    </message>
-    <message>
         <source>%1 must be %2 without control characters.</source>
         <translation>%1 debe ser %2 sin caracteres de control.</translation>
     </message>
     <message>
         <source>%1 must be %2; it has %3.</source>
         <translation>%1 debe ser %2; tiene %3.</translation>
+    </message>
+    <message>
+        <source>a percentage from 0 to %1 with at most two decimals, such as %2</source>
+        <translation>un porcentaje de 0 a %1 con dos decimales como máximo, como %2</translation>
+    </message>
+    <message>
+        <source>The site&apos;s time zone; opening hours and slots are in it</source>
+        <translation>La zona horaria del local; el horario de apertura y las franjas se expresan en ella</translation>
+    </message>
+    <message>
+        <source>Minutes between possible start times</source>
+        <translation>Minutos entre horas de inicio posibles</translation>
+    </message>
+    <message>
+        <source>Cleanup minutes a bay stays busy after each booking</source>
+        <translation>Minutos de limpieza que un box sigue ocupado tras cada reserva</translation>
+    </message>
+    <message>
+        <source>Minutes between now and the earliest bookable start</source>
+        <translation>Minutos entre ahora y el primer inicio reservable</translation>
+    </message>
+    <message>
+        <source>How many days ahead bookings may be made</source>
+        <translation>Con cuántos días de antelación se puede reservar</translation>
+    </message>
+    <message>
+        <source>Minutes an unpaid kiosk hold keeps its slot</source>
+        <translation>Minutos que una reserva provisional del quiosco sin pagar retiene su franja</translation>
+    </message>
+    <message>
+        <source>The business name printed on receipts</source>
+        <translation>El nombre del negocio impreso en los recibos</translation>
+    </message>
+    <message>
+        <source>The address printed on receipts; one line per line</source>
+        <translation>La dirección impresa en los recibos; una línea por línea</translation>
+    </message>
+    <message>
+        <source>The currency of every price</source>
+        <translation>La moneda de todos los precios</translation>
+    </message>
+    <message>
+        <source>The sales tax rate shown on receipts, in percent</source>
+        <translation>El tipo de impuesto sobre ventas de los recibos, en porcentaje</translation>
+    </message>
+    <message>
+        <source>Whether menu prices already include the tax</source>
+        <translation>Si los precios del menú ya incluyen el impuesto</translation>
+    </message>
+    <message>
+        <source>Days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
+        <translation>Días que se conserva el estado de un proceso detenido antes de que el mantenimiento lo elimine</translation>
+    </message>
+    <message>
+        <source>Days audit log entries are kept before maintenance removes them</source>
+        <translation>Días que se conservan las entradas del registro de auditoría antes de que el mantenimiento las elimine</translation>
+    </message>
+    <message>
+        <source>Days processed payment events are kept before maintenance removes them</source>
+        <translation>Días que se conservan los eventos de pago procesados antes de que el mantenimiento los elimine</translation>
+    </message>
+    <message>
+        <source>%1 must be %2.</source>
+        <translation>%1 debe ser %2.</translation>
     </message>
 </context>
 <context>
@@ -4248,10 +4271,6 @@ Detalle: %2</translation>
         <translation>Repetir PIN</translation>
     </message>
     <message>
-        <source>PIN &amp;again:</source>
-        <translation>Repetir P&amp;IN:</translation>
-    </message>
-    <message>
         <source>Problem</source>
         <translation>Problema</translation>
     </message>
@@ -4296,6 +4315,10 @@ Detalle: %2</translation>
     <message>
         <source>%1 has a new PIN.</source>
         <translation>%1 tiene un PIN nuevo.</translation>
+    </message>
+    <message>
+        <source>PIN a&amp;gain:</source>
+        <translation>Repetir P&amp;IN:</translation>
     </message>
 </context>
 <context>

@@ -152,13 +152,20 @@ PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const
     // "bay start end,bay start end,…" in epoch milliseconds: the busy list
     // can run to a thousand rows, and text is far cheaper than JSON to
     // build (and date_part's float cheaper than extract's numeric).
+    // Qt::UTC, not the utc QTimeZone: such a QDateTime is held inline, with
+    // no allocation, and this runs for every row of every booking attempt.
     const QString busy = query.value(7).toString();
-    for (const QStringView row : QStringView(busy).split(u',', Qt::SkipEmptyParts)) {
-        const QList<QStringView> parts = row.split(u' ');
-        if (parts.size() != 3)
+    const QStringView all(busy);
+    ctx.busy.reserve(all.count(u',') + 1);
+    for (const QStringView row : all.split(u',', Qt::SkipEmptyParts)) {
+        const qsizetype first = row.indexOf(u' ');
+        const qsizetype second = first < 0 ? -1 : row.indexOf(u' ', first + 1);
+        if (second < 0)
             continue;
-        ctx.busy.append({parts[0].toLongLong(), IsoTime::fromEpochMs(parts[1].toLongLong(), utc),
-                         IsoTime::fromEpochMs(parts[2].toLongLong(), utc)});
+        ctx.busy.append(
+            {row.left(first).toLongLong(),
+             QDateTime::fromMSecsSinceEpoch(row.mid(first + 1, second - first - 1).toLongLong(), Qt::UTC),
+             QDateTime::fromMSecsSinceEpoch(row.mid(second + 1).toLongLong(), Qt::UTC)});
     }
     return ctx;
 }

@@ -22,6 +22,18 @@ public:
     static std::optional<QSqlDatabase> openBlocking(const DatabaseConfig &config, const QString &name,
                                                     DbError &error, const QStringList &extraOptions = {});
 
+    // libpq options that let the kernel notice a silently dead TCP path (no
+    // RST ever arrives: Wi-Fi gone, NAT state dropped): keepalive probes on an
+    // idle socket, and tcp_user_timeout for data left unacknowledged. libpq
+    // ignores them on a unix socket.
+    static QStringList deadLinkOptions();
+
+    // The libpq option that gives every session of this connection a
+    // server-side statement_timeout, as a startup parameter: no extra round
+    // trip, and in force before the first statement. Empty for 0 (off).
+    // Not for PgBouncer, which refuses the `options` startup parameter.
+    static QString statementTimeoutOption(int statementTimeoutMs);
+
     // application_name as libpq accepts it: ASCII letters, digits, ._- only,
     // at most 63 characters.
     static QString safeApplicationName(const QString &name);

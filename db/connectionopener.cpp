@@ -17,7 +17,8 @@ constexpr int TcpUserTimeoutMs = (KeepaliveIdleS + KeepaliveIntervalS * Keepaliv
 
 QStringList ConnectionOpener::deadLinkOptions()
 {
-    QStringList options {QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=%1").arg(KeepaliveIdleS),
+    QStringList options {QStringLiteral("keepalives=1"),
+                         QStringLiteral("keepalives_idle=%1").arg(KeepaliveIdleS),
                          QStringLiteral("keepalives_interval=%1").arg(KeepaliveIntervalS),
                          QStringLiteral("keepalives_count=%1").arg(KeepaliveCount)};
     // An older libpq refuses the whole connection on an option it does not know.

@@ -121,8 +121,7 @@ QStringList Migrator::migrate(QSqlDatabase &db)
     if (pgInTransaction(db)) {
         Sql::setLocalStatementTimeout(db, 0); // a migration may take longer than statement_timeout
         Sql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(LockKey));
-    }
-    else
+    } else
         sessionLock.emplace(db);
 
     // Under the lock: two processes creating it at once would collide in the

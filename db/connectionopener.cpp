@@ -27,15 +27,6 @@ QStringList ConnectionOpener::deadLinkOptions()
     return options;
 }
 
-QString ConnectionOpener::statementTimeoutOption(int statementTimeoutMs)
-{
-    if (statementTimeoutMs <= 0)
-        return {};
-    // "--name=value" is the server's command-line form without a space, which
-    // QPSQL's ';'-separated connect options could not carry unquoted.
-    return QStringLiteral("options=--statement_timeout=%1").arg(statementTimeoutMs);
-}
-
 QString ConnectionOpener::safeApplicationName(const QString &name)
 {
     static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));

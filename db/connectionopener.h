@@ -28,12 +28,6 @@ public:
     // ignores them on a unix socket.
     static QStringList deadLinkOptions();
 
-    // The libpq option that gives every session of this connection a
-    // server-side statement_timeout, as a startup parameter: no extra round
-    // trip, and in force before the first statement. Empty for 0 (off).
-    // Not for PgBouncer, which refuses the `options` startup parameter.
-    static QString statementTimeoutOption(int statementTimeoutMs);
-
     // application_name as libpq accepts it: ASCII letters, digits, ._- only,
     // at most 63 characters.
     static QString safeApplicationName(const QString &name);

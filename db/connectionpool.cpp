@@ -194,12 +194,7 @@ public:
 
 std::optional<QSqlDatabase> ConnectionPool::Private::openConnection(const QString &name, DbError &error)
 {
-    QStringList options = ConnectionOpener::deadLinkOptions();
-    // Behind PgBouncer the `options` startup parameter is refused; each unit
-    // of work sets it with SET LOCAL after its BEGIN instead.
-    if (!config.pgbouncer && config.statementTimeoutMs > 0)
-        options << ConnectionOpener::statementTimeoutOption(config.statementTimeoutMs);
-    return ConnectionOpener::openBlocking(config, name, error, options);
+    return ConnectionOpener::openBlocking(config, name, error, ConnectionOpener::deadLinkOptions());
 }
 
 // A unit of work that has neither sent a statement nor had an answer for
@@ -384,6 +379,24 @@ void ConnectionPool::Private::workerMain(Worker &self)
                     ++opened;
                 }
                 qCDebug(lcPool) << "opened" << connectionName << "backend" << self.backendPid;
+                // The session's statement_timeout. Not libpq's `options`
+                // startup parameter: PgBouncer refuses the connection for it,
+                // and the programs must work behind one even when pgbouncer
+                // mode is not set. In pgbouncer mode each unit of work sets it
+                // with SET LOCAL instead, since a session SET would land on
+                // whichever server connection PgBouncer lends.
+                if (!config.pgbouncer && config.statementTimeoutMs > 0) {
+                    QSqlQuery set(*db);
+                    bool done = false;
+                    {
+                        StatementWatch watch;
+                        done = set.exec(QStringLiteral("SET statement_timeout = %1").arg(config.statementTimeoutMs));
+                    }
+                    if (!done) {
+                        error = Sql::errorOf(*db, set, QStringLiteral("SET statement_timeout"));
+                        closeConnection("setting statement_timeout failed");
+                    }
+                }
             }
         }
 

@@ -113,8 +113,8 @@ int AdminCli::usage(int code)
             "\n"
             "Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&pool_timeout=10\n"
             "(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,\n"
-            "ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private\n"
-            "PostgreSQL server under your data folder is used.\n")
+            "DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).\n"
+            "Without it, a private PostgreSQL server under your data folder is used.\n")
       << Qt::flush;
     return code;
 }
@@ -473,6 +473,7 @@ int AdminCli::cmdConfig()
         {"connection_limit", QString::number(c.maxConnections)},
         {"pool_timeout", QString::number(c.poolTimeoutMs / 1000.0)},
         {"connect_timeout", QString::number(c.connectTimeoutS)},
+        {"statement_timeout", QString::number(c.statementTimeoutMs / 1000.0)},
         {"pgbouncer", c.pgbouncer ? QStringLiteral("true") : QStringLiteral("false")},
         {"monitoring", c.monitoring ? QStringLiteral("true") : QStringLiteral("false")},
         {"slow_query_threshold", QString::number(c.slowQueryThresholdMs)},

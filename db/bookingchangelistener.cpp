@@ -75,10 +75,7 @@ private:
         // TCP keepalives: a peer that vanished without closing the socket
         // (cable, NAT, suspended server) is noticed by the kernel, which
         // wakes QPSQL's socket notifier and makes libpq's status say so.
-        m_db = ConnectionOpener::openBlocking(
-            m_config, m_name, error,
-            {QStringLiteral("keepalives=1"), QStringLiteral("keepalives_idle=30"),
-             QStringLiteral("keepalives_interval=10"), QStringLiteral("keepalives_count=3")});
+        m_db = ConnectionOpener::openBlocking(m_config, m_name, error, ConnectionOpener::deadLinkOptions());
         if (!m_db) {
             qCInfo(lcListener).noquote()
                 << "cannot connect, next try in" << m_delayMs << "ms:" << error.toLogString();

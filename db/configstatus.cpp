@@ -15,6 +15,7 @@ QJsonObject ConfigStatus::toJson(const DatabaseConfig &c)
         {"connection_limit", QString::number(c.maxConnections), ""},
         {"pool_timeout", QString::number(c.poolTimeoutMs / 1000.0), "s"},
         {"connect_timeout", QString::number(c.connectTimeoutS), "s"},
+        {"statement_timeout", QString::number(c.statementTimeoutMs / 1000.0), "s"},
         {"pgbouncer", yesNo(c.pgbouncer), ""},
         {"statement_cache_size", QString::number(c.statementCacheSize), ""},
         {"monitoring", yesNo(c.monitoring), ""},

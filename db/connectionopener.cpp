@@ -2,6 +2,31 @@
 
 #include <QRegularExpression>
 
+#include <libpq-fe.h>
+
+namespace {
+
+// A dead path is noticed within about a minute either way: 30 s idle, then
+// three probes 10 s apart; unacknowledged data for 60 s.
+constexpr int KeepaliveIdleS = 30;
+constexpr int KeepaliveIntervalS = 10;
+constexpr int KeepaliveCount = 3;
+constexpr int TcpUserTimeoutMs = (KeepaliveIdleS + KeepaliveIntervalS * KeepaliveCount) * 1000;
+
+} // namespace
+
+QStringList ConnectionOpener::deadLinkOptions()
+{
+    QStringList options {QStringLiteral("keepalives=1"),
+                         QStringLiteral("keepalives_idle=%1").arg(KeepaliveIdleS),
+                         QStringLiteral("keepalives_interval=%1").arg(KeepaliveIntervalS),
+                         QStringLiteral("keepalives_count=%1").arg(KeepaliveCount)};
+    // An older libpq refuses the whole connection on an option it does not know.
+    if (PQlibVersion() >= 120000)
+        options << QStringLiteral("tcp_user_timeout=%1").arg(TcpUserTimeoutMs);
+    return options;
+}
+
 QString ConnectionOpener::safeApplicationName(const QString &name)
 {
     static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));

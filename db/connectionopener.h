@@ -22,6 +22,12 @@ public:
     static std::optional<QSqlDatabase> openBlocking(const DatabaseConfig &config, const QString &name,
                                                     DbError &error, const QStringList &extraOptions = {});
 
+    // libpq options that let the kernel notice a silently dead TCP path (no
+    // RST ever arrives: Wi-Fi gone, NAT state dropped): keepalive probes on an
+    // idle socket, and tcp_user_timeout for data left unacknowledged. libpq
+    // ignores them on a unix socket.
+    static QStringList deadLinkOptions();
+
     // application_name as libpq accepts it: ASCII letters, digits, ._- only,
     // at most 63 characters.
     static QString safeApplicationName(const QString &name);

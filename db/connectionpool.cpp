@@ -10,6 +10,10 @@
 #include <QLoggingCategory>
 #include <QSqlQuery>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -64,6 +68,16 @@ public:
         int backendPid = 0;
         QString label;
         Clock::time_point jobStarted;
+        // The watchdog's view of this worker. socket is the pool's own
+        // duplicate of the connection's socket: libpq may close its
+        // descriptor on an error and the number be reused at once, ours stays
+        // valid until the worker closes it under the mutex, so shutting it
+        // down can only ever hit this connection. -1 when there is none.
+        int socket = -1;
+        quint64 jobGeneration = 0; // counts units of work, under the mutex
+        bool watchdogFired = false; // for the connection this job runs on
+        std::atomic<qint64> lastRoundTripNs {0}; // see JobContext
+        std::atomic<int> watchdogLimitMs {0};
     };
 
     Private(DatabaseConfig c)
@@ -173,12 +187,66 @@ public:
 
     void workerMain(Worker &self);
     void housekeeperMain();
+    void watchForDeadLinksLocked(Clock::time_point now);
+    DbError deadLinkError(const DbError &seen, int backendPid) const;
     std::optional<QSqlDatabase> openConnection(const QString &name, DbError &error);
 };
 
 std::optional<QSqlDatabase> ConnectionPool::Private::openConnection(const QString &name, DbError &error)
 {
-    return ConnectionOpener::openBlocking(config, name, error);
+    return ConnectionOpener::openBlocking(config, name, error, ConnectionOpener::deadLinkOptions());
+}
+
+// A unit of work that has neither sent a statement nor had an answer for
+// statement_timeout plus a grace period would have been cancelled by the
+// server long ago: the path to it is dead without a RST (Wi-Fi, NAT, a switch),
+// and libpq would wait for the kernel's retransmission timeout (~15 min) or
+// forever on an idle read. Shutting the socket down makes the blocked libpq
+// call return with a connection error at once, on the worker's own thread.
+void ConnectionPool::Private::watchForDeadLinksLocked(Clock::time_point now)
+{
+    const qint64 nowNs = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    for (Worker &w : workers) {
+        if (!w.busy || w.socket < 0 || w.watchdogFired)
+            continue;
+        const int limitMs = w.watchdogLimitMs.load(std::memory_order_relaxed);
+        const qint64 last = w.lastRoundTripNs.load(std::memory_order_relaxed);
+        if (limitMs <= 0 || last == 0)
+            continue;
+        const qint64 silentMs = (nowNs - last) / 1000000;
+        if (silentMs < qint64(limitMs) + config.watchdogGraceMs)
+            continue;
+        // Under the mutex, busy and jobGeneration cannot change: this is the
+        // unit of work that went silent, on the connection it went silent on.
+        ::shutdown(w.socket, SHUT_RDWR);
+        w.watchdogFired = true;
+        qCWarning(lcPool).noquote()
+            << QStringLiteral("dead link: \"%1\" on connection %2 (backend %3, job %4) had no answer for %5 ms "
+                              "(statement_timeout %6 ms + grace %7 ms); socket shut down, sqlstate=08006")
+                   .arg(w.label)
+                   .arg(w.id)
+                   .arg(w.backendPid)
+                   .arg(w.jobGeneration)
+                   .arg(silentMs)
+                   .arg(limitMs)
+                   .arg(config.watchdogGraceMs);
+    }
+}
+
+DbError ConnectionPool::Private::deadLinkError(const DbError &seen, int backendPid) const
+{
+    QString detail = QStringLiteral("no answer from backend %1 within statement_timeout + %2 ms grace; "
+                                    "link presumed dead, socket shut down by the pool's watchdog")
+                         .arg(backendPid)
+                         .arg(config.watchdogGraceMs);
+    if (seen.isError())
+        detail += QStringLiteral(" (the unit of work saw: %1)").arg(seen.toLogString());
+    DbError e(DbError::Kind::Unavailable,
+              DbError::tr("The database stopped answering, so the connection was dropped. The program keeps "
+                          "retrying; check the network between this computer and the database server."),
+              detail, QStringLiteral("08006"));
+    e.setInvalidatesConnection(true);
+    return e;
 }
 
 void ConnectionPool::Private::workerMain(Worker &self)
@@ -191,11 +259,22 @@ void ConnectionPool::Private::workerMain(Worker &self)
     milliseconds lifetime(config.maxLifetimeMs);
     JobContext context;
     context.monitor = &monitor;
+    context.lastRoundTripNs = &self.lastRoundTripNs;
+    context.watchdogLimitMs = &self.watchdogLimitMs;
 
     auto closeConnection = [&](const char *why) {
         if (!db)
             return;
         qCDebug(lcPool) << "closing connection" << connectionName << "backend" << self.backendPid << "because" << why;
+        {
+            // Before libpq closes its descriptor: the watchdog must never
+            // shut down a socket number that could be reused.
+            std::lock_guard lock(mutex);
+            if (self.socket >= 0)
+                ::close(self.socket);
+            self.socket = -1;
+            self.watchdogFired = false;
+        }
         db->close();
         db.reset();
         QSqlDatabase::removeDatabase(connectionName);
@@ -244,6 +323,10 @@ void ConnectionPool::Private::workerMain(Worker &self)
         self.leakWarned = false;
         self.label = job->label;
         self.jobStarted = started;
+        ++self.jobGeneration;
+        self.watchdogFired = false;
+        self.watchdogLimitMs.store(config.statementTimeoutMs, std::memory_order_relaxed);
+        self.lastRoundTripNs.store(JobContext::nowNs(), std::memory_order_relaxed);
         ++job->attempts;
         // The housekeeper plans its sleep around the work running when it
         // looked; without this a hold just past the leak threshold could end
@@ -253,6 +336,8 @@ void ConnectionPool::Private::workerMain(Worker &self)
         lock.unlock();
 
         monitor.recordWait(waitedMs);
+        context.label = job->label;
+        JobContext::current() = &context;
 
         // A connection is checked before use: recycled when past its lifetime,
         // evicted when libpq says it is dead, validated after sitting idle.
@@ -262,7 +347,12 @@ void ConnectionPool::Private::workerMain(Worker &self)
             closeConnection("connection dead");
         if (db && msBetween(lastUsed, started) > config.validationIdleMs) {
             QSqlQuery ping(*db);
-            if (!ping.exec(QStringLiteral("SELECT 1")) || !pgConnectionAlive(*db))
+            bool answered = false;
+            {
+                StatementWatch watch;
+                answered = ping.exec(QStringLiteral("SELECT 1"));
+            }
+            if (!answered || !pgConnectionAlive(*db))
                 closeConnection("validation failed");
         }
 
@@ -271,6 +361,8 @@ void ConnectionPool::Private::workerMain(Worker &self)
         if (!db) {
             connectionName = QStringLiteral("carwash-pool-%1-%2-%3").arg(poolId).arg(self.id).arg(++generation);
             db = openConnection(connectionName, error);
+            // Connecting is bounded by connect_timeout; the watchdog counts from here.
+            self.lastRoundTripNs.store(JobContext::nowNs(), std::memory_order_relaxed);
             if (db) {
                 openedAt = Clock::now();
                 // Jitter the lifetime down by up to 2.5% so connections opened
@@ -282,18 +374,43 @@ void ConnectionPool::Private::workerMain(Worker &self)
                     self.connected = true;
                     PGconn *conn = pgConnection(*db);
                     self.backendPid = conn ? PQbackendPID(conn) : 0;
+                    const int fd = conn ? PQsocket(conn) : -1;
+                    self.socket = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
                     ++opened;
                 }
                 qCDebug(lcPool) << "opened" << connectionName << "backend" << self.backendPid;
+                // The session's statement_timeout. Not libpq's `options`
+                // startup parameter: PgBouncer refuses the connection for it,
+                // and the programs must work behind one even when pgbouncer
+                // mode is not set. In pgbouncer mode each unit of work sets it
+                // with SET LOCAL instead, since a session SET would land on
+                // whichever server connection PgBouncer lends.
+                if (!config.pgbouncer && config.statementTimeoutMs > 0) {
+                    QSqlQuery set(*db);
+                    bool done = false;
+                    {
+                        StatementWatch watch;
+                        done = set.exec(QStringLiteral("SET statement_timeout = %1").arg(config.statementTimeoutMs));
+                    }
+                    if (!done) {
+                        error = Sql::errorOf(*db, set, QStringLiteral("SET statement_timeout"));
+                        closeConnection("setting statement_timeout failed");
+                    }
+                }
             }
         }
 
         if (db) {
-            context.label = job->label;
-            JobContext::current() = &context;
             try {
-                if (config.pgbouncer)
-                    Sql::exec(*db, QStringLiteral("BEGIN"));
+                if (config.pgbouncer) {
+                    // One round trip: the transaction and its statement_timeout.
+                    if (config.statementTimeoutMs > 0)
+                        Sql::execScript(
+                            *db, QStringLiteral("BEGIN; SET LOCAL statement_timeout = %1").arg(config.statementTimeoutMs),
+                            QStringLiteral("BEGIN"));
+                    else
+                        Sql::exec(*db, QStringLiteral("BEGIN"));
+                }
                 deliver = job->run(*db);
                 if (config.pgbouncer) {
                     PGconn *conn = pgConnection(*db);
@@ -311,7 +428,6 @@ void ConnectionPool::Private::workerMain(Worker &self)
                 error = DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
                                 QStringLiteral("unknown exception"));
             }
-            JobContext::current() = nullptr;
             // After a statement failed inside a transaction, the server refused
             // QPSQL's DEALLOCATE of the unit's prepared statements, and PREPARE
             // is not transactional: drop them here so none outlives the unit of
@@ -325,6 +441,7 @@ void ConnectionPool::Private::workerMain(Worker &self)
                 if (!error.isError())
                     qCWarning(lcPool).noquote() << "unit of work" << job->label << "left a transaction open; rolled back";
                 QSqlQuery rollback(*db);
+                StatementWatch watch;
                 if (dropPrepared) {
                     // AND CHAIN keeps PgBouncer's server connection for the DEALLOCATE.
                     rollback.exec(QStringLiteral("ROLLBACK AND CHAIN"));
@@ -335,11 +452,27 @@ void ConnectionPool::Private::workerMain(Worker &self)
                 }
             } else if (dropPrepared) {
                 QSqlQuery deallocate(*db);
+                StatementWatch watch;
                 deallocate.exec(QStringLiteral("DEALLOCATE ALL"));
             }
-            if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(*db)))
+            bool watchdogFired = false;
+            {
+                std::lock_guard guard(mutex);
+                watchdogFired = self.watchdogFired;
+            }
+            if (watchdogFired) {
+                // Whatever the unit of work made of the failed call, the link
+                // is dead: a connection loss, retried like one. An answer that
+                // beat the shutdown stands.
+                if (error.isError())
+                    error = deadLinkError(error, self.backendPid);
+                closeConnection("watchdog: no answer");
+            } else if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(*db))) {
                 closeConnection("error invalidates connection");
+            }
         }
+        JobContext::current() = nullptr;
+        self.lastRoundTripNs.store(0, std::memory_order_relaxed);
 
         const Clock::time_point finished = Clock::now();
         lastUsed = finished;
@@ -445,6 +578,9 @@ void ConnectionPool::Private::housekeeperMain()
                 nextLeakCheck = std::min(nextLeakCheck, due);
             }
         }
+
+        if (config.statementTimeoutMs > 0)
+            watchForDeadLinksLocked(now);
 
         // Reap workers that ended by idle timeout.
         std::vector<std::thread> finished;

@@ -40,7 +40,8 @@ QString DatabaseConfig::redactedUrl() const
     QStringList query;
     query << QStringLiteral("connection_limit=%1").arg(maxConnections)
           << QStringLiteral("pool_timeout=%1").arg(poolTimeoutMs / 1000.0)
-          << QStringLiteral("connect_timeout=%1").arg(connectTimeoutS);
+          << QStringLiteral("connect_timeout=%1").arg(connectTimeoutS)
+          << QStringLiteral("statement_timeout=%1").arg(statementTimeoutMs / 1000.0);
     if (pgbouncer)
         query << QStringLiteral("pgbouncer=true");
     if (!sslMode.isEmpty())
@@ -122,6 +123,7 @@ const NumericSetting kNumeric[] = {
     {"connection_limit", "connection_limit", "DB_MAX_CONNECTIONS", {1, 100, true}, 1, "", &DatabaseConfig::maxConnections},
     {"pool_timeout", "pool_timeout", "DB_POOL_TIMEOUT", {0.05, 3600, true}, 1000, "s", &DatabaseConfig::poolTimeoutMs},
     {"connect_timeout", "connect_timeout", "DB_CONNECT_TIMEOUT", {1, 3600, true}, 1, "s", &DatabaseConfig::connectTimeoutS},
+    {"statement_timeout", "statement_timeout", "DB_STATEMENT_TIMEOUT", {0, 86400, true}, 1000, "s", &DatabaseConfig::statementTimeoutMs},
     {"statement_cache_size", "statement_cache_size", nullptr, {0, 100000, true}, 1, "", &DatabaseConfig::statementCacheSize},
     {"slow_query_threshold", nullptr, "SLOW_QUERY_THRESHOLD", {1, 3600000, true}, 1, "ms", &DatabaseConfig::slowQueryThresholdMs},
     {"max_query_history", nullptr, "MAX_QUERY_HISTORY", {0, 100000, true}, 1, "", &DatabaseConfig::maxQueryHistory},
@@ -342,6 +344,7 @@ void DatabaseConfigLoader::save(const DatabaseConfig &config, QSettings &setting
     settings.setValue(QStringLiteral("connection_limit"), config.maxConnections);
     settings.setValue(QStringLiteral("pool_timeout"), config.poolTimeoutMs / 1000.0);
     settings.setValue(QStringLiteral("connect_timeout"), config.connectTimeoutS);
+    settings.setValue(QStringLiteral("statement_timeout"), config.statementTimeoutMs / 1000.0);
     settings.remove(QStringLiteral("password")); // never kept here
     settings.endGroup();
 }

@@ -30,12 +30,17 @@ struct DatabaseConfig
     int maxConnections = 5;        // connection_limit, DB_MAX_CONNECTIONS
     int poolTimeoutMs = 10000;     // pool_timeout (s), DB_POOL_TIMEOUT
     int connectTimeoutS = 10;      // connect_timeout (s), DB_CONNECT_TIMEOUT
+    // statement_timeout (s), DB_STATEMENT_TIMEOUT; 0 = off. The server cancels a
+    // statement running longer (57014); the pool's watchdog takes a statement
+    // still unanswered statementTimeoutMs + watchdogGraceMs later for a dead link.
+    int statementTimeoutMs = 30000;
     bool pgbouncer = false;        // pgbouncer=true or statement_cache_size=0
     int statementCacheSize = 100;  // statement_cache_size
     int idleTimeoutMs = 600000;    // DB_IDLE_TIMEOUT (ms): close a connection idle this long
     int maxLifetimeMs = 1800000;   // DB_MAX_LIFETIME (ms): recycle connections older than this
     int leakThresholdMs = 30000;   // DB_LEAK_THRESHOLD (ms): warn when work holds a connection longer
     int validationIdleMs = 500;    // validate a connection with SELECT 1 after it sat idle this long
+    int watchdogGraceMs = 10000;   // how long past statement_timeout the watchdog waits for an answer
 
     // Monitoring
     bool monitoring = true;        // ENABLE_DB_MONITORING

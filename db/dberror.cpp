@@ -22,7 +22,11 @@ DbError DbError::fromSqlError(const QSqlError &error, const QString &context)
         message = tr("The database refused the change because it breaks a rule.");
         break;
     default:
-        message = tr("The database reported an error.");
+        // 57014: statement_timeout (or a cancel) stopped the statement. Not a
+        // lost connection and not retried: the same work would take as long.
+        message = state == u"57014"
+            ? tr("The database took too long to answer and stopped the action. Please try again later.")
+            : tr("The database reported an error.");
         break;
     }
     // databaseText() is the server's own message; it names constraints and

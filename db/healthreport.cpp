@@ -142,6 +142,7 @@ HealthReport HealthReport::evaluate(const DatabaseConfig &config, const PoolStat
                                   {u"connection_limit"_s, config.maxConnections},
                                   {u"pool_timeout_s"_s, config.poolTimeoutMs / 1000.0},
                                   {u"connect_timeout_s"_s, config.connectTimeoutS},
+                                  {u"statement_timeout_s"_s, config.statementTimeoutMs / 1000.0},
                                   {u"pgbouncer"_s, config.pgbouncer},
                                   {u"monitoring"_s, config.monitoring},
                                   {u"slow_query_threshold_ms"_s, config.slowQueryThresholdMs},

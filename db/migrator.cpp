@@ -1,5 +1,6 @@
 #include "migrator.h"
 
+#include "jobcontext_p.h"
 #include "pgconnection_p.h"
 #include "sql.h"
 
@@ -79,13 +80,20 @@ public:
     explicit SessionAdvisoryLock(QSqlDatabase &db)
         : m_db(db)
     {
+        // Another process's migration may hold the lock for longer than
+        // statement_timeout. A session lock taken inside a transaction
+        // outlives its commit; the SET LOCAL that lets it wait does not.
+        Transaction wait(m_db);
+        Sql::setLocalStatementTimeout(m_db, 0);
         Sql::exec(m_db, QStringLiteral("SELECT pg_advisory_lock(%1)").arg(Migrator::LockKey));
+        wait.commit();
     }
     ~SessionAdvisoryLock()
     {
         // Not Sql::exec: a destructor must not throw. On a dead connection the
         // server has dropped the lock with the session already.
         QSqlQuery query(m_db);
+        StatementWatch watch;
         if (!query.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(Migrator::LockKey)))
             qCWarning(lcMigrations) << "could not release the migration lock:" << query.lastError().text();
     }
@@ -110,9 +118,10 @@ QStringList Migrator::migrate(QSqlDatabase &db)
     // PgBouncer hands to someone else; the transaction-level lock ends with
     // that transaction instead.
     std::optional<SessionAdvisoryLock> sessionLock;
-    if (pgInTransaction(db))
+    if (pgInTransaction(db)) {
+        Sql::setLocalStatementTimeout(db, 0); // a migration may take longer than statement_timeout
         Sql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(LockKey));
-    else
+    } else
         sessionLock.emplace(db);
 
     // Under the lock: two processes creating it at once would collide in the
@@ -138,6 +147,9 @@ QStringList Migrator::migrate(QSqlDatabase &db)
             continue;
         const QString script = readScript(file);
         Transaction tx(db);
+        // Building an index on a large table may take longer than the
+        // statement_timeout meant for the desk's queries.
+        Sql::setLocalStatementTimeout(db, 0);
         // Notices such as "extension already exists, skipping" are expected
         // (the embedded server creates btree_gist) and only clutter stderr.
         Sql::exec(db, QStringLiteral("SET LOCAL client_min_messages = warning"));

@@ -10,6 +10,8 @@
 #include <QSqlField>
 #include <QSqlRecord>
 
+#include <algorithm>
+
 namespace {
 
 void recordStatement(const QString &sql, const QElapsedTimer &timer)
@@ -147,7 +149,12 @@ QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
     // Formatting them into the statement with the same driver function
     // sends the same values, escaped the same way (PQescapeStringConn),
     // once; and leaves no server-side prepared statement behind PgBouncer.
-    const bool ok = query.exec(binds.isEmpty() ? sql : withValues(db.driver(), sql, binds));
+    const QString text = binds.isEmpty() ? sql : withValues(db.driver(), sql, binds);
+    bool ok = false;
+    {
+        StatementWatch watch;
+        ok = query.exec(text);
+    }
     recordStatement(sql, timer);
     if (!ok)
         throw DbException(errorOf(db, query, contextFor(sql)));
@@ -170,7 +177,11 @@ void execScript(QSqlDatabase &db, const QString &script, const QString &context)
         // QPSQL (Qt 6.4) reads only the first result of a multi-statement
         // string, so an error in a later statement is lost and exec() says
         // true. PQexec stops at the first failing statement and returns it.
-        PGresult *result = PQexec(conn, script.toUtf8().constData());
+        PGresult *result = nullptr;
+        {
+            StatementWatch watch;
+            result = PQexec(conn, script.toUtf8().constData());
+        }
         recordStatement(context, timer);
         const ExecStatusType status = PQresultStatus(result);
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
@@ -185,10 +196,29 @@ void execScript(QSqlDatabase &db, const QString &script, const QString &context)
         throw DbException(DbError::fromSqlError(error, context));
     }
     QSqlQuery query(db);
-    const bool ok = query.exec(script);
+    bool ok = false;
+    {
+        StatementWatch watch;
+        ok = query.exec(script);
+    }
     recordStatement(context, timer);
     if (!ok)
         throw DbException(errorOf(db, query, context));
+}
+
+void setLocalStatementTimeout(QSqlDatabase &db, int ms)
+{
+    if (!pgInTransaction(db))
+        throw DbException(DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
+                                  QStringLiteral("setLocalStatementTimeout outside a transaction has no effect")));
+    const int limit = std::max(0, ms);
+    exec(db, QStringLiteral("SET LOCAL statement_timeout = %1").arg(limit));
+    if (JobContext *context = JobContext::current(); context && context->watchdogLimitMs) {
+        // Never shorter than the pool's own: a unit may only ask for more time.
+        const int current = context->watchdogLimitMs->load(std::memory_order_relaxed);
+        if (current > 0 && (limit == 0 || limit > current))
+            context->watchdogLimitMs->store(limit, std::memory_order_relaxed);
+    }
 }
 
 QString elideValues(const QString &sql)
@@ -220,6 +250,7 @@ Transaction::~Transaction()
     // Rolling back is best effort: on a dead connection the server has
     // already discarded the transaction.
     QSqlQuery query(m_db);
+    StatementWatch watch;
     query.exec(m_savepoint ? QStringLiteral("ROLLBACK TO SAVEPOINT carwash_tx") : QStringLiteral("ROLLBACK"));
 }
 

@@ -25,6 +25,13 @@ QString withValues(const class QSqlDriver *driver, const QString &sql, const QVa
 // exec() and the first column of the first row; throws NotFound without a row.
 QVariant scalar(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 
+// For a unit of work that legitimately runs long (a migration, a large data
+// set): its statements may run up to ms each (0 = without limit) until its
+// transaction ends (SET LOCAL statement_timeout), and the pool's dead-link
+// watchdog waits as long for the rest of the unit of work. Throws DbException
+// outside a transaction, where SET LOCAL would do nothing.
+void setLocalStatementTimeout(QSqlDatabase &db, int ms);
+
 // Runs a script of several statements (no bind values), e.g. a migration.
 void execScript(QSqlDatabase &db, const QString &script, const QString &context);
 

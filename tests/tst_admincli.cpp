@@ -65,6 +65,7 @@ private slots:
     void healthReportsUnhealthyWhenTheServerIsDown();
     void badConfigurationIsRefusedNamingTheSetting_data();
     void badConfigurationIsRefusedNamingTheSetting();
+    void configShowsTheStatementTimeoutAndWhereItCameFrom();
     void embeddedDefaultFromAnEmptyHome();
 
 private:
@@ -240,10 +241,12 @@ void TestAdminCli::healthReportsHealthyWithoutThePassword()
     QVERIFY(j[u"alerts"].isArray());
     QVERIFY(j[u"memory"][u"rss_bytes"].toInteger() > 0);
     const QJsonObject config = j[u"config"].toObject();
-    for (const char *key : {"database_url", "connection_limit", "pool_timeout_s", "connect_timeout_s", "pgbouncer",
-                            "monitoring", "slow_query_threshold_ms", "max_query_history"})
+    for (const char *key : {"database_url", "connection_limit", "pool_timeout_s", "connect_timeout_s",
+                            "statement_timeout_s", "pgbouncer", "monitoring", "slow_query_threshold_ms",
+                            "max_query_history"})
         QVERIFY2(config.contains(QLatin1String(key)), key);
     QCOMPARE(config[u"pool_timeout_s"].toDouble(), 5.0);
+    QCOMPARE(config[u"statement_timeout_s"].toDouble(), 30.0);
     QVERIFY(!r.out.contains("s3cr3t-pw"));
     QVERIFY(!r.err.contains("s3cr3t-pw"));
     QVERIFY(config[u"database_url"].toString().contains(u"carwash:***@"));
@@ -282,6 +285,24 @@ void TestAdminCli::badConfigurationIsRefusedNamingTheSetting_data()
                                     << QStringLiteral("DB_MAX_CONNECTIONS");
     QTest::newRow("unknown scheme") << QStringLiteral("DATABASE_URL") << QStringLiteral("mysql://u:pw@h/d")
                                     << QStringLiteral("scheme");
+    QTest::newRow("negative statement timeout") << QStringLiteral("DB_STATEMENT_TIMEOUT") << QStringLiteral("-1")
+                                                << QStringLiteral("DB_STATEMENT_TIMEOUT");
+}
+
+void TestAdminCli::configShowsTheStatementTimeoutAndWhereItCameFrom()
+{
+    QProcessEnvironment env = envFor(QStringLiteral("carwash"));
+    env.insert(QStringLiteral("DB_STATEMENT_TIMEOUT"), QStringLiteral("12"));
+    const Run r = admin({QStringLiteral("config"), QStringLiteral("--json")}, env);
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject setting = r.json()[u"settings"][u"statement_timeout"].toObject();
+    QCOMPARE(setting[u"value"].toString(), QStringLiteral("12"));
+    QCOMPARE(setting[u"source"].toString(), QStringLiteral("environment"));
+
+    env.remove(QStringLiteral("DB_STATEMENT_TIMEOUT"));
+    const Run text = admin({QStringLiteral("config")}, env);
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("statement_timeout"), text.out.constData());
 }
 
 void TestAdminCli::badConfigurationIsRefusedNamingTheSetting()

@@ -24,6 +24,7 @@ private slots:
     void parsesUrls_data();
     void parsesUrls();
     void environmentBeatsUrlBeatsSettingsBeatsDefaults();
+    void statementTimeoutComesFromUrlOrEnvironmentAndZeroTurnsItOff();
     void refusesBadValuesNamingTheSetting_data();
     void refusesBadValuesNamingTheSetting();
     void clampsTooLargeValuesWithAWarning();
@@ -39,6 +40,7 @@ void TestDatabaseConfig::defaultsWithNothingConfiguredMeanEmbedded()
     QCOMPARE(r.config.maxConnections, 5);
     QCOMPARE(r.config.poolTimeoutMs, 10000);
     QCOMPARE(r.config.connectTimeoutS, 10);
+    QCOMPARE(r.config.statementTimeoutMs, 30000);
     QCOMPARE(r.config.monitoring, true);
     QCOMPARE(r.config.slowQueryThresholdMs, 500);
     QCOMPARE(r.config.maxQueryHistory, 100);
@@ -151,6 +153,30 @@ void TestDatabaseConfig::environmentBeatsUrlBeatsSettingsBeatsDefaults()
     QCOMPARE(r.config.maxQueryHistory, 10);
 }
 
+void TestDatabaseConfig::statementTimeoutComesFromUrlOrEnvironmentAndZeroTurnsItOff()
+{
+    auto r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d?statement_timeout=2.5")}}), nullptr);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.statementTimeoutMs, 2500);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("statement_timeout")), ConfigSource::Url);
+    QVERIFY2(r.config.redactedUrl().contains(QLatin1String("statement_timeout=2.5")), qPrintable(r.config.redactedUrl()));
+
+    r = DatabaseConfigLoader::load(envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d?statement_timeout=5")},
+                                          {QStringLiteral("DB_STATEMENT_TIMEOUT"), QStringLiteral("0")}}),
+                                   nullptr);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.statementTimeoutMs, 0);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("statement_timeout")), ConfigSource::Environment);
+
+    r = DatabaseConfigLoader::load(envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@h/d")},
+                                          {QStringLiteral("DB_STATEMENT_TIMEOUT"), QStringLiteral("-1")}}),
+                                   nullptr);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.errors.join(QLatin1Char(' ')).contains(QLatin1String("0 to 86400 s")),
+             qPrintable(r.errors.join(QLatin1Char(' '))));
+}
+
 void TestDatabaseConfig::refusesBadValuesNamingTheSetting_data()
 {
     QTest::addColumn<QString>("variable");
@@ -178,6 +204,8 @@ void TestDatabaseConfig::refusesBadValuesNamingTheSetting_data()
                                               << QStringLiteral("DB_POOL_TIMEOUT");
     QTest::newRow("DB_CONNECT_TIMEOUT zero") << QStringLiteral("DB_CONNECT_TIMEOUT") << QStringLiteral("0")
                                              << QStringLiteral("1 to 3600 s");
+    QTest::newRow("statement_timeout text in URL") << url << QStringLiteral("postgresql://u@h/d?statement_timeout=long")
+                                                   << QStringLiteral("statement_timeout");
     QTest::newRow("SLOW_QUERY_THRESHOLD text") << QStringLiteral("SLOW_QUERY_THRESHOLD") << QStringLiteral("fast")
                                                << QStringLiteral("SLOW_QUERY_THRESHOLD");
     QTest::newRow("MAX_QUERY_HISTORY negative") << QStringLiteral("MAX_QUERY_HISTORY") << QStringLiteral("-3")

@@ -433,6 +433,53 @@ Aufruf: carwash-admin %2</translation>
         <translation>Kein Kunde passt zu „%1“.</translation>
     </message>
     <message>
+        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
+        <translation>seed --demo | seed --demo-day [--date JJJJ-MM-TT] [--json]</translation>
+    </message>
+    <message>
+        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
+        <translation>seed braucht --demo (eine Demo-Waschanlage in einer leeren Datenbank) oder --demo-day (einen Tag mit Demo-Buchungen).</translation>
+    </message>
+    <message>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
+        <translation>--date gehört zu --demo-day und erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>The car wash is closed on %1; no demo bookings were made.</source>
+        <translation>Die Waschanlage ist am %1 geschlossen; es wurden keine Demo-Buchungen angelegt.</translation>
+    </message>
+    <message>
+        <source>%1 already has demo bookings; nothing was changed.</source>
+        <translation>%1 hat bereits Demo-Buchungen; es wurde nichts geändert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n demo booking(s) made for %1.</source>
+        <translation>
+            <numerusform>%n Demo-Buchung für %1 angelegt.</numerusform>
+            <numerusform>%n Demo-Buchungen für %1 angelegt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>only when no run started in the last 24 hours</source>
+        <translation>nur wenn in den letzten 24 Stunden kein Lauf begonnen hat</translation>
+    </message>
+    <message>
+        <source>rows per DELETE</source>
+        <translation>Zeilen pro DELETE</translation>
+    </message>
+    <message>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
+        <translation>--batch-size muss eine ganze Zahl von 1 bis 100000 sein, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
+        <translation>Die Wartung lief bereits am %1 (%2); es wurde nichts getan.</translation>
+    </message>
+    <message>
+        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
+        <translation>%1: %2 Zeilen älter als %3 Tage entfernt (%4 Durchgänge)</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -476,8 +523,8 @@ Options:
 
 Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
 (environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
-PostgreSQL server under your data folder is used.
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, a private PostgreSQL server under your data folder is used.
 </source>
         <translation>Aufruf: carwash-admin BEFEHL [--json]
 
@@ -525,56 +572,9 @@ Optionen:
 
 Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
 (Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
-    </message>
-    <message>
-        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
-        <translation>seed --demo | seed --demo-day [--date JJJJ-MM-TT] [--json]</translation>
-    </message>
-    <message>
-        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
-        <translation>seed braucht --demo (eine Demo-Waschanlage in einer leeren Datenbank) oder --demo-day (einen Tag mit Demo-Buchungen).</translation>
-    </message>
-    <message>
-        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
-        <translation>--date gehört zu --demo-day und erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>The car wash is closed on %1; no demo bookings were made.</source>
-        <translation>Die Waschanlage ist am %1 geschlossen; es wurden keine Demo-Buchungen angelegt.</translation>
-    </message>
-    <message>
-        <source>%1 already has demo bookings; nothing was changed.</source>
-        <translation>%1 hat bereits Demo-Buchungen; es wurde nichts geändert.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n demo booking(s) made for %1.</source>
-        <translation>
-            <numerusform>%n Demo-Buchung für %1 angelegt.</numerusform>
-            <numerusform>%n Demo-Buchungen für %1 angelegt.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>only when no run started in the last 24 hours</source>
-        <translation>nur wenn in den letzten 24 Stunden kein Lauf begonnen hat</translation>
-    </message>
-    <message>
-        <source>rows per DELETE</source>
-        <translation>Zeilen pro DELETE</translation>
-    </message>
-    <message>
-        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
-        <translation>--batch-size muss eine ganze Zahl von 1 bis 100000 sein, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
-        <translation>Die Wartung lief bereits am %1 (%2); es wurde nichts getan.</translation>
-    </message>
-    <message>
-        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
-        <translation>%1: %2 Zeilen älter als %3 Tage entfernt (%4 Durchgänge)</translation>
     </message>
 </context>
 <context>
@@ -2148,6 +2148,14 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The connection pool is shutting down.</source>
         <translation>Der Verbindungspool wird heruntergefahren.</translation>
+    </message>
+    <message>
+        <source>The database took too long to answer and stopped the action. Please try again later.</source>
+        <translation>Die Datenbank hat zu lange für die Antwort gebraucht und die Aktion abgebrochen. Bitte versuchen Sie es später erneut.</translation>
+    </message>
+    <message>
+        <source>The database stopped answering, so the connection was dropped. The program keeps retrying; check the network between this computer and the database server.</source>
+        <translation>Die Datenbank antwortet nicht mehr, deshalb wurde die Verbindung getrennt. Das Programm versucht es weiter; prüfen Sie das Netzwerk zwischen diesem Computer und dem Datenbankserver.</translation>
     </message>
 </context>
 <context>

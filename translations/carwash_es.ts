@@ -433,6 +433,53 @@ Uso: carwash-admin %2</translation>
         <translation>Ningún cliente coincide con «%1».</translation>
     </message>
     <message>
+        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
+        <translation>seed --demo | seed --demo-day [--date AAAA-MM-DD] [--json]</translation>
+    </message>
+    <message>
+        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
+        <translation>seed necesita --demo (un autolavado de demostración en una base de datos vacía) o --demo-day (un día de reservas de demostración).</translation>
+    </message>
+    <message>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
+        <translation>--date va con --demo-day y admite AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
+    </message>
+    <message>
+        <source>The car wash is closed on %1; no demo bookings were made.</source>
+        <translation>El autolavado está cerrado el %1; no se crearon reservas de demostración.</translation>
+    </message>
+    <message>
+        <source>%1 already has demo bookings; nothing was changed.</source>
+        <translation>%1 ya tiene reservas de demostración; no se ha cambiado nada.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n demo booking(s) made for %1.</source>
+        <translation>
+            <numerusform>%n reserva de demostración creada para %1.</numerusform>
+            <numerusform>%n reservas de demostración creadas para %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>only when no run started in the last 24 hours</source>
+        <translation>solo si no empezó ninguna ejecución en las últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>rows per DELETE</source>
+        <translation>filas por DELETE</translation>
+    </message>
+    <message>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
+        <translation>--batch-size debe ser un número entero de 1 a 100000, no «%1».</translation>
+    </message>
+    <message>
+        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
+        <translation>El mantenimiento ya se ejecutó el %1 (%2); no se hizo nada.</translation>
+    </message>
+    <message>
+        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
+        <translation>%1: se eliminaron %2 filas de más de %3 días (%4 lotes)</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -476,8 +523,8 @@ Options:
 
 Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
 (environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Without it, a private
-PostgreSQL server under your data folder is used.
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, a private PostgreSQL server under your data folder is used.
 </source>
         <translation>Uso: carwash-admin COMANDO [--json]
 
@@ -525,56 +572,9 @@ Opciones:
 
 Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
 (la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
-    </message>
-    <message>
-        <source>seed --demo | seed --demo-day [--date YYYY-MM-DD] [--json]</source>
-        <translation>seed --demo | seed --demo-day [--date AAAA-MM-DD] [--json]</translation>
-    </message>
-    <message>
-        <source>seed needs --demo (a demo car wash in an empty database) or --demo-day (a day of demo bookings).</source>
-        <translation>seed necesita --demo (un autolavado de demostración en una base de datos vacía) o --demo-day (un día de reservas de demostración).</translation>
-    </message>
-    <message>
-        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
-        <translation>--date va con --demo-day y admite AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
-    </message>
-    <message>
-        <source>The car wash is closed on %1; no demo bookings were made.</source>
-        <translation>El autolavado está cerrado el %1; no se crearon reservas de demostración.</translation>
-    </message>
-    <message>
-        <source>%1 already has demo bookings; nothing was changed.</source>
-        <translation>%1 ya tiene reservas de demostración; no se ha cambiado nada.</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n demo booking(s) made for %1.</source>
-        <translation>
-            <numerusform>%n reserva de demostración creada para %1.</numerusform>
-            <numerusform>%n reservas de demostración creadas para %1.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>only when no run started in the last 24 hours</source>
-        <translation>solo si no empezó ninguna ejecución en las últimas 24 horas</translation>
-    </message>
-    <message>
-        <source>rows per DELETE</source>
-        <translation>filas por DELETE</translation>
-    </message>
-    <message>
-        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
-        <translation>--batch-size debe ser un número entero de 1 a 100000, no «%1».</translation>
-    </message>
-    <message>
-        <source>Maintenance already ran at %1 (%2); nothing was done.</source>
-        <translation>El mantenimiento ya se ejecutó el %1 (%2); no se hizo nada.</translation>
-    </message>
-    <message>
-        <source>%1: removed %2 rows older than %3 days (%4 batches)</source>
-        <translation>%1: se eliminaron %2 filas de más de %3 días (%4 lotes)</translation>
     </message>
 </context>
 <context>
@@ -2148,6 +2148,14 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The connection pool is shutting down.</source>
         <translation>El pool de conexiones se está cerrando.</translation>
+    </message>
+    <message>
+        <source>The database took too long to answer and stopped the action. Please try again later.</source>
+        <translation>La base de datos tardó demasiado en responder y detuvo la acción. Vuelva a intentarlo más tarde.</translation>
+    </message>
+    <message>
+        <source>The database stopped answering, so the connection was dropped. The program keeps retrying; check the network between this computer and the database server.</source>
+        <translation>La base de datos dejó de responder y se cortó la conexión. El programa sigue reintentando; compruebe la red entre este equipo y el servidor de la base de datos.</translation>
     </message>
 </context>
 <context>

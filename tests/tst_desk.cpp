@@ -769,6 +769,9 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     dialog->findChild<QComboBox *>(QStringLiteral("settingsSslMode"))
         ->setCurrentText(QStringLiteral("require"));
     dialog->findChild<QSpinBox *>(QStringLiteral("settingsMaxConnections"))->setValue(7);
+    auto *statementTimeout = dialog->findChild<QSpinBox *>(QStringLiteral("settingsStatementTimeout"));
+    QCOMPARE(statementTimeout->value(), 30); // the default
+    statementTimeout->setValue(45);
     QSignalSpy saved(dialog, &DatabaseSettingsDialog::saved);
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("settingsSave")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(saved.size(), 1, kNoHangMs);
@@ -785,6 +788,7 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     QCOMPARE(settings.value(QStringLiteral("database/port")).toInt(), 6543);
     QCOMPARE(settings.value(QStringLiteral("database/sslmode")).toString(), QStringLiteral("require"));
     QCOMPARE(settings.value(QStringLiteral("database/connection_limit")).toInt(), 7);
+    QCOMPARE(settings.value(QStringLiteral("database/statement_timeout")).toInt(), 45);
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
     // Nowhere in any settings file, under any key.
     QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);

@@ -1883,6 +1883,22 @@ Fehlgeschlagen: %2
         <source>Wait for a &amp;free one up to:</source>
         <translation>&amp;Auf freie Verbindung warten bis:</translation>
     </message>
+    <message>
+        <source>Longest a query may run, in seconds; 0 for no limit</source>
+        <translation>Längste Laufzeit einer Abfrage in Sekunden; 0 für keine Grenze</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>keine Grenze</translation>
+    </message>
+    <message>
+        <source>The server stops a query that runs longer, and a connection that stays silent longer (plus 10 s) is treated as broken and replaced.</source>
+        <translation>Der Server bricht eine Abfrage ab, die länger läuft, und eine Verbindung, die länger (plus 10 s) schweigt, gilt als unterbrochen und wird ersetzt.</translation>
+    </message>
+    <message>
+        <source>Stop a &amp;query after:</source>
+        <translation>Abfrage abbre<translation>Abfrage a&amp;bbrechen nach:</translation>amp;chen nach:</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>

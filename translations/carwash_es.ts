@@ -1883,6 +1883,22 @@ Qué falló: %2
         <source>Wait for a &amp;free one up to:</source>
         <translation>Esperar una libre &amp;hasta:</translation>
     </message>
+    <message>
+        <source>Longest a query may run, in seconds; 0 for no limit</source>
+        <translation>Tiempo máximo de una consulta, en segundos; 0 sin límite</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>sin límite</translation>
+    </message>
+    <message>
+        <source>The server stops a query that runs longer, and a connection that stays silent longer (plus 10 s) is treated as broken and replaced.</source>
+        <translation>El servidor detiene una consulta que dure más, y una conexión que permanezca en silencio más tiempo (más 10 s) se considera rota y se sustituye.</translation>
+    </message>
+    <message>
+        <source>Stop a &amp;query after:</source>
+        <translation>Detener una consul<translation>Detener una &amp;consulta tras:</translation>amp;ta tras:</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>

@@ -121,12 +121,24 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     m_connectTimeout->setAccessibleName(tr("Longest wait to connect, in seconds"));
     m_connectTimeout->setRange(1, 3600);
     m_connectTimeout->setSuffix(tr(" s"));
+    // The server stops a statement running longer; the pool also treats a
+    // connection silent for this long plus a grace period as dead.
+    m_statementTimeout = new QSpinBox(this);
+    m_statementTimeout->setObjectName(QStringLiteral("settingsStatementTimeout"));
+    m_statementTimeout->setAccessibleName(tr("Longest a query may run, in seconds; 0 for no limit"));
+    m_statementTimeout->setRange(0, 86400);
+    m_statementTimeout->setSuffix(tr(" s"));
+    m_statementTimeout->setSpecialValueText(tr("no limit"));
+    m_statementTimeout->setToolTip(
+        tr("The server stops a query that runs longer, and a connection that stays silent longer (plus "
+           "10 s) is treated as broken and replaced."));
 
     auto *limits = new QGroupBox(tr("Connections"), this);
     auto *limitsForm = new QFormLayout(limits);
     limitsForm->addRow(tr("&Most at once:"), m_maxConnections);
     limitsForm->addRow(tr("Wait for a &free one up to:"), m_poolTimeout);
     limitsForm->addRow(tr("Wait to &connect up to:"), m_connectTimeout);
+    limitsForm->addRow(tr("Stop a &query after:"), m_statementTimeout);
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("settingsStatus"));
@@ -183,6 +195,7 @@ void DatabaseSettingsDialog::loadSaved()
     m_maxConnections->setValue(config.maxConnections);
     m_poolTimeout->setValue(std::max(1, config.poolTimeoutMs / 1000));
     m_connectTimeout->setValue(config.connectTimeoutS);
+    m_statementTimeout->setValue(config.statementTimeoutMs / 1000);
 }
 
 DatabaseConfig DatabaseSettingsDialog::enteredConfig() const
@@ -197,6 +210,7 @@ DatabaseConfig DatabaseSettingsDialog::enteredConfig() const
     config.maxConnections = m_maxConnections->value();
     config.poolTimeoutMs = m_poolTimeout->value() * 1000;
     config.connectTimeoutS = m_connectTimeout->value();
+    config.statementTimeoutMs = m_statementTimeout->value() * 1000;
     config.applicationName = QStringLiteral("carwash-settings-test");
     return config;
 }

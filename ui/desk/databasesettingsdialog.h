@@ -59,6 +59,7 @@ private:
     QSpinBox *m_maxConnections = nullptr;
     QSpinBox *m_poolTimeout = nullptr;
     QSpinBox *m_connectTimeout = nullptr;
+    QSpinBox *m_statementTimeout = nullptr;
     QLabel *m_keychain = nullptr;
     QLabel *m_status = nullptr;
     BusyIndicator *m_busy = nullptr;

@@ -1897,7 +1897,7 @@ Fehlgeschlagen: %2
     </message>
     <message>
         <source>Stop a &amp;query after:</source>
-        <translation>Abfrage abbre<translation>Abfrage a&amp;bbrechen nach:</translation>amp;chen nach:</translation>
+        <translation>Abfrage abbre&amp;chen nach:</translation>
     </message>
 </context>
 <context>

@@ -1897,7 +1897,7 @@ Qué falló: %2
     </message>
     <message>
         <source>Stop a &amp;query after:</source>
-        <translation>Detener una consul<translation>Detener una &amp;consulta tras:</translation>amp;ta tras:</translation>
+        <translation>Detener una consul&amp;ta tras:</translation>
     </message>
 </context>
 <context>

@@ -96,14 +96,15 @@ QString SiteSettings::defaultValue(const QString &key)
 }
 
 QString SiteSettings::validate(const QString &key, const QString &value, QString *normalised,
-                               const QLocale &locale)
+                               const QLocale &locale, const QString &subject)
 {
+    const QString name = subject.isEmpty() ? key : subject;
     const std::optional<SettingSpec> s = spec(key);
     if (!s) {
         QStringList keys;
         for (const SettingSpec &known : specs())
             keys << known.key;
-        return tr("Unknown setting \"%1\". Settable keys: %2.").arg(key, keys.join(QStringLiteral(", ")));
+        return tr("Unknown setting \"%1\". Settable keys: %2.").arg(name, keys.join(QStringLiteral(", ")));
     }
     const QString text = value.trimmed();
     if (s->type == SettingSpec::Type::TimeZone) {
@@ -113,7 +114,7 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
         // links such as Etc/UTC, which machines commonly report.
         static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9_+\\-/]+$"));
         if (!shape.match(text).hasMatch() || !QTimeZone(text.toLatin1()).isValid())
-            return tr("%1 must be %2; \"%3\" is not one.").arg(key, s->acceptedText(), value);
+            return tr("%1 must be %2; \"%3\" is not one.").arg(name, s->acceptedText(), value);
         if (normalised)
             *normalised = text;
         return {};
@@ -141,10 +142,10 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
         for (const QChar c : clean) {
             if ((c.category() == QChar::Other_Control && !(multiLine && c == u'\n'))
                 || c.category() == QChar::Other_Format)
-                return tr("%1 must be %2 without control characters.").arg(key, s->acceptedText());
+                return tr("%1 must be %2 without control characters.").arg(name, s->acceptedText());
         }
         if (clean.size() < s->minimum || clean.size() > s->maximum)
-            return tr("%1 must be %2; it has %3.").arg(key, s->acceptedText()).arg(clean.size());
+            return tr("%1 must be %2; it has %3.").arg(name, s->acceptedText()).arg(clean.size());
         if (normalised)
             *normalised = clean;
         return {};
@@ -154,10 +155,10 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
         // the locale it was typed in.
         const DecimalInput::Result basis = DecimalInput::parse(text, locale, 2);
         if (!basis.ok())
-            return tr("%1 must be %2.").arg(key, s->acceptedText(locale)) + u' '
+            return tr("%1 must be %2.").arg(name, s->acceptedText(locale)) + u' '
                 + DecimalInput::problemText(basis.problem, value, locale, 2, 825);
         if (basis.units > qint64(s->maximum) * 100)
-            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(locale), value);
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(locale), value);
         if (normalised)
             *normalised = basisPointsText(int(basis.units));
         return {};
@@ -165,7 +166,7 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     case SettingSpec::Type::Currency: {
         static const QRegularExpression shape(QStringLiteral("^[A-Za-z]{3}$"));
         if (!shape.match(text).hasMatch())
-            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
         if (normalised)
             *normalised = text.toUpper();
         return {};
@@ -173,7 +174,7 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     case SettingSpec::Type::Boolean: {
         const QString lower = text.toLower();
         if (lower != u"true" && lower != u"false")
-            return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
         if (normalised)
             *normalised = lower;
         return {};
@@ -182,7 +183,7 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     static const QRegularExpression digits(QStringLiteral("^[0-9]{1,6}$"));
     const int number = text.toInt();
     if (!digits.match(text).hasMatch() || number < s->minimum || number > s->maximum)
-        return tr("%1 must be %2; \"%3\" is not.").arg(key, s->acceptedText(), value);
+        return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
     if (normalised)
         *normalised = QString::number(number);
     return {};

@@ -56,10 +56,12 @@ public:
 
     // Empty when value is acceptable for key (then *normalised holds the
     // form to store, numbers in C: "8.25"); otherwise a message naming the
-    // key and what it accepts. Numbers are read as typed in locale, then in
-    // C (DecimalInput). Unknown keys are refused the same way.
+    // setting and what it accepts: by subject when given (a screen passes
+    // its field's label, "Tax rate (%)"), else by key (the CLI's word).
+    // Numbers are read as typed in locale, then in C (DecimalInput). Unknown
+    // keys are refused the same way.
     static QString validate(const QString &key, const QString &value, QString *normalised = nullptr,
-                            const QLocale &locale = QLocale::c());
+                            const QLocale &locale = QLocale::c(), const QString &subject = {});
 
     // The machine's IANA zone, or UTC when it has none.
     static QString systemTimeZoneId();

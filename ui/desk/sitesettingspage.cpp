@@ -283,7 +283,8 @@ void SiteSettingsPage::save()
         // Numbers as typed here ("8,25" in German), stored as the database
         // and the CLI read them ("8.25").
         QString normalised;
-        if (const QString problem = SiteSettings::validate(it.key(), now, &normalised, DisplayLocale::get());
+        if (const QString problem
+            = SiteSettings::validate(it.key(), now, &normalised, DisplayLocale::get(), plainLabel(it.key()));
             !problem.isEmpty())
             errors.append({it.key(), problem});
         edits.insert(it.key(), normalised);

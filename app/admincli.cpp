@@ -16,6 +16,7 @@
 #include "isotime.h"
 #include "maintenance.h"
 #include "migrator.h"
+#include "money.h"
 #include "servicerepo.h"
 #include "settingsrepo.h"
 
@@ -31,25 +32,6 @@
 #include <cstdio>
 
 namespace {
-
-// Amounts in the user's locale with the currency's usual symbol; the C
-// locale (no LANG, as under CI or cron) reads as US English.
-QString money(qint64 cents, const QString &currency)
-{
-    static const QHash<QString, QString> symbols = {
-        {QStringLiteral("USD"), QStringLiteral("$")},  {QStringLiteral("EUR"), QStringLiteral("€")},
-        {QStringLiteral("GBP"), QStringLiteral("£")},  {QStringLiteral("CAD"), QStringLiteral("CA$")},
-        {QStringLiteral("AUD"), QStringLiteral("A$")}, {QStringLiteral("CHF"), QStringLiteral("CHF ")},
-        {QStringLiteral("MXN"), QStringLiteral("MX$")},
-    };
-    QLocale locale;
-    if (locale.language() == QLocale::C)
-        locale = QLocale(QLocale::English, QLocale::UnitedStates);
-    const QString symbol = locale.currencySymbol(QLocale::CurrencyIsoCode) == currency
-        ? locale.currencySymbol(QLocale::CurrencySymbol)
-        : symbols.value(currency, currency + QLatin1Char(' '));
-    return locale.toCurrencyString(double(cents) / 100.0, symbol);
-}
 
 QString jsonText(const QJsonValue &value)
 {
@@ -370,7 +352,7 @@ int AdminCli::cmdServices()
         for (const Service &s : services.value()) {
             QStringList prices;
             for (auto it = s.prices.cbegin(); it != s.prices.cend(); ++it)
-                prices << QStringLiteral("%1 %2").arg(it.key(), money(it.value(), s.currency));
+                prices << QStringLiteral("%1 %2").arg(it.key(), Money::format(it.value(), s.currency));
             m_out << QStringLiteral("%1  %2  %3  %4\n")
                          .arg(s.id, 3)
                          .arg(s.name, -20)
@@ -407,9 +389,9 @@ int AdminCli::cmdService(const QStringList &args)
         if (!s.description.isEmpty())
             m_out << "  " << s.description << '\n';
         for (auto it = s.prices.cbegin(); it != s.prices.cend(); ++it)
-            m_out << "  " << it.key() << ": " << money(it.value(), s.currency) << '\n';
+            m_out << "  " << it.key() << ": " << Money::format(it.value(), s.currency) << '\n';
         for (const Addon &a : s.addons)
-            m_out << "  + " << a.name << ": " << money(a.priceCents, s.currency) << ", "
+            m_out << "  + " << a.name << ": " << Money::format(a.priceCents, s.currency) << ", "
                   << tr("%n extra min", nullptr, a.extraMinutes) << '\n';
     }
     m_out << Qt::flush;
@@ -951,7 +933,7 @@ void AdminCli::printBooking(const Booking &b)
     m_out << "  " << b.serviceName << ", " << b.vehicleClass;
     if (!addons.isEmpty())
         m_out << " + " << addons.join(QStringLiteral(", "));
-    m_out << "  " << money(b.priceCents, b.currency) << '\n';
+    m_out << "  " << Money::format(b.priceCents, b.currency) << '\n';
     m_out << "  " << b.plate << "  " << b.customerName;
     if (!b.phone.isEmpty())
         m_out << ", " << b.phone;
@@ -1211,7 +1193,7 @@ int AdminCli::cmdCustomer(const QStringList &args)
         for (const Visit &v : c.visits)
             m_out << "    " << v.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "  " << v.code << "  "
                   << v.status << "  " << v.serviceName << "  " << v.plate << "  "
-                  << money(v.priceCents, v.currency) << '\n';
+                  << Money::format(v.priceCents, v.currency) << '\n';
     }
     if (m_json)
         m_out << jsonText(array) << '\n';

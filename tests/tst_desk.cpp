@@ -5,8 +5,8 @@
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
 #include "databasestatusindicator.h"
-#include "demoseeder.h"
 #include "deskapplication.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "diagnosticswindow.h"
 #include "embeddedserver.h"
@@ -14,7 +14,6 @@
 #include "idlewatcher.h"
 #include "migrator.h"
 #include "mnemonics.h"
-#include "pgtestcluster.h"
 #include "pinhash.h"
 #include "sessionheader.h"
 #include "signinpage.h"
@@ -48,28 +47,7 @@
 
 #include <memory>
 
-namespace {
-
-constexpr int kNoHangMs = 30000;
-
-template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!future.isFinished()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
-
-} // namespace
+using namespace DeskTest;
 
 class TestDesk : public QObject
 {
@@ -102,43 +80,23 @@ private slots:
 
 private:
     qint64 staffId(const QString &name);
-    QString pinOf(const QString &name) const;
     QTreeWidget *staffList() const;
     QLineEdit *pinField() const;
     void choose(const QString &name);
     void typePin(const QString &pin);
-    bool signIn(const QString &name);
     int auditCount(const QString &action, qint64 staffId, const QString &extraCondition = {});
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_config;
-    QList<StaffPin> m_pins;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<DeskWindow> m_window;
 };
 
 void TestDesk::initTestCase()
 {
-    QVERIFY(m_config.isValid());
-    // Settings (idle time, saved database settings) land in a folder of this
-    // test, never the tester's own.
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_desk"));
-
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    ConnectionPool setup(m_cluster.config(QStringLiteral("tst_desk-setup")));
-    auto migrated = setup.withConnection(QStringLiteral("migrate"),
-                                         [](QSqlDatabase &db) { return Migrator::migrate(db); });
-    QVERIFY(finishes(migrated));
-    QVERIFY2(migrated.result().ok(), describe(migrated.result()).constData());
-    auto seeded
-        = setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
-    QVERIFY(finishes(seeded));
-    QVERIFY2(seeded.result().ok(), describe(seeded.result()).constData());
-    m_pins = seeded.result()->staff;
-    QCOMPARE(m_pins.size(), 3);
+    QVERIFY2(m_site.start(QStringLiteral("tst_desk"), &error), qPrintable(error));
+    QCOMPARE(m_site.pins().size(), 3);
 }
 
 void TestDesk::init()
@@ -149,15 +107,10 @@ void TestDesk::init()
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
     m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET failed_attempts = 0, locked_until = NULL"));
-    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_desk")));
+    m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_desk")));
+    QVERIFY(m_site.showDesk(*m_window, *m_pool));
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
-    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
 }
 
 void TestDesk::cleanup()
@@ -168,19 +121,8 @@ void TestDesk::cleanup()
 
 qint64 TestDesk::staffId(const QString &name)
 {
-    return m_cluster
-        .queryBlocking(QStringLiteral("SELECT id FROM staff WHERE name = '%1'")
-                           .arg(QString(name).replace(u'\'', QStringLiteral("''"))))
+    return m_cluster.queryBlocking(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(quoted(name)))
         .toLongLong();
-}
-
-QString TestDesk::pinOf(const QString &name) const
-{
-    for (const StaffPin &p : m_pins) {
-        if (p.name == name)
-            return p.pin;
-    }
-    return {};
 }
 
 QTreeWidget *TestDesk::staffList() const
@@ -209,17 +151,6 @@ void TestDesk::typePin(const QString &pin)
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->signInPage()->isChecking(), kNoHangMs);
 }
 
-bool TestDesk::signIn(const QString &name)
-{
-    choose(name);
-    typePin(pinOf(name));
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn() && m_window->signedIn()->name == name;
-}
-
 int TestDesk::auditCount(const QString &action, qint64 staffId, const QString &extraCondition)
 {
     return m_cluster
@@ -242,9 +173,9 @@ void TestDesk::signInWithTheRightPinByKeyboardShowsTodaysMenu()
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffList()));
     while (staffList()->currentItem()->text(0) != name)
         QTest::keyClick(staffList(), Qt::Key_Down);
-    QTest::keyClicks(staffList(), pinOf(name));
+    QTest::keyClicks(staffList(), m_site.pinOf(name));
     QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(pinField()));
-    QCOMPARE(pinField()->text(), pinOf(name));
+    QCOMPARE(pinField()->text(), m_site.pinOf(name));
     QCOMPARE(pinField()->echoMode(), QLineEdit::Password);
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
 
@@ -280,7 +211,7 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
 
     // Signed in: the header's buttons come first, then the workspace's tabs
     // and the day board's toolbar.
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
     staffButton->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
@@ -297,7 +228,7 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
 
 void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
@@ -308,7 +239,7 @@ void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
 
 void TestDesk::everyControlHasAnAccessibleName()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
@@ -339,7 +270,8 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
 {
     const QString name = QStringLiteral("Priya Patel");
     const qint64 id = staffId(name);
-    const QString wrong = pinOf(name) == u"000000" ? QStringLiteral("111111") : QStringLiteral("000000");
+    const QString wrong
+        = m_site.pinOf(name) == u"000000" ? QStringLiteral("111111") : QStringLiteral("000000");
     choose(name);
     for (int attempt = 1; attempt < StaffRepo::MaxFailedAttempts; ++attempt) {
         typePin(wrong);
@@ -367,15 +299,15 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
     QCOMPARE(auditCount(QStringLiteral("staff.sign_in_failed"), id), StaffRepo::MaxFailedAttempts - 1);
 
     // Now even the right PIN is refused, with the time left.
-    typePin(pinOf(name));
+    typePin(m_site.pinOf(name));
     QVERIFY(!m_window->signedIn());
     message = m_window->signInPage()->message();
     QVERIFY2(message.contains(QStringLiteral("locked")) && message.contains(QStringLiteral("Try again in")),
              qPrintable(message));
 
     // Another desk (its own pool, its own connections) sees the same lock.
-    ConnectionPool otherDesk(m_cluster.config(QStringLiteral("tst_desk-other")));
-    const QString pin = pinOf(name);
+    ConnectionPool otherDesk(m_site.config(QStringLiteral("other")));
+    const QString pin = m_site.pinOf(name);
     auto attempt = otherDesk.withConnection(QStringLiteral("staff.sign_in"), [id, pin](QSqlDatabase &db) {
         return StaffRepo(db).signIn(id, pin);
     });
@@ -386,11 +318,11 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
     QVERIFY(attempt.result()->lockedSeconds <= StaffRepo::LockMinutes * 60);
 
     // And a freshly opened sign-in screen shows it on the list.
-    ConnectionPool secondPool(m_cluster.config(QStringLiteral("tst_desk-second")));
+    ConnectionPool secondPool(m_site.config(QStringLiteral("second")));
     DeskWindow secondWindow;
     secondWindow.databaseReady(secondPool, m_cluster.config());
     auto *secondList = secondWindow.signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QTRY_COMPARE_WITH_TIMEOUT(secondList->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(secondList->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
     const QTreeWidgetItem *row = secondList->findItems(name, Qt::MatchExactly).value(0);
     QVERIFY(row);
     QVERIFY2(row->text(2).startsWith(QStringLiteral("Locked")), qPrintable(row->text(2)));
@@ -407,7 +339,7 @@ void TestDesk::theRightPinResetsTheCount()
         m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
             .toInt(),
         2);
-    typePin(pinOf(name));
+    typePin(m_site.pinOf(name));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
     QCOMPARE(
         m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
@@ -418,7 +350,7 @@ void TestDesk::theRightPinResetsTheCount()
 void TestDesk::signOutGoesBackToSignInAndIsAudited()
 {
     const qint64 id = staffId(QStringLiteral("Sam Rivera"));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     auto *signOut = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"));
     QVERIFY(signOut->isVisible());
     QTest::mouseClick(signOut, Qt::LeftButton);
@@ -429,7 +361,7 @@ void TestDesk::signOutGoesBackToSignInAndIsAudited()
         1);
 
     // The keyboard shortcut does the same.
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(!m_window->signedIn());
 }
@@ -439,7 +371,7 @@ void TestDesk::anIdleDeskSignsOutByItself()
     // 0.01 min = 600 ms.
     QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
     const qint64 id = staffId(QStringLiteral("Sam Rivera"));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QCOMPARE(m_window->idleWatcher().timeout(), 600);
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->signedIn().has_value(), 5000);
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
@@ -455,7 +387,7 @@ void TestDesk::anIdleDeskSignsOutByItself()
 void TestDesk::inputKeepsTheSessionAlive()
 {
     QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // Two seconds of someone working: more than three idle timeouts.
     QElapsedTimer working;
     working.start();
@@ -469,7 +401,7 @@ void TestDesk::inputKeepsTheSessionAlive()
 
 void TestDesk::settingsAndStaffAreForManagersOnly()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     auto *settingsButton
         = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("settingsButton"));
     auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
@@ -484,7 +416,7 @@ void TestDesk::settingsAndStaffAreForManagersOnly()
     QVERIFY(m_window->findChildren<QDialog *>().isEmpty());
     m_window->signOut();
 
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QVERIFY(settingsButton->isVisible());
     QVERIFY(staffButton->isVisible());
     QTest::mouseClick(settingsButton, Qt::LeftButton);
@@ -497,12 +429,12 @@ void TestDesk::settingsAndStaffAreForManagersOnly()
     QVERIFY(staff);
     QTRY_VERIFY(staff->isVisible());
     auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
 }
 
 void TestDesk::signingOutClosesTheManagersDialogs()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QPointer<DatabaseSettingsDialog> settings = m_window->openDatabaseSettings();
     QPointer<StaffDialog> staff = m_window->openStaffManagement();
     QPointer<DiagnosticsWindow> diagnostics = m_window->openDiagnostics();
@@ -518,11 +450,11 @@ void TestDesk::signingOutClosesTheManagersDialogs()
 void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 {
     const qint64 managerId = staffId(QStringLiteral("Morgan Lee"));
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     QVERIFY(staff);
     auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
 
     StaffFormDialog *form = staff->addPerson();
     QVERIFY(form);
@@ -533,7 +465,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
     QPointer<StaffFormDialog> watch = form;
     QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!watch, kNoHangMs);
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()) + 1, kNoHangMs);
     QVERIFY2(staff->statusText().contains(QStringLiteral("Jo Okafor")), qPrintable(staff->statusText()));
     const qint64 joId = staffId(QStringLiteral("Jo Okafor"));
     QVERIFY(joId > 0);
@@ -589,7 +521,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 
     // Jo signs in with the new PIN.
     m_window->signOut();
-    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_site.pins().size()) + 1, kNoHangMs);
     choose(QStringLiteral("Jo Okafor"));
     typePin(QStringLiteral("13572468"));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
@@ -599,7 +531,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 
 void TestDesk::aPinMustBeFourToEightDigits()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffName")), QStringLiteral("Short Pin"));
@@ -659,12 +591,12 @@ void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
 
 void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     TodayPage *today = m_window->todayPage();
     QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
 
     // Another connection holds the catalogue locked for three seconds.
-    ConnectionPool other(m_cluster.config(QStringLiteral("tst_desk-locker")));
+    ConnectionPool other(m_site.config(QStringLiteral("locker")));
     auto locker = other.withConnection(QStringLiteral("test.lock_services"), [](QSqlDatabase &db) {
         Transaction tx(db);
         Sql::exec(db, QStringLiteral("LOCK TABLE services IN ACCESS EXCLUSIVE MODE"));
@@ -703,7 +635,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
 
 void TestDesk::testConnectionSaysWhatFailedAndWhatWorked()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
     QVERIFY(dialog);
     dialog->findChild<QLineEdit *>(QStringLiteral("settingsHost"))->setText(QStringLiteral("127.0.0.1"));
@@ -749,7 +681,7 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
 {
     // This process has no D-Bus session (main() points it nowhere), which
     // is how a desk without a keychain service looks.
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
     dialog->setKeychainTimeout(5000);
     QSignalSpy checked(dialog, &DatabaseSettingsDialog::keychainChecked);
@@ -787,7 +719,7 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     QCOMPARE(settings.value(QStringLiteral("database/connection_limit")).toInt(), 7);
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
     // Nowhere in any settings file, under any key.
-    QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(m_site.settingsFolder(), QDir::Files, QDirIterator::Subdirectories);
     int read = 0;
     while (it.hasNext()) {
         QFile file(it.next());
@@ -800,7 +732,7 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
 
 void TestDesk::databaseStoppedDuringUseShowsTheBannerAndRecovers()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     TodayPage *today = m_window->todayPage();
     QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
     DatabaseHealthWatcher *health = m_window->healthWatcher();
@@ -855,7 +787,7 @@ void TestDesk::theProgramStartsOnDatabaseUrlAndLeavesNoConnections()
         QCOMPARE(desk.stage(), DeskApplication::Stage::Ready);
         QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
         auto *list = desk.window().signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-        QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
         QVERIFY(m_cluster.countConnections(applicationName) >= 1);
         // The desk publishes its health for the managers' diagnostics.
         QTRY_COMPARE_WITH_TIMEOUT(

@@ -41,11 +41,11 @@ bool DeskTestSite::start(const QString &testName, QString *error, Content conten
     // A pool of its own, gone before the tests run, so its connection is
     // never counted against theirs.
     ConnectionPool setup(config(QStringLiteral("setup")));
-    const auto migrated = DeskTest::wait(setup.withConnection(
+    const auto migrated = DeskTest::await(setup.withConnection(
         QStringLiteral("migrate"), [](QSqlDatabase &db) { return Migrator::migrate(db); }));
     if (!migrated.ok())
         return fail(QStringLiteral("migrate: %1").arg(QString::fromUtf8(DeskTest::describe(migrated))));
-    const auto seeded = DeskTest::wait(
+    const auto seeded = DeskTest::await(
         setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); }));
     if (!seeded.ok())
         return fail(QStringLiteral("seed: %1").arg(QString::fromUtf8(DeskTest::describe(seeded))));

@@ -44,7 +44,7 @@ template<typename T> QByteArray describe(const DbResult<T> &result)
 
 // The future's result, or a Fatal "hang" error when it is not there in time
 // (QFuture::result() would block the test for good).
-template<typename T> DbResult<T> wait(const QFuture<DbResult<T>> &future, int timeoutMs = kNoHangMs)
+template<typename T> DbResult<T> await(const QFuture<DbResult<T>> &future, int timeoutMs = kNoHangMs)
 {
     return finishes(future, timeoutMs) ? future.result()
                                        : DbResult<T>(DbError(DbError::Kind::Fatal, QStringLiteral("hang")));

@@ -5,14 +5,13 @@
 #include "databasesettingsdialog.h"
 #include "databasestartup.h"
 #include "deskapplication.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "keychainrequest.h"
-#include "pgtestcluster.h"
 
 #include <QApplication>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QProcess>
@@ -21,7 +20,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -30,9 +28,10 @@
 #include <memory>
 #include <sys/types.h>
 
+using namespace DeskTest;
+
 namespace {
 
-constexpr int kNoHangMs = 30000;
 const char *const CliMode = "--read-password-as-a-command-line-program";
 
 // Runs one request to its end without blocking the test's event loop.
@@ -80,8 +79,8 @@ private slots:
     void aKeychainThatStopsAnsweringTimesOutWithoutFreezingTheWindow();
 
 private:
-    QTemporaryDir m_config;
-    PgTestCluster m_cluster;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
 };
 
 void TestKeychain::initTestCase()
@@ -90,12 +89,10 @@ void TestKeychain::initTestCase()
              "run through tests/keychain-session.sh (a D-Bus session with an unlocked keyring)");
     QVERIFY(QDBusConnection::sessionBus().interface()->isServiceRegistered(
         QStringLiteral("org.freedesktop.secrets")));
-    QVERIFY(m_config.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_keychain"));
+    // A server only: the programs here connect, but read no tables.
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
+    QVERIFY2(m_site.start(QStringLiteral("tst_keychain"), &error, DeskTestSite::Content::NoSchema),
+             qPrintable(error));
 }
 
 void TestKeychain::aPasswordIsStoredReadBackAndRemoved()
@@ -161,15 +158,8 @@ void TestKeychain::theSettingsDialogKeepsThePasswordInTheKeychainOnly()
     settings.sync();
     QCOMPARE(settings.value(QStringLiteral("database/host")).toString(), QStringLiteral("127.0.0.1"));
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
-    QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);
-    int files = 0;
-    while (it.hasNext()) {
-        QFile file(it.next());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY2(!file.readAll().contains(password.toUtf8()), qPrintable(file.fileName()));
-        ++files;
-    }
-    QVERIFY(files > 0);
+    QString why;
+    QVERIFY2(m_site.settingsFilesLackSecret(password.toUtf8(), &why), qPrintable(why));
 
     // Opening the settings again finds the password there.
     DatabaseSettingsDialog reopened(inUse);

@@ -4,9 +4,12 @@
 #include "deskwindow.h"
 #include "migrator.h"
 #include "signinpage.h"
+#include "sql.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QDirIterator>
+#include <QFile>
 #include <QLineEdit>
 #include <QSettings>
 #include <QTreeWidget>
@@ -121,4 +124,53 @@ bool DeskTestSite::signIn(DeskWindow &window, const QString &name) const
     while ((page->isChecking() || !window.signedIn()) && !deadline.hasExpired())
         QTest::qWait(10);
     return window.signedIn() && window.signedIn()->name == name;
+}
+
+bool DeskTestSite::settingsFilesLackSecret(const QByteArray &secret, QString *why) const
+{
+    QDirIterator it(m_settings.path(), QDir::Files, QDirIterator::Subdirectories);
+    int files = 0;
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (!file.open(QIODevice::ReadOnly)) {
+            *why = QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString());
+            return false;
+        }
+        if (file.readAll().contains(secret)) {
+            *why = QStringLiteral("the secret is in %1").arg(file.fileName());
+            return false;
+        }
+        ++files;
+    }
+    if (files == 0) {
+        *why = QStringLiteral("no settings file in %1 to look in").arg(m_settings.path());
+        return false;
+    }
+    return true;
+}
+
+QFuture<DbResult<Done>> DeskTestSite::holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
+                                                      bool *granted)
+{
+    auto held
+        = pool.withConnection(QStringLiteral("test.lock_%1").arg(table), [table, seconds](QSqlDatabase &db) {
+              Transaction tx(db);
+              Sql::exec(db, QStringLiteral("LOCK TABLE %1 IN ACCESS EXCLUSIVE MODE").arg(table));
+              Sql::exec(db, QStringLiteral("SELECT pg_sleep(%1)").arg(seconds));
+              tx.commit();
+          });
+    const QString grantedLocks
+        = QStringLiteral("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                         "WHERE c.relname = %1 AND l.mode = 'AccessExclusiveLock' AND l.granted")
+              .arg(DeskTest::quoted(table));
+    QDeadlineTimer deadline(DeskTest::kNoHangMs);
+    *granted = false;
+    while (!deadline.hasExpired() && !held.isFinished()) {
+        if (m_cluster.queryBlocking(grantedLocks).toInt() == 1) {
+            *granted = true;
+            break;
+        }
+        QTest::qWait(10);
+    }
+    return held;
 }

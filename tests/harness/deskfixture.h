@@ -79,6 +79,9 @@ public:
     PgTestCluster &cluster() { return m_cluster; }
     // Where this test's QSettings files are.
     QString settingsFolder() const { return m_settings.path(); }
+    // True when there is at least one settings file, each can be read and
+    // none holds secret; otherwise false with *why naming the file.
+    bool settingsFilesLackSecret(const QByteArray &secret, QString *why) const;
     const QList<StaffPin> &pins() const { return m_pins; }
     // Empty for a name the seed did not make.
     QString pinOf(const QString &name) const;
@@ -95,6 +98,14 @@ public:
     // name; false, with a warning, when the name or its PIN is missing or
     // the sign-in did not happen in time.
     bool signIn(DeskWindow &window, const QString &name) const;
+
+    // Another desk holding table locked (ACCESS EXCLUSIVE) for seconds on a
+    // connection of pool, which must outlive the returned future; it ends
+    // when the lock is gone. Returns once the server shows the lock granted,
+    // so what the test does next really waits on it; *granted says whether
+    // it was in time.
+    QFuture<DbResult<Done>> holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
+                                            bool *granted);
 
 private:
     QTemporaryDir m_settings;

@@ -18,7 +18,6 @@
 #include "money.h"
 #include "servicerepo.h"
 #include "signinpage.h"
-#include "sql.h"
 #include "todaypage.h"
 
 #include <QAccessible>
@@ -764,20 +763,9 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
     // A query stuck behind another connection's lock: the board waits,
     // the window does not.
     ConnectionPool locker(m_site.config(QStringLiteral("locker")));
-    auto lock = locker.withConnection(QStringLiteral("test.lock_bookings"), [](QSqlDatabase &db) {
-        Transaction tx(db);
-        Sql::exec(db, QStringLiteral("LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE"));
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
-        tx.commit();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_cluster
-                .queryBlocking(QStringLiteral(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'bookings' AND l.mode = 'AccessExclusiveLock' AND l.granted"))
-                .toInt()
-            == 1,
-        kNoHangMs);
+    bool granted = false;
+    auto lock = m_site.holdTableLocked(locker, QStringLiteral("bookings"), 3, &granted);
+    QVERIFY(granted);
     int ticks = 0;
     QTimer ticker;
     ticker.setInterval(50);

@@ -29,9 +29,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QPushButton>
@@ -597,20 +595,9 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
 
     // Another connection holds the catalogue locked for three seconds.
     ConnectionPool other(m_site.config(QStringLiteral("locker")));
-    auto locker = other.withConnection(QStringLiteral("test.lock_services"), [](QSqlDatabase &db) {
-        Transaction tx(db);
-        Sql::exec(db, QStringLiteral("LOCK TABLE services IN ACCESS EXCLUSIVE MODE"));
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
-        tx.commit();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_cluster
-                .queryBlocking(QStringLiteral(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'services' AND l.mode = 'AccessExclusiveLock' AND l.granted"))
-                .toInt()
-            == 1,
-        kNoHangMs);
+    bool granted = false;
+    auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3, &granted);
+    QVERIFY(granted);
 
     int ticks = 0;
     QTimer ticker;
@@ -719,15 +706,8 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     QCOMPARE(settings.value(QStringLiteral("database/connection_limit")).toInt(), 7);
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
     // Nowhere in any settings file, under any key.
-    QDirIterator it(m_site.settingsFolder(), QDir::Files, QDirIterator::Subdirectories);
-    int read = 0;
-    while (it.hasNext()) {
-        QFile file(it.next());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY2(!file.readAll().contains(password.toUtf8()), qPrintable(file.fileName()));
-        ++read;
-    }
-    QVERIFY(read > 0);
+    QString why;
+    QVERIFY2(m_site.settingsFilesLackSecret(password.toUtf8(), &why), qPrintable(why));
 }
 
 void TestDesk::databaseStoppedDuringUseShowsTheBannerAndRecovers()

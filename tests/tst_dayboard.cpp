@@ -34,7 +34,6 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
@@ -766,16 +765,12 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
     bool granted = false;
     auto lock = m_site.holdTableLocked(locker, QStringLiteral("bookings"), 3, &granted);
     QVERIFY(granted);
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QTest::mouseClick(board->findChild<QPushButton *>(QStringLiteral("boardRefresh")), Qt::LeftButton);
     QVERIFY(board->model().isLoading());
     QTest::qWait(1000);
     QVERIFY(board->model().isLoading()); // still waiting on the lock
-    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
     QCOMPARE(board->view().blockCount(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(lock.isFinished(), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(!board->model().isLoading(), kNoHangMs);
@@ -802,10 +797,10 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
     QTest::keyClick(&board->view(), Qt::Key_Return);
     QCOMPARE(activated.size(), 0);
     // The loop turns: a refresh by hand fails quietly under the banner.
-    ticks = 0;
+    ticks.reset();
     board->reload();
     QTRY_VERIFY_WITH_TIMEOUT(!board->model().isLoading(), kNoHangMs);
-    QVERIFY(ticks >= 0);
+    QVERIFY(ticks.count() >= 0);
     QCOMPARE(board->view().blockCount(), 2);
     QCOMPARE(m_window->banner().message(), QStringLiteral("Database unavailable — retrying"));
 

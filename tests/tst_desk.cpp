@@ -40,7 +40,6 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
@@ -566,11 +565,7 @@ void TestDesk::aPinMustBeFourToEightDigits()
 
 void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
 {
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QElapsedTimer elapsed;
     elapsed.start();
     auto stuck = m_pool->withConnection(QStringLiteral("test.sleep"), [](QSqlDatabase &db) {
@@ -584,7 +579,7 @@ void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
     QVERIFY(elapsed.elapsed() >= 3000);
     // ~60 ticks in 3 s; a loop that had stopped for the query would have
     // ticked once at most.
-    QVERIFY2(ticks >= 30, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 30, qPrintable(QString::number(ticks.count())));
 }
 
 void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
@@ -599,11 +594,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3, &granted);
     QVERIFY(granted);
 
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QSignalSpy loaded(today, &TodayPage::loaded);
     QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
     QVERIFY(today->isLoading());
@@ -611,7 +602,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     // ticks, the menu already on screen stays, the person can still sign out.
     QTest::qWait(1000);
     QVERIFY(today->isLoading());
-    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
     QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
     QVERIFY(
         m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"))->isEnabled());
@@ -814,11 +805,7 @@ void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()
             qputenv("XDG_DATA_HOME", oldDataHome);
     });
 
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     DeskApplication desk;
     QSignalSpy ready(&desk, &DeskApplication::ready);
     QSignalSpy failed(&desk, &DeskApplication::failed);
@@ -831,7 +818,8 @@ void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
     // initdb and pg_ctl took seconds; the window's loop ran all along.
     const qint64 took = elapsed.elapsed();
-    QVERIFY2(ticks >= took / 50 / 3, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(took)));
+    QVERIFY2(ticks.count() >= took / 50 / 3,
+             qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks.count()).arg(took)));
     QVERIFY(desk.config().embedded);
     QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
 }

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 class ConnectionPool;
 class DeskWindow;
@@ -52,6 +53,29 @@ template<typename T> DbResult<T> await(const QFuture<DbResult<T>> &future, int t
 
 // text as an SQL string literal, for the tests' own blocking queries.
 QString quoted(const QString &text);
+
+// The GUI thread's event loop turning, counted as ticks of a 50 ms timer
+// from construction (or reset()): a test that waited on the database and
+// saw ticks meanwhile knows the window was never blocked.
+class LoopTicks
+{
+public:
+    LoopTicks()
+    {
+        m_timer.setInterval(50);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { ++m_count; });
+        m_timer.start();
+    }
+    LoopTicks(const LoopTicks &) = delete;
+    LoopTicks &operator=(const LoopTicks &) = delete;
+
+    int count() const { return m_count; }
+    void reset() { m_count = 0; }
+
+private:
+    QTimer m_timer;
+    int m_count = 0;
+};
 
 } // namespace DeskTest
 

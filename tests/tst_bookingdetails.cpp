@@ -11,13 +11,11 @@
 #include "bookingwords.h"
 #include "cashpaymentdialog.h"
 #include "connectionpool.h"
-#include "demoseeder.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
-#include "migrator.h"
 #include "mnemonics.h"
 #include "money.h"
 #include "paymentrepo.h"
-#include "pgtestcluster.h"
 #include "qrcodeimage.h"
 #include "receiptactions.h"
 #include "receiptdocument.h"
@@ -44,25 +42,11 @@
 
 namespace {
 
-constexpr int kNoHangMs = 30000;
 const QString Address = QStringLiteral("12 Harbour Road\nSpringfield 4021");
 
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
-
-template<typename T> DbResult<T> await(const QFuture<DbResult<T>> &future)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!future.isFinished() && timer.elapsed() < kNoHangMs)
-        QTest::qWait(5);
-    return future.isFinished() ? future.result()
-                               : DbResult<T>(DbError(DbError::Kind::Fatal, QStringLiteral("hang")));
-}
-
 } // namespace
+
+using namespace DeskTest;
 
 class TestBookingDetails : public QObject
 {
@@ -108,7 +92,6 @@ private slots:
     void rescheduleOnlyForHeldOrConfirmed();
 
 private:
-    bool signIn(const QString &name);
     qint64 book(const QString &plate, std::optional<QDateTime> start = {}, qint64 bayId = 0);
     QString statusOf(qint64 bookingId);
     QVariant sql(const QString &statement) { return m_cluster.queryBlocking(statement); }
@@ -116,9 +99,8 @@ private:
     AvailabilityRequest slotRequest() const;
     QPushButton *button(QWidget *parent, const QString &name);
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_folder;
-    QList<StaffPin> m_pins;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<DeskWindow> m_window;
     qint64 m_service = 0;
@@ -128,23 +110,12 @@ private:
 
 void TestBookingDetails::initTestCase()
 {
-    QVERIFY(m_folder.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_folder.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_bookingdetails"));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    DatabaseConfig config = m_cluster.config(QStringLiteral("tst_bookingdetails"));
+    QVERIFY2(m_site.start(QStringLiteral("tst_bookingdetails"), &error), qPrintable(error));
+    DatabaseConfig config = m_site.config();
     config.maxConnections = 4;
     m_pool = std::make_unique<ConnectionPool>(config);
-    auto migrated = await(m_pool->withConnection(QStringLiteral("migrate"),
-                                                 [](QSqlDatabase &db) { return Migrator::migrate(db); }));
-    QVERIFY2(migrated.ok(), describe(migrated).constData());
-    auto seeded = await(m_pool->withConnection(QStringLiteral("seed"),
-                                               [](QSqlDatabase &db) { return DemoSeeder::seed(db); }));
-    QVERIFY2(seeded.ok(), describe(seeded).constData());
-    m_pins = seeded->staff;
     sql(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('site.address', E'%1') "
                        "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value")
             .arg(QString(Address).replace(u'\n', QStringLiteral("\\n"))));
@@ -165,11 +136,7 @@ void TestBookingDetails::initTestCase()
 void TestBookingDetails::init()
 {
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_bookingdetails")));
-    auto *list = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QVERIFY(m_site.showDesk(*m_window, *m_pool));
 }
 
 void TestBookingDetails::cleanup()
@@ -177,29 +144,6 @@ void TestBookingDetails::cleanup()
     m_window.reset();
     sql(QStringLiteral("UPDATE site_settings SET value = 'true' WHERE key = 'billing.prices_include_tax'"));
     sql(QStringLiteral("UPDATE site_settings SET value = '8.25' WHERE key = 'billing.tax_rate_percent'"));
-}
-
-bool TestBookingDetails::signIn(const QString &name)
-{
-    auto *list = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    auto *pin = m_window->signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"));
-    const QList<QTreeWidgetItem *> found = list->findItems(name, Qt::MatchExactly);
-    if (found.isEmpty())
-        return false;
-    list->setCurrentItem(found.first());
-    QString digits;
-    for (const StaffPin &p : std::as_const(m_pins)) {
-        if (p.name == name)
-            digits = p.pin;
-    }
-    pin->setFocus();
-    QTest::keyClicks(pin, digits);
-    QTest::keyClick(pin, Qt::Key_Return);
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn() && m_window->signedIn()->name == name;
 }
 
 AvailabilityRequest TestBookingDetails::slotRequest() const
@@ -396,7 +340,7 @@ void TestBookingDetails::onlyTheAllowedStepsAreOffered()
                        "THEN now() + interval '1 hour' ELSE hold_expires_at END WHERE id = %2")
             .arg(status)
             .arg(id));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QCOMPARE(dialog->details()->booking.status, status);
@@ -427,7 +371,7 @@ void TestBookingDetails::eachStepIsAuditedInTheSignedInPersonsName()
 {
     const qint64 id = book({});
     QVERIFY(id > 0);
-    QVERIFY(signIn(QStringLiteral("Priya Patel")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Priya Patel")));
     const QString actor = m_window->signedIn()->actor();
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
@@ -470,7 +414,7 @@ void TestBookingDetails::eachStepIsAuditedInTheSignedInPersonsName()
 void TestBookingDetails::noShowIsAudited()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QSignalSpy finished(dialog, &BookingDetailsDialog::actionFinished);
@@ -489,7 +433,7 @@ void TestBookingDetails::noShowIsAudited()
 void TestBookingDetails::cancellingNeedsAReasonWhichIsKept()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QTest::mouseClick(button(dialog, QStringLiteral("bookingAction_cancelled")), Qt::LeftButton);
@@ -529,7 +473,7 @@ void TestBookingDetails::cancellingNeedsAReasonWhichIsKept()
 void TestBookingDetails::aChangeByAnotherDeskIsRefusedAndTheNewStateShown()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QCOMPARE(
@@ -565,7 +509,7 @@ void TestBookingDetails::oneDialogPerBookingAndNoneAfterSignOut()
 {
     const qint64 id = book({});
     QCOMPARE(m_window->openBooking(id), nullptr); // nobody signed in
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QPointer<BookingDetailsDialog> first = m_window->openBooking(id);
     QVERIFY(first);
     QCOMPARE(m_window->openBooking(id), first.data());
@@ -576,7 +520,7 @@ void TestBookingDetails::oneDialogPerBookingAndNoneAfterSignOut()
 void TestBookingDetails::rescheduleMovesTheBookingWithAudit()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     const QDateTime before = dialog->details()->booking.start;
@@ -622,7 +566,7 @@ void TestBookingDetails::rescheduleMovesTheBookingWithAudit()
 void TestBookingDetails::rescheduleToATakenSlotSaysSoAndListsAgain()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     const QDateTime before = dialog->details()->booking.start;
@@ -690,7 +634,7 @@ void TestBookingDetails::rescheduleOffersAndTakesAStartOverlappingItsOwnSlot()
     QVERIFY2(made.ok() && made->isBooked(), describe(made).constData());
     const qint64 id = made->booking.id;
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     const Booking before = dialog->details()->booking;
@@ -746,7 +690,7 @@ void TestBookingDetails::eachDialogGivesEveryMnemonicToOneControl()
     QVERIFY(Mnemonics::letterOf(QStringLiteral("Fish && Chips")).isNull());
 
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
@@ -769,7 +713,7 @@ void TestBookingDetails::eachDialogGivesEveryMnemonicToOneControl()
 void TestBookingDetails::cashThroughTheDialogShowsChangeAndMarksPaid()
 {
     const qint64 id = book({});
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     const qint64 price
@@ -883,7 +827,7 @@ void TestBookingDetails::receiptPdfAndPrintoutHaveEverything()
 
     // Through the dialog: Save PDF, and Print (to a PDF file, as a printer
     // the test machine has).
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QVERIFY(button(dialog, QStringLiteral("bookingSaveReceipt"))->isVisible());
@@ -987,7 +931,7 @@ void TestBookingDetails::aReceiptKeepsTheTaxItWasPaidWith()
     QVERIFY2(!text.contains(QStringLiteral("Amount due")), qPrintable(text));
 
     // So does the booking screen.
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     BookingDetailsDialog *dialog = openLoaded(id);
     QVERIFY(dialog);
     QCOMPARE(dialog->findChild<QLabel *>(QStringLiteral("bookingField_price"))->text(),

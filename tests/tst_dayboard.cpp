@@ -11,16 +11,13 @@
 #include "dayboardmodel.h"
 #include "dayboardpage.h"
 #include "dayboardview.h"
-#include "demoseeder.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "errorbanner.h"
 #include "isotime.h"
-#include "migrator.h"
 #include "money.h"
-#include "pgtestcluster.h"
 #include "servicerepo.h"
 #include "signinpage.h"
-#include "sql.h"
 #include "todaypage.h"
 
 #include <QAccessible>
@@ -36,25 +33,17 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
 
 namespace {
 
-constexpr int kNoHangMs = 30000;
 // A change by another process must show within two seconds; the tests
 // allow far more so a loaded machine does not fail them.
 constexpr int kChangeShowsMs = 10000;
 constexpr int kNeverMs = 3600 * 1000;
-
-template<typename T> QByteArray describe(const DbResult<T> &r)
-{
-    return r.ok() ? QByteArrayLiteral("ok") : r.error().toLogString().toUtf8();
-}
 
 QString adminPath()
 {
@@ -62,6 +51,8 @@ QString adminPath()
 }
 
 } // namespace
+
+using namespace DeskTest;
 
 class TestDayBoard : public QObject
 {
@@ -87,12 +78,7 @@ private slots:
 private:
     template<typename Fn> auto run(const QString &label, Fn fn)
     {
-        auto future = m_setup->withRetry(label, RetryPolicy::critical(), std::move(fn));
-        QElapsedTimer timer;
-        timer.start();
-        while (!future.isFinished() && timer.elapsed() < kNoHangMs)
-            QTest::qWait(5);
-        return future.result();
+        return await(m_setup->withRetry(label, RetryPolicy::critical(), std::move(fn)));
     }
     // The n-th day from three days ahead on which the first service can be
     // booked (each test its own day, so their bookings do not mix).
@@ -105,36 +91,23 @@ private:
     std::unique_ptr<DayBoardPage> makePage();
     bool waitLoaded(DayBoardPage &page);
     QString sqlDayCondition(const QDate &day) const;
-    QString pinOf(const QString &name) const;
-    bool signIn(const QString &name);
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_settingsDir;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_setup; // the tests' own writes
     std::unique_ptr<ConnectionPool> m_pool; // the board's
     std::unique_ptr<ErrorBanner> m_banner;
     std::unique_ptr<DeskWindow> m_window;
     QList<Service> m_services;
-    QList<StaffPin> m_pins;
     int m_plateCounter = 0;
 };
 
 void TestDayBoard::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_dayboard"));
     QVERIFY2(QFileInfo::exists(adminPath()), qPrintable(adminPath()));
-
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_setup = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_dayboard-setup")));
-    auto migrated = run(QStringLiteral("migrate"), [](QSqlDatabase &db) { return Migrator::migrate(db); });
-    QVERIFY2(migrated.ok(), describe(migrated).constData());
-    auto seeded = run(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
-    QVERIFY2(seeded.ok(), describe(seeded).constData());
-    m_pins = seeded.value().staff;
+    QVERIFY2(m_site.start(QStringLiteral("tst_dayboard"), &error), qPrintable(error));
+    m_setup = std::make_unique<ConnectionPool>(m_site.config(QStringLiteral("setup")));
     auto services
         = run(QStringLiteral("services"), [](QSqlDatabase &db) { return ServiceRepo(db).all(true); });
     QVERIFY2(services.ok(), describe(services).constData());
@@ -149,7 +122,7 @@ void TestDayBoard::init()
     settings.setValue(DatabaseHealthWatcher::settingsKey(), 0.2);
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
-    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_dayboard")));
+    m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_banner = std::make_unique<ErrorBanner>();
 }
 
@@ -261,35 +234,6 @@ QString TestDayBoard::sqlDayCondition(const QDate &day) const
         .arg(day.toString(Qt::ISODate));
 }
 
-QString TestDayBoard::pinOf(const QString &name) const
-{
-    for (const StaffPin &p : m_pins) {
-        if (p.name == name)
-            return p.pin;
-    }
-    return {};
-}
-
-bool TestDayBoard::signIn(const QString &name)
-{
-    auto *list = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QElapsedTimer timer;
-    timer.start();
-    while (list->topLevelItemCount() == 0 && timer.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    const QList<QTreeWidgetItem *> found = list->findItems(name, Qt::MatchExactly);
-    if (found.isEmpty())
-        return false;
-    list->setCurrentItem(found.first());
-    auto *pin = m_window->signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"));
-    pin->setFocus();
-    QTest::keyClicks(pin, pinOf(name));
-    QTest::keyClick(pin, Qt::Key_Return);
-    while (!m_window->signedIn() && timer.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn().has_value();
-}
-
 // -- what the board shows ----------------------------------------------------
 
 void TestDayBoard::theBoardShowsTheDaysBookingsInTheirBaysWithTotalsFromTheDatabase()
@@ -396,7 +340,7 @@ void TestDayBoard::aBookingByAnotherProcessAppearsThroughNotify()
     page->setPollIntervals(kNeverMs, kNeverMs); // only NOTIFY can bring it
     page->setDate(day);
     page->startUpdating();
-    listener.start(m_cluster.config(QStringLiteral("tst_dayboard-notify")));
+    listener.start(m_site.config(QStringLiteral("notify")));
     QTRY_VERIFY_WITH_TIMEOUT(listener.isListening(), kNoHangMs);
     QVERIFY(waitLoaded(*page));
     QTRY_VERIFY_WITH_TIMEOUT(!page->model().isLoading(), kNoHangMs); // the resync after subscribing
@@ -445,7 +389,7 @@ void TestDayBoard::aMalformedNotificationStillReloads()
 {
     BookingChangeListener listener;
     QSignalSpy changed(&listener, &BookingChangeListener::bookingChanged);
-    listener.start(m_cluster.config(QStringLiteral("tst_dayboard-malformed")));
+    listener.start(m_site.config(QStringLiteral("malformed")));
     QTRY_VERIFY_WITH_TIMEOUT(listener.isListening(), kNoHangMs);
     m_cluster.queryBlocking(QStringLiteral("SELECT pg_notify('bookings_changed', 'not json')"));
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, kChangeShowsMs);
@@ -718,7 +662,7 @@ void TestDayBoard::theKeyboardMovesBetweenBookingsAndEnterOpensOne()
 
 void TestDayBoard::pgbouncerModeDoesNotListenAndPolls()
 {
-    DatabaseConfig config = m_cluster.config(QStringLiteral("tst_dayboard-bouncer"));
+    DatabaseConfig config = m_site.config(QStringLiteral("bouncer"));
     config.pgbouncer = true;
     BookingChangeListener listener;
     auto page = makePage();
@@ -742,7 +686,7 @@ void TestDayBoard::theListenerLeavesNoBackendAfterShutdown()
     {
         BookingChangeListener listener;
         QSignalSpy listening(&listener, &BookingChangeListener::listeningChanged);
-        listener.start(m_cluster.config(QStringLiteral("tst_dayboard-shutdown")));
+        listener.start(m_site.config(QStringLiteral("shutdown")));
         QTRY_VERIFY_WITH_TIMEOUT(listener.isListening(), kNoHangMs);
         QCOMPARE(m_cluster.countConnections(name), 1);
         QVERIFY(m_cluster
@@ -762,7 +706,7 @@ void TestDayBoard::theListenerLeavesNoBackendAfterShutdown()
     {
         // The destructor stops it the same way.
         auto listener = std::make_unique<BookingChangeListener>();
-        listener->start(m_cluster.config(QStringLiteral("tst_dayboard-shutdown")));
+        listener->start(m_site.config(QStringLiteral("shutdown")));
         QTRY_VERIFY_WITH_TIMEOUT(listener->isListening(), kNoHangMs);
         listener.reset();
         QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(name), 0, 10000);
@@ -774,12 +718,9 @@ void TestDayBoard::theListenerLeavesNoBackendAfterShutdown()
 void TestDayBoard::theWindowShowsTheBoardFirstAndTheMenuInASecondTab()
 {
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_dayboard-window")));
+    QVERIFY(m_site.showDesk(*m_window, *m_pool, QStringLiteral("window")));
     QVERIFY(m_window->dayBoardPage());
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QTabWidget *tabs = m_window->workspaceTabs();
     QCOMPARE(tabs->currentWidget(), static_cast<QWidget *>(m_window->dayBoardPage()));
     DayBoardPage *board = m_window->dayBoardPage();
@@ -806,11 +747,8 @@ void TestDayBoard::theWindowShowsTheBoardFirstAndTheMenuInASecondTab()
 void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
 {
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_dayboard-down")));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.showDesk(*m_window, *m_pool, QStringLiteral("down")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     DayBoardPage *board = m_window->dayBoardPage();
     const QDate day = bookableDay(7);
     QVERIFY(day.isValid());
@@ -823,31 +761,16 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
 
     // A query stuck behind another connection's lock: the board waits,
     // the window does not.
-    ConnectionPool locker(m_cluster.config(QStringLiteral("tst_dayboard-locker")));
-    auto lock = locker.withConnection(QStringLiteral("test.lock_bookings"), [](QSqlDatabase &db) {
-        Transaction tx(db);
-        Sql::exec(db, QStringLiteral("LOCK TABLE bookings IN ACCESS EXCLUSIVE MODE"));
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
-        tx.commit();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_cluster
-                .queryBlocking(QStringLiteral(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'bookings' AND l.mode = 'AccessExclusiveLock' AND l.granted"))
-                .toInt()
-            == 1,
-        kNoHangMs);
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    ConnectionPool locker(m_site.config(QStringLiteral("locker")));
+    bool granted = false;
+    auto lock = m_site.holdTableLocked(locker, QStringLiteral("bookings"), 3, &granted);
+    QVERIFY(granted);
+    LoopTicks ticks;
     QTest::mouseClick(board->findChild<QPushButton *>(QStringLiteral("boardRefresh")), Qt::LeftButton);
     QVERIFY(board->model().isLoading());
     QTest::qWait(1000);
     QVERIFY(board->model().isLoading()); // still waiting on the lock
-    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
     QCOMPARE(board->view().blockCount(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(lock.isFinished(), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(!board->model().isLoading(), kNoHangMs);
@@ -874,10 +797,10 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
     QTest::keyClick(&board->view(), Qt::Key_Return);
     QCOMPARE(activated.size(), 0);
     // The loop turns: a refresh by hand fails quietly under the banner.
-    ticks = 0;
+    ticks.reset();
     board->reload();
     QTRY_VERIFY_WITH_TIMEOUT(!board->model().isLoading(), kNoHangMs);
-    QVERIFY(ticks >= 0);
+    QVERIFY(ticks.count() >= 0);
     QCOMPARE(board->view().blockCount(), 2);
     QCOMPARE(m_window->banner().message(), QStringLiteral("Database unavailable — retrying"));
 

@@ -5,8 +5,8 @@
 #include "databasehealthwatcher.h"
 #include "databasesettingsdialog.h"
 #include "databasestatusindicator.h"
-#include "demoseeder.h"
 #include "deskapplication.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "diagnosticswindow.h"
 #include "embeddedserver.h"
@@ -14,7 +14,6 @@
 #include "idlewatcher.h"
 #include "migrator.h"
 #include "mnemonics.h"
-#include "pgtestcluster.h"
 #include "pinhash.h"
 #include "sessionheader.h"
 #include "signinpage.h"
@@ -30,9 +29,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
-#include <QDirIterator>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QPushButton>
@@ -43,33 +40,11 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 #include <QTreeWidget>
 
 #include <memory>
 
-namespace {
-
-constexpr int kNoHangMs = 30000;
-
-template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!future.isFinished()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
-
-} // namespace
+using namespace DeskTest;
 
 class TestDesk : public QObject
 {
@@ -102,43 +77,23 @@ private slots:
 
 private:
     qint64 staffId(const QString &name);
-    QString pinOf(const QString &name) const;
     QTreeWidget *staffList() const;
     QLineEdit *pinField() const;
     void choose(const QString &name);
     void typePin(const QString &pin);
-    bool signIn(const QString &name);
     int auditCount(const QString &action, qint64 staffId, const QString &extraCondition = {});
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_config;
-    QList<StaffPin> m_pins;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<DeskWindow> m_window;
 };
 
 void TestDesk::initTestCase()
 {
-    QVERIFY(m_config.isValid());
-    // Settings (idle time, saved database settings) land in a folder of this
-    // test, never the tester's own.
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_desk"));
-
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    ConnectionPool setup(m_cluster.config(QStringLiteral("tst_desk-setup")));
-    auto migrated = setup.withConnection(QStringLiteral("migrate"),
-                                         [](QSqlDatabase &db) { return Migrator::migrate(db); });
-    QVERIFY(finishes(migrated));
-    QVERIFY2(migrated.result().ok(), describe(migrated.result()).constData());
-    auto seeded
-        = setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
-    QVERIFY(finishes(seeded));
-    QVERIFY2(seeded.result().ok(), describe(seeded.result()).constData());
-    m_pins = seeded.result()->staff;
-    QCOMPARE(m_pins.size(), 3);
+    QVERIFY2(m_site.start(QStringLiteral("tst_desk"), &error), qPrintable(error));
+    QCOMPARE(m_site.pins().size(), 3);
 }
 
 void TestDesk::init()
@@ -149,15 +104,10 @@ void TestDesk::init()
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
     m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET failed_attempts = 0, locked_until = NULL"));
-    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_desk")));
+    m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_desk")));
+    QVERIFY(m_site.showDesk(*m_window, *m_pool));
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
-    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
 }
 
 void TestDesk::cleanup()
@@ -168,19 +118,8 @@ void TestDesk::cleanup()
 
 qint64 TestDesk::staffId(const QString &name)
 {
-    return m_cluster
-        .queryBlocking(QStringLiteral("SELECT id FROM staff WHERE name = '%1'")
-                           .arg(QString(name).replace(u'\'', QStringLiteral("''"))))
+    return m_cluster.queryBlocking(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(quoted(name)))
         .toLongLong();
-}
-
-QString TestDesk::pinOf(const QString &name) const
-{
-    for (const StaffPin &p : m_pins) {
-        if (p.name == name)
-            return p.pin;
-    }
-    return {};
 }
 
 QTreeWidget *TestDesk::staffList() const
@@ -209,17 +148,6 @@ void TestDesk::typePin(const QString &pin)
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->signInPage()->isChecking(), kNoHangMs);
 }
 
-bool TestDesk::signIn(const QString &name)
-{
-    choose(name);
-    typePin(pinOf(name));
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn() && m_window->signedIn()->name == name;
-}
-
 int TestDesk::auditCount(const QString &action, qint64 staffId, const QString &extraCondition)
 {
     return m_cluster
@@ -242,9 +170,9 @@ void TestDesk::signInWithTheRightPinByKeyboardShowsTodaysMenu()
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffList()));
     while (staffList()->currentItem()->text(0) != name)
         QTest::keyClick(staffList(), Qt::Key_Down);
-    QTest::keyClicks(staffList(), pinOf(name));
+    QTest::keyClicks(staffList(), m_site.pinOf(name));
     QCOMPARE(QApplication::focusWidget(), static_cast<QWidget *>(pinField()));
-    QCOMPARE(pinField()->text(), pinOf(name));
+    QCOMPARE(pinField()->text(), m_site.pinOf(name));
     QCOMPARE(pinField()->echoMode(), QLineEdit::Password);
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
 
@@ -280,7 +208,7 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
 
     // Signed in: the header's buttons come first, then the workspace's tabs
     // and the day board's toolbar.
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
     staffButton->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
@@ -297,7 +225,7 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
 
 void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
@@ -308,7 +236,7 @@ void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
 
 void TestDesk::everyControlHasAnAccessibleName()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     DatabaseSettingsDialog *settings = m_window->openDatabaseSettings();
@@ -339,7 +267,8 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
 {
     const QString name = QStringLiteral("Priya Patel");
     const qint64 id = staffId(name);
-    const QString wrong = pinOf(name) == u"000000" ? QStringLiteral("111111") : QStringLiteral("000000");
+    const QString wrong
+        = m_site.pinOf(name) == u"000000" ? QStringLiteral("111111") : QStringLiteral("000000");
     choose(name);
     for (int attempt = 1; attempt < StaffRepo::MaxFailedAttempts; ++attempt) {
         typePin(wrong);
@@ -367,15 +296,15 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
     QCOMPARE(auditCount(QStringLiteral("staff.sign_in_failed"), id), StaffRepo::MaxFailedAttempts - 1);
 
     // Now even the right PIN is refused, with the time left.
-    typePin(pinOf(name));
+    typePin(m_site.pinOf(name));
     QVERIFY(!m_window->signedIn());
     message = m_window->signInPage()->message();
     QVERIFY2(message.contains(QStringLiteral("locked")) && message.contains(QStringLiteral("Try again in")),
              qPrintable(message));
 
     // Another desk (its own pool, its own connections) sees the same lock.
-    ConnectionPool otherDesk(m_cluster.config(QStringLiteral("tst_desk-other")));
-    const QString pin = pinOf(name);
+    ConnectionPool otherDesk(m_site.config(QStringLiteral("other")));
+    const QString pin = m_site.pinOf(name);
     auto attempt = otherDesk.withConnection(QStringLiteral("staff.sign_in"), [id, pin](QSqlDatabase &db) {
         return StaffRepo(db).signIn(id, pin);
     });
@@ -386,11 +315,11 @@ void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
     QVERIFY(attempt.result()->lockedSeconds <= StaffRepo::LockMinutes * 60);
 
     // And a freshly opened sign-in screen shows it on the list.
-    ConnectionPool secondPool(m_cluster.config(QStringLiteral("tst_desk-second")));
+    ConnectionPool secondPool(m_site.config(QStringLiteral("second")));
     DeskWindow secondWindow;
     secondWindow.databaseReady(secondPool, m_cluster.config());
     auto *secondList = secondWindow.signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QTRY_COMPARE_WITH_TIMEOUT(secondList->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(secondList->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
     const QTreeWidgetItem *row = secondList->findItems(name, Qt::MatchExactly).value(0);
     QVERIFY(row);
     QVERIFY2(row->text(2).startsWith(QStringLiteral("Locked")), qPrintable(row->text(2)));
@@ -407,7 +336,7 @@ void TestDesk::theRightPinResetsTheCount()
         m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
             .toInt(),
         2);
-    typePin(pinOf(name));
+    typePin(m_site.pinOf(name));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
     QCOMPARE(
         m_cluster.queryBlocking(QStringLiteral("SELECT failed_attempts FROM staff WHERE id = %1").arg(id))
@@ -418,7 +347,7 @@ void TestDesk::theRightPinResetsTheCount()
 void TestDesk::signOutGoesBackToSignInAndIsAudited()
 {
     const qint64 id = staffId(QStringLiteral("Sam Rivera"));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     auto *signOut = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"));
     QVERIFY(signOut->isVisible());
     QTest::mouseClick(signOut, Qt::LeftButton);
@@ -429,7 +358,7 @@ void TestDesk::signOutGoesBackToSignInAndIsAudited()
         1);
 
     // The keyboard shortcut does the same.
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QTest::keyClick(m_window.get(), Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(!m_window->signedIn());
 }
@@ -439,7 +368,7 @@ void TestDesk::anIdleDeskSignsOutByItself()
     // 0.01 min = 600 ms.
     QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
     const qint64 id = staffId(QStringLiteral("Sam Rivera"));
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QCOMPARE(m_window->idleWatcher().timeout(), 600);
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->signedIn().has_value(), 5000);
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
@@ -455,7 +384,7 @@ void TestDesk::anIdleDeskSignsOutByItself()
 void TestDesk::inputKeepsTheSessionAlive()
 {
     QSettings().setValue(IdleWatcher::settingsKey(), 0.01);
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // Two seconds of someone working: more than three idle timeouts.
     QElapsedTimer working;
     working.start();
@@ -469,7 +398,7 @@ void TestDesk::inputKeepsTheSessionAlive()
 
 void TestDesk::settingsAndStaffAreForManagersOnly()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     auto *settingsButton
         = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("settingsButton"));
     auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
@@ -484,7 +413,7 @@ void TestDesk::settingsAndStaffAreForManagersOnly()
     QVERIFY(m_window->findChildren<QDialog *>().isEmpty());
     m_window->signOut();
 
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QVERIFY(settingsButton->isVisible());
     QVERIFY(staffButton->isVisible());
     QTest::mouseClick(settingsButton, Qt::LeftButton);
@@ -497,12 +426,12 @@ void TestDesk::settingsAndStaffAreForManagersOnly()
     QVERIFY(staff);
     QTRY_VERIFY(staff->isVisible());
     auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
 }
 
 void TestDesk::signingOutClosesTheManagersDialogs()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QPointer<DatabaseSettingsDialog> settings = m_window->openDatabaseSettings();
     QPointer<StaffDialog> staff = m_window->openStaffManagement();
     QPointer<DiagnosticsWindow> diagnostics = m_window->openDiagnostics();
@@ -518,11 +447,11 @@ void TestDesk::signingOutClosesTheManagersDialogs()
 void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 {
     const qint64 managerId = staffId(QStringLiteral("Morgan Lee"));
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     QVERIFY(staff);
     auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
 
     StaffFormDialog *form = staff->addPerson();
     QVERIFY(form);
@@ -533,7 +462,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
     QPointer<StaffFormDialog> watch = form;
     QTest::mouseClick(form->findChild<QPushButton *>(QStringLiteral("staffFormOk")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!watch, kNoHangMs);
-    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()) + 1, kNoHangMs);
     QVERIFY2(staff->statusText().contains(QStringLiteral("Jo Okafor")), qPrintable(staff->statusText()));
     const qint64 joId = staffId(QStringLiteral("Jo Okafor"));
     QVERIFY(joId > 0);
@@ -589,7 +518,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 
     // Jo signs in with the new PIN.
     m_window->signOut();
-    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_pins.size()) + 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_site.pins().size()) + 1, kNoHangMs);
     choose(QStringLiteral("Jo Okafor"));
     typePin(QStringLiteral("13572468"));
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
@@ -599,7 +528,7 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
 
 void TestDesk::aPinMustBeFourToEightDigits()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     StaffDialog *staff = m_window->openStaffManagement();
     StaffFormDialog *form = staff->addPerson();
     QTest::keyClicks(form->findChild<QLineEdit *>(QStringLiteral("staffName")), QStringLiteral("Short Pin"));
@@ -636,11 +565,7 @@ void TestDesk::aPinMustBeFourToEightDigits()
 
 void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
 {
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QElapsedTimer elapsed;
     elapsed.start();
     auto stuck = m_pool->withConnection(QStringLiteral("test.sleep"), [](QSqlDatabase &db) {
@@ -654,37 +579,22 @@ void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
     QVERIFY(elapsed.elapsed() >= 3000);
     // ~60 ticks in 3 s; a loop that had stopped for the query would have
     // ticked once at most.
-    QVERIFY2(ticks >= 30, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 30, qPrintable(QString::number(ticks.count())));
 }
 
 void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     TodayPage *today = m_window->todayPage();
     QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
 
     // Another connection holds the catalogue locked for three seconds.
-    ConnectionPool other(m_cluster.config(QStringLiteral("tst_desk-locker")));
-    auto locker = other.withConnection(QStringLiteral("test.lock_services"), [](QSqlDatabase &db) {
-        Transaction tx(db);
-        Sql::exec(db, QStringLiteral("LOCK TABLE services IN ACCESS EXCLUSIVE MODE"));
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(3)"));
-        tx.commit();
-    });
-    QTRY_VERIFY_WITH_TIMEOUT(
-        m_cluster
-                .queryBlocking(QStringLiteral(
-                    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "WHERE c.relname = 'services' AND l.mode = 'AccessExclusiveLock' AND l.granted"))
-                .toInt()
-            == 1,
-        kNoHangMs);
+    ConnectionPool other(m_site.config(QStringLiteral("locker")));
+    bool granted = false;
+    auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3, &granted);
+    QVERIFY(granted);
 
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QSignalSpy loaded(today, &TodayPage::loaded);
     QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
     QVERIFY(today->isLoading());
@@ -692,7 +602,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     // ticks, the menu already on screen stays, the person can still sign out.
     QTest::qWait(1000);
     QVERIFY(today->isLoading());
-    QVERIFY2(ticks >= 10, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
     QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
     QVERIFY(
         m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"))->isEnabled());
@@ -703,7 +613,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
 
 void TestDesk::testConnectionSaysWhatFailedAndWhatWorked()
 {
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
     QVERIFY(dialog);
     dialog->findChild<QLineEdit *>(QStringLiteral("settingsHost"))->setText(QStringLiteral("127.0.0.1"));
@@ -749,7 +659,7 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
 {
     // This process has no D-Bus session (main() points it nowhere), which
     // is how a desk without a keychain service looks.
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     DatabaseSettingsDialog *dialog = m_window->openDatabaseSettings();
     dialog->setKeychainTimeout(5000);
     QSignalSpy checked(dialog, &DatabaseSettingsDialog::keychainChecked);
@@ -791,20 +701,13 @@ void TestDesk::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     QCOMPARE(settings.value(QStringLiteral("database/statement_timeout")).toInt(), 45);
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
     // Nowhere in any settings file, under any key.
-    QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);
-    int read = 0;
-    while (it.hasNext()) {
-        QFile file(it.next());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY2(!file.readAll().contains(password.toUtf8()), qPrintable(file.fileName()));
-        ++read;
-    }
-    QVERIFY(read > 0);
+    QString why;
+    QVERIFY2(m_site.settingsFilesLackSecret(password.toUtf8(), &why), qPrintable(why));
 }
 
 void TestDesk::databaseStoppedDuringUseShowsTheBannerAndRecovers()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     TodayPage *today = m_window->todayPage();
     QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
     DatabaseHealthWatcher *health = m_window->healthWatcher();
@@ -859,7 +762,7 @@ void TestDesk::theProgramStartsOnDatabaseUrlAndLeavesNoConnections()
         QCOMPARE(desk.stage(), DeskApplication::Stage::Ready);
         QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
         auto *list = desk.window().signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-        QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
         QVERIFY(m_cluster.countConnections(applicationName) >= 1);
         // The desk publishes its health for the managers' diagnostics.
         QTRY_COMPARE_WITH_TIMEOUT(
@@ -906,11 +809,7 @@ void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()
             qputenv("XDG_DATA_HOME", oldDataHome);
     });
 
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     DeskApplication desk;
     QSignalSpy ready(&desk, &DeskApplication::ready);
     QSignalSpy failed(&desk, &DeskApplication::failed);
@@ -923,7 +822,8 @@ void TestDesk::theEmbeddedDatabaseStartsOffTheGuiThread()
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
     // initdb and pg_ctl took seconds; the window's loop ran all along.
     const qint64 took = elapsed.elapsed();
-    QVERIFY2(ticks >= took / 50 / 3, qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks).arg(took)));
+    QVERIFY2(ticks.count() >= took / 50 / 3,
+             qPrintable(QStringLiteral("%1 ticks in %2 ms").arg(ticks.count()).arg(took)));
     QVERIFY(desk.config().embedded);
     QCOMPARE(desk.window().currentPage(), desk.window().signInPage());
 }

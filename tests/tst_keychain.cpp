@@ -5,14 +5,13 @@
 #include "databasesettingsdialog.h"
 #include "databasestartup.h"
 #include "deskapplication.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "keychainrequest.h"
-#include "pgtestcluster.h"
 
 #include <QApplication>
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QProcess>
@@ -21,18 +20,17 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
 
 #include <csignal>
 #include <cstdio>
 #include <memory>
 #include <sys/types.h>
 
+using namespace DeskTest;
+
 namespace {
 
-constexpr int kNoHangMs = 30000;
 const char *const CliMode = "--read-password-as-a-command-line-program";
 
 // Runs one request to its end without blocking the test's event loop.
@@ -80,8 +78,8 @@ private slots:
     void aKeychainThatStopsAnsweringTimesOutWithoutFreezingTheWindow();
 
 private:
-    QTemporaryDir m_config;
-    PgTestCluster m_cluster;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
 };
 
 void TestKeychain::initTestCase()
@@ -90,12 +88,10 @@ void TestKeychain::initTestCase()
              "run through tests/keychain-session.sh (a D-Bus session with an unlocked keyring)");
     QVERIFY(QDBusConnection::sessionBus().interface()->isServiceRegistered(
         QStringLiteral("org.freedesktop.secrets")));
-    QVERIFY(m_config.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_keychain"));
+    // A server only: the programs here connect, but read no tables.
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
+    QVERIFY2(m_site.start(QStringLiteral("tst_keychain"), &error, DeskTestSite::Content::NoSchema),
+             qPrintable(error));
 }
 
 void TestKeychain::aPasswordIsStoredReadBackAndRemoved()
@@ -161,15 +157,8 @@ void TestKeychain::theSettingsDialogKeepsThePasswordInTheKeychainOnly()
     settings.sync();
     QCOMPARE(settings.value(QStringLiteral("database/host")).toString(), QStringLiteral("127.0.0.1"));
     QVERIFY(!settings.contains(QStringLiteral("database/password")));
-    QDirIterator it(m_config.path(), QDir::Files, QDirIterator::Subdirectories);
-    int files = 0;
-    while (it.hasNext()) {
-        QFile file(it.next());
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY2(!file.readAll().contains(password.toUtf8()), qPrintable(file.fileName()));
-        ++files;
-    }
-    QVERIFY(files > 0);
+    QString why;
+    QVERIFY2(m_site.settingsFilesLackSecret(password.toUtf8(), &why), qPrintable(why));
 
     // Opening the settings again finds the password there.
     DatabaseSettingsDialog reopened(inUse);
@@ -225,11 +214,7 @@ void TestKeychain::aKeychainThatStopsAnsweringTimesOutWithoutFreezingTheWindow()
     QCOMPARE(::kill(pid_t(pid), SIGSTOP), 0);
     auto resume = qScopeGuard([pid] { ::kill(pid_t(pid), SIGCONT); });
 
-    int ticks = 0;
-    QTimer ticker;
-    ticker.setInterval(50);
-    connect(&ticker, &QTimer::timeout, this, [&ticks] { ++ticks; });
-    ticker.start();
+    LoopTicks ticks;
     QElapsedTimer elapsed;
     elapsed.start();
     std::unique_ptr<KeychainRequest> read(KeychainRequest::read(QStringLiteral("database/a@b:1/c")));
@@ -238,7 +223,7 @@ void TestKeychain::aKeychainThatStopsAnsweringTimesOutWithoutFreezingTheWindow()
     QCOMPARE(read->error(), KeychainRequest::Error::TimedOut);
     QVERIFY2(elapsed.elapsed() >= 1400 && elapsed.elapsed() < 10000,
              qPrintable(QString::number(elapsed.elapsed())));
-    QVERIFY2(ticks >= 15, qPrintable(QString::number(ticks)));
+    QVERIFY2(ticks.count() >= 15, qPrintable(QString::number(ticks.count())));
     QVERIFY2(read->errorString().contains(QStringLiteral("did not answer")), qPrintable(read->errorString()));
 
     // The settings dialog says so, and what to do instead.
@@ -246,9 +231,9 @@ void TestKeychain::aKeychainThatStopsAnsweringTimesOutWithoutFreezingTheWindow()
     dialog.setKeychainTimeout(1000);
     dialog.show();
     QSignalSpy checked(&dialog, &DatabaseSettingsDialog::keychainChecked);
-    const int ticksBefore = ticks;
+    const int ticksBefore = ticks.count();
     QVERIFY(checked.wait(kNoHangMs));
-    QVERIFY(ticks > ticksBefore + 5);
+    QVERIFY(ticks.count() > ticksBefore + 5);
     QVERIFY2(dialog.keychainText().contains(QStringLiteral("did not answer")),
              qPrintable(dialog.keychainText()));
     QVERIFY2(dialog.keychainText().contains(QStringLiteral("DATABASE_URL=postgresql://")),

@@ -8,14 +8,12 @@
 #include "closurespage.h"
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
-#include "demoseeder.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "errorbanner.h"
-#include "migrator.h"
 #include "mnemonics.h"
 #include "moneyfield.h"
 #include "openinghourspage.h"
-#include "pgtestcluster.h"
 #include "servicechecklist.h"
 #include "servicespage.h"
 #include "sessionheader.h"
@@ -38,27 +36,12 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
 #include <memory>
 
-namespace {
-
-constexpr int kNoHangMs = 30000;
-
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
-
-QString quoted(const QString &text)
-{
-    return QLatin1Char('\'') + QString(text).replace(u'\'', QStringLiteral("''")) + QLatin1Char('\'');
-}
-
-} // namespace
+using namespace DeskTest;
 
 class TestSiteSetup : public QObject
 {
@@ -86,38 +69,21 @@ private slots:
 private:
     QVariant value(const QString &sql);
     qint64 staffId(const QString &name);
-    bool signIn(const QString &name);
     SiteSetupDialog *openAsManager();
     bool waitIdle(SiteSetupPage *page);
     void selectRow(CatalogueEditorPage *page, const QString &name);
     BookingOutcome bookNext(qint64 serviceId, const QString &plate);
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_config;
-    QList<StaffPin> m_pins;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<DeskWindow> m_window;
 };
 
 void TestSiteSetup::initTestCase()
 {
-    QVERIFY(m_config.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_sitesetup"));
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    ConnectionPool setup(m_cluster.config(QStringLiteral("tst_sitesetup-setup")));
-    auto migrated = setup
-                        .withConnection(QStringLiteral("migrate"),
-                                        [](QSqlDatabase &db) { return Migrator::migrate(db); })
-                        .result();
-    QVERIFY2(migrated.ok(), describe(migrated).constData());
-    auto seeded
-        = setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); })
-              .result();
-    QVERIFY2(seeded.ok(), describe(seeded).constData());
-    m_pins = seeded->staff;
+    QVERIFY2(m_site.start(QStringLiteral("tst_sitesetup"), &error), qPrintable(error));
 }
 
 void TestSiteSetup::init()
@@ -125,13 +91,9 @@ void TestSiteSetup::init()
     QSettings().clear();
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
-    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_sitesetup")));
+    m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_sitesetup")));
-    auto *names = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QTRY_COMPARE_WITH_TIMEOUT(names->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QVERIFY(m_site.showDesk(*m_window, *m_pool));
 }
 
 void TestSiteSetup::cleanup()
@@ -154,29 +116,6 @@ qint64 TestSiteSetup::staffId(const QString &name)
     return value(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(quoted(name))).toLongLong();
 }
 
-bool TestSiteSetup::signIn(const QString &name)
-{
-    auto *names = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    const QList<QTreeWidgetItem *> found = names->findItems(name, Qt::MatchExactly);
-    if (found.isEmpty())
-        return false;
-    names->setCurrentItem(found.first());
-    QString pin;
-    for (const StaffPin &p : std::as_const(m_pins)) {
-        if (p.name == name)
-            pin = p.pin;
-    }
-    auto *pinField = m_window->signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"));
-    pinField->setFocus();
-    QTest::keyClicks(pinField, pin);
-    QTest::keyClick(pinField, Qt::Key_Return);
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn() && m_window->signedIn()->name == name;
-}
-
 bool TestSiteSetup::waitIdle(SiteSetupPage *page)
 {
     QElapsedTimer waited;
@@ -189,7 +128,7 @@ bool TestSiteSetup::waitIdle(SiteSetupPage *page)
 
 SiteSetupDialog *TestSiteSetup::openAsManager()
 {
-    if (!signIn(QStringLiteral("Morgan Lee")))
+    if (!m_site.signIn(*m_window, QStringLiteral("Morgan Lee")))
         return nullptr;
     SiteSetupDialog *dialog = m_window->openSiteSetup();
     if (!dialog)
@@ -245,7 +184,7 @@ BookingOutcome TestSiteSetup::bookNext(qint64 serviceId, const QString &plate)
 
 void TestSiteSetup::staffCannotOpenItAndManagersCan()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     auto *button = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("siteSetupButton"));
     QVERIFY(button);
     QVERIFY(!button->isVisible());
@@ -253,7 +192,7 @@ void TestSiteSetup::staffCannotOpenItAndManagersCan()
     QVERIFY(m_window->findChildren<SiteSetupDialog *>().isEmpty());
     m_window->signOut();
 
-    QVERIFY(signIn(QStringLiteral("Morgan Lee")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QVERIFY(button->isVisible());
     QTest::mouseClick(button, Qt::LeftButton);
     auto *dialog = m_window->findChild<SiteSetupDialog *>();

@@ -8,14 +8,12 @@
 #include "bookingsearch.h"
 #include "connectionpool.h"
 #include "databasehealthwatcher.h"
-#include "demoseeder.h"
+#include "deskfixture.h"
 #include "deskwindow.h"
 #include "errorbanner.h"
 #include "finddialog.h"
-#include "migrator.h"
 #include "mnemonics.h"
 #include "money.h"
-#include "pgtestcluster.h"
 #include "sessionheader.h"
 #include "signinpage.h"
 #include "walkindialog.h"
@@ -31,39 +29,12 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
 
 #include <memory>
 
-namespace {
-
-constexpr int kNoHangMs = 30000;
-
-template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!future.isFinished()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QTest::qWait(5);
-    }
-    return true;
-}
-
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
-
-QString quoted(const QString &text)
-{
-    return QLatin1Char('\'') + QString(text).replace(u'\'', QStringLiteral("''")) + QLatin1Char('\'');
-}
-
-} // namespace
+using namespace DeskTest;
 
 class TestWalkIn : public QObject
 {
@@ -90,7 +61,6 @@ private slots:
     void choosingAResultByKeyboardEmitsItsId();
 
 private:
-    bool signIn(const QString &name);
     qint64 staffId(const QString &name);
     qint64 serviceId(const QString &name);
     QList<qint64> baysOffering(qint64 serviceId);
@@ -104,9 +74,8 @@ private:
         return parent->findChild<T *>(name);
     }
 
-    PgTestCluster m_cluster;
-    QTemporaryDir m_config;
-    QList<StaffPin> m_pins;
+    DeskTestSite m_site;
+    PgTestCluster &m_cluster = m_site.cluster();
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<ConnectionPool> m_otherDesk;
     std::unique_ptr<DeskWindow> m_window;
@@ -114,23 +83,8 @@ private:
 
 void TestWalkIn::initTestCase()
 {
-    QVERIFY(m_config.isValid());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_config.path());
-    QCoreApplication::setOrganizationName(QStringLiteral("carwash-test"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_walkin"));
-
     QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    ConnectionPool setup(m_cluster.config(QStringLiteral("tst_walkin-setup")));
-    auto migrated = setup.withConnection(QStringLiteral("migrate"),
-                                         [](QSqlDatabase &db) { return Migrator::migrate(db); });
-    QVERIFY(finishes(migrated));
-    QVERIFY2(migrated.result().ok(), describe(migrated.result()).constData());
-    auto seeded
-        = setup.withConnection(QStringLiteral("seed"), [](QSqlDatabase &db) { return DemoSeeder::seed(db); });
-    QVERIFY(finishes(seeded));
-    QVERIFY2(seeded.result().ok(), describe(seeded.result()).constData());
-    m_pins = seeded.result()->staff;
+    QVERIFY2(m_site.start(QStringLiteral("tst_walkin"), &error), qPrintable(error));
     // Open round the clock with no holidays, so "next free" is minutes
     // away whenever the test runs.
     m_cluster.queryBlocking(QStringLiteral("DELETE FROM closures"));
@@ -145,16 +99,10 @@ void TestWalkIn::init()
     QSettings settings;
     settings.clear();
     settings.setValue(DatabaseHealthWatcher::settingsKey(), 0.2);
-    m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_walkin")));
-    m_otherDesk = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_walkin-other")));
+    m_pool = std::make_unique<ConnectionPool>(m_site.config());
+    m_otherDesk = std::make_unique<ConnectionPool>(m_site.config(QStringLiteral("other")));
     m_window = std::make_unique<DeskWindow>();
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    m_window->databaseReady(*m_pool, m_cluster.config(QStringLiteral("tst_walkin")));
-    auto *staffList = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    QTRY_COMPARE_WITH_TIMEOUT(staffList->topLevelItemCount(), int(m_pins.size()), kNoHangMs);
+    QVERIFY(m_site.showDesk(*m_window, *m_pool));
 }
 
 void TestWalkIn::cleanup()
@@ -162,29 +110,6 @@ void TestWalkIn::cleanup()
     m_window.reset();
     m_otherDesk.reset();
     m_pool.reset();
-}
-
-bool TestWalkIn::signIn(const QString &name)
-{
-    auto *staffList = m_window->signInPage()->findChild<QTreeWidget *>(QStringLiteral("staffList"));
-    auto *pinField = m_window->signInPage()->findChild<QLineEdit *>(QStringLiteral("pinField"));
-    const QList<QTreeWidgetItem *> found = staffList->findItems(name, Qt::MatchExactly);
-    if (found.isEmpty())
-        return false;
-    staffList->setCurrentItem(found.first());
-    QString pin;
-    for (const StaffPin &p : m_pins) {
-        if (p.name == name)
-            pin = p.pin;
-    }
-    pinField->setFocus();
-    QTest::keyClicks(pinField, pin);
-    QTest::keyClick(pinField, Qt::Key_Return);
-    QElapsedTimer waited;
-    waited.start();
-    while (!m_window->signedIn() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return m_window->signedIn() && m_window->signedIn()->name == name;
 }
 
 qint64 TestWalkIn::staffId(const QString &name)
@@ -258,7 +183,7 @@ WalkInDialog *TestWalkIn::openWalkInByKeyboard()
 
 void TestWalkIn::walkInAndFindGiveEveryMnemonicToOneControl()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
@@ -270,7 +195,7 @@ void TestWalkIn::walkInAndFindGiveEveryMnemonicToOneControl()
 void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()
 {
     const QString person = QStringLiteral("Sam Rivera");
-    QVERIFY(signIn(person));
+    QVERIFY(m_site.signIn(*m_window, person));
     const qint64 staff = staffId(person);
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
@@ -380,7 +305,7 @@ void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()
 
 void TestWalkIn::theTabOrderFollowsTheClicksAndEveryControlIsNamed()
 {
-    QVERIFY(signIn(QStringLiteral("Priya Patel")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Priya Patel")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     const qint64 express = serviceId(QStringLiteral("Express Exterior"));
@@ -457,7 +382,7 @@ void TestWalkIn::aKnownPlateFillsTheCustomerAndShowsTheVisits()
                                         QStringLiteral("Jordan Known"), QStringLiteral("+1 555 0142"));
     QVERIFY(earlier.id != 0);
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     QTest::keyClick(focused(), Qt::Key_1);
@@ -510,7 +435,7 @@ void TestWalkIn::enterBeforeTheLookupWaitsForTheKnownName()
             .id
         != 0);
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     QTest::keyClick(focused(), Qt::Key_1);
@@ -527,7 +452,7 @@ void TestWalkIn::enterBeforeTheLookupWaitsForTheKnownName()
 
 void TestWalkIn::anInvalidPlateIsMarkedNextToItAndNothingIsWritten()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     const int before = m_cluster.queryBlocking(QStringLiteral("SELECT count(*) FROM bookings")).toInt();
@@ -563,7 +488,7 @@ void TestWalkIn::anInvalidPlateIsMarkedNextToItAndNothingIsWritten()
 
 void TestWalkIn::aSlotTakenMeanwhileOffersTheNextStartAndKeepsTheTyping()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     const qint64 ultimate = serviceId(QStringLiteral("Ultimate Shine"));
@@ -613,7 +538,7 @@ void TestWalkIn::aClosedSiteSaysSoAndBooksNothing()
         m_cluster.queryBlocking(QStringLiteral("INSERT INTO opening_hours (weekday, opens, closes) "
                                                "SELECT d, '00:00', '24:00' FROM generate_series(1, 7) AS d"));
     });
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     QTest::keyClick(focused(), Qt::Key_1);
@@ -633,7 +558,7 @@ void TestWalkIn::aClosedSiteSaysSoAndBooksNothing()
 
 void TestWalkIn::theDatabaseAwayKeepsEverythingAndRetryBooksOnce()
 {
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     QTest::keyClick(focused(), Qt::Key_1);
@@ -713,7 +638,7 @@ void TestWalkIn::aStartPickedOnTheBoardIsBookedThere()
     QVERIFY(later.result().ok() && !later.result()->isEmpty());
     const QDateTime start = later.result()->first().start;
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = m_window->openWalkIn(BayRef {secondBay, bayName}, start);
     QVERIFY(dialog);
     QCOMPARE(dialog->presetStart(), start);
@@ -755,7 +680,7 @@ void TestWalkIn::aBoardStartNoLongerFreeIsSaidAndTheNextOffered()
         = m_cluster.queryBlocking(QStringLiteral("SELECT name FROM bays WHERE id = %1").arg(firstBay))
               .toString();
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = m_window->openWalkIn(BayRef {firstBay, bayName}, start);
     QVERIFY(dialog);
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->isLoading() && !dialog->services().isEmpty(), kNoHangMs);
@@ -780,7 +705,7 @@ void TestWalkIn::theDialogsAreForSignedInPeopleAndCloseOnSignOut()
     QVERIFY(!m_window->openWalkIn());
     QVERIFY(!m_window->openFind());
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // The header's buttons say their keys.
     auto *walkInButton
         = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("newWalkInButton"));
@@ -830,7 +755,7 @@ void TestWalkIn::findByPlateCodePhoneAndName()
                                        QStringLiteral("Quinn Findley"), QStringLiteral("+1 (555) 010-9988"));
     QVERIFY(target.id != 0);
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
     FindDialog *find = m_window->findChild<FindDialog *>();
     QVERIFY(find);
@@ -886,7 +811,7 @@ void TestWalkIn::findTreatsSqlAndWildcardsAsPlainText()
     const int bookings = m_cluster.queryBlocking(QStringLiteral("SELECT count(*) FROM bookings")).toInt();
     QVERIFY(bookings > 1);
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     FindDialog *find = m_window->openFind();
     QVERIFY(find);
     // Were these SQL or LIKE patterns, each would match every booking (or WILD12).
@@ -936,7 +861,7 @@ void TestWalkIn::choosingAResultByKeyboardEmitsItsId()
         = bookOutside(express, 0, nextFree(), QStringLiteral("PICK02"), QStringLiteral("Pat Picker"));
     QVERIFY(first.id != 0 && second.id != 0);
 
-    QVERIFY(signIn(QStringLiteral("Sam Rivera")));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QSignalSpy deskChosen(m_window.get(), &DeskWindow::bookingChosen);
     QPointer<FindDialog> find = m_window->openFind();
     QVERIFY(find);

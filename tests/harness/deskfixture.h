@@ -1,0 +1,139 @@
+#pragma once
+
+#include "databaseconfig.h"
+#include "dberror.h"
+#include "demoseeder.h"
+#include "pgtestcluster.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QFuture>
+#include <QList>
+#include <QString>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+class ConnectionPool;
+class DeskWindow;
+
+// What the GUI tests share: bounded waits on pool futures, failure texts and
+// SQL literals. Waits turn the event loop (QTest::qWait), so the window under
+// test keeps working while a test waits on the database.
+namespace DeskTest {
+
+// A bound on every wait, so a hang fails the test instead of stalling CTest;
+// never a measure of speed.
+constexpr int kNoHangMs = 30000;
+
+template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!future.isFinished()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(5);
+    }
+    return true;
+}
+
+template<typename T> QByteArray describe(const DbResult<T> &result)
+{
+    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
+}
+
+// The future's result, or a Fatal "hang" error when it is not there in time
+// (QFuture::result() would block the test for good).
+template<typename T> DbResult<T> await(const QFuture<DbResult<T>> &future, int timeoutMs = kNoHangMs)
+{
+    return finishes(future, timeoutMs) ? future.result()
+                                       : DbResult<T>(DbError(DbError::Kind::Fatal, QStringLiteral("hang")));
+}
+
+// text as an SQL string literal, for the tests' own blocking queries.
+QString quoted(const QString &text);
+
+// The GUI thread's event loop turning, counted as ticks of a 50 ms timer
+// from construction (or reset()): a test that waited on the database and
+// saw ticks meanwhile knows the window was never blocked.
+class LoopTicks
+{
+public:
+    LoopTicks()
+    {
+        m_timer.setInterval(50);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { ++m_count; });
+        m_timer.start();
+    }
+    LoopTicks(const LoopTicks &) = delete;
+    LoopTicks &operator=(const LoopTicks &) = delete;
+
+    int count() const { return m_count; }
+    void reset() { m_count = 0; }
+
+private:
+    QTimer m_timer;
+    int m_count = 0;
+};
+
+} // namespace DeskTest
+
+// The demo car wash a GUI test runs against: its own settings folder (so the
+// tester's own desk settings are never read or written), a throwaway
+// PostgreSQL, migrated and seeded with the demo site, and the staff PINs the
+// seed made. One per test executable; use it from the test thread only.
+class DeskTestSite
+{
+public:
+    enum class Content {
+        DemoSite, // migrated and seeded by DemoSeeder
+        NoSchema, // the empty database, for tests that only need a server
+    };
+
+    DeskTestSite() = default;
+    DeskTestSite(const DeskTestSite &) = delete;
+    DeskTestSite &operator=(const DeskTestSite &) = delete;
+
+    // Points QSettings at a temporary folder, names the application testName
+    // (organisation "carwash-test"), starts the cluster and fills it. False
+    // with *error saying which step failed.
+    bool start(const QString &testName, QString *error, Content content = Content::DemoSite);
+
+    PgTestCluster &cluster() { return m_cluster; }
+    // Where this test's QSettings files are.
+    QString settingsFolder() const { return m_settings.path(); }
+    // True when there is at least one settings file, each can be read and
+    // none holds secret; otherwise false with *why naming the file.
+    bool settingsFilesLackSecret(const QByteArray &secret, QString *why) const;
+    const QList<StaffPin> &pins() const { return m_pins; }
+    // Empty for a name the seed did not make.
+    QString pinOf(const QString &name) const;
+    // The cluster's config with application_name testName, or
+    // "testName-label", which is how tests count their connections.
+    DatabaseConfig config(const QString &label = {}) const;
+
+    // Shows window, waits until it is exposed and active, connects it to pool
+    // (as config(label)) and waits until the sign-in list names every seeded
+    // person. False, with a warning saying which step failed, otherwise.
+    bool showDesk(DeskWindow &window, ConnectionPool &pool, const QString &label = {}) const;
+    // The sign-in steps as staff take them: choose name in the list, type
+    // the PIN into the PIN field, Enter. True once window is signed in as
+    // name; false, with a warning, when the name or its PIN is missing or
+    // the sign-in did not happen in time.
+    bool signIn(DeskWindow &window, const QString &name) const;
+
+    // Another desk holding table locked (ACCESS EXCLUSIVE) for seconds on a
+    // connection of pool, which must outlive the returned future; it ends
+    // when the lock is gone. Returns once the server shows the lock granted,
+    // so what the test does next really waits on it; *granted says whether
+    // it was in time.
+    QFuture<DbResult<Done>> holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
+                                            bool *granted);
+
+private:
+    QTemporaryDir m_settings;
+    PgTestCluster m_cluster;
+    QString m_testName;
+    QList<StaffPin> m_pins;
+};

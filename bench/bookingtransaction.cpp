@@ -23,12 +23,11 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
           LEFT JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
          WHERE s.id = ?)::text,
        (SELECT json_agg(json_build_object(
-                   'id', a.id, 'name', a.name, 'price', a.price_cents,
-                   'minutes', COALESCE(ba.extra_minutes, a.extra_minutes), 'active', a.active,
+                   'id', a.id, 'name', a.name, 'price', a.price_cents, 'minutes', a.extra_minutes,
+                   'active', a.active,
                    'allowed', EXISTS (SELECT 1 FROM service_addons AS sa
                                        WHERE sa.service_id = ? AND sa.addon_id = a.id)))
           FROM addons AS a
-          LEFT JOIN booking_addons AS ba ON ba.addon_id = a.id AND ba.booking_id = ?
          WHERE a.id = ANY (?::bigint[]))::text,
        (SELECT json_agg(json_build_array(weekday, to_char(opens, 'HH24:MI'), to_char(closes, 'HH24:MI')))
           FROM opening_hours)::text,
@@ -48,7 +47,6 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
                                      UNION SELECT ?::bigint))
            AND k.status IN ('held', 'confirmed', 'checked_in', 'in_progress')
            AND (k.status <> 'held' OR k.hold_expires_at > now())
-           AND k.id <> ?
            AND tstzrange(k.starts_at, k.blocked_until, '[)') && tstzrange(?::timestamptz, ?::timestamptz, '[)'))::text
 )");
 const QString InsertSql = QStringLiteral(R"(
@@ -233,11 +231,10 @@ QString pgbenchScript(const Plan &plan)
     s << QStringLiteral("BEGIN;");
     s << fill(LockSql, {QString::number(IdempotencyLockSpace), key}) + QLatin1Char(';');
     s << fill(LoadSql,
-              {QStringLiteral("'car'"), QStringLiteral(":service_id"), QStringLiteral(":service_id"),
-               QStringLiteral("0"), addons, day(1), day(-1), QStringLiteral(":service_id"),
-               QStringLiteral(":bay_id"), QStringLiteral(":service_id"), QStringLiteral(":bay_id"),
-               QStringLiteral("0"), QStringLiteral("to_timestamp((:dn - 1) * 86400 - 14 * 3600)"),
-               midnight(3)})
+              {QStringLiteral("'car'"), QStringLiteral(":service_id"), QStringLiteral(":service_id"), addons,
+               day(1), day(-1), QStringLiteral(":service_id"), QStringLiteral(":bay_id"),
+               QStringLiteral(":service_id"), QStringLiteral(":bay_id"),
+               QStringLiteral("to_timestamp((:dn - 1) * 86400 - 14 * 3600)"), midnight(3)})
                 .trimmed()
             + QLatin1Char(';');
     s << fill(KeySql, {key}) + QLatin1Char(';');

@@ -19,18 +19,18 @@ const QString LoadTemplate = QStringLiteral(R"(
 SELECT (extract(epoch FROM now()) * 1000)::bigint,
        (SELECT json_object_agg(key, value) FROM site_settings)::text,
        (SELECT json_build_object(
-                   'id', s.id, 'name', s.name, 'duration', s.duration_minutes, 'active', s.active,
+                   'id', s.id, 'name', s.name, 'duration', s.duration_minutes, 'active', {SERVICE_ACTIVE},
                    'price', p.price_cents, 'currency', p.currency,
                    'classes', (SELECT json_agg(vehicle_class ORDER BY CASE vehicle_class WHEN 'car' THEN 1
                                                                        WHEN 'suv' THEN 2 ELSE 3 END)
                                  FROM service_prices WHERE service_id = s.id))
           FROM services AS s
-          LEFT JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
+          LEFT JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?{MOVED_SERVICE}
          WHERE s.id = ?)::text,
        (SELECT json_agg(json_build_object(
                    'id', a.id, 'name', a.name, 'price', a.price_cents, 'minutes', {MINUTES},
-                   'active', a.active,
-                   'allowed', EXISTS (SELECT 1 FROM service_addons AS sa
+                   'active', {ADDON_ACTIVE},
+                   'allowed', {ADDON_BOOKED}EXISTS (SELECT 1 FROM service_addons AS sa
                                        WHERE sa.service_id = ? AND sa.addon_id = a.id)))
           FROM addons AS a{MOVED_ADDONS}
          WHERE a.id = ANY (?::bigint[]))::text,
@@ -56,12 +56,25 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
 )");
 
 // The plain statement, and the one for moving a booking: that booking is not
-// in its own way, and keeps its add-ons' minutes as booked. Two texts rather
-// than one with "k.id <> 0": every booking attempt plans this statement, and
-// the extra join costs it ~10 % of its server time.
+// in its own way, and keeps what it was booked with: its add-ons' minutes,
+// and its service and add-ons even if they have since been taken off the
+// menu (a customer keeps the wash they booked). Two texts rather than one
+// with "k.id <> 0": every booking attempt plans this statement, and the
+// extra joins cost it ~10 % of its server time.
 QString loadSql(bool forMove)
 {
     QString sql = LoadTemplate;
+    sql.replace(QStringLiteral("{SERVICE_ACTIVE}"),
+                forMove ? QStringLiteral("s.active OR m.id IS NOT NULL") : QStringLiteral("s.active"));
+    sql.replace(
+        QStringLiteral("{MOVED_SERVICE}"),
+        forMove ? QStringLiteral("\n          LEFT JOIN bookings AS m ON m.id = ? AND m.service_id = s.id")
+                : QString());
+    sql.replace(QStringLiteral("{ADDON_ACTIVE}"),
+                forMove ? QStringLiteral("a.active OR ba.booking_id IS NOT NULL")
+                        : QStringLiteral("a.active"));
+    sql.replace(QStringLiteral("{ADDON_BOOKED}"),
+                forMove ? QStringLiteral("ba.booking_id IS NOT NULL OR ") : QString());
     sql.replace(QStringLiteral("{MINUTES}"),
                 forMove ? QStringLiteral("COALESCE(ba.extra_minutes, a.extra_minutes)")
                         : QStringLiteral("a.extra_minutes"));
@@ -116,7 +129,10 @@ PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const
     const bool forMove = request.ignoreBookingId != 0;
     static const QString PlainSql = loadSql(false);
     static const QString MoveSql = loadSql(true);
-    QVariantList binds {request.vehicleClass, request.serviceId, request.serviceId};
+    QVariantList binds {request.vehicleClass};
+    if (forMove)
+        binds << request.ignoreBookingId;
+    binds << request.serviceId << request.serviceId;
     if (forMove)
         binds << request.ignoreBookingId;
     binds << idArray(request.addonIds) << to.toString(Qt::ISODate) << from.toString(Qt::ISODate)

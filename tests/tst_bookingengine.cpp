@@ -92,6 +92,7 @@ private slots:
     void rescheduleMayOverlapItsOwnSlotButNotAnothers();
     void rescheduleKeepsTheAddOnMinutesItWasBookedWith();
     void rescheduleAtItsOwnStartTakesAnotherBayOrSaysItIsThere();
+    void rescheduleKeepsAServiceAndAddOnTakenOffTheMenu();
     void refusalsNameStatusesAndVehicleClassesInWords();
     void customersAreFoundByPlatePhoneAndName();
     void thirtyTwoSubmittersThroughOnePool_data();
@@ -1059,6 +1060,44 @@ void TestBookingEngine::rescheduleKeepsTheAddOnMinutesItWasBookedWith()
     QVERIFY2(last.ok(), describe(last).constData());
     QCOMPARE(last->result, BookingOutcome::Result::Booked);
     QCOMPARE(placeOf(made.booking.id), QStringLiteral("16:45-18:00-18:05@%1").arg(m_f.detailBay));
+}
+
+void TestBookingEngine::rescheduleKeepsAServiceAndAddOnTakenOffTheMenu()
+{
+    BookingRequest r = request(m_f.detail, QStringLiteral("10:00"), QStringLiteral("MENU1"));
+    r.slot.addonIds = {m_f.odour};
+    const BookingOutcome made = book(r);
+    QVERIFY(made.isBooked());
+    // The manager takes the detail and the odour treatment off the menu.
+    sql(QStringLiteral("UPDATE services SET active = false WHERE id = %1").arg(m_f.detail));
+    sql(QStringLiteral("UPDATE addons SET active = false WHERE id = %1").arg(m_f.odour));
+    sql(QStringLiteral("DELETE FROM service_addons WHERE service_id = %1 AND addon_id = %2")
+            .arg(m_f.detail)
+            .arg(m_f.odour));
+
+    // Nobody can book them any more…
+    BookingRequest again = request(m_f.detail, QStringLiteral("14:00"), QStringLiteral("MENU2"));
+    again.slot.addonIds = {m_f.odour};
+    const BookingOutcome refused = book(again);
+    QCOMPARE(refused.result, BookingOutcome::Result::Invalid);
+    AvailabilityRequest detail;
+    detail.serviceId = m_f.detail;
+    detail.addonIds = {m_f.odour};
+    QVERIFY(startsOn(detail).isEmpty());
+
+    // …but the customer who booked them keeps them when the booking moves.
+    detail.ignoreBookingId = made.booking.id;
+    QVERIFY(startsOn(detail).contains(QStringLiteral("14:00")));
+    auto moved = reschedule(made.booking.id, QStringLiteral("14:00"));
+    QVERIFY2(moved.ok(), describe(moved).constData());
+    QCOMPARE(moved->result, BookingOutcome::Result::Booked);
+    QCOMPARE(placeOf(made.booking.id), QStringLiteral("14:00-15:15-15:20@%1").arg(m_f.detailBay));
+
+    // Another booking cannot borrow them by asking as a move of this one.
+    BookingRequest borrowed = request(m_f.detail, QStringLiteral("16:00"), QStringLiteral("MENU3"));
+    borrowed.slot.addonIds = {m_f.odour};
+    borrowed.slot.ignoreBookingId = made.booking.id; // cleared by normalised()
+    QCOMPARE(book(borrowed).result, BookingOutcome::Result::Invalid);
 }
 
 void TestBookingEngine::rescheduleAtItsOwnStartTakesAnotherBayOrSaysItIsThere()

@@ -7,23 +7,24 @@
 #include "pgbouncerprocess.h"
 #include "pgtestcluster.h"
 #include "poolmonitor.h"
+#include "poolwarnings.h"
 #include "sql.h"
+#include "testnames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QMutex>
-#include <QScopeGuard>
 #include <QSemaphore>
-#include <QSqlQuery>
 #include <QSet>
+#include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 #include <QTimeZone>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
 using namespace std::chrono_literals;
 
@@ -49,43 +50,12 @@ template<typename T> bool allFinished(const QList<QFuture<T>> &futures)
     return std::all_of(futures.begin(), futures.end(), [](const QFuture<T> &f) { return f.isFinished(); });
 }
 
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
+using TestNames::backendPid;
+using TestNames::describe;
 
-// One application_name per test, so pg_stat_activity counts only that test's
-// pool.
 QString applicationNameForThisTest()
 {
-    QString name = QStringLiteral("tst_pool-") + QString::fromLatin1(QTest::currentTestFunction());
-    if (const char *tag = QTest::currentDataTag())
-        name += QLatin1Char('-') + QString::fromLatin1(tag).replace(QLatin1Char(' '), QLatin1Char('_'));
-    return name.left(63);
-}
-
-int backendPid(QSqlDatabase &db)
-{
-    return Sql::scalar(db, QStringLiteral("SELECT pg_backend_pid()")).toInt();
-}
-
-// Pool warnings from every thread, collected while a test needs them.
-struct CapturedWarnings
-{
-    QMutex mutex;
-    QStringList lines;
-    QtMessageHandler previous = nullptr;
-};
-CapturedWarnings g_captured;
-
-void capturePoolWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (context.category && qstrcmp(context.category, "carwash.db.pool") == 0 && type == QtWarningMsg) {
-        QMutexLocker lock(&g_captured.mutex);
-        g_captured.lines << message;
-        return;
-    }
-    g_captured.previous(type, context, message);
+    return TestNames::applicationName(QStringLiteral("tst_pool"));
 }
 
 } // namespace
@@ -611,12 +581,7 @@ void TestConnectionPool::workHoldingAConnectionTooLongIsNamedInALeakWarning()
     ConnectionPool pool(c);
 
     QLoggingCategory::setFilterRules(QStringLiteral("carwash.db.pool.warning=true"));
-    {
-        QMutexLocker lock(&g_captured.mutex);
-        g_captured.lines.clear();
-    }
-    g_captured.previous = qInstallMessageHandler(capturePoolWarnings);
-    auto restore = qScopeGuard([] { qInstallMessageHandler(g_captured.previous); });
+    std::optional<PoolWarnings> warnings(std::in_place, PoolWarnings::Mode::Swallow);
 
     const auto leaky = pool.withConnection(QStringLiteral("tst.report.export"), [](QSqlDatabase &db) {
         Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.8)"));
@@ -624,11 +589,8 @@ void TestConnectionPool::workHoldingAConnectionTooLongIsNamedInALeakWarning()
     });
     QVERIFY(waitFor(leaky));
     QVERIFY2(leaky.result().ok(), describe(leaky.result()));
-    restore.dismiss();
-    qInstallMessageHandler(g_captured.previous);
-
-    QMutexLocker lock(&g_captured.mutex);
-    const QStringList lines = g_captured.lines;
+    const QStringList lines = warnings->lines();
+    warnings.reset();
     const bool named = std::any_of(lines.begin(), lines.end(), [](const QString &line) {
         return line.contains(QLatin1String("leak")) && line.contains(QLatin1String("\"tst.report.export\""));
     });
@@ -771,7 +733,8 @@ void TestConnectionPool::valuesGoIntoTheStatementExactly_data()
     QTest::addColumn<QVariant>("value");
     QTest::addColumn<QString>("cast");
     QTest::newRow("quote") << QVariant(QStringLiteral("O'Brien")) << QStringLiteral("text");
-    QTest::newRow("injection") << QVariant(QStringLiteral("x'); DROP TABLE bookings; --")) << QStringLiteral("text");
+    QTest::newRow("injection") << QVariant(QStringLiteral("x'); DROP TABLE bookings; --"))
+                               << QStringLiteral("text");
     QTest::newRow("backslash") << QVariant(QStringLiteral("a\\'b\\")) << QStringLiteral("text");
     QTest::newRow("question mark") << QVariant(QStringLiteral("why? because?")) << QStringLiteral("text");
     QTest::newRow("dollar quote") << QVariant(QStringLiteral("$$ $tag$ $1")) << QStringLiteral("text");
@@ -781,7 +744,8 @@ void TestConnectionPool::valuesGoIntoTheStatementExactly_data()
     QTest::newRow("big integer") << QVariant(qint64(9007199254740993)) << QStringLiteral("bigint");
     QTest::newRow("negative") << QVariant(-42) << QStringLiteral("int");
     QTest::newRow("true") << QVariant(true) << QStringLiteral("boolean");
-    QTest::newRow("instant") << QVariant(QDateTime(QDate(2026, 3, 29), QTime(1, 59, 59, 999), QTimeZone("Europe/Berlin")))
+    QTest::newRow("instant") << QVariant(
+        QDateTime(QDate(2026, 3, 29), QTime(1, 59, 59, 999), QTimeZone("Europe/Berlin")))
                              << QStringLiteral("timestamptz");
     QTest::newRow("date") << QVariant(QDate(2026, 2, 28)) << QStringLiteral("date");
     QTest::newRow("bytes") << QVariant(QByteArray("\x00\x01'\\\xff", 5)) << QStringLiteral("bytea");

@@ -6,11 +6,12 @@
 #include "faultproxy.h"
 #include "pgbouncerprocess.h"
 #include "pgtestcluster.h"
+#include "poolwarnings.h"
 #include "sql.h"
+#include "testnames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
-#include <QMutex>
 #include <QSemaphore>
 #include <QSqlQuery>
 #include <QTest>
@@ -23,47 +24,12 @@ namespace {
 // Long enough that only a hang reaches it.
 constexpr int kNoHangMs = 60000;
 
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
+using TestNames::backendPid;
+using TestNames::describe;
 
 QString applicationNameForThisTest()
 {
-    QString name = QStringLiteral("tst_faults-") + QString::fromLatin1(QTest::currentTestFunction());
-    if (const char *tag = QTest::currentDataTag())
-        name += QLatin1Char('-') + QString::fromLatin1(tag).replace(QLatin1Char(' '), QLatin1Char('_'));
-    return name.left(63);
-}
-
-int backendPid(QSqlDatabase &db)
-{
-    return Sql::scalar(db, QStringLiteral("SELECT pg_backend_pid()")).toInt();
-}
-
-// Pool warnings from every thread, kept while the test runs.
-struct CapturedWarnings
-{
-    QMutex mutex;
-    QStringList lines;
-    QtMessageHandler previous = nullptr;
-};
-CapturedWarnings g_captured;
-
-void capturePoolWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (context.category && qstrcmp(context.category, "carwash.db.pool") == 0 && type == QtWarningMsg) {
-        QMutexLocker lock(&g_captured.mutex);
-        g_captured.lines << message;
-    }
-    g_captured.previous(type, context, message);
-}
-
-bool warned(const QString &needle)
-{
-    QMutexLocker lock(&g_captured.mutex);
-    return std::any_of(g_captured.lines.cbegin(), g_captured.lines.cend(),
-                       [&](const QString &line) { return line.contains(needle); });
+    return TestNames::applicationName(QStringLiteral("tst_faults"));
 }
 
 } // namespace
@@ -90,13 +56,14 @@ private:
 
     PgTestCluster m_cluster;
     std::unique_ptr<FaultProxy> m_proxy;
+    std::unique_ptr<PoolWarnings> m_warnings;
 };
 
 void TestNetworkFaults::initTestCase()
 {
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    g_captured.previous = qInstallMessageHandler(capturePoolWarnings);
+    m_warnings = std::make_unique<PoolWarnings>(PoolWarnings::Mode::Echo);
 }
 
 void TestNetworkFaults::init()
@@ -104,8 +71,7 @@ void TestNetworkFaults::init()
     m_proxy = std::make_unique<FaultProxy>(m_cluster);
     QString error;
     QVERIFY2(m_proxy->start(&error), qPrintable(error));
-    QMutexLocker lock(&g_captured.mutex);
-    g_captured.lines.clear();
+    m_warnings->clear();
 }
 
 void TestNetworkFaults::cleanup()
@@ -242,7 +208,7 @@ void TestNetworkFaults::deadLinkDuringAStatementFailsInsteadOfHanging()
     QVERIFY2(result.error().detail().contains(QLatin1String("watchdog")),
              qPrintable(result.error().detail()));
     QVERIFY(!result.error().message().isEmpty());
-    QVERIFY(warned(QStringLiteral("dead link: \"tst.stuck\"")));
+    QVERIFY(m_warnings->contains(QStringLiteral("dead link: \"tst.stuck\"")));
 
     // Evicted and replaced: once the path heals, the next job gets a fresh
     // connection and the gauges are back to idle.
@@ -282,7 +248,8 @@ void TestNetworkFaults::deadLinkDuringCriticalWorkIsRetriedOnAFreshConnection()
     goOn->release();
 
     // Healed once the watchdog has given up on the dead connection.
-    QTRY_VERIFY_WITH_TIMEOUT(warned(QStringLiteral("dead link: \"tst.critical.stuck\"")), kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_warnings->contains(QStringLiteral("dead link: \"tst.critical.stuck\"")),
+                             kNoHangMs);
     QVERIFY(!critical.isFinished());
     m_proxy->pass();
     QTRY_VERIFY_WITH_TIMEOUT(critical.isFinished(), kNoHangMs);
@@ -384,7 +351,7 @@ void TestNetworkFaults::longWorkMayLiftTheStatementTimeoutForItsTransaction()
     // SET LOCAL ended with the transaction.
     QCOMPARE(longWork.result().value(), QStringLiteral("1s"));
     QCOMPARE(pool.stats().connectionsClosed, 0);
-    QVERIFY(!warned(QStringLiteral("dead link")));
+    QVERIFY(!m_warnings->contains(QStringLiteral("dead link")));
 
     // Outside a transaction it would do nothing, so it is refused.
     const auto outside = pool.withConnection(QStringLiteral("tst.outside"), [](QSqlDatabase &db) {

@@ -1,16 +1,16 @@
-#include "availabilitybenchmark.h"
+#include "bench/availabilitybenchmark.h"
 
-#include "availabilitydataset.h"
-#include "availabilityrepo.h"
-#include "benchserver.h"
-#include "bookingrepo.h"
-#include "bookingtransaction.h"
-#include "connectionpool.h"
-#include "interruption.h"
-#include "loadgenerator.h"
-#include "pgbenchrunner.h"
-#include "sql.h"
-#include "statementcapture.h"
+#include "bench/availabilitydataset.h"
+#include "bench/benchserver.h"
+#include "bench/bookingtransaction.h"
+#include "bench/interruption.h"
+#include "bench/loadgenerator.h"
+#include "bench/pgbenchrunner.h"
+#include "bench/statementcapture.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

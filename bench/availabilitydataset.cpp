@@ -1,7 +1,7 @@
-#include "availabilitydataset.h"
+#include "bench/availabilitydataset.h"
 
-#include "migrator.h"
-#include "sql.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
 
 #include <QElapsedTimer>
 #include <QSqlQuery>

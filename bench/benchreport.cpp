@@ -1,7 +1,7 @@
-#include "benchreport.h"
+#include "bench/benchreport.h"
 
-#include "availabilitybenchmark.h"
-#include "poolbenchmark.h"
+#include "bench/availabilitybenchmark.h"
+#include "bench/poolbenchmark.h"
 
 #include <QLocale>
 #include <QStringList>

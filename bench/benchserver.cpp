@@ -1,4 +1,4 @@
-#include "benchserver.h"
+#include "bench/benchserver.h"
 
 #include <QCollator>
 #include <QDir>

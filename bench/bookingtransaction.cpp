@@ -1,6 +1,6 @@
-#include "bookingtransaction.h"
+#include "bench/bookingtransaction.h"
 
-#include "sql.h"
+#include "db/pool/sql.h"
 
 #include <QRegularExpression>
 #include <QTimeZone>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bookingrequest.h"
+#include "db/bookings/bookingrequest.h"
 
 #include <QDate>
 #include <QRandomGenerator>

@@ -1,8 +1,8 @@
-#include "bookingworkload.h"
+#include "bench/bookingworkload.h"
 
-#include "connectionpool.h"
-#include "migrator.h"
-#include "sql.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
 
 #include <QStringList>
 

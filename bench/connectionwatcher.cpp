@@ -1,6 +1,6 @@
-#include "connectionwatcher.h"
+#include "bench/connectionwatcher.h"
 
-#include "benchserver.h"
+#include "bench/benchserver.h"
 
 #include <QSqlError>
 #include <QSqlQuery>

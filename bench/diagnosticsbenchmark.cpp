@@ -1,12 +1,12 @@
-#include "diagnosticsbenchmark.h"
+#include "bench/diagnosticsbenchmark.h"
 
-#include "benchserver.h"
-#include "connectionpool.h"
-#include "diagnosticscharts.h"
-#include "diagnosticsmodel.h"
-#include "interruption.h"
-#include "migrator.h"
-#include "sql.h"
+#include "bench/benchserver.h"
+#include "bench/interruption.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
+#include "models/manager/diagnosticsmodel.h"
+#include "ui/manager/diagnosticscharts.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,4 +1,4 @@
-#include "interruption.h"
+#include "bench/interruption.h"
 
 #include <atomic>
 #include <csignal>

@@ -1,6 +1,6 @@
-#include "loadgenerator.h"
+#include "bench/loadgenerator.h"
 
-#include "interruption.h"
+#include "bench/interruption.h"
 
 #include <atomic>
 #include <latch>

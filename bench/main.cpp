@@ -1,12 +1,12 @@
 // carwash-bench: measures the connection pool against its baselines on a
 // real PostgreSQL. It reports; it does not pass or fail.
 
-#include "availabilitybenchmark.h"
-#include "benchreport.h"
-#include "benchserver.h"
-#include "diagnosticsbenchmark.h"
-#include "interruption.h"
-#include "poolbenchmark.h"
+#include "bench/availabilitybenchmark.h"
+#include "bench/benchreport.h"
+#include "bench/benchserver.h"
+#include "bench/diagnosticsbenchmark.h"
+#include "bench/interruption.h"
+#include "bench/poolbenchmark.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
-#include "pgbenchrunner.h"
+#include "bench/pgbenchrunner.h"
 
-#include "benchserver.h"
-#include "interruption.h"
+#include "bench/benchserver.h"
+#include "bench/interruption.h"
 
 #include <QDir>
 #include <QProcess>

@@ -1,14 +1,14 @@
-#include "poolbenchmark.h"
+#include "bench/poolbenchmark.h"
 
-#include "benchserver.h"
-#include "bookingworkload.h"
-#include "connectionpool.h"
-#include "connectionwatcher.h"
-#include "interruption.h"
-#include "loadgenerator.h"
-#include "pgbenchrunner.h"
-#include "sql.h"
-#include "systemmemory.h"
+#include "bench/benchserver.h"
+#include "bench/bookingworkload.h"
+#include "bench/connectionwatcher.h"
+#include "bench/interruption.h"
+#include "bench/loadgenerator.h"
+#include "bench/pgbenchrunner.h"
+#include "db/health/systemmemory.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
 
 #include <QSqlError>
 

@@ -1,6 +1,6 @@
-#include "statementcapture.h"
+#include "bench/statementcapture.h"
 
-#include "pgconnection_p.h"
+#include "db/pool/pgconnection_p.h"
 
 #include <cstdlib>
 

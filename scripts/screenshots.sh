@@ -3,7 +3,7 @@
 # nothing (run scripts/build.sh first). Starts an X server (Xvfb :99,
 # 1366x768), a throwaway embedded database in a temporary HOME filled with
 # the demo car wash, and a D-Bus session with an unlocked GNOME Keyring, then
-# has `carwash --screenshot` save its own window in each state:
+# has `carwash-screenshots` (app/screenshots/) save the desk window in each state:
 #
 #   01-sign-in.png          the sign-in screen
 #   02-day-board.png        a staff member's main window: today's board per bay
@@ -32,7 +32,7 @@ bin="${BUILD_DIR:-$root/build}/bin"
 out=$(mkdir -p "${1:-$root/docs/screenshots}" && cd "${1:-$root/docs/screenshots}" && pwd)
 display=${SCREENSHOT_DISPLAY:-:99}
 
-for program in carwash carwash-admin; do
+for program in carwash-screenshots carwash-admin; do
   if [ ! -x "$bin/$program" ]; then
     echo "screenshots: $bin/$program is missing; run scripts/build.sh first" >&2
     exit 1
@@ -113,11 +113,11 @@ if [ -z "$manager" ] || [ -z "$staff" ]; then
   exit 1
 fi
 
-shot() { # FILE [SCALE] [carwash arguments...]
+shot() { # FILE [SCALE] [carwash-screenshots arguments...]
   local file=$1 scale=$2
   shift 2
   QT_QPA_PLATFORM=xcb DISPLAY="$display" QT_SCALE_FACTOR="$scale" \
-    timeout 120 "$bin/carwash" --screenshot "$out/$file" "$@"
+    timeout 120 "$bin/carwash-screenshots" "$out/$file" "$@"
 }
 as() { # ROLE-LINE: sets who and pin
   who=$(printf '%s' "$1" | cut -d'|' -f2)

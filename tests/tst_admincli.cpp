@@ -1,6 +1,6 @@
 // carwash-admin as an operator or a script uses it: real processes against a
 // real PostgreSQL, and the embedded default from an empty HOME.
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QJsonArray>

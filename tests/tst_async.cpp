@@ -2,7 +2,7 @@
 // its own thread. Its promise: the callback runs later, from the event loop,
 // on the context's thread; never inside the call, never after the context is
 // gone, never for a cancelled future.
-#include "async.h"
+#include "db/pool/async.h"
 
 #include <QFutureInterface>
 #include <QPromise>

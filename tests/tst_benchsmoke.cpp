@@ -3,7 +3,7 @@
 // machine's business; the test checks their shape and sanity only, never a
 // target or a duration.
 
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QJsonDocument>

@@ -2,7 +2,7 @@
 // them: real processes against a real PostgreSQL. Exit codes, JSON shapes,
 // every refused input named, names in any script stored and returned
 // exactly, idempotent retries, holds, and 32 processes racing for a slot.
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QJsonArray>

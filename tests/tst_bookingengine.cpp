@@ -5,22 +5,22 @@
 // races of 32 submitters; a random stress checked for overlaps in SQL;
 // payments taken before migration 0004 keeping a receipt, and the indexes
 // behind foreign keys.
-#include "auditlog.h"
-#include "availabilityrepo.h"
-#include "bookingrepo.h"
-#include "bookingstatus.h"
-#include "bookingwords.h"
-#include "calendarrepo.h"
-#include "catalogrepo.h"
-#include "connectionpool.h"
-#include "customerrepo.h"
-#include "isotime.h"
-#include "migrator.h"
-#include "paymentrepo.h"
-#include "pgtestcluster.h"
-#include "poolmonitor.h"
-#include "settingsrepo.h"
-#include "sql.h"
+#include "db/audit/auditlog.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/bookings/bookingstatus.h"
+#include "db/calendar/calendarrepo.h"
+#include "db/calendar/settingsrepo.h"
+#include "db/catalogue/catalogrepo.h"
+#include "db/customers/customerrepo.h"
+#include "db/health/poolmonitor.h"
+#include "db/payments/paymentrepo.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
+#include "db/text/bookingwords.h"
+#include "db/text/isotime.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -2,15 +2,15 @@
 // prices, add-ons, bays and the settings in one go, each validated per
 // field, written in one transaction with its audit row, and never touching
 // a booking already made.
-#include "availabilityrepo.h"
-#include "bookingrepo.h"
-#include "catalogrepo.h"
-#include "connectionpool.h"
-#include "migrator.h"
-#include "pgtestcluster.h"
-#include "servicerepo.h"
-#include "settingsrepo.h"
-#include "sql.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/calendar/settingsrepo.h"
+#include "db/catalogue/catalogrepo.h"
+#include "db/catalogue/servicerepo.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -2,14 +2,14 @@
 // a real PostgreSQL on a free port, a real PgBouncer, real threads. Time is
 // only ever a bound ("not before the pool timeout", "not a hang"), never a
 // measure of speed.
-#include "connectionpool.h"
-#include "healthreport.h"
-#include "pgbouncerprocess.h"
-#include "pgtestcluster.h"
-#include "poolmonitor.h"
-#include "poolwarnings.h"
-#include "sql.h"
-#include "testnames.h"
+#include "db/health/healthreport.h"
+#include "db/health/poolmonitor.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "tests/harness/pgbouncerprocess.h"
+#include "tests/harness/pgtestcluster.h"
+#include "tests/harness/poolwarnings.h"
+#include "tests/harness/testnames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>

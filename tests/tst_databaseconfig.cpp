@@ -1,6 +1,6 @@
 // DATABASE_URL parsing, the precedence of environment > URL > saved settings >
 // defaults, refusal of bad values with the setting named, and redaction.
-#include "databaseconfig.h"
+#include "db/config/databaseconfig.h"
 
 #include <QSettings>
 #include <QTemporaryDir>

@@ -3,22 +3,22 @@
 // by other processes (carwash-admin) arriving through LISTEN/NOTIFY, the
 // polling fallback, a server restart, and the database going away while
 // the board is on screen. Waits are bounded (QTRY_*), never timed asserts.
-#include "availabilityrepo.h"
-#include "bookingchangelistener.h"
-#include "bookingrepo.h"
-#include "connectionpool.h"
-#include "databasehealthwatcher.h"
-#include "dayboardmodel.h"
-#include "dayboardpage.h"
-#include "dayboardview.h"
-#include "deskfixture.h"
-#include "deskwindow.h"
-#include "errorbanner.h"
-#include "isotime.h"
-#include "money.h"
-#include "servicerepo.h"
-#include "signinpage.h"
-#include "todaypage.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/catalogue/servicerepo.h"
+#include "db/notify/bookingchangelistener.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/isotime.h"
+#include "db/text/money.h"
+#include "models/desk/dayboardmodel.h"
+#include "tests/harness/deskfixture.h"
+#include "ui/common/databasehealthwatcher.h"
+#include "ui/common/errorbanner.h"
+#include "ui/desk/dayboardpage.h"
+#include "ui/desk/dayboardview.h"
+#include "ui/desk/deskwindow.h"
+#include "ui/desk/signinpage.h"
+#include "ui/desk/todaypage.h"
 
 #include <QAccessible>
 #include <QApplication>

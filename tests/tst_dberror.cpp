@@ -1,7 +1,7 @@
 // Classification by SQLSTATE, retry backoff bounds, and SQL value elision.
-#include "dberror.h"
-#include "retrypolicy.h"
-#include "sql.h"
+#include "db/pool/dberror.h"
+#include "db/pool/retrypolicy.h"
+#include "db/pool/sql.h"
 
 #include <QTest>
 

@@ -1,6 +1,6 @@
 // Amounts and percentages as people type them in their locale, read exactly.
-#include "decimalinput.h"
-#include "sitesettings.h"
+#include "db/calendar/sitesettings.h"
+#include "db/text/decimalinput.h"
 
 #include <QTest>
 

@@ -4,15 +4,15 @@
 // with a banner and come back once the signals have been healthy for the
 // quiet period; "Save diagnostics" writes JSON without the password and a
 // PNG of the charts.
-#include "connectionpool.h"
-#include "diagnosticscharts.h"
-#include "diagnosticswindow.h"
-#include "errorbanner.h"
-#include "healthlight.h"
-#include "healthpublisher.h"
-#include "migrator.h"
-#include "pgtestcluster.h"
-#include "sql.h"
+#include "db/health/healthpublisher.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
+#include "tests/harness/pgtestcluster.h"
+#include "ui/common/errorbanner.h"
+#include "ui/manager/diagnosticscharts.h"
+#include "ui/manager/diagnosticswindow.h"
+#include "ui/manager/healthlight.h"
 
 #include <QComboBox>
 #include <QImage>

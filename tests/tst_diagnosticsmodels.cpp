@@ -1,10 +1,10 @@
 // The diagnostics models fed known samples: the chart series, health levels
 // at each threshold boundary, alerts that do not flap, merged errors and
 // the sortable slow-query table.
-#include "healthalerts.h"
-#include "healthhistory.h"
-#include "mergederrorsmodel.h"
-#include "slowquerymodel.h"
+#include "models/manager/healthalerts.h"
+#include "models/manager/healthhistory.h"
+#include "models/manager/mergederrorsmodel.h"
+#include "models/manager/slowquerymodel.h"
 
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>

@@ -3,7 +3,7 @@
 // way the GUI and the CLI share it, surviving a killed postmaster. Under root
 // the cluster is relocated to /var/lib/carwash-desk/<hash> and run as postgres;
 // the test checks that too and removes the relocated folder at the end.
-#include "embeddedserver.h"
+#include "db/embedded/embeddedserver.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -1,6 +1,6 @@
 // The runbook's thresholds at their boundaries, and what the monitor keeps.
-#include "healthreport.h"
-#include "poolmonitor.h"
+#include "db/health/healthreport.h"
+#include "db/health/poolmonitor.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -2,12 +2,12 @@
 // a D-Bus session of the test's own (tests/keychain-session.sh starts both):
 // stored and read back, never in a settings file, read by the programs, and
 // a keychain that stops answering never freezes the window.
-#include "databasesettingsdialog.h"
-#include "databasestartup.h"
-#include "deskapplication.h"
-#include "deskfixture.h"
-#include "deskwindow.h"
-#include "keychainrequest.h"
+#include "app/desk/deskapplication.h"
+#include "app/startup/databasestartup.h"
+#include "keychain/keychainrequest.h"
+#include "tests/harness/deskfixture.h"
+#include "ui/desk/deskwindow.h"
+#include "ui/manager/databasesettingsdialog.h"
 
 #include <QApplication>
 #include <QDBusConnection>

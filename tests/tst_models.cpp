@@ -2,16 +2,16 @@
 // each fills asynchronously (refresh() returns before any row is there),
 // a result for a date no longer shown is dropped, and a database failure
 // shows up as the model's error.
-#include "availabilityrepo.h"
-#include "bookinglistmodel.h"
-#include "bookingrepo.h"
-#include "connectionpool.h"
-#include "dayboardmodel.h"
-#include "demoseeder.h"
-#include "migrator.h"
-#include "pgtestcluster.h"
-#include "servicelistmodel.h"
-#include "servicerepo.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/catalogue/servicerepo.h"
+#include "db/demo/demoseeder.h"
+#include "db/pool/connectionpool.h"
+#include "db/schema/migrator.h"
+#include "models/desk/bookinglistmodel.h"
+#include "models/desk/dayboardmodel.h"
+#include "models/desk/servicelistmodel.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QScopeGuard>
 #include <QSignalSpy>

@@ -2,13 +2,13 @@
 // server behind a real TCP proxy that delays, silently drops (no RST ever
 // arrives, as with a kiosk's Wi-Fi or a NAT that forgot the connection) and
 // resets. Time is only ever a bound ("not a hang"), never a measure of speed.
-#include "connectionpool.h"
-#include "faultproxy.h"
-#include "pgbouncerprocess.h"
-#include "pgtestcluster.h"
-#include "poolwarnings.h"
-#include "sql.h"
-#include "testnames.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "tests/harness/faultproxy.h"
+#include "tests/harness/pgbouncerprocess.h"
+#include "tests/harness/pgtestcluster.h"
+#include "tests/harness/poolwarnings.h"
+#include "tests/harness/testnames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 // Pool sizing advice by Little's law: a table of measured loads and the
 // connection_limit a manager is told to set.
-#include "poolsizing.h"
+#include "db/health/poolsizing.h"
 
 #include <QTest>
 

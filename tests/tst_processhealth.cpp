@@ -1,13 +1,13 @@
 // Every process's health in the database, retention maintenance and the
 // operators' `carwash-admin maintenance`, against a real PostgreSQL.
-#include "connectionpool.h"
-#include "healthpoint.h"
-#include "healthpublisher.h"
-#include "maintenance.h"
-#include "migrator.h"
-#include "pgtestcluster.h"
-#include "processhealthrepo.h"
-#include "sql.h"
+#include "db/health/healthpoint.h"
+#include "db/health/healthpublisher.h"
+#include "db/health/processhealthrepo.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/maintenance.h"
+#include "db/schema/migrator.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QJsonArray>

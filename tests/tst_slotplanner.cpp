@@ -1,9 +1,9 @@
 // The slot rules as a table: opening hours, breaks, closures, notice,
 // horizon, buffer, duration with add-ons and busy bays, and the DST days of
 // America/New_York and Europe/Berlin. No database: SlotPlanner is pure.
-#include "isotime.h"
-#include "openinghours.h"
-#include "slotplanner.h"
+#include "db/availability/slotplanner.h"
+#include "db/calendar/openinghours.h"
+#include "db/text/isotime.h"
 
 #include <QJsonArray>
 #include <QSet>

@@ -1,9 +1,9 @@
 // The programs speak English, Spanish and German: the translations are
 // embedded and complete, the language follows CARWASH_LANG, the ui/language
 // setting or the system, and carwash-admin answers in it.
-#include "admincli.h"
-#include "dberror.h"
-#include "translations.h"
+#include "app/cli/admincli.h"
+#include "app/startup/translations.h"
+#include "db/pool/dberror.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,20 +3,20 @@
 // catalogue, a signed-in person, keys and clicks. Other desks are a second
 // pool writing through the booking engine. Waits are bounded (QTRY_*), so a
 // hang fails the test instead of stalling CTest.
-#include "availabilityrepo.h"
-#include "bookingrepo.h"
-#include "bookingsearch.h"
-#include "connectionpool.h"
-#include "databasehealthwatcher.h"
-#include "deskfixture.h"
-#include "deskwindow.h"
-#include "errorbanner.h"
-#include "finddialog.h"
-#include "mnemonics.h"
-#include "money.h"
-#include "sessionheader.h"
-#include "signinpage.h"
-#include "walkindialog.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/bookings/bookingsearch.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/money.h"
+#include "tests/harness/deskfixture.h"
+#include "tests/mnemonics.h"
+#include "ui/common/databasehealthwatcher.h"
+#include "ui/common/errorbanner.h"
+#include "ui/desk/deskwindow.h"
+#include "ui/desk/finddialog.h"
+#include "ui/desk/sessionheader.h"
+#include "ui/desk/signinpage.h"
+#include "ui/desk/walkindialog.h"
 
 #include <QAbstractButton>
 #include <QAccessible>

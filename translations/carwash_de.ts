@@ -4839,17 +4839,5 @@ Details: %2</translation>
         <source>The front desk of a car wash. Database: DATABASE_URL, the saved settings, or the private database on this computer.</source>
         <translation>Die Empfangstheke einer Waschanlage. Datenbank: DATABASE_URL, die gespeicherten Einstellungen oder die private Datenbank auf diesem Computer.</translation>
     </message>
-    <message>
-        <source>Save a picture of the window to PATH and quit.</source>
-        <translation>Ein Bild des Fensters unter PATH speichern und beenden.</translation>
-    </message>
-    <message>
-        <source>With --screenshot: sign in as NAME (PIN from CARWASH_PIN) first.</source>
-        <translation>Mit --screenshot: zuerst als NAME anmelden (PIN aus CARWASH_PIN).</translation>
-    </message>
-    <message>
-        <source>With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager&apos;s window), menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning customer), booking (a booking opened from the board), receipt (a paid booking&apos;s receipt), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
-        <translation>Mit --screenshot: der zu zeigende Zustand: settings, staff, setup oder diagnostics (ein Manager-Fenster), menu (die Waschkarte; sonst die Tagestafel), walkin (ein wiederkehrender Spontankunde), booking (eine von der Tafel geöffnete Buchung), receipt (der Beleg einer bezahlten Buchung), locked (--sign-in NAME mit falscher PIN), start-failure.</translation>
-    </message>
 </context>
 </TS>

@@ -4839,17 +4839,5 @@ Detalle: %2</translation>
         <source>The front desk of a car wash. Database: DATABASE_URL, the saved settings, or the private database on this computer.</source>
         <translation>El mostrador de un autolavado. Base de datos: DATABASE_URL, los ajustes guardados o la base de datos privada de este ordenador.</translation>
     </message>
-    <message>
-        <source>Save a picture of the window to PATH and quit.</source>
-        <translation>Guardar una imagen de la ventana en PATH y salir.</translation>
-    </message>
-    <message>
-        <source>With --screenshot: sign in as NAME (PIN from CARWASH_PIN) first.</source>
-        <translation>Con --screenshot: iniciar sesión antes como NAME (PIN tomado de CARWASH_PIN).</translation>
-    </message>
-    <message>
-        <source>With --screenshot: the state to show: settings, staff, setup or diagnostics (a manager&apos;s window), menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning customer), booking (a booking opened from the board), receipt (a paid booking&apos;s receipt), locked (--sign-in NAME with a wrong PIN), start-failure.</source>
-        <translation>Con --screenshot: el estado a mostrar: settings, staff, setup o diagnostics (una ventana de gerente), menu (la pestaña del menú de lavados; si no, el tablero del día), walkin (un cliente sin cita que ya vino), booking (una reserva abierta desde el tablero), receipt (el recibo de una reserva pagada), locked (--sign-in NOMBRE con un PIN incorrecto), start-failure.</translation>
-    </message>
 </context>
 </TS>

@@ -1,10 +1,10 @@
-#include "deskfixture.h"
+#include "tests/harness/deskfixture.h"
 
-#include "connectionpool.h"
-#include "deskwindow.h"
-#include "migrator.h"
-#include "signinpage.h"
-#include "sql.h"
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/migrator.h"
+#include "ui/desk/deskwindow.h"
+#include "ui/desk/signinpage.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

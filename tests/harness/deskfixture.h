@@ -1,9 +1,9 @@
 #pragma once
 
-#include "databaseconfig.h"
-#include "dberror.h"
-#include "demoseeder.h"
-#include "pgtestcluster.h"
+#include "db/config/databaseconfig.h"
+#include "db/demo/demoseeder.h"
+#include "db/pool/dberror.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
-#include "faultproxy.h"
+#include "tests/harness/faultproxy.h"
 
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>

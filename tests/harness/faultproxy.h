@@ -1,6 +1,6 @@
 #pragma once
 
-#include "databaseconfig.h"
+#include "db/config/databaseconfig.h"
 
 #include <QString>
 #include <QThread>

@@ -1,6 +1,6 @@
-#include "pgbouncerprocess.h"
+#include "tests/harness/pgbouncerprocess.h"
 
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QElapsedTimer>

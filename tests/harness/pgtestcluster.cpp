@@ -1,4 +1,4 @@
-#include "pgtestcluster.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QAtomicInt>
 #include <QCollator>

@@ -1,4 +1,4 @@
-#include "poolwarnings.h"
+#include "tests/harness/poolwarnings.h"
 
 #include <QMutexLocker>
 

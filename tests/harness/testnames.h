@@ -6,8 +6,8 @@
 #include <QString>
 #include <QTest>
 
-#include "dberror.h"
-#include "sql.h"
+#include "db/pool/dberror.h"
+#include "db/pool/sql.h"
 
 namespace TestNames {
 

@@ -1,4 +1,4 @@
-#include "busyindicator.h"
+#include "ui/common/busyindicator.h"
 
 #include <QPainter>
 #include <QtMath>

@@ -1,9 +1,9 @@
-#include "databasehealthwatcher.h"
+#include "ui/common/databasehealthwatcher.h"
 
-#include "async.h"
-#include "connectionpool.h"
-#include "displaylocale.h"
-#include "healthreport.h"
+#include "db/health/healthreport.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/displaylocale.h"
 
 #include <QJsonObject>
 #include <QLocale>

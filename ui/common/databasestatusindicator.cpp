@@ -1,4 +1,4 @@
-#include "databasestatusindicator.h"
+#include "ui/common/databasestatusindicator.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "databasehealthwatcher.h"
+#include "ui/common/databasehealthwatcher.h"
 
 #include <QWidget>
 

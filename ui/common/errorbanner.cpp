@@ -1,4 +1,4 @@
-#include "errorbanner.h"
+#include "ui/common/errorbanner.h"
 
 #include <QAccessible>
 #include <QHBoxLayout>

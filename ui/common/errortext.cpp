@@ -1,4 +1,4 @@
-#include "errortext.h"
+#include "ui/common/errortext.h"
 
 QString ErrorText::whatToDo(const DbError &error)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "dberror.h"
+#include "db/pool/dberror.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "idlewatcher.h"
+#include "ui/common/idlewatcher.h"
 
 #include <QCoreApplication>
 #include <QEvent>

@@ -1,4 +1,4 @@
-#include "qrcodeimage.h"
+#include "ui/common/qrcodeimage.h"
 
 #include <qrencode.h>
 

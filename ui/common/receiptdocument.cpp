@@ -1,9 +1,9 @@
-#include "receiptdocument.h"
+#include "ui/common/receiptdocument.h"
 
-#include "bookingwords.h"
-#include "displaylocale.h"
-#include "money.h"
-#include "qrcodeimage.h"
+#include "db/text/bookingwords.h"
+#include "db/text/displaylocale.h"
+#include "db/text/money.h"
+#include "ui/common/qrcodeimage.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>

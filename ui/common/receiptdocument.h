@@ -1,6 +1,6 @@
 #pragma once
 
-#include "receipt.h"
+#include "db/payments/receipt.h"
 
 #include <QCoreApplication>
 #include <QImage>

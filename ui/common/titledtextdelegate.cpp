@@ -1,4 +1,4 @@
-#include "titledtextdelegate.h"
+#include "ui/common/titledtextdelegate.h"
 
 #include <QApplication>
 #include <QPainter>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "bookingdetails.h"
-#include "staffmember.h"
+#include "db/bookings/bookingdetails.h"
+#include "db/staff/staffmember.h"
 
 #include <QDialog>
 #include <QHash>

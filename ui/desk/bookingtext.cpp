@@ -1,7 +1,7 @@
-#include "bookingtext.h"
+#include "ui/desk/bookingtext.h"
 
-#include "bookingwords.h"
-#include "displaylocale.h"
+#include "db/text/bookingwords.h"
+#include "db/text/displaylocale.h"
 
 #include <QTimeZone>
 

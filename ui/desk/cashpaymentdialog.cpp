@@ -1,13 +1,13 @@
-#include "cashpaymentdialog.h"
+#include "ui/desk/cashpaymentdialog.h"
 
-#include "async.h"
-#include "busyindicator.h"
-#include "connectionpool.h"
-#include "decimalinput.h"
-#include "displaylocale.h"
-#include "money.h"
-#include "paymentrepo.h"
-#include "receiptactions.h"
+#include "db/payments/paymentrepo.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/decimalinput.h"
+#include "db/text/displaylocale.h"
+#include "db/text/money.h"
+#include "ui/common/busyindicator.h"
+#include "ui/desk/receiptactions.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "payment.h"
-#include "staffmember.h"
+#include "db/payments/payment.h"
+#include "db/staff/staffmember.h"
 
 #include <QDialog>
 

@@ -1,13 +1,13 @@
-#include "dayboardpage.h"
+#include "ui/desk/dayboardpage.h"
 
-#include "bookingchangelistener.h"
-#include "busyindicator.h"
-#include "dayboardmodel.h"
-#include "dayboardview.h"
-#include "displaylocale.h"
-#include "errorbanner.h"
-#include "errortext.h"
-#include "money.h"
+#include "db/notify/bookingchangelistener.h"
+#include "db/text/displaylocale.h"
+#include "db/text/money.h"
+#include "models/desk/dayboardmodel.h"
+#include "ui/common/busyindicator.h"
+#include "ui/common/errorbanner.h"
+#include "ui/common/errortext.h"
+#include "ui/desk/dayboardview.h"
 
 #include <QDateEdit>
 #include <QHBoxLayout>

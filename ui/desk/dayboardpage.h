@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bayref.h"
+#include "db/catalogue/bayref.h"
 
 #include <QDate>
 #include <QDateTime>

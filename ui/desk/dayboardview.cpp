@@ -1,9 +1,9 @@
-#include "dayboardview.h"
+#include "ui/desk/dayboardview.h"
 
-#include "bookingwords.h"
-#include "displaylocale.h"
-#include "money.h"
-#include "slotplanner.h"
+#include "db/availability/slotplanner.h"
+#include "db/text/bookingwords.h"
+#include "db/text/displaylocale.h"
+#include "db/text/money.h"
 
 #include <QAccessible>
 #include <QHelpEvent>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "bayref.h"
-#include "dayboardmodel.h"
+#include "db/catalogue/bayref.h"
+#include "models/desk/dayboardmodel.h"
 
 #include <QAbstractScrollArea>
 #include <QColor>

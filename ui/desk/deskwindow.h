@@ -1,10 +1,10 @@
 #pragma once
 
-#include "bayref.h"
-#include "booking.h"
-#include "databaseconfig.h"
-#include "dberror.h"
-#include "staffmember.h"
+#include "db/bookings/booking.h"
+#include "db/catalogue/bayref.h"
+#include "db/config/databaseconfig.h"
+#include "db/pool/dberror.h"
+#include "db/staff/staffmember.h"
 
 #include <QDateTime>
 #include <QFuture>

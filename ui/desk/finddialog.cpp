@@ -1,13 +1,13 @@
-#include "finddialog.h"
+#include "ui/desk/finddialog.h"
 
-#include "async.h"
-#include "bookingsearch.h"
-#include "bookingtext.h"
-#include "busyindicator.h"
-#include "connectionpool.h"
-#include "displaylocale.h"
-#include "errorbanner.h"
-#include "errortext.h"
+#include "db/bookings/bookingsearch.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/displaylocale.h"
+#include "ui/common/busyindicator.h"
+#include "ui/common/errorbanner.h"
+#include "ui/common/errortext.h"
+#include "ui/desk/bookingtext.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bookingmatch.h"
+#include "db/bookings/bookingmatch.h"
 
 #include <QDialog>
 #include <QTimer>

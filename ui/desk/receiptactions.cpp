@@ -1,9 +1,9 @@
-#include "receiptactions.h"
+#include "ui/desk/receiptactions.h"
 
-#include "async.h"
-#include "connectionpool.h"
-#include "paymentrepo.h"
-#include "receiptdocument.h"
+#include "db/payments/paymentrepo.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "ui/common/receiptdocument.h"
 
 #include <QDir>
 #include <QFileDialog>

@@ -1,11 +1,11 @@
-#include "rescheduledialog.h"
+#include "ui/desk/rescheduledialog.h"
 
-#include "async.h"
-#include "availabilityrepo.h"
-#include "bookingrepo.h"
-#include "busyindicator.h"
-#include "connectionpool.h"
-#include "displaylocale.h"
+#include "db/availability/availabilityrepo.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/displaylocale.h"
+#include "ui/common/busyindicator.h"
 
 #include <QComboBox>
 #include <QDateEdit>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "booking.h"
-#include "slotplanner.h"
-#include "staffmember.h"
+#include "db/availability/slotplanner.h"
+#include "db/bookings/booking.h"
+#include "db/staff/staffmember.h"
 
 #include <QDialog>
 

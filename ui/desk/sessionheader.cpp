@@ -1,7 +1,7 @@
-#include "sessionheader.h"
+#include "ui/desk/sessionheader.h"
 
-#include "databasestatusindicator.h"
-#include "stafftext.h"
+#include "ui/common/databasestatusindicator.h"
+#include "ui/common/stafftext.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

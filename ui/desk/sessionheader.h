@@ -1,6 +1,6 @@
 #pragma once
 
-#include "staffmember.h"
+#include "db/staff/staffmember.h"
 
 #include <QFrame>
 

@@ -1,12 +1,12 @@
-#include "signinpage.h"
+#include "ui/desk/signinpage.h"
 
-#include "async.h"
-#include "busyindicator.h"
-#include "connectionpool.h"
-#include "errorbanner.h"
-#include "errortext.h"
-#include "staffrepo.h"
-#include "stafftext.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/staff/staffrepo.h"
+#include "ui/common/busyindicator.h"
+#include "ui/common/errorbanner.h"
+#include "ui/common/errortext.h"
+#include "ui/common/stafftext.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

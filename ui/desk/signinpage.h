@@ -1,7 +1,7 @@
 #pragma once
 
-#include "signinattempt.h"
-#include "staffmember.h"
+#include "db/staff/signinattempt.h"
+#include "db/staff/staffmember.h"
 
 #include <QDeadlineTimer>
 #include <QHash>

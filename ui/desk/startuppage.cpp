@@ -1,6 +1,6 @@
-#include "startuppage.h"
+#include "ui/desk/startuppage.h"
 
-#include "busyindicator.h"
+#include "ui/common/busyindicator.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,14 +1,14 @@
-#include "todaypage.h"
+#include "ui/desk/todaypage.h"
 
-#include "async.h"
-#include "busyindicator.h"
-#include "connectionpool.h"
-#include "displaylocale.h"
-#include "errorbanner.h"
-#include "errortext.h"
-#include "money.h"
-#include "servicerepo.h"
-#include "titledtextdelegate.h"
+#include "db/catalogue/servicerepo.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/text/displaylocale.h"
+#include "db/text/money.h"
+#include "ui/common/busyindicator.h"
+#include "ui/common/errorbanner.h"
+#include "ui/common/errortext.h"
+#include "ui/common/titledtextdelegate.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "service.h"
+#include "db/catalogue/service.h"
 
 #include <QDateTime>
 #include <QWidget>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "availabilityrequest.h"
-#include "bayref.h"
-#include "booking.h"
-#include "bookingoutcome.h"
-#include "bookingrequest.h"
-#include "customer.h"
-#include "service.h"
-#include "slotplanner.h"
-#include "staffmember.h"
+#include "db/availability/availabilityrequest.h"
+#include "db/availability/slotplanner.h"
+#include "db/bookings/booking.h"
+#include "db/bookings/bookingoutcome.h"
+#include "db/bookings/bookingrequest.h"
+#include "db/catalogue/bayref.h"
+#include "db/catalogue/service.h"
+#include "db/customers/customer.h"
+#include "db/staff/staffmember.h"
 
 #include <QDateTime>
 #include <QDialog>

@@ -1,4 +1,4 @@
-#include "diagnosticscharts.h"
+#include "ui/manager/diagnosticscharts.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "healthhistory.h"
+#include "models/manager/healthhistory.h"
 
 #include <QWidget>
 

@@ -1,8 +1,8 @@
-#include "diagnosticswindow.h"
+#include "ui/manager/diagnosticswindow.h"
 
-#include "diagnosticscharts.h"
-#include "errorbanner.h"
-#include "healthlight.h"
+#include "ui/common/errorbanner.h"
+#include "ui/manager/diagnosticscharts.h"
+#include "ui/manager/healthlight.h"
 
 #include <QChartView>
 #include <QCloseEvent>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "diagnosticsmodel.h"
+#include "models/manager/diagnosticsmodel.h"
 
 #include <QDialog>
 #include <QHash>

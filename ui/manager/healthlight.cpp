@@ -1,4 +1,4 @@
-#include "healthlight.h"
+#include "ui/manager/healthlight.h"
 
 #include <QLabel>
 #include <QVBoxLayout>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "healthreport.h"
+#include "db/health/healthreport.h"
 
 #include <QFrame>
 

@@ -1,0 +1,178 @@
+#include "app/desk/deskapplication.h"
+
+#include "app/startup/databasestartup.h"
+#include "db/health/healthpublisher.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "db/schema/maintenance.h"
+#include "db/schema/migrator.h"
+#include "keychain/keychainrequest.h"
+#include "ui/common/errortext.h"
+#include "ui/desk/deskwindow.h"
+
+#include <QDeadlineTimer>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentRun>
+
+Q_LOGGING_CATEGORY(lcDeskApp, "carwash.ui.startup", QtWarningMsg)
+
+DeskApplication::DeskApplication(QObject *parent)
+    : QObject(parent)
+    , m_window(std::make_unique<DeskWindow>())
+{ }
+
+DeskApplication::~DeskApplication()
+{
+    // Widgets and their watchers go first; then the pool waits for work
+    // still running and closes each connection on its own thread.
+    m_window.reset();
+    stopBackgroundWork();
+    if (m_pool)
+        m_pool->shutdown();
+    m_pool.reset();
+}
+
+void DeskApplication::start()
+{
+    ++m_run;
+    if (!m_window->isVisible())
+        m_window->showMaximized(); // a desk PC runs little else
+    if (m_pool) {
+        // A retry after a failed start: a fresh pool for a fresh config.
+        // Nothing runs on it any more, so this does not wait.
+        stopBackgroundWork();
+        m_pool->shutdown();
+        m_pool.reset();
+    }
+    m_stage = Stage::Configuring;
+    m_window->showStartupProgress(tr("Reading the settings…"));
+    const DatabaseConfigLoader::Result loaded = DatabaseStartup::loadConfig(QStringLiteral("carwash"));
+    if (!loaded.ok()) {
+        fail(tr("The database settings are not valid: %1").arg(loaded.errors.join(QLatin1Char(' '))),
+             tr("Correct DATABASE_URL or the variables named above, then press Retry."));
+        return;
+    }
+    m_config = loaded.config;
+    if (DatabaseStartup::wantsKeychainPassword(m_config))
+        readPassword();
+    else
+        resolveServer();
+}
+
+void DeskApplication::readPassword()
+{
+    m_stage = Stage::ReadingPassword;
+    m_window->showStartupProgress(tr("Reading the database password from the keychain…"));
+    const int run = m_run;
+    KeychainRequest *request = DatabaseStartup::passwordRequest(m_config, this);
+    connect(request, &KeychainRequest::finished, this, [this, request, run] {
+        request->deleteLater();
+        if (run != m_run)
+            return;
+        if (request->error() == KeychainRequest::Error::None)
+            m_config.password = request->secret();
+        else if (request->error() != KeychainRequest::Error::NotFound)
+            // Not fatal: the server may not want a password. If it does,
+            // the connection error says so.
+            qCWarning(lcDeskApp).noquote()
+                << "no database password from the keychain:" << request->errorString();
+        resolveServer();
+    });
+    request->start();
+}
+
+void DeskApplication::resolveServer()
+{
+    m_stage = Stage::StartingServer;
+    m_window->showStartupProgress(m_config.embedded
+                                      ? tr("Starting the database…")
+                                      : tr("Connecting to the database at %1…").arg(serverText()));
+    const int run = m_run;
+    // The embedded server's initdb and pg_ctl take seconds: a worker thread.
+    Async::onResult(QtConcurrent::run(&DatabaseStartup::resolveBlocking, m_config,
+                                      DatabaseStartup::KeychainLookup::AlreadyDone),
+                    this, [this, run](const DbResult<DatabaseConfig> &resolved) {
+                        if (run != m_run)
+                            return;
+                        if (!resolved.ok()) {
+                            failOn(resolved.error());
+                            return;
+                        }
+                        m_config = resolved.value();
+                        m_pool = std::make_unique<ConnectionPool>(m_config);
+                        migrate();
+                    });
+}
+
+void DeskApplication::migrate()
+{
+    m_stage = Stage::Migrating;
+    m_window->showStartupProgress(tr("Preparing the database…"));
+    const int run = m_run;
+    auto applied = m_pool->withRetry(QStringLiteral("migrate"), RetryPolicy::critical(),
+                                     [](QSqlDatabase &db) { return Migrator::migrate(db); });
+    Async::onResult(applied, this, [this, run](const DbResult<QStringList> &result) {
+        if (run != m_run)
+            return;
+        if (!result.ok()) {
+            failOn(result.error());
+            return;
+        }
+        m_stage = Stage::Ready;
+        m_window->databaseReady(*m_pool, m_config);
+        startBackgroundWork();
+        Q_EMIT ready();
+    });
+}
+
+void DeskApplication::startBackgroundWork()
+{
+    const ProcessIdentity self = ProcessIdentity::current(QStringLiteral("carwash"));
+    m_publisher = std::make_unique<HealthPublisher>(*m_pool, self);
+    m_publisher->start();
+    m_maintenance = std::make_unique<MaintenanceRunner>(
+        *m_pool, QStringLiteral("carwash@%1:%2").arg(self.host).arg(self.pid));
+    m_maintenance->startDaily();
+}
+
+void DeskApplication::stopBackgroundWork()
+{
+    // A maintenance batch in flight finishes on its own; no more follow.
+    m_maintenance.reset();
+    if (!m_publisher)
+        return;
+    // Take this desk off the diagnostics list, waiting a moment at most: a
+    // dead database must not hold up quitting (the row then goes stale).
+    const QFuture<DbResult<bool>> removed = m_publisher->stop();
+    const QDeadlineTimer deadline(2000);
+    while (!removed.isFinished() && !deadline.hasExpired())
+        QThread::msleep(5);
+    m_publisher.reset();
+}
+
+QString DeskApplication::serverText() const
+{
+    if (m_config.embedded)
+        return tr("the database on this computer");
+    return m_config.isUnixSocket() ? m_config.host
+                                   : QStringLiteral("%1:%2").arg(m_config.host).arg(m_config.port);
+}
+
+void DeskApplication::failOn(const DbError &error)
+{
+    const bool unreachable
+        = error.kind() == DbError::Kind::Unavailable || error.kind() == DbError::Kind::PoolTimeout;
+    // Said about this start, not as the pool says it ("keeps retrying"):
+    // start-up has stopped and waits for Retry.
+    fail(unreachable ? tr("CarWash Desk cannot reach its database (%1).").arg(serverText()) : error.message(),
+         ErrorText::whatToDoWithDetail(error));
+}
+
+void DeskApplication::fail(const QString &message, const QString &whatToDo)
+{
+    m_stage = Stage::Failed;
+    qCWarning(lcDeskApp).noquote() << "start-up failed:" << message;
+    m_window->showStartupFailure(message, whatToDo, [this] { start(); });
+    Q_EMIT failed(message);
+}

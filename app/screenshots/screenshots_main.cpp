@@ -1,0 +1,48 @@
+// carwash-screenshots: the desk window driven to one state and saved as a
+// picture, for scripts/screenshots.sh. A developer's tool, so its texts are
+// not translated; the window it shows speaks the language it is given.
+#include "app/desk/deskapplication.h"
+#include "app/screenshots/screenshotrunner.h"
+#include "app/startup/databasestartup.h"
+#include "app/startup/translations.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    // The same identity as carwash: the same saved settings and embedded database.
+    DatabaseStartup::setApplicationIdentity();
+    Translations::install(app);
+    QApplication::setApplicationDisplayName(QApplication::translate("main", "CarWash Desk"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Saves a picture of the CarWash Desk window in one state."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Where to save the picture (PNG)."));
+    const QCommandLineOption signInAs(QStringLiteral("sign-in"),
+                                      QStringLiteral("Sign in as NAME (PIN from CARWASH_PIN) first."),
+                                      QStringLiteral("NAME"));
+    const QCommandLineOption show(
+        QStringLiteral("show"),
+        QStringLiteral("The state to show: settings, staff, setup or diagnostics (a manager's window), "
+                       "menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning "
+                       "customer), booking (a booking opened from the board), receipt (a paid booking's "
+                       "receipt), locked (--sign-in NAME with a wrong PIN), start-failure."),
+        QStringLiteral("STATE"));
+    parser.addOptions({signInAs, show});
+    parser.process(app);
+    if (parser.positionalArguments().size() != 1)
+        parser.showHelp(2);
+
+    DeskApplication desk;
+    ScreenshotRunner::Request request;
+    request.path = parser.positionalArguments().constFirst();
+    request.signInName = parser.value(signInAs);
+    request.pin = qEnvironmentVariable("CARWASH_PIN");
+    request.show = parser.value(show);
+    ScreenshotRunner runner(desk, request);
+    desk.start();
+    return app.exec();
+}

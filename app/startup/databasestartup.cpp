@@ -1,0 +1,69 @@
+#include "app/startup/databasestartup.h"
+
+#include "db/embedded/embeddedserver.h"
+#include "keychain/keychainrequest.h"
+
+#include <QSettings>
+
+#include <memory>
+
+void DatabaseStartup::setApplicationIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("carwash"));
+    QCoreApplication::setApplicationName(QStringLiteral("carwash-desk"));
+}
+
+DatabaseConfigLoader::Result DatabaseStartup::loadConfig(const QString &programName)
+{
+    QSettings settings;
+    auto result = DatabaseConfigLoader::load(QProcessEnvironment::systemEnvironment(), &settings);
+    if (result.config.applicationName.isEmpty())
+        result.config.applicationName = programName;
+    return result;
+}
+
+DbResult<DatabaseConfig> DatabaseStartup::resolveBlocking(DatabaseConfig config, KeychainLookup keychain)
+{
+    if (!config.embedded) {
+        if (keychain == KeychainLookup::Blocking)
+            config = withKeychainPasswordBlocking(config);
+        return config;
+    }
+    EmbeddedServer server;
+    const DbResult<EmbeddedConnection> running = server.ensureRunningBlocking();
+    if (!running.ok())
+        return running.error();
+    config.host = running->socketDir;
+    config.port = running->port;
+    config.user = running->user;
+    config.database = running->database;
+    config.password.clear();
+    return config;
+}
+
+bool DatabaseStartup::wantsKeychainPassword(const DatabaseConfig &config)
+{
+    return !config.embedded && config.password.isEmpty() && !config.user.isEmpty();
+}
+
+QString DatabaseStartup::keychainKey(const DatabaseConfig &config)
+{
+    return KeychainRequest::databasePasswordKey(config.user, config.host, config.port, config.database);
+}
+
+KeychainRequest *DatabaseStartup::passwordRequest(const DatabaseConfig &config, QObject *parent)
+{
+    return KeychainRequest::read(keychainKey(config), parent);
+}
+
+DatabaseConfig DatabaseStartup::withKeychainPasswordBlocking(DatabaseConfig config, QString *note)
+{
+    if (!wantsKeychainPassword(config))
+        return config;
+    std::unique_ptr<KeychainRequest> request(passwordRequest(config));
+    if (request->runBlocking())
+        config.password = request->secret();
+    else if (note)
+        *note = request->errorString();
+    return config;
+}

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "db/availability/availabilityrequest.h"
+#include "db/pool/fielderror.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+// A request to book, as a desk, the kiosk or the command line makes it.
+// Prices are not part of it: they come from the catalogue. Plain value.
+class BookingRequest
+{
+    Q_DECLARE_TR_FUNCTIONS(BookingRequest)
+public:
+    AvailabilityRequest slot; // service, vehicle class, add-ons, bay (0: first free)
+    // An instant (an ISO-8601 time with an offset) or, with startHasOffset
+    // false, a wall-clock time in the site's zone.
+    QDateTime start;
+    bool startHasOffset = true;
+    QString plate;
+    QString name;
+    QString phone; // optional
+    QString email; // optional
+    bool hold = false; // kiosk: held until paid, for booking.hold_minutes
+    QString idempotencyKey; // optional
+    QString actor = QStringLiteral("cli"); // audit_log's form
+
+    // Upper case, spaces and dashes removed, NFC.
+    static QString normalisePlate(const QString &plate);
+
+    // The request with its text fields in stored form: plate normalised,
+    // name, phone, email and key trimmed, add-ons sorted.
+    BookingRequest normalised() const;
+    // Every field that cannot be accepted, with what is accepted; checks
+    // what needs no database (call on normalised()).
+    QList<FieldError> validate() const;
+    // SHA-256 (hex) of the canonical form: every field that shapes the
+    // booking, the start as a UTC instant, in a fixed order. Equal for two
+    // spellings of the same request ("+01:00" or "Z"; add-ons in any order).
+    QString requestHash(const QDateTime &startInstant) const;
+};

@@ -1,0 +1,223 @@
+#include "db/calendar/sitesettings.h"
+
+#include "db/text/decimalinput.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+Q_LOGGING_CATEGORY(lcSettings, "carwash.db.settings", QtWarningMsg)
+
+QString SettingSpec::description() const
+{
+    // Translated when shown, so a translator installed after start-up applies.
+    return SiteSettings::tr(descriptionSource);
+}
+
+QString SettingSpec::acceptedText(const QLocale &locale) const
+{
+    switch (type) {
+    case Type::TimeZone:
+        return SiteSettings::tr("an IANA time zone such as Europe/Berlin or America/New_York");
+    case Type::Text:
+        return SiteSettings::tr("text of %1 to %2 characters").arg(minimum).arg(maximum);
+    case Type::Percent:
+        return SiteSettings::tr("a percentage from 0 to %1 with at most two decimals, such as %2")
+            .arg(maximum)
+            .arg(DecimalInput::text(825, locale, 2, true));
+    case Type::Currency:
+        return SiteSettings::tr("a three-letter currency code such as USD or EUR");
+    case Type::Boolean:
+        return SiteSettings::tr("true or false");
+    case Type::Integer:
+        break;
+    }
+    return SiteSettings::tr("a whole number from %1 to %2").arg(minimum).arg(maximum);
+}
+
+const QList<SettingSpec> &SiteSettings::specs()
+{
+    using T = SettingSpec::Type;
+    static const QList<SettingSpec> all = {
+        {QStringLiteral("site.timezone"), T::TimeZone, 0, 0, QString(),
+         QT_TR_NOOP("The site's time zone; opening hours and slots are in it")},
+        {QStringLiteral("booking.slot_minutes"), T::Integer, 5, 240, QStringLiteral("15"),
+         QT_TR_NOOP("Minutes between possible start times")},
+        {QStringLiteral("booking.buffer_minutes"), T::Integer, 0, 240, QStringLiteral("5"),
+         QT_TR_NOOP("Cleanup minutes a bay stays busy after each booking")},
+        {QStringLiteral("booking.min_notice_minutes"), T::Integer, 0, 10080, QStringLiteral("0"),
+         QT_TR_NOOP("Minutes between now and the earliest bookable start")},
+        {QStringLiteral("booking.horizon_days"), T::Integer, 1, 365, QStringLiteral("60"),
+         QT_TR_NOOP("How many days ahead bookings may be made")},
+        {QStringLiteral("booking.hold_minutes"), T::Integer, 1, 120, QStringLiteral("10"),
+         QT_TR_NOOP("Minutes an unpaid kiosk hold keeps its slot")},
+        {QStringLiteral("site.name"), T::Text, 1, 100, QStringLiteral("Car wash"),
+         QT_TR_NOOP("The business name printed on receipts")},
+        {QStringLiteral("site.address"), T::Text, 0, 300, QString(),
+         QT_TR_NOOP("The address printed on receipts; one line per line")},
+        {QStringLiteral("billing.currency"), T::Currency, 0, 0, QStringLiteral("USD"),
+         QT_TR_NOOP("The currency of every price")},
+        {QStringLiteral("billing.tax_rate_percent"), T::Percent, 0, 100, QStringLiteral("0"),
+         QT_TR_NOOP("The sales tax rate shown on receipts, in percent")},
+        {QStringLiteral("billing.prices_include_tax"), T::Boolean, 0, 0, QStringLiteral("true"),
+         QT_TR_NOOP("Whether menu prices already include the tax")},
+        {QStringLiteral("retention.process_health_days"), T::Integer, 1, 365, QStringLiteral("7"),
+         QT_TR_NOOP("Days a stopped process's health snapshot is kept before maintenance removes it")},
+        {QStringLiteral("retention.audit_log_days"), T::Integer, 30, 3650, QStringLiteral("730"),
+         QT_TR_NOOP("Days audit log entries are kept before maintenance removes them")},
+        {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
+         QT_TR_NOOP("Days processed payment events are kept before maintenance removes them")},
+    };
+    return all;
+}
+
+std::optional<SettingSpec> SiteSettings::spec(const QString &key)
+{
+    for (const SettingSpec &s : specs()) {
+        if (s.key == key)
+            return s;
+    }
+    return std::nullopt;
+}
+
+QString SiteSettings::systemTimeZoneId()
+{
+    const QByteArray id = QTimeZone::systemTimeZoneId();
+    if (!id.isEmpty() && QTimeZone(id).isValid())
+        return QString::fromLatin1(id);
+    return QStringLiteral("UTC");
+}
+
+QString SiteSettings::defaultValue(const QString &key)
+{
+    if (key == u"site.timezone")
+        return systemTimeZoneId();
+    const std::optional<SettingSpec> s = spec(key);
+    return s ? s->defaultValue : QString();
+}
+
+QString SiteSettings::validate(const QString &key, const QString &value, QString *normalised,
+                               const QLocale &locale, const QString &subject)
+{
+    const QString name = subject.isEmpty() ? key : subject;
+    const std::optional<SettingSpec> s = spec(key);
+    if (!s) {
+        QStringList keys;
+        for (const SettingSpec &known : specs())
+            keys << known.key;
+        return tr("Unknown setting \"%1\". Settable keys: %2.").arg(name, keys.join(QStringLiteral(", ")));
+    }
+    const QString text = value.trimmed();
+    if (s->type == SettingSpec::Type::TimeZone) {
+        // IANA ids are ASCII; a non-ASCII string is not one, whatever
+        // toLatin1() would make of it. Validity rather than Qt's list of
+        // available ids: that list comes from zone1970.tab and leaves out
+        // links such as Etc/UTC, which machines commonly report.
+        static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9_+\\-/]+$"));
+        if (!shape.match(text).hasMatch() || !QTimeZone(text.toLatin1()).isValid())
+            return tr("%1 must be %2; \"%3\" is not one.").arg(name, s->acceptedText(), value);
+        if (normalised)
+            *normalised = text;
+        return {};
+    }
+    switch (s->type) {
+    case SettingSpec::Type::TimeZone:
+    case SettingSpec::Type::Integer:
+        break;
+    case SettingSpec::Type::Text: {
+        // Line breaks only where the text is an address; no other control
+        // characters anywhere (they would corrupt a printed receipt).
+        const bool multiLine = key.endsWith(u".address");
+        QString clean = multiLine ? value : value.trimmed();
+        if (multiLine) {
+            clean.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+            QStringList lines = clean.split(u'\n');
+            for (QString &line : lines)
+                line = line.trimmed();
+            while (!lines.isEmpty() && lines.constLast().isEmpty())
+                lines.removeLast();
+            while (!lines.isEmpty() && lines.constFirst().isEmpty())
+                lines.removeFirst();
+            clean = lines.join(u'\n');
+        }
+        for (const QChar c : clean) {
+            if ((c.category() == QChar::Other_Control && !(multiLine && c == u'\n'))
+                || c.category() == QChar::Other_Format)
+                return tr("%1 must be %2 without control characters.").arg(name, s->acceptedText());
+        }
+        if (clean.size() < s->minimum || clean.size() > s->maximum)
+            return tr("%1 must be %2; it has %3.").arg(name, s->acceptedText()).arg(clean.size());
+        if (normalised)
+            *normalised = clean;
+        return {};
+    }
+    case SettingSpec::Type::Percent: {
+        // Hundredths of a percent, exactly; stored in C ("8.25") whatever
+        // the locale it was typed in.
+        const DecimalInput::Result basis = DecimalInput::parse(text, locale, 2);
+        if (!basis.ok())
+            return tr("%1 must be %2.").arg(name, s->acceptedText(locale)) + u' '
+                + DecimalInput::problemText(basis.problem, value, locale, 2, 825);
+        if (basis.units > qint64(s->maximum) * 100)
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(locale), value);
+        if (normalised)
+            *normalised = basisPointsText(int(basis.units));
+        return {};
+    }
+    case SettingSpec::Type::Currency: {
+        static const QRegularExpression shape(QStringLiteral("^[A-Za-z]{3}$"));
+        if (!shape.match(text).hasMatch())
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
+        if (normalised)
+            *normalised = text.toUpper();
+        return {};
+    }
+    case SettingSpec::Type::Boolean: {
+        const QString lower = text.toLower();
+        if (lower != u"true" && lower != u"false")
+            return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
+        if (normalised)
+            *normalised = lower;
+        return {};
+    }
+    }
+    static const QRegularExpression digits(QStringLiteral("^[0-9]{1,6}$"));
+    const int number = text.toInt();
+    if (!digits.match(text).hasMatch() || number < s->minimum || number > s->maximum)
+        return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
+    if (normalised)
+        *normalised = QString::number(number);
+    return {};
+}
+
+QString SiteSettings::basisPointsText(int basisPoints)
+{
+    return DecimalInput::text(basisPoints, QLocale::c(), 2, true);
+}
+
+SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
+{
+    auto read = [&values](const QString &key) {
+        const QString stored = values.value(key);
+        QString normalised;
+        if (!stored.isNull() && validate(key, stored, &normalised).isEmpty())
+            return normalised;
+        if (!stored.isNull())
+            qCWarning(lcSettings).noquote()
+                << "ignoring the stored value of" << key << "(out of range); using" << defaultValue(key);
+        return defaultValue(key);
+    };
+    SiteSettings s;
+    s.timeZone = QTimeZone(read(QStringLiteral("site.timezone")).toLatin1());
+    s.slotMinutes = read(QStringLiteral("booking.slot_minutes")).toInt();
+    s.bufferMinutes = read(QStringLiteral("booking.buffer_minutes")).toInt();
+    s.minNoticeMinutes = read(QStringLiteral("booking.min_notice_minutes")).toInt();
+    s.horizonDays = read(QStringLiteral("booking.horizon_days")).toInt();
+    s.holdMinutes = read(QStringLiteral("booking.hold_minutes")).toInt();
+    s.currency = read(QStringLiteral("billing.currency"));
+    s.siteName = read(QStringLiteral("site.name"));
+    s.siteAddress = read(QStringLiteral("site.address"));
+    const QString rate = read(QStringLiteral("billing.tax_rate_percent"));
+    s.taxRateBasisPoints = int(DecimalInput::parse(rate, QLocale::c(), 2).units);
+    s.pricesIncludeTax = read(QStringLiteral("billing.prices_include_tax")) == u"true";
+    return s;
+}

@@ -1,0 +1,350 @@
+#include "db/config/databaseconfig.h"
+
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <cmath>
+
+Q_LOGGING_CATEGORY(lcConfig, "carwash.db.config", QtWarningMsg)
+
+QString configSourceName(ConfigSource source)
+{
+    switch (source) {
+    case ConfigSource::Environment: return QStringLiteral("environment");
+    case ConfigSource::Url: return QStringLiteral("url");
+    case ConfigSource::Settings: return QStringLiteral("settings");
+    case ConfigSource::Default: return QStringLiteral("default");
+    }
+    return {};
+}
+
+QString DatabaseConfig::redactedUrl() const
+{
+    QString url = QStringLiteral("postgresql://");
+    if (!user.isEmpty()) {
+        url += QString::fromUtf8(QUrl::toPercentEncoding(user));
+        if (!password.isEmpty())
+            url += QStringLiteral(":***");
+        url += QLatin1Char('@');
+    }
+    if (isUnixSocket()) {
+        url += QString::fromUtf8(QUrl::toPercentEncoding(host));
+    } else {
+        url += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+        url += QLatin1Char(':') + QString::number(port);
+    }
+    url += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));
+    QStringList query;
+    query << QStringLiteral("connection_limit=%1").arg(maxConnections)
+          << QStringLiteral("pool_timeout=%1").arg(poolTimeoutMs / 1000.0)
+          << QStringLiteral("connect_timeout=%1").arg(connectTimeoutS)
+          << QStringLiteral("statement_timeout=%1").arg(statementTimeoutMs / 1000.0);
+    if (pgbouncer)
+        query << QStringLiteral("pgbouncer=true");
+    if (!sslMode.isEmpty())
+        query << QStringLiteral("sslmode=") + sslMode;
+    if (!applicationName.isEmpty())
+        query << QStringLiteral("application_name=") + QString::fromUtf8(QUrl::toPercentEncoding(applicationName));
+    return url + QLatin1Char('?') + query.join(QLatin1Char('&'));
+}
+
+namespace {
+
+struct IntRange
+{
+    double min;
+    double max;
+    bool clampHigh; // above max: clamp with a warning instead of refusing
+};
+
+// Parses a number for `setting`; refuses text and values below the range,
+// clamps values above it when that is safe. Returns false when refused.
+bool parseNumber(const QString &setting, const QString &raw, IntRange range, double &out,
+                 DatabaseConfigLoader::Result &result, const QString &unit)
+{
+    bool ok = false;
+    const double v = raw.trimmed().toDouble(&ok);
+    const QString accepted = unit.isEmpty()
+        ? DatabaseConfigLoader::tr("%1 to %2").arg(range.min).arg(range.max)
+        : DatabaseConfigLoader::tr("%1 to %2 %3").arg(range.min).arg(range.max).arg(unit);
+    if (!ok || !std::isfinite(v)) {
+        result.errors << DatabaseConfigLoader::tr("%1: \"%2\" is not a number; accepted: %3.")
+                             .arg(setting, raw, accepted);
+        return false;
+    }
+    if (v < range.min || (v > range.max && !range.clampHigh)) {
+        result.errors << DatabaseConfigLoader::tr("%1: %2 is out of range; accepted: %3.")
+                             .arg(setting, raw, accepted);
+        return false;
+    }
+    if (v > range.max) {
+        result.warnings << DatabaseConfigLoader::tr("%1: %2 is above the maximum; using %3.")
+                               .arg(setting, raw)
+                               .arg(range.max);
+        out = range.max;
+        return true;
+    }
+    out = v;
+    return true;
+}
+
+bool parseBool(const QString &setting, const QString &raw, bool &out, DatabaseConfigLoader::Result &result)
+{
+    const QString v = raw.trimmed().toLower();
+    if (v == u"1" || v == u"true" || v == u"yes" || v == u"on") {
+        out = true;
+        return true;
+    }
+    if (v == u"0" || v == u"false" || v == u"no" || v == u"off") {
+        out = false;
+        return true;
+    }
+    result.errors << DatabaseConfigLoader::tr("%1: \"%2\" is not a yes/no value; accepted: true, false, 1, 0.")
+                         .arg(setting, raw);
+    return false;
+}
+
+// One numeric setting with its names in each layer.
+struct NumericSetting
+{
+    const char *key;        // name in sources and saved settings
+    const char *urlParam;   // nullptr when the URL has no such parameter
+    const char *envVar;     // nullptr when the environment has none
+    IntRange range;
+    double scale;           // value in config unit per given unit (s -> ms = 1000)
+    const char *unit;
+    int DatabaseConfig::*field;
+};
+
+const NumericSetting kNumeric[] = {
+    {"connection_limit", "connection_limit", "DB_MAX_CONNECTIONS", {1, 100, true}, 1, "", &DatabaseConfig::maxConnections},
+    {"pool_timeout", "pool_timeout", "DB_POOL_TIMEOUT", {0.05, 3600, true}, 1000, "s", &DatabaseConfig::poolTimeoutMs},
+    {"connect_timeout", "connect_timeout", "DB_CONNECT_TIMEOUT", {1, 3600, true}, 1, "s", &DatabaseConfig::connectTimeoutS},
+    {"statement_timeout", "statement_timeout", "DB_STATEMENT_TIMEOUT", {0, 86400, true}, 1000, "s", &DatabaseConfig::statementTimeoutMs},
+    {"statement_cache_size", "statement_cache_size", nullptr, {0, 100000, true}, 1, "", &DatabaseConfig::statementCacheSize},
+    {"slow_query_threshold", nullptr, "SLOW_QUERY_THRESHOLD", {1, 3600000, true}, 1, "ms", &DatabaseConfig::slowQueryThresholdMs},
+    {"max_query_history", nullptr, "MAX_QUERY_HISTORY", {0, 100000, true}, 1, "", &DatabaseConfig::maxQueryHistory},
+    {"idle_timeout", nullptr, "DB_IDLE_TIMEOUT", {100, 86400000, true}, 1, "ms", &DatabaseConfig::idleTimeoutMs},
+    {"max_lifetime", nullptr, "DB_MAX_LIFETIME", {1000, 86400000, true}, 1, "ms", &DatabaseConfig::maxLifetimeMs},
+    {"leak_threshold", nullptr, "DB_LEAK_THRESHOLD", {100, 86400000, true}, 1, "ms", &DatabaseConfig::leakThresholdMs},
+};
+
+void applyNumeric(const NumericSetting &s, const QString &raw, ConfigSource source, const QString &displayName,
+                  DatabaseConfigLoader::Result &result)
+{
+    double v = 0;
+    if (parseNumber(displayName, raw, s.range, v, result, QString::fromLatin1(s.unit))) {
+        result.config.*(s.field) = int(std::llround(v * s.scale));
+        result.config.sources[QString::fromLatin1(s.key)] = source;
+    }
+}
+
+const QStringList kSslModes = {QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                               QStringLiteral("require"), QStringLiteral("verify-ca"),
+                               QStringLiteral("verify-full")};
+
+QString percentDecoded(const QString &s)
+{
+    return QUrl::fromPercentEncoding(s.toUtf8());
+}
+
+} // namespace
+
+void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
+{
+    DatabaseConfig &c = result.config;
+    static const QRegularExpression re(QStringLiteral(R"(^([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(?:/([^?#]*))?(?:\?([^#]*))?$)"));
+    const QRegularExpressionMatch m = re.match(url.trimmed());
+    if (!m.hasMatch()) {
+        result.errors << tr("DATABASE_URL: not a URL; expected postgresql://user:password@host:5432/database.");
+        return;
+    }
+    const QString scheme = m.captured(1).toLower();
+    if (scheme != u"postgresql" && scheme != u"postgres") {
+        result.errors << tr("DATABASE_URL: unknown scheme \"%1\"; accepted: postgresql://, postgres://.").arg(scheme);
+        return;
+    }
+    QString authority = m.captured(2);
+    const int at = authority.lastIndexOf(QLatin1Char('@'));
+    if (at >= 0) {
+        const QString userInfo = authority.left(at);
+        authority = authority.mid(at + 1);
+        const int colon = userInfo.indexOf(QLatin1Char(':'));
+        c.user = percentDecoded(colon >= 0 ? userInfo.left(colon) : userInfo);
+        if (colon >= 0)
+            c.password = percentDecoded(userInfo.mid(colon + 1));
+        result.config.sources[QStringLiteral("user")] = ConfigSource::Url;
+    }
+    QString portText;
+    if (authority.startsWith(QLatin1Char('['))) { // [IPv6]:port
+        const int close = authority.indexOf(QLatin1Char(']'));
+        if (close < 0) {
+            result.errors << tr("DATABASE_URL: host \"%1\" has no closing bracket.").arg(authority);
+            return;
+        }
+        c.host = authority.mid(1, close - 1);
+        if (authority.size() > close + 1 && authority.at(close + 1) == QLatin1Char(':'))
+            portText = authority.mid(close + 2);
+    } else {
+        const int colon = authority.lastIndexOf(QLatin1Char(':'));
+        c.host = percentDecoded(colon >= 0 ? authority.left(colon) : authority);
+        if (colon >= 0)
+            portText = authority.mid(colon + 1);
+    }
+    if (!portText.isEmpty()) {
+        bool ok = false;
+        const int port = portText.toInt(&ok);
+        if (!ok || port < 1 || port > 65535) {
+            result.errors << tr("DATABASE_URL: port \"%1\" is not valid; accepted: 1 to 65535.").arg(portText);
+        } else {
+            c.port = port;
+        }
+    }
+    if (m.hasCaptured(3) && !m.captured(3).isEmpty())
+        c.database = percentDecoded(m.captured(3));
+
+    const QUrlQuery query(m.captured(4));
+    for (const auto &[rawKey, rawValue] : query.queryItems(QUrl::FullyDecoded)) {
+        const QString key = rawKey.toLower();
+        const QString value = rawValue;
+        bool known = false;
+        for (const NumericSetting &s : kNumeric) {
+            if (s.urlParam && key == QLatin1String(s.urlParam)) {
+                applyNumeric(s, value, ConfigSource::Url, QStringLiteral("DATABASE_URL %1").arg(key), result);
+                known = true;
+            }
+        }
+        if (known)
+            continue;
+        if (key == u"pgbouncer") {
+            bool on = false;
+            if (parseBool(QStringLiteral("DATABASE_URL pgbouncer"), value, on, result)) {
+                c.pgbouncer = on;
+                c.sources[QStringLiteral("pgbouncer")] = ConfigSource::Url;
+            }
+        } else if (key == u"sslmode") {
+            if (!kSslModes.contains(value)) {
+                result.errors << tr("DATABASE_URL sslmode: \"%1\" is not valid; accepted: %2.")
+                                     .arg(value, kSslModes.join(QStringLiteral(", ")));
+            } else {
+                c.sslMode = value;
+                c.sources[QStringLiteral("sslmode")] = ConfigSource::Url;
+            }
+        } else if (key == u"application_name") {
+            c.applicationName = value;
+            c.sources[QStringLiteral("application_name")] = ConfigSource::Url;
+        } else if (key == u"host") { // postgresql:///db?host=/run/postgresql
+            c.host = value;
+        } else if (key == u"port") {
+            bool ok = false;
+            const int port = value.toInt(&ok);
+            if (!ok || port < 1 || port > 65535)
+                result.errors << tr("DATABASE_URL port: \"%1\" is not valid; accepted: 1 to 65535.").arg(value);
+            else
+                c.port = port;
+        } else if (key == u"user") {
+            c.user = value;
+        } else if (key == u"password") {
+            c.password = value;
+        } else if (key == u"dbname") {
+            c.database = value;
+        } else if (key == u"schema" || key == u"socket_timeout") {
+            result.warnings << tr("DATABASE_URL %1: not used by this program; ignored.").arg(key);
+        } else {
+            result.warnings << tr("DATABASE_URL: unknown parameter \"%1\" ignored.").arg(key);
+        }
+    }
+    if (c.host.isEmpty())
+        c.host = QStringLiteral("localhost");
+    c.sources[QStringLiteral("host")] = ConfigSource::Url;
+    c.sources[QStringLiteral("port")] = ConfigSource::Url;
+    c.sources[QStringLiteral("database")] = ConfigSource::Url;
+    if (c.database.isEmpty())
+        c.database = c.user;
+}
+
+DatabaseConfigLoader::Result DatabaseConfigLoader::load(const QProcessEnvironment &env, QSettings *settings)
+{
+    Result result;
+    DatabaseConfig &c = result.config;
+
+    // Saved settings: the weakest layer above the defaults.
+    bool haveSaved = false;
+    if (settings) {
+        settings->beginGroup(QStringLiteral("database"));
+        if (settings->contains(QStringLiteral("host"))) {
+            haveSaved = true;
+            c.host = settings->value(QStringLiteral("host")).toString();
+            c.port = settings->value(QStringLiteral("port"), 5432).toInt();
+            c.database = settings->value(QStringLiteral("name")).toString();
+            c.user = settings->value(QStringLiteral("user")).toString();
+            c.sslMode = settings->value(QStringLiteral("sslmode")).toString();
+            for (const QString &k : {QStringLiteral("host"), QStringLiteral("port"), QStringLiteral("database"),
+                                     QStringLiteral("user"), QStringLiteral("sslmode")})
+                c.sources[k] = ConfigSource::Settings;
+        }
+        for (const NumericSetting &s : kNumeric) {
+            const QString key = QString::fromLatin1(s.key);
+            if (settings->contains(key))
+                applyNumeric(s, settings->value(key).toString(), ConfigSource::Settings,
+                             tr("saved setting %1").arg(key), result);
+        }
+        settings->endGroup();
+    }
+
+    const QString url = env.value(QStringLiteral("DATABASE_URL")).trimmed();
+    if (!url.isEmpty()) {
+        c.host.clear();
+        c.port = 5432;
+        c.database.clear();
+        c.user.clear();
+        c.sslMode.clear();
+        parseUrl(url, result);
+    } else if (!haveSaved) {
+        c.embedded = true;
+    }
+
+    for (const NumericSetting &s : kNumeric) {
+        if (!s.envVar || !env.contains(QString::fromLatin1(s.envVar)))
+            continue;
+        applyNumeric(s, env.value(QString::fromLatin1(s.envVar)), ConfigSource::Environment,
+                     QString::fromLatin1(s.envVar), result);
+    }
+    if (env.contains(QStringLiteral("ENABLE_DB_MONITORING"))) {
+        bool on = true;
+        if (parseBool(QStringLiteral("ENABLE_DB_MONITORING"), env.value(QStringLiteral("ENABLE_DB_MONITORING")), on,
+                      result)) {
+            c.monitoring = on;
+            c.sources[QStringLiteral("monitoring")] = ConfigSource::Environment;
+        }
+    }
+    if (c.statementCacheSize == 0 && !c.pgbouncer) {
+        c.pgbouncer = true; // no statement cache is how the old system spelled "behind PgBouncer"
+        c.sources[QStringLiteral("pgbouncer")] = c.sourceOf(QStringLiteral("statement_cache_size"));
+    }
+    if (c.poolTimeoutMs < 50)
+        c.poolTimeoutMs = 50;
+
+    for (const QString &w : std::as_const(result.warnings))
+        qCWarning(lcConfig).noquote() << w;
+    return result;
+}
+
+void DatabaseConfigLoader::save(const DatabaseConfig &config, QSettings &settings)
+{
+    settings.beginGroup(QStringLiteral("database"));
+    settings.setValue(QStringLiteral("host"), config.host);
+    settings.setValue(QStringLiteral("port"), config.port);
+    settings.setValue(QStringLiteral("name"), config.database);
+    settings.setValue(QStringLiteral("user"), config.user);
+    settings.setValue(QStringLiteral("sslmode"), config.sslMode);
+    settings.setValue(QStringLiteral("connection_limit"), config.maxConnections);
+    settings.setValue(QStringLiteral("pool_timeout"), config.poolTimeoutMs / 1000.0);
+    settings.setValue(QStringLiteral("connect_timeout"), config.connectTimeoutS);
+    settings.setValue(QStringLiteral("statement_timeout"), config.statementTimeoutMs / 1000.0);
+    settings.remove(QStringLiteral("password")); // never kept here
+    settings.endGroup();
+}

@@ -1,0 +1,24 @@
+#include "db/health/processidentity.h"
+
+#include <QCoreApplication>
+#include <QHostInfo>
+
+ProcessIdentity ProcessIdentity::current(const QString &program)
+{
+    // Fixed once per process: every publisher of this process names the same row.
+    static const QDateTime started
+        = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+    ProcessIdentity id;
+    id.program = program;
+    id.host = QHostInfo::localHostName();
+    if (id.host.isEmpty())
+        id.host = QStringLiteral("localhost");
+    id.pid = QCoreApplication::applicationPid();
+    id.startedAt = started;
+    return id;
+}
+
+QString ProcessIdentity::key() const
+{
+    return QStringLiteral("%1:%2:%3").arg(host).arg(pid).arg(startedAt.toMSecsSinceEpoch());
+}

@@ -1,0 +1,73 @@
+#include "db/pool/connectionopener.h"
+
+#include <QRegularExpression>
+
+#include <libpq-fe.h>
+
+namespace {
+
+// A dead path is noticed within about a minute either way: 30 s idle, then
+// three probes 10 s apart; unacknowledged data for 60 s.
+constexpr int KeepaliveIdleS = 30;
+constexpr int KeepaliveIntervalS = 10;
+constexpr int KeepaliveCount = 3;
+constexpr int TcpUserTimeoutMs = (KeepaliveIdleS + KeepaliveIntervalS * KeepaliveCount) * 1000;
+
+} // namespace
+
+QStringList ConnectionOpener::deadLinkOptions()
+{
+    QStringList options {QStringLiteral("keepalives=1"),
+                         QStringLiteral("keepalives_idle=%1").arg(KeepaliveIdleS),
+                         QStringLiteral("keepalives_interval=%1").arg(KeepaliveIntervalS),
+                         QStringLiteral("keepalives_count=%1").arg(KeepaliveCount)};
+    // An older libpq refuses the whole connection on an option it does not know.
+    if (PQlibVersion() >= 120000)
+        options << QStringLiteral("tcp_user_timeout=%1").arg(TcpUserTimeoutMs);
+    return options;
+}
+
+QString ConnectionOpener::safeApplicationName(const QString &name)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
+    QString s = name;
+    s.replace(unsafe, QStringLiteral("_"));
+    return s.left(63);
+}
+
+std::optional<QSqlDatabase> ConnectionOpener::openBlocking(const DatabaseConfig &config, const QString &name,
+                                                           DbError &error, const QStringList &extraOptions)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    if (!db.isValid()) {
+        error = DbError(
+            DbError::Kind::Configuration,
+            DbError::tr("The PostgreSQL driver for Qt is missing. Install the package libqt6sql6-psql."),
+            QStringLiteral("QSqlDatabase driver QPSQL not available"));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    db.setHostName(config.host);
+    db.setPort(config.port);
+    db.setDatabaseName(config.database);
+    db.setUserName(config.user);
+    db.setPassword(config.password);
+    QStringList options;
+    options << QStringLiteral("connect_timeout=%1").arg(config.connectTimeoutS);
+    if (!config.applicationName.isEmpty())
+        options << QStringLiteral("application_name=") + safeApplicationName(config.applicationName);
+    if (!config.sslMode.isEmpty())
+        options << QStringLiteral("sslmode=") + config.sslMode;
+    options << extraOptions;
+    db.setConnectOptions(options.join(QLatin1Char(';')));
+    if (!db.open()) {
+        // lastError() never contains the password: libpq does not echo it.
+        error = DbError::fromSqlError(db.lastError(),
+                                      QStringLiteral("connect to %1").arg(config.redactedUrl()));
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return std::nullopt;
+    }
+    return db;
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "db/staff/signinattempt.h"
+#include "db/staff/staffmember.h"
+
+#include <QCoreApplication>
+#include <QSqlDatabase>
+
+// The staff table: who may sign in, PIN checks with the lock-out, and the
+// managers' changes, each written to audit_log in the same transaction.
+// Runs inside a unit of work on a pooled connection (blocking; throws
+// DbException through the Sql helpers). PIN stretching takes ~150 ms on
+// purpose: these calls belong on the pool's threads, never the GUI thread.
+class StaffRepo
+{
+    Q_DECLARE_TR_FUNCTIONS(StaffRepo)
+public:
+    // Five wrong PINs in a row lock a person for five minutes. The lock is a
+    // column, so every desk and kiosk sees it.
+    static constexpr int MaxFailedAttempts = 5;
+    static constexpr int LockMinutes = 5;
+    static constexpr int MinPinDigits = 4;
+    static constexpr int MaxPinDigits = 8;
+
+    explicit StaffRepo(QSqlDatabase &db);
+
+    // People who may sign in, by name, with any lock in force now.
+    QList<StaffMember> active();
+    // Everyone, active or not, by name: the managers' list.
+    QList<StaffMember> all();
+
+    // Checks a PIN in one transaction that holds the person's row, so two
+    // desks guessing at once are counted one after the other: a wrong PIN
+    // counts, the fifth locks, a right one resets the count. Refused while
+    // locked, whatever the PIN.
+    SignInAttempt signIn(qint64 staffId, const QString &pin);
+
+    // Adds a person (the PIN is stretched with PinHash). managerId must be
+    // an active manager. Throws Invalid for a bad PIN or name,
+    // UniqueViolation for a name in use.
+    StaffMember add(const QString &name, StaffMember::Role role, const QString &pin, qint64 managerId);
+    // Gives a person a new PIN and lifts any lock-out.
+    void resetPin(qint64 staffId, const QString &pin, qint64 managerId);
+    // reason: "manual" or "idle".
+    void recordSignOut(qint64 staffId, const QString &reason);
+
+    // Empty when pin is acceptable (4 to 8 digits), else what is wrong.
+    static QString pinProblem(const QString &pin);
+
+private:
+    QList<StaffMember> list(const QString &filter);
+    void requireManager(qint64 managerId);
+
+    QSqlDatabase &m_db;
+};

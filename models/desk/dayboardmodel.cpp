@@ -1,0 +1,293 @@
+#include "models/desk/dayboardmodel.h"
+
+#include "db/availability/availabilityrepo.h"
+#include "db/availability/slotplanner.h"
+#include "db/bookings/bookingrepo.h"
+#include "db/bookings/bookingstatus.h"
+#include "db/catalogue/servicerepo.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+
+#include <algorithm>
+
+namespace {
+
+// Loads the day in one unit of work, through the repositories only. The
+// bays come from the planning inputs of each active service (there is no
+// bay listing of its own yet): the active bays offering any of them, in the
+// catalogue's preference order.
+DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
+{
+    DayBoardModel::Day day;
+    day.date = date;
+    AvailabilityRepo availability(db);
+    QList<BayRef> bays;
+    std::optional<PlanningContext> first;
+    const QList<Service> services = ServiceRepo(db).all(true);
+    for (const Service &service : services) {
+        AvailabilityRequest request;
+        request.serviceId = service.id;
+        PlanningContext context = availability.load(request, date, date);
+        for (const PlanningContext::BayInfo &info : std::as_const(context.bays)) {
+            if (info.active && info.offersService && !bays.contains(info.bay))
+                bays.append(info.bay);
+        }
+        if (!first)
+            first = std::move(context);
+    }
+    if (!first) // no services: the calendar still comes with an empty request
+        first = availability.load(AvailabilityRequest(), date, date);
+
+    const QDateTime now = first->now.isValid() ? first->now : QDateTime::currentDateTimeUtc();
+    day.timeZone = first->settings.timeZone;
+    day.now = now.toTimeZone(day.timeZone);
+    day.slotMinutes = first->settings.slotMinutes;
+    day.currency = first->settings.currency;
+    for (const Closure &closure : std::as_const(first->closures)) {
+        if (closure.covers(date)) {
+            day.closure = closure;
+            break;
+        }
+    }
+    if (!day.closure) {
+        for (const OpeningPeriod &period : std::as_const(first->hours)) {
+            if (period.weekday != date.dayOfWeek())
+                continue;
+            const QDateTime opens
+                = SlotPlanner::localInstantAtOrAfter(date, period.opensMinute * 60, day.timeZone);
+            const QDateTime closes = period.closesMinute >= 24 * 60
+                ? SlotPlanner::localInstantAtOrAfter(date.addDays(1), 0, day.timeZone)
+                : SlotPlanner::localInstantAtOrAfter(date, period.closesMinute * 60, day.timeZone);
+            if (opens < closes)
+                day.openPeriods.append({opens, closes});
+        }
+        std::sort(day.openPeriods.begin(), day.openPeriods.end(),
+                  [](const auto &a, const auto &b) { return a.start < b.start; });
+    }
+    day.lanes = DayBoardModel::buildLanes(bays, BookingRepo(db).forDay(date), day.openPeriods, now);
+    return day;
+}
+
+QVariantMap toMap(const DayBoardModel::Block &block)
+{
+    return {{QStringLiteral("id"), block.id},
+            {QStringLiteral("code"), block.code},
+            {QStringLiteral("status"), block.status},
+            {QStringLiteral("start"), block.start},
+            {QStringLiteral("end"), block.end},
+            {QStringLiteral("blockedUntil"), block.blockedUntil},
+            {QStringLiteral("plate"), block.plate},
+            {QStringLiteral("service"), block.service},
+            {QStringLiteral("vehicleClass"), block.vehicleClass},
+            {QStringLiteral("customerName"), block.customerName},
+            {QStringLiteral("priceCents"), block.priceCents},
+            {QStringLiteral("currency"), block.currency},
+            {QStringLiteral("holdExpiresAt"), block.holdExpiresAt}};
+}
+
+QVariantMap toMap(const DayBoardModel::Interval &interval)
+{
+    return {{QStringLiteral("start"), interval.start}, {QStringLiteral("end"), interval.end}};
+}
+
+} // namespace
+
+DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_pool(pool)
+{ }
+
+QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
+                                                     const QList<Booking> &bookings,
+                                                     const QList<Interval> &openPeriods, const QDateTime &now)
+{
+    QList<Lane> lanes;
+    for (const BayRef &bay : bays)
+        lanes.append({bay, {}, {}});
+    for (const Booking &booking : bookings) {
+        auto lane = std::find_if(lanes.begin(), lanes.end(),
+                                 [&booking](const Lane &l) { return l.bay.id == booking.bay.id; });
+        if (lane == lanes.end()) {
+            lanes.append({booking.bay, {}, {}});
+            lane = lanes.end() - 1;
+        }
+        lane->blocks.append({booking.id, booking.code, booking.status, booking.start, booking.end,
+                             booking.blockedUntil, booking.plate, booking.serviceName, booking.vehicleClass,
+                             booking.customerName, booking.priceCents, booking.currency,
+                             booking.holdExpiresAt.value_or(QDateTime())});
+    }
+    for (Lane &lane : lanes) {
+        std::sort(lane.blocks.begin(), lane.blocks.end(),
+                  [](const Block &a, const Block &b) { return a.start < b.start; });
+        QList<Interval> busy;
+        for (const Booking &booking : bookings) {
+            if (booking.bay.id != lane.bay.id || !BookingStatus::isActive(booking.status))
+                continue;
+            if (booking.holdExpiresAt && *booking.holdExpiresAt <= now)
+                continue; // an expired hold frees its bay
+            busy.append({booking.start, booking.blockedUntil});
+        }
+        std::sort(busy.begin(), busy.end(),
+                  [](const Interval &a, const Interval &b) { return a.start < b.start; });
+        for (const Interval &open : openPeriods) {
+            QDateTime cursor = open.start;
+            for (const Interval &taken : std::as_const(busy)) {
+                if (taken.end <= cursor || taken.start >= open.end)
+                    continue;
+                if (taken.start > cursor)
+                    lane.free.append({cursor, taken.start});
+                cursor = std::max(cursor, taken.end);
+            }
+            if (cursor < open.end)
+                lane.free.append({cursor, open.end});
+        }
+    }
+    return lanes;
+}
+
+int DayBoardModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_day.lanes.size());
+}
+
+QVariant DayBoardModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Lane &lane = m_day.lanes.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case BayNameRole:
+        return lane.bay.name;
+    case BayIdRole:
+        return lane.bay.id;
+    case BlocksRole: {
+        QVariantList blocks;
+        for (const Block &block : lane.blocks)
+            blocks.append(toMap(block));
+        return blocks;
+    }
+    case FreeIntervalsRole: {
+        QVariantList free;
+        for (const Interval &interval : lane.free)
+            free.append(toMap(interval));
+        return free;
+    }
+    case BookingCountRole:
+        return int(lane.blocks.size());
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> DayBoardModel::roleNames() const
+{
+    auto names = QAbstractListModel::roleNames();
+    names.insert(BayIdRole, "bayId");
+    names.insert(BayNameRole, "bayName");
+    names.insert(BlocksRole, "blocks");
+    names.insert(FreeIntervalsRole, "freeIntervals");
+    names.insert(BookingCountRole, "bookingCount");
+    return names;
+}
+
+DayBoardModel::Lane DayBoardModel::lane(int row) const
+{
+    return row >= 0 && row < m_day.lanes.size() ? m_day.lanes.at(row) : Lane();
+}
+
+void DayBoardModel::setDate(const QDate &date)
+{
+    if (date == m_date)
+        return;
+    m_date = date;
+    beginResetModel();
+    m_day = Day();
+    endResetModel();
+    emit dateChanged(m_date);
+    load();
+}
+
+bool DayBoardModel::counts(const QString &status)
+{
+    return status != u"cancelled" && status != u"no_show" && status != u"expired";
+}
+
+DayBoardModel::Totals DayBoardModel::totalsOf(const Day &day)
+{
+    Totals totals;
+    totals.currency = day.currency;
+    for (const Lane &lane : day.lanes) {
+        for (const Block &block : lane.blocks) {
+            if (!counts(block.status))
+                continue;
+            ++totals.cars;
+            totals.revenueCents += block.priceCents;
+            if (totals.currency.isEmpty())
+                totals.currency = block.currency;
+        }
+    }
+    return totals;
+}
+
+void DayBoardModel::refresh()
+{
+    if (m_loading && m_date.isValid()) {
+        m_refreshPending = true;
+        return;
+    }
+    load();
+}
+
+void DayBoardModel::load()
+{
+    const quint64 generation = ++m_generation;
+    m_refreshPending = false;
+    if (!m_date.isValid()) {
+        setLoading(false);
+        return;
+    }
+    setLoading(true);
+    const QDate date = m_date;
+    Async::onResult(m_pool.withConnection(QStringLiteral("models.dayboard"),
+                                          [date](QSqlDatabase &db) { return loadDay(db, date); }),
+                    this, [this, generation](DbResult<Day> result) {
+                        if (generation != m_generation)
+                            return; // the date changed meanwhile
+                        if (result.ok()) {
+                            beginResetModel();
+                            m_day = std::move(result.value());
+                            endResetModel();
+                            m_loadedAt = QDateTime::currentDateTime();
+                            setError(DbError());
+                        } else {
+                            // What was on the board stays: stale, but better than nothing.
+                            setError(result.error());
+                        }
+                        if (m_refreshPending) {
+                            emit refreshed();
+                            load();
+                            return;
+                        }
+                        setLoading(false);
+                        emit refreshed();
+                    });
+}
+
+void DayBoardModel::setLoading(bool loading)
+{
+    if (loading == m_loading)
+        return;
+    m_loading = loading;
+    emit loadingChanged(m_loading);
+}
+
+void DayBoardModel::setError(const DbError &error)
+{
+    m_lastError = error;
+    const QString message = error.isError() ? error.message() : QString();
+    if (message == m_error)
+        return;
+    m_error = message;
+    emit errorChanged(m_error);
+}

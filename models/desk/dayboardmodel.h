@@ -1,0 +1,153 @@
+#pragma once
+
+#include "db/bookings/booking.h"
+#include "db/calendar/closure.h"
+#include "db/catalogue/bayref.h"
+#include "db/pool/dberror.h"
+
+#include <QAbstractListModel>
+#include <QDate>
+#include <QDateTime>
+#include <QList>
+#include <QTimeZone>
+
+#include <optional>
+
+class ConnectionPool;
+
+// The desk's board for one site-local day: one row per bay, each with its
+// bookings (blocks) and the free intervals left of the opening hours. Lives
+// on the GUI thread; refresh() returns at once and the rows arrive later
+// from one pool unit of work; a result for an older date or refresh is
+// dropped. The pool must outlive the model.
+class DayBoardModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(bool loading READ isLoading NOTIFY loadingChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QDate date READ date WRITE setDate NOTIFY dateChanged)
+public:
+    // A booking as the board draws it.
+    struct Block
+    {
+        qint64 id = 0;
+        QString code;
+        QString status;
+        QDateTime start;
+        QDateTime end;
+        QDateTime blockedUntil;
+        QString plate;
+        QString service;
+        QString vehicleClass;
+        QString customerName;
+        qint64 priceCents = 0;
+        QString currency;
+        QDateTime holdExpiresAt; // invalid unless held
+    };
+    struct Interval
+    {
+        QDateTime start;
+        QDateTime end;
+    };
+    // One bay's row. free: the opening periods of the day minus the busy
+    // time ([start, blockedUntil) of every active booking, held ones only
+    // until their hold expires); empty when the site is closed.
+    struct Lane
+    {
+        BayRef bay;
+        QList<Block> blocks; // by start
+        QList<Interval> free; // by start
+    };
+    // What one refresh loads.
+    struct Day
+    {
+        QDate date;
+        QTimeZone timeZone;
+        QList<Interval> openPeriods; // the day's opening hours as instants
+        std::optional<Closure> closure; // the closure covering the day
+        QList<Lane> lanes;
+        int slotMinutes = 15; // the booking grid, for where a new booking may start
+        QString currency; // the site's (billing.currency)
+        QDateTime now; // the database's clock when the day was read
+    };
+    // What the day adds up to: the bookings that still count (not
+    // cancelled, no-show or expired) and their prices.
+    struct Totals
+    {
+        int cars = 0;
+        qint64 revenueCents = 0;
+        QString currency;
+        bool operator==(const Totals &other) const = default;
+    };
+
+    enum Role {
+        BayIdRole = Qt::UserRole + 1, // qint64
+        BayNameRole, // QString (also Qt::DisplayRole)
+        // QVariantList of QVariantMap {"id", "code", "status", "start", "end",
+        // "blockedUntil", "plate", "service", "vehicleClass", "customerName",
+        // "priceCents", "currency", "holdExpiresAt"}, times as QDateTime in
+        // the site's zone
+        BlocksRole,
+        FreeIntervalsRole, // QVariantList of QVariantMap {"start", "end"}
+        BookingCountRole, // int
+    };
+    Q_ENUM(Role)
+
+    explicit DayBoardModel(ConnectionPool &pool, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    Lane lane(int row) const;
+    // The whole loaded day (date, zone, hours, closure, lanes).
+    const Day &day() const { return m_day; }
+    bool isClosed() const { return m_day.closure.has_value(); }
+    bool isLoading() const { return m_loading; }
+    // The last refresh's failure (message for people); empty after a
+    // success. The rows loaded before stay meanwhile.
+    QString error() const { return m_error; }
+    DbError lastError() const { return m_lastError; }
+    // When rows were last applied (this machine's clock); invalid before.
+    QDateTime loadedAt() const { return m_loadedAt; }
+    Totals totals() const { return totalsOf(m_day); }
+    // Whether a booking in status counts for the day's cars and revenue.
+    static bool counts(const QString &status);
+    static Totals totalsOf(const Day &day);
+    QDate date() const { return m_date; }
+    // Empties the board and reloads for the new day.
+    void setDate(const QDate &date);
+
+    // Pure: the lanes of a day from its bays, bookings and opening periods.
+    // Bays with a booking but not in bays are appended. Any thread.
+    static QList<Lane> buildLanes(const QList<BayRef> &bays, const QList<Booking> &bookings,
+                                  const QList<Interval> &openPeriods, const QDateTime &now);
+
+public slots:
+    // Loads the shown day again. While a load for it is under way, one more
+    // follows when it ends (a change may have come after it read) instead of
+    // a second query piling on a slow or stuck one.
+    void refresh();
+
+signals:
+    void loadingChanged(bool loading);
+    void errorChanged(const QString &error);
+    void dateChanged(const QDate &date);
+    // After a result (rows or error) was applied.
+    void refreshed();
+
+private:
+    void load();
+    void setLoading(bool loading);
+    void setError(const DbError &error);
+
+    ConnectionPool &m_pool;
+    QDate m_date;
+    Day m_day;
+    QString m_error;
+    DbError m_lastError;
+    QDateTime m_loadedAt;
+    bool m_loading = false;
+    bool m_refreshPending = false;
+    quint64 m_generation = 0;
+};

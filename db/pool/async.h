@@ -15,19 +15,29 @@ namespace Async {
 // future (its pool shut down) calls nothing either. fn always runs from the
 // event loop, never inside this call, even when the work is already done:
 // QFuture::then(context, …) calls its continuation directly in that case, so a
-// model's "loading" state could end before the caller saw it begin.
-template<typename T, typename Fn> void onResult(const QFuture<T> &future, QObject *context, Fn &&fn)
+// model's "loading" state could end before the caller saw it begin. A
+// caller whose work must end somehow (a chain of units) passes whenCancelled,
+// called instead of fn for a cancelled future.
+template<typename T, typename Fn, typename Cancelled>
+void onResult(const QFuture<T> &future, QObject *context, Fn &&fn, Cancelled &&whenCancelled)
 {
     auto *watcher = new QFutureWatcher<T>(context);
     QObject::connect(watcher, &QFutureWatcherBase::finished, context,
-                     [watcher, fn = std::forward<Fn>(fn)]() mutable {
+                     [watcher, fn = std::forward<Fn>(fn),
+                      whenCancelled = std::forward<Cancelled>(whenCancelled)]() mutable {
                          watcher->deleteLater();
                          const QFuture<T> done = watcher->future();
                          if (done.isCanceled() || done.resultCount() == 0)
-                             return;
-                         fn(done.result());
+                             whenCancelled();
+                         else
+                             fn(done.result());
                      });
     watcher->setFuture(future);
+}
+
+template<typename T, typename Fn> void onResult(const QFuture<T> &future, QObject *context, Fn &&fn)
+{
+    onResult(future, context, std::forward<Fn>(fn), [] {});
 }
 
 } // namespace Async

@@ -2,10 +2,10 @@
 
 #include "db/calendar/settingsrepo.h"
 #include "db/calendar/sitesettings.h"
+#include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -43,18 +43,13 @@ QString ageCondition(Maintenance::Target target)
     return {};
 }
 
+// Each step's result, on this object's thread; a pool shutting down under
+// the run ends it with ShuttingDown rather than leaving it unfinished.
 template<typename T, typename Fn> void whenDone(const QFuture<T> &future, QObject *context, Fn fn)
 {
-    auto *watcher = new QFutureWatcher<T>(context);
-    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, fn] {
-        watcher->deleteLater();
-        const QFuture<T> done = watcher->future();
-        if (done.isCanceled() || done.resultCount() == 0)
-            fn(T(DbError(DbError::Kind::ShuttingDown, DbError::tr("The connection pool is shutting down."))));
-        else
-            fn(done.result());
+    Async::onResult(future, context, fn, [fn] {
+        fn(T(DbError(DbError::Kind::ShuttingDown, DbError::tr("The connection pool is shutting down."))));
     });
-    watcher->setFuture(future);
 }
 
 } // namespace

@@ -70,7 +70,7 @@ ON CONFLICT DO NOTHING
 RETURNING id)");
 const QString SelectByIdSql = QStringLiteral(R"(
 SELECT b.id, b.code,
-       CASE WHEN b.status = 'held' AND b.hold_expires_at <= now() THEN 'expired' ELSE b.status END,
+       booking_status_now(b.status, b.hold_expires_at),
        b.bay_id, y.name,
        (extract(epoch FROM b.starts_at) * 1000)::bigint,
        (extract(epoch FROM b.ends_at) * 1000)::bigint,

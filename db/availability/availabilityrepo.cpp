@@ -92,14 +92,6 @@ QJsonArray arrayOf(const QVariant &column)
     return QJsonDocument::fromJson(column.toString().toUtf8()).array();
 }
 
-QString idArray(const QList<qint64> &ids)
-{
-    QStringList parts;
-    for (const qint64 id : ids)
-        parts << QString::number(id);
-    return QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}');
-}
-
 } // namespace
 
 AvailabilityRepo::AvailabilityRepo(QSqlDatabase &db)
@@ -135,7 +127,7 @@ PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const
     binds << request.serviceId << request.serviceId;
     if (forMove)
         binds << request.ignoreBookingId;
-    binds << idArray(request.addonIds) << to.toString(Qt::ISODate) << from.toString(Qt::ISODate)
+    binds << Sql::idArray(request.addonIds) << to.toString(Qt::ISODate) << from.toString(Qt::ISODate)
           << request.serviceId << request.bayId << request.serviceId << request.bayId;
     if (forMove)
         binds << request.ignoreBookingId;

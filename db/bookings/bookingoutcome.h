@@ -24,6 +24,14 @@ public:
     QList<FieldError> errors; // Invalid
     QList<PlannedSlot> alternatives; // SlotTaken
 
+    static BookingOutcome refused(QList<FieldError> fieldErrors)
+    {
+        BookingOutcome outcome;
+        outcome.result = Result::Invalid;
+        outcome.errors = std::move(fieldErrors);
+        return outcome;
+    }
+
     bool isBooked() const { return result == Result::Booked || result == Result::Replayed; }
     // Kind::Invalid or Kind::SlotTaken with a sentence for people; Kind::None when booked.
     DbError error() const

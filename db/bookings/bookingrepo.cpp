@@ -24,11 +24,11 @@ constexpr int IdempotencyLockSpace = 0x43574B59;
 constexpr int CodeAttempts = 8;
 constexpr int MaxReasonLength = 500;
 
-// A hold whose time has passed reads as expired even before anyone flips
-// its row (see 0001_initial.sql, "Expired holds").
+// booking_status_now (0005_booking_status_now.sql): a hold whose time has
+// passed reads as expired even before anyone flips its row.
 const QString SelectSql = QStringLiteral(R"(
 SELECT b.id, b.code,
-       CASE WHEN b.status = 'held' AND b.hold_expires_at <= now() THEN 'expired' ELSE b.status END,
+       booking_status_now(b.status, b.hold_expires_at),
        b.bay_id, y.name,
        (extract(epoch FROM b.starts_at) * 1000)::bigint,
        (extract(epoch FROM b.ends_at) * 1000)::bigint,
@@ -74,22 +74,6 @@ RETURNING id)");
 QVariant textOrNull(const QString &text)
 {
     return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
-QString idArray(const QList<qint64> &ids)
-{
-    QStringList parts;
-    for (const qint64 id : ids)
-        parts << QString::number(id);
-    return QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}');
-}
-
-BookingOutcome invalid(QList<FieldError> errors)
-{
-    BookingOutcome outcome;
-    outcome.result = BookingOutcome::Result::Invalid;
-    outcome.errors = std::move(errors);
-    return outcome;
 }
 
 } // namespace
@@ -275,7 +259,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
     const BookingRequest request = input.normalised();
     QList<FieldError> errors = request.validate();
     if (!request.start.isValid())
-        return invalid(errors);
+        return BookingOutcome::refused(errors);
 
     Transaction tx(m_db);
     if (!request.idempotencyKey.isEmpty())
@@ -298,7 +282,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
                            tr("%1 does not exist in %2: the clocks jump forward over it.")
                                .arg(request.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")),
                                     QString::fromLatin1(zone.id()))});
-            return invalid(errors);
+            return BookingOutcome::refused(errors);
         }
         start = instant->addMSecs(wall.msec());
     }
@@ -315,7 +299,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
                                tr("This idempotency key was already used for a different booking (ID %1). "
                                   "Send the same details to get that booking again, or use a new key.")
                                    .arg(id)});
-                return invalid(errors);
+                return BookingOutcome::refused(errors);
             }
             BookingOutcome replay;
             replay.result = BookingOutcome::Result::Replayed;
@@ -328,7 +312,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
     const SlotPlanner planner(ctx.inputFor(day));
     errors += slotProblems(ctx, planner, start);
     if (!errors.isEmpty())
-        return invalid(errors);
+        return BookingOutcome::refused(errors);
 
     // The bays free in the snapshot just read, in preference order; the
     // constraint has the last word on each.
@@ -347,7 +331,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
                                          ctx.settings.bufferMinutes, request.hold, ctx.settings.holdMinutes,
                                          textOrNull(request.idempotencyKey), textOrNull(hash), request.actor,
                                          request.slot.vehicleClass, IsoTime::toSql(start),
-                                         idArray(request.slot.addonIds), request.slot.serviceId});
+                                         Sql::idArray(request.slot.addonIds), request.slot.serviceId});
             if (query.next()) {
                 bookingId = query.value(0).toLongLong();
                 break;
@@ -373,7 +357,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
                   QStringLiteral(
                       "INSERT INTO booking_addons (booking_id, addon_id, price_cents, extra_minutes) "
                       "SELECT ?, id, price_cents, extra_minutes FROM addons WHERE id = ANY (?::bigint[])"),
-                  {bookingId, idArray(request.slot.addonIds)});
+                  {bookingId, Sql::idArray(request.slot.addonIds)});
 
     BookingOutcome outcome;
     outcome.result = BookingOutcome::Result::Booked;
@@ -420,7 +404,7 @@ DbResult<Booking> BookingRepo::changeStatus(const QString &idOrCode, const QStri
         // payment confirming a hold meets a racing insert's expiry cleanly.
         QSqlQuery query
             = Sql::exec(m_db,
-                        QStringLiteral("SELECT status, code, status = 'held' AND hold_expires_at <= now() "
+                        QStringLiteral("SELECT status, code, booking_status_now(status, hold_expires_at) <> status "
                                        "FROM bookings WHERE id = ? FOR UPDATE"),
                         {*id});
         query.next();
@@ -469,147 +453,4 @@ DbResult<Booking> BookingRepo::changeStatus(const QString &idOrCode, const QStri
     notifyChanged(b);
     tx.commit();
     return b;
-}
-
-DbResult<BookingOutcome> BookingRepo::reschedule(const QString &idOrCode, const QDateTime &newStart,
-                                                 qint64 bayId, const QString &actor)
-{
-    if (!newStart.isValid())
-        return DbError(DbError::Kind::Invalid, tr("Choose the new start time."));
-
-    Transaction tx(m_db);
-    const std::optional<qint64> id = resolve(idOrCode);
-    if (!id)
-        return DbError(DbError::Kind::NotFound,
-                       tr("There is no booking with ID or code \"%1\".").arg(idOrCode));
-
-    AvailabilityRequest slot;
-    QString status;
-    QString code;
-    qint64 currentBay = 0;
-    {
-        // FOR UPDATE: a status change or a second move from another desk
-        // waits for this one (and then sees where the booking went).
-        QSqlQuery query = Sql::exec(
-            m_db,
-            QStringLiteral("SELECT CASE WHEN status = 'held' AND hold_expires_at <= now() THEN 'expired' "
-                           "ELSE status END, code, service_id, vehicle_class, bay_id "
-                           "FROM bookings WHERE id = ? FOR UPDATE"),
-            {*id});
-        query.next();
-        status = query.value(0).toString();
-        code = query.value(1).toString();
-        slot.serviceId = query.value(2).toLongLong();
-        slot.vehicleClass = query.value(3).toString();
-        currentBay = query.value(4).toLongLong();
-    }
-    if (status != u"held" && status != u"confirmed")
-        return DbError(DbError::Kind::Invalid,
-                       tr("Booking %1 cannot be moved: its status is %2. Only held or confirmed "
-                          "bookings can be moved.")
-                           .arg(code, BookingWords::status(status)));
-    // The minutes it was booked for: the service's plus the add-ons' as booked.
-    int bookedMinutes = 0;
-    {
-        QSqlQuery query = Sql::exec(
-            m_db,
-            QStringLiteral("SELECT s.duration_minutes + COALESCE((SELECT sum(ba.extra_minutes) "
-                           "FROM booking_addons AS ba WHERE ba.booking_id = b.id), 0), "
-                           "(SELECT string_agg(ba.addon_id::text, ',' ORDER BY ba.addon_id) "
-                           "FROM booking_addons AS ba WHERE ba.booking_id = b.id) "
-                           "FROM bookings AS b JOIN services AS s ON s.id = b.service_id WHERE b.id = ?"),
-            {*id});
-        query.next();
-        bookedMinutes = query.value(0).toInt();
-        const QStringList addonIds = query.value(1).toString().split(u',', Qt::SkipEmptyParts);
-        for (const QString &addon : addonIds)
-            slot.addonIds.append(addon.toLongLong());
-    }
-    slot.bayId = bayId;
-    // Its own time is not in its way (moving by a quarter of an hour, or
-    // earlier into its own slot, is fine): the same request the reschedule
-    // dialog lists free starts with, so what it offers is accepted here.
-    slot.ignoreBookingId = *id;
-    const Booking before = select(QStringLiteral("b.id = ?"), {*id}, siteZone()).value(0);
-
-    const QDate around = newStart.toUTC().date();
-    PlanningContext ctx = AvailabilityRepo(m_db).load(slot, around.addDays(-1), around.addDays(1));
-    const QTimeZone zone = ctx.settings.timeZone;
-    const QDate day = newStart.toTimeZone(zone).date();
-    SlotPlanInput input = ctx.inputFor(day);
-    input.durationMinutes = bookedMinutes;
-    const SlotPlanner planner(input);
-    const QList<FieldError> errors = slotProblems(ctx, planner, newStart);
-    if (!errors.isEmpty())
-        return invalid(errors);
-
-    QList<BayRef> free = planner.freeBays(newStart);
-    if (newStart == before.start) {
-        // At its own start, staying on its bay is no move: only another bay will do.
-        const bool ownBayFree
-            = free.removeIf([currentBay](const BayRef &b) { return b.id == currentBay; }) > 0;
-        if (free.isEmpty() && ownBayFree)
-            return DbError(DbError::Kind::Invalid,
-                           tr("Booking %1 is already at that time on %2.").arg(code, before.bay.name));
-    } else if (bayId == 0) {
-        // Staying on its bay when it can is least surprising for the crew.
-        for (qsizetype i = 1; i < free.size(); ++i) {
-            if (free.at(i).id == currentBay)
-                free.move(i, 0);
-        }
-    }
-
-    bool moved = false;
-    for (const BayRef &bay : std::as_const(free)) {
-        // An UPDATE has no ON CONFLICT: a savepoint keeps the transaction
-        // alive when the exclusion constraint refuses this bay.
-        Sql::exec(m_db, QStringLiteral("SAVEPOINT reschedule_move"));
-        try {
-            // Values written in (numbers and our own UTC timestamp, never
-            // user text): an unprepared statement, so a refused one leaves
-            // no prepared statement to free inside the aborted savepoint.
-            Sql::exec(m_db,
-                      QStringLiteral("UPDATE bookings SET bay_id = %1, starts_at = '%2'::timestamptz, "
-                                     "ends_at = '%2'::timestamptz + %3 * interval '1 minute', "
-                                     "blocked_until = '%2'::timestamptz + %4 * interval '1 minute' WHERE id = %5")
-                          .arg(bay.id)
-                          .arg(IsoTime::toSql(newStart))
-                          .arg(bookedMinutes)
-                          .arg(bookedMinutes + ctx.settings.bufferMinutes)
-                          .arg(*id));
-            Sql::exec(m_db, QStringLiteral("RELEASE SAVEPOINT reschedule_move"));
-            moved = true;
-            break;
-        } catch (const DbException &e) {
-            if (e.error().kind() != DbError::Kind::SlotTaken)
-                throw;
-            Sql::exec(m_db, QStringLiteral("ROLLBACK TO SAVEPOINT reschedule_move"));
-        }
-    }
-    if (!moved)
-        return slotTaken(slot, newStart, zone);
-
-    BookingOutcome outcome;
-    outcome.result = BookingOutcome::Result::Booked;
-    outcome.booking = select(QStringLiteral("b.id = ?"), {*id}, zone).value(0);
-    const Booking &after = outcome.booking;
-    auto place = [](const Booking &b) {
-        return QJsonObject {{QStringLiteral("start"), IsoTime::format(b.start)},
-                            {QStringLiteral("end"), IsoTime::format(b.end)},
-                            {QStringLiteral("bay_id"), b.bay.id},
-                            {QStringLiteral("bay"), b.bay.name}};
-    };
-    AuditLog::write(m_db, actor, QStringLiteral("booking.reschedule"), QStringLiteral("booking"),
-                    QString::number(*id),
-                    {{QStringLiteral("code"), code},
-                     {QStringLiteral("from"), place(before)},
-                     {QStringLiteral("to"), place(after)}});
-    // Both days' boards change when it moves to another day.
-    Booking leaving = after;
-    leaving.start = before.start.toTimeZone(zone);
-    if (leaving.start.date() != after.start.date())
-        notifyChanged(leaving);
-    notifyChanged(after);
-    tx.commit();
-    return outcome;
 }

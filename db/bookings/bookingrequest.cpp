@@ -40,6 +40,16 @@ QString BookingRequest::normalisePlate(const QString &plate)
     return out.toUpper();
 }
 
+QString BookingRequest::phoneSearchDigits(const QString &text)
+{
+    QString digits;
+    for (const QChar c : text) {
+        if (c.isDigit() && c.unicode() < 128)
+            digits += c;
+    }
+    return digits.size() >= 3 ? digits : QString();
+}
+
 BookingRequest BookingRequest::normalised() const
 {
     BookingRequest r = *this;

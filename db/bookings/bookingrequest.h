@@ -29,6 +29,10 @@ public:
 
     // Upper case, spaces and dashes removed, NFC.
     static QString normalisePlate(const QString &plate);
+    // The ASCII digits of what someone typed into a search, to match phone
+    // numbers however they were written; empty when fewer than 3 (too few to
+    // mean a phone number).
+    static QString phoneSearchDigits(const QString &text);
 
     // The request with its text fields in stored form: plate normalised,
     // name, phone, email and key trimmed, add-ons sorted.

@@ -30,7 +30,7 @@ WITH people AS (
     SELECT b.id FROM bookings AS b WHERE b.customer_id IN (SELECT id FROM people)
 )
 SELECT b.id, b.code,
-       CASE WHEN b.status = 'held' AND b.hold_expires_at <= now() THEN 'expired' ELSE b.status END,
+       booking_status_now(b.status, b.hold_expires_at),
        (extract(epoch FROM b.starts_at) * 1000)::bigint,
        (extract(epoch FROM b.ends_at) * 1000)::bigint,
        y.name, s.name, b.vehicle_class, b.plate, c.name, c.phone, c.email, b.price_cents, b.currency
@@ -73,13 +73,7 @@ DbResult<QList<BookingMatch>> BookingSearch::find(const QString &text, int limit
     const QString code = ConfirmationCode::looksLikeCode(needle) ? needle.toUpper() : QString();
     const QString plate = BookingRequest::normalisePlate(needle);
     const QString platePattern = plate.size() >= 2 ? escapeLike(plate) + u'%' : QString();
-    QString digits;
-    for (const QChar c : needle) {
-        if (c.isDigit() && c.unicode() < 128)
-            digits += c;
-    }
-    if (digits.size() < 3)
-        digits.clear();
+    const QString digits = BookingRequest::phoneSearchDigits(needle);
     const QString namePattern = u'%' + escapeLike(needle) + u'%';
     const QTimeZone zone = SettingsRepo(m_db).load().timeZone;
 

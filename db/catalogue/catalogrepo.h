@@ -8,6 +8,10 @@
 #include <QSqlDatabase>
 #include <QStringList>
 
+namespace CatalogRepoDetail {
+struct Table;
+}
+
 // The manager's writes to the catalogue: services and their prices, add-ons
 // and which services offer them, bays and the services each performs. Runs
 // inside a unit of work on a pooled connection (blocking; throws
@@ -59,13 +63,12 @@ public:
     static QString normaliseName(const QString &name);
 
 private:
-    struct Table;
-    std::optional<QString> nameTaken(const Table &table, const QString &name, qint64 id);
+    std::optional<QString> nameTaken(const CatalogRepoDetail::Table &table, const QString &name, qint64 id);
     QList<FieldError> unknownServices(const QList<qint64> &ids);
     void setLinks(const QString &linkTable, const QString &ownColumn, qint64 ownId,
                   const QList<qint64> &serviceIds);
     QString currency();
-    DbResult<SaveOutcome> remove(const Table &table, qint64 id, const QString &actor);
+    DbResult<SaveOutcome> remove(const CatalogRepoDetail::Table &table, qint64 id, const QString &actor);
     DbResult<SaveOutcome> duplicateName(const QString &name, const QString &what);
 
     QSqlDatabase &m_db;

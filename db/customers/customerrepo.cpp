@@ -20,8 +20,7 @@ SELECT c.id, c.name, c.phone, c.email,
        (SELECT json_agg(json_build_array(h.id, h.code, h.status, h.start_ms, h.service, h.bay, h.plate,
                                          h.price_cents, h.currency) ORDER BY h.start_ms DESC)
           FROM (SELECT b.id, b.code,
-                       CASE WHEN b.status = 'held' AND b.hold_expires_at <= now() THEN 'expired'
-                            ELSE b.status END AS status,
+                       booking_status_now(b.status, b.hold_expires_at) AS status,
                        (extract(epoch FROM b.starts_at) * 1000)::bigint AS start_ms,
                        s.name AS service, y.name AS bay, b.plate, b.price_cents, b.currency
                   FROM bookings AS b
@@ -58,13 +57,7 @@ DbResult<QList<Customer>> CustomerRepo::find(const QString &text)
         return DbError(DbError::Kind::Invalid,
                        tr("Search for a plate, a phone number or part of a name (1 to 100 characters)."));
     const QString plate = BookingRequest::normalisePlate(needle);
-    QString digits;
-    for (const QChar c : needle) {
-        if (c.isDigit() && c.unicode() < 128)
-            digits += c;
-    }
-    if (digits.size() < 3)
-        digits.clear();
+    const QString digits = BookingRequest::phoneSearchDigits(needle);
     const QString platePrefix = plate.size() >= 2 ? plate : QString();
     return select(FindWhere, {CustomerRepo::MaxVisits, platePrefix, platePrefix, digits, digits, needle,
                               CustomerRepo::MaxResults});

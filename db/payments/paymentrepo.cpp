@@ -128,8 +128,8 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         QSqlQuery query = Sql::exec(
             m_db,
             QStringLiteral(
-                "SELECT CASE WHEN status = 'held' AND hold_expires_at <= now() THEN 'expired' "
-                "ELSE status END, code, price_cents, currency FROM bookings WHERE id = ? FOR UPDATE"),
+                "SELECT booking_status_now(status, hold_expires_at), code, price_cents, currency "
+                "FROM bookings WHERE id = ? FOR UPDATE"),
             {bookingId});
         if (!query.next())
             return DbError(DbError::Kind::NotFound, tr("There is no booking with ID %1.").arg(bookingId));

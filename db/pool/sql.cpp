@@ -221,6 +221,14 @@ void setLocalStatementTimeout(QSqlDatabase &db, int ms)
     }
 }
 
+QString idArray(const QList<qint64> &ids)
+{
+    QStringList parts;
+    for (const qint64 id : ids)
+        parts << QString::number(id);
+    return QLatin1Char('{') + parts.join(QLatin1Char(',')) + QLatin1Char('}');
+}
+
 QString elideValues(const QString &sql)
 {
     static const QRegularExpression strings(QStringLiteral(R"('(?:[^']|'')*')"));

@@ -40,6 +40,10 @@ void execScript(QSqlDatabase &db, const QString &script, const QString &context)
 // connection.
 DbError errorOf(const QSqlDatabase &db, const QSqlQuery &query, const QString &context);
 
+// A bigint[] array literal ("{1,2,3}") to bind as one value, for
+// "= ANY(?::bigint[])" and unnest(?::bigint[]).
+QString idArray(const QList<qint64> &ids);
+
 // SQL text with literal values elided ('…' and numbers become ?), for logs
 // and the slow-query history.
 QString elideValues(const QString &sql);

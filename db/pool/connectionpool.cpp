@@ -428,13 +428,6 @@ void ConnectionPool::Private::workerMain(Worker &self)
                 error = DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
                                 QStringLiteral("unknown exception"));
             }
-            // After a statement failed inside a transaction, the server refused
-            // QPSQL's DEALLOCATE of the unit's prepared statements, and PREPARE
-            // is not transactional: drop them here so none outlives the unit of
-            // work (behind PgBouncer another process's statement of the same
-            // name would fail with 42P05 on that server connection).
-            const bool dropPrepared = error.isError() && !error.sqlState().isEmpty()
-                                      && !error.invalidatesConnection() && pgConnectionAlive(*db);
             if (pgInTransaction(*db)) {
                 // Never hand on a connection inside a transaction: the next
                 // job would run in it.
@@ -442,18 +435,7 @@ void ConnectionPool::Private::workerMain(Worker &self)
                     qCWarning(lcPool).noquote() << "unit of work" << job->label << "left a transaction open; rolled back";
                 QSqlQuery rollback(*db);
                 StatementWatch watch;
-                if (dropPrepared) {
-                    // AND CHAIN keeps PgBouncer's server connection for the DEALLOCATE.
-                    rollback.exec(QStringLiteral("ROLLBACK AND CHAIN"));
-                    rollback.exec(QStringLiteral("DEALLOCATE ALL"));
-                    rollback.exec(QStringLiteral("COMMIT"));
-                } else {
-                    rollback.exec(QStringLiteral("ROLLBACK"));
-                }
-            } else if (dropPrepared) {
-                QSqlQuery deallocate(*db);
-                StatementWatch watch;
-                deallocate.exec(QStringLiteral("DEALLOCATE ALL"));
+                rollback.exec(QStringLiteral("ROLLBACK"));
             }
             bool watchdogFired = false;
             {

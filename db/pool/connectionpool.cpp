@@ -403,11 +403,8 @@ void ConnectionPool::Private::workerMain(Worker &self)
         if (db) {
             try {
                 if (config.pgbouncer) {
-                    // One round trip: the transaction and its statement_timeout.
                     if (config.statementTimeoutMs > 0)
-                        Sql::execScript(
-                            *db, QStringLiteral("BEGIN; SET LOCAL statement_timeout = %1").arg(config.statementTimeoutMs),
-                            QStringLiteral("BEGIN"));
+                        Sql::beginWithLocalStatementTimeout(*db, config.statementTimeoutMs);
                     else
                         Sql::exec(*db, QStringLiteral("BEGIN"));
                 }

@@ -121,7 +121,7 @@ std::optional<DbError> ConnectRefusal::toError(const DatabaseConfig &config, con
     const QString user = config.user;
     const QString database = config.database;
     QString message;
-    QString state = diagnosis.sqlState;
+    const QString state = diagnosis.sqlState;
     if (diagnosis.sslRefused) {
         message = tr("The database server does not accept the connection with sslmode “%1”, but answers "
                      "without SSL. Change sslmode in the database settings (or in DATABASE_URL) to prefer or "

@@ -4,9 +4,11 @@
 // measure of speed.
 #include "db/health/healthreport.h"
 #include "db/health/poolmonitor.h"
+#include "db/pool/connectionopener.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "tests/harness/pgbouncerprocess.h"
+#include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/poolwarnings.h"
 #include "tests/harness/testnames.h"
@@ -30,9 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// Long enough that only a hang reaches it; every wait in this file is bounded
-// so a broken pool fails the test instead of stalling CTest.
-constexpr int kNoHangMs = 60000;
+using TestWaits::kNoHangMs;
 
 template<typename T> bool waitFor(const QFuture<T> &future, int timeoutMs = kNoHangMs)
 {
@@ -49,6 +49,46 @@ template<typename T> bool allFinished(const QList<QFuture<T>> &futures)
 {
     return std::all_of(futures.begin(), futures.end(), [](const QFuture<T> &f) { return f.isFinished(); });
 }
+
+// A statement that provably cannot end until the test says so: the test's
+// own session holds an advisory lock, and a unit of work that asks for it
+// waits in the server however long anything else takes.
+class HeldLock
+{
+public:
+    static constexpr int kKey = 4242;
+
+    explicit HeldLock(const DatabaseConfig &config)
+    {
+        DbError error;
+        m_db = ConnectionOpener::openBlocking(config, QStringLiteral("tst-held-lock"), error);
+        if (m_db)
+            m_held = QSqlQuery(*m_db).exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(kKey));
+    }
+    ~HeldLock()
+    {
+        release();
+        m_db.reset();
+        QSqlDatabase::removeDatabase(QStringLiteral("tst-held-lock"));
+    }
+    bool isHeld() const { return m_held; }
+    void release()
+    {
+        if (m_held)
+            QSqlQuery(*m_db).exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kKey));
+        m_held = false;
+    }
+    // Blocks until release(); shared, so every unit of work waiting on it
+    // goes on together.
+    static void waitFor(QSqlDatabase &db)
+    {
+        Sql::exec(db, QStringLiteral("SELECT pg_advisory_xact_lock_shared(%1)").arg(kKey));
+    }
+
+private:
+    std::optional<QSqlDatabase> m_db;
+    bool m_held = false;
+};
 
 using TestNames::backendPid;
 using TestNames::describe;
@@ -76,15 +116,15 @@ private slots:
     void serializationFailureAndDeadlockAreRetried_data();
     void serializationFailureAndDeadlockAreRetried();
     void realDeadlockIsRetriedAndBothUpdatesLandOnce();
-    void failedPreparedStatementLeavesNothingPreparedOnTheServer_data();
-    void failedPreparedStatementLeavesNothingPreparedOnTheServer();
+    void failedUnitOfWorkEndsWithOneRollbackOnItsOwnConnection_data();
+    void failedUnitOfWorkEndsWithOneRollbackOnItsOwnConnection();
     void destroyedPoolLeavesNoServerConnections();
     void idleConnectionsAreClosedAfterTheIdleTimeout();
     void connectionsAreRecycledAfterTheirMaximumLifetime();
     void workHoldingAConnectionTooLongIsNamedInALeakWarning();
     void terminatedConnectionIsReplacedByValidation();
     void terminatedConnectionIsEvictedAndTheWorkRetried();
-    void preparedWorkSucceedsBehindPgBouncerInPgBouncerMode();
+    void workWithValuesSucceedsBehindPgBouncerInPgBouncerMode();
     void workWithValuesNeedsNoPgBouncerModeBehindPgBouncer();
     void valuesGoIntoTheStatementExactly_data();
     void valuesGoIntoTheStatementExactly();
@@ -94,7 +134,7 @@ private slots:
 
 private:
     DatabaseConfig configForThisTest() const;
-    QList<DbResult<int>> runPreparedWorkThroughPgBouncer(const PgBouncerProcess &bouncer, bool pgbouncerMode);
+    QList<DbResult<int>> runWorkWithValuesThroughPgBouncer(const PgBouncerProcess &bouncer, bool pgbouncerMode);
 
     PgTestCluster m_cluster;
 };
@@ -183,14 +223,16 @@ void TestConnectionPool::answersPoolTimeoutWhenEveryConnectionIsHeld()
     c.poolTimeoutMs = 500;
     ConnectionPool pool(c);
 
+    HeldLock lock(m_cluster.config(applicationNameForThisTest() + QStringLiteral("-lock")));
+    QVERIFY(lock.isHeld());
     QList<QFuture<DbResult<int>>> holders;
     for (int i = 0; i < 2; ++i) {
         holders << pool.withConnection(QStringLiteral("tst.hold"), [](QSqlDatabase &db) {
-            Sql::exec(db, QStringLiteral("SELECT pg_sleep(2)"));
+            HeldLock::waitFor(db);
             return 1;
         });
     }
-    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().active, 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().active, 2, kNoHangMs);
 
     QElapsedTimer waited;
     waited.start();
@@ -200,7 +242,8 @@ void TestConnectionPool::answersPoolTimeoutWhenEveryConnectionIsHeld()
           });
     QVERIFY(waitFor(third));
     const qint64 elapsed = waited.elapsed();
-    // The answer came while both holders still ran: a timeout, not a turn.
+    // Both holders still wait for the lock: the answer is a timeout, never a
+    // turn, however slow this machine is.
     QVERIFY(!holders[0].isFinished() && !holders[1].isFinished());
 
     const DbResult<int> result = third.result();
@@ -210,11 +253,13 @@ void TestConnectionPool::answersPoolTimeoutWhenEveryConnectionIsHeld()
     const QString detail = result.error().detail();
     for (const char *gauge : {"total=2", "active=2", "idle=0", "waiting="})
         QVERIFY2(detail.contains(QLatin1String(gauge)), qPrintable(detail));
-    // QElapsedTimer truncates to whole milliseconds.
+    // Not before the pool timeout (a bound, not a speed). QElapsedTimer
+    // truncates to whole milliseconds.
     QVERIFY2(elapsed >= c.poolTimeoutMs - 1, qPrintable(QStringLiteral("after %1 ms").arg(elapsed)));
 
     QCOMPARE(pool.stats().waiting, 0);
     QCOMPARE(pool.stats().timeouts, 1);
+    lock.release();
     for (const auto &holder : holders) {
         QVERIFY(waitFor(holder));
         QVERIFY2(holder.result().ok(), describe(holder.result()));
@@ -445,14 +490,14 @@ void TestConnectionPool::realDeadlockIsRetriedAndBothUpdatesLandOnce()
         QStringLiteral("2,2"));
 }
 
-void TestConnectionPool::failedPreparedStatementLeavesNothingPreparedOnTheServer_data()
+void TestConnectionPool::failedUnitOfWorkEndsWithOneRollbackOnItsOwnConnection_data()
 {
     QTest::addColumn<bool>("pgbouncerMode");
     QTest::newRow("direct") << false;
     QTest::newRow("pgbouncer mode") << true;
 }
 
-void TestConnectionPool::failedPreparedStatementLeavesNothingPreparedOnTheServer()
+void TestConnectionPool::failedUnitOfWorkEndsWithOneRollbackOnItsOwnConnection()
 {
     QFETCH(bool, pgbouncerMode);
     DatabaseConfig c = configForThisTest();
@@ -460,12 +505,12 @@ void TestConnectionPool::failedPreparedStatementLeavesNothingPreparedOnTheServer
     c.pgbouncer = pgbouncerMode;
     ConnectionPool pool(c);
 
-    // The slot-taken race of every booking: a prepared INSERT fails inside a
-    // transaction, where the server refuses QPSQL's DEALLOCATE. PREPARE is not
-    // transactional, so unless the pool cleans up the statement outlives the
-    // unit of work; behind PgBouncer it then sits on a shared server
-    // connection where another process's statement of the same name fails
-    // with 42P05.
+    const auto before = pool.withConnection(QStringLiteral("tst.pid"), backendPid);
+    QVERIFY(waitFor(before));
+    QVERIFY2(before.result().ok(), describe(before.result()));
+
+    // The slot-taken race of every booking: an INSERT with values fails
+    // inside a transaction.
     const auto taken = pool.withConnection(QStringLiteral("tst.booking.create"), [](QSqlDatabase &db) {
         Transaction tx(db);
         Sql::exec(db, QStringLiteral("INSERT INTO tst_booking (code, bay, during) VALUES (?, 3, 'empty')"),
@@ -477,13 +522,26 @@ void TestConnectionPool::failedPreparedStatementLeavesNothingPreparedOnTheServer
     QVERIFY(!taken.result().ok());
     QCOMPARE(taken.result().error().kind(), DbError::Kind::UniqueViolation);
 
-    // Same connection (the limit is 1), nothing bound, so nothing prepared.
-    const auto prepared = pool.withConnection(QStringLiteral("tst.prepared"), [](QSqlDatabase &db) {
-        return Sql::scalar(db, QStringLiteral("SELECT count(*) FROM pg_prepared_statements")).toInt();
+    // The last statement the backend ran, as a DBA sees it: the clean-up is
+    // one ROLLBACK, with no round trip after it (values travel inside the
+    // statement, so there is nothing prepared to drop).
+    const QString last = m_cluster
+                             .queryBlocking(QStringLiteral("SELECT query FROM pg_stat_activity WHERE pid = %1")
+                                                .arg(before.result().value()))
+                             .toString();
+    QCOMPARE(last, QStringLiteral("ROLLBACK"));
+
+    // The same connection serves the next unit of work, outside any
+    // transaction and with nothing prepared.
+    const auto next = pool.withConnection(QStringLiteral("tst.after"), [](QSqlDatabase &db) {
+        return QPair<int, int>(backendPid(db),
+                               Sql::scalar(db, QStringLiteral("SELECT count(*) FROM pg_prepared_statements"))
+                                   .toInt());
     });
-    QVERIFY(waitFor(prepared));
-    QVERIFY2(prepared.result().ok(), describe(prepared.result()));
-    QCOMPARE(prepared.result().value(), 0);
+    QVERIFY(waitFor(next));
+    QVERIFY2(next.result().ok(), describe(next.result()));
+    QCOMPARE(next.result().value().first, before.result().value());
+    QCOMPARE(next.result().value().second, 0);
     QCOMPARE(pool.stats().connectionsOpened, 1);
 }
 
@@ -583,18 +641,26 @@ void TestConnectionPool::workHoldingAConnectionTooLongIsNamedInALeakWarning()
     QLoggingCategory::setFilterRules(QStringLiteral("carwash.db.pool.warning=true"));
     std::optional<PoolWarnings> warnings(std::in_place, PoolWarnings::Mode::Swallow);
 
+    // Held until the warning is seen, so the warning cannot lose a race
+    // with the end of the work.
+    HeldLock lock(m_cluster.config(applicationNameForThisTest() + QStringLiteral("-lock")));
+    QVERIFY(lock.isHeld());
     const auto leaky = pool.withConnection(QStringLiteral("tst.report.export"), [](QSqlDatabase &db) {
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.8)"));
+        HeldLock::waitFor(db);
         return 1;
     });
+    const auto named = [&warnings] {
+        const QStringList lines = warnings->lines();
+        return std::any_of(lines.begin(), lines.end(), [](const QString &line) {
+            return line.contains(QLatin1String("leak")) && line.contains(QLatin1String("\"tst.report.export\""));
+        });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(named(), kNoHangMs);
+    QVERIFY(!leaky.isFinished());
+    lock.release();
     QVERIFY(waitFor(leaky));
     QVERIFY2(leaky.result().ok(), describe(leaky.result()));
-    const QStringList lines = warnings->lines();
     warnings.reset();
-    const bool named = std::any_of(lines.begin(), lines.end(), [](const QString &line) {
-        return line.contains(QLatin1String("leak")) && line.contains(QLatin1String("\"tst.report.export\""));
-    });
-    QVERIFY2(named, qPrintable(lines.join(u'\n')));
 }
 
 void TestConnectionPool::terminatedConnectionIsReplacedByValidation()
@@ -664,7 +730,7 @@ void TestConnectionPool::terminatedConnectionIsEvictedAndTheWorkRetried()
     QCOMPARE(pool.stats().total, 1);
 }
 
-QList<DbResult<int>> TestConnectionPool::runPreparedWorkThroughPgBouncer(const PgBouncerProcess &bouncer,
+QList<DbResult<int>> TestConnectionPool::runWorkWithValuesThroughPgBouncer(const PgBouncerProcess &bouncer,
                                                                          bool pgbouncerMode)
 {
     DatabaseConfig c = bouncer.config(applicationNameForThisTest());
@@ -696,12 +762,12 @@ QList<DbResult<int>> TestConnectionPool::runPreparedWorkThroughPgBouncer(const P
     return results;
 }
 
-void TestConnectionPool::preparedWorkSucceedsBehindPgBouncerInPgBouncerMode()
+void TestConnectionPool::workWithValuesSucceedsBehindPgBouncerInPgBouncerMode()
 {
     PgBouncerProcess bouncer(m_cluster);
     QString error;
     QVERIFY2(bouncer.start(&error), qPrintable(error));
-    const QList<DbResult<int>> results = runPreparedWorkThroughPgBouncer(bouncer, true);
+    const QList<DbResult<int>> results = runWorkWithValuesThroughPgBouncer(bouncer, true);
     QCOMPARE(results.size(), 8);
     for (int j = 0; j < results.size(); ++j) {
         QVERIFY2(results[j].ok(), describe(results[j]));
@@ -715,11 +781,11 @@ void TestConnectionPool::workWithValuesNeedsNoPgBouncerModeBehindPgBouncer()
     QString error;
     QVERIFY2(bouncer.start(&error), qPrintable(error));
     // Values travel inside the one statement, so no statement prepared on
-    // one server connection is ever looked for on another (26000 / 42P05
-    // with QPSQL's PREPARE, EXECUTE, DEALLOCATE). A few rounds, as
+    // one server connection is ever looked for on another (26000 / 42P05,
+    // were they sent as PREPARE, EXECUTE, DEALLOCATE). A few rounds, as
     // interleaving is up to the scheduler.
     for (int round = 0; round < 3; ++round) {
-        const QList<DbResult<int>> results = runPreparedWorkThroughPgBouncer(bouncer, false);
+        const QList<DbResult<int>> results = runWorkWithValuesThroughPgBouncer(bouncer, false);
         QCOMPARE(results.size(), 8);
         for (int j = 0; j < results.size(); ++j) {
             QVERIFY2(results[j].ok(), describe(results[j]));

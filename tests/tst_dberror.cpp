@@ -1,4 +1,5 @@
 // Classification by SQLSTATE, retry backoff bounds, and SQL value elision.
+#include "db/pool/connectrefusal.h"
 #include "db/pool/dberror.h"
 #include "db/pool/retrypolicy.h"
 #include "db/pool/sql.h"
@@ -17,6 +18,10 @@ private slots:
     void elidesLiteralValues_data();
     void elidesLiteralValues();
     void logStringNamesStateAndLabel();
+    void readsTheServersCodeFromLibpqsRefusal_data();
+    void readsTheServersCodeFromLibpqsRefusal();
+    void refusalsOnlyNewSettingsCureSayWhatToChange_data();
+    void refusalsOnlyNewSettingsCureSayWhatToChange();
 };
 
 void TestDbError::classifiesBySqlState_data()
@@ -52,6 +57,9 @@ void TestDbError::classifiesBySqlState_data()
     row("25P02 in failed transaction", "25P02", K::Fatal, false, true);
     row("57014 query canceled", "57014", K::Fatal, false, false);
     row("22001 string too long", "22001", K::Fatal, false, false);
+    row("28P01 wrong password", "28P01", K::Configuration, false, true);
+    row("28000 unknown role or pg_hba.conf refusal", "28000", K::Configuration, false, true);
+    row("3D000 no such database", "3D000", K::Configuration, false, true);
 }
 
 void TestDbError::classifiesBySqlState()
@@ -155,6 +163,86 @@ void TestDbError::logStringNamesStateAndLabel()
     QVERIFY(line.contains(QStringLiteral("sqlstate=23P01")));
     QVERIFY(line.contains(QStringLiteral("label=booking.create")));
     QVERIFY(line.startsWith(QStringLiteral("slot_taken")));
+}
+
+void TestDbError::readsTheServersCodeFromLibpqsRefusal_data()
+{
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("state");
+    QTest::newRow("wrong password")
+        << QStringLiteral("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  28P01\n")
+        << QStringLiteral("28P01");
+    QTest::newRow("severity in the server's language")
+        << QStringLiteral("connection to server at \"db\" (10.0.0.5), port 5432 failed: SCHWERWIEGEND:  3D000")
+        << QStringLiteral("3D000");
+    QTest::newRow("two hosts tried: the last one's code")
+        << QStringLiteral("connection to server at \"a\", port 1 failed: FATAL:  57P03\n"
+                          "connection to server at \"b\", port 2 failed: FATAL:  28000\n")
+        << QStringLiteral("28000");
+    QTest::newRow("refused by the kernel: no code")
+        << QStringLiteral("connection to server at \"127.0.0.1\", port 54321 failed: Connection refused\n"
+                          "\tIs the server running on that host and accepting TCP/IP connections?\n")
+        << QString();
+    QTest::newRow("client-side SSL failure: no code")
+        << QStringLiteral("connection to server at \"127.0.0.1\", port 5432 failed: server does not support "
+                          "SSL, but SSL was required\n")
+        << QString();
+    QTest::newRow("no password supplied: no code")
+        << QStringLiteral("connection to server at \"127.0.0.1\", port 5432 failed: fe_sendauth: no password "
+                          "supplied\n")
+        << QString();
+}
+
+void TestDbError::readsTheServersCodeFromLibpqsRefusal()
+{
+    QFETCH(QString, message);
+    QFETCH(QString, state);
+    QCOMPARE(ConnectRefusal::sqlStateOf(message), state);
+}
+
+void TestDbError::refusalsOnlyNewSettingsCureSayWhatToChange_data()
+{
+    QTest::addColumn<QString>("state");
+    QTest::addColumn<bool>("needsPassword");
+    QTest::addColumn<bool>("sslRefused");
+    QTest::addColumn<bool>("configuration");
+    QTest::addColumn<QString>("names");
+    auto row = [](const char *name, const char *state, bool needsPassword, bool sslRefused, bool configuration,
+                  const char *names) {
+        QTest::newRow(name) << QString::fromLatin1(state) << needsPassword << sslRefused << configuration
+                            << QString::fromUtf8(names);
+    };
+    row("28P01 wrong password", "28P01", false, false, true, "password");
+    row("no password set", "", true, false, true, "password");
+    row("28000 unknown role or pg_hba.conf", "28000", false, false, true, "pg_hba.conf");
+    row("3D000 no such database", "3D000", false, false, true, "“shop”");
+    row("42501 no CONNECT privilege", "42501", false, false, true, "CONNECT");
+    row("SSL required, server without", "", false, true, true, "sslmode “require”");
+    row("57P03 starting up: retried", "57P03", false, false, false, "");
+    row("53300 too many connections: retried", "53300", false, false, false, "");
+    row("no answer at all: retried", "", false, false, false, "");
+}
+
+void TestDbError::refusalsOnlyNewSettingsCureSayWhatToChange()
+{
+    QFETCH(QString, state);
+    QFETCH(bool, needsPassword);
+    QFETCH(bool, sslRefused);
+    QFETCH(bool, configuration);
+    QFETCH(QString, names);
+    DatabaseConfig config;
+    config.user = QStringLiteral("desk");
+    config.database = QStringLiteral("shop");
+    config.sslMode = QStringLiteral("require");
+    const std::optional<DbError> error = ConnectRefusal::toError(config, {state, needsPassword, sslRefused});
+    QCOMPARE(error.has_value(), configuration);
+    if (!configuration)
+        return;
+    QCOMPARE(error->kind(), DbError::Kind::Configuration);
+    QVERIFY(!error->isTransient());
+    QCOMPARE(error->sqlState(), state);
+    QVERIFY2(error->message().contains(names), qPrintable(error->message()));
+    QVERIFY2(!error->message().contains(QLatin1String("unavailable")), qPrintable(error->message()));
 }
 
 QTEST_GUILESS_MAIN(TestDbError)

@@ -8,6 +8,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "db/schema/migrator.h"
+#include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "ui/common/errorbanner.h"
 #include "ui/manager/diagnosticscharts.h"
@@ -31,7 +32,7 @@ using Signal = HealthAlerts::Signal;
 
 namespace {
 
-constexpr int kNoHangMs = 60000;
+using TestWaits::kNoHangMs;
 // The latency signal looks at the monitor's last minute: after the slow
 // burst it needs that minute to pass, then the quiet period.
 constexpr int kLatencyRecoveryMs = 150000;

@@ -6,6 +6,7 @@
 #include "db/pool/sql.h"
 #include "tests/harness/faultproxy.h"
 #include "tests/harness/pgbouncerprocess.h"
+#include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/poolwarnings.h"
 #include "tests/harness/testnames.h"
@@ -21,8 +22,7 @@
 
 namespace {
 
-// Long enough that only a hang reaches it.
-constexpr int kNoHangMs = 60000;
+using TestWaits::kNoHangMs;
 
 using TestNames::backendPid;
 using TestNames::describe;

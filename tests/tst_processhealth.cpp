@@ -7,6 +7,7 @@
 #include "db/pool/sql.h"
 #include "db/schema/maintenance.h"
 #include "db/schema/migrator.h"
+#include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
@@ -21,7 +22,7 @@
 
 namespace {
 
-constexpr int kNoHangMs = 60000;
+using TestWaits::kNoHangMs;
 
 template<typename T> QByteArray describe(const DbResult<T> &r)
 {

@@ -1559,6 +1559,33 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>ConnectRefusal</name>
+    <message>
+        <source>The database server does not accept the connection with sslmode “%1”, but answers without SSL. Change sslmode in the database settings (or in DATABASE_URL) to prefer or disable, or set up SSL on the server.</source>
+        <translation>Der Datenbankserver nimmt die Verbindung mit sslmode „%1“ nicht an, antwortet aber ohne SSL. Stellen Sie sslmode in den Datenbankeinstellungen (oder in DATABASE_URL) auf prefer oder disable, oder richten Sie SSL auf dem Server ein.</translation>
+    </message>
+    <message>
+        <source>The database server asks for a password for user “%1” and none is set. Enter the password in the database settings (or in DATABASE_URL).</source>
+        <translation>Der Datenbankserver verlangt ein Passwort für den Benutzer „%1“, es ist aber keines eingetragen. Geben Sie das Passwort in den Datenbankeinstellungen (oder in DATABASE_URL) ein.</translation>
+    </message>
+    <message>
+        <source>The database server refused the password for user “%1”. Enter the right password in the database settings (or in DATABASE_URL).</source>
+        <translation>Der Datenbankserver hat das Passwort für den Benutzer „%1“ abgelehnt. Geben Sie das richtige Passwort in den Datenbankeinstellungen (oder in DATABASE_URL) ein.</translation>
+    </message>
+    <message>
+        <source>The database “%1” does not exist on the server. Check the database name in the database settings (or in DATABASE_URL).</source>
+        <translation>Die Datenbank „%1“ gibt es auf dem Server nicht. Prüfen Sie den Datenbanknamen in den Datenbankeinstellungen (oder in DATABASE_URL).</translation>
+    </message>
+    <message>
+        <source>User “%1” may not connect to the database “%2”. Check the user name in the database settings, or ask the database administrator to grant it CONNECT.</source>
+        <translation>Der Benutzer „%1“ darf sich nicht mit der Datenbank „%2“ verbinden. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, ihm CONNECT zu gewähren.</translation>
+    </message>
+    <message>
+        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
+        <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerRepo</name>
     <message>
         <source>Search for a plate, a phone number or part of a name (1 to 100 characters).</source>
@@ -1899,6 +1926,12 @@ Fehlgeschlagen: %2
         <source>Stop a &amp;query after:</source>
         <translation>Abfrage abbre&amp;chen nach:</translation>
     </message>
+    <message>
+        <source>Could not connect to %1.
+%2</source>
+        <translation>Keine Verbindung zu %1 möglich.
+%2</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>
@@ -2172,6 +2205,10 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The database stopped answering, so the connection was dropped. The program keeps retrying; check the network between this computer and the database server.</source>
         <translation>Die Datenbank antwortet nicht mehr, deshalb wurde die Verbindung getrennt. Das Programm versucht es weiter; prüfen Sie das Netzwerk zwischen diesem Computer und dem Datenbankserver.</translation>
+    </message>
+    <message>
+        <source>The database refused the connection: the database settings need changing.</source>
+        <translation>Die Datenbank hat die Verbindung abgelehnt: Die Datenbankeinstellungen müssen geändert werden.</translation>
     </message>
 </context>
 <context>

@@ -1559,6 +1559,33 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>ConnectRefusal</name>
+    <message>
+        <source>The database server does not accept the connection with sslmode “%1”, but answers without SSL. Change sslmode in the database settings (or in DATABASE_URL) to prefer or disable, or set up SSL on the server.</source>
+        <translation>El servidor de la base de datos no acepta la conexión con sslmode «%1», pero responde sin SSL. Cambie sslmode en la configuración de la base de datos (o en DATABASE_URL) a prefer o disable, o configure SSL en el servidor.</translation>
+    </message>
+    <message>
+        <source>The database server asks for a password for user “%1” and none is set. Enter the password in the database settings (or in DATABASE_URL).</source>
+        <translation>El servidor de la base de datos pide una contraseña para el usuario «%1» y no hay ninguna. Introduzca la contraseña en la configuración de la base de datos (o en DATABASE_URL).</translation>
+    </message>
+    <message>
+        <source>The database server refused the password for user “%1”. Enter the right password in the database settings (or in DATABASE_URL).</source>
+        <translation>El servidor de la base de datos rechazó la contraseña del usuario «%1». Introduzca la contraseña correcta en la configuración de la base de datos (o en DATABASE_URL).</translation>
+    </message>
+    <message>
+        <source>The database “%1” does not exist on the server. Check the database name in the database settings (or in DATABASE_URL).</source>
+        <translation>La base de datos «%1» no existe en el servidor. Compruebe el nombre de la base de datos en la configuración de la base de datos (o en DATABASE_URL).</translation>
+    </message>
+    <message>
+        <source>User “%1” may not connect to the database “%2”. Check the user name in the database settings, or ask the database administrator to grant it CONNECT.</source>
+        <translation>El usuario «%1» no puede conectarse a la base de datos «%2». Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que le conceda CONNECT.</translation>
+    </message>
+    <message>
+        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
+        <translation>El servidor de la base de datos no deja que el usuario «%1» se conecte a «%2» desde este equipo: el nombre de usuario es incorrecto o el pg_hba.conf del servidor no lo permite. Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que permita este equipo en pg_hba.conf.</translation>
+    </message>
+</context>
+<context>
     <name>CustomerRepo</name>
     <message>
         <source>Search for a plate, a phone number or part of a name (1 to 100 characters).</source>
@@ -1899,6 +1926,12 @@ Qué falló: %2
         <source>Stop a &amp;query after:</source>
         <translation>Detener una consul&amp;ta tras:</translation>
     </message>
+    <message>
+        <source>Could not connect to %1.
+%2</source>
+        <translation>No se pudo conectar con %1.
+%2</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>
@@ -2172,6 +2205,10 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The database stopped answering, so the connection was dropped. The program keeps retrying; check the network between this computer and the database server.</source>
         <translation>La base de datos dejó de responder y se cortó la conexión. El programa sigue reintentando; compruebe la red entre este equipo y el servidor de la base de datos.</translation>
+    </message>
+    <message>
+        <source>The database refused the connection: the database settings need changing.</source>
+        <translation>La base de datos rechazó la conexión: hay que cambiar la configuración de la base de datos.</translation>
     </message>
 </context>
 <context>

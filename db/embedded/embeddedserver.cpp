@@ -1,5 +1,7 @@
 #include "db/embedded/embeddedserver.h"
 
+#include "db/embedded/embeddedposix_p.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
@@ -8,13 +10,11 @@
 #include <QLockFile>
 #include <QLoggingCategory>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
-#include <QVersionNumber>
 
 #include <algorithm>
 #include <atomic>
@@ -22,28 +22,24 @@
 #include <climits>
 #include <csignal>
 #include <cstring>
-#include <functional>
 #include <optional>
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 Q_LOGGING_CATEGORY(lcEmbedded, "carwash.db.embedded", QtWarningMsg)
 
+using namespace EmbeddedPosix;
+
 namespace {
 
 // PostgreSQL refuses to run as root, and the postgres user cannot enter
 // root's home: under root the cluster lives here instead, owned by postgres.
 const QString RootClusterBase = QStringLiteral("/var/lib/carwash-desk");
-const QString ServerUserName = QStringLiteral("postgres");
 const QString LocationNoteName = QStringLiteral("cluster-location.txt");
 const QString LockFileName = QStringLiteral("server.lock");
 const QString SettingsFileName = QStringLiteral("carwash.conf");
-const QString BinDirectoryVariable = QStringLiteral("CARWASH_PG_BINDIR");
-const QStringList RequiredTools = {QStringLiteral("initdb"), QStringLiteral("pg_ctl"),
-                                   QStringLiteral("postgres"), QStringLiteral("pg_isready")};
 const QString SocketFileName = QStringLiteral(".s.PGSQL.5432");
 
 // sun_path holds 108 bytes; staying under 100 leaves room for the ".lock"
@@ -62,148 +58,10 @@ constexpr int OrphanWaitMs = 30 * 1000;
 
 std::atomic<int> g_setupConnectionCounter {0};
 
-struct Account
-{
-    uid_t uid = 0;
-    gid_t gid = 0;
-};
-
-std::optional<Account> lookUpAccount(const QString &name)
-{
-    struct passwd entry;
-    struct passwd *found = nullptr;
-    char buffer[4096];
-    if (::getpwnam_r(name.toLocal8Bit().constData(), &entry, buffer, sizeof buffer, &found) != 0 || !found)
-        return std::nullopt;
-    return Account {entry.pw_uid, entry.pw_gid};
-}
-
-// The account the server runs as: postgres under root, else ourselves.
-std::optional<Account> serverAccount(bool runAsPostgres)
-{
-    if (runAsPostgres)
-        return lookUpAccount(ServerUserName);
-    return Account {::geteuid(), ::getegid()};
-}
-
 QString shortHash(const QString &path)
 {
     const QByteArray digest = QCryptographicHash::hash(QFile::encodeName(path), QCryptographicHash::Sha256);
     return QString::fromLatin1(digest.toHex().left(12));
-}
-
-QString firstLine(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(file.readLine()).trimmed();
-}
-
-QString errnoText()
-{
-    return QString::fromLocal8Bit(std::strerror(errno));
-}
-
-// Creates path (and, unless it must be private from the start, its parents)
-// and gives it to owner with mode. A folder that already exists must not be a
-// symlink; where others could have made it first (/tmp), it must already be
-// the owner's.
-bool makeDirectory(const QString &path, const Account &owner, mode_t mode, bool existingMustBeOwned,
-                   QString *why)
-{
-    if (!existingMustBeOwned && !QDir().mkpath(QFileInfo(path).absolutePath())) {
-        *why = QStringLiteral("cannot create the parent folders");
-        return false;
-    }
-    const QByteArray native = QFile::encodeName(path);
-    if (::mkdir(native.constData(), mode) != 0 && errno != EEXIST) {
-        *why = QStringLiteral("mkdir: ") + errnoText();
-        return false;
-    }
-    struct stat info;
-    if (::lstat(native.constData(), &info) != 0) {
-        *why = QStringLiteral("lstat: ") + errnoText();
-        return false;
-    }
-    if (!S_ISDIR(info.st_mode)) {
-        *why = QStringLiteral("it exists and is not a folder");
-        return false;
-    }
-    if (existingMustBeOwned && info.st_uid != owner.uid) {
-        *why = QStringLiteral("it belongs to uid %1, not %2").arg(info.st_uid).arg(owner.uid);
-        return false;
-    }
-    const bool wrongOwner = info.st_uid != owner.uid || (::geteuid() == 0 && info.st_gid != owner.gid);
-    if (wrongOwner && ::chown(native.constData(), owner.uid, owner.gid) != 0) {
-        *why = QStringLiteral("chown: ") + errnoText();
-        return false;
-    }
-    if ((info.st_mode & 07777) != mode && ::chmod(native.constData(), mode) != 0) {
-        *why = QStringLiteral("chmod: ") + errnoText();
-        return false;
-    }
-    return true;
-}
-
-bool isPostgresInstallation(const QString &binDirectory)
-{
-    if (binDirectory.isEmpty())
-        return false;
-    for (const QString &tool : RequiredTools) {
-        if (!QFileInfo(binDirectory + QLatin1Char('/') + tool).isExecutable())
-            return false;
-    }
-    return true;
-}
-
-QString procLink(qint64 pid, const char *what)
-{
-    const QByteArray link = "/proc/" + QByteArray::number(pid) + '/' + what;
-    char target[PATH_MAX];
-    const ssize_t length = ::readlink(link.constData(), target, sizeof target);
-    if (length <= 0)
-        return {};
-    return QFile::decodeName(QByteArray(target, int(length)));
-}
-
-bool haveProcFileSystem()
-{
-    return QFileInfo::exists(QStringLiteral("/proc/self/cwd"));
-}
-
-// Whether pid is a live postmaster of dataDirectory. A postmaster works in its
-// data directory; checking that (where /proc exists) rejects a pid reused by
-// another program after a reboot, and a zombie, which has no working directory.
-bool postmasterServes(qint64 pid, const QString &dataDirectory)
-{
-    if (pid <= 0)
-        return false;
-    if (::kill(pid_t(pid), 0) != 0 && errno != EPERM)
-        return false;
-    if (!haveProcFileSystem())
-        return true;
-    const QString canonical = QFileInfo(dataDirectory).canonicalFilePath();
-    return !canonical.isEmpty() && procLink(pid, "cwd") == canonical;
-}
-
-// Processes still working in dataDirectory: the backends of a killed
-// postmaster keep its shared memory attached for a moment, and PostgreSQL
-// refuses to start until they are gone.
-QList<qint64> processesIn(const QString &dataDirectory)
-{
-    QList<qint64> pids;
-    const QString canonical = QFileInfo(dataDirectory).canonicalFilePath();
-    if (canonical.isEmpty() || !haveProcFileSystem())
-        return pids;
-    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        bool isPid = false;
-        const qint64 pid = entry.toLongLong(&isPid);
-        if (isPid && pid != QCoreApplication::applicationPid() && procLink(pid, "cwd") == canonical)
-            pids << pid;
-    }
-    return pids;
 }
 
 QString quotedConfigString(const QString &value)
@@ -212,17 +70,6 @@ QString quotedConfigString(const QString &value)
     escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
     escaped.replace(QLatin1Char('\''), QStringLiteral("''"));
     return QLatin1Char('\'') + escaped + QLatin1Char('\'');
-}
-
-QString runuserProgram()
-{
-    QString found = QStandardPaths::findExecutable(QStringLiteral("runuser"));
-    if (found.isEmpty()) {
-        found = QStandardPaths::findExecutable(QStringLiteral("runuser"),
-                                               {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"),
-                                                QStringLiteral("/usr/bin"), QStringLiteral("/bin")});
-    }
-    return found;
 }
 
 } // namespace
@@ -332,95 +179,6 @@ DbResult<Done> EmbeddedServer::stopBlocking()
 bool EmbeddedServer::isRunningBlocking() const
 {
     return postmasterServes(postmasterPid(), dataDirectory());
-}
-
-DbError EmbeddedServer::findBinaries()
-{
-    // A cluster can only be opened by its own major version: after an upgrade
-    // that version's binaries, if still installed, win over the newest.
-    const QString clusterVersion = firstLine(dataDirectory() + QStringLiteral("/PG_VERSION"));
-    QStringList candidates;
-    const QString overridden = qEnvironmentVariable(qPrintable(BinDirectoryVariable));
-    if (!overridden.isEmpty()) {
-        candidates << overridden;
-    } else {
-        if (!clusterVersion.isEmpty())
-            candidates << QStringLiteral("/usr/lib/postgresql/%1/bin").arg(clusterVersion);
-        const QString pgConfig = QStandardPaths::findExecutable(QStringLiteral("pg_config"));
-        if (!pgConfig.isEmpty()) {
-            QProcess process;
-            process.start(pgConfig, {QStringLiteral("--bindir")});
-            if (process.waitForFinished(10000) && process.exitStatus() == QProcess::NormalExit
-                && process.exitCode() == 0)
-                candidates << QString::fromLocal8Bit(process.readAllStandardOutput()).trimmed();
-        }
-        QList<QVersionNumber> versions;
-        const QStringList installed
-            = QDir(QStringLiteral("/usr/lib/postgresql")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-        for (const QString &name : installed) {
-            const QVersionNumber version = QVersionNumber::fromString(name);
-            if (!version.isNull())
-                versions << version;
-        }
-        std::sort(versions.begin(), versions.end(), std::greater<>());
-        for (const QVersionNumber &version : std::as_const(versions))
-            candidates << QStringLiteral("/usr/lib/postgresql/%1/bin").arg(version.toString());
-    }
-    candidates.removeDuplicates();
-
-    m_binDirectory.clear();
-    for (const QString &candidate : std::as_const(candidates)) {
-        if (isPostgresInstallation(candidate)) {
-            m_binDirectory = candidate;
-            break;
-        }
-    }
-    if (m_binDirectory.isEmpty()) {
-        return DbError(DbError::Kind::Configuration,
-                       tr("PostgreSQL server binaries not found; install them with: "
-                          "apt-get install postgresql postgresql-contrib"),
-                       QStringLiteral("looked for %1 in: %2")
-                           .arg(RequiredTools.join(QStringLiteral(", ")),
-                                candidates.isEmpty() ? QStringLiteral("(no candidate folder)")
-                                                     : candidates.join(QStringLiteral(", "))));
-    }
-
-    if (!clusterVersion.isEmpty()) {
-        const ToolResult version
-            = runTool(QStringLiteral("postgres"), {QStringLiteral("--version")}, false, 10000);
-        static const QRegularExpression pattern(QStringLiteral("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?"));
-        const QRegularExpressionMatch match = pattern.match(version.output);
-        if (match.hasMatch()) {
-            // Before PostgreSQL 10 the major version had two parts ("9.6").
-            const int first = match.captured(1).toInt();
-            const QString major
-                = first >= 10 ? match.captured(1) : match.captured(1) + QLatin1Char('.') + match.captured(2);
-            if (major != clusterVersion) {
-                return DbError(
-                    DbError::Kind::Configuration,
-                    tr("The private database was created by PostgreSQL %1, but the installed server is "
-                       "PostgreSQL %2; install the matching server with: apt-get install postgresql-%1")
-                        .arg(clusterVersion, major),
-                    QStringLiteral("data %1, binaries %2").arg(dataDirectory(), m_binDirectory));
-            }
-        }
-    }
-
-    if (m_runAsPostgres) {
-        if (!lookUpAccount(ServerUserName)) {
-            return DbError(
-                DbError::Kind::Configuration,
-                tr("PostgreSQL refuses to run as root and the postgres system user does not exist; "
-                   "install the server with: apt-get install postgresql postgresql-contrib, "
-                   "or run the program as an ordinary user."));
-        }
-        if (runuserProgram().isEmpty()) {
-            return DbError(DbError::Kind::Configuration,
-                           tr("PostgreSQL refuses to run as root, and runuser, needed to start it as the "
-                              "postgres user, is missing; install it with: apt-get install util-linux"));
-        }
-    }
-    return {};
 }
 
 DbError EmbeddedServer::prepareFolders()

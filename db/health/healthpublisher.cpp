@@ -87,7 +87,7 @@ void HealthPublisher::publishNow()
     auto future
         = m_pool.withConnection(QStringLiteral("health.publish"), [process, snapshot](QSqlDatabase &db) {
               Transaction tx(db);
-              Sql::exec(db, QStringLiteral("SET LOCAL statement_timeout = %1").arg(kStatementTimeoutMs));
+              Sql::setLocalStatementTimeout(db, kStatementTimeoutMs);
               ProcessHealthRepo(db).publish(process, snapshot);
               tx.commit();
           });
@@ -124,7 +124,7 @@ QFuture<DbResult<bool>> HealthPublisher::stop()
     const ProcessIdentity process = m_process;
     return m_pool.withConnection(QStringLiteral("health.unpublish"), [process](QSqlDatabase &db) {
         Transaction tx(db);
-        Sql::exec(db, QStringLiteral("SET LOCAL statement_timeout = %1").arg(kStatementTimeoutMs));
+        Sql::setLocalStatementTimeout(db, kStatementTimeoutMs);
         const bool removed = ProcessHealthRepo(db).remove(process);
         tx.commit();
         return removed;

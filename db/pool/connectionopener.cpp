@@ -1,5 +1,8 @@
 #include "db/pool/connectionopener.h"
 
+#include "db/pool/connectrefusal.h"
+
+#include <QElapsedTimer>
 #include <QRegularExpression>
 
 #include <libpq-fe.h>
@@ -61,10 +64,23 @@ std::optional<QSqlDatabase> ConnectionOpener::openBlocking(const DatabaseConfig 
         options << QStringLiteral("sslmode=") + config.sslMode;
     options << extraOptions;
     db.setConnectOptions(options.join(QLatin1Char(';')));
+    QElapsedTimer opening;
+    opening.start();
     if (!db.open()) {
         // lastError() never contains the password: libpq does not echo it.
         error = DbError::fromSqlError(db.lastError(),
                                       QStringLiteral("connect to %1").arg(config.redactedUrl()));
+        // QPSQL's failed open has no SQLSTATE: ask libpq why, unless the
+        // server never answered within the connect timeout (a second try
+        // would only wait as long again; that stays Unavailable).
+        const bool timedOut = config.connectTimeoutS > 0 && opening.elapsed() >= config.connectTimeoutS * 1000;
+        if (error.kind() == DbError::Kind::Unavailable && error.sqlState().isEmpty() && !timedOut) {
+            if (const std::optional<DbError> refused = ConnectRefusal::diagnoseBlocking(config)) {
+                error = DbError(refused->kind(), refused->message(), error.detail() + QStringLiteral("; ") + refused->detail(),
+                                refused->sqlState());
+                error.setInvalidatesConnection(true);
+            }
+        }
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         return std::nullopt;

@@ -21,6 +21,9 @@ DbError DbError::fromSqlError(const QSqlError &error, const QString &context)
     case Kind::ConstraintViolation:
         message = tr("The database refused the change because it breaks a rule.");
         break;
+    case Kind::Configuration:
+        message = tr("The database refused the connection: the database settings need changing.");
+        break;
     default:
         // 57014: statement_timeout (or a cancel) stopped the statement. Not a
         // lost connection and not retried: the same work would take as long.
@@ -112,6 +115,10 @@ SqlStateClass classify(const QString &sqlState, QSqlError::ErrorType type)
             return {K::Unavailable, true, true};
         if (sqlState == u"53300") // too many connections
             return {K::Unavailable, true, true};
+        // Refused at connect for a reason only new settings cure: wrong
+        // password or user, a pg_hba.conf rule (class 28), no such database.
+        if (cls == u"28" || sqlState == u"3D000")
+            return {K::Configuration, false, true};
         if (sqlState == u"40001" || sqlState == u"40P01") // serialization failure, deadlock
             return {K::Transient, true, false};
         if (sqlState == u"55P03") // lock not available (NOWAIT / lock_timeout)

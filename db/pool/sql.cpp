@@ -144,11 +144,16 @@ QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
     query.setForwardOnly(true);
     QElapsedTimer timer;
     timer.start();
-    // QPSQL runs a statement with values as three round trips (PREPARE,
+    // QPSQL would run a statement with values as three round trips (PREPARE,
     // EXECUTE with the values as literals its driver formats, DEALLOCATE).
-    // Formatting them into the statement with the same driver function
-    // sends the same values, escaped the same way (PQescapeStringConn),
-    // once; and leaves no server-side prepared statement behind PgBouncer.
+    // The same driver function formats them into the text here, so they go
+    // in one round trip and no prepared statement outlives it (PgBouncer).
+    // QPSQLDriver::formatValue quotes a string by doubling each single quote
+    // inside '…' (and each backslash too, only if the server still reads
+    // backslashes as escapes, standard_conforming_strings off); it is not
+    // PQescapeStringConn. Binary goes through PQescapeByteaConn, a date-time
+    // becomes a TIMESTAMP WITH TIME ZONE literal in UTC, a bool TRUE/FALSE,
+    // a null NULL, a number its decimal text.
     const QString text = binds.isEmpty() ? sql : withValues(db.driver(), sql, binds);
     bool ok = false;
     {
@@ -206,19 +211,41 @@ void execScript(QSqlDatabase &db, const QString &script, const QString &context)
         throw DbException(errorOf(db, query, context));
 }
 
+namespace {
+
+QString setLocalStatementTimeoutSql(int ms)
+{
+    return QStringLiteral("SET LOCAL statement_timeout = %1").arg(std::max(0, ms));
+}
+
+// The pool's dead-link watchdog waits as long as the statements may run, but
+// never shorter than the pool's own limit: a unit may only ask for more time.
+void raiseWatchdogLimit(int ms)
+{
+    JobContext *context = JobContext::current();
+    if (!context || !context->watchdogLimitMs)
+        return;
+    const int limit = std::max(0, ms);
+    const int current = context->watchdogLimitMs->load(std::memory_order_relaxed);
+    if (current > 0 && (limit == 0 || limit > current))
+        context->watchdogLimitMs->store(limit, std::memory_order_relaxed);
+}
+
+} // namespace
+
 void setLocalStatementTimeout(QSqlDatabase &db, int ms)
 {
     if (!pgInTransaction(db))
         throw DbException(DbError(DbError::Kind::Fatal, DbError::tr("An internal error stopped the action."),
                                   QStringLiteral("setLocalStatementTimeout outside a transaction has no effect")));
-    const int limit = std::max(0, ms);
-    exec(db, QStringLiteral("SET LOCAL statement_timeout = %1").arg(limit));
-    if (JobContext *context = JobContext::current(); context && context->watchdogLimitMs) {
-        // Never shorter than the pool's own: a unit may only ask for more time.
-        const int current = context->watchdogLimitMs->load(std::memory_order_relaxed);
-        if (current > 0 && (limit == 0 || limit > current))
-            context->watchdogLimitMs->store(limit, std::memory_order_relaxed);
-    }
+    exec(db, setLocalStatementTimeoutSql(ms));
+    raiseWatchdogLimit(ms);
+}
+
+void beginWithLocalStatementTimeout(QSqlDatabase &db, int ms)
+{
+    execScript(db, QStringLiteral("BEGIN; ") + setLocalStatementTimeoutSql(ms), QStringLiteral("BEGIN"));
+    raiseWatchdogLimit(ms);
 }
 
 QString idArray(const QList<qint64> &ids)

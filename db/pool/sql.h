@@ -18,8 +18,9 @@ QSqlQuery exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds =
 
 // sql with each '?' outside quotes, comments and dollar-quoted text replaced
 // by the next value as the driver formats a literal (QSqlDriver::formatValue:
-// NULL, numbers, escaped strings, typed timestamps). Throws DbException
-// (Fatal) when the count of placeholders and values differ.
+// NULL, numbers, strings in quotes with quotes doubled, typed timestamps; see
+// exec() in sql.cpp). Throws DbException (Fatal) when the count of
+// placeholders and values differ.
 QString withValues(const class QSqlDriver *driver, const QString &sql, const QVariantList &binds);
 
 // exec() and the first column of the first row; throws NotFound without a row.
@@ -31,6 +32,11 @@ QVariant scalar(QSqlDatabase &db, const QString &sql, const QVariantList &binds 
 // watchdog waits as long for the rest of the unit of work. Throws DbException
 // outside a transaction, where SET LOCAL would do nothing.
 void setLocalStatementTimeout(QSqlDatabase &db, int ms);
+
+// BEGIN and setLocalStatementTimeout(ms) in one round trip: how the pool opens
+// each unit of work's transaction in PgBouncer mode, where a session SET
+// would land on whichever server connection PgBouncer lends.
+void beginWithLocalStatementTimeout(QSqlDatabase &db, int ms);
 
 // Runs a script of several statements (no bind values), e.g. a migration.
 void execScript(QSqlDatabase &db, const QString &script, const QString &context);

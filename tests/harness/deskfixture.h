@@ -3,6 +3,7 @@
 #include "db/config/databaseconfig.h"
 #include "db/demo/demoseeder.h"
 #include "db/pool/dberror.h"
+#include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QByteArray>
@@ -22,9 +23,7 @@ class DeskWindow;
 // test keeps working while a test waits on the database.
 namespace DeskTest {
 
-// A bound on every wait, so a hang fails the test instead of stalling CTest;
-// never a measure of speed.
-constexpr int kNoHangMs = 30000;
+using TestWaits::kNoHangMs;
 
 template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNoHangMs)
 {

@@ -236,6 +236,23 @@ bool PgTestCluster::writeSettings(QString *error)
     return true;
 }
 
+bool PgTestCluster::setHostRules(const QStringList &hostLines, QString *error)
+{
+    QFile file(QDir(dataDirectory()).filePath(QStringLiteral("pg_hba.conf")));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        if (error)
+            *error = QStringLiteral("cannot write pg_hba.conf: ") + file.errorString();
+        return false;
+    }
+    file.write(QStringLiteral("local all all trust\n%1\n").arg(hostLines.join(u'\n')).toUtf8());
+    file.close();
+    // A restart rather than a reload: pg_ctl reload returns before the
+    // server has read the file, and a test must not race it.
+    if (!m_running)
+        return true;
+    return stop(Mode::Fast) && start(error);
+}
+
 bool PgTestCluster::pgCtl(const QStringList &arguments, QString *error, int timeoutMs)
 {
     const ProcessOutcome outcome

@@ -33,6 +33,13 @@ public:
     bool restart();
     bool isRunning() const { return m_running; }
 
+    // Replaces pg_hba.conf's rules for TCP connections (the unix socket stays
+    // trusted) and restarts a running server on the same port: e.g.
+    // "host all alice 127.0.0.1/32 scram-sha-256", "host all bob 127.0.0.1/32
+    // reject". The harness's own queries come as carwash over TCP: keep a
+    // rule that lets it in.
+    bool setHostRules(const QStringList &hostLines, QString *error = nullptr);
+
     int port() const { return m_port; }
     // Empty until the first start().
     QString folder() const { return m_folder ? m_folder->path() : QString(); }

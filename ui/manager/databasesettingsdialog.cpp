@@ -305,6 +305,13 @@ void DatabaseSettingsDialog::testConnection()
             updateButtons();
             if (!result.ok()) {
                 const DbError &error = result.error();
+                // Refused for a reason only new settings cure: the one line
+                // that says which setting to change is all there is to say.
+                if (error.kind() == DbError::Kind::Configuration) {
+                    setStatus(tr("Could not connect to %1.\n%2").arg(target, error.message()), true);
+                    Q_EMIT connectionTested(false);
+                    return;
+                }
                 setStatus(tr("Could not connect to %1.\nWhat failed: %2\n%3")
                               .arg(target, error.detail().isEmpty() ? error.message() : error.detail(),
                                    ErrorText::whatToDo(error)),

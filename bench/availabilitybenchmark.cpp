@@ -3,18 +3,20 @@
 #include "bench/availabilitydataset.h"
 #include "bench/benchserver.h"
 #include "bench/bookingtransaction.h"
+#include "bench/connectionwatcher.h"
 #include "bench/interruption.h"
 #include "bench/loadgenerator.h"
 #include "bench/pgbenchrunner.h"
+#include "bench/progress.h"
 #include "bench/statementcapture.h"
 #include "db/availability/availabilityrepo.h"
 #include "db/bookings/bookingrepo.h"
+#include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -25,17 +27,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <cstdio>
 
+using Bench::progress;
 using std::chrono::milliseconds;
 
 namespace {
-
-void progress(const QString &message)
-{
-    std::fprintf(stderr, "carwash-bench: %s\n", qPrintable(message));
-    std::fflush(stderr);
-}
 
 // Nearest rank: the smallest sample with at least p of them at or below it.
 double percentile(QList<double> values, double p)
@@ -109,8 +105,8 @@ DbResult<ServerSample> serverSample(QSqlDatabase &db, const Probe &probe)
 }
 
 // The way a desk asks: submit from the event loop's thread, get the answer
-// there through a QFutureWatcher (what Async::onResult does), then ask
-// again. Returns the milliseconds of each request.
+// there through Async::onResult, then ask again. Returns the milliseconds of
+// each request.
 QList<double> endToEnd(ConnectionPool &pool, const QList<Probe> &list, double *meanFreeSlots, QString *error)
 {
     using Answer = DbResult<QList<PlannedSlot>>;
@@ -131,11 +127,8 @@ QList<double> endToEnd(ConnectionPool &pool, const QList<Probe> &list, double *m
             = pool.withConnection(QStringLiteral("bench.availability"), [probe](QSqlDatabase &db) {
                   return AvailabilityRepo(db).forDate(probe.request, probe.day);
               });
-        auto *watcher = new QFutureWatcher<Answer>(&context);
-        QObject::connect(watcher, &QFutureWatcherBase::finished, &context, [&, watcher] {
+        Async::onResult(future, &context, [&](const Answer &answer) {
             const double ms = double(clock.nsecsElapsed()) / 1e6;
-            watcher->deleteLater();
-            const Answer answer = watcher->future().result();
             if (!answer.ok()) {
                 *error = answer.error().toLogString();
                 loop.quit();
@@ -145,7 +138,6 @@ QList<double> endToEnd(ConnectionPool &pool, const QList<Probe> &list, double *m
             samples.append(ms);
             ask();
         });
-        watcher->setFuture(future);
     };
     QTimer interruption;
     QObject::connect(&interruption, &QTimer::timeout, &loop, [&] {
@@ -160,32 +152,25 @@ QList<double> endToEnd(ConnectionPool &pool, const QList<Probe> &list, double *m
     return samples;
 }
 
-double tpsOf(const PgbenchRunner::Outcome &a, const PgbenchRunner::Outcome &b)
-{
-    const double seconds
-        = (a.tps > 0 ? double(a.transactions) / a.tps : 0) + (b.tps > 0 ? double(b.transactions) / b.tps : 0);
-    return seconds > 0 ? double(a.transactions + b.transactions) / seconds : 0;
-}
-
 } // namespace
 
-AvailabilityBenchmark::AvailabilityBenchmark(BenchServer &server, qint64 bookings, int secondsPerSide)
+AvailabilityBenchmark::AvailabilityBenchmark(BenchServer &server, qint64 bookings, int secondsPerRound,
+                                             int rounds)
     : m_server(server)
     , m_bookings(bookings)
-    , m_secondsPerSide(secondsPerSide)
+    , m_secondsPerRound(secondsPerRound)
+    , m_rounds(rounds)
 { }
 
 bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *error)
 {
     AvailabilityBenchmarkResult &r = *result;
     r.serverDescription = m_server.description();
-    r.secondsPerSide = m_secondsPerSide;
-    auto interrupted = [&] {
-        if (!Interruption::requested())
-            return false;
-        *error = QStringLiteral("interrupted");
-        return true;
-    };
+    r.secondsPerRound = m_secondsPerRound;
+    RunSummary &summary = r.run;
+    summary.declareSide(QStringLiteral("pool"));
+    summary.declareSide(QStringLiteral("pgbench"));
+    summary.markUsesPgbench();
 
     // Generating is one long job: on a connection of its own rather than
     // the pool, whose leak detector would rightly complain.
@@ -216,24 +201,37 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
     r.customers = set.customers;
     r.futureDays = set.futureDays;
     r.generationSeconds = set.seconds;
-    if (interrupted())
+    if (Interruption::requested(error))
         return false;
 
     const DatabaseConfig &config = m_server.config();
     r.connectionLimit = config.maxConnections;
-    ConnectionPool pool(config);
-    const DbResult<QString> version
-        = pool.withConnection(QStringLiteral("bench.version"),
-                              [](QSqlDatabase &db) {
-                                  return Sql::scalar(db, QStringLiteral("SHOW server_version")).toString();
-                              })
-              .result();
-    if (!version.ok()) {
-        *error = version.error().toLogString();
-        return false;
-    }
-    r.serverVersion = version.value();
+    r.bookingClients = config.maxConnections;
+    summary.setClients(QStringLiteral("pool_connections"), config.maxConnections);
+    summary.setClients(QStringLiteral("booking_pool_submitters"), r.bookingClients);
+    summary.setClients(QStringLiteral("booking_pgbench_clients"), r.bookingClients);
+    summary.setClients(QStringLiteral("availability_submitters"), 1);
 
+    ConnectionWatcher watcher(m_server, config.applicationName);
+    if (!watcher.start(error))
+        return false;
+    {
+        ConnectionPool pool(config);
+        if (!BenchServer::versionThrough(pool, &r.serverVersion, error))
+            return false;
+        if (!measureAvailability(pool, set, &r, error) || !measureBooking(pool, set, &r, error))
+            return false;
+    }
+    r.maxServerConnections = watcher.maximum();
+    summary.setConnectionsAfterShutdown(watcher.settledCount());
+    watcher.stop();
+    return true;
+}
+
+bool AvailabilityBenchmark::measureAvailability(ConnectionPool &pool, const AvailabilityDataset &set,
+                                                AvailabilityBenchmarkResult *result, QString *error)
+{
+    AvailabilityBenchmarkResult &r = *result;
     QRandomGenerator random(20240607);
     progress(QStringLiteral("availability warm-up: %1 requests").arg(WarmUpRequests));
     QString why;
@@ -247,7 +245,7 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
                  .arg(ServerSamples));
     QList<double> server;
     for (const Probe &probe : probes(set, ServerSamples, random)) {
-        if (interrupted())
+        if (Interruption::requested(error))
             return false;
         const DbResult<ServerSample> sample
             = pool.withConnection(QStringLiteral("bench.availability.server"),
@@ -272,12 +270,19 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
         *error = why;
         return false;
     }
-    if (interrupted())
+    if (Interruption::requested(error))
         return false;
     r.endToEndSamples = int(e2e.size());
     r.endToEndP50Ms = percentile(e2e, 0.50);
     r.endToEndP95Ms = percentile(e2e, 0.95);
+    return true;
+}
 
+bool AvailabilityBenchmark::measureBooking(ConnectionPool &pool, const AvailabilityDataset &set,
+                                           AvailabilityBenchmarkResult *result, QString *error)
+{
+    AvailabilityBenchmarkResult &r = *result;
+    RunSummary &summary = r.run;
     // The booking transaction.
     BookingTransaction::Plan plan;
     plan.firstBayId = set.bayIds.first();
@@ -342,7 +347,9 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
             *error = traced.error().toLogString();
             return false;
         }
-        r.pgbenchError = BookingTransaction::differences(traced.value());
+        const QString differences = BookingTransaction::differences(traced.value());
+        if (!differences.isEmpty())
+            summary.setPgbenchError(differences);
     }
     if (!removeRows())
         return false;
@@ -365,47 +372,33 @@ bool AvailabilityBenchmark::run(AvailabilityBenchmarkResult *result, QString *er
             booked.fetch_add(1);
         return true;
     };
-    auto account = [&](const LoadResult &load) {
-        r.poolFailures += load.failed;
-        if (r.firstFailure.isEmpty() && !load.firstError.isEmpty())
-            r.firstFailure = load.firstError;
-    };
-
-    const int clients = config.maxConnections;
-    const int halfSeconds = std::max(1, m_secondsPerSide / 2);
+    const int clients = r.bookingClients;
+    const milliseconds side(m_secondsPerRound * 1000);
     progress(QStringLiteral("booking warm-up"));
-    account(LoadGenerator::runFor(clients, milliseconds(1000), create));
-    if (interrupted() || !removeRows())
+    summary.countFailures(QStringLiteral("pool"), LoadGenerator::runFor(clients, milliseconds(1000), create));
+    if (Interruption::requested(error) || !removeRows())
         return false;
     booked = 0;
     attempts = 0;
 
-    progress(QStringLiteral("booking_tx: pgbench, pool, pool, pgbench (%1 s each, %2 clients, rows removed "
-                            "between)")
-                 .arg(halfSeconds)
+    progress(QStringLiteral("booking_tx: %1 rounds of pool, pgbench (%2 s each, %3 clients each, rows "
+                            "removed between)")
+                 .arg(m_rounds)
+                 .arg(m_secondsPerRound)
                  .arg(clients));
     const PgbenchRunner pgbench(m_server, BookingTransaction::pgbenchScript(plan));
-    const bool scriptOk = r.pgbenchError.isEmpty();
-    const PgbenchRunner::Outcome bench1
-        = scriptOk ? pgbench.run(clients, halfSeconds) : PgbenchRunner::Outcome {};
-    if (interrupted() || !removeRows())
-        return false;
-    LoadResult poolLoad = LoadGenerator::runFor(clients, milliseconds(halfSeconds * 1000), create);
-    if (interrupted() || !removeRows())
-        return false;
-    poolLoad += LoadGenerator::runFor(clients, milliseconds(halfSeconds * 1000), create);
-    if (interrupted() || !removeRows())
-        return false;
-    const PgbenchRunner::Outcome bench2
-        = bench1.ok ? pgbench.run(clients, halfSeconds) : PgbenchRunner::Outcome {};
-    if (interrupted() || !removeRows())
-        return false;
-    account(poolLoad);
-    r.bookingPoolTps = poolLoad.perSecond();
+    // A script that no longer matches create() is not the same SQL: runRound
+    // does not run it (the mismatch is in summary as pgbench's error).
+    for (int round = 0; round < m_rounds; ++round) {
+        const LoadResult poolLoad = LoadGenerator::runFor(clients, side, create);
+        summary.countFailures(QStringLiteral("pool"), poolLoad);
+        if (Interruption::requested(error) || !removeRows())
+            return false;
+        const std::optional<double> baseline = pgbench.runRound(clients, m_secondsPerRound, summary);
+        if (Interruption::requested(error) || !removeRows())
+            return false;
+        r.booking.add(poolLoad.perSecond(), baseline);
+    }
     r.poolBookedShare = attempts > 0 ? double(booked) / double(attempts) : 0;
-    if (bench1.ok && bench2.ok)
-        r.pgbenchTps = tpsOf(bench1, bench2);
-    else if (scriptOk)
-        r.pgbenchError = bench1.ok ? bench2.error : bench1.error;
     return true;
 }

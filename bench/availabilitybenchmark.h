@@ -1,10 +1,13 @@
 #pragma once
 
+#include "bench/rounds.h"
+#include "bench/runsummary.h"
+
 #include <QString>
 
-#include <optional>
-
 class BenchServer;
+class ConnectionPool;
+struct AvailabilityDataset;
 
 // The figures of one `carwash-bench availability` run.
 struct AvailabilityBenchmarkResult
@@ -12,7 +15,7 @@ struct AvailabilityBenchmarkResult
     QString serverVersion;
     QString serverDescription;
     int connectionLimit = 0;
-    int secondsPerSide = 0;
+    int secondsPerRound = 0;
 
     qint64 bookings = 0;
     int bays = 0;
@@ -36,25 +39,19 @@ struct AvailabilityBenchmarkResult
     double freeSlotsPerRequest = 0; // mean, to show the answers were real
 
     // BookingRepo::create through the pool beside pgbench sending the same
-    // statements, with the same number of clients.
-    double bookingPoolTps = 0;
+    // statements, with the same number of clients, tx/s per round.
+    int bookingClients = 0;
+    Rounds booking;
     double poolBookedShare = 0; // of the creates, how many booked (the rest found the slot taken)
-    std::optional<double> pgbenchTps;
-    QString pgbenchError;
-    qint64 poolFailures = 0;
-    QString firstFailure;
 
-    std::optional<double> bookingRatio() const
-    {
-        if (!pgbenchTps || *pgbenchTps <= 0)
-            return std::nullopt;
-        return bookingPoolTps / *pgbenchTps;
-    }
+    int maxServerConnections = 0;
+    RunSummary run;
 };
 
 // Generates the data set in the server's (fresh) database, then measures
 // availability on the server and end to end, then the booking transaction
-// against pgbench (ABBA halves, the data set restored between them).
+// against pgbench in alternated rounds (pool, pgbench, pool, pgbench, …; the
+// data set restored between them).
 // Progress goes to stderr. Blocking; main thread with a QCoreApplication.
 class AvailabilityBenchmark
 {
@@ -63,13 +60,19 @@ public:
     static constexpr int ServerSamples = 300;
     static constexpr int EndToEndSamples = 500;
 
-    AvailabilityBenchmark(BenchServer &server, qint64 bookings, int secondsPerSide);
+    AvailabilityBenchmark(BenchServer &server, qint64 bookings, int secondsPerRound, int rounds);
 
     // False when the benchmark cannot run (error says why) or was interrupted.
     bool run(AvailabilityBenchmarkResult *result, QString *error);
 
 private:
+    bool measureAvailability(ConnectionPool &pool, const AvailabilityDataset &set,
+                             AvailabilityBenchmarkResult *result, QString *error);
+    bool measureBooking(ConnectionPool &pool, const AvailabilityDataset &set,
+                        AvailabilityBenchmarkResult *result, QString *error);
+
     BenchServer &m_server;
     const qint64 m_bookings;
-    const int m_secondsPerSide;
+    const int m_secondsPerRound;
+    const int m_rounds;
 };

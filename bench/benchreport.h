@@ -5,17 +5,33 @@
 
 struct PoolBenchmarkResult;
 struct AvailabilityBenchmarkResult;
+struct DiagnosticsBenchmarkResult;
 
 // How a run is shown: a table for people, each figure beside its baseline
-// and target, or the JSON the issue specifies for scripts. Targets are shown,
-// never enforced: this is a benchmark, not a test.
+// and target, or JSON for scripts. Targets are shown, never enforced: this
+// is a benchmark, not a test. Every JSON report ends with the run's own
+// account (RunSummary::addTo): "clients", "failures", "pgbench_error" (where
+// pgbench runs), "connections_after_shutdown" and "verdict"; a ratio against
+// a baseline measured in rounds carries its "spread" ({"min", "max",
+// "rounds": [each round's ratio], and each side's rate per round}).
 namespace BenchReport {
 
+// {"booking_tx": {"pool_tps", "pgbench_tps", "ratio", "clients", "spread"},
+//  "per_request": {"pool_tps", "per_request_tps", "ratio", "submitters", "spread"},
+//  "handoff_limit": {"tps", "pool_fraction", "per_request_fraction", "threads", "submitters", "spread"},
+//  "overhead_us", "rss_growth_bytes", "max_server_connections", "connection_limit",
+//  "rounds", "seconds_per_round", ...}
 QString table(const PoolBenchmarkResult &result);
 QJsonObject json(const PoolBenchmarkResult &result);
-QString table(const AvailabilityBenchmarkResult &result);
 // {"bookings", "bays", "server_ms": {"p50", "p95"}, "end_to_end_ms": {"p50", "p95"},
-//  "booking_tx": {"pool_tps", "pgbench_tps", "ratio"}}
+//  "booking_tx": {"pool_tps", "pgbench_tps", "ratio", "clients", "spread"},
+//  "max_server_connections", "connection_limit", "rounds", "seconds_per_round", ...}
+QString table(const AvailabilityBenchmarkResult &result);
 QJsonObject json(const AvailabilityBenchmarkResult &result);
+// {"seconds_per_side", "jobs_per_second", "monitoring_off": {"core_pct", "jobs"},
+//  "diagnostics_on": {"core_pct", "jobs", "chart_refreshes"}, "cost_core_pct",
+//  "target_core_pct", "within_target", "max_server_connections", ...}
+QString table(const DiagnosticsBenchmarkResult &result);
+QJsonObject json(const DiagnosticsBenchmarkResult &result);
 
 } // namespace BenchReport

@@ -1,5 +1,8 @@
 #include "bench/benchserver.h"
 
+#include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+
 #include <QCollator>
 #include <QDir>
 #include <QFile>
@@ -62,6 +65,20 @@ QString BenchServer::binDirectory()
             return dir;
     }
     return {};
+}
+
+bool BenchServer::versionThrough(ConnectionPool &pool, QString *version, QString *error)
+{
+    const DbResult<QString> answer
+        = pool.withConnection(QStringLiteral("bench.version"), [](QSqlDatabase &db) {
+              return Sql::scalar(db, QStringLiteral("SHOW server_version")).toString();
+          }).result();
+    if (!answer.ok()) {
+        *error = answer.error().toLogString();
+        return false;
+    }
+    *version = answer.value();
+    return true;
 }
 
 bool BenchServer::start(QString *error)

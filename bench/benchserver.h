@@ -10,6 +10,8 @@
 
 #include <memory>
 
+class ConnectionPool;
+
 // The PostgreSQL the benchmark measures: the server DATABASE_URL names, or a
 // throwaway cluster of its own (initdb in a temporary folder, TCP on a free
 // 127.0.0.1 port, durability off so the disk of a shared machine does not
@@ -51,6 +53,9 @@ public:
     QSqlDatabase addConnection(const QString &connectionName, const QString &applicationName) const;
 
     static QString binDirectory();
+    // The server's version, asked through the pool being measured (which
+    // also opens its first connection). Blocking.
+    static bool versionThrough(ConnectionPool &pool, QString *version, QString *error);
 
 private:
     bool startCluster(QString *error);

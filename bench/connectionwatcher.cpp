@@ -37,6 +37,18 @@ void ConnectionWatcher::stop()
         m_thread.join();
 }
 
+int ConnectionWatcher::settledCount(std::chrono::milliseconds timeout) const
+{
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point deadline = Clock::now() + timeout;
+    // Two more samples: the second began after this call did.
+    const qint64 from = m_samples.load();
+    while (m_state.load() == 1 && Clock::now() < deadline
+           && (m_samples.load() < from + 2 || m_current.load() != 0))
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return m_samples.load() >= from + 2 ? m_current.load() : -1;
+}
+
 void ConnectionWatcher::run()
 {
     const QString name = QStringLiteral("carwash-bench-watcher");

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 class BenchServer;
@@ -24,6 +25,11 @@ public:
 
     int maximum() const { return m_maximum.load(); }
     int current() const { return m_current.load(); }
+    // The count once the server has caught up with connections just closed:
+    // a backend leaves pg_stat_activity a moment after its client hangs up.
+    // Reads until a count taken after this call is 0, or gives the last one
+    // after timeout (-1 if none could be read). Call once the pools are gone.
+    int settledCount(std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) const;
     qint64 samples() const { return m_samples.load(); }
 
 private:

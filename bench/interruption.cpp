@@ -1,5 +1,7 @@
 #include "bench/interruption.h"
 
+#include <QString>
+
 #include <atomic>
 #include <csignal>
 
@@ -28,6 +30,14 @@ void install()
 bool requested()
 {
     return g_requested.load(std::memory_order_relaxed);
+}
+
+bool requested(QString *error)
+{
+    if (!requested())
+        return false;
+    *error = QStringLiteral("interrupted");
+    return true;
 }
 
 } // namespace Interruption

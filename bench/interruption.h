@@ -1,5 +1,7 @@
 #pragma once
 
+class QString;
+
 // Ctrl-C or SIGTERM during a run: the phase in progress ends early and the
 // benchmark still stops the server it started, instead of dying with a
 // PostgreSQL left running in /tmp.
@@ -10,5 +12,8 @@ void install();
 
 // Whether a stop was asked for. Async-signal-safe to set, cheap to read.
 bool requested();
+// The same, and when it was, error says "interrupted": for a benchmark's
+// `if (Interruption::requested(error)) return false;`.
+bool requested(QString *error);
 
 } // namespace Interruption

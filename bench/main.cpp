@@ -7,92 +7,122 @@
 #include "bench/diagnosticsbenchmark.h"
 #include "bench/interruption.h"
 #include "bench/poolbenchmark.h"
+#include "bench/progress.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QCoreApplication>
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <memory>
+
+using Bench::progress;
 
 namespace {
 
 enum ExitCode { Ran = 0, CannotRun = 1, BadUsage = 2, Interrupted = 130 };
 
-void printErr(const QString &text)
+const char *const kUsage = "usage: carwash-bench pool [--json] [--seconds N] [--rounds N] [--rss-jobs N]\n"
+                           "       carwash-bench availability [--json] [--seconds N] [--rounds N] [--bookings N]\n"
+                           "       carwash-bench diagnostics [--json] [--seconds N] [--jobs-per-second N]";
+
+// The option's value as a whole number within [low, high], or BadUsage said.
+bool wholeNumber(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 low, qint64 high,
+                 qint64 *value)
 {
-    std::fprintf(stderr, "carwash-bench: %s\n", qPrintable(text));
+    bool ok = false;
+    *value = parser.value(option).toLongLong(&ok);
+    if (ok && *value >= low && *value <= high)
+        return true;
+    progress(QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\"")
+                 .arg(option.names().first())
+                 .arg(low)
+                 .arg(high)
+                 .arg(parser.value(option)));
+    return false;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    // diagnostics draws charts: it makes its own QApplication.
-    if (argc > 1 && qstrcmp(argv[1], "diagnostics") == 0)
-        return runDiagnosticsBenchmark(argc, argv);
-
-    QCoreApplication app(argc, argv);
+    // diagnostics draws charts: it needs a QApplication, offscreen unless told otherwise.
+    bool widgets = false;
+    for (int i = 1; i < argc; ++i)
+        widgets = widgets || qstrcmp(argv[i], "diagnostics") == 0;
+    if (widgets && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app = widgets ? std::make_unique<QApplication>(argc, argv)
+                                                          : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("carwash-bench"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Benchmarks of CarWash Desk.\n\n"
-        "  pool          the connection pool against pgbench, a new connection per request and a\n"
-        "                direct connection, plus its memory growth and server connections.\n"
+        "  pool          the connection pool against pgbench (a booking transaction, the same number\n"
+        "                of clients on both sides), a new connection per request, the handoff limit\n"
+        "                (the same SELECT 1 jobs handed to as many threads with raw libpq connections)\n"
+        "                and a direct connection, plus its memory growth and server connections.\n"
         "  availability  generates 20 bays and --bookings bookings of history, then one day's\n"
         "                availability: p50/p95 on the server (planning + execution of the\n"
         "                statements AvailabilityRepo sends, by EXPLAIN ANALYZE) and end to end\n"
         "                through the pool; and BookingRepo::create through the pool against\n"
-        "                pgbench sending the same statements.\n\n"
+        "                pgbench sending the same statements.\n"
+        "  diagnostics   the manager's diagnostics (monitor, sampling, model, four charts drawn\n"
+        "                offscreen) as a share of one core, beside the same load with monitoring off.\n\n"
+        "Comparisons run in alternated rounds (pool, baseline, pool, baseline, ...); a ratio is the\n"
+        "median of the rounds', with its spread. Every report ends with its client counts, failures,\n"
+        "pgbench's error, the connections left after shutdown and a verdict.\n\n"
         "Runs against DATABASE_URL when set (availability in a database of its own, created and\n"
         "dropped; needs CREATEDB), else against a throwaway PostgreSQL cluster it starts and stops.\n"
-        "pool takes about a minute with the default 10 s per side; availability with a million\n"
-        "bookings a few minutes, most of it generating the data."));
+        "With the defaults pool takes about two minutes, diagnostics one, availability one plus\n"
+        "generating its million bookings (about three minutes on two cores)."));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("pool or availability"));
+    parser.addPositionalArgument(QStringLiteral("benchmark"),
+                                 QStringLiteral("pool, availability or diagnostics"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print the figures as JSON."));
     const QCommandLineOption secondsOption(
-        QStringLiteral("seconds"), QStringLiteral("Measuring time for each side of a comparison (2-300)."),
-        QStringLiteral("seconds"), QStringLiteral("10"));
+        QStringLiteral("seconds"),
+        QStringLiteral("Measuring time of each side in each round (1-300; default 4, diagnostics 30)."),
+        QStringLiteral("seconds"));
+    const QCommandLineOption roundsOption(
+        QStringLiteral("rounds"), QStringLiteral("pool, availability: alternated rounds per comparison (3-15)."),
+        QStringLiteral("count"), QStringLiteral("5"));
     const QCommandLineOption bookingsOption(
         QStringLiteral("bookings"),
         QStringLiteral("availability: bookings of history to generate (1000-10000000)."),
         QStringLiteral("count"), QStringLiteral("1000000"));
-    parser.addOption(jsonOption);
-    parser.addOption(secondsOption);
-    parser.addOption(bookingsOption);
-    parser.process(app);
+    const QCommandLineOption rssJobsOption(
+        QStringLiteral("rss-jobs"), QStringLiteral("pool: units of work for the memory growth (1000-10000000)."),
+        QStringLiteral("count"), QStringLiteral("100000"));
+    const QCommandLineOption rateOption(QStringLiteral("jobs-per-second"),
+                                        QStringLiteral("diagnostics: the light workload's rate (1-200)."),
+                                        QStringLiteral("n"), QStringLiteral("20"));
+    parser.addOptions({jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption});
+    parser.process(*app);
 
     const QStringList positional = parser.positionalArguments();
     const QString benchmark = positional.size() == 1 ? positional.first() : QString();
-    if (benchmark != u"pool" && benchmark != u"availability") {
-        printErr(QStringLiteral("usage: carwash-bench pool [--json] [--seconds N]\n"
-                                "       carwash-bench availability [--json] [--seconds N] [--bookings N]"));
+    if (benchmark != u"pool" && benchmark != u"availability" && benchmark != u"diagnostics") {
+        std::fprintf(stderr, "%s\n", kUsage);
         return BadUsage;
     }
-    bool bookingsOk = false;
-    const qint64 bookings = parser.value(bookingsOption).toLongLong(&bookingsOk);
-    if (!bookingsOk || bookings < 1000 || bookings > 10000000) {
-        printErr(QStringLiteral("--bookings must be a whole number from 1000 to 10000000, not \"%1\"")
-                     .arg(parser.value(bookingsOption)));
+    qint64 seconds = benchmark == u"diagnostics" ? 30 : 4;
+    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0;
+    if ((parser.isSet(secondsOption) && !wholeNumber(parser, secondsOption, 1, 300, &seconds))
+        || !wholeNumber(parser, roundsOption, 3, 15, &rounds)
+        || !wholeNumber(parser, bookingsOption, 1000, 10000000, &bookings)
+        || !wholeNumber(parser, rssJobsOption, 1000, 10000000, &rssJobs)
+        || !wholeNumber(parser, rateOption, 1, 200, &rate))
         return BadUsage;
-    }
-    bool secondsOk = false;
-    const int seconds = parser.value(secondsOption).toInt(&secondsOk);
-    if (!secondsOk || seconds < 2 || seconds > 300) {
-        printErr(QStringLiteral("--seconds must be a whole number from 2 to 300, not \"%1\"")
-                     .arg(parser.value(secondsOption)));
-        return BadUsage;
-    }
 
     Interruption::install();
     BenchServer server;
     QString error;
-    printErr(qEnvironmentVariableIsEmpty("DATABASE_URL")
-                 ? QStringLiteral("starting a throwaway PostgreSQL cluster")
-                 : QStringLiteral("using DATABASE_URL"));
+    progress(qEnvironmentVariableIsEmpty("DATABASE_URL") ? QStringLiteral("starting a throwaway PostgreSQL cluster")
+                                                         : QStringLiteral("using DATABASE_URL"));
     if (!server.start(&error)) {
-        printErr(error);
+        progress(error);
         return CannotRun;
     }
 
@@ -105,7 +135,7 @@ int main(int argc, char *argv[])
     };
     auto failed = [&] {
         server.stop();
-        printErr(error);
+        progress(error);
         return Interruption::requested() ? Interrupted : CannotRun;
     };
 
@@ -113,15 +143,22 @@ int main(int argc, char *argv[])
         if (!server.useScratchDatabase(QStringLiteral("carwash_bench_availability"), &error))
             return failed();
         AvailabilityBenchmarkResult result;
-        if (!AvailabilityBenchmark(server, bookings, seconds).run(&result, &error))
+        if (!AvailabilityBenchmark(server, bookings, int(seconds), int(rounds)).run(&result, &error))
             return failed();
         server.stop();
         print(result);
         return Ran;
     }
-
+    if (benchmark == u"diagnostics") {
+        DiagnosticsBenchmarkResult result;
+        if (!DiagnosticsBenchmark(server, int(seconds), int(rate)).run(&result, &error))
+            return failed();
+        server.stop();
+        print(result);
+        return Ran;
+    }
     PoolBenchmarkResult result;
-    if (!PoolBenchmark(server, seconds).run(&result, &error))
+    if (!PoolBenchmark(server, int(seconds), int(rounds), rssJobs).run(&result, &error))
         return failed();
     server.stop();
     print(result);

@@ -2,6 +2,7 @@
 
 #include "bench/benchserver.h"
 #include "bench/interruption.h"
+#include "bench/runsummary.h"
 
 #include <QDir>
 #include <QProcess>
@@ -78,4 +79,18 @@ PgbenchRunner::Outcome PgbenchRunner::run(int clients, int seconds) const
     outcome.failed = failed.match(out).captured(1).toLongLong();
     outcome.ok = true;
     return outcome;
+}
+
+std::optional<double> PgbenchRunner::runRound(int clients, int seconds, RunSummary &summary) const
+{
+    if (!summary.pgbenchError().isEmpty())
+        return std::nullopt;
+    const Outcome outcome = run(clients, seconds);
+    if (!outcome.ok) {
+        summary.setPgbenchError(outcome.error);
+        return std::nullopt;
+    }
+    summary.countFailures(QStringLiteral("pgbench"), outcome.failed,
+                          QStringLiteral("pgbench: %1 failed transactions").arg(outcome.failed));
+    return outcome.tps;
 }

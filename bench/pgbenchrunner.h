@@ -2,7 +2,10 @@
 
 #include <QString>
 
+#include <optional>
+
 class BenchServer;
+class RunSummary;
 
 // pgbench, PostgreSQL's own load generator, as the baseline a pool is held
 // to: `pgbench -n -c <clients> -j 2 -T <seconds> -f <script>` against the
@@ -22,6 +25,11 @@ public:
     PgbenchRunner(const BenchServer &server, QString script);
 
     Outcome run(int clients, int seconds) const;
+    // One round's baseline: its tps, its failed transactions counted in
+    // summary (side "pgbench"). Empty when it cannot run; the first error goes
+    // to summary, and once summary holds one (a failed round, a script that
+    // no longer matches) later rounds are not tried: they would only repeat it.
+    std::optional<double> runRound(int clients, int seconds, RunSummary &summary) const;
 
 private:
     const BenchServer &m_server;

@@ -3,9 +3,11 @@
 #include "bench/benchserver.h"
 #include "bench/bookingworkload.h"
 #include "bench/connectionwatcher.h"
+#include "bench/handofflimit.h"
 #include "bench/interruption.h"
 #include "bench/loadgenerator.h"
 #include "bench/pgbenchrunner.h"
+#include "bench/progress.h"
 #include "db/health/systemmemory.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
@@ -15,18 +17,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <thread>
 
+using Bench::progress;
 using std::chrono::milliseconds;
 
 namespace {
-
-void progress(const QString &message)
-{
-    std::fprintf(stderr, "carwash-bench: %s\n", qPrintable(message));
-    std::fflush(stderr);
-}
 
 const QString kSelectOne = QStringLiteral("SELECT 1");
 
@@ -67,62 +63,41 @@ bool perRequestSelectOne(const BenchServer &server, QString *error)
     return ok;
 }
 
-double median(QList<double> values)
-{
-    if (values.isEmpty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const qsizetype mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-double tpsOf(const PgbenchRunner::Outcome &a, const PgbenchRunner::Outcome &b)
-{
-    // Transactions over the time each run spent, not the mean of two rates.
-    const double seconds
-        = (a.tps > 0 ? double(a.transactions) / a.tps : 0) + (b.tps > 0 ? double(b.transactions) / b.tps : 0);
-    return seconds > 0 ? double(a.transactions + b.transactions) / seconds : 0;
-}
-
 } // namespace
 
-std::optional<double> PoolBenchmarkResult::bookingRatio() const
-{
-    if (!pgbenchTps || *pgbenchTps <= 0)
-        return std::nullopt;
-    return bookingPoolTps / *pgbenchTps;
-}
-
-PoolBenchmark::PoolBenchmark(BenchServer &server, int secondsPerSide)
+PoolBenchmark::PoolBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 rssUnits)
     : m_server(server)
-    , m_secondsPerSide(secondsPerSide)
+    , m_secondsPerRound(secondsPerRound)
+    , m_rounds(rounds)
+    , m_rssUnits(rssUnits)
 { }
 
 bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
 {
     PoolBenchmarkResult &r = *result;
+    RunSummary &summary = r.run;
     const DatabaseConfig &config = m_server.config();
     r.serverDescription = m_server.description();
     r.connectionLimit = config.maxConnections;
-    r.submitters = Submitters;
-    r.secondsPerSide = m_secondsPerSide;
+    // pgbench holds one connection per client; the pool as many as its
+    // limit. The same number on both sides makes it the same load.
+    r.bookingClients = config.maxConnections;
+    r.selectSubmitters = SelectSubmitters;
+    r.secondsPerRound = m_secondsPerRound;
     r.monitoring = config.monitoring;
-    const milliseconds half(m_secondsPerSide * 1000 / 2);
-    // Each side of the overhead comparison gets secondsPerSide in all.
-    const milliseconds slice(m_secondsPerSide * 1000 / OverheadRounds);
-    const int halfSeconds = std::max(1, m_secondsPerSide / 2);
+    const milliseconds side(m_secondsPerRound * 1000);
+    // Each side of the overhead comparison gets secondsPerRound in all.
+    const milliseconds slice(m_secondsPerRound * 1000 / OverheadRounds);
 
-    auto interrupted = [&] {
-        if (!Interruption::requested())
-            return false;
-        *error = QStringLiteral("interrupted");
-        return true;
-    };
-    auto account = [&](const LoadResult &load, bool pool) {
-        (pool ? r.poolFailures : r.baselineFailures) += load.failed;
-        if (r.firstFailure.isEmpty() && !load.firstError.isEmpty())
-            r.firstFailure = load.firstError;
-    };
+    for (const char *name : {"pool", "pgbench", "per_request", "handoff", "direct"})
+        summary.declareSide(QLatin1String(name));
+    summary.markUsesPgbench();
+    summary.setClients(QStringLiteral("pool_connections"), config.maxConnections);
+    summary.setClients(QStringLiteral("booking_pool_submitters"), r.bookingClients);
+    summary.setClients(QStringLiteral("booking_pgbench_clients"), r.bookingClients);
+    summary.setClients(QStringLiteral("select_submitters"), SelectSubmitters);
+    summary.setClients(QStringLiteral("handoff_threads"), config.maxConnections);
+    summary.setClients(QStringLiteral("overhead_submitters"), 1);
 
     ConnectionWatcher watcher(m_server, config.applicationName);
     if (!watcher.start(error))
@@ -133,18 +108,8 @@ bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
         const QString bookingLabel = QStringLiteral("bench.booking");
         const QString selectLabel = QStringLiteral("bench.select1");
 
-        const DbResult<QString> version
-            = pool.withConnection(
-                      QStringLiteral("bench.version"),
-                      [](QSqlDatabase &db) {
-                          return Sql::scalar(db, QStringLiteral("SHOW server_version")).toString();
-                      })
-                  .result();
-        if (!version.ok()) {
-            *error = version.error().toLogString();
+        if (!BenchServer::versionThrough(pool, &r.serverVersion, error))
             return false;
-        }
-        r.serverVersion = version.value();
 
         progress(QStringLiteral("migrating and preparing the booking rows"));
         BookingWorkload booking;
@@ -168,46 +133,68 @@ bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
         };
         const LoadGenerator::Unit perRequest
             = [&](QString *why) { return perRequestSelectOne(m_server, why); };
+        HandoffLimit handoff(m_server, config.maxConnections);
+        if (!handoff.start(error))
+            return false;
+        const LoadGenerator::Unit handoffSelectOne = [&](QString *why) { return handoff.selectOne(why); };
 
-        // Opens every connection and warms both sides' caches before any
+        // Opens every connection and warms every side's caches before any
         // clock runs; pgbench too excludes its connection time.
         progress(QStringLiteral("warming up"));
-        account(LoadGenerator::runFor(Submitters, milliseconds(1000), poolBooking), true);
-        account(LoadGenerator::runFor(Submitters, milliseconds(1000), poolSelectOne), true);
-        if (interrupted())
+        summary.countFailures(QStringLiteral("pool"),
+                              LoadGenerator::runFor(r.bookingClients, milliseconds(1000), poolBooking));
+        summary.countFailures(QStringLiteral("pool"),
+                              LoadGenerator::runFor(SelectSubmitters, milliseconds(1000), poolSelectOne));
+        summary.countFailures(QStringLiteral("handoff"),
+                              LoadGenerator::runFor(SelectSubmitters, milliseconds(500), handoffSelectOne));
+        if (Interruption::requested(error))
             return false;
 
-        progress(QStringLiteral("booking_tx: pgbench, pool, pool, pgbench (%1 s each)").arg(halfSeconds));
+        progress(QStringLiteral("booking_tx: %1 rounds of pool, pgbench (%2 s each, %3 clients each)")
+                     .arg(m_rounds)
+                     .arg(m_secondsPerRound)
+                     .arg(r.bookingClients));
         const PgbenchRunner pgbench(m_server, booking.pgbenchScript());
-        const PgbenchRunner::Outcome bench1 = pgbench.run(config.maxConnections, halfSeconds);
-        LoadResult poolBookings
-            = LoadGenerator::runFor(Submitters, milliseconds(halfSeconds * 1000), poolBooking);
-        poolBookings += LoadGenerator::runFor(Submitters, milliseconds(halfSeconds * 1000), poolBooking);
-        const PgbenchRunner::Outcome bench2
-            = bench1.ok ? pgbench.run(config.maxConnections, halfSeconds) : PgbenchRunner::Outcome {};
-        if (interrupted())
-            return false;
-        account(poolBookings, true);
-        r.bookingPoolTps = poolBookings.perSecond();
-        if (bench1.ok && bench2.ok)
-            r.pgbenchTps = tpsOf(bench1, bench2);
-        else
-            r.pgbenchError = bench1.ok ? bench2.error : bench1.error;
-        if (bench1.failed + bench2.failed > 0)
-            r.baselineFailures += bench1.failed + bench2.failed;
+        for (int round = 0; round < m_rounds; ++round) {
+            const LoadResult poolLoad = LoadGenerator::runFor(r.bookingClients, side, poolBooking);
+            summary.countFailures(QStringLiteral("pool"), poolLoad);
+            if (Interruption::requested(error))
+                return false;
+            const std::optional<double> baseline = pgbench.runRound(r.bookingClients, m_secondsPerRound, summary);
+            if (Interruption::requested(error))
+                return false;
+            r.booking.add(poolLoad.perSecond(), baseline);
+        }
 
-        progress(QStringLiteral("per_request: per request, pool, pool, per request (%1 ms each)")
-                     .arg(half.count()));
-        LoadResult perRequestLoad = LoadGenerator::runFor(Submitters, half, perRequest);
-        LoadResult poolSelects = LoadGenerator::runFor(Submitters, half, poolSelectOne);
-        poolSelects += LoadGenerator::runFor(Submitters, half, poolSelectOne);
-        perRequestLoad += LoadGenerator::runFor(Submitters, half, perRequest);
-        if (interrupted())
-            return false;
-        account(poolSelects, true);
-        account(perRequestLoad, false);
-        r.selectPoolTps = poolSelects.perSecond();
-        r.perRequestTps = perRequestLoad.perSecond();
+        progress(QStringLiteral("per_request and handoff_limit: %1 rounds of pool, per request, handoff "
+                                "(rotating; %2 s each, %3 submitters)")
+                     .arg(m_rounds)
+                     .arg(m_secondsPerRound)
+                     .arg(SelectSubmitters));
+        for (int round = 0; round < m_rounds; ++round) {
+            LoadResult poolLoad, perRequestLoad, handoffLoad;
+            for (int step = 0; step < 3 && !Interruption::requested(error); ++step) {
+                switch ((round + step) % 3) {
+                case 0:
+                    poolLoad = LoadGenerator::runFor(SelectSubmitters, side, poolSelectOne);
+                    break;
+                case 1:
+                    perRequestLoad = LoadGenerator::runFor(SelectSubmitters, side, perRequest);
+                    break;
+                default:
+                    handoffLoad = LoadGenerator::runFor(SelectSubmitters, side, handoffSelectOne);
+                    break;
+                }
+            }
+            if (Interruption::requested(error))
+                return false;
+            summary.countFailures(QStringLiteral("pool"), poolLoad);
+            summary.countFailures(QStringLiteral("per_request"), perRequestLoad);
+            summary.countFailures(QStringLiteral("handoff"), handoffLoad);
+            r.perRequest.add(poolLoad.perSecond(), perRequestLoad.perSecond());
+            r.handoff.add(poolLoad.perSecond(), handoffLoad.perSecond());
+        }
+        handoff.stop();
 
         progress(
             QStringLiteral("overhead_us: direct and pool alternating, %1 rounds of %2 ms each, one submitter")
@@ -250,8 +237,8 @@ bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
                         = LoadGenerator::runInline(slice, poolFirst ? directSelectOne : poolSelectOne);
                     const LoadResult &poolLoad = poolFirst ? first : second;
                     const LoadResult &directLoad = poolFirst ? second : first;
-                    account(poolLoad, true);
-                    account(directLoad, false);
+                    summary.countFailures(QStringLiteral("pool"), poolLoad);
+                    summary.countFailures(QStringLiteral("direct"), directLoad);
                     poolRounds.append(usPerJob(poolLoad));
                     directRounds.append(usPerJob(directLoad));
                 }
@@ -261,19 +248,20 @@ bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
             }
             QSqlDatabase::removeDatabase(directName);
         }
-        if (interrupted())
+        if (Interruption::requested(error))
             return false;
 
         progress(QStringLiteral("rss_growth_bytes: %1 units of work after %2 to warm up")
-                     .arg(RssUnits)
+                     .arg(m_rssUnits)
                      .arg(RssWarmUpUnits));
-        account(LoadGenerator::runCount(Submitters, RssWarmUpUnits, poolSelectOne), true);
+        summary.countFailures(QStringLiteral("pool"),
+                              LoadGenerator::runCount(SelectSubmitters, RssWarmUpUnits, poolSelectOne));
         r.rssBeforeBytes = SystemMemory::processRssBytes();
-        const LoadResult rssLoad = LoadGenerator::runCount(Submitters, RssUnits, poolSelectOne);
+        const LoadResult rssLoad = LoadGenerator::runCount(SelectSubmitters, m_rssUnits, poolSelectOne);
         r.rssAfterBytes = SystemMemory::processRssBytes();
         r.rssUnits = rssLoad.completed + rssLoad.failed;
-        account(rssLoad, true);
-        if (interrupted())
+        summary.countFailures(QStringLiteral("pool"), rssLoad);
+        if (Interruption::requested(error))
             return false;
 
         if (!m_server.isOwnCluster()) {
@@ -285,9 +273,7 @@ bool PoolBenchmark::run(PoolBenchmarkResult *result, QString *error)
     }
 
     r.maxServerConnections = watcher.maximum();
-    // The pool is gone: give the watcher a few polls to see the backends end.
-    std::this_thread::sleep_for(milliseconds(300));
-    r.connectionsAfterShutdown = watcher.current();
+    summary.setConnectionsAfterShutdown(watcher.settledCount());
     watcher.stop();
     return true;
 }

@@ -1,11 +1,13 @@
-// carwash-bench availability runs end to end: it generates its data set,
-// measures and prints the documented JSON. The figures' values are the
-// machine's business; the test checks their shape and sanity only, never a
-// target or a duration.
+// carwash-bench runs end to end in each of its modes on tiny settings: it
+// measures and prints the documented JSON, with the run's own account
+// (clients, failures, pgbench's error, connections left, verdict). The
+// figures' values are the machine's business; the test checks their shape
+// and sanity only, never a target or a duration.
 
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -23,6 +25,8 @@ struct Run
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
+    QJsonObject json;
+    bool parsed = false;
 };
 
 Run bench(const QStringList &arguments, const QProcessEnvironment &env)
@@ -31,7 +35,7 @@ Run bench(const QStringList &arguments, const QProcessEnvironment &env)
     process.setProcessEnvironment(env);
     process.start(benchProgram(), arguments);
     Run run;
-    if (!process.waitForStarted(10000) || !process.waitForFinished(240000)) {
+    if (!process.waitForStarted(10000) || !process.waitForFinished(120000)) {
         process.kill();
         process.waitForFinished(5000);
         run.err = "did not start or finish: " + process.errorString().toUtf8();
@@ -40,7 +44,81 @@ Run bench(const QStringList &arguments, const QProcessEnvironment &env)
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
+    QJsonParseError parseError;
+    run.json = QJsonDocument::fromJson(run.out, &parseError).object();
+    run.parsed = parseError.error == QJsonParseError::NoError;
     return run;
+}
+
+QStringList keysOf(const QJsonValue &value)
+{
+    return value.toObject().keys();
+}
+
+QStringList sorted(QStringList list)
+{
+    list.sort();
+    return list;
+}
+
+// What every report says about the run beside its figures.
+const QStringList kRunKeys {QStringLiteral("clients"), QStringLiteral("connections_after_shutdown"),
+                            QStringLiteral("failures"), QStringLiteral("verdict")};
+
+// A clean run: nothing failed, nothing left connected, the verdict says so.
+void verifyCleanRun(const QJsonObject &report, const QByteArray &err)
+{
+    const QJsonObject failures = report[u"failures"].toObject();
+    QVERIFY2(failures[u"total"].isDouble(), err.right(2000).constData());
+    QCOMPARE(failures[u"total"].toInteger(), 0);
+    QVERIFY(failures[u"first_error"].isNull());
+    qint64 sum = 0;
+    for (auto it = failures.begin(); it != failures.end(); ++it) {
+        if (it.key() != u"total" && it.key() != u"first_error")
+            sum += it.value().toInteger(-1);
+    }
+    QCOMPARE(sum, 0);
+    if (report.contains(u"pgbench_error"))
+        QVERIFY2(report[u"pgbench_error"].isNull(), qPrintable(report[u"pgbench_error"].toString()));
+    QCOMPARE(report[u"connections_after_shutdown"].toInt(-1), 0);
+    const QJsonObject verdict = report[u"verdict"].toObject();
+    QCOMPARE(sorted(verdict.keys()),
+             (QStringList {QStringLiteral("clean"), QStringLiteral("targets_met"), QStringLiteral("text")}));
+    QCOMPARE(verdict[u"clean"].toBool(false), true);
+    QVERIFY(verdict[u"targets_met"].isBool());
+    QVERIFY2(verdict[u"text"].toString().startsWith(u"clean run"), qPrintable(verdict[u"text"].toString()));
+    const QJsonObject clients = report[u"clients"].toObject();
+    QVERIFY(!clients.isEmpty());
+    for (const QJsonValue count : clients)
+        QVERIFY(count.toInt() >= 1);
+}
+
+// A ratio measured in `rounds` alternated rounds: the median of the
+// rounds' ratios, within their min and max, each side's rate per round.
+void verifySpread(const QJsonObject &figure, const QString &ratioKey, const QString &poolKey,
+                  const QString &baselineKey, int rounds)
+{
+    const QJsonObject spread = figure[u"spread"].toObject();
+    QCOMPARE(sorted(spread.keys()),
+             sorted({QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("rounds"), poolKey,
+                     baselineKey}));
+    for (const QString &key : {QStringLiteral("rounds"), poolKey, baselineKey}) {
+        QCOMPARE(spread[key].toArray().size(), rounds);
+        for (const QJsonValue value : spread[key].toArray())
+            QVERIFY2(value.toDouble() > 0, qPrintable(key));
+    }
+    const double ratio = figure[ratioKey].toDouble();
+    QVERIFY(ratio > 0);
+    QVERIFY(spread[u"min"].toDouble() <= ratio);
+    QVERIFY(ratio <= spread[u"max"].toDouble());
+    QList<double> ratios;
+    for (const QJsonValue value : spread[u"rounds"].toArray())
+        ratios.append(value.toDouble());
+    std::sort(ratios.begin(), ratios.end());
+    QCOMPARE(spread[u"min"].toDouble(), ratios.first());
+    QCOMPARE(spread[u"max"].toDouble(), ratios.last());
+    if (rounds % 2 == 1)
+        QCOMPARE(ratio, ratios[rounds / 2]);
 }
 
 } // namespace
@@ -51,10 +129,16 @@ class TestBenchSmoke : public QObject
 
 private slots:
     void initTestCase();
+    void poolPrintsTheDocumentedFigures();
+    void poolRunWithFailuresSaysSoInItsVerdict();
     void availabilityPrintsTheDocumentedFigures();
+    void diagnosticsPrintsTheDocumentedFigures();
+    void usageNamesEveryMode();
     void badBookingCountIsRefused();
 
 private:
+    QProcessEnvironment environment(const QString &url) const;
+
     PgTestCluster m_cluster;
 };
 
@@ -65,24 +149,149 @@ void TestBenchSmoke::initTestCase()
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
 }
 
+QProcessEnvironment TestBenchSmoke::environment(const QString &url) const
+{
+    // Through DATABASE_URL, so the benchmark cleans up after itself in a
+    // database someone else owns, where the test can check it did.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DATABASE_URL"), url);
+    return env;
+}
+
+void TestBenchSmoke::poolPrintsTheDocumentedFigures()
+{
+    const Run run = bench({QStringLiteral("pool"), QStringLiteral("--json"), QStringLiteral("--seconds"),
+                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3"),
+                           QStringLiteral("--rss-jobs"), QStringLiteral("1000")},
+                          environment(m_cluster.url()));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(
+        sorted(figures.keys()),
+        sorted(kRunKeys
+               + QStringList {QStringLiteral("booking_tx"), QStringLiteral("per_request"),
+                              QStringLiteral("handoff_limit"), QStringLiteral("overhead_us"),
+                              QStringLiteral("rss_growth_bytes"), QStringLiteral("max_server_connections"),
+                              QStringLiteral("connection_limit"), QStringLiteral("rounds"),
+                              QStringLiteral("seconds_per_round"), QStringLiteral("pgbench_error")}));
+    verifyCleanRun(figures, run.err);
+    QCOMPARE(figures[u"rounds"].toInt(), 3);
+    QCOMPARE(figures[u"seconds_per_round"].toInt(), 1);
+
+    // pgbench and the pool with the same number of clients.
+    const int limit = figures[u"connection_limit"].toInt();
+    QCOMPARE(limit, 5);
+    const QJsonObject clients = figures[u"clients"].toObject();
+    const QJsonObject tx = figures[u"booking_tx"].toObject();
+    QCOMPARE(sorted(tx.keys()),
+             sorted({QStringLiteral("pool_tps"), QStringLiteral("pgbench_tps"), QStringLiteral("ratio"),
+                     QStringLiteral("clients"), QStringLiteral("spread")}));
+    QCOMPARE(tx[u"clients"].toInt(), limit);
+    QCOMPARE(clients[u"booking_pool_submitters"].toInt(), limit);
+    QCOMPARE(clients[u"booking_pgbench_clients"].toInt(), limit);
+    QVERIFY2(tx[u"pgbench_tps"].toDouble() > 0, run.err.right(2000).constData());
+    QVERIFY(tx[u"pool_tps"].toDouble() > 0);
+    verifySpread(tx, QStringLiteral("ratio"), QStringLiteral("pool_tps"), QStringLiteral("pgbench_tps"), 3);
+
+    const QJsonObject perRequest = figures[u"per_request"].toObject();
+    QCOMPARE(sorted(perRequest.keys()),
+             sorted({QStringLiteral("pool_tps"), QStringLiteral("per_request_tps"), QStringLiteral("ratio"),
+                     QStringLiteral("submitters"), QStringLiteral("spread")}));
+    verifySpread(perRequest, QStringLiteral("ratio"), QStringLiteral("pool_tps"),
+                 QStringLiteral("per_request_tps"), 3);
+
+    // The ceiling: as many threads as the pool has connections, fed by the same submitters.
+    const QJsonObject handoff = figures[u"handoff_limit"].toObject();
+    QCOMPARE(sorted(handoff.keys()),
+             sorted({QStringLiteral("tps"), QStringLiteral("pool_fraction"),
+                     QStringLiteral("per_request_fraction"), QStringLiteral("threads"),
+                     QStringLiteral("submitters"), QStringLiteral("spread")}));
+    QCOMPARE(handoff[u"threads"].toInt(), limit);
+    QCOMPARE(handoff[u"submitters"].toInt(), perRequest[u"submitters"].toInt());
+    QCOMPARE(clients[u"handoff_threads"].toInt(), limit);
+    QVERIFY(handoff[u"tps"].toDouble() > 0);
+    QVERIFY(handoff[u"per_request_fraction"].toDouble() > 0);
+    verifySpread(handoff, QStringLiteral("pool_fraction"), QStringLiteral("pool_tps"),
+                 QStringLiteral("handoff_tps"), 3);
+    // Both fractions are of the same pool rounds against the same limit rounds.
+    QCOMPARE(handoff[u"spread"][u"pool_tps"], perRequest[u"spread"][u"pool_tps"]);
+
+    QVERIFY(figures[u"overhead_us"].isDouble());
+    QVERIFY(figures[u"rss_growth_bytes"].isDouble());
+    const int maxConnections = figures[u"max_server_connections"].toInt();
+    QVERIFY2(maxConnections >= 1 && maxConnections <= limit, QByteArray::number(maxConnections).constData());
+
+    // Against a database of someone else's, it takes its rows with it.
+    QString error;
+    const QVariant left = m_cluster.queryBlocking(
+        QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = 'carwash-bench'"),
+        QStringLiteral("carwash"), &error);
+    QVERIFY2(left.isValid(), qPrintable(error));
+    QCOMPARE(left.toInt(), 0);
+}
+
+void TestBenchSmoke::poolRunWithFailuresSaysSoInItsVerdict()
+{
+    // A role allowed 12 connections: the watcher (1), the pool (5) and the
+    // handoff threads (5) leave one free, so pgbench's 5 clients cannot all
+    // connect and the 32 per-request submitters fight over one slot. The
+    // run itself goes on to the end; its report must not pass for clean.
+    QString error;
+    for (const QString &sql : {QStringLiteral("DROP DATABASE IF EXISTS bench_limited"),
+                               QStringLiteral("DROP ROLE IF EXISTS bench_limited"),
+                               QStringLiteral("CREATE ROLE bench_limited LOGIN CONNECTION LIMIT 12"),
+                               QStringLiteral("CREATE DATABASE bench_limited OWNER bench_limited")}) {
+        m_cluster.queryBlocking(sql, QStringLiteral("postgres"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(sql + QStringLiteral(": ") + error));
+    }
+    m_cluster.queryBlocking(QStringLiteral("CREATE EXTENSION IF NOT EXISTS btree_gist"),
+                            QStringLiteral("bench_limited"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    const QString url
+        = QStringLiteral("postgresql://bench_limited@127.0.0.1:%1/bench_limited").arg(m_cluster.port());
+    const Run run = bench({QStringLiteral("pool"), QStringLiteral("--json"), QStringLiteral("--seconds"),
+                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3"),
+                           QStringLiteral("--rss-jobs"), QStringLiteral("1000")},
+                          environment(url));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+
+    const QJsonObject failures = run.json[u"failures"].toObject();
+    QVERIFY2(failures[u"per_request"].toInteger() > 0, run.out.constData());
+    QVERIFY(failures[u"total"].toInteger() >= failures[u"per_request"].toInteger());
+    QVERIFY2(!failures[u"first_error"].toString().isEmpty(), run.out.constData());
+    QVERIFY2(!run.json[u"pgbench_error"].toString().isEmpty(), run.out.constData());
+    // No ratio against a pgbench that did not run.
+    QVERIFY(run.json[u"booking_tx"][u"ratio"].isNull());
+    const QJsonObject verdict = run.json[u"verdict"].toObject();
+    QCOMPARE(verdict[u"clean"].toBool(true), false);
+    QCOMPARE(verdict[u"targets_met"].toBool(true), false);
+    const QString text = verdict[u"text"].toString();
+    QVERIFY2(text.startsWith(u"RUN HAD FAILURES"), qPrintable(text));
+    QVERIFY2(text.contains(u"per_request") && text.contains(u"pgbench failed"), qPrintable(text));
+    QCOMPARE(run.json[u"connections_after_shutdown"].toInt(-1), 0);
+}
+
 void TestBenchSmoke::availabilityPrintsTheDocumentedFigures()
 {
-    // Through DATABASE_URL, so the benchmark works in a database of its own
-    // and must leave none behind.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), m_cluster.url());
-    const Run run
-        = bench({QStringLiteral("availability"), QStringLiteral("--json"), QStringLiteral("--bookings"),
-                 QStringLiteral("20000"), QStringLiteral("--seconds"), QStringLiteral("2")},
-                env);
+    const Run run = bench({QStringLiteral("availability"), QStringLiteral("--json"),
+                           QStringLiteral("--bookings"), QStringLiteral("20000"), QStringLiteral("--seconds"),
+                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3")},
+                          environment(m_cluster.url()));
     QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
-
-    QJsonParseError parseError;
-    const QJsonObject figures = QJsonDocument::fromJson(run.out, &parseError).object();
-    QVERIFY2(parseError.error == QJsonParseError::NoError, run.out.constData());
-    QCOMPARE(figures.keys(),
-             (QStringList {QStringLiteral("bays"), QStringLiteral("booking_tx"), QStringLiteral("bookings"),
-                           QStringLiteral("end_to_end_ms"), QStringLiteral("server_ms")}));
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(sorted(figures.keys()),
+             sorted(kRunKeys
+                    + QStringList {QStringLiteral("bays"), QStringLiteral("booking_tx"),
+                                   QStringLiteral("bookings"), QStringLiteral("end_to_end_ms"),
+                                   QStringLiteral("server_ms"), QStringLiteral("max_server_connections"),
+                                   QStringLiteral("connection_limit"), QStringLiteral("rounds"),
+                                   QStringLiteral("seconds_per_round"), QStringLiteral("pgbench_error")}));
+    // pgbench_error set would mean the script no longer matches create(): it says which statement.
+    verifyCleanRun(figures, run.err);
     QCOMPARE(figures[u"bookings"].toInteger(), 20000);
     QCOMPARE(figures[u"bays"].toInt(), 20);
     for (const char *name : {"server_ms", "end_to_end_ms"}) {
@@ -92,14 +301,18 @@ void TestBenchSmoke::availabilityPrintsTheDocumentedFigures()
         QVERIFY2(ms[u"p50"].toDouble() <= ms[u"p95"].toDouble(), name);
     }
     const QJsonObject tx = figures[u"booking_tx"].toObject();
-    QCOMPARE(
-        tx.keys(),
-        (QStringList {QStringLiteral("pgbench_tps"), QStringLiteral("pool_tps"), QStringLiteral("ratio")}));
-    // pgbench_tps null would mean the script no longer matches create(): stderr says which statement.
-    QVERIFY2(tx[u"pgbench_tps"].isDouble(), run.err.right(2000).constData());
+    QCOMPARE(sorted(tx.keys()),
+             sorted({QStringLiteral("pool_tps"), QStringLiteral("pgbench_tps"), QStringLiteral("ratio"),
+                     QStringLiteral("clients"), QStringLiteral("spread")}));
+    const int limit = figures[u"connection_limit"].toInt();
+    QCOMPARE(tx[u"clients"].toInt(), limit);
+    QCOMPARE(figures[u"clients"][u"booking_pool_submitters"].toInt(), limit);
+    QCOMPARE(figures[u"clients"][u"booking_pgbench_clients"].toInt(), limit);
     QVERIFY(tx[u"pool_tps"].toDouble() > 0);
     QVERIFY(tx[u"pgbench_tps"].toDouble() > 0);
-    QVERIFY(tx[u"ratio"].toDouble() > 0);
+    verifySpread(tx, QStringLiteral("ratio"), QStringLiteral("pool_tps"), QStringLiteral("pgbench_tps"), 3);
+    const int maxConnections = figures[u"max_server_connections"].toInt();
+    QVERIFY2(maxConnections >= 1 && maxConnections <= limit, QByteArray::number(maxConnections).constData());
 
     QString error;
     const QVariant left = m_cluster.queryBlocking(
@@ -107,6 +320,47 @@ void TestBenchSmoke::availabilityPrintsTheDocumentedFigures()
         QStringLiteral("carwash"), &error);
     QVERIFY2(left.isValid(), qPrintable(error));
     QCOMPARE(left.toInt(), 0);
+}
+
+void TestBenchSmoke::diagnosticsPrintsTheDocumentedFigures()
+{
+    const Run run
+        = bench({QStringLiteral("diagnostics"), QStringLiteral("--json"), QStringLiteral("--seconds"),
+                 QStringLiteral("1"), QStringLiteral("--jobs-per-second"), QStringLiteral("20")},
+                environment(m_cluster.url()));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(sorted(figures.keys()),
+             sorted(kRunKeys
+                    + QStringList {QStringLiteral("seconds_per_side"), QStringLiteral("jobs_per_second"),
+                                   QStringLiteral("monitoring_off"), QStringLiteral("diagnostics_on"),
+                                   QStringLiteral("cost_core_pct"), QStringLiteral("target_core_pct"),
+                                   QStringLiteral("within_target"), QStringLiteral("max_server_connections"),
+                                   QStringLiteral("connection_limit")}));
+    verifyCleanRun(figures, run.err);
+    QCOMPARE(figures[u"seconds_per_side"].toInt(), 1);
+    QCOMPARE(figures[u"jobs_per_second"].toInt(), 20);
+    QCOMPARE(sorted(keysOf(figures[u"monitoring_off"])),
+             (QStringList {QStringLiteral("core_pct"), QStringLiteral("jobs")}));
+    QCOMPARE(sorted(keysOf(figures[u"diagnostics_on"])),
+             (QStringList {QStringLiteral("chart_refreshes"), QStringLiteral("core_pct"),
+                           QStringLiteral("jobs")}));
+    for (const char *side : {"monitoring_off", "diagnostics_on"}) {
+        QVERIFY2(figures[QLatin1String(side)][u"jobs"].toInt() > 0, side);
+        QVERIFY2(figures[QLatin1String(side)][u"core_pct"].toDouble() >= 0, side);
+    }
+    QVERIFY(figures[u"cost_core_pct"].isDouble());
+    QCOMPARE(figures[u"within_target"].toBool(), figures[u"verdict"][u"targets_met"].toBool());
+    QCOMPARE(figures[u"clients"][u"pool_connections"].toInt(), figures[u"connection_limit"].toInt());
+}
+
+void TestBenchSmoke::usageNamesEveryMode()
+{
+    const Run run = bench({}, QProcessEnvironment::systemEnvironment());
+    QCOMPARE(run.exitCode, 2);
+    for (const char *mode : {"carwash-bench pool", "carwash-bench availability", "carwash-bench diagnostics"})
+        QVERIFY2(run.err.contains(mode), run.err.constData());
 }
 
 void TestBenchSmoke::badBookingCountIsRefused()

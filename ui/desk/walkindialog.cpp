@@ -99,8 +99,16 @@ WalkInDialog::WalkInDialog(ConnectionPool &pool, const StaffMember &staff, QWidg
     m_banner->setObjectName(QStringLiteral("walkInBanner"));
 
     // Left: what is washed.
-    auto *washTitle = new QLabel(tr("Wash (keys 1–9)"), this);
+    auto *washTitle = new QLabel(tr("Wash (Alt+1–9)"), this);
     washTitle->setFont(scaled(washTitle->font(), 1.1, true));
+    // The plate has the keyboard from the start (plates mix letters and
+    // digits), so a wash is chosen with a modifier or the arrows.
+    auto *keyHint = new QLabel(tr("Type the plate at once. Choose a wash with Alt+1 to Alt+9, or Tab to the "
+                                  "washes and use the arrow keys."),
+                               this);
+    keyHint->setObjectName(QStringLiteral("walkInKeyHint"));
+    keyHint->setWordWrap(true);
+    keyHint->setForegroundRole(QPalette::PlaceholderText);
     m_packagesBusy = new BusyIndicator(this);
     m_packageArea = new QWidget(this);
     m_packageArea->setObjectName(QStringLiteral("walkInPackages"));
@@ -149,6 +157,7 @@ WalkInDialog::WalkInDialog(ConnectionPool &pool, const StaffMember &staff, QWidg
     washHeader->addStretch(1);
     washHeader->addWidget(m_packagesBusy);
     left->addLayout(washHeader);
+    left->addWidget(keyHint);
     left->addWidget(m_packageArea);
     left->addSpacing(fontMetrics().height() / 2);
     left->addWidget(vehicleTitle);
@@ -325,6 +334,10 @@ WalkInDialog::WalkInDialog(ConnectionPool &pool, const StaffMember &staff, QWidg
     layout->addLayout(columns, 1);
     layout->addLayout(buttons);
 
+    for (int i = 0; i < 9; ++i) {
+        auto *washKey = new QShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this);
+        connect(washKey, &QShortcut::activated, this, [this, i] { chooseWashByNumber(i); });
+    }
     auto *nextKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_N), this);
     connect(nextKey, &QShortcut::activated, this, [this] {
         if (m_lastBooking)
@@ -349,6 +362,8 @@ WalkInDialog::WalkInDialog(ConnectionPool &pool, const StaffMember &staff, QWidg
     updatePrice();
     updateButtons();
     updateTabOrder();
+    // Whatever is typed first is the plate's, even before the washes load.
+    m_plate->setFocus(Qt::OtherFocusReason);
     reloadServices();
 }
 
@@ -442,8 +457,6 @@ void WalkInDialog::reloadServices()
         updateButtons();
         if (m_serviceId != 0)
             requestChanged();
-        if (!m_packages->buttons().isEmpty() && m_serviceId == 0 && !m_lastBooking)
-            m_packages->buttons().first()->setFocus(Qt::OtherFocusReason);
         Q_EMIT servicesLoaded();
     });
 }
@@ -497,7 +510,7 @@ void WalkInDialog::updatePackageTexts()
         const bool offered = found->prices.contains(m_vehicleClass);
         const QString price = offered ? Money::format(found->prices.value(m_vehicleClass), found->currency)
                                       : tr("not for this vehicle");
-        // No mnemonic: the number keys choose (an ampersand in a name stays one).
+        // No mnemonic: Alt and the number choose (an ampersand in a name stays one).
         const QString name = QString(found->name).replace(u'&', QStringLiteral("&&"));
         const QString line = tr("%1 · %2 min").arg(price).arg(found->durationMinutes);
         button->setText(i < 9 ? tr("%1  %2\n%3").arg(i + 1).arg(name, line) : tr("%1\n%2").arg(name, line));
@@ -945,10 +958,9 @@ void WalkInDialog::book()
         return;
     clearFieldErrors();
     if (m_serviceId == 0) {
-        m_noticeText = tr("Choose a wash first.");
+        // The focus stays where the typing is; Alt and a number choose.
+        m_noticeText = tr("Choose a wash first (Alt+1 to Alt+9).");
         showProposal();
-        if (!m_packages->buttons().isEmpty())
-            m_packages->buttons().first()->setFocus(Qt::OtherFocusReason);
         Q_EMIT bookingFailed();
         return;
     }
@@ -1252,25 +1264,30 @@ void WalkInDialog::reset()
     buildAddons();
     updatePackageTexts();
     requestChanged();
-    if (!m_packages->buttons().isEmpty())
-        m_packages->buttons().first()->setFocus(Qt::OtherFocusReason);
+    m_plate->setFocus(Qt::OtherFocusReason);
+}
+
+void WalkInDialog::chooseWashByNumber(int index)
+{
+    if (m_booking || m_lastBooking)
+        return;
+    const QList<QAbstractButton *> buttons = m_packages->buttons();
+    if (index < buttons.size() && buttons[index]->isEnabled())
+        buttons[index]->click();
 }
 
 void WalkInDialog::keyPressEvent(QKeyEvent *event)
 {
-    // 1..9 choose a wash, unless a text field takes the digits (plates
-    // and phone numbers have them).
-    const int key = event->key();
-    const bool plainDigit = key >= Qt::Key_1 && key <= Qt::Key_9
-        && (event->modifiers() & ~Qt::KeypadModifier) == Qt::NoModifier;
-    if (plainDigit && !qobject_cast<QLineEdit *>(focusWidget()) && !m_booking && !m_lastBooking) {
-        const QList<QAbstractButton *> buttons = m_packages->buttons();
-        const int index = key - Qt::Key_1;
-        if (index < buttons.size() && buttons[index]->isEnabled()) {
-            buttons[index]->click();
-            event->accept();
-            return;
-        }
+    // Text typed while a button has the focus (after a click on a wash)
+    // belongs to the plate while it is empty: a plate starts with a letter
+    // or digit, never with a command.
+    const bool plainText = !event->text().isEmpty() && event->text().at(0).isPrint()
+        && (event->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier)) == Qt::NoModifier;
+    if (plainText && !qobject_cast<QLineEdit *>(focusWidget()) && !m_plate->isReadOnly()
+        && m_plate->text().isEmpty()) {
+        m_plate->setFocus(Qt::OtherFocusReason);
+        QCoreApplication::sendEvent(m_plate, event);
+        return;
     }
     QDialog::keyPressEvent(event);
 }

@@ -140,6 +140,7 @@ private:
     void updateButtons();
     void updateTabOrder();
     void focusPlateIfEmpty();
+    void chooseWashByNumber(int index);
     AvailabilityRequest currentRequest() const;
     BookingRequest bookingRequest() const;
     QLabel *errorLabel(const QString &field) const;

@@ -272,11 +272,14 @@ void BookingChangeListener::requestStop()
     m_stopRequested = true;
     // Queued: finished() comes from the ending thread; stop() then joins a
     // thread that has already returned.
-    connect(m_thread.get(), &QThread::finished, this, [this] {
-        m_stopRequested = false;
-        stop();
-        Q_EMIT stopped();
-    }, Qt::QueuedConnection);
+    connect(
+        m_thread.get(), &QThread::finished, this,
+        [this] {
+            m_stopRequested = false;
+            stop();
+            Q_EMIT stopped();
+        },
+        Qt::QueuedConnection);
     m_thread->quit();
 }
 

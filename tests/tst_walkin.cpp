@@ -335,7 +335,10 @@ void TestWalkIn::aPlateTypedAtOnceAfterCtrlNLandsWholeInThePlateField()
     QCOMPARE(booked.size(), 0);
     QVERIFY2(dialog->noticeText().isEmpty(), qPrintable(dialog->noticeText()));
 
-    // Alt and a number choose a wash without touching the plate.
+    // Alt and a number choose a wash without touching the plate, as the
+    // dialog's hint says.
+    const QString hint = child<QLabel>(dialog, QStringLiteral("walkInKeyHint"))->text();
+    QVERIFY2(hint.contains(QStringLiteral("Alt+1")) && hint.contains(QStringLiteral("plate")), qPrintable(hint));
     QTest::keyClick(focused(), Qt::Key_2, Qt::AltModifier);
     QCOMPARE(dialog->chosenService()->id, serviceId(QStringLiteral("Deluxe Wash")));
     QCOMPARE(plate->text(), QStringLiteral("CS BR-12"));

@@ -15,6 +15,7 @@
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
 #include "ui/desk/deskwindow.h"
+#include "ui/desk/finddialog.h"
 #include "ui/desk/sessionheader.h"
 #include "ui/desk/signinpage.h"
 #include "ui/desk/startuppage.h"
@@ -82,6 +83,10 @@ private:
     void choose(const QString &name);
     void typePin(const QString &pin);
     int auditCount(const QString &action, qint64 staffId, const QString &extraCondition = {});
+    // Statements of the window's pool the server shows waiting on a lock.
+    int waitingOnALock(const QString &queryPart);
+    // Ends the locking test connection ("locker"); true when there was one.
+    bool releaseLocker();
 
     DeskTestSite m_site;
     PgTestCluster &m_cluster = m_site.cluster();
@@ -563,31 +568,60 @@ void TestDesk::aPinMustBeFourToEightDigits()
     QCOMPARE(notAManager.result().error().kind(), DbError::Kind::Invalid);
 }
 
+int TestDesk::waitingOnALock(const QString &queryPart)
+{
+    // The window's own pool (application_name tst_desk), not the locker's;
+    // only the statement under test (the board may wait on the lock too).
+    return m_cluster
+        .queryBlocking(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                      "'tst_desk' AND wait_event_type = 'Lock' AND state = 'active' "
+                                      "AND strpos(query, %1) > 0")
+                           .arg(quoted(queryPart)))
+        .toInt();
+}
+
+bool TestDesk::releaseLocker()
+{
+    return m_cluster
+               .queryBlocking(QStringLiteral("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
+                                             "pg_stat_activity WHERE application_name = 'tst_desk-locker'"))
+               .toInt()
+        == 1;
+}
+
 void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
 {
-    // A query that cannot end until this test cancels it: whatever the
-    // machine's speed, every tick below happened while it was stuck.
-    LoopTicks ticks;
-    auto stuck = m_pool->withConnection(QStringLiteral("test.stuck"), [](QSqlDatabase &db) {
-        Sql::exec(db, QStringLiteral("SELECT pg_sleep(25) /* stuck-on-purpose */"));
-    });
-    // Handing the work over did not wait for it.
-    QVERIFY(!stuck.isFinished());
-    QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
-    QVERIFY(!stuck.isFinished());
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    // Another desk holds the customers locked until this test lets go.
+    DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
+    lockerConfig.statementTimeoutMs = 0;
+    ConnectionPool other(lockerConfig);
+    bool granted = false;
+    auto locker = m_site.holdTableLocked(other, QStringLiteral("customers"), 3600, &granted);
+    QVERIFY(granted);
+    auto release = qScopeGuard([this] { releaseLocker(); });
 
-    auto cancel = m_pool->withConnection(QStringLiteral("test.cancel"), [](QSqlDatabase &db) {
-        return Sql::scalar(db,
-                           QStringLiteral("SELECT count(*) FILTER (WHERE pg_cancel_backend(pid)) "
-                                          "FROM pg_stat_activity WHERE query LIKE '%stuck-on-purpose%' "
-                                          "AND pid <> pg_backend_pid()"))
-            .toInt();
-    });
-    QVERIFY(finishes(cancel));
-    QVERIFY2(cancel.result().ok(), describe(cancel.result()).constData());
-    QCOMPARE(cancel.result().value(), 1);
-    QVERIFY(finishes(stuck));
-    QCOMPARE(stuck.result().error().sqlState(), QStringLiteral("57014"));
+    // A search started as staff start it (Ctrl+F, typing) gets stuck on the
+    // lock, as the server shows; from then on every tick of the loop came
+    // while it was stuck.
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    auto *find = m_window->findChild<FindDialog *>();
+    QVERIFY(find);
+    QTRY_VERIFY_WITH_TIMEOUT(find->isActiveWindow(), kNoHangMs);
+    QSignalSpy searched(find, &FindDialog::searched);
+    QTest::keyClicks(find->findChild<QLineEdit *>(QStringLiteral("findField")), QStringLiteral("Jordan"));
+    const QString searchQuery = QStringLiteral("WITH people AS");
+    QTRY_COMPARE_WITH_TIMEOUT(waitingOnALock(searchQuery), 1, kNoHangMs);
+    LoopTicks ticks;
+    QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
+    QCOMPARE(waitingOnALock(searchQuery), 1);
+    QVERIFY(find->isSearching());
+    QVERIFY(searched.isEmpty());
+
+    release.dismiss();
+    QVERIFY(releaseLocker());
+    QTRY_VERIFY_WITH_TIMEOUT(!searched.isEmpty() && !find->isSearching(), kNoHangMs);
+    QVERIFY(finishes(locker));
 }
 
 void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
@@ -596,24 +630,34 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     TodayPage *today = m_window->todayPage();
     QTRY_COMPARE_WITH_TIMEOUT(today->services().size(), 5, kNoHangMs);
 
-    // Another connection holds the catalogue locked for three seconds.
-    ConnectionPool other(m_site.config(QStringLiteral("locker")));
+    // Another connection holds the catalogue locked until this test lets go.
+    DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
+    lockerConfig.statementTimeoutMs = 0;
+    ConnectionPool other(lockerConfig);
     bool granted = false;
-    auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3, &granted);
+    auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3600, &granted);
     QVERIFY(granted);
+    auto release = qScopeGuard([this] { releaseLocker(); });
 
-    LoopTicks ticks;
     QSignalSpy loaded(today, &TodayPage::loaded);
     QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
     QVERIFY(today->isLoading());
-    // While the query waits on the lock the window answers: the clock
-    // ticks, the menu already on screen stays, the person can still sign out.
-    QTest::qWait(1000);
+    // While the query waits on the lock (the server says so) the window
+    // answers: the clock ticks, the menu already on screen stays, the
+    // person can still sign out. (ServiceRepo's statement: availability's
+    // joins the prices on more.)
+    const QString menuQuery = QStringLiteral("p.service_id = s.id\n WHERE");
+    QTRY_COMPARE_WITH_TIMEOUT(waitingOnALock(menuQuery), 1, kNoHangMs);
+    LoopTicks ticks;
+    QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
+    QCOMPARE(waitingOnALock(menuQuery), 1);
     QVERIFY(today->isLoading());
-    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
     QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
     QVERIFY(
         m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"))->isEnabled());
+
+    release.dismiss();
+    QVERIFY(releaseLocker());
     QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, kNoHangMs);
     QVERIFY(finishes(locker));
     QVERIFY(!today->isLoading());

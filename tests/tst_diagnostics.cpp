@@ -26,6 +26,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 
 using Signal = HealthAlerts::Signal;
@@ -60,6 +62,16 @@ private slots:
 
 private:
     QString levelOf(Signal signal) const { return m_window->light(signal)->levelText(); }
+    // The rows of the slow burst ("report.slow") in the table, top to bottom.
+    static QList<int> burstRows(QTableView *table)
+    {
+        QList<int> rows;
+        for (int row = 0; row < table->model()->rowCount(); ++row) {
+            if (table->model()->index(row, SlowQueryModel::LabelColumn).data().toString() == u"report.slow")
+                rows << row;
+        }
+        return rows;
+    }
 
     PgTestCluster m_cluster;
     std::unique_ptr<ConnectionPool> m_pool;
@@ -193,16 +205,21 @@ void TestDiagnostics::slowBurstFillsTheSlowTableAndRaisesTheLatencyAlert()
         QVERIFY(m_window->grab().save(screenshot, "PNG"));
     for (const auto &f : burst)
         QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), kNoHangMs);
-    QTRY_COMPARE_WITH_TIMEOUT(slow->model()->rowCount(), 12, kNoHangMs);
+    // Every statement of the burst is listed. (On a loaded machine some
+    // other statement may pass the 200 ms threshold too: only the burst's
+    // rows are counted, so the check does not rest on the machine's speed.)
+    QTRY_COMPARE_WITH_TIMEOUT(burstRows(slow).size(), 12, kNoHangMs);
 
     // Sortable by duration, by number.
     slow->sortByColumn(SlowQueryModel::DurationColumn, Qt::DescendingOrder);
-    const double longest
-        = slow->model()->index(0, SlowQueryModel::DurationColumn).data(SlowQueryModel::SortRole).toDouble();
-    const double shortest
-        = slow->model()->index(11, SlowQueryModel::DurationColumn).data(SlowQueryModel::SortRole).toDouble();
-    QVERIFY(longest >= shortest);
-    QVERIFY(shortest >= 2400);
+    QList<double> durations;
+    for (int row : burstRows(slow))
+        durations << slow->model()
+                         ->index(row, SlowQueryModel::DurationColumn)
+                         .data(SlowQueryModel::SortRole)
+                         .toDouble();
+    QVERIFY(std::is_sorted(durations.cbegin(), durations.cend(), std::greater<>()));
+    QVERIFY(durations.last() >= 2400);
 
     // Once the burst has left the monitor's minute and the quiet period
     // has passed, every light is healthy again and the banner is gone.
@@ -224,6 +241,10 @@ void TestDiagnostics::anotherProcessCanBePickedAndShowsItsPoints()
     publisher.start();
     auto *picker = m_window->findChild<QComboBox *>(QStringLiteral("diagnosticsSource"));
     QTRY_VERIFY_WITH_TIMEOUT(picker->findData(kiosk.key()) >= 0, kNoHangMs);
+    // This process's points as they were before another source is shown.
+    QCOMPARE(m_window->model().source(), DiagnosticsModel::Source::ThisProcess);
+    const QList<HealthPoint> ownBefore = m_window->model().history().window(3600);
+    QVERIFY(!ownBefore.isEmpty());
     QVERIFY(
         picker->itemText(picker->findData(kiosk.key())).contains(QStringLiteral("carwash-kiosk on kiosk-1")));
     picker->setCurrentIndex(picker->findData(kiosk.key()));
@@ -246,8 +267,13 @@ void TestDiagnostics::anotherProcessCanBePickedAndShowsItsPoints()
     picker->setCurrentIndex(0);
     Q_EMIT picker->activated(0);
     QCOMPARE(m_window->model().source(), DiagnosticsModel::Source::ThisProcess);
-    // Back to this process: its history since the window opened is all there.
-    QVERIFY(m_window->model().history().size() >= 60);
+    // Back to this process: every point it had before is still there, in
+    // order, however long the earlier tests took.
+    const QList<HealthPoint> ownAfter = m_window->model().history().window(3600);
+    QVERIFY2(ownAfter.size() >= ownBefore.size(),
+             qPrintable(QStringLiteral("%1 < %2").arg(ownAfter.size()).arg(ownBefore.size())));
+    for (qsizetype i = 0; i < ownBefore.size(); ++i)
+        QCOMPARE(ownAfter[i].at, ownBefore[i].at);
 }
 
 void TestDiagnostics::saveWritesJsonWithoutThePasswordAndAPng()
@@ -266,7 +292,10 @@ void TestDiagnostics::saveWritesJsonWithoutThePasswordAndAPng()
     const QJsonObject bundle = QJsonDocument::fromJson(text, &parse).object();
     QCOMPARE(parse.error, QJsonParseError::NoError);
     QVERIFY(bundle[u"history"].toArray().size() >= 3);
-    QCOMPARE(bundle[u"slow_queries"].toArray().size(), 12);
+    int burstInBundle = 0;
+    for (const QJsonValue &q : bundle[u"slow_queries"].toArray())
+        burstInBundle += q[u"label"].toString() == u"report.slow" ? 1 : 0;
+    QCOMPARE(burstInBundle, 12);
     QVERIFY(!bundle[u"errors"].toArray().isEmpty());
     QVERIFY(bundle[u"config"][u"database_url"].toString().contains(QStringLiteral("***"))
             || !bundle[u"config"][u"database_url"].toString().contains(QStringLiteral("s3cr3t")));

@@ -46,6 +46,7 @@ private slots:
     void walkInAndFindGiveEveryMnemonicToOneControl();
 
     void aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice();
+    void aPlateTypedAtOnceAfterCtrlNLandsWholeInThePlateField();
     void theTabOrderFollowsTheClicksAndEveryControlIsNamed();
     void aKnownPlateFillsTheCustomerAndShowsTheVisits();
     void enterBeforeTheLookupWaitsForTheKnownName();
@@ -204,7 +205,7 @@ void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()
 
     // Click 1: the wash, by its number key (Deluxe Wash is the second).
     QVERIFY(focused());
-    QTest::keyClick(focused(), Qt::Key_2);
+    QTest::keyClick(focused(), Qt::Key_2, Qt::AltModifier);
     const qint64 deluxe = serviceId(QStringLiteral("Deluxe Wash"));
     QCOMPARE(dialog->chosenService()->id, deluxe);
     // The plate takes the focus, so typing goes on from here.
@@ -251,7 +252,10 @@ void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()
     QTest::keyClick(focused(), Qt::Key_Return);
     QTest::keyClick(focused(), Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(booked.size(), 1, kNoHangMs);
-    QTest::qWait(300); // room for a second booking, were one on its way
+    // A second booking, were one on its way, would have been handed to the
+    // pool with the second Enter: once the pool has nothing left to run, it
+    // would be in the table.
+    QTRY_VERIFY_WITH_TIMEOUT(m_pool->stats().active == 0 && m_pool->stats().waiting == 0, kNoHangMs);
     QCOMPARE(booked.size(), 1);
     QCOMPARE(deskBooked.size(), 1);
     QCOMPARE(bookingsWithPlate(plate), 1);
@@ -303,15 +307,55 @@ void TestWalkIn::aWashTheVehicleThePlateAndEnterBookOnceAtTheCataloguePrice()
     QCOMPARE(bookingsWithPlate(plate), 1);
 }
 
+void TestWalkIn::aPlateTypedAtOnceAfterCtrlNLandsWholeInThePlateField()
+{
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    // As a person does: Ctrl+N, then the plate at once, to whatever has the
+    // keyboard. C, S and R are the vehicle buttons' mnemonics, B is Book's.
+    QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+    auto *dialog = m_window->findChild<WalkInDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->isActiveWindow(), kNoHangMs);
+    QSignalSpy failed(dialog, &WalkInDialog::bookingFailed);
+    QSignalSpy booked(dialog, &WalkInDialog::booked);
+    QVERIFY(focused());
+    QTest::keyClicks(focused(), QStringLiteral("CS "));
+    // The rest after the washes arrived, which must not take the keyboard.
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isLoading() && !dialog->services().isEmpty(), kNoHangMs);
+    QTest::keyClicks(focused(), QStringLiteral("BR-12"));
+
+    auto *plate = child<QLineEdit>(dialog, QStringLiteral("plateField"));
+    QCOMPARE(plate->text(), QStringLiteral("CS BR-12"));
+    QCOMPARE(focused(), static_cast<QWidget *>(plate));
+    // Nothing was pressed: no wash, the vehicle still a car, no booking tried.
+    QVERIFY(!dialog->chosenService());
+    QCOMPARE(dialog->vehicleClass(), QStringLiteral("car"));
+    QVERIFY(child<QPushButton>(dialog, QStringLiteral("vehicleCar"))->isChecked());
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(booked.size(), 0);
+    QVERIFY2(dialog->noticeText().isEmpty(), qPrintable(dialog->noticeText()));
+
+    // Alt and a number choose a wash without touching the plate, as the
+    // dialog's hint says.
+    const QString hint = child<QLabel>(dialog, QStringLiteral("walkInKeyHint"))->text();
+    QVERIFY2(hint.contains(QStringLiteral("Alt+1")) && hint.contains(QStringLiteral("plate")), qPrintable(hint));
+    QTest::keyClick(focused(), Qt::Key_2, Qt::AltModifier);
+    QCOMPARE(dialog->chosenService()->id, serviceId(QStringLiteral("Deluxe Wash")));
+    QCOMPARE(plate->text(), QStringLiteral("CS BR-12"));
+    QCOMPARE(focused(), static_cast<QWidget *>(plate));
+    QCOMPARE(failed.size(), 0);
+}
+
 void TestWalkIn::theTabOrderFollowsTheClicksAndEveryControlIsNamed()
 {
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Priya Patel")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     const qint64 express = serviceId(QStringLiteral("Express Exterior"));
-    QCOMPARE(focused()->objectName(), QStringLiteral("package%1").arg(express));
+    // The plate has the keyboard from the start; Alt and a number choose a wash.
+    QCOMPARE(focused()->objectName(), QStringLiteral("plateField"));
     // Arrow keys move through the washes (choosing as they go) and keep the focus there.
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     QVERIFY(dialog->chosenService());
     auto *expressButton = dialog->findChild<QAbstractButton *>(QStringLiteral("package%1").arg(express));
     expressButton->setFocus();
@@ -385,7 +429,7 @@ void TestWalkIn::aKnownPlateFillsTheCustomerAndShowsTheVisits()
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     auto *email = child<QLineEdit>(dialog, QStringLiteral("emailField"));
     // What the desk typed itself is never overwritten.
     QTest::keyClicks(email, QStringLiteral("jordan@example.com"));
@@ -438,7 +482,7 @@ void TestWalkIn::enterBeforeTheLookupWaitsForTheKnownName()
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     QSignalSpy booked(dialog, &WalkInDialog::booked);
     // The plate and Enter at once: no name typed, the plate knows it.
     QTest::keyClicks(focused(), QStringLiteral("FAST77"));
@@ -458,7 +502,7 @@ void TestWalkIn::anInvalidPlateIsMarkedNextToItAndNothingIsWritten()
     const int before = m_cluster.queryBlocking(QStringLiteral("SELECT count(*) FROM bookings")).toInt();
     const int customersBefore
         = m_cluster.queryBlocking(QStringLiteral("SELECT count(*) FROM customers")).toInt();
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->proposedSlot().has_value(), kNoHangMs);
     QTest::keyClicks(focused(), QStringLiteral("A"));
     auto *name = child<QLineEdit>(dialog, QStringLiteral("nameField"));
@@ -492,7 +536,7 @@ void TestWalkIn::aSlotTakenMeanwhileOffersTheNextStartAndKeepsTheTyping()
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
     const qint64 ultimate = serviceId(QStringLiteral("Ultimate Shine"));
-    QTest::keyClick(focused(), Qt::Key_3);
+    QTest::keyClick(focused(), Qt::Key_3, Qt::AltModifier);
     QCOMPARE(dialog->chosenService()->id, ultimate);
     QTest::keyClicks(focused(), QStringLiteral("RACE01"));
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("nameField")), QStringLiteral("Rae Slow"));
@@ -541,7 +585,7 @@ void TestWalkIn::aClosedSiteSaysSoAndBooksNothing()
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     QSignalSpy shown(dialog, &WalkInDialog::slotShown);
     QTRY_VERIFY_WITH_TIMEOUT(shown.size() >= 1 && !dialog->isFindingSlot(), kNoHangMs);
     QVERIFY(!dialog->proposedSlot());
@@ -561,7 +605,7 @@ void TestWalkIn::theDatabaseAwayKeepsEverythingAndRetryBooksOnce()
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     WalkInDialog *dialog = openWalkInByKeyboard();
     QVERIFY(dialog);
-    QTest::keyClick(focused(), Qt::Key_1);
+    QTest::keyClick(focused(), Qt::Key_1, Qt::AltModifier);
     QTest::keyClicks(focused(), QStringLiteral("AWAY01"));
     QTest::keyClicks(child<QLineEdit>(dialog, QStringLiteral("nameField")), QStringLiteral("Dee Beedown"));
     QTRY_VERIFY_WITH_TIMEOUT(dialog->proposedSlot().has_value() && !dialog->isFindingSlot(), kNoHangMs);

@@ -4545,10 +4545,6 @@ Details: %2</translation>
         <translation>Neuer Spontankunde</translation>
     </message>
     <message>
-        <source>Wash (keys 1–9)</source>
-        <translation>Wäsche (Tasten 1–9)</translation>
-    </message>
-    <message>
         <source>Vehicle</source>
         <translation>Fahrzeug</translation>
     </message>
@@ -4808,10 +4804,6 @@ Details: %2</translation>
         </translation>
     </message>
     <message>
-        <source>Choose a wash first.</source>
-        <translation>Wählen Sie zuerst eine Wäsche.</translation>
-    </message>
-    <message>
         <source>Looking up the plate…</source>
         <translation>Kennzeichen wird nachgeschlagen…</translation>
     </message>
@@ -4864,6 +4856,18 @@ Details: %2</translation>
     <message>
         <source>Booking…</source>
         <translation>Wird gebucht…</translation>
+    </message>
+    <message>
+        <source>Wash (Alt+1–9)</source>
+        <translation>Wäsche (Alt+1–9)</translation>
+    </message>
+    <message>
+        <source>Type the plate at once. Choose a wash with Alt+1 to Alt+9, or go to the washes with Shift+Tab and choose with the arrow keys.</source>
+        <translation>Tippen Sie gleich das Kennzeichen. Wählen Sie eine Wäsche mit Alt+1 bis Alt+9, oder gehen Sie mit Umschalt+Tab zu den Wäschen und wählen Sie mit den Pfeiltasten.</translation>
+    </message>
+    <message>
+        <source>Choose a wash first (Alt+1 to Alt+9).</source>
+        <translation>Wählen Sie zuerst eine Wäsche (Alt+1 bis Alt+9).</translation>
     </message>
 </context>
 <context>

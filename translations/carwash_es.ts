@@ -4545,10 +4545,6 @@ Detalle: %2</translation>
         <translation>Nuevo cliente sin cita</translation>
     </message>
     <message>
-        <source>Wash (keys 1–9)</source>
-        <translation>Lavado (teclas 1–9)</translation>
-    </message>
-    <message>
         <source>Vehicle</source>
         <translation>Vehículo</translation>
     </message>
@@ -4808,10 +4804,6 @@ Detalle: %2</translation>
         </translation>
     </message>
     <message>
-        <source>Choose a wash first.</source>
-        <translation>Elija primero un lavado.</translation>
-    </message>
-    <message>
         <source>Looking up the plate…</source>
         <translation>Consultando la matrícula…</translation>
     </message>
@@ -4864,6 +4856,18 @@ Detalle: %2</translation>
     <message>
         <source>Booking…</source>
         <translation>Reservando…</translation>
+    </message>
+    <message>
+        <source>Wash (Alt+1–9)</source>
+        <translation>Lavado (Alt+1–9)</translation>
+    </message>
+    <message>
+        <source>Type the plate at once. Choose a wash with Alt+1 to Alt+9, or go to the washes with Shift+Tab and choose with the arrow keys.</source>
+        <translation>Escriba la matrícula directamente. Elija un lavado con Alt+1 a Alt+9, o vaya a los lavados con Mayús+Tab y elija con las flechas.</translation>
+    </message>
+    <message>
+        <source>Choose a wash first (Alt+1 to Alt+9).</source>
+        <translation>Elija primero un lavado (Alt+1 a Alt+9).</translation>
     </message>
 </context>
 <context>

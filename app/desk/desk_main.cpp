@@ -20,7 +20,12 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.process(app);
 
+    // The program ends when the desk has closed its connections, which it
+    // does off the GUI thread after the window closed (never by waiting in
+    // the window or after the event loop).
+    QApplication::setQuitOnLastWindowClosed(false);
     DeskApplication desk;
+    QObject::connect(&desk, &DeskApplication::shutDownFinished, &app, &QApplication::quit);
     desk.start();
     return app.exec();
 }

@@ -2,6 +2,7 @@
 
 #include "app/startup/databasestartup.h"
 #include "db/health/healthpublisher.h"
+#include "db/notify/bookingchangelistener.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/schema/maintenance.h"
@@ -20,12 +21,18 @@ Q_LOGGING_CATEGORY(lcDeskApp, "carwash.ui.startup", QtWarningMsg)
 DeskApplication::DeskApplication(QObject *parent)
     : QObject(parent)
     , m_window(std::make_unique<DeskWindow>())
-{ }
+{
+    connect(m_window.get(), &DeskWindow::closed, this, &DeskApplication::shutDown);
+}
 
 DeskApplication::~DeskApplication()
 {
-    // Widgets and their watchers go first; then the pool waits for work
-    // still running and closes each connection on its own thread.
+    // Normally shutDown() has finished by now. Otherwise (the program quit
+    // some other way) this is past the event loop, with no window to keep
+    // answering: widgets and their watchers go first, then the pool waits
+    // for work still running and closes each connection on its own thread.
+    if (m_shutDownThread)
+        m_shutDownThread->wait();
     m_window.reset();
     stopBackgroundWork();
     if (m_pool)
@@ -33,8 +40,62 @@ DeskApplication::~DeskApplication()
     m_pool.reset();
 }
 
+void DeskApplication::shutDown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    ++m_run; // a start-up step still under way has nobody to report to
+    // A maintenance batch in flight finishes on its own; no more follow.
+    m_maintenance.reset();
+    QFuture<DbResult<bool>> removed;
+    if (m_publisher)
+        removed = m_publisher->stop();
+    BookingChangeListener *listener = m_window->bookingListener();
+    if (listener) {
+        connect(listener, &BookingChangeListener::stopped, this, [this] {
+            m_listenerClosed = true;
+            finishShutDownIfDone();
+        });
+        listener->requestStop();
+    } else {
+        m_listenerClosed = true;
+    }
+    ConnectionPool *pool = m_pool.get();
+    m_shutDownThread.reset(QThread::create([removed, pool] {
+        // Take this desk off the diagnostics list, waiting a moment at
+        // most: a dead database must not hold up leaving (the row then goes
+        // stale). Then the pool waits for work still running (a statement
+        // stuck holds this thread, never the window) and closes each
+        // connection on its own thread.
+        const QDeadlineTimer deadline(2000);
+        while (!removed.isFinished() && !deadline.hasExpired())
+            QThread::msleep(5);
+        if (pool)
+            pool->shutdown();
+    }));
+    m_shutDownThread->setObjectName(QStringLiteral("carwash-shutdown"));
+    connect(m_shutDownThread.get(), &QThread::finished, this, [this] {
+        m_poolClosed = true;
+        finishShutDownIfDone();
+    });
+    m_shutDownThread->start();
+}
+
+void DeskApplication::finishShutDownIfDone()
+{
+    if (!m_poolClosed || !m_listenerClosed || m_shutDown)
+        return;
+    m_shutDown = true;
+    m_shutDownThread->wait(); // has returned: finished() came from its end
+    m_publisher.reset();
+    Q_EMIT shutDownFinished();
+}
+
 void DeskApplication::start()
 {
+    if (m_shuttingDown)
+        return;
     ++m_run;
     if (!m_window->isVisible())
         m_window->showMaximized(); // a desk PC runs little else

@@ -11,6 +11,7 @@ class ConnectionPool;
 class DeskWindow;
 class HealthPublisher;
 class MaintenanceRunner;
+class QThread;
 
 // The carwash program's application object. Owns the one ConnectionPool
 // (handed to the window by reference) and the window, and brings the
@@ -18,8 +19,10 @@ class MaintenanceRunner;
 // password from the keychain (asynchronous, with a timeout), the embedded
 // server started on a worker thread, migrations through the pool. The
 // window says what is happening and offers Retry when something fails.
-// Destroyed after the event loop ends: the window goes first, then the pool,
-// which closes every connection, so none of ours stays on the server.
+// Leaving (the window closed for good, or shutDown()) never waits on the
+// GUI thread: background work stops and the pool shuts down on a thread of
+// its own, even with a statement stuck; shutDownFinished() says every
+// connection of ours is closed, and only then should the program quit.
 class DeskApplication : public QObject
 {
     Q_OBJECT
@@ -31,6 +34,11 @@ public:
 
     // Shows the window and starts (or, after a failure, restarts) start-up.
     void start();
+    // Stops health publishing, maintenance and the listener and shuts the
+    // pool down off the GUI thread; returns at once. Idempotent.
+    void shutDown();
+    bool isShuttingDown() const { return m_shuttingDown; }
+    bool isShutDown() const { return m_shutDown; }
 
     Stage stage() const { return m_stage; }
     DeskWindow &window() { return *m_window; }
@@ -45,6 +53,8 @@ public:
 Q_SIGNALS:
     void ready();
     void failed(const QString &message);
+    // After shutDown(): the pool and the listener are closed; quit now.
+    void shutDownFinished();
 
 private:
     void readPassword();
@@ -54,6 +64,7 @@ private:
     void failOn(const DbError &error);
     void startBackgroundWork();
     void stopBackgroundWork();
+    void finishShutDownIfDone();
     QString serverText() const;
 
     // Declared before the window so it is destroyed after it.
@@ -64,4 +75,10 @@ private:
     DatabaseConfig m_config;
     Stage m_stage = Stage::Idle;
     int m_run = 0; // which start() a late result belongs to
+    // Leaving: the pool's shutdown runs here, off the GUI thread.
+    std::unique_ptr<QThread> m_shutDownThread;
+    bool m_shuttingDown = false;
+    bool m_poolClosed = false;
+    bool m_listenerClosed = false;
+    bool m_shutDown = false;
 };

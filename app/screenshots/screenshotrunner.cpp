@@ -284,13 +284,8 @@ void ScreenshotRunner::finish(int exitCode, const QString &message)
     std::fprintf(exitCode == 0 ? stdout : stderr, "carwash-screenshots: %s\n", qPrintable(message));
     std::fflush(nullptr);
     // Closing the window first lets it sign out (written to the audit log);
-    // the program ends once the window has really gone.
+    // the program ends once the desk has closed its connections.
+    connect(&m_desk, &DeskApplication::shutDownFinished, this,
+            [exitCode] { QCoreApplication::exit(exitCode); });
     m_desk.window().close();
-    auto *closed = new QTimer(this);
-    closed->setInterval(20);
-    connect(closed, &QTimer::timeout, this, [this, exitCode] {
-        if (!m_desk.window().isVisible())
-            QCoreApplication::exit(exitCode);
-    });
-    closed->start();
 }

@@ -36,6 +36,8 @@ int main(int argc, char *argv[])
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
 
+    // The runner quits once the desk has closed its connections.
+    QApplication::setQuitOnLastWindowClosed(false);
     DeskApplication desk;
     ScreenshotRunner::Request request;
     request.path = parser.positionalArguments().constFirst();

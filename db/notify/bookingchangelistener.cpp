@@ -260,6 +260,29 @@ void BookingChangeListener::stop()
     setListening(false);
 }
 
+void BookingChangeListener::requestStop()
+{
+    if (!m_thread || !m_thread->isRunning()) {
+        stop();
+        QMetaObject::invokeMethod(this, &BookingChangeListener::stopped, Qt::QueuedConnection);
+        return;
+    }
+    if (m_stopRequested)
+        return;
+    m_stopRequested = true;
+    // Queued: finished() comes from the ending thread; stop() then joins a
+    // thread that has already returned.
+    connect(
+        m_thread.get(), &QThread::finished, this,
+        [this] {
+            m_stopRequested = false;
+            stop();
+            Q_EMIT stopped();
+        },
+        Qt::QueuedConnection);
+    m_thread->quit();
+}
+
 bool BookingChangeListener::isRunning() const
 {
     return m_thread && m_thread->isRunning();

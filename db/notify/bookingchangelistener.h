@@ -49,6 +49,10 @@ public:
     // Closes the connection on its thread and joins it. Idempotent. Waits at
     // most for a connect attempt under way (its connect timeout).
     void stop();
+    // Asks the thread to close its connection and end, without waiting for
+    // it (for leaving from the GUI thread); stopped() follows once it has,
+    // at once when nothing runs.
+    void requestStop();
 
     bool isRunning() const;
     bool isSupported() const { return m_supported; }
@@ -63,6 +67,8 @@ Q_SIGNALS:
     // Subscribed (again): notifications sent while not listening are lost,
     // so whatever is shown should be loaded again.
     void resyncNeeded();
+    // After requestStop(): the connection is closed and the thread gone.
+    void stopped();
 
 private:
     class Thread;
@@ -75,4 +81,5 @@ private:
     int m_checkIntervalMs = 500;
     bool m_supported = true;
     bool m_listening = false;
+    bool m_stopRequested = false;
 };

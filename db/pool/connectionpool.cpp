@@ -166,5 +166,8 @@ void ConnectionPool::shutdown()
         if (w.thread.joinable())
             w.thread.join();
     }
+    // Under the lock: stats() may be asked meanwhile when this runs off the
+    // GUI thread.
+    std::lock_guard lock(d->mutex);
     d->workers.clear();
 }

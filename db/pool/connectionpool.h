@@ -106,7 +106,7 @@ public:
     PoolMonitor &monitor();
 
     // Fails queued work with ShuttingDown, waits for running work, closes every
-    // connection on its own thread. Called by the destructor; idempotent.
+    // connection on its own thread. Called by the destructor; idempotent; any thread.
     void shutdown();
 
 private:

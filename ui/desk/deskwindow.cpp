@@ -418,15 +418,20 @@ void DeskWindow::closeEvent(QCloseEvent *event)
 {
     if (!m_session || m_closing || !m_pool) {
         // Closing for good: the listener's connection goes now, on its own
-        // thread, rather than whenever the window object is destroyed.
+        // thread, rather than whenever the window object is destroyed; the
+        // GUI thread does not wait for it (a connect may be under way).
         if (m_listener)
-            m_listener->stop();
+            m_listener->requestStop();
         QMainWindow::closeEvent(event);
+        if (event->isAccepted())
+            Q_EMIT closed();
         return;
     }
     // Sign out first so the audit log shows who was at the desk until when;
-    // the window closes once that is written, or after a few seconds.
+    // the window goes at once and closes for good once that is written, or
+    // after a few seconds.
     event->ignore();
+    hide();
     m_closing = true;
     const StaffMember member = *m_session;
     m_session.reset();

@@ -40,8 +40,8 @@ class WalkInDialog;
 // light and Sign out, and two tabs: the live day board and the wash menu).
 // The error banner above it all is shared by every page. Watches for
 // idleness and signs out by itself. Owns the booking-change listener (its
-// own connection and thread), started with the database and stopped when
-// the window closes.
+// own connection and thread), started with the database and asked to stop,
+// without waiting, when the window closes.
 class DeskWindow : public QMainWindow
 {
     Q_OBJECT
@@ -104,6 +104,9 @@ Q_SIGNALS:
     void walkInBooked(const Booking &booking);
     // A booking was chosen in Find: show its details.
     void bookingChosen(qint64 bookingId);
+    // Closed for good (signed out first): the program is leaving. The
+    // listener has been asked to stop and nothing here waits for it.
+    void closed();
 
 protected:
     void closeEvent(QCloseEvent *event) override;

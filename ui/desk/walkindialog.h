@@ -2,6 +2,7 @@
 
 #include "db/availability/availabilityrequest.h"
 #include "db/availability/slotplanner.h"
+#include "db/availability/startproposal.h"
 #include "db/bookings/booking.h"
 #include "db/bookings/bookingoutcome.h"
 #include "db/bookings/bookingrequest.h"
@@ -40,7 +41,8 @@ class QVBoxLayout;
 // on the database; a lost race offers the next free start and keeps what
 // was typed. A retried or doubled Enter never books twice: each booking
 // intent carries one idempotency key until its details change.
-// Open it with open() (not exec()); the pool must outlive it.
+// Open it with open() (not exec()); the pool must outlive it. The plate has
+// the keyboard from the start; Alt+1..9 (or the arrows) choose a wash.
 class WalkInDialog : public QDialog
 {
     Q_OBJECT
@@ -110,15 +112,6 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
-    enum class PresetResult { NotAsked, Used, NotFree, NotPossible };
-    struct Proposal
-    {
-        std::optional<PlannedSlot> slot; // nullopt: nothing free within the horizon
-        BayRef bay; // where it would be booked: the first free bay, or the board's
-        PresetResult preset = PresetResult::NotAsked;
-        QString presetProblem; // NotPossible: why (the bay does not offer the wash, …)
-    };
-
     void buildPackages();
     void updatePackageTexts();
     void buildAddons();
@@ -140,6 +133,7 @@ private:
     void updateButtons();
     void updateTabOrder();
     void focusPlateIfEmpty();
+    void chooseWashByNumber(int index);
     AvailabilityRequest currentRequest() const;
     BookingRequest bookingRequest() const;
     QLabel *errorLabel(const QString &field) const;
@@ -191,7 +185,7 @@ private:
     QTimer m_slotRefresh;
     quint64 m_slotGeneration = 0;
     bool m_findingSlot = false;
-    std::optional<Proposal> m_proposal;
+    std::optional<StartProposal> m_proposal;
     QString m_noticeText;
     bool m_bookWhenReady = false; // Enter came before the next free time
 

@@ -68,28 +68,6 @@ DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
     return day;
 }
 
-QVariantMap toMap(const DayBoardModel::Block &block)
-{
-    return {{QStringLiteral("id"), block.id},
-            {QStringLiteral("code"), block.code},
-            {QStringLiteral("status"), block.status},
-            {QStringLiteral("start"), block.start},
-            {QStringLiteral("end"), block.end},
-            {QStringLiteral("blockedUntil"), block.blockedUntil},
-            {QStringLiteral("plate"), block.plate},
-            {QStringLiteral("service"), block.service},
-            {QStringLiteral("vehicleClass"), block.vehicleClass},
-            {QStringLiteral("customerName"), block.customerName},
-            {QStringLiteral("priceCents"), block.priceCents},
-            {QStringLiteral("currency"), block.currency},
-            {QStringLiteral("holdExpiresAt"), block.holdExpiresAt}};
-}
-
-QVariantMap toMap(const DayBoardModel::Interval &interval)
-{
-    return {{QStringLiteral("start"), interval.start}, {QStringLiteral("end"), interval.end}};
-}
-
 } // namespace
 
 DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
@@ -152,43 +130,10 @@ int DayBoardModel::rowCount(const QModelIndex &parent) const
 
 QVariant DayBoardModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+        || role != Qt::DisplayRole)
         return {};
-    const Lane &lane = m_day.lanes.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-    case BayNameRole:
-        return lane.bay.name;
-    case BayIdRole:
-        return lane.bay.id;
-    case BlocksRole: {
-        QVariantList blocks;
-        for (const Block &block : lane.blocks)
-            blocks.append(toMap(block));
-        return blocks;
-    }
-    case FreeIntervalsRole: {
-        QVariantList free;
-        for (const Interval &interval : lane.free)
-            free.append(toMap(interval));
-        return free;
-    }
-    case BookingCountRole:
-        return int(lane.blocks.size());
-    default:
-        return {};
-    }
-}
-
-QHash<int, QByteArray> DayBoardModel::roleNames() const
-{
-    auto names = QAbstractListModel::roleNames();
-    names.insert(BayIdRole, "bayId");
-    names.insert(BayNameRole, "bayName");
-    names.insert(BlocksRole, "blocks");
-    names.insert(FreeIntervalsRole, "freeIntervals");
-    names.insert(BookingCountRole, "bookingCount");
-    return names;
+    return m_day.lanes.at(index.row()).bay.name;
 }
 
 DayBoardModel::Lane DayBoardModel::lane(int row) const

@@ -80,24 +80,12 @@ public:
         bool operator==(const Totals &other) const = default;
     };
 
-    enum Role {
-        BayIdRole = Qt::UserRole + 1, // qint64
-        BayNameRole, // QString (also Qt::DisplayRole)
-        // QVariantList of QVariantMap {"id", "code", "status", "start", "end",
-        // "blockedUntil", "plate", "service", "vehicleClass", "customerName",
-        // "priceCents", "currency", "holdExpiresAt"}, times as QDateTime in
-        // the site's zone
-        BlocksRole,
-        FreeIntervalsRole, // QVariantList of QVariantMap {"start", "end"}
-        BookingCountRole, // int
-    };
-    Q_ENUM(Role)
-
     explicit DayBoardModel(ConnectionPool &pool, QObject *parent = nullptr);
 
+    // One row per lane; a row's display text is its bay's name. The view
+    // reads lane() and day() rather than item data.
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QHash<int, QByteArray> roleNames() const override;
 
     Lane lane(int row) const;
     // The whole loaded day (date, zone, hours, closure, lanes).

@@ -6,7 +6,9 @@
 #include "db/bookings/bookingrepo.h"
 #include "db/catalogue/servicerepo.h"
 #include "db/demo/demoseeder.h"
+#include "db/health/poolmonitor.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
 #include "db/schema/migrator.h"
 #include "models/desk/dayboardmodel.h"
 #include "tests/harness/pgtestcluster.h"
@@ -38,6 +40,7 @@ private slots:
     void aDatabaseFailureSetsError();
     void dayBoardTotalsCountWhatStillCounts();
     void aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp();
+    void aRefreshReadsTheDayInOneStatementWhateverTheNumberOfServices();
 
 private:
     template<typename Fn> auto run(const QString &label, Fn fn)
@@ -121,6 +124,14 @@ void TestModels::dayBoardShowsBaysBlocksAndFreeTime()
     QVERIFY(!model.isClosed());
     QVERIFY(!model.day().openPeriods.isEmpty());
     QVERIFY(model.rowCount() >= 1);
+    // Where a booking may start: the slot planner's grid, from each opening.
+    const DayBoardModel::Day &day = model.day();
+    QVERIFY(!day.starts.isEmpty());
+    QCOMPARE(day.starts.first(), day.openPeriods.first().start);
+    for (int i = 1; i < day.starts.size(); ++i)
+        QVERIFY(day.starts.at(i) > day.starts.at(i - 1));
+    for (const DayBoardModel::Interval &open : day.openPeriods)
+        QVERIFY(day.starts.contains(open.start));
 
     int blocks = 0;
     for (int row = 0; row < model.rowCount(); ++row) {
@@ -289,6 +300,86 @@ void TestModels::aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp()
         30000);
     QVERIFY(!model.lastError().isError());
     QCOMPARE(model.totals(), totals);
+}
+
+void TestModels::aRefreshReadsTheDayInOneStatementWhateverTheNumberOfServices()
+{
+    // What one refresh sends, recorded on the worker that runs it: the
+    // statements and the board they gave.
+    struct Read
+    {
+        QStringList statements;
+        DayBoardModel::Day day;
+    };
+    auto read = [this] {
+        return run(QStringLiteral("read"), [day = m_day](QSqlDatabase &db) {
+            Sql::StatementRecorder recorder;
+            Read r;
+            r.day = DayBoardModel::read(db, day);
+            r.statements = recorder.statements();
+            return r;
+        });
+    };
+    auto blocksOf = [](const DayBoardModel::Day &day) {
+        int blocks = 0;
+        for (const DayBoardModel::Lane &lane : day.lanes)
+            blocks += int(lane.blocks.size());
+        return blocks;
+    };
+    auto before = read();
+    QVERIFY2(before.ok(), describe(before).constData());
+    // One statement: one snapshot, so no booking committed part-way through
+    // can show on the bays read before it and not after.
+    QCOMPARE(before.value().statements.size(), 1);
+    QCOMPARE(blocksOf(before.value().day), 2);
+
+    // Eight more active services, each offered by every bay: still one
+    // statement, and the same bays and bookings.
+    auto added = run(QStringLiteral("add services"), [](QSqlDatabase &db) {
+        Transaction tx(db);
+        for (int i = 0; i < 8; ++i) {
+            const qint64 id = Sql::scalar(db,
+                                          QStringLiteral("INSERT INTO services (name, duration_minutes) "
+                                                         "VALUES (?, 20) RETURNING id"),
+                                          {QStringLiteral("Statement count %1").arg(i)})
+                                  .toLongLong();
+            Sql::exec(db,
+                      QStringLiteral("INSERT INTO bay_services (bay_id, service_id) SELECT id, ? FROM bays"),
+                      {id});
+        }
+        tx.commit();
+        return true;
+    });
+    QVERIFY2(added.ok(), describe(added).constData());
+    auto removeServices = qScopeGuard([this] {
+        run(QStringLiteral("remove services"), [](QSqlDatabase &db) {
+            Sql::exec(db, QStringLiteral("DELETE FROM services WHERE name LIKE 'Statement count %'"));
+            return true;
+        });
+    });
+    auto after = read();
+    QVERIFY2(after.ok(), describe(after).constData());
+    QCOMPARE(after.value().statements.size(), 1);
+    QCOMPARE(blocksOf(after.value().day), 2);
+    QCOMPARE(after.value().day.lanes.size(), before.value().day.lanes.size());
+
+    // And the model's refresh is one unit of work under its label.
+    auto unitsOfWork = [this] {
+        for (const LabelStats &label : m_pool->monitor().snapshot(1).labels) {
+            if (label.label == u"models.dayboard")
+                return label.count;
+        }
+        return qint64(0);
+    };
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    const qint64 unitsBefore = unitsOfWork();
+    model.setDate(m_day);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(unitsOfWork(), unitsBefore + 1);
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 2);
+    QCOMPARE(unitsOfWork(), unitsBefore + 2);
 }
 
 QTEST_GUILESS_MAIN(TestModels)

@@ -1,79 +1,59 @@
 #include "models/desk/dayboardmodel.h"
 
-#include "db/availability/availabilityrepo.h"
 #include "db/availability/slotplanner.h"
-#include "db/bookings/bookingrepo.h"
 #include "db/bookings/bookingstatus.h"
-#include "db/catalogue/servicerepo.h"
+#include "db/bookings/daysnapshotrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 
 #include <algorithm>
 
-namespace {
 
-// Loads the day in one unit of work, through the repositories only. The
-// bays come from the planning inputs of each active service (there is no
-// bay listing of its own yet): the active bays offering any of them, in the
-// catalogue's preference order.
-DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
+DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_pool(pool)
+{ }
+
+DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
 {
-    DayBoardModel::Day day;
+    const DaySnapshot snapshot = DaySnapshotRepo(db).load(date);
+    Day day;
     day.date = date;
-    AvailabilityRepo availability(db);
-    QList<BayRef> bays;
-    std::optional<PlanningContext> first;
-    const QList<Service> services = ServiceRepo(db).all(true);
-    for (const Service &service : services) {
-        AvailabilityRequest request;
-        request.serviceId = service.id;
-        PlanningContext context = availability.load(request, date, date);
-        for (const PlanningContext::BayInfo &info : std::as_const(context.bays)) {
-            if (info.active && info.offersService && !bays.contains(info.bay))
-                bays.append(info.bay);
-        }
-        if (!first)
-            first = std::move(context);
-    }
-    if (!first) // no services: the calendar still comes with an empty request
-        first = availability.load(AvailabilityRequest(), date, date);
-
-    const QDateTime now = first->now.isValid() ? first->now : QDateTime::currentDateTimeUtc();
-    day.timeZone = first->settings.timeZone;
-    day.now = now.toTimeZone(day.timeZone);
-    day.slotMinutes = first->settings.slotMinutes;
-    day.currency = first->settings.currency;
-    for (const Closure &closure : std::as_const(first->closures)) {
+    day.timeZone = snapshot.settings.timeZone;
+    day.now = snapshot.now;
+    day.slotMinutes = snapshot.settings.slotMinutes;
+    day.currency = snapshot.settings.currency;
+    for (const Closure &closure : snapshot.closures) {
         if (closure.covers(date)) {
             day.closure = closure;
             break;
         }
     }
     if (!day.closure) {
-        for (const OpeningPeriod &period : std::as_const(first->hours)) {
+        for (const OpeningPeriod &period : snapshot.hours) {
             if (period.weekday != date.dayOfWeek())
                 continue;
             const QDateTime opens
                 = SlotPlanner::localInstantAtOrAfter(date, period.opensMinute * 60, day.timeZone);
-            const QDateTime closes = period.closesMinute >= 24 * 60
-                ? SlotPlanner::localInstantAtOrAfter(date.addDays(1), 0, day.timeZone)
-                : SlotPlanner::localInstantAtOrAfter(date, period.closesMinute * 60, day.timeZone);
+            const QDateTime closes
+                = SlotPlanner::localInstantAtOrAfter(date, period.closesMinute * 60, day.timeZone);
             if (opens < closes)
                 day.openPeriods.append({opens, closes});
         }
         std::sort(day.openPeriods.begin(), day.openPeriods.end(),
                   [](const auto &a, const auto &b) { return a.start < b.start; });
+        // Where a booking may start is the slot planner's to say; the board
+        // only shows it.
+        SlotPlanInput grid;
+        grid.date = date;
+        grid.timeZone = day.timeZone;
+        grid.periods = snapshot.hours;
+        grid.slotMinutes = day.slotMinutes;
+        day.starts = SlotPlanner(grid).gridStarts();
     }
-    day.lanes = DayBoardModel::buildLanes(bays, BookingRepo(db).forDay(date), day.openPeriods, now);
+    day.lanes = buildLanes(snapshot.bays, snapshot.bookings, day.openPeriods, snapshot.now);
     return day;
 }
-
-} // namespace
-
-DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
-    : QAbstractListModel(parent)
-    , m_pool(pool)
-{ }
 
 QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
                                                      const QList<Booking> &bookings,
@@ -195,7 +175,7 @@ void DayBoardModel::load()
     setLoading(true);
     const QDate date = m_date;
     Async::onResult(m_pool.withConnection(QStringLiteral("models.dayboard"),
-                                          [date](QSqlDatabase &db) { return loadDay(db, date); }),
+                                          [date](QSqlDatabase &db) { return read(db, date); }),
                     this, [this, generation](DbResult<Day> result) {
                         if (generation != m_generation)
                             return; // the date changed meanwhile

@@ -14,11 +14,13 @@
 #include <optional>
 
 class ConnectionPool;
+class QSqlDatabase;
 
 // The desk's board for one site-local day: one row per bay, each with its
 // bookings (blocks) and the free intervals left of the opening hours. Lives
 // on the GUI thread; refresh() returns at once and the rows arrive later
-// from one pool unit of work; a result for an older date or refresh is
+// from one pool unit of work running one statement (one snapshot, however
+// many bays and services); a result for an older date or refresh is
 // dropped. The pool must outlive the model.
 class DayBoardModel : public QAbstractListModel
 {
@@ -66,7 +68,9 @@ public:
         QList<Interval> openPeriods; // the day's opening hours as instants
         std::optional<Closure> closure; // the closure covering the day
         QList<Lane> lanes;
-        int slotMinutes = 15; // the booking grid, for where a new booking may start
+        int slotMinutes = 15; // the booking grid's step
+        // Where a new booking may start: SlotPlanner's grid for the day, by start.
+        QList<QDateTime> starts;
         QString currency; // the site's (billing.currency)
         QDateTime now; // the database's clock when the day was read
     };
@@ -105,6 +109,10 @@ public:
     QDate date() const { return m_date; }
     // Empties the board and reloads for the new day.
     void setDate(const QDate &date);
+
+    // What refresh() runs on a pooled connection: the day read in one
+    // statement (DaySnapshotRepo) and laid out. Blocking; any thread.
+    static Day read(QSqlDatabase &db, const QDate &date);
 
     // Pure: the lanes of a day from its bays, bookings and opening periods.
     // Bays with a booking but not in bays are appended. Any thread.

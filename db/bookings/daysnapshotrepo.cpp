@@ -11,9 +11,9 @@
 
 namespace {
 
-// One row, each part as a JSON column. The bookings are read for a UTC
-// window that holds the site-local day whatever the zone (offsets lie
-// within ±14 h) and cut to the local day here, where the zone is known:
+// One row, each part as a JSON column. The closures and bookings are read
+// for a UTC window that holds the site-local day whatever the zone (offsets
+// lie within ±14 h) and cut to the local day here, where the zone is known:
 // the statement needs no second trip for the settings first.
 const QString LoadSql = QStringLiteral(R"(
 SELECT (extract(epoch FROM now()) * 1000)::bigint,
@@ -57,15 +57,27 @@ DaySnapshotRepo::DaySnapshotRepo(QSqlDatabase &db)
 
 DaySnapshot DaySnapshotRepo::load(const QDate &date)
 {
-    DaySnapshot day;
-    day.date = date;
-    const QDateTime windowStart = QDateTime(date, QTime(0, 0), QTimeZone::utc()).addSecs(-14 * 3600);
-    const QDateTime windowEnd = QDateTime(date.addDays(1), QTime(0, 0), QTimeZone::utc()).addSecs(14 * 3600);
-    const QString iso = date.toString(Qt::ISODate);
-    QSqlQuery query
-        = Sql::exec(m_db, LoadSql, {iso, iso, IsoTime::toSql(windowStart), IsoTime::toSql(windowEnd)});
+    return read(date, date, [date](const QTimeZone &) { return date; });
+}
+
+DaySnapshot DaySnapshotRepo::loadDayOf(const QDateTime &instant)
+{
+    const QDate utc = instant.toUTC().date();
+    return read(utc.addDays(-1), utc.addDays(1),
+                [instant](const QTimeZone &zone) { return instant.toTimeZone(zone).date(); });
+}
+
+DaySnapshot DaySnapshotRepo::read(const QDate &first, const QDate &last,
+                                  const std::function<QDate(const QTimeZone &)> &dayIn)
+{
+    const QDateTime windowStart = QDateTime(first, QTime(0, 0), QTimeZone::utc()).addSecs(-14 * 3600);
+    const QDateTime windowEnd = QDateTime(last.addDays(1), QTime(0, 0), QTimeZone::utc()).addSecs(14 * 3600);
+    QSqlQuery query = Sql::exec(m_db, LoadSql,
+                                {last.toString(Qt::ISODate), first.toString(Qt::ISODate),
+                                 IsoTime::toSql(windowStart), IsoTime::toSql(windowEnd)});
     query.next();
 
+    DaySnapshot day;
     QMap<QString, QString> values;
     const QJsonObject settings = QJsonDocument::fromJson(query.value(1).toString().toUtf8()).object();
     for (auto it = settings.begin(); it != settings.end(); ++it)
@@ -73,6 +85,8 @@ DaySnapshot DaySnapshotRepo::load(const QDate &date)
     day.settings = SiteSettings::fromValues(values);
     const QTimeZone zone = day.settings.timeZone;
     day.now = IsoTime::fromEpochMs(query.value(0).toLongLong(), zone);
+    day.date = dayIn(zone);
+    const QDate date = day.date;
 
     for (const QJsonValue &v : arrayOf(query.value(2))) {
         const QJsonArray row = v.toArray();
@@ -83,8 +97,10 @@ DaySnapshot DaySnapshotRepo::load(const QDate &date)
     }
     for (const QJsonValue &v : arrayOf(query.value(3))) {
         const QJsonArray row = v.toArray();
-        day.closures.append({row[0].toInteger(), QDate::fromString(row[1].toString(), Qt::ISODate),
-                             QDate::fromString(row[2].toString(), Qt::ISODate), row[3].toString()});
+        const Closure closure {row[0].toInteger(), QDate::fromString(row[1].toString(), Qt::ISODate),
+                               QDate::fromString(row[2].toString(), Qt::ISODate), row[3].toString()};
+        if (closure.covers(date))
+            day.closures.append(closure);
     }
     for (const QJsonValue &v : arrayOf(query.value(4))) {
         const QJsonArray row = v.toArray();

@@ -14,9 +14,12 @@ DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
     , m_pool(pool)
 { }
 
-DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
+namespace {
+
+DayBoardModel::Day layOut(const DaySnapshot &snapshot)
 {
-    const DaySnapshot snapshot = DaySnapshotRepo(db).load(date);
+    using Day = DayBoardModel::Day;
+    const QDate date = snapshot.date;
     Day day;
     day.date = date;
     day.timeZone = snapshot.settings.timeZone;
@@ -51,8 +54,20 @@ DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
         grid.slotMinutes = day.slotMinutes;
         day.starts = SlotPlanner(grid).gridStarts();
     }
-    day.lanes = buildLanes(snapshot.bays, snapshot.bookings, day.openPeriods, snapshot.now);
+    day.lanes = DayBoardModel::buildLanes(snapshot.bays, snapshot.bookings, day.openPeriods, snapshot.now);
     return day;
+}
+
+} // namespace
+
+DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
+{
+    return layOut(DaySnapshotRepo(db).load(date));
+}
+
+DayBoardModel::Day DayBoardModel::readDayOf(QSqlDatabase &db, const QDateTime &instant)
+{
+    return layOut(DaySnapshotRepo(db).loadDayOf(instant));
 }
 
 QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
@@ -123,6 +138,7 @@ DayBoardModel::Lane DayBoardModel::lane(int row) const
 
 void DayBoardModel::setDate(const QDate &date)
 {
+    m_dayOf = QDateTime();
     if (date == m_date)
         return;
     m_date = date;
@@ -130,6 +146,19 @@ void DayBoardModel::setDate(const QDate &date)
     m_day = Day();
     endResetModel();
     emit dateChanged(m_date);
+    load();
+}
+
+void DayBoardModel::setDayOf(const QDateTime &instant)
+{
+    m_dayOf = instant;
+    const bool hadDate = m_date.isValid();
+    m_date = QDate();
+    beginResetModel();
+    m_day = Day();
+    endResetModel();
+    if (hadDate)
+        emit dateChanged(m_date);
     load();
 }
 
@@ -157,7 +186,7 @@ DayBoardModel::Totals DayBoardModel::totalsOf(const Day &day)
 
 void DayBoardModel::refresh()
 {
-    if (m_loading && m_date.isValid()) {
+    if (m_loading && (m_date.isValid() || m_dayOf.isValid())) {
         m_refreshPending = true;
         return;
     }
@@ -168,21 +197,31 @@ void DayBoardModel::load()
 {
     const quint64 generation = ++m_generation;
     m_refreshPending = false;
-    if (!m_date.isValid()) {
+    if (!m_date.isValid() && !m_dayOf.isValid()) {
         setLoading(false);
         return;
     }
     setLoading(true);
     const QDate date = m_date;
+    const QDateTime dayOf = m_dayOf;
     Async::onResult(m_pool.withConnection(QStringLiteral("models.dayboard"),
-                                          [date](QSqlDatabase &db) { return read(db, date); }),
+                                          [date, dayOf](QSqlDatabase &db) {
+                                              return date.isValid() ? read(db, date) : readDayOf(db, dayOf);
+                                          }),
                     this, [this, generation](DbResult<Day> result) {
                         if (generation != m_generation)
                             return; // the date changed meanwhile
                         if (result.ok()) {
+                            const bool dateLearnt = !m_date.isValid();
                             beginResetModel();
                             m_day = std::move(result.value());
+                            if (dateLearnt) {
+                                m_date = m_day.date;
+                                m_dayOf = QDateTime();
+                            }
                             endResetModel();
+                            if (dateLearnt)
+                                emit dateChanged(m_date);
                             m_loadedAt = QDateTime::currentDateTime();
                             setError(DbError());
                         } else {

@@ -109,10 +109,16 @@ public:
     QDate date() const { return m_date; }
     // Empties the board and reloads for the new day.
     void setDate(const QDate &date);
+    // Empties the board and loads the site-local day that holds instant
+    // (the site's today, for now) when the site's zone is not known yet;
+    // date() is invalid until that day arrives, then dateChanged says it.
+    void setDayOf(const QDateTime &instant);
 
     // What refresh() runs on a pooled connection: the day read in one
     // statement (DaySnapshotRepo) and laid out. Blocking; any thread.
     static Day read(QSqlDatabase &db, const QDate &date);
+    // The same for the site-local day holding instant.
+    static Day readDayOf(QSqlDatabase &db, const QDateTime &instant);
 
     // Pure: the lanes of a day from its bays, bookings and opening periods.
     // Bays with a booking but not in bays are appended. Any thread.
@@ -139,6 +145,7 @@ private:
 
     ConnectionPool &m_pool;
     QDate m_date;
+    QDateTime m_dayOf; // while m_date is not known yet (setDayOf)
     Day m_day;
     QString m_error;
     DbError m_lastError;

@@ -8,14 +8,10 @@
 
 #include <algorithm>
 
-
-DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
-    : QAbstractListModel(parent)
-    , m_pool(pool)
-{ }
-
 namespace {
 
+// The board's day from what one statement read: the opening periods as
+// instants, the slot grid, the lanes with their free time. Pure.
 DayBoardModel::Day layOut(const DaySnapshot &snapshot)
 {
     using Day = DayBoardModel::Day;
@@ -59,6 +55,11 @@ DayBoardModel::Day layOut(const DaySnapshot &snapshot)
 }
 
 } // namespace
+
+DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_pool(pool)
+{ }
 
 DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
 {

@@ -1,16 +1,16 @@
-// The desk's item models against a real PostgreSQL through the real pool:
-// each fills asynchronously (refresh() returns before any row is there),
+// The desk's day board model against a real PostgreSQL through the real
+// pool: it fills asynchronously (refresh() returns before any row is there),
 // a result for a date no longer shown is dropped, and a database failure
 // shows up as the model's error.
 #include "db/availability/availabilityrepo.h"
 #include "db/bookings/bookingrepo.h"
 #include "db/catalogue/servicerepo.h"
 #include "db/demo/demoseeder.h"
+#include "db/health/poolmonitor.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
 #include "db/schema/migrator.h"
-#include "models/desk/bookinglistmodel.h"
 #include "models/desk/dayboardmodel.h"
-#include "models/desk/servicelistmodel.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QScopeGuard>
@@ -35,13 +35,12 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
 
-    void serviceListFillsWithoutBlockingTheGuiThread();
-    void bookingListShowsTheDaysBookings();
     void dayBoardShowsBaysBlocksAndFreeTime();
     void aResultForAnEarlierDateIsDropped();
     void aDatabaseFailureSetsError();
     void dayBoardTotalsCountWhatStillCounts();
     void aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp();
+    void aRefreshReadsTheDayInOneStatementWhateverTheNumberOfServices();
 
 private:
     template<typename Fn> auto run(const QString &label, Fn fn)
@@ -112,82 +111,6 @@ void TestModels::cleanupTestCase()
     m_pool.reset();
 }
 
-void TestModels::serviceListFillsWithoutBlockingTheGuiThread()
-{
-    ServiceListModel model(*m_pool);
-    QSignalSpy loading(&model, &ServiceListModel::loadingChanged);
-    QSignalSpy refreshed(&model, &ServiceListModel::refreshed);
-    model.refresh();
-    // Returned before the database answered: nothing yet, loading.
-    QCOMPARE(model.rowCount(), 0);
-    QVERIFY(model.isLoading());
-    QCOMPARE(loading.count(), 1);
-
-    QTRY_COMPARE(refreshed.count(), 1);
-    QVERIFY(!model.isLoading());
-    QCOMPARE(loading.count(), 2);
-    QVERIFY(model.error().isEmpty());
-    QCOMPARE(model.rowCount(), m_services.size());
-    for (int row = 0; row < m_services.size(); ++row) {
-        const Service &expected = m_services.at(row);
-        const QModelIndex index = model.index(row);
-        QCOMPARE(index.data(ServiceListModel::IdRole).toLongLong(), expected.id);
-        QCOMPARE(index.data(ServiceListModel::NameRole).toString(), expected.name);
-        QCOMPARE(index.data(Qt::DisplayRole).toString(), expected.name);
-        QCOMPARE(index.data(ServiceListModel::DurationMinutesRole).toInt(), expected.durationMinutes);
-        QCOMPARE(index.data(ServiceListModel::CurrencyRole).toString(), expected.currency);
-        const QVariant car = index.data(ServiceListModel::PriceCentsRole);
-        QCOMPARE(car.isValid(), expected.prices.contains(QStringLiteral("car")));
-        if (car.isValid())
-            QCOMPARE(car.toLongLong(), expected.prices.value(QStringLiteral("car")));
-    }
-
-    // Another vehicle class changes the prices in place, without a reload.
-    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-    model.setVehicleClass(QStringLiteral("suv"));
-    QCOMPARE(changed.count(), 1);
-    QVERIFY(!model.isLoading());
-    const Service &first = m_services.first();
-    const QVariant suv = model.index(0).data(ServiceListModel::PriceCentsRole);
-    QCOMPARE(suv.isValid(), first.prices.contains(QStringLiteral("suv")));
-    if (suv.isValid())
-        QCOMPARE(suv.toLongLong(), first.prices.value(QStringLiteral("suv")));
-    QCOMPARE(model.roleNames().value(ServiceListModel::PriceCentsRole), QByteArray("priceCents"));
-}
-
-void TestModels::bookingListShowsTheDaysBookings()
-{
-    BookingListModel model(*m_pool);
-    QSignalSpy refreshed(&model, &BookingListModel::refreshed);
-    model.setDate(m_day);
-    QCOMPARE(model.rowCount(), 0);
-    QVERIFY(model.isLoading());
-
-    QTRY_COMPARE(refreshed.count(), 1);
-    QVERIFY(!model.isLoading());
-    QVERIFY(model.error().isEmpty());
-    QCOMPARE(model.rowCount(), 2);
-    for (int row = 0; row < 2; ++row) {
-        const Booking &expected = m_booked.at(row);
-        const QModelIndex index = model.index(row);
-        QCOMPARE(index.data(BookingListModel::CodeRole).toString(), expected.code);
-        QCOMPARE(index.data(BookingListModel::IdRole).toLongLong(), expected.id);
-        QCOMPARE(index.data(BookingListModel::StatusRole).toString(), QStringLiteral("confirmed"));
-        QCOMPARE(index.data(BookingListModel::PlateRole).toString(), expected.plate);
-        QCOMPARE(index.data(BookingListModel::BayIdRole).toLongLong(), expected.bay.id);
-        QCOMPARE(index.data(BookingListModel::ServiceNameRole).toString(), m_services.first().name);
-        QCOMPARE(index.data(BookingListModel::StartRole).toDateTime(), expected.start);
-        QCOMPARE(index.data(BookingListModel::EndRole).toDateTime(), expected.end);
-        QCOMPARE(index.data(BookingListModel::PriceCentsRole).toLongLong(), expected.priceCents);
-    }
-
-    // refresh() reloads the same day.
-    model.refresh();
-    QVERIFY(model.isLoading());
-    QTRY_COMPARE(refreshed.count(), 2);
-    QCOMPARE(model.rowCount(), 2);
-}
-
 void TestModels::dayBoardShowsBaysBlocksAndFreeTime()
 {
     DayBoardModel model(*m_pool);
@@ -201,14 +124,19 @@ void TestModels::dayBoardShowsBaysBlocksAndFreeTime()
     QVERIFY(!model.isClosed());
     QVERIFY(!model.day().openPeriods.isEmpty());
     QVERIFY(model.rowCount() >= 1);
+    // Where a booking may start: the slot planner's grid, from each opening.
+    const DayBoardModel::Day &day = model.day();
+    QVERIFY(!day.starts.isEmpty());
+    QCOMPARE(day.starts.first(), day.openPeriods.first().start);
+    for (int i = 1; i < day.starts.size(); ++i)
+        QVERIFY(day.starts.at(i) > day.starts.at(i - 1));
+    for (const DayBoardModel::Interval &open : day.openPeriods)
+        QVERIFY(day.starts.contains(open.start));
 
     int blocks = 0;
     for (int row = 0; row < model.rowCount(); ++row) {
         const DayBoardModel::Lane lane = model.lane(row);
-        QCOMPARE(model.index(row).data(DayBoardModel::BayNameRole).toString(), lane.bay.name);
-        QCOMPARE(model.index(row).data(DayBoardModel::BookingCountRole).toInt(), lane.blocks.size());
-        QCOMPARE(model.index(row).data(DayBoardModel::BlocksRole).toList().size(), lane.blocks.size());
-        QCOMPARE(model.index(row).data(DayBoardModel::FreeIntervalsRole).toList().size(), lane.free.size());
+        QCOMPARE(model.index(row).data(Qt::DisplayRole).toString(), lane.bay.name);
         blocks += int(lane.blocks.size());
         // Free time lies within the opening hours and never overlaps a booking.
         for (const DayBoardModel::Interval &free : lane.free) {
@@ -242,43 +170,22 @@ void TestModels::dayBoardShowsBaysBlocksAndFreeTime()
         }
         QVERIFY2(found, qPrintable(booked.code));
     }
-    const QVariantMap first = model.index(0).data(DayBoardModel::BlocksRole).toList().value(0).toMap();
-    if (!first.isEmpty())
-        QVERIFY(first.contains(QStringLiteral("code")) && first.contains(QStringLiteral("start")));
 }
 
 void TestModels::aResultForAnEarlierDateIsDropped()
 {
-    {
-        BookingListModel model(*m_pool);
-        QSignalSpy refreshed(&model, &BookingListModel::refreshed);
-        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
-        model.setDate(m_day);
-        model.setDate(m_emptyDay); // before the first day's rows arrived
-        QCOMPARE(model.rowCount(), 0);
-        QVERIFY(model.isLoading());
-        QTRY_COMPARE(refreshed.count(), 1);
-        QTest::qWait(300); // time for the first day's result, which must not apply
-        QCOMPARE(refreshed.count(), 1);
-        QCOMPARE(resets.count(), 3); // two date changes, one result
-        QCOMPARE(model.date(), m_emptyDay);
-        QCOMPARE(model.rowCount(), 0);
-        QVERIFY(!model.isLoading());
-    }
-    {
-        DayBoardModel model(*m_pool);
-        QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
-        model.setDate(m_emptyDay);
-        model.setDate(m_day);
-        QTRY_COMPARE(refreshed.count(), 1);
-        QTest::qWait(300);
-        QCOMPARE(refreshed.count(), 1);
-        QCOMPARE(model.day().date, m_day);
-        int blocks = 0;
-        for (int row = 0; row < model.rowCount(); ++row)
-            blocks += int(model.lane(row).blocks.size());
-        QCOMPARE(blocks, 2);
-    }
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    model.setDate(m_emptyDay);
+    model.setDate(m_day);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QTest::qWait(300);
+    QCOMPARE(refreshed.count(), 1);
+    QCOMPARE(model.day().date, m_day);
+    int blocks = 0;
+    for (int row = 0; row < model.rowCount(); ++row)
+        blocks += int(model.lane(row).blocks.size());
+    QCOMPARE(blocks, 2);
 }
 
 void TestModels::aDatabaseFailureSetsError()
@@ -290,27 +197,13 @@ void TestModels::aDatabaseFailureSetsError()
     config.connectTimeoutS = 2;
     ConnectionPool broken(config);
 
-    ServiceListModel services(broken);
-    BookingListModel bookings(broken);
     DayBoardModel board(broken);
-    QSignalSpy servicesError(&services, &ServiceListModel::errorChanged);
-    QSignalSpy bookingsError(&bookings, &BookingListModel::errorChanged);
     QSignalSpy boardError(&board, &DayBoardModel::errorChanged);
-    services.refresh();
-    bookings.setDate(m_day);
     board.setDate(m_day);
 
-    QTRY_VERIFY_WITH_TIMEOUT(!services.error().isEmpty(), 30000);
-    QTRY_VERIFY_WITH_TIMEOUT(!bookings.error().isEmpty(), 30000);
     QTRY_VERIFY_WITH_TIMEOUT(!board.error().isEmpty(), 30000);
-    QCOMPARE(servicesError.count(), 1);
-    QCOMPARE(bookingsError.count(), 1);
     QCOMPARE(boardError.count(), 1);
-    QVERIFY(!services.isLoading());
-    QVERIFY(!bookings.isLoading());
     QVERIFY(!board.isLoading());
-    QCOMPARE(services.rowCount(), 0);
-    QCOMPARE(bookings.rowCount(), 0);
     QCOMPARE(board.rowCount(), 0);
 }
 
@@ -334,7 +227,6 @@ void TestModels::dayBoardTotalsCountWhatStillCounts()
     QCOMPARE(totals.revenueCents, expected);
     QCOMPARE(totals.currency, QStringLiteral("USD"));
     // Each block carries what the board's tooltip and totals need.
-    const QVariantMap first = model.index(0).data(DayBoardModel::BlocksRole).toList().value(0).toMap();
     bool seen = false;
     for (int row = 0; row < model.rowCount(); ++row) {
         for (const DayBoardModel::Block &block : model.lane(row).blocks) {
@@ -349,9 +241,6 @@ void TestModels::dayBoardTotalsCountWhatStillCounts()
         }
     }
     QVERIFY(seen);
-    if (!first.isEmpty())
-        QVERIFY(first.contains(QStringLiteral("priceCents"))
-                && first.contains(QStringLiteral("customerName")));
 
     // Cancelled, no-show and expired bookings stay on the board but count
     // for nothing (pure, on a copy of the day).
@@ -411,6 +300,86 @@ void TestModels::aFailedRefreshKeepsTheBoardAndRefreshesDoNotPileUp()
         30000);
     QVERIFY(!model.lastError().isError());
     QCOMPARE(model.totals(), totals);
+}
+
+void TestModels::aRefreshReadsTheDayInOneStatementWhateverTheNumberOfServices()
+{
+    // What one refresh sends, recorded on the worker that runs it: the
+    // statements and the board they gave.
+    struct Read
+    {
+        QStringList statements;
+        DayBoardModel::Day day;
+    };
+    auto read = [this] {
+        return run(QStringLiteral("read"), [day = m_day](QSqlDatabase &db) {
+            Sql::StatementRecorder recorder;
+            Read r;
+            r.day = DayBoardModel::read(db, day);
+            r.statements = recorder.statements();
+            return r;
+        });
+    };
+    auto blocksOf = [](const DayBoardModel::Day &day) {
+        int blocks = 0;
+        for (const DayBoardModel::Lane &lane : day.lanes)
+            blocks += int(lane.blocks.size());
+        return blocks;
+    };
+    auto before = read();
+    QVERIFY2(before.ok(), describe(before).constData());
+    // One statement: one snapshot, so no booking committed part-way through
+    // can show on the bays read before it and not after.
+    QCOMPARE(before.value().statements.size(), 1);
+    QCOMPARE(blocksOf(before.value().day), 2);
+
+    // Eight more active services, each offered by every bay: still one
+    // statement, and the same bays and bookings.
+    auto added = run(QStringLiteral("add services"), [](QSqlDatabase &db) {
+        Transaction tx(db);
+        for (int i = 0; i < 8; ++i) {
+            const qint64 id = Sql::scalar(db,
+                                          QStringLiteral("INSERT INTO services (name, duration_minutes) "
+                                                         "VALUES (?, 20) RETURNING id"),
+                                          {QStringLiteral("Statement count %1").arg(i)})
+                                  .toLongLong();
+            Sql::exec(db,
+                      QStringLiteral("INSERT INTO bay_services (bay_id, service_id) SELECT id, ? FROM bays"),
+                      {id});
+        }
+        tx.commit();
+        return true;
+    });
+    QVERIFY2(added.ok(), describe(added).constData());
+    auto removeServices = qScopeGuard([this] {
+        run(QStringLiteral("remove services"), [](QSqlDatabase &db) {
+            Sql::exec(db, QStringLiteral("DELETE FROM services WHERE name LIKE 'Statement count %'"));
+            return true;
+        });
+    });
+    auto after = read();
+    QVERIFY2(after.ok(), describe(after).constData());
+    QCOMPARE(after.value().statements.size(), 1);
+    QCOMPARE(blocksOf(after.value().day), 2);
+    QCOMPARE(after.value().day.lanes.size(), before.value().day.lanes.size());
+
+    // And the model's refresh is one unit of work under its label.
+    auto unitsOfWork = [this] {
+        for (const LabelStats &label : m_pool->monitor().snapshot(1).labels) {
+            if (label.label == u"models.dayboard")
+                return label.count;
+        }
+        return qint64(0);
+    };
+    DayBoardModel model(*m_pool);
+    QSignalSpy refreshed(&model, &DayBoardModel::refreshed);
+    const qint64 unitsBefore = unitsOfWork();
+    model.setDate(m_day);
+    QTRY_COMPARE(refreshed.count(), 1);
+    QCOMPARE(unitsOfWork(), unitsBefore + 1);
+    model.refresh();
+    QTRY_COMPARE(refreshed.count(), 2);
+    QCOMPARE(unitsOfWork(), unitsBefore + 2);
 }
 
 QTEST_GUILESS_MAIN(TestModels)

@@ -141,12 +141,10 @@ QList<BayRef> SlotPlanner::freeBays(const QDateTime &start) const
     return free;
 }
 
-QList<PlannedSlot> SlotPlanner::generate(bool freeOnly) const
+void SlotPlanner::walkGrid(const std::function<void(const QDateTime &, const QDateTime &)> &visit) const
 {
-    QList<PlannedSlot> planned;
-    if (!dateOpen() || m_input.slotMinutes <= 0 || m_input.durationMinutes <= 0)
-        return planned;
-    const QDateTime earliest = m_input.now.addSecs(qint64(m_input.minNoticeMinutes) * 60);
+    if (m_input.slotMinutes <= 0)
+        return;
     // Looked up once for the day, not per slot (a transitions() search each).
     const QList<int> offsets = offsetsAround(wallClockAsUtc(m_input.date, 0),
                                              wallClockAsUtc(m_input.date, SecondsPerDay), m_input.timeZone);
@@ -156,20 +154,39 @@ QList<PlannedSlot> SlotPlanner::generate(bool freeOnly) const
         for (int minute = period.opensMinute; minute < period.closesMinute; minute += m_input.slotMinutes) {
             const std::optional<QDateTime> start
                 = instantFrom(wallClockAsUtc(m_input.date, minute * 60), offsets, m_input.timeZone);
-            if (!start)
-                continue; // the spring-forward gap
-            const QDateTime end = start->addSecs(qint64(m_input.durationMinutes) * 60);
-            if (end > closes || *start < earliest)
-                continue;
-            PlannedSlot slot {*start, end.toTimeZone(m_input.timeZone), freeBays(*start)};
-            if (freeOnly && slot.bays.isEmpty())
-                continue;
-            planned.append(slot);
+            if (start) // else the spring-forward gap
+                visit(*start, closes);
         }
     }
+}
+
+QList<PlannedSlot> SlotPlanner::generate(bool freeOnly) const
+{
+    QList<PlannedSlot> planned;
+    if (!dateOpen() || m_input.slotMinutes <= 0 || m_input.durationMinutes <= 0)
+        return planned;
+    const QDateTime earliest = m_input.now.addSecs(qint64(m_input.minNoticeMinutes) * 60);
+    walkGrid([&](const QDateTime &start, const QDateTime &closes) {
+        const QDateTime end = start.addSecs(qint64(m_input.durationMinutes) * 60);
+        if (end > closes || start < earliest)
+            return;
+        PlannedSlot slot {start, end.toTimeZone(m_input.timeZone), freeBays(start)};
+        if (freeOnly && slot.bays.isEmpty())
+            return;
+        planned.append(slot);
+    });
     std::sort(planned.begin(), planned.end(),
               [](const PlannedSlot &a, const PlannedSlot &b) { return a.start < b.start; });
     return planned;
+}
+
+QList<QDateTime> SlotPlanner::gridStarts() const
+{
+    QList<QDateTime> starts;
+    walkGrid([&starts](const QDateTime &start, const QDateTime &) { starts.append(start); });
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end()); // overlapping periods
+    return starts;
 }
 
 QList<PlannedSlot> SlotPlanner::freeSlots() const

@@ -11,6 +11,7 @@
 #include <QList>
 #include <QTimeZone>
 
+#include <functional>
 #include <optional>
 
 // A time a bay is taken: [start, end), end being the booking's blocked_until
@@ -84,6 +85,10 @@ public:
     // Every start the rules allow, busy bays or not (bays: the free ones,
     // possibly none).
     QList<PlannedSlot> allSlots() const;
+    // The grid itself: every start the opening hours give the input's date
+    // (gaps skipped, an overlap's time once), whatever the duration, notice,
+    // horizon, closures or bookings; in start order. The day board's grid.
+    QList<QDateTime> gridStarts() const;
     // Whether start (any zone) is one of the allowed starts of the input's
     // date, ignoring bookings; why not otherwise.
     Verdict check(const QDateTime &start) const;
@@ -106,6 +111,8 @@ private:
     static std::optional<QDateTime> instantFrom(const QDateTime &wall, const QList<int> &offsets,
                                                 const QTimeZone &zone);
     QList<PlannedSlot> generate(bool freeOnly) const;
+    // Calls visit(start, closes) for each grid start of the date's periods.
+    void walkGrid(const std::function<void(const QDateTime &, const QDateTime &)> &visit) const;
     bool dateOpen() const; // within the horizon, not a closure, not in the past
     QList<OpeningPeriod> periodsOfDay() const;
 

@@ -1,10 +1,8 @@
 #include "models/desk/dayboardmodel.h"
 
-#include "db/availability/availabilityrepo.h"
 #include "db/availability/slotplanner.h"
-#include "db/bookings/bookingrepo.h"
 #include "db/bookings/bookingstatus.h"
-#include "db/catalogue/servicerepo.h"
+#include "db/bookings/daysnapshotrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 
@@ -12,82 +10,48 @@
 
 namespace {
 
-// Loads the day in one unit of work, through the repositories only. The
-// bays come from the planning inputs of each active service (there is no
-// bay listing of its own yet): the active bays offering any of them, in the
-// catalogue's preference order.
-DayBoardModel::Day loadDay(QSqlDatabase &db, const QDate &date)
+// The board's day from what one statement read: the opening periods as
+// instants, the slot grid, the lanes with their free time. Pure.
+DayBoardModel::Day layOut(const DaySnapshot &snapshot)
 {
-    DayBoardModel::Day day;
+    using Day = DayBoardModel::Day;
+    const QDate date = snapshot.date;
+    Day day;
     day.date = date;
-    AvailabilityRepo availability(db);
-    QList<BayRef> bays;
-    std::optional<PlanningContext> first;
-    const QList<Service> services = ServiceRepo(db).all(true);
-    for (const Service &service : services) {
-        AvailabilityRequest request;
-        request.serviceId = service.id;
-        PlanningContext context = availability.load(request, date, date);
-        for (const PlanningContext::BayInfo &info : std::as_const(context.bays)) {
-            if (info.active && info.offersService && !bays.contains(info.bay))
-                bays.append(info.bay);
-        }
-        if (!first)
-            first = std::move(context);
-    }
-    if (!first) // no services: the calendar still comes with an empty request
-        first = availability.load(AvailabilityRequest(), date, date);
-
-    const QDateTime now = first->now.isValid() ? first->now : QDateTime::currentDateTimeUtc();
-    day.timeZone = first->settings.timeZone;
-    day.now = now.toTimeZone(day.timeZone);
-    day.slotMinutes = first->settings.slotMinutes;
-    day.currency = first->settings.currency;
-    for (const Closure &closure : std::as_const(first->closures)) {
+    day.timeZone = snapshot.settings.timeZone;
+    day.now = snapshot.now;
+    day.slotMinutes = snapshot.settings.slotMinutes;
+    day.currency = snapshot.settings.currency;
+    for (const Closure &closure : snapshot.closures) {
         if (closure.covers(date)) {
             day.closure = closure;
             break;
         }
     }
     if (!day.closure) {
-        for (const OpeningPeriod &period : std::as_const(first->hours)) {
+        for (const OpeningPeriod &period : snapshot.hours) {
             if (period.weekday != date.dayOfWeek())
                 continue;
             const QDateTime opens
                 = SlotPlanner::localInstantAtOrAfter(date, period.opensMinute * 60, day.timeZone);
-            const QDateTime closes = period.closesMinute >= 24 * 60
-                ? SlotPlanner::localInstantAtOrAfter(date.addDays(1), 0, day.timeZone)
-                : SlotPlanner::localInstantAtOrAfter(date, period.closesMinute * 60, day.timeZone);
+            const QDateTime closes
+                = SlotPlanner::localInstantAtOrAfter(date, period.closesMinute * 60, day.timeZone);
             if (opens < closes)
                 day.openPeriods.append({opens, closes});
         }
         std::sort(day.openPeriods.begin(), day.openPeriods.end(),
                   [](const auto &a, const auto &b) { return a.start < b.start; });
+        // Where a booking may start is the slot planner's to say; the board
+        // only shows it.
+        SlotPlanInput grid;
+        grid.date = date;
+        grid.timeZone = day.timeZone;
+        grid.periods = snapshot.hours;
+        grid.slotMinutes = day.slotMinutes;
+        day.starts = SlotPlanner(grid).gridStarts();
     }
-    day.lanes = DayBoardModel::buildLanes(bays, BookingRepo(db).forDay(date), day.openPeriods, now);
+    day.lanes = DayBoardModel::buildLanes(snapshot.bays, snapshot.bookings, day.openPeriods, snapshot.now);
     return day;
-}
-
-QVariantMap toMap(const DayBoardModel::Block &block)
-{
-    return {{QStringLiteral("id"), block.id},
-            {QStringLiteral("code"), block.code},
-            {QStringLiteral("status"), block.status},
-            {QStringLiteral("start"), block.start},
-            {QStringLiteral("end"), block.end},
-            {QStringLiteral("blockedUntil"), block.blockedUntil},
-            {QStringLiteral("plate"), block.plate},
-            {QStringLiteral("service"), block.service},
-            {QStringLiteral("vehicleClass"), block.vehicleClass},
-            {QStringLiteral("customerName"), block.customerName},
-            {QStringLiteral("priceCents"), block.priceCents},
-            {QStringLiteral("currency"), block.currency},
-            {QStringLiteral("holdExpiresAt"), block.holdExpiresAt}};
-}
-
-QVariantMap toMap(const DayBoardModel::Interval &interval)
-{
-    return {{QStringLiteral("start"), interval.start}, {QStringLiteral("end"), interval.end}};
 }
 
 } // namespace
@@ -96,6 +60,16 @@ DayBoardModel::DayBoardModel(ConnectionPool &pool, QObject *parent)
     : QAbstractListModel(parent)
     , m_pool(pool)
 { }
+
+DayBoardModel::Day DayBoardModel::read(QSqlDatabase &db, const QDate &date)
+{
+    return layOut(DaySnapshotRepo(db).load(date));
+}
+
+DayBoardModel::Day DayBoardModel::readDayOf(QSqlDatabase &db, const QDateTime &instant)
+{
+    return layOut(DaySnapshotRepo(db).loadDayOf(instant));
+}
 
 QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
                                                      const QList<Booking> &bookings,
@@ -152,43 +126,10 @@ int DayBoardModel::rowCount(const QModelIndex &parent) const
 
 QVariant DayBoardModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
+        || role != Qt::DisplayRole)
         return {};
-    const Lane &lane = m_day.lanes.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-    case BayNameRole:
-        return lane.bay.name;
-    case BayIdRole:
-        return lane.bay.id;
-    case BlocksRole: {
-        QVariantList blocks;
-        for (const Block &block : lane.blocks)
-            blocks.append(toMap(block));
-        return blocks;
-    }
-    case FreeIntervalsRole: {
-        QVariantList free;
-        for (const Interval &interval : lane.free)
-            free.append(toMap(interval));
-        return free;
-    }
-    case BookingCountRole:
-        return int(lane.blocks.size());
-    default:
-        return {};
-    }
-}
-
-QHash<int, QByteArray> DayBoardModel::roleNames() const
-{
-    auto names = QAbstractListModel::roleNames();
-    names.insert(BayIdRole, "bayId");
-    names.insert(BayNameRole, "bayName");
-    names.insert(BlocksRole, "blocks");
-    names.insert(FreeIntervalsRole, "freeIntervals");
-    names.insert(BookingCountRole, "bookingCount");
-    return names;
+    return m_day.lanes.at(index.row()).bay.name;
 }
 
 DayBoardModel::Lane DayBoardModel::lane(int row) const
@@ -198,6 +139,7 @@ DayBoardModel::Lane DayBoardModel::lane(int row) const
 
 void DayBoardModel::setDate(const QDate &date)
 {
+    m_dayOf = QDateTime();
     if (date == m_date)
         return;
     m_date = date;
@@ -205,6 +147,19 @@ void DayBoardModel::setDate(const QDate &date)
     m_day = Day();
     endResetModel();
     emit dateChanged(m_date);
+    load();
+}
+
+void DayBoardModel::setDayOf(const QDateTime &instant)
+{
+    m_dayOf = instant;
+    const bool hadDate = m_date.isValid();
+    m_date = QDate();
+    beginResetModel();
+    m_day = Day();
+    endResetModel();
+    if (hadDate)
+        emit dateChanged(m_date);
     load();
 }
 
@@ -232,7 +187,7 @@ DayBoardModel::Totals DayBoardModel::totalsOf(const Day &day)
 
 void DayBoardModel::refresh()
 {
-    if (m_loading && m_date.isValid()) {
+    if (m_loading && (m_date.isValid() || m_dayOf.isValid())) {
         m_refreshPending = true;
         return;
     }
@@ -243,21 +198,31 @@ void DayBoardModel::load()
 {
     const quint64 generation = ++m_generation;
     m_refreshPending = false;
-    if (!m_date.isValid()) {
+    if (!m_date.isValid() && !m_dayOf.isValid()) {
         setLoading(false);
         return;
     }
     setLoading(true);
     const QDate date = m_date;
+    const QDateTime dayOf = m_dayOf;
     Async::onResult(m_pool.withConnection(QStringLiteral("models.dayboard"),
-                                          [date](QSqlDatabase &db) { return loadDay(db, date); }),
+                                          [date, dayOf](QSqlDatabase &db) {
+                                              return date.isValid() ? read(db, date) : readDayOf(db, dayOf);
+                                          }),
                     this, [this, generation](DbResult<Day> result) {
                         if (generation != m_generation)
                             return; // the date changed meanwhile
                         if (result.ok()) {
+                            const bool dateLearnt = !m_date.isValid();
                             beginResetModel();
                             m_day = std::move(result.value());
+                            if (dateLearnt) {
+                                m_date = m_day.date;
+                                m_dayOf = QDateTime();
+                            }
                             endResetModel();
+                            if (dateLearnt)
+                                emit dateChanged(m_date);
                             m_loadedAt = QDateTime::currentDateTime();
                             setError(DbError());
                         } else {

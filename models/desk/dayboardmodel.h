@@ -14,11 +14,13 @@
 #include <optional>
 
 class ConnectionPool;
+class QSqlDatabase;
 
 // The desk's board for one site-local day: one row per bay, each with its
 // bookings (blocks) and the free intervals left of the opening hours. Lives
 // on the GUI thread; refresh() returns at once and the rows arrive later
-// from one pool unit of work; a result for an older date or refresh is
+// from one pool unit of work running one statement (one snapshot, however
+// many bays and services); a result for an older date or refresh is
 // dropped. The pool must outlive the model.
 class DayBoardModel : public QAbstractListModel
 {
@@ -66,7 +68,9 @@ public:
         QList<Interval> openPeriods; // the day's opening hours as instants
         std::optional<Closure> closure; // the closure covering the day
         QList<Lane> lanes;
-        int slotMinutes = 15; // the booking grid, for where a new booking may start
+        int slotMinutes = 15; // the booking grid's step
+        // Where a new booking may start: SlotPlanner's grid for the day, by start.
+        QList<QDateTime> starts;
         QString currency; // the site's (billing.currency)
         QDateTime now; // the database's clock when the day was read
     };
@@ -80,24 +84,12 @@ public:
         bool operator==(const Totals &other) const = default;
     };
 
-    enum Role {
-        BayIdRole = Qt::UserRole + 1, // qint64
-        BayNameRole, // QString (also Qt::DisplayRole)
-        // QVariantList of QVariantMap {"id", "code", "status", "start", "end",
-        // "blockedUntil", "plate", "service", "vehicleClass", "customerName",
-        // "priceCents", "currency", "holdExpiresAt"}, times as QDateTime in
-        // the site's zone
-        BlocksRole,
-        FreeIntervalsRole, // QVariantList of QVariantMap {"start", "end"}
-        BookingCountRole, // int
-    };
-    Q_ENUM(Role)
-
     explicit DayBoardModel(ConnectionPool &pool, QObject *parent = nullptr);
 
+    // One row per lane; a row's display text is its bay's name. The view
+    // reads lane() and day() rather than item data.
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QHash<int, QByteArray> roleNames() const override;
 
     Lane lane(int row) const;
     // The whole loaded day (date, zone, hours, closure, lanes).
@@ -117,6 +109,16 @@ public:
     QDate date() const { return m_date; }
     // Empties the board and reloads for the new day.
     void setDate(const QDate &date);
+    // Empties the board and loads the site-local day that holds instant
+    // (the site's today, for now) when the site's zone is not known yet;
+    // date() is invalid until that day arrives, then dateChanged says it.
+    void setDayOf(const QDateTime &instant);
+
+    // What refresh() runs on a pooled connection: the day read in one
+    // statement (DaySnapshotRepo) and laid out. Blocking; any thread.
+    static Day read(QSqlDatabase &db, const QDate &date);
+    // The same for the site-local day holding instant.
+    static Day readDayOf(QSqlDatabase &db, const QDateTime &instant);
 
     // Pure: the lanes of a day from its bays, bookings and opening periods.
     // Bays with a booking but not in bays are appended. Any thread.
@@ -143,6 +145,7 @@ private:
 
     ConnectionPool &m_pool;
     QDate m_date;
+    QDateTime m_dayOf; // while m_date is not known yet (setDayOf)
     Day m_day;
     QString m_error;
     DbError m_lastError;

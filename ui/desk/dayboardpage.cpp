@@ -125,13 +125,14 @@ DayBoardPage::DayBoardPage(ConnectionPool &pool, ErrorBanner &banner, QWidget *p
     connect(&m_poll, &QTimer::timeout, this, [this] {
         // A desk left open over midnight on today's board moves on to the
         // new today; one showing another day stays there.
-        const QDate today = siteToday();
-        if (m_lastToday.isValid() && today != m_lastToday && date() == m_lastToday) {
+        const QDate today = siteToday(); // invalid until the first load says the zone
+        if (m_lastToday.isValid() && today.isValid() && today != m_lastToday && date() == m_lastToday) {
             m_lastToday = today;
             setDate(today);
             return;
         }
-        m_lastToday = today;
+        if (today.isValid())
+            m_lastToday = today;
         // One at a time: a slow load is not piled on.
         if (!m_model->isLoading())
             m_model->refresh();
@@ -242,11 +243,9 @@ void DayBoardPage::updatePolling()
 void DayBoardPage::startUpdating()
 {
     m_updating = true;
-    if (!m_model->date().isValid()) {
-        const bool zoneKnown = m_model->day().timeZone.isValid();
-        setDate(siteToday());
-        m_todayUnconfirmed = !zoneKnown;
-    } else
+    if (!m_model->date().isValid())
+        showToday();
+    else
         reload();
     updatePolling();
 }
@@ -259,8 +258,7 @@ void DayBoardPage::stopUpdating()
 
 QDate DayBoardPage::siteToday() const
 {
-    const QTimeZone zone = m_model->day().timeZone;
-    return zone.isValid() ? m_now().toTimeZone(zone).date() : m_now().toLocalTime().date();
+    return m_siteZone.isValid() ? m_now().toTimeZone(m_siteZone).date() : QDate();
 }
 
 void DayBoardPage::setClock(std::function<QDateTime()> clock)
@@ -273,8 +271,6 @@ void DayBoardPage::setDate(const QDate &day)
 {
     if (!day.isValid())
         return;
-    if (day != date())
-        m_todayUnconfirmed = false; // someone chose a day
     m_model->setDate(day); // the date edit follows through dateChanged
 }
 
@@ -285,7 +281,12 @@ QDate DayBoardPage::date() const
 
 void DayBoardPage::showToday()
 {
-    setDate(siteToday());
+    // Today is the site's, never this computer's: before the site's zone
+    // is known, the model finds the day in the same statement that loads it.
+    if (const QDate today = siteToday(); today.isValid())
+        setDate(today);
+    else
+        m_model->setDayOf(m_now());
 }
 
 void DayBoardPage::reload()
@@ -295,8 +296,8 @@ void DayBoardPage::reload()
 
 void DayBoardPage::reloadIfFailed()
 {
-    if (!m_model->error().isEmpty() && m_model->date().isValid())
-        reload();
+    if (!m_model->error().isEmpty())
+        reload(); // the chosen day, or the site's today not found yet
 }
 
 void DayBoardPage::setReadOnly(bool readOnly)
@@ -322,13 +323,8 @@ void DayBoardPage::loaded()
                                  ErrorText::whatToDo(error), [this] { reload(); });
     } else {
         m_banner.clear(BannerSource);
-        if (m_todayUnconfirmed) {
-            m_todayUnconfirmed = false;
-            if (siteToday() != date()) {
-                setDate(siteToday());
-                return;
-            }
-        }
+        if (m_model->day().timeZone.isValid())
+            m_siteZone = m_model->day().timeZone; // a manager may change it
         const DayBoardModel::Totals totals = m_model->totals();
         m_totals->setText(tr("Cars: %1 · Revenue: %2")
                               .arg(DisplayLocale::get().toString(totals.cars),

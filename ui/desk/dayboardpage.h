@@ -4,6 +4,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QTimeZone>
 #include <QTimer>
 #include <QWidget>
 
@@ -74,6 +75,7 @@ Q_SIGNALS:
     void refreshed();
 
 private:
+    // The site's date now; invalid until a load has said the site's zone.
     QDate siteToday() const;
     void loaded();
     void updatePolling();
@@ -95,12 +97,10 @@ private:
     BusyIndicator *m_busy = nullptr;
     QTimer m_poll;
     QDate m_lastToday; // the site's today at the last poll
+    QTimeZone m_siteZone; // as the last load said
     std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
     int m_livePollMs = DefaultLivePollMs;
     int m_fallbackPollMs = DefaultFallbackPollMs;
     bool m_updating = false;
-    // Today was chosen before the site's time zone was known (this
-    // computer's date): corrected once the first load says the zone.
-    bool m_todayUnconfirmed = false;
     bool m_readOnly = false;
 };

@@ -1,5 +1,6 @@
 #include "ui/desk/todaypage.h"
 
+#include "db/calendar/settingsrepo.h"
 #include "db/catalogue/servicerepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
@@ -122,9 +123,10 @@ void TodayPage::reload()
     m_loading = true;
     m_refresh->setEnabled(false);
     m_busy->start(tr("Loading…"));
-    auto all = m_pool.withRetry(QStringLiteral("services.list"), RetryPolicy::standard(),
-                                [](QSqlDatabase &db) { return ServiceRepo(db).all(); });
-    Async::onResult(all, this, [this](const DbResult<QList<Service>> &result) {
+    auto all = m_pool.withRetry(QStringLiteral("services.list"), RetryPolicy::standard(), [](QSqlDatabase &db) {
+        return qMakePair(ServiceRepo(db).all(), SettingsRepo(db).load().timeZone);
+    });
+    Async::onResult(all, this, [this](const DbResult<QPair<QList<Service>, QTimeZone>> &result) {
         m_loading = false;
         m_refresh->setEnabled(true);
         m_busy->stop();
@@ -138,8 +140,8 @@ void TodayPage::reload()
             return;
         }
         m_banner.clear(BannerSource);
-        m_loadedAt = QDateTime::currentDateTime();
-        display(result.value());
+        m_loadedAt = m_now();
+        display(result.value().first, result.value().second);
         Q_EMIT loaded();
     });
 }
@@ -150,12 +152,19 @@ void TodayPage::reloadIfFailed()
         reload();
 }
 
-void TodayPage::display(const QList<Service> &services)
+void TodayPage::setClock(std::function<QDateTime()> clock)
+{
+    m_now = std::move(clock);
+}
+
+void TodayPage::display(const QList<Service> &services, const QTimeZone &siteZone)
 {
     const QLocale locale = DisplayLocale::get();
     m_services = services;
-    m_date->setText(tr("Today, %1").arg(locale.toString(QDate::currentDate(), QLocale::LongFormat)));
-    m_updated->setText(tr("Updated %1").arg(locale.toString(m_loadedAt.time(), QLocale::ShortFormat)));
+    const QDateTime siteNow = m_loadedAt.toTimeZone(siteZone);
+    m_shownDate = siteNow.date();
+    m_date->setText(tr("Today, %1").arg(locale.toString(m_shownDate, QLocale::LongFormat)));
+    m_updated->setText(tr("Updated %1").arg(locale.toString(siteNow.time(), QLocale::ShortFormat)));
 
     m_table->setRowCount(int(services.size()));
     for (int row = 0; row < services.size(); ++row) {

@@ -3,7 +3,10 @@
 #include "db/catalogue/service.h"
 
 #include <QDateTime>
+#include <QTimeZone>
 #include <QWidget>
+
+#include <functional>
 
 class BusyIndicator;
 class ConnectionPool;
@@ -14,8 +17,10 @@ class QTableWidget;
 
 // The desk's first page after sign-in until the day board takes its place:
 // today's date and the wash menu (packages with duration, the price for
-// each vehicle class and the add-ons), read through the pool. What was last
-// loaded stays on screen while the database is away.
+// each vehicle class and the add-ons), read through the pool. Today is the
+// site's, in the site's time zone (site.timezone), loaded with the menu;
+// never this computer's. What was last loaded stays on screen while the
+// database is away.
 class TodayPage : public QWidget
 {
     Q_OBJECT
@@ -27,12 +32,16 @@ public:
     void reloadIfFailed();
     bool isLoading() const { return m_loading; }
     QList<Service> services() const { return m_services; }
+    // The site's date as the page shows it (invalid before a load).
+    QDate shownDate() const { return m_shownDate; }
+    // Where "now" comes from; the system clock unless a test sets another.
+    void setClock(std::function<QDateTime()> clock);
 
 Q_SIGNALS:
     void loaded();
 
 private:
-    void display(const QList<Service> &services);
+    void display(const QList<Service> &services, const QTimeZone &siteZone);
 
     ConnectionPool &m_pool;
     ErrorBanner &m_banner;
@@ -44,6 +53,8 @@ private:
     BusyIndicator *m_busy = nullptr;
     QList<Service> m_services;
     QDateTime m_loadedAt;
+    QDate m_shownDate;
+    std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
     bool m_loading = false;
     bool m_failed = false;
 };

@@ -1,6 +1,7 @@
 #include "ui/manager/closurespage.h"
 
 #include "db/calendar/calendarrepo.h"
+#include "db/calendar/settingsrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/displaylocale.h"
@@ -39,12 +40,14 @@ ClosuresPage::ClosuresPage(ConnectionPool &pool, const StaffMember &manager, Err
 
     const QLocale locale = DisplayLocale::get();
     const QString dateFormat = locale.dateFormat(QLocale::ShortFormat);
-    m_from = new QDateEdit(QDate::currentDate(), this);
+    // Today until the first load says the site's (see reload()).
+    m_offered = QDate::currentDate();
+    m_from = new QDateEdit(m_offered, this);
     m_from->setObjectName(QStringLiteral("closureFrom"));
     m_from->setAccessibleName(tr("Closed from"));
     m_from->setCalendarPopup(true);
     m_from->setDisplayFormat(dateFormat);
-    m_to = new QDateEdit(QDate::currentDate(), this);
+    m_to = new QDateEdit(m_offered, this);
     m_to->setObjectName(QStringLiteral("closureTo"));
     m_to->setAccessibleName(tr("Closed until"));
     m_to->setCalendarPopup(true);
@@ -117,8 +120,11 @@ void ClosuresPage::reload()
     const int request = nextRequest();
     startBusy(tr("Loading…"));
     auto listed = m_pool.withRetry(QStringLiteral("closures.list"), RetryPolicy::standard(),
-                                   [](QSqlDatabase &db) { return CalendarRepo(db).closures(); });
-    Async::onResult(listed, this, [this, request](const DbResult<QList<Closure>> &result) {
+                                   [](QSqlDatabase &db) {
+                                       return qMakePair(CalendarRepo(db).closures(),
+                                                        SettingsRepo(db).load().timeZone);
+                                   });
+    Async::onResult(listed, this, [this, request](const DbResult<QPair<QList<Closure>, QTimeZone>> &result) {
         stopBusy();
         if (!isLatest(request))
             return;
@@ -127,9 +133,20 @@ void ClosuresPage::reload()
             return;
         }
         clearFailure();
-        display(result.value());
+        m_today = m_now().toTimeZone(result.value().second).date();
+        if (m_from->date() == m_offered && m_to->date() == m_offered) {
+            m_offered = m_today;
+            m_from->setDate(m_today);
+            m_to->setDate(m_today);
+        }
+        display(result.value().first);
         Q_EMIT loaded();
     });
+}
+
+void ClosuresPage::setClock(std::function<QDateTime()> clock)
+{
+    m_now = std::move(clock);
 }
 
 void ClosuresPage::display(const QList<Closure> &closures)
@@ -137,7 +154,7 @@ void ClosuresPage::display(const QList<Closure> &closures)
     m_closures = closures;
     m_list->clear();
     const QLocale locale = DisplayLocale::get();
-    const QDate today = QDate::currentDate();
+    const QDate today = m_today;
     for (const Closure &c : closures) {
         auto *item = new QTreeWidgetItem(m_list,
                                          {locale.toString(c.startsOn, QLocale::ShortFormat),

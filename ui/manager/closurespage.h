@@ -3,6 +3,10 @@
 #include "db/calendar/closure.h"
 #include "ui/manager/sitesetuppage.h"
 
+#include <QDateTime>
+
+#include <functional>
+
 class QDateEdit;
 class QLineEdit;
 class QMessageBox;
@@ -11,7 +15,8 @@ class QTreeWidget;
 
 // The "Closures" tab: the days the site is shut (holidays), past ones
 // greyed, with Add (a date range and a reason) and Remove (after a
-// confirmation).
+// confirmation). Past and today are the site's, in its time zone
+// (site.timezone, loaded with the list), never this computer's.
 class ClosuresPage : public SiteSetupPage
 {
     Q_OBJECT
@@ -25,6 +30,10 @@ public:
     // so tests can answer it. nullptr when nothing is selected.
     QMessageBox *removeSelected();
     QList<Closure> closures() const { return m_closures; }
+    // The site's today at the last load (invalid before).
+    QDate siteToday() const { return m_today; }
+    // Where "now" comes from; the system clock unless a test sets another.
+    void setClock(std::function<QDateTime()> clock);
 
 Q_SIGNALS:
     void loaded();
@@ -40,4 +49,7 @@ private:
     QPushButton *m_add = nullptr;
     QPushButton *m_remove = nullptr;
     QList<Closure> m_closures;
+    QDate m_today;
+    QDate m_offered; // what the date fields were last set to, until someone changes them
+    std::function<QDateTime()> m_now = [] { return QDateTime::currentDateTimeUtc(); };
 };

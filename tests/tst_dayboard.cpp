@@ -421,8 +421,9 @@ void TestDayBoard::aBoardLeftOpenOverMidnightMovesToTheNewDay()
 {
     const QDate day = bookableDay(4);
     QVERIFY(day.isValid());
-    auto page = makePage();
+    // Declared before the page, so it outlives the page's clock.
     QDateTime now = QDateTime(day, QTime(12, 0), QTimeZone::utc());
+    auto page = makePage();
     page->setClock([&now] { return now; });
     page->setPollIntervals(50, 50);
     page->startUpdating();

@@ -29,7 +29,7 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
                         WHERE bs.bay_id = y.id AND s.active))::text,
        (SELECT json_agg(json_build_array(
                    k.id, k.code,
-                   CASE WHEN k.status = 'held' AND k.hold_expires_at <= now() THEN 'expired' ELSE k.status END,
+                   booking_status_now(k.status, k.hold_expires_at),
                    k.bay_id, y.name,
                    (extract(epoch FROM k.starts_at) * 1000)::bigint,
                    (extract(epoch FROM k.ends_at) * 1000)::bigint,

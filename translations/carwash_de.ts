@@ -118,10 +118,6 @@
         <translation>  nicht erreichbar: %1</translation>
     </message>
     <message>
-        <source>Pool: %1 of %2 connections, %3 active, %4 idle, %5 waiting, %6 timeouts</source>
-        <translation>Pool: %1 von %2 Verbindungen, %3 aktiv, %4 frei, %5 wartend, %6 Zeitüberschreitungen</translation>
-    </message>
-    <message>
         <source>ALERT: %1</source>
         <translation>ALARM: %1</translation>
     </message>
@@ -486,7 +482,8 @@ Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
   config             the configuration in force and where each value came from
@@ -532,8 +529,8 @@ Befehle:
   migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
   seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
   seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
-  health             Zustand von Datenbank und Verbindungspool; Exit-Code 0 gesund,
-                     1 eingeschränkt, 2 gestört
+  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
+                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
   services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
   service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
   config             die geltende Konfiguration und woher jeder Wert stammt
@@ -575,6 +572,30 @@ Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&a
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
+    </message>
+    <message>
+        <source>Processes: none is publishing its health.</source>
+        <translation>Prozesse: keiner veröffentlicht seinen Zustand.</translation>
+    </message>
+    <message>
+        <source>Processes: %1 live, %2 lost</source>
+        <translation>Prozesse: %1 aktiv, %2 verloren</translation>
+    </message>
+    <message>
+        <source>  %1 on %2, pid %3, since %4: %5</source>
+        <translation>  %1 auf %2, PID %3, seit %4: %5</translation>
+    </message>
+    <message>
+        <source>LOST</source>
+        <translation>VERLOREN</translation>
+    </message>
+    <message>
+        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
+        <translation>    zuletzt vor %1 s gesehen; es hat ohne Abmeldung aufgehört zu veröffentlichen</translation>
+    </message>
+    <message>
+        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
+        <translation>    Pool: %1 von %2 belegt (%3 %), %4 wartend; Abfragen: %5 ms im Schnitt, %6 % Fehler; vor %7 s gesehen</translation>
     </message>
 </context>
 <context>

@@ -118,10 +118,6 @@
         <translation>  inaccesible: %1</translation>
     </message>
     <message>
-        <source>Pool: %1 of %2 connections, %3 active, %4 idle, %5 waiting, %6 timeouts</source>
-        <translation>Pool: %1 de %2 conexiones, %3 activas, %4 libres, %5 en espera, %6 tiempos de espera agotados</translation>
-    </message>
-    <message>
         <source>ALERT: %1</source>
         <translation>ALERTA: %1</translation>
     </message>
@@ -486,7 +482,8 @@ Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
   config             the configuration in force and where each value came from
@@ -532,8 +529,8 @@ Comandos:
   migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
   seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
   seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
-  health             estado de la base de datos y del pool de conexiones; sale con 0 correcto,
-                     1 degradado, 2 con fallos
+  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
+                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
   services           lista los paquetes de lavado con precios por clase de vehículo
   service ID         un paquete de lavado; sale con 3 si no existe ese ID
   config             la configuración vigente y de dónde viene cada valor
@@ -575,6 +572,30 @@ Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
+    </message>
+    <message>
+        <source>Processes: none is publishing its health.</source>
+        <translation>Procesos: ninguno publica su estado.</translation>
+    </message>
+    <message>
+        <source>Processes: %1 live, %2 lost</source>
+        <translation>Procesos: %1 activos, %2 perdidos</translation>
+    </message>
+    <message>
+        <source>  %1 on %2, pid %3, since %4: %5</source>
+        <translation>  %1 en %2, pid %3, desde %4: %5</translation>
+    </message>
+    <message>
+        <source>LOST</source>
+        <translation>PERDIDO</translation>
+    </message>
+    <message>
+        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
+        <translation>    visto por última vez hace %1 s; dejó de publicar sin despedirse</translation>
+    </message>
+    <message>
+        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
+        <translation>    pool: %1 de %2 en uso (%3 %), %4 en espera; consultas: %5 ms de media, %6 % de errores; visto hace %7 s</translation>
     </message>
 </context>
 <context>

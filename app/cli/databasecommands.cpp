@@ -2,7 +2,7 @@
 
 #include "app/cli/admincli.h"
 #include "app/startup/databasestartup.h"
-#include "db/health/healthreport.h"
+#include "db/health/fleethealth.h"
 #include "db/pool/connectionpool.h"
 #include "db/schema/migrator.h"
 
@@ -92,14 +92,15 @@ int DatabaseCommands::health()
 {
     if (const int rc = m_cli.openPool(false); rc != Ok)
         return rc;
-    const HealthReport report = HealthReport::check(m_cli.pool()).result();
+    // The fleet decides, not this command's own young pool: every process's
+    // published health, and whether and how fast the database answers us.
+    const FleetHealth fleet = FleetHealth::check(m_cli.pool()).result();
     if (m_cli.json()) {
-        m_cli.out() << CliContext::jsonText(report.toJson()) << '\n';
+        m_cli.out() << CliContext::jsonText(fleet.toJson()) << '\n';
     } else {
-        const QJsonObject j = report.toJson();
+        const QJsonObject j = fleet.toJson();
         const QJsonObject db = j[u"database"].toObject();
-        const QJsonObject pool = j[u"pool"].toObject();
-        m_cli.out() << AdminCli::tr("Status: %1").arg(report.statusName()) << '\n';
+        m_cli.out() << AdminCli::tr("Status: %1").arg(fleet.statusName()) << '\n';
         m_cli.out() << AdminCli::tr("Database: %1").arg(j[u"config"].toObject()[u"database_url"].toString())
                     << '\n';
         if (db[u"reachable"].toBool())
@@ -109,17 +110,48 @@ int DatabaseCommands::health()
                         << '\n';
         else
             m_cli.out() << AdminCli::tr("  unreachable: %1").arg(db[u"error"].toString()) << '\n';
-        m_cli.out() << AdminCli::tr("Pool: %1 of %2 connections, %3 active, %4 idle, %5 waiting, %6 timeouts")
-                           .arg(pool[u"total"].toInt())
-                           .arg(pool[u"max"].toInt())
-                           .arg(pool[u"active"].toInt())
-                           .arg(pool[u"idle"].toInt())
-                           .arg(pool[u"waiting"].toInt())
-                           .arg(pool[u"timeouts"].toInteger())
-                    << '\n';
-        for (const QString &alert : report.alerts())
+        printProcesses(fleet);
+        for (const QString &alert : fleet.alerts())
             m_cli.out() << AdminCli::tr("ALERT: %1").arg(alert) << '\n';
     }
     m_cli.out() << Qt::flush;
-    return int(report.status());
+    return int(fleet.status());
+}
+
+void DatabaseCommands::printProcesses(const FleetHealth &fleet)
+{
+    const int lost = fleet.lostCount();
+    const int live = int(fleet.processes().size()) - lost;
+    if (fleet.processes().isEmpty()) {
+        m_cli.out() << AdminCli::tr("Processes: none is publishing its health.") << '\n';
+        return;
+    }
+    m_cli.out() << AdminCli::tr("Processes: %1 live, %2 lost").arg(live).arg(lost) << '\n';
+    for (const FleetHealth::Process &p : fleet.processes()) {
+        const ProcessIdentity &id = p.entry.process;
+        m_cli.out() << AdminCli::tr("  %1 on %2, pid %3, since %4: %5")
+                           .arg(id.program, id.host)
+                           .arg(id.pid)
+                           .arg(id.startedAt.toLocalTime().toString(Qt::ISODate),
+                                p.lost ? AdminCli::tr("LOST") : FleetHealth::statusName(p.status))
+                    << '\n';
+        if (p.lost) {
+            m_cli.out() << AdminCli::tr("    last seen %1 s ago; it stopped publishing without signing off")
+                               .arg(qRound(p.entry.ageSeconds))
+                        << '\n';
+            continue;
+        }
+        const QJsonObject pool = p.entry.snapshot[u"pool"].toObject();
+        const QJsonObject queries = p.entry.snapshot[u"queries"].toObject();
+        m_cli.out() << AdminCli::tr("    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, "
+                                    "%6 % errors; seen %7 s ago")
+                           .arg(pool[u"active"].toInt())
+                           .arg(pool[u"max"].toInt())
+                           .arg(pool[u"usage_pct"].toDouble())
+                           .arg(pool[u"waiting"].toInt())
+                           .arg(queries[u"avg_ms"].toDouble())
+                           .arg(queries[u"error_rate_pct"].toDouble())
+                           .arg(qRound(p.entry.ageSeconds))
+                    << '\n';
+    }
 }

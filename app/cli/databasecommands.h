@@ -2,6 +2,8 @@
 
 #include "app/cli/clicontext.h"
 
+class FleetHealth;
+
 // carwash-admin migrate, config and health: the database itself, the
 // configuration in force, and the health of every process using it.
 class DatabaseCommands
@@ -18,5 +20,7 @@ public:
     int health();
 
 private:
+    void printProcesses(const FleetHealth &fleet);
+
     CliContext &m_cli;
 };

@@ -476,6 +476,30 @@ Uso: carwash-admin %2</translation>
         <translation>%1: se eliminaron %2 filas de más de %3 días (%4 lotes)</translation>
     </message>
     <message>
+        <source>Processes: none is publishing its health.</source>
+        <translation>Procesos: ninguno publica su estado.</translation>
+    </message>
+    <message>
+        <source>Processes: %1 live, %2 lost</source>
+        <translation>Procesos: %1 activos, %2 perdidos</translation>
+    </message>
+    <message>
+        <source>  %1 on %2, pid %3, since %4: %5</source>
+        <translation>  %1 en %2, pid %3, desde %4: %5</translation>
+    </message>
+    <message>
+        <source>LOST</source>
+        <translation>PERDIDO</translation>
+    </message>
+    <message>
+        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
+        <translation>    visto por última vez hace %1 s; dejó de publicar sin despedirse</translation>
+    </message>
+    <message>
+        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
+        <translation>    pool: %1 de %2 en uso (%3 %), %4 en espera; consultas: %5 ms de media, %6 % de errores; visto hace %7 s</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -514,6 +538,11 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
 
 Options:
   --json             machine-readable output
@@ -564,6 +593,11 @@ Reservas:
                                   no_show, expired (solo los pasos siguientes del ciclo de la reserva)
   customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
 
+Personal:
+  staff list                      todas las personas que pueden iniciar sesión, con función y estado
+  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
+                                  sale con 3 si el nombre no existe, 2 si coinciden varios
+
 Opciones:
   --json             salida legible por máquina
 
@@ -574,28 +608,44 @@ PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
     <message>
-        <source>Processes: none is publishing its health.</source>
-        <translation>Procesos: ninguno publica su estado.</translation>
+        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
+        <translation>staff list [--json] | staff reset-pin NOMBRE [--json]</translation>
     </message>
     <message>
-        <source>Processes: %1 live, %2 lost</source>
-        <translation>Procesos: %1 activos, %2 perdidos</translation>
+        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
+        <translation>Uso: carwash-admin %1 (ponga entre comillas un nombre con espacios)</translation>
     </message>
     <message>
-        <source>  %1 on %2, pid %3, since %4: %5</source>
-        <translation>  %1 en %2, pid %3, desde %4: %5</translation>
+        <source>active</source>
+        <translation>activo</translation>
     </message>
     <message>
-        <source>LOST</source>
-        <translation>PERDIDO</translation>
+        <source>no longer active</source>
+        <translation>ya no está activo</translation>
     </message>
     <message>
-        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
-        <translation>    visto por última vez hace %1 s; dejó de publicar sin despedirse</translation>
+        <source>locked for %1 s</source>
+        <translation>bloqueado durante %1 s</translation>
     </message>
     <message>
-        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
-        <translation>    pool: %1 de %2 en uso (%3 %), %4 en espera; consultas: %5 ms de media, %6 % de errores; visto hace %7 s</translation>
+        <source>No staff yet. Run: carwash-admin seed --demo</source>
+        <translation>Todavía no hay personal. Ejecute: carwash-admin seed --demo</translation>
+    </message>
+    <message>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
+        <translation>Nadie en la lista del personal se llama «%1» (véase: carwash-admin staff list).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
+        <translation>«%1» coincide con %2: indique el nombre completo; no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>New PIN for %1 (%2): %3</source>
+        <translation>PIN nuevo para %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>It is shown only this once; any lock-out is lifted.</source>
+        <translation>Solo se muestra esta vez; se levanta cualquier bloqueo.</translation>
     </message>
 </context>
 <context>
@@ -4268,6 +4318,58 @@ Detalle: %2</translation>
         <source>Locked, %1 left</source>
         <translation>Bloqueado, queda %1</translation>
     </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Desactivar</translation>
+    </message>
+    <message>
+        <source>&amp;Reactivate</source>
+        <translation>&amp;Reactivar</translation>
+    </message>
+    <message>
+        <source>Deactivate the selected person: their PIN no longer signs in</source>
+        <translation>Desactivar a la persona seleccionada: su PIN ya no permite iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Reactivate the selected person</source>
+        <translation>Reactivar a la persona seleccionada</translation>
+    </message>
+    <message>
+        <source>Make &amp;staff</source>
+        <translation>Pasar a &amp;empleado</translation>
+    </message>
+    <message>
+        <source>Make &amp;manager</source>
+        <translation>Pasar a &amp;gerente</translation>
+    </message>
+    <message>
+        <source>Make the selected person staff, not a manager</source>
+        <translation>Hacer de la persona seleccionada un empleado, no un gerente</translation>
+    </message>
+    <message>
+        <source>Make the selected person a manager</source>
+        <translation>Hacer gerente a la persona seleccionada</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>%1 was not changed. %2</source>
+        <translation>%1 no se ha cambiado. %2</translation>
+    </message>
+    <message>
+        <source>%1 is active again and may sign in.</source>
+        <translation>%1 vuelve a estar activo y puede iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>%1 is no longer active; their PIN no longer signs in.</source>
+        <translation>%1 ya no está activo; su PIN ya no permite iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 es ahora %2.</translation>
+    </message>
 </context>
 <context>
     <name>StaffFormDialog</name>
@@ -4383,6 +4485,10 @@ Detalle: %2</translation>
     <message>
         <source>That person is no longer on the staff list.</source>
         <translation>Esa persona ya no figura en la lista del personal.</translation>
+    </message>
+    <message>
+        <source>%1 is the last active manager. Make someone else a manager first.</source>
+        <translation>%1 es el último gerente activo. Haga gerente antes a otra persona.</translation>
     </message>
 </context>
 <context>

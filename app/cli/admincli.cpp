@@ -6,6 +6,7 @@
 #include "app/cli/democommands.h"
 #include "app/cli/embeddedcommands.h"
 #include "app/cli/maintenancecommands.h"
+#include "app/cli/staffcommands.h"
 
 int AdminCli::usage(int code)
 {
@@ -48,6 +49,11 @@ int AdminCli::usage(int code)
             "                                  held, confirmed, checked_in, in_progress, completed, cancelled,\n"
             "                                  no_show, expired (only the lifecycle's next steps)\n"
             "  customer find TEXT              by plate, phone or name, with visit history\n"
+            "\n"
+            "Staff:\n"
+            "  staff list                      everyone who may sign in, with role and state\n"
+            "  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);\n"
+            "                                  exit 3 unknown name, 2 several match\n"
             "\n"
             "Options:\n"
             "  --json             machine-readable output\n"
@@ -103,6 +109,8 @@ int AdminCli::run(const QStringList &arguments)
         return BookingCommands(m_cli).customer(args);
     if (command == u"maintenance")
         return MaintenanceCommands(m_cli).run(args);
+    if (command == u"staff")
+        return StaffCommands(m_cli).run(args);
     m_cli.err() << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }

@@ -1,5 +1,6 @@
 // carwash-admin as an operator or a script uses it: real processes against a
 // real PostgreSQL, and the embedded default from an empty HOME.
+#include "db/staff/pinhash.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
@@ -67,6 +68,7 @@ private slots:
     void badConfigurationIsRefusedNamingTheSetting();
     void configShowsTheStatementTimeoutAndWhereItCameFrom();
     void embeddedDefaultFromAnEmptyHome();
+    void staffListAndAForgottenManagerPinResetFromTheShell();
 
 private:
     Run admin(const QStringList &args, const QProcessEnvironment &env);
@@ -364,6 +366,96 @@ void TestAdminCli::embeddedDefaultFromAnEmptyHome()
     // remove it so repeated runs leave nothing behind.
     if (!dataDir.startsWith(home.path()))
         QDir(QFileInfo(dataDir).absolutePath()).removeRecursively();
+}
+
+void TestAdminCli::staffListAndAForgottenManagerPinResetFromTheShell()
+{
+    m_cluster.queryBlocking(QStringLiteral("CREATE DATABASE staffcli"));
+    const QProcessEnvironment env = envFor(QStringLiteral("staffcli"));
+    QCOMPARE(admin({QStringLiteral("seed"), QStringLiteral("--demo")}, env).exitCode, 0);
+    auto sql
+        = [this](const QString &text) { return m_cluster.queryBlocking(text, QStringLiteral("staffcli")); };
+    // Two people a first name does not tell apart.
+    sql(QStringLiteral(
+        "INSERT INTO staff (name, role, pin_hash) VALUES ('Sam Ortiz', 'staff', 'pbkdf2-sha256$x'), "
+        "('Sam Weller', 'staff', 'pbkdf2-sha256$x')"));
+
+    const Run listed
+        = admin({QStringLiteral("staff"), QStringLiteral("list"), QStringLiteral("--json")}, env);
+    QVERIFY2(listed.exitCode == 0, listed.err.constData());
+    QHash<QString, QJsonObject> byName;
+    for (const QJsonValue &p : listed.json().array())
+        byName.insert(p[u"name"].toString(), p.toObject());
+    QCOMPARE(byName.size(), 5);
+    QCOMPARE(byName[QStringLiteral("Morgan Lee")][u"role"].toString(), QStringLiteral("manager"));
+    QCOMPARE(byName[QStringLiteral("Morgan Lee")][u"active"].toBool(), true);
+    QVERIFY(!listed.out.contains("pbkdf2"));
+    const Run text = admin({QStringLiteral("staff"), QStringLiteral("list")}, env);
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("Morgan Lee") && text.out.contains("manager"), text.out.constData());
+
+    // The manager forgot the PIN and is locked out: a new one, printed once, works.
+    const qint64 morgan = byName[QStringLiteral("Morgan Lee")][u"id"].toInteger();
+    sql(QStringLiteral("UPDATE staff SET failed_attempts = 5, locked_until = now() + interval '5 minutes' "
+                       "WHERE id = %1")
+            .arg(morgan));
+    const Run reset = admin({QStringLiteral("staff"), QStringLiteral("reset-pin"),
+                             QStringLiteral("morgan lee"), QStringLiteral("--json")},
+                            env);
+    QVERIFY2(reset.exitCode == 0, reset.err.constData());
+    const QString pin = reset.json()[u"pin"].toString();
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{6}$")).match(pin).hasMatch(), reset.out.constData());
+    QCOMPARE(reset.json()[u"id"].toInteger(), morgan);
+    QVERIFY(PinHash::verify(
+        pin, sql(QStringLiteral("SELECT pin_hash FROM staff WHERE id = %1").arg(morgan)).toString()));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT locked_until IS NULL AND failed_attempts = 0 FROM staff WHERE id = %1")
+                .arg(morgan))
+            .toBool(),
+        true);
+    QCOMPARE(sql(QStringLiteral(
+                     "SELECT count(*) FROM audit_log WHERE action = 'staff.pin_reset' AND actor = 'cli' "
+                     "AND entity = 'staff' AND entity_id = '%1'")
+                     .arg(morgan))
+                 .toInt(),
+             1);
+    // In words, the PIN once.
+    const Run again
+        = admin({QStringLiteral("staff"), QStringLiteral("reset-pin"), QStringLiteral("Morgan Lee")}, env);
+    QCOMPARE(again.exitCode, 0);
+    const QRegularExpressionMatch printed
+        = QRegularExpression(QStringLiteral("New PIN for Morgan Lee \\(manager\\): (\\d{6})"))
+              .match(QString::fromUtf8(again.out));
+    QVERIFY2(printed.hasMatch(), again.out.constData());
+    QCOMPARE(again.out.count(printed.captured(1).toUtf8()), 1);
+    QVERIFY(PinHash::verify(
+        printed.captured(1),
+        sql(QStringLiteral("SELECT pin_hash FROM staff WHERE id = %1").arg(morgan)).toString()));
+
+    // Nobody of that name: 3, nothing changed.
+    const Run unknown
+        = admin({QStringLiteral("staff"), QStringLiteral("reset-pin"), QStringLiteral("Nobody")}, env);
+    QCOMPARE(unknown.exitCode, 3);
+    QVERIFY2(unknown.err.contains("Nobody"), unknown.err.constData());
+
+    // "Sam" is three people (the demo's Sam Rivera too): 2, all named, nothing changed.
+    const Run ambiguous = admin({QStringLiteral("staff"), QStringLiteral("reset-pin"), QStringLiteral("Sam"),
+                                 QStringLiteral("--json")},
+                                env);
+    QCOMPARE(ambiguous.exitCode, 2);
+    QVERIFY2(ambiguous.err.contains("Sam Ortiz") && ambiguous.err.contains("Sam Weller")
+                 && ambiguous.err.contains("Sam Rivera"),
+             ambiguous.err.constData());
+    QCOMPARE(ambiguous.json()[u"candidates"].toArray().size(), 3);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM staff WHERE pin_hash = 'pbkdf2-sha256$x'")).toInt(), 2);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'staff.pin_reset'")).toInt(),
+             2);
+    // A whole name picks one person even when it is part of no other's.
+    const Run whole
+        = admin({QStringLiteral("staff"), QStringLiteral("reset-pin"), QStringLiteral("Sam Weller")}, env);
+    QCOMPARE(whole.exitCode, 0);
+
+    QCOMPARE(admin({QStringLiteral("staff"), QStringLiteral("reset-pin")}, env).exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestAdminCli)

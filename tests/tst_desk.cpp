@@ -14,6 +14,7 @@
 #include "ui/common/databasestatusindicator.h"
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
+#include "ui/common/stafftext.h"
 #include "ui/desk/deskwindow.h"
 #include "ui/desk/finddialog.h"
 #include "ui/desk/sessionheader.h"
@@ -68,6 +69,7 @@ private slots:
     void signingOutClosesTheManagersDialogs();
     void aManagerAddsAPersonAndGivesANewPin();
     void aPinMustBeFourToEightDigits();
+    void aManagerDeactivatesAPersonAndChangesARole();
     void theEventLoopKeepsTurningWhileAQueryIsStuck();
     void theMenuPageStaysResponsiveWhileItsTableIsLocked();
     void testConnectionSaysWhatFailedAndWhatWorked();
@@ -109,6 +111,9 @@ void TestDesk::init()
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
     m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET failed_attempts = 0, locked_until = NULL"));
+    // The demo's people as seeded, whatever a staff test changed.
+    m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET active = true, role = CASE name WHEN 'Morgan Lee' "
+                                           "THEN 'manager' ELSE 'staff' END"));
     m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_window = std::make_unique<DeskWindow>();
     QVERIFY(m_site.showDesk(*m_window, *m_pool));
@@ -529,6 +534,92 @@ void TestDesk::aManagerAddsAPersonAndGivesANewPin()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
     QCOMPARE(m_window->signedIn()->id, joId);
     m_cluster.queryBlocking(QStringLiteral("DELETE FROM staff WHERE id = %1").arg(joId));
+}
+
+void TestDesk::aManagerDeactivatesAPersonAndChangesARole()
+{
+    const qint64 morgan = staffId(QStringLiteral("Morgan Lee"));
+    const qint64 sam = staffId(QStringLiteral("Sam Rivera"));
+    const qint64 priya = staffId(QStringLiteral("Priya Patel"));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
+    StaffDialog *staff = m_window->openStaffManagement();
+    QVERIFY(staff);
+    auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
+    auto *activeButton = staff->findChild<QPushButton *>(QStringLiteral("staffActiveButton"));
+    auto *roleButton = staff->findChild<QPushButton *>(QStringLiteral("staffRoleButton"));
+    auto *banner = staff->findChild<ErrorBanner *>();
+    QVERIFY(activeButton && roleButton && banner);
+    QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
+    auto row = [&list](const QString &name) {
+        const QList<QTreeWidgetItem *> found = list->findItems(name, Qt::MatchExactly);
+        return found.isEmpty() ? nullptr : found.first();
+    };
+
+    // The only manager cannot make himself staff: the database says no.
+    list->setCurrentItem(row(QStringLiteral("Morgan Lee")));
+    QCOMPARE(roleButton->text(), QStringLiteral("Make &staff"));
+    QTest::mouseClick(roleButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->message().contains(QStringLiteral("last active manager")), kNoHangMs);
+    QCOMPARE(m_cluster.queryBlocking(QStringLiteral("SELECT role FROM staff WHERE id = %1").arg(morgan))
+                 .toString(),
+             QStringLiteral("manager"));
+
+    // Priya becomes a manager.
+    list->setCurrentItem(row(QStringLiteral("Priya Patel")));
+    QCOMPARE(roleButton->text(), QStringLiteral("Make &manager"));
+    QTest::mouseClick(roleButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("Priya Patel"))
+                                 && row(QStringLiteral("Priya Patel"))->text(1)
+                                     == StaffText::role(StaffMember::Role::Manager),
+                             kNoHangMs);
+    QCOMPARE(
+        m_cluster.queryBlocking(QStringLiteral("SELECT role FROM staff WHERE id = %1").arg(priya)).toString(),
+        QStringLiteral("manager"));
+    QCOMPARE(auditCount(QStringLiteral("staff.role_changed"), priya,
+                        QStringLiteral("AND actor = 'staff:%1'").arg(morgan)),
+             1);
+    QVERIFY2(staff->statusText().contains(QStringLiteral("Priya Patel")), qPrintable(staff->statusText()));
+
+    // Sam leaves: deactivated, and the sign-in list no longer offers him.
+    list->setCurrentItem(row(QStringLiteral("Sam Rivera")));
+    QCOMPARE(activeButton->text(), QStringLiteral("&Deactivate"));
+    QTest::mouseClick(activeButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("Sam Rivera"))
+                                 && row(QStringLiteral("Sam Rivera"))->text(2)
+                                     == QStringLiteral("No longer active"),
+                             kNoHangMs);
+    QCOMPARE(
+        m_cluster.queryBlocking(QStringLiteral("SELECT active FROM staff WHERE id = %1").arg(sam)).toBool(),
+        false);
+    QCOMPARE(auditCount(QStringLiteral("staff.deactivated"), sam,
+                        QStringLiteral("AND actor = 'staff:%1'").arg(morgan)),
+             1);
+    QTRY_COMPARE_WITH_TIMEOUT(activeButton->text(), QStringLiteral("&Reactivate"), kNoHangMs);
+    m_window->signOut();
+    QTRY_COMPARE_WITH_TIMEOUT(staffList()->topLevelItemCount(), int(m_site.pins().size()) - 1, kNoHangMs);
+    QVERIFY(staffList()->findItems(QStringLiteral("Sam Rivera"), Qt::MatchExactly).isEmpty());
+    // His PIN signs nobody in, even if a stale list still offered him.
+    auto attempt = m_pool->withConnection(QStringLiteral("staff.sign_in"),
+                                          [sam, pin = m_site.pinOf(QStringLiteral("Sam Rivera"))](
+                                              QSqlDatabase &db) { return StaffRepo(db).signIn(sam, pin); });
+    QTRY_VERIFY_WITH_TIMEOUT(attempt.isFinished(), kNoHangMs);
+    QCOMPARE(attempt.result()->outcome, SignInAttempt::Outcome::NotFound);
+
+    // Priya, now a manager, brings him back.
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Priya Patel")));
+    staff = m_window->openStaffManagement();
+    list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
+    activeButton = staff->findChild<QPushButton *>(QStringLiteral("staffActiveButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("Sam Rivera")), kNoHangMs);
+    list->setCurrentItem(row(QStringLiteral("Sam Rivera")));
+    QCOMPARE(activeButton->text(), QStringLiteral("&Reactivate"));
+    QTest::mouseClick(activeButton, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_cluster.queryBlocking(QStringLiteral("SELECT active FROM staff WHERE id = %1").arg(sam)).toBool(),
+        kNoHangMs);
+    QCOMPARE(auditCount(QStringLiteral("staff.reactivated"), sam,
+                        QStringLiteral("AND actor = 'staff:%1'").arg(priya)),
+             1);
 }
 
 void TestDesk::aPinMustBeFourToEightDigits()

@@ -58,8 +58,12 @@ private slots:
     void dailyMaintenanceRunsOnceADayWhoeverAsks();
     void serverBudgetReadsMaxConnections();
     void adminMaintenanceCommandReportsWhatItRemoved();
+    void adminHealthReportsTheFleetAndTheWorstDecides();
 
 private:
+    int admin(const QStringList &args, QByteArray *out);
+    // What process publishes when its pool has busy of its connections in use.
+    void snapshotWithBusyConnections(const ProcessIdentity &process, int busy, QJsonObject *snapshot);
     template<typename Fn> auto run(Fn fn)
     {
         return m_pool->withRetry(QStringLiteral("test"), RetryPolicy::critical(), std::move(fn)).result();
@@ -411,6 +415,131 @@ void TestProcessHealth::adminMaintenanceCommandReportsWhatItRemoved()
     QCOMPARE(
         runAdmin({QStringLiteral("maintenance"), QStringLiteral("--batch-size"), QStringLiteral("0")}, &out),
         2);
+}
+
+int TestProcessHealth::admin(const QStringList &args, QByteArray *out)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(
+        QStringLiteral("DATABASE_URL"),
+        QStringLiteral("postgresql://carwash:s3cr3t-pw@127.0.0.1:%1/carwash?connect_timeout=3&pool_timeout=5")
+            .arg(m_cluster.port()));
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin")), args);
+    if (!p.waitForFinished(120000)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    *out = p.readAllStandardOutput();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void TestProcessHealth::snapshotWithBusyConnections(const ProcessIdentity &process, int busy,
+                                                    QJsonObject *snapshot)
+{
+    auto release = std::make_shared<QSemaphore>(0);
+    QList<QFuture<DbResult<Done>>> holders;
+    for (int i = 0; i < busy; ++i)
+        holders << m_pool->withConnection(QStringLiteral("hold"), [release](QSqlDatabase &db) {
+            Sql::exec(db, QStringLiteral("SELECT 1"));
+            release->acquire();
+        });
+    QTRY_COMPARE_WITH_TIMEOUT(m_pool->stats().active, busy, kNoHangMs);
+    *snapshot = HealthPublisher::buildSnapshot(*m_pool, process, 1.5);
+    release->release(busy);
+    for (const auto &f : holders)
+        QTRY_VERIFY_WITH_TIMEOUT(f.isFinished(), kNoHangMs);
+}
+
+void TestProcessHealth::adminHealthReportsTheFleetAndTheWorstDecides()
+{
+    const ProcessIdentity desk = identity(QStringLiteral("carwash"), 501, 1750000000000);
+    const ProcessIdentity crashed = identity(QStringLiteral("carwash-kiosk"), 502, 1750000000000);
+    const ProcessIdentity busy = identity(QStringLiteral("carwash-server"), 503, 1750000000000);
+    // The snapshots exactly as those processes publish them.
+    QJsonObject idle;
+    QJsonObject full;
+    snapshotWithBusyConnections(desk, 0, &idle);
+    snapshotWithBusyConnections(busy, 3, &full); // 3 of 3: above the 90 % alert level
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(idle[u"status"].toString(), QStringLiteral("healthy"));
+    QCOMPARE(full[u"status"].toString(), QStringLiteral("unhealthy"));
+    QCOMPARE(full[u"pool"][u"usage_pct"].toDouble(), 100.0);
+    auto publish = [this](const ProcessIdentity &process, const QJsonObject &snapshot) {
+        return run([process, snapshot](QSqlDatabase &db) { ProcessHealthRepo(db).publish(process, snapshot); }).ok();
+    };
+
+    // One healthy desk: healthy, and the desk is listed with its figures.
+    QVERIFY(publish(desk, idle));
+    QByteArray out;
+    QCOMPARE(admin({QStringLiteral("health"), QStringLiteral("--json")}, &out), 0);
+    QJsonObject json = QJsonDocument::fromJson(out).object();
+    QCOMPARE(json[u"status"].toString(), QStringLiteral("healthy"));
+    QCOMPARE(json[u"database"][u"reachable"].toBool(), true); // the own probe
+    QVERIFY(json[u"database"].toObject().contains(u"latency_ms"));
+    for (const char *key : {"pool", "queries", "signals", "alerts", "config", "memory"})
+        QVERIFY2(json.contains(QLatin1String(key)), key); // the documented fields stay
+    QCOMPARE(json[u"processes"].toArray().size(), 1);
+    const QJsonObject listed = json[u"processes"].toArray().first().toObject();
+    QCOMPARE(listed[u"program"].toString(), QStringLiteral("carwash"));
+    QCOMPARE(listed[u"host"].toString(), QStringLiteral("desk-7"));
+    QCOMPARE(listed[u"pid"].toInteger(), 501);
+    QCOMPARE(QDateTime::fromString(listed[u"started_at"].toString(), Qt::ISODateWithMs), desk.startedAt);
+    QVERIFY(QDateTime::fromString(listed[u"last_seen"].toString(), Qt::ISODateWithMs).isValid());
+    QCOMPARE(listed[u"status"].toString(), QStringLiteral("healthy"));
+    QCOMPARE(listed[u"pool"][u"max"].toInt(), 3);
+    for (const char *key : {"usage_pct", "active", "waiting", "timeouts"})
+        QVERIFY2(listed[u"pool"].toObject().contains(QLatin1String(key)), key);
+    for (const char *key : {"avg_ms", "p95_ms", "error_rate_pct"})
+        QVERIFY2(listed.contains(QLatin1String(key)), key);
+
+    // A kiosk that fell silent without removing its row: lost, an alert, degraded.
+    QVERIFY(publish(crashed, idle));
+    sql(QStringLiteral("UPDATE process_health SET updated_at = now() - interval '60 seconds' WHERE pid = 502"));
+    QCOMPARE(admin({QStringLiteral("health"), QStringLiteral("--json")}, &out), 1);
+    json = QJsonDocument::fromJson(out).object();
+    QCOMPARE(json[u"status"].toString(), QStringLiteral("degraded"));
+    QHash<qint64, QJsonObject> byPid;
+    for (const QJsonValue &p : json[u"processes"].toArray())
+        byPid.insert(p[u"pid"].toInteger(), p.toObject());
+    QCOMPARE(byPid.size(), 2);
+    QCOMPARE(byPid[501][u"status"].toString(), QStringLiteral("healthy"));
+    QCOMPARE(byPid[502][u"status"].toString(), QStringLiteral("lost"));
+    QCOMPARE(byPid[502][u"lost"].toBool(), true);
+    QVERIFY(byPid[502][u"age_s"].toDouble() >= 60);
+    const QStringList alerts = json[u"alerts"].toVariant().toStringList();
+    QCOMPARE(alerts.size(), 1);
+    QVERIFY2(alerts.first().contains(u"carwash-kiosk") && alerts.first().contains(u"lost"),
+             qPrintable(alerts.first()));
+
+    // A server whose pool is exhausted: the worst decides, unhealthy.
+    QVERIFY(publish(busy, full));
+    QCOMPARE(admin({QStringLiteral("health"), QStringLiteral("--json")}, &out), 2);
+    json = QJsonDocument::fromJson(out).object();
+    QCOMPARE(json[u"status"].toString(), QStringLiteral("unhealthy"));
+    byPid.clear();
+    for (const QJsonValue &p : json[u"processes"].toArray())
+        byPid.insert(p[u"pid"].toInteger(), p.toObject());
+    QCOMPARE(byPid[503][u"status"].toString(), QStringLiteral("unhealthy"));
+    QCOMPARE(byPid[503][u"pool"][u"usage_pct"].toDouble(), 100.0);
+    QVERIFY(json[u"alerts"].toVariant().toStringList().join(u'\n').contains(u"carwash-server on desk-7"));
+
+    // The human output shows the fleet too.
+    QCOMPARE(admin({QStringLiteral("health")}, &out), 2);
+    QVERIFY2(out.contains("Status: unhealthy"), out.constData());
+    QVERIFY2(out.contains("Processes: 2 live, 1 lost"), out.constData());
+    QVERIFY2(out.contains("carwash-kiosk on desk-7, pid 502") && out.contains("LOST"), out.constData());
+    QVERIFY2(out.contains("carwash-server on desk-7, pid 503") && out.contains("pool 3 of 3 in use"),
+             out.constData());
+    QVERIFY(!out.contains("s3cr3t"));
+
+    // A process that signs off is gone, not lost: back to the worst of the others.
+    sql(QStringLiteral("DELETE FROM process_health WHERE pid IN (502, 503)"));
+    QCOMPARE(admin({QStringLiteral("health")}, &out), 0);
+    QVERIFY2(out.contains("Processes: 1 live, 0 lost"), out.constData());
 }
 
 QTEST_GUILESS_MAIN(TestProcessHealth)

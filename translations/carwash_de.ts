@@ -118,10 +118,6 @@
         <translation>  nicht erreichbar: %1</translation>
     </message>
     <message>
-        <source>Pool: %1 of %2 connections, %3 active, %4 idle, %5 waiting, %6 timeouts</source>
-        <translation>Pool: %1 von %2 Verbindungen, %3 aktiv, %4 frei, %5 wartend, %6 Zeitüberschreitungen</translation>
-    </message>
-    <message>
         <source>ALERT: %1</source>
         <translation>ALARM: %1</translation>
     </message>
@@ -480,13 +476,38 @@ Aufruf: carwash-admin %2</translation>
         <translation>%1: %2 Zeilen älter als %3 Tage entfernt (%4 Durchgänge)</translation>
     </message>
     <message>
+        <source>Processes: none is publishing its health.</source>
+        <translation>Prozesse: keiner veröffentlicht seinen Zustand.</translation>
+    </message>
+    <message>
+        <source>Processes: %1 live, %2 lost</source>
+        <translation>Prozesse: %1 aktiv, %2 verloren</translation>
+    </message>
+    <message>
+        <source>  %1 on %2, pid %3, since %4: %5</source>
+        <translation>  %1 auf %2, PID %3, seit %4: %5</translation>
+    </message>
+    <message>
+        <source>LOST</source>
+        <translation>VERLOREN</translation>
+    </message>
+    <message>
+        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
+        <translation>    zuletzt vor %1 s gesehen; es hat ohne Abmeldung aufgehört zu veröffentlichen</translation>
+    </message>
+    <message>
+        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
+        <translation>    Pool: %1 von %2 belegt (%3 %), %4 wartend; Abfragen: %5 ms im Schnitt, %6 % Fehler; vor %7 s gesehen</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
   config             the configuration in force and where each value came from
@@ -518,6 +539,11 @@ Bookings:
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
 
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
 Options:
   --json             machine-readable output
 
@@ -532,8 +558,8 @@ Befehle:
   migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
   seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
   seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
-  health             Zustand von Datenbank und Verbindungspool; Exit-Code 0 gesund,
-                     1 eingeschränkt, 2 gestört
+  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
+                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
   services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
   service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
   config             die geltende Konfiguration und woher jeder Wert stammt
@@ -567,6 +593,11 @@ Buchungen:
                                   no_show, expired (nur die nächsten Schritte im Ablauf)
   customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
 
+Mitarbeiter:
+  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
+  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
+                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
+
 Optionen:
   --json             maschinenlesbare Ausgabe
 
@@ -575,6 +606,46 @@ Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&a
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
+    </message>
+    <message>
+        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
+        <translation>staff list [--json] | staff reset-pin NAME [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
+        <translation>Aufruf: carwash-admin %1 (einen Namen mit Leerzeichen in Anführungszeichen setzen)</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>no longer active</source>
+        <translation>nicht mehr aktiv</translation>
+    </message>
+    <message>
+        <source>locked for %1 s</source>
+        <translation>für %1 s gesperrt</translation>
+    </message>
+    <message>
+        <source>No staff yet. Run: carwash-admin seed --demo</source>
+        <translation>Noch keine Mitarbeiter. Ausführen: carwash-admin seed --demo</translation>
+    </message>
+    <message>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
+        <translation>Niemand auf der Mitarbeiterliste heißt „%1“ (siehe: carwash-admin staff list).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
+        <translation>„%1“ passt auf %2: bitte den vollständigen Namen angeben; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>New PIN for %1 (%2): %3</source>
+        <translation>Neue PIN für %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>It is shown only this once; any lock-out is lifted.</source>
+        <translation>Sie wird nur dieses eine Mal angezeigt; eine Sperre ist aufgehoben.</translation>
     </message>
 </context>
 <context>
@@ -4284,6 +4355,58 @@ Details: %2</translation>
         <source>Locked, %1 left</source>
         <translation>Gesperrt, noch %1</translation>
     </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Deaktivieren</translation>
+    </message>
+    <message>
+        <source>&amp;Reactivate</source>
+        <translation>&amp;Reaktivieren</translation>
+    </message>
+    <message>
+        <source>Deactivate the selected person: their PIN no longer signs in</source>
+        <translation>Die ausgewählte Person deaktivieren: ihre PIN meldet nicht mehr an</translation>
+    </message>
+    <message>
+        <source>Reactivate the selected person</source>
+        <translation>Die ausgewählte Person wieder aktivieren</translation>
+    </message>
+    <message>
+        <source>Make &amp;staff</source>
+        <translation>Zum &amp;Mitarbeiter machen</translation>
+    </message>
+    <message>
+        <source>Make &amp;manager</source>
+        <translation>Zum Mana&amp;ger machen</translation>
+    </message>
+    <message>
+        <source>Make the selected person staff, not a manager</source>
+        <translation>Die ausgewählte Person zum Mitarbeiter machen, nicht zum Manager</translation>
+    </message>
+    <message>
+        <source>Make the selected person a manager</source>
+        <translation>Die ausgewählte Person zum Manager machen</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>%1 was not changed. %2</source>
+        <translation>%1 wurde nicht geändert. %2</translation>
+    </message>
+    <message>
+        <source>%1 is active again and may sign in.</source>
+        <translation>%1 ist wieder aktiv und darf sich anmelden.</translation>
+    </message>
+    <message>
+        <source>%1 is no longer active; their PIN no longer signs in.</source>
+        <translation>%1 ist nicht mehr aktiv; die PIN meldet nicht mehr an.</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 ist jetzt %2.</translation>
+    </message>
 </context>
 <context>
     <name>StaffFormDialog</name>
@@ -4399,6 +4522,10 @@ Details: %2</translation>
     <message>
         <source>That person is no longer on the staff list.</source>
         <translation>Diese Person steht nicht mehr auf der Personalliste.</translation>
+    </message>
+    <message>
+        <source>%1 is the last active manager. Make someone else a manager first.</source>
+        <translation>%1 ist der letzte aktive Manager. Machen Sie zuerst jemand anderen zum Manager.</translation>
     </message>
 </context>
 <context>

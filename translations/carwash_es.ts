@@ -118,10 +118,6 @@
         <translation>  inaccesible: %1</translation>
     </message>
     <message>
-        <source>Pool: %1 of %2 connections, %3 active, %4 idle, %5 waiting, %6 timeouts</source>
-        <translation>Pool: %1 de %2 conexiones, %3 activas, %4 libres, %5 en espera, %6 tiempos de espera agotados</translation>
-    </message>
-    <message>
         <source>ALERT: %1</source>
         <translation>ALERTA: %1</translation>
     </message>
@@ -480,13 +476,38 @@ Uso: carwash-admin %2</translation>
         <translation>%1: se eliminaron %2 filas de más de %3 días (%4 lotes)</translation>
     </message>
     <message>
+        <source>Processes: none is publishing its health.</source>
+        <translation>Procesos: ninguno publica su estado.</translation>
+    </message>
+    <message>
+        <source>Processes: %1 live, %2 lost</source>
+        <translation>Procesos: %1 activos, %2 perdidos</translation>
+    </message>
+    <message>
+        <source>  %1 on %2, pid %3, since %4: %5</source>
+        <translation>  %1 en %2, pid %3, desde %4: %5</translation>
+    </message>
+    <message>
+        <source>LOST</source>
+        <translation>PERDIDO</translation>
+    </message>
+    <message>
+        <source>    last seen %1 s ago; it stopped publishing without signing off</source>
+        <translation>    visto por última vez hace %1 s; dejó de publicar sin despedirse</translation>
+    </message>
+    <message>
+        <source>    pool %1 of %2 in use (%3 %), %4 waiting; queries %5 ms on average, %6 % errors; seen %7 s ago</source>
+        <translation>    pool: %1 de %2 en uso (%3 %), %4 en espera; consultas: %5 ms de media, %6 % de errores; visto hace %7 s</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             database and pool health; exit 0 healthy, 1 degraded, 2 unhealthy
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
   config             the configuration in force and where each value came from
@@ -518,6 +539,11 @@ Bookings:
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
 
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
 Options:
   --json             machine-readable output
 
@@ -532,8 +558,8 @@ Comandos:
   migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
   seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
   seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
-  health             estado de la base de datos y del pool de conexiones; sale con 0 correcto,
-                     1 degradado, 2 con fallos
+  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
+                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
   services           lista los paquetes de lavado con precios por clase de vehículo
   service ID         un paquete de lavado; sale con 3 si no existe ese ID
   config             la configuración vigente y de dónde viene cada valor
@@ -567,6 +593,11 @@ Reservas:
                                   no_show, expired (solo los pasos siguientes del ciclo de la reserva)
   customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
 
+Personal:
+  staff list                      todas las personas que pueden iniciar sesión, con función y estado
+  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
+                                  sale con 3 si el nombre no existe, 2 si coinciden varios
+
 Opciones:
   --json             salida legible por máquina
 
@@ -575,6 +606,46 @@ Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
+    </message>
+    <message>
+        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
+        <translation>staff list [--json] | staff reset-pin NOMBRE [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
+        <translation>Uso: carwash-admin %1 (ponga entre comillas un nombre con espacios)</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>activo</translation>
+    </message>
+    <message>
+        <source>no longer active</source>
+        <translation>ya no está activo</translation>
+    </message>
+    <message>
+        <source>locked for %1 s</source>
+        <translation>bloqueado durante %1 s</translation>
+    </message>
+    <message>
+        <source>No staff yet. Run: carwash-admin seed --demo</source>
+        <translation>Todavía no hay personal. Ejecute: carwash-admin seed --demo</translation>
+    </message>
+    <message>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
+        <translation>Nadie en la lista del personal se llama «%1» (véase: carwash-admin staff list).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
+        <translation>«%1» coincide con %2: indique el nombre completo; no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>New PIN for %1 (%2): %3</source>
+        <translation>PIN nuevo para %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>It is shown only this once; any lock-out is lifted.</source>
+        <translation>Solo se muestra esta vez; se levanta cualquier bloqueo.</translation>
     </message>
 </context>
 <context>
@@ -4284,6 +4355,58 @@ Detalle: %2</translation>
         <source>Locked, %1 left</source>
         <translation>Bloqueado, queda %1</translation>
     </message>
+    <message>
+        <source>&amp;Deactivate</source>
+        <translation>&amp;Desactivar</translation>
+    </message>
+    <message>
+        <source>&amp;Reactivate</source>
+        <translation>&amp;Reactivar</translation>
+    </message>
+    <message>
+        <source>Deactivate the selected person: their PIN no longer signs in</source>
+        <translation>Desactivar a la persona seleccionada: su PIN ya no permite iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Reactivate the selected person</source>
+        <translation>Reactivar a la persona seleccionada</translation>
+    </message>
+    <message>
+        <source>Make &amp;staff</source>
+        <translation>Pasar a &amp;empleado</translation>
+    </message>
+    <message>
+        <source>Make &amp;manager</source>
+        <translation>Pasar a &amp;gerente</translation>
+    </message>
+    <message>
+        <source>Make the selected person staff, not a manager</source>
+        <translation>Hacer de la persona seleccionada un empleado, no un gerente</translation>
+    </message>
+    <message>
+        <source>Make the selected person a manager</source>
+        <translation>Hacer gerente a la persona seleccionada</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>%1 was not changed. %2</source>
+        <translation>%1 no se ha cambiado. %2</translation>
+    </message>
+    <message>
+        <source>%1 is active again and may sign in.</source>
+        <translation>%1 vuelve a estar activo y puede iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>%1 is no longer active; their PIN no longer signs in.</source>
+        <translation>%1 ya no está activo; su PIN ya no permite iniciar sesión.</translation>
+    </message>
+    <message>
+        <source>%1 is now %2.</source>
+        <translation>%1 es ahora %2.</translation>
+    </message>
 </context>
 <context>
     <name>StaffFormDialog</name>
@@ -4399,6 +4522,10 @@ Detalle: %2</translation>
     <message>
         <source>That person is no longer on the staff list.</source>
         <translation>Esa persona ya no figura en la lista del personal.</translation>
+    </message>
+    <message>
+        <source>%1 is the last active manager. Make someone else a manager first.</source>
+        <translation>%1 es el último gerente activo. Haga gerente antes a otra persona.</translation>
     </message>
 </context>
 <context>

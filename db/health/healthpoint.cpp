@@ -5,15 +5,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-double round2(double v)
-{
-    return std::round(v * 100.0) / 100.0;
-}
-
-} // namespace
-
 HealthPoint HealthPoint::fromSample(const PoolSample &sample, const MonitorSnapshot &monitor, bool reachable)
 {
     HealthPoint p;

@@ -7,6 +7,14 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <cmath>
+
+// Health figures travel in JSON with two decimals.
+inline double round2(double v)
+{
+    return std::round(v * 100.0) / 100.0;
+}
+
 // One second of a process's health as the diagnostics charts plot it: pool
 // gauges, query latency and error rate over the monitor's recent window,
 // memory, and whether the database answered. Plain value; the same shape

@@ -5,11 +5,11 @@
 #include "db/health/healthreport.h"
 #include "db/health/processhealthrepo.h"
 #include "db/health/systemmemory.h"
+#include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QLoggingCategory>
 
 Q_LOGGING_CATEGORY(lcPublisher, "carwash.db.health", QtWarningMsg)
@@ -77,9 +77,8 @@ QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessId
 
 void HealthPublisher::publishNow()
 {
-    if (m_inFlight || m_stopped)
+    if (!m_pending.isFinished() || m_stopped)
         return;
-    m_inFlight = true;
     const QJsonObject snapshot = buildSnapshot(m_pool, m_process, m_lastPublishMs);
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
@@ -91,14 +90,10 @@ void HealthPublisher::publishNow()
               ProcessHealthRepo(db).publish(process, snapshot);
               tx.commit();
           });
-    auto *watcher = new QFutureWatcher<DbResult<Done>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, timer] {
-        watcher->deleteLater();
-        m_inFlight = false;
-        const QFuture<DbResult<Done>> done = watcher->future();
-        if (done.isCanceled() || done.resultCount() == 0)
-            return;
-        const DbResult<Done> result = done.result();
+    // The slot frees when the write ends, also when a pool shutting down
+    // cancels it and no result ever comes.
+    m_pending = future;
+    Async::onResult(future, this, [this, timer](const DbResult<Done> &result) {
         if (result.ok()) {
             m_lastPublishMs = timer->nsecsElapsed() / 1e6;
             m_lastError = DbError();
@@ -113,7 +108,6 @@ void HealthPublisher::publishNow()
             Q_EMIT publishFailed(result.error());
         }
     });
-    watcher->setFuture(future);
 }
 
 QFuture<DbResult<bool>> HealthPublisher::stop()

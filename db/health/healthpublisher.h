@@ -60,7 +60,8 @@ private:
     ConnectionPool &m_pool;
     ProcessIdentity m_process;
     QTimer m_timer;
-    bool m_inFlight = false;
+    // The publish that is out; a default future reads as finished.
+    QFuture<DbResult<Done>> m_pending;
     bool m_stopped = false;
     // Read by a publish already handed to the pool: once stopped, it writes
     // nothing, so a late publish does not bring the removed row back.

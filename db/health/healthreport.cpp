@@ -1,5 +1,6 @@
 #include "db/health/healthreport.h"
 
+#include "db/health/healthpoint.h"
 #include "db/health/systemmemory.h"
 #include "db/pool/sql.h"
 
@@ -11,11 +12,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-double round2(double v)
-{
-    return std::round(v * 100.0) / 100.0;
-}
 
 QString levelName(HealthReport::Level level)
 {

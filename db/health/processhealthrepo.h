@@ -32,6 +32,12 @@ struct ServerConnectionBudget
 class ProcessHealthRepo
 {
 public:
+    // A snapshot older than this is stale: its process stopped publishing
+    // (publishers write every 5 s). Older than a day it is no longer listed
+    // (maintenance removes it later).
+    static constexpr int StaleAfterSeconds = 15;
+    static constexpr int ListForSeconds = 24 * 3600;
+
     explicit ProcessHealthRepo(QSqlDatabase &db);
 
     // Inserts or replaces the process's row; updated_at becomes now().

@@ -5,6 +5,7 @@
 #include "db/staff/pinhash.h"
 
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSqlQuery>
 
@@ -199,6 +200,23 @@ void StaffRepo::resetPin(qint64 staffId, const QString &pin, qint64 managerId)
 
     Transaction tx(m_db);
     requireManager(managerId);
+    writePinHash(staffId, pinHash, StaffMember::actorFor(managerId));
+    tx.commit();
+}
+
+void StaffRepo::resetPinAsOperator(qint64 staffId, const QString &pin, const QString &actor)
+{
+    if (const QString problem = pinProblem(pin); !problem.isEmpty())
+        throw invalid(problem);
+    const QString pinHash = PinHash::hash(pin);
+
+    Transaction tx(m_db);
+    writePinHash(staffId, pinHash, actor);
+    tx.commit();
+}
+
+void StaffRepo::writePinHash(qint64 staffId, const QString &pinHash, const QString &actor)
+{
     QSqlQuery updated = Sql::exec(m_db,
                                   QStringLiteral("UPDATE staff SET pin_hash = ?, failed_attempts = 0, "
                                                  "locked_until = NULL WHERE id = ? RETURNING name"),
@@ -208,9 +226,103 @@ void StaffRepo::resetPin(qint64 staffId, const QString &pin, qint64 managerId)
             DbError(DbError::Kind::NotFound, tr("That person is no longer on the staff list.")));
     const QString name = updated.value(0).toString();
     updated.finish();
-    AuditLog::write(m_db, StaffMember::actorFor(managerId), QStringLiteral("staff.pin_reset"),
-                    QStringLiteral("staff"), QString::number(staffId), {{QStringLiteral("name"), name}});
+    AuditLog::write(m_db, actor, QStringLiteral("staff.pin_reset"), QStringLiteral("staff"),
+                    QString::number(staffId), {{QStringLiteral("name"), name}});
+}
+
+StaffMember StaffRepo::setActive(qint64 staffId, bool active, qint64 managerId)
+{
+    Transaction tx(m_db);
+    const StaffMember changed = change(staffId, active, std::nullopt, managerId);
     tx.commit();
+    return changed;
+}
+
+StaffMember StaffRepo::setRole(qint64 staffId, StaffMember::Role role, qint64 managerId)
+{
+    Transaction tx(m_db);
+    const StaffMember changed = change(staffId, std::nullopt, role, managerId);
+    tx.commit();
+    return changed;
+}
+
+StaffMember StaffRepo::change(qint64 staffId, std::optional<bool> active,
+                              std::optional<StaffMember::Role> role, qint64 managerId)
+{
+    // Every active manager's row, in id order (no deadlock between two
+    // desks): a second change waits here and then reads this one's result,
+    // so "one manager must remain" holds however many managers act at once.
+    QList<qint64> managers;
+    QSqlQuery locked = Sql::exec(
+        m_db,
+        QStringLiteral("SELECT id FROM staff WHERE role = 'manager' AND active ORDER BY id FOR UPDATE"));
+    while (locked.next())
+        managers.append(locked.value(0).toLongLong());
+    locked.finish();
+    if (!managers.contains(managerId))
+        throw invalid(tr("Only a manager who is still active can change staff."));
+
+    QSqlQuery row
+        = Sql::exec(m_db, QStringLiteral("SELECT name, role, active FROM staff WHERE id = ? FOR UPDATE"), {staffId});
+    if (!row.next())
+        throw DbException(
+            DbError(DbError::Kind::NotFound, tr("That person is no longer on the staff list.")));
+    StaffMember before;
+    before.id = staffId;
+    before.name = row.value(0).toString();
+    before.role = StaffMember::roleFromName(row.value(1).toString()).value_or(StaffMember::Role::Staff);
+    before.active = row.value(2).toBool();
+    row.finish();
+
+    StaffMember after = before;
+    after.active = active.value_or(before.active);
+    after.role = role.value_or(before.role);
+    const bool wasActiveManager = before.active && before.isManager();
+    const bool staysActiveManager = after.active && after.isManager();
+    if (wasActiveManager && !staysActiveManager && managers.size() <= 1)
+        throw invalid(tr("%1 is the last active manager. Make someone else a manager first.").arg(before.name));
+    if (after.active == before.active && after.role == before.role)
+        return after;
+
+    Sql::exec(m_db, QStringLiteral("UPDATE staff SET active = ?, role = ? WHERE id = ?"),
+              {after.active, StaffMember::roleName(after.role), staffId});
+    const QString actor = StaffMember::actorFor(managerId);
+    const QString entityId = QString::number(staffId);
+    if (after.active != before.active)
+        AuditLog::write(m_db, actor,
+                        after.active ? QStringLiteral("staff.reactivated")
+                                     : QStringLiteral("staff.deactivated"),
+                        QStringLiteral("staff"), entityId, {{QStringLiteral("name"), before.name}});
+    if (after.role != before.role)
+        AuditLog::write(m_db, actor, QStringLiteral("staff.role_changed"), QStringLiteral("staff"), entityId,
+                        {{QStringLiteral("name"), before.name},
+                         {QStringLiteral("from"), StaffMember::roleName(before.role)},
+                         {QStringLiteral("to"), StaffMember::roleName(after.role)}});
+    return after;
+}
+
+QList<StaffMember> StaffRepo::findByName(const QString &text)
+{
+    const QString wanted = text.simplified();
+    if (wanted.isEmpty())
+        return {};
+    QList<StaffMember> exact;
+    QList<StaffMember> partial;
+    for (const StaffMember &m : all()) {
+        if (m.name.compare(wanted, Qt::CaseInsensitive) == 0)
+            exact.append(m);
+        else if (m.name.contains(wanted, Qt::CaseInsensitive))
+            partial.append(m);
+    }
+    return exact.isEmpty() ? partial : exact;
+}
+
+QString StaffRepo::randomPin()
+{
+    QString pin;
+    for (int i = 0; i < MinPinDigits + 2; ++i)
+        pin.append(QChar(u'0' + QRandomGenerator::system()->bounded(10)));
+    return pin;
 }
 
 void StaffRepo::recordSignOut(qint64 staffId, const QString &reason)

@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QSqlDatabase>
 
+#include <optional>
+
 // The staff table: who may sign in, PIN checks with the lock-out, and the
 // managers' changes, each written to audit_log in the same transaction.
 // Runs inside a unit of work on a pooled connection (blocking; throws
@@ -41,6 +43,22 @@ public:
     StaffMember add(const QString &name, StaffMember::Role role, const QString &pin, qint64 managerId);
     // Gives a person a new PIN and lifts any lock-out.
     void resetPin(qint64 staffId, const QString &pin, qint64 managerId);
+    // The same from a shell (carwash-admin): audited as done by actor
+    // ("cli"), with no manager to sign in, for a manager who forgot the PIN.
+    void resetPinAsOperator(qint64 staffId, const QString &pin, const QString &actor);
+    // Deactivates (their PIN no longer signs in) or reactivates a person,
+    // and changes a role. Refused (Invalid) when it would leave no active
+    // manager: the active managers' rows are locked first, so two managers
+    // removing each other at once are decided one after the other. Returns
+    // the person as changed; NotFound for an unknown id.
+    StaffMember setActive(qint64 staffId, bool active, qint64 managerId);
+    StaffMember setRole(qint64 staffId, StaffMember::Role role, qint64 managerId);
+
+    // People whose name is text (ignoring case), else whose name contains
+    // it; everyone, active or not, by name.
+    QList<StaffMember> findByName(const QString &text);
+    // A new random PIN of MinPinDigits + 2 digits.
+    static QString randomPin();
     // reason: "manual" or "idle".
     void recordSignOut(qint64 staffId, const QString &reason);
 
@@ -50,6 +68,11 @@ public:
 private:
     QList<StaffMember> list(const QString &filter);
     void requireManager(qint64 managerId);
+    void writePinHash(qint64 staffId, const QString &pinHash, const QString &actor);
+    // In the caller's transaction: locks the active managers' rows, checks
+    // that the change leaves one, applies it and audits it.
+    StaffMember change(qint64 staffId, std::optional<bool> active, std::optional<StaffMember::Role> role,
+                       qint64 managerId);
 
     QSqlDatabase &m_db;
 };

@@ -28,8 +28,8 @@ public:
 
     // Published snapshots older than this are stale; older than a day they
     // are no longer listed (maintenance removes them later).
-    static constexpr int StaleAfterSeconds = 15;
-    static constexpr int ListForSeconds = 24 * 3600;
+    static constexpr int StaleAfterSeconds = ProcessHealthRepo::StaleAfterSeconds;
+    static constexpr int ListForSeconds = ProcessHealthRepo::ListForSeconds;
 
     // pool must outlive the model. self names this process in the list.
     DiagnosticsModel(ConnectionPool &pool, ProcessIdentity self, QObject *parent = nullptr);

@@ -54,6 +54,22 @@ StaffDialog::StaffDialog(ConnectionPool &pool, const StaffMember &manager, QWidg
     m_newPin->setAutoDefault(false);
     connect(m_newPin, &QPushButton::clicked, this, &StaffDialog::newPinForSelected);
 
+    m_active = new QPushButton(this);
+    m_active->setObjectName(QStringLiteral("staffActiveButton"));
+    m_active->setAutoDefault(false);
+    connect(m_active, &QPushButton::clicked, this, [this] {
+        if (const std::optional<StaffMember> person = selected())
+            setSelectedActive(!person->active);
+    });
+
+    m_role = new QPushButton(this);
+    m_role->setObjectName(QStringLiteral("staffRoleButton"));
+    m_role->setAutoDefault(false);
+    connect(m_role, &QPushButton::clicked, this, [this] {
+        if (const std::optional<StaffMember> person = selected())
+            setSelectedRole(person->isManager() ? StaffMember::Role::Staff : StaffMember::Role::Manager);
+    });
+
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("staffDialogStatus"));
     m_status->setWordWrap(true);
@@ -65,6 +81,8 @@ StaffDialog::StaffDialog(ConnectionPool &pool, const StaffMember &manager, QWidg
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_add);
     buttons->addWidget(m_newPin);
+    buttons->addWidget(m_active);
+    buttons->addWidget(m_role);
     buttons->addStretch(1);
     buttons->addWidget(m_busy);
 
@@ -77,6 +95,8 @@ StaffDialog::StaffDialog(ConnectionPool &pool, const StaffMember &manager, QWidg
     resize(fontMetrics().averageCharWidth() * 70, fontMetrics().height() * 24);
     setTabOrder(m_list, m_add);
     setTabOrder(m_add, m_newPin);
+    setTabOrder(m_newPin, m_active);
+    setTabOrder(m_active, m_role);
     updateButtons();
     reload();
 }
@@ -132,7 +152,68 @@ std::optional<StaffMember> StaffDialog::selected() const
 
 void StaffDialog::updateButtons()
 {
-    m_newPin->setEnabled(selected().has_value());
+    const std::optional<StaffMember> person = selected();
+    m_newPin->setEnabled(person.has_value());
+    m_active->setEnabled(person.has_value() && !m_saving);
+    m_role->setEnabled(person.has_value() && !m_saving);
+    const bool active = !person || person->active;
+    m_active->setText(active ? tr("&Deactivate") : tr("&Reactivate"));
+    m_active->setAccessibleName(active ? tr("Deactivate the selected person: their PIN no longer signs in")
+                                       : tr("Reactivate the selected person"));
+    const bool manager = person && person->isManager();
+    m_role->setText(manager ? tr("Make &staff") : tr("Make &manager"));
+    m_role->setAccessibleName(manager ? tr("Make the selected person staff, not a manager")
+                                      : tr("Make the selected person a manager"));
+}
+
+void StaffDialog::setSelectedActive(bool active)
+{
+    if (const std::optional<StaffMember> person = selected())
+        saveChange(*person, active, std::nullopt);
+}
+
+void StaffDialog::setSelectedRole(StaffMember::Role role)
+{
+    if (const std::optional<StaffMember> person = selected())
+        saveChange(*person, std::nullopt, role);
+}
+
+void StaffDialog::saveChange(const StaffMember &person, std::optional<bool> active,
+                             std::optional<StaffMember::Role> role)
+{
+    if (m_saving)
+        return;
+    m_saving = true;
+    updateButtons();
+    m_busy->start(tr("Saving…"));
+    const qint64 personId = person.id;
+    const qint64 managerId = m_manager.id;
+    auto saved = m_pool.withRetry(QStringLiteral("staff.change"), RetryPolicy::standard(),
+                                  [personId, managerId, active, role](QSqlDatabase &db) {
+                                      StaffRepo repo(db);
+                                      return active ? repo.setActive(personId, *active, managerId)
+                                                    : repo.setRole(personId, *role, managerId);
+                                  });
+    Async::onResult(saved, this, [this, person](const DbResult<StaffMember> &result) {
+        m_saving = false;
+        m_busy->stop();
+        if (!result.ok()) {
+            m_banner->showMessage(QStringLiteral("staff.change"),
+                                  tr("%1 was not changed. %2").arg(person.name, result.error().message()),
+                                  ErrorText::whatToDo(result.error()));
+            updateButtons();
+            return;
+        }
+        m_banner->clear(QStringLiteral("staff.change"));
+        const StaffMember &changed = result.value();
+        if (changed.active != person.active)
+            m_status->setText(changed.active ? tr("%1 is active again and may sign in.").arg(changed.name)
+                                             : tr("%1 is no longer active; their PIN no longer signs in.")
+                                                   .arg(changed.name));
+        else if (changed.role != person.role)
+            m_status->setText(tr("%1 is now %2.").arg(changed.name, StaffText::role(changed.role)));
+        reload();
+    });
 }
 
 StaffFormDialog *StaffDialog::addPerson()

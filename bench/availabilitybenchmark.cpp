@@ -87,9 +87,9 @@ DbResult<ServerSample> serverSample(QSqlDatabase &db, const Probe &probe)
     sample.freeSlots = int(planned.value().size());
     for (const QString &statement : sent) {
         const QString verb = statement.trimmed().section(QLatin1Char(' '), 0, 0).toUpper();
-        if (verb == u"PREPARE" || verb == u"DEALLOCATE") {
-            Sql::exec(db, statement);
-        } else if (verb == u"EXECUTE" || verb == u"SELECT" || verb == u"WITH") {
+        // Sql::exec prepares nothing, so what forDate sends is plain text:
+        // each query replays under EXPLAIN as it was sent.
+        if (verb == u"SELECT" || verb == u"WITH") {
             const QString plan
                 = Sql::scalar(db, QStringLiteral("EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ") + statement)
                       .toString();

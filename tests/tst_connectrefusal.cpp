@@ -41,6 +41,12 @@ struct Case
     QString sslMode;
 };
 
+Case as(const QString &user, const QString &password = {}, const QString &database = QStringLiteral("carwash"),
+        const QString &sslMode = {})
+{
+    return {user, password, database, sslMode};
+}
+
 } // namespace
 
 Q_DECLARE_METATYPE(Case)
@@ -99,17 +105,17 @@ void TestConnectRefusal::addCases()
     const auto row = [](const char *name, Case c, const char *state, const char *says) {
         QTest::newRow(name) << c << QString::fromLatin1(state) << QString::fromUtf8(says);
     };
-    row("wrong password", {QStringLiteral("pw_user"), QStringLiteral("wrong")}, "28P01",
+    row("wrong password", as(QStringLiteral("pw_user"), QStringLiteral("wrong")), "28P01",
         "refused the password for user “pw_user”");
-    row("no password", {QStringLiteral("pw_user"), {}}, "", "asks for a password for user “pw_user”");
-    row("unknown user", {QStringLiteral("ghost"), {}}, "28000", "user name");
-    row("unknown database", {QStringLiteral("carwash"), {}, QStringLiteral("no_such_db")}, "3D000",
+    row("no password", as(QStringLiteral("pw_user")), "", "asks for a password for user “pw_user”");
+    row("unknown user", as(QStringLiteral("ghost")), "28000", "user name");
+    row("unknown database", as(QStringLiteral("carwash"), {}, QStringLiteral("no_such_db")), "3D000",
         "The database “no_such_db” does not exist");
     row("sslmode require, server without SSL",
-        {QStringLiteral("carwash"), {}, QStringLiteral("carwash"), QStringLiteral("require")}, "",
+        as(QStringLiteral("carwash"), {}, QStringLiteral("carwash"), QStringLiteral("require")), "",
         "sslmode “require”");
-    row("pg_hba.conf reject rule", {QStringLiteral("hba_rejected"), {}}, "28000", "pg_hba.conf");
-    row("no pg_hba.conf entry", {QStringLiteral("unlisted"), {}}, "28000", "pg_hba.conf");
+    row("pg_hba.conf reject rule", as(QStringLiteral("hba_rejected")), "28000", "pg_hba.conf");
+    row("no pg_hba.conf entry", as(QStringLiteral("unlisted")), "28000", "pg_hba.conf");
 }
 
 DatabaseConfig TestConnectRefusal::configFor(const Case &c) const
@@ -178,7 +184,7 @@ void TestConnectRefusal::refusedConnectionIsAConfigurationProblemAfterOneAttempt
 
 void TestConnectRefusal::serverThatIsDownStaysUnavailableAndIsRetried()
 {
-    DatabaseConfig config = configFor({QStringLiteral("carwash"), {}});
+    DatabaseConfig config = configFor(as(QStringLiteral("carwash")));
     config.port = PgTestCluster::freePort();
     ConnectionPool pool(config);
     const RetryPolicy policy {3, 10, 50, 0};

@@ -435,7 +435,12 @@ void TestDayBoard::aBoardLeftOpenOverMidnightMovesToTheNewDay()
     page->showToday();
     QTRY_COMPARE(page->date(), day);
     QVERIFY(waitLoaded(*page));
-    QTest::qWait(200); // some polls see the old today
+    {
+        // Some polls see the old today (counted, not timed).
+        QSignalSpy polls(page.get(), &DayBoardPage::refreshed);
+        QTRY_VERIFY_WITH_TIMEOUT(polls.size() >= 3, kNoHangMs);
+        QCOMPARE(page->date(), day);
+    }
 
     now = QDateTime(day.addDays(1), QTime(0, 0, 5), zone);
     QTRY_COMPARE_WITH_TIMEOUT(page->date(), day.addDays(1), kChangeShowsMs);
@@ -446,7 +451,8 @@ void TestDayBoard::aBoardLeftOpenOverMidnightMovesToTheNewDay()
     page->setDate(day.addDays(-2));
     QVERIFY(waitLoaded(*page));
     now = QDateTime(day.addDays(2), QTime(0, 0, 5), zone);
-    QTest::qWait(300); // several polls at the new today
+    QSignalSpy polls(page.get(), &DayBoardPage::refreshed);
+    QTRY_VERIFY_WITH_TIMEOUT(polls.size() >= 5, kNoHangMs); // several polls at the new today
     QCOMPARE(page->date(), day.addDays(-2));
     page->stopUpdating();
 }
@@ -760,19 +766,30 @@ void TestDayBoard::databaseStoppedDuringUseKeepsTheBoardReadOnlyAndRecovers()
     QCOMPARE(board->view().blockCount(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->bookingListener()->isListening(), kNoHangMs);
 
-    // A query stuck behind another connection's lock: the board waits,
-    // the window does not.
-    ConnectionPool locker(m_site.config(QStringLiteral("locker")));
+    // A refresh stuck behind another connection's lock until this test lets
+    // go: the board waits, the window does not. From the moment the server
+    // shows the board's statement waiting, every tick of the loop came while
+    // it was stuck.
+    DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
+    lockerConfig.statementTimeoutMs = 0;
+    ConnectionPool locker(lockerConfig);
     bool granted = false;
-    auto lock = m_site.holdTableLocked(locker, QStringLiteral("bookings"), 3, &granted);
+    auto lock = m_site.holdTableLocked(locker, QStringLiteral("bookings"), 3600, &granted);
     QVERIFY(granted);
-    LoopTicks ticks;
+    auto release = qScopeGuard([this] { m_site.endSessions(QStringLiteral("locker")); });
     QTest::mouseClick(board->findChild<QPushButton *>(QStringLiteral("boardRefresh")), Qt::LeftButton);
     QVERIFY(board->model().isLoading());
-    QTest::qWait(1000);
-    QVERIFY(board->model().isLoading()); // still waiting on the lock
-    QVERIFY2(ticks.count() >= 10, qPrintable(QString::number(ticks.count())));
+    // The snapshot's opening words: the server keeps only the first 1 kB of
+    // a statement's text, and the statement is longer.
+    const QString boardQuery = QStringLiteral("FROM site_settings)::text");
+    QTRY_VERIFY_WITH_TIMEOUT(m_site.waitingOnALock({}, boardQuery) >= 1, kNoHangMs);
+    LoopTicks ticks;
+    QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
+    QVERIFY(m_site.waitingOnALock({}, boardQuery) >= 1);
+    QVERIFY(board->model().isLoading());
     QCOMPARE(board->view().blockCount(), 2);
+    release.dismiss();
+    QVERIFY(m_site.endSessions(QStringLiteral("locker")));
     QTRY_VERIFY_WITH_TIMEOUT(lock.isFinished(), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(!board->model().isLoading(), kNoHangMs);
     QCOMPARE(board->view().blockCount(), 2);

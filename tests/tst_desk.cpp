@@ -85,10 +85,6 @@ private:
     void choose(const QString &name);
     void typePin(const QString &pin);
     int auditCount(const QString &action, qint64 staffId, const QString &extraCondition = {});
-    // Statements of the window's pool the server shows waiting on a lock.
-    int waitingOnALock(const QString &queryPart);
-    // Ends the locking test connection ("locker"); true when there was one.
-    bool releaseLocker();
 
     DeskTestSite m_site;
     PgTestCluster &m_cluster = m_site.cluster();
@@ -659,27 +655,6 @@ void TestDesk::aPinMustBeFourToEightDigits()
     QCOMPARE(notAManager.result().error().kind(), DbError::Kind::Invalid);
 }
 
-int TestDesk::waitingOnALock(const QString &queryPart)
-{
-    // The window's own pool (application_name tst_desk), not the locker's;
-    // only the statement under test (the board may wait on the lock too).
-    return m_cluster
-        .queryBlocking(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                                      "'tst_desk' AND wait_event_type = 'Lock' AND state = 'active' "
-                                      "AND strpos(query, %1) > 0")
-                           .arg(quoted(queryPart)))
-        .toInt();
-}
-
-bool TestDesk::releaseLocker()
-{
-    return m_cluster
-               .queryBlocking(QStringLiteral("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
-                                             "pg_stat_activity WHERE application_name = 'tst_desk-locker'"))
-               .toInt()
-        == 1;
-}
-
 void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
 {
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
@@ -690,7 +665,7 @@ void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
     bool granted = false;
     auto locker = m_site.holdTableLocked(other, QStringLiteral("customers"), 3600, &granted);
     QVERIFY(granted);
-    auto release = qScopeGuard([this] { releaseLocker(); });
+    auto release = qScopeGuard([this] { m_site.endSessions(QStringLiteral("locker")); });
 
     // A search started as staff start it (Ctrl+F, typing) gets stuck on the
     // lock, as the server shows; from then on every tick of the loop came
@@ -702,15 +677,15 @@ void TestDesk::theEventLoopKeepsTurningWhileAQueryIsStuck()
     QSignalSpy searched(find, &FindDialog::searched);
     QTest::keyClicks(find->findChild<QLineEdit *>(QStringLiteral("findField")), QStringLiteral("Jordan"));
     const QString searchQuery = QStringLiteral("WITH people AS");
-    QTRY_COMPARE_WITH_TIMEOUT(waitingOnALock(searchQuery), 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_site.waitingOnALock({}, searchQuery), 1, kNoHangMs);
     LoopTicks ticks;
     QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
-    QCOMPARE(waitingOnALock(searchQuery), 1);
+    QCOMPARE(m_site.waitingOnALock({}, searchQuery), 1);
     QVERIFY(find->isSearching());
     QVERIFY(searched.isEmpty());
 
     release.dismiss();
-    QVERIFY(releaseLocker());
+    QVERIFY(m_site.endSessions(QStringLiteral("locker")));
     QTRY_VERIFY_WITH_TIMEOUT(!searched.isEmpty() && !find->isSearching(), kNoHangMs);
     QVERIFY(finishes(locker));
 }
@@ -728,7 +703,7 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     bool granted = false;
     auto locker = m_site.holdTableLocked(other, QStringLiteral("services"), 3600, &granted);
     QVERIFY(granted);
-    auto release = qScopeGuard([this] { releaseLocker(); });
+    auto release = qScopeGuard([this] { m_site.endSessions(QStringLiteral("locker")); });
 
     QSignalSpy loaded(today, &TodayPage::loaded);
     QTest::mouseClick(today->findChild<QPushButton *>(QStringLiteral("todayRefresh")), Qt::LeftButton);
@@ -738,17 +713,17 @@ void TestDesk::theMenuPageStaysResponsiveWhileItsTableIsLocked()
     // person can still sign out. (ServiceRepo's statement: availability's
     // joins the prices on more.)
     const QString menuQuery = QStringLiteral("p.service_id = s.id\n WHERE");
-    QTRY_COMPARE_WITH_TIMEOUT(waitingOnALock(menuQuery), 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_site.waitingOnALock({}, menuQuery), 1, kNoHangMs);
     LoopTicks ticks;
     QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
-    QCOMPARE(waitingOnALock(menuQuery), 1);
+    QCOMPARE(m_site.waitingOnALock({}, menuQuery), 1);
     QVERIFY(today->isLoading());
     QCOMPARE(today->findChild<QTableWidget *>(QStringLiteral("washMenu"))->rowCount(), 5);
     QVERIFY(
         m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("signOutButton"))->isEnabled());
 
     release.dismiss();
-    QVERIFY(releaseLocker());
+    QVERIFY(m_site.endSessions(QStringLiteral("locker")));
     QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, kNoHangMs);
     QVERIFY(finishes(locker));
     QVERIFY(!today->isLoading());

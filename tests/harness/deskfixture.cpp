@@ -14,11 +14,6 @@
 #include <QSettings>
 #include <QTreeWidget>
 
-QString DeskTest::quoted(const QString &text)
-{
-    return QLatin1Char('\'') + QString(text).replace(u'\'', QStringLiteral("''")) + QLatin1Char('\'');
-}
-
 bool DeskTestSite::start(const QString &testName, QString *error, Content content)
 {
     auto fail = [error](const QString &why) {
@@ -173,4 +168,23 @@ QFuture<DbResult<Done>> DeskTestSite::holdTableLocked(ConnectionPool &pool, cons
         QTest::qWait(10);
     }
     return held;
+}
+
+int DeskTestSite::waitingOnALock(const QString &label, const QString &queryPart)
+{
+    return m_cluster
+        .queryBlocking(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = %1 "
+                                      "AND wait_event_type = 'Lock' AND state = 'active' AND strpos(query, %2) > 0")
+                           .arg(DeskTest::quoted(config(label).applicationName), DeskTest::quoted(queryPart)))
+        .toInt();
+}
+
+bool DeskTestSite::endSessions(const QString &label)
+{
+    return m_cluster
+               .queryBlocking(QStringLiteral("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM "
+                                             "pg_stat_activity WHERE application_name = %1")
+                                  .arg(DeskTest::quoted(config(label).applicationName)))
+               .toInt()
+        == 1;
 }

@@ -5,6 +5,7 @@
 #include "db/pool/dberror.h"
 #include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
+#include "tests/harness/testnames.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -37,10 +38,7 @@ template<typename T> bool finishes(const QFuture<T> &future, int timeoutMs = kNo
     return true;
 }
 
-template<typename T> QByteArray describe(const DbResult<T> &result)
-{
-    return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
-}
+using TestNames::describe;
 
 // The future's result, or a Fatal "hang" error when it is not there in time
 // (QFuture::result() would block the test for good).
@@ -50,8 +48,7 @@ template<typename T> DbResult<T> await(const QFuture<DbResult<T>> &future, int t
                                        : DbResult<T>(DbError(DbError::Kind::Fatal, QStringLiteral("hang")));
 }
 
-// text as an SQL string literal, for the tests' own blocking queries.
-QString quoted(const QString &text);
+using TestNames::quoted;
 
 // The GUI thread's event loop turning, counted as ticks of a 50 ms timer
 // from construction (or reset()): a test that waited on the database and
@@ -129,6 +126,14 @@ public:
     // it was in time.
     QFuture<DbResult<Done>> holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
                                             bool *granted);
+
+    // How many statements of this test's connections labelled label (the
+    // application name config(label) gives) that contain queryPart wait on a
+    // lock right now, as the server shows them.
+    int waitingOnALock(const QString &label, const QString &queryPart);
+    // Ends the server sessions labelled label (a locker holding a table for
+    // longer than the test needs); true when exactly one was ended.
+    bool endSessions(const QString &label);
 
 private:
     QTemporaryDir m_settings;

@@ -1,5 +1,7 @@
 #include "tests/harness/pgtestcluster.h"
 
+#include "tests/harness/testnames.h"
+
 #include <QAtomicInt>
 #include <QCollator>
 #include <QDir>
@@ -25,13 +27,6 @@ const QString kHarnessApplicationName = QStringLiteral("carwash-test-harness");
 bool isRoot()
 {
     return ::geteuid() == 0;
-}
-
-QString quoted(const QString &value)
-{
-    QString s = value;
-    s.replace(QLatin1Char('\''), QStringLiteral("''"));
-    return QLatin1Char('\'') + s + QLatin1Char('\'');
 }
 
 struct ProcessOutcome
@@ -228,7 +223,7 @@ bool PgTestCluster::writeSettings(QString *error)
                                             "synchronous_commit = off\n"
                                             "full_page_writes = off\n")
                                  .arg(m_port)
-                                 .arg(quoted(folder()))
+                                 .arg(TestNames::quoted(folder()))
                                  .arg(m_maxConnections);
     file.write(settings.toUtf8());
     // Written by root under root: the server (postgres) only has to read it.

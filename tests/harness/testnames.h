@@ -26,6 +26,12 @@ template<typename T> QByteArray describe(const DbResult<T> &result)
     return result.ok() ? QByteArrayLiteral("ok") : result.error().toLogString().toUtf8();
 }
 
+// text as an SQL string literal, for the tests' own blocking queries.
+inline QString quoted(const QString &text)
+{
+    return QLatin1Char('\'') + QString(text).replace(u'\'', QStringLiteral("''")) + QLatin1Char('\'');
+}
+
 inline int backendPid(QSqlDatabase &db)
 {
     return Sql::scalar(db, QStringLiteral("SELECT pg_backend_pid()")).toInt();

@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <latch>
 
 using Result = StripeEventOutcome::Result;
 
@@ -31,6 +32,7 @@ private slots:
     void latePaymentConfirmsTheBookingWhenItsSlotIsFree_data();
     void latePaymentConfirmsTheBookingWhenItsSlotIsFree();
     void latePaymentForATakenSlotIsRefundedOnce();
+    void concurrentDeliveriesOfALatePaymentApplyOnce();
     void secondWayOfPayingThatCompletesIsRefundedOnce();
     void partialThenFullRefundMakesThePaymentRefunded();
     void expiryOrCancelAfterSuccessChangesNothing();
@@ -330,6 +332,54 @@ void TestStripeEvents::latePaymentForATakenSlotIsRefundedOnce()
     QVERIFY2(attention.contains(QStringLiteral("another booking had taken the slot")), qPrintable(attention));
     QCOMPARE(audits(booking, QStringLiteral("refund.automatic")), 1);
     QCOMPARE(audits(booking, QStringLiteral("payment.succeeded")), 1);
+}
+
+void TestStripeEvents::concurrentDeliveriesOfALatePaymentApplyOnce()
+{
+    const qint64 booking = heldBooking(QStringLiteral("10:00"), QStringLiteral("RACE1"));
+    const qint64 payment = cardPayment(booking, QStringLiteral("stripe_checkout"), QStringLiteral("race"));
+    sql(QStringLiteral(
+            "UPDATE bookings SET status = 'expired', hold_expires_at = now() - interval '1 minute' "
+            "WHERE id = %1")
+            .arg(booking));
+    BookingRequest walkIn = request(m_f.wash, QStringLiteral("10:00"), QStringLiteral("WALK3"));
+    walkIn.slot.bayId = m_f.lane1;
+    QCOMPARE(book(walkIn).booking.status, QStringLiteral("confirmed"));
+
+    // Stripe delivers both events, each three times, all at once on six
+    // connections of the server's pool.
+    constexpr int Deliveries = 6;
+    std::latch together(Deliveries);
+    QList<QFuture<DbResult<StripeEventOutcome>>> deliveries;
+    for (int i = 0; i < Deliveries; ++i) {
+        const bool completed = i % 2 == 0;
+        const QString id
+            = completed ? QStringLiteral("evt_race_completed") : QStringLiteral("evt_race_intent");
+        const QString type = completed ? QStringLiteral("checkout.session.completed")
+                                       : QStringLiteral("payment_intent.succeeded");
+        const StripeUpdate update = completed
+            ? paidSession(payment, QStringLiteral("race"))
+            : intent(payment, QStringLiteral("race"), QStringLiteral("succeeded"));
+        deliveries << m_pool->withConnection(
+            QStringLiteral("test.deliver"), [&together, id, type, update](QSqlDatabase &db) {
+                together.arrive_and_wait();
+                return StripeEventRepo(db).receive(id, type, QByteArrayLiteral("{}"), update);
+            });
+    }
+    QMap<Result, int> results;
+    for (auto &f : deliveries) {
+        const DbResult<StripeEventOutcome> outcome = f.result();
+        QVERIFY2(outcome.ok(), describe(outcome).constData());
+        ++results[outcome.value().result];
+    }
+    QCOMPARE(results.value(Result::Applied), 1);
+    QCOMPARE(results.value(Result::Unchanged), 1);
+    QCOMPARE(results.value(Result::Duplicate), 4);
+    QCOMPARE(paymentStatus(payment), QStringLiteral("succeeded"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds WHERE automatic = 'slot_taken'")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payment_requests WHERE kind = 'refund'")), 1);
+    QCOMPARE(audits(booking, QStringLiteral("payment.succeeded")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 2);
 }
 
 void TestStripeEvents::secondWayOfPayingThatCompletesIsRefundedOnce()

@@ -166,9 +166,13 @@ AppliedUpdate CardPaymentUpdater::apply(const StripeUpdate &u)
     AppliedUpdate result;
     std::optional<Row> row = lockPayment(u);
     if (!row) {
-        result.problem = QStringLiteral("no card payment matches payment_id %1, session %2, intent %3")
-                             .arg(u.paymentId)
-                             .arg(u.checkoutSessionId.isEmpty() ? QStringLiteral("-") : u.checkoutSessionId,
+        // Kept on the event for whoever looks: a payment made outside this
+        // product (Stripe's dashboard), or one whose row is gone.
+        result.problem = QStringLiteral("no card payment matches payment_id %1, booking %2 (%3), session %4, "
+                                        "intent %5")
+                             .arg(QString::number(u.paymentId), QString::number(u.bookingId),
+                                  u.bookingCode.isEmpty() ? QStringLiteral("-") : u.bookingCode,
+                                  u.checkoutSessionId.isEmpty() ? QStringLiteral("-") : u.checkoutSessionId,
                                   u.paymentIntentId.isEmpty() ? QStringLiteral("-") : u.paymentIntentId);
         return result;
     }

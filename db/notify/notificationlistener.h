@@ -37,8 +37,6 @@ public:
     explicit NotificationListener(QStringList channels, QObject *parent = nullptr);
     ~NotificationListener() override;
 
-    QStringList channels() const { return m_channels; }
-
     // Before start(): the first wait before reconnecting, doubled after each
     // failed attempt up to maxMs (with jitter, so many desks do not all
     // reconnect at once after a restart).

@@ -64,8 +64,9 @@ int StripeCall::backoffMs(const StripeConfig &config, int retry, int retryAfterS
     double delay = std::min(exponential, double(config.retryMaxDelayMs));
     delay *= 0.5 * (1.0 + QRandomGenerator::global()->generateDouble());
     delay = std::max(delay, double(config.retryBaseDelayMs));
-    if (retryAfterSeconds > 0)
-        delay = std::max(delay, std::min(retryAfterSeconds * 1000.0, double(config.retryMaxDelayMs)));
+    // Stripe's libraries wait as long as the API asks when the ask is reasonable (≤ 60 s).
+    if (retryAfterSeconds > 0 && retryAfterSeconds <= 60)
+        delay = std::max(delay, retryAfterSeconds * 1000.0);
     return int(delay);
 }
 

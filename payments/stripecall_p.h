@@ -35,7 +35,7 @@ public:
 
     // Stripe's libraries' backoff for retry number `retry` (1-based):
     // min(base * 2^(retry-1), max) jittered to 50..100 %, never below base;
-    // a Retry-After the server sent (seconds) is honoured up to the maximum.
+    // a Retry-After the server sent (seconds) is honoured up to 60 s.
     static int backoffMs(const StripeConfig &config, int retry, int retryAfterSeconds);
 
 Q_SIGNALS:

@@ -58,6 +58,15 @@ void StripeCall::cancel()
     finish(StripeResult(error));
 }
 
+bool StripeCall::shouldRetry(int httpStatus, const QByteArray &stripeShouldRetry)
+{
+    if (stripeShouldRetry == "true")
+        return true;
+    if (stripeShouldRetry == "false")
+        return false;
+    return httpStatus == 409 || httpStatus == 429 || httpStatus >= 500;
+}
+
 int StripeCall::backoffMs(const StripeConfig &config, int retry, int retryAfterSeconds)
 {
     const double exponential = config.retryBaseDelayMs * std::pow(2.0, std::max(0, retry - 1));
@@ -147,14 +156,7 @@ void StripeCall::attemptFinished()
 
     StripeError error = StripeError::fromResponse(status, body);
     error.setRequestId(requestId);
-    // Stripe's rules: its Stripe-Should-Retry header decides when present;
-    // otherwise 409, 429 and 5xx are worth another try, other 4xx never.
-    const QByteArray shouldRetry = reply->rawHeader("Stripe-Should-Retry");
-    bool retryable = status == 409 || status == 429 || status >= 500;
-    if (shouldRetry == "true")
-        retryable = true;
-    else if (shouldRetry == "false")
-        retryable = false;
+    const bool retryable = shouldRetry(status, reply->rawHeader("Stripe-Should-Retry"));
     bool retryAfterOk = false;
     const int retryAfter = reply->rawHeader("Retry-After").toInt(&retryAfterOk);
     retryOrFinish(error, retryable, retryAfterOk ? retryAfter : 0);

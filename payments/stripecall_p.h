@@ -36,6 +36,10 @@ public:
     // Stripe's libraries' backoff for retry number `retry` (1-based):
     // min(base * 2^(retry-1), max) jittered to 50..100 %, never below base;
     // a Retry-After the server sent (seconds) is honoured up to 60 s.
+    // Stripe's rules for an HTTP answer that is not 2xx: its
+    // Stripe-Should-Retry header ("true"/"false") decides when present;
+    // otherwise 409, 429 and 5xx are retried and other 4xx never.
+    static bool shouldRetry(int httpStatus, const QByteArray &stripeShouldRetry);
     static int backoffMs(const StripeConfig &config, int retry, int retryAfterSeconds);
 
 Q_SIGNALS:

@@ -1,6 +1,7 @@
 // carwash-server's Stripe settings from its environment, said in words when
 // missing or wrong and never printed with a secret; Stripe's error answers
 // classified as its libraries do, with a message a person can act on.
+#include "payments/stripecall_p.h"
 #include "payments/stripeconfig.h"
 #include "payments/stripeerror.h"
 
@@ -34,6 +35,10 @@ private Q_SLOTS:
     void errorsAreClassifiedLikeStripesLibraries();
     void errorWithoutStripesBodyKeepsWhatCameInstead();
     void logTextCutsSecretsAndUserMessageSaysWhatToDo();
+
+    void retriesFollowStripesRules_data();
+    void retriesFollowStripesRules();
+    void backoffGrowsWithJitterWithinItsBounds();
 };
 
 void TestStripeConfig::readsTheEnvironment()
@@ -176,6 +181,60 @@ void TestStripeConfig::logTextCutsSecretsAndUserMessageSaysWhatToDo()
     QVERIFY2(!log.contains(u"51HxYz"), qPrintable(log));
     QVERIFY2(error.userMessage().contains(u"STRIPE_SECRET_KEY"), qPrintable(error.userMessage()));
     QCOMPARE(StripeError::withoutSecrets(QStringLiteral("a whsec_xyz b rk_live_123")), QStringLiteral("a whsec_… b rk_live_…"));
+}
+
+void TestStripeConfig::retriesFollowStripesRules_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<bool>("retried");
+    QTest::newRow("400") << 400 << QByteArray() << false;
+    QTest::newRow("401") << 401 << QByteArray() << false;
+    QTest::newRow("402 declined") << 402 << QByteArray() << false;
+    QTest::newRow("403") << 403 << QByteArray() << false;
+    QTest::newRow("404") << 404 << QByteArray() << false;
+    QTest::newRow("409") << 409 << QByteArray() << true;
+    QTest::newRow("429") << 429 << QByteArray() << true;
+    QTest::newRow("500") << 500 << QByteArray() << true;
+    QTest::newRow("503") << 503 << QByteArray() << true;
+    QTest::newRow("429, Stripe-Should-Retry: false") << 429 << QByteArray("false") << false;
+    QTest::newRow("500, Stripe-Should-Retry: false") << 500 << QByteArray("false") << false;
+    QTest::newRow("409, Stripe-Should-Retry: false") << 409 << QByteArray("false") << false;
+    QTest::newRow("400, Stripe-Should-Retry: true") << 400 << QByteArray("true") << true;
+    QTest::newRow("402, Stripe-Should-Retry: true") << 402 << QByteArray("true") << true;
+    QTest::newRow("400, header neither true nor false") << 400 << QByteArray("maybe") << false;
+}
+
+void TestStripeConfig::retriesFollowStripesRules()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, header);
+    QFETCH(bool, retried);
+    QCOMPARE(StripeCall::shouldRetry(status, header), retried);
+}
+
+void TestStripeConfig::backoffGrowsWithJitterWithinItsBounds()
+{
+    StripeConfig config;
+    config.retryBaseDelayMs = 500;
+    config.retryMaxDelayMs = 5000;
+    for (int round = 0; round < 200; ++round) {
+        // min(500 * 2^(n-1), 5000), jittered to 50..100 %, never below 500.
+        const int first = StripeCall::backoffMs(config, 1, 0);
+        QVERIFY2(first >= 500 && first <= 500, qPrintable(QString::number(first)));
+        const int third = StripeCall::backoffMs(config, 3, 0);
+        QVERIFY2(third >= 1000 && third <= 2000, qPrintable(QString::number(third)));
+        const int tenth = StripeCall::backoffMs(config, 10, 0);
+        QVERIFY2(tenth >= 2500 && tenth <= 5000, qPrintable(QString::number(tenth)));
+        // Retry-After is honoured when reasonable (up to 60 s), ignored beyond.
+        QVERIFY(StripeCall::backoffMs(config, 1, 7) >= 7000);
+        QVERIFY(StripeCall::backoffMs(config, 1, 600) <= 500);
+    }
+    // The jitter really varies the delay.
+    QSet<int> seen;
+    for (int round = 0; round < 50; ++round)
+        seen.insert(StripeCall::backoffMs(config, 4, 0));
+    QVERIFY(seen.size() > 1);
 }
 
 QTEST_GUILESS_MAIN(TestStripeConfig)

@@ -3,6 +3,9 @@
 // side; and the same verdicts as Stripe's own npm package.
 #include "payments/webhooksignature.h"
 
+#include <QDateTime>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 using Outcome = WebhookSignature::Outcome;
@@ -30,6 +33,23 @@ private Q_SLOTS:
     void toleranceHoldsEitherSide_data();
     void toleranceHoldsEitherSide();
     void logTextNamesNoSecret();
+
+    // Against Stripe's official npm package (tests/npm, scripts/setup-npm.sh).
+    void ourVerifierAcceptsWhatStripesLibrarySigns();
+    void stripesLibraryAcceptsWhatWeSign();
+
+private:
+    struct NodeRun
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    NodeRun runNode(const QString &script, const QStringList &arguments);
+    QString writePayload(const QByteArray &bytes);
+
+    QTemporaryDir m_dir;
+    int m_files = 0;
 };
 
 void TestWebhookSignature::signatureIsHmacSha256OfTimestampDotBody()
@@ -136,6 +156,87 @@ void TestWebhookSignature::logTextNamesNoSecret()
             QVERIFY2(!log.contains(u"whsec_") && !log.contains(QString::fromLatin1(Expected)), qPrintable(log));
         }
     }
+}
+
+TestWebhookSignature::NodeRun TestWebhookSignature::runNode(const QString &script, const QStringList &arguments)
+{
+    QProcess node;
+    node.start(QStringLiteral(CARWASH_NODE), QStringList {QStringLiteral(CARWASH_NPM_DIR "/") + script} + arguments);
+    NodeRun run;
+    if (!node.waitForFinished(60000)) {
+        node.kill();
+        node.waitForFinished();
+        run.err = "node did not finish: " + node.errorString().toUtf8();
+        return run;
+    }
+    run.exitCode = node.exitStatus() == QProcess::NormalExit ? node.exitCode() : -1;
+    run.out = node.readAllStandardOutput().trimmed();
+    run.err = node.readAllStandardError().trimmed();
+    return run;
+}
+
+QString TestWebhookSignature::writePayload(const QByteArray &bytes)
+{
+    const QString path = m_dir.filePath(QStringLiteral("payload-%1.json").arg(++m_files));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size())
+        return {};
+    return path;
+}
+
+namespace {
+
+// A realistic event: nested, non-ASCII, with characters JSON escapes.
+const QByteArray EventBody = R"({"id":"evt_crosscheck_1","object":"event","api_version":"2020-08-27",)"
+                             R"("created":1767225600,"type":"checkout.session.completed","data":{"object":)"
+                             R"({"id":"cs_test_1","object":"checkout.session","client_reference_id":"CW-7Q2",)"
+                             R"("metadata":{"note":"Wäsche \"premium\" – 5 €"},"amount_total":2975}}})"
+                             "\n";
+
+} // namespace
+
+void TestWebhookSignature::ourVerifierAcceptsWhatStripesLibrarySigns()
+{
+    QVERIFY(m_dir.isValid());
+    const QString payload = writePayload(EventBody);
+    QVERIFY(!payload.isEmpty());
+    const QStringList secrets {Secret, OtherSecret};
+    for (const QString &secret : secrets) {
+        const NodeRun signed_ = runNode(QStringLiteral("sign.mjs"), {payload, secret, QString::number(T)});
+        QVERIFY2(signed_.exitCode == 0, signed_.err.constData());
+        QVERIFY2(signed_.out.startsWith("t=1767225600,v1="), signed_.out.constData());
+        const WebhookSignature::Result result = WebhookSignature::verify(signed_.out, EventBody, secrets, T + 5);
+        QVERIFY2(result.isValid(), qPrintable(result.logText));
+        // The same header is still judged: another secret, a changed body, too late.
+        QCOMPARE(WebhookSignature::verify(signed_.out, EventBody, {QStringLiteral("whsec_x")}, T).outcome,
+                 Outcome::NoMatch);
+        QCOMPARE(WebhookSignature::verify(signed_.out, EventBody + " ", secrets, T).outcome, Outcome::NoMatch);
+        QCOMPARE(WebhookSignature::verify(signed_.out, EventBody, secrets, T + 301).outcome, Outcome::Stale);
+        // Byte for byte what we would have written.
+        QCOMPARE(signed_.out, WebhookSignature::sign(EventBody, secret, T));
+    }
+}
+
+void TestWebhookSignature::stripesLibraryAcceptsWhatWeSign()
+{
+    QVERIFY(m_dir.isValid());
+    const QString payload = writePayload(EventBody);
+    QVERIFY(!payload.isEmpty());
+    const qint64 now = QDateTime::currentSecsSinceEpoch(); // the library checks against its clock
+    // One secret, and a rotation's two: the library accepts either secret.
+    const QByteArray single = WebhookSignature::sign(EventBody, Secret, now);
+    const QByteArray both = WebhookSignature::sign(EventBody, QStringList {OtherSecret, Secret}, now);
+    for (const auto &[header, secret] : {std::pair {single, Secret}, std::pair {both, Secret}, std::pair {both, OtherSecret}}) {
+        const NodeRun verified = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(header), secret});
+        QVERIFY2(verified.exitCode == 0, verified.err.constData());
+        QCOMPARE(verified.out, QByteArray("evt_crosscheck_1"));
+    }
+    // And it refuses ours where it should: the wrong secret, a stale timestamp.
+    const NodeRun wrongSecret = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(single), QStringLiteral("whsec_x")});
+    QVERIFY2(wrongSecret.exitCode == 1, wrongSecret.err.constData());
+    const QByteArray old = WebhookSignature::sign(EventBody, Secret, now - 3600);
+    const NodeRun stale = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(old), Secret});
+    QVERIFY2(stale.exitCode == 1, stale.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestWebhookSignature)

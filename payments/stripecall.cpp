@@ -12,8 +12,9 @@
 #include <algorithm>
 #include <cmath>
 
-StripeCall::StripeCall(const StripeConfig &config, QNetworkAccessManager *network, Method method, QString path,
-                       QByteArray body, QString idempotencyKey, QString operation, QObject *parent)
+StripeCall::StripeCall(const StripeConfig &config, QNetworkAccessManager *network, Method method,
+                       QString path, QByteArray body, QString idempotencyKey, QString operation,
+                       QObject *parent)
     : QObject(parent)
     , m_config(config)
     , m_network(network)
@@ -92,10 +93,11 @@ void StripeCall::sendAttempt()
     request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("CarWashDesk-Server (Qt)"));
     // Redirects are not part of Stripe's API; a proxy that redirects is an error.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    qCDebug(lcPayments).noquote() << m_operation << "attempt" << m_attempts << (m_method == Method::Post ? "POST" : "GET")
-                                  << m_path;
+    qCDebug(lcPayments).noquote() << m_operation << "attempt" << m_attempts
+                                  << (m_method == Method::Post ? "POST" : "GET") << m_path;
     if (m_method == Method::Post) {
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded"));
         request.setRawHeader("Idempotency-Key", m_idempotencyKey.toUtf8());
         m_reply = m_network->post(request, m_body);
     } else {

@@ -4,8 +4,8 @@
 #include "payments/stripeerror.h"
 
 #include <QByteArray>
-#include <QObject>
 #include <QFuture>
+#include <QObject>
 #include <QPromise>
 #include <QString>
 

@@ -36,13 +36,15 @@ public:
 
     // Checkout: POST /v1/checkout/sessions (mode=payment); GET …/{id};
     // POST …/{id}/expire.
-    QFuture<StripeResult> createCheckoutSession(const CheckoutSessionParams &params, const QString &idempotencyKey);
+    QFuture<StripeResult> createCheckoutSession(const CheckoutSessionParams &params,
+                                                const QString &idempotencyKey);
     QFuture<StripeResult> retrieveCheckoutSession(const QString &sessionId);
     QFuture<StripeResult> expireCheckoutSession(const QString &sessionId, const QString &idempotencyKey);
 
     // PaymentIntents for a reader: POST /v1/payment_intents; GET …/{id};
     // POST …/{id}/cancel.
-    QFuture<StripeResult> createPaymentIntent(const PaymentIntentParams &params, const QString &idempotencyKey);
+    QFuture<StripeResult> createPaymentIntent(const PaymentIntentParams &params,
+                                              const QString &idempotencyKey);
     QFuture<StripeResult> retrievePaymentIntent(const QString &paymentIntentId);
     QFuture<StripeResult> cancelPaymentIntent(const QString &paymentIntentId, const QString &idempotencyKey);
 

@@ -66,14 +66,16 @@ QStringList StripeConfig::problems() const
                         .arg(ApiBaseVariable, defaultApiBase().toString());
     }
     if (apiVersion.isEmpty())
-        problems << tr("The Stripe API version is empty; it should be a date such as %1.").arg(defaultApiVersion());
+        problems << tr("The Stripe API version is empty; it should be a date such as %1.")
+                        .arg(defaultApiVersion());
     if (requestTimeoutMs <= 0)
         problems << tr("The Stripe request timeout must be more than 0 ms.");
     if (maxRetries < 0 || maxRetries > 10)
         problems << tr("The number of retries of a Stripe request must be between 0 and 10.");
     if (retryBaseDelayMs < 0 || retryMaxDelayMs < retryBaseDelayMs)
-        problems << tr("The retry delays of Stripe requests must be 0 ms or more, the longest no shorter than "
-                       "the first.");
+        problems << tr(
+            "The retry delays of Stripe requests must be 0 ms or more, the longest no shorter than "
+            "the first.");
     return problems;
 }
 

@@ -17,8 +17,8 @@ public:
     static QUrl defaultApiBase() { return QUrl(QStringLiteral("https://api.stripe.com")); }
 
     QUrl apiBase = defaultApiBase(); // STRIPE_API_BASE; tests point it at the fake
-    QString secretKey;               // STRIPE_SECRET_KEY: sk_live_…, sk_test_… or rk_…
-    QStringList webhookSecrets;      // STRIPE_WEBHOOK_SECRET: whsec_…, several during a rotation
+    QString secretKey; // STRIPE_SECRET_KEY: sk_live_…, sk_test_… or rk_…
+    QStringList webhookSecrets; // STRIPE_WEBHOOK_SECRET: whsec_…, several during a rotation
     QString apiVersion = defaultApiVersion();
 
     // One attempt's time limit: a server that does not answer within it ends

@@ -78,7 +78,8 @@ QString StripeError::userMessage() const
         return tr("Stripe did not answer in time. Try again in a minute; if it keeps happening, check the "
                   "server's internet connection.");
     case Kind::RateLimit:
-        return tr("Stripe is receiving too many requests from this account right now. Try again in a minute.");
+        return tr(
+            "Stripe is receiving too many requests from this account right now. Try again in a minute.");
     case Kind::Api:
         return tr("Stripe had a problem on its side. Try again in a few minutes; Stripe's status page says "
                   "whether it is down.");
@@ -117,8 +118,10 @@ QString StripeError::logText() const
     parts << (m_operation.isEmpty() ? QStringLiteral("stripe") : m_operation) + u':' << kindName(m_kind);
     if (m_httpStatus)
         parts << QStringLiteral("http=%1").arg(m_httpStatus);
-    const std::pair<const char *, QString> fields[] = {{"type", m_type},           {"code", m_code},
-                                                       {"decline_code", m_declineCode}, {"param", m_param},
+    const std::pair<const char *, QString> fields[] = {{"type", m_type},
+                                                       {"code", m_code},
+                                                       {"decline_code", m_declineCode},
+                                                       {"param", m_param},
                                                        {"request_id", m_requestId}};
     for (const auto &[name, value] : fields) {
         if (!value.isEmpty())
@@ -135,26 +138,41 @@ QString StripeError::logText() const
 QString StripeError::kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::None: return QStringLiteral("none");
-    case Kind::Connection: return QStringLiteral("connection");
-    case Kind::Timeout: return QStringLiteral("timeout");
-    case Kind::RateLimit: return QStringLiteral("rate_limit");
-    case Kind::Api: return QStringLiteral("api");
-    case Kind::Conflict: return QStringLiteral("conflict");
-    case Kind::Authentication: return QStringLiteral("authentication");
-    case Kind::Permission: return QStringLiteral("permission");
-    case Kind::InvalidRequest: return QStringLiteral("invalid_request");
-    case Kind::Idempotency: return QStringLiteral("idempotency");
-    case Kind::Card: return QStringLiteral("card");
-    case Kind::NotFound: return QStringLiteral("not_found");
-    case Kind::Configuration: return QStringLiteral("configuration");
-    case Kind::Cancelled: return QStringLiteral("cancelled");
+    case Kind::None:
+        return QStringLiteral("none");
+    case Kind::Connection:
+        return QStringLiteral("connection");
+    case Kind::Timeout:
+        return QStringLiteral("timeout");
+    case Kind::RateLimit:
+        return QStringLiteral("rate_limit");
+    case Kind::Api:
+        return QStringLiteral("api");
+    case Kind::Conflict:
+        return QStringLiteral("conflict");
+    case Kind::Authentication:
+        return QStringLiteral("authentication");
+    case Kind::Permission:
+        return QStringLiteral("permission");
+    case Kind::InvalidRequest:
+        return QStringLiteral("invalid_request");
+    case Kind::Idempotency:
+        return QStringLiteral("idempotency");
+    case Kind::Card:
+        return QStringLiteral("card");
+    case Kind::NotFound:
+        return QStringLiteral("not_found");
+    case Kind::Configuration:
+        return QStringLiteral("configuration");
+    case Kind::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
 
 QString StripeError::withoutSecrets(QString text)
 {
-    static const QRegularExpression secret(QStringLiteral("\\b((?:sk|rk|pk)_(?:live|test)_|whsec_)[A-Za-z0-9*]+"));
+    static const QRegularExpression secret(
+        QStringLiteral("\\b((?:sk|rk|pk)_(?:live|test)_|whsec_)[A-Za-z0-9*]+"));
     return text.replace(secret, QStringLiteral("\\1…"));
 }

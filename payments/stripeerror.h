@@ -15,23 +15,26 @@ class StripeError
 public:
     enum class Kind {
         None,
-        Connection,     // no answer: refused, reset, DNS, TLS
-        Timeout,        // no answer within the configured time
-        RateLimit,      // 429
-        Api,            // 5xx or an answer that is not Stripe's JSON
-        Conflict,       // 409 (a concurrent request on the same object or key)
+        Connection, // no answer: refused, reset, DNS, TLS
+        Timeout, // no answer within the configured time
+        RateLimit, // 429
+        Api, // 5xx or an answer that is not Stripe's JSON
+        Conflict, // 409 (a concurrent request on the same object or key)
         Authentication, // 401: the secret key is wrong or revoked
-        Permission,     // 403: the key may not do this
+        Permission, // 403: the key may not do this
         InvalidRequest, // 400 and other 4xx, or refused here before sending
-        Idempotency,    // the key was used with other parameters
-        Card,           // 402 or card_error: declined, expired…
-        NotFound,       // 404: no such object in this account and mode
-        Configuration,  // the server's Stripe settings are missing or wrong
-        Cancelled,      // the client went away before Stripe answered
+        Idempotency, // the key was used with other parameters
+        Card, // 402 or card_error: declined, expired…
+        NotFound, // 404: no such object in this account and mode
+        Configuration, // the server's Stripe settings are missing or wrong
+        Cancelled, // the client went away before Stripe answered
     };
 
     StripeError() = default;
-    StripeError(Kind kind, QString message) : m_kind(kind), m_message(std::move(message)) {}
+    StripeError(Kind kind, QString message)
+        : m_kind(kind)
+        , m_message(std::move(message))
+    { }
 
     // Stripe's answer with a status that is not 2xx, classified the way
     // Stripe's libraries do: by error type first, then by HTTP status.
@@ -96,9 +99,15 @@ class StripeResult
 {
 public:
     // Nothing happened yet: a Cancelled error, so an empty result is never success.
-    StripeResult() : m_error(StripeError::Kind::Cancelled, {}) {}
-    StripeResult(QJsonObject object) : m_object(std::move(object)) {}
-    StripeResult(StripeError error) : m_error(std::move(error)) {}
+    StripeResult()
+        : m_error(StripeError::Kind::Cancelled, {})
+    { }
+    StripeResult(QJsonObject object)
+        : m_object(std::move(object))
+    { }
+    StripeResult(StripeError error)
+        : m_error(std::move(error))
+    { }
 
     bool ok() const { return !m_error.isError(); }
     explicit operator bool() const { return ok(); }

@@ -8,7 +8,9 @@ StripeEvent StripeEvent::parse(const QByteArray &body)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        event.m_error = tr("The event is not JSON (%1 at byte %2).").arg(parseError.errorString()).arg(parseError.offset);
+        event.m_error = tr("The event is not JSON (%1 at byte %2).")
+                            .arg(parseError.errorString())
+                            .arg(parseError.offset);
         return event;
     }
     if (!document.isObject()) {
@@ -19,7 +21,8 @@ StripeEvent StripeEvent::parse(const QByteArray &body)
     const QString objectType = json.value(QLatin1String("object")).toString();
     const QString id = json.value(QLatin1String("id")).toString();
     const QString type = json.value(QLatin1String("type")).toString();
-    const QJsonObject object = json.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
+    const QJsonObject object
+        = json.value(QLatin1String("data")).toObject().value(QLatin1String("object")).toObject();
     if (!objectType.isEmpty() && objectType != u"event") {
         event.m_error = tr("The body is a Stripe %1, not an event.").arg(objectType);
         return event;

@@ -70,7 +70,10 @@ QString StripeObject::failureCode() const
 {
     const QString objectType = type();
     if (objectType == u"terminal.reader")
-        return m_json.value(QLatin1String("action")).toObject().value(QLatin1String("failure_code")).toString();
+        return m_json.value(QLatin1String("action"))
+            .toObject()
+            .value(QLatin1String("failure_code"))
+            .toString();
     if (objectType == u"payment_intent") {
         const QJsonObject error = m_json.value(QLatin1String("last_payment_error")).toObject();
         const QString decline = error.value(QLatin1String("decline_code")).toString();
@@ -83,9 +86,15 @@ QString StripeObject::failureMessage() const
 {
     const QString objectType = type();
     if (objectType == u"terminal.reader")
-        return m_json.value(QLatin1String("action")).toObject().value(QLatin1String("failure_message")).toString();
+        return m_json.value(QLatin1String("action"))
+            .toObject()
+            .value(QLatin1String("failure_message"))
+            .toString();
     if (objectType == u"payment_intent")
-        return m_json.value(QLatin1String("last_payment_error")).toObject().value(QLatin1String("message")).toString();
+        return m_json.value(QLatin1String("last_payment_error"))
+            .toObject()
+            .value(QLatin1String("message"))
+            .toString();
     return m_json.value(QLatin1String("failure_message")).toString();
 }
 

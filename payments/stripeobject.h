@@ -13,7 +13,9 @@ class StripeObject
 {
 public:
     StripeObject() = default;
-    explicit StripeObject(QJsonObject json) : m_json(std::move(json)) {}
+    explicit StripeObject(QJsonObject json)
+        : m_json(std::move(json))
+    { }
 
     const QJsonObject &json() const { return m_json; }
     bool isEmpty() const { return m_json.isEmpty(); }
@@ -50,9 +52,9 @@ public:
     // A Checkout Session's client_reference_id (our booking code).
     QString clientReferenceId() const;
 
-    QString status() const;        // the object's status
+    QString status() const; // the object's status
     QString paymentStatus() const; // a session's payment_status: paid, unpaid, no_payment_required
-    QString currency() const;      // as Stripe writes it (lower case)
+    QString currency() const; // as Stripe writes it (lower case)
     // amount (intent, charge, refund) or amount_total (session); none when absent.
     std::optional<qint64> amount() const;
     // A PaymentIntent's amount_received.

@@ -2,7 +2,6 @@
 
 #include "payments/stripeerror.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonObject>
 #include <QList>
@@ -19,24 +18,22 @@
 
 struct CheckoutLineItem
 {
-    QString name;          // line_items[i][price_data][product_data][name]
+    QString name; // line_items[i][price_data][product_data][name]
     qint64 unitAmountCents = 0;
     int quantity = 1;
 };
 
 struct CheckoutSessionParams
 {
-    Q_DECLARE_TR_FUNCTIONS(CheckoutSessionParams)
-public:
-    QString currency;                        // "eur": lower or upper case
+    QString currency; // "eur": lower or upper case
     QList<CheckoutLineItem> lineItems;
     QString successUrl;
     QString cancelUrl;
-    QString clientReferenceId;               // our booking code
-    QMap<QString, QString> metadata;         // payment_id, booking_id…
+    QString clientReferenceId; // our booking code
+    QMap<QString, QString> metadata; // payment_id, booking_id…
     QMap<QString, QString> paymentIntentMetadata; // payment_intent_data[metadata]
-    QString locale;                          // "de", "es", "en", "auto"; empty: Stripe decides
-    QDateTime expiresAt;                     // invalid: Stripe's default (24 h)
+    QString locale; // "de", "es", "en", "auto"; empty: Stripe decides
+    QDateTime expiresAt; // invalid: Stripe's default (24 h)
 
     // expires_at between 30 min and 24 h after now (Stripe's limits), at least
     // one line item, amounts ≥ 0, quantities ≥ 1, a three-letter currency, both URLs.
@@ -47,11 +44,9 @@ public:
 // A card_present PaymentIntent for a Terminal reader, captured automatically.
 struct PaymentIntentParams
 {
-    Q_DECLARE_TR_FUNCTIONS(PaymentIntentParams)
-public:
     qint64 amountCents = 0;
     QString currency;
-    QString description;                     // on the dashboard and receipts; may be empty
+    QString description; // on the dashboard and receipts; may be empty
     QMap<QString, QString> metadata;
 
     StripeError check() const;
@@ -68,8 +63,6 @@ struct ReaderCartLine
 
 struct ReaderCart
 {
-    Q_DECLARE_TR_FUNCTIONS(ReaderCart)
-public:
     QString currency;
     QList<ReaderCartLine> lineItems;
     qint64 totalCents = 0;
@@ -80,11 +73,9 @@ public:
 
 struct RefundParams
 {
-    Q_DECLARE_TR_FUNCTIONS(RefundParams)
-public:
     QString paymentIntentId;
     std::optional<qint64> amountCents; // none: all that is left
-    QString reason;                    // duplicate, fraudulent, requested_by_customer, or empty
+    QString reason; // duplicate, fraudulent, requested_by_customer, or empty
     QMap<QString, QString> metadata;
 
     StripeError check() const;

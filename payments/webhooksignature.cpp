@@ -39,7 +39,8 @@ QByteArray WebhookSignature::sign(const QByteArray &body, const QStringList &sec
 }
 
 WebhookSignature::Result WebhookSignature::verify(const QByteArray &header, const QByteArray &rawBody,
-                                                  const QStringList &secrets, qint64 nowSecs, qint64 toleranceSecs)
+                                                  const QStringList &secrets, qint64 nowSecs,
+                                                  qint64 toleranceSecs)
 {
     Result result;
     const QByteArray trimmed = header.trimmed();
@@ -119,11 +120,16 @@ WebhookSignature::Result WebhookSignature::verify(const QByteArray &header, cons
 QString WebhookSignature::outcomeName(Outcome outcome)
 {
     switch (outcome) {
-    case Outcome::Valid: return QStringLiteral("valid");
-    case Outcome::MissingHeader: return QStringLiteral("missing_header");
-    case Outcome::Malformed: return QStringLiteral("malformed");
-    case Outcome::NoMatch: return QStringLiteral("no_match");
-    case Outcome::Stale: return QStringLiteral("stale");
+    case Outcome::Valid:
+        return QStringLiteral("valid");
+    case Outcome::MissingHeader:
+        return QStringLiteral("missing_header");
+    case Outcome::Malformed:
+        return QStringLiteral("malformed");
+    case Outcome::NoMatch:
+        return QStringLiteral("no_match");
+    case Outcome::Stale:
+        return QStringLiteral("stale");
     }
     return {};
 }

@@ -18,16 +18,16 @@ public:
     enum class Outcome {
         Valid,
         MissingHeader, // no Stripe-Signature header, or an empty one
-        Malformed,     // no t=, a t= that is not a number, or no v1=
-        NoMatch,       // no v1 matches any secret: forged, or signed with another secret
-        Stale,         // signed correctly, but t is too far from now (a replay)
+        Malformed, // no t=, a t= that is not a number, or no v1=
+        NoMatch, // no v1 matches any secret: forged, or signed with another secret
+        Stale, // signed correctly, but t is too far from now (a replay)
     };
 
     struct Result
     {
         Outcome outcome = Outcome::Malformed;
         qint64 timestamp = 0; // the header's t, when it had one
-        QString logText;      // what was wrong, for the log; no secret, no signature
+        QString logText; // what was wrong, for the log; no secret, no signature
         bool isValid() const { return outcome == Outcome::Valid; }
     };
 

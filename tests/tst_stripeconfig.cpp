@@ -43,10 +43,10 @@ private Q_SLOTS:
 
 void TestStripeConfig::readsTheEnvironment()
 {
-    const StripeConfig config = StripeConfig::fromEnvironment(
-        environment({{"STRIPE_SECRET_KEY", Key},
-                     {"STRIPE_WEBHOOK_SECRET", " whsec_old ,whsec_new,, "},
-                     {"STRIPE_API_BASE", "http://127.0.0.1:4242"}}));
+    const StripeConfig config
+        = StripeConfig::fromEnvironment(environment({{"STRIPE_SECRET_KEY", Key},
+                                                     {"STRIPE_WEBHOOK_SECRET", " whsec_old ,whsec_new,, "},
+                                                     {"STRIPE_API_BASE", "http://127.0.0.1:4242"}}));
     QCOMPARE(config.secretKey, QString::fromLatin1(Key));
     QCOMPARE(config.webhookSecrets, (QStringList {QStringLiteral("whsec_old"), QStringLiteral("whsec_new")}));
     QCOMPARE(config.apiBase, QUrl(QStringLiteral("http://127.0.0.1:4242")));
@@ -67,21 +67,24 @@ void TestStripeConfig::problemsAreNamed_data()
     QTest::addColumn<QProcessEnvironment>("env");
     QTest::addColumn<QString>("named");
     QTest::newRow("nothing set") << QProcessEnvironment() << QStringLiteral("STRIPE_SECRET_KEY is not set");
-    QTest::newRow("no webhook secret") << environment({{"STRIPE_SECRET_KEY", Key}})
-                                       << QStringLiteral("STRIPE_WEBHOOK_SECRET is not set");
-    QTest::newRow("publishable key") << environment({{"STRIPE_SECRET_KEY", "pk_test_123"}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}})
+    QTest::newRow("no webhook secret")
+        << environment({{"STRIPE_SECRET_KEY", Key}}) << QStringLiteral("STRIPE_WEBHOOK_SECRET is not set");
+    QTest::newRow("publishable key") << environment(
+        {{"STRIPE_SECRET_KEY", "pk_test_123"}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}})
                                      << QStringLiteral("publishable key");
-    QTest::newRow("not a key") << environment({{"STRIPE_SECRET_KEY", "hunter2"}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}})
+    QTest::newRow("not a key") << environment(
+        {{"STRIPE_SECRET_KEY", "hunter2"}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}})
                                << QStringLiteral("STRIPE_SECRET_KEY is not a Stripe secret key");
     QTest::newRow("second secret wrong")
         << environment({{"STRIPE_SECRET_KEY", Key}, {"STRIPE_WEBHOOK_SECRET", "whsec_a,sk_test_oops"}})
         << QStringLiteral("STRIPE_WEBHOOK_SECRET: value 2 of 2");
-    QTest::newRow("base not http")
-        << environment({{"STRIPE_SECRET_KEY", Key}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}, {"STRIPE_API_BASE", "ftp://x"}})
-        << QStringLiteral("STRIPE_API_BASE");
-    QTest::newRow("base with a path")
-        << environment({{"STRIPE_SECRET_KEY", Key}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}, {"STRIPE_API_BASE", "https://api.stripe.com/v1"}})
-        << QStringLiteral("STRIPE_API_BASE");
+    QTest::newRow("base not http") << environment(
+        {{"STRIPE_SECRET_KEY", Key}, {"STRIPE_WEBHOOK_SECRET", "whsec_a"}, {"STRIPE_API_BASE", "ftp://x"}})
+                                   << QStringLiteral("STRIPE_API_BASE");
+    QTest::newRow("base with a path") << environment({{"STRIPE_SECRET_KEY", Key},
+                                                      {"STRIPE_WEBHOOK_SECRET", "whsec_a"},
+                                                      {"STRIPE_API_BASE", "https://api.stripe.com/v1"}})
+                                      << QStringLiteral("STRIPE_API_BASE");
 }
 
 void TestStripeConfig::problemsAreNamed()
@@ -102,10 +105,13 @@ void TestStripeConfig::redactedFormHoldsNoSecret()
     StripeConfig config = StripeConfig::fromEnvironment(
         environment({{"STRIPE_SECRET_KEY", Key}, {"STRIPE_WEBHOOK_SECRET", "whsec_abcdef,whsec_ghijkl"}}));
     const QString line = config.redacted();
-    QVERIFY2(line.contains(u"sk_test_…") && line.contains(u"2 webhook secret") && line.contains(u"api.stripe.com"),
+    QVERIFY2(line.contains(u"sk_test_…") && line.contains(u"2 webhook secret")
+                 && line.contains(u"api.stripe.com"),
              qPrintable(line));
-    QVERIFY2(!line.contains(u"51HxYz") && !line.contains(u"abcdef") && !line.contains(u"ghijkl"), qPrintable(line));
-    QCOMPARE(StripeConfig::redactSecret(QStringLiteral("hunter2")), QStringLiteral("(unrecognised, 7 characters)"));
+    QVERIFY2(!line.contains(u"51HxYz") && !line.contains(u"abcdef") && !line.contains(u"ghijkl"),
+             qPrintable(line));
+    QCOMPARE(StripeConfig::redactSecret(QStringLiteral("hunter2")),
+             QStringLiteral("(unrecognised, 7 characters)"));
     QCOMPARE(StripeConfig::redactSecret(QString()), QStringLiteral("(none)"));
     // Timeouts and retries out of range are named too.
     config.requestTimeoutMs = 0;
@@ -125,17 +131,24 @@ void TestStripeConfig::errorsAreClassifiedLikeStripesLibraries_data()
     };
     QTest::newRow("400 invalid") << 400 << error("invalid_request_error", "parameter_missing")
                                  << StripeError::Kind::InvalidRequest << false;
-    QTest::newRow("400 idempotency") << 400 << error("idempotency_error") << StripeError::Kind::Idempotency << false;
-    QTest::newRow("401") << 401 << error("authentication_error") << StripeError::Kind::Authentication << false;
-    QTest::newRow("402 card") << 402 << error("card_error", "card_declined") << StripeError::Kind::Card << false;
-    QTest::newRow("403") << 403 << error("invalid_request_error") << StripeError::Kind::Permission << false;
-    QTest::newRow("404") << 404 << error("invalid_request_error", "resource_missing") << StripeError::Kind::NotFound
+    QTest::newRow("400 idempotency") << 400 << error("idempotency_error") << StripeError::Kind::Idempotency
+                                     << false;
+    QTest::newRow("401") << 401 << error("authentication_error") << StripeError::Kind::Authentication
                          << false;
-    QTest::newRow("409") << 409 << error("invalid_request_error", "lock_timeout") << StripeError::Kind::Conflict << true;
-    QTest::newRow("429") << 429 << error("invalid_request_error", "rate_limit") << StripeError::Kind::RateLimit << true;
+    QTest::newRow("402 card") << 402 << error("card_error", "card_declined") << StripeError::Kind::Card
+                              << false;
+    QTest::newRow("403") << 403 << error("invalid_request_error") << StripeError::Kind::Permission << false;
+    QTest::newRow("404") << 404 << error("invalid_request_error", "resource_missing")
+                         << StripeError::Kind::NotFound << false;
+    QTest::newRow("409") << 409 << error("invalid_request_error", "lock_timeout")
+                         << StripeError::Kind::Conflict << true;
+    QTest::newRow("429") << 429 << error("invalid_request_error", "rate_limit")
+                         << StripeError::Kind::RateLimit << true;
     QTest::newRow("500") << 500 << error("api_error") << StripeError::Kind::Api << true;
-    QTest::newRow("503 from a proxy") << 503 << QByteArray("<html>busy</html>") << StripeError::Kind::Api << true;
-    QTest::newRow("418 other 4xx") << 418 << error("invalid_request_error") << StripeError::Kind::InvalidRequest << false;
+    QTest::newRow("503 from a proxy")
+        << 503 << QByteArray("<html>busy</html>") << StripeError::Kind::Api << true;
+    QTest::newRow("418 other 4xx") << 418 << error("invalid_request_error")
+                                   << StripeError::Kind::InvalidRequest << false;
 }
 
 void TestStripeConfig::errorsAreClassifiedLikeStripesLibraries()
@@ -158,8 +171,9 @@ void TestStripeConfig::errorWithoutStripesBodyKeepsWhatCameInstead()
     QCOMPARE(error.type(), QString());
     QVERIFY2(error.detail().contains(u"502 Bad Gateway"), qPrintable(error.detail()));
     const StripeError card = StripeError::fromResponse(
-        402, R"({"error":{"type":"card_error","code":"card_declined","decline_code":"stolen_card",)"
-             R"("message":"Your card was declined.","param":""}})");
+        402,
+        R"({"error":{"type":"card_error","code":"card_declined","decline_code":"stolen_card",)"
+        R"("message":"Your card was declined.","param":""}})");
     QCOMPARE(card.code(), QStringLiteral("card_declined"));
     QCOMPARE(card.declineCode(), QStringLiteral("stolen_card"));
     QCOMPARE(card.message(), QStringLiteral("Your card was declined."));
@@ -169,7 +183,8 @@ void TestStripeConfig::errorWithoutStripesBodyKeepsWhatCameInstead()
 void TestStripeConfig::logTextCutsSecretsAndUserMessageSaysWhatToDo()
 {
     StripeError error = StripeError::fromResponse(
-        401, R"({"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_51HxYzSecretPart0123"}})");
+        401,
+        R"({"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_51HxYzSecretPart0123"}})");
     error.setOperation(QStringLiteral("refunds.create"));
     error.setRequestId(QStringLiteral("req_abc"));
     error.setAttempts(1);
@@ -180,7 +195,8 @@ void TestStripeConfig::logTextCutsSecretsAndUserMessageSaysWhatToDo()
              qPrintable(log));
     QVERIFY2(!log.contains(u"51HxYz"), qPrintable(log));
     QVERIFY2(error.userMessage().contains(u"STRIPE_SECRET_KEY"), qPrintable(error.userMessage()));
-    QCOMPARE(StripeError::withoutSecrets(QStringLiteral("a whsec_xyz b rk_live_123")), QStringLiteral("a whsec_… b rk_live_…"));
+    QCOMPARE(StripeError::withoutSecrets(QStringLiteral("a whsec_xyz b rk_live_123")),
+             QStringLiteral("a whsec_… b rk_live_…"));
 }
 
 void TestStripeConfig::retriesFollowStripesRules_data()

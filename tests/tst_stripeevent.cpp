@@ -54,7 +54,8 @@ private Q_SLOTS:
 
 void TestStripeEvent::checkoutSessionCompleted()
 {
-    const StripeEvent e = StripeEvent::parse(eventBody(QStringLiteral("checkout.session.completed"), Session));
+    const StripeEvent e
+        = StripeEvent::parse(eventBody(QStringLiteral("checkout.session.completed"), Session));
     QVERIFY2(e.isValid(), qPrintable(e.errorString()));
     QCOMPARE(e.id(), QStringLiteral("evt_1Pgc76B7WZ01zgkWwyRHS12y"));
     QCOMPARE(e.type(), QStringLiteral("checkout.session.completed"));
@@ -80,7 +81,8 @@ void TestStripeEvent::checkoutSessionCompleted()
 
 void TestStripeEvent::paymentIntentFailedSaysWhy()
 {
-    const StripeEvent e = StripeEvent::parse(eventBody(QStringLiteral("payment_intent.payment_failed"), PaymentIntentFailed));
+    const StripeEvent e
+        = StripeEvent::parse(eventBody(QStringLiteral("payment_intent.payment_failed"), PaymentIntentFailed));
     QVERIFY2(e.isValid(), qPrintable(e.errorString()));
     const StripeObject &o = e.object();
     QCOMPARE(o.paymentIntentId(), QStringLiteral("pi_3Pb"));
@@ -96,7 +98,8 @@ void TestStripeEvent::paymentIntentFailedSaysWhy()
 
 void TestStripeEvent::readerActionFailedNamesItsIntent()
 {
-    const StripeEvent e = StripeEvent::parse(eventBody(QStringLiteral("terminal.reader.action_failed"), ReaderFailed));
+    const StripeEvent e
+        = StripeEvent::parse(eventBody(QStringLiteral("terminal.reader.action_failed"), ReaderFailed));
     QVERIFY2(e.isValid(), qPrintable(e.errorString()));
     const StripeObject &o = e.object();
     QCOMPARE(o.readerId(), QStringLiteral("tmr_FDOt2wlRZEdpd7"));
@@ -134,7 +137,8 @@ void TestStripeEvent::expandedPaymentIntentIsReadByItsId()
     session.insert(QStringLiteral("payment_intent"), QJsonValue::Null);
     QCOMPARE(StripeObject(session).paymentIntentId(), QString());
     // Not our ids: a metadata value that is not a whole number.
-    session.insert(QStringLiteral("metadata"), QJsonObject {{QStringLiteral("payment_id"), QStringLiteral("17a")}});
+    session.insert(QStringLiteral("metadata"),
+                   QJsonObject {{QStringLiteral("payment_id"), QStringLiteral("17a")}});
     QCOMPARE(StripeObject(session).paymentId(), std::nullopt);
 }
 
@@ -166,7 +170,8 @@ void TestStripeEvent::notAnEventIsRefused_data()
     QTest::newRow("no data") << QByteArray(R"({"id":"evt_1","object":"event","type":"x"})");
     QTest::newRow("data.object not an object")
         << QByteArray(R"({"id":"evt_1","object":"event","type":"x","data":{"object":"cs_1"}})");
-    QTest::newRow("id not a string") << QByteArray(R"({"id":7,"object":"event","type":"x","data":{"object":{"id":"a"}}})");
+    QTest::newRow("id not a string") << QByteArray(
+        R"({"id":7,"object":"event","type":"x","data":{"object":{"id":"a"}}})");
 }
 
 void TestStripeEvent::notAnEventIsRefused()

@@ -39,7 +39,8 @@ void TestStripeFormEncoding::componentsArePercentEncodedLikeStripesLibraries_dat
     // encodeURIComponent keeps these; qs and Stripe's libraries do not.
     QTest::newRow("!'()*") << QStringLiteral("!'()*") << QByteArray("%21%27%28%29%2A");
     QTest::newRow("brackets left readable") << QStringLiteral("[x]") << QByteArray("[x]");
-    QTest::newRow("UTF-8, upper-case hex") << QStringLiteral("Wäsche €") << QByteArray("W%C3%A4sche%20%E2%82%AC");
+    QTest::newRow("UTF-8, upper-case hex")
+        << QStringLiteral("Wäsche €") << QByteArray("W%C3%A4sche%20%E2%82%AC");
     QTest::newRow("url") << QStringLiteral("https://wash.example/pay?ok=1")
                          << QByteArray("https%3A%2F%2Fwash.example%2Fpay%3Fok%3D1");
     QTest::newRow("percent") << QStringLiteral("100%") << QByteArray("100%25");
@@ -56,12 +57,14 @@ void TestStripeFormEncoding::nestedObjectsAndArraysBecomeBracketedKeys()
 {
     const QJsonObject params {
         {QStringLiteral("line_items"),
-         QJsonArray {QJsonObject {{QStringLiteral("price_data"),
-                                   QJsonObject {{QStringLiteral("unit_amount"), 1200},
-                                                {QStringLiteral("product_data"),
-                                                 QJsonObject {{QStringLiteral("name"), QStringLiteral("Full wash")}}}}},
-                                  {QStringLiteral("quantity"), 2}}}},
-        {QStringLiteral("payment_method_types"), QJsonArray {QStringLiteral("card_present"), QStringLiteral("card")}},
+         QJsonArray {QJsonObject {
+             {QStringLiteral("price_data"),
+              QJsonObject {{QStringLiteral("unit_amount"), 1200},
+                           {QStringLiteral("product_data"),
+                            QJsonObject {{QStringLiteral("name"), QStringLiteral("Full wash")}}}}},
+             {QStringLiteral("quantity"), 2}}}},
+        {QStringLiteral("payment_method_types"),
+         QJsonArray {QStringLiteral("card_present"), QStringLiteral("card")}},
         {QStringLiteral("metadata"), QJsonObject {{QStringLiteral("payment_id"), QStringLiteral("42")}}},
     };
     QCOMPARE(StripeForm::encode(params),
@@ -111,7 +114,8 @@ CheckoutSessionParams sessionParams(const QDateTime &now)
     params.successUrl = QStringLiteral("https://wash.example/paid?b=CW-7Q2");
     params.cancelUrl = QStringLiteral("https://wash.example/cancelled");
     params.clientReferenceId = QStringLiteral("CW-7Q2");
-    params.metadata = {{QStringLiteral("payment_id"), QStringLiteral("17")}, {QStringLiteral("booking_id"), QStringLiteral("9")}};
+    params.metadata = {{QStringLiteral("payment_id"), QStringLiteral("17")},
+                       {QStringLiteral("booking_id"), QStringLiteral("9")}};
     params.paymentIntentMetadata = params.metadata;
     params.locale = QStringLiteral("de");
     params.expiresAt = now.addSecs(45 * 60);
@@ -155,7 +159,8 @@ void TestStripeFormEncoding::checkoutSessionCarriesItsLineItemsAndMetadata()
         {QStringLiteral("expires_at"), QString::number(1767225600 + 45 * 60)},
     };
     QCOMPARE(fieldMap(params.toParams()), expected);
-    QVERIFY(StripeForm::encode(params.toParams()).contains("line_items[1][price_data][product_data][name]=VAT%2019%25"));
+    QVERIFY(StripeForm::encode(params.toParams())
+                .contains("line_items[1][price_data][product_data][name]=VAT%2019%25"));
 }
 
 void TestStripeFormEncoding::checkoutSessionExpiryOutsideStripesLimitsIsRefused_data()
@@ -254,8 +259,9 @@ void TestStripeFormEncoding::refundIsFullWithoutAnAmount()
     QCOMPARE(StripeForm::encode(params.toParams()),
              QByteArray("metadata[refund_id]=5&payment_intent=pi_123&reason=requested_by_customer"));
     params.amountCents = 1250;
-    QCOMPARE(StripeForm::encode(params.toParams()),
-             QByteArray("amount=1250&metadata[refund_id]=5&payment_intent=pi_123&reason=requested_by_customer"));
+    QCOMPARE(
+        StripeForm::encode(params.toParams()),
+        QByteArray("amount=1250&metadata[refund_id]=5&payment_intent=pi_123&reason=requested_by_customer"));
     params.amountCents = 0;
     QCOMPARE(params.check().param(), QStringLiteral("amount"));
     params.amountCents.reset();

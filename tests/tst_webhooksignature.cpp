@@ -61,7 +61,8 @@ void TestWebhookSignature::signatureIsHmacSha256OfTimestampDotBody()
 void TestWebhookSignature::signHeaderHasOneV1PerSecret()
 {
     const QByteArray header = WebhookSignature::sign(Body, QStringList {Secret, OtherSecret}, T);
-    QCOMPARE(header, "t=1767225600,v1=" + Expected + ",v1=" + WebhookSignature::signatureHex(Body, OtherSecret, T));
+    QCOMPARE(header,
+             "t=1767225600,v1=" + Expected + ",v1=" + WebhookSignature::signatureHex(Body, OtherSecret, T));
     QVERIFY(WebhookSignature::signatureHex(Body, OtherSecret, T) != Expected);
 }
 
@@ -82,16 +83,18 @@ void TestWebhookSignature::verdicts_data()
     QTest::newRow("no v1") << QByteArray("t=1767225600") << Body << int(Outcome::Malformed);
     QTest::newRow("only v0") << "t=1767225600,v0=" + Expected << Body << int(Outcome::Malformed);
     QTest::newRow("garbage") << QByteArray("sha256=abc") << Body << int(Outcome::Malformed);
-    QTest::newRow("body changed by one byte") << good << QByteArray(R"({"id":"evt_2","object":"event"})")
-                                              << int(Outcome::NoMatch);
-    QTest::newRow("body re-serialised") << good << QByteArray(R"({"id": "evt_1", "object": "event"})")
-                                        << int(Outcome::NoMatch);
+    QTest::newRow("body changed by one byte")
+        << good << QByteArray(R"({"id":"evt_2","object":"event"})") << int(Outcome::NoMatch);
+    QTest::newRow("body re-serialised")
+        << good << QByteArray(R"({"id": "evt_1", "object": "event"})") << int(Outcome::NoMatch);
     QTest::newRow("t changed") << "t=1767225601,v1=" + Expected << Body << int(Outcome::NoMatch);
-    QTest::newRow("upper-case hex") << "t=1767225600,v1=" + Expected.toUpper() << Body << int(Outcome::NoMatch);
-    QTest::newRow("truncated signature") << "t=1767225600,v1=" + Expected.left(63) << Body << int(Outcome::NoMatch);
+    QTest::newRow("upper-case hex") << "t=1767225600,v1=" + Expected.toUpper() << Body
+                                    << int(Outcome::NoMatch);
+    QTest::newRow("truncated signature")
+        << "t=1767225600,v1=" + Expected.left(63) << Body << int(Outcome::NoMatch);
     QTest::newRow("signed with another secret")
-        << "t=1767225600,v1=" + WebhookSignature::signatureHex(Body, QStringLiteral("whsec_attacker"), T) << Body
-        << int(Outcome::NoMatch);
+        << "t=1767225600,v1=" + WebhookSignature::signatureHex(Body, QStringLiteral("whsec_attacker"), T)
+        << Body << int(Outcome::NoMatch);
 }
 
 void TestWebhookSignature::verdicts()
@@ -110,12 +113,15 @@ void TestWebhookSignature::everySignatureIsTriedAgainstEverySecret()
     const QByteArray other = WebhookSignature::signatureHex(Body, OtherSecret, T);
     const QByteArray wrong = QByteArray(64, 'a');
     // During a rotation Stripe signs with both secrets; either one configured suffices.
-    QVERIFY(WebhookSignature::verify("t=1767225600,v1=" + wrong + ",v1=" + other, Body, {Secret, OtherSecret}, T)
-                .isValid());
+    QVERIFY(
+        WebhookSignature::verify("t=1767225600,v1=" + wrong + ",v1=" + other, Body, {Secret, OtherSecret}, T)
+            .isValid());
     QVERIFY(WebhookSignature::verify("t=1767225600,v1=" + other, Body, {Secret, OtherSecret}, T).isValid());
-    QVERIFY(WebhookSignature::verify("t=1767225600,v1=" + Expected + ",v1=" + wrong, Body, {OtherSecret, Secret}, T)
+    QVERIFY(WebhookSignature::verify("t=1767225600,v1=" + Expected + ",v1=" + wrong, Body,
+                                     {OtherSecret, Secret}, T)
                 .isValid());
-    QCOMPARE(WebhookSignature::verify("t=1767225600,v1=" + other, Body, {Secret}, T).outcome, Outcome::NoMatch);
+    QCOMPARE(WebhookSignature::verify("t=1767225600,v1=" + other, Body, {Secret}, T).outcome,
+             Outcome::NoMatch);
     // Nothing configured matches nothing.
     QCOMPARE(WebhookSignature::verify("t=1767225600,v1=" + Expected, Body, {}, T).outcome, Outcome::NoMatch);
 }
@@ -153,15 +159,18 @@ void TestWebhookSignature::logTextNamesNoSecret()
     for (qint64 now : {T, T + 1000}) {
         for (const QStringList &secrets : {QStringList {Secret}, QStringList {OtherSecret}}) {
             const QString log = WebhookSignature::verify(header, Body, secrets, now).logText;
-            QVERIFY2(!log.contains(u"whsec_") && !log.contains(QString::fromLatin1(Expected)), qPrintable(log));
+            QVERIFY2(!log.contains(u"whsec_") && !log.contains(QString::fromLatin1(Expected)),
+                     qPrintable(log));
         }
     }
 }
 
-TestWebhookSignature::NodeRun TestWebhookSignature::runNode(const QString &script, const QStringList &arguments)
+TestWebhookSignature::NodeRun TestWebhookSignature::runNode(const QString &script,
+                                                            const QStringList &arguments)
 {
     QProcess node;
-    node.start(QStringLiteral(CARWASH_NODE), QStringList {QStringLiteral(CARWASH_NPM_DIR "/") + script} + arguments);
+    node.start(QStringLiteral(CARWASH_NODE),
+               QStringList {QStringLiteral(CARWASH_NPM_DIR "/") + script} + arguments);
     NodeRun run;
     if (!node.waitForFinished(60000)) {
         node.kill();
@@ -187,11 +196,12 @@ QString TestWebhookSignature::writePayload(const QByteArray &bytes)
 namespace {
 
 // A realistic event: nested, non-ASCII, with characters JSON escapes.
-const QByteArray EventBody = R"({"id":"evt_crosscheck_1","object":"event","api_version":"2020-08-27",)"
-                             R"("created":1767225600,"type":"checkout.session.completed","data":{"object":)"
-                             R"({"id":"cs_test_1","object":"checkout.session","client_reference_id":"CW-7Q2",)"
-                             R"("metadata":{"note":"Wäsche \"premium\" – 5 €"},"amount_total":2975}}})"
-                             "\n";
+const QByteArray EventBody
+    = R"({"id":"evt_crosscheck_1","object":"event","api_version":"2020-08-27",)"
+      R"("created":1767225600,"type":"checkout.session.completed","data":{"object":)"
+      R"({"id":"cs_test_1","object":"checkout.session","client_reference_id":"CW-7Q2",)"
+      R"("metadata":{"note":"Wäsche \"premium\" – 5 €"},"amount_total":2975}}})"
+      "\n";
 
 } // namespace
 
@@ -205,12 +215,14 @@ void TestWebhookSignature::ourVerifierAcceptsWhatStripesLibrarySigns()
         const NodeRun signed_ = runNode(QStringLiteral("sign.mjs"), {payload, secret, QString::number(T)});
         QVERIFY2(signed_.exitCode == 0, signed_.err.constData());
         QVERIFY2(signed_.out.startsWith("t=1767225600,v1="), signed_.out.constData());
-        const WebhookSignature::Result result = WebhookSignature::verify(signed_.out, EventBody, secrets, T + 5);
+        const WebhookSignature::Result result
+            = WebhookSignature::verify(signed_.out, EventBody, secrets, T + 5);
         QVERIFY2(result.isValid(), qPrintable(result.logText));
         // The same header is still judged: another secret, a changed body, too late.
         QCOMPARE(WebhookSignature::verify(signed_.out, EventBody, {QStringLiteral("whsec_x")}, T).outcome,
                  Outcome::NoMatch);
-        QCOMPARE(WebhookSignature::verify(signed_.out, EventBody + " ", secrets, T).outcome, Outcome::NoMatch);
+        QCOMPARE(WebhookSignature::verify(signed_.out, EventBody + " ", secrets, T).outcome,
+                 Outcome::NoMatch);
         QCOMPARE(WebhookSignature::verify(signed_.out, EventBody, secrets, T + 301).outcome, Outcome::Stale);
         // Byte for byte what we would have written.
         QCOMPARE(signed_.out, WebhookSignature::sign(EventBody, secret, T));
@@ -226,13 +238,16 @@ void TestWebhookSignature::stripesLibraryAcceptsWhatWeSign()
     // One secret, and a rotation's two: the library accepts either secret.
     const QByteArray single = WebhookSignature::sign(EventBody, Secret, now);
     const QByteArray both = WebhookSignature::sign(EventBody, QStringList {OtherSecret, Secret}, now);
-    for (const auto &[header, secret] : {std::pair {single, Secret}, std::pair {both, Secret}, std::pair {both, OtherSecret}}) {
-        const NodeRun verified = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(header), secret});
+    for (const auto &[header, secret] :
+         {std::pair {single, Secret}, std::pair {both, Secret}, std::pair {both, OtherSecret}}) {
+        const NodeRun verified
+            = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(header), secret});
         QVERIFY2(verified.exitCode == 0, verified.err.constData());
         QCOMPARE(verified.out, QByteArray("evt_crosscheck_1"));
     }
     // And it refuses ours where it should: the wrong secret, a stale timestamp.
-    const NodeRun wrongSecret = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(single), QStringLiteral("whsec_x")});
+    const NodeRun wrongSecret = runNode(QStringLiteral("verify.mjs"),
+                                        {payload, QString::fromLatin1(single), QStringLiteral("whsec_x")});
     QVERIFY2(wrongSecret.exitCode == 1, wrongSecret.err.constData());
     const QByteArray old = WebhookSignature::sign(EventBody, Secret, now - 3600);
     const NodeRun stale = runNode(QStringLiteral("verify.mjs"), {payload, QString::fromLatin1(old), Secret});

@@ -52,7 +52,8 @@ bool FakeStripe::start(QString *error, int seed)
         message = QStringLiteral("node is not on PATH; scripts/setup-deps.sh installs it");
         return false;
     }
-    QStringList args{QStringLiteral(CARWASH_FAKE_STRIPE_SCRIPT), QStringLiteral("--port"), QStringLiteral("0")};
+    QStringList args {QStringLiteral(CARWASH_FAKE_STRIPE_SCRIPT), QStringLiteral("--port"),
+                      QStringLiteral("0")};
     if (seed >= 0)
         args << QStringLiteral("--seed") << QString::number(seed);
     m_process.start(node, args);
@@ -106,8 +107,8 @@ QString FakeStripe::secretKey()
     return QStringLiteral("sk_test_carwashFakeStripeKey0000000000");
 }
 
-FakeStripe::Reply FakeStripe::send(
-    const QByteArray &method, const QString &path, const QByteArray &body, const QByteArray &contentType, bool stripeAuth)
+FakeStripe::Reply FakeStripe::send(const QByteArray &method, const QString &path, const QByteArray &body,
+                                   const QByteArray &contentType, bool stripeAuth)
 {
     Reply result;
     if (!isRunning()) {
@@ -145,7 +146,8 @@ FakeStripe::Reply FakeStripe::send(
         result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         result.body = reply->readAll();
         if (result.status == 0)
-            result.error = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(method), path, reply->errorString());
+            result.error
+                = QStringLiteral("%1 %2: %3").arg(QString::fromLatin1(method), path, reply->errorString());
     }
     reply->deleteLater();
     return result;
@@ -155,14 +157,14 @@ FakeStripe::Reply FakeStripe::call(const QByteArray &method, const QString &path
 {
     const bool hasBody = method != "GET";
     return send(method, path, hasBody ? formEncode(form) : QByteArray(),
-        hasBody ? QByteArrayLiteral("application/x-www-form-urlencoded") : QByteArray(), true);
+                hasBody ? QByteArrayLiteral("application/x-www-form-urlencoded") : QByteArray(), true);
 }
 
 FakeStripe::Reply FakeStripe::control(const QByteArray &method, const QString &path, const QJsonObject &body)
 {
     const bool hasBody = method != "GET";
     return send(method, path, hasBody ? QJsonDocument(body).toJson(QJsonDocument::Compact) : QByteArray(),
-        hasBody ? QByteArrayLiteral("application/json") : QByteArray(), false);
+                hasBody ? QByteArrayLiteral("application/json") : QByteArray(), false);
 }
 
 bool FakeStripe::ok(const Reply &reply, const QString &what)
@@ -177,35 +179,36 @@ bool FakeStripe::ok(const Reply &reply, const QString &what)
     return false;
 }
 
-bool FakeStripe::configureWebhook(
-    const QUrl &url, const QStringList &secrets, double duplicateRate, int maxDelayMs, const QStringList &dropTypes)
+bool FakeStripe::configureWebhook(const QUrl &url, const QStringList &secrets, double duplicateRate,
+                                  int maxDelayMs, const QStringList &dropTypes)
 {
-    const QJsonObject body{
+    const QJsonObject body {
         {QStringLiteral("url"), url.toString()},
         {QStringLiteral("secrets"), QJsonArray::fromStringList(secrets)},
         {QStringLiteral("duplicateRate"), duplicateRate},
         {QStringLiteral("maxDelayMs"), maxDelayMs},
         {QStringLiteral("drop"), QJsonArray::fromStringList(dropTypes)},
     };
-    return ok(control("POST", QStringLiteral("/_fake/webhook"), body), QStringLiteral("configure the webhook"));
+    return ok(control("POST", QStringLiteral("/_fake/webhook"), body),
+              QStringLiteral("configure the webhook"));
 }
 
 bool FakeStripe::disableWebhook()
 {
     return ok(control("POST", QStringLiteral("/_fake/webhook"), {{QStringLiteral("url"), QJsonValue::Null}}),
-        QStringLiteral("turn the webhook off"));
+              QStringLiteral("turn the webhook off"));
 }
 
 bool FakeStripe::pay(const QString &sessionId, const QString &outcome)
 {
     return ok(control("POST", QStringLiteral("/_fake/checkout_sessions/%1/pay").arg(segment(sessionId)),
-                  {{QStringLiteral("outcome"), outcome}}),
-        QStringLiteral("pay %1").arg(sessionId));
+                      {{QStringLiteral("outcome"), outcome}}),
+              QStringLiteral("pay %1").arg(sessionId));
 }
 
 bool FakeStripe::addFault(const QString &match, const QString &kind, int times)
 {
-    const QJsonObject body{
+    const QJsonObject body {
         {QStringLiteral("match"), match}, {QStringLiteral("kind"), kind}, {QStringLiteral("times"), times}};
     return ok(control("POST", QStringLiteral("/_fake/faults"), body), QStringLiteral("add a fault"));
 }
@@ -213,7 +216,8 @@ bool FakeStripe::addFault(const QString &match, const QString &kind, int times)
 QString FakeStripe::registerReader(const QString &label)
 {
     const Reply reply = call("POST", QStringLiteral("/v1/terminal/readers"),
-        {{QStringLiteral("registration_code"), QStringLiteral("simulated-wpe")}, {QStringLiteral("label"), label}});
+                             {{QStringLiteral("registration_code"), QStringLiteral("simulated-wpe")},
+                              {QStringLiteral("label"), label}});
     if (!ok(reply, QStringLiteral("register a reader")))
         return {};
     return QJsonDocument::fromJson(reply.body).object().value(QStringLiteral("id")).toString();
@@ -222,9 +226,10 @@ QString FakeStripe::registerReader(const QString &label)
 bool FakeStripe::presentCard(const QString &readerId, const QString &number)
 {
     return ok(call("POST",
-                  QStringLiteral("/v1/test_helpers/terminal/readers/%1/present_payment_method").arg(segment(readerId)),
-                  {{QStringLiteral("card_present[number]"), number}}),
-        QStringLiteral("present card %1 on %2").arg(number, readerId));
+                   QStringLiteral("/v1/test_helpers/terminal/readers/%1/present_payment_method")
+                       .arg(segment(readerId)),
+                   {{QStringLiteral("card_present[number]"), number}}),
+              QStringLiteral("present card %1 on %2").arg(number, readerId));
 }
 
 bool FakeStripe::reset()

@@ -55,7 +55,7 @@ public:
     // url; each event sent twice with probability duplicateRate, after a
     // random delay up to maxDelayMs; dropTypes never sent.
     bool configureWebhook(const QUrl &url, const QStringList &secrets, double duplicateRate = 0,
-        int maxDelayMs = 0, const QStringList &dropTypes = {});
+                          int maxDelayMs = 0, const QStringList &dropTypes = {});
     bool disableWebhook();
 
     // The customer pays the session on the hosted page: outcome "paid",
@@ -99,8 +99,8 @@ public:
 
 private:
     Reply control(const QByteArray &method, const QString &path, const QJsonObject &body = {});
-    Reply send(const QByteArray &method, const QString &path, const QByteArray &body, const QByteArray &contentType,
-        bool stripeAuth);
+    Reply send(const QByteArray &method, const QString &path, const QByteArray &body,
+               const QByteArray &contentType, bool stripeAuth);
     bool ok(const Reply &reply, const QString &what);
     QJsonArray array(const QString &path);
 

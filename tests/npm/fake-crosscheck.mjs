@@ -165,6 +165,34 @@ test('a reader shows the cart, declines a card, cancels, then approves', async (
         'payment_intent.succeeded', 'terminal.reader.action_succeeded']);
 });
 
+test('an asynchronous method completes the session unpaid, then succeeds or fails', async () => {
+    for (const [outcome, status, last, intentStatus] of [
+        ['async_succeeded', 'paid', 'checkout.session.async_payment_succeeded', 'succeeded'],
+        ['async_failed', 'unpaid', 'checkout.session.async_payment_failed', 'requires_payment_method'],
+    ]) {
+        const s = await stripe.checkout.sessions.create(sessionParams());
+        await control(fake, 'POST', `/_fake/checkout_sessions/${s.id}/pay`, { outcome });
+        const done = await stripe.checkout.sessions.retrieve(s.id);
+        assert.deepEqual([done.status, done.payment_status], ['complete', status]);
+        assert.equal((await stripe.paymentIntents.retrieve(s.payment_intent)).status, intentStatus);
+        const events = (await control(fake, 'GET', '/_fake/events')).filter((e) => e.data.object.id === s.id);
+        assert.deepEqual(events.map((e) => [e.type, e.data.object.payment_status]),
+            [['checkout.session.completed', 'unpaid'], [last, status]]);
+    }
+});
+
+test('a manually captured reader payment waits for its capture', async () => {
+    const reader = await stripe.terminal.readers.create({ registration_code: 'simulated-wpe', label: 'Desk 2' });
+    const pi = await stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method_types: ['card_present'],
+        capture_method: 'manual' });
+    await stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id });
+    await stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id);
+    const held = await stripe.paymentIntents.retrieve(pi.id);
+    assert.deepEqual([held.status, held.amount_capturable, held.amount_received], ['requires_capture', 3000, 0]);
+    const captured = await stripe.paymentIntents.capture(pi.id);
+    assert.deepEqual([captured.status, captured.amount_received, captured.charges.data[0].captured], ['succeeded', 3000, true]);
+});
+
 async function paidSession() {
     const s = await stripe.checkout.sessions.create(sessionParams());
     await control(fake, 'POST', `/_fake/checkout_sessions/${s.id}/pay`, { outcome: 'paid' });

@@ -9,6 +9,12 @@ import https from 'node:https';
 
 const maxAttempts = 8;
 const attemptTimeoutMs = 10000;
+// A burst of events reaches the receiver over a bounded number of
+// connections, kept alive, as from Stripe's senders.
+const agents = {
+    'http:': new http.Agent({ keepAlive: true, maxSockets: 16 }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets: 16 }),
+};
 
 // `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>...]`, v1 = HMAC-SHA256
 // keyed by the whole secret over "<t>.<body>".
@@ -93,6 +99,7 @@ export class Deliverer {
         const t = Math.floor(Date.now() / 1000);
         const req = (url.protocol === 'https:' ? https : http).request(url, {
             method: 'POST',
+            agent: agents[url.protocol],
             headers: {
                 'Content-Type': 'application/json; charset=utf-8',
                 'Content-Length': Buffer.byteLength(body),

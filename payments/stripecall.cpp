@@ -124,9 +124,11 @@ void StripeCall::attemptFinished()
 
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const QString requestId = QString::fromLatin1(reply->rawHeader("Request-Id"));
-    if (!statusAttribute.isValid() || m_timedOut) {
-        // No HTTP answer: Stripe may or may not have done the work, so the
-        // retry carries the same Idempotency-Key and Stripe replays it.
+    const int status = statusAttribute.toInt();
+    const bool successCutShort = status >= 200 && status < 300 && reply->error() != QNetworkReply::NoError;
+    if (!statusAttribute.isValid() || m_timedOut || successCutShort) {
+        // No (whole) answer: Stripe may or may not have done the work, so
+        // the retry carries the same Idempotency-Key and Stripe replays it.
         StripeError error(m_timedOut ? StripeError::Kind::Timeout : StripeError::Kind::Connection, QString());
         error.setDetail(m_timedOut ? QStringLiteral("no answer within %1 ms").arg(m_config.requestTimeoutMs)
                                    : reply->errorString());
@@ -134,7 +136,6 @@ void StripeCall::attemptFinished()
         return;
     }
 
-    const int status = statusAttribute.toInt();
     const QByteArray body = reply->readAll();
     if (status >= 200 && status < 300) {
         QJsonParseError parseError;

@@ -130,6 +130,8 @@ QFuture<StripeResult> StripeClient::retrieveRefund(const QString &refundId)
 
 QFuture<StripeResult> StripeClient::get(const QString &operation, const QString &path)
 {
+    if (const QStringList problems = m_config.apiProblems(); !problems.isEmpty())
+        return refused(operation, StripeError(StripeError::Kind::Configuration, problems.first()));
     if (path.isEmpty())
         return refused(
             operation,
@@ -140,6 +142,8 @@ QFuture<StripeResult> StripeClient::get(const QString &operation, const QString 
 QFuture<StripeResult> StripeClient::post(const QString &operation, const QString &path,
                                          const QJsonObject &params, const QString &idempotencyKey)
 {
+    if (const QStringList problems = m_config.apiProblems(); !problems.isEmpty())
+        return refused(operation, StripeError(StripeError::Kind::Configuration, problems.first()));
     if (path.isEmpty())
         return refused(
             operation,

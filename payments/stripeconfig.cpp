@@ -30,6 +30,11 @@ StripeConfig StripeConfig::fromEnvironment(const QProcessEnvironment &env)
 
 QStringList StripeConfig::problems() const
 {
+    return apiProblems() + webhookProblems();
+}
+
+QStringList StripeConfig::apiProblems() const
+{
     QStringList problems;
     if (secretKey.isEmpty()) {
         problems << tr("%1 is not set: carwash-server needs the secret key of the car wash's Stripe account "
@@ -43,21 +48,6 @@ QStringList StripeConfig::problems() const
         problems << tr("%1 is not a Stripe secret key: it should start with sk_live_, sk_test_ or rk_ and "
                        "hold no spaces.")
                         .arg(SecretKeyVariable);
-    }
-    if (webhookSecrets.isEmpty()) {
-        problems << tr("%1 is not set: carwash-server needs the signing secret of the Stripe webhook "
-                       "endpoint (whsec_…, shown in Stripe's dashboard; several separated by commas while "
-                       "one is replaced).")
-                        .arg(WebhookSecretVariable);
-    }
-    for (qsizetype i = 0; i < webhookSecrets.size(); ++i) {
-        const QString &secret = webhookSecrets.at(i);
-        if (!secret.startsWith(u"whsec_") || hasWhitespace(secret)) {
-            problems << tr("%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.")
-                            .arg(WebhookSecretVariable)
-                            .arg(i + 1)
-                            .arg(webhookSecrets.size());
-        }
     }
     const QString scheme = apiBase.scheme();
     if (!apiBase.isValid() || apiBase.host().isEmpty() || (scheme != u"https" && scheme != u"http")
@@ -76,6 +66,27 @@ QStringList StripeConfig::problems() const
         problems << tr(
             "The retry delays of Stripe requests must be 0 ms or more, the longest no shorter than "
             "the first.");
+    return problems;
+}
+
+QStringList StripeConfig::webhookProblems() const
+{
+    QStringList problems;
+    if (webhookSecrets.isEmpty()) {
+        problems << tr("%1 is not set: carwash-server needs the signing secret of the Stripe webhook "
+                       "endpoint (whsec_…, shown in Stripe's dashboard; several separated by commas while "
+                       "one is replaced).")
+                        .arg(WebhookSecretVariable);
+    }
+    for (qsizetype i = 0; i < webhookSecrets.size(); ++i) {
+        const QString &secret = webhookSecrets.at(i);
+        if (!secret.startsWith(u"whsec_") || hasWhitespace(secret)) {
+            problems << tr("%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.")
+                            .arg(WebhookSecretVariable)
+                            .arg(i + 1)
+                            .arg(webhookSecrets.size());
+        }
+    }
     return problems;
 }
 

@@ -40,6 +40,12 @@ public:
     // quotes a secret.
     QStringList problems() const;
     bool isUsable() const { return problems().isEmpty(); }
+    // The part of problems() about calling Stripe's API (key, address,
+    // version, timeout, retries): StripeClient refuses every call while
+    // there is one, as a Configuration error.
+    QStringList apiProblems() const;
+    // The part about checking webhooks (the signing secrets).
+    QStringList webhookProblems() const;
 
     // One line for the log: base, version, the kind of key (sk_test_…), how
     // many webhook secrets, timeout and retries. No secret.

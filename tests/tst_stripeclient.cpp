@@ -30,6 +30,7 @@ private Q_SLOTS:
     void sameKeySameParamsIsReplayed();
     void sameKeyOtherParamsIsAnIdempotencyError();
     void wrongKeyIsAnAuthenticationError();
+    void unusableSettingsAreAConfigurationError();
     void refusedBeforeSending();
     void shutdownEndsCallsInFlightAsCancelled();
 
@@ -294,6 +295,26 @@ void TestStripeClient::wrongKeyIsAnAuthenticationError()
     QCOMPARE(result.error().httpStatus(), 401);
     QCOMPARE(result.error().attempts(), 1);
     QVERIFY2(!result.error().logText().contains(u"notTheFakesKind"), qPrintable(result.error().logText()));
+}
+
+void TestStripeClient::unusableSettingsAreAConfigurationError()
+{
+    StripeConfig noKey = config();
+    noKey.secretKey.clear();
+    StripeClient client(noKey);
+    const StripeResult result = await(client.createPaymentIntent(intentParams(), uniqueKey("intent")));
+    QCOMPARE(result.error().kind(), StripeError::Kind::Configuration);
+    QCOMPARE(result.error().attempts(), 0);
+    QVERIFY2(result.error().userMessage().contains(u"STRIPE_SECRET_KEY"),
+             qPrintable(result.error().userMessage()));
+    QCOMPARE(await(client.retrieveReader(QStringLiteral("tmr_1"))).error().kind(),
+             StripeError::Kind::Configuration);
+    // Webhook secrets are not the client's business.
+    StripeConfig noWebhookSecret = config();
+    noWebhookSecret.webhookSecrets.clear();
+    StripeClient withoutSecrets(noWebhookSecret);
+    QVERIFY(await(withoutSecrets.createPaymentIntent(intentParams(), uniqueKey("intent"))).ok());
+    QCOMPARE(m_fake.requests().size(), 1);
 }
 
 void TestStripeClient::refusedBeforeSending()

@@ -93,6 +93,11 @@ void TestStripeConfig::problemsAreNamed()
     QFETCH(QString, named);
     const StripeConfig config = StripeConfig::fromEnvironment(env);
     QVERIFY(!config.isUsable());
+    QCOMPARE(config.problems(), config.apiProblems() + config.webhookProblems());
+    if (named.startsWith(u"STRIPE_WEBHOOK_SECRET")) // the client could still call Stripe
+        QVERIFY(config.apiProblems().isEmpty() && !config.webhookProblems().isEmpty());
+    else
+        QVERIFY(!config.apiProblems().isEmpty());
     const QString problems = config.problems().join(u'\n');
     QVERIFY2(problems.contains(named), qPrintable(problems));
     QVERIFY2(!problems.contains(QString::fromLatin1(Key)) && !problems.contains(u"oops")

@@ -18,8 +18,9 @@ class StripeCall;
 // object Stripe answered or a typed StripeError. Every POST carries the
 // caller's Idempotency-Key (from our database row) on each of its retries.
 // Parameters outside Stripe's known limits are refused before sending
-// (InvalidRequest, attempts() == 0). Destroying the client ends the calls
-// still running as Cancelled.
+// (InvalidRequest, attempts() == 0), and so is every call while
+// config().apiProblems() is not empty (Configuration). Destroying the client
+// ends the calls still running as Cancelled.
 class StripeClient : public QObject
 {
     Q_OBJECT

@@ -76,6 +76,10 @@ public:
     DbResult<RefundOutcome> refundPayment(qint64 paymentId, std::optional<qint64> amountCents,
                                           const QString &reason, const QString &actor, bool cardAllowed = true);
 
+    // One refund as it stands now (a card refund turns succeeded or failed
+    // when the server has heard from Stripe); nullopt when there is none.
+    std::optional<RefundPart> refundById(qint64 refundId);
+
     // Asks the server to fetch pending card payments from Stripe once, now.
     // Returns the request's id.
     qint64 requestReconcile(const QString &actor);

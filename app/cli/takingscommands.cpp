@@ -53,13 +53,13 @@ int TakingsCommands::run(const QStringList &args)
                                                               {AdminCli::tr("Total"), c.total()}};
             for (const auto &[name, m] : rows)
                 m_cli.out() << "  "
-                            << AdminCli::tr("%1: %2 payment(s) %3 (tax %4), %5 refund(s) %6, net %7")
+                            << AdminCli::tr("%1: %2 (tax %3) in %4; %5 back in %6; net %7")
                                    .arg(name, -5)
-                                   .arg(m.payments)
                                    .arg(Money::format(m.takenCents, c.currency),
-                                        Money::format(m.taxCents, c.currency))
-                                   .arg(m.refunds)
-                                   .arg(Money::format(m.refundedCents, c.currency),
+                                        Money::format(m.taxCents, c.currency),
+                                        AdminCli::tr("%n payment(s)", nullptr, m.payments),
+                                        Money::format(m.refundedCents, c.currency),
+                                        AdminCli::tr("%n refund(s)", nullptr, m.refunds),
                                         Money::format(m.netCents(), c.currency))
                             << '\n';
         }

@@ -1471,14 +1471,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 <context>
     <name>CardPaymentRequests</name>
     <message>
-        <source>the card reader</source>
-        <translation>das Kartenlesegerät</translation>
-    </message>
-    <message>
-        <source>a Checkout link</source>
-        <translation>einen Checkout-Link</translation>
-    </message>
-    <message>
         <source>Cancelled before it was sent to Stripe.</source>
         <translation>Abgebrochen, bevor es an Stripe ging.</translation>
     </message>
@@ -1499,10 +1491,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Die Buchung %1 ist bereits bezahlt; nichts ist offen.</translation>
     </message>
     <message>
-        <source>replaced by %1</source>
-        <translation>ersetzt durch %1</translation>
-    </message>
-    <message>
         <source>There is no payment with ID %1.</source>
         <translation>Es gibt keine Zahlung mit der ID %1.</translation>
     </message>
@@ -1513,10 +1501,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Payment %1 is no longer waiting to be paid (it is %2); there is nothing to cancel.</source>
         <translation>Zahlung %1 wartet nicht mehr auf Bezahlung (sie ist %2); es gibt nichts abzubrechen.</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>abgebrochen</translation>
     </message>
     <message>
         <source>A refund must be more than nothing.</source>

@@ -1471,14 +1471,6 @@ PostgreSQL privado dentro de su carpeta de datos.
 <context>
     <name>CardPaymentRequests</name>
     <message>
-        <source>the card reader</source>
-        <translation>el lector de tarjetas</translation>
-    </message>
-    <message>
-        <source>a Checkout link</source>
-        <translation>un enlace de Checkout</translation>
-    </message>
-    <message>
         <source>Cancelled before it was sent to Stripe.</source>
         <translation>Cancelado antes de enviarse a Stripe.</translation>
     </message>
@@ -1499,10 +1491,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>La reserva %1 ya está pagada; no hay nada pendiente.</translation>
     </message>
     <message>
-        <source>replaced by %1</source>
-        <translation>sustituido por %1</translation>
-    </message>
-    <message>
         <source>There is no payment with ID %1.</source>
         <translation>No hay ningún pago con el ID %1.</translation>
     </message>
@@ -1513,10 +1501,6 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Payment %1 is no longer waiting to be paid (it is %2); there is nothing to cancel.</source>
         <translation>El pago %1 ya no está pendiente (está %2); no hay nada que cancelar.</translation>
-    </message>
-    <message>
-        <source>cancelled</source>
-        <translation>cancelado</translation>
     </message>
     <message>
         <source>A refund must be more than nothing.</source>

@@ -1522,6 +1522,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>%1 is more than is left to refund on booking %2: at most %3.</source>
         <translation>%1 ist mehr, als für Buchung %2 noch zu erstatten ist: höchstens %3.</translation>
     </message>
+    <message>
+        <source>A card payment changed meanwhile; try again.</source>
+        <translation>Eine Kartenzahlung hat sich inzwischen geändert; bitte erneut versuchen.</translation>
+    </message>
 </context>
 <context>
     <name>CashPaymentDialog</name>

@@ -1522,6 +1522,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>%1 is more than is left to refund on booking %2: at most %3.</source>
         <translation>%1 es más de lo que queda por reembolsar en la reserva %2: como máximo %3.</translation>
     </message>
+    <message>
+        <source>A card payment changed meanwhile; try again.</source>
+        <translation>Un pago con tarjeta cambió entretanto; inténtelo de nuevo.</translation>
+    </message>
 </context>
 <context>
     <name>CashPaymentDialog</name>

@@ -30,7 +30,8 @@ public:
 private:
     int checkout(const QString &which, int waitSeconds);
     int show(const QString &which);
-    int refund(const QString &which, std::optional<qint64> amountCents, const QString &reason, int waitSeconds);
+    int refund(const QString &which, std::optional<qint64> amountCents, const QString &reason,
+               int waitSeconds);
     int reconcile(int waitSeconds);
 
     // The booking by ID or code; exit code in *rc when there is none.

@@ -35,7 +35,8 @@ public:
     DbResult<Done> remove(const QString &id, const QString &actor);
     // kind desk or kiosk. Invalid when that device has another reader
     // already (unassign that one first); NotFound for an unknown reader.
-    DbResult<CardReader> assign(const QString &id, const QString &kind, const QString &name, const QString &actor);
+    DbResult<CardReader> assign(const QString &id, const QString &kind, const QString &name,
+                                const QString &actor);
     DbResult<CardReader> unassign(const QString &id, const QString &actor);
 
 private:

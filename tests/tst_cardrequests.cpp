@@ -12,6 +12,7 @@
 #include "tests/harness/testnames.h"
 #include "tests/paymentsfixture.h"
 
+#include <QSet>
 #include <QSqlDriver>
 #include <QTest>
 
@@ -31,6 +32,7 @@ private slots:
 
     void checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNotifies();
     void aLiveCheckoutIsReusedUntilItExpires();
+    void desksAskingAtOnceShareOnePayment();
     void startingTheReaderCancelsTheCheckoutAndBack();
     void refusedWhenTheBookingCannotBePaid();
     void cashAtTheDeskCancelsAPendingCardPayment();
@@ -159,6 +161,34 @@ void TestCardRequests::aLiveCheckoutIsReusedUntilItExpires()
             .toString(),
         QStringLiteral("%1|pending|payment-%2-cancel").arg(id).arg(first->paymentId));
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE status = 'pending'")).toInt(), 1);
+}
+
+void TestCardRequests::desksAskingAtOnceShareOnePayment()
+{
+    // Eight asks (a double tap, several desks) through the pool at once:
+    // the booking's lock makes them take turns, so one payment, one
+    // request, and every ask answered with them.
+    const qint64 id = booking(QStringLiteral("confirmed"), 3500);
+    QList<QFuture<DbResult<CardPaymentStart>>> asks;
+    for (int i = 0; i < 8; ++i)
+        asks.append(m_pool->withRetry(
+            QStringLiteral("test.checkout"), RetryPolicy::critical(), [id](QSqlDatabase &db) {
+                return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en"));
+            }));
+    QSet<qint64> payments;
+    int fresh = 0;
+    for (auto &ask : asks) {
+        const DbResult<CardPaymentStart> started = ask.result();
+        QVERIFY2(started.ok(), describe(started).constData());
+        payments.insert(started->paymentId);
+        fresh += started->reused ? 0 : 1;
+    }
+    QCOMPARE(payments.size(), 1);
+    QCOMPARE(fresh, 1);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1").arg(id)).toInt(), 1);
+    QCOMPARE(
+        sql(QStringLiteral("SELECT count(*) FROM payment_requests WHERE booking_id = %1").arg(id)).toInt(),
+        1);
 }
 
 void TestCardRequests::startingTheReaderCancelsTheCheckoutAndBack()

@@ -125,7 +125,8 @@ private:
                     QStringLiteral("UPDATE payment_requests AS r SET status = 'done', answered_at = now(), "
                                    "result = jsonb_build_object('session_id', p.stripe_checkout_session_id, "
                                    "'url', p.checkout_url, 'expires_at', "
-                                   "extract(epoch FROM p.checkout_expires_at)::bigint) "
+                                   "to_char(p.checkout_expires_at AT TIME ZONE 'UTC', "
+                                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "
                                    "FROM payments AS p WHERE p.id = r.payment_id AND r.id = %1")
                         .arg(id));
             } else if (kind == u"refund") {

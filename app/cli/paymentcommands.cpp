@@ -187,7 +187,7 @@ bool PaymentCommands::serverRunning(int *rc)
     return true;
 }
 
-std::optional<PaymentRequest> PaymentCommands::await(qint64 requestId, int waitSeconds, int *rc)
+std::optional<PaymentRequestState> PaymentCommands::await(qint64 requestId, int waitSeconds, int *rc)
 {
     QElapsedTimer waited;
     waited.start();
@@ -207,7 +207,7 @@ std::optional<PaymentRequest> PaymentCommands::await(qint64 requestId, int waitS
                 DbError(DbError::Kind::NotFound, AdminCli::tr("Payment request %1 is gone.").arg(requestId)));
             return std::nullopt;
         }
-        const PaymentRequest &request = **polled;
+        const PaymentRequestState &request = **polled;
         if (request.failed()) {
             const QString stripe = request.errorMessage.isEmpty() ? request.errorCode : request.errorMessage;
             *rc = failPayment(AdminCli::tr("The payment server could not do it: %1").arg(stripe));
@@ -246,7 +246,7 @@ int PaymentCommands::checkout(const QString &which, int waitSeconds)
         return m_cli.failWith(started.error());
     QJsonObject result;
     if (started->requestId) {
-        const std::optional<PaymentRequest> answer = await(started->requestId, waitSeconds, &rc);
+        const std::optional<PaymentRequestState> answer = await(started->requestId, waitSeconds, &rc);
         if (!answer)
             return rc;
         result = answer->result;
@@ -418,7 +418,7 @@ int PaymentCommands::reconcile(int waitSeconds)
                      .result();
     if (!asked.ok())
         return m_cli.failWith(asked.error());
-    const std::optional<PaymentRequest> answer = await(asked.value(), waitSeconds, &rc);
+    const std::optional<PaymentRequestState> answer = await(asked.value(), waitSeconds, &rc);
     if (!answer)
         return rc;
     if (m_cli.json())

@@ -266,12 +266,12 @@ qint64 CardPaymentRequests::requestReconcile(const QString &actor)
     return id;
 }
 
-std::optional<PaymentRequest> CardPaymentRequests::request(qint64 requestId)
+std::optional<PaymentRequestState> CardPaymentRequests::request(qint64 requestId)
 {
     QSqlQuery q = Sql::exec(m_db, RequestSelectSql, {requestId});
     if (!q.next())
         return std::nullopt;
-    PaymentRequest r;
+    PaymentRequestState r;
     r.id = q.value(0).toLongLong();
     r.kind = q.value(1).toString();
     r.status = q.value(2).toString();

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/payments/cardpaymentavailability.h"
-#include "db/payments/paymentrequest.h"
+#include "db/payments/cardrequestvalues.h"
 #include "db/pool/dberror.h"
 
 #include <QCoreApplication>
@@ -93,7 +93,7 @@ public:
     qint64 requestReconcile(const QString &actor);
 
     // What a caller polls; nullopt when there is no such request.
-    std::optional<PaymentRequest> request(qint64 requestId);
+    std::optional<PaymentRequestState> request(qint64 requestId);
 
     // From process_health: is a carwash-server publishing? Read only.
     CardPaymentAvailability availability();

@@ -790,10 +790,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Noch keine Kartenlesegeräte. Eines hinzufügen: carwash-admin reader add tmr_… --label &quot;Empfang&quot; --desk NAME</translation>
     </message>
     <message>
-        <source>Reader %1 (%2) added for %3 %4.</source>
-        <translation>Lesegerät %1 (%2) für %3 %4 hinzugefügt.</translation>
-    </message>
-    <message>
         <source>Reader %1 (%2) added.</source>
         <translation>Lesegerät %1 (%2) hinzugefügt.</translation>
     </message>
@@ -846,6 +842,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
             <numerusform>%n Erstattung</numerusform>
             <numerusform>%n Erstattungen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for the %3.</source>
+        <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
     </message>
 </context>
 <context>

@@ -790,10 +790,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Aún no hay lectores de tarjetas. Añada uno: carwash-admin reader add tmr_… --label &quot;Recepción&quot; --desk NOMBRE</translation>
     </message>
     <message>
-        <source>Reader %1 (%2) added for %3 %4.</source>
-        <translation>Lector %1 (%2) añadido para %3 %4.</translation>
-    </message>
-    <message>
         <source>Reader %1 (%2) added.</source>
         <translation>Lector %1 (%2) añadido.</translation>
     </message>
@@ -846,6 +842,10 @@ PostgreSQL privado dentro de su carpeta de datos.
             <numerusform>%n reembolso</numerusform>
             <numerusform>%n reembolsos</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for the %3.</source>
+        <translation>Lector %1 (%2) añadido para el %3.</translation>
     </message>
 </context>
 <context>

@@ -78,7 +78,7 @@ int ReaderCommands::list()
         m_cli.out() << QStringLiteral("%1  %2  %3\n")
                            .arg(r.id, -24)
                            .arg(r.label, -24)
-                           .arg(r.isAssigned() ? QStringLiteral("%1 %2").arg(r.assignedKind, r.assignedTo)
+                           .arg(r.isAssigned() ? ReaderRepo::deviceWords(r.assignedKind, r.assignedTo)
                                                : AdminCli::tr("not assigned"));
     }
     if (m_cli.json())
@@ -115,8 +115,9 @@ int ReaderCommands::add(const QString &id, const QString &label, const QString &
     if (m_cli.json())
         m_cli.out() << CliContext::jsonText(readerJson(added.value())) << '\n';
     else if (added->isAssigned())
-        m_cli.out() << AdminCli::tr("Reader %1 (%2) added for %3 %4.")
-                           .arg(added->id, added->label, added->assignedKind, added->assignedTo)
+        m_cli.out() << AdminCli::tr("Reader %1 (%2) added for the %3.")
+                           .arg(added->id, added->label,
+                                ReaderRepo::deviceWords(added->assignedKind, added->assignedTo))
                     << '\n';
     else
         m_cli.out() << AdminCli::tr("Reader %1 (%2) added.").arg(added->id, added->label) << '\n';

@@ -28,17 +28,16 @@ QList<CardReader> readReaders(QSqlQuery &q)
     return readers;
 }
 
-QString deviceWords(const QString &kind, const QString &name)
-{
-    return kind == u"kiosk" ? ReaderRepo::tr("kiosk \"%1\"").arg(name)
-                            : ReaderRepo::tr("desk \"%1\"").arg(name);
-}
-
 } // namespace
 
 ReaderRepo::ReaderRepo(QSqlDatabase &db)
     : m_db(db)
 { }
+
+QString ReaderRepo::deviceWords(const QString &kind, const QString &name)
+{
+    return kind == u"kiosk" ? tr("kiosk \"%1\"").arg(name) : tr("desk \"%1\"").arg(name);
+}
 
 bool ReaderRepo::isReaderId(const QString &id)
 {

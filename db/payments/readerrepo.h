@@ -23,6 +23,9 @@ public:
     // tmr_ followed by letters, digits or underscores (Stripe's reader ids).
     static bool isReaderId(const QString &id);
 
+    // A device as a sentence names it: desk "Front", kiosk "Entrance".
+    static QString deviceWords(const QString &kind, const QString &name);
+
     // Every reader, by id.
     QList<CardReader> list();
     std::optional<CardReader> byId(const QString &id);

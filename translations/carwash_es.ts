@@ -1450,25 +1450,6 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
-    <name>CardPaymentUpdater</name>
-    <message>
-        <source>%1 was paid by card for booking %2 after its hold ended, and another booking had taken the slot meanwhile. The payment is being refunded automatically; offer the customer another time.</source>
-        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de que venciera su retención, y otra reserva había ocupado el horario. El pago se está reembolsando automáticamente; ofrezca al cliente otra hora.</translation>
-    </message>
-    <message>
-        <source>%1 was paid by card for booking %2 after it was cancelled or marked a no-show. Refund it if the customer is not coming.</source>
-        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de cancelarla o marcarla como no presentada. Reembólselo si el cliente no viene.</translation>
-    </message>
-    <message>
-        <source>Booking %1 was paid twice. %2 of the card payment is being refunded automatically.</source>
-        <translation>La reserva %1 se pagó dos veces. Se están reembolsando automáticamente %2 del pago con tarjeta.</translation>
-    </message>
-    <message>
-        <source>The refund of %1 for booking %2 failed at Stripe (%3). Give the money back another way, such as cash, and record it.</source>
-        <translation>El reembolso de %1 de la reserva %2 falló en Stripe (%3). Devuelva el dinero de otra forma, por ejemplo en efectivo, y regístrelo.</translation>
-    </message>
-</context>
-<context>
     <name>CardPaymentAvailability</name>
     <message>
         <source>Card payment is unavailable: no payment server (carwash-server) is running.</source>
@@ -1544,6 +1525,25 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>A card payment changed meanwhile; try again.</source>
         <translation>Un pago con tarjeta cambió entretanto; inténtelo de nuevo.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentUpdater</name>
+    <message>
+        <source>%1 was paid by card for booking %2 after its hold ended, and another booking had taken the slot meanwhile. The payment is being refunded automatically; offer the customer another time.</source>
+        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de que venciera su retención, y otra reserva había ocupado el horario. El pago se está reembolsando automáticamente; ofrezca al cliente otra hora.</translation>
+    </message>
+    <message>
+        <source>%1 was paid by card for booking %2 after it was cancelled or marked a no-show. Refund it if the customer is not coming.</source>
+        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de cancelarla o marcarla como no presentada. Reembólselo si el cliente no viene.</translation>
+    </message>
+    <message>
+        <source>Booking %1 was paid twice. %2 of the card payment is being refunded automatically.</source>
+        <translation>La reserva %1 se pagó dos veces. Se están reembolsando automáticamente %2 del pago con tarjeta.</translation>
+    </message>
+    <message>
+        <source>The refund of %1 for booking %2 failed at Stripe (%3). Give the money back another way, such as cash, and record it.</source>
+        <translation>El reembolso de %1 de la reserva %2 falló en Stripe (%3). Devuelva el dinero de otra forma, por ejemplo en efectivo, y regístrelo.</translation>
     </message>
 </context>
 <context>

@@ -14,7 +14,7 @@ struct Payment
     qint64 id = 0;
     qint64 bookingId = 0;
     QString method; // cash, card, stripe_checkout, terminal
-    QString status; // pending, succeeded, failed, cancelled, expired, refunded
+    QString status; // pending, processing, succeeded, failed, cancelled, expired, refunded
     qint64 amountCents = 0; // what was charged, from the booking: never the screen's number
     qint64 refundedCents = 0;
     std::optional<qint64> tenderedCents; // cash only: what the customer handed over
@@ -23,6 +23,15 @@ struct Payment
     QString createdByName; // the staff member's name, when createdBy is one
     QDateTime paidAt; // invalid until it succeeded
     QDateTime createdAt;
+
+    // Stripe's side, empty for cash and until carwash-server has asked Stripe.
+    QString stripeCheckoutSessionId;
+    QString stripePaymentIntentId;
+    QString stripeReaderId; // terminal: the reader it was sent to
+    QString checkoutUrl; // what the QR code shows
+    QDateTime checkoutExpiresAt; // the Checkout Session's own expiry; invalid without one
+    QString failureReason;
+    QString attention; // why a person should look at it; empty when all is well
 
     // The charge it was taken against, as it stood then: the booking's price
     // with the tax rate then in force. Receipts print these, never today's
@@ -34,4 +43,7 @@ struct Payment
     // Cash handed back: tendered minus the amount; 0 when nothing was tendered.
     qint64 changeCents() const { return tenderedCents ? *tenderedCents - amountCents : 0; }
     bool succeeded() const { return status == u"succeeded"; }
+    bool isCard() const { return method == u"stripe_checkout" || method == u"terminal"; }
+    // Pending or processing: the one live card payment a booking may have.
+    bool isLive() const { return status == u"pending" || status == u"processing"; }
 };

@@ -20,10 +20,13 @@ SELECT p.id, p.booking_id, p.method, p.status, p.amount_cents, p.refunded_cents,
        p.currency, p.created_by, s.name,
        (extract(epoch FROM p.paid_at) * 1000)::bigint,
        (extract(epoch FROM p.created_at) * 1000)::bigint,
-       p.tax_rate_basis_points, p.prices_include_tax, p.net_cents, p.tax_cents, p.gross_cents
+       p.tax_rate_basis_points, p.prices_include_tax, p.net_cents, p.tax_cents, p.gross_cents,
+       p.stripe_checkout_session_id, p.stripe_payment_intent_id, p.stripe_terminal_reader_id,
+       p.checkout_url, (extract(epoch FROM p.checkout_expires_at) * 1000)::bigint, p.failure_reason,
+       p.attention
   FROM payments AS p
   LEFT JOIN staff AS s ON p.created_by = 'staff:' || s.id
- WHERE p.booking_id = ? %1
+ WHERE %1
  ORDER BY p.created_at, p.id)");
 
 // Amounts in messages as the person reading them writes amounts ("$12.50",
@@ -57,6 +60,14 @@ QList<Payment> readPayments(QSqlQuery &query, const QTimeZone &zone)
         p.charged.netCents = query.value(14).toLongLong();
         p.charged.taxCents = query.value(15).toLongLong();
         p.charged.totalCents = query.value(16).toLongLong();
+        p.stripeCheckoutSessionId = query.value(17).toString();
+        p.stripePaymentIntentId = query.value(18).toString();
+        p.stripeReaderId = query.value(19).toString();
+        p.checkoutUrl = query.value(20).toString();
+        if (!query.value(21).isNull())
+            p.checkoutExpiresAt = IsoTime::fromEpochMs(query.value(21).toLongLong(), zone);
+        p.failureReason = query.value(22).toString();
+        p.attention = query.value(23).toString();
         payments.append(p);
     }
     return payments;
@@ -112,16 +123,10 @@ PaymentRepo::PaymentRepo(QSqlDatabase &db)
     : m_db(db)
 { }
 
-DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor)
+DbResult<AmountDue> PaymentRepo::lockDue(qint64 bookingId)
 {
-    if (tenderedCents < 0)
-        return DbError(DbError::Kind::Invalid, tr("The amount tendered cannot be negative."));
-
-    Transaction tx(m_db);
-    QString status;
-    QString code;
-    qint64 priceCents = 0;
-    QString currency;
+    AmountDue due;
+    due.bookingId = bookingId;
     {
         // FOR UPDATE: a second desk (or a double click) paying the same
         // booking waits here, then finds it paid.
@@ -133,26 +138,56 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
             {bookingId});
         if (!query.next())
             return DbError(DbError::Kind::NotFound, tr("There is no booking with ID %1.").arg(bookingId));
-        status = query.value(0).toString();
-        code = query.value(1).toString();
-        priceCents = query.value(2).toLongLong();
-        currency = query.value(3).toString();
+        due.status = query.value(0).toString();
+        due.code = query.value(1).toString();
+        due.priceCents = query.value(2).toLongLong();
+        due.currency = query.value(3).toString();
     }
+    const SiteSettings settings = SettingsRepo(m_db).load();
+    {
+        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
+        due.payments = readPayments(query, settings.timeZone);
+    }
+    // The tax is fixed here, under the booking's row lock, and written with
+    // the payment: the receipt prints it from there ever after.
+    const Charge charge = chargeOf(due.priceCents, due.payments, settings);
+    due.taxRateBasisPoints = charge.taxRateBasisPoints;
+    due.pricesIncludeTax = charge.pricesIncludeTax;
+    due.charge = charge.amounts;
+    due.paidCents = paidCents(due.payments);
+    due.dueCents = charge.amounts.totalCents - due.paidCents;
+    return due;
+}
+
+std::optional<Payment> PaymentRepo::byId(qint64 paymentId)
+{
+    const QTimeZone zone = SettingsRepo(m_db).load().timeZone;
+    QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.id = ?")), {paymentId});
+    const QList<Payment> payments = readPayments(query, zone);
+    if (payments.isEmpty())
+        return std::nullopt;
+    return payments.first();
+}
+
+DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor)
+{
+    if (tenderedCents < 0)
+        return DbError(DbError::Kind::Invalid, tr("The amount tendered cannot be negative."));
+
+    Transaction tx(m_db);
+    const DbResult<AmountDue> locked = lockDue(bookingId);
+    if (!locked.ok())
+        return locked.error();
+    const AmountDue &owed = locked.value();
+    const QString &status = owed.status;
+    const QString &code = owed.code;
+    const QString &currency = owed.currency;
     if (!BookingDetails::acceptsPayment(status))
         return DbError(
             DbError::Kind::Invalid,
             tr("Booking %1 cannot be paid: its status is %2.").arg(code, BookingWords::status(status)));
-
-    const SiteSettings settings = SettingsRepo(m_db).load();
-    QList<Payment> earlier;
-    {
-        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QString()), {bookingId});
-        earlier = readPayments(query, settings.timeZone);
-    }
-    // The tax is fixed here, under the booking's row lock, and written with
-    // the payment: the receipt prints it from there ever after.
-    const Charge charge = chargeOf(priceCents, earlier, settings);
-    const qint64 due = charge.amounts.totalCents - paidCents(earlier);
+    const Charge charge {owed.taxRateBasisPoints, owed.pricesIncludeTax, owed.charge, false};
+    const qint64 due = owed.dueCents;
     if (due <= 0)
         return DbError(DbError::Kind::Invalid, tr("Booking %1 is already paid; nothing is due.").arg(code));
     if (tenderedCents < due)
@@ -196,9 +231,7 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
     BookingRepo bookings(m_db);
     const std::optional<Booking> booking = bookings.byId(bookingId);
     bookings.notifyChanged(*booking);
-    QSqlQuery query
-        = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("AND p.id = ?")), {bookingId, paymentId});
-    const Payment payment = readPayments(query, settings.timeZone).value(0);
+    const Payment payment = *byId(paymentId);
     tx.commit();
     return payment;
 }
@@ -206,7 +239,7 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
 QList<Payment> PaymentRepo::forBooking(qint64 bookingId)
 {
     const QTimeZone zone = SettingsRepo(m_db).load().timeZone;
-    QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QString()), {bookingId});
+    QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
     return readPayments(query, zone);
 }
 
@@ -221,7 +254,7 @@ DbResult<BookingDetails> PaymentRepo::details(qint64 bookingId)
     BookingDetails details;
     details.booking = *booking;
     {
-        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QString()), {bookingId});
+        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
         details.payments = readPayments(query, settings.timeZone);
     }
     const Charge charge = chargeOf(booking->priceCents, details.payments, settings);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/bookings/bookingdetails.h"
+#include "db/payments/amountdue.h"
 #include "db/payments/payment.h"
 #include "db/payments/receipt.h"
 #include "db/pool/dberror.h"
@@ -8,6 +9,8 @@
 #include <QCoreApplication>
 #include <QList>
 #include <QSqlDatabase>
+
+#include <optional>
 
 // Money for bookings: cash taken at the desk, the payments of a booking, and
 // what the desk's booking screen and the receipt show. Runs inside a unit of
@@ -23,9 +26,9 @@
 // receipt() show the latest succeeded payment's, so a receipt reprinted
 // after the rate changed still shows what the customer paid.
 //
-// Card payments (Stripe Checkout, Terminal) arrive with the payments issue:
-// they add their own record…() here, writing the same payments rows, so
-// details(), receipt() and the amount due take them in unchanged.
+// Card payments (Stripe Checkout, Terminal) are asked for through
+// CardPaymentRequests, which writes the same payments rows after lockDue(),
+// so details(), receipt() and the amount due take them in unchanged.
 class PaymentRepo
 {
     Q_DECLARE_TR_FUNCTIONS(PaymentRepo)
@@ -43,6 +46,15 @@ public:
     // and the bookings_changed notification. NotFound without such a
     // booking.
     DbResult<Payment> recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor);
+
+    // Inside the caller's transaction: locks the booking's row (FOR UPDATE)
+    // and reads what it owes and the charge a payment now would settle.
+    // NotFound without such a booking. Whether it may be paid at all is the
+    // caller's rule (BookingDetails::acceptsPayment).
+    DbResult<AmountDue> lockDue(qint64 bookingId);
+
+    // One payment by its id; nullopt when there is none.
+    std::optional<Payment> byId(qint64 paymentId);
 
     // Every payment of the booking, oldest first.
     QList<Payment> forBooking(qint64 bookingId);

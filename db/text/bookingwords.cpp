@@ -87,7 +87,40 @@ QString BookingWords::auditAction(const QString &action, const QJsonObject &deta
         return tr("Paid %1 in cash")
             .arg(Money::format(details.value(QStringLiteral("amount_cents")).toInteger(),
                                details.value(QStringLiteral("currency")).toString()));
+    const QString amount = Money::format(details.value(QStringLiteral("amount_cents")).toInteger(),
+                                         details.value(QStringLiteral("currency")).toString());
+    const QString method = details.value(QStringLiteral("method")).toString();
+    if (action == u"payment.card_requested")
+        return method == u"terminal" ? tr("%1 asked of the card reader").arg(amount)
+                                     : tr("Checkout link asked for %1").arg(amount);
+    if (action == u"payment.cancelled")
+        return tr("Card payment of %1 cancelled").arg(amount);
+    if (action == u"payment.refund") {
+        const QString reason = details.value(QStringLiteral("reason")).toString();
+        const QString what = method == u"cash" ? tr("Refunded %1 in cash").arg(amount)
+                                               : tr("Refund of %1 to the card asked for").arg(amount);
+        return reason.isEmpty() ? what : tr("%1: %2").arg(what, reason);
+    }
     return action;
+}
+
+QString BookingWords::paymentStatus(const QString &status)
+{
+    if (status == u"pending")
+        return tr("waiting to be paid");
+    if (status == u"processing")
+        return tr("being processed");
+    if (status == u"succeeded")
+        return tr("paid");
+    if (status == u"failed")
+        return tr("failed");
+    if (status == u"cancelled")
+        return tr("cancelled");
+    if (status == u"expired")
+        return tr("expired");
+    if (status == u"refunded")
+        return tr("refunded");
+    return status;
 }
 
 QString BookingWords::taxRate(int basisPoints)

@@ -17,6 +17,8 @@ public:
     static QString statuses(const QStringList &statuses);
     static QString vehicleClasses(const QStringList &vehicleClasses);
     static QString paymentMethod(const QString &method);
+    // A payment's status in a sentence: "waiting to be paid", "refunded".
+    static QString paymentStatus(const QString &status);
     // One line for an audit row of a booking: "Checked in", "Cancelled: no
     // time today", "Moved from 10:00 on Lane 1", "Paid $45.00 in cash".
     static QString auditAction(const QString &action, const QJsonObject &details);

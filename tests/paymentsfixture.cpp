@@ -1,0 +1,68 @@
+#include "tests/paymentsfixture.h"
+
+#include "db/payments/taxamounts.h"
+
+#include <QTest>
+
+namespace PaymentsFixture {
+
+QVariant sql(PgTestCluster &cluster, const QString &statement)
+{
+    QString error;
+    const QVariant value = cluster.queryBlocking(statement, QStringLiteral("carwash"), &error);
+    if (!error.isEmpty())
+        qWarning("%s: %s", qPrintable(statement), qPrintable(error));
+    return value;
+}
+
+qint64 addBooking(PgTestCluster &cluster, const QString &status, qint64 priceCents, QString *code)
+{
+    static int made = 0;
+    ++made;
+    const QString bookingCode = QStringLiteral("P%1").arg(made, 5, 10, QLatin1Char('0'));
+    const QString plate = QStringLiteral("PAY%1").arg(made);
+    const qint64 id
+        = sql(cluster,
+              QStringLiteral(
+                  "WITH c AS (INSERT INTO customers (name) VALUES ('Pat Payer') RETURNING id), "
+                  "v AS (INSERT INTO vehicles (customer_id, plate) SELECT id, '%1' FROM c "
+                  "RETURNING id, customer_id), "
+                  "t AS (SELECT date_trunc('hour', now()) + interval '30 days' + %2 * interval '1 hour' AS s) "
+                  "INSERT INTO bookings (code, status, bay_id, service_id, vehicle_class, customer_id, "
+                  "vehicle_id, plate, starts_at, ends_at, blocked_until, hold_expires_at, price_cents, "
+                  "currency, created_by) "
+                  "SELECT '%3', '%4', (SELECT min(id) FROM bays), (SELECT min(id) FROM services), 'car', "
+                  "v.customer_id, v.id, '%1', t.s, t.s + interval '20 minutes', t.s + interval '25 minutes', "
+                  "CASE WHEN '%4' = 'held' THEN now() + interval '10 minutes' END, %5, "
+                  "coalesce((SELECT value FROM site_settings WHERE key = 'billing.currency'), 'USD'), "
+                  "'test' FROM v, t RETURNING id")
+                  .arg(plate)
+                  .arg(made)
+                  .arg(bookingCode, status)
+                  .arg(priceCents))
+              .toLongLong();
+    if (code)
+        *code = bookingCode;
+    return id;
+}
+
+qint64 addPayment(PgTestCluster &cluster, qint64 bookingId, const QString &method, qint64 amountCents,
+                  const QString &paidAtSql, qint64 grossCents)
+{
+    const TaxAmounts charge = TaxAmounts::compute(grossCents ? grossCents : amountCents, 825, true);
+    return sql(cluster,
+               QStringLiteral("INSERT INTO payments (booking_id, method, status, amount_cents, currency, created_by, "
+                              "paid_at, tendered_cents, tax_rate_basis_points, prices_include_tax, net_cents, "
+                              "tax_cents, gross_cents) VALUES (%1, '%2', 'succeeded', %3, 'USD', 'staff:7', %4, "
+                              "%5, 825, true, %6, %7, %8) RETURNING id")
+                   .arg(bookingId)
+                   .arg(method)
+                   .arg(amountCents)
+                   .arg(paidAtSql, method == u"cash" ? QString::number(amountCents) : QStringLiteral("NULL"))
+                   .arg(charge.netCents)
+                   .arg(charge.taxCents)
+                   .arg(charge.totalCents))
+        .toLongLong();
+}
+
+} // namespace PaymentsFixture

@@ -19,7 +19,12 @@ qint64 addBooking(PgTestCluster &cluster, const QString &status, qint64 priceCen
 {
     static int made = 0;
     ++made;
-    const QString bookingCode = QStringLiteral("P%1").arg(made, 5, 10, QLatin1Char('0'));
+    // A code as ConfirmationCode makes them (no 0/O, 1/I/L), so the
+    // command line takes it for one: P and the count in its alphabet.
+    const QByteArray alphabet = QByteArrayLiteral("23456789ABCDEFGHJKMNPQRSTUVWXYZ");
+    QString bookingCode = QStringLiteral("P");
+    for (int i = 4, n = made; i >= 0; --i, n /= int(alphabet.size()))
+        bookingCode.insert(1, QLatin1Char(alphabet.at(n % alphabet.size())));
     const QString plate = QStringLiteral("PAY%1").arg(made);
     const qint64 id
         = sql(cluster,

@@ -41,6 +41,7 @@ private slots:
     void aLiveCheckoutIsReusedUntilItExpires();
     void startingTheReaderCancelsTheCheckoutAndBack();
     void refusedWhenTheBookingCannotBePaid();
+    void cashAtTheDeskCancelsAPendingCardPayment();
     void cancelEndsAPendingCardPaymentOnly();
     void cashRefundsAreDoneAtOnce();
     void cardRefundsArePendingWithARequestNewestCardFirst();
@@ -295,6 +296,27 @@ void TestCardRequests::refusedWhenTheBookingCannotBePaid()
     QCOMPARE(settling.error().kind(), DbError::Kind::Invalid);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1").arg(id)).toInt(), 1);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payment_requests")).toInt(), 1);
+}
+
+void TestCardRequests::cashAtTheDeskCancelsAPendingCardPayment()
+{
+    const qint64 id = booking(QStringLiteral("confirmed"), 2000);
+    const QString reader = m_reader;
+    const auto onReader
+        = run([id, reader](QSqlDatabase &db) { return CardPaymentRequests(db).startReaderPayment(id, reader, Desk); });
+    QVERIFY2(onReader.ok(), describe(onReader).constData());
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'working' WHERE id = %1").arg(onReader->requestId));
+    const auto cash = run([id](QSqlDatabase &db) { return PaymentRepo(db).recordCash(id, 2000, Desk); });
+    QVERIFY2(cash.ok(), describe(cash).constData());
+    QCOMPARE(sql(QStringLiteral("SELECT string_agg(method || ':' || status, ',' ORDER BY id) FROM payments "
+                                "WHERE booking_id = %1")
+                     .arg(id))
+                 .toString(),
+             QStringLiteral("terminal:cancelled,cash:succeeded"));
+    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, reader_id, idempotency_key) FROM payment_requests "
+                                "WHERE kind = 'cancel'"))
+                 .toString(),
+             QStringLiteral("cancel|%1|payment-%2-cancel").arg(m_reader).arg(onReader->paymentId));
 }
 
 void TestCardRequests::cancelEndsAPendingCardPaymentOnly()

@@ -500,6 +500,46 @@ Aufruf: carwash-admin %2</translation>
         <translation>    Pool: %1 von %2 belegt (%3 %), %4 wartend; Abfragen: %5 ms im Schnitt, %6 % Fehler; vor %7 s gesehen</translation>
     </message>
     <message>
+        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
+        <translation>staff list [--json] | staff reset-pin NAME [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
+        <translation>Aufruf: carwash-admin %1 (einen Namen mit Leerzeichen in Anführungszeichen setzen)</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>no longer active</source>
+        <translation>nicht mehr aktiv</translation>
+    </message>
+    <message>
+        <source>locked for %1 s</source>
+        <translation>für %1 s gesperrt</translation>
+    </message>
+    <message>
+        <source>No staff yet. Run: carwash-admin seed --demo</source>
+        <translation>Noch keine Mitarbeiter. Ausführen: carwash-admin seed --demo</translation>
+    </message>
+    <message>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
+        <translation>Niemand auf der Mitarbeiterliste heißt „%1“ (siehe: carwash-admin staff list).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
+        <translation>„%1“ passt auf %2: bitte den vollständigen Namen angeben; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>New PIN for %1 (%2): %3</source>
+        <translation>Neue PIN für %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>It is shown only this once; any lock-out is lifted.</source>
+        <translation>Sie wird nur dieses eine Mal angezeigt; eine Sperre ist aufgehoben.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -543,6 +583,19 @@ Staff:
   staff list                      everyone who may sign in, with role and state
   staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
                                   exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
 
 Options:
   --json             machine-readable output
@@ -598,6 +651,19 @@ Mitarbeiter:
   staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
                                   Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
 
+Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
+  payment checkout ID|CODE [--wait SEKUNDEN]
+                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status aus
+  payment show ID|CODE            die Zahlungen der Buchung
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
+                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
+                                  bar sofort, Karte über carwash-server
+  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
+  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
+                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
+  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
+
 Optionen:
   --json             maschinenlesbare Ausgabe
 
@@ -608,44 +674,178 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
     </message>
     <message>
-        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
-        <translation>staff list [--json] | staff reset-pin NAME [--json]</translation>
+        <source>payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | payment reconcile [--wait SECONDS] [--json]</source>
+        <translation>payment checkout ID|CODE [--wait SEKUNDEN] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN] [--json] | payment reconcile [--wait SEKUNDEN] [--json]</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
-        <translation>Aufruf: carwash-admin %1 (einen Namen mit Leerzeichen in Anführungszeichen setzen)</translation>
+        <source>in the currency&apos;s units</source>
+        <translation>in Einheiten der Währung</translation>
     </message>
     <message>
-        <source>active</source>
-        <translation>aktiv</translation>
+        <source>seconds to wait for carwash-server</source>
+        <translation>Sekunden, die auf carwash-server gewartet wird</translation>
     </message>
     <message>
-        <source>no longer active</source>
-        <translation>nicht mehr aktiv</translation>
+        <source>--amount and --reason go with payment refund. Usage: carwash-admin %1</source>
+        <translation>--amount und --reason gehören zu payment refund. Aufruf: carwash-admin %1</translation>
     </message>
     <message>
-        <source>locked for %1 s</source>
-        <translation>für %1 s gesperrt</translation>
+        <source>--wait takes whole seconds from 1 to 600, not &quot;%1&quot;.</source>
+        <translation>--wait nimmt ganze Sekunden von 1 bis 600, nicht „%1“.</translation>
     </message>
     <message>
-        <source>No staff yet. Run: carwash-admin seed --demo</source>
-        <translation>Noch keine Mitarbeiter. Ausführen: carwash-admin seed --demo</translation>
+        <source>--amount must be more than nothing, such as 12.50.</source>
+        <translation>--amount muss mehr als nichts sein, etwa 12.50.</translation>
     </message>
     <message>
-        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
-        <translation>Niemand auf der Mitarbeiterliste heißt „%1“ (siehe: carwash-admin staff list).</translation>
+        <source>Payment request %1 is gone.</source>
+        <translation>Die Zahlungsanfrage %1 gibt es nicht mehr.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
-        <translation>„%1“ passt auf %2: bitte den vollständigen Namen angeben; nichts wurde geändert.</translation>
+        <source>The payment server could not do it: %1</source>
+        <translation>Der Zahlungsserver konnte es nicht ausführen: %1</translation>
     </message>
     <message>
-        <source>New PIN for %1 (%2): %3</source>
-        <translation>Neue PIN für %1 (%2): %3</translation>
+        <source>No carwash-server answering: request %1 got no answer within %2 s. It stays queued and is carried out when a server picks it up; check carwash-admin health.</source>
+        <translation>Kein carwash-server antwortet: Anfrage %1 blieb %2 s ohne Antwort. Sie bleibt in der Warteschlange und wird ausgeführt, sobald ein Server sie aufgreift; prüfen Sie carwash-admin health.</translation>
     </message>
     <message>
-        <source>It is shown only this once; any lock-out is lifted.</source>
-        <translation>Sie wird nur dieses eine Mal angezeigt; eine Sperre ist aufgehoben.</translation>
+        <source>The payment server answered without a Checkout link for payment %1.</source>
+        <translation>Der Zahlungsserver hat für Zahlung %1 ohne Checkout-Link geantwortet.</translation>
+    </message>
+    <message>
+        <source>Checkout for booking %1: %2, payment %3 (%4)</source>
+        <translation>Checkout für Buchung %1: %2, Zahlung %3 (%4)</translation>
+    </message>
+    <message>
+        <source>session %1, open until %2</source>
+        <translation>Sitzung %1, offen bis %2</translation>
+    </message>
+    <message>
+        <source>refunded %1</source>
+        <translation>%1 erstattet</translation>
+    </message>
+    <message>
+        <source>paid %1</source>
+        <translation>bezahlt %1</translation>
+    </message>
+    <message>
+        <source>needs attention: %1</source>
+        <translation>braucht Aufmerksamkeit: %1</translation>
+    </message>
+    <message>
+        <source>Booking %1 has no payments.</source>
+        <translation>Buchung %1 hat keine Zahlungen.</translation>
+    </message>
+    <message>
+        <source>%1 Nothing was refunded: the refund goes to a card.</source>
+        <translation>%1 Nichts wurde erstattet: die Erstattung geht auf eine Karte.</translation>
+    </message>
+    <message>
+        <source>Refund %1: %2 %3 of payment %4 (%5)</source>
+        <translation>Erstattung %1: %2 %3 aus Zahlung %4 (%5)</translation>
+    </message>
+    <message>
+        <source>in cash</source>
+        <translation>in bar</translation>
+    </message>
+    <message>
+        <source>to the card</source>
+        <translation>auf die Karte</translation>
+    </message>
+    <message>
+        <source>Reconciled (request %1).</source>
+        <translation>Abgeglichen (Anfrage %1).</translation>
+    </message>
+    <message>
+        <source>reader list [--json] | reader add READER_ID --label L [--desk NAME|--kiosk NAME] [--json] | reader remove READER_ID</source>
+        <translation>reader list [--json] | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] [--json] | reader remove LESEGERÄT_ID</translation>
+    </message>
+    <message>
+        <source>what people call it</source>
+        <translation>wie man es nennt</translation>
+    </message>
+    <message>
+        <source>the desk it serves</source>
+        <translation>der Schalter, an dem es dient</translation>
+    </message>
+    <message>
+        <source>the kiosk it serves</source>
+        <translation>der Kiosk, an dem es dient</translation>
+    </message>
+    <message>
+        <source>--label is required: what people call the reader.</source>
+        <translation>--label ist nötig: wie man das Lesegerät nennt.</translation>
+    </message>
+    <message>
+        <source>A reader serves one desk or one kiosk: give --desk or --kiosk, not both.</source>
+        <translation>Ein Lesegerät dient einem Schalter oder einem Kiosk: geben Sie --desk oder --kiosk an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>not assigned</source>
+        <translation>nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label &quot;Front desk&quot; --desk NAME</source>
+        <translation>Noch keine Kartenlesegeräte. Eines hinzufügen: carwash-admin reader add tmr_… --label &quot;Empfang&quot; --desk NAME</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for %3 %4.</source>
+        <translation>Lesegerät %1 (%2) für %3 %4 hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added.</source>
+        <translation>Lesegerät %1 (%2) hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Reader %1 removed.</source>
+        <translation>Lesegerät %1 entfernt.</translation>
+    </message>
+    <message>
+        <source>takings --date YYYY-MM-DD [--json|--csv]</source>
+        <translation>takings --date JJJJ-MM-TT [--json|--csv]</translation>
+    </message>
+    <message>
+        <source>CSV (RFC 4180)</source>
+        <translation>CSV (RFC 4180)</translation>
+    </message>
+    <message>
+        <source>Choose --json or --csv, not both.</source>
+        <translation>Wählen Sie --json oder --csv, nicht beides.</translation>
+    </message>
+    <message>
+        <source>Takings of %1 (%2)</source>
+        <translation>Einnahmen vom %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Bar</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>%1: %2 (tax %3) in %4; %5 back in %6; net %7</source>
+        <translation>%1: %2 (Steuer %3) in %4; %5 zurück in %6; netto %7</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n payment(s)</source>
+        <translation>
+            <numerusform>%n Zahlung</numerusform>
+            <numerusform>%n Zahlungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refund(s)</source>
+        <translation>
+            <numerusform>%n Erstattung</numerusform>
+            <numerusform>%n Erstattungen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1178,6 +1378,54 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>, </source>
         <translation>, </translation>
     </message>
+    <message>
+        <source>%1 asked of the card reader</source>
+        <translation>%1 am Kartenlesegerät angefordert</translation>
+    </message>
+    <message>
+        <source>Checkout link asked for %1</source>
+        <translation>Checkout-Link über %1 angefordert</translation>
+    </message>
+    <message>
+        <source>Card payment of %1 cancelled</source>
+        <translation>Kartenzahlung über %1 abgebrochen</translation>
+    </message>
+    <message>
+        <source>Refunded %1 in cash</source>
+        <translation>%1 bar erstattet</translation>
+    </message>
+    <message>
+        <source>Refund of %1 to the card asked for</source>
+        <translation>Erstattung von %1 auf die Karte angefordert</translation>
+    </message>
+    <message>
+        <source>waiting to be paid</source>
+        <translation>wartet auf Zahlung</translation>
+    </message>
+    <message>
+        <source>being processed</source>
+        <translation>in Bearbeitung</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>bezahlt</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>erstattet</translation>
+    </message>
 </context>
 <context>
     <name>BusyIndicator</name>
@@ -1199,6 +1447,80 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>There is no closure with ID %1.</source>
         <translation>Es gibt keine Schließung mit der ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentAvailability</name>
+    <message>
+        <source>Card payment is unavailable: no payment server (carwash-server) is running.</source>
+        <translation>Kartenzahlung ist nicht verfügbar: kein Zahlungsserver (carwash-server) läuft.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for a minute.</source>
+        <translation>Kartenzahlung ist nicht verfügbar: seit einer Minute hat sich kein Zahlungsserver gemeldet.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for %1 minutes.</source>
+        <translation>Kartenzahlung ist nicht verfügbar: seit %1 Minuten hat sich kein Zahlungsserver gemeldet.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for %1 hours.</source>
+        <translation>Kartenzahlung ist nicht verfügbar: seit %1 Stunden hat sich kein Zahlungsserver gemeldet.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentRequests</name>
+    <message>
+        <source>Cancelled before it was sent to Stripe.</source>
+        <translation>Abgebrochen, bevor es an Stripe ging.</translation>
+    </message>
+    <message>
+        <source>There is no card reader %1 (see: carwash-admin reader list).</source>
+        <translation>Es gibt kein Kartenlesegerät %1 (siehe: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be paid: its status is %2.</source>
+        <translation>Buchung %1 kann nicht bezahlt werden: Ihr Status ist %2.</translation>
+    </message>
+    <message>
+        <source>A card payment of booking %1 is being processed by the bank; wait for it to succeed or fail before asking again.</source>
+        <translation>Eine Kartenzahlung für Buchung %1 wird von der Bank bearbeitet; warten Sie, bis sie gelingt oder scheitert, bevor Sie erneut anfragen.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already paid; nothing is due.</source>
+        <translation>Die Buchung %1 ist bereits bezahlt; nichts ist offen.</translation>
+    </message>
+    <message>
+        <source>There is no payment with ID %1.</source>
+        <translation>Es gibt keine Zahlung mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>Payment %1 was taken in cash; give money back with a refund instead.</source>
+        <translation>Zahlung %1 erfolgte in bar; geben Sie Geld stattdessen per Erstattung zurück.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is no longer waiting to be paid (it is %2); there is nothing to cancel.</source>
+        <translation>Zahlung %1 wartet nicht mehr auf Bezahlung (sie ist %2); es gibt nichts abzubrechen.</translation>
+    </message>
+    <message>
+        <source>A refund must be more than nothing.</source>
+        <translation>Eine Erstattung muss mehr als nichts sein.</translation>
+    </message>
+    <message>
+        <source>Nothing was paid for booking %1, so there is nothing to refund.</source>
+        <translation>Für Buchung %1 wurde nichts bezahlt, also gibt es nichts zu erstatten.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to refund of payment %1.</source>
+        <translation>Von Zahlung %1 ist nichts mehr zu erstatten.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to refund on booking %1.</source>
+        <translation>Für Buchung %1 ist nichts mehr zu erstatten.</translation>
+    </message>
+    <message>
+        <source>%1 is more than is left to refund on booking %2: at most %3.</source>
+        <translation>%1 ist mehr, als für Buchung %2 noch zu erstatten ist: höchstens %3.</translation>
     </message>
 </context>
 <context>
@@ -3432,6 +3754,45 @@ Details: %2</translation>
     <message>
         <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
         <translation>%1 wird für die Fahrzeugklasse %2 nicht angeboten; angeboten für: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>ReaderRepo</name>
+    <message>
+        <source>kiosk &quot;%1&quot;</source>
+        <translation>Kiosk „%1“</translation>
+    </message>
+    <message>
+        <source>desk &quot;%1&quot;</source>
+        <translation>Schalter „%1“</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe&apos;s dashboard).</source>
+        <translation>„%1“ ist keine Stripe-Lesegeräte-ID: diese sehen aus wie tmr_FDOt2wlRZEdpd7 (siehe die Lesegeräte im Stripe-Dashboard).</translation>
+    </message>
+    <message>
+        <source>Give the reader a label people recognise it by, such as &quot;Front desk reader&quot;.</source>
+        <translation>Geben Sie dem Lesegerät eine Bezeichnung, an der man es erkennt, etwa „Lesegerät Empfang“.</translation>
+    </message>
+    <message>
+        <source>Reader %1 is registered already.</source>
+        <translation>Lesegerät %1 ist bereits registriert.</translation>
+    </message>
+    <message>
+        <source>There is no card reader %1.</source>
+        <translation>Es gibt kein Kartenlesegerät %1.</translation>
+    </message>
+    <message>
+        <source>A reader serves a desk or a kiosk, not &quot;%1&quot;.</source>
+        <translation>Ein Lesegerät dient einem Schalter oder einem Kiosk, nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>Name the desk or kiosk the reader serves.</source>
+        <translation>Nennen Sie den Schalter oder Kiosk, dem das Lesegerät dient.</translation>
+    </message>
+    <message>
+        <source>The %1 has reader %2 already; a desk or kiosk has one reader. Unassign %2 first.</source>
+        <translation>%1 hat bereits das Lesegerät %2; ein Schalter oder Kiosk hat ein Lesegerät. Heben Sie zuerst die Zuordnung von %2 auf.</translation>
     </message>
 </context>
 <context>

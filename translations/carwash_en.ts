@@ -41,6 +41,20 @@
             <numerusform>%n demo bookings made for %1.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n payment(s)</source>
+        <translation>
+            <numerusform>%n payment</numerusform>
+            <numerusform>%n payments</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refund(s)</source>
+        <translation>
+            <numerusform>%n refund</numerusform>
+            <numerusform>%n refunds</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>

@@ -500,6 +500,46 @@ Uso: carwash-admin %2</translation>
         <translation>    pool: %1 de %2 en uso (%3 %), %4 en espera; consultas: %5 ms de media, %6 % de errores; visto hace %7 s</translation>
     </message>
     <message>
+        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
+        <translation>staff list [--json] | staff reset-pin NOMBRE [--json]</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
+        <translation>Uso: carwash-admin %1 (ponga entre comillas un nombre con espacios)</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>activo</translation>
+    </message>
+    <message>
+        <source>no longer active</source>
+        <translation>ya no está activo</translation>
+    </message>
+    <message>
+        <source>locked for %1 s</source>
+        <translation>bloqueado durante %1 s</translation>
+    </message>
+    <message>
+        <source>No staff yet. Run: carwash-admin seed --demo</source>
+        <translation>Todavía no hay personal. Ejecute: carwash-admin seed --demo</translation>
+    </message>
+    <message>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
+        <translation>Nadie en la lista del personal se llama «%1» (véase: carwash-admin staff list).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
+        <translation>«%1» coincide con %2: indique el nombre completo; no se ha cambiado nada.</translation>
+    </message>
+    <message>
+        <source>New PIN for %1 (%2): %3</source>
+        <translation>PIN nuevo para %1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>It is shown only this once; any lock-out is lifted.</source>
+        <translation>Solo se muestra esta vez; se levanta cualquier bloqueo.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -543,6 +583,19 @@ Staff:
   staff list                      everyone who may sign in, with role and state
   staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
                                   exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
 
 Options:
   --json             machine-readable output
@@ -598,6 +651,19 @@ Personal:
   staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
                                   sale con 3 si el nombre no existe, 2 si coinciden varios
 
+Pagos (el trabajo con tarjetas lo hace carwash-server; sale con 5 si ninguno responde o Stripe lo rechaza):
+  payment checkout ID|CÓDIGO [--wait SEGUNDOS]
+                                  crea o reutiliza el enlace de Checkout de la reserva; muestra payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CÓDIGO          los pagos de la reserva
+  payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS]
+                                  por defecto todo lo que queda, primero el pago con tarjeta más reciente;
+                                  efectivo al instante, tarjeta a través de carwash-server
+  payment reconcile [--wait SEGUNDOS]  consulta una vez, ahora, a Stripe los pagos con tarjeta pendientes
+  reader list | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] | reader remove ID_LECTOR
+                                  lectores de Stripe Terminal, como máximo uno por mostrador o quiosco
+  takings --date AAAA-MM-DD [--csv]  los ingresos de un día local: efectivo, tarjeta, reembolsos, impuesto, neto
+
 Opciones:
   --json             salida legible por máquina
 
@@ -608,44 +674,178 @@ PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
     <message>
-        <source>staff list [--json] | staff reset-pin NAME [--json]</source>
-        <translation>staff list [--json] | staff reset-pin NOMBRE [--json]</translation>
+        <source>payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | payment reconcile [--wait SECONDS] [--json]</source>
+        <translation>payment checkout ID|CÓDIGO [--wait SEGUNDOS] [--json] | payment show ID|CÓDIGO [--json] | payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS] [--json] | payment reconcile [--wait SEGUNDOS] [--json]</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin %1 (quote a name that contains spaces)</source>
-        <translation>Uso: carwash-admin %1 (ponga entre comillas un nombre con espacios)</translation>
+        <source>in the currency&apos;s units</source>
+        <translation>en unidades de la moneda</translation>
     </message>
     <message>
-        <source>active</source>
-        <translation>activo</translation>
+        <source>seconds to wait for carwash-server</source>
+        <translation>segundos de espera a carwash-server</translation>
     </message>
     <message>
-        <source>no longer active</source>
-        <translation>ya no está activo</translation>
+        <source>--amount and --reason go with payment refund. Usage: carwash-admin %1</source>
+        <translation>--amount y --reason van con payment refund. Uso: carwash-admin %1</translation>
     </message>
     <message>
-        <source>locked for %1 s</source>
-        <translation>bloqueado durante %1 s</translation>
+        <source>--wait takes whole seconds from 1 to 600, not &quot;%1&quot;.</source>
+        <translation>--wait admite segundos enteros de 1 a 600, no «%1».</translation>
     </message>
     <message>
-        <source>No staff yet. Run: carwash-admin seed --demo</source>
-        <translation>Todavía no hay personal. Ejecute: carwash-admin seed --demo</translation>
+        <source>--amount must be more than nothing, such as 12.50.</source>
+        <translation>--amount debe ser más que nada, por ejemplo 12.50.</translation>
     </message>
     <message>
-        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
-        <translation>Nadie en la lista del personal se llama «%1» (véase: carwash-admin staff list).</translation>
+        <source>Payment request %1 is gone.</source>
+        <translation>La solicitud de pago %1 ya no existe.</translation>
     </message>
     <message>
-        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
-        <translation>«%1» coincide con %2: indique el nombre completo; no se ha cambiado nada.</translation>
+        <source>The payment server could not do it: %1</source>
+        <translation>El servidor de pagos no pudo hacerlo: %1</translation>
     </message>
     <message>
-        <source>New PIN for %1 (%2): %3</source>
-        <translation>PIN nuevo para %1 (%2): %3</translation>
+        <source>No carwash-server answering: request %1 got no answer within %2 s. It stays queued and is carried out when a server picks it up; check carwash-admin health.</source>
+        <translation>Ningún carwash-server responde: la solicitud %1 no tuvo respuesta en %2 s. Sigue en cola y se realizará cuando un servidor la recoja; compruebe carwash-admin health.</translation>
     </message>
     <message>
-        <source>It is shown only this once; any lock-out is lifted.</source>
-        <translation>Solo se muestra esta vez; se levanta cualquier bloqueo.</translation>
+        <source>The payment server answered without a Checkout link for payment %1.</source>
+        <translation>El servidor de pagos respondió sin enlace de Checkout para el pago %1.</translation>
+    </message>
+    <message>
+        <source>Checkout for booking %1: %2, payment %3 (%4)</source>
+        <translation>Checkout de la reserva %1: %2, pago %3 (%4)</translation>
+    </message>
+    <message>
+        <source>session %1, open until %2</source>
+        <translation>sesión %1, abierta hasta %2</translation>
+    </message>
+    <message>
+        <source>refunded %1</source>
+        <translation>reembolsado %1</translation>
+    </message>
+    <message>
+        <source>paid %1</source>
+        <translation>pagado %1</translation>
+    </message>
+    <message>
+        <source>needs attention: %1</source>
+        <translation>requiere atención: %1</translation>
+    </message>
+    <message>
+        <source>Booking %1 has no payments.</source>
+        <translation>La reserva %1 no tiene pagos.</translation>
+    </message>
+    <message>
+        <source>%1 Nothing was refunded: the refund goes to a card.</source>
+        <translation>%1 No se reembolsó nada: el reembolso va a una tarjeta.</translation>
+    </message>
+    <message>
+        <source>Refund %1: %2 %3 of payment %4 (%5)</source>
+        <translation>Reembolso %1: %2 %3 del pago %4 (%5)</translation>
+    </message>
+    <message>
+        <source>in cash</source>
+        <translation>en efectivo</translation>
+    </message>
+    <message>
+        <source>to the card</source>
+        <translation>a la tarjeta</translation>
+    </message>
+    <message>
+        <source>Reconciled (request %1).</source>
+        <translation>Conciliado (solicitud %1).</translation>
+    </message>
+    <message>
+        <source>reader list [--json] | reader add READER_ID --label L [--desk NAME|--kiosk NAME] [--json] | reader remove READER_ID</source>
+        <translation>reader list [--json] | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] [--json] | reader remove ID_LECTOR</translation>
+    </message>
+    <message>
+        <source>what people call it</source>
+        <translation>cómo lo llama la gente</translation>
+    </message>
+    <message>
+        <source>the desk it serves</source>
+        <translation>el mostrador al que sirve</translation>
+    </message>
+    <message>
+        <source>the kiosk it serves</source>
+        <translation>el quiosco al que sirve</translation>
+    </message>
+    <message>
+        <source>--label is required: what people call the reader.</source>
+        <translation>--label es obligatorio: cómo se llama el lector.</translation>
+    </message>
+    <message>
+        <source>A reader serves one desk or one kiosk: give --desk or --kiosk, not both.</source>
+        <translation>Un lector sirve a un mostrador o a un quiosco: indique --desk o --kiosk, no ambos.</translation>
+    </message>
+    <message>
+        <source>not assigned</source>
+        <translation>sin asignar</translation>
+    </message>
+    <message>
+        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label &quot;Front desk&quot; --desk NAME</source>
+        <translation>Aún no hay lectores de tarjetas. Añada uno: carwash-admin reader add tmr_… --label &quot;Recepción&quot; --desk NOMBRE</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for %3 %4.</source>
+        <translation>Lector %1 (%2) añadido para %3 %4.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added.</source>
+        <translation>Lector %1 (%2) añadido.</translation>
+    </message>
+    <message>
+        <source>Reader %1 removed.</source>
+        <translation>Lector %1 eliminado.</translation>
+    </message>
+    <message>
+        <source>takings --date YYYY-MM-DD [--json|--csv]</source>
+        <translation>takings --date AAAA-MM-DD [--json|--csv]</translation>
+    </message>
+    <message>
+        <source>CSV (RFC 4180)</source>
+        <translation>CSV (RFC 4180)</translation>
+    </message>
+    <message>
+        <source>Choose --json or --csv, not both.</source>
+        <translation>Elija --json o --csv, no ambos.</translation>
+    </message>
+    <message>
+        <source>Takings of %1 (%2)</source>
+        <translation>Ingresos del %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>Efectivo</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>%1: %2 (tax %3) in %4; %5 back in %6; net %7</source>
+        <translation>%1: %2 (impuesto %3) en %4; %5 devuelto en %6; neto %7</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n payment(s)</source>
+        <translation>
+            <numerusform>%n pago</numerusform>
+            <numerusform>%n pagos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refund(s)</source>
+        <translation>
+            <numerusform>%n reembolso</numerusform>
+            <numerusform>%n reembolsos</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1178,6 +1378,54 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>, </source>
         <translation>, </translation>
     </message>
+    <message>
+        <source>%1 asked of the card reader</source>
+        <translation>%1 solicitado al lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>Checkout link asked for %1</source>
+        <translation>Enlace de Checkout solicitado por %1</translation>
+    </message>
+    <message>
+        <source>Card payment of %1 cancelled</source>
+        <translation>Pago con tarjeta de %1 cancelado</translation>
+    </message>
+    <message>
+        <source>Refunded %1 in cash</source>
+        <translation>Reembolsado %1 en efectivo</translation>
+    </message>
+    <message>
+        <source>Refund of %1 to the card asked for</source>
+        <translation>Reembolso de %1 a la tarjeta solicitado</translation>
+    </message>
+    <message>
+        <source>waiting to be paid</source>
+        <translation>pendiente de pago</translation>
+    </message>
+    <message>
+        <source>being processed</source>
+        <translation>en proceso</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>pagado</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fallido</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>caducado</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>reembolsado</translation>
+    </message>
 </context>
 <context>
     <name>BusyIndicator</name>
@@ -1199,6 +1447,80 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>There is no closure with ID %1.</source>
         <translation>No hay ningún cierre con el ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentAvailability</name>
+    <message>
+        <source>Card payment is unavailable: no payment server (carwash-server) is running.</source>
+        <translation>El pago con tarjeta no está disponible: no hay ningún servidor de pagos (carwash-server) en marcha.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for a minute.</source>
+        <translation>El pago con tarjeta no está disponible: ningún servidor de pagos se ha comunicado desde hace un minuto.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for %1 minutes.</source>
+        <translation>El pago con tarjeta no está disponible: ningún servidor de pagos se ha comunicado desde hace %1 minutos.</translation>
+    </message>
+    <message>
+        <source>Card payment is unavailable: no payment server has reported for %1 hours.</source>
+        <translation>El pago con tarjeta no está disponible: ningún servidor de pagos se ha comunicado desde hace %1 horas.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentRequests</name>
+    <message>
+        <source>Cancelled before it was sent to Stripe.</source>
+        <translation>Cancelado antes de enviarse a Stripe.</translation>
+    </message>
+    <message>
+        <source>There is no card reader %1 (see: carwash-admin reader list).</source>
+        <translation>No existe el lector de tarjetas %1 (véase: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>Booking %1 cannot be paid: its status is %2.</source>
+        <translation>La reserva %1 no se puede pagar: su estado es %2.</translation>
+    </message>
+    <message>
+        <source>A card payment of booking %1 is being processed by the bank; wait for it to succeed or fail before asking again.</source>
+        <translation>El banco está procesando un pago con tarjeta de la reserva %1; espere a que se complete o falle antes de volver a pedirlo.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is already paid; nothing is due.</source>
+        <translation>La reserva %1 ya está pagada; no hay nada pendiente.</translation>
+    </message>
+    <message>
+        <source>There is no payment with ID %1.</source>
+        <translation>No hay ningún pago con el ID %1.</translation>
+    </message>
+    <message>
+        <source>Payment %1 was taken in cash; give money back with a refund instead.</source>
+        <translation>El pago %1 se cobró en efectivo; devuelva el dinero con un reembolso.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is no longer waiting to be paid (it is %2); there is nothing to cancel.</source>
+        <translation>El pago %1 ya no está pendiente (está %2); no hay nada que cancelar.</translation>
+    </message>
+    <message>
+        <source>A refund must be more than nothing.</source>
+        <translation>Un reembolso debe ser más que nada.</translation>
+    </message>
+    <message>
+        <source>Nothing was paid for booking %1, so there is nothing to refund.</source>
+        <translation>No se pagó nada por la reserva %1, así que no hay nada que reembolsar.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to refund of payment %1.</source>
+        <translation>No queda nada por reembolsar del pago %1.</translation>
+    </message>
+    <message>
+        <source>Nothing is left to refund on booking %1.</source>
+        <translation>No queda nada por reembolsar en la reserva %1.</translation>
+    </message>
+    <message>
+        <source>%1 is more than is left to refund on booking %2: at most %3.</source>
+        <translation>%1 es más de lo que queda por reembolsar en la reserva %2: como máximo %3.</translation>
     </message>
 </context>
 <context>
@@ -3432,6 +3754,45 @@ Detalle: %2</translation>
     <message>
         <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
         <translation>%1 no se ofrece para la clase de vehículo %2; se ofrece para: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>ReaderRepo</name>
+    <message>
+        <source>kiosk &quot;%1&quot;</source>
+        <translation>quiosco «%1»</translation>
+    </message>
+    <message>
+        <source>desk &quot;%1&quot;</source>
+        <translation>mostrador «%1»</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe&apos;s dashboard).</source>
+        <translation>«%1» no es un ID de lector de Stripe: tienen la forma tmr_FDOt2wlRZEdpd7 (véanse los lectores en el panel de Stripe).</translation>
+    </message>
+    <message>
+        <source>Give the reader a label people recognise it by, such as &quot;Front desk reader&quot;.</source>
+        <translation>Dé al lector un nombre por el que se le reconozca, como «Lector de recepción».</translation>
+    </message>
+    <message>
+        <source>Reader %1 is registered already.</source>
+        <translation>El lector %1 ya está registrado.</translation>
+    </message>
+    <message>
+        <source>There is no card reader %1.</source>
+        <translation>No existe el lector de tarjetas %1.</translation>
+    </message>
+    <message>
+        <source>A reader serves a desk or a kiosk, not &quot;%1&quot;.</source>
+        <translation>Un lector sirve a un mostrador o a un quiosco, no a «%1».</translation>
+    </message>
+    <message>
+        <source>Name the desk or kiosk the reader serves.</source>
+        <translation>Indique el mostrador o quiosco al que sirve el lector.</translation>
+    </message>
+    <message>
+        <source>The %1 has reader %2 already; a desk or kiosk has one reader. Unassign %2 first.</source>
+        <translation>El %1 ya tiene el lector %2; un mostrador o quiosco tiene un solo lector. Desasigne primero %2.</translation>
     </message>
 </context>
 <context>

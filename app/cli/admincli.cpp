@@ -6,7 +6,10 @@
 #include "app/cli/democommands.h"
 #include "app/cli/embeddedcommands.h"
 #include "app/cli/maintenancecommands.h"
+#include "app/cli/paymentcommands.h"
+#include "app/cli/readercommands.h"
 #include "app/cli/staffcommands.h"
+#include "app/cli/takingscommands.h"
 
 int AdminCli::usage(int code)
 {
@@ -54,6 +57,19 @@ int AdminCli::usage(int code)
             "  staff list                      everyone who may sign in, with role and state\n"
             "  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);\n"
             "                                  exit 3 unknown name, 2 several match\n"
+            "\n"
+            "Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):\n"
+            "  payment checkout ID|CODE [--wait SECONDS]\n"
+            "                                  create or reuse the booking's Checkout link; prints payment_id,\n"
+            "                                  session_id, url, expires_at, amount_cents, currency, status\n"
+            "  payment show ID|CODE            the booking's payments\n"
+            "  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]\n"
+            "                                  default all that is left, the newest card payment first;\n"
+            "                                  cash at once, card through carwash-server\n"
+            "  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now\n"
+            "  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID\n"
+            "                                  Stripe Terminal readers, at most one per desk or kiosk\n"
+            "  takings --date YYYY-MM-DD [--csv]  a local day's takings: cash, card, refunds, tax, net\n"
             "\n"
             "Options:\n"
             "  --json             machine-readable output\n"
@@ -111,6 +127,12 @@ int AdminCli::run(const QStringList &arguments)
         return MaintenanceCommands(m_cli).run(args);
     if (command == u"staff")
         return StaffCommands(m_cli).run(args);
+    if (command == u"payment")
+        return PaymentCommands(m_cli).run(args);
+    if (command == u"reader")
+        return ReaderCommands(m_cli).run(args);
+    if (command == u"takings")
+        return TakingsCommands(m_cli).run(args);
     m_cli.err() << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }

@@ -27,7 +27,8 @@ public:
         Failure = 1, // anything else; also `health`: degraded
         Invalid = 2, // bad arguments or configuration; also `health`: unhealthy
         NotFound = 3, // an unknown id
-        Unavailable = 4 // the database cannot be reached
+        Unavailable = 4, // the database cannot be reached
+        PaymentServer = 5 // card work: no carwash-server answering, or Stripe unreachable or refusing
     };
 
     CliContext();

@@ -19,12 +19,6 @@ const QString RequestSelectSql = QStringLiteral(
     "error_message, result::text, (extract(epoch FROM created_at) * 1000)::bigint, "
     "(extract(epoch FROM answered_at) * 1000)::bigint FROM payment_requests WHERE id = ?");
 
-QString methodWords(const QString &method)
-{
-    return method == u"terminal" ? CardPaymentRequests::tr("the card reader")
-                                 : CardPaymentRequests::tr("a Checkout link");
-}
-
 } // namespace
 
 CardPaymentRequests::CardPaymentRequests(QSqlDatabase &db)
@@ -86,6 +80,18 @@ qint64 CardPaymentRequests::cancelLive(const Payment &live, const QString &code,
                      {QStringLiteral("reason"), why},
                      {QStringLiteral("request_id"), requestId}});
     return requestId;
+}
+
+QList<qint64> CardPaymentRequests::cancelLiveCard(const AmountDue &owed, const QString &actor, const QString &why)
+{
+    QList<qint64> cancelled;
+    for (const Payment &p : owed.payments) {
+        if (p.isCard() && p.status == u"pending") {
+            cancelLive(p, owed.code, actor, why);
+            cancelled.append(p.id);
+        }
+    }
+    return cancelled;
 }
 
 DbResult<CardPaymentStart> CardPaymentRequests::startCheckout(qint64 bookingId, const QString &actor,
@@ -165,7 +171,9 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
     started.amountCents = owed.dueCents;
     started.currency = owed.currency;
     if (live) {
-        cancelLive(*live, owed.code, actor, tr("replaced by %1").arg(methodWords(method)));
+        // The audit's words, as stored (not translated).
+        cancelLive(*live, owed.code, actor,
+                   checkout ? QStringLiteral("replaced by a Checkout link") : QStringLiteral("replaced by the card reader"));
         started.cancelledPaymentIds.append(live->id);
     }
     started.paymentId = nextId(QStringLiteral("payments"));
@@ -218,7 +226,7 @@ DbResult<qint64> CardPaymentRequests::cancel(qint64 paymentId, const QString &ac
                                                   "is nothing to cancel.")
                                                    .arg(paymentId)
                                                    .arg(BookingWords::paymentStatus(payment.status)));
-    const qint64 requestId = cancelLive(payment, code, actor, tr("cancelled"));
+    const qint64 requestId = cancelLive(payment, code, actor, QStringLiteral("cancelled"));
     BookingRepo bookings(m_db);
     bookings.notifyChanged(*bookings.byId(bookingId));
     tx.commit();

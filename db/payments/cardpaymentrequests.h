@@ -76,6 +76,16 @@ public:
     DbResult<RefundOutcome> refundPayment(qint64 paymentId, std::optional<qint64> amountCents,
                                           const QString &reason, const QString &actor, bool cardAllowed = true);
 
+    // One refund as it stands now (a card refund turns succeeded or failed
+    // when the server has heard from Stripe); nullopt when there is none.
+    std::optional<RefundPart> refundById(qint64 refundId);
+
+    // Inside the caller's transaction, after PaymentRepo::lockDue(): cancels
+    // the booking's live pending card payment, if any (as cancel() does),
+    // because money is being taken another way (cash at the desk). Returns
+    // the ids of the payments cancelled.
+    QList<qint64> cancelLiveCard(const AmountDue &owed, const QString &actor, const QString &why);
+
     // Asks the server to fetch pending card payments from Stripe once, now.
     // Returns the request's id.
     qint64 requestReconcile(const QString &actor);

@@ -181,3 +181,16 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
     bookings.notifyChanged(*bookings.byId(owed.bookingId));
     return outcome;
 }
+
+std::optional<RefundPart> CardPaymentRequests::refundById(qint64 refundId)
+{
+    QSqlQuery q = Sql::exec(m_db,
+                            QStringLiteral("SELECT r.id, r.payment_id, r.method, r.status, r.amount_cents, r.currency, "
+                                           "(SELECT max(id) FROM payment_requests WHERE refund_id = r.id) "
+                                           "FROM refunds AS r WHERE r.id = ?"),
+                            {refundId});
+    if (!q.next())
+        return std::nullopt;
+    return RefundPart {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
+                       q.value(4).toLongLong(),  q.value(5).toString(),    q.value(6).toLongLong()};
+}

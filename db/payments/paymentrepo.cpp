@@ -2,6 +2,7 @@
 
 #include "db/audit/auditlog.h"
 #include "db/bookings/bookingrepo.h"
+#include "db/payments/cardpaymentrequests.h"
 #include "db/calendar/settingsrepo.h"
 #include "db/pool/sql.h"
 #include "db/text/bookingwords.h"
@@ -194,6 +195,11 @@ DbResult<Payment> PaymentRepo::recordCash(qint64 bookingId, qint64 tenderedCents
         return DbError(DbError::Kind::Invalid,
                        tr("%1 was tendered, but %2 is due for booking %3.")
                            .arg(amountText(tenderedCents, currency), amountText(due, currency), code));
+
+    // Only one way of paying is live: a Checkout link or reader payment still
+    // waiting is cancelled (at Stripe too, by carwash-server), so the
+    // customer cannot pay twice.
+    CardPaymentRequests(m_db).cancelLiveCard(owed, actor, QStringLiteral("paid in cash"));
 
     const qint64 paymentId
         = Sql::scalar(m_db,

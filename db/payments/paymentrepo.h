@@ -43,7 +43,9 @@ public:
     // what was tendered and the charge it settles (the tax as in force now,
     // or as an earlier payment of the booking recorded it); a held booking
     // confirmed; an audit row 'payment.cash' (amount, tendered, change, tax)
-    // and the bookings_changed notification. NotFound without such a
+    // and the bookings_changed notification. A card payment of the booking
+    // still pending is cancelled in the same transaction
+    // (CardPaymentRequests::cancelLiveCard). NotFound without such a
     // booking.
     DbResult<Payment> recordCash(qint64 bookingId, qint64 tenderedCents, const QString &actor);
 

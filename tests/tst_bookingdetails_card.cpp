@@ -63,7 +63,8 @@ void TestBookingDetailsCard::initTestCase()
 
 void TestBookingDetailsCard::init()
 {
-    sql(QStringLiteral("DELETE FROM process_health WHERE program = 'carwash-server'; DELETE FROM card_readers"));
+    sql(QStringLiteral(
+        "DELETE FROM process_health WHERE program = 'carwash-server'; DELETE FROM card_readers"));
     showDesk();
 }
 
@@ -81,9 +82,11 @@ void TestBookingDetailsCard::serverReports()
 
 qint64 TestBookingDetailsCard::lastRequest(qint64 paymentId, const QString &kind)
 {
-    return count(QStringLiteral("SELECT coalesce(max(id), 0) FROM payment_requests WHERE payment_id = %1 AND kind = '%2'")
-                     .arg(paymentId)
-                     .arg(kind));
+    return count(
+        QStringLiteral(
+            "SELECT coalesce(max(id), 0) FROM payment_requests WHERE payment_id = %1 AND kind = '%2'")
+            .arg(paymentId)
+            .arg(kind));
 }
 
 void TestBookingDetailsCard::answer(qint64 requestId, const QString &resultJson)
@@ -131,8 +134,9 @@ void TestBookingDetailsCard::cardIsUnavailableWithoutAPaymentServer()
     CardPaymentDialog *card = openCard(dialog);
     QVERIFY(card);
     QCOMPARE(card->page(), CardPaymentDialog::Page::Unavailable);
-    QVERIFY2(card->unavailableText().contains(QStringLiteral("no payment server (carwash-server) is running")),
-             qPrintable(card->unavailableText()));
+    QVERIFY2(
+        card->unavailableText().contains(QStringLiteral("no payment server (carwash-server) is running")),
+        qPrintable(card->unavailableText()));
     QVERIFY(card->unavailableText().contains(QStringLiteral("cash")));
     // Nothing else is offered, and nothing was started.
     QVERIFY(!card->payOnReader());
@@ -144,8 +148,9 @@ void TestBookingDetailsCard::cardIsUnavailableWithoutAPaymentServer()
     // A server that fell silent three minutes ago is no better.
     card->close();
     QTRY_VERIFY(dialog->findChildren<CardPaymentDialog *>().isEmpty()); // gone, not reused
-    sql(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot, updated_at) "
-                       "VALUES ('payments-host', 1, now(), 'carwash-server', '{}', now() - interval '3 minutes')"));
+    sql(QStringLiteral(
+        "INSERT INTO process_health (host, pid, started_at, program, snapshot, updated_at) "
+        "VALUES ('payments-host', 1, now(), 'carwash-server', '{}', now() - interval '3 minutes')"));
     card = openCard(dialog);
     QVERIFY(card);
     QCOMPARE(card->page(), CardPaymentDialog::Page::Unavailable);
@@ -167,7 +172,9 @@ void TestBookingDetailsCard::qrCodeOfTheCheckoutLinkThenPaid()
     QCOMPARE(card->page(), CardPaymentDialog::Page::Choose);
     // No reader is assigned to this desk: only the phone is offered.
     QVERIFY(!card->offersReader());
-    QVERIFY(card->findChild<QLabel *>(QStringLiteral("cardNoReader"))->text().contains(CardPaymentDialog::deskName()));
+    QVERIFY(card->findChild<QLabel *>(QStringLiteral("cardNoReader"))
+                ->text()
+                .contains(CardPaymentDialog::deskName()));
     QVERIFY(!card->payOnReader());
     QVERIFY(Mnemonics::clashes(card).isEmpty());
 
@@ -175,11 +182,12 @@ void TestBookingDetailsCard::qrCodeOfTheCheckoutLinkThenPaid()
     QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::QrCode, kNoHangMs);
     const qint64 paymentId = card->paymentId();
     QVERIFY(paymentId > 0);
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, created_by) FROM payments "
-                                "WHERE id = %1")
-                     .arg(paymentId))
-                 .toString(),
-             QStringLiteral("stripe_checkout|pending|%1|%2").arg(due).arg(m_window->signedIn()->actor()));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, created_by) FROM payments "
+                           "WHERE id = %1")
+                .arg(paymentId))
+            .toString(),
+        QStringLiteral("stripe_checkout|pending|%1|%2").arg(due).arg(m_window->signedIn()->actor()));
     const qint64 request = lastRequest(paymentId, QStringLiteral("checkout"));
     QCOMPARE(card->requestId(), request);
     QCOMPARE(sql(QStringLiteral("SELECT locale FROM payment_requests WHERE id = %1").arg(request)).toString(),
@@ -189,25 +197,29 @@ void TestBookingDetailsCard::qrCodeOfTheCheckoutLinkThenPaid()
 
     // The server made the session.
     const QString url = QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_desk%1").arg(paymentId);
-    sql(QStringLiteral("UPDATE payments SET stripe_checkout_session_id = 'cs_test_desk%1', checkout_url = '%2', "
-                       "checkout_expires_at = now() + interval '30 minutes' WHERE id = %1")
+    sql(QStringLiteral(
+            "UPDATE payments SET stripe_checkout_session_id = 'cs_test_desk%1', checkout_url = '%2', "
+            "checkout_expires_at = now() + interval '30 minutes' WHERE id = %1")
             .arg(paymentId)
             .arg(url));
-    answer(request, QStringLiteral("{\"session_id\": \"cs_test_desk%1\", \"url\": \"%2\"}").arg(paymentId).arg(url));
+    answer(request,
+           QStringLiteral("{\"session_id\": \"cs_test_desk%1\", \"url\": \"%2\"}").arg(paymentId).arg(url));
     QTRY_COMPARE_WITH_TIMEOUT(card->checkoutUrl(), url, kNoHangMs);
     QCOMPARE(card->findChild<QLabel *>(QStringLiteral("cardQrLink"))->text(), url);
     QCOMPARE(card->qrImage().convertToFormat(QImage::Format_RGB32),
              QrCodeImage::render(url, 6).convertToFormat(QImage::Format_RGB32));
     QVERIFY(card->stateText().contains(QStringLiteral("Waiting for the customer")));
     const QString left = card->findChild<QLabel *>(QStringLiteral("cardQrTimeLeft"))->text();
-    QVERIFY2(left.startsWith(QStringLiteral("29:")) || left.startsWith(QStringLiteral("30:")), qPrintable(left));
+    QVERIFY2(left.startsWith(QStringLiteral("29:")) || left.startsWith(QStringLiteral("30:")),
+             qPrintable(left));
 
     // Paid on the phone: the dialog says so, the booking reloads paid.
     QSignalSpy paid(card, &CardPaymentDialog::paid);
     paymentSucceeded(paymentId);
     QTRY_COMPARE_WITH_TIMEOUT(paid.count(), 1, kNoHangMs);
     QCOMPARE(card->page(), CardPaymentDialog::Page::Paid);
-    QCOMPARE(card->stateText(), QStringLiteral("Paid: %1 by card.").arg(Money::format(due, QStringLiteral("USD"))));
+    QCOMPARE(card->stateText(),
+             QStringLiteral("Paid: %1 by card.").arg(Money::format(due, QStringLiteral("USD"))));
     QVERIFY(button(card, QStringLiteral("cardPrintReceipt"))->isVisible());
     QVERIFY(button(card, QStringLiteral("cardSaveReceipt"))->isVisible());
     QVERIFY(Mnemonics::clashes(card).isEmpty());
@@ -244,22 +256,25 @@ void TestBookingDetailsCard::readerDeclinedThenCancelled()
     const qint64 first = card->paymentId();
     QCOMPARE(card->findChild<QLabel *>(QStringLiteral("cardReaderAmount"))->text(),
              Money::format(due, QStringLiteral("USD")));
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, stripe_terminal_reader_id) "
-                                "FROM payments WHERE id = %1")
-                     .arg(first))
-                 .toString(),
-             QStringLiteral("terminal|pending|%1|%2").arg(due).arg(reader));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, stripe_terminal_reader_id) "
+                           "FROM payments WHERE id = %1")
+                .arg(first))
+            .toString(),
+        QStringLiteral("terminal|pending|%1|%2").arg(due).arg(reader));
     const qint64 request = lastRequest(first, QStringLiteral("reader_payment"));
     QVERIFY(request > 0);
     QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("Sending the amount to the reader")),
                              kNoHangMs);
 
     // Sent to the reader, then the card declined: not final at Stripe.
-    sql(QStringLiteral("UPDATE payments SET stripe_payment_intent_id = 'pi_test_desk%1' WHERE id = %1").arg(first));
+    sql(QStringLiteral("UPDATE payments SET stripe_payment_intent_id = 'pi_test_desk%1' WHERE id = %1")
+            .arg(first));
     answer(request, QStringLiteral("{\"payment_intent_id\": \"pi_test_desk%1\"}").arg(first));
     QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("Waiting for the card")), kNoHangMs);
     QVERIFY(!button(card, QStringLiteral("cardReaderRetry"))->isVisible());
-    sql(QStringLiteral("UPDATE payments SET failure_reason = 'Your card was declined.' WHERE id = %1").arg(first));
+    sql(QStringLiteral("UPDATE payments SET failure_reason = 'Your card was declined.' WHERE id = %1")
+            .arg(first));
     QTRY_COMPARE_WITH_TIMEOUT(card->progress().state(), CardPaymentProgress::State::Declined, kNoHangMs);
     QCOMPARE(card->stateText(),
              QStringLiteral("Declined: Your card was declined. Try again with another card, or take cash."));
@@ -290,8 +305,10 @@ void TestBookingDetailsCard::readerDeclinedThenCancelled()
                  .toString(),
              QStringLiteral("cancel|%1|payment-%2-cancel|pending").arg(reader).arg(second));
     QVERIFY(card->stateText().contains(QStringLiteral("cancelled; nothing was charged")));
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'").arg(id)),
-             0);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'")
+                  .arg(id)),
+        0);
     QVERIFY(button(card, QStringLiteral("cardReaderRetry"))->isVisible());
     QVERIFY(!button(card, QStringLiteral("cardReaderCancel"))->isEnabled());
     // The booking still owes it all and offers both ways again.
@@ -358,12 +375,14 @@ void TestBookingDetailsCard::cashRefundPartThenTheRest()
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
     QCOMPARE(finished.first().first().toBool(), true);
     QCOMPARE(refund->messageText(), QStringLiteral("$10.00 refunded in cash: hand it back to the customer."));
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, reason, created_by) FROM refunds "
-                                "WHERE payment_id = %1")
+    QCOMPARE(sql(QStringLiteral(
+                     "SELECT concat_ws('|', method, status, amount_cents, reason, created_by) FROM refunds "
+                     "WHERE payment_id = %1")
                      .arg(paid->id))
                  .toString(),
              QStringLiteral("cash|succeeded|1000|wash not finished|%1").arg(m_window->signedIn()->actor()));
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity_id = '%1' AND action = 'payment.refund'")
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM audit_log WHERE entity_id = '%1' AND action = 'payment.refund'")
                        .arg(id)),
              1);
     QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->paidCents, due - 1000, kNoHangMs);
@@ -380,7 +399,8 @@ void TestBookingDetailsCard::cashRefundPartThenTheRest()
     QVERIFY(refund->refund());
     QTRY_COMPARE_WITH_TIMEOUT(rest.count(), 1, kNoHangMs);
     QCOMPARE(rest.first().first().toBool(), true);
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, refunded_cents) FROM payments WHERE id = %1").arg(paid->id))
+    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, refunded_cents) FROM payments WHERE id = %1")
+                     .arg(paid->id))
                  .toString(),
              QStringLiteral("refunded|%1").arg(due));
     QTRY_VERIFY(!dialog->isBusy());
@@ -409,21 +429,24 @@ void TestBookingDetailsCard::cardRefundWaitsForTheServer()
     QSignalSpy finished(refund, &RefundDialog::finishedRefund);
     QVERIFY(refund->refund());
     // Written and asked for; the dialog waits for the server.
-    QTRY_VERIFY_WITH_TIMEOUT(count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1 AND status = "
-                                                  "'pending' AND amount_cents = 550")
-                                       .arg(started->paymentId))
-                                 == 1,
-                             kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1 AND status = "
+                             "'pending' AND amount_cents = 550")
+                  .arg(started->paymentId))
+            == 1,
+        kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(refund->messageText().contains(QStringLiteral("Asking Stripe to refund $5.50")),
                              kNoHangMs);
     QVERIFY(refund->isBusy());
     QCOMPARE(finished.count(), 0);
     const qint64 refundId
         = count(QStringLiteral("SELECT id FROM refunds WHERE payment_id = %1").arg(started->paymentId));
-    const qint64 request = count(QStringLiteral("SELECT id FROM payment_requests WHERE refund_id = %1").arg(refundId));
+    const qint64 request
+        = count(QStringLiteral("SELECT id FROM payment_requests WHERE refund_id = %1").arg(refundId));
     // The server carried it out at Stripe.
-    sql(QStringLiteral("UPDATE refunds SET status = 'succeeded', succeeded_at = now(), stripe_refund_id = 're_desk%1' "
-                       "WHERE id = %1; UPDATE payments SET refunded_cents = refunded_cents + 550 WHERE id = %2")
+    sql(QStringLiteral(
+            "UPDATE refunds SET status = 'succeeded', succeeded_at = now(), stripe_refund_id = 're_desk%1' "
+            "WHERE id = %1; UPDATE payments SET refunded_cents = refunded_cents + 550 WHERE id = %2")
             .arg(refundId)
             .arg(started->paymentId));
     answer(request, QStringLiteral("{\"refund_id\": \"re_desk%1\"}").arg(refundId));
@@ -444,20 +467,23 @@ void TestBookingDetailsCard::cardRefundWaitsForTheServer()
     QSignalSpy refused(refund, &RefundDialog::finishedRefund);
     QVERIFY(refund->refund());
     qint64 second = 0;
-    QTRY_VERIFY_WITH_TIMEOUT((second = count(QStringLiteral("SELECT coalesce(max(r.id), 0) FROM payment_requests AS r "
-                                                            "JOIN refunds AS f ON f.id = r.refund_id WHERE "
-                                                            "f.payment_id = %1 AND f.status = 'pending'")
-                                                 .arg(started->paymentId)))
-                                 > 0,
-                             kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (second = count(QStringLiteral("SELECT coalesce(max(r.id), 0) FROM payment_requests AS r "
+                                       "JOIN refunds AS f ON f.id = r.refund_id WHERE "
+                                       "f.payment_id = %1 AND f.status = 'pending'")
+                            .arg(started->paymentId)))
+            > 0,
+        kNoHangMs);
     sql(QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'charge_disputed', "
                        "error_message = 'Charge ch_1 has been charged back; cannot issue a refund.', "
                        "answered_at = now() WHERE id = %1")
             .arg(second));
     QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, kNoHangMs);
     QCOMPARE(refused.first().first().toBool(), false);
-    QCOMPARE(refund->messageText(),
-             QStringLiteral("Stripe refused the card refund: Charge ch_1 has been charged back; cannot issue a refund."));
+    QCOMPARE(
+        refund->messageText(),
+        QStringLiteral(
+            "Stripe refused the card refund: Charge ch_1 has been charged back; cannot issue a refund."));
 }
 
 // --- the GUI thread ------------------------------------------------------

@@ -40,7 +40,8 @@ private slots:
 private:
     qint64 price(qint64 bookingId)
     {
-        return sql(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(bookingId)).toLongLong();
+        return sql(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(bookingId))
+            .toLongLong();
     }
     QDate localDateOf(qint64 bookingId);
     QDate siteToday();
@@ -127,7 +128,8 @@ bool TestDeskMoney::waitLoaded(DayBoardPage &page)
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < kNoHangMs) {
-        if (!page.model().isLoading() && page.model().loadedAt().isValid() && page.model().day().date == page.date())
+        if (!page.model().isLoading() && page.model().loadedAt().isValid()
+            && page.model().day().date == page.date())
             return true;
         QTest::qWait(10);
     }
@@ -150,17 +152,18 @@ void TestDeskMoney::badgeStatesFollowThePayments()
     QVERIFY(ids.contains(state));
     const qint64 id = ids.value(state);
     const QDate date = localDateOf(id);
-    auto snapshot = await(m_pool->withConnection(QStringLiteral("snapshot"),
-                                                 [date](QSqlDatabase &db) { return DaySnapshotRepo(db).load(date); }));
+    auto snapshot = await(m_pool->withConnection(
+        QStringLiteral("snapshot"), [date](QSqlDatabase &db) { return DaySnapshotRepo(db).load(date); }));
     QVERIFY2(snapshot.ok(), describe(snapshot).constData());
     QVERIFY(snapshot->payments.contains(id));
     const PaymentBadge badge = snapshot->payments.value(id);
     QCOMPARE(PaymentBadge::key(badge.state), state);
     // The amounts are the tables' own.
-    const qint64 paid = sql(QStringLiteral("SELECT coalesce(sum(amount_cents - refunded_cents), 0) FROM payments "
-                                           "WHERE booking_id = %1 AND status = 'succeeded'")
-                                .arg(id))
-                            .toLongLong();
+    const qint64 paid
+        = sql(QStringLiteral("SELECT coalesce(sum(amount_cents - refunded_cents), 0) FROM payments "
+                             "WHERE booking_id = %1 AND status = 'succeeded'")
+                  .arg(id))
+              .toLongLong();
     QCOMPARE(badge.paidCents, paid);
     QCOMPARE(badge.totalCents, price(id)); // the demo's prices include the tax
     // Every booking of the day has its badge.
@@ -176,12 +179,14 @@ void TestDeskMoney::boardSaysEachBadgeInWords()
     const QString usd = QStringLiteral("USD");
     const QHash<QString, QString> words {
         {QStringLiteral("unpaid"),
-         QStringLiteral("Unpaid: %1 due").arg(Money::format(price(ids.value(QStringLiteral("unpaid"))), usd))},
+         QStringLiteral("Unpaid: %1 due")
+             .arg(Money::format(price(ids.value(QStringLiteral("unpaid"))), usd))},
         {QStringLiteral("paid"), QStringLiteral("Paid in full")},
         {QStringLiteral("partly_paid"),
          QStringLiteral("Partly paid: %1 of %2; %3 due")
              .arg(Money::format(price(ids.value(QStringLiteral("partly_paid"))) - 1000, usd),
-                  Money::format(price(ids.value(QStringLiteral("partly_paid"))), usd), Money::format(1000, usd))},
+                  Money::format(price(ids.value(QStringLiteral("partly_paid"))), usd),
+                  Money::format(1000, usd))},
         {QStringLiteral("card_in_progress"), QStringLiteral("Card payment in progress")},
         {QStringLiteral("attention"),
          QStringLiteral("Payment needs attention: A second payment was refunded automatically.")},
@@ -191,7 +196,8 @@ void TestDeskMoney::boardSaysEachBadgeInWords()
         QVERIFY(waitLoaded(*board));
         QVERIFY2(board->view().setFocusedBooking(it.value()), qPrintable(it.key()));
         const QString said = board->view().accessibleDescription();
-        QVERIFY2(said.split(u'\n').contains(words.value(it.key())), qPrintable(it.key() + QStringLiteral(": ") + said));
+        QVERIFY2(said.split(u'\n').contains(words.value(it.key())),
+                 qPrintable(it.key() + QStringLiteral(": ") + said));
     }
 }
 
@@ -206,7 +212,8 @@ void TestDeskMoney::takingsEqualTheTablesAndSaveAsCsv()
         return CardPaymentRequests(db).startCheckout(card, QStringLiteral("staff:2"), QStringLiteral("en"));
     }));
     QVERIFY(started.ok());
-    sql(QStringLiteral("UPDATE payments SET status = 'succeeded', paid_at = now() WHERE id = %1").arg(started->paymentId));
+    sql(QStringLiteral("UPDATE payments SET status = 'succeeded', paid_at = now() WHERE id = %1")
+            .arg(started->paymentId));
 
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     QVERIFY(waitLoaded(*m_window->dayBoardPage()));
@@ -219,8 +226,8 @@ void TestDeskMoney::takingsEqualTheTablesAndSaveAsCsv()
     QCOMPARE(takings->takings()->date, today);
     QVERIFY(Mnemonics::clashes(takings).isEmpty());
 
-    auto repo = await(m_pool->withConnection(QStringLiteral("takings"),
-                                             [today](QSqlDatabase &db) { return TakingsRepo(db).forDay(today); }));
+    auto repo = await(m_pool->withConnection(
+        QStringLiteral("takings"), [today](QSqlDatabase &db) { return TakingsRepo(db).forDay(today); }));
     QVERIFY(repo.ok());
     QCOMPARE(takings->takings()->toJson(), repo->toJson());
 
@@ -230,7 +237,8 @@ void TestDeskMoney::takingsEqualTheTablesAndSaveAsCsv()
     auto sum = [&](const QString &table, const QString &at, const QString &method, const QString &what) {
         const QString statuses = table == u"payments" ? QStringLiteral("('succeeded', 'refunded')")
                                                       : QStringLiteral("('succeeded')");
-        return sql(QStringLiteral("SELECT coalesce(%1, 0) FROM %2 WHERE status IN %3 AND %4 AND (method = 'cash') = %5")
+        return sql(QStringLiteral(
+                       "SELECT coalesce(%1, 0) FROM %2 WHERE status IN %3 AND %4 AND (method = 'cash') = %5")
                        .arg(what, table, statuses, day.arg(at, today.toString(Qt::ISODate)),
                             method == u"cash" ? QStringLiteral("true") : QStringLiteral("false")))
             .toLongLong();
@@ -238,7 +246,8 @@ void TestDeskMoney::takingsEqualTheTablesAndSaveAsCsv()
     QTableWidget *table = takings->table();
     QCOMPARE(table->rowCount(), 3); // cash, card, total in the site's currency
     const QString usd = QStringLiteral("USD");
-    for (const auto &[row, method] : {std::pair {0, QStringLiteral("cash")}, std::pair {1, QStringLiteral("card")}}) {
+    for (const auto &[row, method] :
+         {std::pair {0, QStringLiteral("cash")}, std::pair {1, QStringLiteral("card")}}) {
         const qint64 taken = sum(QStringLiteral("payments"), QStringLiteral("paid_at"), method,
                                  QStringLiteral("sum(amount_cents)"));
         const qint64 refunded = sum(QStringLiteral("refunds"), QStringLiteral("succeeded_at"), method,
@@ -273,7 +282,8 @@ void TestDeskMoney::takingsEqualTheTablesAndSaveAsCsv()
 
     // Another day: loaded off the GUI thread, its own numbers (none).
     takings->load(today.addDays(-30));
-    QTRY_VERIFY_WITH_TIMEOUT(!takings->isLoading() && takings->takings()->date == today.addDays(-30), kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!takings->isLoading() && takings->takings()->date == today.addDays(-30),
+                             kNoHangMs);
     QCOMPARE(takings->takings()->currencies.first().total().takenCents, 0);
 }
 

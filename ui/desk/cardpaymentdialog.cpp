@@ -296,13 +296,14 @@ void CardPaymentDialog::check()
     m_busy->start(tr("Checking…"));
     setPage(Page::Checking);
     const QString desk = deskName();
-    auto checked = m_pool.withRetry(QStringLiteral("card.check"), RetryPolicy::standard(), [desk](QSqlDatabase &db) {
-        CardCheck c;
-        c.availability = CardPaymentRequests(db).availability();
-        if (c.availability.available)
-            c.reader = ReaderRepo(db).forDevice(QStringLiteral("desk"), desk);
-        return c;
-    });
+    auto checked
+        = m_pool.withRetry(QStringLiteral("card.check"), RetryPolicy::standard(), [desk](QSqlDatabase &db) {
+              CardCheck c;
+              c.availability = CardPaymentRequests(db).availability();
+              if (c.availability.available)
+                  c.reader = ReaderRepo(db).forDevice(QStringLiteral("desk"), desk);
+              return c;
+          });
     Async::onResult(checked, this, [this](const DbResult<CardCheck> &result) {
         m_checking = false;
         m_busy->stop();
@@ -520,10 +521,9 @@ bool CardPaymentDialog::cancelPayment()
     m_busy->start(tr("Cancelling…"));
     const qint64 paymentId = m_paymentId;
     const QString actor = m_staff.actor();
-    auto ended = m_pool.withRetry(QStringLiteral("card.cancel"), RetryPolicy::standard(),
-                                      [paymentId, actor](QSqlDatabase &db) {
-                                          return CardPaymentRequests(db).cancel(paymentId, actor);
-                                      });
+    auto ended = m_pool.withRetry(
+        QStringLiteral("card.cancel"), RetryPolicy::standard(),
+        [paymentId, actor](QSqlDatabase &db) { return CardPaymentRequests(db).cancel(paymentId, actor); });
     Async::onResult(ended, this, [this](const DbResult<qint64> &result) {
         m_sending = false;
         m_busy->stop();

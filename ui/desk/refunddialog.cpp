@@ -39,12 +39,11 @@ RefundDialog::RefundDialog(ConnectionPool &pool, const StaffMember &staff, const
             continue;
         m_refundable.append(*p);
         const QDateTime when = p->paidAt.isValid() ? p->paidAt : p->createdAt;
-        m_payment->addItem(tr("%1, %2: %3 (%4 left)")
-                               .arg(BookingWords::paymentMethod(p->method),
-                                    locale.toString(when, QLocale::ShortFormat),
-                                    Money::format(p->amountCents, p->currency),
-                                    Money::format(leftOf(*p), p->currency)),
-                           p->id);
+        m_payment->addItem(
+            tr("%1, %2: %3 (%4 left)")
+                .arg(BookingWords::paymentMethod(p->method), locale.toString(when, QLocale::ShortFormat),
+                     Money::format(p->amountCents, p->currency), Money::format(leftOf(*p), p->currency)),
+            p->id);
     }
     connect(m_payment, &QComboBox::currentIndexChanged, this, &RefundDialog::paymentChosen);
     auto *paymentLabel = new QLabel(tr("&Payment:"), this);
@@ -220,7 +219,8 @@ bool RefundDialog::refund()
         [paymentId, cents, reason, actor](QSqlDatabase &db) -> DbResult<RefundOutcome> {
             CardPaymentRequests requests(db);
             const CardPaymentAvailability card = requests.availability();
-            DbResult<RefundOutcome> outcome = requests.refundPayment(paymentId, cents, reason, actor, card.available);
+            DbResult<RefundOutcome> outcome
+                = requests.refundPayment(paymentId, cents, reason, actor, card.available);
             if (outcome.ok() && outcome->blockedForCard)
                 return DbError(DbError::Kind::Invalid,
                                tr("%1 A card refund needs it; refund later, or give cash back instead.")
@@ -238,8 +238,9 @@ bool RefundDialog::refund()
         m_waitingFor = result->requestIds();
         if (m_waitingFor.isEmpty()) {
             m_busy->stop();
-            finish(true, tr("%1 refunded in cash: hand it back to the customer.")
-                             .arg(Money::format(result->totalCents, result->currency)));
+            finish(true,
+                   tr("%1 refunded in cash: hand it back to the customer.")
+                       .arg(Money::format(result->totalCents, result->currency)));
             return;
         }
         m_busy->start(tr("Refunding to the card…"));
@@ -271,7 +272,8 @@ void RefundDialog::pollNow()
     Async::onResult(read, this, [this](const DbResult<QList<PaymentRequest>> &result) {
         m_polling = false;
         if (!result.ok()) {
-            showMessage(tr("The refund's progress could not be read: %1").arg(result.error().message()), true);
+            showMessage(tr("The refund's progress could not be read: %1").arg(result.error().message()),
+                        true);
             return; // the next tick tries again
         }
         QStringList failures;

@@ -41,16 +41,16 @@ QList<QPair<QString, QList<Row>>> rowsOf(const DayTakings &day)
     QList<QPair<QString, QList<Row>>> out;
     for (const CurrencyTakings &c : day.currencies) {
         out.append({c.currency,
-                     {{TakingsWindow::tr("Cash"), c.cash},
-                      {TakingsWindow::tr("Card"), c.card},
-                      {TakingsWindow::tr("Total"), c.total()}}});
+                    {{TakingsWindow::tr("Cash"), c.cash},
+                     {TakingsWindow::tr("Card"), c.card},
+                     {TakingsWindow::tr("Total"), c.total()}}});
     }
     return out;
 }
 
 QStringList headers()
 {
-    return {TakingsWindow::tr("Currency"), TakingsWindow::tr("Method"),   TakingsWindow::tr("Payments"),
+    return {TakingsWindow::tr("Currency"), TakingsWindow::tr("Method"),    TakingsWindow::tr("Payments"),
             TakingsWindow::tr("Taken"),    TakingsWindow::tr("Tax in it"), TakingsWindow::tr("Refunds"),
             TakingsWindow::tr("Refunded"), TakingsWindow::tr("Net")};
 }
@@ -176,12 +176,13 @@ void TakingsWindow::load(const QDate &date)
     m_print->setEnabled(false);
     m_csv->setEnabled(false);
     m_busy->start(tr("Adding up the day…"));
-    auto read = m_pool.withRetry(QStringLiteral("takings.day"), RetryPolicy::standard(), [date](QSqlDatabase &db) {
-        QDate day = date;
-        if (!day.isValid()) // the site's today, in its own zone
-            day = QDateTime::currentDateTimeUtc().toTimeZone(SettingsRepo(db).load().timeZone).date();
-        return TakingsRepo(db).forDay(day);
-    });
+    auto read
+        = m_pool.withRetry(QStringLiteral("takings.day"), RetryPolicy::standard(), [date](QSqlDatabase &db) {
+              QDate day = date;
+              if (!day.isValid()) // the site's today, in its own zone
+                  day = QDateTime::currentDateTimeUtc().toTimeZone(SettingsRepo(db).load().timeZone).date();
+              return TakingsRepo(db).forDay(day);
+          });
     Async::onResult(read, this, [this, serial, date](const DbResult<DayTakings> &result) {
         if (serial != m_serial)
             return; // another day was chosen meanwhile
@@ -190,7 +191,8 @@ void TakingsWindow::load(const QDate &date)
         if (!result.ok()) {
             m_takings.reset();
             m_table->setRowCount(0);
-            m_banner->showMessage(LoadSource, tr("The takings could not be loaded. %1").arg(result.error().message()),
+            m_banner->showMessage(LoadSource,
+                                  tr("The takings could not be loaded. %1").arg(result.error().message()),
                                   ErrorText::whatToDo(result.error()), [this, date] { load(date); });
             Q_EMIT loaded(false);
             return;
@@ -209,7 +211,8 @@ void TakingsWindow::display(const DayTakings &day)
         m_date->setDate(day.date);
     }
     const QLocale locale = DisplayLocale::get();
-    m_title->setText(tr("%1 — takings on %2").arg(day.siteName, locale.toString(day.date, QLocale::LongFormat)));
+    m_title->setText(
+        tr("%1 — takings on %2").arg(day.siteName, locale.toString(day.date, QLocale::LongFormat)));
     setWindowTitle(tr("Takings — %1").arg(locale.toString(day.date, QLocale::ShortFormat)));
     m_table->setRowCount(0);
     for (const auto &[currency, rows] : rowsOf(day)) {
@@ -243,9 +246,12 @@ QString TakingsWindow::documentHtml() const
     if (!m_takings)
         return {};
     const QLocale locale = DisplayLocale::get();
-    QString html = QStringLiteral("<h2>%1</h2><p>%2</p><table border=\"1\" cellspacing=\"0\" cellpadding=\"4\"><tr>")
-                       .arg(m_takings->siteName.toHtmlEscaped(),
-                            tr("Takings on %1").arg(locale.toString(m_takings->date, QLocale::LongFormat)).toHtmlEscaped());
+    QString html
+        = QStringLiteral("<h2>%1</h2><p>%2</p><table border=\"1\" cellspacing=\"0\" cellpadding=\"4\"><tr>")
+              .arg(m_takings->siteName.toHtmlEscaped(),
+                   tr("Takings on %1")
+                       .arg(locale.toString(m_takings->date, QLocale::LongFormat))
+                       .toHtmlEscaped());
     for (const QString &h : headers())
         html += QStringLiteral("<th>%1</th>").arg(h.toHtmlEscaped());
     html += QStringLiteral("</tr>");
@@ -255,7 +261,8 @@ QString TakingsWindow::documentHtml() const
             const QStringList texts = cells(currency, row);
             for (int c = 0; c < texts.size(); ++c)
                 html += QStringLiteral("<td%1>%2</td>")
-                            .arg(c >= 2 ? QStringLiteral(" align=\"right\"") : QString(), texts.at(c).toHtmlEscaped());
+                            .arg(c >= 2 ? QStringLiteral(" align=\"right\"") : QString(),
+                                 texts.at(c).toHtmlEscaped());
             html += QStringLiteral("</tr>");
         }
     }
@@ -300,7 +307,8 @@ bool TakingsWindow::saveCsv(const QString &path, QString *error) const
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(m_takings->toCsv().toUtf8()) < 0 || !file.commit()) {
         if (error)
-            *error = tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+            *error
+                = tr("%1 could not be written: %2").arg(QDir::toNativeSeparators(path), file.errorString());
         return false;
     }
     return true;

@@ -40,6 +40,7 @@ private slots:
     void cardIsUnavailableWithoutAPaymentServer();
     void qrCodeOfTheCheckoutLinkThenPaid();
     void readerDeclinedThenCancelled();
+    void aRefusedRequestShowsStripesMessage();
     void refundIsForManagersOnly();
     void cashRefundPartThenTheRest();
     void cardRefundWaitsForTheServer();
@@ -315,6 +316,42 @@ void TestBookingDetailsCard::readerDeclinedThenCancelled()
     QTRY_VERIFY(!dialog->isBusy());
     QCOMPARE(dialog->details()->dueCents(), due);
     QVERIFY(button(dialog, QStringLiteral("bookingTakeCard"))->isVisible());
+}
+
+void TestBookingDetailsCard::aRefusedRequestShowsStripesMessage()
+{
+    serverReports();
+    const qint64 id = book({});
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    QVERIFY(card->payByQrCode());
+    QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::QrCode, kNoHangMs);
+    const qint64 paymentId = card->paymentId();
+    // Stripe refused the session; the server fails the request with its
+    // message and the payment with it.
+    const QString stripe = QStringLiteral("Invalid API Key provided: sk_test_****1234");
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'invalid_request_error', "
+                       "error_message = '%1', answered_at = now() WHERE id = %2; "
+                       "UPDATE payments SET status = 'failed', failure_reason = '%1' WHERE id = %3")
+            .arg(stripe)
+            .arg(card->requestId())
+            .arg(paymentId));
+    QTRY_COMPARE_WITH_TIMEOUT(card->progress().state(), CardPaymentProgress::State::Failed, kNoHangMs);
+    QCOMPARE(card->stateText(),
+             QStringLiteral("The card payment failed: %1 Try again, or take cash.").arg(stripe));
+    QVERIFY(card->qrImage().isNull());
+    QVERIFY(button(card, QStringLiteral("cardQrRetry"))->isVisible());
+    QVERIFY(!button(card, QStringLiteral("cardQrCancel"))->isEnabled());
+    // A new link is a new payment and a new request.
+    QVERIFY(card->tryAgain());
+    QTRY_VERIFY_WITH_TIMEOUT(card->paymentId() != paymentId && card->paymentId() > 0, kNoHangMs);
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM payment_requests WHERE id = %1").arg(card->requestId()))
+                 .toString(),
+             QStringLiteral("pending"));
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("payment link")), kNoHangMs);
 }
 
 // --- refunds -----------------------------------------------------------

@@ -1193,6 +1193,14 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>%1 paid by card.</source>
         <translation>%1 mit Karte bezahlt.</translation>
     </message>
+    <message>
+        <source>%1; %2 refunded</source>
+        <translation>%1; %2 erstattet</translation>
+    </message>
+    <message>
+        <source>%1 — needs attention: %2</source>
+        <translation>%1 — braucht Aufmerksamkeit: %2</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -2672,6 +2680,10 @@ Fehlgeschlagen: %2
     <message>
         <source>Ne&amp;xt day</source>
         <translation>&amp;Nächster Tag</translation>
+    </message>
+    <message>
+        <source>Money: %1 paid · %2 partly · %3 unpaid · %4 card under way · %5 look at it</source>
+        <translation>Geld: %1 bezahlt · %2 teilweise · %3 unbezahlt · %4 Kartenzahlung läuft · %5 bitte prüfen</translation>
     </message>
 </context>
 <context>

@@ -1193,6 +1193,14 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>%1 paid by card.</source>
         <translation>%1 pagado con tarjeta.</translation>
     </message>
+    <message>
+        <source>%1; %2 refunded</source>
+        <translation>%1; %2 reembolsado</translation>
+    </message>
+    <message>
+        <source>%1 — needs attention: %2</source>
+        <translation>%1 — requiere atención: %2</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -2672,6 +2680,10 @@ Qué falló: %2
     <message>
         <source>Ne&amp;xt day</source>
         <translation>Día &amp;siguiente</translation>
+    </message>
+    <message>
+        <source>Money: %1 paid · %2 partly · %3 unpaid · %4 card under way · %5 look at it</source>
+        <translation>Dinero: %1 pagado · %2 en parte · %3 sin pagar · %4 tarjeta en curso · %5 revisar</translation>
     </message>
 </context>
 <context>

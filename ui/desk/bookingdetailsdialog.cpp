@@ -54,6 +54,18 @@ const Step Steps[] = {
      QT_TRANSLATE_NOOP("BookingDetailsDialog", "Cancel the booking, with a reason")},
 };
 
+// The payments list's last column: the state in words, what was given
+// back, and why a person should look at it.
+QString paymentState(const Payment &p)
+{
+    QString state = p.succeeded() ? BookingDetailsDialog::tr("Succeeded") : BookingWords::paymentStatus(p.status);
+    if (p.refundedCents > 0)
+        state = BookingDetailsDialog::tr("%1; %2 refunded").arg(state, Money::format(p.refundedCents, p.currency));
+    if (!p.attention.isEmpty())
+        state = BookingDetailsDialog::tr("%1 — needs attention: %2").arg(state, p.attention);
+    return state;
+}
+
 QString actorText(const QString &actor, const QString &name)
 {
     return name.isEmpty() ? actor : name;
@@ -348,7 +360,7 @@ void BookingDetailsDialog::display(const BookingDetails &details)
                              p.tenderedCents ? Money::format(*p.tenderedCents, p.currency) : QString(),
                              p.tenderedCents ? Money::format(p.changeCents(), p.currency) : QString(),
                              actorText(p.createdBy, p.createdByName),
-                             p.succeeded() ? tr("Succeeded") : p.status});
+                             paymentState(p)});
     }
     m_history->clear();
     for (const AuditEntry &e : details.history) {

@@ -530,6 +530,8 @@ CardPaymentDialog *BookingDetailsDialog::openCardPayment()
         m_cardDialog
             = new CardPaymentDialog(m_pool, m_staff, b.id, b.code, m_details->dueCents(), b.currency, this);
         m_cardDialog->setAttribute(Qt::WA_DeleteOnClose);
+        if (b.status == u"held" && b.holdExpiresAt)
+            m_cardDialog->setHoldExpiresAt(*b.holdExpiresAt);
         connect(m_cardDialog, &CardPaymentDialog::paid, this, [this](const Payment &p) {
             showMessage(tr("%1 paid by card.").arg(Money::format(p.amountCents, p.currency)), false);
             Q_EMIT bookingChanged(m_bookingId);

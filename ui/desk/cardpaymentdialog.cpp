@@ -497,8 +497,10 @@ void CardPaymentDialog::updateTimeLeft()
         return;
     // The desk's clock counts down between polls; whether the session has
     // ended is the server's word, read with the next poll.
-    m_qrTimeLeft->setText(
-        CardPaymentProgress::timeLeft(m_progress.checkoutExpiresAt(), QDateTime::currentDateTimeUtc()));
+    QDateTime ends = m_progress.checkoutExpiresAt();
+    if (m_holdExpiresAt.isValid() && (!ends.isValid() || m_holdExpiresAt < ends))
+        ends = m_holdExpiresAt;
+    m_qrTimeLeft->setText(CardPaymentProgress::timeLeft(ends, QDateTime::currentDateTimeUtc()));
 }
 
 bool CardPaymentDialog::tryAgain()

@@ -46,6 +46,9 @@ public:
     // assigns the desk's reader with
     //   carwash-admin reader add tmr_… --label "Front desk" --desk <host name>
     static QString deskName();
+    // A held booking's hold ends the Checkout session early (the server
+    // expires it then): the time left counts to whichever comes first.
+    void setHoldExpiresAt(const QDateTime &holdExpiresAt) { m_holdExpiresAt = holdExpiresAt; }
 
     Page page() const;
     // Why card payment is unavailable (the Unavailable page); empty otherwise.
@@ -108,6 +111,7 @@ private:
     qint64 m_requestId = 0;
     CardPaymentProgress m_progress;
     QString m_shownUrl;
+    QDateTime m_holdExpiresAt;
     bool m_checking = false;
     bool m_sending = false;
     bool m_polling = false;

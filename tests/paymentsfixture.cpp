@@ -1,6 +1,8 @@
 #include "tests/paymentsfixture.h"
 
+#include "db/demo/demoseeder.h"
 #include "db/payments/taxamounts.h"
+#include "db/schema/migrator.h"
 
 #include <QTest>
 
@@ -32,7 +34,8 @@ qint64 addBooking(PgTestCluster &cluster, const QString &status, qint64 priceCen
                   "WITH c AS (INSERT INTO customers (name) VALUES ('Pat Payer') RETURNING id), "
                   "v AS (INSERT INTO vehicles (customer_id, plate) SELECT id, '%1' FROM c "
                   "RETURNING id, customer_id), "
-                  "t AS (SELECT date_trunc('hour', now()) + interval '30 days' + %2 * interval '1 hour' AS s) "
+                  "t AS (SELECT date_trunc('hour', now()) + interval '30 days' + %2 * interval '1 hour' AS "
+                  "s) "
                   "INSERT INTO bookings (code, status, bay_id, service_id, vehicle_class, customer_id, "
                   "vehicle_id, plate, starts_at, ends_at, blocked_until, hold_expires_at, price_cents, "
                   "currency, created_by) "
@@ -56,10 +59,11 @@ qint64 addPayment(PgTestCluster &cluster, qint64 bookingId, const QString &metho
 {
     const TaxAmounts charge = TaxAmounts::compute(grossCents ? grossCents : amountCents, 825, true);
     return sql(cluster,
-               QStringLiteral("INSERT INTO payments (booking_id, method, status, amount_cents, currency, created_by, "
-                              "paid_at, tendered_cents, tax_rate_basis_points, prices_include_tax, net_cents, "
-                              "tax_cents, gross_cents) VALUES (%1, '%2', 'succeeded', %3, 'USD', 'staff:7', %4, "
-                              "%5, 825, true, %6, %7, %8) RETURNING id")
+               QStringLiteral(
+                   "INSERT INTO payments (booking_id, method, status, amount_cents, currency, created_by, "
+                   "paid_at, tendered_cents, tax_rate_basis_points, prices_include_tax, net_cents, "
+                   "tax_cents, gross_cents) VALUES (%1, '%2', 'succeeded', %3, 'USD', 'staff:7', %4, "
+                   "%5, 825, true, %6, %7, %8) RETURNING id")
                    .arg(bookingId)
                    .arg(method)
                    .arg(amountCents)
@@ -71,3 +75,27 @@ qint64 addPayment(PgTestCluster &cluster, qint64 bookingId, const QString &metho
 }
 
 } // namespace PaymentsFixture
+
+bool PaymentsDbFixture::startPayments(const QString &applicationName, QString *error)
+{
+    if (!m_cluster.start(error))
+        return false;
+    DatabaseConfig config = m_cluster.config(applicationName);
+    config.maxConnections = 3;
+    m_pool = std::make_unique<ConnectionPool>(config);
+    const auto migrated = run([](QSqlDatabase &db) { return Migrator::migrate(db); });
+    const auto seeded = run([](QSqlDatabase &db) { return DemoSeeder::seed(db); });
+    if (!migrated.ok() || !seeded.ok()) {
+        *error = (migrated.ok() ? seeded.error() : migrated.error()).toLogString();
+        return false;
+    }
+    return true;
+}
+
+void PaymentsDbFixture::resetPayments()
+{
+    sql(QStringLiteral("DELETE FROM payment_requests; DELETE FROM refunds; DELETE FROM payments; "
+                       "DELETE FROM card_readers; DELETE FROM process_health; "
+                       "DELETE FROM audit_log WHERE action LIKE 'payment.%' OR action LIKE 'reader.%'"));
+    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Front desk')").arg(FrontReader));
+}

@@ -1,8 +1,11 @@
 #pragma once
 
+#include "db/pool/connectionpool.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QString>
+
+#include <memory>
 
 // What the payment tests share: bookings made straight in SQL on a cluster
 // whose catalogue is seeded (any bay and service will do; the price is the
@@ -25,3 +28,35 @@ qint64 addPayment(PgTestCluster &cluster, qint64 bookingId, const QString &metho
 QVariant sql(PgTestCluster &cluster, const QString &statement);
 
 } // namespace PaymentsFixture
+
+// The db tests' shared base: a cluster, migrated and seeded with the demo
+// catalogue, a small pool, and the payment tables emptied before each test
+// (resetPayments()). A plain base with no slots, so QTest runs only the
+// test class's own; initTestCase()/init()/cleanupTestCase() call
+// startPayments(), resetPayments() and stopPayments().
+class PaymentsDbFixture
+{
+protected:
+    static inline const QString Desk = QStringLiteral("staff:7");
+    static inline const QString FrontReader = QStringLiteral("tmr_FrontDesk1");
+
+    // False (with *error) when the cluster or the schema could not be set up.
+    bool startPayments(const QString &applicationName, QString *error);
+    // Empties payments, refunds, requests, readers, process health and the
+    // payment and reader audit rows; registers FrontReader.
+    void resetPayments();
+    void stopPayments() { m_pool.reset(); }
+
+    template<typename Fn> auto run(Fn fn)
+    {
+        return m_pool->withRetry(QStringLiteral("test"), RetryPolicy::critical(), std::move(fn)).result();
+    }
+    QVariant sql(const QString &text) { return PaymentsFixture::sql(m_cluster, text); }
+    qint64 booking(const QString &status, qint64 priceCents, QString *code = nullptr)
+    {
+        return PaymentsFixture::addBooking(m_cluster, status, priceCents, code);
+    }
+
+    PgTestCluster m_cluster;
+    std::unique_ptr<ConnectionPool> m_pool;
+};

@@ -1,98 +1,50 @@
 // Asking for card work as desks, kiosks and carwash-admin do, against a real
 // PostgreSQL: the payment and request rows with their ids and idempotency
 // keys, reuse of a live Checkout session, one live way of paying (switching
-// cancels the other), cancels, refunds (cash at once, card pending with a
-// request, the limits), reconcile requests, polling a request, whether a
-// carwash-server is there to answer (process_health rows published as a
-// server publishes them), and the card readers.
+// or taking cash cancels the other), cancels, reconcile requests, polling a
+// request, whether a carwash-server is there to answer (process_health rows
+// published as a server publishes them), and the card readers. Refunds are
+// in tst_cardrefunds.
 #include "db/health/processhealthrepo.h"
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
 #include "db/payments/readerrepo.h"
-#include "db/pool/connectionpool.h"
-#include "db/schema/migrator.h"
-#include "db/demo/demoseeder.h"
-#include "tests/harness/pgtestcluster.h"
 #include "tests/harness/testnames.h"
 #include "tests/paymentsfixture.h"
 
+#include <QSet>
 #include <QSqlDriver>
 #include <QTest>
 
-#include <memory>
-
 using TestNames::describe;
 
-namespace {
-
-const QString Desk = QStringLiteral("staff:7");
-
-} // namespace
-
-class TestCardRequests : public QObject
+class TestCardRequests : public QObject, private PaymentsDbFixture
 {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void init();
-    void cleanupTestCase();
+    void initTestCase()
+    {
+        QString error;
+        QVERIFY2(startPayments(QStringLiteral("tst_cardrequests"), &error), qPrintable(error));
+    }
+    void init() { resetPayments(); }
+    void cleanupTestCase() { stopPayments(); }
 
     void checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNotifies();
     void aLiveCheckoutIsReusedUntilItExpires();
+    void desksAskingAtOnceShareOnePayment();
     void startingTheReaderCancelsTheCheckoutAndBack();
     void refusedWhenTheBookingCannotBePaid();
     void cashAtTheDeskCancelsAPendingCardPayment();
     void cancelEndsAPendingCardPaymentOnly();
-    void cashRefundsAreDoneAtOnce();
-    void cardRefundsArePendingWithARequestNewestCardFirst();
-    void refundLimits();
-    void aCardRefundWithoutAServerWritesNothing();
     void reconcileAndPollingARequest();
     void availabilityFollowsTheServersHealthRows();
     void readersOnePerDevice();
 
 private:
-    template<typename Fn> auto run(Fn fn)
-    {
-        return m_pool->withRetry(QStringLiteral("test"), RetryPolicy::critical(), std::move(fn)).result();
-    }
-    QVariant sql(const QString &text) { return PaymentsFixture::sql(m_cluster, text); }
-    qint64 booking(const QString &status, qint64 priceCents, QString *code = nullptr)
-    {
-        return PaymentsFixture::addBooking(m_cluster, status, priceCents, code);
-    }
     ProcessIdentity server(qint64 pid) const;
-
-    PgTestCluster m_cluster;
-    std::unique_ptr<ConnectionPool> m_pool;
-    QString m_reader = QStringLiteral("tmr_FrontDesk1");
+    const QString m_reader = FrontReader;
 };
-
-void TestCardRequests::initTestCase()
-{
-    QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    DatabaseConfig config = m_cluster.config(QStringLiteral("tst_cardrequests"));
-    config.maxConnections = 3;
-    m_pool = std::make_unique<ConnectionPool>(config);
-    auto migrated = run([](QSqlDatabase &db) { return Migrator::migrate(db); });
-    QVERIFY2(migrated.ok(), describe(migrated).constData());
-    auto seeded = run([](QSqlDatabase &db) { return DemoSeeder::seed(db); });
-    QVERIFY2(seeded.ok(), describe(seeded).constData());
-}
-
-void TestCardRequests::init()
-{
-    sql(QStringLiteral("DELETE FROM payment_requests; DELETE FROM refunds; DELETE FROM payments; "
-                       "DELETE FROM card_readers; DELETE FROM process_health; "
-                       "DELETE FROM audit_log WHERE action LIKE 'payment.%' OR action LIKE 'reader.%'"));
-    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Front desk')").arg(m_reader));
-}
-
-void TestCardRequests::cleanupTestCase()
-{
-    m_pool.reset();
-}
 
 ProcessIdentity TestCardRequests::server(qint64 pid) const
 {
@@ -110,7 +62,8 @@ void TestCardRequests::checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNoti
     const DatabaseConfig c = m_cluster.config();
     QStringList payloads;
     {
-        QSqlDatabase listener = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("listener"));
+        QSqlDatabase listener
+            = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("listener"));
         listener.setHostName(c.host);
         listener.setPort(c.port);
         listener.setDatabaseName(c.database);
@@ -135,24 +88,27 @@ void TestCardRequests::checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNoti
         const qint64 r = started->requestId;
         const QString key = QStringLiteral("payment-%1-checkout").arg(p);
         // The charge as cash records it: 8.25 % included in 45.00 is 3.43.
-        QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', booking_id, method, status, amount_cents, currency, "
-                                    "idempotency_key, created_by, tax_rate_basis_points, prices_include_tax, "
-                                    "net_cents, tax_cents, gross_cents, paid_at IS NULL) FROM payments WHERE id = %1")
+        QCOMPARE(sql(QStringLiteral(
+                         "SELECT concat_ws('|', booking_id, method, status, amount_cents, currency, "
+                         "idempotency_key, created_by, tax_rate_basis_points, prices_include_tax, "
+                         "net_cents, tax_cents, gross_cents, paid_at IS NULL) FROM payments WHERE id = %1")
                          .arg(p))
                      .toString(),
                  QStringLiteral("%1|stripe_checkout|pending|4500|USD|%2|staff:7|825|t|4157|343|4500|t")
                      .arg(id)
                      .arg(key));
-        QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, booking_id, payment_id, coalesce(refund_id, 0), "
-                                    "coalesce(reader_id, '-'), locale, idempotency_key, status, attempts, "
-                                    "requested_by, answered_at IS NULL) FROM payment_requests WHERE id = %1")
-                         .arg(r))
-                     .toString(),
-                 QStringLiteral("checkout|%1|%2|0|-|de|%3|pending|0|staff:7|t").arg(id).arg(p).arg(key));
+        QCOMPARE(
+            sql(QStringLiteral("SELECT concat_ws('|', kind, booking_id, payment_id, coalesce(refund_id, 0), "
+                               "coalesce(reader_id, '-'), locale, idempotency_key, status, attempts, "
+                               "requested_by, answered_at IS NULL) FROM payment_requests WHERE id = %1")
+                    .arg(r))
+                .toString(),
+            QStringLiteral("checkout|%1|%2|0|-|de|%3|pending|0|staff:7|t").arg(id).arg(p).arg(key));
         QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payment_requests")).toInt(), 1);
-        QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', actor, details->>'payment_id', details->>'request_id', "
-                                    "details->>'tax_cents') FROM audit_log WHERE action = 'payment.card_requested' "
-                                    "AND entity_id = '%1'")
+        QCOMPARE(sql(QStringLiteral(
+                         "SELECT concat_ws('|', actor, details->>'payment_id', details->>'request_id', "
+                         "details->>'tax_cents') FROM audit_log WHERE action = 'payment.card_requested' "
+                         "AND entity_id = '%1'")
                          .arg(id))
                      .toString(),
                  QStringLiteral("staff:7|%1|%2|343").arg(p).arg(r));
@@ -195,31 +151,64 @@ void TestCardRequests::aLiveCheckoutIsReusedUntilItExpires()
     QVERIFY(!fresh->reused);
     QVERIFY(fresh->paymentId != first->paymentId);
     QCOMPARE(fresh->cancelledPaymentIds, QList<qint64> {first->paymentId});
-    QCOMPARE(sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first->paymentId)).toString(),
-             QStringLiteral("cancelled"));
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', booking_id, status, idempotency_key) FROM payment_requests "
-                                "WHERE kind = 'cancel' AND payment_id = %1")
-                     .arg(first->paymentId))
-                 .toString(),
-             QStringLiteral("%1|pending|payment-%2-cancel").arg(id).arg(first->paymentId));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first->paymentId)).toString(),
+        QStringLiteral("cancelled"));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', booking_id, status, idempotency_key) FROM payment_requests "
+                           "WHERE kind = 'cancel' AND payment_id = %1")
+                .arg(first->paymentId))
+            .toString(),
+        QStringLiteral("%1|pending|payment-%2-cancel").arg(id).arg(first->paymentId));
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE status = 'pending'")).toInt(), 1);
+}
+
+void TestCardRequests::desksAskingAtOnceShareOnePayment()
+{
+    // Eight asks (a double tap, several desks) through the pool at once:
+    // the booking's lock makes them take turns, so one payment, one
+    // request, and every ask answered with them.
+    const qint64 id = booking(QStringLiteral("confirmed"), 3500);
+    QList<QFuture<DbResult<CardPaymentStart>>> asks;
+    for (int i = 0; i < 8; ++i)
+        asks.append(m_pool->withRetry(
+            QStringLiteral("test.checkout"), RetryPolicy::critical(), [id](QSqlDatabase &db) {
+                return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en"));
+            }));
+    QSet<qint64> payments;
+    int fresh = 0;
+    for (auto &ask : asks) {
+        const DbResult<CardPaymentStart> started = ask.result();
+        QVERIFY2(started.ok(), describe(started).constData());
+        payments.insert(started->paymentId);
+        fresh += started->reused ? 0 : 1;
+    }
+    QCOMPARE(payments.size(), 1);
+    QCOMPARE(fresh, 1);
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1").arg(id)).toInt(), 1);
+    QCOMPARE(
+        sql(QStringLiteral("SELECT count(*) FROM payment_requests WHERE booking_id = %1").arg(id)).toInt(),
+        1);
 }
 
 void TestCardRequests::startingTheReaderCancelsTheCheckoutAndBack()
 {
     const qint64 id = booking(QStringLiteral("confirmed"), 2500);
-    const auto checkout
-        = run([id](QSqlDatabase &db) { return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en")); });
+    const auto checkout = run([id](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en"));
+    });
     QVERIFY2(checkout.ok(), describe(checkout).constData());
     // The checkout request never left the queue: it is failed as cancelled,
     // and nothing at Stripe needs cancelling.
     const QString reader = m_reader;
-    const auto onReader
-        = run([id, reader](QSqlDatabase &db) { return CardPaymentRequests(db).startReaderPayment(id, reader, Desk); });
+    const auto onReader = run([id, reader](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(id, reader, Desk);
+    });
     QVERIFY2(onReader.ok(), describe(onReader).constData());
     QCOMPARE(onReader->cancelledPaymentIds, QList<qint64> {checkout->paymentId});
-    QCOMPARE(sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(checkout->paymentId)).toString(),
-             QStringLiteral("cancelled"));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(checkout->paymentId)).toString(),
+        QStringLiteral("cancelled"));
     QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, error_code, answered_at IS NOT NULL) FROM "
                                 "payment_requests WHERE id = %1")
                      .arg(checkout->requestId))
@@ -227,33 +216,38 @@ void TestCardRequests::startingTheReaderCancelsTheCheckoutAndBack()
              QStringLiteral("failed|cancelled|t"));
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payment_requests WHERE kind = 'cancel'")).toInt(), 0);
     const qint64 t = onReader->paymentId;
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, stripe_terminal_reader_id, "
-                                "idempotency_key) FROM payments WHERE id = %1")
-                     .arg(t))
-                 .toString(),
-             QStringLiteral("terminal|pending|2500|%1|payment-%2-reader_payment").arg(m_reader).arg(t));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, stripe_terminal_reader_id, "
+                           "idempotency_key) FROM payments WHERE id = %1")
+                .arg(t))
+            .toString(),
+        QStringLiteral("terminal|pending|2500|%1|payment-%2-reader_payment").arg(m_reader).arg(t));
     QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, payment_id, reader_id, coalesce(locale, '-'), "
                                 "idempotency_key) FROM payment_requests WHERE id = %1")
                      .arg(onReader->requestId))
                  .toString(),
              QStringLiteral("reader_payment|%1|%2|-|payment-%1-reader_payment").arg(t).arg(m_reader));
     // The same reader again while it waits for the card: the same payment.
-    const auto same
-        = run([id, reader](QSqlDatabase &db) { return CardPaymentRequests(db).startReaderPayment(id, reader, Desk); });
+    const auto same = run([id, reader](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(id, reader, Desk);
+    });
     QVERIFY(same->reused);
     QCOMPARE(same->paymentId, t);
 
     // The server is at the reader now: back to Checkout cancels it there.
-    sql(QStringLiteral("UPDATE payment_requests SET status = 'working' WHERE id = %1").arg(onReader->requestId));
-    const auto back
-        = run([id](QSqlDatabase &db) { return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en")); });
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'working' WHERE id = %1")
+            .arg(onReader->requestId));
+    const auto back = run([id](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(id, Desk, QStringLiteral("en"));
+    });
     QVERIFY2(back.ok(), describe(back).constData());
     QCOMPARE(back->cancelledPaymentIds, QList<qint64> {t});
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, coalesce(reader_id, '-'), idempotency_key) FROM "
-                                "payment_requests WHERE kind = 'cancel' AND payment_id = %1")
-                     .arg(t))
-                 .toString(),
-             QStringLiteral("pending|%1|payment-%2-cancel").arg(m_reader).arg(t));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', status, coalesce(reader_id, '-'), idempotency_key) FROM "
+                           "payment_requests WHERE kind = 'cancel' AND payment_id = %1")
+                .arg(t))
+            .toString(),
+        QStringLiteral("pending|%1|payment-%2-cancel").arg(m_reader).arg(t));
     QCOMPARE(sql(QStringLiteral("SELECT status FROM payment_requests WHERE id = %1").arg(onReader->requestId))
                  .toString(),
              QStringLiteral("working")); // the server's to finish
@@ -269,7 +263,8 @@ void TestCardRequests::refusedWhenTheBookingCannotBePaid()
     auto checkout = [this](qint64 id) {
         return run([id](QSqlDatabase &db) { return CardPaymentRequests(db).startCheckout(id, Desk, {}); });
     };
-    for (const QString status : {QStringLiteral("cancelled"), QStringLiteral("no_show"), QStringLiteral("expired")}) {
+    for (const QString status :
+         {QStringLiteral("cancelled"), QStringLiteral("no_show"), QStringLiteral("expired")}) {
         QString code;
         const auto refused = checkout(booking(status, 2000, &code));
         QVERIFY(!refused.ok());
@@ -302,10 +297,12 @@ void TestCardRequests::cashAtTheDeskCancelsAPendingCardPayment()
 {
     const qint64 id = booking(QStringLiteral("confirmed"), 2000);
     const QString reader = m_reader;
-    const auto onReader
-        = run([id, reader](QSqlDatabase &db) { return CardPaymentRequests(db).startReaderPayment(id, reader, Desk); });
+    const auto onReader = run([id, reader](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(id, reader, Desk);
+    });
     QVERIFY2(onReader.ok(), describe(onReader).constData());
-    sql(QStringLiteral("UPDATE payment_requests SET status = 'working' WHERE id = %1").arg(onReader->requestId));
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'working' WHERE id = %1")
+            .arg(onReader->requestId));
     const auto cash = run([id](QSqlDatabase &db) { return PaymentRepo(db).recordCash(id, 2000, Desk); });
     QVERIFY2(cash.ok(), describe(cash).constData());
     QCOMPARE(sql(QStringLiteral("SELECT string_agg(method || ':' || status, ',' ORDER BY id) FROM payments "
@@ -313,10 +310,11 @@ void TestCardRequests::cashAtTheDeskCancelsAPendingCardPayment()
                      .arg(id))
                  .toString(),
              QStringLiteral("terminal:cancelled,cash:succeeded"));
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, reader_id, idempotency_key) FROM payment_requests "
-                                "WHERE kind = 'cancel'"))
-                 .toString(),
-             QStringLiteral("cancel|%1|payment-%2-cancel").arg(m_reader).arg(onReader->paymentId));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', kind, reader_id, idempotency_key) FROM payment_requests "
+                           "WHERE kind = 'cancel'"))
+            .toString(),
+        QStringLiteral("cancel|%1|payment-%2-cancel").arg(m_reader).arg(onReader->paymentId));
 }
 
 void TestCardRequests::cancelEndsAPendingCardPaymentOnly()
@@ -344,164 +342,26 @@ void TestCardRequests::cancelEndsAPendingCardPaymentOnly()
     QCOMPARE(twice.error().kind(), DbError::Kind::Invalid);
     const auto cash = run([id](QSqlDatabase &db) { return PaymentRepo(db).recordCash(id, 2000, Desk); });
     const qint64 cashId = cash->id;
-    const auto notCard = run([cashId](QSqlDatabase &db) { return CardPaymentRequests(db).cancel(cashId, Desk); });
+    const auto notCard
+        = run([cashId](QSqlDatabase &db) { return CardPaymentRequests(db).cancel(cashId, Desk); });
     QCOMPARE(notCard.error().kind(), DbError::Kind::Invalid);
-    QCOMPARE(run([](QSqlDatabase &db) { return CardPaymentRequests(db).cancel(999999, Desk); }).error().kind(),
-             DbError::Kind::NotFound);
-}
-
-void TestCardRequests::cashRefundsAreDoneAtOnce()
-{
-    QString code;
-    const qint64 id = booking(QStringLiteral("completed"), 4500, &code);
-    const auto cash = run([id](QSqlDatabase &db) { return PaymentRepo(db).recordCash(id, 5000, Desk); });
-    QVERIFY2(cash.ok(), describe(cash).constData());
-    const auto part = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, 1000, QStringLiteral("scratched mirror"), Desk);
-    });
-    QVERIFY2(part.ok(), describe(part).constData());
-    QCOMPARE(part->totalCents, 1000);
-    QCOMPARE(part->parts.size(), 1);
-    QCOMPARE(part->parts.first().method, QStringLiteral("cash"));
-    QCOMPARE(part->parts.first().status, QStringLiteral("succeeded"));
-    QCOMPARE(part->parts.first().requestId, 0);
-    const qint64 refundId = part->parts.first().refundId;
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', payment_id, method, status, amount_cents, currency, reason, "
-                                "idempotency_key, created_by, succeeded_at IS NOT NULL) FROM refunds WHERE id = %1")
-                     .arg(refundId))
-                 .toString(),
-             QStringLiteral("%1|cash|succeeded|1000|USD|scratched mirror|refund-%2|staff:7|t")
-                 .arg(cash->id)
-                 .arg(refundId));
-    QCOMPARE(sql(QStringLiteral("SELECT status || ':' || refunded_cents FROM payments WHERE id = %1").arg(cash->id))
-                 .toString(),
-             QStringLiteral("succeeded:1000"));
-    // The rest, by default all that is left: the payment is refunded in full.
-    const auto rest = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, std::nullopt, QString(), Desk);
-    });
-    QVERIFY2(rest.ok(), describe(rest).constData());
-    QCOMPARE(rest->totalCents, 3500);
-    QCOMPARE(sql(QStringLiteral("SELECT status || ':' || refunded_cents FROM payments WHERE id = %1").arg(cash->id))
-                 .toString(),
-             QStringLiteral("refunded:4500"));
-    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payment_requests")).toInt(), 0);
-    QCOMPARE(sql(QStringLiteral("SELECT string_agg(details->>'amount_cents', ',' ORDER BY id) FROM audit_log WHERE "
-                                "action = 'payment.refund' AND entity_id = '%1'")
-                     .arg(id))
-                 .toString(),
-             QStringLiteral("1000,3500"));
-    const auto none = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, std::nullopt, QString(), Desk);
-    });
-    QCOMPARE(none.error().kind(), DbError::Kind::Invalid);
-    QVERIFY2(none.error().message().contains(code), qPrintable(none.error().message()));
-}
-
-void TestCardRequests::cardRefundsArePendingWithARequestNewestCardFirst()
-{
-    const qint64 id = booking(QStringLiteral("completed"), 4500);
-    // Paid in three parts, as carwash-server records card successes.
-    PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("cash"), 1000, QStringLiteral("now() - interval '3 hours'"));
-    const qint64 older = PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("terminal"), 1500,
-                                                     QStringLiteral("now() - interval '2 hours'"));
-    const qint64 newer = PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("stripe_checkout"), 2000,
-                                                     QStringLiteral("now() - interval '1 hour'"));
-    const auto refund = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, 2600, QStringLiteral("wrong wash"), Desk);
-    });
-    QVERIFY2(refund.ok(), describe(refund).constData());
-    QCOMPARE(refund->parts.size(), 2);
-    QCOMPARE(refund->parts[0].paymentId, newer);
-    QCOMPARE(refund->parts[0].amountCents, 2000);
-    QCOMPARE(refund->parts[1].paymentId, older);
-    QCOMPARE(refund->parts[1].amountCents, 600);
-    for (const RefundPart &p : refund->parts) {
-        QCOMPARE(p.method, QStringLiteral("card"));
-        QCOMPARE(p.status, QStringLiteral("pending"));
-        QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', r.status, r.method, r.amount_cents, r.idempotency_key, "
-                                    "q.kind, q.booking_id, q.payment_id, q.idempotency_key, q.status) FROM refunds r "
-                                    "JOIN payment_requests q ON q.refund_id = r.id WHERE r.id = %1 AND q.id = %2")
-                         .arg(p.refundId)
-                         .arg(p.requestId))
-                     .toString(),
-                 QStringLiteral("pending|card|%1|refund-%2|refund|%3|%4|refund-%2|pending")
-                     .arg(p.amountCents)
-                     .arg(p.refundId)
-                     .arg(id)
-                     .arg(p.paymentId));
-    }
-    QCOMPARE(refund->requestIds().size(), 2);
-    // Pending refunds are not yet money back: the payments are unchanged.
-    QCOMPARE(sql(QStringLiteral("SELECT sum(refunded_cents) FROM payments WHERE booking_id = %1").arg(id)).toInt(), 0);
-    // What is left: 900 on the reader's payment, then the cash.
-    const auto rest = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, std::nullopt, QString(), Desk);
-    });
-    QVERIFY2(rest.ok(), describe(rest).constData());
-    QCOMPARE(rest->totalCents, 1900);
-    QCOMPARE(rest->parts.size(), 2);
-    QCOMPARE(rest->parts[0].paymentId, older);
-    QCOMPARE(rest->parts[0].amountCents, 900);
-    QCOMPARE(rest->parts[1].method, QStringLiteral("cash"));
-    QCOMPARE(rest->parts[1].amountCents, 1000);
-}
-
-void TestCardRequests::refundLimits()
-{
-    QString code;
-    const qint64 id = booking(QStringLiteral("completed"), 3000, &code);
-    auto refund = [this, id](std::optional<qint64> cents) {
-        return run([id, cents](QSqlDatabase &db) {
-            return CardPaymentRequests(db).refundBooking(id, cents, QString(), Desk);
-        });
-    };
-    const auto nothingPaid = refund(std::nullopt);
-    QCOMPARE(nothingPaid.error().kind(), DbError::Kind::Invalid);
-    QVERIFY2(nothingPaid.error().message().contains(QStringLiteral("Nothing was paid")),
-             qPrintable(nothingPaid.error().message()));
-    const auto cash = run([id](QSqlDatabase &db) { return PaymentRepo(db).recordCash(id, 3000, Desk); });
-    QVERIFY(cash.ok());
-    QCOMPARE(refund(0).error().kind(), DbError::Kind::Invalid);
-    QCOMPARE(refund(-100).error().kind(), DbError::Kind::Invalid);
-    const auto tooMuch = refund(3001);
-    QCOMPARE(tooMuch.error().kind(), DbError::Kind::Invalid);
-    QVERIFY2(tooMuch.error().message().contains(QStringLiteral("$30.00")), qPrintable(tooMuch.error().message()));
-    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM refunds")).toInt(), 0);
-    // One payment only, by its id.
-    const qint64 p = cash->id;
-    const auto byPayment = run([p](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundPayment(p, 3000, QString(), Desk);
-    });
-    QVERIFY2(byPayment.ok(), describe(byPayment).constData());
-    QCOMPARE(refund(1).error().kind(), DbError::Kind::Invalid);
-}
-
-void TestCardRequests::aCardRefundWithoutAServerWritesNothing()
-{
-    const qint64 id = booking(QStringLiteral("completed"), 2000);
-    PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("terminal"), 2000, QStringLiteral("now()"));
-    const auto blocked = run([id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).refundBooking(id, 500, QString(), Desk, false);
-    });
-    QVERIFY2(blocked.ok(), describe(blocked).constData());
-    QVERIFY(blocked->blockedForCard);
-    QVERIFY(blocked->parts.isEmpty());
-    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM refunds")).toInt(), 0);
-    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payment_requests")).toInt(), 0);
-    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'payment.refund'")).toInt(), 0);
+    QCOMPARE(
+        run([](QSqlDatabase &db) { return CardPaymentRequests(db).cancel(999999, Desk); }).error().kind(),
+        DbError::Kind::NotFound);
 }
 
 void TestCardRequests::reconcileAndPollingARequest()
 {
-    const auto id = run([](QSqlDatabase &db) { return CardPaymentRequests(db).requestReconcile(QStringLiteral("cli")); });
+    const auto id = run(
+        [](QSqlDatabase &db) { return CardPaymentRequests(db).requestReconcile(QStringLiteral("cli")); });
     QVERIFY2(id.ok(), describe(id).constData());
     const qint64 r = id.value();
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, booking_id IS NULL, idempotency_key, requested_by) "
-                                "FROM payment_requests WHERE id = %1")
-                     .arg(r))
-                 .toString(),
-             QStringLiteral("reconcile|t|reconcile-%1|cli").arg(r));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', kind, booking_id IS NULL, idempotency_key, requested_by) "
+                           "FROM payment_requests WHERE id = %1")
+                .arg(r))
+            .toString(),
+        QStringLiteral("reconcile|t|reconcile-%1|cli").arg(r));
     auto poll = [this, r](qint64 which = 0) {
         const qint64 id = which ? which : r;
         return run([id](QSqlDatabase &db) { return CardPaymentRequests(db).request(id); });
@@ -528,9 +388,8 @@ void TestCardRequests::reconcileAndPollingARequest()
 
 void TestCardRequests::availabilityFollowsTheServersHealthRows()
 {
-    auto availability = [this] {
-        return run([](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); });
-    };
+    auto availability
+        = [this] { return run([](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); }); };
     const auto none = availability();
     QVERIFY(!none->available);
     QVERIFY2(none->reason.contains(QStringLiteral("no payment server (carwash-server) is running")),
@@ -590,8 +449,8 @@ void TestCardRequests::readersOnePerDevice()
     QCOMPARE(assigned->assignedTo, QStringLiteral("Front"));
     // The desk has its reader: a second is refused, naming the first.
     const auto second = run([](QSqlDatabase &db) {
-        return ReaderRepo(db).assign(QStringLiteral("tmr_Kiosk2"), QStringLiteral("desk"), QStringLiteral("Front"),
-                                     Desk);
+        return ReaderRepo(db).assign(QStringLiteral("tmr_Kiosk2"), QStringLiteral("desk"),
+                                     QStringLiteral("Front"), Desk);
     });
     QCOMPARE(second.error().kind(), DbError::Kind::Invalid);
     QVERIFY2(second.error().message().contains(front), qPrintable(second.error().message()));

@@ -121,28 +121,33 @@ private:
                                       "date_trunc('second', now()) + interval '30 minutes' WHERE id = %2")
                            .arg(session)
                            .arg(paymentId));
-                q.exec(QStringLiteral("UPDATE payment_requests AS r SET status = 'done', answered_at = now(), "
-                                      "result = jsonb_build_object('session_id', p.stripe_checkout_session_id, "
-                                      "'url', p.checkout_url, 'expires_at', "
-                                      "extract(epoch FROM p.checkout_expires_at)::bigint) "
-                                      "FROM payments AS p WHERE p.id = r.payment_id AND r.id = %1")
-                           .arg(id));
+                q.exec(
+                    QStringLiteral("UPDATE payment_requests AS r SET status = 'done', answered_at = now(), "
+                                   "result = jsonb_build_object('session_id', p.stripe_checkout_session_id, "
+                                   "'url', p.checkout_url, 'expires_at', "
+                                   "to_char(p.checkout_expires_at AT TIME ZONE 'UTC', "
+                                   "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')) "
+                                   "FROM payments AS p WHERE p.id = r.payment_id AND r.id = %1")
+                        .arg(id));
             } else if (kind == u"refund") {
                 q.exec(QStringLiteral("UPDATE refunds SET status = 'succeeded', succeeded_at = now(), "
                                       "stripe_refund_id = 're_test_%1' WHERE id = %1")
                            .arg(refundId));
-                q.exec(QStringLiteral("UPDATE payments AS p SET refunded_cents = p.refunded_cents + r.amount_cents, "
-                                      "status = CASE WHEN p.refunded_cents + r.amount_cents = p.amount_cents THEN "
-                                      "'refunded' ELSE p.status END FROM refunds AS r WHERE r.id = %1 AND "
-                                      "p.id = r.payment_id")
+                q.exec(QStringLiteral(
+                           "UPDATE payments AS p SET refunded_cents = p.refunded_cents + r.amount_cents, "
+                           "status = CASE WHEN p.refunded_cents + r.amount_cents = p.amount_cents THEN "
+                           "'refunded' ELSE p.status END FROM refunds AS r WHERE r.id = %1 AND "
+                           "p.id = r.payment_id")
                            .arg(refundId));
-                q.exec(QStringLiteral("UPDATE payment_requests SET status = 'done', answered_at = now(), result = "
-                                      "'{\"refund\": \"re_test_%1\"}' WHERE id = %2")
+                q.exec(QStringLiteral(
+                           "UPDATE payment_requests SET status = 'done', answered_at = now(), result = "
+                           "'{\"refund\": \"re_test_%1\"}' WHERE id = %2")
                            .arg(refundId)
                            .arg(id));
             } else {
-                q.exec(QStringLiteral("UPDATE payment_requests SET status = 'done', answered_at = now(), result = "
-                                      "'{\"checked\": 0}' WHERE id = %1")
+                q.exec(QStringLiteral(
+                           "UPDATE payment_requests SET status = 'done', answered_at = now(), result = "
+                           "'{\"checked\": 0}' WHERE id = %1")
                            .arg(id));
             }
             db.commit();
@@ -250,9 +255,13 @@ void TestPaymentCli::serverPublishes()
     server.pid = 4242;
     server.startedAt = QDateTime::fromMSecsSinceEpoch(1765000000000, Qt::UTC);
     const auto published
-        = m_pool->withConnection(QStringLiteral("test.publish"), [server](QSqlDatabase &db) {
-                    ProcessHealthRepo(db).publish(server, {{QStringLiteral("status"), QStringLiteral("healthy")}});
-                }).result();
+        = m_pool
+              ->withConnection(QStringLiteral("test.publish"),
+                               [server](QSqlDatabase &db) {
+                                   ProcessHealthRepo(db).publish(
+                                       server, {{QStringLiteral("status"), QStringLiteral("healthy")}});
+                               })
+              .result();
     QVERIFY(published.ok());
 }
 
@@ -260,7 +269,8 @@ void TestPaymentCli::withoutAServerCardWorkExitsFiveWithTheReason()
 {
     QString code;
     const qint64 id = PaymentsFixture::addBooking(m_cluster, QStringLiteral("confirmed"), 4500, &code);
-    const Run checkout = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--json")});
+    const Run checkout
+        = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--json")});
     QCOMPARE(checkout.exitCode, 5);
     QVERIFY2(checkout.errText().contains(QStringLiteral("no payment server (carwash-server) is running")),
              checkout.err.constData());
@@ -285,29 +295,35 @@ void TestPaymentCli::checkoutWaitsForTheServersAnswerAndIsReused()
     const qint64 id = PaymentsFixture::addBooking(m_cluster, QStringLiteral("held"), 4500, &code);
     serverPublishes();
     m_server->start();
-    const Run first = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--json")});
+    const Run first
+        = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--json")});
     QVERIFY2(first.exitCode == 0, first.err.constData());
     const QJsonObject json = first.json().object();
-    QCOMPARE(json.keys(), QStringList({QStringLiteral("amount_cents"), QStringLiteral("currency"),
-                                       QStringLiteral("expires_at"), QStringLiteral("payment_id"),
-                                       QStringLiteral("session_id"), QStringLiteral("status"), QStringLiteral("url")}));
-    const qint64 paymentId = sql(QStringLiteral("SELECT id FROM payments WHERE booking_id = %1").arg(id)).toLongLong();
+    QCOMPARE(json.keys(),
+             QStringList({QStringLiteral("amount_cents"), QStringLiteral("currency"),
+                          QStringLiteral("expires_at"), QStringLiteral("payment_id"),
+                          QStringLiteral("session_id"), QStringLiteral("status"), QStringLiteral("url")}));
+    const qint64 paymentId
+        = sql(QStringLiteral("SELECT id FROM payments WHERE booking_id = %1").arg(id)).toLongLong();
     QCOMPARE(json[u"payment_id"].toInteger(), paymentId);
     QCOMPARE(json[u"session_id"].toString(), QStringLiteral("cs_test_%1").arg(paymentId));
-    QCOMPARE(json[u"url"].toString(), QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_%1").arg(paymentId));
+    QCOMPARE(json[u"url"].toString(),
+             QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_%1").arg(paymentId));
     QCOMPARE(json[u"amount_cents"].toInteger(), 4500);
     QCOMPARE(json[u"currency"].toString(), QStringLiteral("USD"));
     QCOMPARE(json[u"status"].toString(), QStringLiteral("pending"));
     // In the site's zone, as stored.
     const QDateTime expires = QDateTime::fromString(json[u"expires_at"].toString(), Qt::ISODate);
     QCOMPARE(expires.toSecsSinceEpoch(),
-             sql(QStringLiteral("SELECT extract(epoch FROM checkout_expires_at)::bigint FROM payments WHERE id = %1")
+             sql(QStringLiteral(
+                     "SELECT extract(epoch FROM checkout_expires_at)::bigint FROM payments WHERE id = %1")
                      .arg(paymentId))
                  .toLongLong());
     QVERIFY(json[u"expires_at"].toString().endsWith(QStringLiteral("+01:00"))
             || json[u"expires_at"].toString().endsWith(QStringLiteral("+02:00")));
-    QCOMPARE(sql(QStringLiteral("SELECT requested_by || ':' || idempotency_key FROM payment_requests")).toString(),
-             QStringLiteral("cli:payment-%1-checkout").arg(paymentId));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT requested_by || ':' || idempotency_key FROM payment_requests")).toString(),
+        QStringLiteral("cli:payment-%1-checkout").arg(paymentId));
     // Again, by id: the open session is reused; the server is not asked twice.
     const Run again = admin({QStringLiteral("payment"), QStringLiteral("checkout"), QString::number(id),
                              QStringLiteral("--json")});
@@ -340,13 +356,15 @@ void TestPaymentCli::noAnswerInTimeExitsFiveAndTheRequestStaysQueued()
     QString code;
     PaymentsFixture::addBooking(m_cluster, QStringLiteral("confirmed"), 2000, &code);
     serverPublishes(); // it publishes, but answers nothing (hung)
-    const Run waited = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--wait"),
-                              QStringLiteral("1")});
+    const Run waited = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code,
+                              QStringLiteral("--wait"), QStringLiteral("1")});
     QCOMPARE(waited.exitCode, 5);
-    QVERIFY2(waited.errText().contains(QStringLiteral("No carwash-server answering")), waited.err.constData());
-    QCOMPARE(sql(QStringLiteral("SELECT status FROM payment_requests")).toString(), QStringLiteral("pending"));
-    const Run badWait = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code, QStringLiteral("--wait"),
-                               QStringLiteral("0")});
+    QVERIFY2(waited.errText().contains(QStringLiteral("No carwash-server answering")),
+             waited.err.constData());
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM payment_requests")).toString(),
+             QStringLiteral("pending"));
+    const Run badWait = admin({QStringLiteral("payment"), QStringLiteral("checkout"), code,
+                               QStringLiteral("--wait"), QStringLiteral("0")});
     QCOMPARE(badWait.exitCode, 2);
 }
 
@@ -358,10 +376,12 @@ void TestPaymentCli::showListsTheBookingsPayments()
                                                     QStringLiteral("now() - interval '1 hour'"), 4500);
     const qint64 card = PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("terminal"), 3000,
                                                     QStringLiteral("now()"), 4500);
-    sql(QStringLiteral("UPDATE payments SET stripe_payment_intent_id = 'pi_test_1', stripe_terminal_reader_id = "
-                       "'tmr_Front' WHERE id = %1")
+    sql(QStringLiteral(
+            "UPDATE payments SET stripe_payment_intent_id = 'pi_test_1', stripe_terminal_reader_id = "
+            "'tmr_Front' WHERE id = %1")
             .arg(card));
-    const Run shown = admin({QStringLiteral("payment"), QStringLiteral("show"), code, QStringLiteral("--json")});
+    const Run shown
+        = admin({QStringLiteral("payment"), QStringLiteral("show"), code, QStringLiteral("--json")});
     QVERIFY2(shown.exitCode == 0, shown.err.constData());
     const QJsonArray list = shown.json().array();
     QCOMPARE(list.size(), 2);
@@ -377,18 +397,22 @@ void TestPaymentCli::showListsTheBookingsPayments()
     QCOMPARE(list[1][u"stripe_terminal_reader_id"].toString(), QStringLiteral("tmr_Front"));
     QVERIFY(list[1][u"created_at"].isString());
     QVERIFY(list[1][u"paid_at"].isString());
-    QCOMPARE(admin({QStringLiteral("payment"), QStringLiteral("show"), QStringLiteral("ZZZZZ9")}).exitCode, 3);
-    QCOMPARE(admin({QStringLiteral("payment"), QStringLiteral("show"), QStringLiteral("no-such")}).exitCode, 2);
+    QCOMPARE(admin({QStringLiteral("payment"), QStringLiteral("show"), QStringLiteral("ZZZZZ9")}).exitCode,
+             3);
+    QCOMPARE(admin({QStringLiteral("payment"), QStringLiteral("show"), QStringLiteral("no-such")}).exitCode,
+             2);
 }
 
 void TestPaymentCli::cashRefundsNeedNoServer()
 {
     QString code;
     const qint64 id = PaymentsFixture::addBooking(m_cluster, QStringLiteral("completed"), 4500, &code);
-    const qint64 cash = PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("cash"), 4500, QStringLiteral("now()"));
-    const Run refunded = admin({QStringLiteral("payment"), QStringLiteral("refund"), code, QStringLiteral("--amount"),
-                                QStringLiteral("12.50"), QStringLiteral("--reason"), QStringLiteral("missed the wheels"),
-                                QStringLiteral("--json")});
+    const qint64 cash
+        = PaymentsFixture::addPayment(m_cluster, id, QStringLiteral("cash"), 4500, QStringLiteral("now()"));
+    const Run refunded
+        = admin({QStringLiteral("payment"), QStringLiteral("refund"), code, QStringLiteral("--amount"),
+                 QStringLiteral("12.50"), QStringLiteral("--reason"), QStringLiteral("missed the wheels"),
+                 QStringLiteral("--json")});
     QVERIFY2(refunded.exitCode == 0, refunded.err.constData());
     QCOMPARE(refunded.json()[u"total_cents"].toInteger(), 1250);
     const QJsonObject part = refunded.json()[u"refunds"].toArray().first().toObject();
@@ -398,10 +422,11 @@ void TestPaymentCli::cashRefundsNeedNoServer()
     QVERIFY(part[u"request_id"].isNull());
     QCOMPARE(sql(QStringLiteral("SELECT reason || ':' || created_by FROM refunds")).toString(),
              QStringLiteral("missed the wheels:cli"));
-    QCOMPARE(sql(QStringLiteral("SELECT refunded_cents FROM payments WHERE id = %1").arg(cash)).toInt(), 1250);
+    QCOMPARE(sql(QStringLiteral("SELECT refunded_cents FROM payments WHERE id = %1").arg(cash)).toInt(),
+             1250);
     // More than is left (32.50): refused, nothing written.
-    const Run tooMuch = admin({QStringLiteral("payment"), QStringLiteral("refund"), code, QStringLiteral("--amount"),
-                               QStringLiteral("32.51")});
+    const Run tooMuch = admin({QStringLiteral("payment"), QStringLiteral("refund"), code,
+                               QStringLiteral("--amount"), QStringLiteral("32.51")});
     QCOMPARE(tooMuch.exitCode, 2);
     QVERIFY2(tooMuch.errText().contains(QStringLiteral("$32.50")), tooMuch.err.constData());
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM refunds")).toInt(), 1);
@@ -420,8 +445,8 @@ void TestPaymentCli::cardRefundsWaitForTheServer()
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM refunds")).toInt(), 0);
     serverPublishes();
     m_server->start();
-    const Run refunded = admin({QStringLiteral("payment"), QStringLiteral("refund"), QString::number(id),
-                                QStringLiteral("--json")});
+    const Run refunded = admin(
+        {QStringLiteral("payment"), QStringLiteral("refund"), QString::number(id), QStringLiteral("--json")});
     QVERIFY2(refunded.exitCode == 0, refunded.err.constData());
     const QJsonObject part = refunded.json()[u"refunds"].toArray().first().toObject();
     QCOMPARE(part[u"method"].toString(), QStringLiteral("card"));
@@ -462,7 +487,8 @@ void TestPaymentCli::reconcileOnce()
 {
     serverPublishes();
     m_server->start();
-    const Run reconciled = admin({QStringLiteral("payment"), QStringLiteral("reconcile"), QStringLiteral("--json")});
+    const Run reconciled
+        = admin({QStringLiteral("payment"), QStringLiteral("reconcile"), QStringLiteral("--json")});
     QVERIFY2(reconciled.exitCode == 0, reconciled.err.constData());
     QCOMPARE(reconciled.json()[u"status"].toString(), QStringLiteral("done"));
     QCOMPARE(reconciled.json()[u"result"][u"checked"].toInt(), 0);
@@ -477,8 +503,8 @@ void TestPaymentCli::readerCommands()
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.errText().contains(QStringLiteral("tmr_")), bad.err.constData());
     const Run added = admin({QStringLiteral("reader"), QStringLiteral("add"), QStringLiteral("tmr_Front1"),
-                             QStringLiteral("--label"), QStringLiteral("Front desk reader"), QStringLiteral("--desk"),
-                             QStringLiteral("Front"), QStringLiteral("--json")});
+                             QStringLiteral("--label"), QStringLiteral("Front desk reader"),
+                             QStringLiteral("--desk"), QStringLiteral("Front"), QStringLiteral("--json")});
     QVERIFY2(added.exitCode == 0, added.err.constData());
     QCOMPARE(added.json()[u"assigned_to"].toString(), QStringLiteral("Front"));
     // The desk has a reader: the second is refused and not added either.
@@ -498,12 +524,17 @@ void TestPaymentCli::readerCommands()
     QCOMPARE(readers.size(), 2);
     QCOMPARE(readers[0][u"id"].toString(), QStringLiteral("tmr_Front1"));
     QCOMPARE(readers[1][u"assigned_kind"].toString(), QStringLiteral("kiosk"));
-    QCOMPARE(admin({QStringLiteral("reader"), QStringLiteral("remove"), QStringLiteral("tmr_Front1")}).exitCode, 0);
-    QCOMPARE(admin({QStringLiteral("reader"), QStringLiteral("remove"), QStringLiteral("tmr_Front1")}).exitCode, 3);
-    QCOMPARE(sql(QStringLiteral("SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log WHERE "
-                                "entity = 'card_reader' AND entity_id = 'tmr_Front1'"))
-                 .toString(),
-             QStringLiteral("cli:reader.added,cli:reader.assigned,cli:reader.removed"));
+    QCOMPARE(
+        admin({QStringLiteral("reader"), QStringLiteral("remove"), QStringLiteral("tmr_Front1")}).exitCode,
+        0);
+    QCOMPARE(
+        admin({QStringLiteral("reader"), QStringLiteral("remove"), QStringLiteral("tmr_Front1")}).exitCode,
+        3);
+    QCOMPARE(
+        sql(QStringLiteral("SELECT string_agg(actor || ':' || action, ',' ORDER BY id) FROM audit_log WHERE "
+                           "entity = 'card_reader' AND entity_id = 'tmr_Front1'"))
+            .toString(),
+        QStringLiteral("cli:reader.added,cli:reader.assigned,cli:reader.removed"));
 }
 
 void TestPaymentCli::takingsAsTextJsonAndCsv()
@@ -525,10 +556,12 @@ void TestPaymentCli::takingsAsTextJsonAndCsv()
     const QList<QByteArray> lines = csv.out.split('\n');
     QCOMPARE(lines.size(), 5); // header, cash, card, total, and the empty rest after the last CRLF
     QVERIFY2(lines[2].endsWith(",USD,card,1,45.00,3.43,0,0.00,45.00\r"), lines[2].constData());
-    const Run text = admin({QStringLiteral("takings"), QStringLiteral("--date"), QStringLiteral("2026-07-01")});
+    const Run text
+        = admin({QStringLiteral("takings"), QStringLiteral("--date"), QStringLiteral("2026-07-01")});
     QCOMPARE(text.exitCode, 0);
     QVERIFY2(text.out.contains("Europe/Berlin"), text.out.constData());
-    QCOMPARE(admin({QStringLiteral("takings"), QStringLiteral("--date"), QStringLiteral("2026-7-1")}).exitCode, 2);
+    QCOMPARE(
+        admin({QStringLiteral("takings"), QStringLiteral("--date"), QStringLiteral("2026-7-1")}).exitCode, 2);
     QCOMPARE(admin({QStringLiteral("takings")}).exitCode, 2);
 }
 

@@ -44,7 +44,8 @@ private:
     }
     QVariant sql(const QString &text) { return PaymentsFixture::sql(m_cluster, text); }
     qint64 pay(const QString &method, qint64 cents, const QString &utc, qint64 gross = 0);
-    void refund(qint64 paymentId, const QString &method, qint64 cents, const QString &status, const QString &utc);
+    void refund(qint64 paymentId, const QString &method, qint64 cents, const QString &status,
+                const QString &utc);
 
     PgTestCluster m_cluster;
     std::unique_ptr<ConnectionPool> m_pool;
@@ -71,7 +72,8 @@ void TestTakings::cleanupTestCase()
 
 qint64 TestTakings::pay(const QString &method, qint64 cents, const QString &utc, qint64 gross)
 {
-    const qint64 booking = PaymentsFixture::addBooking(m_cluster, QStringLiteral("completed"), gross ? gross : cents);
+    const qint64 booking
+        = PaymentsFixture::addBooking(m_cluster, QStringLiteral("completed"), gross ? gross : cents);
     return PaymentsFixture::addPayment(m_cluster, booking, method, cents,
                                        QStringLiteral("'%1'::timestamptz").arg(utc), gross);
 }
@@ -80,14 +82,16 @@ void TestTakings::refund(qint64 paymentId, const QString &method, qint64 cents, 
                          const QString &utc)
 {
     ++m_refunds;
-    sql(QStringLiteral("INSERT INTO refunds (payment_id, method, status, amount_cents, currency, idempotency_key, "
-                       "created_by, succeeded_at) VALUES (%1, '%2', '%3', %4, 'USD', 'refund-test-%5', 'staff:7', "
-                       "%6)")
+    sql(QStringLiteral(
+            "INSERT INTO refunds (payment_id, method, status, amount_cents, currency, idempotency_key, "
+            "created_by, succeeded_at) VALUES (%1, '%2', '%3', %4, 'USD', 'refund-test-%5', 'staff:7', "
+            "%6)")
             .arg(paymentId)
             .arg(method, status)
             .arg(cents)
             .arg(m_refunds)
-            .arg(status == u"succeeded" ? QStringLiteral("'%1'::timestamptz").arg(utc) : QStringLiteral("NULL")));
+            .arg(status == u"succeeded" ? QStringLiteral("'%1'::timestamptz").arg(utc)
+                                        : QStringLiteral("NULL")));
     if (status == u"succeeded")
         sql(QStringLiteral("UPDATE payments SET refunded_cents = refunded_cents + %1, status = CASE WHEN "
                            "refunded_cents + %1 = amount_cents THEN 'refunded' ELSE status END WHERE id = %2")
@@ -101,20 +105,26 @@ void TestTakings::aMixedDayEqualsTheTablesToTheCent()
     // same day, a part payment (1000 of a 45.00 charge) in the last second.
     pay(QStringLiteral("cash"), 999, QStringLiteral("2026-11-01T03:59:59Z")); // 23:59:59 the day before
     pay(QStringLiteral("cash"), 2000, QStringLiteral("2026-11-01T04:00:00Z")); // tax 152
-    const qint64 refundedCash = pay(QStringLiteral("cash"), 1500, QStringLiteral("2026-11-01T13:00:00Z")); // 114
+    const qint64 refundedCash
+        = pay(QStringLiteral("cash"), 1500, QStringLiteral("2026-11-01T13:00:00Z")); // 114
     pay(QStringLiteral("cash"), 1000, QStringLiteral("2026-11-02T04:59:59Z"), 4500); // 343 × 1000/4500 = 76
     pay(QStringLiteral("cash"), 888, QStringLiteral("2026-11-02T05:00:00Z")); // the next day's midnight
     // Card: Checkout and the reader; one waiting and one failed count not.
-    const qint64 checkout = pay(QStringLiteral("stripe_checkout"), 4500, QStringLiteral("2026-11-01T16:00:00Z")); // 343
-    const qint64 reader = pay(QStringLiteral("terminal"), 3000, QStringLiteral("2026-11-01T14:00:00Z")); // 229
+    const qint64 checkout
+        = pay(QStringLiteral("stripe_checkout"), 4500, QStringLiteral("2026-11-01T16:00:00Z")); // 343
+    const qint64 reader
+        = pay(QStringLiteral("terminal"), 3000, QStringLiteral("2026-11-01T14:00:00Z")); // 229
     const qint64 waiting = pay(QStringLiteral("terminal"), 2500, QStringLiteral("2026-11-01T15:00:00Z"));
     sql(QStringLiteral("UPDATE payments SET status = 'pending', paid_at = NULL WHERE id = %1").arg(waiting));
     const qint64 declined = pay(QStringLiteral("terminal"), 2600, QStringLiteral("2026-11-01T15:30:00Z"));
     sql(QStringLiteral("UPDATE payments SET status = 'failed', paid_at = NULL WHERE id = %1").arg(declined));
     // Refunds by the day they succeeded.
-    refund(refundedCash, QStringLiteral("cash"), 1500, QStringLiteral("succeeded"), QStringLiteral("2026-11-01T20:00:00Z"));
-    refund(checkout, QStringLiteral("card"), 500, QStringLiteral("succeeded"), QStringLiteral("2026-11-02T04:30:00Z"));
-    refund(reader, QStringLiteral("card"), 700, QStringLiteral("succeeded"), QStringLiteral("2026-11-02T05:00:30Z"));
+    refund(refundedCash, QStringLiteral("cash"), 1500, QStringLiteral("succeeded"),
+           QStringLiteral("2026-11-01T20:00:00Z"));
+    refund(checkout, QStringLiteral("card"), 500, QStringLiteral("succeeded"),
+           QStringLiteral("2026-11-02T04:30:00Z"));
+    refund(reader, QStringLiteral("card"), 700, QStringLiteral("succeeded"),
+           QStringLiteral("2026-11-02T05:00:30Z"));
     refund(checkout, QStringLiteral("card"), 300, QStringLiteral("pending"), {});
     refund(reader, QStringLiteral("card"), 200, QStringLiteral("failed"), {});
 
@@ -141,11 +151,12 @@ void TestTakings::aMixedDayEqualsTheTablesToTheCent()
     // The same figures straight from the tables, with the day as
     // PostgreSQL reads it in the site's zone.
     const QString localDay = QStringLiteral("(%1 AT TIME ZONE 'America/New_York')::date = '2026-11-01'");
-    QCOMPARE(sql(QStringLiteral("SELECT sum(amount_cents) FROM payments WHERE status IN ('succeeded', 'refunded') "
-                                "AND %1")
-                     .arg(localDay.arg(QStringLiteral("paid_at"))))
-                 .toLongLong(),
-             usd.total().takenCents);
+    QCOMPARE(
+        sql(QStringLiteral("SELECT sum(amount_cents) FROM payments WHERE status IN ('succeeded', 'refunded') "
+                           "AND %1")
+                .arg(localDay.arg(QStringLiteral("paid_at"))))
+            .toLongLong(),
+        usd.total().takenCents);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM payments WHERE paid_at IS NOT NULL AND %1")
                      .arg(localDay.arg(QStringLiteral("paid_at"))))
                  .toInt(),

@@ -790,10 +790,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Noch keine Kartenlesegeräte. Eines hinzufügen: carwash-admin reader add tmr_… --label &quot;Empfang&quot; --desk NAME</translation>
     </message>
     <message>
-        <source>Reader %1 (%2) added for %3 %4.</source>
-        <translation>Lesegerät %1 (%2) für %3 %4 hinzugefügt.</translation>
-    </message>
-    <message>
         <source>Reader %1 (%2) added.</source>
         <translation>Lesegerät %1 (%2) hinzugefügt.</translation>
     </message>
@@ -846,6 +842,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
             <numerusform>%n Erstattung</numerusform>
             <numerusform>%n Erstattungen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for the %3.</source>
+        <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
     </message>
 </context>
 <context>
@@ -1743,6 +1743,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>%1 is more than is left to refund on booking %2: at most %3.</source>
         <translation>%1 ist mehr, als für Buchung %2 noch zu erstatten ist: höchstens %3.</translation>
+    </message>
+    <message>
+        <source>A card payment changed meanwhile; try again.</source>
+        <translation>Eine Kartenzahlung hat sich inzwischen geändert; bitte erneut versuchen.</translation>
     </message>
 </context>
 <context>

@@ -790,10 +790,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Aún no hay lectores de tarjetas. Añada uno: carwash-admin reader add tmr_… --label &quot;Recepción&quot; --desk NOMBRE</translation>
     </message>
     <message>
-        <source>Reader %1 (%2) added for %3 %4.</source>
-        <translation>Lector %1 (%2) añadido para %3 %4.</translation>
-    </message>
-    <message>
         <source>Reader %1 (%2) added.</source>
         <translation>Lector %1 (%2) añadido.</translation>
     </message>
@@ -846,6 +842,10 @@ PostgreSQL privado dentro de su carpeta de datos.
             <numerusform>%n reembolso</numerusform>
             <numerusform>%n reembolsos</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added for the %3.</source>
+        <translation>Lector %1 (%2) añadido para el %3.</translation>
     </message>
 </context>
 <context>
@@ -1743,6 +1743,10 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>%1 is more than is left to refund on booking %2: at most %3.</source>
         <translation>%1 es más de lo que queda por reembolsar en la reserva %2: como máximo %3.</translation>
+    </message>
+    <message>
+        <source>A card payment changed meanwhile; try again.</source>
+        <translation>Un pago con tarjeta cambió entretanto; inténtelo de nuevo.</translation>
     </message>
 </context>
 <context>

@@ -5,8 +5,8 @@
 #include "db/bookings/confirmationcode.h"
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
-#include "db/pool/fielderror.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/fielderror.h"
 #include "db/text/bookingwords.h"
 #include "db/text/decimalinput.h"
 #include "db/text/isotime.h"
@@ -50,13 +50,14 @@ QJsonObject paymentJson(const Payment &p)
 
 QJsonObject refundJson(const RefundPart &r)
 {
-    return {{QStringLiteral("refund_id"), r.refundId},
-            {QStringLiteral("payment_id"), r.paymentId},
-            {QStringLiteral("method"), r.method},
-            {QStringLiteral("status"), r.status},
-            {QStringLiteral("amount_cents"), r.amountCents},
-            {QStringLiteral("currency"), r.currency},
-            {QStringLiteral("request_id"), r.requestId ? QJsonValue(r.requestId) : QJsonValue(QJsonValue::Null)}};
+    return {
+        {QStringLiteral("refund_id"), r.refundId},
+        {QStringLiteral("payment_id"), r.paymentId},
+        {QStringLiteral("method"), r.method},
+        {QStringLiteral("status"), r.status},
+        {QStringLiteral("amount_cents"), r.amountCents},
+        {QStringLiteral("currency"), r.currency},
+        {QStringLiteral("request_id"), r.requestId ? QJsonValue(r.requestId) : QJsonValue(QJsonValue::Null)}};
 }
 
 // The server's answer may carry expires_at as Stripe does (Unix seconds) or
@@ -72,15 +73,17 @@ QString expiresText(const QJsonValue &value)
 
 int PaymentCommands::run(const QStringList &args)
 {
-    const QString usageLine = AdminCli::tr(
-        "payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | "
-        "payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | "
-        "payment reconcile [--wait SECONDS] [--json]");
+    const QString usageLine
+        = AdminCli::tr("payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | "
+                       "payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | "
+                       "payment reconcile [--wait SECONDS] [--json]");
     QCommandLineParser parser;
     const QCommandLineOption amountOption(QStringLiteral("amount"), AdminCli::tr("in the currency's units"),
                                           QStringLiteral("amount"));
-    const QCommandLineOption reasonOption(QStringLiteral("reason"), AdminCli::tr("why"), QStringLiteral("text"));
-    const QCommandLineOption waitOption(QStringLiteral("wait"), AdminCli::tr("seconds to wait for carwash-server"),
+    const QCommandLineOption reasonOption(QStringLiteral("reason"), AdminCli::tr("why"),
+                                          QStringLiteral("text"));
+    const QCommandLineOption waitOption(QStringLiteral("wait"),
+                                        AdminCli::tr("seconds to wait for carwash-server"),
                                         QStringLiteral("seconds"));
     parser.addOptions({amountOption, reasonOption, waitOption});
     if (!m_cli.parseCommand(parser, QStringLiteral("payment"), args, usageLine))
@@ -93,7 +96,8 @@ int PaymentCommands::run(const QStringList &args)
         return m_cli.invalid(AdminCli::tr("Usage: carwash-admin %1").arg(usageLine));
     if (sub != u"refund" && (parser.isSet(amountOption) || parser.isSet(reasonOption)))
         return m_cli.invalid(
-            AdminCli::tr("--amount and --reason go with payment refund. Usage: carwash-admin %1").arg(usageLine));
+            AdminCli::tr("--amount and --reason go with payment refund. Usage: carwash-admin %1")
+                .arg(usageLine));
     int waitSeconds = DefaultWaitSeconds;
     if (parser.isSet(waitOption)) {
         bool ok = false;
@@ -135,9 +139,10 @@ int PaymentCommands::run(const QStringList &args)
 int PaymentCommands::failPayment(const QString &message)
 {
     if (m_cli.json())
-        m_cli.out() << CliContext::jsonText(QJsonObject {
-            {QStringLiteral("error"),
-             QJsonObject {{QStringLiteral("kind"), QStringLiteral("payment")}, {QStringLiteral("message"), message}}}})
+        m_cli.out() << CliContext::jsonText(
+            QJsonObject {{QStringLiteral("error"),
+                          QJsonObject {{QStringLiteral("kind"), QStringLiteral("payment")},
+                                       {QStringLiteral("message"), message}}}})
                     << '\n'
                     << Qt::flush;
     m_cli.err() << message << '\n' << Qt::flush;
@@ -157,8 +162,8 @@ std::optional<Booking> PaymentCommands::findBooking(const QString &which, int *r
         return std::nullopt;
     }
     if (!found->has_value()) {
-        *rc = m_cli.failWith(
-            DbError(DbError::Kind::NotFound, AdminCli::tr("There is no booking with ID or code \"%1\".").arg(which)));
+        *rc = m_cli.failWith(DbError(DbError::Kind::NotFound,
+                                     AdminCli::tr("There is no booking with ID or code \"%1\".").arg(which)));
         return std::nullopt;
     }
     return **found;
@@ -166,10 +171,11 @@ std::optional<Booking> PaymentCommands::findBooking(const QString &which, int *r
 
 bool PaymentCommands::serverRunning(int *rc)
 {
-    auto availability = m_cli.pool()
-                            .withRetry(QStringLiteral("payment.availability"), RetryPolicy::standard(),
-                                       [](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); })
-                            .result();
+    auto availability
+        = m_cli.pool()
+              .withRetry(QStringLiteral("payment.availability"), RetryPolicy::standard(),
+                         [](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); })
+              .result();
     if (!availability.ok()) {
         *rc = m_cli.failWith(availability.error());
         return false;
@@ -181,25 +187,27 @@ bool PaymentCommands::serverRunning(int *rc)
     return true;
 }
 
-std::optional<PaymentRequest> PaymentCommands::await(qint64 requestId, int waitSeconds, int *rc)
+std::optional<PaymentRequestState> PaymentCommands::await(qint64 requestId, int waitSeconds, int *rc)
 {
     QElapsedTimer waited;
     waited.start();
     while (true) {
         auto polled = m_cli.pool()
                           .withRetry(QStringLiteral("payment.request"), RetryPolicy::standard(),
-                                     [requestId](QSqlDatabase &db) { return CardPaymentRequests(db).request(requestId); })
+                                     [requestId](QSqlDatabase &db) {
+                                         return CardPaymentRequests(db).request(requestId);
+                                     })
                           .result();
         if (!polled.ok()) {
             *rc = m_cli.failWith(polled.error());
             return std::nullopt;
         }
         if (!polled->has_value()) {
-            *rc = m_cli.failWith(DbError(DbError::Kind::NotFound,
-                                         AdminCli::tr("Payment request %1 is gone.").arg(requestId)));
+            *rc = m_cli.failWith(
+                DbError(DbError::Kind::NotFound, AdminCli::tr("Payment request %1 is gone.").arg(requestId)));
             return std::nullopt;
         }
-        const PaymentRequest &request = **polled;
+        const PaymentRequestState &request = **polled;
         if (request.failed()) {
             const QString stripe = request.errorMessage.isEmpty() ? request.errorCode : request.errorMessage;
             *rc = failPayment(AdminCli::tr("The payment server could not do it: %1").arg(stripe));
@@ -208,11 +216,12 @@ std::optional<PaymentRequest> PaymentCommands::await(qint64 requestId, int waitS
         if (request.isAnswered())
             return request;
         if (waited.elapsed() >= qint64(waitSeconds) * 1000) {
-            *rc = failPayment(AdminCli::tr("No carwash-server answering: request %1 got no answer within %2 s. It "
-                                           "stays queued and is carried out when a server picks it up; check "
-                                           "carwash-admin health.")
-                                  .arg(requestId)
-                                  .arg(waitSeconds));
+            *rc = failPayment(
+                AdminCli::tr("No carwash-server answering: request %1 got no answer within %2 s. It "
+                             "stays queued and is carried out when a server picks it up; check "
+                             "carwash-admin health.")
+                    .arg(requestId)
+                    .arg(waitSeconds));
             return std::nullopt;
         }
         QThread::msleep(PollMs);
@@ -229,15 +238,15 @@ int PaymentCommands::checkout(const QString &which, int waitSeconds)
     auto started = m_cli.pool()
                        .withRetry(QStringLiteral("payment.checkout"), RetryPolicy::critical(),
                                   [bookingId](QSqlDatabase &db) {
-                                      return CardPaymentRequests(db).startCheckout(bookingId, QStringLiteral("cli"),
-                                                                                   {});
+                                      return CardPaymentRequests(db).startCheckout(bookingId,
+                                                                                   QStringLiteral("cli"), {});
                                   })
                        .result();
     if (!started.ok())
         return m_cli.failWith(started.error());
     QJsonObject result;
     if (started->requestId) {
-        const std::optional<PaymentRequest> answer = await(started->requestId, waitSeconds, &rc);
+        const std::optional<PaymentRequestState> answer = await(started->requestId, waitSeconds, &rc);
         if (!answer)
             return rc;
         result = answer->result;
@@ -254,8 +263,9 @@ int PaymentCommands::checkout(const QString &which, int waitSeconds)
     const QString session = result.value(QStringLiteral("session_id")).toString(p.stripeCheckoutSessionId);
     const QString url = result.value(QStringLiteral("url")).toString(p.checkoutUrl);
     // The expiry in the site's zone from the row; the answer's (UTC) without one.
-    const QString expires = p.checkoutExpiresAt.isValid() ? IsoTime::format(p.checkoutExpiresAt)
-                                                          : expiresText(result.value(QStringLiteral("expires_at")));
+    const QString expires = p.checkoutExpiresAt.isValid()
+        ? IsoTime::format(p.checkoutExpiresAt)
+        : expiresText(result.value(QStringLiteral("expires_at")));
     if (url.isEmpty())
         return failPayment(AdminCli::tr("The payment server answered without a Checkout link for payment %1.")
                                .arg(paymentId));
@@ -288,10 +298,11 @@ int PaymentCommands::show(const QString &which)
     if (!booking)
         return rc;
     const qint64 bookingId = booking->id;
-    auto payments = m_cli.pool()
-                        .withRetry(QStringLiteral("payment.list"), RetryPolicy::standard(),
-                                   [bookingId](QSqlDatabase &db) { return PaymentRepo(db).forBooking(bookingId); })
-                        .result();
+    auto payments
+        = m_cli.pool()
+              .withRetry(QStringLiteral("payment.list"), RetryPolicy::standard(),
+                         [bookingId](QSqlDatabase &db) { return PaymentRepo(db).forBooking(bookingId); })
+              .result();
     if (!payments.ok())
         return m_cli.failWith(payments.error());
     QJsonArray array;
@@ -305,11 +316,12 @@ int PaymentCommands::show(const QString &which)
                            .arg(BookingWords::paymentStatus(p.status), -18)
                            .arg(Money::format(p.amountCents, p.currency));
         if (p.refundedCents)
-            m_cli.out() << "  " << AdminCli::tr("refunded %1").arg(Money::format(p.refundedCents, p.currency));
+            m_cli.out() << "  "
+                        << AdminCli::tr("refunded %1").arg(Money::format(p.refundedCents, p.currency));
         if (p.paidAt.isValid())
             m_cli.out() << "  " << AdminCli::tr("paid %1").arg(IsoTime::format(p.paidAt));
-        const QString stripeId = !p.stripePaymentIntentId.isEmpty() ? p.stripePaymentIntentId
-                                                                     : p.stripeCheckoutSessionId;
+        const QString stripeId
+            = !p.stripePaymentIntentId.isEmpty() ? p.stripePaymentIntentId : p.stripeCheckoutSessionId;
         if (!stripeId.isEmpty())
             m_cli.out() << "  " << stripeId;
         if (!p.attention.isEmpty())
@@ -331,26 +343,28 @@ int PaymentCommands::refund(const QString &which, std::optional<qint64> amountCe
     const std::optional<Booking> booking = findBooking(which, &rc);
     if (!booking)
         return rc;
-    auto availability = m_cli.pool()
-                            .withRetry(QStringLiteral("payment.availability"), RetryPolicy::standard(),
-                                       [](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); })
-                            .result();
+    auto availability
+        = m_cli.pool()
+              .withRetry(QStringLiteral("payment.availability"), RetryPolicy::standard(),
+                         [](QSqlDatabase &db) { return CardPaymentRequests(db).availability(); })
+              .result();
     if (!availability.ok())
         return m_cli.failWith(availability.error());
     const bool cardAllowed = availability->available;
     const qint64 bookingId = booking->id;
-    auto refunded = m_cli.pool()
-                        .withRetry(QStringLiteral("payment.refund"), RetryPolicy::critical(),
-                                   [=](QSqlDatabase &db) {
-                                       return CardPaymentRequests(db).refundBooking(
-                                           bookingId, amountCents, reason, QStringLiteral("cli"), cardAllowed);
-                                   })
-                        .result();
+    auto refunded
+        = m_cli.pool()
+              .withRetry(QStringLiteral("payment.refund"), RetryPolicy::critical(),
+                         [=](QSqlDatabase &db) {
+                             return CardPaymentRequests(db).refundBooking(bookingId, amountCents, reason,
+                                                                          QStringLiteral("cli"), cardAllowed);
+                         })
+              .result();
     if (!refunded.ok())
         return m_cli.failWith(refunded.error());
     if (refunded->blockedForCard)
-        return failPayment(AdminCli::tr("%1 Nothing was refunded: the refund goes to a card.")
-                               .arg(availability->reason));
+        return failPayment(
+            AdminCli::tr("%1 Nothing was refunded: the refund goes to a card.").arg(availability->reason));
     // Card refunds are carried out by the server; wait for each.
     for (const qint64 requestId : refunded->requestIds()) {
         if (!await(requestId, waitSeconds, &rc))
@@ -361,7 +375,9 @@ int PaymentCommands::refund(const QString &which, std::optional<qint64> amountCe
         const qint64 refundId = part.refundId;
         auto now = m_cli.pool()
                        .withRetry(QStringLiteral("payment.refund_get"), RetryPolicy::standard(),
-                                  [refundId](QSqlDatabase &db) { return CardPaymentRequests(db).refundById(refundId); })
+                                  [refundId](QSqlDatabase &db) {
+                                      return CardPaymentRequests(db).refundById(refundId);
+                                  })
                        .result();
         if (!now.ok())
             return m_cli.failWith(now.error());
@@ -371,17 +387,19 @@ int PaymentCommands::refund(const QString &which, std::optional<qint64> amountCe
             m_cli.out() << AdminCli::tr("Refund %1: %2 %3 of payment %4 (%5)")
                                .arg(r.refundId)
                                .arg(Money::format(r.amountCents, r.currency),
-                                    r.method == u"cash" ? AdminCli::tr("in cash") : AdminCli::tr("to the card"))
+                                    r.method == u"cash" ? AdminCli::tr("in cash")
+                                                        : AdminCli::tr("to the card"))
                                .arg(r.paymentId)
                                .arg(BookingWords::paymentStatus(r.status))
                         << '\n';
     }
     if (m_cli.json())
-        m_cli.out() << CliContext::jsonText(QJsonObject {{QStringLiteral("booking_id"), bookingId},
-                                                         {QStringLiteral("code"), booking->code},
-                                                         {QStringLiteral("total_cents"), refunded->totalCents},
-                                                         {QStringLiteral("currency"), refunded->currency},
-                                                         {QStringLiteral("refunds"), parts}})
+        m_cli.out() << CliContext::jsonText(
+            QJsonObject {{QStringLiteral("booking_id"), bookingId},
+                         {QStringLiteral("code"), booking->code},
+                         {QStringLiteral("total_cents"), refunded->totalCents},
+                         {QStringLiteral("currency"), refunded->currency},
+                         {QStringLiteral("refunds"), parts}})
                     << '\n';
     m_cli.out() << Qt::flush;
     return Ok;
@@ -400,7 +418,7 @@ int PaymentCommands::reconcile(int waitSeconds)
                      .result();
     if (!asked.ok())
         return m_cli.failWith(asked.error());
-    const std::optional<PaymentRequest> answer = await(asked.value(), waitSeconds, &rc);
+    const std::optional<PaymentRequestState> answer = await(asked.value(), waitSeconds, &rc);
     if (!answer)
         return rc;
     if (m_cli.json())

@@ -6,7 +6,7 @@
 
 class QCommandLineParser;
 struct Booking;
-struct PaymentRequest;
+struct PaymentRequestState;
 
 // carwash-admin payment checkout|show|refund|reconcile: a booking's card
 // payments from a shell. Card work is asked of carwash-server through the
@@ -30,7 +30,8 @@ public:
 private:
     int checkout(const QString &which, int waitSeconds);
     int show(const QString &which);
-    int refund(const QString &which, std::optional<qint64> amountCents, const QString &reason, int waitSeconds);
+    int refund(const QString &which, std::optional<qint64> amountCents, const QString &reason,
+               int waitSeconds);
     int reconcile(int waitSeconds);
 
     // The booking by ID or code; exit code in *rc when there is none.
@@ -39,7 +40,7 @@ private:
     bool serverRunning(int *rc);
     // Polls the request until answered or waitSeconds pass; nullopt (and *rc
     // set) on a timeout, a failed request or a database error.
-    std::optional<PaymentRequest> await(qint64 requestId, int waitSeconds, int *rc);
+    std::optional<PaymentRequestState> await(qint64 requestId, int waitSeconds, int *rc);
     int failPayment(const QString &message);
 
     CliContext &m_cli;

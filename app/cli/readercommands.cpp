@@ -2,8 +2,8 @@
 
 #include "app/cli/admincli.h"
 #include "db/payments/readerrepo.h"
-#include "db/pool/fielderror.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/fielderror.h"
 #include "db/pool/sql.h"
 
 #include <QCommandLineParser>
@@ -45,11 +45,12 @@ int ReaderCommands::run(const QStringList &args)
         return remove(words[1].trimmed());
     if (words.size() == 2 && words[0] == u"add") {
         if (!parser.isSet(labelOption))
-            return m_cli.invalidFields(
-                {{QStringLiteral("label"), AdminCli::tr("--label is required: what people call the reader.")}});
+            return m_cli.invalidFields({{QStringLiteral("label"),
+                                         AdminCli::tr("--label is required: what people call the reader.")}});
         if (parser.isSet(deskOption) && parser.isSet(kioskOption))
-            return m_cli.invalid(AdminCli::tr("A reader serves one desk or one kiosk: give --desk or --kiosk, not "
-                                              "both."));
+            return m_cli.invalid(
+                AdminCli::tr("A reader serves one desk or one kiosk: give --desk or --kiosk, not "
+                             "both."));
         const QString kind = parser.isSet(deskOption) ? QStringLiteral("desk")
             : parser.isSet(kioskOption)               ? QStringLiteral("kiosk")
                                                       : QString();
@@ -77,7 +78,7 @@ int ReaderCommands::list()
         m_cli.out() << QStringLiteral("%1  %2  %3\n")
                            .arg(r.id, -24)
                            .arg(r.label, -24)
-                           .arg(r.isAssigned() ? QStringLiteral("%1 %2").arg(r.assignedKind, r.assignedTo)
+                           .arg(r.isAssigned() ? ReaderRepo::deviceWords(r.assignedKind, r.assignedTo)
                                                : AdminCli::tr("not assigned"));
     }
     if (m_cli.json())
@@ -100,7 +101,8 @@ int ReaderCommands::add(const QString &id, const QString &label, const QString &
                                 [=](QSqlDatabase &db) -> DbResult<CardReader> {
                                     Transaction tx(db);
                                     ReaderRepo readers(db);
-                                    DbResult<CardReader> reader = readers.add(id, label, QStringLiteral("cli"));
+                                    DbResult<CardReader> reader
+                                        = readers.add(id, label, QStringLiteral("cli"));
                                     if (reader.ok() && !kind.isEmpty())
                                         reader = readers.assign(id, kind, name, QStringLiteral("cli"));
                                     if (reader.ok())
@@ -113,8 +115,9 @@ int ReaderCommands::add(const QString &id, const QString &label, const QString &
     if (m_cli.json())
         m_cli.out() << CliContext::jsonText(readerJson(added.value())) << '\n';
     else if (added->isAssigned())
-        m_cli.out() << AdminCli::tr("Reader %1 (%2) added for %3 %4.")
-                           .arg(added->id, added->label, added->assignedKind, added->assignedTo)
+        m_cli.out() << AdminCli::tr("Reader %1 (%2) added for the %3.")
+                           .arg(added->id, added->label,
+                                ReaderRepo::deviceWords(added->assignedKind, added->assignedTo))
                     << '\n';
     else
         m_cli.out() << AdminCli::tr("Reader %1 (%2) added.").arg(added->id, added->label) << '\n';
@@ -126,10 +129,11 @@ int ReaderCommands::remove(const QString &id)
 {
     if (const int rc = m_cli.openPool(true); rc != Ok)
         return rc;
-    auto removed = m_cli.pool()
-                       .withRetry(QStringLiteral("reader.remove"), RetryPolicy::critical(),
-                                  [id](QSqlDatabase &db) { return ReaderRepo(db).remove(id, QStringLiteral("cli")); })
-                       .result();
+    auto removed
+        = m_cli.pool()
+              .withRetry(QStringLiteral("reader.remove"), RetryPolicy::critical(),
+                         [id](QSqlDatabase &db) { return ReaderRepo(db).remove(id, QStringLiteral("cli")); })
+              .result();
     if (!removed.ok())
         return m_cli.failWith(removed.error());
     if (m_cli.json())

@@ -2,8 +2,8 @@
 
 #include "app/cli/admincli.h"
 #include "db/payments/takingsrepo.h"
-#include "db/pool/fielderror.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/fielderror.h"
 #include "db/text/isotime.h"
 #include "db/text/money.h"
 
@@ -24,12 +24,14 @@ int TakingsCommands::run(const QStringList &args)
     if (parser.isSet(csvOption) && m_cli.json())
         return m_cli.invalid(AdminCli::tr("Choose --json or --csv, not both."));
     if (!parser.isSet(dateOption))
-        return m_cli.invalidFields({{QStringLiteral("date"), AdminCli::tr("--date YYYY-MM-DD is required.")}});
+        return m_cli.invalidFields(
+            {{QStringLiteral("date"), AdminCli::tr("--date YYYY-MM-DD is required.")}});
     const std::optional<QDate> date = IsoTime::parseDate(parser.value(dateOption));
     if (!date)
-        return m_cli.invalidFields({{QStringLiteral("date"),
-                                     AdminCli::tr("--date takes YYYY-MM-DD (for example 2025-06-11), not \"%1\".")
-                                         .arg(parser.value(dateOption))}});
+        return m_cli.invalidFields(
+            {{QStringLiteral("date"),
+              AdminCli::tr("--date takes YYYY-MM-DD (for example 2025-06-11), not \"%1\".")
+                  .arg(parser.value(dateOption))}});
     if (const int rc = m_cli.openPool(true); rc != Ok)
         return rc;
     const QDate day = *date;
@@ -45,12 +47,13 @@ int TakingsCommands::run(const QStringList &args)
     } else if (parser.isSet(csvOption)) {
         m_cli.out() << t.toCsv();
     } else {
-        m_cli.out() << AdminCli::tr("Takings of %1 (%2)").arg(day.toString(Qt::ISODate), QString::fromUtf8(t.timeZone.id()))
+        m_cli.out() << AdminCli::tr("Takings of %1 (%2)")
+                           .arg(day.toString(Qt::ISODate), QString::fromUtf8(t.timeZone.id()))
                     << '\n';
         for (const CurrencyTakings &c : t.currencies) {
             const QList<QPair<QString, MethodTakings>> rows {{AdminCli::tr("Cash"), c.cash},
-                                                              {AdminCli::tr("Card"), c.card},
-                                                              {AdminCli::tr("Total"), c.total()}};
+                                                             {AdminCli::tr("Card"), c.card},
+                                                             {AdminCli::tr("Total"), c.total()}};
             for (const auto &[name, m] : rows)
                 m_cli.out() << "  "
                             << AdminCli::tr("%1: %2 (tax %3) in %4; %5 back in %6; net %7")

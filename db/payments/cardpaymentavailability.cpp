@@ -16,8 +16,10 @@ CardPaymentAvailability CardPaymentAvailability::fromAge(double ageSeconds)
     if (minutes < 2)
         a.reason = tr("Card payment is unavailable: no payment server has reported for a minute.");
     else if (minutes < 120)
-        a.reason = tr("Card payment is unavailable: no payment server has reported for %1 minutes.").arg(minutes);
+        a.reason
+            = tr("Card payment is unavailable: no payment server has reported for %1 minutes.").arg(minutes);
     else
-        a.reason = tr("Card payment is unavailable: no payment server has reported for %1 hours.").arg(minutes / 60);
+        a.reason = tr("Card payment is unavailable: no payment server has reported for %1 hours.")
+                       .arg(minutes / 60);
     return a;
 }

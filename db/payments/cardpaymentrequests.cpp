@@ -44,8 +44,8 @@ qint64 CardPaymentRequests::insertRequest(const QString &kind, qint64 bookingId,
                       QStringLiteral("INSERT INTO payment_requests (kind, booking_id, payment_id, refund_id, "
                                      "reader_id, locale, idempotency_key, requested_by) "
                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
-                      {kind, idOrNull(bookingId), idOrNull(paymentId), idOrNull(refundId), textOrNull(readerId),
-                       textOrNull(locale), key, actor})
+                      {kind, idOrNull(bookingId), idOrNull(paymentId), idOrNull(refundId),
+                       textOrNull(readerId), textOrNull(locale), key, actor})
               .toLongLong();
     // Delivered at commit: the server never sees a request it cannot read.
     Sql::exec(m_db, QStringLiteral("SELECT pg_notify('payment_requests', ?)"), {QString::number(id)});
@@ -55,21 +55,30 @@ qint64 CardPaymentRequests::insertRequest(const QString &kind, qint64 bookingId,
 qint64 CardPaymentRequests::cancelLive(const Payment &live, const QString &code, const QString &actor,
                                        const QString &why)
 {
-    Sql::exec(m_db, QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = ? AND status = 'pending'"),
-              {live.id});
+    QSqlQuery cancelled = Sql::exec(
+        m_db, QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = ? AND status = 'pending'"),
+        {live.id});
+    if (cancelled.numRowsAffected() == 0) {
+        // Changed since it was read (a writer that did not take the booking's
+        // lock first): the whole unit of work again, on what is true now.
+        throw DbException(DbError(DbError::Kind::Transient,
+                                  tr("A card payment changed meanwhile; try again."),
+                                  QStringLiteral("payment %1 no longer pending").arg(live.id)));
+    }
     // A create the server has not picked up yet never reaches Stripe: fail
     // it here, and there is nothing at Stripe to cancel.
     QSqlQuery unsent = Sql::exec(
         m_db,
-        QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'cancelled', "
-                       "error_message = ?, answered_at = now() "
-                       "WHERE payment_id = ? AND kind IN ('checkout', 'reader_payment') AND status = 'pending'"),
+        QStringLiteral(
+            "UPDATE payment_requests SET status = 'failed', error_code = 'cancelled', "
+            "error_message = ?, answered_at = now() "
+            "WHERE payment_id = ? AND kind IN ('checkout', 'reader_payment') AND status = 'pending'"),
         {tr("Cancelled before it was sent to Stripe."), live.id});
     const bool neverSent = unsent.numRowsAffected() > 0;
     qint64 requestId = 0;
     if (!neverSent)
-        requestId = insertRequest(QStringLiteral("cancel"), live.bookingId, live.id, 0, live.stripeReaderId, {},
-                                  QStringLiteral("payment-%1-cancel").arg(live.id), actor);
+        requestId = insertRequest(QStringLiteral("cancel"), live.bookingId, live.id, 0, live.stripeReaderId,
+                                  {}, QStringLiteral("payment-%1-cancel").arg(live.id), actor);
     AuditLog::write(m_db, actor, QStringLiteral("payment.cancelled"), QStringLiteral("booking"),
                     QString::number(live.bookingId),
                     {{QStringLiteral("code"), code},
@@ -82,7 +91,8 @@ qint64 CardPaymentRequests::cancelLive(const Payment &live, const QString &code,
     return requestId;
 }
 
-QList<qint64> CardPaymentRequests::cancelLiveCard(const AmountDue &owed, const QString &actor, const QString &why)
+QList<qint64> CardPaymentRequests::cancelLiveCard(const AmountDue &owed, const QString &actor,
+                                                  const QString &why)
 {
     QList<qint64> cancelled;
     for (const Payment &p : owed.payments) {
@@ -119,14 +129,16 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
         return locked.error();
     const AmountDue &owed = locked.value();
     if (!checkout) {
-        QSqlQuery reader = Sql::exec(m_db, QStringLiteral("SELECT 1 FROM card_readers WHERE id = ?"), {readerId});
+        QSqlQuery reader
+            = Sql::exec(m_db, QStringLiteral("SELECT 1 FROM card_readers WHERE id = ?"), {readerId});
         if (!reader.next())
             return DbError(DbError::Kind::NotFound,
                            tr("There is no card reader %1 (see: carwash-admin reader list).").arg(readerId));
     }
     if (!BookingDetails::acceptsPayment(owed.status))
-        return DbError(DbError::Kind::Invalid, tr("Booking %1 cannot be paid: its status is %2.")
-                                                   .arg(owed.code, BookingWords::status(owed.status)));
+        return DbError(DbError::Kind::Invalid,
+                       tr("Booking %1 cannot be paid: its status is %2.")
+                           .arg(owed.code, BookingWords::status(owed.status)));
 
     std::optional<Payment> live;
     for (const Payment &p : owed.payments) {
@@ -140,10 +152,11 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
                            .arg(owed.code));
 
     if (live && live->method == method && live->amountCents == owed.dueCents) {
-        QSqlQuery last = Sql::exec(m_db,
-                                   QStringLiteral("SELECT id, status FROM payment_requests WHERE payment_id = ? "
-                                                  "AND kind = ? ORDER BY id DESC LIMIT 1"),
-                                   {live->id, kind});
+        QSqlQuery last
+            = Sql::exec(m_db,
+                        QStringLiteral("SELECT id, status FROM payment_requests WHERE payment_id = ? "
+                                       "AND kind = ? ORDER BY id DESC LIMIT 1"),
+                        {live->id, kind});
         const qint64 requestId = last.next() ? last.value(0).toLongLong() : 0;
         const QString requestStatus = requestId ? last.value(1).toString() : QString();
         const bool inFlight = requestStatus == u"pending" || requestStatus == u"working";
@@ -165,7 +178,8 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
         }
     }
     if (owed.dueCents <= 0)
-        return DbError(DbError::Kind::Invalid, tr("Booking %1 is already paid; nothing is due.").arg(owed.code));
+        return DbError(DbError::Kind::Invalid,
+                       tr("Booking %1 is already paid; nothing is due.").arg(owed.code));
 
     CardPaymentStart started;
     started.amountCents = owed.dueCents;
@@ -173,7 +187,8 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
     if (live) {
         // The audit's words, as stored (not translated).
         cancelLive(*live, owed.code, actor,
-                   checkout ? QStringLiteral("replaced by a Checkout link") : QStringLiteral("replaced by the card reader"));
+                   checkout ? QStringLiteral("replaced by a Checkout link")
+                            : QStringLiteral("replaced by the card reader"));
         started.cancelledPaymentIds.append(live->id);
     }
     started.paymentId = nextId(QStringLiteral("payments"));
@@ -209,23 +224,26 @@ DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QS
 DbResult<qint64> CardPaymentRequests::cancel(qint64 paymentId, const QString &actor)
 {
     Transaction tx(m_db);
-    QSqlQuery owner = Sql::exec(m_db, QStringLiteral("SELECT booking_id FROM payments WHERE id = ?"), {paymentId});
+    QSqlQuery owner
+        = Sql::exec(m_db, QStringLiteral("SELECT booking_id FROM payments WHERE id = ?"), {paymentId});
     if (!owner.next())
         return DbError(DbError::Kind::NotFound, tr("There is no payment with ID %1.").arg(paymentId));
     const qint64 bookingId = owner.value(0).toLongLong();
     // The booking's lock first, as every payment change takes it.
-    const QString code = Sql::scalar(m_db, QStringLiteral("SELECT code FROM bookings WHERE id = ? FOR UPDATE"),
-                                     {bookingId})
-                             .toString();
+    const QString code
+        = Sql::scalar(m_db, QStringLiteral("SELECT code FROM bookings WHERE id = ? FOR UPDATE"), {bookingId})
+              .toString();
     const Payment payment = *PaymentRepo(m_db).byId(paymentId);
     if (!payment.isCard())
-        return DbError(DbError::Kind::Invalid,
-                       tr("Payment %1 was taken in cash; give money back with a refund instead.").arg(paymentId));
+        return DbError(
+            DbError::Kind::Invalid,
+            tr("Payment %1 was taken in cash; give money back with a refund instead.").arg(paymentId));
     if (payment.status != u"pending")
-        return DbError(DbError::Kind::Invalid, tr("Payment %1 is no longer waiting to be paid (it is %2); there "
-                                                  "is nothing to cancel.")
-                                                   .arg(paymentId)
-                                                   .arg(BookingWords::paymentStatus(payment.status)));
+        return DbError(DbError::Kind::Invalid,
+                       tr("Payment %1 is no longer waiting to be paid (it is %2); there "
+                          "is nothing to cancel.")
+                           .arg(paymentId)
+                           .arg(BookingWords::paymentStatus(payment.status)));
     const qint64 requestId = cancelLive(payment, code, actor, QStringLiteral("cancelled"));
     BookingRepo bookings(m_db);
     bookings.notifyChanged(*bookings.byId(bookingId));
@@ -242,18 +260,18 @@ qint64 CardPaymentRequests::requestReconcile(const QString &actor)
                              "VALUES (?, 'reconcile', ?, ?)"),
               {id, QStringLiteral("reconcile-%1").arg(id), actor});
     Sql::exec(m_db, QStringLiteral("SELECT pg_notify('payment_requests', ?)"), {QString::number(id)});
-    AuditLog::write(m_db, actor, QStringLiteral("payment.reconcile_requested"), QStringLiteral("payment_request"),
-                    QString::number(id));
+    AuditLog::write(m_db, actor, QStringLiteral("payment.reconcile_requested"),
+                    QStringLiteral("payment_request"), QString::number(id));
     tx.commit();
     return id;
 }
 
-std::optional<PaymentRequest> CardPaymentRequests::request(qint64 requestId)
+std::optional<PaymentRequestState> CardPaymentRequests::request(qint64 requestId)
 {
     QSqlQuery q = Sql::exec(m_db, RequestSelectSql, {requestId});
     if (!q.next())
         return std::nullopt;
-    PaymentRequest r;
+    PaymentRequestState r;
     r.id = q.value(0).toLongLong();
     r.kind = q.value(1).toString();
     r.status = q.value(2).toString();
@@ -275,8 +293,10 @@ CardPaymentAvailability CardPaymentRequests::availability()
 {
     // The database's clock on both sides, so a desk's wrong clock cannot
     // make a live server look silent or a dead one alive.
-    const QVariant age = Sql::scalar(m_db, QStringLiteral("SELECT extract(epoch FROM now() - max(updated_at))::float8 "
-                                                          "FROM process_health WHERE program = ?"),
-                                     {CardPaymentAvailability::ServerProgram});
+    const QVariant age
+        = Sql::scalar(m_db,
+                      QStringLiteral("SELECT extract(epoch FROM now() - max(updated_at))::float8 "
+                                     "FROM process_health WHERE program = ?"),
+                      {CardPaymentAvailability::ServerProgram});
     return CardPaymentAvailability::fromAge(age.isNull() ? -1.0 : std::max(0.0, age.toDouble()));
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/payments/cardpaymentavailability.h"
-#include "db/payments/paymentrequest.h"
+#include "db/payments/cardrequestvalues.h"
 #include "db/pool/dberror.h"
 
 #include <QCoreApplication>
@@ -71,10 +71,12 @@ public:
     // cardAllowed false (no carwash-server running) a refund that needs a
     // card part writes nothing and returns blockedForCard.
     DbResult<RefundOutcome> refundBooking(qint64 bookingId, std::optional<qint64> amountCents,
-                                          const QString &reason, const QString &actor, bool cardAllowed = true);
+                                          const QString &reason, const QString &actor,
+                                          bool cardAllowed = true);
     // The same, from one payment only.
     DbResult<RefundOutcome> refundPayment(qint64 paymentId, std::optional<qint64> amountCents,
-                                          const QString &reason, const QString &actor, bool cardAllowed = true);
+                                          const QString &reason, const QString &actor,
+                                          bool cardAllowed = true);
 
     // One refund as it stands now (a card refund turns succeeded or failed
     // when the server has heard from Stripe); nullopt when there is none.
@@ -91,7 +93,7 @@ public:
     qint64 requestReconcile(const QString &actor);
 
     // What a caller polls; nullopt when there is no such request.
-    std::optional<PaymentRequest> request(qint64 requestId);
+    std::optional<PaymentRequestState> request(qint64 requestId);
 
     // From process_health: is a carwash-server publishing? Read only.
     CardPaymentAvailability availability();
@@ -102,8 +104,9 @@ private:
     // Cancels live (pending) inside the caller's transaction; the cancel
     // request's id or 0.
     qint64 cancelLive(const Payment &live, const QString &code, const QString &actor, const QString &why);
-    DbResult<RefundOutcome> refund(const AmountDue &owed, qint64 onlyPaymentId, std::optional<qint64> amountCents,
-                                   const QString &reason, const QString &actor, bool cardAllowed);
+    DbResult<RefundOutcome> refund(const AmountDue &owed, qint64 onlyPaymentId,
+                                   std::optional<qint64> amountCents, const QString &reason,
+                                   const QString &actor, bool cardAllowed);
     qint64 insertRequest(const QString &kind, qint64 bookingId, qint64 paymentId, qint64 refundId,
                          const QString &readerId, const QString &locale, const QString &key,
                          const QString &actor);

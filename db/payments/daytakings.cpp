@@ -58,11 +58,12 @@ QString DayTakings::csvField(const QString &text)
 QString DayTakings::toCsv() const
 {
     auto amount = [](qint64 cents) { return DecimalInput::text(cents, QLocale::c(), 2); };
-    QString csv = QStringLiteral(
-        "site,date,time_zone,currency,method,payments,taken,tax,refunds,refunded,net\r\n");
+    QString csv
+        = QStringLiteral("site,date,time_zone,currency,method,payments,taken,tax,refunds,refunded,net\r\n");
     for (const CurrencyTakings &c : currencies) {
-        const QList<QPair<QString, MethodTakings>> rows {
-            {QStringLiteral("cash"), c.cash}, {QStringLiteral("card"), c.card}, {QStringLiteral("total"), c.total()}};
+        const QList<QPair<QString, MethodTakings>> rows {{QStringLiteral("cash"), c.cash},
+                                                         {QStringLiteral("card"), c.card},
+                                                         {QStringLiteral("total"), c.total()}};
         for (const auto &[method, t] : rows) {
             const QStringList fields {csvField(siteName),
                                       date.toString(Qt::ISODate),

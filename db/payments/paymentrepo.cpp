@@ -2,8 +2,8 @@
 
 #include "db/audit/auditlog.h"
 #include "db/bookings/bookingrepo.h"
-#include "db/payments/cardpaymentrequests.h"
 #include "db/calendar/settingsrepo.h"
+#include "db/payments/cardpaymentrequests.h"
 #include "db/pool/sql.h"
 #include "db/text/bookingwords.h"
 #include "db/text/isotime.h"
@@ -133,9 +133,8 @@ DbResult<AmountDue> PaymentRepo::lockDue(qint64 bookingId)
         // booking waits here, then finds it paid.
         QSqlQuery query = Sql::exec(
             m_db,
-            QStringLiteral(
-                "SELECT booking_status_now(status, hold_expires_at), code, price_cents, currency "
-                "FROM bookings WHERE id = ? FOR UPDATE"),
+            QStringLiteral("SELECT booking_status_now(status, hold_expires_at), code, price_cents, currency "
+                           "FROM bookings WHERE id = ? FOR UPDATE"),
             {bookingId});
         if (!query.next())
             return DbError(DbError::Kind::NotFound, tr("There is no booking with ID %1.").arg(bookingId));
@@ -146,7 +145,8 @@ DbResult<AmountDue> PaymentRepo::lockDue(qint64 bookingId)
     }
     const SiteSettings settings = SettingsRepo(m_db).load();
     {
-        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
+        QSqlQuery query
+            = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
         due.payments = readPayments(query, settings.timeZone);
     }
     // The tax is fixed here, under the booking's row lock, and written with
@@ -260,7 +260,8 @@ DbResult<BookingDetails> PaymentRepo::details(qint64 bookingId)
     BookingDetails details;
     details.booking = *booking;
     {
-        QSqlQuery query = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
+        QSqlQuery query
+            = Sql::exec(m_db, PaymentSelectSql.arg(QStringLiteral("p.booking_id = ?")), {bookingId});
         details.payments = readPayments(query, settings.timeZone);
     }
     const Charge charge = chargeOf(booking->priceCents, details.payments, settings);

@@ -4,8 +4,8 @@
 #include "db/pool/sql.h"
 
 #include <QRegularExpression>
-#include <QTimeZone>
 #include <QSqlQuery>
+#include <QTimeZone>
 
 namespace {
 
@@ -28,16 +28,16 @@ QList<CardReader> readReaders(QSqlQuery &q)
     return readers;
 }
 
-QString deviceWords(const QString &kind, const QString &name)
-{
-    return kind == u"kiosk" ? ReaderRepo::tr("kiosk \"%1\"").arg(name) : ReaderRepo::tr("desk \"%1\"").arg(name);
-}
-
 } // namespace
 
 ReaderRepo::ReaderRepo(QSqlDatabase &db)
     : m_db(db)
 { }
+
+QString ReaderRepo::deviceWords(const QString &kind, const QString &name)
+{
+    return kind == u"kiosk" ? tr("kiosk \"%1\"").arg(name) : tr("desk \"%1\"").arg(name);
+}
 
 bool ReaderRepo::isReaderId(const QString &id)
 {
@@ -60,8 +60,9 @@ std::optional<CardReader> ReaderRepo::byId(const QString &id)
 
 std::optional<CardReader> ReaderRepo::forDevice(const QString &kind, const QString &name)
 {
-    QSqlQuery q = Sql::exec(m_db, ReaderSelectSql.arg(QStringLiteral("WHERE assigned_kind = ? AND assigned_to = ?")),
-                            {kind, name});
+    QSqlQuery q
+        = Sql::exec(m_db, ReaderSelectSql.arg(QStringLiteral("WHERE assigned_kind = ? AND assigned_to = ?")),
+                    {kind, name});
     const QList<CardReader> readers = readReaders(q);
     return readers.isEmpty() ? std::nullopt : std::optional<CardReader>(readers.first());
 }
@@ -74,8 +75,9 @@ DbResult<CardReader> ReaderRepo::add(const QString &id, const QString &label, co
                           "readers in Stripe's dashboard).")
                            .arg(id));
     if (label.trimmed().isEmpty())
-        return DbError(DbError::Kind::Invalid, tr("Give the reader a label people recognise it by, such as "
-                                                  "\"Front desk reader\"."));
+        return DbError(DbError::Kind::Invalid,
+                       tr("Give the reader a label people recognise it by, such as "
+                          "\"Front desk reader\"."));
     Transaction tx(m_db);
     QSqlQuery q = Sql::exec(m_db,
                             QStringLiteral("INSERT INTO card_readers (id, label) VALUES (?, ?) "
@@ -93,7 +95,8 @@ DbResult<CardReader> ReaderRepo::add(const QString &id, const QString &label, co
 DbResult<Done> ReaderRepo::remove(const QString &id, const QString &actor)
 {
     Transaction tx(m_db);
-    QSqlQuery q = Sql::exec(m_db, QStringLiteral("DELETE FROM card_readers WHERE id = ? RETURNING label"), {id});
+    QSqlQuery q
+        = Sql::exec(m_db, QStringLiteral("DELETE FROM card_readers WHERE id = ? RETURNING label"), {id});
     if (!q.next())
         return DbError(DbError::Kind::NotFound, tr("There is no card reader %1.").arg(id));
     AuditLog::write(m_db, actor, QStringLiteral("reader.removed"), QStringLiteral("card_reader"), id,
@@ -106,7 +109,8 @@ DbResult<CardReader> ReaderRepo::assign(const QString &id, const QString &kind, 
                                         const QString &actor)
 {
     if (kind != u"desk" && kind != u"kiosk")
-        return DbError(DbError::Kind::Invalid, tr("A reader serves a desk or a kiosk, not \"%1\".").arg(kind));
+        return DbError(DbError::Kind::Invalid,
+                       tr("A reader serves a desk or a kiosk, not \"%1\".").arg(kind));
     const QString device = name.trimmed();
     if (device.isEmpty())
         return DbError(DbError::Kind::Invalid, tr("Name the desk or kiosk the reader serves."));
@@ -114,14 +118,16 @@ DbResult<CardReader> ReaderRepo::assign(const QString &id, const QString &kind, 
     // Assignments take turns, so two managers giving one desk two readers
     // at once get a sentence, not a unique-index error.
     Sql::exec(m_db, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('card_readers.assign'))"));
-    QSqlQuery found = Sql::exec(m_db, QStringLiteral("SELECT 1 FROM card_readers WHERE id = ? FOR UPDATE"), {id});
+    QSqlQuery found
+        = Sql::exec(m_db, QStringLiteral("SELECT 1 FROM card_readers WHERE id = ? FOR UPDATE"), {id});
     if (!found.next())
         return DbError(DbError::Kind::NotFound, tr("There is no card reader %1.").arg(id));
     const std::optional<CardReader> holder = forDevice(kind, device);
     if (holder && holder->id != id)
-        return DbError(DbError::Kind::Invalid, tr("The %1 has reader %2 already; a desk or kiosk has one reader. "
-                                                  "Unassign %2 first.")
-                                                   .arg(deviceWords(kind, device), holder->id));
+        return DbError(DbError::Kind::Invalid,
+                       tr("The %1 has reader %2 already; a desk or kiosk has one reader. "
+                          "Unassign %2 first.")
+                           .arg(deviceWords(kind, device), holder->id));
     Sql::exec(m_db, QStringLiteral("UPDATE card_readers SET assigned_kind = ?, assigned_to = ? WHERE id = ?"),
               {kind, device, id});
     AuditLog::write(m_db, actor, QStringLiteral("reader.assigned"), QStringLiteral("card_reader"), id,

@@ -23,6 +23,9 @@ public:
     // tmr_ followed by letters, digits or underscores (Stripe's reader ids).
     static bool isReaderId(const QString &id);
 
+    // A device as a sentence names it: desk "Front", kiosk "Entrance".
+    static QString deviceWords(const QString &kind, const QString &name);
+
     // Every reader, by id.
     QList<CardReader> list();
     std::optional<CardReader> byId(const QString &id);
@@ -35,7 +38,8 @@ public:
     DbResult<Done> remove(const QString &id, const QString &actor);
     // kind desk or kiosk. Invalid when that device has another reader
     // already (unassign that one first); NotFound for an unknown reader.
-    DbResult<CardReader> assign(const QString &id, const QString &kind, const QString &name, const QString &actor);
+    DbResult<CardReader> assign(const QString &id, const QString &kind, const QString &name,
+                                const QString &actor);
     DbResult<CardReader> unassign(const QString &id, const QString &actor);
 
 private:

@@ -53,13 +53,13 @@ DayTakings TakingsRepo::forDay(const QDate &date)
         m.takenCents = taken.value(3).toLongLong();
         m.taxCents = taken.value(4).toLongLong();
     }
-    QSqlQuery refunded
-        = Sql::exec(m_db,
-                    QStringLiteral("SELECT currency, method = 'cash', count(*)::int, sum(amount_cents)::bigint "
-                                   "FROM refunds WHERE succeeded_at >= ?::timestamptz "
-                                   "AND succeeded_at < ?::timestamptz AND status = 'succeeded' "
-                                   "GROUP BY 1, 2 ORDER BY 1, 2"),
-                    {IsoTime::toSql(day.from), IsoTime::toSql(day.to)});
+    QSqlQuery refunded = Sql::exec(
+        m_db,
+        QStringLiteral("SELECT currency, method = 'cash', count(*)::int, sum(amount_cents)::bigint "
+                       "FROM refunds WHERE succeeded_at >= ?::timestamptz "
+                       "AND succeeded_at < ?::timestamptz AND status = 'succeeded' "
+                       "GROUP BY 1, 2 ORDER BY 1, 2"),
+        {IsoTime::toSql(day.from), IsoTime::toSql(day.to)});
     while (refunded.next()) {
         CurrencyTakings &c = entryFor(day, refunded.value(0).toString());
         MethodTakings &m = refunded.value(1).toBool() ? c.cash : c.card;

@@ -29,7 +29,8 @@ bool refundableMethod(const QString &method)
 
 } // namespace
 
-DbResult<RefundOutcome> CardPaymentRequests::refundBooking(qint64 bookingId, std::optional<qint64> amountCents,
+DbResult<RefundOutcome> CardPaymentRequests::refundBooking(qint64 bookingId,
+                                                           std::optional<qint64> amountCents,
                                                            const QString &reason, const QString &actor,
                                                            bool cardAllowed)
 {
@@ -43,18 +44,21 @@ DbResult<RefundOutcome> CardPaymentRequests::refundBooking(qint64 bookingId, std
     return outcome;
 }
 
-DbResult<RefundOutcome> CardPaymentRequests::refundPayment(qint64 paymentId, std::optional<qint64> amountCents,
+DbResult<RefundOutcome> CardPaymentRequests::refundPayment(qint64 paymentId,
+                                                           std::optional<qint64> amountCents,
                                                            const QString &reason, const QString &actor,
                                                            bool cardAllowed)
 {
     Transaction tx(m_db);
-    QSqlQuery owner = Sql::exec(m_db, QStringLiteral("SELECT booking_id FROM payments WHERE id = ?"), {paymentId});
+    QSqlQuery owner
+        = Sql::exec(m_db, QStringLiteral("SELECT booking_id FROM payments WHERE id = ?"), {paymentId});
     if (!owner.next())
         return DbError(DbError::Kind::NotFound, tr("There is no payment with ID %1.").arg(paymentId));
     const DbResult<AmountDue> locked = PaymentRepo(m_db).lockDue(owner.value(0).toLongLong());
     if (!locked.ok())
         return locked.error();
-    DbResult<RefundOutcome> outcome = refund(locked.value(), paymentId, amountCents, reason, actor, cardAllowed);
+    DbResult<RefundOutcome> outcome
+        = refund(locked.value(), paymentId, amountCents, reason, actor, cardAllowed);
     if (outcome.ok() && !outcome->blockedForCard)
         tx.commit();
     return outcome;
@@ -70,11 +74,12 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
     // Refunds still with the server count as given back already.
     QHash<qint64, qint64> pending;
     {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT r.payment_id, sum(r.amount_cents)::bigint FROM refunds AS r "
-                                               "JOIN payments AS p ON p.id = r.payment_id "
-                                               "WHERE p.booking_id = ? AND r.status = 'pending' GROUP BY 1"),
-                                {owed.bookingId});
+        QSqlQuery q
+            = Sql::exec(m_db,
+                        QStringLiteral("SELECT r.payment_id, sum(r.amount_cents)::bigint FROM refunds AS r "
+                                       "JOIN payments AS p ON p.id = r.payment_id "
+                                       "WHERE p.booking_id = ? AND r.status = 'pending' GROUP BY 1"),
+                        {owed.bookingId});
         while (q.next())
             pending.insert(q.value(0).toLongLong(), q.value(1).toLongLong());
     }
@@ -100,12 +105,13 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
     for (const Refundable &s : sources)
         leftCents += s.leftCents;
     if (leftCents == 0) {
-        const bool anythingPaid = std::any_of(owed.payments.cbegin(), owed.payments.cend(), [](const Payment &p) {
-            return p.succeeded() || p.status == u"refunded";
-        });
+        const bool anythingPaid
+            = std::any_of(owed.payments.cbegin(), owed.payments.cend(),
+                          [](const Payment &p) { return p.succeeded() || p.status == u"refunded"; });
         if (!anythingPaid)
-            return DbError(DbError::Kind::Invalid,
-                           tr("Nothing was paid for booking %1, so there is nothing to refund.").arg(owed.code));
+            return DbError(
+                DbError::Kind::Invalid,
+                tr("Nothing was paid for booking %1, so there is nothing to refund.").arg(owed.code));
         if (onlyPaymentId)
             return DbError(DbError::Kind::Invalid,
                            tr("Nothing is left to refund of payment %1.").arg(onlyPaymentId));
@@ -114,9 +120,10 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
     const QString currency = sources.first().payment.currency;
     const qint64 wanted = amountCents.value_or(leftCents);
     if (wanted > leftCents)
-        return DbError(DbError::Kind::Invalid, tr("%1 is more than is left to refund on booking %2: at most %3.")
-                                                   .arg(Money::format(wanted, currency), owed.code,
-                                                        Money::format(leftCents, currency)));
+        return DbError(
+            DbError::Kind::Invalid,
+            tr("%1 is more than is left to refund on booking %2: at most %3.")
+                .arg(Money::format(wanted, currency), owed.code, Money::format(leftCents, currency)));
 
     RefundOutcome outcome;
     outcome.currency = currency;
@@ -147,12 +154,13 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
         part.refundId = nextId(QStringLiteral("refunds"));
         part.status = cash ? QStringLiteral("succeeded") : QStringLiteral("pending");
         const QString key = QStringLiteral("refund-%1").arg(part.refundId);
-        Sql::exec(m_db,
-                  QStringLiteral("INSERT INTO refunds (id, payment_id, method, status, amount_cents, currency, "
-                                 "reason, idempotency_key, created_by, succeeded_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)"),
-                  {part.refundId, part.paymentId, part.method, part.status, part.amountCents, part.currency,
-                   reason, key, actor, cash});
+        Sql::exec(
+            m_db,
+            QStringLiteral("INSERT INTO refunds (id, payment_id, method, status, amount_cents, currency, "
+                           "reason, idempotency_key, created_by, succeeded_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)"),
+            {part.refundId, part.paymentId, part.method, part.status, part.amountCents, part.currency, reason,
+             key, actor, cash});
         if (cash) {
             // Handed back over the counter: done now, as the card's is once
             // Stripe confirms it.
@@ -162,8 +170,8 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
                                      "ELSE status END WHERE id = ?"),
                       {part.amountCents, part.amountCents, part.paymentId});
         } else {
-            part.requestId = insertRequest(QStringLiteral("refund"), owed.bookingId, part.paymentId, part.refundId,
-                                           {}, {}, key, actor);
+            part.requestId = insertRequest(QStringLiteral("refund"), owed.bookingId, part.paymentId,
+                                           part.refundId, {}, {}, key, actor);
         }
         AuditLog::write(m_db, actor, QStringLiteral("payment.refund"), QStringLiteral("booking"),
                         QString::number(owed.bookingId),
@@ -184,13 +192,15 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
 
 std::optional<RefundPart> CardPaymentRequests::refundById(qint64 refundId)
 {
-    QSqlQuery q = Sql::exec(m_db,
-                            QStringLiteral("SELECT r.id, r.payment_id, r.method, r.status, r.amount_cents, r.currency, "
-                                           "(SELECT max(id) FROM payment_requests WHERE refund_id = r.id) "
-                                           "FROM refunds AS r WHERE r.id = ?"),
-                            {refundId});
+    QSqlQuery q = Sql::exec(
+        m_db,
+        QStringLiteral("SELECT r.id, r.payment_id, r.method, r.status, r.amount_cents, r.currency, "
+                       "(SELECT max(id) FROM payment_requests WHERE refund_id = r.id) "
+                       "FROM refunds AS r WHERE r.id = ?"),
+        {refundId});
     if (!q.next())
         return std::nullopt;
-    return RefundPart {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toString(),
-                       q.value(4).toLongLong(),  q.value(5).toString(),    q.value(6).toLongLong()};
+    return RefundPart {q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toString(),
+                       q.value(3).toString(),   q.value(4).toLongLong(), q.value(5).toString(),
+                       q.value(6).toLongLong()};
 }

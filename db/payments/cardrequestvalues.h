@@ -7,7 +7,7 @@
 
 // One row of payment_requests as the desk, the kiosk and carwash-admin poll
 // it: Stripe work asked of carwash-server and its answer. Plain value.
-struct PaymentRequest
+struct PaymentRequestState
 {
     qint64 id = 0;
     QString kind; // checkout, reader_payment, cancel, refund, reconcile

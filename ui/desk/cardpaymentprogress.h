@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/payments/payment.h"
-#include "db/payments/paymentrequest.h"
+#include "db/payments/cardrequestvalues.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -30,7 +30,7 @@ public:
     };
 
     std::optional<Payment> payment;
-    std::optional<PaymentRequest> request;
+    std::optional<PaymentRequestState> request;
 
     State state() const;
     bool isFinal() const;

@@ -261,15 +261,15 @@ void RefundDialog::pollNow()
     const QList<qint64> ids = m_waitingFor;
     auto read = m_pool.withRetry(QStringLiteral("payment.refund_progress"), RetryPolicy::standard(),
                                  [ids](QSqlDatabase &db) {
-                                     QList<PaymentRequest> requests;
+                                     QList<PaymentRequestState> requests;
                                      CardPaymentRequests r(db);
                                      for (const qint64 id : ids) {
-                                         if (const std::optional<PaymentRequest> one = r.request(id))
+                                         if (const std::optional<PaymentRequestState> one = r.request(id))
                                              requests.append(*one);
                                      }
                                      return requests;
                                  });
-    Async::onResult(read, this, [this](const DbResult<QList<PaymentRequest>> &result) {
+    Async::onResult(read, this, [this](const DbResult<QList<PaymentRequestState>> &result) {
         m_polling = false;
         if (!result.ok()) {
             showMessage(tr("The refund's progress could not be read: %1").arg(result.error().message()),
@@ -277,7 +277,7 @@ void RefundDialog::pollNow()
             return; // the next tick tries again
         }
         QStringList failures;
-        for (const PaymentRequest &r : result.value()) {
+        for (const PaymentRequestState &r : result.value()) {
             if (!r.isAnswered())
                 return; // still with the server
             if (r.failed())

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "db/bookings/bookingdetails.h"
-#include "db/payments/paymentrequest.h"
+#include "db/payments/cardrequestvalues.h"
 #include "db/staff/staffmember.h"
 
 #include <QDialog>

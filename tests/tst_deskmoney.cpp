@@ -9,6 +9,7 @@
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
 #include "db/payments/takingsrepo.h"
+#include "db/payments/taxamounts.h"
 #include "db/text/money.h"
 #include "tests/bookingdetailsfixture.h"
 #include "tests/mnemonics.h"
@@ -35,6 +36,7 @@ private slots:
     void badgeStatesFollowThePayments_data();
     void badgeStatesFollowThePayments();
     void boardSaysEachBadgeInWords();
+    void pricesWithoutTaxOweTheTaxOnTop();
     void takingsEqualTheTablesAndSaveAsCsv();
 
 private:
@@ -199,6 +201,32 @@ void TestDeskMoney::boardSaysEachBadgeInWords()
         QVERIFY2(said.split(u'\n').contains(words.value(it.key())),
                  qPrintable(it.key() + QStringLiteral(": ") + said));
     }
+}
+
+void TestDeskMoney::pricesWithoutTaxOweTheTaxOnTop()
+{
+    sql(QStringLiteral("UPDATE site_settings SET value = 'false' WHERE key = 'billing.prices_include_tax'"));
+    const qint64 id = book({});
+    const qint64 total = TaxAmounts::compute(price(id), 825, false).totalCents;
+    QVERIFY(total > price(id));
+    auto badgeOf = [this, id] {
+        const QDate date = localDateOf(id);
+        auto snapshot = await(m_pool->withConnection(
+            QStringLiteral("snapshot"), [date](QSqlDatabase &db) { return DaySnapshotRepo(db).load(date); }));
+        return snapshot.ok() ? snapshot->payments.value(id) : PaymentBadge();
+    };
+    QCOMPARE(badgeOf().totalCents, total);
+    QCOMPARE(badgeOf().state, PaymentBadge::State::Unpaid);
+    auto paid = await(m_pool->withConnection(QStringLiteral("cash"), [id, total](QSqlDatabase &db) {
+        return PaymentRepo(db).recordCash(id, total, QStringLiteral("staff:2"));
+    }));
+    QVERIFY2(paid.ok(), describe(paid).constData());
+    QCOMPARE(paid->amountCents, total);
+    // Paid under the tax then in force: a later change of the setting does
+    // not make it owe again.
+    sql(QStringLiteral("UPDATE site_settings SET value = '20' WHERE key = 'billing.tax_rate_percent'"));
+    QCOMPARE(badgeOf().state, PaymentBadge::State::Paid);
+    QCOMPARE(badgeOf().totalCents, total);
 }
 
 // --- end of day --------------------------------------------------------------

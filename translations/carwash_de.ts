@@ -1173,6 +1173,34 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>Cancellation r&amp;eason:</source>
         <translation>&amp;Grund der Stornierung:</translation>
     </message>
+    <message>
+        <source>Car&amp;d…</source>
+        <translation>K&amp;arte…</translation>
+    </message>
+    <message>
+        <source>Take a card payment</source>
+        <translation>Kartenzahlung annehmen</translation>
+    </message>
+    <message>
+        <source>Ref&amp;und…</source>
+        <translation>E&amp;rstatten…</translation>
+    </message>
+    <message>
+        <source>Give money back</source>
+        <translation>Geld zurückgeben</translation>
+    </message>
+    <message>
+        <source>%1 paid by card.</source>
+        <translation>%1 mit Karte bezahlt.</translation>
+    </message>
+    <message>
+        <source>%1; %2 refunded</source>
+        <translation>%1; %2 erstattet</translation>
+    </message>
+    <message>
+        <source>%1 — needs attention: %2</source>
+        <translation>%1 — braucht Aufmerksamkeit: %2</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -1466,6 +1494,200 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Card payment is unavailable: no payment server has reported for %1 hours.</source>
         <translation>Kartenzahlung ist nicht verfügbar: seit %1 Stunden hat sich kein Zahlungsserver gemeldet.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentDialog</name>
+    <message>
+        <source>Card payment — %1</source>
+        <translation>Kartenzahlung — %1</translation>
+    </message>
+    <message>
+        <source>Checking whether card payment is available…</source>
+        <translation>Es wird geprüft, ob Kartenzahlung möglich ist…</translation>
+    </message>
+    <message>
+        <source>Card payment unavailable</source>
+        <translation>Kartenzahlung nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Offener Betrag</translation>
+    </message>
+    <message>
+        <source>On the &amp;reader</source>
+        <translation>Am &amp;Kartenleser</translation>
+    </message>
+    <message>
+        <source>Pay on this desk&apos;s card reader</source>
+        <translation>Am Kartenleser dieses Schalters bezahlen</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s &amp;phone (QR code)</source>
+        <translation>&amp;Handy des Kunden (QR-Code)</translation>
+    </message>
+    <message>
+        <source>Show a QR code the customer pays with on their phone</source>
+        <translation>Einen QR-Code zeigen, mit dem der Kunde auf seinem Handy bezahlt</translation>
+    </message>
+    <message>
+        <source>This desk (%1) has no card reader assigned; a manager assigns one with carwash-admin reader add … --desk %1.</source>
+        <translation>Diesem Schalter (%1) ist kein Kartenleser zugewiesen; eine Leitung weist ihn mit carwash-admin reader add … --desk %1 zu.</translation>
+    </message>
+    <message>
+        <source>Amount due:</source>
+        <translation>Offener Betrag:</translation>
+    </message>
+    <message>
+        <source>Amount on the reader</source>
+        <translation>Betrag am Kartenleser</translation>
+    </message>
+    <message>
+        <source>Reader state</source>
+        <translation>Zustand des Kartenlesers</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel payment</source>
+        <translation>Zahlung &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the payment on the reader</source>
+        <translation>Die Zahlung am Kartenleser abbrechen</translation>
+    </message>
+    <message>
+        <source>Amount to pay</source>
+        <translation>Zu zahlender Betrag</translation>
+    </message>
+    <message>
+        <source>QR code of the payment link</source>
+        <translation>QR-Code des Zahlungslinks</translation>
+    </message>
+    <message>
+        <source>Payment link</source>
+        <translation>Zahlungslink</translation>
+    </message>
+    <message>
+        <source>Payment state</source>
+        <translation>Zahlungsstand</translation>
+    </message>
+    <message>
+        <source>Time left to pay</source>
+        <translation>Verbleibende Zeit zum Bezahlen</translation>
+    </message>
+    <message>
+        <source>&amp;New link</source>
+        <translation>&amp;Neuer Link</translation>
+    </message>
+    <message>
+        <source>Cancel the payment link</source>
+        <translation>Den Zahlungslink abbrechen</translation>
+    </message>
+    <message>
+        <source>P&amp;rint receipt…</source>
+        <translation>Beleg d&amp;rucken…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Beleg als &amp;PDF speichern…</translation>
+    </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation>&amp;Fertig</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Beleg wird erstellt…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Card payment could not be checked: %1 Take cash, or try again in a moment.</source>
+        <translation>Die Kartenzahlung konnte nicht geprüft werden: %1 Kassieren Sie bar oder versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>%1 Take the payment in cash instead; card payment comes back once the payment server is running again.</source>
+        <translation>%1 Kassieren Sie stattdessen bar; die Kartenzahlung steht wieder zur Verfügung, sobald der Zahlungsserver wieder läuft.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2)</source>
+        <translation>Kartenleser %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Sending to the reader…</source>
+        <translation>Wird an den Kartenleser gesendet…</translation>
+    </message>
+    <message>
+        <source>Asking for a payment link…</source>
+        <translation>Zahlungslink wird angefordert…</translation>
+    </message>
+    <message>
+        <source>The payment&apos;s state could not be read: %1</source>
+        <translation>Der Stand der Zahlung konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentProgress</name>
+    <message>
+        <source>Sending the amount to the reader…</source>
+        <translation>Der Betrag wird an den Kartenleser gesendet…</translation>
+    </message>
+    <message>
+        <source>Asking Stripe for a payment link…</source>
+        <translation>Stripe wird um einen Zahlungslink gebeten…</translation>
+    </message>
+    <message>
+        <source>Waiting for the card: the customer taps, inserts or swipes it on the reader.</source>
+        <translation>Warten auf die Karte: Der Kunde hält sie an den Kartenleser, steckt sie ein oder zieht sie durch.</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer to pay on their phone.</source>
+        <translation>Warten, bis der Kunde auf seinem Handy bezahlt.</translation>
+    </message>
+    <message>
+        <source>The bank is processing the payment…</source>
+        <translation>Die Bank bearbeitet die Zahlung…</translation>
+    </message>
+    <message>
+        <source>Declined: %1 Try again with another card, or take cash.</source>
+        <translation>Abgelehnt: %1 Versuchen Sie es mit einer anderen Karte oder kassieren Sie bar.</translation>
+    </message>
+    <message>
+        <source>The card payment failed. Try again, or take cash.</source>
+        <translation>Die Kartenzahlung ist fehlgeschlagen. Versuchen Sie es erneut oder kassieren Sie bar.</translation>
+    </message>
+    <message>
+        <source>The card payment failed: %1 Try again, or take cash.</source>
+        <translation>Die Kartenzahlung ist fehlgeschlagen: %1 Versuchen Sie es erneut oder kassieren Sie bar.</translation>
+    </message>
+    <message>
+        <source>The card payment was cancelled; nothing was charged.</source>
+        <translation>Die Kartenzahlung wurde abgebrochen; es wurde nichts belastet.</translation>
+    </message>
+    <message>
+        <source>The payment link expired unpaid. Start again for a new one, or take cash.</source>
+        <translation>Der Zahlungslink ist unbezahlt abgelaufen. Fordern Sie einen neuen an oder kassieren Sie bar.</translation>
+    </message>
+    <message>
+        <source>Paid: %1 by card.</source>
+        <translation>Bezahlt: %1 mit Karte.</translation>
+    </message>
+    <message>
+        <source>%1:%2 left</source>
+        <translation>noch %1:%2</translation>
     </message>
 </context>
 <context>
@@ -2481,6 +2703,10 @@ Fehlgeschlagen: %2
     <message>
         <source>Ne&amp;xt day</source>
         <translation>&amp;Nächster Tag</translation>
+    </message>
+    <message>
+        <source>Money: %1 paid · %2 partly · %3 unpaid · %4 card under way · %5 look at it</source>
+        <translation>Geld: %1 bezahlt · %2 teilweise · %3 unbezahlt · %4 Kartenzahlung läuft · %5 bitte prüfen</translation>
     </message>
 </context>
 <context>
@@ -3718,6 +3944,29 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>PaymentBadge</name>
+    <message>
+        <source>Unpaid: %1 due</source>
+        <translation>Unbezahlt: %1 offen</translation>
+    </message>
+    <message>
+        <source>Partly paid: %1 of %2; %3 due</source>
+        <translation>Teilweise bezahlt: %1 von %2; %3 offen</translation>
+    </message>
+    <message>
+        <source>Paid in full</source>
+        <translation>Vollständig bezahlt</translation>
+    </message>
+    <message>
+        <source>Card payment in progress</source>
+        <translation>Kartenzahlung läuft</translation>
+    </message>
+    <message>
+        <source>Payment needs attention: %1</source>
+        <translation>Zahlung braucht Aufmerksamkeit: %1</translation>
+    </message>
+</context>
+<context>
     <name>PaymentRepo</name>
     <message>
         <source>The amount tendered cannot be negative.</source>
@@ -3989,6 +4238,117 @@ Details: %2</translation>
     <message>
         <source>The receipt could not be printed on %1.</source>
         <translation>Der Beleg konnte nicht auf %1 gedruckt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund — %1</source>
+        <translation>Erstattung — %1</translation>
+    </message>
+    <message>
+        <source>Payment to refund</source>
+        <translation>Zu erstattende Zahlung</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 (%4 left)</source>
+        <translation>%1, %2: %3 (noch %4)</translation>
+    </message>
+    <message>
+        <source>&amp;Payment:</source>
+        <translation>&amp;Zahlung:</translation>
+    </message>
+    <message>
+        <source>How the money goes back</source>
+        <translation>Wie das Geld zurückgeht</translation>
+    </message>
+    <message>
+        <source>Amount to refund</source>
+        <translation>Zu erstattender Betrag</translation>
+    </message>
+    <message>
+        <source>&amp;Amount (%1):</source>
+        <translation>&amp;Betrag (%1):</translation>
+    </message>
+    <message>
+        <source>Reason for the refund</source>
+        <translation>Grund der Erstattung</translation>
+    </message>
+    <message>
+        <source>e.g. wash not finished, charged twice</source>
+        <translation>z. B. Wäsche nicht fertig, doppelt belastet</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>&amp;Grund:</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Art:</translation>
+    </message>
+    <message>
+        <source>&amp;Refund</source>
+        <translation>&amp;Erstatten</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Nothing paid is left to refund.</source>
+        <translation>Von den Zahlungen ist nichts mehr zu erstatten.</translation>
+    </message>
+    <message>
+        <source>Card: back to the customer&apos;s card through Stripe (a few days to show on their statement).</source>
+        <translation>Karte: über Stripe zurück auf die Karte des Kunden (erscheint nach einigen Tagen auf der Abrechnung).</translation>
+    </message>
+    <message>
+        <source>Cash: hand the money back from the till.</source>
+        <translation>Bar: das Geld aus der Kasse zurückgeben.</translation>
+    </message>
+    <message>
+        <source>Type the amount to refund, for example %1.</source>
+        <translation>Geben Sie den zu erstattenden Betrag ein, zum Beispiel %1.</translation>
+    </message>
+    <message>
+        <source>%1 is more than is left of this payment: at most %2.</source>
+        <translation>%1 ist mehr, als von dieser Zahlung übrig ist: höchstens %2.</translation>
+    </message>
+    <message>
+        <source>Give a reason for the refund; it is kept in the booking&apos;s history.</source>
+        <translation>Geben Sie einen Grund für die Erstattung an; er wird im Verlauf der Buchung festgehalten.</translation>
+    </message>
+    <message>
+        <source>Recording the refund…</source>
+        <translation>Erstattung wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>%1 A card refund needs it; refund later, or give cash back instead.</source>
+        <translation>%1 Eine Kartenerstattung braucht ihn; erstatten Sie später oder geben Sie stattdessen Bargeld zurück.</translation>
+    </message>
+    <message>
+        <source>%1 refunded in cash: hand it back to the customer.</source>
+        <translation>%1 bar erstattet: Geben Sie es dem Kunden zurück.</translation>
+    </message>
+    <message>
+        <source>Refunding to the card…</source>
+        <translation>Wird auf die Karte erstattet…</translation>
+    </message>
+    <message>
+        <source>Asking Stripe to refund %1 to the card…</source>
+        <translation>Stripe wird gebeten, %1 auf die Karte zu erstatten…</translation>
+    </message>
+    <message>
+        <source>The refund&apos;s progress could not be read: %1</source>
+        <translation>Der Stand der Erstattung konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Stripe refused the card refund: %1</source>
+        <translation>Stripe hat die Kartenerstattung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>%1 refunded to the card.</source>
+        <translation>%1 auf die Karte erstattet.</translation>
     </message>
 </context>
 <context>
@@ -4270,6 +4630,18 @@ Details: %2</translation>
     <message>
         <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
         <translation>Live-Zustand des Datenbankpools jedes Schalters, Kiosks und Dienstes (Manager)</translation>
+    </message>
+    <message>
+        <source>Ta&amp;kings…</source>
+        <translation>Einna&amp;hmen…</translation>
+    </message>
+    <message>
+        <source>The day&apos;s takings</source>
+        <translation>Die Einnahmen des Tages</translation>
+    </message>
+    <message>
+        <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
+        <translation>Tagesabschluss: die Einnahmen des Tages nach Zahlungsart, zum Drucken oder als CSV (Strg+E)</translation>
     </message>
 </context>
 <context>
@@ -5172,6 +5544,133 @@ Details: %2</translation>
     <message>
         <source>The event %1 has no data.object.</source>
         <translation>Das Ereignis %1 hat kein data.object.</translation>
+    </message>
+</context>
+<context>
+    <name>TakingsWindow</name>
+    <message>
+        <source>Cash</source>
+        <translation>Bar</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Gesamt</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Währung</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Zahlungsart</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Zahlungen</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Eingenommen</translation>
+    </message>
+    <message>
+        <source>Tax in it</source>
+        <translation>Darin Steuer</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Erstattungen</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Erstattet</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Netto</translation>
+    </message>
+    <message>
+        <source>Takings</source>
+        <translation>Einnahmen</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Tag:</translation>
+    </message>
+    <message>
+        <source>Takings by method</source>
+        <translation>Einnahmen nach Zahlungsart</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>&amp;Drucken…</translation>
+    </message>
+    <message>
+        <source>Save &amp;CSV…</source>
+        <translation>Als &amp;CSV speichern…</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Adding up the day…</source>
+        <translation>Der Tag wird zusammengerechnet…</translation>
+    </message>
+    <message>
+        <source>The takings could not be loaded. %1</source>
+        <translation>Die Einnahmen konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>%1 — takings on %2</source>
+        <translation>%1 — Einnahmen am %2</translation>
+    </message>
+    <message>
+        <source>Takings — %1</source>
+        <translation>Einnahmen — %1</translation>
+    </message>
+    <message>
+        <source>From %1 to %2 (%3).</source>
+        <translation>Von %1 bis %2 (%3).</translation>
+    </message>
+    <message>
+        <source>Takings on %1</source>
+        <translation>Einnahmen am %1</translation>
+    </message>
+    <message>
+        <source>Takings sent to %1.</source>
+        <translation>Einnahmen an %1 gesendet.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Save takings as CSV</source>
+        <translation>Einnahmen als CSV speichern</translation>
+    </message>
+    <message>
+        <source>takings-%1.csv</source>
+        <translation>einnahmen-%1.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Takings saved as %1.</source>
+        <translation>Einnahmen als %1 gespeichert.</translation>
     </message>
 </context>
 <context>

@@ -1173,6 +1173,34 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>Cancellation r&amp;eason:</source>
         <translation>&amp;Motivo de la cancelación:</translation>
     </message>
+    <message>
+        <source>Car&amp;d…</source>
+        <translation>Tar&amp;jeta…</translation>
+    </message>
+    <message>
+        <source>Take a card payment</source>
+        <translation>Cobrar con tarjeta</translation>
+    </message>
+    <message>
+        <source>Ref&amp;und…</source>
+        <translation>Reembol&amp;sar…</translation>
+    </message>
+    <message>
+        <source>Give money back</source>
+        <translation>Devolver dinero</translation>
+    </message>
+    <message>
+        <source>%1 paid by card.</source>
+        <translation>%1 pagado con tarjeta.</translation>
+    </message>
+    <message>
+        <source>%1; %2 refunded</source>
+        <translation>%1; %2 reembolsado</translation>
+    </message>
+    <message>
+        <source>%1 — needs attention: %2</source>
+        <translation>%1 — requiere atención: %2</translation>
+    </message>
 </context>
 <context>
     <name>BookingOutcome</name>
@@ -1466,6 +1494,200 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Card payment is unavailable: no payment server has reported for %1 hours.</source>
         <translation>El pago con tarjeta no está disponible: ningún servidor de pagos se ha comunicado desde hace %1 horas.</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentDialog</name>
+    <message>
+        <source>Card payment — %1</source>
+        <translation>Pago con tarjeta — %1</translation>
+    </message>
+    <message>
+        <source>Checking whether card payment is available…</source>
+        <translation>Comprobando si se puede pagar con tarjeta…</translation>
+    </message>
+    <message>
+        <source>Card payment unavailable</source>
+        <translation>Pago con tarjeta no disponible</translation>
+    </message>
+    <message>
+        <source>Amount due</source>
+        <translation>Importe pendiente</translation>
+    </message>
+    <message>
+        <source>On the &amp;reader</source>
+        <translation>En el &amp;lector</translation>
+    </message>
+    <message>
+        <source>Pay on this desk&apos;s card reader</source>
+        <translation>Pagar en el lector de tarjetas de este mostrador</translation>
+    </message>
+    <message>
+        <source>Customer&apos;s &amp;phone (QR code)</source>
+        <translation>&amp;Móvil del cliente (código QR)</translation>
+    </message>
+    <message>
+        <source>Show a QR code the customer pays with on their phone</source>
+        <translation>Mostrar un código QR con el que el cliente paga en su móvil</translation>
+    </message>
+    <message>
+        <source>This desk (%1) has no card reader assigned; a manager assigns one with carwash-admin reader add … --desk %1.</source>
+        <translation>Este mostrador (%1) no tiene lector de tarjetas asignado; un encargado lo asigna con carwash-admin reader add … --desk %1.</translation>
+    </message>
+    <message>
+        <source>Amount due:</source>
+        <translation>Importe pendiente:</translation>
+    </message>
+    <message>
+        <source>Amount on the reader</source>
+        <translation>Importe en el lector</translation>
+    </message>
+    <message>
+        <source>Reader state</source>
+        <translation>Estado del lector</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Reintentar</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel payment</source>
+        <translation>&amp;Cancelar el pago</translation>
+    </message>
+    <message>
+        <source>Cancel the payment on the reader</source>
+        <translation>Cancelar el pago en el lector</translation>
+    </message>
+    <message>
+        <source>Amount to pay</source>
+        <translation>Importe a pagar</translation>
+    </message>
+    <message>
+        <source>QR code of the payment link</source>
+        <translation>Código QR del enlace de pago</translation>
+    </message>
+    <message>
+        <source>Payment link</source>
+        <translation>Enlace de pago</translation>
+    </message>
+    <message>
+        <source>Payment state</source>
+        <translation>Estado del pago</translation>
+    </message>
+    <message>
+        <source>Time left to pay</source>
+        <translation>Tiempo restante para pagar</translation>
+    </message>
+    <message>
+        <source>&amp;New link</source>
+        <translation>&amp;Nuevo enlace</translation>
+    </message>
+    <message>
+        <source>Cancel the payment link</source>
+        <translation>Cancelar el enlace de pago</translation>
+    </message>
+    <message>
+        <source>P&amp;rint receipt…</source>
+        <translation>Imp&amp;rimir recibo…</translation>
+    </message>
+    <message>
+        <source>Save receipt P&amp;DF…</source>
+        <translation>Guardar recibo en P&amp;DF…</translation>
+    </message>
+    <message>
+        <source>Do&amp;ne</source>
+        <translation>&amp;Listo</translation>
+    </message>
+    <message>
+        <source>Preparing the receipt…</source>
+        <translation>Preparando el recibo…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>Cerr&amp;ar</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Comprobando…</translation>
+    </message>
+    <message>
+        <source>Card payment could not be checked: %1 Take cash, or try again in a moment.</source>
+        <translation>No se pudo comprobar el pago con tarjeta: %1 Cobre en efectivo o vuelva a intentarlo en un momento.</translation>
+    </message>
+    <message>
+        <source>%1 Take the payment in cash instead; card payment comes back once the payment server is running again.</source>
+        <translation>%1 Cobre en efectivo; el pago con tarjeta vuelve en cuanto el servidor de pagos esté en marcha de nuevo.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2)</source>
+        <translation>Lector %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Sending to the reader…</source>
+        <translation>Enviando al lector…</translation>
+    </message>
+    <message>
+        <source>Asking for a payment link…</source>
+        <translation>Solicitando un enlace de pago…</translation>
+    </message>
+    <message>
+        <source>The payment&apos;s state could not be read: %1</source>
+        <translation>No se pudo leer el estado del pago: %1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+</context>
+<context>
+    <name>CardPaymentProgress</name>
+    <message>
+        <source>Sending the amount to the reader…</source>
+        <translation>Enviando el importe al lector…</translation>
+    </message>
+    <message>
+        <source>Asking Stripe for a payment link…</source>
+        <translation>Pidiendo a Stripe un enlace de pago…</translation>
+    </message>
+    <message>
+        <source>Waiting for the card: the customer taps, inserts or swipes it on the reader.</source>
+        <translation>Esperando la tarjeta: el cliente la acerca, la inserta o la desliza en el lector.</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer to pay on their phone.</source>
+        <translation>Esperando a que el cliente pague en su móvil.</translation>
+    </message>
+    <message>
+        <source>The bank is processing the payment…</source>
+        <translation>El banco está procesando el pago…</translation>
+    </message>
+    <message>
+        <source>Declined: %1 Try again with another card, or take cash.</source>
+        <translation>Rechazado: %1 Pruebe con otra tarjeta o cobre en efectivo.</translation>
+    </message>
+    <message>
+        <source>The card payment failed. Try again, or take cash.</source>
+        <translation>El pago con tarjeta falló. Vuelva a intentarlo o cobre en efectivo.</translation>
+    </message>
+    <message>
+        <source>The card payment failed: %1 Try again, or take cash.</source>
+        <translation>El pago con tarjeta falló: %1 Vuelva a intentarlo o cobre en efectivo.</translation>
+    </message>
+    <message>
+        <source>The card payment was cancelled; nothing was charged.</source>
+        <translation>El pago con tarjeta se canceló; no se cobró nada.</translation>
+    </message>
+    <message>
+        <source>The payment link expired unpaid. Start again for a new one, or take cash.</source>
+        <translation>El enlace de pago caducó sin pagarse. Pida uno nuevo o cobre en efectivo.</translation>
+    </message>
+    <message>
+        <source>Paid: %1 by card.</source>
+        <translation>Pagado: %1 con tarjeta.</translation>
+    </message>
+    <message>
+        <source>%1:%2 left</source>
+        <translation>quedan %1:%2</translation>
     </message>
 </context>
 <context>
@@ -2481,6 +2703,10 @@ Qué falló: %2
     <message>
         <source>Ne&amp;xt day</source>
         <translation>Día &amp;siguiente</translation>
+    </message>
+    <message>
+        <source>Money: %1 paid · %2 partly · %3 unpaid · %4 card under way · %5 look at it</source>
+        <translation>Dinero: %1 pagado · %2 en parte · %3 sin pagar · %4 tarjeta en curso · %5 revisar</translation>
     </message>
 </context>
 <context>
@@ -3718,6 +3944,29 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>PaymentBadge</name>
+    <message>
+        <source>Unpaid: %1 due</source>
+        <translation>Sin pagar: %1 pendiente</translation>
+    </message>
+    <message>
+        <source>Partly paid: %1 of %2; %3 due</source>
+        <translation>Pagado en parte: %1 de %2; %3 pendiente</translation>
+    </message>
+    <message>
+        <source>Paid in full</source>
+        <translation>Pagado del todo</translation>
+    </message>
+    <message>
+        <source>Card payment in progress</source>
+        <translation>Pago con tarjeta en curso</translation>
+    </message>
+    <message>
+        <source>Payment needs attention: %1</source>
+        <translation>El pago requiere atención: %1</translation>
+    </message>
+</context>
+<context>
     <name>PaymentRepo</name>
     <message>
         <source>The amount tendered cannot be negative.</source>
@@ -3989,6 +4238,117 @@ Detalle: %2</translation>
     <message>
         <source>The receipt could not be printed on %1.</source>
         <translation>No se pudo imprimir el recibo en %1.</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund — %1</source>
+        <translation>Reembolso — %1</translation>
+    </message>
+    <message>
+        <source>Payment to refund</source>
+        <translation>Pago a reembolsar</translation>
+    </message>
+    <message>
+        <source>%1, %2: %3 (%4 left)</source>
+        <translation>%1, %2: %3 (quedan %4)</translation>
+    </message>
+    <message>
+        <source>&amp;Payment:</source>
+        <translation>&amp;Pago:</translation>
+    </message>
+    <message>
+        <source>How the money goes back</source>
+        <translation>Cómo se devuelve el dinero</translation>
+    </message>
+    <message>
+        <source>Amount to refund</source>
+        <translation>Importe a reembolsar</translation>
+    </message>
+    <message>
+        <source>&amp;Amount (%1):</source>
+        <translation>&amp;Importe (%1):</translation>
+    </message>
+    <message>
+        <source>Reason for the refund</source>
+        <translation>Motivo del reembolso</translation>
+    </message>
+    <message>
+        <source>e.g. wash not finished, charged twice</source>
+        <translation>p. ej. lavado sin terminar, cobrado dos veces</translation>
+    </message>
+    <message>
+        <source>R&amp;eason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Forma:</translation>
+    </message>
+    <message>
+        <source>&amp;Refund</source>
+        <translation>&amp;Reembolsar</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>Cerr&amp;ar</translation>
+    </message>
+    <message>
+        <source>Nothing paid is left to refund.</source>
+        <translation>No queda nada pagado por reembolsar.</translation>
+    </message>
+    <message>
+        <source>Card: back to the customer&apos;s card through Stripe (a few days to show on their statement).</source>
+        <translation>Tarjeta: se devuelve a la tarjeta del cliente a través de Stripe (tarda unos días en verse en su extracto).</translation>
+    </message>
+    <message>
+        <source>Cash: hand the money back from the till.</source>
+        <translation>Efectivo: devuelva el dinero de la caja.</translation>
+    </message>
+    <message>
+        <source>Type the amount to refund, for example %1.</source>
+        <translation>Escriba el importe a reembolsar, por ejemplo %1.</translation>
+    </message>
+    <message>
+        <source>%1 is more than is left of this payment: at most %2.</source>
+        <translation>%1 es más de lo que queda de este pago: como mucho %2.</translation>
+    </message>
+    <message>
+        <source>Give a reason for the refund; it is kept in the booking&apos;s history.</source>
+        <translation>Indique un motivo del reembolso; se guarda en el historial de la reserva.</translation>
+    </message>
+    <message>
+        <source>Recording the refund…</source>
+        <translation>Registrando el reembolso…</translation>
+    </message>
+    <message>
+        <source>%1 A card refund needs it; refund later, or give cash back instead.</source>
+        <translation>%1 Un reembolso a tarjeta lo necesita; reembolse más tarde o devuelva efectivo.</translation>
+    </message>
+    <message>
+        <source>%1 refunded in cash: hand it back to the customer.</source>
+        <translation>%1 reembolsado en efectivo: devuélvalo al cliente.</translation>
+    </message>
+    <message>
+        <source>Refunding to the card…</source>
+        <translation>Reembolsando a la tarjeta…</translation>
+    </message>
+    <message>
+        <source>Asking Stripe to refund %1 to the card…</source>
+        <translation>Pidiendo a Stripe que reembolse %1 a la tarjeta…</translation>
+    </message>
+    <message>
+        <source>The refund&apos;s progress could not be read: %1</source>
+        <translation>No se pudo leer el avance del reembolso: %1</translation>
+    </message>
+    <message>
+        <source>Stripe refused the card refund: %1</source>
+        <translation>Stripe rechazó el reembolso a la tarjeta: %1</translation>
+    </message>
+    <message>
+        <source>%1 refunded to the card.</source>
+        <translation>%1 reembolsado a la tarjeta.</translation>
     </message>
 </context>
 <context>
@@ -4270,6 +4630,18 @@ Detalle: %2</translation>
     <message>
         <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
         <translation>Estado en vivo del pool de base de datos de cada mostrador, quiosco y servicio (gerentes)</translation>
+    </message>
+    <message>
+        <source>Ta&amp;kings…</source>
+        <translation>&amp;Ingresos…</translation>
+    </message>
+    <message>
+        <source>The day&apos;s takings</source>
+        <translation>Los ingresos del día</translation>
+    </message>
+    <message>
+        <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
+        <translation>Cierre del día: los ingresos del día por forma de pago, para imprimir o guardar como CSV (Ctrl+E)</translation>
     </message>
 </context>
 <context>
@@ -5172,6 +5544,133 @@ Detalle: %2</translation>
     <message>
         <source>The event %1 has no data.object.</source>
         <translation>El evento %1 no tiene data.object.</translation>
+    </message>
+</context>
+<context>
+    <name>TakingsWindow</name>
+    <message>
+        <source>Cash</source>
+        <translation>Efectivo</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Tarjeta</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Currency</source>
+        <translation>Moneda</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Forma de pago</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Pagos</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Cobrado</translation>
+    </message>
+    <message>
+        <source>Tax in it</source>
+        <translation>Impuesto incluido</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Reembolsos</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Reembolsado</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>Neto</translation>
+    </message>
+    <message>
+        <source>Takings</source>
+        <translation>Ingresos</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <source>&amp;Day:</source>
+        <translation>&amp;Día:</translation>
+    </message>
+    <message>
+        <source>Takings by method</source>
+        <translation>Ingresos por forma de pago</translation>
+    </message>
+    <message>
+        <source>&amp;Print…</source>
+        <translation>Im&amp;primir…</translation>
+    </message>
+    <message>
+        <source>Save &amp;CSV…</source>
+        <translation>Guardar &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>Actua&amp;lizar</translation>
+    </message>
+    <message>
+        <source>C&amp;lose</source>
+        <translation>Ce&amp;rrar</translation>
+    </message>
+    <message>
+        <source>Adding up the day…</source>
+        <translation>Sumando el día…</translation>
+    </message>
+    <message>
+        <source>The takings could not be loaded. %1</source>
+        <translation>No se pudieron cargar los ingresos. %1</translation>
+    </message>
+    <message>
+        <source>%1 — takings on %2</source>
+        <translation>%1 — ingresos del %2</translation>
+    </message>
+    <message>
+        <source>Takings — %1</source>
+        <translation>Ingresos — %1</translation>
+    </message>
+    <message>
+        <source>From %1 to %2 (%3).</source>
+        <translation>Del %1 al %2 (%3).</translation>
+    </message>
+    <message>
+        <source>Takings on %1</source>
+        <translation>Ingresos del %1</translation>
+    </message>
+    <message>
+        <source>Takings sent to %1.</source>
+        <translation>Ingresos enviados a %1.</translation>
+    </message>
+    <message>
+        <source>%1 could not be written: %2</source>
+        <translation>No se pudo escribir %1: %2</translation>
+    </message>
+    <message>
+        <source>Save takings as CSV</source>
+        <translation>Guardar los ingresos como CSV</translation>
+    </message>
+    <message>
+        <source>takings-%1.csv</source>
+        <translation>ingresos-%1.csv</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Takings saved as %1.</source>
+        <translation>Ingresos guardados como %1.</translation>
     </message>
 </context>
 <context>

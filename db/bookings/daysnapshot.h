@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/bookings/booking.h"
+#include "db/bookings/paymentbadge.h"
 #include "db/calendar/closure.h"
 #include "db/calendar/openinghours.h"
 #include "db/calendar/sitesettings.h"
@@ -8,6 +9,7 @@
 
 #include <QDate>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
 // One site-local day as the front desk's board reads it, all from one
@@ -28,4 +30,7 @@ struct DaySnapshot
     // expired) starting on date in the site's zone, by start and bay. The
     // fields the board shows; add-ons, phone, e-mail and author are left out.
     QList<Booking> bookings;
+    // Each of those bookings' money (paid, partly, unpaid, a card payment
+    // under way, needs attention), by booking id; read in the same statement.
+    QHash<qint64, PaymentBadge> payments;
 };

@@ -1,6 +1,7 @@
 #include "db/bookings/daysnapshotrepo.h"
 
 #include "db/availability/slotplanner.h"
+#include "db/payments/taxamounts.h"
 #include "db/pool/sql.h"
 #include "db/text/isotime.h"
 
@@ -35,12 +36,26 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
                    (extract(epoch FROM k.ends_at) * 1000)::bigint,
                    (extract(epoch FROM k.blocked_until) * 1000)::bigint,
                    (extract(epoch FROM k.hold_expires_at) * 1000)::bigint,
-                   k.service_id, s.name, k.vehicle_class, k.price_cents, k.currency, k.plate, c.id, c.name)
+                   k.service_id, s.name, k.vehicle_class, k.price_cents, k.currency, k.plate, c.id, c.name,
+                   m.paid, m.live, m.attention, m.rate, m.inclusive)
                         ORDER BY k.starts_at, y.sort_order, y.id, k.id)
           FROM bookings AS k
           JOIN bays AS y ON y.id = k.bay_id
           JOIN services AS s ON s.id = k.service_id
           JOIN customers AS c ON c.id = k.customer_id
+          -- The money: paid less refunds, a live card payment, attention,
+          -- and the tax of the latest succeeded payment (what is owed).
+          CROSS JOIN LATERAL (
+               SELECT coalesce(sum(p.amount_cents - p.refunded_cents) FILTER (WHERE p.status = 'succeeded'), 0)
+                          AS paid,
+                      coalesce(bool_or(p.method IN ('stripe_checkout', 'terminal')
+                                       AND p.status IN ('pending', 'processing')), false) AS live,
+                      string_agg(p.attention, '; ' ORDER BY p.id) AS attention,
+                      (array_agg(p.tax_rate_basis_points ORDER BY p.id DESC)
+                           FILTER (WHERE p.status = 'succeeded'))[1] AS rate,
+                      (array_agg(p.prices_include_tax ORDER BY p.id DESC)
+                           FILTER (WHERE p.status = 'succeeded'))[1] AS inclusive
+                 FROM payments AS p WHERE p.booking_id = k.id) AS m
          WHERE k.starts_at >= ?::timestamptz AND k.starts_at < ?::timestamptz)::text
 )");
 
@@ -132,6 +147,16 @@ DaySnapshot DaySnapshotRepo::read(const QDate &first, const QDate &last,
         b.customerId = row[15].toInteger();
         b.customerName = row[16].toString();
         day.bookings.append(b);
+        PaymentBadge money;
+        money.paidCents = row[17].toInteger();
+        money.attention = row[19].toString();
+        const bool recorded = !row[20].isNull();
+        money.totalCents = TaxAmounts::compute(b.priceCents,
+                                               recorded ? row[20].toInt() : day.settings.taxRateBasisPoints,
+                                               recorded ? row[21].toBool() : day.settings.pricesIncludeTax)
+                               .totalCents;
+        money.state = PaymentBadge::stateOf(money.paidCents, money.totalCents, row[18].toBool(), money.attention);
+        day.payments.insert(b.id, money);
     }
     return day;
 }

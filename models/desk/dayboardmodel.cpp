@@ -51,6 +51,10 @@ DayBoardModel::Day layOut(const DaySnapshot &snapshot)
         day.starts = SlotPlanner(grid).gridStarts();
     }
     day.lanes = DayBoardModel::buildLanes(snapshot.bays, snapshot.bookings, day.openPeriods, snapshot.now);
+    for (DayBoardModel::Lane &lane : day.lanes) {
+        for (DayBoardModel::Block &block : lane.blocks)
+            block.payment = snapshot.payments.value(block.id);
+    }
     return day;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/bookings/booking.h"
+#include "db/bookings/paymentbadge.h"
 #include "db/calendar/closure.h"
 #include "db/catalogue/bayref.h"
 #include "db/pool/dberror.h"
@@ -45,6 +46,7 @@ public:
         qint64 priceCents = 0;
         QString currency;
         QDateTime holdExpiresAt; // invalid unless held
+        PaymentBadge payment; // the money at a glance
     };
     struct Interval
     {

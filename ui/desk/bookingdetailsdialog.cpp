@@ -11,8 +11,10 @@
 #include "ui/common/busyindicator.h"
 #include "ui/common/errorbanner.h"
 #include "ui/common/errortext.h"
+#include "ui/desk/cardpaymentdialog.h"
 #include "ui/desk/cashpaymentdialog.h"
 #include "ui/desk/receiptactions.h"
+#include "ui/desk/refunddialog.h"
 #include "ui/desk/rescheduledialog.h"
 
 #include <QDialogButtonBox>
@@ -51,6 +53,18 @@ const Step Steps[] = {
     {QStringLiteral("cancelled"), QT_TRANSLATE_NOOP("BookingDetailsDialog", "C&ancel booking…"),
      QT_TRANSLATE_NOOP("BookingDetailsDialog", "Cancel the booking, with a reason")},
 };
+
+// The payments list's last column: the state in words, what was given
+// back, and why a person should look at it.
+QString paymentState(const Payment &p)
+{
+    QString state = p.succeeded() ? BookingDetailsDialog::tr("Succeeded") : BookingWords::paymentStatus(p.status);
+    if (p.refundedCents > 0)
+        state = BookingDetailsDialog::tr("%1; %2 refunded").arg(state, Money::format(p.refundedCents, p.currency));
+    if (!p.attention.isEmpty())
+        state = BookingDetailsDialog::tr("%1 — needs attention: %2").arg(state, p.attention);
+    return state;
+}
 
 QString actorText(const QString &actor, const QString &name)
 {
@@ -138,8 +152,17 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     m_cash->setAccessibleName(tr("Take a cash payment"));
     m_cash->setAutoDefault(false);
     connect(m_cash, &QPushButton::clicked, this, &BookingDetailsDialog::openCashPayment);
-    // Card payments come with the payments issue: their button goes next to
-    // Take cash, shown under the same acceptsPayment() rule.
+    // Card payments next to Take cash, shown under the same acceptsPayment() rule.
+    m_card = new QPushButton(tr("Car&d…"), this);
+    m_card->setObjectName(QStringLiteral("bookingTakeCard"));
+    m_card->setAccessibleName(tr("Take a card payment"));
+    m_card->setAutoDefault(false);
+    connect(m_card, &QPushButton::clicked, this, &BookingDetailsDialog::openCardPayment);
+    m_refund = new QPushButton(tr("Ref&und…"), this);
+    m_refund->setObjectName(QStringLiteral("bookingRefund"));
+    m_refund->setAccessibleName(tr("Give money back"));
+    m_refund->setAutoDefault(false);
+    connect(m_refund, &QPushButton::clicked, this, &BookingDetailsDialog::openRefund);
     m_receipt = new ReceiptActions(pool, this);
     m_printReceipt = new QPushButton(tr("&Print receipt…"), this);
     m_printReceipt->setObjectName(QStringLiteral("bookingPrintReceipt"));
@@ -162,6 +185,8 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     auto *money = new QHBoxLayout;
     money->addWidget(m_reschedule);
     money->addWidget(m_cash);
+    money->addWidget(m_card);
+    money->addWidget(m_refund);
     money->addWidget(m_printReceipt);
     money->addWidget(m_saveReceipt);
     money->addStretch(1);
@@ -335,7 +360,7 @@ void BookingDetailsDialog::display(const BookingDetails &details)
                              p.tenderedCents ? Money::format(*p.tenderedCents, p.currency) : QString(),
                              p.tenderedCents ? Money::format(p.changeCents(), p.currency) : QString(),
                              actorText(p.createdBy, p.createdByName),
-                             p.succeeded() ? tr("Succeeded") : p.status});
+                             paymentState(p)});
     }
     m_history->clear();
     for (const AuditEntry &e : details.history) {
@@ -375,6 +400,13 @@ void BookingDetailsDialog::updateButtons()
     const bool payable = m_details && m_details->acceptsPayment();
     m_cash->setVisible(payable);
     m_cash->setEnabled(idle);
+    m_card->setVisible(payable);
+    m_card->setEnabled(idle);
+    const bool refundable = m_staff.isManager() && m_details
+        && std::any_of(m_details->payments.cbegin(), m_details->payments.cend(),
+                       [](const Payment &p) { return p.succeeded() && RefundDialog::leftOf(p) > 0; });
+    m_refund->setVisible(refundable);
+    m_refund->setEnabled(idle);
     const bool receipt = m_details && m_details->isPaid();
     m_printReceipt->setVisible(receipt);
     m_saveReceipt->setVisible(receipt);
@@ -487,4 +519,45 @@ CashPaymentDialog *BookingDetailsDialog::openCashPayment()
     }
     m_cashDialog->open();
     return m_cashDialog;
+}
+
+CardPaymentDialog *BookingDetailsDialog::openCardPayment()
+{
+    if (!m_details || m_card->isHidden() || isBusy())
+        return nullptr;
+    if (!m_cardDialog) {
+        const Booking &b = m_details->booking;
+        m_cardDialog
+            = new CardPaymentDialog(m_pool, m_staff, b.id, b.code, m_details->dueCents(), b.currency, this);
+        m_cardDialog->setAttribute(Qt::WA_DeleteOnClose);
+        if (b.status == u"held" && b.holdExpiresAt)
+            m_cardDialog->setHoldExpiresAt(*b.holdExpiresAt);
+        connect(m_cardDialog, &CardPaymentDialog::paid, this, [this](const Payment &p) {
+            showMessage(tr("%1 paid by card.").arg(Money::format(p.amountCents, p.currency)), false);
+            Q_EMIT bookingChanged(m_bookingId);
+            reload();
+        });
+        connect(m_cardDialog, &CardPaymentDialog::cancelled, this, [this] {
+            Q_EMIT bookingChanged(m_bookingId);
+            reload();
+        });
+    }
+    m_cardDialog->open();
+    return m_cardDialog;
+}
+
+RefundDialog *BookingDetailsDialog::openRefund()
+{
+    if (!m_details || m_refund->isHidden() || isBusy())
+        return nullptr;
+    if (!m_refundDialog) {
+        m_refundDialog = new RefundDialog(m_pool, m_staff, *m_details, this);
+        m_refundDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_refundDialog, &RefundDialog::refunded, this, [this] {
+            Q_EMIT bookingChanged(m_bookingId);
+            reload();
+        });
+    }
+    m_refundDialog->open();
+    return m_refundDialog;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 
 class BusyIndicator;
+class CardPaymentDialog;
 class CashPaymentDialog;
 class ConnectionPool;
 class ErrorBanner;
@@ -19,12 +20,14 @@ class QLineEdit;
 class QPushButton;
 class QTreeWidget;
 class ReceiptActions;
+class RefundDialog;
 class RescheduleDialog;
 
 // One booking at the desk: what was booked, by whom, the money (paid, or
 // what is due) and its history; the lifecycle steps its status allows
 // (Check in, Start, Complete, Cancel… with a reason, No-show), Reschedule…,
-// Take cash… and the receipt. Everything loads and changes through the
+// Take cash…, Card… (the desk's reader or a QR code), Refund… (managers)
+// and the receipt. Everything loads and changes through the
 // pool, in the signed-in person's name; after each change, and after a
 // refusal (another desk moved it on meanwhile), the booking is loaded
 // again so the screen shows what the database holds. A button is shown
@@ -51,6 +54,10 @@ public:
     bool confirmCancel(const QString &reason);
     RescheduleDialog *openReschedule();
     CashPaymentDialog *openCashPayment();
+    // Card…: offered where Take cash is.
+    CardPaymentDialog *openCardPayment();
+    // Refund…: managers only, when something paid is left to give back.
+    RefundDialog *openRefund();
     ReceiptActions *receiptActions() const { return m_receipt; }
     // The status names whose buttons are shown now, in lifecycle order.
     QStringList offeredTransitions() const;
@@ -85,6 +92,8 @@ private:
     QHash<QString, QPushButton *> m_transitionButtons; // by target status
     QPushButton *m_reschedule = nullptr;
     QPushButton *m_cash = nullptr;
+    QPushButton *m_card = nullptr;
+    QPushButton *m_refund = nullptr;
     QPushButton *m_printReceipt = nullptr;
     QPushButton *m_saveReceipt = nullptr;
     QPushButton *m_refresh = nullptr;
@@ -95,4 +104,6 @@ private:
     ReceiptActions *m_receipt = nullptr;
     QPointer<RescheduleDialog> m_rescheduleDialog;
     QPointer<CashPaymentDialog> m_cashDialog;
+    QPointer<CardPaymentDialog> m_cardDialog;
+    QPointer<RefundDialog> m_refundDialog;
 };

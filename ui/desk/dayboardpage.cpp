@@ -175,8 +175,11 @@ QWidget *DayBoardPage::buildLegend()
     auto *legend = new QWidget(this);
     legend->setObjectName(QStringLiteral("boardLegend"));
     legend->setAccessibleName(tr("Legend of booking statuses"));
-    auto *row = new QHBoxLayout(legend);
-    row->setContentsMargins(0, 0, 0, 0);
+    auto *lines = new QVBoxLayout(legend);
+    lines->setContentsMargins(0, 0, 0, 0);
+    lines->setSpacing(2);
+    auto *row = new QHBoxLayout;
+    lines->addLayout(row);
     const int size = fontMetrics().height() - 2;
     QStringList names;
     for (const QString &status : DayBoardView::statuses()) {
@@ -188,9 +191,20 @@ QWidget *DayBoardPage::buildLegend()
         row->addSpacing(fontMetrics().averageCharWidth());
         names << DayBoardView::statusText(status);
     }
+    // The payment badges' signs (their colours are on the board).
+    using State = PaymentBadge::State;
+    auto *money = new QLabel(tr("Money: %1 paid · %2 partly · %3 unpaid · %4 card under way · %5 look at it")
+                                 .arg(DayBoardView::paymentGlyph(State::Paid),
+                                      DayBoardView::paymentGlyph(State::PartlyPaid),
+                                      DayBoardView::paymentGlyph(State::Unpaid),
+                                      DayBoardView::paymentGlyph(State::CardInProgress),
+                                      DayBoardView::paymentGlyph(State::Attention)),
+                             legend);
+    money->setObjectName(QStringLiteral("boardLegendMoney"));
     auto *free = new QLabel(tr("Free time is tinted green; closed time is hatched grey."), legend);
     free->setObjectName(QStringLiteral("boardLegendFree"));
     row->addWidget(free);
+    lines->addWidget(money);
     legend->setAccessibleDescription(names.join(QStringLiteral(", ")));
     return legend;
 }

@@ -67,6 +67,8 @@ public:
     DayBoardView &view() { return *m_view; }
     QString totalsText() const;
     QString statusText() const;
+    // The site's date now; invalid until a load has said the site's zone.
+    QDate siteToday() const;
 
 Q_SIGNALS:
     void bookingActivated(qint64 id);
@@ -75,8 +77,6 @@ Q_SIGNALS:
     void refreshed();
 
 private:
-    // The site's date now; invalid until a load has said the site's zone.
-    QDate siteToday() const;
     void loaded();
     void updatePolling();
     void updateStatus();

@@ -4,6 +4,7 @@
 #include "models/desk/dayboardmodel.h"
 
 #include <QAbstractScrollArea>
+#include <QPainter>
 #include <QColor>
 #include <QDateTime>
 #include <QTimer>
@@ -14,7 +15,9 @@
 // The day board drawn: a time axis over the day's opening hours (site time
 // zone, hours in the display locale), one lane per bay with its name at the
 // left, bookings as blocks coloured by status and labelled with plate,
-// service, code and status (so colour is never the only cue), free time
+// service, code and status (so colour is never the only cue), a payment
+// badge (paid, partly, unpaid, card under way, needs attention; a sign as
+// well as a colour, and in words in the tooltip and accessible text), free time
 // apart from closed time, and a red line at the current time on today.
 // Reads a DayBoardModel, never the database.
 //
@@ -62,6 +65,9 @@ public:
     static QString statusText(const QString &status);
     // Cancelled, no-show, expired: drawn faded and hatched.
     static bool isFaded(const QString &status);
+    // The payment badge in a block's corner: its colour and its sign.
+    static QColor paymentColor(PaymentBadge::State state);
+    static QString paymentGlyph(PaymentBadge::State state);
 
     QSize sizeHint() const override;
 
@@ -106,6 +112,7 @@ private:
     void ensureFocusVisible();
     void activate(const Focus &focus);
     void announceFocus();
+    void paintPaymentBadge(QPainter &p, const QRect &block, PaymentBadge::State state) const;
     QString blockSummary(const DayBoardModel::Block &block, const BayRef &bay) const;
     QString timeText(const QDateTime &instant) const;
     const DayBoardModel::Block *blockOf(const Focus &focus) const;

@@ -93,9 +93,66 @@ QString DayBoardView::blockSummary(const DayBoardModel::Block &block, const BayR
     if (block.status == u"held" && block.holdExpiresAt.isValid())
         lines << tr("Held for payment until %1").arg(timeText(block.holdExpiresAt));
     lines << tr("Code %1 · %2").arg(block.code, Money::format(block.priceCents, block.currency));
+    lines << block.payment.text(block.currency);
     if (!block.customerName.isEmpty())
         lines << tr("Customer: %1").arg(block.customerName);
     return lines.join(u'\n');
+}
+
+QColor DayBoardView::paymentColor(PaymentBadge::State state)
+{
+    switch (state) {
+    case PaymentBadge::State::Paid:
+        return QColor(0x2e, 0x7d, 0x32);
+    case PaymentBadge::State::PartlyPaid:
+        return QColor(0xef, 0x8f, 0x00);
+    case PaymentBadge::State::Unpaid:
+        return QColor(0x75, 0x75, 0x75);
+    case PaymentBadge::State::CardInProgress:
+        return QColor(0x15, 0x65, 0xc0);
+    case PaymentBadge::State::Attention:
+        return QColor(0xc6, 0x28, 0x28);
+    }
+    return {};
+}
+
+QString DayBoardView::paymentGlyph(PaymentBadge::State state)
+{
+    // A sign as well as a colour, so colour is never the only cue.
+    switch (state) {
+    case PaymentBadge::State::Paid:
+        return QStringLiteral("\u2713"); // check mark
+    case PaymentBadge::State::PartlyPaid:
+        return QStringLiteral("\u00bd"); // one half
+    case PaymentBadge::State::Unpaid:
+        return QStringLiteral("$");
+    case PaymentBadge::State::CardInProgress:
+        return QStringLiteral("\u2026"); // ellipsis: under way
+    case PaymentBadge::State::Attention:
+        return QStringLiteral("!");
+    }
+    return {};
+}
+
+void DayBoardView::paintPaymentBadge(QPainter &p, const QRect &block, PaymentBadge::State state) const
+{
+    // A small disc in the block's top right corner.
+    const int size = std::min(fontMetrics().height(), std::max(8, block.height() / 2));
+    if (block.width() < size * 3)
+        return; // a sliver of a block: the tooltip says it
+    const QRect badge(block.right() - size - 3, block.top() + 3, size, size);
+    const QColor colour = paymentColor(state);
+    p.save();
+    p.setPen(QPen(Qt::white, 1.5));
+    p.setBrush(colour);
+    p.drawEllipse(badge);
+    QFont small = font();
+    small.setBold(true);
+    small.setPixelSize(std::max(6, size * 2 / 3));
+    p.setFont(small);
+    p.setPen(Qt::white);
+    p.drawText(badge, Qt::AlignCenter, paymentGlyph(state));
+    p.restore();
 }
 
 void DayBoardView::paintEvent(QPaintEvent *)
@@ -190,6 +247,8 @@ void DayBoardView::paintEvent(QPaintEvent *)
                        fm.elidedText(tr("%1 · %2").arg(block.code, statusText(block.status)), Qt::ElideRight,
                                      text.width()));
             p.restore();
+            if (!faded)
+                paintPaymentBadge(p, r, block.payment.state);
         }
     }
     p.setRenderHint(QPainter::Antialiasing, false);

@@ -15,6 +15,7 @@
 #include "ui/desk/sessionheader.h"
 #include "ui/desk/signinpage.h"
 #include "ui/desk/startuppage.h"
+#include "ui/desk/takingswindow.h"
 #include "ui/desk/todaypage.h"
 #include "ui/desk/walkindialog.h"
 #include "ui/manager/databasesettingsdialog.h"
@@ -85,6 +86,8 @@ DeskWindow::DeskWindow(QWidget *parent)
     connect(walkInKey, &QShortcut::activated, this, [this] { openWalkIn(); });
     auto *findKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_F), this);
     connect(findKey, &QShortcut::activated, this, [this] { openFind(); });
+    auto *takingsKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_E), this);
+    connect(takingsKey, &QShortcut::activated, this, [this] { openTakings(); });
 
     // Room for the wash menu, within the screen (a 1366x768 desk screen at
     // 125 % has 1093x614 to offer).
@@ -164,6 +167,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
     connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
     connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
+    connect(m_header, &SessionHeader::takingsRequested, this, &DeskWindow::openTakings);
 
     m_pages->setCurrentWidget(m_signIn);
     m_signIn->reload();
@@ -284,6 +288,8 @@ void DeskWindow::closeManagerDialogs()
         m_diagnostics->close();
     if (m_siteSetupDialog)
         m_siteSetupDialog->close();
+    if (m_takingsWindow)
+        m_takingsWindow->close();
     // Nor a booking opened in someone else's name.
     const QList<QPointer<BookingDetailsDialog>> bookings = m_bookingDialogs.values();
     m_bookingDialogs.clear();
@@ -412,6 +418,20 @@ FindDialog *DeskWindow::openFind()
     m_findDialog->raise();
     m_findDialog->activateWindow();
     return m_findDialog;
+}
+
+TakingsWindow *DeskWindow::openTakings()
+{
+    if (!m_session || !m_pool || m_pages->currentWidget() != m_workspace)
+        return nullptr;
+    if (!m_takingsWindow) {
+        m_takingsWindow = new TakingsWindow(*m_pool, m_board->siteToday(), this);
+        m_takingsWindow->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_takingsWindow->show();
+    m_takingsWindow->raise();
+    m_takingsWindow->activateWindow();
+    return m_takingsWindow;
 }
 
 void DeskWindow::closeEvent(QCloseEvent *event)

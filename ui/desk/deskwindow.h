@@ -32,6 +32,7 @@ class SignInPage;
 class SiteSetupDialog;
 class StaffDialog;
 class StartupPage;
+class TakingsWindow;
 class TodayPage;
 class WalkInDialog;
 
@@ -78,6 +79,9 @@ public:
     // bay and/or start from the day board is booked there if still free.
     WalkInDialog *openWalkIn(std::optional<BayRef> bay = {}, QDateTime start = {});
     FindDialog *openFind();
+    // End of day (Ctrl+E, or Takings… in the header): the day's takings,
+    // starting at the site's today. Signed in only; one at a time.
+    TakingsWindow *openTakings();
 
     ErrorBanner &banner() { return *m_banner; }
     IdleWatcher &idleWatcher() { return *m_idle; }
@@ -139,5 +143,6 @@ private:
     QPointer<DiagnosticsWindow> m_diagnostics;
     QPointer<WalkInDialog> m_walkInDialog;
     QPointer<FindDialog> m_findDialog;
+    QPointer<TakingsWindow> m_takingsWindow;
     bool m_closing = false;
 };

@@ -41,6 +41,12 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_find->setToolTip(tr("Find a booking by plate, phone, name or code (Ctrl+F)"));
     connect(m_find, &QPushButton::clicked, this, &SessionHeader::findRequested);
 
+    m_takings = new QPushButton(tr("Ta&kings…"), this);
+    m_takings->setObjectName(QStringLiteral("takingsButton"));
+    m_takings->setAccessibleName(tr("The day's takings"));
+    m_takings->setToolTip(tr("End of day: the day's takings by method, to print or save as CSV (Ctrl+E)"));
+    connect(m_takings, &QPushButton::clicked, this, &SessionHeader::takingsRequested);
+
     m_staff = new QPushButton(tr("S&taff…"), this);
     m_staff->setObjectName(QStringLiteral("staffButton"));
     m_staff->setAccessibleName(tr("Manage staff"));
@@ -77,6 +83,7 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addSpacing(fontMetrics().averageCharWidth() * 3);
     layout->addWidget(m_walkIn);
     layout->addWidget(m_find);
+    layout->addWidget(m_takings);
     layout->addStretch(1);
     layout->addWidget(m_status);
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
@@ -86,7 +93,8 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addWidget(m_diagnostics);
     layout->addWidget(m_signOut);
     setTabOrder(m_walkIn, m_find);
-    setTabOrder(m_find, m_siteSetup);
+    setTabOrder(m_find, m_takings);
+    setTabOrder(m_takings, m_siteSetup);
     setTabOrder(m_siteSetup, m_staff);
     setTabOrder(m_staff, m_settings);
     setTabOrder(m_settings, m_diagnostics);

@@ -10,7 +10,7 @@ class QLabel;
 class QPushButton;
 
 // The strip across the top once someone is signed in: who it is, New
-// walk-in and Find, the database's health light, the manager's buttons (only for managers) and
+// walk-in, Find and the day's Takings, the database's health light, the manager's buttons (only for managers) and
 // Sign out.
 class SessionHeader : public QFrame
 {
@@ -25,6 +25,7 @@ Q_SIGNALS:
     void signOutRequested();
     void walkInRequested();
     void findRequested();
+    void takingsRequested();
     void staffRequested();
     void settingsRequested();
     void siteSetupRequested();
@@ -34,6 +35,7 @@ private:
     QLabel *m_person = nullptr;
     QPushButton *m_walkIn = nullptr;
     QPushButton *m_find = nullptr;
+    QPushButton *m_takings = nullptr;
     DatabaseStatusIndicator *m_status = nullptr;
     QPushButton *m_staff = nullptr;
     QPushButton *m_settings = nullptr;

@@ -1,0 +1,566 @@
+// Card payments and refunds at the desk, end to end through the database:
+// Card… says why card payment is unavailable when no carwash-server reports
+// and starts nothing; with one reporting, the QR code of the Checkout link,
+// paid, the booking reloaded; the desk's reader declined, then cancelled;
+// Refund… for managers only, partial then the rest, cash at once and card
+// once the server has done it; the window turning while the check waits on
+// a lock. Real windows on the offscreen platform, real PostgreSQL.
+//
+// carwash-server's side is played here through plain SQL, exactly as the
+// server answers a request (the payment row's Stripe fields, the request
+// row's status, result and answered_at, the payment's status when Stripe
+// says it succeeded). The end-to-end test with the real carwash-server and
+// the fake Stripe replaces this stand-in once the server lands.
+#include "db/payments/cardpaymentrequests.h"
+#include "db/payments/paymentrepo.h"
+#include "db/text/money.h"
+#include "tests/bookingdetailsfixture.h"
+#include "tests/mnemonics.h"
+#include "ui/common/qrcodeimage.h"
+#include "ui/desk/bookingdetailsdialog.h"
+#include "ui/desk/cardpaymentdialog.h"
+#include "ui/desk/refunddialog.h"
+
+#include <QLabel>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace DeskTest;
+
+class TestBookingDetailsCard : public QObject, protected BookingDetailsFixture
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void cardIsUnavailableWithoutAPaymentServer();
+    void qrCodeOfTheCheckoutLinkThenPaid();
+    void readerDeclinedThenCancelled();
+    void aRefusedRequestShowsStripesMessage();
+    void refundIsForManagersOnly();
+    void cashRefundPartThenTheRest();
+    void cardRefundWaitsForTheServer();
+    void theWindowTurnsWhileTheCheckWaits();
+
+private:
+    // carwash-server reporting in, as its health publisher does.
+    void serverReports();
+    qint64 lastRequest(qint64 paymentId, const QString &kind);
+    void answer(qint64 requestId, const QString &resultJson = QStringLiteral("{}"));
+    void paymentSucceeded(qint64 paymentId);
+    qint64 price(qint64 bookingId);
+    qint64 count(const QString &statement) { return sql(statement).toLongLong(); }
+    CardPaymentDialog *openCard(BookingDetailsDialog *dialog);
+};
+
+void TestBookingDetailsCard::initTestCase()
+{
+    startSite(QStringLiteral("tst_bookingdetails_card"));
+}
+
+void TestBookingDetailsCard::init()
+{
+    sql(QStringLiteral(
+        "DELETE FROM process_health WHERE program = 'carwash-server'; DELETE FROM card_readers"));
+    showDesk();
+}
+
+void TestBookingDetailsCard::cleanup()
+{
+    closeDesk();
+}
+
+void TestBookingDetailsCard::serverReports()
+{
+    sql(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot) "
+                       "VALUES ('payments-host', 4242, now(), 'carwash-server', '{}') "
+                       "ON CONFLICT (host, pid, started_at) DO UPDATE SET updated_at = now()"));
+}
+
+qint64 TestBookingDetailsCard::lastRequest(qint64 paymentId, const QString &kind)
+{
+    return count(
+        QStringLiteral(
+            "SELECT coalesce(max(id), 0) FROM payment_requests WHERE payment_id = %1 AND kind = '%2'")
+            .arg(paymentId)
+            .arg(kind));
+}
+
+void TestBookingDetailsCard::answer(qint64 requestId, const QString &resultJson)
+{
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'done', attempts = attempts + 1, result = '%1', "
+                       "answered_at = now(), updated_at = now() WHERE id = %2")
+            .arg(resultJson)
+            .arg(requestId));
+}
+
+void TestBookingDetailsCard::paymentSucceeded(qint64 paymentId)
+{
+    sql(QStringLiteral("UPDATE payments SET status = 'succeeded', paid_at = now() WHERE id = %1; "
+                       "UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL "
+                       "WHERE id = (SELECT booking_id FROM payments WHERE id = %1) AND status = 'held'")
+            .arg(paymentId));
+}
+
+qint64 TestBookingDetailsCard::price(qint64 bookingId)
+{
+    return count(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(bookingId));
+}
+
+CardPaymentDialog *TestBookingDetailsCard::openCard(BookingDetailsDialog *dialog)
+{
+    CardPaymentDialog *card = dialog->openCardPayment();
+    if (!card)
+        return nullptr;
+    QElapsedTimer waited;
+    waited.start();
+    while (card->page() == CardPaymentDialog::Page::Checking && waited.elapsed() < kNoHangMs)
+        QTest::qWait(10);
+    return card;
+}
+
+// --- card payments ---------------------------------------------------------
+
+void TestBookingDetailsCard::cardIsUnavailableWithoutAPaymentServer()
+{
+    const qint64 id = book({});
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    QVERIFY(button(dialog, QStringLiteral("bookingTakeCard"))->isVisible());
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Unavailable);
+    QVERIFY2(
+        card->unavailableText().contains(QStringLiteral("no payment server (carwash-server) is running")),
+        qPrintable(card->unavailableText()));
+    QVERIFY(card->unavailableText().contains(QStringLiteral("cash")));
+    // Nothing else is offered, and nothing was started.
+    QVERIFY(!card->payOnReader());
+    QVERIFY(!card->payByQrCode());
+    QVERIFY(!button(card, QStringLiteral("cardByQrCode"))->isVisible());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1").arg(id)), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payment_requests WHERE booking_id = %1").arg(id)), 0);
+
+    // A server that fell silent three minutes ago is no better.
+    card->close();
+    QTRY_VERIFY(dialog->findChildren<CardPaymentDialog *>().isEmpty()); // gone, not reused
+    sql(QStringLiteral(
+        "INSERT INTO process_health (host, pid, started_at, program, snapshot, updated_at) "
+        "VALUES ('payments-host', 1, now(), 'carwash-server', '{}', now() - interval '3 minutes')"));
+    card = openCard(dialog);
+    QVERIFY(card);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Unavailable);
+    QVERIFY2(card->unavailableText().contains(QStringLiteral("has reported for 3 minutes")),
+             qPrintable(card->unavailableText()));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payment_requests WHERE booking_id = %1").arg(id)), 0);
+}
+
+void TestBookingDetailsCard::qrCodeOfTheCheckoutLinkThenPaid()
+{
+    serverReports();
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    // Held for ten more minutes: the hold ends the session before its own
+    // thirty minutes, so the time left counts to the hold.
+    sql(QStringLiteral("UPDATE bookings SET status = 'held', hold_expires_at = now() + interval '10 minutes' "
+                       "WHERE id = %1")
+            .arg(id));
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Choose);
+    // No reader is assigned to this desk: only the phone is offered.
+    QVERIFY(!card->offersReader());
+    QVERIFY(card->findChild<QLabel *>(QStringLiteral("cardNoReader"))
+                ->text()
+                .contains(CardPaymentDialog::deskName()));
+    QVERIFY(!card->payOnReader());
+    QVERIFY(Mnemonics::clashes(card).isEmpty());
+
+    QVERIFY(card->payByQrCode());
+    QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::QrCode, kNoHangMs);
+    const qint64 paymentId = card->paymentId();
+    QVERIFY(paymentId > 0);
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, created_by) FROM payments "
+                           "WHERE id = %1")
+                .arg(paymentId))
+            .toString(),
+        QStringLiteral("stripe_checkout|pending|%1|%2").arg(due).arg(m_window->signedIn()->actor()));
+    const qint64 request = lastRequest(paymentId, QStringLiteral("checkout"));
+    QCOMPARE(card->requestId(), request);
+    QCOMPARE(sql(QStringLiteral("SELECT locale FROM payment_requests WHERE id = %1").arg(request)).toString(),
+             QStringLiteral("en"));
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("payment link")), kNoHangMs);
+    QVERIFY(card->qrImage().isNull());
+
+    // The server made the session.
+    const QString url = QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_desk%1").arg(paymentId);
+    sql(QStringLiteral(
+            "UPDATE payments SET stripe_checkout_session_id = 'cs_test_desk%1', checkout_url = '%2', "
+            "checkout_expires_at = now() + interval '30 minutes' WHERE id = %1")
+            .arg(paymentId)
+            .arg(url));
+    answer(request,
+           QStringLiteral("{\"session_id\": \"cs_test_desk%1\", \"url\": \"%2\"}").arg(paymentId).arg(url));
+    QTRY_COMPARE_WITH_TIMEOUT(card->checkoutUrl(), url, kNoHangMs);
+    QCOMPARE(card->findChild<QLabel *>(QStringLiteral("cardQrLink"))->text(), url);
+    QCOMPARE(card->qrImage().convertToFormat(QImage::Format_RGB32),
+             QrCodeImage::render(url, 6).convertToFormat(QImage::Format_RGB32));
+    QVERIFY(card->stateText().contains(QStringLiteral("Waiting for the customer")));
+    const QString left = card->findChild<QLabel *>(QStringLiteral("cardQrTimeLeft"))->text();
+    QVERIFY2(left.startsWith(QStringLiteral("9:")) || left.startsWith(QStringLiteral("10:")),
+             qPrintable(left));
+    QVERIFY(left.endsWith(QStringLiteral(" left")));
+
+    // Paid on the phone: the dialog says so, the booking reloads paid.
+    QSignalSpy paid(card, &CardPaymentDialog::paid);
+    paymentSucceeded(paymentId);
+    QTRY_COMPARE_WITH_TIMEOUT(paid.count(), 1, kNoHangMs);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Paid);
+    QCOMPARE(card->stateText(),
+             QStringLiteral("Paid: %1 by card.").arg(Money::format(due, QStringLiteral("USD"))));
+    QVERIFY(button(card, QStringLiteral("cardPrintReceipt"))->isVisible());
+    QVERIFY(button(card, QStringLiteral("cardSaveReceipt"))->isVisible());
+    QVERIFY(Mnemonics::clashes(card).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->findChild<QLabel *>(QStringLiteral("bookingField_payment"))->text(),
+                              QStringLiteral("Paid"), kNoHangMs);
+    QTRY_VERIFY(!dialog->isBusy());
+    QVERIFY(!button(dialog, QStringLiteral("bookingTakeCard"))->isVisible());
+    QVERIFY(!button(dialog, QStringLiteral("bookingTakeCash"))->isVisible());
+    QVERIFY(button(dialog, QStringLiteral("bookingPrintReceipt"))->isVisible());
+    // Polling stopped with the final state: no more reads are asked for.
+    QVERIFY(!card->isBusy());
+}
+
+void TestBookingDetailsCard::readerDeclinedThenCancelled()
+{
+    serverReports();
+    const QString reader = QStringLiteral("tmr_deskreader1");
+    sql(QStringLiteral("INSERT INTO card_readers (id, label, assigned_kind, assigned_to) "
+                       "VALUES ('%1', 'Front desk', 'desk', '%2')")
+            .arg(reader, CardPaymentDialog::deskName()));
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Choose);
+    QVERIFY(card->offersReader());
+    QCOMPARE(card->reader()->id, reader);
+
+    QVERIFY(card->payOnReader());
+    QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::Reader, kNoHangMs);
+    const qint64 first = card->paymentId();
+    QCOMPARE(card->findChild<QLabel *>(QStringLiteral("cardReaderAmount"))->text(),
+             Money::format(due, QStringLiteral("USD")));
+    QCOMPARE(
+        sql(QStringLiteral("SELECT concat_ws('|', method, status, amount_cents, stripe_terminal_reader_id) "
+                           "FROM payments WHERE id = %1")
+                .arg(first))
+            .toString(),
+        QStringLiteral("terminal|pending|%1|%2").arg(due).arg(reader));
+    const qint64 request = lastRequest(first, QStringLiteral("reader_payment"));
+    QVERIFY(request > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("Sending the amount to the reader")),
+                             kNoHangMs);
+
+    // Sent to the reader, then the card declined: not final at Stripe.
+    sql(QStringLiteral("UPDATE payments SET stripe_payment_intent_id = 'pi_test_desk%1' WHERE id = %1")
+            .arg(first));
+    answer(request, QStringLiteral("{\"payment_intent_id\": \"pi_test_desk%1\"}").arg(first));
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("Waiting for the card")), kNoHangMs);
+    QVERIFY(!button(card, QStringLiteral("cardReaderRetry"))->isVisible());
+    sql(QStringLiteral("UPDATE payments SET failure_reason = 'Your card was declined.' WHERE id = %1")
+            .arg(first));
+    QTRY_COMPARE_WITH_TIMEOUT(card->progress().state(), CardPaymentProgress::State::Declined, kNoHangMs);
+    QCOMPARE(card->stateText(),
+             QStringLiteral("Declined: Your card was declined. Try again with another card, or take cash."));
+    QVERIFY(button(card, QStringLiteral("cardReaderRetry"))->isVisible());
+    QVERIFY(Mnemonics::clashes(card).isEmpty());
+
+    // Another card: the declined attempt ends and a fresh one goes out.
+    QVERIFY(card->tryAgain());
+    QTRY_VERIFY_WITH_TIMEOUT(card->paymentId() != first, kNoHangMs);
+    const qint64 second = card->paymentId();
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first)).toString(),
+             QStringLiteral("cancelled"));
+    QVERIFY(lastRequest(first, QStringLiteral("cancel")) > 0);
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(second)).toString(),
+             QStringLiteral("pending"));
+    answer(lastRequest(second, QStringLiteral("reader_payment")));
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("Waiting for the card")), kNoHangMs);
+
+    // Cancel at the desk: the payment ends, the server is asked to cancel
+    // the reader's action.
+    QSignalSpy cancelled(card, &CardPaymentDialog::cancelled);
+    QTest::mouseClick(button(card, QStringLiteral("cardReaderCancel")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(card->progress().state(), CardPaymentProgress::State::Cancelled, kNoHangMs);
+    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', kind, reader_id, idempotency_key, status) FROM "
+                                "payment_requests WHERE id = %1")
+                     .arg(lastRequest(second, QStringLiteral("cancel"))))
+                 .toString(),
+             QStringLiteral("cancel|%1|payment-%2-cancel|pending").arg(reader).arg(second));
+    QVERIFY(card->stateText().contains(QStringLiteral("cancelled; nothing was charged")));
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'")
+                  .arg(id)),
+        0);
+    QVERIFY(button(card, QStringLiteral("cardReaderRetry"))->isVisible());
+    QVERIFY(!button(card, QStringLiteral("cardReaderCancel"))->isEnabled());
+    // The booking still owes it all and offers both ways again.
+    QTRY_VERIFY(!dialog->isBusy());
+    QCOMPARE(dialog->details()->dueCents(), due);
+    QVERIFY(button(dialog, QStringLiteral("bookingTakeCard"))->isVisible());
+}
+
+void TestBookingDetailsCard::aRefusedRequestShowsStripesMessage()
+{
+    serverReports();
+    const qint64 id = book({});
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    QVERIFY(card->payByQrCode());
+    QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::QrCode, kNoHangMs);
+    const qint64 paymentId = card->paymentId();
+    // Stripe refused the session; the server fails the request with its
+    // message and the payment with it.
+    const QString stripe = QStringLiteral("Invalid API Key provided: sk_test_****1234");
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'invalid_request_error', "
+                       "error_message = '%1', answered_at = now() WHERE id = %2; "
+                       "UPDATE payments SET status = 'failed', failure_reason = '%1' WHERE id = %3")
+            .arg(stripe)
+            .arg(card->requestId())
+            .arg(paymentId));
+    QTRY_COMPARE_WITH_TIMEOUT(card->progress().state(), CardPaymentProgress::State::Failed, kNoHangMs);
+    QCOMPARE(card->stateText(),
+             QStringLiteral("The card payment failed: %1 Try again, or take cash.").arg(stripe));
+    QVERIFY(card->qrImage().isNull());
+    QVERIFY(button(card, QStringLiteral("cardQrRetry"))->isVisible());
+    QVERIFY(!button(card, QStringLiteral("cardQrCancel"))->isEnabled());
+    // A new link is a new payment and a new request.
+    QVERIFY(card->tryAgain());
+    QTRY_VERIFY_WITH_TIMEOUT(card->paymentId() != paymentId && card->paymentId() > 0, kNoHangMs);
+    QCOMPARE(sql(QStringLiteral("SELECT status FROM payment_requests WHERE id = %1").arg(card->requestId()))
+                 .toString(),
+             QStringLiteral("pending"));
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("payment link")), kNoHangMs);
+}
+
+// --- refunds -----------------------------------------------------------
+
+void TestBookingDetailsCard::refundIsForManagersOnly()
+{
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    auto paid = await(m_pool->withConnection(QStringLiteral("cash"), [id, due](QSqlDatabase &db) {
+        return PaymentRepo(db).recordCash(id, due, QStringLiteral("staff:2"));
+    }));
+    QVERIFY2(paid.ok(), describe(paid).constData());
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    QVERIFY(!button(dialog, QStringLiteral("bookingRefund"))->isVisible());
+    QVERIFY(!dialog->openRefund());
+    m_window->signOut();
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
+    dialog = openLoaded(id);
+    QVERIFY(dialog);
+    QVERIFY(button(dialog, QStringLiteral("bookingRefund"))->isVisible());
+    QVERIFY(Mnemonics::clashes(dialog).isEmpty());
+}
+
+void TestBookingDetailsCard::cashRefundPartThenTheRest()
+{
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    auto paid = await(m_pool->withConnection(QStringLiteral("cash"), [id, due](QSqlDatabase &db) {
+        return PaymentRepo(db).recordCash(id, due, QStringLiteral("staff:2"));
+    }));
+    QVERIFY(paid.ok());
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    RefundDialog *refund = dialog->openRefund();
+    QVERIFY(refund);
+    QCOMPARE(refund->refundablePaymentIds(), QList<qint64> {paid->id});
+    QVERIFY(refund->methodText().startsWith(QStringLiteral("Cash")));
+    QCOMPARE(refund->amountCents(), std::optional<qint64>(due)); // all that is left
+    QVERIFY(Mnemonics::clashes(refund).isEmpty());
+    // A reason is required; more than is left is refused; neither writes.
+    refund->setAmountText(QStringLiteral("10.00"));
+    QVERIFY(!refund->refund());
+    QVERIFY(refund->messageText().contains(QStringLiteral("Give a reason")));
+    refund->setReason(QStringLiteral("wash not finished"));
+    refund->setAmountText(QLocale().toString(double(due + 1) / 100.0, 'f', 2));
+    QVERIFY(!refund->refund());
+    QVERIFY(refund->messageText().contains(QStringLiteral("more than is left")));
+    refund->setAmountText(QStringLiteral("ten"));
+    QVERIFY(!refund->refund());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1").arg(paid->id)), 0);
+
+    refund->setAmountText(QStringLiteral("10.00"));
+    QSignalSpy finished(refund, &RefundDialog::finishedRefund);
+    QVERIFY(refund->refund());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(refund->messageText(), QStringLiteral("$10.00 refunded in cash: hand it back to the customer."));
+    QCOMPARE(sql(QStringLiteral(
+                     "SELECT concat_ws('|', method, status, amount_cents, reason, created_by) FROM refunds "
+                     "WHERE payment_id = %1")
+                     .arg(paid->id))
+                 .toString(),
+             QStringLiteral("cash|succeeded|1000|wash not finished|%1").arg(m_window->signedIn()->actor()));
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM audit_log WHERE entity_id = '%1' AND action = 'payment.refund'")
+                       .arg(id)),
+             1);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->paidCents, due - 1000, kNoHangMs);
+    QTRY_VERIFY(!dialog->isBusy());
+    refund->close();
+    QTRY_VERIFY(dialog->findChildren<RefundDialog *>().isEmpty());
+
+    // The rest: offered as the default.
+    refund = dialog->openRefund();
+    QVERIFY(refund);
+    QCOMPARE(refund->amountCents(), std::optional<qint64>(due - 1000));
+    refund->setReason(QStringLiteral("customer left"));
+    QSignalSpy rest(refund, &RefundDialog::finishedRefund);
+    QVERIFY(refund->refund());
+    QTRY_COMPARE_WITH_TIMEOUT(rest.count(), 1, kNoHangMs);
+    QCOMPARE(rest.first().first().toBool(), true);
+    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, refunded_cents) FROM payments WHERE id = %1")
+                     .arg(paid->id))
+                 .toString(),
+             QStringLiteral("refunded|%1").arg(due));
+    QTRY_VERIFY(!dialog->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!button(dialog, QStringLiteral("bookingRefund"))->isVisible(), kNoHangMs);
+}
+
+void TestBookingDetailsCard::cardRefundWaitsForTheServer()
+{
+    serverReports();
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    auto started = await(m_pool->withConnection(QStringLiteral("checkout"), [id](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(id, QStringLiteral("staff:2"), QStringLiteral("en"));
+    }));
+    QVERIFY2(started.ok(), describe(started).constData());
+    answer(started->requestId);
+    paymentSucceeded(started->paymentId);
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    RefundDialog *refund = dialog->openRefund();
+    QVERIFY(refund);
+    QVERIFY(refund->methodText().startsWith(QStringLiteral("Card")));
+    refund->setAmountText(QStringLiteral("5.50"));
+    refund->setReason(QStringLiteral("scratched mirror"));
+    QSignalSpy finished(refund, &RefundDialog::finishedRefund);
+    QVERIFY(refund->refund());
+    // Written and asked for; the dialog waits for the server.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1 AND status = "
+                             "'pending' AND amount_cents = 550")
+                  .arg(started->paymentId))
+            == 1,
+        kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(refund->messageText().contains(QStringLiteral("Asking Stripe to refund $5.50")),
+                             kNoHangMs);
+    QVERIFY(refund->isBusy());
+    QCOMPARE(finished.count(), 0);
+    const qint64 refundId
+        = count(QStringLiteral("SELECT id FROM refunds WHERE payment_id = %1").arg(started->paymentId));
+    const qint64 request
+        = count(QStringLiteral("SELECT id FROM payment_requests WHERE refund_id = %1").arg(refundId));
+    // The server carried it out at Stripe.
+    sql(QStringLiteral(
+            "UPDATE refunds SET status = 'succeeded', succeeded_at = now(), stripe_refund_id = 're_desk%1' "
+            "WHERE id = %1; UPDATE payments SET refunded_cents = refunded_cents + 550 WHERE id = %2")
+            .arg(refundId)
+            .arg(started->paymentId));
+    answer(request, QStringLiteral("{\"refund_id\": \"re_desk%1\"}").arg(refundId));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
+    QCOMPARE(finished.first().first().toBool(), true);
+    QCOMPARE(refund->messageText(), QStringLiteral("$5.50 refunded to the card."));
+    QVERIFY(!refund->isBusy());
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->paidCents, due - 550, kNoHangMs);
+    refund->close();
+    QTRY_VERIFY(dialog->findChildren<RefundDialog *>().isEmpty());
+
+    // The rest, refused by Stripe: said in its words.
+    QTRY_VERIFY(!dialog->isBusy());
+    refund = dialog->openRefund();
+    QVERIFY(refund);
+    QCOMPARE(refund->amountCents(), std::optional<qint64>(due - 550));
+    refund->setReason(QStringLiteral("customer unhappy"));
+    QSignalSpy refused(refund, &RefundDialog::finishedRefund);
+    QVERIFY(refund->refund());
+    qint64 second = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (second = count(QStringLiteral("SELECT coalesce(max(r.id), 0) FROM payment_requests AS r "
+                                       "JOIN refunds AS f ON f.id = r.refund_id WHERE "
+                                       "f.payment_id = %1 AND f.status = 'pending'")
+                            .arg(started->paymentId)))
+            > 0,
+        kNoHangMs);
+    sql(QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'charge_disputed', "
+                       "error_message = 'Charge ch_1 has been charged back; cannot issue a refund.', "
+                       "answered_at = now() WHERE id = %1")
+            .arg(second));
+    QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, kNoHangMs);
+    QCOMPARE(refused.first().first().toBool(), false);
+    QCOMPARE(
+        refund->messageText(),
+        QStringLiteral(
+            "Stripe refused the card refund: Charge ch_1 has been charged back; cannot issue a refund."));
+}
+
+// --- the GUI thread ------------------------------------------------------
+
+void TestBookingDetailsCard::theWindowTurnsWhileTheCheckWaits()
+{
+    serverReports();
+    const qint64 id = book({});
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    // Another connection holds process_health: the availability check waits
+    // on it, the window does not.
+    DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
+    lockerConfig.statementTimeoutMs = 0;
+    ConnectionPool locker(lockerConfig);
+    bool granted = false;
+    auto lock = m_site.holdTableLocked(locker, QStringLiteral("process_health"), 3600, &granted);
+    QVERIFY(granted);
+    auto release = qScopeGuard([this] { m_site.endSessions(QStringLiteral("locker")); });
+    CardPaymentDialog *card = dialog->openCardPayment();
+    QVERIFY(card);
+    const QString checkQuery = QStringLiteral("FROM process_health WHERE program");
+    QTRY_VERIFY_WITH_TIMEOUT(m_site.waitingOnALock({}, checkQuery) >= 1, kNoHangMs);
+    LoopTicks ticks;
+    QTRY_VERIFY_WITH_TIMEOUT(ticks.count() >= 20, kNoHangMs);
+    QVERIFY(m_site.waitingOnALock({}, checkQuery) >= 1);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Checking);
+    QVERIFY(card->isBusy());
+    release.dismiss();
+    QVERIFY(m_site.endSessions(QStringLiteral("locker")));
+    QTRY_VERIFY_WITH_TIMEOUT(lock.isFinished(), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::Choose, kNoHangMs);
+}
+
+QTEST_MAIN(TestBookingDetailsCard)
+#include "tst_bookingdetails_card.moc"

@@ -11,8 +11,15 @@
 // row's status, result and answered_at, the payment's status when Stripe
 // says it succeeded). The end-to-end test with the real carwash-server and
 // the fake Stripe replaces this stand-in once the server lands.
+// theServersNewsArrivesByListen writes those answers with the server's own
+// database code instead (PaymentRequestQueue, StripeEventRepo) and shows
+// the desk hears them through payments_changed, not by polling.
+#include "db/notify/bookingchangelistener.h"
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
+#include "db/payments/paymentrequestqueue.h"
+#include "db/payments/stripeeventrepo.h"
+#include "db/payments/stripeupdate.h"
 #include "db/text/money.h"
 #include "tests/bookingdetailsfixture.h"
 #include "tests/mnemonics.h"
@@ -45,6 +52,7 @@ private slots:
     void cashRefundPartThenTheRest();
     void cardRefundWaitsForTheServer();
     void theWindowTurnsWhileTheCheckWaits();
+    void theServersNewsArrivesByListen();
 
 private:
     // carwash-server reporting in, as its health publisher does.
@@ -560,6 +568,68 @@ void TestBookingDetailsCard::theWindowTurnsWhileTheCheckWaits()
     QVERIFY(m_site.endSessions(QStringLiteral("locker")));
     QTRY_VERIFY_WITH_TIMEOUT(lock.isFinished(), kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(card->page(), CardPaymentDialog::Page::Choose, kNoHangMs);
+}
+
+void TestBookingDetailsCard::theServersNewsArrivesByListen()
+{
+    serverReports();
+    const qint64 id = book({});
+    const qint64 due = price(id);
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    QVERIFY(m_window->bookingListener());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->bookingListener()->isListening(), kNoHangMs);
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    CardPaymentDialog *card = openCard(dialog);
+    QVERIFY(card);
+    // No fallback poll within the test: what changes on screen came by LISTEN.
+    card->setPollInterval(24 * 3600 * 1000);
+    QVERIFY(card->payByQrCode());
+    QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("payment link")), kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!card->isBusy(), kNoHangMs);
+    const qint64 paymentId = card->paymentId();
+    const qint64 requestId = card->requestId();
+    QVERIFY(paymentId > 0 && requestId > 0);
+
+    // The server claims the request, records the session it made and
+    // answers: payments_changed.
+    const QString url = QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_listen%1").arg(paymentId);
+    const QString sessionId = QStringLiteral("cs_test_listen%1").arg(paymentId);
+    const auto answered = m_pool->withConnection(QStringLiteral("test.server"), [&](QSqlDatabase &db) {
+        PaymentRequestQueue queue(db);
+        // Earlier tests' requests wait in the queue too: the server takes them all.
+        const QList<PaymentRequest> claimed = queue.claim(100);
+        if (std::none_of(claimed.begin(), claimed.end(),
+                         [requestId](const PaymentRequest &r) { return r.id == requestId; }))
+            return false;
+        queue.recordCheckoutSession(paymentId, sessionId, url,
+                                    QDateTime::currentDateTimeUtc().addSecs(31 * 60));
+        return queue.complete(requestId, QJsonObject {{QStringLiteral("session_id"), sessionId},
+                                                      {QStringLiteral("url"), url}});
+    }).result();
+    QVERIFY2(answered.ok() && answered.value(), qPrintable(answered.error().message()));
+    QTRY_COMPARE_WITH_TIMEOUT(card->checkoutUrl(), url, kNoHangMs);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::QrCode);
+
+    // Stripe's news that the customer paid, applied as the server applies it.
+    QSignalSpy paid(card, &CardPaymentDialog::paid);
+    StripeUpdate update;
+    update.object = StripeUpdate::Object::CheckoutSession;
+    update.checkoutSessionId = sessionId;
+    update.paymentId = paymentId;
+    update.bookingId = id;
+    update.sessionStatus = QStringLiteral("complete");
+    update.sessionPaymentStatus = QStringLiteral("paid");
+    update.amountCents = due;
+    update.currency = QStringLiteral("USD");
+    const auto applied = m_pool->withConnection(QStringLiteral("test.server"), [&](QSqlDatabase &db) {
+        return StripeEventRepo(db).applyReconciled(update).result == StripeEventOutcome::Result::Applied;
+    }).result();
+    QVERIFY2(applied.ok() && applied.value(), qPrintable(applied.error().message()));
+    QTRY_COMPARE_WITH_TIMEOUT(paid.count(), 1, kNoHangMs);
+    QCOMPARE(card->page(), CardPaymentDialog::Page::Paid);
+    QTRY_COMPARE_WITH_TIMEOUT(dialog->findChild<QLabel *>(QStringLiteral("bookingField_payment"))->text(),
+                              QStringLiteral("Paid"), kNoHangMs);
 }
 
 QTEST_MAIN(TestBookingDetailsCard)

@@ -8,7 +8,7 @@ Q_LOGGING_CATEGORY(lcBookingListener, "carwash.db.listener.bookings", QtWarningM
 
 BookingChangeListener::BookingChangeListener(QObject *parent)
     : QObject(parent)
-    , m_listener(new NotificationListener({channel()}, this))
+    , m_listener(new NotificationListener({channel(), paymentsChannel()}, this))
 {
     connect(m_listener, &NotificationListener::notification, this, &BookingChangeListener::notified);
     connect(m_listener, &NotificationListener::listeningChanged, this,
@@ -63,9 +63,15 @@ bool BookingChangeListener::isListening() const
     return m_listener->isListening();
 }
 
-void BookingChangeListener::notified(const QString &, const QString &payload)
+void BookingChangeListener::notified(const QString &channelName, const QString &payload)
 {
     const QByteArray text = payload.toUtf8();
+    if (channelName == paymentsChannel()) {
+        const QJsonObject news = QJsonDocument::fromJson(text).object();
+        Q_EMIT paymentChanged(news.value(u"booking_id").toInteger(), news.value(u"payment_id").toInteger(),
+                              news.value(u"request_id").toInteger());
+        return;
+    }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(text, &parseError);
     const QJsonObject object = document.object();

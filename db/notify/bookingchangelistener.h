@@ -22,6 +22,10 @@ class BookingChangeListener : public QObject
     Q_OBJECT
 public:
     static QString channel() { return QStringLiteral("bookings_changed"); }
+    // Card payments' news from carwash-server (an answered request, an
+    // applied Stripe event): {"payment_id", "booking_id"[, "request_id"],
+    // "status"}.
+    static QString paymentsChannel() { return QStringLiteral("payments_changed"); }
     static QString applicationNameSuffix() { return NotificationListener::applicationNameSuffix(); }
 
     explicit BookingChangeListener(QObject *parent = nullptr);
@@ -43,6 +47,9 @@ Q_SIGNALS:
     // payload that cannot be read still signals, with id 0 and an invalid
     // day: "something changed, reload".
     void bookingChanged(qint64 id, const QString &code, const QString &status, const QDate &day);
+    // carwash-server answered a request or applied Stripe's news about one
+    // of the booking's payments (ids 0 when the payload did not say).
+    void paymentChanged(qint64 bookingId, qint64 paymentId, qint64 requestId);
     void listeningChanged(bool listening);
     // Subscribed (again): notifications sent while not listening are lost,
     // so whatever is shown should be loaded again.

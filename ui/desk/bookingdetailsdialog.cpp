@@ -561,3 +561,14 @@ RefundDialog *BookingDetailsDialog::openRefund()
     m_refundDialog->open();
     return m_refundDialog;
 }
+
+void BookingDetailsDialog::paymentNews(qint64 bookingId)
+{
+    // A payload without the booking (0) is news for every open booking.
+    if (bookingId != 0 && bookingId != m_bookingId)
+        return;
+    if (m_cardDialog)
+        m_cardDialog->pollNow();
+    if (m_refundDialog)
+        m_refundDialog->pollNow();
+}

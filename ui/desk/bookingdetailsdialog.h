@@ -61,6 +61,9 @@ public:
     ReceiptActions *receiptActions() const { return m_receipt; }
     // The status names whose buttons are shown now, in lifecycle order.
     QStringList offeredTransitions() const;
+    // carwash-server's news about a payment (the desk's listener): the open
+    // Card… or Refund… of this booking reads its rows again at once.
+    void paymentNews(qint64 bookingId);
 
 Q_SIGNALS:
     void loaded();

@@ -28,10 +28,10 @@ class ReceiptActions;
 //
 // How it learns about answers: pollNow() reads the payment and its request
 // in one unit of work; a timer calls it every second while a payment is
-// under way (idempotent: a poll in flight is not doubled). carwash-server
-// NOTIFYs payments_changed with every change it applies; once the desk has a
-// listener for that channel, connecting its signal to pollNow() is the fast
-// path and the timer stays as the fallback.
+// under way (idempotent: a poll in flight is not doubled). That timer is
+// the fallback: carwash-server NOTIFYs payments_changed with every change it
+// applies, the desk's BookingChangeListener hears it and the booking's
+// BookingDetailsDialog::paymentNews() calls pollNow() at once.
 class CardPaymentDialog : public QDialog
 {
     Q_OBJECT
@@ -74,6 +74,8 @@ public:
     // The QR code on show; null before the link is there.
     QImage qrImage() const;
     bool isBusy() const;
+    // How often the fallback poll reads the rows while a payment is under way.
+    void setPollInterval(int milliseconds) { m_poll.setInterval(milliseconds); }
     std::optional<Payment> payment() const { return m_progress.payment; }
     ReceiptActions *receiptActions() const { return m_receipt; }
 

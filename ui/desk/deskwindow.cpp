@@ -309,6 +309,10 @@ BookingDetailsDialog *DeskWindow::openBooking(qint64 bookingId)
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         // At once, rather than when the news comes round (or the next poll).
         connect(dialog, &BookingDetailsDialog::bookingChanged, m_board, &DayBoardPage::reload);
+        // The server's answers reach an open Card… or Refund… at once.
+        if (m_listener)
+            connect(m_listener, &BookingChangeListener::paymentChanged, dialog,
+                [dialog = dialog.data()](qint64 booking, qint64, qint64) { dialog->paymentNews(booking); });
     }
     dialog->show();
     dialog->raise();

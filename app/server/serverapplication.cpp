@@ -30,7 +30,6 @@ void printErr(const QString &text)
 
 ServerApplication::ServerApplication(QObject *parent)
     : QObject(parent)
-    , m_requestLog(this)
 {
     m_migrationRetry.setSingleShot(true);
     m_migrationRetry.setInterval(MigrationRetryMs);

@@ -13,6 +13,12 @@ packages=(
   libpq-dev postgresql postgresql-contrib pgbouncer
   xvfb xauth dbus gnome-keyring
 )
+# Node (>= 18) and npm run the fake Stripe and the cross-checks with
+# Stripe's official npm package. A node already on PATH (e.g. a newer one
+# from elsewhere) is used as it is; only without one are Debian's installed.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

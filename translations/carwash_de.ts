@@ -4559,6 +4559,215 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>StripeConfig</name>
+    <message>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_).</translation>
+    </message>
+    <message>
+        <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
+        <translation>%1 enthält einen veröffentlichbaren Schlüssel (pk_…): Der Server braucht den geheimen Schlüssel, der mit sk_live_, sk_test_ oder rk_ beginnt.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Stripe secret key: it should start with sk_live_, sk_test_ or rk_ and hold no spaces.</source>
+        <translation>%1 ist kein geheimer Stripe-Schlüssel: Er sollte mit sk_live_, sk_test_ oder rk_ beginnen und keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird).</translation>
+    </message>
+    <message>
+        <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>
+        <translation>%1: Wert %2 von %3 ist kein Webhook-Signaturgeheimnis; jedes beginnt mit whsec_.</translation>
+    </message>
+    <message>
+        <source>%1 is not an http or https address without a path (the default is %2).</source>
+        <translation>%1 ist keine http- oder https-Adresse ohne Pfad (Standard ist %2).</translation>
+    </message>
+    <message>
+        <source>The Stripe API version is empty; it should be a date such as %1.</source>
+        <translation>Die Stripe-API-Version ist leer; sie sollte ein Datum wie %1 sein.</translation>
+    </message>
+    <message>
+        <source>The Stripe request timeout must be more than 0 ms.</source>
+        <translation>Die Zeitbegrenzung für Stripe-Anfragen muss mehr als 0 ms betragen.</translation>
+    </message>
+    <message>
+        <source>The number of retries of a Stripe request must be between 0 and 10.</source>
+        <translation>Die Zahl der Wiederholungen einer Stripe-Anfrage muss zwischen 0 und 10 liegen.</translation>
+    </message>
+    <message>
+        <source>The retry delays of Stripe requests must be 0 ms or more, the longest no shorter than the first.</source>
+        <translation>Die Wartezeiten vor Wiederholungen von Stripe-Anfragen müssen 0 ms oder mehr betragen, die längste nicht kürzer als die erste.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeError</name>
+    <message>
+        <source>Stripe could not be reached. Check the server&apos;s internet connection, then try again.</source>
+        <translation>Stripe war nicht erreichbar. Prüfen Sie die Internetverbindung des Servers und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server&apos;s internet connection.</source>
+        <translation>Stripe hat nicht rechtzeitig geantwortet. Versuchen Sie es in einer Minute erneut; wenn es immer wieder passiert, prüfen Sie die Internetverbindung des Servers.</translation>
+    </message>
+    <message>
+        <source>Stripe is receiving too many requests from this account right now. Try again in a minute.</source>
+        <translation>Stripe erhält gerade zu viele Anfragen von diesem Konto. Versuchen Sie es in einer Minute erneut.</translation>
+    </message>
+    <message>
+        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe&apos;s status page says whether it is down.</source>
+        <translation>Bei Stripe ist ein Problem aufgetreten. Versuchen Sie es in einigen Minuten erneut; die Statusseite von Stripe zeigt, ob der Dienst gestört ist.</translation>
+    </message>
+    <message>
+        <source>Stripe is still busy with an earlier request for this payment. Try again in a moment.</source>
+        <translation>Stripe bearbeitet noch eine frühere Anfrage zu dieser Zahlung. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>Stripe refused the server&apos;s secret key. Check STRIPE_SECRET_KEY in carwash-server&apos;s settings.</source>
+        <translation>Stripe hat den geheimen Schlüssel des Servers abgelehnt. Prüfen Sie STRIPE_SECRET_KEY in den Einstellungen von carwash-server.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe&apos;s dashboard.</source>
+        <translation>Der Stripe-Schlüssel des Servers darf das nicht. Geben Sie ihm im Stripe-Dashboard Zugriff auf Checkout, Zahlungen, Terminal und Erstattungen.</translation>
+    </message>
+    <message>
+        <source>Stripe refused the request: %1. Check the payment&apos;s details; if they look right, tell your support contact.</source>
+        <translation>Stripe hat die Anfrage abgelehnt: %1. Prüfen Sie die Angaben der Zahlung; wenn sie stimmen, wenden Sie sich an Ihren Support.</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>kein Grund angegeben</translation>
+    </message>
+    <message>
+        <source>Stripe already received this request with other details and refused to repeat it. Start the payment again.</source>
+        <translation>Stripe hat diese Anfrage bereits mit anderen Angaben erhalten und lehnt die Wiederholung ab. Beginnen Sie die Zahlung neu.</translation>
+    </message>
+    <message>
+        <source>The card was declined: %1. Ask for another card or another way of paying.</source>
+        <translation>Die Karte wurde abgelehnt: %1. Bitten Sie um eine andere Karte oder eine andere Zahlungsart.</translation>
+    </message>
+    <message>
+        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server&apos;s Stripe key.</source>
+        <translation>Stripe kennt diese Zahlung, Sitzung oder dieses Lesegerät nicht. Es gehört vielleicht zu einem anderen Stripe-Konto oder zum Testmodus; prüfen Sie den Stripe-Schlüssel des Servers.</translation>
+    </message>
+    <message>
+        <source>Card payments are not set up on the server: %1</source>
+        <translation>Kartenzahlungen sind auf dem Server nicht eingerichtet: %1</translation>
+    </message>
+    <message>
+        <source>The server stopped before Stripe answered. Try again.</source>
+        <translation>Der Server wurde beendet, bevor Stripe geantwortet hat. Versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Stripe keeps at most 50 metadata keys.</source>
+        <translation>Stripe speichert höchstens 50 Metadatenschlüssel.</translation>
+    </message>
+    <message>
+        <source>The metadata key &quot;%1&quot; is not one Stripe accepts (1 to 40 characters, no brackets).</source>
+        <translation>Den Metadatenschlüssel „%1“ nimmt Stripe nicht an (1 bis 40 Zeichen, keine eckigen Klammern).</translation>
+    </message>
+    <message>
+        <source>The metadata value of &quot;%1&quot; is longer than Stripe&apos;s 500 characters.</source>
+        <translation>Der Metadatenwert von „%1“ ist länger als die 500 Zeichen, die Stripe erlaubt.</translation>
+    </message>
+    <message>
+        <source>The currency &quot;%1&quot; is not a three-letter ISO code.</source>
+        <translation>Die Währung „%1“ ist kein dreibuchstabiger ISO-Code.</translation>
+    </message>
+    <message>
+        <source>A Checkout session needs at least one line item.</source>
+        <translation>Eine Checkout-Sitzung braucht mindestens eine Position.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has no name.</source>
+        <translation>Position %1 hat keinen Namen.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has a negative price.</source>
+        <translation>Position %1 hat einen negativen Preis.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has a quantity below 1.</source>
+        <translation>Position %1 hat eine Menge unter 1.</translation>
+    </message>
+    <message>
+        <source>A Checkout session needs both the page after paying and the page after cancelling.</source>
+        <translation>Eine Checkout-Sitzung braucht sowohl die Seite nach dem Bezahlen als auch die Seite nach dem Abbrechen.</translation>
+    </message>
+    <message>
+        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe&apos;s limits), not at %1.</source>
+        <translation>Eine Checkout-Sitzung muss zwischen 30 Minuten und 24 Stunden ab jetzt ablaufen (die Grenzen von Stripe), nicht um %1.</translation>
+    </message>
+    <message>
+        <source>A card payment must be for more than 0.</source>
+        <translation>Eine Kartenzahlung muss über mehr als 0 lauten.</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s cart has no lines.</source>
+        <translation>Der Warenkorb des Lesegeräts hat keine Positionen.</translation>
+    </message>
+    <message>
+        <source>Every line of the reader&apos;s cart needs a description and a quantity of at least 1.</source>
+        <translation>Jede Position im Warenkorb des Lesegeräts braucht eine Beschreibung und eine Menge von mindestens 1.</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s cart has a negative total.</source>
+        <translation>Der Warenkorb des Lesegeräts hat eine negative Summe.</translation>
+    </message>
+    <message>
+        <source>A card refund needs the payment&apos;s PaymentIntent (pi_…).</source>
+        <translation>Eine Kartenerstattung braucht den PaymentIntent der Zahlung (pi_…).</translation>
+    </message>
+    <message>
+        <source>A refund must be for more than 0.</source>
+        <translation>Eine Erstattung muss über mehr als 0 lauten.</translation>
+    </message>
+    <message>
+        <source>Stripe knows the refund reasons %1 only.</source>
+        <translation>Stripe kennt nur die Erstattungsgründe %1.</translation>
+    </message>
+    <message>
+        <source>The Stripe client was shut down.</source>
+        <translation>Der Stripe-Client wurde beendet.</translation>
+    </message>
+    <message>
+        <source>No PaymentIntent was given.</source>
+        <translation>Es wurde kein PaymentIntent angegeben.</translation>
+    </message>
+    <message>
+        <source>No Stripe id was given.</source>
+        <translation>Es wurde keine Stripe-ID angegeben.</translation>
+    </message>
+    <message>
+        <source>The request has no idempotency key of 1 to 255 characters.</source>
+        <translation>Die Anfrage hat keinen Idempotenzschlüssel mit 1 bis 255 Zeichen.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeEvent</name>
+    <message>
+        <source>The event is not JSON (%1 at byte %2).</source>
+        <translation>Das Ereignis ist kein JSON (%1 bei Byte %2).</translation>
+    </message>
+    <message>
+        <source>The event is not a JSON object.</source>
+        <translation>Das Ereignis ist kein JSON-Objekt.</translation>
+    </message>
+    <message>
+        <source>The body is a Stripe %1, not an event.</source>
+        <translation>Der Inhalt ist ein Stripe-Objekt vom Typ %1, kein Ereignis.</translation>
+    </message>
+    <message>
+        <source>The event has no id or no type.</source>
+        <translation>Das Ereignis hat keine ID oder keinen Typ.</translation>
+    </message>
+    <message>
+        <source>The event %1 has no data.object.</source>
+        <translation>Das Ereignis %1 hat kein data.object.</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <source>Wash menu</source>

@@ -4559,6 +4559,215 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>StripeConfig</name>
+    <message>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
+        <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_).</translation>
+    </message>
+    <message>
+        <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
+        <translation>%1 contiene una clave publicable (pk_…): el servidor necesita la clave secreta, que empieza por sk_live_, sk_test_ o rk_.</translation>
+    </message>
+    <message>
+        <source>%1 is not a Stripe secret key: it should start with sk_live_, sk_test_ or rk_ and hold no spaces.</source>
+        <translation>%1 no es una clave secreta de Stripe: debe empezar por sk_live_, sk_test_ o rk_ y no contener espacios.</translation>
+    </message>
+    <message>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
+        <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno).</translation>
+    </message>
+    <message>
+        <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>
+        <translation>%1: el valor %2 de %3 no es un secreto de firma de webhooks; todos empiezan por whsec_.</translation>
+    </message>
+    <message>
+        <source>%1 is not an http or https address without a path (the default is %2).</source>
+        <translation>%1 no es una dirección http o https sin ruta (la predeterminada es %2).</translation>
+    </message>
+    <message>
+        <source>The Stripe API version is empty; it should be a date such as %1.</source>
+        <translation>La versión de la API de Stripe está vacía; debe ser una fecha como %1.</translation>
+    </message>
+    <message>
+        <source>The Stripe request timeout must be more than 0 ms.</source>
+        <translation>El tiempo de espera de las solicitudes a Stripe debe ser mayor que 0 ms.</translation>
+    </message>
+    <message>
+        <source>The number of retries of a Stripe request must be between 0 and 10.</source>
+        <translation>El número de reintentos de una solicitud a Stripe debe estar entre 0 y 10.</translation>
+    </message>
+    <message>
+        <source>The retry delays of Stripe requests must be 0 ms or more, the longest no shorter than the first.</source>
+        <translation>Las esperas entre reintentos de solicitudes a Stripe deben ser de 0 ms o más, y la más larga no puede ser menor que la primera.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeError</name>
+    <message>
+        <source>Stripe could not be reached. Check the server&apos;s internet connection, then try again.</source>
+        <translation>No se pudo contactar con Stripe. Compruebe la conexión a internet del servidor y vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server&apos;s internet connection.</source>
+        <translation>Stripe no respondió a tiempo. Vuelva a intentarlo dentro de un minuto; si sigue ocurriendo, compruebe la conexión a internet del servidor.</translation>
+    </message>
+    <message>
+        <source>Stripe is receiving too many requests from this account right now. Try again in a minute.</source>
+        <translation>Stripe está recibiendo demasiadas solicitudes de esta cuenta en este momento. Vuelva a intentarlo dentro de un minuto.</translation>
+    </message>
+    <message>
+        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe&apos;s status page says whether it is down.</source>
+        <translation>Stripe tuvo un problema por su parte. Vuelva a intentarlo dentro de unos minutos; la página de estado de Stripe indica si el servicio está caído.</translation>
+    </message>
+    <message>
+        <source>Stripe is still busy with an earlier request for this payment. Try again in a moment.</source>
+        <translation>Stripe sigue ocupado con una solicitud anterior de este pago. Vuelva a intentarlo en un momento.</translation>
+    </message>
+    <message>
+        <source>Stripe refused the server&apos;s secret key. Check STRIPE_SECRET_KEY in carwash-server&apos;s settings.</source>
+        <translation>Stripe rechazó la clave secreta del servidor. Compruebe STRIPE_SECRET_KEY en la configuración de carwash-server.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe&apos;s dashboard.</source>
+        <translation>La clave de Stripe del servidor no tiene permiso para esto. Dele acceso a Checkout, pagos, Terminal y reembolsos en el panel de Stripe.</translation>
+    </message>
+    <message>
+        <source>Stripe refused the request: %1. Check the payment&apos;s details; if they look right, tell your support contact.</source>
+        <translation>Stripe rechazó la solicitud: %1. Revise los datos del pago; si son correctos, avise a su contacto de soporte.</translation>
+    </message>
+    <message>
+        <source>no reason given</source>
+        <translation>sin motivo indicado</translation>
+    </message>
+    <message>
+        <source>Stripe already received this request with other details and refused to repeat it. Start the payment again.</source>
+        <translation>Stripe ya recibió esta solicitud con otros datos y se negó a repetirla. Inicie el pago de nuevo.</translation>
+    </message>
+    <message>
+        <source>The card was declined: %1. Ask for another card or another way of paying.</source>
+        <translation>La tarjeta fue rechazada: %1. Pida otra tarjeta u otra forma de pago.</translation>
+    </message>
+    <message>
+        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server&apos;s Stripe key.</source>
+        <translation>Stripe no conoce este pago, sesión o lector. Puede pertenecer a otra cuenta de Stripe o al modo de prueba; compruebe la clave de Stripe del servidor.</translation>
+    </message>
+    <message>
+        <source>Card payments are not set up on the server: %1</source>
+        <translation>Los pagos con tarjeta no están configurados en el servidor: %1</translation>
+    </message>
+    <message>
+        <source>The server stopped before Stripe answered. Try again.</source>
+        <translation>El servidor se detuvo antes de que Stripe respondiera. Vuelva a intentarlo.</translation>
+    </message>
+    <message>
+        <source>Stripe keeps at most 50 metadata keys.</source>
+        <translation>Stripe guarda como máximo 50 claves de metadatos.</translation>
+    </message>
+    <message>
+        <source>The metadata key &quot;%1&quot; is not one Stripe accepts (1 to 40 characters, no brackets).</source>
+        <translation>Stripe no acepta la clave de metadatos «%1» (de 1 a 40 caracteres, sin corchetes).</translation>
+    </message>
+    <message>
+        <source>The metadata value of &quot;%1&quot; is longer than Stripe&apos;s 500 characters.</source>
+        <translation>El valor de metadatos de «%1» supera los 500 caracteres que admite Stripe.</translation>
+    </message>
+    <message>
+        <source>The currency &quot;%1&quot; is not a three-letter ISO code.</source>
+        <translation>La moneda «%1» no es un código ISO de tres letras.</translation>
+    </message>
+    <message>
+        <source>A Checkout session needs at least one line item.</source>
+        <translation>Una sesión de Checkout necesita al menos una línea.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has no name.</source>
+        <translation>La línea %1 no tiene nombre.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has a negative price.</source>
+        <translation>La línea %1 tiene un precio negativo.</translation>
+    </message>
+    <message>
+        <source>Line item %1 has a quantity below 1.</source>
+        <translation>La línea %1 tiene una cantidad menor que 1.</translation>
+    </message>
+    <message>
+        <source>A Checkout session needs both the page after paying and the page after cancelling.</source>
+        <translation>Una sesión de Checkout necesita tanto la página tras pagar como la página tras cancelar.</translation>
+    </message>
+    <message>
+        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe&apos;s limits), not at %1.</source>
+        <translation>Una sesión de Checkout debe caducar entre 30 minutos y 24 horas a partir de ahora (los límites de Stripe), no a las %1.</translation>
+    </message>
+    <message>
+        <source>A card payment must be for more than 0.</source>
+        <translation>Un pago con tarjeta debe ser por más de 0.</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s cart has no lines.</source>
+        <translation>El carrito del lector no tiene líneas.</translation>
+    </message>
+    <message>
+        <source>Every line of the reader&apos;s cart needs a description and a quantity of at least 1.</source>
+        <translation>Cada línea del carrito del lector necesita una descripción y una cantidad de al menos 1.</translation>
+    </message>
+    <message>
+        <source>The reader&apos;s cart has a negative total.</source>
+        <translation>El carrito del lector tiene un total negativo.</translation>
+    </message>
+    <message>
+        <source>A card refund needs the payment&apos;s PaymentIntent (pi_…).</source>
+        <translation>Un reembolso con tarjeta necesita el PaymentIntent del pago (pi_…).</translation>
+    </message>
+    <message>
+        <source>A refund must be for more than 0.</source>
+        <translation>Un reembolso debe ser por más de 0.</translation>
+    </message>
+    <message>
+        <source>Stripe knows the refund reasons %1 only.</source>
+        <translation>Stripe solo admite los motivos de reembolso %1.</translation>
+    </message>
+    <message>
+        <source>The Stripe client was shut down.</source>
+        <translation>El cliente de Stripe se cerró.</translation>
+    </message>
+    <message>
+        <source>No PaymentIntent was given.</source>
+        <translation>No se indicó ningún PaymentIntent.</translation>
+    </message>
+    <message>
+        <source>No Stripe id was given.</source>
+        <translation>No se indicó ningún identificador de Stripe.</translation>
+    </message>
+    <message>
+        <source>The request has no idempotency key of 1 to 255 characters.</source>
+        <translation>La solicitud no tiene una clave de idempotencia de 1 a 255 caracteres.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeEvent</name>
+    <message>
+        <source>The event is not JSON (%1 at byte %2).</source>
+        <translation>El evento no es JSON (%1 en el byte %2).</translation>
+    </message>
+    <message>
+        <source>The event is not a JSON object.</source>
+        <translation>El evento no es un objeto JSON.</translation>
+    </message>
+    <message>
+        <source>The body is a Stripe %1, not an event.</source>
+        <translation>El contenido es un objeto %1 de Stripe, no un evento.</translation>
+    </message>
+    <message>
+        <source>The event has no id or no type.</source>
+        <translation>El evento no tiene identificador o no tiene tipo.</translation>
+    </message>
+    <message>
+        <source>The event %1 has no data.object.</source>
+        <translation>El evento %1 no tiene data.object.</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <source>Wash menu</source>

@@ -1202,6 +1202,25 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>CardPaymentUpdater</name>
+    <message>
+        <source>%1 was paid by card for booking %2 after its hold ended, and another booking had taken the slot meanwhile. The payment is being refunded automatically; offer the customer another time.</source>
+        <translation>%1 wurde für Buchung %2 nach Ablauf der Reservierung per Karte bezahlt, und eine andere Buchung hatte den Termin inzwischen belegt. Die Zahlung wird automatisch erstattet; bieten Sie dem Kunden einen anderen Termin an.</translation>
+    </message>
+    <message>
+        <source>%1 was paid by card for booking %2 after it was cancelled or marked a no-show. Refund it if the customer is not coming.</source>
+        <translation>%1 wurde für Buchung %2 per Karte bezahlt, nachdem sie storniert oder als nicht erschienen markiert wurde. Erstatten Sie den Betrag, wenn der Kunde nicht kommt.</translation>
+    </message>
+    <message>
+        <source>Booking %1 was paid twice. %2 of the card payment is being refunded automatically.</source>
+        <translation>Buchung %1 wurde doppelt bezahlt. %2 der Kartenzahlung werden automatisch erstattet.</translation>
+    </message>
+    <message>
+        <source>The refund of %1 for booking %2 failed at Stripe (%3). Give the money back another way, such as cash, and record it.</source>
+        <translation>Die Erstattung von %1 für Buchung %2 ist bei Stripe fehlgeschlagen (%3). Geben Sie das Geld auf anderem Weg zurück, etwa bar, und erfassen Sie es.</translation>
+    </message>
+</context>
+<context>
     <name>CashPaymentDialog</name>
     <message>
         <source>Cash payment — %1</source>
@@ -3393,6 +3412,29 @@ Details: %2</translation>
     <message>
         <source>Booking %1 cannot be paid: its status is %2.</source>
         <translation>Buchung %1 kann nicht bezahlt werden: Ihr Status ist %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRequestQueue</name>
+    <message>
+        <source>There is no card payment with ID %1.</source>
+        <translation>Es gibt keine Kartenzahlung mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Tax %1</source>
+        <translation>MwSt. %1</translation>
+    </message>
+    <message>
+        <source>Booking %1, balance due</source>
+        <translation>Buchung %1, offener Betrag</translation>
+    </message>
+    <message>
+        <source>There is no card refund with ID %1.</source>
+        <translation>Es gibt keine Kartenerstattung mit der ID %1.</translation>
     </message>
 </context>
 <context>

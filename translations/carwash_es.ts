@@ -1202,6 +1202,25 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>CardPaymentUpdater</name>
+    <message>
+        <source>%1 was paid by card for booking %2 after its hold ended, and another booking had taken the slot meanwhile. The payment is being refunded automatically; offer the customer another time.</source>
+        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de que venciera su retención, y otra reserva había ocupado el horario. El pago se está reembolsando automáticamente; ofrezca al cliente otra hora.</translation>
+    </message>
+    <message>
+        <source>%1 was paid by card for booking %2 after it was cancelled or marked a no-show. Refund it if the customer is not coming.</source>
+        <translation>Se pagaron %1 con tarjeta por la reserva %2 después de cancelarla o marcarla como no presentada. Reembólselo si el cliente no viene.</translation>
+    </message>
+    <message>
+        <source>Booking %1 was paid twice. %2 of the card payment is being refunded automatically.</source>
+        <translation>La reserva %1 se pagó dos veces. Se están reembolsando automáticamente %2 del pago con tarjeta.</translation>
+    </message>
+    <message>
+        <source>The refund of %1 for booking %2 failed at Stripe (%3). Give the money back another way, such as cash, and record it.</source>
+        <translation>El reembolso de %1 de la reserva %2 falló en Stripe (%3). Devuelva el dinero de otra forma, por ejemplo en efectivo, y regístrelo.</translation>
+    </message>
+</context>
+<context>
     <name>CashPaymentDialog</name>
     <message>
         <source>Cash payment — %1</source>
@@ -3393,6 +3412,29 @@ Detalle: %2</translation>
     <message>
         <source>Booking %1 cannot be paid: its status is %2.</source>
         <translation>La reserva %1 no se puede pagar: su estado es %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRequestQueue</name>
+    <message>
+        <source>There is no card payment with ID %1.</source>
+        <translation>No hay ningún pago con tarjeta con el ID %1.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Tax %1</source>
+        <translation>Impuesto %1</translation>
+    </message>
+    <message>
+        <source>Booking %1, balance due</source>
+        <translation>Reserva %1, importe pendiente</translation>
+    </message>
+    <message>
+        <source>There is no card refund with ID %1.</source>
+        <translation>No hay ningún reembolso con tarjeta con el ID %1.</translation>
     </message>
 </context>
 <context>

@@ -1,62 +1,42 @@
 #pragma once
 
 #include "db/config/databaseconfig.h"
+#include "db/notify/notificationlistener.h"
 
 #include <QDate>
 #include <QObject>
 #include <QString>
 
-#include <memory>
-
 // Hears every booking change as it is committed anywhere (another desk, a
-// kiosk, `carwash-admin book`): BookingRepo's pg_notify('bookings_changed')
-// arrives here as bookingChanged() on the owner's (GUI) thread.
+// kiosk, `carwash-admin book`, a card payment applied by carwash-server):
+// BookingRepo's pg_notify('bookings_changed') arrives here as
+// bookingChanged() on the owner's (GUI) thread.
 //
-// The LISTEN runs on a dedicated connection of its own, opened, used and
-// closed on a thread of its own that runs an event loop, because QPSQL only
-// delivers notifications while the thread owning the connection turns its
-// loop. A lost connection (server stopped or restarted, network gone) is
-// noticed by libpq's status, reported as listening == false and reopened
-// with backoff; after each (re)subscription resyncNeeded() says that
-// changes may have been missed, so views reload once.
-//
-// PgBouncer in transaction pooling mode (config.pgbouncer) cannot carry a
-// LISTEN (the server connection changes under it), so then nothing is
-// opened, isSupported() is false and listening stays false: callers poll.
-// stop() (and the destructor) close the connection on its own thread and
-// join the thread, so no backend of ours is left on the server.
+// A NotificationListener on the one channel does the listening: its own
+// connection and thread, reconnects with backoff, resyncNeeded() after each
+// (re)subscription, nothing opened in PgBouncer mode (isSupported() false,
+// callers poll); stop() and the destructor leave no backend behind. This
+// class reads the payload.
 class BookingChangeListener : public QObject
 {
     Q_OBJECT
 public:
     static QString channel() { return QStringLiteral("bookings_changed"); }
-    // The listener's application_name: the program's with this suffix, so
-    // operators see it apart from the pool's connections.
-    static QString applicationNameSuffix() { return QStringLiteral("-listen"); }
+    static QString applicationNameSuffix() { return NotificationListener::applicationNameSuffix(); }
 
     explicit BookingChangeListener(QObject *parent = nullptr);
     ~BookingChangeListener() override;
 
-    // Before start(): the first wait before reconnecting, doubled after each
-    // failed attempt up to maxMs (with jitter, so many desks do not all
-    // reconnect at once after a restart).
+    // As NotificationListener's.
     void setReconnectDelays(int initialMs, int maxMs);
-    // Before start(): how often the connection's libpq status is looked at.
     void setHealthCheckInterval(int milliseconds);
-
-    // Starts the thread, which connects and subscribes. Returns at once.
     void start(const DatabaseConfig &config);
-    // Closes the connection on its thread and joins it. Idempotent. Waits at
-    // most for a connect attempt under way (its connect timeout).
     void stop();
-    // Asks the thread to close its connection and end, without waiting for
-    // it (for leaving from the GUI thread); stopped() follows once it has,
-    // at once when nothing runs.
     void requestStop();
 
     bool isRunning() const;
-    bool isSupported() const { return m_supported; }
-    bool isListening() const { return m_listening; }
+    bool isSupported() const;
+    bool isListening() const;
 
 Q_SIGNALS:
     // One committed change. day: the booking's site-local start date. A
@@ -71,15 +51,7 @@ Q_SIGNALS:
     void stopped();
 
 private:
-    class Thread;
-    class Session;
-    void setListening(bool listening);
+    void notified(const QString &channel, const QString &payload);
 
-    std::unique_ptr<Thread> m_thread;
-    int m_initialDelayMs = 500;
-    int m_maxDelayMs = 5000;
-    int m_checkIntervalMs = 500;
-    bool m_supported = true;
-    bool m_listening = false;
-    bool m_stopRequested = false;
+    NotificationListener *m_listener;
 };

@@ -2,6 +2,7 @@
 
 #include "app/server/boundedtcpserver.h"
 #include "app/server/signalbridge.h"
+#include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"
 #include "db/health/fleethealth.h"
 #include "db/health/healthpublisher.h"
@@ -51,6 +52,7 @@ ServerApplication::~ServerApplication()
         m_closeThread->wait();
     m_publisher.reset();
     m_http.reset();
+    m_webhook.reset();
     if (m_pool)
         m_pool->shutdown();
 }
@@ -137,6 +139,8 @@ int ServerApplication::start(const QStringList &arguments)
     }
     m_config = resolved.value();
     m_pool = std::make_unique<ConnectionPool>(m_config);
+    readStripeConfig();
+    m_webhook = std::make_unique<WebhookHandler>(*m_pool, m_stripe.webhookSecrets, this);
 
     m_signals = std::make_unique<SignalBridge>();
     if (!m_signals->install()) {
@@ -184,6 +188,10 @@ void ServerApplication::setUpRoutes()
                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                       answerHealth(request, std::move(responder));
                   });
+    m_http->route(QStringLiteral("/stripe/webhook"), QHttpServerRequest::Method::Post,
+                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      answerWebhook(request, std::move(responder));
+                  });
     m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         HttpExchange::start(m_requestLog, request, std::move(responder))
             ->respondError(HttpExchange::Status::NotFound, QStringLiteral("not_found"),
@@ -207,6 +215,32 @@ void ServerApplication::answerHealth(const QHttpServerRequest &request, QHttpSer
                               : HttpExchange::Status::Ok,
                           fleet.toJson());
     });
+}
+
+void ServerApplication::answerWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    const auto exchange = HttpExchange::start(m_requestLog, request, std::move(responder));
+    if (m_shuttingDown)
+        return; // answered 503 as the exchange goes: Stripe delivers again
+    if (!m_schemaReady) {
+        exchange->respondError(HttpExchange::Status::ServiceUnavailable, QStringLiteral("database_unavailable"),
+                               tr("The database is not ready yet; Stripe will deliver this event again."));
+        return;
+    }
+    m_webhook->handle(exchange, request);
+}
+
+void ServerApplication::readStripeConfig()
+{
+    m_stripe = StripeConfig::fromEnvironment(QProcessEnvironment::systemEnvironment());
+    qCInfo(lcServer).noquote() << "Stripe:" << m_stripe.redacted();
+    const QStringList api = m_stripe.apiProblems();
+    const QStringList webhook = m_stripe.webhookProblems();
+    // Said at once and plainly; GET /health serves all the same.
+    for (const QString &problem : api)
+        qCWarning(lcServer).noquote() << "card payments are unavailable:" << problem;
+    for (const QString &problem : webhook)
+        qCWarning(lcServer).noquote() << "Stripe's events cannot be accepted:" << problem;
 }
 
 void ServerApplication::migrate()

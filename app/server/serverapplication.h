@@ -3,6 +3,7 @@
 #include "app/server/requestlog.h"
 #include "db/config/databaseconfig.h"
 #include "db/pool/dberror.h"
+#include "payments/stripeconfig.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
@@ -16,6 +17,7 @@ class ConnectionPool;
 class HealthPublisher;
 class QThread;
 class SignalBridge;
+class WebhookHandler;
 
 // carwash-server's application object: the same database start-up as the
 // other programs (configuration, embedded default, its own pool, migrations
@@ -67,6 +69,7 @@ public:
     bool isShuttingDown() const { return m_shuttingDown; }
     ConnectionPool *pool() { return m_pool.get(); }
     RequestLog &requestLog() { return m_requestLog; }
+    const StripeConfig &stripeConfig() const { return m_stripe; }
 
 Q_SIGNALS:
     // Migrations done; webhooks are accepted from now on.
@@ -80,13 +83,17 @@ private:
     void migrate();
     void startBackgroundWork();
     void answerHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void answerWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void readStripeConfig();
     void finishShutDown();
 
     RequestLog m_requestLog;
     DatabaseConfig m_config;
+    StripeConfig m_stripe;
     std::unique_ptr<ConnectionPool> m_pool;
     std::unique_ptr<QHttpServer> m_http;
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
+    std::unique_ptr<WebhookHandler> m_webhook;
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<SignalBridge> m_signals;
     QTimer m_migrationRetry;

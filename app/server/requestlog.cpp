@@ -4,12 +4,12 @@
 #include <QLoggingCategory>
 
 // Each answered request, at info level so it is on by default.
-Q_LOGGING_CATEGORY(lcRequests, "carwash.server.requests", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHttpRequests, "carwash.server.requests", QtInfoMsg)
 
 void RequestLog::end(const QByteArray &method, const QString &path, int status, qint64 elapsedMs)
 {
     ++m_answered;
-    qCInfo(lcRequests).noquote() << QString::fromLatin1(method) << path << status << elapsedMs << "ms";
+    qCInfo(lcHttpRequests).noquote() << QString::fromLatin1(method) << path << status << elapsedMs << "ms";
     if (m_inFlight > 0 && --m_inFlight == 0)
         Q_EMIT idle();
 }
@@ -61,11 +61,16 @@ HttpExchange::~HttpExchange()
 
 void HttpExchange::respond(Status status, const QJsonObject &body)
 {
+    respond(status, QByteArrayLiteral("application/json"), QJsonDocument(body).toJson());
+}
+
+void HttpExchange::respond(Status status, const QByteArray &mimeType, const QByteArray &body)
+{
     if (m_answered)
         return;
     m_answered = true;
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_responder.write(QJsonDocument(body), status);
+        m_responder.write(body, mimeType, status);
         // Out now rather than on the next turn of the loop: a shutdown may
         // follow this answer at once.
         m_socket->flush();

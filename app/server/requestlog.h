@@ -60,6 +60,7 @@ public:
     }
 
     void respond(Status status, const QJsonObject &body);
+    void respond(Status status, const QByteArray &mimeType, const QByteArray &body);
     // {"error": {"code": code, "message": message}}
     void respondError(Status status, const QString &code, const QString &message);
     bool isAnswered() const { return m_answered; }

@@ -1,6 +1,7 @@
 #include "app/server/serverapplication.h"
 
 #include "app/server/boundedtcpserver.h"
+#include "app/server/paymentrequestworker.h"
 #include "app/server/signalbridge.h"
 #include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"
@@ -51,6 +52,7 @@ ServerApplication::~ServerApplication()
     if (m_closeThread)
         m_closeThread->wait();
     m_publisher.reset();
+    m_worker.reset();
     m_http.reset();
     m_webhook.reset();
     if (m_pool)
@@ -192,6 +194,14 @@ void ServerApplication::setUpRoutes()
                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                       answerWebhook(request, std::move(responder));
                   });
+    m_http->route(QStringLiteral("/checkout/done"), QHttpServerRequest::Method::Get,
+                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      answerCheckoutPage(request, std::move(responder), true);
+                  });
+    m_http->route(QStringLiteral("/checkout/cancelled"), QHttpServerRequest::Method::Get,
+                  [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                      answerCheckoutPage(request, std::move(responder), false);
+                  });
     m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         HttpExchange::start(m_requestLog, request, std::move(responder))
             ->respondError(HttpExchange::Status::NotFound, QStringLiteral("not_found"),
@@ -228,6 +238,52 @@ void ServerApplication::answerWebhook(const QHttpServerRequest &request, QHttpSe
         return;
     }
     m_webhook->handle(exchange, request);
+}
+
+void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                                           bool paid)
+{
+    // Where Checkout sends the customer's phone back: a page that says what
+    // happened. The booking itself is confirmed by Stripe's event, not here.
+    const QString text = paid ? tr("Thank you. Your payment was received; your booking is confirmed at the car "
+                                   "wash. You can close this page.")
+                              : tr("The payment was not made. You can close this page and pay at the car wash.");
+    const QString page = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                                        "content=\"width=device-width\"><title>%1</title></head><body><p>%2</p>"
+                                        "</body></html>")
+                             .arg(tr("CarWash payment"), text.toHtmlEscaped());
+    HttpExchange::start(m_requestLog, request, std::move(responder))
+        ->respond(HttpExchange::Status::Ok, QByteArrayLiteral("text/html; charset=utf-8"), page.toUtf8());
+}
+
+bool ServerApplication::readWorkerSettings(const QString &ownUrl)
+{
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    m_successUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_SUCCESS_URL"),
+                             ownUrl + QStringLiteral("/checkout/done?session_id={CHECKOUT_SESSION_ID}"));
+    m_cancelUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_CANCEL_URL"), ownUrl + QStringLiteral("/checkout/cancelled"));
+    struct Setting
+    {
+        const char *name;
+        int *value;
+        int minimum;
+    };
+    const Setting settings[] = {{"CARWASH_REQUEST_POLL_MS", &m_pollMs, 100},
+                                {"CARWASH_RECONCILE_INTERVAL_MS", &m_reconcileIntervalMs, 100},
+                                {"CARWASH_RECONCILE_AFTER_SECONDS", &m_reconcileAfterSeconds, 0}};
+    for (const Setting &s : settings) {
+        const QString name = QLatin1String(s.name);
+        if (!env.contains(name))
+            continue;
+        bool ok = false;
+        const int value = env.value(name).toInt(&ok);
+        if (!ok || value < s.minimum) {
+            printErr(tr("%1 must be a whole number of at least %2, not \"%3\".").arg(name).arg(s.minimum).arg(env.value(name)));
+            return false;
+        }
+        *s.value = value;
+    }
+    return true;
 }
 
 void ServerApplication::readStripeConfig()
@@ -271,6 +327,12 @@ void ServerApplication::startBackgroundWork()
     m_publisher = std::make_unique<HealthPublisher>(
         *m_pool, ProcessIdentity::current(QStringLiteral("carwash-server")));
     m_publisher->start();
+    m_worker = std::make_unique<PaymentRequestWorker>(*m_pool, m_stripe, CheckoutUrls {m_successUrl, m_cancelUrl});
+    m_worker->setPollInterval(m_pollMs);
+    m_worker->reconciler().setInterval(m_reconcileIntervalMs);
+    m_worker->reconciler().setPendingAfterSeconds(m_reconcileAfterSeconds);
+    connect(m_worker.get(), &PaymentRequestWorker::stopped, this, &ServerApplication::finishShutDownIfDrained);
+    m_worker->start(m_config);
 }
 
 void ServerApplication::shutDown()
@@ -282,13 +344,25 @@ void ServerApplication::shutDown()
     // No new connections; requests on connections already open get 503.
     if (m_tcp)
         m_tcp->close();
-    if (m_requestLog.inFlight() == 0) {
-        finishShutDown();
+    // Stripe work under way is finished and answered; nothing new is claimed.
+    if (m_worker)
+        m_worker->stop();
+    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDownIfDrained);
+    m_drainTimeout.start();
+    finishShutDownIfDrained();
+}
+
+void ServerApplication::finishShutDownIfDrained()
+{
+    if (!m_shuttingDown)
+        return;
+    const int requests = m_requestLog.inFlight();
+    const int work = m_worker ? m_worker->inFlight() : 0;
+    if (requests > 0 || (m_worker && !m_worker->isStopped())) {
+        qCInfo(lcServer) << "waiting for" << requests << "request(s) and" << work << "payment request(s) in flight";
         return;
     }
-    qCInfo(lcServer) << "waiting for" << m_requestLog.inFlight() << "request(s) in flight";
-    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDown);
-    m_drainTimeout.start();
+    finishShutDown();
 }
 
 void ServerApplication::finishShutDown()

@@ -17,6 +17,7 @@ class ConnectionPool;
 class HealthPublisher;
 class QThread;
 class SignalBridge;
+class PaymentRequestWorker;
 class WebhookHandler;
 
 // carwash-server's application object: the same database start-up as the
@@ -70,6 +71,7 @@ public:
     ConnectionPool *pool() { return m_pool.get(); }
     RequestLog &requestLog() { return m_requestLog; }
     const StripeConfig &stripeConfig() const { return m_stripe; }
+    PaymentRequestWorker *worker() { return m_worker.get(); }
 
 Q_SIGNALS:
     // Migrations done; webhooks are accepted from now on.
@@ -85,6 +87,9 @@ private:
     void answerHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void answerWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void readStripeConfig();
+    bool readWorkerSettings(const QString &ownUrl);
+    void answerCheckoutPage(const QHttpServerRequest &request, QHttpServerResponder &&responder, bool paid);
+    void finishShutDownIfDrained();
     void finishShutDown();
 
     RequestLog m_requestLog;
@@ -94,9 +99,19 @@ private:
     std::unique_ptr<QHttpServer> m_http;
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
     std::unique_ptr<WebhookHandler> m_webhook;
+    std::unique_ptr<PaymentRequestWorker> m_worker;
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<SignalBridge> m_signals;
     QTimer m_migrationRetry;
+    // Where Checkout returns the customer; how often the queue is polled and
+    // reconciled (CARWASH_CHECKOUT_SUCCESS_URL, CARWASH_CHECKOUT_CANCEL_URL,
+    // CARWASH_REQUEST_POLL_MS, CARWASH_RECONCILE_INTERVAL_MS,
+    // CARWASH_RECONCILE_AFTER_SECONDS).
+    QString m_successUrl;
+    QString m_cancelUrl;
+    int m_pollMs = 5000;
+    int m_reconcileIntervalMs = 60000;
+    int m_reconcileAfterSeconds = 180;
     QTimer m_drainTimeout;
     std::unique_ptr<QThread> m_closeThread;
     QHostAddress m_address = QHostAddress(QHostAddress::LocalHost);

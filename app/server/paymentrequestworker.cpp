@@ -63,8 +63,9 @@ void PaymentRequestWorker::claim()
     }
     m_claiming = true;
     m_claimAgain = false;
-    auto claimed = m_pool.withRetry(QStringLiteral("payment_requests.claim"), RetryPolicy::standard(),
-                                    [](QSqlDatabase &db) { return PaymentRequestQueue(db).claim(ClaimBatch); });
+    auto claimed
+        = m_pool.withRetry(QStringLiteral("payment_requests.claim"), RetryPolicy::standard(),
+                           [](QSqlDatabase &db) { return PaymentRequestQueue(db).claim(ClaimBatch); });
     Async::onResult(
         claimed, this,
         [this](const DbResult<QList<PaymentRequest>> &requests) {

@@ -78,8 +78,9 @@ void Reconciler::runOnce(std::function<void(const Pass &)> done)
             return;
         }
         const StripeUpdate update = StripeUpdateMapping::fromObject(StripeObject(fetched.object()));
-        auto applied = m_pool.withRetry(QStringLiteral("stripe.reconcile"), RetryPolicy::standard(),
-                                        [update](QSqlDatabase &db) { return StripeEventRepo(db).applyReconciled(update); });
+        auto applied = m_pool.withRetry(
+            QStringLiteral("stripe.reconcile"), RetryPolicy::standard(),
+            [update](QSqlDatabase &db) { return StripeEventRepo(db).applyReconciled(update); });
         Async::onResult(applied, this, [run, what](const DbResult<StripeEventOutcome> &outcome) {
             if (!outcome.ok()) {
                 qCWarning(lcReconciler).noquote() << what << outcome.error().toLogString();
@@ -91,12 +92,11 @@ void Reconciler::runOnce(std::function<void(const Pass &)> done)
     };
 
     const int olderThan = m_pendingAfterSeconds;
-    auto listed = m_pool.withRetry(QStringLiteral("stripe.reconcile_list"), RetryPolicy::standard(),
-                                   [olderThan](QSqlDatabase &db) {
-                                       PaymentRequestQueue queue(db);
-                                       return std::make_pair(queue.pendingCardPayments(olderThan),
-                                                             queue.checkoutsToExpire());
-                                   });
+    auto listed = m_pool.withRetry(
+        QStringLiteral("stripe.reconcile_list"), RetryPolicy::standard(), [olderThan](QSqlDatabase &db) {
+            PaymentRequestQueue queue(db);
+            return std::make_pair(queue.pendingCardPayments(olderThan), queue.checkoutsToExpire());
+        });
     using Lists = std::pair<QList<CardPaymentRef>, QList<CardPaymentRef>>;
     Async::onResult(listed, this, [this, run, apply](const DbResult<Lists> &lists) {
         if (!lists.ok()) {
@@ -107,19 +107,21 @@ void Reconciler::runOnce(std::function<void(const Pass &)> done)
         for (const CardPaymentRef &p : lists->second) {
             expiring.insert(p.paymentId);
             ++run->pass.expired;
-            const QString what = QStringLiteral("payment %1 session %2:").arg(p.paymentId).arg(p.checkoutSessionId);
+            const QString what
+                = QStringLiteral("payment %1 session %2:").arg(p.paymentId).arg(p.checkoutSessionId);
             const QString sessionId = p.checkoutSessionId;
-            Async::onResult(m_stripe.expireCheckoutSession(sessionId, QStringLiteral("expire-%1").arg(p.paymentId)),
-                            this, [this, apply, sessionId, what](const StripeResult &expired) {
-                                // Completed meanwhile (Stripe refuses to expire it): what
-                                // it is now decides.
-                                if (!expired.ok() && expired.error().kind() == StripeError::Kind::InvalidRequest) {
-                                    Async::onResult(m_stripe.retrieveCheckoutSession(sessionId), this,
-                                                    [apply, what](const StripeResult &now) { apply(now, what); });
-                                    return;
-                                }
-                                apply(expired, what);
-                            });
+            Async::onResult(
+                m_stripe.expireCheckoutSession(sessionId, QStringLiteral("expire-%1").arg(p.paymentId)), this,
+                [this, apply, sessionId, what](const StripeResult &expired) {
+                    // Completed meanwhile (Stripe refuses to expire it): what
+                    // it is now decides.
+                    if (!expired.ok() && expired.error().kind() == StripeError::Kind::InvalidRequest) {
+                        Async::onResult(m_stripe.retrieveCheckoutSession(sessionId), this,
+                                        [apply, what](const StripeResult &now) { apply(now, what); });
+                        return;
+                    }
+                    apply(expired, what);
+                });
         }
         for (const CardPaymentRef &p : lists->first) {
             if (expiring.contains(p.paymentId))

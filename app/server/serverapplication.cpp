@@ -176,6 +176,8 @@ int ServerApplication::start(const QStringList &arguments)
     const QString shown = m_address.protocol() == QAbstractSocket::IPv6Protocol
         ? QStringLiteral("[%1]:%2").arg(m_address.toString()).arg(m_port)
         : QStringLiteral("%1:%2").arg(m_address.toString()).arg(m_port);
+    if (!readWorkerSettings(QStringLiteral("http://") + shown))
+        return Invalid;
     std::fputs(qPrintable(tr("carwash-server listening on http://%1").arg(shown) + QLatin1Char('\n')),
                stdout);
     std::fflush(stdout);
@@ -233,25 +235,28 @@ void ServerApplication::answerWebhook(const QHttpServerRequest &request, QHttpSe
     if (m_shuttingDown)
         return; // answered 503 as the exchange goes: Stripe delivers again
     if (!m_schemaReady) {
-        exchange->respondError(HttpExchange::Status::ServiceUnavailable, QStringLiteral("database_unavailable"),
+        exchange->respondError(HttpExchange::Status::ServiceUnavailable,
+                               QStringLiteral("database_unavailable"),
                                tr("The database is not ready yet; Stripe will deliver this event again."));
         return;
     }
     m_webhook->handle(exchange, request);
 }
 
-void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-                                           bool paid)
+void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request,
+                                           QHttpServerResponder &&responder, bool paid)
 {
     // Where Checkout sends the customer's phone back: a page that says what
     // happened. The booking itself is confirmed by Stripe's event, not here.
-    const QString text = paid ? tr("Thank you. Your payment was received; your booking is confirmed at the car "
-                                   "wash. You can close this page.")
-                              : tr("The payment was not made. You can close this page and pay at the car wash.");
-    const QString page = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                                        "content=\"width=device-width\"><title>%1</title></head><body><p>%2</p>"
-                                        "</body></html>")
-                             .arg(tr("CarWash payment"), text.toHtmlEscaped());
+    const QString text = paid
+        ? tr("Thank you. Your payment was received; your booking is confirmed at the car "
+             "wash. You can close this page.")
+        : tr("The payment was not made. You can close this page and pay at the car wash.");
+    const QString page
+        = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+                         "content=\"width=device-width\"><title>%1</title></head><body><p>%2</p>"
+                         "</body></html>")
+              .arg(tr("CarWash payment"), text.toHtmlEscaped());
     HttpExchange::start(m_requestLog, request, std::move(responder))
         ->respond(HttpExchange::Status::Ok, QByteArrayLiteral("text/html; charset=utf-8"), page.toUtf8());
 }
@@ -261,7 +266,8 @@ bool ServerApplication::readWorkerSettings(const QString &ownUrl)
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     m_successUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_SUCCESS_URL"),
                              ownUrl + QStringLiteral("/checkout/done?session_id={CHECKOUT_SESSION_ID}"));
-    m_cancelUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_CANCEL_URL"), ownUrl + QStringLiteral("/checkout/cancelled"));
+    m_cancelUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_CANCEL_URL"),
+                            ownUrl + QStringLiteral("/checkout/cancelled"));
     struct Setting
     {
         const char *name;
@@ -278,7 +284,10 @@ bool ServerApplication::readWorkerSettings(const QString &ownUrl)
         bool ok = false;
         const int value = env.value(name).toInt(&ok);
         if (!ok || value < s.minimum) {
-            printErr(tr("%1 must be a whole number of at least %2, not \"%3\".").arg(name).arg(s.minimum).arg(env.value(name)));
+            printErr(tr("%1 must be a whole number of at least %2, not \"%3\".")
+                         .arg(name)
+                         .arg(s.minimum)
+                         .arg(env.value(name)));
             return false;
         }
         *s.value = value;
@@ -327,11 +336,13 @@ void ServerApplication::startBackgroundWork()
     m_publisher = std::make_unique<HealthPublisher>(
         *m_pool, ProcessIdentity::current(QStringLiteral("carwash-server")));
     m_publisher->start();
-    m_worker = std::make_unique<PaymentRequestWorker>(*m_pool, m_stripe, CheckoutUrls {m_successUrl, m_cancelUrl});
+    m_worker
+        = std::make_unique<PaymentRequestWorker>(*m_pool, m_stripe, CheckoutUrls {m_successUrl, m_cancelUrl});
     m_worker->setPollInterval(m_pollMs);
     m_worker->reconciler().setInterval(m_reconcileIntervalMs);
     m_worker->reconciler().setPendingAfterSeconds(m_reconcileAfterSeconds);
-    connect(m_worker.get(), &PaymentRequestWorker::stopped, this, &ServerApplication::finishShutDownIfDrained);
+    connect(m_worker.get(), &PaymentRequestWorker::stopped, this,
+            &ServerApplication::finishShutDownIfDrained);
     m_worker->start(m_config);
 }
 
@@ -359,7 +370,8 @@ void ServerApplication::finishShutDownIfDrained()
     const int requests = m_requestLog.inFlight();
     const int work = m_worker ? m_worker->inFlight() : 0;
     if (requests > 0 || (m_worker && !m_worker->isStopped())) {
-        qCInfo(lcServer) << "waiting for" << requests << "request(s) and" << work << "payment request(s) in flight";
+        qCInfo(lcServer) << "waiting for" << requests << "request(s) and" << work
+                         << "payment request(s) in flight";
         return;
     }
     finishShutDown();

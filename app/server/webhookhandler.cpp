@@ -74,15 +74,16 @@ void WebhookHandler::handle(const std::shared_ptr<HttpExchange> &exchange, const
         = WebhookSignature::verify(request.value(QByteArrayLiteral("Stripe-Signature")), body, m_secrets,
                                    QDateTime::currentSecsSinceEpoch());
     if (!signature.isValid()) {
-        qCWarning(lcWebhook).noquote() << "refused:" << WebhookSignature::outcomeName(signature.outcome)
-                                       << signature.logText;
+        qCWarning(lcWebhook).noquote()
+            << "refused:" << WebhookSignature::outcomeName(signature.outcome) << signature.logText;
         exchange->respondError(Status::BadRequest, QStringLiteral("bad_signature"),
                                tr("The Stripe-Signature header is missing, does not match or is too old."));
         return;
     }
     const StripeEvent event = StripeEvent::parse(body);
     if (!event.isValid()) {
-        qCWarning(lcWebhook).noquote() << "refused a signed body that is not an event:" << event.errorString();
+        qCWarning(lcWebhook).noquote()
+            << "refused a signed body that is not an event:" << event.errorString();
         exchange->respondError(Status::BadRequest, QStringLiteral("not_an_event"), event.errorString());
         return;
     }

@@ -81,6 +81,8 @@ private slots:
     void healthIs503WhileTheDatabaseIsStopped();
     void unknownPathsAre404AndEachRequestIsLoggedWithoutItsBody();
     void aBodyOverOneMebibyteIsRefusedBeforeItIsRead();
+    void aChunkedBodyOverOneMebibyteIs413();
+    void withoutStripeSettingsHealthServesAndWebhooksAre503();
     void badListenAddressesAreRefused_data();
     void badListenAddressesAreRefused();
     void anAddressInUseIsRefusedNamingIt();
@@ -208,6 +210,49 @@ void TestServer::aBodyOverOneMebibyteIsRefusedBeforeItIsRead()
     QCOMPARE(server.terminate(), 0);
 }
 
+void TestServer::aChunkedBodyOverOneMebibyteIs413()
+{
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(environment(), {}, &error), qPrintable(error));
+    QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
+
+    // No Content-Length to judge by: the body is counted once read.
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(server.port()));
+    QVERIFY(socket.waitForConnected(kNoHangMs));
+    socket.write("POST /stripe/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+    const QByteArray chunk(64 * 1024, 'x');
+    for (int i = 0; i < 17; ++i) // 1088 KiB
+        socket.write(QByteArray::number(chunk.size(), 16) + "\r\n" + chunk + "\r\n");
+    socket.write("0\r\n\r\n");
+    const auto [status, body] = readAnswer(socket);
+    QCOMPARE(status, 413);
+    QCOMPARE(QJsonDocument::fromJson(body)[u"error"][u"code"].toString(), QStringLiteral("too_large"));
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServer::withoutStripeSettingsHealthServesAndWebhooksAre503()
+{
+    QProcessEnvironment env = environment();
+    env.remove(QStringLiteral("STRIPE_SECRET_KEY"));
+    env.remove(QStringLiteral("STRIPE_WEBHOOK_SECRET"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error), qPrintable(error));
+    QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
+    const ServerProcess::Response webhook
+        = server.post(QStringLiteral("/stripe/webhook"), QByteArrayLiteral("{}"), {{"Stripe-Signature", "t=1,v1=00"}});
+    QCOMPARE(webhook.status, 503); // Stripe keeps it and delivers again once a secret is set
+    QCOMPARE(webhook.json()[u"error"][u"code"].toString(), QStringLiteral("not_configured"));
+    QCOMPARE(server.terminate(), 0);
+    const QString log = server.log();
+    QVERIFY2(log.contains(u"card payments are unavailable") && log.contains(u"STRIPE_SECRET_KEY"), qPrintable(log));
+    QVERIFY2(log.contains(u"Stripe's events cannot be accepted") && log.contains(u"STRIPE_WEBHOOK_SECRET"),
+             qPrintable(log));
+}
+
 void TestServer::badListenAddressesAreRefused_data()
 {
     QTest::addColumn<QString>("listen");
@@ -264,6 +309,8 @@ void TestServer::sigtermFinishesTheRequestInFlightAndClosesEveryConnection()
     QVERIFY2(server.start(environment(), {}, &error), qPrintable(error));
     QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
     QVERIFY(m_cluster.countConnections(QStringLiteral("carwash-server")) > 0);
+    // The payment request queue's LISTEN, on a connection of its own.
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 1, kNoHangMs);
 
     // Hold the table the health report reads, so a GET /health stays in
     // flight on the server until the lock goes.
@@ -310,6 +357,7 @@ void TestServer::sigtermFinishesTheRequestInFlightAndClosesEveryConnection()
 
     QVERIFY2(server.waitForExit() == 0, qPrintable(server.log()));
     QCOMPARE(m_cluster.countConnections(QStringLiteral("carwash-server")), 0);
+    QCOMPARE(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 0);
     // It signed off: no row of a lost carwash-server stays behind.
     QCOMPARE(m_cluster
                  .queryBlocking(QStringLiteral("SELECT count(*) FROM process_health WHERE program = "

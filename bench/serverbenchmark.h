@@ -4,6 +4,7 @@
 #include "bench/runsummary.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 
 class BenchServer;
@@ -27,6 +28,11 @@ struct ServerBenchmarkResult
     qint64 notFoundNon2xx = 0; // every one of them, when all went well
     qint64 notFoundSocketErrors = 0;
     QString wrkError;
+    // Statuses as the server logged them (its line per request), for
+    // /health: 200, or 503 when it judged itself unhealthy (e.g. the
+    // database's answer slower than the alert level under this load).
+    QMap<int, qint64> healthStatuses;
+    QMap<int, qint64> notFoundStatuses;
 
     qint64 serverRssBeforeBytes = 0;
     qint64 serverRssAfterBytes = 0;

@@ -154,6 +154,27 @@ qint64 ServerChild::peakRssBytes() const
     return statusField("VmHWM");
 }
 
+qint64 ServerChild::logSize() const
+{
+    return QFileInfo(m_log.fileName()).size();
+}
+
+QMap<int, qint64> ServerChild::loggedStatuses(const QString &path, qint64 fromOffset) const
+{
+    QMap<int, qint64> statuses;
+    QFile log(m_log.fileName());
+    if (!log.open(QIODevice::ReadOnly) || !log.seek(fromOffset))
+        return statuses;
+    const QByteArray needle = " GET " + path.toUtf8() + ' ';
+    while (!log.atEnd()) {
+        const QByteArray line = log.readLine();
+        const qsizetype at = line.indexOf(needle);
+        if (at >= 0)
+            ++statuses[line.mid(at + needle.size(), 3).toInt()];
+    }
+    return statuses;
+}
+
 QString ServerChild::logTail(int lines) const
 {
     QFile log(m_log.fileName());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QMap>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
@@ -39,6 +40,10 @@ public:
     // VmRSS and VmHWM from /proc/<pid>/status, in bytes; -1 when unreadable.
     qint64 rssBytes() const;
     qint64 peakRssBytes() const;
+    // Where its log ends now; then the statuses it logged for path since
+    // (its one line per request: "GET /health 200 3 ms").
+    qint64 logSize() const;
+    QMap<int, qint64> loggedStatuses(const QString &path, qint64 fromOffset) const;
     // The last lines of its log, for an error message.
     QString logTail(int lines = 20) const;
 

@@ -88,7 +88,8 @@ bool HttpConnection::exchange(const QByteArray &request, Response *response, boo
 {
     *nothingRead = true;
     for (qsizetype sent = 0; sent < request.size();) {
-        const ssize_t n = ::send(m_fd, request.constData() + sent, size_t(request.size() - sent), MSG_NOSIGNAL);
+        const ssize_t n
+            = ::send(m_fd, request.constData() + sent, size_t(request.size() - sent), MSG_NOSIGNAL);
         if (n <= 0) {
             response->error = QStringLiteral("send: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
             return false;
@@ -103,8 +104,9 @@ bool HttpConnection::exchange(const QByteArray &request, Response *response, boo
             *nothingRead = false;
             return true;
         }
-        response->error = n == 0 ? QStringLiteral("the server closed the connection")
-                                 : QStringLiteral("recv: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        response->error = n == 0
+            ? QStringLiteral("the server closed the connection")
+            : QStringLiteral("recv: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     };
     qsizetype headEnd = -1;
@@ -129,7 +131,8 @@ bool HttpConnection::exchange(const QByteArray &request, Response *response, boo
         else if (name == "connection" && value.toLower() == "close")
             closeAfter = true;
         else if (name == "transfer-encoding" && value.toLower() != "identity") {
-            response->error = QStringLiteral("unsupported Transfer-Encoding: %1").arg(QString::fromLatin1(value));
+            response->error
+                = QStringLiteral("unsupported Transfer-Encoding: %1").arg(QString::fromLatin1(value));
             *nothingRead = false;
             return false;
         }

@@ -53,8 +53,8 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
         summary.countFailures(QStringLiteral("wrk"), 1, o.error);
     };
     for (int round = 0; round < m_rounds && r.wrkError.isEmpty(); ++round) {
-        const WrkRunner::Outcome health = WrkRunner::run(base + QStringLiteral("/health"), Connections,
-                                                         m_secondsPerRound);
+        const WrkRunner::Outcome health
+            = WrkRunner::run(base + QStringLiteral("/health"), Connections, m_secondsPerRound);
         if (Interruption::requested(error))
             return false;
         if (!health.ok) {
@@ -69,7 +69,8 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
         r.healthP50Ms.append(health.p50Ms);
         r.healthP99Ms.append(health.p99Ms);
 
-        const WrkRunner::Outcome notFound = WrkRunner::run(base + NotFoundPath, Connections, m_secondsPerRound);
+        const WrkRunner::Outcome notFound
+            = WrkRunner::run(base + NotFoundPath, Connections, m_secondsPerRound);
         if (Interruption::requested(error))
             return false;
         if (!notFound.ok) {
@@ -90,8 +91,9 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
     progress(QStringLiteral("stopping carwash-server"));
     r.serverExitCode = child.stop();
     if (r.serverExitCode != 0)
-        summary.countFailures(QStringLiteral("server"), 1,
-                              QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
+        summary.countFailures(
+            QStringLiteral("server"), 1,
+            QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
     // /health answers 200 or, judging itself unhealthy, 503; the other
     // path 404. Any other answer is a failure.
     r.healthStatuses = child.loggedStatuses(QStringLiteral("/health"), logFrom);
@@ -99,8 +101,9 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
     auto unexpected = [&](const QString &side, const QMap<int, qint64> &statuses, QList<int> expected) {
         for (auto it = statuses.begin(); it != statuses.end(); ++it) {
             if (!expected.contains(it.key()))
-                summary.countFailures(side, it.value(),
-                                      QStringLiteral("%1 answers %2 to GET %3").arg(it.value()).arg(it.key()).arg(side));
+                summary.countFailures(
+                    side, it.value(),
+                    QStringLiteral("%1 answers %2 to GET %3").arg(it.value()).arg(it.key()).arg(side));
         }
     };
     unexpected(QStringLiteral("health"), r.healthStatuses, {200, 503});

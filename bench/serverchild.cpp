@@ -45,7 +45,8 @@ ServerChild::~ServerChild()
 
 QString ServerChild::programPath()
 {
-    const QString beside = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("carwash-server"));
+    const QString beside
+        = QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("carwash-server"));
     return QFileInfo(beside).isExecutable() ? beside : QStringLiteral("carwash-server");
 }
 

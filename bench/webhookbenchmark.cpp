@@ -22,16 +22,15 @@
 #include <numeric>
 
 using Bench::progress;
-using WebhookWorkload::Payment;
 using std::chrono::milliseconds;
+using WebhookWorkload::Payment;
 
 namespace {
 
 const QString Secret = QStringLiteral("whsec_carwash_bench_0123456789abcdef");
 
 // Runs work, turning a DbException into false with error set.
-template<typename Work>
-bool guarded(const QString &what, QString *error, Work &&work)
+template<typename Work> bool guarded(const QString &what, QString *error, Work &&work)
 {
     try {
         work();
@@ -48,7 +47,8 @@ QList<QByteArray> roundBodies(const QString &prefix, const QList<Payment> &payme
     QList<QByteArray> bodies;
     bodies.reserve(count);
     for (qsizetype k = 0; k < count; ++k)
-        bodies.append(WebhookWorkload::completedEvent(QStringLiteral("%1_%2").arg(prefix).arg(k), payments[k], now));
+        bodies.append(
+            WebhookWorkload::completedEvent(QStringLiteral("%1_%2").arg(prefix).arg(k), payments[k], now));
     return bodies;
 }
 
@@ -114,8 +114,8 @@ bool WebhookBenchmark::measure(QSqlDatabase &db, ServerChild &child, WebhookBenc
     // The pgbench script is the same SQL only while it matches what
     // receive() sends: trace one and compare.
     if (!guarded(QStringLiteral("tracing a receive"), error, [&] {
-            const QByteArray body = WebhookWorkload::completedEvent(QStringLiteral("evt_trace"), payments.first(),
-                                                                    QDateTime::currentSecsSinceEpoch());
+            const QByteArray body = WebhookWorkload::completedEvent(
+                QStringLiteral("evt_trace"), payments.first(), QDateTime::currentSecsSinceEpoch());
             const StripeEvent event = StripeEvent::parse(body);
             Sql::StatementRecorder recorder;
             const StripeEventOutcome outcome = StripeEventRepo(db).receive(
@@ -142,11 +142,13 @@ bool WebhookBenchmark::measure(QSqlDatabase &db, ServerChild &child, WebhookBenc
         return false;
     r.serverRssBeforeBytes = child.rssBytes();
 
-    auto reset = [&] { return guarded(QStringLiteral("resetting the rows"), error, [&] { WebhookWorkload::reset(db); }); };
+    auto reset = [&] {
+        return guarded(QStringLiteral("resetting the rows"), error, [&] { WebhookWorkload::reset(db); });
+    };
     progress(QStringLiteral("warm-up: %1 deliveries").arg(WarmUpDeliveries));
-    const DeliveryStats warm = WebhookDelivery::run(child.port(), Secret, Connections,
-                                                    roundBodies(QStringLiteral("evt_warm"), payments, WarmUpDeliveries),
-                                                    std::nullopt);
+    const DeliveryStats warm = WebhookDelivery::run(
+        child.port(), Secret, Connections,
+        roundBodies(QStringLiteral("evt_warm"), payments, WarmUpDeliveries), std::nullopt);
     summary.countFailures(QStringLiteral("server"), warm.failed, warm.firstError);
     if (Interruption::requested(error) || !reset())
         return false;
@@ -158,10 +160,10 @@ bool WebhookBenchmark::measure(QSqlDatabase &db, ServerChild &child, WebhookBenc
                  .arg(Connections));
     const PgbenchRunner pgbench(m_server, WebhookWorkload::pgbenchScript(payments));
     for (int round = 0; round < m_rounds; ++round) {
-        const DeliveryStats load
-            = WebhookDelivery::run(child.port(), Secret, Connections,
-                                   roundBodies(QStringLiteral("evt_r%1").arg(round), payments, payments.size()),
-                                   milliseconds(m_secondsPerRound * 1000));
+        const DeliveryStats load = WebhookDelivery::run(
+            child.port(), Secret, Connections,
+            roundBodies(QStringLiteral("evt_r%1").arg(round), payments, payments.size()),
+            milliseconds(m_secondsPerRound * 1000));
         summary.countFailures(QStringLiteral("server"), load.failed, load.firstError);
         r.rounds += load;
         if (Interruption::requested(error) || !reset())
@@ -184,15 +186,17 @@ bool WebhookBenchmark::measure(QSqlDatabase &db, ServerChild &child, WebhookBenc
     progress(QStringLiteral("stopping carwash-server"));
     r.serverExitCode = child.stop();
     if (r.serverExitCode != 0)
-        summary.countFailures(QStringLiteral("server"), 1,
-                              QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
+        summary.countFailures(
+            QStringLiteral("server"), 1,
+            QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
     r.maxServerConnections = watcher.maximum();
     summary.setConnectionsAfterShutdown(watcher.settledCount());
     watcher.stop();
     return true;
 }
 
-bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchmarkResult *result, QString *error)
+bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchmarkResult *result,
+                             QString *error)
 {
     WebhookBenchmarkResult::Burst &b = result->burst;
     RunSummary &summary = result->run;
@@ -207,11 +211,12 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
     // half anywhere.
     const QList<Payment> payments = [&] {
         QList<Payment> list;
-        QSqlQuery query = Sql::exec(db,
-                                    QStringLiteral("SELECT p.id, b.id, b.code, p.amount_cents, p.currency "
-                                                   "FROM payments AS p JOIN bookings AS b ON b.id = p.booking_id "
-                                                   "WHERE b.created_by = 'carwash-bench' ORDER BY p.id LIMIT ?"),
-                                    {b.payments});
+        QSqlQuery query
+            = Sql::exec(db,
+                        QStringLiteral("SELECT p.id, b.id, b.code, p.amount_cents, p.currency "
+                                       "FROM payments AS p JOIN bookings AS b ON b.id = p.booking_id "
+                                       "WHERE b.created_by = 'carwash-bench' ORDER BY p.id LIMIT ?"),
+                        {b.payments});
         while (query.next())
             list.append({query.value(0).toLongLong(), query.value(1).toLongLong(), query.value(2).toString(),
                          query.value(3).toLongLong(), query.value(4).toString().trimmed()});
@@ -243,13 +248,14 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
     for (qsizetype j = b.adjacentDuplicates; j < picks.size(); ++j)
         bodies.insert(random.bounded(qint64(bodies.size()) + 1), distinct[picks[j]]);
 
-    progress(QStringLiteral("burst: %1 deliveries (%2 distinct events for %3 payments, %4 redelivered, %5 of them "
-                            "at once)")
-                 .arg(b.deliveries)
-                 .arg(b.distinctEvents)
-                 .arg(b.payments)
-                 .arg(b.duplicates)
-                 .arg(b.adjacentDuplicates));
+    progress(
+        QStringLiteral("burst: %1 deliveries (%2 distinct events for %3 payments, %4 redelivered, %5 of them "
+                       "at once)")
+            .arg(b.deliveries)
+            .arg(b.distinctEvents)
+            .arg(b.payments)
+            .arg(b.duplicates)
+            .arg(b.adjacentDuplicates));
     b.client = WebhookDelivery::run(child.port(), Secret, Connections, bodies, std::nullopt);
     if (Interruption::requested(error))
         return false;
@@ -261,19 +267,22 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
     const qint64 first = payments.first().paymentId;
     const qint64 last = payments.last().paymentId;
     return guarded(QStringLiteral("counting the burst"), error, [&] {
-        QSqlQuery events = Sql::exec(db, QStringLiteral("SELECT count(*), count(*) FILTER (WHERE processed_at IS NULL), "
-                                                        "count(*) FILTER (WHERE processing_error IS NOT NULL) "
-                                                        "FROM stripe_events WHERE id LIKE 'evt_burst_%'"));
+        QSqlQuery events
+            = Sql::exec(db,
+                        QStringLiteral("SELECT count(*), count(*) FILTER (WHERE processed_at IS NULL), "
+                                       "count(*) FILTER (WHERE processing_error IS NOT NULL) "
+                                       "FROM stripe_events WHERE id LIKE 'evt_burst_%'"));
         events.next();
         b.eventsStored = events.value(0).toLongLong();
         b.eventsUnprocessed = events.value(1).toLongLong();
         b.eventsWithError = events.value(2).toLongLong();
         QSqlQuery paid = Sql::exec(
             db,
-            QStringLiteral("SELECT count(*) FILTER (WHERE p.status = 'succeeded'), "
-                           "count(*) FILTER (WHERE p.status IN ('pending', 'processing')), "
-                           "count(*) FILTER (WHERE b.status = 'confirmed') "
-                           "FROM payments AS p JOIN bookings AS b ON b.id = p.booking_id WHERE p.id BETWEEN ? AND ?"),
+            QStringLiteral(
+                "SELECT count(*) FILTER (WHERE p.status = 'succeeded'), "
+                "count(*) FILTER (WHERE p.status IN ('pending', 'processing')), "
+                "count(*) FILTER (WHERE b.status = 'confirmed') "
+                "FROM payments AS p JOIN bookings AS b ON b.id = p.booking_id WHERE p.id BETWEEN ? AND ?"),
             {first, last});
         paid.next();
         b.paymentsApplied = paid.value(0).toLongLong();
@@ -283,11 +292,12 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
         // booking confirmation each, never two.
         QSqlQuery audit = Sql::exec(
             db,
-            QStringLiteral("WITH per AS (SELECT (details->>'payment_id')::bigint AS pid, count(*) AS n "
-                           "FROM audit_log WHERE actor = 'stripe' AND action = 'payment.succeeded' GROUP BY 1) "
-                           "SELECT COALESCE(min(COALESCE(per.n, 0)), 0), COALESCE(max(COALESCE(per.n, 0)), 0), "
-                           "count(*) FILTER (WHERE per.n > 1) "
-                           "FROM payments AS p LEFT JOIN per ON per.pid = p.id WHERE p.id BETWEEN ? AND ?"),
+            QStringLiteral(
+                "WITH per AS (SELECT (details->>'payment_id')::bigint AS pid, count(*) AS n "
+                "FROM audit_log WHERE actor = 'stripe' AND action = 'payment.succeeded' GROUP BY 1) "
+                "SELECT COALESCE(min(COALESCE(per.n, 0)), 0), COALESCE(max(COALESCE(per.n, 0)), 0), "
+                "count(*) FILTER (WHERE per.n > 1) "
+                "FROM payments AS p LEFT JOIN per ON per.pid = p.id WHERE p.id BETWEEN ? AND ?"),
             {first, last});
         audit.next();
         b.minAuditPerPayment = audit.value(0).toLongLong();
@@ -295,9 +305,10 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
         const qint64 paidTwice = audit.value(2).toLongLong();
         const qint64 confirmedTwice
             = Sql::scalar(db,
-                          QStringLiteral("SELECT count(*) FROM (SELECT entity_id FROM audit_log WHERE actor = 'stripe' "
-                                         "AND action = 'booking.status' AND details->>'to' = 'confirmed' "
-                                         "GROUP BY entity_id HAVING count(*) > 1) AS twice"))
+                          QStringLiteral(
+                              "SELECT count(*) FROM (SELECT entity_id FROM audit_log WHERE actor = 'stripe' "
+                              "AND action = 'booking.status' AND details->>'to' = 'confirmed' "
+                              "GROUP BY entity_id HAVING count(*) > 1) AS twice"))
                   .toLongLong();
         b.doubleApplied = paidTwice + confirmedTwice;
         if (b.doubleApplied > 0)
@@ -307,15 +318,16 @@ bool WebhookBenchmark::burst(QSqlDatabase &db, ServerChild &child, WebhookBenchm
                                       .arg(confirmedTwice));
         if (b.eventsStored != b.distinctEvents || b.paymentsApplied != b.payments || b.eventsUnprocessed > 0
             || b.eventsWithError > 0 || b.bookingsConfirmed != b.payments)
-            summary.countFailures(QStringLiteral("burst_counts"), 1,
-                                  QStringLiteral("after the burst: %1 of %2 events stored (%3 unprocessed, %4 with "
-                                                 "an error), %5 of %6 payments applied, %7 bookings confirmed")
-                                      .arg(b.eventsStored)
-                                      .arg(b.distinctEvents)
-                                      .arg(b.eventsUnprocessed)
-                                      .arg(b.eventsWithError)
-                                      .arg(b.paymentsApplied)
-                                      .arg(b.payments)
-                                      .arg(b.bookingsConfirmed));
+            summary.countFailures(
+                QStringLiteral("burst_counts"), 1,
+                QStringLiteral("after the burst: %1 of %2 events stored (%3 unprocessed, %4 with "
+                               "an error), %5 of %6 payments applied, %7 bookings confirmed")
+                    .arg(b.eventsStored)
+                    .arg(b.distinctEvents)
+                    .arg(b.eventsUnprocessed)
+                    .arg(b.eventsWithError)
+                    .arg(b.paymentsApplied)
+                    .arg(b.payments)
+                    .arg(b.bookingsConfirmed));
     });
 }

@@ -74,7 +74,8 @@ DeliveryStats run(quint16 port, const QString &secret, int connections, const QL
                     {"Content-Type", "application/json; charset=utf-8"},
                     {"Stripe-Signature",
                      WebhookSignature::sign(body, secret, QDateTime::currentSecsSinceEpoch())}};
-                const HttpConnection::Response response = http.request("POST", "/stripe/webhook", headers, body);
+                const HttpConnection::Response response
+                    = http.request("POST", "/stripe/webhook", headers, body);
                 const double ms = std::chrono::duration<double, std::milli>(Clock::now() - sent).count();
                 ++mine.sent;
                 ++mine.byStatus[response.status];

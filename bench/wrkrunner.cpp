@@ -30,8 +30,8 @@ Outcome run(const QString &url, int connections, int seconds)
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::MergedChannels);
     wrk.start(QStringLiteral("wrk"),
-              {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections), QStringLiteral("-d%1s").arg(seconds),
-               QStringLiteral("--latency"), url});
+              {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections),
+               QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency"), url});
     if (!wrk.waitForStarted(10000)) {
         outcome.error = QStringLiteral("wrk did not start (%1); install the Debian package wrk "
                                        "(scripts/setup-deps.sh does)")
@@ -60,7 +60,8 @@ Outcome run(const QString &url, int connections, int seconds)
                                             QRegularExpression::MultilineOption);
     const QRegularExpressionMatch rpsMatch = rps.match(out);
     if (wrk.exitStatus() != QProcess::NormalExit || wrk.exitCode() != 0 || !rpsMatch.hasMatch()) {
-        outcome.error = QStringLiteral("wrk failed (exit %1): %2").arg(wrk.exitCode()).arg(out.trimmed().right(600));
+        outcome.error
+            = QStringLiteral("wrk failed (exit %1): %2").arg(wrk.exitCode()).arg(out.trimmed().right(600));
         return outcome;
     }
     outcome.requestsPerSecond = rpsMatch.captured(1).toDouble();

@@ -369,10 +369,10 @@ void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
     QCOMPARE(sorted(figures.keys()),
              sorted(kRunKeys
                     + QStringList {QStringLiteral("events"), QStringLiteral("latency_ms"),
-                                   QStringLiteral("deliveries"), QStringLiteral("burst"), QStringLiteral("server"),
-                                   QStringLiteral("transaction"), QStringLiteral("seeded_payments"),
-                                   QStringLiteral("rounds"), QStringLiteral("seconds_per_round"),
-                                   QStringLiteral("pgbench_error")}));
+                                   QStringLiteral("deliveries"), QStringLiteral("burst"),
+                                   QStringLiteral("server"), QStringLiteral("transaction"),
+                                   QStringLiteral("seeded_payments"), QStringLiteral("rounds"),
+                                   QStringLiteral("seconds_per_round"), QStringLiteral("pgbench_error")}));
     // pgbench_error set would mean the script no longer matches receive(): it says which statement.
     verifyCleanRun(figures, run.err);
     QCOMPARE(sorted(keysOf(figures[u"failures"])),
@@ -383,8 +383,9 @@ void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
     // The same concurrency on both sides, said in the report.
     const QJsonObject events = figures[u"events"].toObject();
     QCOMPARE(sorted(events.keys()),
-             sorted({QStringLiteral("server_applied_per_s"), QStringLiteral("pgbench_tps"), QStringLiteral("ratio"),
-                     QStringLiteral("target_ratio"), QStringLiteral("connections"), QStringLiteral("spread")}));
+             sorted({QStringLiteral("server_applied_per_s"), QStringLiteral("pgbench_tps"),
+                     QStringLiteral("ratio"), QStringLiteral("target_ratio"), QStringLiteral("connections"),
+                     QStringLiteral("spread")}));
     QCOMPARE(events[u"connections"].toInt(), 8);
     QCOMPARE(figures[u"clients"][u"http_connections"].toInt(), 8);
     QCOMPARE(figures[u"clients"][u"pgbench_clients"].toInt(), 8);
@@ -417,7 +418,8 @@ void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
     QCOMPARE(burst[u"payments"].toInt(), 200);
     QCOMPARE(burst[u"by_status"].toObject(), (QJsonObject {{QStringLiteral("200"), 500}}));
     QCOMPARE(burst[u"by_result"].toObject(),
-             (QJsonObject {{QStringLiteral("applied"), 200}, {QStringLiteral("duplicate"), 100},
+             (QJsonObject {{QStringLiteral("applied"), 200},
+                           {QStringLiteral("duplicate"), 100},
                            {QStringLiteral("unchanged"), 200}}));
     QCOMPARE(burst[u"events_stored"].toInt(), 400);
     QCOMPARE(burst[u"payments_applied"].toInt(), 200);
@@ -426,7 +428,8 @@ void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
              (QJsonObject {{QStringLiteral("min"), 1}, {QStringLiteral("max"), 1}}));
     QCOMPARE(burst[u"double_applied"].toInt(-1), 0);
     QCOMPARE(burst[u"left_open"].toObject(),
-             (QJsonObject {{QStringLiteral("payments"), 0}, {QStringLiteral("events_unprocessed"), 0},
+             (QJsonObject {{QStringLiteral("payments"), 0},
+                           {QStringLiteral("events_unprocessed"), 0},
                            {QStringLiteral("events_with_error"), 0}}));
 
     const QJsonObject server = figures[u"server"].toObject();
@@ -455,9 +458,9 @@ void TestBenchSmoke::serverPrintsTheDocumentedFigures()
     const QJsonObject &figures = run.json;
     QCOMPARE(sorted(figures.keys()),
              sorted(kRunKeys
-                    + QStringList {QStringLiteral("health"), QStringLiteral("baseline"), QStringLiteral("server"),
-                                   QStringLiteral("wrk_error"), QStringLiteral("rounds"),
-                                   QStringLiteral("seconds_per_round")}));
+                    + QStringList {QStringLiteral("health"), QStringLiteral("baseline"),
+                                   QStringLiteral("server"), QStringLiteral("wrk_error"),
+                                   QStringLiteral("rounds"), QStringLiteral("seconds_per_round")}));
     verifyCleanRun(figures, run.err);
     QVERIFY(figures[u"wrk_error"].isNull());
     QCOMPARE(figures[u"clients"][u"wrk_connections"].toInt(), 50);

@@ -67,6 +67,8 @@ class WebhookBenchmark
 public:
     static constexpr int Connections = 8;
     static constexpr int WarmUpDeliveries = 200;
+    // carwash-server's CARWASH_RECONCILE_AFTER_SECONDS for the run: a day.
+    static constexpr int ReconcileAfterSeconds = 86400;
 
     WebhookBenchmark(BenchServer &server, int secondsPerRound, int rounds, int burstDeliveries);
 

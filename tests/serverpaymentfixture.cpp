@@ -48,8 +48,8 @@ bool ServerPaymentFixture::deliverTo(const ServerProcess &server, double duplica
                                      {webhookSecret()}, duplicateRate, maxDelayMs);
 }
 
-qint64 ServerPaymentFixture::request(const QString &kind, qint64 bookingId, qint64 paymentId,
-                                     const QString &key, const QString &readerId, qint64 refundId)
+qint64 ServerPaymentFixture::askServer(const QString &kind, qint64 bookingId, qint64 paymentId,
+                                       const QString &key, const QString &readerId, qint64 refundId)
 {
     auto id = run(QStringLiteral("test.request"), [=](QSqlDatabase &db) {
         const QVariant none(QMetaType::fromType<qint64>());

@@ -27,8 +27,8 @@ protected:
     bool deliverTo(const ServerProcess &server, double duplicateRate = 0, int maxDelayMs = 0);
 
     // A payment_requests row; its id.
-    qint64 request(const QString &kind, qint64 bookingId, qint64 paymentId, const QString &key,
-                   const QString &readerId = {}, qint64 refundId = 0);
+    qint64 askServer(const QString &kind, qint64 bookingId, qint64 paymentId, const QString &key,
+                     const QString &readerId = {}, qint64 refundId = 0);
     // Waits for the server's answer: "done", "failed", or empty on a hang.
     QString answer(qint64 requestId);
     QJsonObject resultOf(qint64 requestId);

@@ -33,6 +33,7 @@ private slots:
     void eventsDuringADatabaseOutageAre503ThenAppliedOnce();
     void aLostEventIsAppliedByTheReconciler();
     void aHoldThatEndsUnpaidExpiresItsSession();
+    void paidAfterTheSlotWasTakenIsRefundedOnce();
 
 private:
     // A held booking, its pending Checkout payment and the request a desk
@@ -77,8 +78,8 @@ TestServerPayments::Asked TestServerPayments::askForCheckout(const QString &loca
     asked.bookingId = heldBooking(localTime, plate);
     asked.paymentId = cardPayment(asked.bookingId, QStringLiteral("stripe_checkout"));
     asked.code = text(QStringLiteral("SELECT code FROM bookings WHERE id = %1").arg(asked.bookingId));
-    asked.requestId = request(QStringLiteral("checkout"), asked.bookingId, asked.paymentId,
-                              QStringLiteral("payment-%1-checkout").arg(asked.paymentId));
+    asked.requestId = askServer(QStringLiteral("checkout"), asked.bookingId, asked.paymentId,
+                                QStringLiteral("payment-%1-checkout").arg(asked.paymentId));
     return asked;
 }
 
@@ -356,6 +357,50 @@ void TestServerPayments::aHoldThatEndsUnpaidExpiresItsSession()
     QTRY_COMPARE_WITH_TIMEOUT(
         text(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(asked.paymentId)),
         QStringLiteral("expired"), kNoHangMs);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerPayments::paidAfterTheSlotWasTakenIsRefundedOnce()
+{
+    // No reconciler pass in the way: the customer pays a session whose hold
+    // has ended before anybody expired it.
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("3600000"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+    QVERIFY(deliverTo(server, 1.0, 200)); // and every event twice
+    const Asked asked = askForCheckout(QStringLiteral("16:00"), QStringLiteral("LATE 1"));
+    const QString sessionId = sessionMadeFor(asked);
+    QVERIFY(!sessionId.isEmpty());
+
+    // The hold ends; a walk-in takes its slot.
+    sql(QStringLiteral("UPDATE bookings SET hold_expires_at = now() - interval '1 second' WHERE id = %1")
+            .arg(asked.bookingId));
+    BookingRequest walkIn = request(m_f.wash, QStringLiteral("16:00"), QStringLiteral("WALK 1"));
+    walkIn.slot.bayId = m_f.lane1;
+    QCOMPARE(book(walkIn).booking.status, QStringLiteral("confirmed"));
+
+    QVERIFY(m_stripe.pay(sessionId));
+    // The money came anyway: it goes back, once, made at Stripe by the server.
+    const QString refund
+        = QStringLiteral("SELECT status FROM refunds WHERE payment_id = %1").arg(asked.paymentId);
+    QTRY_COMPARE_WITH_TIMEOUT(text(refund), QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM refunds WHERE payment_id = %1 AND automatic = 'slot_taken'")
+                       .arg(asked.paymentId)),
+             1);
+    int made = 0;
+    for (const QJsonValue &r : m_stripe.requests())
+        made += r[u"method"].toString() == u"POST" && r[u"path"].toString() == u"/v1/refunds"
+            && !r[u"replayed"].toBool();
+    QCOMPARE(made, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), asked.paymentId),
+                              QStringLiteral("refunded"), kNoHangMs);
+    QVERIFY(
+        !text(QStringLiteral("SELECT attention FROM payments WHERE id = %1").arg(asked.paymentId)).isEmpty());
+    QCOMPARE(statusOf(QStringLiteral("bookings"), asked.bookingId), QStringLiteral("expired"));
     QCOMPARE(server.terminate(), 0);
 }
 

@@ -62,8 +62,8 @@ TestServerReader::ReaderPayment TestServerReader::startOnReader(const QString &l
     p.readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
     p.bookingId = heldBooking(localTime, plate);
     p.paymentId = cardPayment(p.bookingId, QStringLiteral("terminal"));
-    p.requestId = request(QStringLiteral("reader_payment"), p.bookingId, p.paymentId,
-                          QStringLiteral("payment-%1-reader_payment-1").arg(p.paymentId), p.readerId);
+    p.requestId = askServer(QStringLiteral("reader_payment"), p.bookingId, p.paymentId,
+                            QStringLiteral("payment-%1-reader_payment-1").arg(p.paymentId), p.readerId);
     if (answer(p.requestId) == u"done")
         p.intentId = text(
             QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(p.paymentId));
@@ -130,8 +130,8 @@ void TestServerReader::aDeclineKeepsThePaymentOpenAndCancelEndsIt()
     // The desk gives up: as CardPaymentRequests does, the payment is
     // cancelled and the server told to cancel at Stripe.
     sql(QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = %1").arg(p.paymentId));
-    const qint64 cancel = request(QStringLiteral("cancel"), p.bookingId, p.paymentId,
-                                  QStringLiteral("payment-%1-cancel").arg(p.paymentId));
+    const qint64 cancel = askServer(QStringLiteral("cancel"), p.bookingId, p.paymentId,
+                                    QStringLiteral("payment-%1-cancel").arg(p.paymentId));
     QCOMPARE(answer(cancel), QStringLiteral("done"));
     QCOMPARE(m_stripe.object(p.intentId)[u"status"].toString(), QStringLiteral("canceled"));
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -159,8 +159,8 @@ void TestServerReader::aRefundIsMadeAtStripeAndRecorded()
             "created_by) SELECT id, 'card', 500, currency, 'scratch on the door', 'refund-test-%1', "
             "'manager:test' FROM payments WHERE id = %1 RETURNING id")
             .arg(p.paymentId));
-    const qint64 asked = request(QStringLiteral("refund"), p.bookingId, p.paymentId,
-                                 QStringLiteral("refund-%1").arg(refundId), {}, refundId);
+    const qint64 asked = askServer(QStringLiteral("refund"), p.bookingId, p.paymentId,
+                                   QStringLiteral("refund-%1").arg(refundId), {}, refundId);
     QCOMPARE(answer(asked), QStringLiteral("done"));
     const QString stripeRefund = resultOf(asked)[u"stripe_refund_id"].toString();
     QVERIFY(stripeRefund.startsWith(u"re_"));

@@ -178,8 +178,8 @@ int ServerApplication::start(const QStringList &arguments)
         : QStringLiteral("%1:%2").arg(m_address.toString()).arg(m_port);
     if (!readWorkerSettings(QStringLiteral("http://") + shown))
         return Invalid;
-    std::fputs(qPrintable(tr("carwash-server listening on http://%1").arg(shown) + QLatin1Char('\n')),
-               stdout);
+    // Not translated: scripts and the tests wait for this exact line.
+    std::fputs(qPrintable(QStringLiteral("carwash-server listening on http://%1\n").arg(shown)), stdout);
     std::fflush(stdout);
 
     QMetaObject::invokeMethod(this, &ServerApplication::migrate, Qt::QueuedConnection);
@@ -249,8 +249,7 @@ void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request,
     // Where Checkout sends the customer's phone back: a page that says what
     // happened. The booking itself is confirmed by Stripe's event, not here.
     const QString text = paid
-        ? tr("Thank you. Your payment was received; your booking is confirmed at the car "
-             "wash. You can close this page.")
+        ? tr("Thank you. Your payment was received. You can close this page.")
         : tr("The payment was not made. You can close this page and pay at the car wash.");
     const QString page
         = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "

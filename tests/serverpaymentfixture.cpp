@@ -61,7 +61,7 @@ qint64 ServerPaymentFixture::askServer(const QString &kind, qint64 bookingId, qi
                   QStringLiteral("INSERT INTO payment_requests (kind, booking_id, payment_id, refund_id, "
                                  "reader_id, locale, idempotency_key, requested_by) "
                                  "VALUES (?, ?, ?, ?, ?, 'de', ?, 'desk:test') RETURNING id"),
-                  {kind, bookingId, paymentId ? QVariant(paymentId) : none,
+                  {kind, bookingId ? QVariant(bookingId) : none, paymentId ? QVariant(paymentId) : none,
                    refundId ? QVariant(refundId) : none, readerId.isEmpty() ? noText : QVariant(readerId),
                    key})
                   .toLongLong();

@@ -26,7 +26,7 @@ protected:
     bool startServer(ServerProcess &server, int reconcileAfterSeconds = 3600);
     bool deliverTo(const ServerProcess &server, double duplicateRate = 0, int maxDelayMs = 0);
 
-    // A payment_requests row; its id.
+    // A payment_requests row (0: NULL); its id.
     qint64 askServer(const QString &kind, qint64 bookingId, qint64 paymentId, const QString &key,
                      const QString &readerId = {}, qint64 refundId = 0);
     // Waits for the server's answer: "done", "failed", or empty on a hang.

@@ -32,6 +32,7 @@ private slots:
     void forgedStaleAndNonEventBodiesChangeNothing();
     void eventsDuringADatabaseOutageAre503ThenAppliedOnce();
     void aLostEventIsAppliedByTheReconciler();
+    void aReconcileRequestRunsOnePassAndSaysWhatItDid();
     void aHoldThatEndsUnpaidExpiresItsSession();
     void paidAfterTheSlotWasTakenIsRefundedOnce();
 
@@ -338,6 +339,32 @@ void TestServerPayments::aLostEventIsAppliedByTheReconciler()
     for (const QJsonValue &r : m_stripe.requests())
         fetched |= r[u"method"].toString() == u"GET" && r[u"path"].toString().endsWith(sessionId);
     QVERIFY(fetched);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerPayments::aReconcileRequestRunsOnePassAndSaysWhatItDid()
+{
+    // No pass of its own after the first: only the request asks for one.
+    QProcessEnvironment env = serverEnvironment(0);
+    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("3600000"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+    const Asked asked = askForCheckout(QStringLiteral("17:00"), QStringLiteral("REC 1"));
+    const QString sessionId = sessionMadeFor(asked);
+    QVERIFY(!sessionId.isEmpty());
+    QVERIFY(m_stripe.pay(sessionId)); // no event reaches the server
+    QCOMPARE(statusOf(QStringLiteral("payments"), asked.paymentId), QStringLiteral("pending"));
+
+    // As `carwash-admin payment reconcile` asks.
+    const qint64 reconcile = askServer(QStringLiteral("reconcile"), 0, 0, QStringLiteral("reconcile-test"));
+    QCOMPARE(answer(reconcile), QStringLiteral("done"));
+    const QJsonObject result = resultOf(reconcile);
+    QCOMPARE(result[u"checked"].toInt(), 1);
+    QCOMPARE(result[u"applied"].toInt(), 1);
+    QCOMPARE(statusOf(QStringLiteral("payments"), asked.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), asked.bookingId), QStringLiteral("confirmed"));
     QCOMPARE(server.terminate(), 0);
 }
 

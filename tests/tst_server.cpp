@@ -200,6 +200,14 @@ void TestServer::aBodyOverOneMebibyteIsRefusedBeforeItIsRead()
     QVERIFY2(QJsonDocument::fromJson(body)[u"error"][u"message"].toString().contains(u"1048576"),
              body.constData());
 
+    // A client that sends the whole body at once still reads the answer.
+    QTcpSocket whole;
+    whole.connectToHost(QStringLiteral("127.0.0.1"), quint16(server.port()));
+    QVERIFY(whole.waitForConnected(kNoHangMs));
+    whole.write("POST /stripe/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2097152\r\n\r\n"
+                + QByteArray(2097152, 'x'));
+    QCOMPARE(readAnswer(whole).first, 413);
+
     // One byte over the limit is over it; the server still answers others.
     QTcpSocket exact;
     exact.connectToHost(QStringLiteral("127.0.0.1"), quint16(server.port()));

@@ -23,6 +23,7 @@ private slots:
     void anApprovedCardOnTheReaderPaysTheBooking();
     void aDeclineKeepsThePaymentOpenAndCancelEndsIt();
     void aRefundIsMadeAtStripeAndRecorded();
+    void aRequestForAPaymentCancelledMeanwhileSendsNothing();
 
 private:
     struct ReaderPayment
@@ -182,6 +183,28 @@ void TestServerReader::aRefundIsMadeAtStripeAndRecorded()
     QCOMPARE(count(QStringLiteral("SELECT refunded_cents FROM payments WHERE id = %1").arg(p.paymentId)),
              500);
     QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerReader::aRequestForAPaymentCancelledMeanwhileSendsNothing()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 2"));
+    const qint64 bookingId = heldBooking(QStringLiteral("13:00"), QStringLiteral("TAP 4"));
+    const qint64 paymentId = cardPayment(bookingId, QStringLiteral("terminal"));
+    sql(QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = %1").arg(paymentId));
+    QVERIFY(m_stripe.reset());
+
+    const qint64 asked = askServer(QStringLiteral("reader_payment"), bookingId, paymentId,
+                                   QStringLiteral("payment-%1-reader_payment-1").arg(paymentId), readerId);
+    QCOMPARE(answer(asked), QStringLiteral("failed"));
+    QCOMPARE(text(QStringLiteral("SELECT error_code FROM payment_requests WHERE id = %1").arg(asked)),
+             QStringLiteral("not_pending"));
+    QVERIFY(text(QStringLiteral("SELECT error_message FROM payment_requests WHERE id = %1").arg(asked))
+                .contains(u"no longer open"));
+    QCOMPARE(m_stripe.requests().size(), 0); // nothing went to Stripe
+    QCOMPARE(statusOf(QStringLiteral("payments"), paymentId), QStringLiteral("cancelled"));
     QCOMPARE(server.terminate(), 0);
 }
 

@@ -3450,6 +3450,10 @@ Details: %2</translation>
         <source>There is no card payment %1.</source>
         <translation>Es gibt keine Kartenzahlung %1.</translation>
     </message>
+    <message>
+        <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
+        <translation>Zahlung %1 ist nicht mehr offen (inzwischen storniert oder bezahlt); an Stripe wurde nichts gesendet.</translation>
+    </message>
 </context>
 <context>
     <name>PaymentRequestQueue</name>

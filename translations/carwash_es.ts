@@ -3450,6 +3450,10 @@ Detalle: %2</translation>
         <source>There is no card payment %1.</source>
         <translation>No existe el pago con tarjeta %1.</translation>
     </message>
+    <message>
+        <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
+        <translation>El pago %1 ya no está abierto (se canceló o se pagó entretanto); no se envió nada a Stripe.</translation>
+    </message>
 </context>
 <context>
     <name>PaymentRequestQueue</name>

@@ -39,8 +39,10 @@ ServerApplication::ServerApplication(QObject *parent)
     m_drainTimeout.setSingleShot(true);
     m_drainTimeout.setInterval(DrainTimeoutMs);
     connect(&m_drainTimeout, &QTimer::timeout, this, [this] {
-        qCWarning(lcServer) << m_requestLog.inFlight() << "request(s) still unanswered after"
-                            << DrainTimeoutMs << "ms; leaving anyway";
+        qCWarning(lcServer) << m_requestLog.inFlight() << "request(s) and"
+                            << (m_worker ? m_worker->inFlight() : 0) << "payment request(s) unfinished after"
+                            << DrainTimeoutMs << "ms; leaving anyway (a payment request is taken up again "
+                            << "after its lease)";
         finishShutDown();
     });
 }
@@ -354,11 +356,11 @@ void ServerApplication::shutDown()
     // No new connections; requests on connections already open get 503.
     if (m_tcp)
         m_tcp->close();
+    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDownIfDrained);
+    m_drainTimeout.start();
     // Stripe work under way is finished and answered; nothing new is claimed.
     if (m_worker)
         m_worker->stop();
-    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDownIfDrained);
-    m_drainTimeout.start();
     finishShutDownIfDrained();
 }
 

@@ -200,6 +200,14 @@ void TestServer::aBodyOverOneMebibyteIsRefusedBeforeItIsRead()
     QVERIFY2(QJsonDocument::fromJson(body)[u"error"][u"message"].toString().contains(u"1048576"),
              body.constData());
 
+    // A client that sends the whole body at once still reads the answer.
+    QTcpSocket whole;
+    whole.connectToHost(QStringLiteral("127.0.0.1"), quint16(server.port()));
+    QVERIFY(whole.waitForConnected(kNoHangMs));
+    whole.write("POST /stripe/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2097152\r\n\r\n"
+                + QByteArray(2097152, 'x'));
+    QCOMPARE(readAnswer(whole).first, 413);
+
     // One byte over the limit is over it; the server still answers others.
     QTcpSocket exact;
     exact.connectToHost(QStringLiteral("127.0.0.1"), quint16(server.port()));
@@ -242,13 +250,14 @@ void TestServer::withoutStripeSettingsHealthServesAndWebhooksAre503()
     QString error;
     QVERIFY2(server.start(env, {}, &error), qPrintable(error));
     QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
-    const ServerProcess::Response webhook
-        = server.post(QStringLiteral("/stripe/webhook"), QByteArrayLiteral("{}"), {{"Stripe-Signature", "t=1,v1=00"}});
+    const ServerProcess::Response webhook = server.post(
+        QStringLiteral("/stripe/webhook"), QByteArrayLiteral("{}"), {{"Stripe-Signature", "t=1,v1=00"}});
     QCOMPARE(webhook.status, 503); // Stripe keeps it and delivers again once a secret is set
     QCOMPARE(webhook.json()[u"error"][u"code"].toString(), QStringLiteral("not_configured"));
     QCOMPARE(server.terminate(), 0);
     const QString log = server.log();
-    QVERIFY2(log.contains(u"card payments are unavailable") && log.contains(u"STRIPE_SECRET_KEY"), qPrintable(log));
+    QVERIFY2(log.contains(u"card payments are unavailable") && log.contains(u"STRIPE_SECRET_KEY"),
+             qPrintable(log));
     QVERIFY2(log.contains(u"Stripe's events cannot be accepted") && log.contains(u"STRIPE_WEBHOOK_SECRET"),
              qPrintable(log));
 }
@@ -310,7 +319,8 @@ void TestServer::sigtermFinishesTheRequestInFlightAndClosesEveryConnection()
     QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
     QVERIFY(m_cluster.countConnections(QStringLiteral("carwash-server")) > 0);
     // The payment request queue's LISTEN, on a connection of its own.
-    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 1, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 1,
+                              kNoHangMs);
 
     // Hold the table the health report reads, so a GET /health stays in
     // flight on the server until the lock goes.

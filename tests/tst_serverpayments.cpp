@@ -3,10 +3,8 @@
 // signed events as Stripe does (at least once, in any order), and the
 // payment request rows a desk writes.
 #include "payments/webhooksignature.h"
-#include "tests/cardpaymentfixture.h"
-#include "tests/harness/fakestripe.h"
 #include "tests/harness/nohang.h"
-#include "tests/harness/serverprocess.h"
+#include "tests/serverpaymentfixture.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -19,11 +17,9 @@ namespace {
 
 using TestWaits::kNoHangMs;
 
-const QString WebhookSecret = QStringLiteral("whsec_tst_serverpayments_secret");
-
 } // namespace
 
-class TestServerPayments : public QObject, protected CardPaymentFixture
+class TestServerPayments : public QObject, protected ServerPaymentFixture
 {
     Q_OBJECT
 private slots:
@@ -36,11 +32,11 @@ private slots:
     void forgedStaleAndNonEventBodiesChangeNothing();
     void eventsDuringADatabaseOutageAre503ThenAppliedOnce();
     void aLostEventIsAppliedByTheReconciler();
+    void aReconcileRequestRunsOnePassAndSaysWhatItDid();
     void aHoldThatEndsUnpaidExpiresItsSession();
+    void paidAfterTheSlotWasTakenIsRefundedOnce();
 
 private:
-    QProcessEnvironment environment(int reconcileAfterSeconds) const;
-    bool startServer(ServerProcess &server, int reconcileAfterSeconds = 3600);
     // A held booking, its pending Checkout payment and the request a desk
     // writes for it (in one transaction, notified at commit).
     struct Asked
@@ -54,8 +50,6 @@ private:
     // Waits for the server's answer; the session id.
     QString sessionMadeFor(const Asked &asked);
     QByteArray eventBody(const QString &type, const QString &sessionId);
-
-    FakeStripe m_stripe;
 };
 
 void TestServerPayments::initTestCase()
@@ -70,9 +64,7 @@ void TestServerPayments::init()
     sql(QStringLiteral("TRUNCATE stripe_events, payment_requests, refunds CASCADE"));
     // A fresh Stripe account for each test: ids restart here, and Stripe
     // keeps idempotency keys for a day.
-    m_stripe.stop();
-    QString error;
-    QVERIFY2(m_stripe.start(&error), qPrintable(error));
+    startStripe();
 }
 
 void TestServerPayments::cleanupTestCase()
@@ -81,65 +73,21 @@ void TestServerPayments::cleanupTestCase()
     stopEngine();
 }
 
-QProcessEnvironment TestServerPayments::environment(int reconcileAfterSeconds) const
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"),
-               QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=3&pool_timeout=5")
-                   .arg(m_cluster.port()));
-    env.insert(QStringLiteral("HOME"), QDir::tempPath());
-    env.insert(QStringLiteral("STRIPE_SECRET_KEY"), FakeStripe::secretKey());
-    env.insert(QStringLiteral("STRIPE_WEBHOOK_SECRET"), QStringLiteral("whsec_old_one,") + WebhookSecret);
-    env.insert(QStringLiteral("STRIPE_API_BASE"), m_stripe.apiBase().toString());
-    env.insert(QStringLiteral("CARWASH_REQUEST_POLL_MS"), QStringLiteral("500"));
-    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("300"));
-    env.insert(QStringLiteral("CARWASH_RECONCILE_AFTER_SECONDS"), QString::number(reconcileAfterSeconds));
-    return env;
-}
-
-bool TestServerPayments::startServer(ServerProcess &server, int reconcileAfterSeconds)
-{
-    QString error;
-    if (!server.start(environment(reconcileAfterSeconds), {}, &error) || !server.waitUntilHealthy(&error)) {
-        qWarning("%s", qPrintable(error + server.log()));
-        return false;
-    }
-    return true;
-}
-
 TestServerPayments::Asked TestServerPayments::askForCheckout(const QString &localTime, const QString &plate)
 {
     Asked asked;
     asked.bookingId = heldBooking(localTime, plate);
     asked.paymentId = cardPayment(asked.bookingId, QStringLiteral("stripe_checkout"));
     asked.code = text(QStringLiteral("SELECT code FROM bookings WHERE id = %1").arg(asked.bookingId));
-    // As a desk asks (CardPaymentRequests): the row and its notification in
-    // one transaction, keyed by the payment and the purpose.
-    asked.requestId
-        = count(QStringLiteral(
-                    "WITH r AS (INSERT INTO payment_requests (kind, booking_id, payment_id, locale, "
-                    "idempotency_key, requested_by) VALUES ('checkout', %1, %2, 'de', 'payment-%2-checkout', "
-                    "'kiosk') RETURNING id) SELECT id FROM r, pg_notify('payment_requests', (SELECT id FROM "
-                    "r)::text)")
-                    .arg(asked.bookingId)
-                    .arg(asked.paymentId));
+    asked.requestId = askServer(QStringLiteral("checkout"), asked.bookingId, asked.paymentId,
+                                QStringLiteral("payment-%1-checkout").arg(asked.paymentId));
     return asked;
 }
 
 QString TestServerPayments::sessionMadeFor(const Asked &asked)
 {
-    const QString status
-        = QStringLiteral("SELECT status FROM payment_requests WHERE id = %1").arg(asked.requestId);
-    if (!QTest::qWaitFor([&] { return text(status) == u"done" || text(status) == u"failed"; }, kNoHangMs))
+    if (answer(asked.requestId) != u"done")
         return {};
-    if (text(status) != u"done") {
-        qWarning(
-            "request failed: %s",
-            qPrintable(text(QStringLiteral("SELECT error_code || ': ' || error_message FROM payment_requests "
-                                           "WHERE id = %1")
-                                .arg(asked.requestId))));
-        return {};
-    }
     return text(
         QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(asked.paymentId));
 }
@@ -158,8 +106,7 @@ void TestServerPayments::aHeldBookingPaidByCheckoutIsConfirmedByTheSignedEvents(
 {
     ServerProcess server;
     QVERIFY(startServer(server));
-    QVERIFY(m_stripe.configureWebhook(QUrl(server.baseUrl() + QStringLiteral("/stripe/webhook")),
-                                      {WebhookSecret}));
+    QVERIFY(deliverTo(server));
 
     const Asked asked = askForCheckout(QStringLiteral("10:00"), QStringLiteral("PAY 1"));
     const QString sessionId = sessionMadeFor(asked);
@@ -225,8 +172,7 @@ void TestServerPayments::duplicatedAndReorderedDeliveriesApplyOnce()
     ServerProcess server;
     QVERIFY(startServer(server));
     // Every event twice, each copy after its own random delay.
-    QVERIFY(m_stripe.configureWebhook(QUrl(server.baseUrl() + QStringLiteral("/stripe/webhook")),
-                                      {WebhookSecret}, 1.0, 400));
+    QVERIFY(deliverTo(server, 1.0, 400));
     const Asked asked = askForCheckout(QStringLiteral("11:00"), QStringLiteral("PAY 2"));
     const QString sessionId = sessionMadeFor(asked);
     QVERIFY2(!sessionId.isEmpty(), qPrintable(server.log()));
@@ -290,19 +236,19 @@ void TestServerPayments::forgedStaleAndNonEventBodiesChangeNothing()
          body,
          QStringLiteral("bad_signature")},
         {"signed, then changed",
-         {{"Stripe-Signature", WebhookSignature::sign(body, WebhookSecret, now)}},
+         {{"Stripe-Signature", WebhookSignature::sign(body, webhookSecret(), now)}},
          QByteArray(body).replace("complete", "expired_"),
          QStringLiteral("bad_signature")},
         {"stale",
-         {{"Stripe-Signature", WebhookSignature::sign(body, WebhookSecret, now - 301)}},
+         {{"Stripe-Signature", WebhookSignature::sign(body, webhookSecret(), now - 301)}},
          body,
          QStringLiteral("bad_signature")},
         {"signed but not JSON",
-         {{"Stripe-Signature", WebhookSignature::sign("not json", WebhookSecret, now)}},
+         {{"Stripe-Signature", WebhookSignature::sign("not json", webhookSecret(), now)}},
          QByteArrayLiteral("not json"),
          QStringLiteral("not_an_event")},
         {"signed JSON that is no event",
-         {{"Stripe-Signature", WebhookSignature::sign("{\"id\":1}", WebhookSecret, now)}},
+         {{"Stripe-Signature", WebhookSignature::sign("{\"id\":1}", webhookSecret(), now)}},
          QByteArrayLiteral("{\"id\":1}"),
          QStringLiteral("not_an_event")},
     };
@@ -319,11 +265,11 @@ void TestServerPayments::forgedStaleAndNonEventBodiesChangeNothing()
 
     // The same body signed with the second of the rotating secrets is taken.
     const ServerProcess::Response genuine
-        = server.post(path, body, {{"Stripe-Signature", WebhookSignature::sign(body, WebhookSecret, now)}});
+        = server.post(path, body, {{"Stripe-Signature", WebhookSignature::sign(body, webhookSecret(), now)}});
     QCOMPARE(genuine.status, 200);
     QCOMPARE(genuine.json()[u"result"].toString(), QStringLiteral("applied"));
     const ServerProcess::Response again
-        = server.post(path, body, {{"Stripe-Signature", WebhookSignature::sign(body, WebhookSecret, now)}});
+        = server.post(path, body, {{"Stripe-Signature", WebhookSignature::sign(body, webhookSecret(), now)}});
     QCOMPARE(again.status, 200);
     QCOMPARE(again.json()[u"result"].toString(), QStringLiteral("duplicate"));
     QCOMPARE(text(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(asked.paymentId)),
@@ -335,8 +281,7 @@ void TestServerPayments::eventsDuringADatabaseOutageAre503ThenAppliedOnce()
 {
     ServerProcess server;
     QVERIFY(startServer(server));
-    QVERIFY(m_stripe.configureWebhook(QUrl(server.baseUrl() + QStringLiteral("/stripe/webhook")),
-                                      {WebhookSecret}));
+    QVERIFY(deliverTo(server));
     const Asked asked = askForCheckout(QStringLiteral("13:00"), QStringLiteral("PAY 4"));
     const QString sessionId = sessionMadeFor(asked);
     QVERIFY(!sessionId.isEmpty());
@@ -397,6 +342,32 @@ void TestServerPayments::aLostEventIsAppliedByTheReconciler()
     QCOMPARE(server.terminate(), 0);
 }
 
+void TestServerPayments::aReconcileRequestRunsOnePassAndSaysWhatItDid()
+{
+    // No pass of its own after the first: only the request asks for one.
+    QProcessEnvironment env = serverEnvironment(0);
+    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("3600000"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+    const Asked asked = askForCheckout(QStringLiteral("17:00"), QStringLiteral("REC 1"));
+    const QString sessionId = sessionMadeFor(asked);
+    QVERIFY(!sessionId.isEmpty());
+    QVERIFY(m_stripe.pay(sessionId)); // no event reaches the server
+    QCOMPARE(statusOf(QStringLiteral("payments"), asked.paymentId), QStringLiteral("pending"));
+
+    // As `carwash-admin payment reconcile` asks.
+    const qint64 reconcile = askServer(QStringLiteral("reconcile"), 0, 0, QStringLiteral("reconcile-test"));
+    QCOMPARE(answer(reconcile), QStringLiteral("done"));
+    const QJsonObject result = resultOf(reconcile);
+    QCOMPARE(result[u"checked"].toInt(), 1);
+    QCOMPARE(result[u"applied"].toInt(), 1);
+    QCOMPARE(statusOf(QStringLiteral("payments"), asked.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), asked.bookingId), QStringLiteral("confirmed"));
+    QCOMPARE(server.terminate(), 0);
+}
+
 void TestServerPayments::aHoldThatEndsUnpaidExpiresItsSession()
 {
     ServerProcess server;
@@ -413,6 +384,50 @@ void TestServerPayments::aHoldThatEndsUnpaidExpiresItsSession()
     QTRY_COMPARE_WITH_TIMEOUT(
         text(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(asked.paymentId)),
         QStringLiteral("expired"), kNoHangMs);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerPayments::paidAfterTheSlotWasTakenIsRefundedOnce()
+{
+    // No reconciler pass in the way: the customer pays a session whose hold
+    // has ended before anybody expired it.
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("3600000"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+    QVERIFY(deliverTo(server, 1.0, 200)); // and every event twice
+    const Asked asked = askForCheckout(QStringLiteral("16:00"), QStringLiteral("LATE 1"));
+    const QString sessionId = sessionMadeFor(asked);
+    QVERIFY(!sessionId.isEmpty());
+
+    // The hold ends; a walk-in takes its slot.
+    sql(QStringLiteral("UPDATE bookings SET hold_expires_at = now() - interval '1 second' WHERE id = %1")
+            .arg(asked.bookingId));
+    BookingRequest walkIn = request(m_f.wash, QStringLiteral("16:00"), QStringLiteral("WALK 1"));
+    walkIn.slot.bayId = m_f.lane1;
+    QCOMPARE(book(walkIn).booking.status, QStringLiteral("confirmed"));
+
+    QVERIFY(m_stripe.pay(sessionId));
+    // The money came anyway: it goes back, once, made at Stripe by the server.
+    const QString refund
+        = QStringLiteral("SELECT status FROM refunds WHERE payment_id = %1").arg(asked.paymentId);
+    QTRY_COMPARE_WITH_TIMEOUT(text(refund), QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM refunds WHERE payment_id = %1 AND automatic = 'slot_taken'")
+                       .arg(asked.paymentId)),
+             1);
+    int made = 0;
+    for (const QJsonValue &r : m_stripe.requests())
+        made += r[u"method"].toString() == u"POST" && r[u"path"].toString() == u"/v1/refunds"
+            && !r[u"replayed"].toBool();
+    QCOMPARE(made, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), asked.paymentId),
+                              QStringLiteral("refunded"), kNoHangMs);
+    QVERIFY(
+        !text(QStringLiteral("SELECT attention FROM payments WHERE id = %1").arg(asked.paymentId)).isEmpty());
+    QCOMPARE(statusOf(QStringLiteral("bookings"), asked.bookingId), QStringLiteral("expired"));
     QCOMPARE(server.terminate(), 0);
 }
 

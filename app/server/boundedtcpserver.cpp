@@ -104,9 +104,14 @@ void BoundedTcpServer::reject(QTcpSocket *socket, const QByteArray &head, int st
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
                   + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
                   + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // A lingering close: closing with the body still arriving would make
+    // the kernel reset the connection, and the client could lose the answer
+    // before reading it. So what still comes is read and dropped until the
+    // client, told "Connection: close", hangs up, or the time is up.
+    socket->readAll();
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    // Sends what was written, then closes; the unread body is dropped.
-    socket->disconnectFromHost();
+    QTimer::singleShot(LingerMs, socket, [socket] { socket->abort(); });
     if (m_onRejected) {
         const QList<QByteArray> requestLine = head.left(head.indexOf('\n')).trimmed().split(' ');
         const QByteArray method = requestLine.value(0);

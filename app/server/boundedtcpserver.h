@@ -25,6 +25,8 @@ public:
     static constexpr qint64 DefaultMaxBodyBytes = 1024 * 1024;
     static constexpr qint64 MaxHeadBytes = 32 * 1024;
     static constexpr int HeadTimeoutMs = 30000;
+    // How long a refused connection is drained before it is closed.
+    static constexpr int LingerMs = 5000;
 
     explicit BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QObject *parent = nullptr);
 

@@ -103,6 +103,14 @@ void PaymentRequestExecutor::checkout(const JobPtr &job)
             return;
         }
         const CheckoutOrder order = read.value();
+        if (order.status != u"pending") {
+            // Cancelled (or paid) before this request was carried out:
+            // nothing goes to Stripe.
+            fail(job, QStringLiteral("not_pending"),
+                 tr("Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.")
+                     .arg(order.paymentId));
+            return;
+        }
         if (order.checkoutSessionId.isEmpty()) {
             createSession(job, order);
             return;
@@ -190,6 +198,14 @@ void PaymentRequestExecutor::readerPayment(const JobPtr &job)
             return;
         }
         const CheckoutOrder order = read.value();
+        if (order.status != u"pending") {
+            // Cancelled (or paid) before this request was carried out:
+            // nothing goes to Stripe.
+            fail(job, QStringLiteral("not_pending"),
+                 tr("Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.")
+                     .arg(order.paymentId));
+            return;
+        }
         if (!order.paymentIntentId.isEmpty()) {
             processOnReader(job, order, order.paymentIntentId);
             return;

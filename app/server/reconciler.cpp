@@ -57,16 +57,27 @@ void Reconciler::finish(const Pass &pass)
                              << "changed;" << pass.expired << "session(s) expired after their hold";
     const auto waiting = std::exchange(m_waiting, {});
     for (const auto &done : waiting)
-        if (done)
-            done(pass);
+        done(pass);
     Q_EMIT passFinished(pass.checked, pass.applied, pass.expired);
+    // Asked for while this pass ran: a pass that starts after the asking.
+    if (!m_next.isEmpty()) {
+        const auto next = std::exchange(m_next, {});
+        for (const auto &done : next)
+            runOnce(done);
+    }
 }
 
 void Reconciler::runOnce(std::function<void(const Pass &)> done)
 {
-    m_waiting.append(std::move(done));
-    if (m_running)
+    if (m_running) {
+        // A timer's pass is as good as the one running; a caller's is not
+        // (what it wants looked at may have come after this one started).
+        if (done)
+            m_next.append(std::move(done));
         return;
+    }
+    if (done)
+        m_waiting.append(std::move(done));
     m_running = true;
     auto run = std::make_shared<Run>();
     run->owner = this;

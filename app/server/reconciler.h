@@ -13,9 +13,8 @@ class StripeClient;
 // applied through StripeEventRepo::applyReconciled, the webhook's own code
 // path, so a lost event or a server that was down loses nothing; and
 // Checkout Sessions whose hold ended unpaid are expired at Stripe (/expire)
-// and the session Stripe returns applied the same way. One pass at a time;
-// asking for one while one runs joins it. Lives on the owner's thread and
-// never blocks it.
+// and the session Stripe returns applied the same way. One pass at a time.
+// Lives on the owner's thread and never blocks it.
 class Reconciler : public QObject
 {
     Q_OBJECT
@@ -38,7 +37,8 @@ public:
     // A pass now, then every interval.
     void start();
     void stop();
-    // One pass now (or the one running); done called with what it did.
+    // One pass now, or, while one runs, one right after it; done called
+    // with what that pass did.
     void runOnce(std::function<void(const Pass &)> done = {});
     bool isRunning() const { return m_running; }
 
@@ -54,5 +54,6 @@ private:
     QTimer m_timer;
     int m_pendingAfterSeconds = DefaultPendingAfterSeconds;
     bool m_running = false;
-    QList<std::function<void(const Pass &)>> m_waiting;
+    QList<std::function<void(const Pass &)>> m_waiting; // for the pass running
+    QList<std::function<void(const Pass &)>> m_next; // for the pass after it
 };

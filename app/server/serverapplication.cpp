@@ -39,8 +39,10 @@ ServerApplication::ServerApplication(QObject *parent)
     m_drainTimeout.setSingleShot(true);
     m_drainTimeout.setInterval(DrainTimeoutMs);
     connect(&m_drainTimeout, &QTimer::timeout, this, [this] {
-        qCWarning(lcServer) << m_requestLog.inFlight() << "request(s) still unanswered after"
-                            << DrainTimeoutMs << "ms; leaving anyway";
+        qCWarning(lcServer) << m_requestLog.inFlight() << "request(s) and"
+                            << (m_worker ? m_worker->inFlight() : 0) << "payment request(s) unfinished after"
+                            << DrainTimeoutMs << "ms; leaving anyway (a payment request is taken up again "
+                            << "after its lease)";
         finishShutDown();
     });
 }
@@ -178,8 +180,8 @@ int ServerApplication::start(const QStringList &arguments)
         : QStringLiteral("%1:%2").arg(m_address.toString()).arg(m_port);
     if (!readWorkerSettings(QStringLiteral("http://") + shown))
         return Invalid;
-    std::fputs(qPrintable(tr("carwash-server listening on http://%1").arg(shown) + QLatin1Char('\n')),
-               stdout);
+    // Not translated: scripts and the tests wait for this exact line.
+    std::fputs(qPrintable(QStringLiteral("carwash-server listening on http://%1\n").arg(shown)), stdout);
     std::fflush(stdout);
 
     QMetaObject::invokeMethod(this, &ServerApplication::migrate, Qt::QueuedConnection);
@@ -249,8 +251,7 @@ void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request,
     // Where Checkout sends the customer's phone back: a page that says what
     // happened. The booking itself is confirmed by Stripe's event, not here.
     const QString text = paid
-        ? tr("Thank you. Your payment was received; your booking is confirmed at the car "
-             "wash. You can close this page.")
+        ? tr("Thank you. Your payment was received. You can close this page.")
         : tr("The payment was not made. You can close this page and pay at the car wash.");
     const QString page
         = QStringLiteral("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
@@ -355,11 +356,11 @@ void ServerApplication::shutDown()
     // No new connections; requests on connections already open get 503.
     if (m_tcp)
         m_tcp->close();
+    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDownIfDrained);
+    m_drainTimeout.start();
     // Stripe work under way is finished and answered; nothing new is claimed.
     if (m_worker)
         m_worker->stop();
-    connect(&m_requestLog, &RequestLog::idle, this, &ServerApplication::finishShutDownIfDrained);
-    m_drainTimeout.start();
     finishShutDownIfDrained();
 }
 

@@ -29,8 +29,9 @@ struct ServerBenchmarkResult
     qint64 notFoundSocketErrors = 0;
     QString wrkError;
     // Statuses as the server logged them (its line per request), for
-    // /health: 200, or 503 when it judged itself unhealthy (e.g. the
-    // database's answer slower than the alert level under this load).
+    // /health: 200, or 503 when it judged the fleet unhealthy under this
+    // load (an alert in its own probe or a published health, e.g. the
+    // pool's usage above the alert level).
     QMap<int, qint64> healthStatuses;
     QMap<int, qint64> notFoundStatuses;
 

@@ -286,8 +286,9 @@ QJsonObject json(const ServerBenchmarkResult &r)
              {QStringLiteral("non_2xx"), r.healthNon2xx},
              {QStringLiteral("non_2xx_note"),
               QStringLiteral("by_status is the server's own request log over the whole run: 503 is "
-                             "/health judging the server unhealthy (its database probe slower than the "
-                             "alert level under this load), counted as a target not met, not a failure")},
+                             "/health judging the fleet unhealthy under this load (an alert in its own "
+                             "probe or in a health a process published, e.g. the pool's usage above the "
+                             "alert level), counted as a target not met, not a failure")},
              {QStringLiteral("socket_errors"), r.healthSocketErrors},
              {QStringLiteral("by_status"), counts(r.healthStatuses)},
              {QStringLiteral("latency_ms"),

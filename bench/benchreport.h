@@ -6,6 +6,8 @@
 struct PoolBenchmarkResult;
 struct AvailabilityBenchmarkResult;
 struct DiagnosticsBenchmarkResult;
+struct WebhookBenchmarkResult;
+struct ServerBenchmarkResult;
 
 // How a run is shown: a table for people, each figure beside its baseline
 // and target, or JSON for scripts. Targets are shown, never enforced: this
@@ -33,5 +35,17 @@ QJsonObject json(const AvailabilityBenchmarkResult &result);
 //  "target_core_pct", "within_target", "max_server_connections", ...}
 QString table(const DiagnosticsBenchmarkResult &result);
 QJsonObject json(const DiagnosticsBenchmarkResult &result);
+// (serverbenchreport.cpp)
+// {"events": {"server_applied_per_s", "pgbench_tps", "ratio", "target_ratio", "connections", "spread"},
+//  "latency_ms": {"p50", "p95", "p99", "samples"}, "deliveries": {"sent", "by_status", "by_result",
+//  "reconnects"}, "burst": {..., "double_applied", "left_open": {...}}, "server": {"rss_before_bytes",
+//  "rss_after_bytes", "peak_rss_bytes", "pool_connections", "exit_code"}, "transaction", ...}
+QString table(const WebhookBenchmarkResult &result);
+QJsonObject json(const WebhookBenchmarkResult &result);
+// {"health": {"requests_per_s", "baseline_requests_per_s", "ratio", "connections", "spread",
+//  "latency_ms", "requests", "non_2xx", "socket_errors"}, "baseline": {"what", ...},
+//  "server": {"rss_before_bytes", "rss_after_bytes", "rss_growth_bytes", ...}, ...}
+QString table(const ServerBenchmarkResult &result);
+QJsonObject json(const ServerBenchmarkResult &result);
 
 } // namespace BenchReport

@@ -169,6 +169,11 @@ QStringList statementTemplates()
             SelectByIdSql,    AuditSql,          NotifySql};
 }
 
+QString selectByIdStatement()
+{
+    return SelectByIdSql;
+}
+
 QString differences(const QStringList &recorded)
 {
     // Statements with values are the transaction's own; BEGIN, COMMIT and

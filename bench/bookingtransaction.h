@@ -38,6 +38,9 @@ BookingRequest randomRequest(const Plan &plan, QRandomGenerator &random);
 // The statements with bind values that BookingRepo::create sends (the SQL
 // text with '?' for each value), copied here for pgbench.
 QStringList statementTemplates();
+// BookingRepo::byId's statement among them (the webhook benchmark's
+// transaction reads the booking with it too).
+QString selectByIdStatement();
 
 // Empty when every statement with bind values that a recorded create ran
 // (Sql::StatementRecorder) is one of statementTemplates(), and each

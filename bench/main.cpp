@@ -8,6 +8,8 @@
 #include "bench/interruption.h"
 #include "bench/poolbenchmark.h"
 #include "bench/progress.h"
+#include "bench/serverbenchmark.h"
+#include "bench/webhookbenchmark.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -24,7 +26,9 @@ enum ExitCode { Ran = 0, CannotRun = 1, BadUsage = 2, Interrupted = 130 };
 
 const char *const kUsage = "usage: carwash-bench pool [--json] [--seconds N] [--rounds N] [--rss-jobs N]\n"
                            "       carwash-bench availability [--json] [--seconds N] [--rounds N] [--bookings N]\n"
-                           "       carwash-bench diagnostics [--json] [--seconds N] [--jobs-per-second N]";
+                           "       carwash-bench diagnostics [--json] [--seconds N] [--jobs-per-second N]\n"
+                           "       carwash-bench webhooks [--json] [--seconds N] [--rounds N] [--events N]\n"
+                           "       carwash-bench server [--json] [--seconds N] [--rounds N]";
 
 // The option's value as a whole number within [low, high], or BadUsage said.
 bool wholeNumber(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 low, qint64 high,
@@ -79,14 +83,15 @@ int main(int argc, char *argv[])
         "generating its million bookings (about three minutes on two cores)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("pool, availability or diagnostics"));
+                                 QStringLiteral("pool, availability, diagnostics, webhooks or server"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print the figures as JSON."));
     const QCommandLineOption secondsOption(
         QStringLiteral("seconds"),
         QStringLiteral("Measuring time of each side in each round (1-300; default 4, diagnostics 30)."),
         QStringLiteral("seconds"));
     const QCommandLineOption roundsOption(
-        QStringLiteral("rounds"), QStringLiteral("pool, availability: alternated rounds per comparison (3-15)."),
+        QStringLiteral("rounds"),
+        QStringLiteral("pool, availability, webhooks, server: alternated rounds per comparison (3-15)."),
         QStringLiteral("count"), QStringLiteral("5"));
     const QCommandLineOption bookingsOption(
         QStringLiteral("bookings"),
@@ -98,22 +103,28 @@ int main(int argc, char *argv[])
     const QCommandLineOption rateOption(QStringLiteral("jobs-per-second"),
                                         QStringLiteral("diagnostics: the light workload's rate (1-200)."),
                                         QStringLiteral("n"), QStringLiteral("20"));
-    parser.addOptions({jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption});
+    const QCommandLineOption eventsOption(
+        QStringLiteral("events"), QStringLiteral("webhooks: deliveries in the burst (100-1000000)."),
+        QStringLiteral("count"), QStringLiteral("10000"));
+    parser.addOptions(
+        {jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption, eventsOption});
     parser.process(*app);
 
     const QStringList positional = parser.positionalArguments();
     const QString benchmark = positional.size() == 1 ? positional.first() : QString();
-    if (benchmark != u"pool" && benchmark != u"availability" && benchmark != u"diagnostics") {
+    if (benchmark != u"pool" && benchmark != u"availability" && benchmark != u"diagnostics"
+        && benchmark != u"webhooks" && benchmark != u"server") {
         std::fprintf(stderr, "%s\n", kUsage);
         return BadUsage;
     }
     qint64 seconds = benchmark == u"diagnostics" ? 30 : 4;
-    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0;
+    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0, events = 0;
     if ((parser.isSet(secondsOption) && !wholeNumber(parser, secondsOption, 1, 300, &seconds))
         || !wholeNumber(parser, roundsOption, 3, 15, &rounds)
         || !wholeNumber(parser, bookingsOption, 1000, 10000000, &bookings)
         || !wholeNumber(parser, rssJobsOption, 1000, 10000000, &rssJobs)
-        || !wholeNumber(parser, rateOption, 1, 200, &rate))
+        || !wholeNumber(parser, rateOption, 1, 200, &rate)
+        || !wholeNumber(parser, eventsOption, 100, 1000000, &events))
         return BadUsage;
 
     Interruption::install();
@@ -144,6 +155,25 @@ int main(int argc, char *argv[])
             return failed();
         AvailabilityBenchmarkResult result;
         if (!AvailabilityBenchmark(server, bookings, int(seconds), int(rounds)).run(&result, &error))
+            return failed();
+        server.stop();
+        print(result);
+        return Ran;
+    }
+    if (benchmark == u"webhooks" || benchmark == u"server") {
+        // carwash-server migrates and publishes its health: in a database of the benchmark's own.
+        if (!server.useScratchDatabase(QStringLiteral("carwash_bench_") + benchmark, &error))
+            return failed();
+        if (benchmark == u"webhooks") {
+            WebhookBenchmarkResult result;
+            if (!WebhookBenchmark(server, int(seconds), int(rounds), int(events)).run(&result, &error))
+                return failed();
+            server.stop();
+            print(result);
+            return Ran;
+        }
+        ServerBenchmarkResult result;
+        if (!ServerBenchmark(server, int(seconds), int(rounds)).run(&result, &error))
             return failed();
         server.stop();
         print(result);

@@ -11,6 +11,7 @@ packages=(
   libqrencode-dev libxkbcommon-dev qt6-qpa-plugins qt6-translations-l10n
   fonts-dejavu-core
   libpq-dev postgresql postgresql-contrib pgbouncer
+  wrk
   xvfb xauth dbus gnome-keyring
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with

@@ -133,6 +133,8 @@ private slots:
     void poolRunWithFailuresSaysSoInItsVerdict();
     void availabilityPrintsTheDocumentedFigures();
     void diagnosticsPrintsTheDocumentedFigures();
+    void webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures();
+    void serverPrintsTheDocumentedFigures();
     void usageNamesEveryMode();
     void badBookingCountIsRefused();
 
@@ -355,11 +357,153 @@ void TestBenchSmoke::diagnosticsPrintsTheDocumentedFigures()
     QCOMPARE(figures[u"clients"][u"pool_connections"].toInt(), figures[u"connection_limit"].toInt());
 }
 
+void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
+{
+    const Run run = bench({QStringLiteral("webhooks"), QStringLiteral("--json"), QStringLiteral("--seconds"),
+                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3"),
+                           QStringLiteral("--events"), QStringLiteral("500")},
+                          environment(m_cluster.url()));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(sorted(figures.keys()),
+             sorted(kRunKeys
+                    + QStringList {QStringLiteral("events"), QStringLiteral("latency_ms"),
+                                   QStringLiteral("deliveries"), QStringLiteral("burst"),
+                                   QStringLiteral("server"), QStringLiteral("transaction"),
+                                   QStringLiteral("seeded_payments"), QStringLiteral("rounds"),
+                                   QStringLiteral("seconds_per_round"), QStringLiteral("pgbench_error")}));
+    // pgbench_error set would mean the script no longer matches receive(): it says which statement.
+    verifyCleanRun(figures, run.err);
+    QCOMPARE(sorted(keysOf(figures[u"failures"])),
+             sorted({QStringLiteral("total"), QStringLiteral("first_error"), QStringLiteral("server"),
+                     QStringLiteral("pgbench"), QStringLiteral("burst"), QStringLiteral("double_applied"),
+                     QStringLiteral("burst_counts")}));
+
+    // The same concurrency on both sides, said in the report.
+    const QJsonObject events = figures[u"events"].toObject();
+    QCOMPARE(sorted(events.keys()),
+             sorted({QStringLiteral("server_applied_per_s"), QStringLiteral("pgbench_tps"),
+                     QStringLiteral("ratio"), QStringLiteral("target_ratio"), QStringLiteral("connections"),
+                     QStringLiteral("spread")}));
+    QCOMPARE(events[u"connections"].toInt(), 8);
+    QCOMPARE(figures[u"clients"][u"http_connections"].toInt(), 8);
+    QCOMPARE(figures[u"clients"][u"pgbench_clients"].toInt(), 8);
+    QCOMPARE(figures[u"clients"][u"server_pool_connections"].toInt(),
+             figures[u"server"][u"pool_connections"].toInt());
+    verifySpread(events, QStringLiteral("ratio"), QStringLiteral("server_applied_per_s"),
+                 QStringLiteral("pgbench_tps"), 3);
+
+    // Every delivery of the rounds answered 200 and applied a fresh payment.
+    const QJsonObject deliveries = figures[u"deliveries"].toObject();
+    const qint64 sent = deliveries[u"sent"].toInteger();
+    QVERIFY(sent > 0);
+    QCOMPARE(keysOf(deliveries[u"by_status"]), QStringList {QStringLiteral("200")});
+    QCOMPARE(deliveries[u"by_status"][u"200"].toInteger(), sent);
+    QCOMPARE(keysOf(deliveries[u"by_result"]), QStringList {QStringLiteral("applied")});
+    const QJsonObject latency = figures[u"latency_ms"].toObject();
+    QCOMPARE(latency[u"samples"].toInteger(), sent);
+    QVERIFY(latency[u"p50"].toDouble() > 0);
+    QVERIFY(latency[u"p50"].toDouble() <= latency[u"p95"].toDouble());
+    QVERIFY(latency[u"p95"].toDouble() <= latency[u"p99"].toDouble());
+
+    // The burst: 500 deliveries, 100 of them redeliveries, 400 distinct
+    // events for 200 payments (two each), each payment applied exactly once.
+    const QJsonObject burst = figures[u"burst"].toObject();
+    QCOMPARE(burst[u"deliveries"].toInt(), 500);
+    QCOMPARE(burst[u"sent"].toInt(), 500);
+    QCOMPARE(burst[u"duplicates"].toInt(), 100);
+    QCOMPARE(burst[u"concurrent_duplicates"].toInt(), 50);
+    QCOMPARE(burst[u"distinct_events"].toInt(), 400);
+    QCOMPARE(burst[u"payments"].toInt(), 200);
+    QCOMPARE(burst[u"by_status"].toObject(), (QJsonObject {{QStringLiteral("200"), 500}}));
+    QCOMPARE(burst[u"by_result"].toObject(),
+             (QJsonObject {{QStringLiteral("applied"), 200},
+                           {QStringLiteral("duplicate"), 100},
+                           {QStringLiteral("unchanged"), 200}}));
+    QCOMPARE(burst[u"events_stored"].toInt(), 400);
+    QCOMPARE(burst[u"payments_applied"].toInt(), 200);
+    QCOMPARE(burst[u"bookings_confirmed"].toInt(), 200);
+    QCOMPARE(burst[u"audit_per_payment"].toObject(),
+             (QJsonObject {{QStringLiteral("min"), 1}, {QStringLiteral("max"), 1}}));
+    QCOMPARE(burst[u"double_applied"].toInt(-1), 0);
+    QCOMPARE(burst[u"left_open"].toObject(),
+             (QJsonObject {{QStringLiteral("payments"), 0},
+                           {QStringLiteral("events_unprocessed"), 0},
+                           {QStringLiteral("events_with_error"), 0}}));
+
+    const QJsonObject server = figures[u"server"].toObject();
+    QCOMPARE(server[u"exit_code"].toInt(-1), 0);
+    QVERIFY(server[u"rss_before_bytes"].toInteger() > 0);
+    QVERIFY(server[u"rss_after_bytes"].toInteger() > 0);
+    QVERIFY(server[u"max_db_connections"].toInt() >= 1);
+    QVERIFY(server[u"max_db_connections"].toInt() <= server[u"pool_connections"].toInt());
+
+    // Its database is gone with it.
+    QString error;
+    const QVariant left = m_cluster.queryBlocking(
+        QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'carwash_bench_webhooks'"),
+        QStringLiteral("carwash"), &error);
+    QVERIFY2(left.isValid(), qPrintable(error));
+    QCOMPARE(left.toInt(), 0);
+}
+
+void TestBenchSmoke::serverPrintsTheDocumentedFigures()
+{
+    const Run run = bench({QStringLiteral("server"), QStringLiteral("--json"), QStringLiteral("--seconds"),
+                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3")},
+                          environment(m_cluster.url()));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(sorted(figures.keys()),
+             sorted(kRunKeys
+                    + QStringList {QStringLiteral("health"), QStringLiteral("baseline"),
+                                   QStringLiteral("server"), QStringLiteral("wrk_error"),
+                                   QStringLiteral("rounds"), QStringLiteral("seconds_per_round")}));
+    verifyCleanRun(figures, run.err);
+    QVERIFY(figures[u"wrk_error"].isNull());
+    QCOMPARE(figures[u"clients"][u"wrk_connections"].toInt(), 50);
+
+    const QJsonObject health = figures[u"health"].toObject();
+    QCOMPARE(health[u"connections"].toInt(), 50);
+    QCOMPARE(health[u"socket_errors"].toInt(-1), 0);
+    verifySpread(health, QStringLiteral("ratio"), QStringLiteral("requests_per_s"),
+                 QStringLiteral("baseline_requests_per_s"), 3);
+    // The server answered /health 200 or, judging itself unhealthy, 503,
+    // as many times as wrk counted at least; the other path 404 only.
+    const QJsonObject byStatus = health[u"by_status"].toObject();
+    QVERIFY2(byStatus.keys().size() >= 1, run.out.constData());
+    qint64 answered = 0;
+    for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
+        QVERIFY2(it.key() == u"200" || it.key() == u"503", qPrintable(it.key()));
+        answered += it.value().toInteger();
+    }
+    QVERIFY(answered >= health[u"requests"].toInteger());
+    // wrk's non-2xx are among the 503s the server logged (which counts the answers after wrk's clock too).
+    QVERIFY(health[u"non_2xx"].toInteger() <= byStatus[u"503"].toInteger(0));
+    const QJsonObject baseline = figures[u"baseline"].toObject();
+    QCOMPARE(keysOf(baseline[u"by_status"]), QStringList {QStringLiteral("404")});
+    QCOMPARE(baseline[u"non_2xx"].toInteger(), baseline[u"requests"].toInteger());
+    QCOMPARE(baseline[u"socket_errors"].toInt(-1), 0);
+
+    const QJsonObject server = figures[u"server"].toObject();
+    QCOMPARE(server[u"exit_code"].toInt(-1), 0);
+    QVERIFY(server[u"rss_before_bytes"].toInteger() > 0);
+    QVERIFY(server[u"rss_after_bytes"].toInteger() > 0);
+    QCOMPARE(server[u"rss_growth_bytes"].toInteger(),
+             server[u"rss_after_bytes"].toInteger() - server[u"rss_before_bytes"].toInteger());
+    QVERIFY(server[u"peak_rss_bytes"].toInteger() >= server[u"rss_after_bytes"].toInteger());
+    // The verdict's target says whether every /health answer was 200.
+    QCOMPARE(figures[u"verdict"][u"targets_met"].toBool(), !byStatus.contains(u"503"));
+}
+
 void TestBenchSmoke::usageNamesEveryMode()
 {
     const Run run = bench({}, QProcessEnvironment::systemEnvironment());
     QCOMPARE(run.exitCode, 2);
-    for (const char *mode : {"carwash-bench pool", "carwash-bench availability", "carwash-bench diagnostics"})
+    for (const char *mode : {"carwash-bench pool", "carwash-bench availability", "carwash-bench diagnostics",
+                             "carwash-bench webhooks", "carwash-bench server"})
         QVERIFY2(run.err.contains(mode), run.err.constData());
 }
 

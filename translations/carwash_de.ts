@@ -1456,6 +1456,21 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>BoundedTcpServer</name>
+    <message>
+        <source>The request&apos;s headers are larger than %1 bytes.</source>
+        <translation>Die Kopfzeilen der Anfrage sind größer als %1 Byte.</translation>
+    </message>
+    <message>
+        <source>The request&apos;s Content-Length is not a number.</source>
+        <translation>Die Content-Length der Anfrage ist keine Zahl.</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+    </message>
+</context>
+<context>
     <name>BusyIndicator</name>
     <message>
         <source>Busy</source>
@@ -3768,6 +3783,13 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>HttpExchange</name>
+    <message>
+        <source>The server is shutting down; try again in a moment.</source>
+        <translation>Der Server wird beendet; versuchen Sie es gleich noch einmal.</translation>
+    </message>
+</context>
+<context>
     <name>KeychainRequest</name>
     <message>
         <source>There is no desktop session bus (D-Bus) to reach a keychain through (%1).</source>
@@ -3987,6 +4009,25 @@ Details: %2</translation>
     <message>
         <source>Booking %1 cannot be paid: its status is %2.</source>
         <translation>Buchung %1 kann nicht bezahlt werden: Ihr Status ist %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRequestExecutor</name>
+    <message>
+        <source>This server does not know requests of kind %1.</source>
+        <translation>Dieser Server kennt keine Anfragen der Art %1.</translation>
+    </message>
+    <message>
+        <source>Booking %1</source>
+        <translation>Buchung %1</translation>
+    </message>
+    <message>
+        <source>There is no card payment %1.</source>
+        <translation>Es gibt keine Kartenzahlung %1.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
+        <translation>Zahlung %1 ist nicht mehr offen (inzwischen storniert oder bezahlt); an Stripe wurde nichts gesendet.</translation>
     </message>
 </context>
 <context>
@@ -4434,6 +4475,73 @@ Details: %2</translation>
             <numerusform>Nichts gespeichert: %n Feld braucht Aufmerksamkeit.</numerusform>
             <numerusform>Nichts gespeichert: %n Felder brauchen Aufmerksamkeit.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ServerApplication</name>
+    <message>
+        <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
+        <translation>Die Adresse „%1“ hat nicht die Form ADRESSE:PORT (zum Beispiel 127.0.0.1:8080).</translation>
+    </message>
+    <message>
+        <source>Write an IPv6 listen address in brackets, for example [::1]:8080.</source>
+        <translation>Schreiben Sie eine IPv6-Adresse in eckigen Klammern, zum Beispiel [::1]:8080.</translation>
+    </message>
+    <message>
+        <source>The listen port &quot;%1&quot; is not a number from 0 to 65535.</source>
+        <translation>Der Port „%1“ ist keine Zahl von 0 bis 65535.</translation>
+    </message>
+    <message>
+        <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
+        <translation>Die Adresse „%1“ ist keine IP-Adresse (Hostnamen außer localhost werden nicht angenommen).</translation>
+    </message>
+    <message>
+        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.</source>
+        <translation>carwash-server: Stripe-Webhooks, Kartenzahlungsanfragen und GET /health für CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>Where to listen for HTTP (default 127.0.0.1:%1).</source>
+        <translation>Wo HTTP angenommen wird (Standard 127.0.0.1:%1).</translation>
+    </message>
+    <message>
+        <source>ADDRESS:PORT</source>
+        <translation>ADRESSE:PORT</translation>
+    </message>
+    <message>
+        <source>Unexpected argument &quot;%1&quot;.</source>
+        <translation>Unerwartetes Argument „%1“.</translation>
+    </message>
+    <message>
+        <source>Cannot handle SIGTERM: %1</source>
+        <translation>SIGTERM kann nicht behandelt werden: %1</translation>
+    </message>
+    <message>
+        <source>carwash-server cannot listen on %1:%2: %3. Choose another address with --listen ADDRESS:PORT, or stop the program using it.</source>
+        <translation>carwash-server kann nicht auf %1:%2 lauschen: %3. Wählen Sie mit --listen ADRESSE:PORT eine andere Adresse oder beenden Sie das Programm, das sie belegt.</translation>
+    </message>
+    <message>
+        <source>There is nothing at %1 %2.</source>
+        <translation>Unter %1 %2 gibt es nichts.</translation>
+    </message>
+    <message>
+        <source>The database is not ready yet; Stripe will deliver this event again.</source>
+        <translation>Die Datenbank ist noch nicht bereit; Stripe stellt dieses Ereignis erneut zu.</translation>
+    </message>
+    <message>
+        <source>The payment was not made. You can close this page and pay at the car wash.</source>
+        <translation>Die Zahlung wurde nicht ausgeführt. Sie können diese Seite schließen und in der Waschanlage bezahlen.</translation>
+    </message>
+    <message>
+        <source>CarWash payment</source>
+        <translation>CarWash-Zahlung</translation>
+    </message>
+    <message>
+        <source>%1 must be a whole number of at least %2, not &quot;%3&quot;.</source>
+        <translation>%1 muss eine ganze Zahl von mindestens %2 sein, nicht „%3“.</translation>
+    </message>
+    <message>
+        <source>Thank you. Your payment was received. You can close this page.</source>
+        <translation>Vielen Dank. Ihre Zahlung ist eingegangen. Sie können diese Seite schließen.</translation>
     </message>
 </context>
 <context>
@@ -6110,6 +6218,21 @@ Details: %2</translation>
     <message>
         <source>Choose a wash first (Alt+1 to Alt+9).</source>
         <translation>Wählen Sie zuerst eine Wäsche (Alt+1 bis Alt+9).</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookHandler</name>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+    </message>
+    <message>
+        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>
+        <translation>Dieser Server hat kein Webhook-Signaturgeheimnis (STRIPE_WEBHOOK_SECRET) und kann Stripes Ereignisse daher noch nicht prüfen.</translation>
+    </message>
+    <message>
+        <source>The Stripe-Signature header is missing, does not match or is too old.</source>
+        <translation>Die Kopfzeile Stripe-Signature fehlt, passt nicht oder ist zu alt.</translation>
     </message>
 </context>
 <context>

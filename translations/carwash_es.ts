@@ -1456,6 +1456,21 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>BoundedTcpServer</name>
+    <message>
+        <source>The request&apos;s headers are larger than %1 bytes.</source>
+        <translation>Las cabeceras de la solicitud ocupan más de %1 bytes.</translation>
+    </message>
+    <message>
+        <source>The request&apos;s Content-Length is not a number.</source>
+        <translation>El Content-Length de la solicitud no es un número.</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>El cuerpo de la solicitud ocupa más de %1 bytes.</translation>
+    </message>
+</context>
+<context>
     <name>BusyIndicator</name>
     <message>
         <source>Busy</source>
@@ -3768,6 +3783,13 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>HttpExchange</name>
+    <message>
+        <source>The server is shutting down; try again in a moment.</source>
+        <translation>El servidor se está cerrando; inténtelo de nuevo en un momento.</translation>
+    </message>
+</context>
+<context>
     <name>KeychainRequest</name>
     <message>
         <source>There is no desktop session bus (D-Bus) to reach a keychain through (%1).</source>
@@ -3987,6 +4009,25 @@ Detalle: %2</translation>
     <message>
         <source>Booking %1 cannot be paid: its status is %2.</source>
         <translation>La reserva %1 no se puede pagar: su estado es %2.</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentRequestExecutor</name>
+    <message>
+        <source>This server does not know requests of kind %1.</source>
+        <translation>Este servidor no conoce solicitudes del tipo %1.</translation>
+    </message>
+    <message>
+        <source>Booking %1</source>
+        <translation>Reserva %1</translation>
+    </message>
+    <message>
+        <source>There is no card payment %1.</source>
+        <translation>No existe el pago con tarjeta %1.</translation>
+    </message>
+    <message>
+        <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
+        <translation>El pago %1 ya no está abierto (se canceló o se pagó entretanto); no se envió nada a Stripe.</translation>
     </message>
 </context>
 <context>
@@ -4434,6 +4475,73 @@ Detalle: %2</translation>
             <numerusform>No se guardó nada: %n campo necesita atención.</numerusform>
             <numerusform>No se guardó nada: %n campos necesitan atención.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ServerApplication</name>
+    <message>
+        <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
+        <translation>La dirección «%1» no tiene la forma DIRECCIÓN:PUERTO (por ejemplo 127.0.0.1:8080).</translation>
+    </message>
+    <message>
+        <source>Write an IPv6 listen address in brackets, for example [::1]:8080.</source>
+        <translation>Escriba una dirección IPv6 entre corchetes, por ejemplo [::1]:8080.</translation>
+    </message>
+    <message>
+        <source>The listen port &quot;%1&quot; is not a number from 0 to 65535.</source>
+        <translation>El puerto «%1» no es un número de 0 a 65535.</translation>
+    </message>
+    <message>
+        <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
+        <translation>La dirección «%1» no es una dirección IP (no se aceptan nombres de host salvo localhost).</translation>
+    </message>
+    <message>
+        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.</source>
+        <translation>carwash-server: webhooks de Stripe, solicitudes de pago con tarjeta y GET /health para CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>Where to listen for HTTP (default 127.0.0.1:%1).</source>
+        <translation>Dónde escuchar HTTP (por defecto 127.0.0.1:%1).</translation>
+    </message>
+    <message>
+        <source>ADDRESS:PORT</source>
+        <translation>DIRECCIÓN:PUERTO</translation>
+    </message>
+    <message>
+        <source>Unexpected argument &quot;%1&quot;.</source>
+        <translation>Argumento inesperado «%1».</translation>
+    </message>
+    <message>
+        <source>Cannot handle SIGTERM: %1</source>
+        <translation>No se puede atender SIGTERM: %1</translation>
+    </message>
+    <message>
+        <source>carwash-server cannot listen on %1:%2: %3. Choose another address with --listen ADDRESS:PORT, or stop the program using it.</source>
+        <translation>carwash-server no puede escuchar en %1:%2: %3. Elija otra dirección con --listen DIRECCIÓN:PUERTO o detenga el programa que la usa.</translation>
+    </message>
+    <message>
+        <source>There is nothing at %1 %2.</source>
+        <translation>No hay nada en %1 %2.</translation>
+    </message>
+    <message>
+        <source>The database is not ready yet; Stripe will deliver this event again.</source>
+        <translation>La base de datos aún no está lista; Stripe volverá a enviar este evento.</translation>
+    </message>
+    <message>
+        <source>The payment was not made. You can close this page and pay at the car wash.</source>
+        <translation>No se realizó el pago. Puede cerrar esta página y pagar en el lavadero.</translation>
+    </message>
+    <message>
+        <source>CarWash payment</source>
+        <translation>Pago de CarWash</translation>
+    </message>
+    <message>
+        <source>%1 must be a whole number of at least %2, not &quot;%3&quot;.</source>
+        <translation>%1 debe ser un número entero de al menos %2, no «%3».</translation>
+    </message>
+    <message>
+        <source>Thank you. Your payment was received. You can close this page.</source>
+        <translation>Gracias. Hemos recibido su pago. Puede cerrar esta página.</translation>
     </message>
 </context>
 <context>
@@ -6110,6 +6218,21 @@ Detalle: %2</translation>
     <message>
         <source>Choose a wash first (Alt+1 to Alt+9).</source>
         <translation>Elija primero un lavado (Alt+1 a Alt+9).</translation>
+    </message>
+</context>
+<context>
+    <name>WebhookHandler</name>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>El cuerpo de la solicitud ocupa más de %1 bytes.</translation>
+    </message>
+    <message>
+        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>
+        <translation>Este servidor no tiene secreto de firma de webhooks (STRIPE_WEBHOOK_SECRET), así que aún no puede comprobar los eventos de Stripe.</translation>
+    </message>
+    <message>
+        <source>The Stripe-Signature header is missing, does not match or is too old.</source>
+        <translation>La cabecera Stripe-Signature falta, no coincide o es demasiado antigua.</translation>
     </message>
 </context>
 <context>

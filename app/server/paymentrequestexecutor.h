@@ -1,0 +1,80 @@
+#pragma once
+
+#include "db/payments/paymentrequest.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+class ConnectionPool;
+class Reconciler;
+class StripeClient;
+class StripeError;
+
+// Where Checkout sends the customer after paying or giving up.
+struct CheckoutUrls
+{
+    QString success;
+    QString cancel;
+};
+
+// Carries out one claimed payment request at Stripe and answers it, as a
+// chain of asynchronous steps on the owner's thread (database steps on the
+// pool, Stripe calls on the client; the thread never waits):
+// - checkout: the payment's CheckoutOrder → a Checkout Session (line items
+//   from the database, client_reference_id the booking code, metadata
+//   payment_id and booking_id, the customer's locale, expires_at the later
+//   of 31 minutes and the hold's end, at most 24 hours) → recorded on the
+//   payment → done {session_id, url, expires_at}.
+// - reader_payment: a card_present PaymentIntent (the payment's own, when
+//   made already), the cart on the reader's display, process_payment_intent
+//   → done {payment_intent_id, reader_id, action_status}.
+// - cancel: the session expired, or the reader's action and the intent
+//   cancelled (what is over already is not an error) → done.
+// - refund: the refund created with the refund's own key and recorded →
+//   done {refund_id, stripe_refund_id, status}.
+// - reconcile: one reconciler pass → done {checked, applied}.
+// Stripe's refusal fails the request with Stripe's code and a message a
+// person can act on. A database failure leaves the request 'working' (its
+// lease brings it back). finished is called once the request's chain ends,
+// however it ends.
+class PaymentRequestExecutor
+{
+    Q_DECLARE_TR_FUNCTIONS(PaymentRequestExecutor)
+public:
+    PaymentRequestExecutor(ConnectionPool &pool, StripeClient &stripe, Reconciler &reconciler,
+                           CheckoutUrls urls, QObject *context);
+
+    void execute(const PaymentRequest &request, std::function<void()> finished);
+
+    // The Checkout Session's expires_at for a hold ending at holdEnd (invalid:
+    // none): at least 31 minutes ahead (Stripe's minimum is 30), the hold's
+    // end when later, never more than 24 hours (Stripe's maximum).
+    static QDateTime checkoutExpiry(const QDateTime &now, const QDateTime &holdEnd);
+
+private:
+    struct Job;
+    using JobPtr = std::shared_ptr<Job>;
+
+    void checkout(const JobPtr &job);
+    void createSession(const JobPtr &job, const CheckoutOrder &order);
+    void readerPayment(const JobPtr &job);
+    void processOnReader(const JobPtr &job, const CheckoutOrder &order, const QString &intentId);
+    void cancel(const JobPtr &job);
+    void refund(const JobPtr &job);
+    void reconcile(const JobPtr &job);
+
+    void complete(const JobPtr &job, const QJsonObject &result);
+    void fail(const JobPtr &job, const QString &code, const QString &message);
+    void failOnStripe(const JobPtr &job, const StripeError &error);
+
+    ConnectionPool &m_pool;
+    StripeClient &m_stripe;
+    Reconciler &m_reconciler;
+    CheckoutUrls m_urls;
+    QObject *m_context;
+};

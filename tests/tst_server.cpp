@@ -13,6 +13,8 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -87,6 +89,7 @@ private slots:
     void badListenAddressesAreRefused();
     void anAddressInUseIsRefusedNamingIt();
     void sigtermFinishesTheRequestInFlightAndClosesEveryConnection();
+    void healthCallersAtOnceShareOneCheck();
 
 private:
     QProcessEnvironment environment() const;
@@ -376,6 +379,68 @@ void TestServer::sigtermFinishesTheRequestInFlightAndClosesEveryConnection()
              0);
     QVERIFY2(server.log().contains(QRegularExpression(QStringLiteral("GET /health 200 \\d+ ms"))),
              qPrintable(server.log()));
+}
+
+void TestServer::healthCallersAtOnceShareOneCheck()
+{
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(environment(), {}, &error), qPrintable(error));
+    QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
+    // Hold the table the fleet check reads: the check stays in flight.
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("healthlocker"));
+    auto removeDb = qScopeGuard([] { QSqlDatabase::removeDatabase(QStringLiteral("healthlocker")); });
+    {
+        const DatabaseConfig c = m_cluster.config(QStringLiteral("tst_server-locker"));
+        db.setHostName(c.host);
+        db.setPort(c.port);
+        db.setDatabaseName(c.database);
+        db.setUserName(c.user);
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(QStringLiteral("BEGIN")));
+        QVERIFY2(q.exec(QStringLiteral("LOCK TABLE process_health IN ACCESS EXCLUSIVE MODE")),
+                 qPrintable(q.lastError().text()));
+
+        // Fifty callers at once, ten times the server's pool.
+        constexpr int Callers = 50;
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < Callers; ++i) {
+            auto socket = std::make_unique<QTcpSocket>();
+            socket->connectToHost(QHostAddress::LocalHost, server.port());
+            socket->write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            sockets.push_back(std::move(socket));
+        }
+        const QString waiting = QStringLiteral(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'carwash-server' AND "
+            "wait_event_type = 'Lock' AND query LIKE '%process_health%' AND query NOT LIKE '%INSERT%'");
+        QTRY_VERIFY_WITH_TIMEOUT(m_cluster.queryBlocking(waiting).toInt() == 1, kNoHangMs);
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(sockets.begin(), sockets.end(),
+                                             [](const auto &s) {
+                                                 return s->state() == QAbstractSocket::ConnectedState
+                                                        && s->bytesToWrite() == 0;
+                                             }),
+                                 kNoHangMs);
+        // Every request is in; still one statement of the server waits, none
+        // of the fifty is answered, and the pool is not filled by them.
+        QTest::qWait(300);
+        QCOMPARE(m_cluster.queryBlocking(waiting).toInt(), 1);
+        for (const auto &socket : sockets)
+            QCOMPARE(socket->bytesAvailable(), 0);
+        QVERIFY(q.exec(QStringLiteral("COMMIT")));
+
+        // One check answered them all: the same report, the same instant.
+        QSet<QString> checkedAt;
+        for (const auto &socket : sockets) {
+            const auto [status, body] = readAnswer(*socket);
+            QCOMPARE(status, 200);
+            checkedAt.insert(QJsonDocument::fromJson(body).object()[u"checked_at"].toString());
+        }
+        QCOMPARE(checkedAt.size(), 1);
+        QVERIFY(!checkedAt.values().first().isEmpty());
+        db.close();
+    }
+    QCOMPARE(server.terminate(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestServer)

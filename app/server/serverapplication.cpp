@@ -2,6 +2,7 @@
 
 #include "app/server/boundedtcpserver.h"
 #include "app/server/paymentrequestworker.h"
+#include "app/server/sharedhealthcheck.h"
 #include "app/server/signalbridge.h"
 #include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"
@@ -143,6 +144,7 @@ int ServerApplication::start(const QStringList &arguments)
     }
     m_config = resolved.value();
     m_pool = std::make_unique<ConnectionPool>(m_config);
+    m_health = std::make_unique<SharedHealthCheck>(*m_pool);
     readStripeConfig();
     m_webhook = std::make_unique<WebhookHandler>(*m_pool, m_stripe.webhookSecrets, this);
 
@@ -223,7 +225,8 @@ void ServerApplication::answerHealth(const QHttpServerRequest &request, QHttpSer
     // The fleet view, as `carwash-admin health --json` reports it: unhealthy
     // (the database unreachable, a process in trouble) is 503 so a load
     // balancer or monitor needs no JSON to tell.
-    Async::onResult(FleetHealth::check(*m_pool), this, [exchange](const FleetHealth &fleet) {
+    // Callers polling at once share one check (SharedHealthCheck).
+    m_health->request([exchange](const FleetHealth &fleet) {
         exchange->respond(fleet.status() == FleetHealth::Status::Unhealthy
                               ? HttpExchange::Status::ServiceUnavailable
                               : HttpExchange::Status::Ok,

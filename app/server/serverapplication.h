@@ -18,6 +18,7 @@ class HealthPublisher;
 class QThread;
 class SignalBridge;
 class PaymentRequestWorker;
+class SharedHealthCheck;
 class WebhookHandler;
 
 // carwash-server's application object: the same database start-up as the
@@ -96,6 +97,7 @@ private:
     DatabaseConfig m_config;
     StripeConfig m_stripe;
     std::unique_ptr<ConnectionPool> m_pool;
+    std::unique_ptr<SharedHealthCheck> m_health; // GET /health's, on m_pool
     std::unique_ptr<QHttpServer> m_http;
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
     std::unique_ptr<WebhookHandler> m_webhook;

@@ -1,8 +1,8 @@
 // carwash-server as a process when things go wrong around a payment: killed
-// on either side of the commit of a webhook's transaction, stopped while a
-// desk switches from Checkout to the reader and the customer pays both ways,
-// paid after the hold ended. A real PostgreSQL, the fake Stripe, the rows a
-// desk writes.
+// on either side of the commit of a webhook's transaction; stopped while a
+// desk switches from Checkout to the reader and the customer pays both ways;
+// a card approved just as the desk cancels it; paid after the hold ended. A
+// real PostgreSQL, the fake Stripe, the rows a desk writes.
 #include "db/payments/cardpaymentrequests.h"
 #include "payments/webhooksignature.h"
 #include "tests/harness/nohang.h"
@@ -41,6 +41,7 @@ private slots:
     void killedWithTheTransactionOpenNothingIsStored();
     void bothWaysOfPayingKeepOneCharge_data();
     void bothWaysOfPayingKeepOneCharge();
+    void aCardApprovedAsTheDeskTurnsToCheckoutIsKept();
     void paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed();
 
 private:
@@ -404,6 +405,76 @@ void TestServerResilience::bothWaysOfPayingKeepOneCharge()
         QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events WHERE payload::text LIKE '%%1%'")
                            .arg(sessionId)),
                  0);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerResilience::aCardApprovedAsTheDeskTurnsToCheckoutIsKept()
+{
+    const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
+    QVERIFY(!readerId.isEmpty());
+    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Desk 1')").arg(readerId));
+    ServerProcess server;
+    QVERIFY(startServer(server)); // no delivery yet: the reader's events are lost
+
+    const qint64 bookingId = heldBooking(QStringLiteral("15:00"), QStringLiteral("BOTH 2"));
+    auto reader = run(QStringLiteral("test.reader"), [bookingId, readerId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(bookingId, readerId, Desk);
+    });
+    QVERIFY2(reader.ok(), describe(reader).constData());
+    const qint64 readerPayment = reader->paymentId;
+    QCOMPARE(answer(reader->requestId), QStringLiteral("done"));
+    const QString readerIntent = text(
+        QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(readerPayment));
+    QVERIFY(readerIntent.startsWith(u"pi_"));
+
+    // The card is approved just as the desk gives up on the reader and
+    // shows a Checkout link instead.
+    QVERIFY2(m_stripe.presentCard(readerId), qPrintable(m_stripe.lastError()));
+    QCOMPARE(m_stripe.object(readerIntent)[u"status"].toString(), QStringLiteral("succeeded"));
+    auto link = run(QStringLiteral("test.checkout"), [bookingId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(bookingId, Desk, QStringLiteral("en"));
+    });
+    QVERIFY2(link.ok(), describe(link).constData());
+    QCOMPARE(link->cancelledPaymentIds, QList<qint64> {readerPayment});
+    const qint64 cancelRequest
+        = count(QStringLiteral("SELECT id FROM payment_requests WHERE kind = 'cancel' AND payment_id = %1")
+                    .arg(readerPayment));
+    QVERIFY(cancelRequest > 0);
+
+    // Too late to cancel: the money the reader took is recorded all the same.
+    QCOMPARE(answer(cancelRequest), QStringLiteral("done"));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), readerPayment),
+                              QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(statusOf(QStringLiteral("bookings"), bookingId), QStringLiteral("confirmed"));
+    const QJsonObject cancelled = resultOf(cancelRequest);
+    QCOMPARE(cancelled[u"cancelled"].toBool(true), false);
+    QCOMPARE(cancelled[u"stripe_status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
+
+    // The customer pays the link too: that second charge goes back, once.
+    QVERIFY(deliverTo(server));
+    QCOMPARE(answer(link->requestId), QStringLiteral("done"));
+    const QString sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(link->paymentId));
+    QVERIFY2(m_stripe.pay(sessionId), qPrintable(m_stripe.lastError()));
+    const QString checkoutIntent = m_stripe.object(sessionId)[u"payment_intent"].toString();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        text(QStringLiteral("SELECT status FROM refunds WHERE payment_id = %1").arg(link->paymentId)),
+        QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 1);
+    QCOMPARE(text(QStringLiteral("SELECT automatic FROM refunds WHERE payment_id = %1").arg(link->paymentId)),
+             QStringLiteral("duplicate"));
+    const qint64 owed
+        = count(QStringLiteral("SELECT amount_cents FROM payments WHERE id = %1").arg(readerPayment));
+    QCOMPARE(m_stripe.object(checkoutIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), int(owed));
+    QCOMPARE(m_stripe.object(readerIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT sum(amount_cents - refunded_cents) FROM payments "
+                             "WHERE booking_id = %1 AND status IN ('succeeded', 'refunded')")
+                  .arg(bookingId)),
+        owed, kNoHangMs);
+    QCOMPARE(audits(bookingId, QStringLiteral("payment.succeeded")), 2);
+    QCOMPARE(audits(bookingId, QStringLiteral("booking.status")), 1);
     QCOMPARE(server.terminate(), 0);
 }
 

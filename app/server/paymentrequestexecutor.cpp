@@ -1,10 +1,13 @@
 #include "app/server/paymentrequestexecutor.h"
 
 #include "app/server/reconciler.h"
+#include "app/server/stripeupdatemapping.h"
 #include "db/payments/paymentrequestqueue.h"
+#include "db/payments/stripeeventrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "payments/stripeclient.h"
+#include "payments/stripeobject.h"
 
 #include <QLoggingCategory>
 #include <QTimeZone>
@@ -298,15 +301,22 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
             return r.ok() || r.error().kind() == StripeError::Kind::InvalidRequest;
         };
         if (!payment.checkoutSessionId.isEmpty()) {
-            Async::onResult(
-                m_stripe.expireCheckoutSession(payment.checkoutSessionId, key + QStringLiteral("-expire")),
-                m_context, [this, job, settled](const StripeResult &r) {
-                    if (!settled(r)) {
-                        failOnStripe(job, r.error());
-                        return;
-                    }
-                    complete(job, {{QStringLiteral("cancelled"), true}});
-                });
+            const QString sessionId = payment.checkoutSessionId;
+            Async::onResult(m_stripe.expireCheckoutSession(sessionId, key + QStringLiteral("-expire")),
+                            m_context, [this, job, settled, sessionId](const StripeResult &r) {
+                                if (!settled(r)) {
+                                    failOnStripe(job, r.error());
+                                    return;
+                                }
+                                if (!r.ok()) {
+                                    // Completed (or expired) before the cancel came.
+                                    Async::onResult(
+                                        m_stripe.retrieveCheckoutSession(sessionId), m_context,
+                                        [this, job](const StripeResult &now) { applyTooLate(job, now); });
+                                    return;
+                                }
+                                complete(job, {{QStringLiteral("cancelled"), true}});
+                            });
             return;
         }
         if (payment.paymentIntentId.isEmpty()) {
@@ -314,15 +324,22 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
             return;
         }
         auto cancelIntent = [this, job, payment, key, settled] {
-            Async::onResult(
-                m_stripe.cancelPaymentIntent(payment.paymentIntentId, key + QStringLiteral("-intent")),
-                m_context, [this, job, settled](const StripeResult &r) {
-                    if (!settled(r)) {
-                        failOnStripe(job, r.error());
-                        return;
-                    }
-                    complete(job, {{QStringLiteral("cancelled"), true}});
-                });
+            const QString intentId = payment.paymentIntentId;
+            Async::onResult(m_stripe.cancelPaymentIntent(intentId, key + QStringLiteral("-intent")),
+                            m_context, [this, job, settled, intentId](const StripeResult &r) {
+                                if (!settled(r)) {
+                                    failOnStripe(job, r.error());
+                                    return;
+                                }
+                                if (!r.ok()) {
+                                    // Succeeded (or cancelled) before the cancel came.
+                                    Async::onResult(
+                                        m_stripe.retrievePaymentIntent(intentId), m_context,
+                                        [this, job](const StripeResult &now) { applyTooLate(job, now); });
+                                    return;
+                                }
+                                complete(job, {{QStringLiteral("cancelled"), true}});
+                            });
         };
         if (payment.readerId.isEmpty()) {
             cancelIntent();
@@ -337,6 +354,40 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
                             cancelIntent();
                         });
     });
+}
+
+void PaymentRequestExecutor::applyTooLate(const JobPtr &job, const StripeResult &now)
+{
+    if (!now.ok()) {
+        failOnStripe(job, now.error());
+        return;
+    }
+    // The desk cancelled the payment in the database, but at Stripe it was
+    // over already: paid, most likely, while the desk turned to the other
+    // way of paying. What Stripe says goes through the webhook's own code
+    // path, so money that came anyway is recorded (and refunded when the
+    // booking is paid otherwise) even if its event never arrives; the
+    // reconciler looks only at open payments and would never see it.
+    const StripeUpdate update = StripeUpdateMapping::fromObject(StripeObject(now.object()));
+    const QString stripeStatus = now.object()[u"status"].toString();
+    auto applied = m_pool.withRetry(
+        QStringLiteral("stripe.cancel_too_late"), RetryPolicy::critical(),
+        [update](QSqlDatabase &db) { return StripeEventRepo(db).applyReconciled(update); });
+    Async::onResult(applied, m_context,
+                    [this, job, stripeStatus](const DbResult<StripeEventOutcome> &outcome) {
+                        if (!outcome.ok()) {
+                            qCWarning(lcPaymentWork).noquote()
+                                << "request" << job->request.id << outcome.error().toLogString();
+                            return;
+                        }
+                        qCInfo(lcPaymentWork).noquote()
+                            << "request" << job->request.id << "cancel too late: Stripe says" << stripeStatus
+                            << "payment" << outcome->paymentId << outcome->paymentStatus;
+                        complete(job,
+                                 {{QStringLiteral("cancelled"), false},
+                                  {QStringLiteral("stripe_status"), stripeStatus},
+                                  {QStringLiteral("payment_status"), outcome->paymentStatus}});
+                    });
 }
 
 void PaymentRequestExecutor::refund(const JobPtr &job)

@@ -14,6 +14,7 @@ class ConnectionPool;
 class Reconciler;
 class StripeClient;
 class StripeError;
+class StripeResult;
 
 // Where Checkout sends the customer after paying or giving up.
 struct CheckoutUrls
@@ -34,7 +35,10 @@ struct CheckoutUrls
 //   made already), the cart on the reader's display, process_payment_intent
 //   → done {payment_intent_id, reader_id, action_status}.
 // - cancel: the session expired, or the reader's action and the intent
-//   cancelled (what is over already is not an error) → done.
+//   cancelled → done {cancelled: true}. What is over already at Stripe is
+//   not an error: the session or intent as Stripe has it now is applied
+//   like a reconciled object → done {cancelled: false, stripe_status,
+//   payment_status}.
 // - refund: the refund created with the refund's own key and recorded →
 //   done {refund_id, stripe_refund_id, status}.
 // - reconcile: one reconciler pass → done {checked, applied}.
@@ -65,6 +69,7 @@ private:
     void readerPayment(const JobPtr &job);
     void processOnReader(const JobPtr &job, const CheckoutOrder &order, const QString &intentId);
     void cancel(const JobPtr &job);
+    void applyTooLate(const JobPtr &job, const StripeResult &now);
     void refund(const JobPtr &job);
     void reconcile(const JobPtr &job);
 

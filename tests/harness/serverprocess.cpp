@@ -6,6 +6,8 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
@@ -72,9 +74,14 @@ bool ServerProcess::waitUntilHealthy(QString *error)
     Response last;
     while (!deadline.hasExpired()) {
         last = get(QStringLiteral("/health"));
-        // Migrated and published: its own row is in the fleet.
-        if (last.status == 200 && last.json()[u"fleet"][u"live"].toInt() > 0)
-            return true;
+        // Migrated and published: its own row is in the fleet (not the row
+        // of a predecessor killed a moment ago, still counted as live).
+        if (last.status == 200) {
+            for (const QJsonValue &p : last.json()[u"processes"].toArray())
+                if (p[u"program"].toString() == u"carwash-server" && p[u"pid"].toInteger() == pid()
+                    && !p[u"lost"].toBool())
+                    return true;
+        }
         QThread::msleep(100);
     }
     if (error)

@@ -27,7 +27,8 @@ public:
     // what it said otherwise.
     bool start(const QProcessEnvironment &environment, const QStringList &arguments = {},
                QString *error = nullptr);
-    // Waits until GET /health answers 200: migrated and publishing.
+    // Waits until GET /health answers 200 and lists this process: migrated
+    // and publishing.
     bool waitUntilHealthy(QString *error = nullptr);
     // SIGTERM, then waits for the exit; the exit code, or -1 when it crashed
     // or had to be killed.

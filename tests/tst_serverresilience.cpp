@@ -1,0 +1,544 @@
+// carwash-server as a process when things go wrong around a payment: killed
+// on either side of the commit of a webhook's transaction; stopped while a
+// desk switches from Checkout to the reader and the customer pays both ways;
+// a card approved just as the desk cancels it; paid after the hold ended. A
+// real PostgreSQL, the fake Stripe, the rows a desk writes.
+#include "db/payments/cardpaymentrequests.h"
+#include "payments/webhooksignature.h"
+#include "tests/harness/nohang.h"
+#include "tests/serverpaymentfixture.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScopeGuard>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <csignal>
+
+namespace {
+
+using TestWaits::kNoHangMs;
+
+const QString Desk = QStringLiteral("desk:test");
+
+} // namespace
+
+class TestServerResilience : public QObject, protected ServerPaymentFixture
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanupTestCase();
+
+    void killedAfterTheCommitTheRedeliveryIsADuplicate();
+    void killedWithTheTransactionOpenNothingIsStored();
+    void bothWaysOfPayingKeepOneCharge_data();
+    void bothWaysOfPayingKeepOneCharge();
+    void aCardApprovedAsTheDeskTurnsToCheckoutIsKept();
+    void paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed();
+
+private:
+    // A held booking whose Checkout session the server made; paid at the
+    // fake when pay is true (no delivery configured: the events stay there).
+    struct Paid
+    {
+        qint64 bookingId = 0;
+        qint64 paymentId = 0;
+        QString sessionId;
+        QString eventId;
+        QByteArray body; // checkout.session.completed as Stripe sends it
+    };
+    Paid checkoutPaidAtStripe(const QString &localTime, const QString &plate);
+    QByteArray eventBody(const QString &type, const QString &objectId, QString *eventId = nullptr);
+    // Sends a signed POST /stripe/webhook on socket and never reads the answer.
+    static bool postUnread(QTcpSocket &socket, int port, const QByteArray &body);
+    ServerProcess::Response redeliver(ServerProcess &server, const QByteArray &body);
+    static bool kill(ServerProcess &server);
+    bool restart(ServerProcess &server, int port, const QProcessEnvironment &environment);
+    qint64 audits(qint64 bookingId, const QString &action);
+};
+
+void TestServerResilience::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(ServerProcess::programPath()), qPrintable(ServerProcess::programPath()));
+    startEngine(QStringLiteral("tst_serverresilience"));
+}
+
+void TestServerResilience::init()
+{
+    resetCatalogue();
+    sql(QStringLiteral("TRUNCATE stripe_events, payment_requests, refunds, card_readers CASCADE"));
+    startStripe();
+}
+
+void TestServerResilience::cleanupTestCase()
+{
+    m_stripe.stop();
+    stopEngine();
+}
+
+QByteArray TestServerResilience::eventBody(const QString &type, const QString &objectId, QString *eventId)
+{
+    for (const QJsonValue &e : m_stripe.events()) {
+        const QJsonObject event = e.toObject();
+        if (event[u"type"].toString() == type && event[u"data"][u"object"][u"id"].toString() == objectId) {
+            if (eventId)
+                *eventId = event[u"id"].toString();
+            return QJsonDocument(event).toJson(QJsonDocument::Compact);
+        }
+    }
+    return {};
+}
+
+TestServerResilience::Paid TestServerResilience::checkoutPaidAtStripe(const QString &localTime,
+                                                                      const QString &plate)
+{
+    Paid p;
+    p.bookingId = heldBooking(localTime, plate);
+    p.paymentId = cardPayment(p.bookingId, QStringLiteral("stripe_checkout"));
+    const qint64 asked = askServer(QStringLiteral("checkout"), p.bookingId, p.paymentId,
+                                   QStringLiteral("payment-%1-checkout").arg(p.paymentId));
+    if (answer(asked) != u"done")
+        return p;
+    p.sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(p.paymentId));
+    if (!m_stripe.pay(p.sessionId)) {
+        qWarning("%s", qPrintable(m_stripe.lastError()));
+        return p;
+    }
+    p.body = eventBody(QStringLiteral("checkout.session.completed"), p.sessionId, &p.eventId);
+    return p;
+}
+
+bool TestServerResilience::postUnread(QTcpSocket &socket, int port, const QByteArray &body)
+{
+    socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+    if (!socket.waitForConnected(kNoHangMs))
+        return false;
+    const QByteArray signature = WebhookSignature::sign(body, ServerPaymentFixture::webhookSecret(),
+                                                        QDateTime::currentSecsSinceEpoch());
+    QByteArray request = QByteArrayLiteral("POST /stripe/webhook HTTP/1.1\r\n");
+    request += "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n";
+    request += "Content-Type: application/json; charset=utf-8\r\n";
+    request += "Stripe-Signature: " + signature + "\r\n";
+    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
+    request += body;
+    socket.write(request);
+    while (socket.bytesToWrite() > 0)
+        if (!socket.waitForBytesWritten(kNoHangMs))
+            return false;
+    return true;
+}
+
+ServerProcess::Response TestServerResilience::redeliver(ServerProcess &server, const QByteArray &body)
+{
+    // Stripe signs each attempt anew.
+    return server.post(QStringLiteral("/stripe/webhook"), body,
+                       {{"Stripe-Signature",
+                         WebhookSignature::sign(body, webhookSecret(), QDateTime::currentSecsSinceEpoch())}});
+}
+
+bool TestServerResilience::kill(ServerProcess &server)
+{
+    return ::kill(pid_t(server.pid()), SIGKILL) == 0 && server.waitForExit() == -1;
+}
+
+bool TestServerResilience::restart(ServerProcess &server, int port, const QProcessEnvironment &environment)
+{
+    // The same address, so Stripe's retries (and the desk's database) find it.
+    QString error;
+    if (!server.start(environment, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)},
+                      &error)
+        || !server.waitUntilHealthy(&error)) {
+        qWarning("%s", qPrintable(error + server.log()));
+        return false;
+    }
+    return true;
+}
+
+qint64 TestServerResilience::audits(qint64 bookingId, const QString &action)
+{
+    return count(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'booking' "
+                                "AND entity_id = '%1' AND action = '%2'")
+                     .arg(bookingId)
+                     .arg(action));
+}
+
+void TestServerResilience::killedAfterTheCommitTheRedeliveryIsADuplicate()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    const Paid p = checkoutPaidAtStripe(QStringLiteral("10:00"), QStringLiteral("KILL 1"));
+    QVERIFY2(!p.body.isEmpty(), qPrintable(server.log()));
+    const int port = server.port();
+
+    // Delivered; the event's row seen from another connection means the
+    // transaction committed. The server dies before anybody reads its answer:
+    // to Stripe this delivery failed.
+    QTcpSocket socket;
+    QVERIFY(postUnread(socket, port, p.body));
+    const QString stored
+        = QStringLiteral("SELECT count(*) FROM stripe_events WHERE id = '%1'").arg(p.eventId);
+    QTRY_COMPARE_WITH_TIMEOUT(count(stored), 1, kNoHangMs);
+    QVERIFY(kill(server));
+    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
+
+    // Stripe delivers the same bytes again to the restarted server.
+    QVERIFY(restart(server, port, serverEnvironment()));
+    const ServerProcess::Response again = redeliver(server, p.body);
+    QVERIFY2(again.status == 200, qPrintable(QString::fromUtf8(again.body) + server.log()));
+    QCOMPARE(again.json()[u"result"].toString(), QStringLiteral("duplicate"));
+
+    QCOMPARE(count(stored), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 1);
+    QCOMPARE(text(QStringLiteral("SELECT processed_at IS NOT NULL FROM stripe_events WHERE id = '%1'")
+                      .arg(p.eventId)),
+             QStringLiteral("true"));
+    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
+    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 1);
+    QCOMPARE(audits(p.bookingId, QStringLiteral("booking.status")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 0);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerResilience::killedWithTheTransactionOpenNothingIsStored()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    const Paid p = checkoutPaidAtStripe(QStringLiteral("11:00"), QStringLiteral("KILL 2"));
+    QVERIFY2(!p.body.isEmpty(), qPrintable(server.log()));
+    const int port = server.port();
+
+    // Another writer holds the booking, which applying the event locks
+    // (let go however this test ends, so the next one is not held up).
+    const DatabaseConfig c = m_cluster.config();
+    const auto letGo = qScopeGuard([] { QSqlDatabase::removeDatabase(QStringLiteral("holder")); });
+    QSqlDatabase holder = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("holder"));
+    const auto closeHolder = qScopeGuard([&holder] { holder.close(); });
+    holder.setHostName(c.host);
+    holder.setPort(c.port);
+    holder.setDatabaseName(c.database);
+    holder.setUserName(c.user);
+    QVERIFY2(holder.open(), qPrintable(holder.lastError().text()));
+    QVERIFY(holder.transaction());
+    QSqlQuery lock(holder);
+    QVERIFY(lock.exec(
+        QStringLiteral("SELECT pg_backend_pid() FROM bookings WHERE id = %1 FOR UPDATE").arg(p.bookingId)));
+    QVERIFY(lock.next());
+    const qint64 holderPid = lock.value(0).toLongLong();
+
+    QTcpSocket socket;
+    QVERIFY(postUnread(socket, port, p.body));
+    // The server's transaction has stored the event and waits for the
+    // booking's lock, held by the holder and nobody else.
+    const QString waiting
+        = QStringLiteral("SELECT coalesce(max(pid), 0) FROM pg_stat_activity "
+                         "WHERE pg_blocking_pids(pid) = ARRAY[%1] AND wait_event_type = 'Lock' "
+                         "AND state = 'active' AND query LIKE '%FOR UPDATE OF b%'")
+              .arg(holderPid);
+    QTRY_VERIFY_WITH_TIMEOUT(count(waiting) > 0, kNoHangMs);
+    const qint64 serverBackend = count(waiting);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = %1 "
+                                  "AND xact_start IS NOT NULL AND backend_xid IS NOT NULL")
+                       .arg(serverBackend)),
+             1); // it has written: the event's row, not yet committed
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
+
+    QVERIFY(kill(server));
+    QCOMPARE(socket.bytesAvailable(), 0);
+    QVERIFY(holder.rollback());
+    // Its backend finds the client gone and rolls back.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = %1").arg(serverBackend)), 0,
+        kNoHangMs);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
+    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("pending"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("held"));
+    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 0);
+
+    // Stripe got no answer and delivers again: applied, once.
+    QVERIFY(restart(server, port, serverEnvironment()));
+    const ServerProcess::Response again = redeliver(server, p.body);
+    QVERIFY2(again.status == 200, qPrintable(QString::fromUtf8(again.body) + server.log()));
+    QCOMPARE(again.json()[u"result"].toString(), QStringLiteral("applied"));
+    const ServerProcess::Response third = redeliver(server, p.body);
+    QCOMPARE(third.status, 200);
+    QCOMPARE(third.json()[u"result"].toString(), QStringLiteral("duplicate"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 1);
+    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
+    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 1);
+    QCOMPARE(audits(p.bookingId, QStringLiteral("booking.status")), 1);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerResilience::bothWaysOfPayingKeepOneCharge_data()
+{
+    QTest::addColumn<bool>("eventsLost");
+    QTest::newRow("Checkout's events retried until the server is back") << false;
+    QTest::newRow("Checkout's events lost") << true;
+}
+
+void TestServerResilience::bothWaysOfPayingKeepOneCharge()
+{
+    QFETCH(bool, eventsLost);
+    const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
+    QVERIFY(!readerId.isEmpty());
+    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Desk 1')").arg(readerId));
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    const int port = server.port();
+    QVERIFY(deliverTo(server));
+
+    // The customer gets a Checkout link.
+    const qint64 bookingId = heldBooking(QStringLiteral("14:00"), QStringLiteral("BOTH 1"));
+    auto link = run(QStringLiteral("test.checkout"), [bookingId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(bookingId, Desk, QStringLiteral("en"));
+    });
+    QVERIFY2(link.ok(), describe(link).constData());
+    const qint64 checkoutPayment = link->paymentId;
+    QCOMPARE(answer(link->requestId), QStringLiteral("done"));
+    const QString sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(checkoutPayment));
+    QVERIFY(sessionId.startsWith(u"cs_"));
+
+    // The server stops; the desk turns to its reader, which cancels the
+    // Checkout payment here and queues the cancel for Stripe...
+    QCOMPARE(server.terminate(), 0);
+    auto reader = run(QStringLiteral("test.reader"), [bookingId, readerId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(bookingId, readerId, Desk);
+    });
+    QVERIFY2(reader.ok(), describe(reader).constData());
+    const CardPaymentStart onReader = reader.value();
+    QCOMPARE(onReader.cancelledPaymentIds, QList<qint64> {checkoutPayment});
+    QCOMPARE(statusOf(QStringLiteral("payments"), checkoutPayment), QStringLiteral("cancelled"));
+    const qint64 cancelRequest
+        = count(QStringLiteral("SELECT id FROM payment_requests WHERE kind = 'cancel' AND payment_id = %1")
+                    .arg(checkoutPayment));
+    QVERIFY(cancelRequest > 0);
+    // ...while the customer pays on the phone. Stripe's events for it meet
+    // a closed port and are retried for a while, or never sent at all.
+    if (eventsLost)
+        QVERIFY(m_stripe.disableWebhook());
+    QVERIFY2(m_stripe.pay(sessionId), qPrintable(m_stripe.lastError()));
+
+    QVERIFY(restart(server, port, serverEnvironment()));
+    if (eventsLost)
+        QVERIFY(deliverTo(server)); // the reader's events do arrive
+    // Too late to cancel: the answer says what Stripe has, and the money
+    // that came is recorded whether or not its events get through.
+    QCOMPARE(answer(cancelRequest), QStringLiteral("done"));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), checkoutPayment),
+                              QStringLiteral("succeeded"), kNoHangMs);
+    const QJsonObject cancelled = resultOf(cancelRequest);
+    QCOMPARE(cancelled[u"cancelled"].toBool(true), false);
+    QCOMPARE(cancelled[u"stripe_status"].toString(), QStringLiteral("complete"));
+    QCOMPARE(m_stripe.object(sessionId)[u"status"].toString(), QStringLiteral("complete"));
+    QCOMPARE(statusOf(QStringLiteral("bookings"), bookingId), QStringLiteral("confirmed"));
+
+    // The reader collects as asked, and the card is approved too.
+    QCOMPARE(answer(onReader.requestId), QStringLiteral("done"));
+    const QString readerIntent
+        = text(QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1")
+                   .arg(onReader.paymentId));
+    QVERIFY(readerIntent.startsWith(u"pi_"));
+    const QString checkoutIntent = m_stripe.object(sessionId)[u"payment_intent"].toString();
+    QVERIFY(checkoutIntent.startsWith(u"pi_"));
+    QVERIFY(checkoutIntent != readerIntent);
+    QVERIFY2(m_stripe.presentCard(readerId), qPrintable(m_stripe.lastError()));
+    QCOMPARE(m_stripe.object(readerIntent)[u"status"].toString(), QStringLiteral("succeeded"));
+
+    // Two charges at Stripe; the later one goes back, once, by itself.
+    const QString refundState
+        = QStringLiteral("SELECT status FROM refunds WHERE payment_id = %1").arg(onReader.paymentId);
+    QTRY_COMPARE_WITH_TIMEOUT(text(refundState), QStringLiteral("succeeded"), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), onReader.paymentId),
+                              QStringLiteral("refunded"), kNoHangMs);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 1);
+    QCOMPARE(
+        text(QStringLiteral("SELECT automatic FROM refunds WHERE payment_id = %1").arg(onReader.paymentId)),
+        QStringLiteral("duplicate"));
+    const qint64 owed
+        = count(QStringLiteral("SELECT amount_cents FROM payments WHERE id = %1").arg(checkoutPayment));
+    QCOMPARE(
+        count(
+            QStringLiteral("SELECT amount_cents FROM refunds WHERE payment_id = %1").arg(onReader.paymentId)),
+        owed);
+    QVERIFY(!text(QStringLiteral("SELECT coalesce(attention, '') FROM payments WHERE id = %1")
+                      .arg(onReader.paymentId))
+                 .isEmpty());
+
+    QJsonArray made;
+    for (const QJsonValue &r : m_stripe.requests())
+        if (r[u"method"].toString() == u"POST" && r[u"path"].toString() == u"/v1/refunds"
+            && !r[u"replayed"].toBool() && r[u"status"].toInt() == 200)
+            made.append(r);
+    QCOMPARE(made.size(), 1);
+    QCOMPARE(made[0][u"form"][u"payment_intent"].toString(), readerIntent);
+    const QString stripeRefund = text(
+        QStringLiteral("SELECT stripe_refund_id FROM refunds WHERE payment_id = %1").arg(onReader.paymentId));
+    const QJsonObject refundAtStripe = m_stripe.object(stripeRefund);
+    QCOMPARE(refundAtStripe[u"payment_intent"].toString(), readerIntent);
+    QCOMPARE(qint64(refundAtStripe[u"amount"].toDouble()), owed);
+    QCOMPARE(m_stripe.object(readerIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), int(owed));
+    QCOMPARE(m_stripe.object(checkoutIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), 0);
+
+    // Paid once, net; confirmed once; each success written down once.
+    QCOMPARE(count(QStringLiteral("SELECT sum(amount_cents - refunded_cents) FROM payments "
+                                  "WHERE booking_id = %1 AND status IN ('succeeded', 'refunded')")
+                       .arg(bookingId)),
+             owed);
+    QCOMPARE(statusOf(QStringLiteral("bookings"), bookingId), QStringLiteral("confirmed"));
+    QCOMPARE(audits(bookingId, QStringLiteral("payment.succeeded")), 2);
+    QCOMPARE(audits(bookingId, QStringLiteral("booking.status")), 1);
+    QCOMPARE(audits(bookingId, QStringLiteral("refund.automatic")), 1);
+    if (eventsLost)
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events WHERE payload::text LIKE '%%1%'")
+                           .arg(sessionId)),
+                 0);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerResilience::aCardApprovedAsTheDeskTurnsToCheckoutIsKept()
+{
+    const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
+    QVERIFY(!readerId.isEmpty());
+    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Desk 1')").arg(readerId));
+    ServerProcess server;
+    QVERIFY(startServer(server)); // no delivery yet: the reader's events are lost
+
+    const qint64 bookingId = heldBooking(QStringLiteral("15:00"), QStringLiteral("BOTH 2"));
+    auto reader = run(QStringLiteral("test.reader"), [bookingId, readerId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(bookingId, readerId, Desk);
+    });
+    QVERIFY2(reader.ok(), describe(reader).constData());
+    const qint64 readerPayment = reader->paymentId;
+    QCOMPARE(answer(reader->requestId), QStringLiteral("done"));
+    const QString readerIntent = text(
+        QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(readerPayment));
+    QVERIFY(readerIntent.startsWith(u"pi_"));
+
+    // The card is approved just as the desk gives up on the reader and
+    // shows a Checkout link instead.
+    QVERIFY2(m_stripe.presentCard(readerId), qPrintable(m_stripe.lastError()));
+    QCOMPARE(m_stripe.object(readerIntent)[u"status"].toString(), QStringLiteral("succeeded"));
+    auto link = run(QStringLiteral("test.checkout"), [bookingId](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(bookingId, Desk, QStringLiteral("en"));
+    });
+    QVERIFY2(link.ok(), describe(link).constData());
+    QCOMPARE(link->cancelledPaymentIds, QList<qint64> {readerPayment});
+    const qint64 cancelRequest
+        = count(QStringLiteral("SELECT id FROM payment_requests WHERE kind = 'cancel' AND payment_id = %1")
+                    .arg(readerPayment));
+    QVERIFY(cancelRequest > 0);
+
+    // Too late to cancel: the money the reader took is recorded all the same.
+    QCOMPARE(answer(cancelRequest), QStringLiteral("done"));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), readerPayment),
+                              QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(statusOf(QStringLiteral("bookings"), bookingId), QStringLiteral("confirmed"));
+    const QJsonObject cancelled = resultOf(cancelRequest);
+    QCOMPARE(cancelled[u"cancelled"].toBool(true), false);
+    QCOMPARE(cancelled[u"stripe_status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
+
+    // The customer pays the link too: that second charge goes back, once.
+    QVERIFY(deliverTo(server));
+    QCOMPARE(answer(link->requestId), QStringLiteral("done"));
+    const QString sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(link->paymentId));
+    QVERIFY2(m_stripe.pay(sessionId), qPrintable(m_stripe.lastError()));
+    const QString checkoutIntent = m_stripe.object(sessionId)[u"payment_intent"].toString();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        text(QStringLiteral("SELECT status FROM refunds WHERE payment_id = %1").arg(link->paymentId)),
+        QStringLiteral("succeeded"), kNoHangMs);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 1);
+    QCOMPARE(text(QStringLiteral("SELECT automatic FROM refunds WHERE payment_id = %1").arg(link->paymentId)),
+             QStringLiteral("duplicate"));
+    const qint64 owed
+        = count(QStringLiteral("SELECT amount_cents FROM payments WHERE id = %1").arg(readerPayment));
+    QCOMPARE(m_stripe.object(checkoutIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), int(owed));
+    QCOMPARE(m_stripe.object(readerIntent)[u"charges"][u"data"][0][u"amount_refunded"].toInt(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(QStringLiteral("SELECT sum(amount_cents - refunded_cents) FROM payments "
+                             "WHERE booking_id = %1 AND status IN ('succeeded', 'refunded')")
+                  .arg(bookingId)),
+        owed, kNoHangMs);
+    QCOMPARE(audits(bookingId, QStringLiteral("payment.succeeded")), 2);
+    QCOMPARE(audits(bookingId, QStringLiteral("booking.status")), 1);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerResilience::paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed()
+{
+    // No reconciler pass in the way: the customer pays a session whose hold
+    // has ended before anybody expired it.
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("CARWASH_RECONCILE_INTERVAL_MS"), QStringLiteral("3600000"));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+    QVERIFY(deliverTo(server, 1.0, 200)); // every event twice
+
+    const qint64 bookingId = heldBooking(QStringLiteral("16:00"), QStringLiteral("LATE 2"));
+    const qint64 paymentId = cardPayment(bookingId, QStringLiteral("stripe_checkout"));
+    const qint64 asked = askServer(QStringLiteral("checkout"), bookingId, paymentId,
+                                   QStringLiteral("payment-%1-checkout").arg(paymentId));
+    QCOMPARE(answer(asked), QStringLiteral("done"));
+    const QString sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(paymentId));
+
+    // The hold ends; nobody takes the slot.
+    sql(QStringLiteral("UPDATE bookings SET hold_expires_at = now() - interval '1 second' WHERE id = %1")
+            .arg(bookingId));
+    QCOMPARE(text(QStringLiteral("SELECT booking_status_now(status, hold_expires_at) FROM bookings "
+                                 "WHERE id = %1")
+                      .arg(bookingId)),
+             QStringLiteral("expired"));
+
+    QVERIFY(m_stripe.pay(sessionId));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), paymentId), QStringLiteral("succeeded"),
+                              kNoHangMs);
+    QCOMPARE(statusOf(QStringLiteral("bookings"), bookingId), QStringLiteral("confirmed"));
+    QCOMPARE(
+        text(QStringLiteral("SELECT hold_expires_at IS NULL FROM bookings WHERE id = %1").arg(bookingId)),
+        QStringLiteral("true"));
+    // Every copy of every event answered, and still nothing went back.
+    const int events = int(m_stripe.events().size());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            int answered = 0;
+            for (const QJsonValue &d : m_stripe.deliveries())
+                answered += d[u"status"].toInt() == 200;
+            return answered >= 2 * events;
+        }(),
+        kNoHangMs);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), qint64(events));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 0);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payment_requests WHERE kind = 'refund'")), 0);
+    for (const QJsonValue &r : m_stripe.requests())
+        QVERIFY2(r[u"path"].toString() != u"/v1/refunds", "nothing is refunded at Stripe");
+    QCOMPARE(
+        text(QStringLiteral("SELECT coalesce(attention, '') FROM payments WHERE id = %1").arg(paymentId)),
+        QString());
+    QCOMPARE(audits(bookingId, QStringLiteral("payment.succeeded")), 1);
+    QCOMPARE(audits(bookingId, QStringLiteral("booking.status")), 1);
+    QVERIFY(text(QStringLiteral("SELECT details->>'reason' FROM audit_log WHERE entity = 'booking' "
+                                "AND entity_id = '%1' AND action = 'booking.status'")
+                     .arg(bookingId))
+                .contains(u"still free"));
+    QCOMPARE(server.terminate(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestServerResilience)
+#include "tst_serverresilience.moc"

@@ -17,15 +17,21 @@ StripeConfig StripeConfig::fromEnvironment(const QProcessEnvironment &env)
 {
     StripeConfig config;
     config.secretKey = env.value(SecretKeyVariable).trimmed();
-    const QStringList secrets = env.value(WebhookSecretVariable).split(QLatin1Char(','));
-    for (const QString &secret : secrets) {
-        if (!secret.trimmed().isEmpty())
-            config.webhookSecrets << secret.trimmed();
-    }
+    config.webhookSecrets = splitWebhookSecrets(env.value(WebhookSecretVariable));
     const QString base = env.value(ApiBaseVariable).trimmed();
     if (!base.isEmpty())
         config.apiBase = QUrl(base, QUrl::StrictMode);
     return config;
+}
+
+QStringList StripeConfig::splitWebhookSecrets(const QString &text)
+{
+    QStringList secrets;
+    for (const QString &secret : text.split(QLatin1Char(','))) {
+        if (!secret.trimmed().isEmpty())
+            secrets << secret.trimmed();
+    }
+    return secrets;
 }
 
 QStringList StripeConfig::problems() const

@@ -25,6 +25,7 @@
 #include <pty.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <vector>
 
@@ -62,7 +63,8 @@ KeychainRequest::Error keychain(KeychainRequest *request, QString *secret = null
 // `carwash-server secrets ARGUMENTS` on a terminal (a pseudo-terminal as its
 // stdin, stdout and stderr): waits for the prompt, types `typed` and Enter,
 // and returns all the terminal showed (in out) and the exit code.
-Ran onATerminal(const QStringList &arguments, const QByteArray &typed)
+// Also: whether the terminal echoes again after it left (*echoAfter).
+Ran onATerminal(const QStringList &arguments, const QByteArray &typed, bool *echoAfter = nullptr)
 {
     Ran ran;
     QList<QByteArray> args = {QFile::encodeName(ServerProcess::programPath()), QByteArrayLiteral("secrets")};
@@ -97,6 +99,9 @@ Ran onATerminal(const QStringList &arguments, const QByteArray &typed)
     if (::write(terminal, line.constData(), size_t(line.size())) != line.size())
         return ran;
     while (readSome()) { }
+    termios after {};
+    if (echoAfter)
+        *echoAfter = ::tcgetattr(terminal, &after) == 0 && (after.c_lflag & ECHO);
     ::close(terminal);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -345,6 +350,16 @@ void TestServerKeychain::onATerminalTheTypedSecretIsNotShown()
     QCOMPARE(keychain(KeychainRequest::read(QStringLiteral("stripe/secret_key")), &stored),
              KeychainRequest::Error::None);
     QCOMPARE(stored, typed);
+
+    // Ctrl+C at the prompt: nothing stored, and the terminal echoes again.
+    bool echoes = false;
+    const Ran interrupted = onATerminal({QStringLiteral("set"), QStringLiteral("webhook-secret")},
+                                        QByteArrayLiteral("\x03"), &echoes);
+    QCOMPARE(interrupted.exitCode, -1); // ended by the signal
+    QVERIFY2(!interrupted.out.contains(u"Stored"), qPrintable(interrupted.out));
+    QVERIFY(echoes);
+    QCOMPARE(keychain(KeychainRequest::read(QStringLiteral("stripe/webhook_secret"))),
+             KeychainRequest::Error::NotFound);
 }
 
 void TestServerKeychain::aValueOnTheCommandLineOrOfTheWrongKindIsRefused()

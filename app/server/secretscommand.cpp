@@ -14,6 +14,7 @@
 #include <io.h>
 #include <windows.h>
 #else
+#include <csignal>
 #include <termios.h>
 #include <unistd.h>
 #endif
@@ -32,7 +33,24 @@ void printErr(const QString &text)
     std::fflush(stderr);
 }
 
-// Switches the terminal's echo off for as long as it lives.
+#if !defined(Q_OS_WIN)
+// The terminal's settings before echo went off, for a signal that ends the
+// program at the prompt (Ctrl+C): the shell must not be left without echo.
+termios savedTerminal {};
+volatile std::sig_atomic_t restoreTerminal = 0;
+constexpr int LeavingSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restoreEchoAndLeave(int signalNumber)
+{
+    if (restoreTerminal)
+        tcsetattr(STDIN_FILENO, TCSANOW, &savedTerminal);
+    std::signal(signalNumber, SIG_DFL);
+    std::raise(signalNumber);
+}
+#endif
+
+// Switches the terminal's echo off for as long as it lives, and back on if a
+// signal ends the program meanwhile.
 class EchoOff
 {
 public:
@@ -43,11 +61,22 @@ public:
         if (GetConsoleMode(m_console, &m_mode))
             m_changed = SetConsoleMode(m_console, m_mode & ~DWORD(ENABLE_ECHO_INPUT));
 #else
-        if (tcgetattr(STDIN_FILENO, &m_mode) == 0) {
-            termios quiet = m_mode;
-            quiet.c_lflag &= ~tcflag_t(ECHO);
-            m_changed = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-        }
+        if (tcgetattr(STDIN_FILENO, &m_mode) != 0)
+            return;
+        savedTerminal = m_mode;
+        restoreTerminal = 1;
+        struct sigaction leave
+        {
+        };
+        leave.sa_handler = restoreEchoAndLeave;
+        sigemptyset(&leave.sa_mask);
+        for (int i = 0; i < int(std::size(LeavingSignals)); ++i)
+            sigaction(LeavingSignals[i], &leave, &m_previous[i]);
+        termios quiet = m_mode;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        m_changed = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        if (!m_changed)
+            restoreSignals();
 #endif
     }
     ~EchoOff()
@@ -58,17 +87,27 @@ public:
         SetConsoleMode(m_console, m_mode);
 #else
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &m_mode);
+        restoreSignals();
 #endif
     }
     EchoOff(const EchoOff &) = delete;
     EchoOff &operator=(const EchoOff &) = delete;
 
 private:
+#if !defined(Q_OS_WIN)
+    void restoreSignals()
+    {
+        restoreTerminal = 0;
+        for (int i = 0; i < int(std::size(LeavingSignals)); ++i)
+            sigaction(LeavingSignals[i], &m_previous[i], nullptr);
+    }
+#endif
 #if defined(Q_OS_WIN)
     HANDLE m_console = nullptr;
     DWORD m_mode = 0;
 #else
     termios m_mode {};
+    struct sigaction m_previous[std::size(LeavingSignals)] {};
 #endif
     bool m_changed = false;
 };

@@ -5541,8 +5541,8 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
-        <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_).</translation>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
         <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
@@ -5553,8 +5553,8 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>%1 ist kein geheimer Stripe-Schlüssel: Er sollte mit sk_live_, sk_test_ oder rk_ beginnen und keine Leerzeichen enthalten.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
-        <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird).</translation>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
         <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>

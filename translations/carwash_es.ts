@@ -5541,8 +5541,8 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
-        <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_).</translation>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
+        <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
         <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
@@ -5553,8 +5553,8 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>%1 no es una clave secreta de Stripe: debe empezar por sk_live_, sk_test_ o rk_ y no contener espacios.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
-        <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno).</translation>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
+        <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
         <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>

@@ -17,15 +17,21 @@ StripeConfig StripeConfig::fromEnvironment(const QProcessEnvironment &env)
 {
     StripeConfig config;
     config.secretKey = env.value(SecretKeyVariable).trimmed();
-    const QStringList secrets = env.value(WebhookSecretVariable).split(QLatin1Char(','));
-    for (const QString &secret : secrets) {
-        if (!secret.trimmed().isEmpty())
-            config.webhookSecrets << secret.trimmed();
-    }
+    config.webhookSecrets = splitWebhookSecrets(env.value(WebhookSecretVariable));
     const QString base = env.value(ApiBaseVariable).trimmed();
     if (!base.isEmpty())
         config.apiBase = QUrl(base, QUrl::StrictMode);
     return config;
+}
+
+QStringList StripeConfig::splitWebhookSecrets(const QString &text)
+{
+    QStringList secrets;
+    for (const QString &secret : text.split(QLatin1Char(','))) {
+        if (!secret.trimmed().isEmpty())
+            secrets << secret.trimmed();
+    }
+    return secrets;
 }
 
 QStringList StripeConfig::problems() const
@@ -38,7 +44,8 @@ QStringList StripeConfig::apiProblems() const
     QStringList problems;
     if (secretKey.isEmpty()) {
         problems << tr("%1 is not set: carwash-server needs the secret key of the car wash's Stripe account "
-                       "(it starts with sk_live_, sk_test_ or rk_).")
+                       "(it starts with sk_live_, sk_test_ or rk_), in its environment file or its "
+                       "account's keychain (carwash-server secrets set secret-key).")
                         .arg(SecretKeyVariable);
     } else if (secretKey.startsWith(u"pk_")) {
         problems << tr("%1 holds a publishable key (pk_…): the server needs the secret key, which starts "
@@ -75,7 +82,8 @@ QStringList StripeConfig::webhookProblems() const
     if (webhookSecrets.isEmpty()) {
         problems << tr("%1 is not set: carwash-server needs the signing secret of the Stripe webhook "
                        "endpoint (whsec_…, shown in Stripe's dashboard; several separated by commas while "
-                       "one is replaced).")
+                       "one is replaced), in its environment file or its account's keychain "
+                       "(carwash-server secrets set webhook-secret).")
                         .arg(WebhookSecretVariable);
     }
     for (qsizetype i = 0; i < webhookSecrets.size(); ++i) {

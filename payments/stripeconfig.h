@@ -34,6 +34,9 @@ public:
     // STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET (comma-separated) and
     // STRIPE_API_BASE (default https://api.stripe.com); the rest keeps its defaults.
     static StripeConfig fromEnvironment(const QProcessEnvironment &env);
+    // "whsec_a, whsec_b" as a list, blanks dropped (STRIPE_WEBHOOK_SECRET's
+    // form, also the keychain's).
+    static QStringList splitWebhookSecrets(const QString &text);
 
     // What is missing or wrong, one translated sentence each naming the
     // setting and what is expected; empty when the server can use it. Never

@@ -249,6 +249,9 @@ void TestServer::withoutStripeSettingsHealthServesAndWebhooksAre503()
     QProcessEnvironment env = environment();
     env.remove(QStringLiteral("STRIPE_SECRET_KEY"));
     env.remove(QStringLiteral("STRIPE_WEBHOOK_SECRET"));
+    // Nor from a keychain: the tester's own is left alone (tst_serverkeychain
+    // has a keyring of its own for that).
+    env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), QStringLiteral("unix:path=/nonexistent/bus"));
     ServerProcess server;
     QString error;
     QVERIFY2(server.start(env, {}, &error), qPrintable(error));
@@ -263,6 +266,10 @@ void TestServer::withoutStripeSettingsHealthServesAndWebhooksAre503()
              qPrintable(log));
     QVERIFY2(log.contains(u"Stripe's events cannot be accepted") && log.contains(u"STRIPE_WEBHOOK_SECRET"),
              qPrintable(log));
+    QVERIFY2(
+        log.contains(u"Stripe secret key: missing (STRIPE_SECRET_KEY is not set, and the keychain has none")
+            && log.contains(u"Stripe webhook secret: missing"),
+        qPrintable(log));
 }
 
 void TestServer::badListenAddressesAreRefused_data()

@@ -4478,6 +4478,97 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>SecretsCommand</name>
+    <message>
+        <source>Usage:
+  carwash-server secrets set secret-key|webhook-secret   the value from stdin (not shown when typed)
+  carwash-server secrets show
+  carwash-server secrets remove secret-key|webhook-secret
+Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server&apos;s environment win over the keychain.</source>
+        <translation>Aufruf:
+  carwash-server secrets set secret-key|webhook-secret   der Wert von stdin (beim Tippen nicht angezeigt)
+  carwash-server secrets show
+  carwash-server secrets remove secret-key|webhook-secret
+Bewahrt die Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (Dienst %1, Schlüssel %2 und %3); führen Sie es als das Konto aus, unter dem carwash-server läuft. STRIPE_SECRET_KEY und STRIPE_WEBHOOK_SECRET in der Umgebung des Servers haben Vorrang vor dem Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>carwash-server secrets set takes the value from stdin, never from the command line (other users can see it there). Type it when asked, or pipe it in.</source>
+        <translation>carwash-server secrets set liest den Wert von stdin, nie von der Befehlszeile (andere Benutzer können ihn dort sehen). Tippen Sie ihn ein, wenn danach gefragt wird, oder leiten Sie ihn per Pipe ein.</translation>
+    </message>
+    <message>
+        <source>Unexpected arguments &quot;%1&quot;.</source>
+        <translation>Unerwartete Argumente „%1“.</translation>
+    </message>
+    <message>
+        <source>Stripe secret key (sk_live_…, sk_test_… or rk_…; not shown): </source>
+        <translation>Geheimer Stripe-Schlüssel (sk_live_…, sk_test_… oder rk_…; wird nicht angezeigt): </translation>
+    </message>
+    <message>
+        <source>Stripe webhook signing secret (whsec_…; several separated by commas; not shown): </source>
+        <translation>Signaturgeheimnis des Stripe-Webhooks (whsec_…; mehrere durch Kommas getrennt; wird nicht angezeigt): </translation>
+    </message>
+    <message>
+        <source>No value came on stdin; nothing was stored.</source>
+        <translation>Auf stdin kam kein Wert; es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>Es wurde nichts gespeichert.</translation>
+    </message>
+    <message>
+        <source>Stored %1 in this account&apos;s keychain under %2. carwash-server reads it when it starts next.</source>
+        <translation>%1 im Schlüsselbund dieses Kontos unter %2 gespeichert. carwash-server liest es beim nächsten Start.</translation>
+    </message>
+    <message>
+        <source>Note: %1 is set in this environment; wherever it is set for the server, it wins over the keychain.</source>
+        <translation>Hinweis: %1 ist in dieser Umgebung gesetzt; wo es für den Server gesetzt ist, hat es Vorrang vor dem Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>set in this environment (%1): %2; the keychain is not consulted for it</source>
+        <translation>in dieser Umgebung gesetzt (%1): %2; der Schlüsselbund wird dafür nicht gefragt</translation>
+    </message>
+    <message>
+        <source>in the keychain (%1): %2</source>
+        <translation>im Schlüsselbund (%1): %2</translation>
+    </message>
+    <message>
+        <source>not set: %1</source>
+        <translation>nicht gesetzt: %1</translation>
+    </message>
+    <message>
+        <source>The keychain could not be read: %1
+Put %2 and %3 in carwash-server&apos;s environment file instead.</source>
+        <translation>Der Schlüsselbund konnte nicht gelesen werden: %1
+Tragen Sie stattdessen %2 und %3 in die Umgebungsdatei von carwash-server ein.</translation>
+    </message>
+    <message>
+        <source>Nothing was stored under %1; nothing to remove.</source>
+        <translation>Unter %1 war nichts gespeichert; nichts zu entfernen.</translation>
+    </message>
+    <message>
+        <source>Removed %1 from this account&apos;s keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
+        <translation>%1 aus dem Schlüsselbund dieses Kontos entfernt. carwash-server läuft ab dem nächsten Start ohne es, sofern %2 nicht in seiner Umgebung gesetzt ist.</translation>
+    </message>
+    <message>
+        <source>No keychain is available to this account here: %1
+Put %2 in carwash-server&apos;s environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
+        <translation>Für dieses Konto ist hier kein Schlüsselbund verfügbar: %1
+Tragen Sie stattdessen %2 in die Umgebungsdatei von carwash-server ein (z. B. die Datei, die ein systemd-EnvironmentFile= nennt, nur für dieses Konto lesbar).</translation>
+    </message>
+    <message>
+        <source>%1
+Unlock the keychain of this account and try again, or put %2 in carwash-server&apos;s environment file instead.</source>
+        <translation>%1
+Entsperren Sie den Schlüsselbund dieses Kontos und versuchen Sie es erneut, oder tragen Sie stattdessen %2 in die Umgebungsdatei von carwash-server ein.</translation>
+    </message>
+    <message>
+        <source>%1
+Nothing was changed. Put %2 in carwash-server&apos;s environment file if the keychain cannot be used.</source>
+        <translation>%1
+Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-server ein, wenn der Schlüsselbund nicht genutzt werden kann.</translation>
+    </message>
+</context>
+<context>
     <name>ServerApplication</name>
     <message>
         <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
@@ -4494,10 +4585,6 @@ Details: %2</translation>
     <message>
         <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
         <translation>Die Adresse „%1“ ist keine IP-Adresse (Hostnamen außer localhost werden nicht angenommen).</translation>
-    </message>
-    <message>
-        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.</source>
-        <translation>carwash-server: Stripe-Webhooks, Kartenzahlungsanfragen und GET /health für CarWash Desk.</translation>
     </message>
     <message>
         <source>Where to listen for HTTP (default 127.0.0.1:%1).</source>
@@ -4542,6 +4629,12 @@ Details: %2</translation>
     <message>
         <source>Thank you. Your payment was received. You can close this page.</source>
         <translation>Vielen Dank. Ihre Zahlung ist eingegangen. Sie können diese Seite schließen.</translation>
+    </message>
+    <message>
+        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.
+carwash-server secrets set|show|remove keeps its Stripe secrets in this account&apos;s keychain (carwash-server secrets --help).</source>
+        <translation>carwash-server: Stripe-Webhooks, Kartenzahlungsanfragen und GET /health für CarWash Desk.
+carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (carwash-server secrets --help).</translation>
     </message>
 </context>
 <context>
@@ -5448,8 +5541,8 @@ Details: %2</translation>
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
-        <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_).</translation>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
         <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
@@ -5460,8 +5553,8 @@ Details: %2</translation>
         <translation>%1 ist kein geheimer Stripe-Schlüssel: Er sollte mit sk_live_, sk_test_ oder rk_ beginnen und keine Leerzeichen enthalten.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
-        <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird).</translation>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
+        <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
         <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>
@@ -5652,6 +5745,20 @@ Details: %2</translation>
     <message>
         <source>The event %1 has no data.object.</source>
         <translation>Das Ereignis %1 hat kein data.object.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeSecrets</name>
+    <message numerus="yes">
+        <source>%n secret(s): %1</source>
+        <translation>
+            <numerusform>%n Geheimnis: %1</numerusform>
+            <numerusform>%n Geheimnisse: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the entry %1 is empty</source>
+        <translation>der Eintrag %1 ist leer</translation>
     </message>
 </context>
 <context>

@@ -215,6 +215,16 @@
     </message>
 </context>
 <context>
+    <name>StripeSecrets</name>
+    <message numerus="yes">
+        <source>%n secret(s): %1</source>
+        <translation>
+            <numerusform>%n secret: %1</numerusform>
+            <numerusform>%n secrets: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message numerus="yes">
         <source>%n min</source>

@@ -4478,6 +4478,97 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>SecretsCommand</name>
+    <message>
+        <source>Usage:
+  carwash-server secrets set secret-key|webhook-secret   the value from stdin (not shown when typed)
+  carwash-server secrets show
+  carwash-server secrets remove secret-key|webhook-secret
+Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server&apos;s environment win over the keychain.</source>
+        <translation>Uso:
+  carwash-server secrets set secret-key|webhook-secret   el valor desde stdin (no se muestra al escribirlo)
+  carwash-server secrets show
+  carwash-server secrets remove secret-key|webhook-secret
+Guarda los secretos de Stripe en el llavero de esta cuenta (servicio %1, claves %2 y %3); ejecútelo como la cuenta con la que se ejecuta carwash-server. STRIPE_SECRET_KEY y STRIPE_WEBHOOK_SECRET en el entorno del servidor prevalecen sobre el llavero.</translation>
+    </message>
+    <message>
+        <source>carwash-server secrets set takes the value from stdin, never from the command line (other users can see it there). Type it when asked, or pipe it in.</source>
+        <translation>carwash-server secrets set toma el valor de stdin, nunca de la línea de órdenes (otros usuarios pueden verlo allí). Escríbalo cuando se le pida o páselo por una tubería.</translation>
+    </message>
+    <message>
+        <source>Unexpected arguments &quot;%1&quot;.</source>
+        <translation>Argumentos inesperados «%1».</translation>
+    </message>
+    <message>
+        <source>Stripe secret key (sk_live_…, sk_test_… or rk_…; not shown): </source>
+        <translation>Clave secreta de Stripe (sk_live_…, sk_test_… o rk_…; no se muestra): </translation>
+    </message>
+    <message>
+        <source>Stripe webhook signing secret (whsec_…; several separated by commas; not shown): </source>
+        <translation>Secreto de firma del webhook de Stripe (whsec_…; varios separados por comas; no se muestra): </translation>
+    </message>
+    <message>
+        <source>No value came on stdin; nothing was stored.</source>
+        <translation>No llegó ningún valor por stdin; no se guardó nada.</translation>
+    </message>
+    <message>
+        <source>Nothing was stored.</source>
+        <translation>No se guardó nada.</translation>
+    </message>
+    <message>
+        <source>Stored %1 in this account&apos;s keychain under %2. carwash-server reads it when it starts next.</source>
+        <translation>%1 guardado en el llavero de esta cuenta como %2. carwash-server lo lee la próxima vez que arranque.</translation>
+    </message>
+    <message>
+        <source>Note: %1 is set in this environment; wherever it is set for the server, it wins over the keychain.</source>
+        <translation>Nota: %1 está definida en este entorno; donde esté definida para el servidor, prevalece sobre el llavero.</translation>
+    </message>
+    <message>
+        <source>set in this environment (%1): %2; the keychain is not consulted for it</source>
+        <translation>definido en este entorno (%1): %2; no se consulta el llavero para él</translation>
+    </message>
+    <message>
+        <source>in the keychain (%1): %2</source>
+        <translation>en el llavero (%1): %2</translation>
+    </message>
+    <message>
+        <source>not set: %1</source>
+        <translation>no definido: %1</translation>
+    </message>
+    <message>
+        <source>The keychain could not be read: %1
+Put %2 and %3 in carwash-server&apos;s environment file instead.</source>
+        <translation>No se pudo leer el llavero: %1
+Ponga %2 y %3 en el archivo de entorno de carwash-server.</translation>
+    </message>
+    <message>
+        <source>Nothing was stored under %1; nothing to remove.</source>
+        <translation>No había nada guardado como %1; no hay nada que eliminar.</translation>
+    </message>
+    <message>
+        <source>Removed %1 from this account&apos;s keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
+        <translation>%1 eliminado del llavero de esta cuenta. carwash-server funcionará sin él desde su próximo arranque, salvo que %2 esté definida en su entorno.</translation>
+    </message>
+    <message>
+        <source>No keychain is available to this account here: %1
+Put %2 in carwash-server&apos;s environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
+        <translation>Esta cuenta no tiene aquí ningún llavero disponible: %1
+Ponga %2 en el archivo de entorno de carwash-server (p. ej. el archivo que indica un EnvironmentFile= de systemd, legible solo por esa cuenta).</translation>
+    </message>
+    <message>
+        <source>%1
+Unlock the keychain of this account and try again, or put %2 in carwash-server&apos;s environment file instead.</source>
+        <translation>%1
+Desbloquee el llavero de esta cuenta y vuelva a intentarlo, o ponga %2 en el archivo de entorno de carwash-server.</translation>
+    </message>
+    <message>
+        <source>%1
+Nothing was changed. Put %2 in carwash-server&apos;s environment file if the keychain cannot be used.</source>
+        <translation>%1
+No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se puede usar el llavero.</translation>
+    </message>
+</context>
+<context>
     <name>ServerApplication</name>
     <message>
         <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
@@ -4494,10 +4585,6 @@ Detalle: %2</translation>
     <message>
         <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
         <translation>La dirección «%1» no es una dirección IP (no se aceptan nombres de host salvo localhost).</translation>
-    </message>
-    <message>
-        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.</source>
-        <translation>carwash-server: webhooks de Stripe, solicitudes de pago con tarjeta y GET /health para CarWash Desk.</translation>
     </message>
     <message>
         <source>Where to listen for HTTP (default 127.0.0.1:%1).</source>
@@ -4542,6 +4629,12 @@ Detalle: %2</translation>
     <message>
         <source>Thank you. Your payment was received. You can close this page.</source>
         <translation>Gracias. Hemos recibido su pago. Puede cerrar esta página.</translation>
+    </message>
+    <message>
+        <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.
+carwash-server secrets set|show|remove keeps its Stripe secrets in this account&apos;s keychain (carwash-server secrets --help).</source>
+        <translation>carwash-server: webhooks de Stripe, solicitudes de pago con tarjeta y GET /health para CarWash Desk.
+carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llavero de esta cuenta (carwash-server secrets --help).</translation>
     </message>
 </context>
 <context>
@@ -5448,8 +5541,8 @@ Detalle: %2</translation>
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_).</source>
-        <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_).</translation>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
+        <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
         <source>%1 holds a publishable key (pk_…): the server needs the secret key, which starts with sk_live_, sk_test_ or rk_.</source>
@@ -5460,8 +5553,8 @@ Detalle: %2</translation>
         <translation>%1 no es una clave secreta de Stripe: debe empezar por sk_live_, sk_test_ o rk_ y no contener espacios.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced).</source>
-        <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno).</translation>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
+        <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
         <source>%1: value %2 of %3 is not a webhook signing secret; each starts with whsec_.</source>
@@ -5652,6 +5745,20 @@ Detalle: %2</translation>
     <message>
         <source>The event %1 has no data.object.</source>
         <translation>El evento %1 no tiene data.object.</translation>
+    </message>
+</context>
+<context>
+    <name>StripeSecrets</name>
+    <message numerus="yes">
+        <source>%n secret(s): %1</source>
+        <translation>
+            <numerusform>%n secreto: %1</numerusform>
+            <numerusform>%n secretos: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the entry %1 is empty</source>
+        <translation>la entrada %1 está vacía</translation>
     </message>
 </context>
 <context>

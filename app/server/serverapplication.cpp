@@ -4,6 +4,7 @@
 #include "app/server/paymentrequestworker.h"
 #include "app/server/sharedhealthcheck.h"
 #include "app/server/signalbridge.h"
+#include "app/server/stripesecrets.h"
 #include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"
 #include "db/health/fleethealth.h"
@@ -100,7 +101,9 @@ int ServerApplication::start(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk."));
+        tr("carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.\n"
+           "carwash-server secrets set|show|remove keeps its Stripe secrets in this account's keychain "
+           "(carwash-server secrets --help)."));
     parser.addHelpOption();
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     tr("Where to listen for HTTP (default 127.0.0.1:%1).").arg(DefaultPort),
@@ -301,7 +304,13 @@ bool ServerApplication::readWorkerSettings(const QString &ownUrl)
 
 void ServerApplication::readStripeConfig()
 {
-    m_stripe = StripeConfig::fromEnvironment(QProcessEnvironment::systemEnvironment());
+    // The environment first, then the keychain for what it lacks: blocking,
+    // bounded by the keychain's timeout, and before the server listens.
+    const StripeSecrets::Loaded loaded
+        = StripeSecrets::loadBlocking(QProcessEnvironment::systemEnvironment());
+    m_stripe = loaded.config;
+    for (StripeSecrets::Secret secret : StripeSecrets::All)
+        qCInfo(lcServer).noquote() << loaded.logLine(secret);
     qCInfo(lcServer).noquote() << "Stripe:" << m_stripe.redacted();
     const QStringList api = m_stripe.apiProblems();
     const QStringList webhook = m_stripe.webhookProblems();

@@ -87,6 +87,8 @@ private:
     void startBackgroundWork();
     void answerHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     void answerWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    // The Stripe settings: the environment, the keychain for a secret it
+    // lacks (StripeSecrets); logged, redacted, with where each came from.
     void readStripeConfig();
     bool readWorkerSettings(const QString &ownUrl);
     void answerCheckoutPage(const QHttpServerRequest &request, QHttpServerResponder &&responder, bool paid);

@@ -164,11 +164,7 @@ DbResult<RefundOutcome> CardPaymentRequests::refund(const AmountDue &owed, qint6
         if (cash) {
             // Handed back over the counter: done now, as the card's is once
             // Stripe confirms it.
-            Sql::exec(m_db,
-                      QStringLiteral("UPDATE payments SET refunded_cents = refunded_cents + ?, "
-                                     "status = CASE WHEN refunded_cents + ? = amount_cents THEN 'refunded' "
-                                     "ELSE status END WHERE id = ?"),
-                      {part.amountCents, part.amountCents, part.paymentId});
+            PaymentRepo(m_db).recomputeRefunded(part.paymentId);
         } else {
             part.requestId = insertRequest(QStringLiteral("refund"), owed.bookingId, part.paymentId,
                                            part.refundId, {}, {}, key, actor);

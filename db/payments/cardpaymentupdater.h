@@ -80,7 +80,6 @@ private:
     void automaticRefund(const Row &row, const QString &kind, qint64 amountCents, const QString &attention,
                          const QString &source);
     void lockRefundPayment(qint64 refundId);
-    QString recomputeRefunded(qint64 paymentId); // the payment's status after
     void audit(qint64 bookingId, const QString &action, QJsonObject details);
 
     QSqlDatabase &m_db;

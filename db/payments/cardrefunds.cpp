@@ -2,6 +2,7 @@
 // and what they add up to on the payment.
 #include "db/payments/cardpaymentupdater.h"
 #include "db/payments/cardpaymentupdater_p.h"
+#include "db/payments/paymentrepo.h"
 
 #include "db/pool/sql.h"
 #include "db/text/money.h"
@@ -115,7 +116,7 @@ bool CardPaymentUpdater::refundSucceeded(qint64 refundId, const QString &source)
     const qint64 paymentId = query.value(0).toLongLong();
     const qint64 amount = query.value(1).toLongLong();
     const QString currency = query.value(2).toString();
-    const QString status = recomputeRefunded(paymentId);
+    const QString status = PaymentRepo(m_db).recomputeRefunded(paymentId);
     const qint64 bookingId
         = Sql::scalar(m_db, QStringLiteral("SELECT booking_id FROM payments WHERE id = ?"), {paymentId})
               .toLongLong();
@@ -142,7 +143,7 @@ bool CardPaymentUpdater::refundFailed(qint64 refundId, const QString &reason, co
     const qint64 paymentId = query.value(0).toLongLong();
     const qint64 amount = query.value(1).toLongLong();
     const QString currency = query.value(2).toString();
-    const QString status = recomputeRefunded(paymentId);
+    const QString status = PaymentRepo(m_db).recomputeRefunded(paymentId);
     QSqlQuery booking = Sql::exec(m_db,
                                   QStringLiteral("SELECT b.id, b.code FROM payments AS p "
                                                  "JOIN bookings AS b ON b.id = p.booking_id WHERE p.id = ?"),
@@ -176,20 +177,3 @@ void CardPaymentUpdater::lockRefundPayment(qint64 refundId)
         lockRow(query.value(0).toLongLong());
 }
 
-QString CardPaymentUpdater::recomputeRefunded(qint64 paymentId)
-{
-    // refunded_cents is the sum of the succeeded refunds; a payment
-    // refunded in full is 'refunded', one refunded in part stays succeeded.
-    QSqlQuery query = Sql::exec(
-        m_db,
-        QStringLiteral(
-            "UPDATE payments AS p SET refunded_cents = LEAST(p.amount_cents, s.total), "
-            "status = CASE WHEN p.status NOT IN ('succeeded', 'refunded') THEN p.status "
-            "WHEN s.total >= p.amount_cents AND p.amount_cents > 0 THEN 'refunded' ELSE 'succeeded' END "
-            "FROM (SELECT COALESCE(sum(amount_cents), 0) AS total FROM refunds "
-            "WHERE payment_id = ? AND status = 'succeeded') AS s "
-            "WHERE p.id = ? RETURNING p.status"),
-        {paymentId, paymentId});
-    query.next();
-    return query.value(0).toString();
-}

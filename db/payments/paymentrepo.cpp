@@ -344,3 +344,19 @@ DbResult<Receipt> PaymentRepo::receipt(qint64 bookingId)
     }
     return r;
 }
+
+QString PaymentRepo::recomputeRefunded(qint64 paymentId)
+{
+    QSqlQuery query = Sql::exec(
+        m_db,
+        QStringLiteral(
+            "UPDATE payments AS p SET refunded_cents = LEAST(p.amount_cents, s.total), "
+            "status = CASE WHEN p.status NOT IN ('succeeded', 'refunded') THEN p.status "
+            "WHEN s.total >= p.amount_cents AND p.amount_cents > 0 THEN 'refunded' ELSE 'succeeded' END "
+            "FROM (SELECT COALESCE(sum(amount_cents), 0) AS total FROM refunds "
+            "WHERE payment_id = ? AND status = 'succeeded') AS s "
+            "WHERE p.id = ? RETURNING p.status"),
+        {paymentId, paymentId});
+    query.next();
+    return query.value(0).toString();
+}

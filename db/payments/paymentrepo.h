@@ -58,6 +58,13 @@ public:
     // One payment by its id; nullopt when there is none.
     std::optional<Payment> byId(qint64 paymentId);
 
+    // After a refund of the payment succeeded: refunded_cents becomes the
+    // sum of its succeeded refunds, and a payment refunded in full is
+    // 'refunded' (one refunded in part stays 'succeeded'). The one rule for
+    // cash refunds at the desk and card refunds Stripe confirms. Returns the
+    // payment's status after it. Inside the caller's transaction.
+    QString recomputeRefunded(qint64 paymentId);
+
     // Every payment of the booking, oldest first.
     QList<Payment> forBooking(qint64 bookingId);
 

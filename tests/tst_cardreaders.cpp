@@ -166,7 +166,7 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
     const QTreeWidgetItem *row = dialog->list()->topLevelItem(0);
     QCOMPARE(row->text(0), QStringLiteral("tmr_Existing1"));
     QCOMPARE(row->text(1), QStringLiteral("Wall reader"));
-    QCOMPARE(row->text(2), QStringLiteral("kiosk \"Entrance\""));
+    QCOMPARE(row->text(2), QStringLiteral("Kiosk \"Entrance\""));
     const QString thisDesk = ProcessIdentity::current(QStringLiteral("carwash")).host;
     QCOMPARE(dialog->knownDesks(), (QStringList {thisDesk, QStringLiteral("back-office")}));
     auto *device = dialog->findChild<QComboBox *>(QStringLiteral("readerDeviceField"));

@@ -1945,6 +1945,14 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>Reader %1 no longer serves the %2.</source>
         <translation>Lesegerät %1 dient nicht mehr %2.</translation>
     </message>
+    <message>
+        <source>Kiosk &quot;%1&quot;</source>
+        <translation>Kiosk „%1“</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot;</source>
+        <translation>Schalter „%1“</translation>
+    </message>
 </context>
 <context>
     <name>CashPaymentDialog</name>

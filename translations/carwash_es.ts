@@ -1945,6 +1945,14 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>Reader %1 no longer serves the %2.</source>
         <translation>El lector %1 ya no sirve al %2.</translation>
     </message>
+    <message>
+        <source>Kiosk &quot;%1&quot;</source>
+        <translation>Quiosco «%1»</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot;</source>
+        <translation>Mostrador «%1»</translation>
+    </message>
 </context>
 <context>
     <name>CashPaymentDialog</name>

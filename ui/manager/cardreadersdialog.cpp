@@ -154,7 +154,7 @@ CardReadersDialog::CardReadersDialog(ConnectionPool &pool, const StaffMember &ma
     layout->addLayout(adding);
     layout->addLayout(bottom);
     layout->addWidget(close);
-    resize(fontMetrics().averageCharWidth() * 100, fontMetrics().height() * 26);
+    resize(fontMetrics().averageCharWidth() * 112, fontMetrics().height() * 26);
     setTabOrder(m_list, m_kind);
     setTabOrder(m_kind, m_device);
     setTabOrder(m_device, m_assign);
@@ -231,10 +231,11 @@ void CardReadersDialog::showReaders(const QList<CardReader> &readers, const QStr
     m_list->clear();
     for (const CardReader &reader : readers) {
         QString assigned = tr("Not assigned");
-        if (reader.isAssigned())
-            assigned = reader.assignedKind == u"desk" && reader.assignedTo == m_thisDesk
-                ? tr("Desk \"%1\" (this desk)").arg(reader.assignedTo)
-                : ReaderRepo::deviceWords(reader.assignedKind, reader.assignedTo);
+        if (reader.assignedKind == u"kiosk")
+            assigned = tr("Kiosk \"%1\"").arg(reader.assignedTo);
+        else if (reader.assignedKind == u"desk")
+            assigned = reader.assignedTo == m_thisDesk ? tr("Desk \"%1\" (this desk)").arg(reader.assignedTo)
+                                                       : tr("Desk \"%1\"").arg(reader.assignedTo);
         auto *item = new QTreeWidgetItem(m_list, {reader.id, reader.label, assigned});
         item->setData(IdColumn, Qt::UserRole, reader.id);
         if (reader.id == select || !m_list->currentItem())

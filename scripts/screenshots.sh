@@ -20,6 +20,19 @@
 #   13-no-database.png      start-up against a database server that is down
 #   14-diagnostics.png      the manager's diagnostics during a short load through the desk's pool
 #   15-walk-in.png          a walk-in: wash chosen, a returning customer's plate typed
+#   16-card-unavailable.png the Card… dialog while no carwash-server runs: why, and what to do
+#   17-card-choose.png      the Card… dialog with carwash-server running: this desk's reader or a QR code
+#   18-card-qr.png          the QR code of the Checkout link carwash-server made (at the fake Stripe)
+#   19-day-board-payments.png  the board's payment badges: paid, partly paid, unpaid, card under
+#                           way and needs attention (paid by card after a no-show)
+#   20-booking-card-refund.png a partly refunded booking: Card… for what is due, Refund… for the rest
+#   21-refund.png           the Refund… dialog of that booking
+#   22-takings.png          the day's takings
+#   23-card-readers.png     the manager's card readers
+#
+# The card scenes run carwash-server against the fake Stripe of the tests
+# (tests/harness/fakestripe, Node); without node, curl and jq they are left
+# out, saying so. Nothing reaches Stripe.
 #
 # The demo car wash is put in a time zone where it is early afternoon, so
 # the board shows a day with a past, a present and a future.
@@ -145,4 +158,109 @@ CARWASH_PIN="$wrong" shot 12-locked.png 1 --sign-in "$who" --show locked
 # A server nobody listens on: what a desk shows when the database is down.
 DATABASE_URL="postgresql://carwash@127.0.0.1:1/carwash?connect_timeout=2" \
   shot 13-no-database.png 1 --show start-failure
+
+as "$manager"
+# Readers as a car wash has them: this desk's, a kiosk's, a spare.
+"$bin/carwash-admin" reader add tmr_Fq3kX8bW2nLpZs --label "Front desk reader" --desk "$(hostname)" >/dev/null
+"$bin/carwash-admin" reader add tmr_GkR93mWx0aQe1z --label "Entrance kiosk reader" --kiosk Entrance >/dev/null
+"$bin/carwash-admin" reader add tmr_HsT7c2VbN4pLq8 --label "Spare reader" >/dev/null
+CARWASH_PIN="$pin" shot 23-card-readers.png 1 --sign-in "$who" --show readers
+
+missing=""
+for tool in node curl jq; do
+  command -v "$tool" >/dev/null || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  echo "screenshots: no card payment scenes (16-21): missing$missing" >&2
+  CARWASH_PIN="$pin" shot 22-takings.png 1 --sign-in "$who" --show takings
+  echo "screenshots: saved in $out"
+  exit 0
+fi
+
+# Today's bookings at the site: the first two confirmed ones and the latest
+# completed one paid in cash, so the board shows them near now.
+today=$(TZ=$best date +%F)
+"$bin/carwash-admin" bookings --date "$today" --json >"$home/today.json"
+upcoming=$(jq -r '[.[] | select(.status == "confirmed")] | sort_by(.start) | .[].code' "$home/today.json")
+card_code=$(printf '%s\n' "$upcoming" | sed -n 1p)
+attention_code=$(printf '%s\n' "$upcoming" | sed -n 2p)
+cash_code=""
+for code in $(jq -r '[.[] | select(.status == "completed")] | sort_by(.start) | reverse | .[].code' \
+  "$home/today.json"); do
+  if "$bin/carwash-admin" payment show "$code" --json |
+    jq -e '[.. | objects | select(has("method") and has("attention"))] | length == 1 and .[0].method == "cash"' \
+      >/dev/null; then
+    cash_code=$code
+    break
+  fi
+done
+if [ -z "$card_code" ] || [ -z "$attention_code" ] || [ -z "$cash_code" ]; then
+  echo "screenshots: today's demo bookings lack two confirmed and a cash-paid completed one" >&2
+  exit 1
+fi
+
+# No payment server yet: what the desk says.
+CARWASH_PIN="$pin" shot 16-card-unavailable.png 1 --sign-in "$who" --show card --booking "$card_code"
+
+# The fake Stripe of the tests, and carwash-server talking to it.
+fake_pid="" server_pid=""
+stop_payments() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null || true
+  server_pid="" fake_pid=""
+}
+trap 'status=$?; stop_payments; (exit "$status"); cleanup' EXIT
+trap 'exit 1' INT TERM
+wait_for_line() { # FILE PATTERN: the first matching line, within 30 s
+  for _ in $(seq 300); do
+    if grep -q "$2" "$1" 2>/dev/null; then
+      grep -m1 "$2" "$1"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "screenshots: no \"$2\" in $1:" >&2
+  cat "$1" >&2
+  return 1
+}
+node "$root/tests/harness/fakestripe/fake-stripe.mjs" --port 0 --seed 7 >"$home/fake.log" 2>&1 &
+fake_pid=$!
+stripe="http://127.0.0.1:$(wait_for_line "$home/fake.log" FAKE_STRIPE_LISTENING | awk '{ print $2 }')"
+whsec=whsec_screenshots$(date +%s)
+STRIPE_SECRET_KEY=sk_test_carwashFakeStripeKey0000000000 STRIPE_WEBHOOK_SECRET=$whsec STRIPE_API_BASE=$stripe \
+  "$bin/carwash-server" --listen 127.0.0.1:0 >"$home/server.log" 2>&1 &
+server_pid=$!
+server=$(wait_for_line "$home/server.log" "carwash-server listening on" | sed 's/.* on //')
+curl -fsS -X POST -H 'Content-Type: application/json' \
+  -d "{\"url\": \"$server/stripe/webhook\", \"secrets\": [\"$whsec\"]}" "$stripe/_fake/webhook" >/dev/null
+
+# A customer paid by card after being marked a no-show: the server's
+# webhook keeps the money and flags the booking for a person to look at.
+session=$("$bin/carwash-admin" payment checkout "$attention_code" --json | jq -r .session_id)
+"$bin/carwash-admin" booking status "$attention_code" no_show --reason "Did not come" >/dev/null
+curl -fsS -X POST -H 'Content-Type: application/json' -d '{}' "$stripe/_fake/checkout_sessions/$session/pay" >/dev/null
+flagged=""
+for _ in $(seq 300); do
+  if "$bin/carwash-admin" payment show "$attention_code" --json |
+    jq -e '[.. | objects | select(has("attention"))] | any(.attention != null)' >/dev/null; then
+    flagged=yes
+    break
+  fi
+  sleep 0.1
+done
+if [ -z "$flagged" ]; then
+  echo "screenshots: the payment after the no-show of $attention_code was not applied; carwash-server said:" >&2
+  cat "$home/server.log" >&2
+  exit 1
+fi
+# Part of a cash payment given back: something is due again, something left to refund.
+"$bin/carwash-admin" payment refund "$cash_code" --amount 5 --reason "Wheels not finished" >/dev/null
+
+CARWASH_PIN="$pin" shot 17-card-choose.png 1 --sign-in "$who" --show card --booking "$card_code"
+CARWASH_PIN="$pin" shot 18-card-qr.png 1 --sign-in "$who" --show card-qr --booking "$card_code"
+CARWASH_PIN="$pin" shot 19-day-board-payments.png 1 --sign-in "$who"
+CARWASH_PIN="$pin" shot 20-booking-card-refund.png 1 --sign-in "$who" --show booking --booking "$cash_code"
+CARWASH_PIN="$pin" shot 21-refund.png 1 --sign-in "$who" --show refund --booking "$cash_code"
+stop_payments
+CARWASH_PIN="$pin" shot 22-takings.png 1 --sign-in "$who" --show takings
 echo "screenshots: saved in $out"

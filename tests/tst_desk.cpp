@@ -219,12 +219,12 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
     staffButton->setFocus();
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
     QStringList order;
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < 6; ++i) {
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         order << QApplication::focusWidget()->objectName();
     }
     QCOMPARE(order,
-             (QStringList {QStringLiteral("settingsButton"), QStringLiteral("diagnosticsButton"),
+             (QStringList {QStringLiteral("cardReadersButton"), QStringLiteral("settingsButton"), QStringLiteral("diagnosticsButton"),
                            QStringLiteral("signOutButton"), QStringLiteral("qt_tabwidget_tabbar"),
                            QStringLiteral("boardPrevious")}));
 }

@@ -36,6 +36,7 @@ private slots:
     void badgeStatesFollowThePayments_data();
     void badgeStatesFollowThePayments();
     void boardSaysEachBadgeInWords();
+    void attentionShowsOnANoShowBooking();
     void pricesWithoutTaxOweTheTaxOnTop();
     void takingsEqualTheTablesAndSaveAsCsv();
 
@@ -201,6 +202,41 @@ void TestDeskMoney::boardSaysEachBadgeInWords()
         QVERIFY2(said.split(u'\n').contains(words.value(it.key())),
                  qPrintable(it.key() + QStringLiteral(": ") + said));
     }
+}
+
+void TestDeskMoney::attentionShowsOnANoShowBooking()
+{
+    // Money that came after a no-show is what needs a person most: the
+    // faded block carries the attention badge; an unpaid no-show none.
+    const QHash<QString, qint64> ids = bookingsInEachState();
+    const qint64 attention = ids.value(QStringLiteral("attention"));
+    const qint64 unpaid = ids.value(QStringLiteral("unpaid"));
+    QVERIFY(attention > 0 && unpaid > 0);
+    sql(QStringLiteral("UPDATE bookings SET status = 'no_show' WHERE id IN (%1, %2)").arg(attention).arg(unpaid));
+    QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings WHERE status = 'no_show' AND id IN (%1, %2)")
+                     .arg(attention)
+                     .arg(unpaid))
+                 .toInt(),
+             2);
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    DayBoardPage *board = m_window->dayBoardPage();
+    // The disc's colour left of its glyph, where paintPaymentBadge puts it.
+    auto badgeShown = [&](qint64 id, PaymentBadge::State state) {
+        const QColor badgeColour = DayBoardView::paymentColor(state);
+        board->setDate(localDateOf(id));
+        if (!waitLoaded(*board) || !board->view().setFocusedBooking(id))
+            return false;
+        QTest::qWait(50);
+        const QRect block = board->view().blockRect(id);
+        const int size = std::min(board->view().fontMetrics().height(), std::max(8, block.height() / 2));
+        const QRect badge(block.right() - size - 3, block.top() + 3, size, size);
+        const QColor seen = board->view().viewport()->grab().toImage().pixelColor(
+            badge.left() + size / 4, badge.center().y());
+        return std::abs(seen.red() - badgeColour.red()) < 24 && std::abs(seen.green() - badgeColour.green()) < 24
+            && std::abs(seen.blue() - badgeColour.blue()) < 24;
+    };
+    QVERIFY(badgeShown(attention, PaymentBadge::State::Attention));
+    QVERIFY(!badgeShown(unpaid, PaymentBadge::State::Unpaid));
 }
 
 void TestDeskMoney::pricesWithoutTaxOweTheTaxOnTop()

@@ -1784,6 +1784,177 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>CardReadersDialog</name>
+    <message>
+        <source>Card readers</source>
+        <translation>Kartenlesegeräte</translation>
+    </message>
+    <message>
+        <source>The Stripe Terminal readers registered in Stripe&apos;s dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
+        <translation>Die im Stripe-Dashboard registrierten Stripe-Terminal-Lesegeräte. Jeder Schalter und jeder Kiosk nimmt Kartenzahlungen an dem einen Lesegerät an, das ihm zugeordnet ist.</translation>
+    </message>
+    <message>
+        <source>Rea&amp;ders:</source>
+        <translation>Lese&amp;geräte:</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>Lesegerät</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Zugeordnet zu</translation>
+    </message>
+    <message>
+        <source>Reader &amp;ID:</source>
+        <translation>Lesegeräte-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>New reader&apos;s ID</source>
+        <translation>ID des neuen Lesegeräts</translation>
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation>&amp;Bezeichnung:</translation>
+    </message>
+    <message>
+        <source>New reader&apos;s label</source>
+        <translation>Bezeichnung des neuen Lesegeräts</translation>
+    </message>
+    <message>
+        <source>Front desk reader</source>
+        <translation>Lesegerät Empfang</translation>
+    </message>
+    <message>
+        <source>&amp;Add reader</source>
+        <translation>Lesegerät &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add the reader</source>
+        <translation>Das Lesegerät hinzufügen</translation>
+    </message>
+    <message>
+        <source>Assign &amp;to:</source>
+        <translation>&amp;Zuordnen zu:</translation>
+    </message>
+    <message>
+        <source>Assign the reader to a desk or a kiosk</source>
+        <translation>Das Lesegerät einem Schalter oder einem Kiosk zuordnen</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>Schalter</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Kiosk</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Name of the desk or kiosk</source>
+        <translation>Name des Schalters oder Kiosks</translation>
+    </message>
+    <message>
+        <source>A&amp;ssign</source>
+        <translation>Zu&amp;ordnen</translation>
+    </message>
+    <message>
+        <source>Assign the selected reader to that desk or kiosk</source>
+        <translation>Das gewählte Lesegerät diesem Schalter oder Kiosk zuordnen</translation>
+    </message>
+    <message>
+        <source>&amp;Unassign</source>
+        <translation>Zuordnung a&amp;ufheben</translation>
+    </message>
+    <message>
+        <source>Unassign the selected reader from its desk or kiosk</source>
+        <translation>Die Zuordnung des gewählten Lesegeräts zu seinem Schalter oder Kiosk aufheben</translation>
+    </message>
+    <message>
+        <source>Re&amp;move reader</source>
+        <translation>Lesegerät ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected reader</source>
+        <translation>Das gewählte Lesegerät entfernen</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded. %1</source>
+        <translation>Die Kartenlesegeräte konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>Not assigned</source>
+        <translation>Nicht zugeordnet</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot; (this desk)</source>
+        <translation>Schalter „%1“ (dieser Schalter)</translation>
+    </message>
+    <message>
+        <source>%1 (this desk)</source>
+        <translation>%1 (dieser Schalter)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>The reader was not added.</source>
+        <translation>Das Lesegerät wurde nicht hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added; assign it to a desk or kiosk to take payments on it.</source>
+        <translation>Lesegerät %1 (%2) hinzugefügt; ordnen Sie es einem Schalter oder Kiosk zu, um damit Zahlungen anzunehmen.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not removed.</source>
+        <translation>Lesegerät %1 wurde nicht entfernt.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) removed.</source>
+        <translation>Lesegerät %1 (%2) entfernt.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not assigned.</source>
+        <translation>Lesegerät %1 wurde nicht zugeordnet.</translation>
+    </message>
+    <message>
+        <source>Reader %1 now takes the card payments of the %2.</source>
+        <translation>Lesegerät %1 nimmt jetzt die Kartenzahlungen für %2 an.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not unassigned.</source>
+        <translation>Die Zuordnung von Lesegerät %1 wurde nicht aufgehoben.</translation>
+    </message>
+    <message>
+        <source>Reader %1 no longer serves the %2.</source>
+        <translation>Lesegerät %1 dient nicht mehr %2.</translation>
+    </message>
+    <message>
+        <source>Kiosk &quot;%1&quot;</source>
+        <translation>Kiosk „%1“</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot;</source>
+        <translation>Schalter „%1“</translation>
+    </message>
+</context>
+<context>
     <name>CashPaymentDialog</name>
     <message>
         <source>Cash payment — %1</source>
@@ -4843,6 +5014,18 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
         <translation>Tagesabschluss: die Einnahmen des Tages nach Zahlungsart, zum Drucken oder als CSV (Strg+E)</translation>
+    </message>
+    <message>
+        <source>&amp;Card readers…</source>
+        <translation>Karten&amp;lesegeräte…</translation>
+    </message>
+    <message>
+        <source>Card readers</source>
+        <translation>Kartenlesegeräte</translation>
+    </message>
+    <message>
+        <source>Stripe card readers and the desk or kiosk each serves (managers)</source>
+        <translation>Stripe-Kartenlesegeräte und der Schalter oder Kiosk, dem jedes dient (Leitung)</translation>
     </message>
 </context>
 <context>

@@ -1784,6 +1784,177 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>CardReadersDialog</name>
+    <message>
+        <source>Card readers</source>
+        <translation>Lectores de tarjetas</translation>
+    </message>
+    <message>
+        <source>The Stripe Terminal readers registered in Stripe&apos;s dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
+        <translation>Los lectores de Stripe Terminal registrados en el panel de Stripe. Cada mostrador y cada quiosco cobra con tarjeta en el único lector que tiene asignado.</translation>
+    </message>
+    <message>
+        <source>Rea&amp;ders:</source>
+        <translation>Lec&amp;tores:</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>Lector</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Etiqueta</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Asignado a</translation>
+    </message>
+    <message>
+        <source>Reader &amp;ID:</source>
+        <translation>&amp;ID del lector:</translation>
+    </message>
+    <message>
+        <source>New reader&apos;s ID</source>
+        <translation>ID del nuevo lector</translation>
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation>&amp;Etiqueta:</translation>
+    </message>
+    <message>
+        <source>New reader&apos;s label</source>
+        <translation>Etiqueta del nuevo lector</translation>
+    </message>
+    <message>
+        <source>Front desk reader</source>
+        <translation>Lector de recepción</translation>
+    </message>
+    <message>
+        <source>&amp;Add reader</source>
+        <translation>&amp;Añadir lector</translation>
+    </message>
+    <message>
+        <source>Add the reader</source>
+        <translation>Añadir el lector</translation>
+    </message>
+    <message>
+        <source>Assign &amp;to:</source>
+        <translation>A&amp;signar a:</translation>
+    </message>
+    <message>
+        <source>Assign the reader to a desk or a kiosk</source>
+        <translation>Asignar el lector a un mostrador o a un quiosco</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>Mostrador</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Quiosco</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>Name of the desk or kiosk</source>
+        <translation>Nombre del mostrador o quiosco</translation>
+    </message>
+    <message>
+        <source>A&amp;ssign</source>
+        <translation>Asi&amp;gnar</translation>
+    </message>
+    <message>
+        <source>Assign the selected reader to that desk or kiosk</source>
+        <translation>Asignar el lector seleccionado a ese mostrador o quiosco</translation>
+    </message>
+    <message>
+        <source>&amp;Unassign</source>
+        <translation>&amp;Desasignar</translation>
+    </message>
+    <message>
+        <source>Unassign the selected reader from its desk or kiosk</source>
+        <translation>Desasignar el lector seleccionado de su mostrador o quiosco</translation>
+    </message>
+    <message>
+        <source>Re&amp;move reader</source>
+        <translation>&amp;Quitar lector</translation>
+    </message>
+    <message>
+        <source>Remove the selected reader</source>
+        <translation>Quitar el lector seleccionado</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded. %1</source>
+        <translation>No se pudieron cargar los lectores de tarjetas. %1</translation>
+    </message>
+    <message>
+        <source>Not assigned</source>
+        <translation>Sin asignar</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot; (this desk)</source>
+        <translation>Mostrador «%1» (este mostrador)</translation>
+    </message>
+    <message>
+        <source>%1 (this desk)</source>
+        <translation>%1 (este mostrador)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>The reader was not added.</source>
+        <translation>El lector no se añadió.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) added; assign it to a desk or kiosk to take payments on it.</source>
+        <translation>Lector %1 (%2) añadido; asígnelo a un mostrador o quiosco para cobrar con él.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not removed.</source>
+        <translation>El lector %1 no se quitó.</translation>
+    </message>
+    <message>
+        <source>Reader %1 (%2) removed.</source>
+        <translation>Lector %1 (%2) quitado.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not assigned.</source>
+        <translation>El lector %1 no se asignó.</translation>
+    </message>
+    <message>
+        <source>Reader %1 now takes the card payments of the %2.</source>
+        <translation>El lector %1 cobra ahora los pagos con tarjeta del %2.</translation>
+    </message>
+    <message>
+        <source>Reader %1 was not unassigned.</source>
+        <translation>El lector %1 no se desasignó.</translation>
+    </message>
+    <message>
+        <source>Reader %1 no longer serves the %2.</source>
+        <translation>El lector %1 ya no sirve al %2.</translation>
+    </message>
+    <message>
+        <source>Kiosk &quot;%1&quot;</source>
+        <translation>Quiosco «%1»</translation>
+    </message>
+    <message>
+        <source>Desk &quot;%1&quot;</source>
+        <translation>Mostrador «%1»</translation>
+    </message>
+</context>
+<context>
     <name>CashPaymentDialog</name>
     <message>
         <source>Cash payment — %1</source>
@@ -4843,6 +5014,18 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
         <translation>Cierre del día: los ingresos del día por forma de pago, para imprimir o guardar como CSV (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>&amp;Card readers…</source>
+        <translation>&amp;Lectores de tarjeta…</translation>
+    </message>
+    <message>
+        <source>Card readers</source>
+        <translation>Lectores de tarjetas</translation>
+    </message>
+    <message>
+        <source>Stripe card readers and the desk or kiosk each serves (managers)</source>
+        <translation>Lectores de tarjetas de Stripe y el mostrador o quiosco al que sirve cada uno (encargados)</translation>
     </message>
 </context>
 <context>

@@ -6,12 +6,16 @@
 #include "db/staff/staffrepo.h"
 #include "models/desk/dayboardmodel.h"
 #include "ui/desk/bookingdetailsdialog.h"
+#include "ui/desk/cardpaymentdialog.h"
 #include "ui/desk/dayboardpage.h"
 #include "ui/desk/deskwindow.h"
 #include "ui/desk/receiptactions.h"
+#include "ui/desk/refunddialog.h"
 #include "ui/desk/signinpage.h"
+#include "ui/desk/takingswindow.h"
 #include "ui/desk/todaypage.h"
 #include "ui/desk/walkindialog.h"
+#include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
 #include "ui/manager/sitesetupdialog.h"
@@ -122,6 +126,15 @@ void ScreenshotRunner::signedIn()
         connect(dialog, &StaffDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
         return;
     }
+    if (m_request.show == u"readers") {
+        auto *dialog = window.openCardReaders();
+        if (!dialog) {
+            finish(1, QStringLiteral("the card readers are for managers only"));
+            return;
+        }
+        connect(dialog, &CardReadersDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
+        return;
+    }
     if (m_request.show == u"menu") {
         window.showWashMenu();
         connect(window.todayPage(), &TodayPage::loaded, this, [this] { grabSoon(&m_desk.window()); });
@@ -149,11 +162,24 @@ void ScreenshotRunner::signedIn()
         return;
     }
     // The day board is the first page after sign-in; the booking and the
-    // receipt are opened from it, as a person would.
+    // receipt are opened from it, as a person would, and the takings once
+    // it knows the site's today.
     DayBoardPage *board = window.dayBoardPage();
     connect(board, &DayBoardPage::refreshed, this, [this, board] {
-        if (m_request.show == u"booking" || m_request.show == u"receipt")
+        static const QStringList fromBooking {QStringLiteral("booking"), QStringLiteral("receipt"),
+                                              QStringLiteral("card"), QStringLiteral("card-qr"),
+                                              QStringLiteral("refund")};
+        if (fromBooking.contains(m_request.show))
             openFromBoard(board);
+        else if (m_request.show == u"takings" && !m_opened) {
+            m_opened = true;
+            TakingsWindow *takings = m_desk.window().openTakings();
+            if (!takings) {
+                finish(1, QStringLiteral("the takings did not open"));
+                return;
+            }
+            connect(takings, &TakingsWindow::loaded, this, [this, takings] { grabSoon(takings); });
+        }
         else if (m_request.show == u"walkin")
             startWalkIn(board);
         else
@@ -241,10 +267,16 @@ void ScreenshotRunner::openFromBoard(DayBoardPage *board)
     for (const QString &status : wanted) {
         for (const DayBoardModel::Lane &lane : board->model().day().lanes) {
             for (const DayBoardModel::Block &block : lane.blocks) {
-                if (block.status == status && id == 0)
+                const bool chosen = m_request.bookingCode.isEmpty() ? block.status == status
+                                                                    : block.code == m_request.bookingCode;
+                if (chosen && id == 0)
                     id = block.id;
             }
         }
+    }
+    if (id == 0 && !m_request.bookingCode.isEmpty()) {
+        finish(1, QStringLiteral("booking %1 is not on today's board").arg(m_request.bookingCode));
+        return;
     }
     if (id == 0) {
         finish(1, QStringLiteral("no %1 booking on the board (seed --demo-day first)").arg(wanted.join(u'/')));
@@ -256,10 +288,62 @@ void ScreenshotRunner::openFromBoard(DayBoardPage *board)
         connect(dialog, &BookingDetailsDialog::loaded, this, [this, dialog] { grabSoon(dialog); });
         return;
     }
+    if (m_request.show != u"receipt") {
+        connect(dialog, &BookingDetailsDialog::loaded, this, [this, dialog] { openPayment(dialog); },
+                Qt::SingleShotConnection);
+        return;
+    }
     auto *receipt = dialog->findChild<ReceiptActions *>();
     connect(receipt, &ReceiptActions::previewOpened, this, [this](QDialog *preview) { grabSoon(preview); });
     connect(dialog, &BookingDetailsDialog::loaded, this, [receipt, id] { receipt->askAndPrint(id); },
             Qt::SingleShotConnection);
+}
+
+void ScreenshotRunner::openPayment(BookingDetailsDialog *dialog)
+{
+    if (m_request.show == u"refund") {
+        RefundDialog *refund = dialog->openRefund();
+        if (!refund) {
+            finish(1, QStringLiteral("booking %1 offers no Refund… (a manager, and something paid?)")
+                          .arg(m_request.bookingCode));
+            return;
+        }
+        grabSoon(refund);
+        return;
+    }
+    CardPaymentDialog *card = dialog->openCardPayment();
+    if (!card) {
+        finish(1, QStringLiteral("booking %1 offers no Card… (is anything due?)").arg(m_request.bookingCode));
+        return;
+    }
+    // First it checks whether card payment can be offered at all.
+    whenReady([card] { return card->page() != CardPaymentDialog::Page::Checking && !card->isBusy(); },
+              [this, card] {
+                  if (m_request.show == u"card") {
+                      grabSoon(card);
+                      return;
+                  }
+                  if (!card->payByQrCode()) {
+                      finish(1, QStringLiteral("no QR code offered: %1").arg(card->unavailableText()));
+                      return;
+                  }
+                  // The link arrives once carwash-server has made the session.
+                  whenReady([card] { return !card->qrImage().isNull(); }, [this, card] { grabSoon(card); });
+              });
+}
+
+void ScreenshotRunner::whenReady(std::function<bool()> ready, std::function<void()> done)
+{
+    auto *check = new QTimer(this);
+    check->setInterval(100);
+    connect(check, &QTimer::timeout, this, [check, ready = std::move(ready), done = std::move(done)] {
+        if (!ready())
+            return;
+        check->stop();
+        check->deleteLater();
+        done();
+    });
+    check->start();
 }
 
 void ScreenshotRunner::grabSoon(QWidget *widget)

@@ -3,6 +3,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 class DeskApplication;
 class QWidget;
 
@@ -13,7 +15,12 @@ class QWidget;
 // walk-in for a returning customer, --show booking a
 // booking opened from the board, --show receipt a paid one's receipt
 // preview; --show settings|staff|setup, that manager's dialog; --show
-// diagnostics, the manager's diagnostics during a short load; with
+// diagnostics, the manager's diagnostics during a short load; --show
+// readers, the manager's card readers; --show takings, the day's takings;
+// with --booking CODE, --show booking opens that booking, --show card its
+// Card… dialog once it has checked (the choice, or why card payment is
+// unavailable), --show card-qr the QR code of its Checkout link (a running
+// carwash-server must answer) and --show refund its Refund… dialog; with
 // --show locked, NAME locked out by that (wrong) PIN typed five times; with
 // --show start-failure, the window after start-up failed. For the
 // documentation's screenshots under Xvfb; exit code 1 if it cannot get there.
@@ -27,8 +34,9 @@ public:
         QString signInName; // empty: the sign-in screen itself
         QString pin;
         // "", "menu", "walkin", "booking", "receipt", "settings", "staff", "setup", "diagnostics",
-        // "locked" or "start-failure"
+        // "readers", "takings", "card", "card-qr", "refund", "locked" or "start-failure"
         QString show;
+        QString bookingCode; // the booking to open; empty: one the board shows by its status
         int timeoutMs = 90000;
     };
 
@@ -42,6 +50,9 @@ private:
     void openFromBoard(class DayBoardPage *board);
     void runLoad();
     void startWalkIn(class DayBoardPage *board);
+    void openPayment(class BookingDetailsDialog *dialog);
+    // Calls done() once ready() holds, checking every 100 ms.
+    void whenReady(std::function<bool()> ready, std::function<void()> done);
     void grabSoon(QWidget *widget);
     void finish(int exitCode, const QString &message);
 

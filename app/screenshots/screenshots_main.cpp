@@ -26,12 +26,19 @@ int main(int argc, char *argv[])
                                       QStringLiteral("NAME"));
     const QCommandLineOption show(
         QStringLiteral("show"),
-        QStringLiteral("The state to show: settings, staff, setup or diagnostics (a manager's window), "
+        QStringLiteral("The state to show: settings, staff, setup, readers or diagnostics (a manager's window), "
+                       "takings (the day's takings), "
                        "menu (the wash menu tab; the day board otherwise), walkin (a walk-in for a returning "
                        "customer), booking (a booking opened from the board), receipt (a paid booking's "
-                       "receipt), locked (--sign-in NAME with a wrong PIN), start-failure."),
+                       "receipt), card (its Card… dialog once checked), card-qr (its QR code, from a running "
+                       "carwash-server), refund (its Refund… dialog), locked (--sign-in NAME with a wrong PIN), "
+                       "start-failure."),
         QStringLiteral("STATE"));
-    parser.addOptions({signInAs, show});
+    const QCommandLineOption booking(QStringLiteral("booking"),
+                          QStringLiteral("The booking (its code, on today's board) for booking, card, card-qr "
+                                         "and refund."),
+                          QStringLiteral("CODE"));
+    parser.addOptions({signInAs, show, booking});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
@@ -44,6 +51,7 @@ int main(int argc, char *argv[])
     request.signInName = parser.value(signInAs);
     request.pin = qEnvironmentVariable("CARWASH_PIN");
     request.show = parser.value(show);
+    request.bookingCode = parser.value(booking);
     ScreenshotRunner runner(desk, request);
     desk.start();
     return app.exec();

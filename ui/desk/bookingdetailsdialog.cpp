@@ -266,7 +266,7 @@ BookingDetailsDialog::BookingDetailsDialog(ConnectionPool &pool, const StaffMemb
     layout->addWidget(m_cancelForm);
     layout->addLayout(money);
     layout->addLayout(bottom);
-    resize(fontMetrics().averageCharWidth() * 120, fontMetrics().height() * 30);
+    resize(fontMetrics().averageCharWidth() * 142, fontMetrics().height() * 30);
     updateButtons();
     reload();
 }

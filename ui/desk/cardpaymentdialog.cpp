@@ -121,6 +121,8 @@ CardPaymentDialog::CardPaymentDialog(ConnectionPool &pool, const StaffMember &st
     ways->addWidget(m_qrButton);
     ways->addStretch(1);
     auto *chooseLayout = new QVBoxLayout(choose);
+    // In the middle, like the other pages (the dialog is sized for the QR code).
+    chooseLayout->addStretch(1);
     chooseLayout->addWidget(new QLabel(tr("Amount due:"), choose));
     chooseLayout->addWidget(due);
     chooseLayout->addLayout(ways);

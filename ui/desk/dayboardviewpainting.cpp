@@ -247,7 +247,10 @@ void DayBoardView::paintEvent(QPaintEvent *)
                        fm.elidedText(tr("%1 · %2").arg(block.code, statusText(block.status)), Qt::ElideRight,
                                      text.width()));
             p.restore();
-            if (!faded)
+            // A cancelled or no-show booking owes nothing, so no money
+            // badge; but money that came anyway (paid by card after a
+            // no-show) needs a person, so attention shows on any block.
+            if (!faded || block.payment.state == PaymentBadge::State::Attention)
                 paintPaymentBadge(p, r, block.payment.state);
         }
     }

@@ -18,6 +18,7 @@
 #include "ui/desk/takingswindow.h"
 #include "ui/desk/todaypage.h"
 #include "ui/desk/walkindialog.h"
+#include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
 #include "ui/manager/sitesetupdialog.h"
@@ -165,6 +166,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::staffRequested, this, &DeskWindow::openStaffManagement);
     connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
+    connect(m_header, &SessionHeader::cardReadersRequested, this, &DeskWindow::openCardReaders);
     connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
     connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
     connect(m_header, &SessionHeader::takingsRequested, this, &DeskWindow::openTakings);
@@ -288,6 +290,8 @@ void DeskWindow::closeManagerDialogs()
         m_diagnostics->close();
     if (m_siteSetupDialog)
         m_siteSetupDialog->close();
+    if (m_cardReadersDialog)
+        m_cardReadersDialog->close();
     if (m_takingsWindow)
         m_takingsWindow->close();
     // Nor a booking opened in someone else's name.
@@ -362,6 +366,19 @@ SiteSetupDialog *DeskWindow::openSiteSetup()
     m_siteSetupDialog->open();
     m_siteSetupDialog->raise();
     return m_siteSetupDialog;
+}
+
+CardReadersDialog *DeskWindow::openCardReaders()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_cardReadersDialog) {
+        m_cardReadersDialog = new CardReadersDialog(*m_pool, *m_session, this);
+        m_cardReadersDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_cardReadersDialog->open();
+    m_cardReadersDialog->raise();
+    return m_cardReadersDialog;
 }
 
 DiagnosticsWindow *DeskWindow::openDiagnostics()

@@ -16,6 +16,7 @@
 #include <optional>
 
 class BookingChangeListener;
+class CardReadersDialog;
 class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
@@ -67,6 +68,7 @@ public:
     DatabaseSettingsDialog *openDatabaseSettings();
     StaffDialog *openStaffManagement();
     SiteSetupDialog *openSiteSetup();
+    CardReadersDialog *openCardReaders();
     // A booking's details and actions, in the signed-in person's name; one
     // dialog per booking (opening it again raises it). nullptr when nobody
     // is signed in. Closed on sign-out.
@@ -139,6 +141,7 @@ private:
     QPointer<DatabaseSettingsDialog> m_settingsDialog;
     QPointer<StaffDialog> m_staffDialog;
     QPointer<SiteSetupDialog> m_siteSetupDialog;
+    QPointer<CardReadersDialog> m_cardReadersDialog;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     QPointer<DiagnosticsWindow> m_diagnostics;
     QPointer<WalkInDialog> m_walkInDialog;

@@ -64,6 +64,11 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_siteSetup->setAccessibleName(tr("Site setup"));
     m_siteSetup->setToolTip(tr("Opening hours, closures, services, prices and bays (managers)"));
     connect(m_siteSetup, &QPushButton::clicked, this, &SessionHeader::siteSetupRequested);
+    m_cardReaders = new QPushButton(tr("&Card readers…"), this);
+    m_cardReaders->setObjectName(QStringLiteral("cardReadersButton"));
+    m_cardReaders->setAccessibleName(tr("Card readers"));
+    m_cardReaders->setToolTip(tr("Stripe card readers and the desk or kiosk each serves (managers)"));
+    connect(m_cardReaders, &QPushButton::clicked, this, &SessionHeader::cardReadersRequested);
     m_diagnostics = new QPushButton(tr("&Diagnostics…"), this);
     m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
     m_diagnostics->setAccessibleName(tr("Diagnostics"));
@@ -89,6 +94,7 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
     layout->addWidget(m_siteSetup);
     layout->addWidget(m_staff);
+    layout->addWidget(m_cardReaders);
     layout->addWidget(m_settings);
     layout->addWidget(m_diagnostics);
     layout->addWidget(m_signOut);
@@ -96,7 +102,8 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     setTabOrder(m_find, m_takings);
     setTabOrder(m_takings, m_siteSetup);
     setTabOrder(m_siteSetup, m_staff);
-    setTabOrder(m_staff, m_settings);
+    setTabOrder(m_staff, m_cardReaders);
+    setTabOrder(m_cardReaders, m_settings);
     setTabOrder(m_settings, m_diagnostics);
     setTabOrder(m_diagnostics, m_signOut);
 }
@@ -110,6 +117,7 @@ void SessionHeader::setPerson(const StaffMember &member)
     m_settings->setVisible(member.isManager());
     m_siteSetup->setVisible(member.isManager());
     m_diagnostics->setVisible(member.isManager());
+    m_cardReaders->setVisible(member.isManager());
 }
 
 QString SessionHeader::personText() const

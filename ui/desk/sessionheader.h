@@ -30,6 +30,7 @@ Q_SIGNALS:
     void settingsRequested();
     void siteSetupRequested();
     void diagnosticsRequested();
+    void cardReadersRequested();
 
 private:
     QLabel *m_person = nullptr;
@@ -41,5 +42,6 @@ private:
     QPushButton *m_settings = nullptr;
     QPushButton *m_siteSetup = nullptr;
     QPushButton *m_diagnostics = nullptr;
+    QPushButton *m_cardReaders = nullptr;
     QPushButton *m_signOut = nullptr;
 };

@@ -2,6 +2,7 @@
 // PostgreSQL, the fake Stripe speaking Stripe's wire format and delivering
 // signed events as Stripe does (at least once, in any order), and the
 // payment request rows a desk writes.
+#include "db/notify/bookingchangelistener.h"
 #include "payments/webhooksignature.h"
 #include "tests/harness/nohang.h"
 #include "tests/serverpaymentfixture.h"
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -151,6 +153,14 @@ void TestServerPayments::aHeldBookingPaidByCheckoutIsConfirmedByTheSignedEvents(
              text(QStringLiteral("SELECT checkout_url FROM payments WHERE id = %1").arg(asked.paymentId)));
     QVERIFY(result[u"url"].toString().contains(sessionId));
 
+    // A desk listening as the board does: the news of the payment reaches it
+    // by NOTIFY from the server's transaction.
+    BookingChangeListener desk;
+    QSignalSpy bookingNews(&desk, &BookingChangeListener::bookingChanged);
+    QSignalSpy paymentNews(&desk, &BookingChangeListener::paymentChanged);
+    desk.start(m_cluster.config(QStringLiteral("tst_serverpayments-desk")));
+    QTRY_VERIFY_WITH_TIMEOUT(desk.isListening(), kNoHangMs);
+
     QVERIFY2(m_stripe.pay(sessionId), qPrintable(m_stripe.lastError()));
     const QString paymentStatus
         = QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(asked.paymentId);
@@ -158,6 +168,21 @@ void TestServerPayments::aHeldBookingPaidByCheckoutIsConfirmedByTheSignedEvents(
     QTRY_COMPARE_WITH_TIMEOUT(
         text(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(asked.bookingId)),
         QStringLiteral("confirmed"), kNoHangMs);
+    const auto heard = [&] {
+        for (const QList<QVariant> &news : std::as_const(bookingNews)) {
+            if (news.at(0).toLongLong() == asked.bookingId && news.at(2).toString() == u"confirmed")
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(heard(), kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(paymentNews.cbegin(), paymentNews.cend(),
+                                         [&](const QList<QVariant> &news) {
+                                             return news.at(0).toLongLong() == asked.bookingId
+                                                    && news.at(1).toLongLong() == asked.paymentId;
+                                         }),
+                             kNoHangMs);
+    desk.stop();
     // Every event the fake sent was stored once and answered 2xx.
     QTRY_VERIFY_WITH_TIMEOUT(
         count(QStringLiteral("SELECT count(*) FROM stripe_events")) == m_stripe.events().size(), kNoHangMs);

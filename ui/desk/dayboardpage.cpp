@@ -203,6 +203,8 @@ QWidget *DayBoardPage::buildLegend()
     money->setObjectName(QStringLiteral("boardLegendMoney"));
     auto *free = new QLabel(tr("Free time is tinted green; closed time is hatched grey."), legend);
     free->setObjectName(QStringLiteral("boardLegendFree"));
+    // The second line is the longer: the statuses keep their swatches beside them.
+    row->addStretch(1);
     // Under the statuses, after the money signs: on the statuses' line it
     // made the desk wider than a 1366 px screen at 125 %.
     auto *second = new QHBoxLayout;

@@ -7,7 +7,7 @@
 #
 #   01-sign-in.png          the sign-in screen
 #   02-day-board.png        a staff member's main window: today's board per bay
-#   03-day-board-manager.png  a manager's board (Staff, Site set-up and Settings buttons)
+#   03-day-board-manager.png  a manager's board (the Manage menu of the manager's screens)
 #   04-booking.png          a booking opened from the board, with its next steps
 #   05-receipt.png          a paid booking's receipt in the print preview
 #   06-site-setup.png       the manager's site set-up (settings, hours, catalogue)

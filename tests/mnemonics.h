@@ -8,6 +8,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QMap>
+#include <QMenu>
 #include <QStringList>
 #include <QTabWidget>
 #include <QWidget>
@@ -88,6 +89,35 @@ inline QStringList clashes(QWidget *window)
         tabs->setCurrentIndex(current);
     }
     problems.removeDuplicates();
+    return problems;
+}
+
+// What answers each letter while menu is open: its visible entries (a
+// separator has none). An entry without a letter is listed under a null QChar.
+inline QMap<QChar, QStringList> menuLetters(const QMenu *menu)
+{
+    QMap<QChar, QStringList> found;
+    const QList<QAction *> actions = menu->actions();
+    for (const QAction *action : actions) {
+        if (action->isVisible() && !action->isSeparator())
+            found[letterOf(action->text())]
+                << QStringLiteral("\"%1\" (%2)").arg(action->text(), action->objectName());
+    }
+    return found;
+}
+
+// Each letter more than one entry of menu answers, and each entry without one.
+inline QStringList menuClashes(const QMenu *menu)
+{
+    QStringList problems;
+    const QMap<QChar, QStringList> found = menuLetters(menu);
+    for (auto it = found.cbegin(); it != found.cend(); ++it) {
+        if (it.key().isNull())
+            problems << QStringLiteral("no letter: %1").arg(it.value().join(QStringLiteral(", ")));
+        else if (it.value().size() > 1)
+            problems << QStringLiteral("%1: %2").arg(QString(it.key()),
+                                                     it.value().join(QStringLiteral(", ")));
+    }
     return problems;
 }
 

@@ -23,6 +23,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -146,9 +147,13 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
                          "VALUES ('back-office', 42, now(), 'carwash', '{}'), "
                          "('server-host', 43, now(), 'carwash-server', '{}')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
-    auto *button = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("cardReadersButton"));
-    QVERIFY(button);
-    QVERIFY(!button->isVisible());
+    // Its entry in the Manage menu: no menu for staff, the entry disabled.
+    auto *manage = m_window->sessionHeader()->findChild<QToolButton *>(QStringLiteral("manageButton"));
+    auto *action = m_window->sessionHeader()->findChild<QAction *>(QStringLiteral("cardReadersAction"));
+    QVERIFY(manage && action);
+    QVERIFY(!manage->isVisible());
+    QVERIFY(!action->isEnabled());
+    action->trigger();
     QVERIFY(!m_window->openCardReaders());
     QVERIFY(m_window->findChildren<CardReadersDialog *>().isEmpty());
     m_window->signOut();
@@ -156,8 +161,9 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
     value(QStringLiteral("INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
                          "('tmr_Existing1', 'Wall reader', 'kiosk', 'Entrance')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    QVERIFY(button->isVisible());
-    QTest::mouseClick(button, Qt::LeftButton);
+    QVERIFY(manage->isVisible());
+    QVERIFY(action->isEnabled());
+    action->trigger();
     auto *dialog = m_window->findChild<CardReadersDialog *>();
     QVERIFY(dialog);
     QTRY_VERIFY(dialog->isVisible());
@@ -362,9 +368,9 @@ void TestCardReaders::theWindowTurnsWhileAnAssignmentWaits()
 void TestCardReaders::aManagerDoesItAllWithTheKeyboard()
 {
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    // Alt+C in the main window opens it.
+    // Alt+M in the main window opens the Manage menu, C opens it.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->isActiveWindow() && focused(), kNoHangMs);
-    QTest::keyClick(focused(), Qt::Key_C, Qt::AltModifier);
+    QVERIFY(DeskTest::chooseFromManageMenu(m_window.get(), Qt::Key_C));
     CardReadersDialog *dialog = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((dialog = m_window->findChild<CardReadersDialog *>()), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(dialog->isActiveWindow(), kNoHangMs);

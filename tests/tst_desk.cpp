@@ -15,6 +15,7 @@
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
 #include "ui/common/stafftext.h"
+#include "ui/desk/dayboardpage.h"
 #include "ui/desk/deskwindow.h"
 #include "ui/desk/finddialog.h"
 #include "ui/desk/sessionheader.h"
@@ -34,6 +35,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
@@ -42,6 +44,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -66,6 +69,7 @@ private slots:
     void anIdleDeskSignsOutByItself();
     void inputKeepsTheSessionAlive();
     void settingsAndStaffAreForManagersOnly();
+    void theHeaderFitsALaptopScreenAt125Percent();
     void signingOutClosesTheManagersDialogs();
     void aManagerAddsAPersonAndGivesANewPin();
     void aPinMustBeFourToEightDigits();
@@ -212,21 +216,22 @@ void TestDesk::tabGoesFromTheNamesToThePinToSignIn()
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
     QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("signInButton"));
 
-    // Signed in: the header's buttons come first, then the workspace's tabs
-    // and the day board's toolbar.
+    // Signed in: the header's buttons come first (the manager's Manage menu
+    // among them), then the workspace's tabs and the day board's toolbar.
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
-    staffButton->setFocus();
-    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(staffButton));
+    auto *walkInButton
+        = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("newWalkInButton"));
+    walkInButton->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget *>(walkInButton));
     QStringList order;
     for (int i = 0; i < 6; ++i) {
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         order << QApplication::focusWidget()->objectName();
     }
     QCOMPARE(order,
-             (QStringList {QStringLiteral("cardReadersButton"), QStringLiteral("settingsButton"), QStringLiteral("diagnosticsButton"),
-                           QStringLiteral("signOutButton"), QStringLiteral("qt_tabwidget_tabbar"),
-                           QStringLiteral("boardPrevious")}));
+             (QStringList {QStringLiteral("findButton"), QStringLiteral("takingsButton"),
+                           QStringLiteral("manageButton"), QStringLiteral("signOutButton"),
+                           QStringLiteral("qt_tabwidget_tabbar"), QStringLiteral("boardPrevious")}));
 }
 
 void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
@@ -238,6 +243,11 @@ void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
     for (QWidget *top : QList<QWidget *> {m_window.get(), staff, form, settings})
         QVERIFY2(Mnemonics::clashes(top).isEmpty(),
                  qPrintable(top->objectName() + QStringLiteral(": ") + Mnemonics::clashes(top).join(u'\n')));
+    // The Manage menu: every entry has a letter, each letter one entry.
+    auto *menu = m_window->sessionHeader()->findChild<QMenu *>(QStringLiteral("manageMenu"));
+    QVERIFY(menu);
+    QCOMPARE(Mnemonics::menuLetters(menu).size(), 5);
+    QVERIFY2(Mnemonics::menuClashes(menu).isEmpty(), qPrintable(Mnemonics::menuClashes(menu).join(u'\n')));
 }
 
 void TestDesk::everyControlHasAnAccessibleName()
@@ -267,6 +277,21 @@ void TestDesk::everyControlHasAnAccessibleName()
         }
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+
+    // The Manage menu and each of its screens, as a screen reader hears them.
+    auto *menu = m_window->sessionHeader()->findChild<QMenu *>(QStringLiteral("manageMenu"));
+    QAccessibleInterface *accessibleMenu = QAccessible::queryAccessibleInterface(menu);
+    QVERIFY(accessibleMenu);
+    QCOMPARE(accessibleMenu->text(QAccessible::Name), QStringLiteral("Manager screens"));
+    QStringList entries;
+    for (int i = 0; i < accessibleMenu->childCount(); ++i) {
+        if (accessibleMenu->child(i)->role() != QAccessible::Separator)
+            entries << accessibleMenu->child(i)->text(QAccessible::Name);
+    }
+    QCOMPARE(entries,
+             (QStringList {QStringLiteral("Site setup…"), QStringLiteral("Staff…"),
+                           QStringLiteral("Card readers…"), QStringLiteral("Database settings…"),
+                           QStringLiteral("Diagnostics…")}));
 }
 
 void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()
@@ -404,35 +429,78 @@ void TestDesk::inputKeepsTheSessionAlive()
 
 void TestDesk::settingsAndStaffAreForManagersOnly()
 {
+    SessionHeader *header = m_window->sessionHeader();
+    auto *manage = header->findChild<QToolButton *>(QStringLiteral("manageButton"));
+    QVERIFY(manage);
+    const QStringList screens {QStringLiteral("siteSetupAction"), QStringLiteral("staffAction"),
+                               QStringLiteral("cardReadersAction"), QStringLiteral("settingsAction"),
+                               QStringLiteral("diagnosticsAction")};
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
-    auto *settingsButton
-        = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("settingsButton"));
-    auto *staffButton = m_window->sessionHeader()->findChild<QPushButton *>(QStringLiteral("staffButton"));
-    QVERIFY(!settingsButton->isVisible());
-    QVERIFY(!staffButton->isVisible());
+    // No Manage menu for staff, and its entries lead nowhere, even triggered.
+    QVERIFY(!manage->isVisible());
+    for (const QString &name : screens) {
+        QAction *action = header->findChild<QAction *>(name);
+        QVERIFY2(action, qPrintable(name));
+        QVERIFY2(!action->isEnabled(), qPrintable(name));
+        action->trigger();
+    }
     QVERIFY(!m_window->openDatabaseSettings());
     QVERIFY(!m_window->openStaffManagement());
     QVERIFY(!m_window->openDiagnostics());
-    QVERIFY(!m_window->sessionHeader()
-                 ->findChild<QPushButton *>(QStringLiteral("diagnosticsButton"))
-                 ->isVisible());
     QVERIFY(m_window->findChildren<QDialog *>().isEmpty());
+    QVERIFY(!m_window->findChild<DiagnosticsWindow *>());
     m_window->signOut();
 
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    QVERIFY(settingsButton->isVisible());
-    QVERIFY(staffButton->isVisible());
-    QTest::mouseClick(settingsButton, Qt::LeftButton);
+    QVERIFY(manage->isVisible());
+    for (const QString &name : screens)
+        QVERIFY2(header->findChild<QAction *>(name)->isEnabled(), qPrintable(name));
+    header->findChild<QAction *>(QStringLiteral("settingsAction"))->trigger();
     auto *settings = m_window->findChild<DatabaseSettingsDialog *>();
     QVERIFY(settings);
     QTRY_VERIFY(settings->isVisible());
     settings->close();
-    QTest::mouseClick(staffButton, Qt::LeftButton);
+
+    // By keyboard, as a manager does it: Alt+M opens the Manage menu, T
+    // (S&taff…) opens the staff list.
+    QVERIFY(DeskTest::chooseFromManageMenu(m_window.get(), Qt::Key_T));
     auto *staff = m_window->findChild<StaffDialog *>();
     QVERIFY(staff);
     QTRY_VERIFY(staff->isVisible());
     auto *list = staff->findChild<QTreeWidget *>(QStringLiteral("staffManagementList"));
     QTRY_COMPARE_WITH_TIMEOUT(list->topLevelItemCount(), int(m_site.pins().size()), kNoHangMs);
+}
+
+void TestDesk::theHeaderFitsALaptopScreenAt125Percent()
+{
+    // docs/screenshots/11-day-board-125.png: a manager's desk on a 1366 px
+    // screen with QT_SCALE_FACTOR=1.25 (scripts/screenshots.sh). Qt lays out
+    // in logical pixels, which that factor multiplies: the header fits when
+    // its logical width is at most 1366 / 1.25 px. One button per manager
+    // screen made it 1535 px there; then the board's legend made the window
+    // 1398 px.
+    const int laptopWidth = 1366;
+    const qreal scale = 1.25;
+    SessionHeader *header = m_window->sessionHeader();
+    for (const QString &who : {QStringLiteral("Morgan Lee"), QStringLiteral("Sam Rivera")}) {
+        QVERIFY(m_site.signIn(*m_window, who));
+        QTRY_VERIFY(header->isVisible());
+        // Measured with the board loaded and its status line filled in.
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->dayBoardPage()->statusText().startsWith(QStringLiteral("Updated ")),
+                                 kNoHangMs);
+        const int width = header->sizeHint().width();
+        QVERIFY2(
+            width * scale <= laptopWidth,
+            qPrintable(QStringLiteral("%1: %2 px, %3 px at 125 %").arg(who).arg(width).arg(width * scale)));
+        // And so does the whole desk, the day board's legend included.
+        const int windowWidth = m_window->minimumSizeHint().width();
+        QVERIFY2(windowWidth * scale <= laptopWidth,
+                 qPrintable(QStringLiteral("%1: the window needs %2 px, %3 px at 125 %")
+                                .arg(who)
+                                .arg(windowWidth)
+                                .arg(windowWidth * scale)));
+        m_window->signOut();
+    }
 }
 
 void TestDesk::signingOutClosesTheManagersDialogs()

@@ -4920,20 +4920,8 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>&amp;Personal …</translation>
     </message>
     <message>
-        <source>Manage staff</source>
-        <translation>Personal verwalten</translation>
-    </message>
-    <message>
         <source>Add people and reset PINs (managers)</source>
         <translation>Personen hinzufügen und PINs zurücksetzen (Manager)</translation>
-    </message>
-    <message>
-        <source>S&amp;ettings…</source>
-        <translation>&amp;Einstellungen …</translation>
-    </message>
-    <message>
-        <source>Database settings</source>
-        <translation>Datenbankeinstellungen</translation>
     </message>
     <message>
         <source>Database connection and password (managers)</source>
@@ -4984,20 +4972,12 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Standorte&amp;inrichtung…</translation>
     </message>
     <message>
-        <source>Site setup</source>
-        <translation>Standorteinrichtung</translation>
-    </message>
-    <message>
         <source>Opening hours, closures, services, prices and bays (managers)</source>
         <translation>Öffnungszeiten, Schließtage, Leistungen, Preise und Waschplätze (Manager)</translation>
     </message>
     <message>
         <source>&amp;Diagnostics…</source>
         <translation>&amp;Diagnose…</translation>
-    </message>
-    <message>
-        <source>Diagnostics</source>
-        <translation>Diagnose</translation>
     </message>
     <message>
         <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
@@ -5020,12 +5000,28 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Karten&amp;lesegeräte…</translation>
     </message>
     <message>
-        <source>Card readers</source>
-        <translation>Kartenlesegeräte</translation>
-    </message>
-    <message>
         <source>Stripe card readers and the desk or kiosk each serves (managers)</source>
         <translation>Stripe-Kartenlesegeräte und der Schalter oder Kiosk, dem jedes dient (Leitung)</translation>
+    </message>
+    <message>
+        <source>Manager screens</source>
+        <translation>Verwaltungsfenster</translation>
+    </message>
+    <message>
+        <source>Database s&amp;ettings…</source>
+        <translation>Datenbank&amp;einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Manage</source>
+        <translation>Ve&amp;rwalten</translation>
+    </message>
+    <message>
+        <source>Manage</source>
+        <translation>Verwalten</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
+        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Datenbankeinstellungen und Diagnose (Manager)</translation>
     </message>
 </context>
 <context>

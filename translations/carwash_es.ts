@@ -4920,20 +4920,8 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>&amp;Personal…</translation>
     </message>
     <message>
-        <source>Manage staff</source>
-        <translation>Gestionar el personal</translation>
-    </message>
-    <message>
         <source>Add people and reset PINs (managers)</source>
         <translation>Añadir personas y restablecer PIN (gerentes)</translation>
-    </message>
-    <message>
-        <source>S&amp;ettings…</source>
-        <translation>&amp;Ajustes…</translation>
-    </message>
-    <message>
-        <source>Database settings</source>
-        <translation>Ajustes de la base de datos</translation>
     </message>
     <message>
         <source>Database connection and password (managers)</source>
@@ -4984,20 +4972,12 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Config&amp;uración del local…</translation>
     </message>
     <message>
-        <source>Site setup</source>
-        <translation>Configuración del local</translation>
-    </message>
-    <message>
         <source>Opening hours, closures, services, prices and bays (managers)</source>
         <translation>Horario, cierres, servicios, precios y boxes (gerentes)</translation>
     </message>
     <message>
         <source>&amp;Diagnostics…</source>
         <translation>&amp;Diagnóstico…</translation>
-    </message>
-    <message>
-        <source>Diagnostics</source>
-        <translation>Diagnóstico</translation>
     </message>
     <message>
         <source>Live health of the database pool of every desk, kiosk and service (managers)</source>
@@ -5020,12 +5000,28 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>&amp;Lectores de tarjeta…</translation>
     </message>
     <message>
-        <source>Card readers</source>
-        <translation>Lectores de tarjetas</translation>
-    </message>
-    <message>
         <source>Stripe card readers and the desk or kiosk each serves (managers)</source>
         <translation>Lectores de tarjetas de Stripe y el mostrador o quiosco al que sirve cada uno (encargados)</translation>
+    </message>
+    <message>
+        <source>Manager screens</source>
+        <translation>Pantallas de gerencia</translation>
+    </message>
+    <message>
+        <source>Database s&amp;ettings…</source>
+        <translation>&amp;Ajustes de la base de datos…</translation>
+    </message>
+    <message>
+        <source>&amp;Manage</source>
+        <translation>&amp;Gestionar</translation>
+    </message>
+    <message>
+        <source>Manage</source>
+        <translation>Gestionar</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
+        <translation>Configuración del local, personal, lectores de tarjetas, ajustes de la base de datos y diagnóstico (gerentes)</translation>
     </message>
 </context>
 <context>

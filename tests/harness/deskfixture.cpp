@@ -6,13 +6,46 @@
 #include "ui/desk/deskwindow.h"
 #include "ui/desk/signinpage.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDirIterator>
 #include <QFile>
 #include <QLineEdit>
+#include <QMenu>
 #include <QSettings>
 #include <QTreeWidget>
+
+bool DeskTest::chooseFromManageMenu(QWidget *window, Qt::Key letter)
+{
+    auto *menu = window->findChild<QMenu *>(QStringLiteral("manageMenu"));
+    if (!menu) {
+        qWarning("the window has no Manage menu");
+        return false;
+    }
+    bool shown = false;
+    QTimer typeLetter;
+    typeLetter.setInterval(10);
+    QObject::connect(&typeLetter, &QTimer::timeout, menu, [&] {
+        if (!menu->isVisible())
+            return;
+        typeLetter.stop();
+        shown = true;
+        QTest::keyClick(menu, letter);
+    });
+    typeLetter.start();
+    QWidget *focus = QApplication::focusWidget();
+    QTest::keyClick(focus && focus->window() == window ? focus : window, Qt::Key_M, Qt::AltModifier);
+    QDeadlineTimer deadline(kNoHangMs);
+    while ((!shown || menu->isVisible()) && !deadline.hasExpired())
+        QTest::qWait(10);
+    typeLetter.stop();
+    if (!shown || menu->isVisible()) {
+        qWarning("Alt+M did not open the Manage menu, or the menu stayed open");
+        return false;
+    }
+    return true;
+}
 
 bool DeskTestSite::start(const QString &testName, QString *error, Content content)
 {

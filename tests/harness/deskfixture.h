@@ -18,6 +18,7 @@
 
 class ConnectionPool;
 class DeskWindow;
+class QWidget;
 
 // What the GUI tests share: bounded waits on pool futures, failure texts and
 // SQL literals. Waits turn the event loop (QTest::qWait), so the window under
@@ -72,6 +73,13 @@ private:
     QTimer m_timer;
     int m_count = 0;
 };
+
+// The manager's keyboard path to one of their screens: Alt+M at the focused
+// widget of window opens the header's Manage menu, then letter (the entry's
+// mnemonic) is typed into the menu. True once the menu showed and closed
+// again; false, with a warning, when it did not show in time. The menu runs
+// its own event loop while open, so the letter is typed from a timer.
+bool chooseFromManageMenu(QWidget *window, Qt::Key letter);
 
 } // namespace DeskTest
 

@@ -203,8 +203,16 @@ QWidget *DayBoardPage::buildLegend()
     money->setObjectName(QStringLiteral("boardLegendMoney"));
     auto *free = new QLabel(tr("Free time is tinted green; closed time is hatched grey."), legend);
     free->setObjectName(QStringLiteral("boardLegendFree"));
-    row->addWidget(free);
-    lines->addWidget(money);
+    // The second line is the longer: the statuses keep their swatches beside them.
+    row->addStretch(1);
+    // Under the statuses, after the money signs: on the statuses' line it
+    // made the desk wider than a 1366 px screen at 125 %.
+    auto *second = new QHBoxLayout;
+    second->addWidget(money);
+    second->addSpacing(fontMetrics().averageCharWidth() * 3);
+    second->addWidget(free);
+    second->addStretch(1);
+    lines->addLayout(second);
     legend->setAccessibleDescription(names.join(QStringLiteral(", ")));
     return legend;
 }

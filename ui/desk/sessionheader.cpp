@@ -5,7 +5,9 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
+#include <QToolButton>
 
 SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     : QFrame(parent)
@@ -47,33 +49,51 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_takings->setToolTip(tr("End of day: the day's takings by method, to print or save as CSV (Ctrl+E)"));
     connect(m_takings, &QPushButton::clicked, this, &SessionHeader::takingsRequested);
 
-    m_staff = new QPushButton(tr("S&taff…"), this);
-    m_staff->setObjectName(QStringLiteral("staffButton"));
-    m_staff->setAccessibleName(tr("Manage staff"));
-    m_staff->setToolTip(tr("Add people and reset PINs (managers)"));
-    connect(m_staff, &QPushButton::clicked, this, &SessionHeader::staffRequested);
+    // The manager's screens live in one menu: a button each made the header
+    // wider than a 1366 px laptop screen at 125 %. Alt+M opens it, and each
+    // entry answers its own letter there.
+    auto *manage = new QMenu(this);
+    manage->setObjectName(QStringLiteral("manageMenu"));
+    manage->setAccessibleName(tr("Manager screens"));
+    manage->setToolTipsVisible(true);
+    auto addScreen = [this, manage](const QString &text, const char *name, const QString &toolTip,
+                                    void (SessionHeader::*requested)()) {
+        QAction *action = manage->addAction(text);
+        action->setObjectName(QString::fromLatin1(name));
+        action->setToolTip(toolTip);
+        action->setStatusTip(toolTip);
+        connect(action, &QAction::triggered, this, requested);
+        m_managerActions << action;
+    };
+    addScreen(tr("Site set&up…"), "siteSetupAction",
+              tr("Opening hours, closures, services, prices and bays (managers)"),
+              &SessionHeader::siteSetupRequested);
+    addScreen(tr("S&taff…"), "staffAction", tr("Add people and reset PINs (managers)"),
+              &SessionHeader::staffRequested);
+    addScreen(tr("&Card readers…"), "cardReadersAction",
+              tr("Stripe card readers and the desk or kiosk each serves (managers)"),
+              &SessionHeader::cardReadersRequested);
+    manage->addSeparator();
+    addScreen(tr("Database s&ettings…"), "settingsAction", tr("Database connection and password (managers)"),
+              &SessionHeader::settingsRequested);
+    addScreen(tr("&Diagnostics…"), "diagnosticsAction",
+              tr("Live health of the database pool of every desk, kiosk and service (managers)"),
+              &SessionHeader::diagnosticsRequested);
 
-    m_settings = new QPushButton(tr("S&ettings…"), this);
-    m_settings->setObjectName(QStringLiteral("settingsButton"));
-    m_settings->setAccessibleName(tr("Database settings"));
-    m_settings->setToolTip(tr("Database connection and password (managers)"));
-    connect(m_settings, &QPushButton::clicked, this, &SessionHeader::settingsRequested);
-
-    m_siteSetup = new QPushButton(tr("Site set&up…"), this);
-    m_siteSetup->setObjectName(QStringLiteral("siteSetupButton"));
-    m_siteSetup->setAccessibleName(tr("Site setup"));
-    m_siteSetup->setToolTip(tr("Opening hours, closures, services, prices and bays (managers)"));
-    connect(m_siteSetup, &QPushButton::clicked, this, &SessionHeader::siteSetupRequested);
-    m_cardReaders = new QPushButton(tr("&Card readers…"), this);
-    m_cardReaders->setObjectName(QStringLiteral("cardReadersButton"));
-    m_cardReaders->setAccessibleName(tr("Card readers"));
-    m_cardReaders->setToolTip(tr("Stripe card readers and the desk or kiosk each serves (managers)"));
-    connect(m_cardReaders, &QPushButton::clicked, this, &SessionHeader::cardReadersRequested);
-    m_diagnostics = new QPushButton(tr("&Diagnostics…"), this);
-    m_diagnostics->setObjectName(QStringLiteral("diagnosticsButton"));
-    m_diagnostics->setAccessibleName(tr("Diagnostics"));
-    m_diagnostics->setToolTip(tr("Live health of the database pool of every desk, kiosk and service (managers)"));
-    connect(m_diagnostics, &QPushButton::clicked, this, &SessionHeader::diagnosticsRequested);
+    m_manage = new QToolButton(this);
+    m_manage->setObjectName(QStringLiteral("manageButton"));
+    m_manage->setText(tr("&Manage"));
+    m_manage->setAccessibleName(tr("Manage"));
+    m_manage->setAccessibleDescription(
+        tr("Site set-up, staff, card readers, database settings and diagnostics (managers)"));
+    m_manage->setToolTip(
+        tr("Site set-up, staff, card readers, database settings and diagnostics (managers)"));
+    m_manage->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_manage->setPopupMode(QToolButton::InstantPopup);
+    m_manage->setFocusPolicy(Qt::StrongFocus);
+    m_manage->setMenu(manage);
+    // As tall as its neighbours, so the header reads as one row of buttons.
+    m_manage->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
 
     m_signOut = new QPushButton(tr("Sign &out"), this);
     m_signOut->setObjectName(QStringLiteral("signOutButton"));
@@ -92,20 +112,12 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     layout->addStretch(1);
     layout->addWidget(m_status);
     layout->addSpacing(fontMetrics().averageCharWidth() * 2);
-    layout->addWidget(m_siteSetup);
-    layout->addWidget(m_staff);
-    layout->addWidget(m_cardReaders);
-    layout->addWidget(m_settings);
-    layout->addWidget(m_diagnostics);
+    layout->addWidget(m_manage);
     layout->addWidget(m_signOut);
     setTabOrder(m_walkIn, m_find);
     setTabOrder(m_find, m_takings);
-    setTabOrder(m_takings, m_siteSetup);
-    setTabOrder(m_siteSetup, m_staff);
-    setTabOrder(m_staff, m_cardReaders);
-    setTabOrder(m_cardReaders, m_settings);
-    setTabOrder(m_settings, m_diagnostics);
-    setTabOrder(m_diagnostics, m_signOut);
+    setTabOrder(m_takings, m_manage);
+    setTabOrder(m_manage, m_signOut);
 }
 
 void SessionHeader::setPerson(const StaffMember &member)
@@ -113,11 +125,10 @@ void SessionHeader::setPerson(const StaffMember &member)
     m_person->setText(tr("%1 (%2)").arg(member.name, StaffText::role(member.role)));
     // Hidden, not just disabled: a front-desk screen should not show what
     // this person may not use.
-    m_staff->setVisible(member.isManager());
-    m_settings->setVisible(member.isManager());
-    m_siteSetup->setVisible(member.isManager());
-    m_diagnostics->setVisible(member.isManager());
-    m_cardReaders->setVisible(member.isManager());
+    // Its entries are disabled too, so nothing reaches them another way.
+    m_manage->setVisible(member.isManager());
+    for (QAction *action : std::as_const(m_managerActions))
+        action->setEnabled(member.isManager());
 }
 
 QString SessionHeader::personText() const

@@ -3,15 +3,18 @@
 #include "db/staff/staffmember.h"
 
 #include <QFrame>
+#include <QList>
 
 class DatabaseHealthWatcher;
 class DatabaseStatusIndicator;
 class QLabel;
+class QAction;
 class QPushButton;
+class QToolButton;
 
 // The strip across the top once someone is signed in: who it is, New
-// walk-in, Find and the day's Takings, the database's health light, the manager's buttons (only for managers) and
-// Sign out.
+// walk-in, Find and the day's Takings, the database's health light, the
+// Manage menu with the manager's screens (only for managers) and Sign out.
 class SessionHeader : public QFrame
 {
     Q_OBJECT
@@ -38,10 +41,7 @@ private:
     QPushButton *m_find = nullptr;
     QPushButton *m_takings = nullptr;
     DatabaseStatusIndicator *m_status = nullptr;
-    QPushButton *m_staff = nullptr;
-    QPushButton *m_settings = nullptr;
-    QPushButton *m_siteSetup = nullptr;
-    QPushButton *m_diagnostics = nullptr;
-    QPushButton *m_cardReaders = nullptr;
+    QToolButton *m_manage = nullptr;
+    QList<QAction *> m_managerActions;
     QPushButton *m_signOut = nullptr;
 };

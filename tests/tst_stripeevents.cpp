@@ -3,10 +3,13 @@
 // in the same transaction as a state machine that only moves forward, so
 // redeliveries and any order of delivery end the same; money that arrives
 // late confirms the booking if its slot is free and is refunded exactly once
-// if not; refunds add up to the payment.
+// if not; a payment that settles the booking cancels its other live card
+// payment; refunds add up to the payment.
+#include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrequestqueue.h"
 #include "tests/cardpaymentfixture.h"
 
+#include <QDateTime>
 #include <QTest>
 
 #include <algorithm>
@@ -34,6 +37,8 @@ private slots:
     void latePaymentForATakenSlotIsRefundedOnce();
     void concurrentDeliveriesOfALatePaymentApplyOnce();
     void secondWayOfPayingThatCompletesIsRefundedOnce();
+    void paidOneWayCancelsTheOtherLiveCardPayment_data();
+    void paidOneWayCancelsTheOtherLiveCardPayment();
     void partialThenFullRefundMakesThePaymentRefunded();
     void expiryOrCancelAfterSuccessChangesNothing();
     void reconcilerAppliesThroughTheSamePath();
@@ -422,6 +427,89 @@ void TestStripeEvents::secondWayOfPayingThatCompletesIsRefundedOnce()
         count(
             QStringLiteral("SELECT count(*) FROM payments WHERE id = %1 AND attention IS NULL").arg(reader)),
         1);
+}
+
+void TestStripeEvents::paidOneWayCancelsTheOtherLiveCardPayment_data()
+{
+    QTest::addColumn<QString>("readerRequest"); // how far the server got with the reader's create
+    QTest::newRow("not sent yet") << QStringLiteral("pending");
+    QTest::newRow("being sent") << QStringLiteral("working");
+    QTest::newRow("on the reader") << QStringLiteral("done");
+}
+
+void TestStripeEvents::paidOneWayCancelsTheOtherLiveCardPayment()
+{
+    QFETCH(QString, readerRequest);
+    const QString desk = QStringLiteral("desk:test"), readerId = QStringLiteral("tmr_Desk");
+    sql(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('%1', 'Desk') ON CONFLICT DO NOTHING")
+            .arg(readerId));
+    const qint64 booking = heldBooking(QStringLiteral("10:00"), QStringLiteral("OTHER1"));
+    // The customer got a Checkout link (made at Stripe); the desk turned to
+    // its reader, which cancelled the link here, but the customer pays it.
+    auto link = run(QStringLiteral("test.checkout"), [=](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startCheckout(booking, desk, QStringLiteral("en"));
+    });
+    QVERIFY2(link.ok(), describe(link).constData());
+    const qint64 checkout = link->paymentId;
+    QVERIFY(run(QStringLiteral("test.session"), [=](QSqlDatabase &db) {
+                PaymentRequestQueue queue(db);
+                queue.claim(10);
+                queue.recordCheckoutSession(checkout, QStringLiteral("cs_link"),
+                                            QStringLiteral("https://checkout.test/cs_link"),
+                                            QDateTime::currentDateTimeUtc().addSecs(3600));
+                return queue.complete(link->requestId, {});
+            }).ok());
+    auto started = run(QStringLiteral("test.reader"), [=](QSqlDatabase &db) {
+        return CardPaymentRequests(db).startReaderPayment(booking, readerId, desk);
+    });
+    QVERIFY2(started.ok(), describe(started).constData());
+    const qint64 reader = started->paymentId;
+    QCOMPARE(started->cancelledPaymentIds, QList<qint64> {checkout});
+    if (readerRequest != u"pending") {
+        QVERIFY(run(QStringLiteral("test.reader_sent"), [=](QSqlDatabase &db) {
+                    PaymentRequestQueue queue(db);
+                    queue.claim(10);
+                    if (readerRequest == u"working")
+                        return true;
+                    queue.recordPaymentIntent(reader, QStringLiteral("pi_reader"), readerId);
+                    return queue.complete(started->requestId, {});
+                }).ok());
+    }
+    QCOMPARE(deliver(QStringLiteral("evt_link"), QStringLiteral("checkout.session.completed"),
+                     paidSession(checkout, QStringLiteral("link")))
+                 .result,
+             Result::Applied);
+    // The same news again, and by the other event, changes nothing more.
+    QCOMPARE(deliver(QStringLiteral("evt_link"), QStringLiteral("checkout.session.completed"),
+                     paidSession(checkout, QStringLiteral("link")))
+                 .result,
+             Result::Duplicate);
+    QCOMPARE(deliver(QStringLiteral("evt_link_intent"), QStringLiteral("payment_intent.succeeded"),
+                     intent(checkout, QStringLiteral("link"), QStringLiteral("succeeded")))
+                 .result,
+             Result::Unchanged);
+    QCOMPARE(reconcile(paidSession(checkout, QStringLiteral("link"))).result, Result::Unchanged);
+
+    QCOMPARE(paymentStatus(checkout), QStringLiteral("succeeded"));
+    QCOMPARE(bookingStatus(booking), QStringLiteral("confirmed"));
+    QCOMPARE(paymentStatus(reader), QStringLiteral("cancelled"));
+    // Not sent yet: it never will be. Sent: the server cancels it at Stripe.
+    QCOMPARE(text(QStringLiteral("SELECT status || '/' || coalesce(error_code, '') FROM payment_requests "
+                                 "WHERE id = %1")
+                      .arg(started->requestId)),
+             readerRequest == u"pending" ? QStringLiteral("failed/cancelled") : readerRequest + u'/');
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payment_requests WHERE kind = 'cancel' "
+                                  "AND payment_id = %1 AND status = 'pending' "
+                                  "AND idempotency_key = 'payment-%1-cancel'")
+                       .arg(reader)),
+             readerRequest == u"pending" ? 0 : 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'payment.cancelled' "
+                                  "AND actor = 'stripe' AND details->>'payment_id' = '%1' "
+                                  "AND details->>'reason' = 'paid by card another way'")
+                       .arg(reader)),
+             1);
+    QCOMPARE(audits(booking, QStringLiteral("payment.succeeded")), 1);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 0);
 }
 
 void TestStripeEvents::partialThenFullRefundMakesThePaymentRefunded()

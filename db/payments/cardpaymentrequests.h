@@ -84,8 +84,9 @@ public:
 
     // Inside the caller's transaction, after PaymentRepo::lockDue(): cancels
     // the booking's live pending card payment, if any (as cancel() does),
-    // because money is being taken another way (cash at the desk). Returns
-    // the ids of the payments cancelled.
+    // because money is being taken another way (cash at the desk, or
+    // CardPaymentUpdater when another card payment succeeded). Returns the
+    // ids of the payments cancelled.
     QList<qint64> cancelLiveCard(const AmountDue &owed, const QString &actor, const QString &why);
 
     // Asks the server to fetch pending card payments from Stripe once, now.

@@ -3,6 +3,9 @@
 
 #include "db/audit/auditlog.h"
 #include "db/bookings/bookingrepo.h"
+#include "db/payments/amountdue.h"
+#include "db/payments/cardpaymentrequests.h"
+#include "db/payments/paymentrepo.h"
 #include "db/pool/sql.h"
 #include "db/text/money.h"
 
@@ -304,7 +307,25 @@ void CardPaymentUpdater::succeed(const Row &row, const StripeUpdate &u)
         details.insert(QStringLiteral("stripe_amount_cents"), *u.amountCents);
     }
     audit(row.bookingId, QStringLiteral("payment.succeeded"), details);
+    cancelOtherLiveCard(row);
     confirmBooking(row, u.source());
+}
+
+void CardPaymentUpdater::cancelOtherLiveCard(const Row &row)
+{
+    // Only one way of paying is live: a reader payment or Checkout link of
+    // the booking still open would let the customer pay twice. Cancelled as
+    // the desk cancels it (a create not yet sent never reaches Stripe; one
+    // sent gets a 'cancel' request), before any automatic refund, so the
+    // locks go booking, payments, refunds. Money that comes on it anyway is
+    // refunded as a duplicate.
+    const DbResult<AmountDue> owed = PaymentRepo(m_db).lockDue(row.bookingId);
+    if (!owed.ok() || owed.value().dueCents > 0)
+        return;
+    const QList<qint64> cancelled = CardPaymentRequests(m_db).cancelLiveCard(
+        owed.value(), m_actor, QStringLiteral("paid by card another way"));
+    for (const qint64 id : cancelled)
+        notifyChanged(id);
 }
 
 void CardPaymentUpdater::confirmBooking(const Row &row, const QString &source)

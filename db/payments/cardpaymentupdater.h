@@ -32,13 +32,17 @@ struct AppliedUpdate
 // - a success confirms the booking: a live hold at once; a hold that ended
 //   if its slot is still free, else the payment is refunded automatically
 //   ('slot_taken'); a booking paid already is refunded the surplus
-//   ('duplicate'). An automatic refund is a refunds row, a payment_requests
-//   row 'refund' (pg_notify('payment_requests', id)) and the payment's
-//   attention sentence for the desk, once per payment however often the
-//   news comes (refunds_one_automatic_idx).
-// Rows are locked booking first, then payment, like PaymentRepo. Each change
-// is audited (entity 'booking', so the booking's history shows it) and
-// notified: pg_notify('payments_changed', {"payment_id", "booking_id",
+//   ('duplicate'). Once the booking owes nothing more, its other live
+//   (pending) card payment is cancelled as the desk cancels one
+//   (CardPaymentRequests::cancelLiveCard, reason "paid by card another
+//   way"), so the customer cannot pay twice. An automatic refund is a
+//   refunds row, a payment_requests row 'refund'
+//   (pg_notify('payment_requests', id)) and the payment's attention
+//   sentence for the desk, once per payment however often the news comes
+//   (refunds_one_automatic_idx).
+// Rows are locked booking first, then payments, then refunds, like
+// PaymentRepo. Each change is audited (entity 'booking', so the booking's
+// history shows it) and notified: pg_notify('payments_changed', {"payment_id", "booking_id",
 // "status"}) and BookingRepo's 'bookings_changed'.
 class CardPaymentUpdater
 {
@@ -76,6 +80,7 @@ private:
     void setStatus(const Row &row, const QString &to, const QString &reason, const QString &source,
                    const QString &eventType);
     void succeed(const Row &row, const StripeUpdate &update);
+    void cancelOtherLiveCard(const Row &row);
     void confirmBooking(const Row &row, const QString &source);
     void automaticRefund(const Row &row, const QString &kind, qint64 amountCents, const QString &attention,
                          const QString &source);

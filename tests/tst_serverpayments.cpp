@@ -11,6 +11,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUrlQuery>
@@ -36,6 +39,7 @@ private slots:
     void aLostEventIsAppliedByTheReconciler();
     void aReconcileRequestRunsOnePassAndSaysWhatItDid();
     void aHoldThatEndsUnpaidExpiresItsSession();
+    void aCheckoutCancelledWhileStripeMakesItIsExpiredThere();
     void paidAfterTheSlotWasTakenIsRefundedOnce();
 
 private:
@@ -453,6 +457,60 @@ void TestServerPayments::paidAfterTheSlotWasTakenIsRefundedOnce()
     QVERIFY(
         !text(QStringLiteral("SELECT attention FROM payments WHERE id = %1").arg(asked.paymentId)).isEmpty());
     QCOMPARE(statusOf(QStringLiteral("bookings"), asked.bookingId), QStringLiteral("expired"));
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerPayments::aCheckoutCancelledWhileStripeMakesItIsExpiredThere()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    const qint64 bookingId = heldBooking(QStringLiteral("15:00"), QStringLiteral("RACE 1"));
+    const qint64 paymentId = cardPayment(bookingId, QStringLiteral("stripe_checkout"));
+
+    // A desk holds the payment's row (as CardPaymentRequests::cancel's
+    // UPDATE does, after the booking's: NO KEY UPDATE, so the request's
+    // foreign key still goes in) while the server makes the session.
+    QSqlDatabase desk = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("racingdesk"));
+    auto removeDesk = qScopeGuard([] { QSqlDatabase::removeDatabase(QStringLiteral("racingdesk")); });
+    {
+        const DatabaseConfig c = m_cluster.config(QStringLiteral("tst_serverpayments-desk"));
+        desk.setHostName(c.host);
+        desk.setPort(c.port);
+        desk.setDatabaseName(c.database);
+        desk.setUserName(c.user);
+        QVERIFY2(desk.open() && desk.transaction(), qPrintable(desk.lastError().text()));
+        QSqlQuery lock(desk);
+        QVERIFY2(lock.exec(QStringLiteral("SELECT 1 FROM payments WHERE id = %1 FOR NO KEY UPDATE").arg(paymentId)),
+                 qPrintable(lock.lastError().text()));
+
+        const qint64 requestId = askServer(QStringLiteral("checkout"), bookingId, paymentId,
+                                           QStringLiteral("payment-%1-checkout").arg(paymentId));
+        // The session is made at Stripe; recording it waits on the desk.
+        QTRY_VERIFY_WITH_TIMEOUT(!stripeRequest(QStringLiteral("POST"), QStringLiteral("/v1/checkout/sessions"))
+                                      .isEmpty(),
+                                 kNoHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            count(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
+                                 "'carwash-server' AND wait_event_type = 'Lock' AND query LIKE "
+                                 "'UPDATE payments SET stripe_checkout_session_id%'")),
+            qint64(1), kNoHangMs);
+        // The desk cancels it and lets go.
+        QVERIFY(lock.exec(QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = %1").arg(paymentId)));
+        QVERIFY(desk.commit());
+
+        QCOMPARE(answer(requestId), QStringLiteral("failed"));
+        QCOMPARE(text(QStringLiteral("SELECT error_code FROM payment_requests WHERE id = %1").arg(requestId)),
+                 QStringLiteral("not_pending"));
+    }
+    desk.close();
+    // Nothing stays open at Stripe for the customer to pay.
+    const QString sessionId = text(
+        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(paymentId));
+    QVERIFY(sessionId.startsWith(u"cs_"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(sessionId)[u"status"].toString(), QStringLiteral("expired"),
+                              kNoHangMs);
+    QCOMPARE(statusOf(QStringLiteral("payments"), paymentId), QStringLiteral("cancelled"));
     QCOMPARE(server.terminate(), 0);
 }
 

@@ -4200,6 +4200,10 @@ Details: %2</translation>
         <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
         <translation>Zahlung %1 ist nicht mehr offen (inzwischen storniert oder bezahlt); an Stripe wurde nichts gesendet.</translation>
     </message>
+    <message>
+        <source>Payment %1 was cancelled or paid another way while Stripe was setting it up; it was cancelled at Stripe too.</source>
+        <translation>Zahlung %1 wurde storniert oder anders bezahlt, während Stripe sie einrichtete; sie wurde auch bei Stripe storniert.</translation>
+    </message>
 </context>
 <context>
     <name>PaymentRequestQueue</name>

@@ -4200,6 +4200,10 @@ Detalle: %2</translation>
         <source>Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.</source>
         <translation>El pago %1 ya no está abierto (se canceló o se pagó entretanto); no se envió nada a Stripe.</translation>
     </message>
+    <message>
+        <source>Payment %1 was cancelled or paid another way while Stripe was setting it up; it was cancelled at Stripe too.</source>
+        <translation>El pago %1 se canceló o se pagó de otra forma mientras Stripe lo preparaba; también se canceló en Stripe.</translation>
+    </message>
 </context>
 <context>
     <name>PaymentRequestQueue</name>

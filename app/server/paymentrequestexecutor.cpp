@@ -173,14 +173,21 @@ void PaymentRequestExecutor::createSession(const JobPtr &job, const CheckoutOrde
                 = m_pool.withRetry(QStringLiteral("payment_requests.checkout_made"), RetryPolicy::critical(),
                                    [=](QSqlDatabase &db) {
                                        PaymentRequestQueue queue(db);
-                                       queue.recordCheckoutSession(paymentId, sessionId, url, expires);
-                                       return queue.complete(requestId, result);
+                                       const QString status
+                                           = queue.recordCheckoutSession(paymentId, sessionId, url, expires);
+                                       if (status == u"pending")
+                                           queue.complete(requestId, result);
+                                       return status;
                                    });
-            Async::onResult(recorded, m_context, [job, sessionId](const DbResult<bool> &done) {
-                if (!done.ok())
+            Async::onResult(recorded, m_context, [this, job, sessionId](const DbResult<QString> &done) {
+                if (!done.ok()) {
                     qCWarning(lcPaymentWork).noquote()
                         << "request" << job->request.id << "session" << sessionId
                         << "made but not recorded:" << done.error().toLogString();
+                    return;
+                }
+                if (done.value() != u"pending")
+                    undoMadeMeanwhile(job, sessionId, {});
             });
         });
 }
@@ -239,11 +246,16 @@ void PaymentRequestExecutor::processOnReader(const JobPtr &job, const CheckoutOr
     const qint64 paymentId = order.paymentId;
     auto recorded = m_pool.withRetry(
         QStringLiteral("payment_requests.intent_made"), RetryPolicy::critical(), [=](QSqlDatabase &db) {
-            PaymentRequestQueue(db).recordPaymentIntent(paymentId, intentId, readerId);
+            return PaymentRequestQueue(db).recordPaymentIntent(paymentId, intentId, readerId);
         });
-    Async::onResult(recorded, m_context, [this, job, order, intentId, readerId](const DbResult<Done> &done) {
+    Async::onResult(recorded, m_context, [this, job, order, intentId, readerId](const DbResult<QString> &done) {
         if (!done.ok()) {
             qCWarning(lcPaymentWork).noquote() << "request" << job->request.id << done.error().toLogString();
+            return;
+        }
+        if (done.value() != u"pending") {
+            // Cancelled while Stripe made the intent: nothing goes to the reader.
+            undoMadeMeanwhile(job, {}, intentId);
             return;
         }
         ReaderCart cart;
@@ -477,6 +489,30 @@ void PaymentRequestExecutor::complete(const JobPtr &job, const QJsonObject &resu
         if (!done.ok())
             qCWarning(lcPaymentWork).noquote()
                 << "request" << job->request.id << "not answered:" << done.error().toLogString();
+    });
+}
+
+void PaymentRequestExecutor::undoMadeMeanwhile(const JobPtr &job, const QString &sessionId,
+                                                const QString &intentId)
+{
+    // The desk cancelled the payment (or paid another way) while Stripe was
+    // making its session or intent. A cancel request that ran before the
+    // Stripe id was recorded found nothing to cancel, so it is done here:
+    // nothing of it stays open for the customer to pay.
+    const QString key = job->request.idempotencyKey + QStringLiteral("-undo");
+    QFuture<StripeResult> undo = sessionId.isEmpty() ? m_stripe.cancelPaymentIntent(intentId, key)
+                                                     : m_stripe.expireCheckoutSession(sessionId, key);
+    Async::onResult(undo, m_context, [this, job, sessionId, intentId](const StripeResult &undone) {
+        // InvalidRequest: over already (expired or cancelled by the cancel
+        // request, or paid, which the webhook records as a duplicate).
+        if (!undone.ok() && undone.error().kind() != StripeError::Kind::InvalidRequest)
+            qCWarning(lcPaymentWork).noquote() << "request" << job->request.id << "could not cancel"
+                                               << (sessionId.isEmpty() ? intentId : sessionId) << "at Stripe:"
+                                               << undone.error().logText();
+        fail(job, QStringLiteral("not_pending"),
+             tr("Payment %1 was cancelled or paid another way while Stripe was setting it up; it was "
+                "cancelled at Stripe too.")
+                 .arg(job->request.paymentId));
     });
 }
 

@@ -74,6 +74,9 @@ private:
     void reconcile(const JobPtr &job);
 
     void complete(const JobPtr &job, const QJsonObject &result);
+    // What Stripe made for a payment no longer pending when it was recorded:
+    // expired (session) or cancelled (intent) there, and the request failed.
+    void undoMadeMeanwhile(const JobPtr &job, const QString &sessionId, const QString &intentId);
     void fail(const JobPtr &job, const QString &code, const QString &message);
     void failOnStripe(const JobPtr &job, const StripeError &error);
 

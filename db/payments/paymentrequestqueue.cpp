@@ -222,31 +222,36 @@ DbResult<CheckoutOrder> PaymentRequestQueue::checkoutOrder(qint64 paymentId)
     return order;
 }
 
-void PaymentRequestQueue::recordCheckoutSession(qint64 paymentId, const QString &sessionId,
-                                                const QString &url, const QDateTime &expiresAt)
+QString PaymentRequestQueue::recordCheckoutSession(qint64 paymentId, const QString &sessionId,
+                                                   const QString &url, const QDateTime &expiresAt)
 {
     Transaction tx(m_db);
-    Sql::exec(m_db,
+    QSqlQuery query = Sql::exec(m_db,
               QStringLiteral("UPDATE payments SET stripe_checkout_session_id = ?, checkout_url = ?, "
-                             "checkout_expires_at = to_timestamp(? / 1000.0) WHERE id = ?"),
+                             "checkout_expires_at = to_timestamp(? / 1000.0) WHERE id = ? RETURNING status"),
               {sessionId, url,
                expiresAt.isValid() ? QVariant(expiresAt.toMSecsSinceEpoch())
                                    : QVariant(QMetaType::fromType<qint64>()),
                paymentId});
+    const QString status = query.next() ? query.value(0).toString() : QString();
     tx.commit();
+    return status;
 }
 
-void PaymentRequestQueue::recordPaymentIntent(qint64 paymentId, const QString &intentId,
-                                              const QString &readerId)
+QString PaymentRequestQueue::recordPaymentIntent(qint64 paymentId, const QString &intentId,
+                                                 const QString &readerId)
 {
     Transaction tx(m_db);
-    Sql::exec(
+    QSqlQuery query = Sql::exec(
         m_db,
         QStringLiteral("UPDATE payments SET stripe_payment_intent_id = ?, "
-                       "stripe_terminal_reader_id = COALESCE(?, stripe_terminal_reader_id) WHERE id = ?"),
+                       "stripe_terminal_reader_id = COALESCE(?, stripe_terminal_reader_id) WHERE id = ? "
+                       "RETURNING status"),
         {intentId, readerId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(readerId),
          paymentId});
+    const QString status = query.next() ? query.value(0).toString() : QString();
     tx.commit();
+    return status;
 }
 
 DbResult<RefundOrder> PaymentRequestQueue::refundOrder(qint64 refundId)

@@ -50,9 +50,12 @@ public:
     // such a card payment.
     DbResult<CheckoutOrder> checkoutOrder(qint64 paymentId);
     // What Stripe made, on the payment row (expiresAt: the session's).
-    void recordCheckoutSession(qint64 paymentId, const QString &sessionId, const QString &url,
-                               const QDateTime &expiresAt);
-    void recordPaymentIntent(qint64 paymentId, const QString &intentId, const QString &readerId);
+    // Returns the payment's status as it is then, under the row's lock: a
+    // desk cancelling it meanwhile has finished first, and anything but
+    // 'pending' means what Stripe made must be cancelled there too.
+    QString recordCheckoutSession(qint64 paymentId, const QString &sessionId, const QString &url,
+                                  const QDateTime &expiresAt);
+    QString recordPaymentIntent(qint64 paymentId, const QString &intentId, const QString &readerId);
 
     // refund: the refunds row and the payment's intent. NotFound without it.
     DbResult<RefundOrder> refundOrder(qint64 refundId);

@@ -90,13 +90,14 @@ void PaymentRequestExecutor::execute(const PaymentRequest &request, std::functio
              tr("This server does not know requests of kind %1.").arg(request.kind));
 }
 
-void PaymentRequestExecutor::checkout(const JobPtr &job)
+void PaymentRequestExecutor::withOpenOrder(const JobPtr &job, const QString &label,
+                                           std::function<void(const CheckoutOrder &)> fn)
 {
     const qint64 paymentId = job->request.paymentId;
-    auto reading = m_pool.withRetry(
-        QStringLiteral("payment_requests.checkout_order"), RetryPolicy::standard(),
-        [paymentId](QSqlDatabase &db) { return PaymentRequestQueue(db).checkoutOrder(paymentId); });
-    Async::onResult(reading, m_context, [this, job](const DbResult<CheckoutOrder> &read) {
+    auto reading = m_pool.withRetry(label, RetryPolicy::standard(), [paymentId](QSqlDatabase &db) {
+        return PaymentRequestQueue(db).checkoutOrder(paymentId);
+    });
+    Async::onResult(reading, m_context, [this, job, fn = std::move(fn)](const DbResult<CheckoutOrder> &read) {
         if (!read.ok()) {
             if (read.error().kind() == DbError::Kind::NotFound)
                 fail(job, QStringLiteral("not_found"), read.error().message());
@@ -114,27 +115,35 @@ void PaymentRequestExecutor::checkout(const JobPtr &job)
                      .arg(order.paymentId));
             return;
         }
-        if (order.checkoutSessionId.isEmpty()) {
-            createSession(job, order);
-            return;
-        }
-        // Made already (a repeated request): answer with what Stripe has.
-        Async::onResult(m_stripe.retrieveCheckoutSession(order.checkoutSessionId), m_context,
-                        [this, job](const StripeResult &session) {
-                            if (!session.ok()) {
-                                failOnStripe(job, session.error());
-                                return;
-                            }
-                            const QJsonObject s = session.object();
-                            complete(
-                                job,
-                                {{QStringLiteral("session_id"), s[u"id"].toString()},
-                                 {QStringLiteral("url"), s[u"url"].toString()},
-                                 {QStringLiteral("expires_at"),
-                                  iso(QDateTime::fromSecsSinceEpoch(qint64(s[u"expires_at"].toDouble())))},
-                                 {QStringLiteral("status"), s[u"status"].toString()}});
-                        });
+        fn(order);
     });
+}
+
+void PaymentRequestExecutor::checkout(const JobPtr &job)
+{
+    withOpenOrder(
+        job, QStringLiteral("payment_requests.checkout_order"), [this, job](const CheckoutOrder &order) {
+            if (order.checkoutSessionId.isEmpty()) {
+                createSession(job, order);
+                return;
+            }
+            // Made already (a repeated request): answer with what Stripe has.
+            Async::onResult(
+                m_stripe.retrieveCheckoutSession(order.checkoutSessionId), m_context,
+                [this, job](const StripeResult &session) {
+                    if (!session.ok()) {
+                        failOnStripe(job, session.error());
+                        return;
+                    }
+                    const QJsonObject s = session.object();
+                    complete(job,
+                             {{QStringLiteral("session_id"), s[u"id"].toString()},
+                              {QStringLiteral("url"), s[u"url"].toString()},
+                              {QStringLiteral("expires_at"),
+                               iso(QDateTime::fromSecsSinceEpoch(qint64(s[u"expires_at"].toDouble())))},
+                              {QStringLiteral("status"), s[u"status"].toString()}});
+                });
+        });
 }
 
 void PaymentRequestExecutor::createSession(const JobPtr &job, const CheckoutOrder &order)
@@ -169,16 +178,15 @@ void PaymentRequestExecutor::createSession(const JobPtr &job, const CheckoutOrde
                                       {QStringLiteral("expires_at"), iso(expires)},
                                       {QStringLiteral("amount_cents"), s[u"amount_total"].toDouble()},
                                       {QStringLiteral("status"), s[u"status"].toString()}};
-            auto recorded
-                = m_pool.withRetry(QStringLiteral("payment_requests.checkout_made"), RetryPolicy::critical(),
-                                   [=](QSqlDatabase &db) {
-                                       PaymentRequestQueue queue(db);
-                                       const QString status
-                                           = queue.recordCheckoutSession(paymentId, sessionId, url, expires);
-                                       if (status == u"pending")
-                                           queue.complete(requestId, result);
-                                       return status;
-                                   });
+            auto recorded = m_pool.withRetry(QStringLiteral("payment_requests.checkout_made"),
+                                             RetryPolicy::critical(), [=](QSqlDatabase &db) {
+                                                 PaymentRequestQueue queue(db);
+                                                 const QString status = queue.recordCheckoutSession(
+                                                     paymentId, sessionId, url, expires);
+                                                 if (status == u"pending")
+                                                     queue.complete(requestId, result);
+                                                 return status;
+                                             });
             Async::onResult(recorded, m_context, [this, job, sessionId](const DbResult<QString> &done) {
                 if (!done.ok()) {
                     qCWarning(lcPaymentWork).noquote()
@@ -194,49 +202,29 @@ void PaymentRequestExecutor::createSession(const JobPtr &job, const CheckoutOrde
 
 void PaymentRequestExecutor::readerPayment(const JobPtr &job)
 {
-    const qint64 paymentId = job->request.paymentId;
-    auto reading = m_pool.withRetry(
-        QStringLiteral("payment_requests.reader_order"), RetryPolicy::standard(),
-        [paymentId](QSqlDatabase &db) { return PaymentRequestQueue(db).checkoutOrder(paymentId); });
-    Async::onResult(reading, m_context, [this, job](const DbResult<CheckoutOrder> &read) {
-        if (!read.ok()) {
-            if (read.error().kind() == DbError::Kind::NotFound)
-                fail(job, QStringLiteral("not_found"), read.error().message());
-            else
-                qCWarning(lcPaymentWork).noquote()
-                    << "request" << job->request.id << read.error().toLogString();
-            return;
-        }
-        const CheckoutOrder order = read.value();
-        if (order.status != u"pending") {
-            // Cancelled (or paid) before this request was carried out:
-            // nothing goes to Stripe.
-            fail(job, QStringLiteral("not_pending"),
-                 tr("Payment %1 is no longer open (cancelled or paid meanwhile); nothing was sent to Stripe.")
-                     .arg(order.paymentId));
-            return;
-        }
-        if (!order.paymentIntentId.isEmpty()) {
-            processOnReader(job, order, order.paymentIntentId);
-            return;
-        }
-        PaymentIntentParams params;
-        params.amountCents = order.amountCents;
-        params.currency = order.currency.toLower();
-        params.description = tr("Booking %1").arg(order.bookingCode);
-        params.metadata = ourIds(order);
-        const QString key
-            = (order.idempotencyKey.isEmpty() ? job->request.idempotencyKey : order.idempotencyKey)
-            + QStringLiteral("-intent");
-        Async::onResult(m_stripe.createPaymentIntent(params, key), m_context,
-                        [this, job, order](const StripeResult &made) {
-                            if (!made.ok()) {
-                                failOnStripe(job, made.error());
-                                return;
-                            }
-                            processOnReader(job, order, made.object()[u"id"].toString());
-                        });
-    });
+    withOpenOrder(
+        job, QStringLiteral("payment_requests.reader_order"), [this, job](const CheckoutOrder &order) {
+            if (!order.paymentIntentId.isEmpty()) {
+                processOnReader(job, order, order.paymentIntentId);
+                return;
+            }
+            PaymentIntentParams params;
+            params.amountCents = order.amountCents;
+            params.currency = order.currency.toLower();
+            params.description = tr("Booking %1").arg(order.bookingCode);
+            params.metadata = ourIds(order);
+            const QString key
+                = (order.idempotencyKey.isEmpty() ? job->request.idempotencyKey : order.idempotencyKey)
+                + QStringLiteral("-intent");
+            Async::onResult(m_stripe.createPaymentIntent(params, key), m_context,
+                            [this, job, order](const StripeResult &made) {
+                                if (!made.ok()) {
+                                    failOnStripe(job, made.error());
+                                    return;
+                                }
+                                processOnReader(job, order, made.object()[u"id"].toString());
+                            });
+        });
 }
 
 void PaymentRequestExecutor::processOnReader(const JobPtr &job, const CheckoutOrder &order,
@@ -248,44 +236,46 @@ void PaymentRequestExecutor::processOnReader(const JobPtr &job, const CheckoutOr
         QStringLiteral("payment_requests.intent_made"), RetryPolicy::critical(), [=](QSqlDatabase &db) {
             return PaymentRequestQueue(db).recordPaymentIntent(paymentId, intentId, readerId);
         });
-    Async::onResult(recorded, m_context, [this, job, order, intentId, readerId](const DbResult<QString> &done) {
-        if (!done.ok()) {
-            qCWarning(lcPaymentWork).noquote() << "request" << job->request.id << done.error().toLogString();
-            return;
-        }
-        if (done.value() != u"pending") {
-            // Cancelled while Stripe made the intent: nothing goes to the reader.
-            undoMadeMeanwhile(job, {}, intentId);
-            return;
-        }
-        ReaderCart cart;
-        cart.currency = order.currency.toLower();
-        for (const CheckoutLine &line : order.lines)
-            cart.lineItems.append({line.name, line.unitAmountCents * line.quantity, line.quantity});
-        cart.totalCents = order.amountCents;
-        const QString key = job->request.idempotencyKey;
-        // The cart first, so the customer sees what they pay for; a display
-        // that failed does not stop the payment.
-        Async::onResult(
-            m_stripe.setReaderDisplay(readerId, cart, key + QStringLiteral("-display")), m_context,
-            [this, job, intentId, readerId, key](const StripeResult &shown) {
-                if (!shown.ok())
-                    qCWarning(lcPaymentWork).noquote() << "reader display:" << shown.error().logText();
-                Async::onResult(
-                    m_stripe.processPaymentIntent(readerId, intentId, key + QStringLiteral("-process")),
-                    m_context, [this, job, intentId, readerId](const StripeResult &sent) {
-                        if (!sent.ok()) {
-                            failOnStripe(job, sent.error());
-                            return;
-                        }
-                        const QJsonObject action = sent.object()[u"action"].toObject();
-                        complete(job,
-                                 {{QStringLiteral("payment_intent_id"), intentId},
-                                  {QStringLiteral("reader_id"), readerId},
-                                  {QStringLiteral("action_status"), action[u"status"].toString()}});
-                    });
-            });
-    });
+    Async::onResult(
+        recorded, m_context, [this, job, order, intentId, readerId](const DbResult<QString> &done) {
+            if (!done.ok()) {
+                qCWarning(lcPaymentWork).noquote()
+                    << "request" << job->request.id << done.error().toLogString();
+                return;
+            }
+            if (done.value() != u"pending") {
+                // Cancelled while Stripe made the intent: nothing goes to the reader.
+                undoMadeMeanwhile(job, {}, intentId);
+                return;
+            }
+            ReaderCart cart;
+            cart.currency = order.currency.toLower();
+            for (const CheckoutLine &line : order.lines)
+                cart.lineItems.append({line.name, line.unitAmountCents * line.quantity, line.quantity});
+            cart.totalCents = order.amountCents;
+            const QString key = job->request.idempotencyKey;
+            // The cart first, so the customer sees what they pay for; a display
+            // that failed does not stop the payment.
+            Async::onResult(
+                m_stripe.setReaderDisplay(readerId, cart, key + QStringLiteral("-display")), m_context,
+                [this, job, intentId, readerId, key](const StripeResult &shown) {
+                    if (!shown.ok())
+                        qCWarning(lcPaymentWork).noquote() << "reader display:" << shown.error().logText();
+                    Async::onResult(
+                        m_stripe.processPaymentIntent(readerId, intentId, key + QStringLiteral("-process")),
+                        m_context, [this, job, intentId, readerId](const StripeResult &sent) {
+                            if (!sent.ok()) {
+                                failOnStripe(job, sent.error());
+                                return;
+                            }
+                            const QJsonObject action = sent.object()[u"action"].toObject();
+                            complete(job,
+                                     {{QStringLiteral("payment_intent_id"), intentId},
+                                      {QStringLiteral("reader_id"), readerId},
+                                      {QStringLiteral("action_status"), action[u"status"].toString()}});
+                        });
+                });
+        });
 }
 
 void PaymentRequestExecutor::cancel(const JobPtr &job)
@@ -493,7 +483,7 @@ void PaymentRequestExecutor::complete(const JobPtr &job, const QJsonObject &resu
 }
 
 void PaymentRequestExecutor::undoMadeMeanwhile(const JobPtr &job, const QString &sessionId,
-                                                const QString &intentId)
+                                               const QString &intentId)
 {
     // The desk cancelled the payment (or paid another way) while Stripe was
     // making its session or intent. A cancel request that ran before the
@@ -506,9 +496,9 @@ void PaymentRequestExecutor::undoMadeMeanwhile(const JobPtr &job, const QString 
         // InvalidRequest: over already (expired or cancelled by the cancel
         // request, or paid, which the webhook records as a duplicate).
         if (!undone.ok() && undone.error().kind() != StripeError::Kind::InvalidRequest)
-            qCWarning(lcPaymentWork).noquote() << "request" << job->request.id << "could not cancel"
-                                               << (sessionId.isEmpty() ? intentId : sessionId) << "at Stripe:"
-                                               << undone.error().logText();
+            qCWarning(lcPaymentWork).noquote()
+                << "request" << job->request.id << "could not cancel"
+                << (sessionId.isEmpty() ? intentId : sessionId) << "at Stripe:" << undone.error().logText();
         fail(job, QStringLiteral("not_pending"),
              tr("Payment %1 was cancelled or paid another way while Stripe was setting it up; it was "
                 "cancelled at Stripe too.")

@@ -74,6 +74,11 @@ private:
     void reconcile(const JobPtr &job);
 
     void complete(const JobPtr &job, const QJsonObject &result);
+    // checkout / reader_payment: reads the payment's order, then fn(order)
+    // only while the payment is still pending; otherwise the request fails
+    // (not_found, not_pending) and nothing goes to Stripe.
+    void withOpenOrder(const JobPtr &job, const QString &label,
+                       std::function<void(const CheckoutOrder &)> fn);
     // What Stripe made for a payment no longer pending when it was recorded:
     // expired (session) or cancelled (intent) there, and the request failed.
     void undoMadeMeanwhile(const JobPtr &job, const QString &sessionId, const QString &intentId);

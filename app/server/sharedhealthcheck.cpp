@@ -7,8 +7,7 @@
 SharedHealthCheck::SharedHealthCheck(ConnectionPool &pool, QObject *parent)
     : QObject(parent)
     , m_pool(pool)
-{
-}
+{ }
 
 void SharedHealthCheck::request(Deliver deliver)
 {

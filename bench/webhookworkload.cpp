@@ -41,6 +41,9 @@ const QString SucceedSql = QStringLiteral("UPDATE payments SET status = 'succeed
                                           "RETURNING tax_rate_basis_points, prices_include_tax, tax_cents");
 const QString AuditSql = QStringLiteral("INSERT INTO audit_log (actor, action, entity, entity_id, details) "
                                         "VALUES (?, ?, ?, ?, ?::jsonb)");
+const QString OtherLiveCardSql = QStringLiteral(
+    "SELECT EXISTS (SELECT 1 FROM payments WHERE booking_id = ? AND id <> ? AND status = 'pending' "
+    "AND method IN ('stripe_checkout', 'terminal'))");
 const QString BookingStatusSql
     = QStringLiteral("SELECT status, booking_status_now(status, hold_expires_at) FROM bookings WHERE id = ?");
 const QString ConfirmSql
@@ -231,10 +234,22 @@ QByteArray intentSucceededEvent(const QString &eventId, const Payment &p, qint64
 
 QStringList statementTemplates()
 {
-    return {InsertEventSql,    FindPaymentSql,   LockBookingSql,    LockPaymentSql,
-            RecordIntentSql,   SucceedSql,       AuditSql,          BookingStatusSql,
-            ConfirmSql,        PaymentRowSql,    NotifyPaymentsSql, BookingTransaction::selectByIdStatement(),
-            NotifyBookingsSql, PaymentStatusSql, ProcessedSql};
+    return {InsertEventSql,
+            FindPaymentSql,
+            LockBookingSql,
+            LockPaymentSql,
+            RecordIntentSql,
+            SucceedSql,
+            AuditSql,
+            OtherLiveCardSql,
+            BookingStatusSql,
+            ConfirmSql,
+            PaymentRowSql,
+            NotifyPaymentsSql,
+            BookingTransaction::selectByIdStatement(),
+            NotifyBookingsSql,
+            PaymentStatusSql,
+            ProcessedSql};
 }
 
 QString differences(const QStringList &recorded)
@@ -307,6 +322,7 @@ QString pgbenchScript(const QList<Payment> &payments)
                   .arg(first.amountCents)
                   .arg(QStringLiteral("\"%1\"").arg(first.currency))})
             + QLatin1Char(';');
+    s << fill(OtherLiveCardSql, {QStringLiteral(":bid"), QStringLiteral(":pid")}) + QLatin1Char(';');
     s << fill(BookingStatusSql, {QStringLiteral(":bid")}) + QLatin1Char(';');
     s << fill(ConfirmSql, {QStringLiteral(":bid")}) + QLatin1Char(';');
     s << fill(AuditSql,

@@ -17,6 +17,15 @@ Q_LOGGING_CATEGORY(lcCardPayments, "carwash.db.payments", QtWarningMsg)
 
 using namespace CardPayments;
 
+namespace {
+
+// Another card payment of the booking still live (payments_one_live_card_idx).
+const QString OtherLiveCardSql = QStringLiteral(
+    "SELECT EXISTS (SELECT 1 FROM payments WHERE booking_id = ? AND id <> ? AND status = 'pending' "
+    "AND method IN ('stripe_checkout', 'terminal'))");
+
+} // namespace
+
 CardPaymentUpdater::CardPaymentUpdater(QSqlDatabase &db, QString actor)
     : m_db(db)
     , m_actor(std::move(actor))
@@ -318,7 +327,10 @@ void CardPaymentUpdater::cancelOtherLiveCard(const Row &row)
     // the desk cancels it (a create not yet sent never reaches Stripe; one
     // sent gets a 'cancel' request), before any automatic refund, so the
     // locks go booking, payments, refunds. Money that comes on it anyway is
-    // refunded as a duplicate.
+    // refunded as a duplicate. Nearly every success has no other: one look
+    // through the live-card index first, before reading what is owed.
+    if (!Sql::scalar(m_db, OtherLiveCardSql, {row.bookingId, row.id}).toBool())
+        return;
     const DbResult<AmountDue> owed = PaymentRepo(m_db).lockDue(row.bookingId);
     if (!owed.ok() || owed.value().dueCents > 0)
         return;

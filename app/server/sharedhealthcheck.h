@@ -33,8 +33,6 @@ public:
     // object is destroyed.
     void request(Deliver deliver);
 
-    bool isChecking() const { return m_checking; }
-
 private:
     void startCheck();
 

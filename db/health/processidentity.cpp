@@ -10,12 +10,16 @@ ProcessIdentity ProcessIdentity::current(const QString &program)
         = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
     ProcessIdentity id;
     id.program = program;
-    id.host = QHostInfo::localHostName();
-    if (id.host.isEmpty())
-        id.host = QStringLiteral("localhost");
+    id.host = hostName();
     id.pid = QCoreApplication::applicationPid();
     id.startedAt = started;
     return id;
+}
+
+QString ProcessIdentity::hostName()
+{
+    const QString host = QHostInfo::localHostName();
+    return host.isEmpty() ? QStringLiteral("localhost") : host;
 }
 
 QString ProcessIdentity::key() const

@@ -15,6 +15,10 @@ struct ProcessIdentity
     // This process, started now (the first call fixes the start time).
     static ProcessIdentity current(const QString &program);
 
+    // This machine's name as process_health records it ("localhost" when
+    // the system gives none).
+    static QString hostName();
+
     // "host:pid:startedAt", stable for use as a key in lists and pickers.
     QString key() const;
     bool operator==(const ProcessIdentity &other) const

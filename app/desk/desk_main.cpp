@@ -4,6 +4,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDebug>
+
+#include <memory>
 
 int main(int argc, char *argv[])
 {
@@ -18,13 +21,30 @@ int main(int argc, char *argv[])
                                 "The front desk of a car wash. Database: DATABASE_URL, the saved settings, "
                                 "or the private database on this computer."));
     parser.addHelpOption();
+    const QCommandLineOption kiosk(
+        QStringLiteral("kiosk"),
+        QApplication::translate("main", "Run as the locked, full-screen self-service kiosk."));
+    const QCommandLineOption kioskName(
+        QStringLiteral("kiosk-name"),
+        QApplication::translate("main", "The kiosk's name as managers set it up (default: this computer's name)."),
+        QApplication::translate("main", "NAME"));
+    parser.addOption(kiosk);
+    parser.addOption(kioskName);
     parser.process(app);
+    if (parser.isSet(kioskName) && !parser.isSet(kiosk)) {
+        // Said, not ignored: a desk started by mistake where a kiosk was meant.
+        qCritical().noquote() << QApplication::translate("main", "--kiosk-name is for --kiosk only.");
+        return 2;
+    }
 
     // The program ends when the desk has closed its connections, which it
     // does off the GUI thread after the window closed (never by waiting in
     // the window or after the event loop).
     QApplication::setQuitOnLastWindowClosed(false);
-    DeskApplication desk;
+    std::unique_ptr<DeskApplication> program
+        = parser.isSet(kiosk) ? std::make_unique<DeskApplication>(DeskApplication::Kiosk{parser.value(kioskName)})
+                              : std::make_unique<DeskApplication>();
+    DeskApplication &desk = *program;
     QObject::connect(&desk, &DeskApplication::shutDownFinished, &app, &QApplication::quit);
     desk.start();
     return app.exec();

@@ -1,6 +1,7 @@
 #include "app/desk/deskapplication.h"
 
 #include "app/startup/databasestartup.h"
+#include "app/startup/translations.h"
 #include "db/health/healthpublisher.h"
 #include "db/notify/bookingchangelistener.h"
 #include "db/pool/async.h"
@@ -10,6 +11,7 @@
 #include "keychain/keychainrequest.h"
 #include "ui/common/errortext.h"
 #include "ui/desk/deskwindow.h"
+#include "ui/kiosk/kioskwindow.h"
 
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
@@ -20,9 +22,29 @@ Q_LOGGING_CATEGORY(lcDeskApp, "carwash.ui.startup", QtWarningMsg)
 
 DeskApplication::DeskApplication(QObject *parent)
     : QObject(parent)
-    , m_window(std::make_unique<DeskWindow>())
+    , m_program(QStringLiteral("carwash"))
 {
-    connect(m_window.get(), &DeskWindow::closed, this, &DeskApplication::shutDown);
+    auto desk = std::make_unique<DeskWindow>();
+    m_desk = desk.get();
+    m_window = m_desk;
+    connect(m_desk, &DeskWindow::closed, this, &DeskApplication::shutDown);
+    m_windowWidget = std::move(desk);
+}
+
+DeskApplication::DeskApplication(const Kiosk &kiosk, QObject *parent)
+    : QObject(parent)
+    , m_program(KioskWindow::programName())
+{
+    auto window = std::make_unique<KioskWindow>(kiosk.name);
+    m_kiosk = window.get();
+    m_window = m_kiosk;
+    connect(m_kiosk, &KioskWindow::closed, this, &DeskApplication::shutDown);
+    // The customer's language buttons: our translators replaced, every
+    // widget retranslating on QEvent::LanguageChange.
+    connect(m_kiosk, &KioskWindow::languageChosen, this, [](const QString &language) {
+        Translations::install(*QCoreApplication::instance(), language);
+    });
+    m_windowWidget = std::move(window);
 }
 
 DeskApplication::~DeskApplication()
@@ -33,7 +55,7 @@ DeskApplication::~DeskApplication()
     // for work still running and closes each connection on its own thread.
     if (m_shutDownThread)
         m_shutDownThread->wait();
-    m_window.reset();
+    m_windowWidget.reset();
     stopBackgroundWork();
     if (m_pool)
         m_pool->shutdown();
@@ -97,8 +119,7 @@ void DeskApplication::start()
     if (m_shuttingDown)
         return;
     ++m_run;
-    if (!m_window->isVisible())
-        m_window->showMaximized(); // a desk PC runs little else
+    m_window->showForStartup();
     if (m_pool) {
         // A retry after a failed start: a fresh pool for a fresh config.
         // Nothing runs on it any more, so this does not wait.
@@ -189,11 +210,11 @@ void DeskApplication::migrate()
 
 void DeskApplication::startBackgroundWork()
 {
-    const ProcessIdentity self = ProcessIdentity::current(QStringLiteral("carwash"));
+    const ProcessIdentity self = ProcessIdentity::current(m_program);
     m_publisher = std::make_unique<HealthPublisher>(*m_pool, self);
     m_publisher->start();
     m_maintenance = std::make_unique<MaintenanceRunner>(
-        *m_pool, QStringLiteral("carwash@%1:%2").arg(self.host).arg(self.pid));
+        *m_pool, QStringLiteral("%1@%2:%3").arg(m_program, self.host).arg(self.pid));
     m_maintenance->startDaily();
 }
 

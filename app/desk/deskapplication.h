@@ -4,17 +4,21 @@
 #include "db/pool/dberror.h"
 
 #include <QObject>
+#include <QWidget>
 
 #include <memory>
 
 class ConnectionPool;
 class DeskWindow;
+class KioskWindow;
+class StartupWindow;
 class HealthPublisher;
 class MaintenanceRunner;
 class QThread;
 
-// The carwash program's application object. Owns the one ConnectionPool
-// (handed to the window by reference) and the window, and brings the
+// The carwash program's application object, for the desk or (`carwash
+// --kiosk`) the self-service kiosk. Owns the one ConnectionPool (handed to
+// the window by reference) and the window, and brings the
 // database up without the GUI thread ever waiting: configuration, the
 // password from the keychain (asynchronous, with a timeout), the embedded
 // server started on a worker thread, migrations through the pool. The
@@ -29,7 +33,15 @@ class DeskApplication : public QObject
 public:
     enum class Stage { Idle, Configuring, ReadingPassword, StartingServer, Migrating, Ready, Failed };
 
+    // The front desk.
     explicit DeskApplication(QObject *parent = nullptr);
+    // The kiosk named kioskName (KioskRepo::defaultName() when empty): its
+    // health is published as program "carwash-kiosk".
+    struct Kiosk
+    {
+        QString name;
+    };
+    explicit DeskApplication(const Kiosk &kiosk, QObject *parent = nullptr);
     ~DeskApplication() override;
 
     // Shows the window and starts (or, after a failure, restarts) start-up.
@@ -41,7 +53,11 @@ public:
     bool isShutDown() const { return m_shutDown; }
 
     Stage stage() const { return m_stage; }
-    DeskWindow &window() { return *m_window; }
+    // The desk's window; only for the desk.
+    DeskWindow &window() { return *m_desk; }
+    // The kiosk's window; nullptr for the desk.
+    KioskWindow *kioskWindow() { return m_kiosk; }
+    QString programName() const { return m_program; }
     // nullptr until the database is reachable.
     ConnectionPool *pool() { return m_pool.get(); }
     const DatabaseConfig &config() const { return m_config; }
@@ -69,7 +85,11 @@ private:
 
     // Declared before the window so it is destroyed after it.
     std::unique_ptr<ConnectionPool> m_pool;
-    std::unique_ptr<DeskWindow> m_window;
+    std::unique_ptr<QWidget> m_windowWidget;
+    StartupWindow *m_window = nullptr; // m_windowWidget, as the start-up sees it
+    DeskWindow *m_desk = nullptr;
+    KioskWindow *m_kiosk = nullptr;
+    QString m_program;
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<MaintenanceRunner> m_maintenance;
     DatabaseConfig m_config;

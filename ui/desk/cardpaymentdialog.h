@@ -2,7 +2,7 @@
 
 #include "db/payments/cardreader.h"
 #include "db/staff/staffmember.h"
-#include "ui/desk/cardpaymentprogress.h"
+#include "ui/common/cardpaymentprogress.h"
 
 #include <QDialog>
 #include <QTimer>

@@ -97,6 +97,12 @@ DeskWindow::DeskWindow(QWidget *parent)
 
 DeskWindow::~DeskWindow() = default;
 
+void DeskWindow::showForStartup()
+{
+    if (!isVisible())
+        showMaximized();
+}
+
 void DeskWindow::showStartupProgress(const QString &text)
 {
     m_banner->clear(StartupSource);

@@ -5,6 +5,7 @@
 #include "db/config/databaseconfig.h"
 #include "db/pool/dberror.h"
 #include "db/staff/staffmember.h"
+#include "ui/common/startupwindow.h"
 
 #include <QDateTime>
 #include <QFuture>
@@ -44,7 +45,7 @@ class WalkInDialog;
 // idleness and signs out by itself. Owns the booking-change listener (its
 // own connection and thread), started with the database and asked to stop,
 // without waiting, when the window closes.
-class DeskWindow : public QMainWindow
+class DeskWindow : public QMainWindow, public StartupWindow
 {
     Q_OBJECT
 public:
@@ -53,13 +54,17 @@ public:
     explicit DeskWindow(QWidget *parent = nullptr);
     ~DeskWindow() override;
 
-    // Before the database is ready.
-    void showStartupProgress(const QString &text);
-    void showStartupFailure(const QString &message, const QString &whatToDo, std::function<void()> retry);
+    // StartupWindow: maximised (a desk PC runs little else); before the
+    // database is ready, the start-up page.
+    QWidget *widget() override { return this; }
+    void showForStartup() override;
+    void showStartupProgress(const QString &text) override;
+    void showStartupFailure(const QString &message, const QString &whatToDo,
+                            std::function<void()> retry) override;
 
     // The database is ready: builds the pages that use it. pool must outlive
     // this window; config is what it runs on (shown in the settings).
-    void databaseReady(ConnectionPool &pool, const DatabaseConfig &config);
+    void databaseReady(ConnectionPool &pool, const DatabaseConfig &config) override;
 
     std::optional<StaffMember> signedIn() const { return m_session; }
     void signOut(SignOutReason reason = SignOutReason::Manual);
@@ -96,7 +101,7 @@ public:
     // and freeTimeActivated(bay, start) to a new booking there. nullptr
     // until databaseReady().
     DayBoardPage *dayBoardPage() { return m_board; }
-    BookingChangeListener *bookingListener() { return m_listener; }
+    BookingChangeListener *bookingListener() override { return m_listener; }
     QTabWidget *workspaceTabs() { return m_tabs; }
     void showDayBoard();
     void showWashMenu();

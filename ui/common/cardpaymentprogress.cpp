@@ -1,4 +1,4 @@
-#include "ui/desk/cardpaymentprogress.h"
+#include "ui/common/cardpaymentprogress.h"
 
 #include "db/text/money.h"
 

@@ -9,7 +9,7 @@
 
 #include <optional>
 
-// Where a card payment asked for at the desk stands, read from the
+// Where a card payment asked for at a desk or a kiosk stands, read from the
 // database: the payment row and the request carwash-server answers. The
 // card dialogs show it and decide from it; every poll (and, once the desk
 // listens for payments_changed, every notification) produces a new one.

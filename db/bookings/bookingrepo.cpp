@@ -188,9 +188,10 @@ QPair<qint64, qint64> BookingRepo::upsertCustomer(const BookingRequest &request)
 {
     auto update = [this, &request](qint64 customerId, qint64 vehicleId) {
         Sql::exec(m_db,
-                  QStringLiteral("UPDATE customers SET name = ?, phone = COALESCE(?, phone), "
-                                 "email = COALESCE(?, email) WHERE id = ?"),
-                  {request.name, textOrNull(request.phone), textOrNull(request.email), customerId});
+                  QStringLiteral("UPDATE customers SET name = CASE WHEN ? THEN name ELSE ? END, "
+                                 "phone = COALESCE(?, phone), email = COALESCE(?, email) WHERE id = ?"),
+                  {request.nameForNewCustomerOnly, request.name, textOrNull(request.phone),
+                   textOrNull(request.email), customerId});
         Sql::exec(m_db,
                   QStringLiteral("UPDATE vehicles SET vehicle_class = ? WHERE id = ? AND vehicle_class <> ?"),
                   {request.slot.vehicleClass, vehicleId, request.slot.vehicleClass});

@@ -24,6 +24,9 @@ public:
     QString phone; // optional
     QString email; // optional
     bool hold = false; // kiosk: held until paid, for booking.hold_minutes
+    // Kiosk: the customer types no name, so name only names a new customer;
+    // a known plate keeps its customer's name (phone and e-mail as given).
+    bool nameForNewCustomerOnly = false;
     QString idempotencyKey; // optional
     QString actor = QStringLiteral("cli"); // audit_log's form
 

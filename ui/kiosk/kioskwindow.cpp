@@ -1,0 +1,425 @@
+#include "ui/kiosk/kioskwindow.h"
+
+#include "db/kiosk/kioskrepo.h"
+#include "db/notify/bookingchangelistener.h"
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
+#include "ui/common/databasehealthwatcher.h"
+#include "ui/kiosk/attractscreen.h"
+#include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/outofservicescreen.h"
+#include "ui/kiosk/payscreen.h"
+#include "ui/kiosk/platescreen.h"
+#include "ui/kiosk/timescreen.h"
+#include "ui/kiosk/washscreen.h"
+
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLoggingCategory>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QVBoxLayout>
+
+Q_LOGGING_CATEGORY(lcKiosk, "carwash.ui.kiosk.window", QtWarningMsg)
+
+namespace {
+
+// Each language named in itself, so a customer finds their own.
+struct LanguageName
+{
+    QString code;
+    QString name;
+};
+const QList<LanguageName> Languages = {{QStringLiteral("en"), QStringLiteral("English")},
+                                       {QStringLiteral("es"), QStringLiteral("Español")},
+                                       {QStringLiteral("de"), QStringLiteral("Deutsch")}};
+
+// The profile and the holds a previous run of this kiosk left behind.
+struct KioskStart
+{
+    KioskProfile profile;
+    int released = 0;
+};
+
+QPushButton *chromeButton(const QString &objectName, QWidget *parent)
+{
+    auto *button = new QPushButton(parent);
+    button->setObjectName(objectName);
+    button->setAutoDefault(false);
+    button->setFocusPolicy(Qt::StrongFocus);
+    button->setMinimumHeight(button->fontMetrics().height() * 3);
+    return button;
+}
+
+} // namespace
+
+KioskWindow::KioskWindow(const QString &name, QWidget *parent)
+    : QWidget(parent)
+    , m_name(name.isEmpty() ? KioskRepo::defaultName() : name)
+{
+    setObjectName(QStringLiteral("kioskWindow"));
+    // Large type for a screen read standing, in a hurry (until the kiosk's
+    // own metrics size it from the screen's physical DPI).
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    setFont(big);
+
+    auto *top = new QHBoxLayout;
+    top->addStretch(1);
+    for (const LanguageName &language : Languages) {
+        QPushButton *button = chromeButton(QStringLiteral("language_%1").arg(language.code), this);
+        button->setText(language.name);
+        button->setAccessibleName(language.name);
+        button->setCheckable(true);
+        const QString code = language.code;
+        connect(button, &QPushButton::clicked, this, [this, code] { chooseLanguage(code); });
+        top->addWidget(button);
+        m_languages.append(button);
+    }
+
+    m_stack = new QStackedWidget(this);
+    m_starting = new QLabel(m_stack);
+    m_starting->setObjectName(QStringLiteral("kioskStarting"));
+    m_starting->setAlignment(Qt::AlignCenter);
+    m_starting->setWordWrap(true);
+    m_attract = new AttractScreen(m_stack);
+    m_wash = new WashScreen(m_order, m_stack);
+    m_time = new TimeScreen(m_order, m_stack);
+    m_plate = new PlateScreen(m_order, m_stack);
+    m_pay = new PayScreen(m_order, m_stack);
+    m_done = new DoneScreen(m_stack);
+    m_outOfService = new OutOfServiceScreen(m_stack);
+    // In the order of Screen.
+    for (QWidget *page : std::initializer_list<QWidget *> {m_starting, m_attract, m_wash, m_time, m_plate, m_pay,
+                                                          m_done, m_outOfService})
+        m_stack->addWidget(page);
+
+    m_back = chromeButton(QStringLiteral("kioskBack"), this);
+    connect(m_back, &QPushButton::clicked, this, &KioskWindow::goBack);
+    m_startOver = chromeButton(QStringLiteral("kioskStartOver"), this);
+    connect(m_startOver, &QPushButton::clicked, this, &KioskWindow::startOver);
+    m_callAttendant = chromeButton(QStringLiteral("kioskCallAttendant"), this);
+    connect(m_callAttendant, &QPushButton::clicked, this, &KioskWindow::callAttendant);
+    m_attendant = new QLabel(this);
+    m_attendant->setObjectName(QStringLiteral("kioskAttendantState"));
+    m_attendant->setWordWrap(true);
+    m_attendant->hide();
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_back);
+    bottom->addWidget(m_startOver);
+    bottom->addStretch(1);
+    bottom->addWidget(m_attendant, 2);
+    bottom->addWidget(m_callAttendant);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(m_stack, 1);
+    layout->addLayout(bottom);
+
+    connect(m_attract, &AttractScreen::started, this, [this] {
+        m_wash->setServices(m_attract->services());
+        setScreen(Screen::Wash);
+    });
+    connect(m_wash, &WashScreen::chosen, this, [this] {
+        m_order.slot.reset();
+        if (m_pool)
+            m_time->reload(*m_pool);
+        setScreen(Screen::Time);
+    });
+    connect(m_time, &TimeScreen::chosen, this, [this] {
+        m_plate->showOrder();
+        setScreen(Screen::Plate);
+        m_plate->plateField()->setFocus(Qt::OtherFocusReason);
+    });
+    connect(m_plate, &PlateScreen::entered, this, [this] {
+        if (m_pool)
+            m_pay->begin(*m_pool, m_profile);
+        setScreen(Screen::Pay);
+    });
+    connect(m_pay, &PayScreen::finished, this, [this](const Booking &booking, bool paid) {
+        m_done->showBooking(booking, paid);
+        setScreen(Screen::Done);
+    });
+    connect(m_pay, &PayScreen::stageChanged, this, &KioskWindow::updateChrome);
+    connect(m_done, &DoneScreen::finished, this, &KioskWindow::startOver);
+    connect(m_attract, &AttractScreen::databaseTrouble, this, [this](const DbError &) { goOutOfService(); });
+    connect(m_time, &TimeScreen::databaseTrouble, this, [this](const DbError &) { goOutOfService(); });
+    connect(m_pay, &PayScreen::databaseTrouble, this, &KioskWindow::databaseTrouble);
+
+    m_startRetry.setSingleShot(true);
+    m_startRetry.setInterval(StartRetryMs);
+    connect(&m_startRetry, &QTimer::timeout, this, [this] {
+        if (m_retryStart)
+            m_retryStart();
+        else if (m_pool && !m_ready)
+            prepare();
+    });
+    retranslate();
+    setScreen(Screen::Starting);
+}
+
+KioskWindow::~KioskWindow() = default;
+
+void KioskWindow::showForStartup()
+{
+    if (!isVisible())
+        showFullScreen();
+}
+
+void KioskWindow::showStartupProgress(const QString &text)
+{
+    // Said for whoever services the kiosk; customers see a kiosk starting.
+    m_starting->setText(tr("Starting…") + u'\n' + text);
+    if (screen() != Screen::OutOfService)
+        setScreen(Screen::Starting);
+}
+
+void KioskWindow::showStartupFailure(const QString &message, const QString &whatToDo, std::function<void()> retry)
+{
+    qCWarning(lcKiosk).noquote() << "kiosk start-up failed:" << message << whatToDo;
+    m_retryStart = std::move(retry);
+    setScreen(Screen::OutOfService);
+    m_startRetry.start();
+}
+
+void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &config)
+{
+    m_retryStart = nullptr;
+    m_startRetry.stop();
+    m_pool = &pool;
+    m_config = config;
+    m_listener = new BookingChangeListener(this);
+    connect(m_listener, &BookingChangeListener::paymentChanged, this, [this](qint64 bookingId, qint64, qint64) {
+        if (m_order.booking && (bookingId == 0 || bookingId == m_order.booking->id))
+            m_pay->pollNow();
+    });
+    m_listener->start(config);
+    m_health = new DatabaseHealthWatcher(pool, this);
+    connect(m_health, &DatabaseHealthWatcher::checked, this, [this](DatabaseHealthWatcher::State state) {
+        if (state == DatabaseHealthWatcher::State::Unavailable) {
+            if (screen() != Screen::OutOfService)
+                goOutOfService();
+        } else if (state != DatabaseHealthWatcher::State::Unknown && screen() == Screen::OutOfService
+                   && !m_preparing) {
+            // Back: releases what the customer on screen then had held, and greets anew.
+            prepare();
+        }
+    });
+    m_health->start();
+    prepare();
+}
+
+void KioskWindow::prepare()
+{
+    if (!m_pool || m_preparing)
+        return;
+    m_preparing = true;
+    const QString name = m_name;
+    auto started = m_pool->withRetry(QStringLiteral("kiosk.start"), RetryPolicy::standard(),
+                                     [name](QSqlDatabase &db) -> DbResult<KioskStart> {
+                                         KioskRepo repo(db);
+                                         KioskStart start;
+                                         start.profile = repo.ensure(name);
+                                         start.released = repo.releaseHolds(name, QStringLiteral("kiosk started")).released();
+                                         return start;
+                                     });
+    Async::onResult(started, this, [this](const DbResult<KioskStart> &result) {
+        m_preparing = false;
+        if (!result.ok()) {
+            qCWarning(lcKiosk).noquote() << "kiosk not ready:" << result.error().toLogString();
+            goOutOfService();
+            m_startRetry.start();
+            return;
+        }
+        if (result->released > 0)
+            qCInfo(lcKiosk) << "released" << result->released << "holds of an earlier run";
+        m_profile = result->profile;
+        m_ready = true;
+        startOver();
+    });
+}
+
+KioskWindow::Screen KioskWindow::screen() const
+{
+    return Screen(m_stack->currentIndex());
+}
+
+KioskScreen *KioskWindow::currentScreen() const
+{
+    return qobject_cast<KioskScreen *>(m_stack->currentWidget());
+}
+
+void KioskWindow::setScreen(Screen screen)
+{
+    m_stack->setCurrentIndex(int(screen));
+    m_attendant->hide();
+    updateChrome();
+    Q_EMIT screenChanged(screen);
+}
+
+void KioskWindow::updateChrome()
+{
+    const Screen s = screen();
+    const bool inFlow = s == Screen::Wash || s == Screen::Time || s == Screen::Plate || s == Screen::Pay;
+    m_back->setVisible(inFlow);
+    m_startOver->setVisible(inFlow || s == Screen::Done);
+    m_callAttendant->setVisible(s != Screen::Starting);
+    for (QPushButton *button : std::as_const(m_languages))
+        button->setVisible(s != Screen::Starting);
+    // Leaving while the reader works on a card would cancel a payment the
+    // bank may already be taking: Back waits for its answer.
+    const bool processing = s == Screen::Pay && m_pay->paymentInProgress() && m_pay->stage() == PayScreen::Stage::OnReader;
+    m_back->setEnabled(!processing);
+    m_startOver->setEnabled(!processing);
+}
+
+bool KioskWindow::paymentInProgress() const
+{
+    return screen() == Screen::Pay && m_pay->paymentInProgress();
+}
+
+void KioskWindow::startOver()
+{
+    // Everything the last customer entered goes, held or typed.
+    m_pay->leave();
+    m_order = KioskOrder();
+    m_plate->clear();
+    m_done->clear();
+    m_wash->showOrder();
+    if (!m_ready || !m_pool) {
+        if (screen() != Screen::OutOfService)
+            setScreen(Screen::Starting);
+        return;
+    }
+    if (m_language != m_profile.language || m_languages.first()->isChecked() == m_languages.last()->isChecked())
+        chooseLanguage(m_profile.language.isEmpty() ? QStringLiteral("en") : m_profile.language);
+    m_attract->reload(*m_pool);
+    setScreen(Screen::Attract);
+}
+
+void KioskWindow::goBack()
+{
+    switch (screen()) {
+    case Screen::Wash:
+        startOver();
+        return;
+    case Screen::Time:
+        m_wash->showOrder();
+        setScreen(Screen::Wash);
+        return;
+    case Screen::Plate:
+        if (m_pool)
+            m_time->reload(*m_pool);
+        setScreen(Screen::Time);
+        return;
+    case Screen::Pay:
+        m_pay->leave();
+        m_plate->showOrder();
+        setScreen(Screen::Plate);
+        return;
+    default:
+        return;
+    }
+}
+
+void KioskWindow::chooseLanguage(const QString &language)
+{
+    m_language = language;
+    for (int i = 0; i < m_languages.size(); ++i)
+        m_languages[i]->setChecked(Languages[i].code == language);
+    Q_EMIT languageChosen(language);
+}
+
+QPushButton *KioskWindow::languageButton(const QString &language) const
+{
+    for (int i = 0; i < Languages.size(); ++i) {
+        if (Languages[i].code == language)
+            return m_languages[i];
+    }
+    return nullptr;
+}
+
+QString KioskWindow::attendantText() const
+{
+    return m_attendant->isVisible() ? m_attendant->text() : QString();
+}
+
+void KioskWindow::callAttendant()
+{
+    KioskScreen *shown = currentScreen();
+    const QString what = shown ? shown->describe() : tr("Starting");
+    m_attendant->setText(tr("Calling an attendant…"));
+    m_attendant->show();
+    if (!m_pool) {
+        m_attendant->setText(tr("No attendant could be called from here. Please go to the desk."));
+        Q_EMIT attendantCalled(false);
+        return;
+    }
+    const QString name = m_name;
+    auto called = m_pool->withRetry(QStringLiteral("kiosk.attendant"), RetryPolicy::standard(),
+                                    [name, what](QSqlDatabase &db) { return KioskRepo(db).callAttendant(name, what); });
+    Async::onResult(called, this, [this](const DbResult<AttendantCall> &result) {
+        if (!result.ok()) {
+            qCWarning(lcKiosk).noquote() << "attendant not called:" << result.error().toLogString();
+            m_attendant->setText(tr("No attendant could be called from here. Please go to the desk."));
+            Q_EMIT attendantCalled(false);
+            return;
+        }
+        m_attendant->setText(tr("An attendant is on the way."));
+        Q_EMIT attendantCalled(true);
+    });
+}
+
+void KioskWindow::databaseTrouble(const DbError &error)
+{
+    if (error.kind() == DbError::Kind::Unavailable || error.kind() == DbError::Kind::PoolTimeout) {
+        goOutOfService();
+        if (m_health)
+            m_health->checkNow();
+    }
+}
+
+void KioskWindow::goOutOfService()
+{
+    // What the customer had held is released once the database is back
+    // (releaseHolds on recovery); here it is only forgotten.
+    m_pay->leave();
+    m_order = KioskOrder();
+    m_plate->clear();
+    m_done->clear();
+    m_ready = false;
+    setScreen(Screen::OutOfService);
+}
+
+void KioskWindow::retranslate()
+{
+    setWindowTitle(tr("CarWash kiosk"));
+    m_back->setText(tr("Back"));
+    m_back->setAccessibleName(tr("Back"));
+    m_back->setAccessibleDescription(tr("The screen before"));
+    m_startOver->setText(tr("Start over"));
+    m_startOver->setAccessibleName(tr("Start over"));
+    m_startOver->setAccessibleDescription(tr("Forget everything chosen and begin again"));
+    m_callAttendant->setText(tr("Call attendant"));
+    m_callAttendant->setAccessibleName(tr("Call attendant"));
+    m_callAttendant->setAccessibleDescription(tr("Someone from the desk comes to help"));
+}
+
+void KioskWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange)
+        retranslate();
+    QWidget::changeEvent(event);
+}
+
+void KioskWindow::closeEvent(QCloseEvent *event)
+{
+    m_pay->leave();
+    if (m_listener)
+        m_listener->requestStop();
+    QWidget::closeEvent(event);
+    if (event->isAccepted())
+        Q_EMIT closed();
+}

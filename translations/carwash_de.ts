@@ -849,6 +849,37 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>AttractScreen</name>
+    <message>
+        <source>Book and pay your car wash here</source>
+        <translation>Hier Ihre Autowäsche buchen und bezahlen</translation>
+    </message>
+    <message>
+        <source>Touch to start</source>
+        <translation>Zum Starten berühren</translation>
+    </message>
+    <message>
+        <source>Choose a wash, a time and pay by card.</source>
+        <translation>Wäsche und Zeit wählen und mit Karte bezahlen.</translation>
+    </message>
+    <message>
+        <source>Loading the washes…</source>
+        <translation>Die Wäschen werden geladen…</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 ab %2</translation>
+    </message>
+    <message>
+        <source>Next free time: %1</source>
+        <translation>Nächste freie Zeit: %1</translation>
+    </message>
+    <message>
+        <source>No free time left today.</source>
+        <translation>Heute ist keine Zeit mehr frei.</translation>
+    </message>
+</context>
+<context>
     <name>BaysPage</name>
     <message>
         <source>Bay name</source>
@@ -3616,6 +3647,51 @@ Klicken, um ab %4 zu buchen</translation>
     </message>
 </context>
 <context>
+    <name>DoneScreen</name>
+    <message>
+        <source>Paid, thank you!</source>
+        <translation>Bezahlt, danke!</translation>
+    </message>
+    <message>
+        <source>Booked, thank you!</source>
+        <translation>Gebucht, danke!</translation>
+    </message>
+    <message>
+        <source>Done, booking %1</source>
+        <translation>Fertig, Buchung %1</translation>
+    </message>
+    <message>
+        <source>Your confirmation code: %1</source>
+        <translation>Ihr Bestätigungscode: %1</translation>
+    </message>
+    <message>
+        <source>%1 for your %2, plate %3
+%4 at %5</source>
+        <translation>%1 für Ihren %2, Kennzeichen %3
+%4 in %5</translation>
+    </message>
+    <message>
+        <source>Please pay %1 at the desk.</source>
+        <translation>Bitte zahlen Sie %1 am Schalter.</translation>
+    </message>
+    <message>
+        <source>Drive to %1</source>
+        <translation>Fahren Sie zu %1</translation>
+    </message>
+    <message>
+        <source>QR code of your confirmation code</source>
+        <translation>QR-Code Ihres Bestätigungscodes</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Back to the start</source>
+        <translation>Zurück zum Anfang</translation>
+    </message>
+</context>
+<context>
     <name>EmbeddedServer</name>
     <message>
         <source>The Qt PostgreSQL driver is missing; install it with: apt-get install libqt6sql6-psql</source>
@@ -3999,6 +4075,134 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskRepo</name>
+    <message>
+        <source>What the kiosk shows may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no attendant call %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may not begin or end with a space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk needs at least one way of paying; use one or more of: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no card reader %1 (see: carwash-admin reader list).</source>
+        <translation type="unfinished">Es gibt kein Kartenlesegerät %1 (siehe: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskText</name>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Transporter</translation>
+    </message>
+    <message>
+        <source>Car</source>
+        <translation>Pkw</translation>
+    </message>
+    <message>
+        <source>Now, %1, ready now</source>
+        <translation>Jetzt, %1, sofort bereit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Now, %1, ready in %n min</source>
+        <translation>
+            <numerusform>Jetzt, %1, bereit in %n Min.</numerusform>
+            <numerusform>Jetzt, %1, bereit in %n Min.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Startet</translation>
+    </message>
+    <message>
+        <source>Calling an attendant…</source>
+        <translation>Ein Mitarbeiter wird gerufen…</translation>
+    </message>
+    <message>
+        <source>No attendant could be called from here. Please go to the desk.</source>
+        <translation>Von hier konnte kein Mitarbeiter gerufen werden. Bitte gehen Sie zum Schalter.</translation>
+    </message>
+    <message>
+        <source>An attendant is on the way.</source>
+        <translation>Ein Mitarbeiter ist unterwegs.</translation>
+    </message>
+    <message>
+        <source>CarWash kiosk</source>
+        <translation>CarWash-Kiosk</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Zurück</translation>
+    </message>
+    <message>
+        <source>The screen before</source>
+        <translation>Der vorige Bildschirm</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>Neu beginnen</translation>
+    </message>
+    <message>
+        <source>Forget everything chosen and begin again</source>
+        <translation>Alles Gewählte vergessen und neu beginnen</translation>
+    </message>
+    <message>
+        <source>Call attendant</source>
+        <translation>Mitarbeiter rufen</translation>
+    </message>
+    <message>
+        <source>Someone from the desk comes to help</source>
+        <translation>Jemand vom Schalter kommt und hilft</translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>
@@ -4049,6 +4253,25 @@ Details: %2</translation>
     <message>
         <source>The migration %1 could not be read.</source>
         <translation>Die Migration %1 konnte nicht gelesen werden.</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Dash</source>
+        <translation>Bindestrich</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Leerzeichen</translation>
+    </message>
+    <message>
+        <source>⌫ Delete</source>
+        <translation>⌫ Löschen</translation>
+    </message>
+    <message>
+        <source>Delete the last character</source>
+        <translation>Das letzte Zeichen löschen</translation>
     </message>
 </context>
 <context>
@@ -4134,6 +4357,192 @@ Details: %2</translation>
             <numerusform>Gespeichert (%n Tag geändert).</numerusform>
             <numerusform>Gespeichert (%n Tage geändert).</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>Out of service - please see the desk</source>
+        <translation>Außer Betrieb - bitte wenden Sie sich an den Schalter</translation>
+    </message>
+    <message>
+        <source>We are sorry: this kiosk cannot book right now. It will be back by itself.</source>
+        <translation>Leider kann dieser Kiosk gerade nicht buchen. Er ist von selbst bald wieder da.</translation>
+    </message>
+</context>
+<context>
+    <name>PayScreen</name>
+    <message>
+        <source>Check and pay</source>
+        <translation>Prüfen und bezahlen</translation>
+    </message>
+    <message>
+        <source>Paying</source>
+        <translation>Bezahlen</translation>
+    </message>
+    <message>
+        <source>Paying for booking %1</source>
+        <translation>Bezahlen der Buchung %1</translation>
+    </message>
+    <message>
+        <source> (card declined)</source>
+        <translation> (Karte abgelehnt)</translation>
+    </message>
+    <message>
+        <source>Kiosk customer</source>
+        <translation>Kiosk-Kunde</translation>
+    </message>
+    <message>
+        <source>Your booking could not be made right now.</source>
+        <translation>Ihre Buchung konnte gerade nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>Sorry, there is no free time left for this wash today. Touch Back to choose again.</source>
+        <translation>Leider ist heute für diese Wäsche keine Zeit mehr frei. Berühren Sie Zurück, um neu zu wählen.</translation>
+    </message>
+    <message>
+        <source>Your booking was refused: %1 Touch Back to change it.</source>
+        <translation>Ihre Buchung wurde abgelehnt: %1 Berühren Sie Zurück, um sie zu ändern.</translation>
+    </message>
+    <message>
+        <source>The card payment could not be started: %1</source>
+        <translation>Die Kartenzahlung konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>QR code to pay on your phone</source>
+        <translation>QR-Code zum Bezahlen mit dem Handy</translation>
+    </message>
+    <message>
+        <source>Your booking could not be confirmed: %1</source>
+        <translation>Ihre Buchung konnte nicht bestätigt werden: %1</translation>
+    </message>
+    <message>
+        <source>Getting the card reader ready…</source>
+        <translation>Das Kartenlesegerät wird vorbereitet…</translation>
+    </message>
+    <message>
+        <source>Preparing your payment link…</source>
+        <translation>Ihr Zahlungslink wird vorbereitet…</translation>
+    </message>
+    <message>
+        <source>Tap, insert or swipe your card on the reader.</source>
+        <translation>Halten Sie Ihre Karte an das Lesegerät, stecken Sie sie ein oder ziehen Sie sie durch.</translation>
+    </message>
+    <message>
+        <source>Waiting for your payment on your phone: scan the code with your phone&apos;s camera.</source>
+        <translation>Wir warten auf Ihre Zahlung am Handy: Scannen Sie den Code mit der Kamera Ihres Handys.</translation>
+    </message>
+    <message>
+        <source>Processing your payment… please wait.</source>
+        <translation>Ihre Zahlung wird verarbeitet… bitte warten.</translation>
+    </message>
+    <message>
+        <source>Your card was declined: %1 Try again with another card, or pay with your phone.</source>
+        <translation>Ihre Karte wurde abgelehnt: %1 Versuchen Sie es mit einer anderen Karte oder zahlen Sie mit dem Handy.</translation>
+    </message>
+    <message>
+        <source>The card payment did not go through. Try again, or choose another way to pay.</source>
+        <translation>Die Kartenzahlung ist nicht durchgegangen. Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsart.</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled; nothing was charged. Choose how to pay.</source>
+        <translation>Die Zahlung wurde abgebrochen; nichts wurde belastet. Wählen Sie, wie Sie zahlen möchten.</translation>
+    </message>
+    <message>
+        <source>The payment link ran out unpaid. Choose how to pay.</source>
+        <translation>Der Zahlungslink ist unbezahlt abgelaufen. Wählen Sie, wie Sie zahlen möchten.</translation>
+    </message>
+    <message>
+        <source>Paid. Thank you!</source>
+        <translation>Bezahlt. Danke!</translation>
+    </message>
+    <message>
+        <source>The time you chose was just taken, so we are holding the next free time for you: %1.</source>
+        <translation>Die gewählte Zeit wurde gerade vergeben, daher halten wir die nächste freie Zeit für Sie: %1.</translation>
+    </message>
+    <message>
+        <source>%1 for your %2</source>
+        <translation>%1 für Ihren %2</translation>
+    </message>
+    <message>
+        <source>+ %1</source>
+        <translation>+ %1</translation>
+    </message>
+    <message>
+        <source>%1 at %2, plate %3</source>
+        <translation>%1 in %2, Kennzeichen %3</translation>
+    </message>
+    <message>
+        <source>Tax (%1 %) included: %2</source>
+        <translation>Steuer (%1 %) enthalten: %2</translation>
+    </message>
+    <message>
+        <source>Tax (%1 %): %2</source>
+        <translation>Steuer (%1 %): %2</translation>
+    </message>
+    <message>
+        <source>Total: %1</source>
+        <translation>Gesamt: %1</translation>
+    </message>
+    <message>
+        <source>Holding your time…</source>
+        <translation>Ihre Zeit wird reserviert…</translation>
+    </message>
+    <message>
+        <source>Confirming your booking…</source>
+        <translation>Ihre Buchung wird bestätigt…</translation>
+    </message>
+    <message>
+        <source>Card payment is not available right now. You can book now and pay at the desk.</source>
+        <translation>Kartenzahlung ist gerade nicht möglich. Sie können jetzt buchen und am Schalter zahlen.</translation>
+    </message>
+    <message>
+        <source>Card payment is not available right now. Please see the desk.</source>
+        <translation>Kartenzahlung ist gerade nicht möglich. Bitte wenden Sie sich an den Schalter.</translation>
+    </message>
+    <message>
+        <source>How would you like to pay?</source>
+        <translation>Wie möchten Sie zahlen?</translation>
+    </message>
+    <message>
+        <source>Pay by card here</source>
+        <translation>Hier mit Karte zahlen</translation>
+    </message>
+    <message>
+        <source>Pay %1 by card on this kiosk&apos;s reader</source>
+        <translation>%1 mit Karte am Lesegerät dieses Kiosks zahlen</translation>
+    </message>
+    <message>
+        <source>Pay with your phone</source>
+        <translation>Mit dem Handy zahlen</translation>
+    </message>
+    <message>
+        <source>Pay %1 with your phone, by QR code</source>
+        <translation>%1 mit dem Handy per QR-Code zahlen</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Try the card reader again</source>
+        <translation>Das Kartenlesegerät erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Cancel payment</source>
+        <translation>Zahlung abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the payment under way</source>
+        <translation>Die laufende Zahlung abbrechen</translation>
+    </message>
+    <message>
+        <source>Book now, pay at the desk</source>
+        <translation>Jetzt buchen, am Schalter zahlen</translation>
+    </message>
+    <message>
+        <source>Book now and pay %1 at the desk</source>
+        <translation>Jetzt buchen und %1 am Schalter zahlen</translation>
     </message>
 </context>
 <context>
@@ -4265,6 +4674,65 @@ Details: %2</translation>
     <message>
         <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
         <translation>%1 wird für die Fahrzeugklasse %2 nicht angeboten; angeboten für: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>PlateScreen</name>
+    <message>
+        <source>Your licence plate</source>
+        <translation>Ihr Kennzeichen</translation>
+    </message>
+    <message>
+        <source>Entering the licence plate</source>
+        <translation>Kennzeichen wird eingegeben</translation>
+    </message>
+    <message>
+        <source>Type your plate on the keyboard below, then touch Continue.</source>
+        <translation>Tippen Sie Ihr Kennzeichen auf der Tastatur unten ein und berühren Sie dann Weiter.</translation>
+    </message>
+    <message>
+        <source>Licence plate</source>
+        <translation>Kennzeichen</translation>
+    </message>
+    <message>
+        <source>Plate</source>
+        <translation>Kennzeichen</translation>
+    </message>
+    <message>
+        <source>Phone or e-mail for the receipt</source>
+        <translation>Telefon oder E-Mail für den Beleg</translation>
+    </message>
+    <message>
+        <source>Phone or e-mail (optional)</source>
+        <translation>Telefon oder E-Mail (optional)</translation>
+    </message>
+    <message>
+        <source>Back to the plate</source>
+        <translation>Zurück zum Kennzeichen</translation>
+    </message>
+    <message>
+        <source>Receipt by phone or e-mail (optional)</source>
+        <translation>Beleg per Telefon oder E-Mail (optional)</translation>
+    </message>
+    <message>
+        <source>Add a phone number or e-mail address</source>
+        <translation>Telefonnummer oder E-Mail-Adresse angeben</translation>
+    </message>
+    <message>
+        <source>For a receipt; not needed to book.</source>
+        <translation>Für einen Beleg; zum Buchen nicht nötig.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Type your plate first</source>
+        <translation>Tippen Sie zuerst Ihr Kennzeichen ein</translation>
+    </message>
+    <message>
+        <source>Plate %1</source>
+        <translation>Kennzeichen %1</translation>
     </message>
 </context>
 <context>
@@ -6072,6 +6540,37 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
 </context>
 <context>
+    <name>TimeScreen</name>
+    <message>
+        <source>Choose your time</source>
+        <translation>Wählen Sie Ihre Zeit</translation>
+    </message>
+    <message>
+        <source>Choosing a time for %1</source>
+        <translation>Zeitwahl für %1</translation>
+    </message>
+    <message>
+        <source>The next free time</source>
+        <translation>Die nächste freie Zeit</translation>
+    </message>
+    <message>
+        <source>Another free time</source>
+        <translation>Eine weitere freie Zeit</translation>
+    </message>
+    <message>
+        <source>Finding the next free times…</source>
+        <translation>Die nächsten freien Zeiten werden gesucht…</translation>
+    </message>
+    <message>
+        <source>Sorry, there is no free time left for this wash. Choose another wash, or see the desk.</source>
+        <translation>Leider ist für diese Wäsche keine Zeit mehr frei. Wählen Sie eine andere Wäsche oder wenden Sie sich an den Schalter.</translation>
+    </message>
+    <message>
+        <source>The next free time is first.</source>
+        <translation>Die nächste freie Zeit steht oben.</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <source>Wash menu</source>
@@ -6511,6 +7010,77 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
 </context>
 <context>
+    <name>WashScreen</name>
+    <message>
+        <source>Choose your wash</source>
+        <translation>Wählen Sie Ihre Wäsche</translation>
+    </message>
+    <message>
+        <source>Choosing a wash: %1, %2</source>
+        <translation>Wäschewahl: %1, %2</translation>
+    </message>
+    <message>
+        <source>Choosing a wash</source>
+        <translation>Wäschewahl</translation>
+    </message>
+    <message>
+        <source>+ %1
+%2</source>
+        <translation>+ %1
+%2</translation>
+    </message>
+    <message>
+        <source>Add %1, %2</source>
+        <translation>%1 hinzufügen, %2</translation>
+    </message>
+    <message>
+        <source>Chosen</source>
+        <translation>Gewählt</translation>
+    </message>
+    <message>
+        <source>Prices for this vehicle size</source>
+        <translation>Preise für diese Fahrzeuggröße</translation>
+    </message>
+    <message>
+        <source>not for this vehicle</source>
+        <translation>nicht für dieses Fahrzeug</translation>
+    </message>
+    <message>
+        <source>%1
+%2 · %3 min</source>
+        <translation>%1
+%2 · %3 Min.</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Add extras (optional):</source>
+        <translation>Extras hinzufügen (optional):</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Not added</source>
+        <translation>Nicht hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Continue · %1</source>
+        <translation>Weiter · %1</translation>
+    </message>
+    <message>
+        <source>Choose a wash above</source>
+        <translation>Wählen Sie oben eine Wäsche</translation>
+    </message>
+    <message>
+        <source>Continue with %1, %2</source>
+        <translation>Weiter mit %1, %2</translation>
+    </message>
+</context>
+<context>
     <name>WebhookHandler</name>
     <message>
         <source>The request body is larger than %1 bytes.</source>
@@ -6534,6 +7104,22 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>The front desk of a car wash. Database: DATABASE_URL, the saved settings, or the private database on this computer.</source>
         <translation>Die Empfangstheke einer Waschanlage. Datenbank: DATABASE_URL, die gespeicherten Einstellungen oder die private Datenbank auf diesem Computer.</translation>
+    </message>
+    <message>
+        <source>Run as the locked, full-screen self-service kiosk.</source>
+        <translation>Als gesperrter Selbstbedienungskiosk im Vollbild laufen.</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s name as managers set it up (default: this computer&apos;s name).</source>
+        <translation>Der Name des Kiosks, wie Manager ihn einrichten (Standard: der Name dieses Computers).</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NAME</translation>
+    </message>
+    <message>
+        <source>--kiosk-name is for --kiosk only.</source>
+        <translation>--kiosk-name gilt nur mit --kiosk.</translation>
     </message>
 </context>
 </TS>

@@ -131,6 +131,16 @@
     </message>
 </context>
 <context>
+    <name>KioskText</name>
+    <message numerus="yes">
+        <source>Now, %1, ready in %n min</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>

@@ -849,6 +849,37 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
 </context>
 <context>
+    <name>AttractScreen</name>
+    <message>
+        <source>Book and pay your car wash here</source>
+        <translation>Reserve y pague aquí su lavado</translation>
+    </message>
+    <message>
+        <source>Touch to start</source>
+        <translation>Toque para empezar</translation>
+    </message>
+    <message>
+        <source>Choose a wash, a time and pay by card.</source>
+        <translation>Elija un lavado y una hora, y pague con tarjeta.</translation>
+    </message>
+    <message>
+        <source>Loading the washes…</source>
+        <translation>Cargando los lavados…</translation>
+    </message>
+    <message>
+        <source>%1 from %2</source>
+        <translation>%1 desde %2</translation>
+    </message>
+    <message>
+        <source>Next free time: %1</source>
+        <translation>Próxima hora libre: %1</translation>
+    </message>
+    <message>
+        <source>No free time left today.</source>
+        <translation>Hoy no quedan horas libres.</translation>
+    </message>
+</context>
+<context>
     <name>BaysPage</name>
     <message>
         <source>Bay name</source>
@@ -3616,6 +3647,51 @@ Haga clic para reservar desde las %4</translation>
     </message>
 </context>
 <context>
+    <name>DoneScreen</name>
+    <message>
+        <source>Paid, thank you!</source>
+        <translation>¡Pagado, gracias!</translation>
+    </message>
+    <message>
+        <source>Booked, thank you!</source>
+        <translation>¡Reservado, gracias!</translation>
+    </message>
+    <message>
+        <source>Done, booking %1</source>
+        <translation>Terminado, reserva %1</translation>
+    </message>
+    <message>
+        <source>Your confirmation code: %1</source>
+        <translation>Su código de confirmación: %1</translation>
+    </message>
+    <message>
+        <source>%1 for your %2, plate %3
+%4 at %5</source>
+        <translation>%1 para su %2, matrícula %3
+%4 en %5</translation>
+    </message>
+    <message>
+        <source>Please pay %1 at the desk.</source>
+        <translation>Pague %1 en el mostrador, por favor.</translation>
+    </message>
+    <message>
+        <source>Drive to %1</source>
+        <translation>Diríjase a %1</translation>
+    </message>
+    <message>
+        <source>QR code of your confirmation code</source>
+        <translation>Código QR de su código de confirmación</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Terminar</translation>
+    </message>
+    <message>
+        <source>Back to the start</source>
+        <translation>Volver al inicio</translation>
+    </message>
+</context>
+<context>
     <name>EmbeddedServer</name>
     <message>
         <source>The Qt PostgreSQL driver is missing; install it with: apt-get install libqt6sql6-psql</source>
@@ -3999,6 +4075,134 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskRepo</name>
+    <message>
+        <source>What the kiosk shows may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no attendant call %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may not begin or end with a space.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may have at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A kiosk needs at least one way of paying; use one or more of: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no card reader %1 (see: carwash-admin reader list).</source>
+        <translation type="unfinished">No existe el lector de tarjetas %1 (véase: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>KioskText</name>
+    <message>
+        <source>SUV</source>
+        <translation>SUV</translation>
+    </message>
+    <message>
+        <source>Truck</source>
+        <translation>Camioneta</translation>
+    </message>
+    <message>
+        <source>Car</source>
+        <translation>Coche</translation>
+    </message>
+    <message>
+        <source>Now, %1, ready now</source>
+        <translation>Ahora, %1, listo ya</translation>
+    </message>
+    <message numerus="yes">
+        <source>Now, %1, ready in %n min</source>
+        <translation>
+            <numerusform>Ahora, %1, listo en %n min</numerusform>
+            <numerusform>Ahora, %1, listo en %n min</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Iniciando…</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Iniciando</translation>
+    </message>
+    <message>
+        <source>Calling an attendant…</source>
+        <translation>Llamando a un empleado…</translation>
+    </message>
+    <message>
+        <source>No attendant could be called from here. Please go to the desk.</source>
+        <translation>No se pudo llamar a un empleado desde aquí. Vaya al mostrador, por favor.</translation>
+    </message>
+    <message>
+        <source>An attendant is on the way.</source>
+        <translation>Un empleado viene en camino.</translation>
+    </message>
+    <message>
+        <source>CarWash kiosk</source>
+        <translation>Quiosco de CarWash</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <source>The screen before</source>
+        <translation>La pantalla anterior</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>Empezar de nuevo</translation>
+    </message>
+    <message>
+        <source>Forget everything chosen and begin again</source>
+        <translation>Olvidar todo lo elegido y empezar de nuevo</translation>
+    </message>
+    <message>
+        <source>Call attendant</source>
+        <translation>Llamar a un empleado</translation>
+    </message>
+    <message>
+        <source>Someone from the desk comes to help</source>
+        <translation>Alguien del mostrador viene a ayudar</translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>
@@ -4049,6 +4253,25 @@ Detalle: %2</translation>
     <message>
         <source>The migration %1 could not be read.</source>
         <translation>No se pudo leer la migración %1.</translation>
+    </message>
+</context>
+<context>
+    <name>OnScreenKeyboard</name>
+    <message>
+        <source>Dash</source>
+        <translation>Guion</translation>
+    </message>
+    <message>
+        <source>Space</source>
+        <translation>Espacio</translation>
+    </message>
+    <message>
+        <source>⌫ Delete</source>
+        <translation>⌫ Borrar</translation>
+    </message>
+    <message>
+        <source>Delete the last character</source>
+        <translation>Borrar el último carácter</translation>
     </message>
 </context>
 <context>
@@ -4134,6 +4357,192 @@ Detalle: %2</translation>
             <numerusform>Guardado (%n día cambiado).</numerusform>
             <numerusform>Guardado (%n días cambiados).</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServiceScreen</name>
+    <message>
+        <source>Out of service - please see the desk</source>
+        <translation>Fuera de servicio - diríjase al mostrador</translation>
+    </message>
+    <message>
+        <source>We are sorry: this kiosk cannot book right now. It will be back by itself.</source>
+        <translation>Lo sentimos: este quiosco no puede reservar ahora. Volverá a funcionar por sí solo.</translation>
+    </message>
+</context>
+<context>
+    <name>PayScreen</name>
+    <message>
+        <source>Check and pay</source>
+        <translation>Revise y pague</translation>
+    </message>
+    <message>
+        <source>Paying</source>
+        <translation>Pagando</translation>
+    </message>
+    <message>
+        <source>Paying for booking %1</source>
+        <translation>Pagando la reserva %1</translation>
+    </message>
+    <message>
+        <source> (card declined)</source>
+        <translation> (tarjeta rechazada)</translation>
+    </message>
+    <message>
+        <source>Kiosk customer</source>
+        <translation>Cliente del quiosco</translation>
+    </message>
+    <message>
+        <source>Your booking could not be made right now.</source>
+        <translation>Su reserva no se pudo hacer ahora.</translation>
+    </message>
+    <message>
+        <source>Sorry, there is no free time left for this wash today. Touch Back to choose again.</source>
+        <translation>Lo sentimos, hoy no quedan horas libres para este lavado. Toque Atrás para elegir de nuevo.</translation>
+    </message>
+    <message>
+        <source>Your booking was refused: %1 Touch Back to change it.</source>
+        <translation>Su reserva fue rechazada: %1 Toque Atrás para cambiarla.</translation>
+    </message>
+    <message>
+        <source>The card payment could not be started: %1</source>
+        <translation>No se pudo iniciar el pago con tarjeta: %1</translation>
+    </message>
+    <message>
+        <source>QR code to pay on your phone</source>
+        <translation>Código QR para pagar con su teléfono</translation>
+    </message>
+    <message>
+        <source>Your booking could not be confirmed: %1</source>
+        <translation>Su reserva no se pudo confirmar: %1</translation>
+    </message>
+    <message>
+        <source>Getting the card reader ready…</source>
+        <translation>Preparando el lector de tarjetas…</translation>
+    </message>
+    <message>
+        <source>Preparing your payment link…</source>
+        <translation>Preparando su enlace de pago…</translation>
+    </message>
+    <message>
+        <source>Tap, insert or swipe your card on the reader.</source>
+        <translation>Acerque, inserte o deslice su tarjeta en el lector.</translation>
+    </message>
+    <message>
+        <source>Waiting for your payment on your phone: scan the code with your phone&apos;s camera.</source>
+        <translation>Esperando su pago en el teléfono: escanee el código con la cámara de su teléfono.</translation>
+    </message>
+    <message>
+        <source>Processing your payment… please wait.</source>
+        <translation>Procesando su pago… espere, por favor.</translation>
+    </message>
+    <message>
+        <source>Your card was declined: %1 Try again with another card, or pay with your phone.</source>
+        <translation>Su tarjeta fue rechazada: %1 Inténtelo con otra tarjeta o pague con su teléfono.</translation>
+    </message>
+    <message>
+        <source>The card payment did not go through. Try again, or choose another way to pay.</source>
+        <translation>El pago con tarjeta no se completó. Inténtelo de nuevo o elija otra forma de pago.</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled; nothing was charged. Choose how to pay.</source>
+        <translation>El pago se canceló; no se cobró nada. Elija cómo pagar.</translation>
+    </message>
+    <message>
+        <source>The payment link ran out unpaid. Choose how to pay.</source>
+        <translation>El enlace de pago caducó sin pagar. Elija cómo pagar.</translation>
+    </message>
+    <message>
+        <source>Paid. Thank you!</source>
+        <translation>Pagado. ¡Gracias!</translation>
+    </message>
+    <message>
+        <source>The time you chose was just taken, so we are holding the next free time for you: %1.</source>
+        <translation>La hora que eligió se acaba de ocupar, así que le reservamos la próxima hora libre: %1.</translation>
+    </message>
+    <message>
+        <source>%1 for your %2</source>
+        <translation>%1 para su %2</translation>
+    </message>
+    <message>
+        <source>+ %1</source>
+        <translation>+ %1</translation>
+    </message>
+    <message>
+        <source>%1 at %2, plate %3</source>
+        <translation>%1 en %2, matrícula %3</translation>
+    </message>
+    <message>
+        <source>Tax (%1 %) included: %2</source>
+        <translation>Impuesto (%1 %) incluido: %2</translation>
+    </message>
+    <message>
+        <source>Tax (%1 %): %2</source>
+        <translation>Impuesto (%1 %): %2</translation>
+    </message>
+    <message>
+        <source>Total: %1</source>
+        <translation>Total: %1</translation>
+    </message>
+    <message>
+        <source>Holding your time…</source>
+        <translation>Reservando su hora…</translation>
+    </message>
+    <message>
+        <source>Confirming your booking…</source>
+        <translation>Confirmando su reserva…</translation>
+    </message>
+    <message>
+        <source>Card payment is not available right now. You can book now and pay at the desk.</source>
+        <translation>El pago con tarjeta no está disponible ahora. Puede reservar ahora y pagar en el mostrador.</translation>
+    </message>
+    <message>
+        <source>Card payment is not available right now. Please see the desk.</source>
+        <translation>El pago con tarjeta no está disponible ahora. Diríjase al mostrador, por favor.</translation>
+    </message>
+    <message>
+        <source>How would you like to pay?</source>
+        <translation>¿Cómo desea pagar?</translation>
+    </message>
+    <message>
+        <source>Pay by card here</source>
+        <translation>Pagar con tarjeta aquí</translation>
+    </message>
+    <message>
+        <source>Pay %1 by card on this kiosk&apos;s reader</source>
+        <translation>Pagar %1 con tarjeta en el lector de este quiosco</translation>
+    </message>
+    <message>
+        <source>Pay with your phone</source>
+        <translation>Pagar con su teléfono</translation>
+    </message>
+    <message>
+        <source>Pay %1 with your phone, by QR code</source>
+        <translation>Pagar %1 con su teléfono, con código QR</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Intentar de nuevo</translation>
+    </message>
+    <message>
+        <source>Try the card reader again</source>
+        <translation>Intentar de nuevo con el lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>Cancel payment</source>
+        <translation>Cancelar el pago</translation>
+    </message>
+    <message>
+        <source>Cancel the payment under way</source>
+        <translation>Cancelar el pago en curso</translation>
+    </message>
+    <message>
+        <source>Book now, pay at the desk</source>
+        <translation>Reservar ahora, pagar en el mostrador</translation>
+    </message>
+    <message>
+        <source>Book now and pay %1 at the desk</source>
+        <translation>Reservar ahora y pagar %1 en el mostrador</translation>
     </message>
 </context>
 <context>
@@ -4265,6 +4674,65 @@ Detalle: %2</translation>
     <message>
         <source>%1 is not offered for the vehicle class %2; it is offered for: %3.</source>
         <translation>%1 no se ofrece para la clase de vehículo %2; se ofrece para: %3.</translation>
+    </message>
+</context>
+<context>
+    <name>PlateScreen</name>
+    <message>
+        <source>Your licence plate</source>
+        <translation>Su matrícula</translation>
+    </message>
+    <message>
+        <source>Entering the licence plate</source>
+        <translation>Introduciendo la matrícula</translation>
+    </message>
+    <message>
+        <source>Type your plate on the keyboard below, then touch Continue.</source>
+        <translation>Escriba su matrícula en el teclado de abajo y toque Continuar.</translation>
+    </message>
+    <message>
+        <source>Licence plate</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Plate</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Phone or e-mail for the receipt</source>
+        <translation>Teléfono o correo electrónico para el recibo</translation>
+    </message>
+    <message>
+        <source>Phone or e-mail (optional)</source>
+        <translation>Teléfono o correo (opcional)</translation>
+    </message>
+    <message>
+        <source>Back to the plate</source>
+        <translation>Volver a la matrícula</translation>
+    </message>
+    <message>
+        <source>Receipt by phone or e-mail (optional)</source>
+        <translation>Recibo por teléfono o correo (opcional)</translation>
+    </message>
+    <message>
+        <source>Add a phone number or e-mail address</source>
+        <translation>Añadir un teléfono o una dirección de correo</translation>
+    </message>
+    <message>
+        <source>For a receipt; not needed to book.</source>
+        <translation>Para un recibo; no hace falta para reservar.</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuar</translation>
+    </message>
+    <message>
+        <source>Type your plate first</source>
+        <translation>Escriba primero su matrícula</translation>
+    </message>
+    <message>
+        <source>Plate %1</source>
+        <translation>Matrícula %1</translation>
     </message>
 </context>
 <context>
@@ -6072,6 +6540,37 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     </message>
 </context>
 <context>
+    <name>TimeScreen</name>
+    <message>
+        <source>Choose your time</source>
+        <translation>Elija su hora</translation>
+    </message>
+    <message>
+        <source>Choosing a time for %1</source>
+        <translation>Eligiendo una hora para %1</translation>
+    </message>
+    <message>
+        <source>The next free time</source>
+        <translation>La próxima hora libre</translation>
+    </message>
+    <message>
+        <source>Another free time</source>
+        <translation>Otra hora libre</translation>
+    </message>
+    <message>
+        <source>Finding the next free times…</source>
+        <translation>Buscando las próximas horas libres…</translation>
+    </message>
+    <message>
+        <source>Sorry, there is no free time left for this wash. Choose another wash, or see the desk.</source>
+        <translation>Lo sentimos, no quedan horas libres para este lavado. Elija otro lavado o diríjase al mostrador.</translation>
+    </message>
+    <message>
+        <source>The next free time is first.</source>
+        <translation>La próxima hora libre aparece primero.</translation>
+    </message>
+</context>
+<context>
     <name>TodayPage</name>
     <message>
         <source>Wash menu</source>
@@ -6511,6 +7010,77 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     </message>
 </context>
 <context>
+    <name>WashScreen</name>
+    <message>
+        <source>Choose your wash</source>
+        <translation>Elija su lavado</translation>
+    </message>
+    <message>
+        <source>Choosing a wash: %1, %2</source>
+        <translation>Eligiendo un lavado: %1, %2</translation>
+    </message>
+    <message>
+        <source>Choosing a wash</source>
+        <translation>Eligiendo un lavado</translation>
+    </message>
+    <message>
+        <source>+ %1
+%2</source>
+        <translation>+ %1
+%2</translation>
+    </message>
+    <message>
+        <source>Add %1, %2</source>
+        <translation>Añadir %1, %2</translation>
+    </message>
+    <message>
+        <source>Chosen</source>
+        <translation>Elegido</translation>
+    </message>
+    <message>
+        <source>Prices for this vehicle size</source>
+        <translation>Precios para este tamaño de vehículo</translation>
+    </message>
+    <message>
+        <source>not for this vehicle</source>
+        <translation>no para este vehículo</translation>
+    </message>
+    <message>
+        <source>%1
+%2 · %3 min</source>
+        <translation>%1
+%2 · %3 min</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Add extras (optional):</source>
+        <translation>Añada extras (opcional):</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>Añadido</translation>
+    </message>
+    <message>
+        <source>Not added</source>
+        <translation>No añadido</translation>
+    </message>
+    <message>
+        <source>Continue · %1</source>
+        <translation>Continuar · %1</translation>
+    </message>
+    <message>
+        <source>Choose a wash above</source>
+        <translation>Elija un lavado arriba</translation>
+    </message>
+    <message>
+        <source>Continue with %1, %2</source>
+        <translation>Continuar con %1, %2</translation>
+    </message>
+</context>
+<context>
     <name>WebhookHandler</name>
     <message>
         <source>The request body is larger than %1 bytes.</source>
@@ -6534,6 +7104,22 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>The front desk of a car wash. Database: DATABASE_URL, the saved settings, or the private database on this computer.</source>
         <translation>El mostrador de un autolavado. Base de datos: DATABASE_URL, los ajustes guardados o la base de datos privada de este ordenador.</translation>
+    </message>
+    <message>
+        <source>Run as the locked, full-screen self-service kiosk.</source>
+        <translation>Funcionar como quiosco de autoservicio bloqueado a pantalla completa.</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s name as managers set it up (default: this computer&apos;s name).</source>
+        <translation>El nombre del quiosco tal como lo configuran los gerentes (por defecto: el nombre de este ordenador).</translation>
+    </message>
+    <message>
+        <source>NAME</source>
+        <translation>NOMBRE</translation>
+    </message>
+    <message>
+        <source>--kiosk-name is for --kiosk only.</source>
+        <translation>--kiosk-name es solo para --kiosk.</translation>
     </message>
 </context>
 </TS>

@@ -310,6 +310,7 @@ void KioskWindow::goBack()
         setScreen(Screen::Wash);
         return;
     case Screen::Plate:
+        m_plate->keepTyped();
         if (m_pool)
             m_time->reload(*m_pool);
         setScreen(Screen::Time);

@@ -130,6 +130,14 @@ void PlateScreen::showOrder()
     retranslate();
 }
 
+void PlateScreen::keepTyped()
+{
+    const QString contact = m_contact->text().trimmed();
+    m_order.plate = m_plate->text();
+    m_order.phone = looksLikeEmail(contact) ? QString() : contact;
+    m_order.email = looksLikeEmail(contact) ? contact : QString();
+}
+
 void PlateScreen::clear()
 {
     m_plate->clear();

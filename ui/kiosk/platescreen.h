@@ -22,6 +22,8 @@ public:
     QString describe() const override;
     // Shows the order's plate and contact (after Back or a language change).
     void showOrder();
+    // Keeps what is typed in the order as typed (leaving by Back).
+    void keepTyped();
     // Empties both fields and their messages.
     void clear();
 

@@ -110,6 +110,7 @@ void TimeScreen::build()
             Q_EMIT chosen();
         });
         m_list->addWidget(button);
+        button->show(); // the screen is on show already
         m_buttons.append(button);
     }
     retranslate();

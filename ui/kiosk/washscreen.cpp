@@ -104,6 +104,7 @@ void WashScreen::buildCards()
         card->setMinimumHeight(card->fontMetrics().height() * 5);
         connect(card, &QPushButton::clicked, this, [this, id] { washClicked(id); });
         m_cards->addWidget(card, i / Columns, i % Columns);
+        card->show();
         m_washButtons.append(card);
     }
 }
@@ -143,6 +144,7 @@ void WashScreen::buildAddons()
             retranslate();
         });
         m_addons->addWidget(button);
+        button->show(); // the screen may be on show already
         m_addonButtons.append(button);
     }
 }

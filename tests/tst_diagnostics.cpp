@@ -231,8 +231,11 @@ void TestDiagnostics::slowBurstFillsTheSlowTableAndRaisesTheLatencyAlert()
 
 void TestDiagnostics::anotherProcessCanBePickedAndShowsItsPoints()
 {
+    // A kiosk publishes under its own program with its name, as KioskRepo
+    // says: ProcessIdentity::current(KioskRepo::program(), name).
     ProcessIdentity kiosk;
     kiosk.program = QStringLiteral("carwash-kiosk");
+    kiosk.label = QStringLiteral("Entrance");
     kiosk.host = QStringLiteral("kiosk-1");
     kiosk.pid = 4242;
     kiosk.startedAt = QDateTime::currentDateTimeUtc();
@@ -245,8 +248,15 @@ void TestDiagnostics::anotherProcessCanBePickedAndShowsItsPoints()
     QCOMPARE(m_window->model().source(), DiagnosticsModel::Source::ThisProcess);
     const QList<HealthPoint> ownBefore = m_window->model().history().window(3600);
     QVERIFY(!ownBefore.isEmpty());
-    QVERIFY(
-        picker->itemText(picker->findData(kiosk.key())).contains(QStringLiteral("carwash-kiosk on kiosk-1")));
+    QCOMPARE(picker->itemText(picker->findData(kiosk.key())),
+             QStringLiteral("carwash-kiosk \"Entrance\" on kiosk-1 (pid 4242)"));
+    // The list of processes names the kiosk too.
+    auto *processes = m_window->findChild<QTableWidget *>(QStringLiteral("processTable"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !processes
+             ->findItems(QStringLiteral("carwash-kiosk \"Entrance\" on kiosk-1 (pid 4242)"), Qt::MatchExactly)
+             .isEmpty(),
+        kNoHangMs);
     picker->setCurrentIndex(picker->findData(kiosk.key()));
     Q_EMIT picker->activated(picker->currentIndex());
     QCOMPARE(m_window->model().source(), DiagnosticsModel::Source::OtherProcess);

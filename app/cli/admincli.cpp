@@ -5,6 +5,7 @@
 #include "app/cli/databasecommands.h"
 #include "app/cli/democommands.h"
 #include "app/cli/embeddedcommands.h"
+#include "app/cli/kioskcommands.h"
 #include "app/cli/maintenancecommands.h"
 #include "app/cli/paymentcommands.h"
 #include "app/cli/readercommands.h"
@@ -71,6 +72,12 @@ int AdminCli::usage(int code)
             "                                  Stripe Terminal readers, at most one per desk or kiosk\n"
             "  takings --date YYYY-MM-DD [--csv]  a local day's takings: cash, card, refunds, tax, net\n"
             "\n"
+            "Kiosks:\n"
+            "  kiosk list                      every kiosk: language, ways of paying, reader, running or not\n"
+            "  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]\n"
+            "                                  change a kiosk (made when missing); a reader serving another\n"
+            "                                  desk or kiosk is refused\n"
+            "\n"
             "Options:\n"
             "  --json             machine-readable output\n"
             "\n"
@@ -133,6 +140,8 @@ int AdminCli::run(const QStringList &arguments)
         return ReaderCommands(m_cli).run(args);
     if (command == u"takings")
         return TakingsCommands(m_cli).run(args);
+    if (command == u"kiosk")
+        return KioskCommands(m_cli).run(args);
     m_cli.err() << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }

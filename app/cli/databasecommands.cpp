@@ -129,8 +129,10 @@ void DatabaseCommands::printProcesses(const FleetHealth &fleet)
     m_cli.out() << AdminCli::tr("Processes: %1 live, %2 lost").arg(live).arg(lost) << '\n';
     for (const FleetHealth::Process &p : fleet.processes()) {
         const ProcessIdentity &id = p.entry.process;
+        const QString program
+            = id.label.isEmpty() ? id.program : AdminCli::tr("%1 \"%2\"").arg(id.program, id.label);
         m_cli.out() << AdminCli::tr("  %1 on %2, pid %3, since %4: %5")
-                           .arg(id.program, id.host)
+                           .arg(program, id.host)
                            .arg(id.pid)
                            .arg(id.startedAt.toLocalTime().toString(Qt::ISODate),
                                 p.lost ? AdminCli::tr("LOST") : FleetHealth::statusName(p.status))

@@ -27,6 +27,8 @@ FleetHealth::Status statusFromName(const QString &name)
 
 QString describe(const ProcessIdentity &p)
 {
+    if (!p.label.isEmpty())
+        return QStringLiteral("%1 \"%2\" on %3 (pid %4)").arg(p.program, p.label, p.host).arg(p.pid);
     return QStringLiteral("%1 on %2 (pid %3)").arg(p.program, p.host).arg(p.pid);
 }
 
@@ -36,7 +38,9 @@ QJsonObject processJson(const FleetHealth::Process &p)
     const QJsonObject queries = snapshot[u"queries"].toObject();
     const QJsonObject database = snapshot[u"database"].toObject();
     const QJsonObject pool = snapshot[u"pool"].toObject();
+    const QString &name = p.entry.process.label; // a kiosk's name
     return QJsonObject {{u"program"_s, p.entry.process.program},
+                        {u"name"_s, name.isEmpty() ? QJsonValue() : QJsonValue(name)},
                         {u"host"_s, p.entry.process.host},
                         {u"pid"_s, p.entry.process.pid},
                         {u"started_at"_s, p.entry.process.startedAt.toString(Qt::ISODateWithMs)},

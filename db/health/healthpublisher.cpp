@@ -67,11 +67,12 @@ QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessId
         points.append(HealthPoint::fromSample(s, monitor, true));
     json[QStringLiteral("points")] = HealthPoint::toJson(points);
     json[QStringLiteral("config_status")] = ConfigStatus::toJson(pool.config());
-    json[QStringLiteral("process")]
-        = QJsonObject {{QStringLiteral("program"), process.program},
-                       {QStringLiteral("host"), process.host},
-                       {QStringLiteral("pid"), process.pid},
-                       {QStringLiteral("started_at"), process.startedAt.toString(Qt::ISODateWithMs)}};
+    json[QStringLiteral("process")] = QJsonObject {
+        {QStringLiteral("program"), process.program},
+        {QStringLiteral("host"), process.host},
+        {QStringLiteral("pid"), process.pid},
+        {QStringLiteral("started_at"), process.startedAt.toString(Qt::ISODateWithMs)},
+        {QStringLiteral("name"), process.label.isEmpty() ? QJsonValue() : QJsonValue(process.label)}};
     return json;
 }
 

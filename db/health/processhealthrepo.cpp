@@ -11,14 +11,16 @@ ProcessHealthRepo::ProcessHealthRepo(QSqlDatabase &db)
 
 void ProcessHealthRepo::publish(const ProcessIdentity &process, const QJsonObject &snapshot)
 {
-    Sql::exec(
-        m_db,
-        QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot, updated_at) "
-                       "VALUES (?, ?, ?::timestamptz, ?, ?::jsonb, now()) "
-                       "ON CONFLICT (host, pid, started_at) DO UPDATE "
-                       "SET program = EXCLUDED.program, snapshot = EXCLUDED.snapshot, updated_at = now()"),
-        {process.host, process.pid, IsoTime::toSql(process.startedAt), process.program,
-         QString::fromUtf8(QJsonDocument(snapshot).toJson(QJsonDocument::Compact))});
+    Sql::exec(m_db,
+              QStringLiteral(
+                  "INSERT INTO process_health (host, pid, started_at, program, label, snapshot, updated_at) "
+                  "VALUES (?, ?, ?::timestamptz, ?, ?, ?::jsonb, now()) "
+                  "ON CONFLICT (host, pid, started_at) DO UPDATE "
+                  "SET program = EXCLUDED.program, label = EXCLUDED.label, snapshot = EXCLUDED.snapshot, "
+                  "updated_at = now()"),
+              {process.host, process.pid, IsoTime::toSql(process.startedAt), process.program,
+               process.label.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(process.label),
+               QString::fromUtf8(QJsonDocument(snapshot).toJson(QJsonDocument::Compact))});
 }
 
 QList<ProcessHealthEntry> ProcessHealthRepo::list(int staleAfterSeconds, int dropAfterSeconds)
@@ -28,7 +30,7 @@ QList<ProcessHealthEntry> ProcessHealthRepo::list(int staleAfterSeconds, int dro
         QStringLiteral(
             "SELECT host, pid, (extract(epoch FROM started_at) * 1000)::bigint, program, snapshot::text, "
             "(extract(epoch FROM updated_at) * 1000)::bigint, "
-            "extract(epoch FROM now() - updated_at)::float8 "
+            "extract(epoch FROM now() - updated_at)::float8, coalesce(label, '') "
             "FROM process_health WHERE updated_at > now() - make_interval(secs => ?) "
             "ORDER BY program, host, started_at"),
         {dropAfterSeconds});
@@ -42,6 +44,7 @@ QList<ProcessHealthEntry> ProcessHealthRepo::list(int staleAfterSeconds, int dro
         e.snapshot = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
         e.updatedAt = QDateTime::fromMSecsSinceEpoch(q.value(5).toLongLong(), Qt::UTC);
         e.ageSeconds = std::max(0.0, q.value(6).toDouble());
+        e.process.label = q.value(7).toString();
         e.stale = e.ageSeconds > staleAfterSeconds;
         entries.append(e);
     }

@@ -3,13 +3,14 @@
 #include <QCoreApplication>
 #include <QHostInfo>
 
-ProcessIdentity ProcessIdentity::current(const QString &program)
+ProcessIdentity ProcessIdentity::current(const QString &program, const QString &label)
 {
     // Fixed once per process: every publisher of this process names the same row.
     static const QDateTime started
         = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
     ProcessIdentity id;
     id.program = program;
+    id.label = label;
     id.host = hostName();
     id.pid = QCoreApplication::applicationPid();
     id.startedAt = started;

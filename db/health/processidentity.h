@@ -11,9 +11,12 @@ struct ProcessIdentity
     QString host;
     qint64 pid = 0;
     QDateTime startedAt; // UTC, whole milliseconds (what the database round-trips)
+    // Which one of a program that runs several times over: a kiosk's name
+    // (program carwash-kiosk). Empty for the others.
+    QString label;
 
     // This process, started now (the first call fixes the start time).
-    static ProcessIdentity current(const QString &program);
+    static ProcessIdentity current(const QString &program, const QString &label = {});
 
     // This machine's name as process_health records it ("localhost" when
     // the system gives none).

@@ -14,6 +14,9 @@ struct KioskProfile
     QStringList methods; // reader, phone, desk: in that order, never empty
     QDateTime updatedAt; // UTC
     QString updatedBy; // audit_log's actor form
+    // A carwash-kiosk of this name published its health lately
+    // (process_health, within ProcessHealthRepo::StaleAfterSeconds).
+    bool running = false;
 
     // Whether the kiosk offers paying this way (reader, phone, desk).
     bool offers(const QString &method) const { return methods.contains(method); }

@@ -2,6 +2,7 @@
 
 #include "db/audit/auditlog.h"
 #include "db/bookings/bookingrepo.h"
+#include "db/health/processhealthrepo.h"
 #include "db/health/processidentity.h"
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
@@ -16,7 +17,9 @@ namespace {
 
 const QString KioskSelectSql = QStringLiteral(
     "SELECT k.name, coalesce(r.id, ''), k.language, array_to_string(k.methods, ','), "
-    "(extract(epoch FROM k.updated_at) * 1000)::bigint, k.updated_by "
+    "(extract(epoch FROM k.updated_at) * 1000)::bigint, k.updated_by, "
+    "EXISTS (SELECT 1 FROM process_health AS h WHERE h.program = 'carwash-kiosk' AND h.label = k.name "
+    "        AND h.updated_at > now() - make_interval(secs => %2)) "
     "FROM kiosks AS k LEFT JOIN card_readers AS r ON r.assigned_kind = 'kiosk' AND r.assigned_to = k.name "
     "%1 ORDER BY k.name");
 
@@ -40,6 +43,11 @@ KioskRepo::KioskRepo(QSqlDatabase &db)
 QString KioskRepo::actorFor(const QString &kioskName)
 {
     return QStringLiteral("kiosk:") + kioskName;
+}
+
+QString KioskRepo::program()
+{
+    return QStringLiteral("carwash-kiosk");
 }
 
 QString KioskRepo::defaultName()
@@ -80,7 +88,8 @@ QStringList KioskRepo::orderedMethods(const QStringList &methods)
 
 QList<KioskProfile> KioskRepo::select(const QString &where, const QVariantList &binds)
 {
-    QSqlQuery q = Sql::exec(m_db, KioskSelectSql.arg(where), binds);
+    QSqlQuery q = Sql::exec(
+        m_db, KioskSelectSql.arg(where, QString::number(ProcessHealthRepo::StaleAfterSeconds)), binds);
     QList<KioskProfile> kiosks;
     while (q.next()) {
         KioskProfile k;
@@ -90,6 +99,7 @@ QList<KioskProfile> KioskRepo::select(const QString &where, const QVariantList &
         k.methods = orderedMethods(q.value(3).toString().split(QLatin1Char(','), Qt::SkipEmptyParts));
         k.updatedAt = utcFromMs(q.value(4));
         k.updatedBy = q.value(5).toString();
+        k.running = q.value(6).toBool();
         kiosks.append(k);
     }
     return kiosks;

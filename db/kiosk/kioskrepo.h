@@ -39,6 +39,9 @@ public:
     // audit_log's actor for the kiosk, also bookings.created_by of its
     // holds: "kiosk:<name>".
     static QString actorFor(const QString &kioskName);
+    // The program name a kiosk publishes its health under, with its name as
+    // the ProcessIdentity's label: ProcessIdentity::current(program(), name).
+    static QString program();
     // The host's name, as ProcessIdentity names hosts: a kiosk started
     // without --kiosk-name is called this.
     static QString defaultName();

@@ -47,6 +47,8 @@ void DiagnosticsModel::stop()
 
 QString DiagnosticsModel::processTitle(const ProcessIdentity &p)
 {
+    if (!p.label.isEmpty())
+        return tr("%1 \"%2\" on %3 (pid %4)").arg(p.program, p.label, p.host).arg(p.pid);
     return tr("%1 on %2 (pid %3)").arg(p.program, p.host).arg(p.pid);
 }
 
@@ -269,7 +271,10 @@ void DiagnosticsModel::applyCombined()
         const QList<HealthPoint> points = HealthPoint::listFromJson(e.snapshot[u"points"].toArray());
         if (!points.isEmpty())
             latest << points.last();
-        const QString prefix = e.process.program + QStringLiteral(" ");
+        // A kiosk's errors say which kiosk.
+        const QString prefix = e.process.program
+            + (e.process.label.isEmpty() ? QString() : QStringLiteral(" \"%1\"").arg(e.process.label))
+            + QStringLiteral(" ");
         errors << errorsOf(e.snapshot, prefix);
         slow << slowQueriesOf(e.snapshot, prefix);
     }
@@ -416,13 +421,15 @@ QJsonObject DiagnosticsModel::exportBundle() const
 {
     QJsonArray processes;
     for (const ProcessHealthEntry &e : m_processes)
-        processes.append(QJsonObject {{u"program"_s, e.process.program},
-                                      {u"host"_s, e.process.host},
-                                      {u"pid"_s, e.process.pid},
-                                      {u"started_at"_s, e.process.startedAt.toString(Qt::ISODateWithMs)},
-                                      {u"updated_at"_s, e.updatedAt.toString(Qt::ISODateWithMs)},
-                                      {u"stale"_s, e.stale},
-                                      {u"status"_s, e.snapshot[u"status"].toString()}});
+        processes.append(
+            QJsonObject {{u"program"_s, e.process.program},
+                         {u"name"_s, e.process.label.isEmpty() ? QJsonValue() : QJsonValue(e.process.label)},
+                         {u"host"_s, e.process.host},
+                         {u"pid"_s, e.process.pid},
+                         {u"started_at"_s, e.process.startedAt.toString(Qt::ISODateWithMs)},
+                         {u"updated_at"_s, e.updatedAt.toString(Qt::ISODateWithMs)},
+                         {u"stale"_s, e.stale},
+                         {u"status"_s, e.snapshot[u"status"].toString()}});
     QJsonArray sizingArray;
     for (const ProcessAdvice &a : sizing())
         sizingArray.append(QJsonObject {{u"process"_s, a.title},

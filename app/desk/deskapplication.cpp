@@ -210,7 +210,8 @@ void DeskApplication::migrate()
 
 void DeskApplication::startBackgroundWork()
 {
-    const ProcessIdentity self = ProcessIdentity::current(m_program);
+    // A kiosk is named on the diagnostics' process list.
+    const ProcessIdentity self = ProcessIdentity::current(m_program, m_kiosk ? m_kiosk->kioskName() : QString());
     m_publisher = std::make_unique<HealthPublisher>(*m_pool, self);
     m_publisher->start();
     m_maintenance = std::make_unique<MaintenanceRunner>(

@@ -41,8 +41,9 @@ public:
 
     // The program name the kiosk's health is published under.
     static QString programName() { return QStringLiteral("carwash-kiosk"); }
-    // Seconds between retries of a failed start.
+    // Between retries of a failed start.
     static constexpr int StartRetryMs = 5000;
+    void setStartRetryInterval(int milliseconds) { m_startRetry.setInterval(milliseconds); }
 
     // name empty: KioskRepo::defaultName().
     explicit KioskWindow(const QString &name = {}, QWidget *parent = nullptr);

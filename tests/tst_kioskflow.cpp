@@ -16,7 +16,10 @@
 #include "ui/kiosk/washscreen.h"
 #include "ui/common/idlewatcher.h"
 
+#include <QFile>
 #include <QLabel>
+#include <QPrinter>
+#include <QTemporaryDir>
 #include <QLineEdit>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -53,6 +56,12 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     const QString reader = giveReader(QStringLiteral("Entrance"));
     auto kiosk = openKiosk(QStringLiteral("Entrance"));
     QVERIFY(kiosk);
+    // A receipt printer, as a PDF file so the test can look at what came out.
+    QTemporaryDir printed;
+    auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
+    printer->setOutputFormat(QPrinter::PdfFormat);
+    printer->setOutputFileName(printed.filePath(QStringLiteral("receipt.pdf")));
+    kiosk->doneScreen()->setReceiptPrinter(printer);
     m_touches = 0;
 
     // The common case: the first wash, a car, the next free time, a
@@ -94,6 +103,12 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     QVERIFY(!kiosk->doneScreen()->qrImage().isNull());
     QVERIFY(kiosk->doneScreen()->findChild<QLabel *>(QStringLiteral("doneDrive"))->text().startsWith(
         QStringLiteral("Drive to ")));
+    // The receipt, from the database, on the kiosk's printer.
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->doneScreen()->receiptText(), QStringLiteral("Please take your receipt."),
+                              kNoHangMs);
+    QFile pdf(printed.filePath(QStringLiteral("receipt.pdf")));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
 
     // Back to the start by itself; nothing of this customer stays on screen.
     kiosk->doneScreen()->setReturnAfter(50);

@@ -3686,6 +3686,18 @@ Klicken, um ab %4 zu buchen</translation>
         <source>Back to the start</source>
         <translation>Zurück zum Anfang</translation>
     </message>
+    <message>
+        <source>Your receipt is printing.</source>
+        <translation>Ihr Beleg wird gedruckt.</translation>
+    </message>
+    <message>
+        <source>Please take your receipt.</source>
+        <translation>Bitte nehmen Sie Ihren Beleg.</translation>
+    </message>
+    <message>
+        <source>Your receipt could not be printed; the desk can print it for you.</source>
+        <translation>Ihr Beleg konnte nicht gedruckt werden; am Schalter druckt man ihn Ihnen aus.</translation>
+    </message>
 </context>
 <context>
     <name>EmbeddedServer</name>

@@ -3686,6 +3686,18 @@ Haga clic para reservar desde las %4</translation>
         <source>Back to the start</source>
         <translation>Volver al inicio</translation>
     </message>
+    <message>
+        <source>Your receipt is printing.</source>
+        <translation>Su recibo se está imprimiendo.</translation>
+    </message>
+    <message>
+        <source>Please take your receipt.</source>
+        <translation>Tome su recibo, por favor.</translation>
+    </message>
+    <message>
+        <source>Your receipt could not be printed; the desk can print it for you.</source>
+        <translation>Su recibo no se pudo imprimir; en el mostrador se lo pueden imprimir.</translation>
+    </message>
 </context>
 <context>
     <name>EmbeddedServer</name>

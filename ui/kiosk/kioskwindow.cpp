@@ -142,7 +142,7 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
         setScreen(Screen::Pay);
     });
     connect(m_pay, &PayScreen::finished, this, [this](const Booking &booking, bool paid) {
-        m_done->showBooking(booking, paid);
+        m_done->showBooking(booking, paid, m_pool);
         setScreen(Screen::Done);
     });
     connect(m_pay, &PayScreen::stageChanged, this, [this] {

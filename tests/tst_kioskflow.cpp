@@ -16,6 +16,7 @@
 #include "ui/kiosk/washscreen.h"
 #include "ui/common/idlewatcher.h"
 
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
 #include <QPrinter>
@@ -38,6 +39,7 @@ private slots:
 
     void paidOnTheReaderInAtMostTwelveTouches();
     void paidByPhoneThroughTheQrCode();
+    void theWholeFlowWorksByKeyboard();
     void idleResetReleasesTheHoldAndCancelsAtStripe();
     void idleNeverInterruptsAPaymentOnThePhone();
     void startOverFromEveryScreenLeavesNothingBehind_data();
@@ -45,6 +47,8 @@ private slots:
 
 private:
     qint64 count(const QString &statement) { return KioskFixture::count(statement); }
+    // Tab until button has the focus (as a keypad moves it), then Space.
+    bool pressByKeyboard(QWidget *window, QPushButton *button);
 };
 
 void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
@@ -154,6 +158,50 @@ void TestKioskFlow::paidByPhoneThroughTheQrCode()
              QStringLiteral("confirmed|stripe_checkout|%1").arg(price));
     QVERIFY(!kiosk->paymentInProgress());
     QCOMPARE(server.terminate(), 0);
+}
+
+bool TestKioskFlow::pressByKeyboard(QWidget *window, QPushButton *button)
+{
+    if (!button)
+        return false;
+    for (int i = 0; i < 200 && QApplication::focusWidget() != button; ++i)
+        QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : window, Qt::Key_Tab);
+    if (QApplication::focusWidget() != button) {
+        qWarning("%s cannot be reached with Tab", qPrintable(button->objectName()));
+        return false;
+    }
+    QTest::keyClick(button, Qt::Key_Space);
+    return true;
+}
+
+void TestKioskFlow::theWholeFlowWorksByKeyboard()
+{
+    setKiosk(QStringLiteral("Keys"), {QStringLiteral("phone"), QStringLiteral("desk")});
+    auto kiosk = openKiosk(QStringLiteral("Keys"));
+    QVERIFY(kiosk);
+    kiosk->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(kiosk.get()));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->attractScreen()->startButton()));
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Wash);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->vehicleButton(QStringLiteral("suv"))));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->washButton(m_f.wash)));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->addonButton(m_f.wax)));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->continueButton()));
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk->timeScreen()->slotButton(0), kNoHangMs);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->timeScreen()->slotButton(0)));
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Plate);
+    // A keyboard types into the plate field too; Enter goes on.
+    QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), kiosk->plateScreen()->plateField(), kNoHangMs);
+    QTest::keyClicks(kiosk->plateScreen()->plateField(), QStringLiteral("key 42"));
+    QTest::keyClick(kiosk->plateScreen()->plateField(), Qt::Key_Return);
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->payScreen()->stage(), PayScreen::Stage::Choosing, kNoHangMs);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->payScreen()->deskButton()));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
+    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', status, vehicle_class, plate, price_cents) FROM bookings")),
+             QStringLiteral("confirmed|suv|KEY42|2000"));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->doneScreen()->finishButton()));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
 }
 
 void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()

@@ -3999,6 +3999,28 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>Der Bildschirm beginnt in %n Sekunde von vorn.</numerusform>
+            <numerusform>Der Bildschirm beginnt in %n Sekunden von vorn.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still there?</source>
+        <translation>Noch da?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Keeps what you chose and goes on where you were.</source>
+        <translation>Behält Ihre Auswahl und macht dort weiter, wo Sie waren.</translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>

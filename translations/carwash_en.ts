@@ -131,6 +131,16 @@
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>The screen starts over in %n second.</numerusform>
+            <numerusform>The screen starts over in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>

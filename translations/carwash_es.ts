@@ -3999,6 +3999,28 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>La pantalla vuelve a empezar en %n segundo.</numerusform>
+            <numerusform>La pantalla vuelve a empezar en %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still there?</source>
+        <translation>¿Sigue ahí?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuar</translation>
+    </message>
+    <message>
+        <source>Keeps what you chose and goes on where you were.</source>
+        <translation>Conserva lo que eligió y sigue donde estaba.</translation>
+    </message>
+</context>
+<context>
     <name>MergedErrorsModel</name>
     <message numerus="yes">
         <source>%n time(s), first at %1, last at %2</source>

@@ -1,0 +1,199 @@
+// The kiosk's "Still there?" overlay on the offscreen platform: over the
+// whole window, counting down, Continue as often as the customer likes, one
+// time-out at the end, and no touch through it to the screen below. Time is
+// driven by a short tick, never by sleeping through real seconds.
+#include "app/startup/translations.h"
+#include "ui/kiosk/kioskidleoverlay.h"
+#include "ui/kiosk/kioskmetrics.h"
+#include "ui/kiosk/kioskstyle.h"
+
+#include <QLabel>
+#include <QPointingDevice>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QVBoxLayout>
+
+class TestKioskIdleOverlay : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void itStartsVisibleOverTheWholeWindowAndCountsDown();
+    void itNeverGivesFewerThanTwentySeconds();
+    void continueSaysContinuedAndHides();
+    void continueWorksMoreThanTenTimesInARow();
+    void runningOutSaysTimedOutOnce();
+    void touchesBesideContinueDoNotReachTheScreenBelow();
+    void continueIsABigTarget();
+
+private:
+    QPushButton *continueButton() const
+    {
+        return m_overlay->findChild<QPushButton *>(QStringLiteral("idleContinue"));
+    }
+    QString countdownText() const
+    {
+        return m_overlay->findChild<QLabel *>(QStringLiteral("idleCountdown"))->text();
+    }
+
+    std::unique_ptr<QWidget> m_window;
+    QPushButton *m_below = nullptr; // a button on the screen under the overlay
+    KioskIdleOverlay *m_overlay = nullptr;
+};
+
+void TestKioskIdleOverlay::initTestCase()
+{
+    // English with its plural forms, as the kiosk speaks it (CARWASH_LANG=en).
+    Translations::install(*QCoreApplication::instance());
+}
+
+void TestKioskIdleOverlay::init()
+{
+    m_window = std::make_unique<QWidget>();
+    m_window->resize(1080, 960);
+    auto *layout = new QVBoxLayout(m_window.get());
+    m_below = new QPushButton(QStringLiteral("Basic wash"), m_window.get());
+    layout->addWidget(m_below, 0, Qt::AlignLeft | Qt::AlignTop);
+    layout->addStretch(1);
+    m_overlay = new KioskIdleOverlay(m_window.get());
+    KioskStyle::apply(m_window.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestKioskIdleOverlay::cleanup()
+{
+    m_window.reset();
+}
+
+void TestKioskIdleOverlay::itStartsVisibleOverTheWholeWindowAndCountsDown()
+{
+    QVERIFY(!m_overlay->isVisible());
+    m_overlay->setTickInterval(60000); // still, to look at the start
+    m_overlay->start();
+    QVERIFY(m_overlay->isVisible());
+    QVERIFY(m_overlay->isRunning());
+    QCOMPARE(m_overlay->geometry(), m_window->rect());
+    QCOMPARE(m_overlay->secondsLeft(), 20);
+    QCOMPARE(countdownText(), QStringLiteral("The screen starts over in 20 seconds."));
+    QCOMPARE(m_window->childAt(m_below->geometry().center()), m_overlay); // on top of the screen
+
+    // The window grows (a rotation, another screen): the overlay follows.
+    m_window->resize(1920, 1080);
+    QTRY_COMPARE(m_overlay->geometry(), m_window->rect());
+
+    // Counting down, the number on screen follows the count.
+    m_overlay->setTickInterval(30);
+    m_overlay->start();
+    QTRY_VERIFY(m_overlay->secondsLeft() <= 17);
+    QCOMPARE(countdownText(),
+             QStringLiteral("The screen starts over in %1 seconds.").arg(m_overlay->secondsLeft()));
+    QTRY_COMPARE(m_overlay->secondsLeft(), 1);
+    QCOMPARE(countdownText(), QStringLiteral("The screen starts over in 1 second."));
+}
+
+void TestKioskIdleOverlay::itNeverGivesFewerThanTwentySeconds()
+{
+    m_overlay->setTickInterval(60000);
+    m_overlay->start(5);
+    QCOMPARE(m_overlay->secondsLeft(), 20);
+    m_overlay->start(45);
+    QCOMPARE(m_overlay->secondsLeft(), 45);
+}
+
+void TestKioskIdleOverlay::continueSaysContinuedAndHides()
+{
+    QSignalSpy continued(m_overlay, &KioskIdleOverlay::continued);
+    QSignalSpy timedOut(m_overlay, &KioskIdleOverlay::timedOut);
+    m_overlay->setTickInterval(20);
+    m_overlay->start();
+    QTRY_VERIFY(m_overlay->secondsLeft() < 20);
+    QTest::mouseClick(continueButton(), Qt::LeftButton);
+    QCOMPARE(continued.count(), 1);
+    QVERIFY(!m_overlay->isVisible());
+    QVERIFY(!m_overlay->isRunning());
+    // Stopped for good: 20 ticks of 20 ms later there was no time-out.
+    QTest::qWait(20 * 20 * 3);
+    QCOMPARE(timedOut.count(), 0);
+}
+
+void TestKioskIdleOverlay::continueWorksMoreThanTenTimesInARow()
+{
+    QSignalSpy continued(m_overlay, &KioskIdleOverlay::continued);
+    QSignalSpy timedOut(m_overlay, &KioskIdleOverlay::timedOut);
+    m_overlay->setTickInterval(10);
+    for (int round = 1; round <= 12; ++round) {
+        m_overlay->start();
+        QTRY_VERIFY(m_overlay->secondsLeft() < 18);
+        QVERIFY(m_overlay->isVisible());
+        QTest::mouseClick(continueButton(), Qt::LeftButton);
+        QCOMPARE(continued.count(), round);
+        QVERIFY(!m_overlay->isVisible());
+    }
+    QCOMPARE(timedOut.count(), 0);
+}
+
+void TestKioskIdleOverlay::runningOutSaysTimedOutOnce()
+{
+    QSignalSpy continued(m_overlay, &KioskIdleOverlay::continued);
+    QSignalSpy timedOut(m_overlay, &KioskIdleOverlay::timedOut);
+    m_overlay->setTickInterval(5);
+    m_overlay->start();
+    QTRY_COMPARE(timedOut.count(), 1);
+    QVERIFY(!m_overlay->isVisible());
+    QVERIFY(!m_overlay->isRunning());
+    QTest::qWait(20 * 5 * 4);
+    QCOMPARE(timedOut.count(), 1);
+    QCOMPARE(continued.count(), 0);
+}
+
+void TestKioskIdleOverlay::touchesBesideContinueDoNotReachTheScreenBelow()
+{
+    QSignalSpy continued(m_overlay, &KioskIdleOverlay::continued);
+    QSignalSpy belowClicked(m_below, &QPushButton::clicked);
+    m_overlay->setTickInterval(60000);
+    m_overlay->start();
+    const QPoint onBelow = m_below->geometry().center();
+    QVERIFY(!continueButton()->geometry().contains(
+        continueButton()->parentWidget()->mapFrom(m_window.get(), onBelow)));
+
+    // A click, and a finger, where the screen's button lies under the backdrop.
+    QTest::mouseClick(m_window.get(), Qt::LeftButton, {}, onBelow);
+    QPointingDevice *touchScreen = QTest::createTouchDevice();
+    QTest::touchEvent(m_window.get(), touchScreen).press(0, onBelow);
+    QTest::touchEvent(m_window.get(), touchScreen).release(0, onBelow);
+    QCoreApplication::processEvents();
+    QCOMPARE(belowClicked.count(), 0);
+    QCOMPARE(continued.count(), 0);
+    QVERIFY(m_overlay->isVisible());
+
+    // A finger on Continue goes on.
+    const QPoint onContinue = continueButton()->mapTo(m_window.get(), continueButton()->rect().center());
+    QTest::touchEvent(m_window.get(), touchScreen).press(0, onContinue);
+    QTest::touchEvent(m_window.get(), touchScreen).release(0, onContinue);
+    QTRY_COMPARE(continued.count(), 1);
+    QVERIFY(!m_overlay->isVisible());
+
+    // With the overlay gone the same touch does reach the screen.
+    QTest::touchEvent(m_window.get(), touchScreen).press(0, onBelow);
+    QTest::touchEvent(m_window.get(), touchScreen).release(0, onBelow);
+    QTRY_COMPARE(belowClicked.count(), 1);
+}
+
+void TestKioskIdleOverlay::continueIsABigTarget()
+{
+    m_overlay->setTickInterval(60000);
+    m_overlay->start();
+    const KioskMetrics metrics(m_window->screen());
+    QVERIFY2(continueButton()->height() >= 2 * metrics.targetPixels(),
+             qPrintable(QStringLiteral("%1 px").arg(continueButton()->height())));
+    QVERIFY(metrics.mmForPixels(continueButton()->height()) >= 2 * KioskMetrics::MinimumTargetMm);
+    QVERIFY(continueButton()->width() >= 2 * metrics.targetPixels());
+}
+
+QTEST_MAIN(TestKioskIdleOverlay)
+#include "tst_kioskidleoverlay.moc"

@@ -56,18 +56,20 @@ int KioskMetrics::gapPixels() const
 
 int KioskMetrics::pixelSizeForCapHeight(const QFont &font, double capHeightPixels) const
 {
-    // The family's own proportion of capital to em, measured large so
-    // rounding does not matter, then the next whole pixel size checked:
-    // hinting may shave a capital at small sizes.
+    // The family's own proportion of capital to em, measured large, gives
+    // a first guess; then the smallest whole pixel size whose capitals, as
+    // Qt measures them at that size (hinting rounds them), are tall enough.
     QFont probe(font);
-    probe.setPixelSize(1000);
-    const double capPerEm = QFontMetricsF(probe).capHeight() / 1000.0;
-    int pixelSize = int(std::ceil(capHeightPixels / (capPerEm > 0.3 ? capPerEm : 0.6)));
-    for (int tries = 0; tries < 8; ++tries, ++pixelSize) {
+    auto capAt = [&probe](int pixelSize) {
         probe.setPixelSize(pixelSize);
-        if (QFontMetricsF(probe).capHeight() >= capHeightPixels)
-            break;
-    }
+        return QFontMetricsF(probe).capHeight();
+    };
+    const double capPerEm = capAt(1000) / 1000.0;
+    int pixelSize = std::max(1, int(std::ceil(capHeightPixels / (capPerEm > 0.3 ? capPerEm : 0.6))));
+    while (pixelSize > 1 && capAt(pixelSize - 1) >= capHeightPixels)
+        --pixelSize;
+    while (pixelSize < 4096 && capAt(pixelSize) < capHeightPixels)
+        ++pixelSize;
     return pixelSize;
 }
 

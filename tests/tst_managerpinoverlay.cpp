@@ -42,6 +42,7 @@ private slots:
     void cancelClosesItAndForgetsThePin();
     void untouchedItClosesItself();
     void theKeysAreTouchTargets();
+    void theDatabaseAwaySaysSoAndTryingAgainRecovers();
 
 private:
     qint64 addPerson(const QString &name, const QString &role, const QString &pin);
@@ -329,6 +330,39 @@ void TestManagerPinOverlay::theKeysAreTouchTargets()
     const QRect one = button(QStringLiteral("pinKey1"))->geometry();
     const QRect two = button(QStringLiteral("pinKey2"))->geometry();
     QVERIFY(two.left() - one.right() - 1 >= metrics.gapPixels());
+}
+
+void TestManagerPinOverlay::theDatabaseAwaySaysSoAndTryingAgainRecovers()
+{
+    QSignalSpy unlocked(m_overlay, &ManagerPinOverlay::unlocked);
+    QVERIFY(m_cluster.stop());
+    m_overlay->open();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_overlay->message().startsWith(QStringLiteral("The managers could not be loaded: ")), DbTimeoutMs);
+    QVERIFY(m_overlay->message().endsWith(QStringLiteral("Touch Try again, or Cancel.")));
+    QVERIFY(button(QStringLiteral("pinRetry"))->isVisible());
+    QCOMPARE(names().size(), 0);
+
+    QVERIFY(m_cluster.start());
+    QTest::mouseClick(button(QStringLiteral("pinRetry")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(names().size(), 2, DbTimeoutMs);
+    QVERIFY(!button(QStringLiteral("pinRetry"))->isVisible());
+
+    // Away again as the PIN is checked: said so, the PIN kept for OK.
+    QVERIFY(m_cluster.stop());
+    QTest::mouseClick(nameButton(QStringLiteral("Morgan")), Qt::LeftButton);
+    type(QStringLiteral("2468"));
+    QTest::mouseClick(button(QStringLiteral("pinOk")), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_overlay->message().startsWith(QStringLiteral("The PIN could not be checked: ")), DbTimeoutMs);
+    QVERIFY(m_overlay->message().endsWith(QStringLiteral("Touch OK to try again.")));
+    QCOMPARE(dots(), QString(4, QChar(0x25CF)));
+    QCOMPARE(unlocked.count(), 0);
+
+    QVERIFY(m_cluster.start());
+    QTest::mouseClick(button(QStringLiteral("pinOk")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(unlocked.count(), 1, DbTimeoutMs);
+    QCOMPARE(audits(QStringLiteral("staff.sign_in"), m_morgan), 1);
 }
 
 QTEST_MAIN(TestManagerPinOverlay)

@@ -191,7 +191,7 @@ void TestKioskIdleOverlay::continueIsABigTarget()
     const KioskMetrics metrics(m_window->screen());
     QVERIFY2(continueButton()->height() >= 2 * metrics.targetPixels(),
              qPrintable(QStringLiteral("%1 px").arg(continueButton()->height())));
-    QVERIFY(metrics.mmForPixels(continueButton()->height()) >= 2 * KioskMetrics::MinimumTargetMm);
+    QVERIFY(continueButton()->height() * 25.4 / metrics.logicalDpi() >= 2 * KioskMetrics::MinimumTargetMm);
     QVERIFY(continueButton()->width() >= 2 * metrics.targetPixels());
 }
 

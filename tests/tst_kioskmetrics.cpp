@@ -40,6 +40,17 @@ double contrast(const QColor &a, const QColor &b)
     return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
 }
 
+// A panel by its resolution in device pixels and its diagonal in inches.
+double panelDpi(int widthPixels, int heightPixels, double diagonalInches)
+{
+    return std::hypot(double(widthPixels), double(heightPixels)) / diagonalInches;
+}
+
+double mmFor(const KioskMetrics &metrics, double logicalPixels)
+{
+    return logicalPixels * 25.4 / metrics.logicalDpi();
+}
+
 constexpr double ThreeSixteenthsInchMm = 25.4 * 3 / 16; // 4.7625
 
 int pixelsOf(const QImage &image, const QColor &colour)
@@ -64,6 +75,7 @@ private slots:
     void targetsTextAndGapsOnStatedScreens_data();
     void targetsTextAndGapsOnStatedScreens();
     void aRealScreenIsReadFromItsPhysicalSize();
+    void aPanelThatMisreportsItsSizeIsGivenItsDensity();
     void everyTextColourOfTheStyleHasSevenToOneContrast();
     void styledWidgetsShowTheRulesColoursAndSizes();
     void theStyleUsesNoThinFont();
@@ -77,13 +89,13 @@ void TestKioskMetrics::targetsTextAndGapsOnStatedScreens_data()
     QTest::newRow("96 dpi at 100 %") << 96.0 << 1.0;
     QTest::newRow("144 dpi at 150 %") << 144.0 << 1.5;
     // 15.6" 1920x1080 landscape: sqrt(1920² + 1080²) / 15.6 = 141.2 dpi.
-    QTest::newRow("15.6in 1920x1080 at 100 %") << KioskMetrics::panelDpi(1920, 1080, 15.6) << 1.0;
-    QTest::newRow("15.6in 1920x1080 at 150 %") << KioskMetrics::panelDpi(1920, 1080, 15.6) << 1.5;
+    QTest::newRow("15.6in 1920x1080 at 100 %") << panelDpi(1920, 1080, 15.6) << 1.0;
+    QTest::newRow("15.6in 1920x1080 at 150 %") << panelDpi(1920, 1080, 15.6) << 1.5;
     // 21.5" 1080x1920 portrait: 102.5 dpi.
-    QTest::newRow("21.5in 1080x1920 at 100 %") << KioskMetrics::panelDpi(1080, 1920, 21.5) << 1.0;
-    QTest::newRow("21.5in 1080x1920 at 150 %") << KioskMetrics::panelDpi(1080, 1920, 21.5) << 1.5;
+    QTest::newRow("21.5in 1080x1920 at 100 %") << panelDpi(1080, 1920, 21.5) << 1.0;
+    QTest::newRow("21.5in 1080x1920 at 150 %") << panelDpi(1080, 1920, 21.5) << 1.5;
     // 10.1" 1280x800: 149.5 dpi, the densest here.
-    QTest::newRow("10.1in 1280x800 at 100 %") << KioskMetrics::panelDpi(1280, 800, 10.1) << 1.0;
+    QTest::newRow("10.1in 1280x800 at 100 %") << panelDpi(1280, 800, 10.1) << 1.0;
 }
 
 void TestKioskMetrics::targetsTextAndGapsOnStatedScreens()
@@ -138,7 +150,23 @@ void TestKioskMetrics::aRealScreenIsReadFromItsPhysicalSize()
         QCOMPARE(metrics.logicalDpi(), KioskMetrics::AssumedLogicalDpiWhenUnknown);
     }
     QCOMPARE(metrics.devicePixelRatio(), screen->devicePixelRatio());
-    QVERIFY(metrics.mmForPixels(metrics.targetPixels()) >= 9.0);
+    QVERIFY(mmFor(metrics, metrics.targetPixels()) >= 9.0);
+}
+
+void TestKioskMetrics::aPanelThatMisreportsItsSizeIsGivenItsDensity()
+{
+    QScreen *screen = QGuiApplication::primaryScreen();
+    qputenv(KioskMetrics::PanelDpiVariable, "141.2");
+    const KioskMetrics stated(screen);
+    qunsetenv(KioskMetrics::PanelDpiVariable);
+    QCOMPARE(stated.logicalDpi(), 141.2 / screen->devicePixelRatio());
+    QCOMPARE(stated.targetPixels(),
+             KioskMetrics::fromPanel(141.2, screen->devicePixelRatio()).targetPixels());
+    // Nonsense is not taken: the screen's own figures are.
+    qputenv(KioskMetrics::PanelDpiVariable, "fast");
+    const KioskMetrics nonsense(screen);
+    qunsetenv(KioskMetrics::PanelDpiVariable);
+    QCOMPARE(nonsense.logicalDpi(), KioskMetrics(screen).logicalDpi());
 }
 
 void TestKioskMetrics::everyTextColourOfTheStyleHasSevenToOneContrast()

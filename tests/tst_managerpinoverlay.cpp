@@ -324,7 +324,7 @@ void TestManagerPinOverlay::theKeysAreTouchTargets()
         QVERIFY2(
             key->height() >= metrics.targetPixels() && key->width() >= metrics.targetPixels(),
             qPrintable(QStringLiteral("%1 %2x%3").arg(key->text()).arg(key->width()).arg(key->height())));
-        QVERIFY(metrics.mmForPixels(key->height()) >= KioskMetrics::MinimumTargetMm);
+        QVERIFY(key->height() * 25.4 / metrics.logicalDpi() >= KioskMetrics::MinimumTargetMm);
     }
     // Neighbouring digits stand a gap apart.
     const QRect one = button(QStringLiteral("pinKey1"))->geometry();

@@ -21,6 +21,12 @@ KioskMetrics::KioskMetrics(const QScreen *screen)
         return;
     }
     m_devicePixelRatio = screen->devicePixelRatio() > 0 ? screen->devicePixelRatio() : 1;
+    bool stated = false;
+    const double panelDpi = qEnvironmentVariable(PanelDpiVariable).toDouble(&stated);
+    if (stated && panelDpi >= 50 && panelDpi <= 1000) {
+        m_logicalDpi = panelDpi / m_devicePixelRatio;
+        return;
+    }
     // Width and height each give a density; the larger one decides, so a
     // target is 9 mm in both directions.
     const QSizeF mm = screen->physicalSize();
@@ -37,11 +43,6 @@ KioskMetrics KioskMetrics::fromPanel(double devicePixelsPerInch, double devicePi
 {
     const double ratio = devicePixelRatio > 0 ? devicePixelRatio : 1;
     return KioskMetrics(devicePixelsPerInch / ratio, ratio);
-}
-
-double KioskMetrics::panelDpi(int widthPixels, int heightPixels, double diagonalInches)
-{
-    return std::hypot(double(widthPixels), double(heightPixels)) / diagonalInches;
 }
 
 int KioskMetrics::targetPixels() const

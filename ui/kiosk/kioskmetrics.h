@@ -31,20 +31,22 @@ public:
     // then come out larger than needed, never smaller.
     static constexpr double AssumedLogicalDpiWhenUnknown = 160.0;
 
-    // From a real screen (nullptr: the primary screen).
+    // A panel whose EDID reports no size or a wrong one is given its real
+    // density here: device pixels per inch, e.g. 141 for a 15.6" 1920x1080.
+    static constexpr const char *PanelDpiVariable = "CARWASH_KIOSK_PANEL_DPI";
+
+    // From a real screen (nullptr: the primary screen), or from
+    // CARWASH_KIOSK_PANEL_DPI and the screen's scale when that is set.
     explicit KioskMetrics(const QScreen *screen);
     // From stated figures: device pixels per inch of the panel and the
     // scale the desktop runs at (1.5 at 150 %).
     static KioskMetrics fromPanel(double devicePixelsPerInch, double devicePixelRatio);
-    // A panel by its resolution in device pixels and its diagonal in inches.
-    static double panelDpi(int widthPixels, int heightPixels, double diagonalInches);
 
     double logicalDpi() const { return m_logicalDpi; }
     double devicePixelRatio() const { return m_devicePixelRatio; }
 
     // Logical pixels for a length on the glass.
     double pixelsForMm(double mm) const { return mm * m_logicalDpi / 25.4; }
-    double mmForPixels(double pixels) const { return pixels * 25.4 / m_logicalDpi; }
 
     // The side of the smallest touch target.
     int targetPixels() const;

@@ -52,9 +52,9 @@ void KioskIdleOverlay::start(int seconds)
 {
     m_secondsLeft = std::max(seconds, MinimumSeconds);
     showSecondsLeft();
-    cover();
     // Twice a target high: the one thing to touch on this screen.
     m_continue->setMinimumHeight(2 * KioskMetrics(window()->screen()).targetPixels());
+    cover();
     m_continue->setFocus(Qt::OtherFocusReason);
     m_tick.start();
 }

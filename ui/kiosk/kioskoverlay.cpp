@@ -10,6 +10,8 @@
 #include <QPainter>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 KioskOverlay::KioskOverlay(QWidget *window)
     : QWidget(window)
 {
@@ -44,6 +46,9 @@ void KioskOverlay::cover()
     m_panelLayout->setSpacing(metrics.gapPixels() * 2);
     m_panelLayout->setContentsMargins(metrics.targetPixels() / 2, metrics.targetPixels() / 2,
                                       metrics.targetPixels() / 2, metrics.targetPixels() / 2);
+    // Wide enough that a sentence of the large text wraps into few lines,
+    // never wider than the window.
+    m_panel->setFixedWidth(std::min(window->width() - 2 * metrics.gapPixels(), 14 * metrics.targetPixels()));
     setGeometry(window->rect());
     show();
     raise();
@@ -51,7 +56,9 @@ void KioskOverlay::cover()
 
 bool KioskOverlay::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == parentWidget() && event->type() == QEvent::Resize)
+    if (watched == parentWidget() && event->type() == QEvent::Resize && isVisible())
+        cover();
+    else if (watched == parentWidget() && event->type() == QEvent::Resize)
         setGeometry(parentWidget()->rect());
     else if (watched == parentWidget() && event->type() == QEvent::ChildAdded && isVisible())
         raise(); // a screen added meanwhile stays below

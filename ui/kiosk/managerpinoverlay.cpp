@@ -139,6 +139,8 @@ void ManagerPinOverlay::open()
         digit->setMinimumSize(key, key);
     m_pad->setSpacing(metrics.gapPixels());
     m_namesLayout->setSpacing(metrics.gapPixels());
+    // Room for three lines of message, so nothing jumps when one appears.
+    m_message->setMinimumHeight(m_message->fontMetrics().lineSpacing() * 3);
     cover();
     m_idle.start();
     loadManagers();
@@ -221,12 +223,12 @@ void ManagerPinOverlay::showManagers(const QList<StaffMember> &managers)
         delete button;
     }
     m_managers = managers;
-    const int target = KioskMetrics(parentWidget()->screen()).targetPixels();
+    const int height = KioskMetrics(parentWidget()->screen()).targetPixels() * 3 / 2; // as the pad's keys
     for (int i = 0; i < managers.size(); ++i) {
         auto *name = new QPushButton(managers.at(i).name, m_names);
         name->setObjectName(QStringLiteral("managerName"));
         name->setCheckable(true);
-        name->setMinimumHeight(target);
+        name->setMinimumHeight(height);
         // Ids are bigint in the table but small in practice; QButtonGroup takes int.
         m_nameGroup->addButton(name, int(managers.at(i).id));
         connect(name, &QPushButton::pressed, this, &ManagerPinOverlay::touched);

@@ -136,21 +136,30 @@ void TestKioskMetrics::targetsTextAndGapsOnStatedScreens()
 
 void TestKioskMetrics::aRealScreenIsReadFromItsPhysicalSize()
 {
+    // Run twice by CTest: at 100 % and with QT_SCALE_FACTOR=1.5.
     QScreen *screen = QGuiApplication::primaryScreen();
     QVERIFY(screen);
+    if (qEnvironmentVariableIsSet("QT_SCALE_FACTOR"))
+        QCOMPARE(screen->devicePixelRatio(), qEnvironmentVariable("QT_SCALE_FACTOR").toDouble());
     const KioskMetrics metrics(screen);
-    if (screen->physicalSize().width() > 1) {
-        // Qt 6 gives physicalDotsPerInch in logical pixels per inch, from the, worked out from the same
-        // sizes. same sizes (the denser direction here, their mean there).
-        QVERIFY(metrics.logicalDpi() >= screen->physicalDotsPerInch() - 0.5);
-        QCOMPARE(qRound(metrics.logicalDpi()),
-                 qRound(std::max(screen->geometry().width() / (screen->physicalSize().width() / 25.4),
-                                 screen->geometry().height() / (screen->physicalSize().height() / 25.4))));
-    } else {
-        QCOMPARE(metrics.logicalDpi(), KioskMetrics::AssumedLogicalDpiWhenUnknown);
-    }
     QCOMPARE(metrics.devicePixelRatio(), screen->devicePixelRatio());
-    QVERIFY(mmFor(metrics, metrics.targetPixels()) >= 9.0);
+    const QSizeF mm = screen->physicalSize();
+    QVERIFY2(mm.width() > 1, "the offscreen screen states its size");
+    // Qt 6's physicalDotsPerInch is logical pixels per inch, the scale
+    // already in it; the metrics take the denser direction.
+    QVERIFY(metrics.logicalDpi() >= screen->physicalDotsPerInch() - 0.5);
+
+    // On the glass: the panel's device pixels across its width in mm.
+    const double devicePixelsAcross = screen->geometry().width() * screen->devicePixelRatio();
+    auto mmOnGlass = [&](double logicalPixels) {
+        return logicalPixels * screen->devicePixelRatio() / devicePixelsAcross * mm.width();
+    };
+    QVERIFY(metrics.targetPixels() >= 44);
+    QVERIFY2(mmOnGlass(metrics.targetPixels()) >= 9.0,
+             qPrintable(QStringLiteral("%1 mm").arg(mmOnGlass(metrics.targetPixels()))));
+    QFont body = KioskStyle::font();
+    body.setPixelSize(metrics.textPixelSize(body));
+    QVERIFY(mmOnGlass(QFontMetricsF(body).capHeight()) >= ThreeSixteenthsInchMm);
 }
 
 void TestKioskMetrics::aPanelThatMisreportsItsSizeIsGivenItsDensity()

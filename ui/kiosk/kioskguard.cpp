@@ -17,6 +17,17 @@
 
 Q_LOGGING_CATEGORY(lcKioskGuard, "carwash.ui.kiosk.guard", QtWarningMsg)
 
+namespace {
+
+// Full screen and not minimised (Qt keeps the full-screen flag while a
+// window is minimised).
+bool fullScreen(Qt::WindowStates state)
+{
+    return state.testFlag(Qt::WindowFullScreen) && !state.testFlag(Qt::WindowMinimized);
+}
+
+} // namespace
+
 KioskGuard::KioskGuard(QWidget *window, QObject *parent)
     : QObject(parent)
     , m_window(window)
@@ -153,12 +164,12 @@ bool KioskGuard::eventFilter(QObject *watched, QEvent *event)
         }
         break;
     case QEvent::WindowStateChange:
-        if (m_locked && watched == m_window && m_window->windowState() != Qt::WindowFullScreen) {
+        if (m_locked && watched == m_window && !fullScreen(m_window->windowState())) {
             // Minimised or restored by the window manager: back at once,
             // after Qt has finished this change.
-            QTimer::singleShot(0, m_window, [window = m_window, this] {
-                if (m_locked && window && window->windowState() != Qt::WindowFullScreen)
-                    window->showFullScreen();
+            QTimer::singleShot(0, this, [this] {
+                if (m_locked && m_window && !fullScreen(m_window->windowState()))
+                    m_window->showFullScreen();
             });
         }
         break;

@@ -293,13 +293,15 @@ void TestManagerPinOverlay::cancelClosesItAndForgetsThePin()
 void TestManagerPinOverlay::untouchedItClosesItself()
 {
     QSignalSpy cancelled(m_overlay, &ManagerPinOverlay::cancelled);
-    m_overlay->setIdleTimeout(2000);
+    m_overlay->setIdleTimeout(3000);
     m_overlay->open();
     QTRY_COMPARE_WITH_TIMEOUT(names().size(), 2, DbTimeoutMs);
-    // Touched every half second for longer than the time-out: still open.
-    for (int touch = 0; touch < 6; ++touch) {
-        QTest::mouseClick(button(QStringLiteral("pinKey1")), Qt::LeftButton);
-        QTest::qWait(500);
+    // Touched every 0.6 s for longer than the time-out (each touch leaves
+    // it 2.4 s to spare): still open.
+    for (int touch = 0; touch < 8; ++touch) {
+        QTest::mouseClick(button(touch % 2 ? QStringLiteral("pinClear") : QStringLiteral("pinKey1")),
+                          Qt::LeftButton);
+        QTest::qWait(600);
     }
     QVERIFY(m_overlay->isVisible());
     QCOMPARE(cancelled.count(), 0);

@@ -29,6 +29,7 @@ private slots:
     void runningOutSaysTimedOutOnce();
     void touchesBesideContinueDoNotReachTheScreenBelow();
     void continueIsABigTarget();
+    void itSpeaksTheCustomersLanguage();
 
 private:
     QPushButton *continueButton() const
@@ -193,6 +194,25 @@ void TestKioskIdleOverlay::continueIsABigTarget()
              qPrintable(QStringLiteral("%1 px").arg(continueButton()->height())));
     QVERIFY(continueButton()->height() * 25.4 / metrics.logicalDpi() >= 2 * KioskMetrics::MinimumTargetMm);
     QVERIFY(continueButton()->width() >= 2 * metrics.targetPixels());
+}
+
+void TestKioskIdleOverlay::itSpeaksTheCustomersLanguage()
+{
+    m_overlay->setTickInterval(60000);
+    m_overlay->start();
+    auto title = [this] { return m_overlay->findChild<QLabel *>(QStringLiteral("idleTitle"))->text(); };
+    // A customer who chose Spanish, then German, mid-countdown.
+    Translations::install(*QCoreApplication::instance(), QStringLiteral("es"));
+    QTRY_COMPARE(title(), QStringLiteral("¿Sigue ahí?"));
+    QCOMPARE(countdownText(), QStringLiteral("La pantalla vuelve a empezar en 20 segundos."));
+    QCOMPARE(continueButton()->text(), QStringLiteral("Continuar"));
+    Translations::install(*QCoreApplication::instance(), QStringLiteral("de"));
+    QTRY_COMPARE(title(), QStringLiteral("Noch da?"));
+    QCOMPARE(countdownText(), QStringLiteral("Der Bildschirm beginnt in 20 Sekunden von vorn."));
+    QCOMPARE(continueButton()->text(), QStringLiteral("Weiter"));
+    Translations::install(*QCoreApplication::instance(), QStringLiteral("en"));
+    QTRY_COMPARE(title(), QStringLiteral("Still there?"));
+    QCOMPARE(countdownText(), QStringLiteral("The screen starts over in 20 seconds."));
 }
 
 QTEST_MAIN(TestKioskIdleOverlay)

@@ -52,7 +52,9 @@ protected:
     }
 };
 
-constexpr int HoldMs = 150;
+// Long enough that no busy machine lets it pass between two steps of a
+// test, short enough to wait for.
+constexpr int HoldMs = 500;
 
 } // namespace
 

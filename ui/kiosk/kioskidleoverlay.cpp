@@ -57,6 +57,7 @@ void KioskIdleOverlay::start(int seconds)
     cover();
     m_continue->setFocus(Qt::OtherFocusReason);
     m_tick.start();
+    Q_EMIT countdownChanged(m_secondsLeft, m_countdown->text());
 }
 
 void KioskIdleOverlay::stop()
@@ -69,6 +70,7 @@ void KioskIdleOverlay::tick()
 {
     if (--m_secondsLeft > 0) {
         showSecondsLeft();
+        Q_EMIT countdownChanged(m_secondsLeft, m_countdown->text());
         return;
     }
     stop();

@@ -34,6 +34,9 @@ public:
 Q_SIGNALS:
     void continued();
     void timedOut();
+    // At start() and at each step of the countdown, with the text shown:
+    // what the speech mode reads to a customer who cannot see the screen.
+    void countdownChanged(int secondsLeft, const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;

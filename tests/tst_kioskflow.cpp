@@ -15,6 +15,7 @@
 #include "ui/kiosk/timescreen.h"
 #include "ui/kiosk/washscreen.h"
 #include "ui/common/idlewatcher.h"
+#include "ui/kiosk/kioskidleoverlay.h"
 
 #include <QApplication>
 #include <QFile>
@@ -226,9 +227,21 @@ void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
         QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(payment));
     QVERIFY(intent.startsWith(u"pi_"));
 
-    // The customer walks away from the reader.
+    // Still there? Continue keeps everything as it was.
+    kiosk->idleOverlay()->setTickInterval(50);
     kiosk->idleWatcher()->setTimeout(300);
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk->idleOverlay()->isRunning(), kNoHangMs);
+    QVERIFY(tap(kiosk->idleOverlay()->findChild<QPushButton *>(QStringLiteral("idleContinue"))));
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QCOMPARE(kiosk->order().booking->id, booking);
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+
+    // The customer walks away from the reader: asked again, then reset.
+    QSignalSpy timedOut(kiosk->idleOverlay(), &KioskIdleOverlay::timedOut);
+    QTRY_COMPARE_WITH_TIMEOUT(timedOut.size(), 1, kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
     QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
                               QStringLiteral("cancelled"), kNoHangMs);
@@ -259,11 +272,13 @@ void TestKioskFlow::idleNeverInterruptsAPaymentOnThePhone()
     QTRY_VERIFY_WITH_TIMEOUT(idle.size() >= 1, kNoHangMs);
     QTest::qWait(300);
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
     QVERIFY(pay->stateText().contains(QStringLiteral("Waiting for your payment on your phone")));
     const qint64 booking = kiosk->order().booking->id;
     QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
 
     // Cancelled on the screen: the payment ends, and idle may reset again.
+    kiosk->idleOverlay()->setTickInterval(20);
     QVERIFY(tap(pay->cancelButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),

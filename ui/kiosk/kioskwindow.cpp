@@ -9,6 +9,7 @@
 #include "ui/common/idlewatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/kioskidleoverlay.h"
 #include "ui/kiosk/outofservicescreen.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
@@ -157,6 +158,9 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     m_idle = new IdleWatcher(this);
     m_idle->setTimeout(60 * 1000);
     connect(m_idle, &IdleWatcher::idle, this, &KioskWindow::idleNoticed);
+    m_idleOverlay = new KioskIdleOverlay(this);
+    connect(m_idleOverlay, &KioskIdleOverlay::continued, this, [this] { m_idle->setActive(true); });
+    connect(m_idleOverlay, &KioskIdleOverlay::timedOut, this, &KioskWindow::startOver);
 
     m_startRetry.setSingleShot(true);
     m_startRetry.setInterval(StartRetryMs);
@@ -267,6 +271,7 @@ void KioskWindow::setScreen(Screen screen)
 {
     m_stack->setCurrentIndex(int(screen));
     m_attendant->hide();
+    m_idleOverlay->stop();
     updateChrome();
     // Each screen starts a quiet spell afresh.
     m_idle->setActive(screen == Screen::Wash || screen == Screen::Time || screen == Screen::Plate
@@ -296,6 +301,8 @@ void KioskWindow::updateIdle()
     // A payment that ended (paid, cancelled, run out) starts a quiet spell
     // afresh: the customer may have walked away while it ran.
     const bool paying = paymentInProgress();
+    if (paying)
+        m_idleOverlay->stop(); // a payment began: the customer is there
     if (m_wasPaying && !paying && screen() == Screen::Pay)
         m_idle->setActive(true);
     m_wasPaying = paying;
@@ -309,7 +316,7 @@ void KioskWindow::idleNoticed()
         return;
     const Screen s = screen();
     if (s == Screen::Wash || s == Screen::Time || s == Screen::Plate || s == Screen::Pay)
-        startOver();
+        m_idleOverlay->start();
 }
 
 bool KioskWindow::paymentInProgress() const
@@ -319,6 +326,7 @@ bool KioskWindow::paymentInProgress() const
 
 void KioskWindow::startOver()
 {
+    m_idleOverlay->stop();
     // Everything the last customer entered goes, held or typed.
     m_pay->leave();
     m_order = KioskOrder();

@@ -16,6 +16,7 @@ class BookingChangeListener;
 class DatabaseHealthWatcher;
 class DoneScreen;
 class IdleWatcher;
+class KioskIdleOverlay;
 class KioskScreen;
 class OutOfServiceScreen;
 class PayScreen;
@@ -90,6 +91,8 @@ public:
     // kiosk.idle_seconds once ready; active on the wash, time, plate and
     // pay screens, never interrupting a payment in progress.
     IdleWatcher *idleWatcher() const { return m_idle; }
+    // "Still there?" after the quiet spell; its running out starts over.
+    KioskIdleOverlay *idleOverlay() const { return m_idleOverlay; }
     QPushButton *backButton() const { return m_back; }
     QPushButton *startOverButton() const { return m_startOver; }
     QPushButton *callAttendantButton() const { return m_callAttendant; }
@@ -133,6 +136,7 @@ private:
     BookingChangeListener *m_listener = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
     IdleWatcher *m_idle = nullptr;
+    KioskIdleOverlay *m_idleOverlay = nullptr;
     bool m_wasPaying = false;
     KioskOrder m_order;
     bool m_ready = false;

@@ -4838,10 +4838,6 @@ Details: %2</translation>
         <translation>Zurück zum Kennzeichen</translation>
     </message>
     <message>
-        <source>Receipt by phone or e-mail (optional)</source>
-        <translation>Beleg per Telefon oder E-Mail (optional)</translation>
-    </message>
-    <message>
         <source>Add a phone number or e-mail address</source>
         <translation>Telefonnummer oder E-Mail-Adresse angeben</translation>
     </message>
@@ -4860,6 +4856,12 @@ Details: %2</translation>
     <message>
         <source>Plate %1</source>
         <translation>Kennzeichen %1</translation>
+    </message>
+    <message>
+        <source>Receipt by phone
+or e-mail (optional)</source>
+        <translation>Beleg per Telefon
+oder E-Mail (optional)</translation>
     </message>
 </context>
 <context>

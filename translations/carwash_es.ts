@@ -4838,10 +4838,6 @@ Detalle: %2</translation>
         <translation>Volver a la matrícula</translation>
     </message>
     <message>
-        <source>Receipt by phone or e-mail (optional)</source>
-        <translation>Recibo por teléfono o correo (opcional)</translation>
-    </message>
-    <message>
         <source>Add a phone number or e-mail address</source>
         <translation>Añadir un teléfono o una dirección de correo</translation>
     </message>
@@ -4860,6 +4856,12 @@ Detalle: %2</translation>
     <message>
         <source>Plate %1</source>
         <translation>Matrícula %1</translation>
+    </message>
+    <message>
+        <source>Receipt by phone
+or e-mail (optional)</source>
+        <translation>Recibo por teléfono
+o correo (opcional)</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,10 @@
 #include "ui/common/idlewatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/kioskguard.h"
 #include "ui/kiosk/kioskidleoverlay.h"
+#include "ui/kiosk/kioskstyle.h"
+#include "ui/kiosk/managerpinoverlay.h"
 #include "ui/kiosk/outofservicescreen.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
@@ -64,11 +67,11 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     , m_name(name.isEmpty() ? KioskRepo::defaultName() : name)
 {
     setObjectName(QStringLiteral("kioskWindow"));
-    // Large type for a screen read standing, in a hurry (until the kiosk's
-    // own metrics size it from the screen's physical DPI).
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    setFont(big);
+    m_guard = new KioskGuard(this, this);
+    connect(m_guard, &KioskGuard::exitRequested, this, [this] {
+        if (m_pinOverlay)
+            m_pinOverlay->open();
+    });
 
     auto *top = new QHBoxLayout;
     top->addStretch(1);
@@ -172,14 +175,17 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     });
     retranslate();
     setScreen(Screen::Starting);
+    // Sizes from the screen's physical size, high contrast; the parts by role.
+    KioskStyle::apply(this);
 }
 
 KioskWindow::~KioskWindow() = default;
 
 void KioskWindow::showForStartup()
 {
-    if (!isVisible())
-        showFullScreen();
+    if (isVisible())
+        return;
+    m_guard->lock(); // frameless, full screen on the primary screen
 }
 
 void KioskWindow::showStartupProgress(const QString &text)
@@ -210,6 +216,13 @@ void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &conf
             m_pay->pollNow();
     });
     m_listener->start(config);
+    m_pinOverlay = new ManagerPinOverlay(pool, this);
+    connect(m_pinOverlay, &ManagerPinOverlay::unlocked, this, [this](const StaffMember &manager) {
+        qCInfo(lcKiosk).noquote() << "unlocked by" << manager.actor();
+        m_guard->unlock();
+        Q_EMIT unlockedByManager(manager.name);
+        close();
+    });
     m_health = new DatabaseHealthWatcher(pool, this);
     connect(m_health, &DatabaseHealthWatcher::checked, this, [this](DatabaseHealthWatcher::State state) {
         if (state == DatabaseHealthWatcher::State::Unavailable) {

@@ -16,7 +16,6 @@ QPushButton *makeKey(const QString &objectName, QWidget *parent)
     key->setObjectName(objectName);
     key->setAutoDefault(false);
     key->setFocusPolicy(Qt::StrongFocus);
-    key->setMinimumSize(key->fontMetrics().height() * 3, key->fontMetrics().height() * 3);
     key->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     QFont font = key->font();
     font.setPointSizeF(font.pointSizeF() * 1.4);
@@ -31,6 +30,10 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(QStringLiteral("onScreenKeyboard"));
+    // A key holds one character: no padding beside it, so ten keys and
+    // their gaps fit a 1280x800 screen at 150 % (the style keeps each key a
+    // full touch target).
+    setStyleSheet(QStringLiteral("QPushButton { padding: 0px; }"));
     const QStringList rows = {QStringLiteral("1234567890"), QStringLiteral("QWERTYUIOP"),
                               QStringLiteral("ASDFGHJKL-"), QStringLiteral("ZXCVBNM@.+")};
     auto *layout = new QVBoxLayout(this);

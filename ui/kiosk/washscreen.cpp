@@ -46,6 +46,7 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
     m_addonsTitle = new QLabel(this);
     m_addons = new QHBoxLayout;
     m_continue = bigButton(QStringLiteral("washContinue"), this);
+    makePrimary(m_continue);
     connect(m_continue, &QPushButton::clicked, this, [this] {
         if (m_order.service)
             Q_EMIT chosen();

@@ -33,11 +33,14 @@ void KioskFixture::resetKioskSite()
     const int utcHour = QDateTime::currentDateTimeUtc().time().hour();
     const int east = std::clamp(12 - utcHour, -12, 14);
     const QString zone = east == 0 ? QStringLiteral("Etc/GMT")
-                                   : QStringLiteral("Etc/GMT%1%2").arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+")).arg(std::abs(east));
+                                   : QStringLiteral("Etc/GMT%1%2")
+                                         .arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+"))
+                                         .arg(std::abs(east));
     sql(QStringLiteral("UPDATE site_settings SET value = '%1' WHERE key = 'site.timezone'; "
                        "UPDATE opening_hours SET opens = '00:00', closes = '23:45'; "
                        "TRUNCATE stripe_events, payment_requests, refunds, attendant_calls CASCADE; "
-                       "DELETE FROM card_readers; DELETE FROM kiosks; DELETE FROM site_settings WHERE key LIKE 'kiosk.%'; "
+                       "DELETE FROM card_readers; DELETE FROM kiosks; DELETE FROM site_settings WHERE key "
+                       "LIKE 'kiosk.%'; "
                        "DELETE FROM process_health WHERE program = 'carwash-server'")
             .arg(zone));
     m_zone = QTimeZone(zone.toLatin1());
@@ -53,8 +56,9 @@ void KioskFixture::stopKioskSite()
 
 void KioskFixture::setKiosk(const QString &name, const QStringList &methods, const QString &language)
 {
-    sql(QStringLiteral("INSERT INTO kiosks (name, language, methods, updated_by) VALUES ('%1', '%2', '{%3}', 'test') "
-                       "ON CONFLICT (name) DO UPDATE SET language = EXCLUDED.language, methods = EXCLUDED.methods")
+    sql(QStringLiteral(
+            "INSERT INTO kiosks (name, language, methods, updated_by) VALUES ('%1', '%2', '{%3}', 'test') "
+            "ON CONFLICT (name) DO UPDATE SET language = EXCLUDED.language, methods = EXCLUDED.methods")
             .arg(name, language, methods.join(u',')));
 }
 
@@ -96,7 +100,9 @@ bool KioskFixture::tap(QPushButton *button)
 {
     if (!button || !button->isVisible() || !button->isEnabled()) {
         qWarning("cannot tap %s: %s", button ? qPrintable(button->objectName()) : "(none)",
-                 !button ? "missing" : !button->isVisible() ? "hidden" : "disabled");
+                 !button                    ? "missing"
+                     : !button->isVisible() ? "hidden"
+                                            : "disabled");
         return false;
     }
     ++m_touches;
@@ -113,7 +119,8 @@ bool KioskFixture::toPlate(KioskWindow &kiosk)
         return false;
     QElapsedTimer waited;
     waited.start();
-    while ((kiosk.timeScreen()->isLoading() || !kiosk.timeScreen()->slotButton(0)) && waited.elapsed() < kNoHangMs)
+    while ((kiosk.timeScreen()->isLoading() || !kiosk.timeScreen()->slotButton(0))
+           && waited.elapsed() < kNoHangMs)
         QTest::qWait(10);
     return tap(kiosk.timeScreen()->slotButton(0)) && kiosk.screen() == KioskWindow::Screen::Plate;
 }

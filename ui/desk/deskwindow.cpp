@@ -8,6 +8,7 @@
 #include "ui/common/databasehealthwatcher.h"
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
+#include "ui/desk/attendantcallbanner.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/dayboardpage.h"
 #include "ui/desk/dayboardview.h"
@@ -145,14 +146,20 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(boardKey, &QShortcut::activated, this, &DeskWindow::showDayBoard);
     auto *menuKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), m_workspace);
     connect(menuKey, &QShortcut::activated, this, &DeskWindow::showWashMenu);
+    m_attendantCalls = new AttendantCallBanner(pool, *m_banner, m_workspace);
     auto *workspaceLayout = new QVBoxLayout(m_workspace);
     workspaceLayout->setContentsMargins(0, 0, 0, 0);
+    auto *callsRow = new QVBoxLayout;
+    callsRow->setContentsMargins(8, 8, 8, 0);
+    callsRow->addWidget(m_attendantCalls);
+    workspaceLayout->addLayout(callsRow);
     workspaceLayout->addWidget(m_header);
     workspaceLayout->addWidget(m_tabs, 1);
 
     // Live news of bookings for the board, on a connection of its own.
     m_listener = new BookingChangeListener(this);
     m_board->attachListener(m_listener);
+    m_attendantCalls->attachListener(m_listener);
     m_listener->start(config);
     connect(m_board, &DayBoardPage::bookingActivated, this, &DeskWindow::openBooking);
     connect(m_board, &DayBoardPage::freeTimeActivated, this,
@@ -232,6 +239,8 @@ void DeskWindow::startSession(const StaffMember &member)
     m_pages->setCurrentWidget(m_workspace);
     m_today->reload();
     m_board->startUpdating();
+    // Calls made before this sign-in show too: they are read now.
+    m_attendantCalls->setActive(true, member.actor());
     m_tabs->setCurrentWidget(m_board);
     m_board->setFocus(Qt::OtherFocusReason);
     m_idle->setTimeout(IdleWatcher::timeoutFromSettings());
@@ -264,6 +273,7 @@ void DeskWindow::signOut(SignOutReason reason)
     m_session.reset();
     m_idle->setActive(false);
     m_board->stopUpdating();
+    m_attendantCalls->setActive(false);
     closeManagerDialogs();
     recordSignOut(member, reason);
     setWindowTitle(tr("CarWash Desk"));

@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 
+class AttendantCallBanner;
 class BookingChangeListener;
 class CardReadersDialog;
 class BookingDetailsDialog;
@@ -97,6 +98,9 @@ public:
     // until databaseReady().
     DayBoardPage *dayBoardPage() { return m_board; }
     BookingChangeListener *bookingListener() { return m_listener; }
+    // Kiosks calling for an attendant, above the workspace while signed in.
+    // nullptr until databaseReady().
+    AttendantCallBanner *attendantCalls() { return m_attendantCalls; }
     QTabWidget *workspaceTabs() { return m_tabs; }
     void showDayBoard();
     void showWashMenu();
@@ -135,6 +139,7 @@ private:
     DayBoardPage *m_board = nullptr;
     QTabWidget *m_tabs = nullptr;
     BookingChangeListener *m_listener = nullptr;
+    AttendantCallBanner *m_attendantCalls = nullptr;
     IdleWatcher *m_idle = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
     std::optional<StaffMember> m_session;

@@ -540,140 +540,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>Sie wird nur dieses eine Mal angezeigt; eine Sperre ist aufgehoben.</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process&apos;s published health (lost ones too) and the database&apos;s
-                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-  maintenance [--if-due] [--batch-size N]
-                     remove health snapshots, audit and payment-event rows older than
-                     retention.*_days, in small batches; --if-due: only when not run today
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-
-Staff:
-  staff list                      everyone who may sign in, with role and state
-  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
-                                  exit 3 unknown name, 2 several match
-
-Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
-  payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking&apos;s payments
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
-                                  default all that is left, the newest card payment first;
-                                  cash at once, card through carwash-server
-  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
-  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
-                                  Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
-Without it, a private PostgreSQL server under your data folder is used.
-</source>
-        <translation>Aufruf: carwash-admin BEFEHL [--json]
-
-Befehle:
-  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
-  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
-  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
-  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
-                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
-  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
-  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
-  config             die geltende Konfiguration und woher jeder Wert stammt
-  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
-  maintenance [--if-due] [--batch-size N]
-                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
-                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
-
-Kalender:
-  settings                        die geltenden Buchungseinstellungen
-  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           Öffnungszeiten der Woche
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
-  closure list | closure remove ID
-
-Buchungen:
-  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
-                                  4 Datenbank nicht verfügbar
-  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
-  booking ID|CODE                 eine Buchung
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (nur die nächsten Schritte im Ablauf)
-  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
-
-Mitarbeiter:
-  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
-  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
-                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
-
-Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
-  payment checkout ID|CODE [--wait SEKUNDEN]
-                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status aus
-  payment show ID|CODE            die Zahlungen der Buchung
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
-                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
-                                  bar sofort, Karte über carwash-server
-  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
-  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
-                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
-  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
-
-Optionen:
-  --json             maschinenlesbare Ausgabe
-
-Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
-PostgreSQL-Server in Ihrem Datenordner verwendet.
-</translation>
-    </message>
-    <message>
         <source>payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | payment reconcile [--wait SECONDS] [--json]</source>
         <translation>payment checkout ID|CODE [--wait SEKUNDEN] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN] [--json] | payment reconcile [--wait SEKUNDEN] [--json]</translation>
     </message>
@@ -846,6 +712,231 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Reader %1 (%2) added for the %3.</source>
         <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
+
+Kiosks:
+  kiosk list                      every kiosk: language, ways of paying, reader, running or not
+  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  change a kiosk (made when missing); a reader serving another
+                                  desk or kiosk is refused
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, a private PostgreSQL server under your data folder is used.
+</source>
+        <translation>Aufruf: carwash-admin BEFEHL [--json]
+
+Befehle:
+  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
+  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
+  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
+  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
+                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
+  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
+  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
+  config             die geltende Konfiguration und woher jeder Wert stammt
+  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
+  maintenance [--if-due] [--batch-size N]
+                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
+                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
+
+Kalender:
+  settings                        die geltenden Buchungseinstellungen
+  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           Öffnungszeiten der Woche
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
+  closure list | closure remove ID
+
+Buchungen:
+  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
+                                  4 Datenbank nicht verfügbar
+  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
+  booking ID|CODE                 eine Buchung
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (nur die nächsten Schritte im Ablauf)
+  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+
+Mitarbeiter:
+  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
+  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
+                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
+
+Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
+  payment checkout ID|CODE [--wait SEKUNDEN]
+                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status aus
+  payment show ID|CODE            die Zahlungen der Buchung
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
+                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
+                                  bar sofort, Karte über carwash-server
+  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
+  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
+                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
+  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
+
+Kiosks:
+  kiosk list                      jeder Kiosk: Sprache, Zahlungsarten, Lesegerät, läuft oder nicht
+  kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  einen Kiosk ändern (fehlt er, wird er angelegt); ein Lesegerät, das
+                                  einem anderen Schalter oder Kiosk dient, wird abgelehnt
+
+Optionen:
+  --json             maschinenlesbare Ausgabe
+
+Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
+PostgreSQL-Server in Ihrem Datenordner verwendet.
+</translation>
+    </message>
+    <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation>%1 „%2“</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation>das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation>der Kiosk hat kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation>die Sprache, in der er Kunden begrüßt</translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendantCallBanner</name>
+    <message>
+        <source>Kiosks calling for an attendant</source>
+        <translation>Kiosks, die nach Personal rufen</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant, %2</source>
+        <translation>Kiosk %1 braucht Personal, %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant — %2, %3</source>
+        <translation>Kiosk %1 braucht Personal — %2, %3</translation>
+    </message>
+    <message>
+        <source>I&apos;m going</source>
+        <translation>Ich gehe hin</translation>
+    </message>
+    <message>
+        <source>I&apos;m going to kiosk %1</source>
+        <translation>Ich gehe zu Kiosk %1</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s call could not be answered.</source>
+        <translation>Der Ruf des Kiosks konnte nicht beantwortet werden.</translation>
     </message>
 </context>
 <context>
@@ -3348,6 +3439,10 @@ Klicken, um ab %4 zu buchen</translation>
         <source>The database could not be reached at the last probe.</source>
         <translation>Die Datenbank war bei der letzten Prüfung nicht erreichbar.</translation>
     </message>
+    <message>
+        <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
+        <translation>%1 „%2“ auf %3 (PID %4)</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsWindow</name>
@@ -3996,6 +4091,53 @@ Details: %2</translation>
     <message>
         <source>The keychain reported an error: %1</source>
         <translation>Der Schlüsselbund hat einen Fehler gemeldet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>KioskRepo</name>
+    <message>
+        <source>What the kiosk shows may have at most %1 characters.</source>
+        <translation>Was der Kiosk anzeigt, darf höchstens %1 Zeichen lang sein.</translation>
+    </message>
+    <message>
+        <source>There is no attendant call %1.</source>
+        <translation>Es gibt keinen Personalruf %1.</translation>
+    </message>
+    <message>
+        <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
+        <translation>Geben Sie dem Kiosk einen Namen, an dem man ihn erkennt, etwa „Einfahrt“.</translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may not begin or end with a space.</source>
+        <translation>Der Name eines Kiosks darf nicht mit einem Leerzeichen beginnen oder enden.</translation>
+    </message>
+    <message>
+        <source>A kiosk&apos;s name may have at most %1 characters.</source>
+        <translation>Der Name eines Kiosks darf höchstens %1 Zeichen lang sein.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
+        <translation>„%1“ ist keine Kiosk-Sprache; verwenden Sie eine von: %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
+        <translation>„%1“ ist keine Zahlungsart am Kiosk; verwenden Sie eine oder mehrere von: %2.</translation>
+    </message>
+    <message>
+        <source>A kiosk needs at least one way of paying; use one or more of: %1.</source>
+        <translation>Ein Kiosk braucht mindestens eine Zahlungsart; verwenden Sie eine oder mehrere von: %1.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
+        <translation>„%1“ ist keine Stripe-Lesegerät-ID: Diese sehen aus wie tmr_FDOt2wlRZEdpd7 (siehe: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>There is no card reader %1 (see: carwash-admin reader list).</source>
+        <translation>Es gibt kein Kartenlesegerät %1 (siehe: carwash-admin reader list).</translation>
+    </message>
+    <message>
+        <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
+        <translation>Lesegerät %1 dient %2; ein Lesegerät dient einem Schalter oder Kiosk. Heben Sie die Zuordnung dort zuerst auf.</translation>
     </message>
 </context>
 <context>

@@ -4163,6 +4163,149 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Kiosks</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Die Selbstbedienungs-Kiosks. Ein Kiosk trägt sich hier beim ersten Start selbst ein; wählen Sie die Sprache, in der er Kunden begrüßt, wie sie zahlen dürfen und sein Kartenlesegerät.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Kiosks:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Kiosk</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Kunden zahlen</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>Die Sprache des Kiosks</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>Am Karten&amp;lesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>Am &amp;Handy (QR-Code)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>Am Schal&amp;ter</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>Das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>Änderungen s&amp;peichern</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Die Änderungen am gewählten Kiosk speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Kunden zahlen:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lese&amp;gerät:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>Handy</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>am Schalter</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keins</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Noch keine Kiosks: Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>Kiosk %1 wurde nicht geändert.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>kein Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>Kartenlesegerät %1</translation>
+    </message>
+</context>
+<context>
     <name>ManagerPinOverlay</name>
     <message>
         <source>Loading…</source>
@@ -5285,8 +5428,16 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Verwalten</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Datenbankeinstellungen und Diagnose (Manager)</translation>
+        <source>&amp;Kiosks…</source>
+        <translation>&amp;Kiosks…</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks: language, ways of paying, card reader, running (managers)</source>
+        <translation>Die Selbstbedienungs-Kiosks: Sprache, Zahlungsarten, Kartenlesegerät, läuft (Manager)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
+        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Kiosks, Datenbankeinstellungen und Diagnose (Manager)</translation>
     </message>
 </context>
 <context>

@@ -4163,6 +4163,149 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Quioscos</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Los quioscos de autoservicio. Un quiosco se añade aquí solo al arrancar por primera vez; elija el idioma en que saluda a los clientes, cómo pueden pagar y su lector de tarjetas.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Quioscos:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Quiosco</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Los clientes pagan</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>El idioma del quiosco</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>En el &amp;lector del quiosco</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>En su &amp;móvil (código QR)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>En el mos&amp;trador</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>El lector de tarjetas del quiosco</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>&amp;Guardar cambios</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Guardar los cambios del quiosco elegido</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Los clientes pagan:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lect&amp;or:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>móvil</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>en el mostrador</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>No se pudieron cargar los quioscos. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>En marcha</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Parado</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Aún no hay quioscos: un quiosco se añade solo al arrancar por primera vez (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Sin lector</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>El quiosco %1 no se cambió.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>El quiosco %1 no se cambió. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>sin lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>lector de tarjetas %1</translation>
+    </message>
+</context>
+<context>
     <name>ManagerPinOverlay</name>
     <message>
         <source>Loading…</source>
@@ -5285,8 +5428,16 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Gestionar</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Configuración del local, personal, lectores de tarjetas, ajustes de la base de datos y diagnóstico (gerentes)</translation>
+        <source>&amp;Kiosks…</source>
+        <translation>&amp;Quioscos…</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks: language, ways of paying, card reader, running (managers)</source>
+        <translation>Los quioscos de autoservicio: idioma, formas de pago, lector de tarjetas, en marcha (gerentes)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
+        <translation>Configuración del local, personal, lectores de tarjetas, quioscos, ajustes de la base de datos y diagnóstico (gerentes)</translation>
     </message>
 </context>
 <context>

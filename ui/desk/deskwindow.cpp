@@ -22,6 +22,7 @@
 #include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
+#include "ui/manager/kiosksdialog.h"
 #include "ui/manager/sitesetupdialog.h"
 #include "ui/manager/staffdialog.h"
 
@@ -174,6 +175,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
     connect(m_header, &SessionHeader::cardReadersRequested, this, &DeskWindow::openCardReaders);
+    connect(m_header, &SessionHeader::kiosksRequested, this, &DeskWindow::openKiosks);
     connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
     connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
     connect(m_header, &SessionHeader::takingsRequested, this, &DeskWindow::openTakings);
@@ -302,6 +304,8 @@ void DeskWindow::closeManagerDialogs()
         m_siteSetupDialog->close();
     if (m_cardReadersDialog)
         m_cardReadersDialog->close();
+    if (m_kiosksDialog)
+        m_kiosksDialog->close();
     if (m_takingsWindow)
         m_takingsWindow->close();
     // Nor a booking opened in someone else's name.
@@ -389,6 +393,19 @@ CardReadersDialog *DeskWindow::openCardReaders()
     m_cardReadersDialog->open();
     m_cardReadersDialog->raise();
     return m_cardReadersDialog;
+}
+
+KiosksDialog *DeskWindow::openKiosks()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_kiosksDialog) {
+        m_kiosksDialog = new KiosksDialog(*m_pool, *m_session, this);
+        m_kiosksDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_kiosksDialog->open();
+    m_kiosksDialog->raise();
+    return m_kiosksDialog;
 }
 
 DiagnosticsWindow *DeskWindow::openDiagnostics()

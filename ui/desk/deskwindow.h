@@ -18,6 +18,7 @@
 class AttendantCallBanner;
 class BookingChangeListener;
 class CardReadersDialog;
+class KiosksDialog;
 class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
@@ -70,6 +71,7 @@ public:
     StaffDialog *openStaffManagement();
     SiteSetupDialog *openSiteSetup();
     CardReadersDialog *openCardReaders();
+    KiosksDialog *openKiosks();
     // A booking's details and actions, in the signed-in person's name; one
     // dialog per booking (opening it again raises it). nullptr when nobody
     // is signed in. Closed on sign-out.
@@ -147,6 +149,7 @@ private:
     QPointer<StaffDialog> m_staffDialog;
     QPointer<SiteSetupDialog> m_siteSetupDialog;
     QPointer<CardReadersDialog> m_cardReadersDialog;
+    QPointer<KiosksDialog> m_kiosksDialog;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     QPointer<DiagnosticsWindow> m_diagnostics;
     QPointer<WalkInDialog> m_walkInDialog;

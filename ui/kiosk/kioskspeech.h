@@ -1,0 +1,109 @@
+#pragma once
+
+#include <QList>
+#include <QLocale>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <QVariantMap>
+
+#include <memory>
+
+class QTextToSpeech;
+class QWidget;
+
+// The kiosk's speech mode (ADA 2010 §707.5): while enabled it reads each
+// screen's title and then the focused choice, and every newly focused widget,
+// in the kiosk's language, through Qt TextToSpeech. What it says of a widget is
+// its accessibleName and accessibleDescription ("Deluxe wash. 14.50 dollars"),
+// else a button's or label's text. A new utterance stops the one still being
+// spoken. The engine is made on first use: speech-dispatcher where Qt has it
+// (espeak-ng speaks English, Spanish and German), else Qt's default; the
+// CARWASH_SPEECH_ENGINE environment variable names another. Without an engine,
+// or without a voice for the language, it stays off and says why, in the log
+// and through unavailable(). GUI thread only; it never blocks.
+class KioskSpeech : public QObject
+{
+    Q_OBJECT
+public:
+    // The engine preferredEngine() names.
+    explicit KioskSpeech(QObject *parent = nullptr);
+    // A named engine ("speechd", "flite", a test's recording engine) with its
+    // parameters; an empty name is Qt's default.
+    KioskSpeech(const QString &engine, const QVariantMap &engineParameters, QObject *parent = nullptr);
+    ~KioskSpeech() override;
+
+    // CARWASH_SPEECH_ENGINE when set, else "speechd" when Qt has it, else
+    // empty (Qt's default engine).
+    static QString preferredEngine();
+
+    // Turning it on makes the engine if need be, picks a voice of the
+    // language, moves the focus into the current screen and announces the keys,
+    // the screen's title and the focused choice. It stays off, and emits
+    // unavailable(), when that cannot be done.
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+
+    // "en", "es" or "de" (any language Qt knows works): the voice speaks it
+    // from now on. While on, a language without a voice turns speech off
+    // and emits unavailable().
+    void setLanguage(const QString &code);
+    QString language() const { return m_language; }
+
+    // The window calls it whenever a screen (or an overlay standing in for
+    // one) appears: its accessibleName is the title, the keypad moves among
+    // its focusable widgets. While on, the title and the focused choice are
+    // spoken. Kept while off, so turning speech on reads the screen.
+    void screenShown(QWidget *screen);
+    QWidget *currentScreen() const { return m_screen; }
+    // Widgets outside the screens that every screen has (Start over, Back,
+    // the languages, Speak): the keypad reaches them after the screen's own.
+    void setCommonControls(const QList<QWidget *> &controls);
+
+    // What the keypad moves among, in focus-chain order: the current screen's
+    // visible, enabled, tab-focusable widgets, then the visible common controls.
+    QList<QWidget *> navigableWidgets() const;
+    // The screen's title and the focused choice again.
+    void repeat();
+    // The words read for a widget: its accessible name and description, else
+    // its text.
+    static QString textFor(const QWidget *widget);
+
+    // Why speech cannot be on (translated), empty when it can.
+    QString unavailableReason() const { return m_unavailableReason; }
+    // The engine in use (empty before the first use or when none loaded).
+    QString engineName() const;
+    // The last text handed to the engine.
+    QString lastUtterance() const { return m_lastUtterance; }
+
+Q_SIGNALS:
+    void enabledChanged(bool enabled);
+    // Said to the window: speech is not possible, and why, in words for the
+    // customer ("Speech is not available in Deutsch on this kiosk.").
+    void unavailable(const QString &reason);
+    // Every text handed to the engine.
+    void spoken(const QString &text);
+
+private:
+    bool ensureEngine();
+    bool applyLanguage();
+    void refuse(const QString &reason, const QString &logDetail);
+    void focusFirstChoice();
+    QString screenAnnouncement() const;
+    void say(const QString &text);
+    void onFocusChanged(QWidget *now);
+    void speakFocused();
+
+    QString m_engineRequested;
+    QVariantMap m_engineParameters;
+    std::unique_ptr<QTextToSpeech> m_speech;
+    QTimer m_focusSpeech;
+    bool m_enabled = false;
+    bool m_announcing = false;
+    QString m_language = QStringLiteral("en");
+    QPointer<QWidget> m_screen;
+    QList<QPointer<QWidget>> m_commonControls;
+    QString m_unavailableReason;
+    QString m_lastUtterance;
+};

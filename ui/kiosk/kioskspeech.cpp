@@ -1,5 +1,7 @@
 #include "ui/kiosk/kioskspeech.h"
 
+#include "ui/kiosk/kioskspeechengine_p.h"
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QLabel>
@@ -7,12 +9,9 @@
 #include <QLoggingCategory>
 #include <QTextDocumentFragment>
 #include <QTextToSpeech>
+#include <QThread>
 #include <QTimer>
-#include <QVoice>
 #include <QWidget>
-
-#include <algorithm>
-#include <optional>
 
 Q_LOGGING_CATEGORY(lcSpeech, "carwash.ui.kiosk.speech", QtWarningMsg)
 
@@ -38,22 +37,6 @@ QString joinSentences(const QStringList &parts)
     return joined;
 }
 
-// The country whose voice speaks a kiosk language, when the engine offers
-// several ("es" in Spain rather than Latin America, as the texts are written).
-QLocale::Territory preferredTerritory(QLocale::Language language)
-{
-    switch (language) {
-    case QLocale::Spanish:
-        return QLocale::Spain;
-    case QLocale::German:
-        return QLocale::Germany;
-    case QLocale::English:
-        return QLocale::UnitedStates;
-    default:
-        return QLocale::AnyTerritory;
-    }
-}
-
 bool isNavigable(const QWidget *widget)
 {
     return widget->isVisible() && widget->isEnabled() && (widget->focusPolicy() & Qt::TabFocus)
@@ -64,8 +47,7 @@ bool isNavigable(const QWidget *widget)
 
 KioskSpeech::KioskSpeech(QObject *parent)
     : KioskSpeech(preferredEngine(), {}, parent)
-{
-}
+{ }
 
 KioskSpeech::KioskSpeech(const QString &engine, const QVariantMap &engineParameters, QObject *parent)
     : QObject(parent)
@@ -80,9 +62,23 @@ KioskSpeech::KioskSpeech(const QString &engine, const QVariantMap &engineParamet
     connect(&m_focusSpeech, &QTimer::timeout, this, &KioskSpeech::speakFocused);
     connect(qApp, &QApplication::focusChanged, this,
             [this](QWidget *, QWidget *now) { onFocusChanged(now); });
+    m_engineTimeout.setSingleShot(true);
+    connect(&m_engineTimeout, &QTimer::timeout, this, &KioskSpeech::onEngineTimeout);
 }
 
-KioskSpeech::~KioskSpeech() = default;
+KioskSpeech::~KioskSpeech()
+{
+    if (!m_thread)
+        return;
+    m_thread->quit();
+    if (m_thread->wait(QDeadlineTimer(2000))) {
+        delete m_thread; // the engine went with the thread's last deferred deletes
+        return;
+    }
+    // Stuck inside the engine (a wedged speech-dispatcher): better a thread
+    // left behind than a kiosk that cannot close.
+    qCWarning(lcSpeech) << "the speech engine's thread did not stop; left running";
+}
 
 QString KioskSpeech::preferredEngine()
 {
@@ -95,32 +91,25 @@ QString KioskSpeech::preferredEngine()
     return {};
 }
 
-QString KioskSpeech::engineName() const
-{
-    return m_speech ? m_speech->engine() : QString();
-}
-
 void KioskSpeech::setEnabled(bool enabled)
 {
-    if (enabled == m_enabled)
-        return;
     if (!enabled) {
+        const bool wasOn = m_enabled;
         m_enabled = false;
+        m_starting = false;
+        ++m_request; // an answer still on its way no longer counts
+        m_engineTimeout.stop();
         m_focusSpeech.stop();
-        if (m_speech)
-            m_speech->stop();
-        emit enabledChanged(false);
+        if (m_engine)
+            QMetaObject::invokeMethod(m_engine, &KioskSpeechEngine::stop, Qt::QueuedConnection);
+        if (wasOn)
+            emit enabledChanged(false);
         return;
     }
-    if (!ensureEngine() || !applyLanguage())
+    if (m_enabled || m_starting)
         return;
-    m_enabled = true;
-    m_unavailableReason.clear();
-    emit enabledChanged(true);
-    focusFirstChoice();
-    m_focusSpeech.stop();
-    say(joinSentences({tr("Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat."),
-                       screenAnnouncement()}));
+    m_starting = true;
+    requestLanguage();
 }
 
 void KioskSpeech::setLanguage(const QString &code)
@@ -128,16 +117,76 @@ void KioskSpeech::setLanguage(const QString &code)
     if (code == m_language)
         return;
     m_language = code;
-    if (!m_enabled)
+    if (m_enabled || m_starting)
+        requestLanguage();
+}
+
+void KioskSpeech::requestLanguage()
+{
+    if (!m_thread) {
+        m_thread = new QThread;
+        m_thread->setObjectName(QStringLiteral("kiosk speech"));
+        m_engine = new KioskSpeechEngine(m_engineRequested, m_engineParameters);
+        m_engine->moveToThread(m_thread);
+        connect(m_thread, &QThread::finished, m_engine, &QObject::deleteLater);
+        connect(m_engine, &KioskSpeechEngine::languageAnswered, this,
+                [this](int request, KioskSpeechEngine::Outcome outcome, const QString &engine,
+                       const QString &detail) { onLanguageAnswered(request, int(outcome), engine, detail); });
+        m_thread->start();
+    }
+    const int request = ++m_request;
+    const QString code = m_language;
+    KioskSpeechEngine *engine = m_engine;
+    QMetaObject::invokeMethod(
+        m_engine, [engine, code, request] { engine->useLanguage(code, request); }, Qt::QueuedConnection);
+    m_engineTimeout.start(m_engineTimeoutMs);
+}
+
+void KioskSpeech::onLanguageAnswered(int request, int outcome, const QString &engine, const QString &detail)
+{
+    if (request != m_request)
         return;
-    if (!applyLanguage()) {
+    m_engineTimeout.stop();
+    m_engineName = engine;
+    const bool starting = m_starting;
+    m_starting = false;
+    switch (KioskSpeechEngine::Outcome(outcome)) {
+    case KioskSpeechEngine::Outcome::NoEngine:
+        refuse(tr("Speech is not available on this kiosk."), detail);
         setEnabled(false);
         return;
+    case KioskSpeechEngine::Outcome::NoVoice:
+        refuse(
+            tr("Speech is not available in %1 on this kiosk.").arg(QLocale(m_language).nativeLanguageName()),
+            detail);
+        setEnabled(false);
+        return;
+    case KioskSpeechEngine::Outcome::Ready:
+        break;
     }
-    // The window installs the new translation as it switches; its screens
-    // retranslate on the LanguageChange events that follow, so read the
-    // screen again once those have been handled.
-    QTimer::singleShot(0, this, &KioskSpeech::repeat);
+    qCInfo(lcSpeech).noquote() << "speech engine" << engine << detail;
+    m_unavailableReason.clear();
+    if (!starting) {
+        // A new language while on: its texts are in by now (the window
+        // installs them as it switches), so read the screen again in it.
+        repeat();
+        return;
+    }
+    m_enabled = true;
+    emit enabledChanged(true);
+    focusFirstChoice();
+    m_focusSpeech.stop();
+    say(joinSentences(
+        {tr("Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat."), screenAnnouncement()}));
+}
+
+void KioskSpeech::onEngineTimeout()
+{
+    refuse(tr("Speech is not available on this kiosk."),
+           QStringLiteral("the speech engine (%1) did not answer within %2 ms")
+               .arg(m_engineRequested.isEmpty() ? QStringLiteral("default") : m_engineRequested)
+               .arg(m_engineTimeoutMs));
+    setEnabled(false);
 }
 
 void KioskSpeech::screenShown(QWidget *screen)
@@ -168,8 +217,8 @@ QList<QWidget *> KioskSpeech::navigableWidgets() const
             widgets.append(w);
     }
     for (const QPointer<QWidget> &control : m_commonControls) {
-        if (control && !m_screen->isAncestorOf(control) && control->window() == window
-            && isNavigable(control) && !widgets.contains(control.data()))
+        if (control && !m_screen->isAncestorOf(control) && control->window() == window && isNavigable(control)
+            && !widgets.contains(control.data()))
             widgets.append(control.data());
     }
     return widgets;
@@ -209,69 +258,6 @@ QString KioskSpeech::textFor(const QWidget *widget)
     return joinSentences(parts);
 }
 
-bool KioskSpeech::ensureEngine()
-{
-    if (m_speech)
-        return true;
-    auto speech = std::make_unique<QTextToSpeech>(m_engineRequested, m_engineParameters);
-    if (speech->state() == QTextToSpeech::Error || speech->engine().isEmpty()) {
-        refuse(tr("Speech is not available on this kiosk."),
-               QStringLiteral("no text-to-speech engine: asked for \"%1\" (Qt has %2): %3")
-                   .arg(m_engineRequested.isEmpty() ? QStringLiteral("default") : m_engineRequested,
-                        QTextToSpeech::availableEngines().join(QStringLiteral(", ")),
-                        speech->errorString()));
-        return false;
-    }
-    connect(speech.get(), &QTextToSpeech::errorOccurred, this,
-            [this](QTextToSpeech::ErrorReason, const QString &error) {
-                qCWarning(lcSpeech).noquote()
-                    << "speech engine" << engineName() << "failed:" << error;
-            });
-    m_speech = std::move(speech);
-    qCInfo(lcSpeech).noquote() << "speech engine" << m_speech->engine();
-    return true;
-}
-
-bool KioskSpeech::applyLanguage()
-{
-    const QLocale wanted(m_language);
-    const QLocale::Language language = wanted.language();
-    const QString languageName = wanted.nativeLanguageName();
-    const QString noVoice = tr("Speech is not available in %1 on this kiosk.").arg(languageName);
-
-    std::optional<QLocale> chosen;
-    for (const QLocale &offered : m_speech->availableLocales()) {
-        if (offered.language() != language)
-            continue;
-        if (!chosen || offered.territory() == preferredTerritory(language))
-            chosen = offered;
-    }
-    if (!chosen) {
-        refuse(noVoice, QStringLiteral("engine %1 offers no locale of language \"%2\"")
-                            .arg(engineName(), m_language));
-        return false;
-    }
-    m_speech->setLocale(*chosen);
-    if (m_speech->locale().language() != language) {
-        refuse(noVoice, QStringLiteral("engine %1 refused locale %2")
-                            .arg(engineName(), chosen->name()));
-        return false;
-    }
-    const QList<QVoice> voices = m_speech->availableVoices();
-    const auto voice = std::find_if(voices.cbegin(), voices.cend(), [language](const QVoice &v) {
-        return v.locale().language() == language;
-    });
-    if (voice == voices.cend()) {
-        refuse(noVoice, QStringLiteral("engine %1 has no voice for %2 (%3 voices of other languages)")
-                            .arg(engineName(), chosen->name())
-                            .arg(voices.size()));
-        return false;
-    }
-    m_speech->setVoice(*voice);
-    qCInfo(lcSpeech).noquote() << "speaking" << chosen->name() << "with voice" << voice->name();
-    return true;
-}
-
 void KioskSpeech::refuse(const QString &reason, const QString &logDetail)
 {
     qCWarning(lcSpeech).noquote() << "speech mode unavailable:" << logDetail;
@@ -301,8 +287,8 @@ QString KioskSpeech::screenAnnouncement() const
 {
     if (!m_screen)
         return {};
-    const QString title = m_screen->accessibleName().isEmpty() ? m_screen->windowTitle()
-                                                                : m_screen->accessibleName();
+    const QString title
+        = m_screen->accessibleName().isEmpty() ? m_screen->windowTitle() : m_screen->accessibleName();
     QWidget *focused = m_screen->window()->focusWidget();
     const bool inScope = focused && navigableWidgets().contains(focused);
     return joinSentences({title, inScope ? textFor(focused) : QString()});
@@ -310,13 +296,12 @@ QString KioskSpeech::screenAnnouncement() const
 
 void KioskSpeech::say(const QString &text)
 {
-    if (!m_enabled || !m_speech || text.isEmpty())
+    if (!m_enabled || !m_engine || text.isEmpty())
         return;
-    // One utterance at a time: what the customer moved on from is cut short.
-    if (m_speech->state() == QTextToSpeech::Speaking || m_speech->state() == QTextToSpeech::Paused)
-        m_speech->stop();
     m_lastUtterance = text;
-    m_speech->say(text);
+    KioskSpeechEngine *engine = m_engine;
+    QMetaObject::invokeMethod(
+        m_engine, [engine, text] { engine->say(text); }, Qt::QueuedConnection);
     emit spoken(text);
 }
 

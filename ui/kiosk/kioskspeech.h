@@ -8,9 +8,8 @@
 #include <QTimer>
 #include <QVariantMap>
 
-#include <memory>
-
-class QTextToSpeech;
+class KioskSpeechEngine;
+class QThread;
 class QWidget;
 
 // The kiosk's speech mode (ADA 2010 §707.5): while enabled it reads each
@@ -22,7 +21,9 @@ class QWidget;
 // (espeak-ng speaks English, Spanish and German), else Qt's default; the
 // CARWASH_SPEECH_ENGINE environment variable names another. Without an engine,
 // or without a voice for the language, it stays off and says why, in the log
-// and through unavailable(). GUI thread only; it never blocks.
+// and through unavailable(). GUI thread only; it never blocks: the engine
+// runs on a thread of its own, so turning speech on and switching its
+// language are answered asynchronously (enabledChanged(), unavailable()).
 class KioskSpeech : public QObject
 {
     Q_OBJECT
@@ -38,16 +39,21 @@ public:
     // empty (Qt's default engine).
     static QString preferredEngine();
 
-    // Turning it on makes the engine if need be, picks a voice of the
-    // language, moves the focus into the current screen and announces the keys,
-    // the screen's title and the focused choice. It stays off, and emits
-    // unavailable(), when that cannot be done.
+    // Turning it on makes the engine if need be and picks a voice of the
+    // language; once the engine has answered it is on (enabledChanged()), moves
+    // the focus into the current screen and announces the keys, the screen's
+    // title and the focused choice. It stays off, and emits unavailable(),
+    // when that cannot be done or the engine does not answer in time.
     void setEnabled(bool enabled);
     bool isEnabled() const { return m_enabled; }
+    // Asked to turn on, waiting for the engine.
+    bool isStarting() const { return m_starting; }
+    // How long the engine may take to answer (default 5 s).
+    void setEngineTimeout(int milliseconds) { m_engineTimeoutMs = milliseconds; }
 
     // "en", "es" or "de" (any language Qt knows works): the voice speaks it
-    // from now on. While on, a language without a voice turns speech off
-    // and emits unavailable().
+    // from now on and, while on, the screen is read again in it. While on, a
+    // language without a voice turns speech off and emits unavailable().
     void setLanguage(const QString &code);
     QString language() const { return m_language; }
 
@@ -72,8 +78,8 @@ public:
 
     // Why speech cannot be on (translated), empty when it can.
     QString unavailableReason() const { return m_unavailableReason; }
-    // The engine in use (empty before the first use or when none loaded).
-    QString engineName() const;
+    // The engine in use (empty until it first answered, or without one).
+    QString engineName() const { return m_engineName; }
     // The last text handed to the engine.
     QString lastUtterance() const { return m_lastUtterance; }
 
@@ -86,8 +92,9 @@ Q_SIGNALS:
     void spoken(const QString &text);
 
 private:
-    bool ensureEngine();
-    bool applyLanguage();
+    void requestLanguage();
+    void onLanguageAnswered(int request, int outcome, const QString &engine, const QString &detail);
+    void onEngineTimeout();
     void refuse(const QString &reason, const QString &logDetail);
     void focusFirstChoice();
     QString screenAnnouncement() const;
@@ -97,9 +104,15 @@ private:
 
     QString m_engineRequested;
     QVariantMap m_engineParameters;
-    std::unique_ptr<QTextToSpeech> m_speech;
+    QThread *m_thread = nullptr;
+    KioskSpeechEngine *m_engine = nullptr; // lives in m_thread
+    QString m_engineName;
+    int m_request = 0; // the language request whose answer counts
+    QTimer m_engineTimeout;
+    int m_engineTimeoutMs = 5000;
     QTimer m_focusSpeech;
     bool m_enabled = false;
+    bool m_starting = false;
     bool m_announcing = false;
     QString m_language = QStringLiteral("en");
     QPointer<QWidget> m_screen;

@@ -10,6 +10,8 @@ SpeakButton::SpeakButton(KioskSpeech *speech, QWidget *parent)
     : QPushButton(parent)
     , m_speech(speech)
 {
+    // Touching it leaves the focus, and so the keypad's place, where it was.
+    setFocusPolicy(Qt::NoFocus);
     m_hold.setSingleShot(true);
     m_progress.setInterval(50);
     m_hintTimer.setSingleShot(true);

@@ -2,9 +2,12 @@
 
 #include "tests/harness/recordingspeech/recordingspeech.h"
 
+#include <QAtomicInt>
 #include <QMutex>
+#include <QThread>
 
 namespace {
+QAtomicInt starts;
 QMutex logMutex;
 QList<RecordedSpeech> &entries()
 {
@@ -35,6 +38,11 @@ void RecordingSpeech::clear()
     entries().clear();
 }
 
+int RecordingSpeech::engineStarts()
+{
+    return starts.loadAcquire();
+}
+
 void RecordingSpeech::record(const RecordedSpeech &entry)
 {
     QMutexLocker lock(&logMutex);
@@ -44,17 +52,21 @@ void RecordingSpeech::record(const RecordedSpeech &entry)
 RecordingSpeechEngine::RecordingSpeechEngine(const QVariantMap &parameters, QObject *parent)
     : QTextToSpeechEngine(parent)
 {
-    const QStringList names = parameters.value(QStringLiteral("locales"),
-                                               QStringList{QStringLiteral("en_US"), QStringLiteral("es_ES"),
-                                                           QStringLiteral("de_DE")})
-                                  .toStringList();
+    const QStringList names
+        = parameters
+              .value(QStringLiteral("locales"),
+                     QStringList {QStringLiteral("en_US"), QStringLiteral("es_ES"), QStringLiteral("de_DE")})
+              .toStringList();
     for (const QString &name : names)
         m_locales.append(QLocale(name));
     m_utteranceMs = parameters.value(QStringLiteral("utteranceMs"), 0).toInt();
     m_locale = m_locales.value(0, QLocale::c());
     m_voice = voiceFor(m_locale);
     m_utterance.setSingleShot(true);
-    connect(&m_utterance, &QTimer::timeout, this, [this] { setState(QTextToSpeech::Ready); });
+    connect(&m_utterance, &QTimer::timeout, this, [this] {
+        RecordingSpeech::record({RecordedSpeech::Kind::Done, {}, m_locale, m_voice.name()});
+        setState(QTextToSpeech::Ready);
+    });
 }
 
 QVoice RecordingSpeechEngine::voiceFor(const QLocale &locale) const
@@ -65,7 +77,7 @@ QVoice RecordingSpeechEngine::voiceFor(const QLocale &locale) const
 
 QList<QVoice> RecordingSpeechEngine::availableVoices() const
 {
-    return m_locales.contains(m_locale) ? QList<QVoice>{voiceFor(m_locale)} : QList<QVoice>{};
+    return m_locales.contains(m_locale) ? QList<QVoice> {voiceFor(m_locale)} : QList<QVoice> {};
 }
 
 void RecordingSpeechEngine::say(const QString &text)
@@ -144,5 +156,8 @@ void RecordingSpeechEngine::setState(QTextToSpeech::State state)
 QTextToSpeechEngine *RecordingSpeechPlugin::createTextToSpeechEngine(const QVariantMap &parameters,
                                                                      QObject *parent, QString *) const
 {
+    if (const int delay = parameters.value(QStringLiteral("startDelayMs"), 0).toInt(); delay > 0)
+        QThread::msleep(delay);
+    starts.fetchAndAddRelease(1);
     return new RecordingSpeechEngine(parameters, parent);
 }

@@ -21,6 +21,7 @@
 #include <QTest>
 #include <QTextToSpeech>
 #include <QVBoxLayout>
+#include <QWindow>
 
 #include <memory>
 
@@ -108,6 +109,7 @@ private Q_SLOTS:
     void aNewUtteranceStopsOnlySpeechStillGoing();
     void languageSwitchWhileOnRereadsInTheNewVoice();
     void keypadSixAndFourMoveAndSpeakTheNewChoice();
+    void keysFromTheWindowSystemActOnce();
     void keypadFiveClicksTheFocusedButton();
     void keypadZeroRepeatsTheScreen();
     void keypadKeyTurnsSpeechOnWhenOff();
@@ -338,6 +340,32 @@ void TestKioskSpeech::keypadSixAndFourMoveAndSpeakTheNewChoice()
     QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
     pressKeypad(Qt::Key_Right);
     QCOMPARE(QApplication::focusWidget(), m_kiosk->ultimate);
+}
+
+void TestKioskSpeech::keysFromTheWindowSystemActOnce()
+{
+    // A real keypad's keys come from the window system: to the window first,
+    // then to its focus widget. One press, one step.
+    makeSpeech();
+    showWashScreen();
+    QWindow *window = m_kiosk->window.windowHandle();
+    QVERIFY(window);
+    QSignalSpy requested(m_keypad.get(), &KioskKeypad::speechRequested);
+    QTest::keyClick(window, Qt::Key_8, Qt::KeypadModifier);
+    QCOMPARE(requested.count(), 1);
+    QTRY_VERIFY(m_speech->isEnabled());
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
+    QTest::keyClick(window, Qt::Key_6, Qt::KeypadModifier);
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
+    QTest::keyClick(window, Qt::Key_6, Qt::KeypadModifier);
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->ultimate);
+    QTest::keyClick(window, Qt::Key_4, Qt::KeypadModifier);
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
+    QSignalSpy deluxeClicked(m_kiosk->deluxe, &QPushButton::clicked);
+    QTest::keyClick(window, Qt::Key_5, Qt::KeypadModifier);
+    QCOMPARE(deluxeClicked.count(), 1);
+    QCOMPARE(m_kiosk->stack->currentWidget(), m_kiosk->timeScreen);
+    QCOMPARE(requested.count(), 1);
 }
 
 void TestKioskSpeech::keypadFiveClicksTheFocusedButton()

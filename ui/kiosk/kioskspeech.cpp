@@ -302,7 +302,6 @@ void KioskSpeech::say(const QString &text)
     KioskSpeechEngine *engine = m_engine;
     QMetaObject::invokeMethod(
         m_engine, [engine, text] { engine->say(text); }, Qt::QueuedConnection);
-    emit spoken(text);
 }
 
 void KioskSpeech::onFocusChanged(QWidget *now)

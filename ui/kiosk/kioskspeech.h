@@ -80,16 +80,12 @@ public:
     QString unavailableReason() const { return m_unavailableReason; }
     // The engine in use (empty until it first answered, or without one).
     QString engineName() const { return m_engineName; }
-    // The last text handed to the engine.
-    QString lastUtterance() const { return m_lastUtterance; }
 
 Q_SIGNALS:
     void enabledChanged(bool enabled);
     // Said to the window: speech is not possible, and why, in words for the
     // customer ("Speech is not available in Deutsch on this kiosk.").
     void unavailable(const QString &reason);
-    // Every text handed to the engine.
-    void spoken(const QString &text);
 
 private:
     void requestLanguage();

@@ -26,11 +26,6 @@ SpeakButton::SpeakButton(KioskSpeech *speech, QWidget *parent)
     retranslate();
 }
 
-QLabel *SpeakButton::visibleHint() const
-{
-    return m_hint && m_hint->isVisible() ? m_hint.data() : nullptr;
-}
-
 void SpeakButton::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange)

@@ -12,7 +12,7 @@ class QLabel;
 // meanwhile) it turns speech on; a short tap only shows "Hold to hear the
 // screen read aloud" above it for a few seconds, so nobody starts speech by
 // brushing past. While speech is on a tap reads the screen again. The hint is
-// a label inside the window, never a dialog.
+// a label inside the window (object name "speakHint"), never a dialog.
 class SpeakButton : public QPushButton
 {
     Q_OBJECT
@@ -28,9 +28,6 @@ public:
     int holdTime() const { return m_holdMs; }
     // How long the tap's hint stays up.
     void setHintTime(int milliseconds) { m_hintMs = milliseconds; }
-
-    // The hint label while it is shown, else null.
-    QLabel *visibleHint() const;
 
 Q_SIGNALS:
     // Held long enough while speech was off: speech has been asked to turn on.

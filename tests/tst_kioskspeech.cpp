@@ -117,6 +117,7 @@ private Q_SLOTS:
     void languageSwitchWhileOnRereadsInTheNewVoice();
     void keypadSixAndFourMoveAndSpeakTheNewChoice();
     void keysFromTheWindowSystemActOnce();
+    void anOverlayKeepsTheKeypadWithinIt();
     void keypadFiveClicksTheFocusedButton();
     void keypadZeroRepeatsTheScreen();
     void keypadKeyTurnsSpeechOnWhenOff();
@@ -373,6 +374,45 @@ void TestKioskSpeech::keysFromTheWindowSystemActOnce()
     QCOMPARE(deluxeClicked.count(), 1);
     QCOMPARE(m_kiosk->stack->currentWidget(), m_kiosk->timeScreen);
     QCOMPARE(requested.count(), 1);
+}
+
+void TestKioskSpeech::anOverlayKeepsTheKeypadWithinIt()
+{
+    makeSpeech();
+    showWashScreen();
+    enableSpeech();
+    pressKeypad(Qt::Key_6);
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
+
+    // "Still there?" over the whole window, as the window shows it.
+    QWidget overlay(&m_kiosk->window);
+    overlay.setAccessibleName(QStringLiteral("Still there?"));
+    overlay.setAutoFillBackground(true);
+    auto *layout = new QVBoxLayout(&overlay);
+    auto *continueButton = new QPushButton(QStringLiteral("Continue"), &overlay);
+    continueButton->setAccessibleName(QStringLiteral("Continue"));
+    continueButton->setAccessibleDescription(QStringLiteral("20 seconds left"));
+    layout->addWidget(continueButton);
+    auto *leave = new QPushButton(QStringLiteral("Start over now"), &overlay);
+    layout->addWidget(leave);
+    overlay.setGeometry(m_kiosk->window.rect());
+    overlay.show();
+    overlay.raise();
+    m_speech->screenShown(&overlay);
+    QCOMPARE(QApplication::focusWidget(), continueButton);
+    QTRY_COMPARE(RecordingSpeech::said().last(), QStringLiteral("Still there? Continue. 20 seconds left"));
+    QCOMPARE(m_speech->navigableWidgets(), (QList<QWidget *> {continueButton, leave}));
+    pressKeypad(Qt::Key_6);
+    QCOMPARE(QApplication::focusWidget(), leave);
+    pressKeypad(Qt::Key_6); // round within the overlay, not to Start over behind it
+    QCOMPARE(QApplication::focusWidget(), continueButton);
+
+    // Gone: the screen again, Start over within reach.
+    overlay.hide();
+    m_speech->screenShown(m_kiosk->washScreen);
+    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
+    QCOMPARE(m_speech->navigableWidgets(),
+             (QList<QWidget *> {m_kiosk->basic, m_kiosk->deluxe, m_kiosk->ultimate, m_kiosk->startOver}));
 }
 
 void TestKioskSpeech::keypadFiveClicksTheFocusedButton()

@@ -216,10 +216,16 @@ QList<QWidget *> KioskSpeech::navigableWidgets() const
         if (m_screen->isAncestorOf(w) && isNavigable(w))
             widgets.append(w);
     }
+    // An overlay shown as the screen ("Still there?") lies over the common
+    // controls: those it covers are out of reach until it goes.
+    const QRect screenArea(m_screen->mapTo(window, QPoint(0, 0)), m_screen->size());
     for (const QPointer<QWidget> &control : m_commonControls) {
-        if (control && !m_screen->isAncestorOf(control) && control->window() == window && isNavigable(control)
-            && !widgets.contains(control.data()))
-            widgets.append(control.data());
+        if (!control || m_screen->isAncestorOf(control) || control->window() != window
+            || !isNavigable(control) || widgets.contains(control.data()))
+            continue;
+        if (screenArea.intersects(QRect(control->mapTo(window, QPoint(0, 0)), control->size())))
+            continue;
+        widgets.append(control.data());
     }
     return widgets;
 }

@@ -64,11 +64,13 @@ public:
     void screenShown(QWidget *screen);
     QWidget *currentScreen() const { return m_screen; }
     // Widgets outside the screens that every screen has (Start over, Back,
-    // the languages, Speak): the keypad reaches them after the screen's own.
+    // the languages, Call attendant): the keypad reaches them after the
+    // screen's own, unless the screen lies over them (an overlay).
     void setCommonControls(const QList<QWidget *> &controls);
 
     // What the keypad moves among, in focus-chain order: the current screen's
-    // visible, enabled, tab-focusable widgets, then the visible common controls.
+    // visible, enabled, tab-focusable widgets, then the visible common
+    // controls the screen does not cover.
     QList<QWidget *> navigableWidgets() const;
     // The screen's title and the focused choice again.
     void repeat();

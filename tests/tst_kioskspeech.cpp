@@ -1,113 +1,29 @@
-// The kiosk's speech mode, tactile keypad and Speak key on the offscreen
-// platform. What is spoken is checked where it leaves the program: at a
-// text-to-speech engine loaded through Qt's own plug-in mechanism (the tests'
-// recording engine, tests/harness/recordingspeech), which writes down every
-// say() and stop() with the locale and voice in use. The real engines the
-// kiosk uses (speechd with espeak-ng, Flite) are asked what they can speak.
+// The kiosk's speech mode on the offscreen platform. What is spoken is
+// checked where it leaves the program: at a text-to-speech engine loaded
+// through Qt's own plug-in mechanism (the tests' recording engine,
+// tests/harness/recordingspeech), which writes down every say() and stop()
+// with the locale and voice in use. The real engines the kiosk uses (speechd
+// with espeak-ng, Flite) are asked what they can speak.
+
+#include "tests/kioskspeechfixture.h"
 
 #include "app/startup/translations.h"
-#include "tests/harness/recordingspeech/recordingspeech.h"
-#include "ui/kiosk/kioskkeypad.h"
-#include "ui/kiosk/kioskspeech.h"
 #include "ui/kiosk/kioskspeechengine_p.h"
-#include "ui/kiosk/speakbutton.h"
 
 #include <QApplication>
 #include <QLabel>
-#include <QLineEdit>
-#include <QPushButton>
 #include <QSignalSpy>
-#include <QStackedWidget>
 #include <QTest>
 #include <QTextToSpeech>
-#include <QVBoxLayout>
-#include <QWindow>
 
-#include <memory>
-
-namespace {
-
-const QString Recording = QString::fromLatin1(RecordingSpeech::engineName);
-
-QPushButton *choice(QWidget *parent, const QString &name, const QString &description)
-{
-    auto *button = new QPushButton(name.section(u' ', 0, 0), parent);
-    button->setAccessibleName(name);
-    button->setAccessibleDescription(description);
-    button->setFocusPolicy(Qt::StrongFocus);
-    parent->layout()->addWidget(button);
-    return button;
-}
-
-// A kiosk window in miniature: two screens in a stack (a wash to choose,
-// then a time) and Start over outside them, as the real window has it.
-struct KioskStandIn
-{
-    QWidget window;
-    QStackedWidget *stack = nullptr;
-    QWidget *washScreen = nullptr;
-    QPushButton *basic = nullptr;
-    QPushButton *deluxe = nullptr;
-    QPushButton *ultimate = nullptr;
-    QWidget *timeScreen = nullptr;
-    QPushButton *now = nullptr;
-    QPushButton *later = nullptr;
-    QPushButton *startOver = nullptr;
-    QLineEdit *plate = nullptr;
-
-    KioskStandIn()
-    {
-        auto *layout = new QVBoxLayout(&window);
-        stack = new QStackedWidget(&window);
-        layout->addWidget(stack);
-
-        washScreen = new QWidget;
-        washScreen->setAccessibleName(QStringLiteral("Choose your wash"));
-        new QVBoxLayout(washScreen);
-        basic = choice(washScreen, QStringLiteral("Basic wash"), QStringLiteral("8.00 dollars"));
-        deluxe = choice(washScreen, QStringLiteral("Deluxe wash"), QStringLiteral("14.50 dollars"));
-        ultimate = choice(washScreen, QStringLiteral("Ultimate wash"), QStringLiteral("19.00 dollars"));
-        stack->addWidget(washScreen);
-
-        timeScreen = new QWidget;
-        timeScreen->setAccessibleName(QStringLiteral("Pick a time"));
-        new QVBoxLayout(timeScreen);
-        now = choice(timeScreen, QStringLiteral("Now, Tunnel Lane 2"), QStringLiteral("Ready in 4 min"));
-        later = choice(timeScreen, QStringLiteral("10:30, Tunnel Lane 1"), {});
-        plate = new QLineEdit(timeScreen);
-        plate->setPlaceholderText(QStringLiteral("Plate"));
-        timeScreen->layout()->addWidget(plate);
-        stack->addWidget(timeScreen);
-
-        startOver = new QPushButton(QStringLiteral("&Start over"), &window);
-        startOver->setFocusPolicy(Qt::StrongFocus);
-        layout->addWidget(startOver);
-        window.resize(600, 800);
-    }
-};
-
-// The Speak key's hint while it is shown, else null.
-QLabel *visibleHint(const QWidget &window)
-{
-    auto *hint = window.findChild<QLabel *>(QStringLiteral("speakHint"));
-    return hint && hint->isVisible() ? hint : nullptr;
-}
-
-QString washAnnouncement(const QString &focused)
-{
-    return QStringLiteral("Choose your wash. %1").arg(focused);
-}
-
-} // namespace
-
-class TestKioskSpeech : public QObject
+class TestKioskSpeech : public QObject, private KioskSpeechFixture
 {
     Q_OBJECT
 
 private Q_SLOTS:
     void initTestCase();
-    void init();
-    void cleanup();
+    void init() { setUp(); }
+    void cleanup() { tearDown(); }
 
     void recordingEngineLoadsThroughQtsPluginMechanism();
     void turningOnReadsTitleThenFocusedChoiceInTheChosenLanguage();
@@ -115,35 +31,12 @@ private Q_SLOTS:
     void readsAccessibleNameAndDescriptionElseText();
     void aNewUtteranceStopsOnlySpeechStillGoing();
     void languageSwitchWhileOnRereadsInTheNewVoice();
-    void keypadSixAndFourMoveAndSpeakTheNewChoice();
-    void keysFromTheWindowSystemActOnce();
-    void anOverlayKeepsTheKeypadWithinIt();
-    void keypadFiveClicksTheFocusedButton();
-    void keypadZeroRepeatsTheScreen();
-    void keypadKeyTurnsSpeechOnWhenOff();
-    void numberRowDigitsInATextFieldAreTyped();
-    void keysOtherThanKeypadsAndDigitsPassThrough();
-    void speakButtonHeldTurnsSpeechOn();
-    void speakButtonShortTapOnlyShowsTheHint();
-    void speakButtonTapWhileOnRepeats();
     void noVoiceForTheLanguageKeepsSpeechOffAndSaysWhy();
     void switchingToALanguageWithoutVoiceTurnsSpeechOff();
     void noEngineKeepsSpeechOffAndSaysWhy();
     void fliteHasNoSpanishVoice();
     void speechDispatcherSpeaksEveryKioskLanguage();
     void aWedgedEngineNeverFreezesTheKiosk();
-
-private:
-    void makeSpeech(const QVariantMap &parameters = {{QStringLiteral("utteranceMs"), -1}});
-    void showWashScreen();
-    // Speech turned on and its first words heard.
-    void enableSpeech();
-    void pressKeypad(Qt::Key key, Qt::KeyboardModifiers modifiers = Qt::KeypadModifier);
-    QString intro() const;
-
-    std::unique_ptr<KioskStandIn> m_kiosk;
-    std::unique_ptr<KioskSpeech> m_speech;
-    std::unique_ptr<KioskKeypad> m_keypad;
 };
 
 void TestKioskSpeech::initTestCase()
@@ -151,69 +44,12 @@ void TestKioskSpeech::initTestCase()
     Translations::install(*qApp, QStringLiteral("en"));
 }
 
-void TestKioskSpeech::init()
-{
-    RecordingSpeech::clear();
-    m_kiosk = std::make_unique<KioskStandIn>();
-    m_kiosk->window.show();
-    m_kiosk->window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&m_kiosk->window));
-}
-
-void TestKioskSpeech::cleanup()
-{
-    m_keypad.reset();
-    m_speech.reset();
-    m_kiosk.reset();
-    Translations::install(*qApp, QStringLiteral("en"));
-}
-
-void TestKioskSpeech::makeSpeech(const QVariantMap &parameters)
-{
-    m_speech = std::make_unique<KioskSpeech>(Recording, parameters);
-    m_speech->setCommonControls({m_kiosk->startOver});
-    m_keypad = std::make_unique<KioskKeypad>(m_speech.get());
-    // The window's part: each screen as it appears, Start over on the first.
-    QObject::connect(m_kiosk->deluxe, &QPushButton::clicked, m_speech.get(), [this] {
-        m_kiosk->stack->setCurrentWidget(m_kiosk->timeScreen);
-        m_speech->screenShown(m_kiosk->timeScreen);
-    });
-    QObject::connect(m_kiosk->startOver, &QPushButton::clicked, m_speech.get(), [this] {
-        m_kiosk->stack->setCurrentWidget(m_kiosk->washScreen);
-        m_speech->screenShown(m_kiosk->washScreen);
-    });
-}
-
-void TestKioskSpeech::showWashScreen()
-{
-    m_kiosk->stack->setCurrentWidget(m_kiosk->washScreen);
-    m_speech->screenShown(m_kiosk->washScreen);
-}
-
-void TestKioskSpeech::enableSpeech()
-{
-    m_speech->setEnabled(true);
-    QTRY_VERIFY(m_speech->isEnabled());
-    QTRY_VERIFY(!RecordingSpeech::said().isEmpty());
-}
-
-void TestKioskSpeech::pressKeypad(Qt::Key key, Qt::KeyboardModifiers modifiers)
-{
-    QWidget *target = QApplication::focusWidget() ? QApplication::focusWidget() : &m_kiosk->window;
-    QTest::keyClick(target, key, modifiers);
-}
-
-QString TestKioskSpeech::intro() const
-{
-    return KioskSpeech::tr("Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.");
-}
-
 void TestKioskSpeech::recordingEngineLoadsThroughQtsPluginMechanism()
 {
-    QVERIFY2(QTextToSpeech::availableEngines().contains(Recording),
+    QVERIFY2(QTextToSpeech::availableEngines().contains(recordingEngine()),
              qPrintable(QTextToSpeech::availableEngines().join(u',')));
-    QTextToSpeech speech(Recording);
-    QCOMPARE(speech.engine(), Recording);
+    QTextToSpeech speech(recordingEngine());
+    QCOMPARE(speech.engine(), recordingEngine());
     QCOMPARE(speech.state(), QTextToSpeech::Ready);
     speech.say(QStringLiteral("hello"));
     QCOMPARE(RecordingSpeech::said(), QStringList {QStringLiteral("hello")});
@@ -233,7 +69,7 @@ void TestKioskSpeech::turningOnReadsTitleThenFocusedChoiceInTheChosenLanguage()
     QVERIFY(m_speech->isStarting());
     QTRY_VERIFY(m_speech->isEnabled());
     QCOMPARE(enabled.count(), 1);
-    QCOMPARE(m_speech->engineName(), Recording);
+    QCOMPARE(m_speech->engineName(), recordingEngine());
     QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
     QTRY_COMPARE(RecordingSpeech::log().size(), 1);
     const QList<RecordedSpeech> log = RecordingSpeech::log();
@@ -321,250 +157,6 @@ void TestKioskSpeech::languageSwitchWhileOnRereadsInTheNewVoice()
     QCOMPARE(last.locale, QLocale(QStringLiteral("de_DE")));
     QCOMPARE(last.voice, QStringLiteral("recording-de_DE"));
     QVERIFY(m_speech->isEnabled());
-}
-
-void TestKioskSpeech::keypadSixAndFourMoveAndSpeakTheNewChoice()
-{
-    makeSpeech();
-    showWashScreen();
-    enableSpeech();
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
-
-    const QList<std::pair<Qt::Key, QPushButton *>> steps = {
-        {Qt::Key_6, m_kiosk->deluxe},    {Qt::Key_6, m_kiosk->ultimate},
-        {Qt::Key_6, m_kiosk->startOver}, {Qt::Key_6, m_kiosk->basic}, // round again
-        {Qt::Key_4, m_kiosk->startOver}, {Qt::Key_4, m_kiosk->ultimate},
-    };
-    for (const auto &[key, expected] : steps) {
-        const qsizetype before = RecordingSpeech::said().size();
-        pressKeypad(key);
-        QCOMPARE(QApplication::focusWidget(), expected);
-        QTRY_COMPARE(RecordingSpeech::said().size(), before + 1);
-        QCOMPARE(RecordingSpeech::said().last(), KioskSpeech::textFor(expected));
-    }
-    QCOMPARE(RecordingSpeech::said().last(), QStringLiteral("Ultimate wash. 19.00 dollars"));
-    // With Num Lock off the same keys send arrows.
-    pressKeypad(Qt::Key_Left);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
-    pressKeypad(Qt::Key_Right);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->ultimate);
-}
-
-void TestKioskSpeech::keysFromTheWindowSystemActOnce()
-{
-    // A real keypad's keys come from the window system: to the window first,
-    // then to its focus widget. One press, one step.
-    makeSpeech();
-    showWashScreen();
-    QWindow *window = m_kiosk->window.windowHandle();
-    QVERIFY(window);
-    QSignalSpy requested(m_keypad.get(), &KioskKeypad::speechRequested);
-    QTest::keyClick(window, Qt::Key_8, Qt::KeypadModifier);
-    QCOMPARE(requested.count(), 1);
-    QTRY_VERIFY(m_speech->isEnabled());
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
-    QTest::keyClick(window, Qt::Key_6, Qt::KeypadModifier);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
-    QTest::keyClick(window, Qt::Key_6, Qt::KeypadModifier);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->ultimate);
-    QTest::keyClick(window, Qt::Key_4, Qt::KeypadModifier);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
-    QSignalSpy deluxeClicked(m_kiosk->deluxe, &QPushButton::clicked);
-    QTest::keyClick(window, Qt::Key_5, Qt::KeypadModifier);
-    QCOMPARE(deluxeClicked.count(), 1);
-    QCOMPARE(m_kiosk->stack->currentWidget(), m_kiosk->timeScreen);
-    QCOMPARE(requested.count(), 1);
-}
-
-void TestKioskSpeech::anOverlayKeepsTheKeypadWithinIt()
-{
-    makeSpeech();
-    showWashScreen();
-    enableSpeech();
-    pressKeypad(Qt::Key_6);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
-
-    // "Still there?" over the whole window, as the window shows it.
-    QWidget overlay(&m_kiosk->window);
-    overlay.setAccessibleName(QStringLiteral("Still there?"));
-    overlay.setAutoFillBackground(true);
-    auto *layout = new QVBoxLayout(&overlay);
-    auto *continueButton = new QPushButton(QStringLiteral("Continue"), &overlay);
-    continueButton->setAccessibleName(QStringLiteral("Continue"));
-    continueButton->setAccessibleDescription(QStringLiteral("20 seconds left"));
-    layout->addWidget(continueButton);
-    auto *leave = new QPushButton(QStringLiteral("Start over now"), &overlay);
-    layout->addWidget(leave);
-    overlay.setGeometry(m_kiosk->window.rect());
-    overlay.show();
-    overlay.raise();
-    m_speech->screenShown(&overlay);
-    QCOMPARE(QApplication::focusWidget(), continueButton);
-    QTRY_COMPARE(RecordingSpeech::said().last(), QStringLiteral("Still there? Continue. 20 seconds left"));
-    QCOMPARE(m_speech->navigableWidgets(), (QList<QWidget *> {continueButton, leave}));
-    pressKeypad(Qt::Key_6);
-    QCOMPARE(QApplication::focusWidget(), leave);
-    pressKeypad(Qt::Key_6); // round within the overlay, not to Start over behind it
-    QCOMPARE(QApplication::focusWidget(), continueButton);
-
-    // Gone: the screen again, Start over within reach.
-    overlay.hide();
-    m_speech->screenShown(m_kiosk->washScreen);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
-    QCOMPARE(m_speech->navigableWidgets(),
-             (QList<QWidget *> {m_kiosk->basic, m_kiosk->deluxe, m_kiosk->ultimate, m_kiosk->startOver}));
-}
-
-void TestKioskSpeech::keypadFiveClicksTheFocusedButton()
-{
-    makeSpeech();
-    showWashScreen();
-    enableSpeech();
-    QSignalSpy basicClicked(m_kiosk->basic, &QPushButton::clicked);
-    QSignalSpy deluxeClicked(m_kiosk->deluxe, &QPushButton::clicked);
-    pressKeypad(Qt::Key_6);
-    pressKeypad(Qt::Key_5);
-    QCOMPARE(deluxeClicked.count(), 1);
-    QCOMPARE(basicClicked.count(), 0);
-    QCOMPARE(m_kiosk->stack->currentWidget(), m_kiosk->timeScreen);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->now);
-    QTRY_COMPARE(RecordingSpeech::said().last(),
-                 QStringLiteral("Pick a time. Now, Tunnel Lane 2. Ready in 4 min"));
-    // The keys went nowhere else: no digit typed into the plate field.
-    QVERIFY(m_kiosk->plate->text().isEmpty());
-}
-
-void TestKioskSpeech::keypadZeroRepeatsTheScreen()
-{
-    makeSpeech();
-    showWashScreen();
-    enableSpeech();
-    pressKeypad(Qt::Key_6);
-    QTRY_COMPARE(RecordingSpeech::said().last(), QStringLiteral("Deluxe wash. 14.50 dollars"));
-    const qsizetype before = RecordingSpeech::said().size();
-    pressKeypad(Qt::Key_0);
-    QTRY_COMPARE(RecordingSpeech::said().size(), before + 1);
-    QCOMPARE(RecordingSpeech::said().last(), washAnnouncement(QStringLiteral("Deluxe wash. 14.50 dollars")));
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->deluxe);
-}
-
-void TestKioskSpeech::keypadKeyTurnsSpeechOnWhenOff()
-{
-    makeSpeech();
-    showWashScreen();
-    m_kiosk->startOver->setFocus();
-    QSignalSpy requested(m_keypad.get(), &KioskKeypad::speechRequested);
-    QSignalSpy startOverClicked(m_kiosk->startOver, &QPushButton::clicked);
-    pressKeypad(Qt::Key_5); // would press Start over were speech on
-    QCOMPARE(requested.count(), 1);
-    QTRY_VERIFY(m_speech->isEnabled());
-    QCOMPARE(startOverClicked.count(), 0);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->basic);
-    QTRY_COMPARE(RecordingSpeech::said(),
-                 QStringList {intro() + u' ' + washAnnouncement(QStringLiteral("Basic wash. 8.00 dollars"))});
-
-    // Off again (the window does that on Start over): a keypad key other
-    // than the four turns it back on too.
-    m_speech->setEnabled(false);
-    pressKeypad(Qt::Key_Enter);
-    QCOMPARE(requested.count(), 2);
-    QTRY_VERIFY(m_speech->isEnabled());
-}
-
-void TestKioskSpeech::numberRowDigitsInATextFieldAreTyped()
-{
-    makeSpeech();
-    m_kiosk->stack->setCurrentWidget(m_kiosk->timeScreen);
-    m_speech->screenShown(m_kiosk->timeScreen);
-    m_kiosk->plate->setFocus();
-    QSignalSpy requested(m_keypad.get(), &KioskKeypad::speechRequested);
-    QTest::keyClicks(m_kiosk->plate, QStringLiteral("4560"));
-    QCOMPARE(m_kiosk->plate->text(), QStringLiteral("4560"));
-    QCOMPARE(requested.count(), 0);
-    QVERIFY(!m_speech->isEnabled());
-    // The keypad's digits are the keypad's even there.
-    pressKeypad(Qt::Key_4);
-    QCOMPARE(requested.count(), 1);
-    QTRY_VERIFY(m_speech->isEnabled());
-    QCOMPARE(m_kiosk->plate->text(), QStringLiteral("4560"));
-    // And outside a text field the number row's digits are the keypad's.
-    m_speech->setEnabled(false);
-    m_kiosk->now->setFocus();
-    pressKeypad(Qt::Key_6, Qt::NoModifier);
-    QCOMPARE(requested.count(), 2);
-    QTRY_VERIFY(m_speech->isEnabled());
-    pressKeypad(Qt::Key_6, Qt::NoModifier);
-    QCOMPARE(QApplication::focusWidget(), m_kiosk->later);
-}
-
-void TestKioskSpeech::keysOtherThanKeypadsAndDigitsPassThrough()
-{
-    makeSpeech();
-    m_kiosk->stack->setCurrentWidget(m_kiosk->timeScreen);
-    m_speech->screenShown(m_kiosk->timeScreen);
-    m_kiosk->plate->setFocus();
-    QTest::keyClicks(m_kiosk->plate, QStringLiteral("AB"));
-    QCOMPARE(m_kiosk->plate->text(), QStringLiteral("AB"));
-    QVERIFY(!m_speech->isEnabled());
-    QVERIFY(RecordingSpeech::log().isEmpty());
-}
-
-void TestKioskSpeech::speakButtonHeldTurnsSpeechOn()
-{
-    makeSpeech();
-    auto *speak = new SpeakButton(m_speech.get(), &m_kiosk->window);
-    m_kiosk->window.layout()->addWidget(speak);
-    speak->show();
-    QCOMPARE(speak->holdTime(), 2000);
-    speak->setHoldTime(150);
-    showWashScreen();
-    QSignalSpy requested(speak, &SpeakButton::speechRequested);
-    QTest::mousePress(speak, Qt::LeftButton);
-    QTRY_VERIFY(m_speech->isEnabled());
-    QCOMPARE(requested.count(), 1);
-    QTest::mouseRelease(speak, Qt::LeftButton);
-    QVERIFY(!visibleHint(m_kiosk->window));
-    QTRY_COMPARE(RecordingSpeech::said(),
-                 QStringList {intro() + u' ' + washAnnouncement(QStringLiteral("Basic wash. 8.00 dollars"))});
-}
-
-void TestKioskSpeech::speakButtonShortTapOnlyShowsTheHint()
-{
-    makeSpeech();
-    auto *speak = new SpeakButton(m_speech.get(), &m_kiosk->window);
-    m_kiosk->window.layout()->addWidget(speak);
-    speak->show();
-    speak->setHoldTime(150);
-    speak->setHintTime(60000);
-    showWashScreen();
-    QCOMPARE(speak->text(), SpeakButton::tr("Speak"));
-    QTest::mousePress(speak, Qt::LeftButton);
-    QTest::mouseRelease(speak, Qt::LeftButton);
-    QVERIFY(visibleHint(m_kiosk->window));
-    QCOMPARE(visibleHint(m_kiosk->window)->text(), SpeakButton::tr("Hold to hear the screen read aloud"));
-    QCOMPARE(visibleHint(m_kiosk->window)->parentWidget(), &m_kiosk->window);
-    QVERIFY(m_kiosk->window.rect().contains(visibleHint(m_kiosk->window)->geometry()));
-    QTest::qWait(450); // three times the hold: the tap has long been over
-    QVERIFY(!m_speech->isEnabled());
-    QVERIFY(RecordingSpeech::log().isEmpty());
-
-    speak->setHintTime(10);
-    QTest::mouseClick(speak, Qt::LeftButton);
-    QTRY_VERIFY(!visibleHint(m_kiosk->window));
-}
-
-void TestKioskSpeech::speakButtonTapWhileOnRepeats()
-{
-    makeSpeech();
-    auto *speak = new SpeakButton(m_speech.get(), &m_kiosk->window);
-    m_kiosk->window.layout()->addWidget(speak);
-    speak->show();
-    showWashScreen();
-    enableSpeech();
-    const qsizetype before = RecordingSpeech::said().size();
-    QTest::mouseClick(speak, Qt::LeftButton);
-    QTRY_COMPARE(RecordingSpeech::said().size(), before + 1);
-    QVERIFY(!visibleHint(m_kiosk->window));
 }
 
 void TestKioskSpeech::noVoiceForTheLanguageKeepsSpeechOffAndSaysWhy()

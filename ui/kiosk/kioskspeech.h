@@ -55,7 +55,6 @@ public:
     // from now on and, while on, the screen is read again in it. While on, a
     // language without a voice turns speech off and emits unavailable().
     void setLanguage(const QString &code);
-    QString language() const { return m_language; }
 
     // The window calls it whenever a screen (or an overlay standing in for
     // one) appears: its accessibleName is the title, the keypad moves among

@@ -4021,6 +4021,25 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Sprachausgabe an. Drücken Sie 4 oder 6 zum Wechseln, 5 zum Auswählen, 0 zum Wiederholen.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Ausgewählt</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>Die Sprachausgabe ist an diesem Terminal nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>Die Sprachausgabe ist auf %1 an diesem Terminal nicht verfügbar.</translation>
+    </message>
+</context>
+<context>
     <name>ManagerPinOverlay</name>
     <message>
         <source>Loading…</source>
@@ -5581,6 +5600,21 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Vorlesen</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Zwei Sekunden gedrückt halten, um sich den Bildschirm vorlesen zu lassen.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Gedrückt halten, um sich den Bildschirm vorlesen zu lassen</translation>
     </message>
 </context>
 <context>

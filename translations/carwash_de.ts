@@ -4163,6 +4163,25 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Sprachausgabe an. Dr체cken Sie 4 oder 6 zum Wechseln, 5 zum Ausw채hlen, 0 zum Wiederholen.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Ausgew채hlt</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>Die Sprachausgabe ist an diesem Terminal nicht verf체gbar.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>Die Sprachausgabe ist auf %1 an diesem Terminal nicht verf체gbar.</translation>
+    </message>
+</context>
+<context>
     <name>KiosksDialog</name>
     <message>
         <source>Kiosks</source>
@@ -5874,6 +5893,21 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Vorlesen</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Zwei Sekunden gedr체ckt halten, um sich den Bildschirm vorlesen zu lassen.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Gedr체ckt halten, um sich den Bildschirm vorlesen zu lassen</translation>
     </message>
 </context>
 <context>

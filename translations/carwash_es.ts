@@ -4163,6 +4163,25 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Voz activada. Pulse 4 o 6 para moverse, 5 para elegir, 0 para repetir.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Seleccionado</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>La voz no está disponible en este quiosco.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>La voz no está disponible en %1 en este quiosco.</translation>
+    </message>
+</context>
+<context>
     <name>KiosksDialog</name>
     <message>
         <source>Kiosks</source>
@@ -5874,6 +5893,21 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Escuchar</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Mantenga pulsado dos segundos para oír la pantalla en voz alta.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Mantenga pulsado para oír la pantalla en voz alta</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,7 @@ private slots:
     void aCallShowsOnEverySignedInDeskAndImGoingClearsItEverywhere();
     void aDeskSigningInLaterSeesTheCallsStillOpen();
     void answeringOneCallLeavesTheOthers();
+    void aDeskThatCannotListenFindsTheCallsByPolling();
 
 private:
     QVariant value(const QString &sql);
@@ -210,6 +211,27 @@ void TestAttendantCalls::answeringOneCallLeavesTheOthers()
     QVERIFY(value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
                       .arg(first->id))
                 .toBool());
+}
+
+void TestAttendantCalls::aDeskThatCannotListenFindsTheCallsByPolling()
+{
+    // As behind PgBouncer, where no LISTEN is possible: this desk polls.
+    m_window->bookingListener()->stop();
+    QVERIFY(!m_window->bookingListener()->isListening());
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
+    QVERIFY(!m_window->attendantCalls()->isVisible());
+    const auto made = call(QStringLiteral("Entrance"), QStringLiteral("Plate"));
+    QVERIFY2(made.ok(), describe(made).constData());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->attendantCalls()->isVisible(), kNoHangMs);
+    QCOMPARE(callText(*m_window, made->id)->text(), expectedText(*made));
+    // Answered elsewhere: gone at the next poll.
+    const qint64 id = made->id;
+    QVERIFY(await(m_kioskPool->withRetry(QStringLiteral("desk.acknowledge"), RetryPolicy::standard(),
+                                         [id](QSqlDatabase &db) {
+                                             return KioskRepo(db).acknowledge(id, QStringLiteral("staff:99"));
+                                         }))
+                .ok());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->attendantCalls()->isVisible(), kNoHangMs);
 }
 
 QTEST_MAIN(TestAttendantCalls)

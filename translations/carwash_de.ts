@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
     <name>AddonsPage</name>
@@ -81,7 +82,7 @@
 <context>
     <name>AdminCli</name>
     <message>
-        <source>Unknown command "%1".</source>
+        <source>Unknown command &quot;%1&quot;.</source>
         <translation>Unbekannter Befehl „%1“.</translation>
     </message>
     <message>
@@ -197,7 +198,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>hours [set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed]</translation>
     </message>
     <message>
-        <source>"%1" is not a day of the week. Accepted: mon, tue, wed, thu, fri, sat, sun.</source>
+        <source>&quot;%1&quot; is not a day of the week. Accepted: mon, tue, wed, thu, fri, sat, sun.</source>
         <translation>„%1“ ist kein Wochentag. Zulässig: mon, tue, wed, thu, fri, sat, sun.</translation>
     </message>
     <message>
@@ -217,11 +218,11 @@ Aufruf: carwash-admin %2</translation>
         <translation>--to und --reason gehören zu closure add. Aufruf: carwash-admin %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-25.</source>
+        <source>&quot;%1&quot; is not a date. Accepted: YYYY-MM-DD, for example 2025-12-25.</source>
         <translation>„%1“ ist kein Datum. Zulässig: JJJJ-MM-TT, zum Beispiel 2025-12-25.</translation>
     </message>
     <message>
-        <source>--to "%1" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-26.</source>
+        <source>--to &quot;%1&quot; is not a date. Accepted: YYYY-MM-DD, for example 2025-12-26.</source>
         <translation>--to „%1“ ist kein Datum. Zulässig: JJJJ-MM-TT, zum Beispiel 2025-12-26.</translation>
     </message>
     <message>
@@ -229,7 +230,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>--to %1 liegt vor %2; eine Schließung endet frühestens am Tag ihres Beginns.</translation>
     </message>
     <message>
-        <source>closure remove needs a numeric closure ID (see closure list), not "%1".</source>
+        <source>closure remove needs a numeric closure ID (see closure list), not &quot;%1&quot;.</source>
         <translation>closure remove braucht die numerische ID einer Schließung (siehe closure list), nicht „%1“.</translation>
     </message>
     <message>
@@ -265,19 +266,19 @@ Aufruf: carwash-admin %2</translation>
         <translation>--service ID ist erforderlich (siehe: carwash-admin services).</translation>
     </message>
     <message>
-        <source>--service takes a numeric service ID, not "%1".</source>
+        <source>--service takes a numeric service ID, not &quot;%1&quot;.</source>
         <translation>--service erwartet eine numerische Leistungs-ID, nicht „%1“.</translation>
     </message>
     <message>
-        <source>--vehicle takes one of car, suv, truck, not "%1".</source>
+        <source>--vehicle takes one of car, suv, truck, not &quot;%1&quot;.</source>
         <translation>--vehicle erwartet car, suv oder truck, nicht „%1“.</translation>
     </message>
     <message>
-        <source>--addon takes a numeric add-on ID, not "%1".</source>
+        <source>--addon takes a numeric add-on ID, not &quot;%1&quot;.</source>
         <translation>--addon erwartet die numerische ID einer Zusatzleistung, nicht „%1“.</translation>
     </message>
     <message>
-        <source>--bay takes a numeric bay ID, not "%1".</source>
+        <source>--bay takes a numeric bay ID, not &quot;%1&quot;.</source>
         <translation>--bay erwartet eine numerische Waschplatz-ID, nicht „%1“.</translation>
     </message>
     <message>
@@ -293,11 +294,11 @@ Aufruf: carwash-admin %2</translation>
         <translation>--date JJJJ-MM-TT ist erforderlich.</translation>
     </message>
     <message>
-        <source>--date takes YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>--date takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>--date erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
     </message>
     <message>
-        <source>Unexpected "%1".</source>
+        <source>Unexpected &quot;%1&quot;.</source>
         <translation>Unerwartet: „%1“.</translation>
     </message>
     <message>
@@ -357,7 +358,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>--start ist erforderlich, zum Beispiel --start 2025-06-11T09:30:00+02:00.</translation>
     </message>
     <message>
-        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site's local time), not "%1".</source>
+        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
         <translation>--start erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: Ortszeit des Standorts), nicht „%1“.</translation>
     </message>
     <message>
@@ -365,7 +366,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>--%1 darf nur einmal angegeben werden.</translation>
     </message>
     <message>
-        <source>Unexpected "%1" (quote values that contain spaces).</source>
+        <source>Unexpected &quot;%1&quot; (quote values that contain spaces).</source>
         <translation>Unerwartet: „%1“ (Werte mit Leerzeichen in Anführungszeichen setzen).</translation>
     </message>
     <message>
@@ -381,7 +382,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>bookings --date JJJJ-MM-TT [--json]</translation>
     </message>
     <message>
-        <source>bookings needs --date YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>bookings needs --date YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>bookings braucht --date JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
     </message>
     <message>
@@ -397,15 +398,15 @@ Aufruf: carwash-admin %2</translation>
         <translation>--reason gehört zu booking status. Aufruf: carwash-admin %1</translation>
     </message>
     <message>
-        <source>"%1" is neither a booking ID (a number) nor a confirmation code (6 letters and digits).</source>
+        <source>&quot;%1&quot; is neither a booking ID (a number) nor a confirmation code (6 letters and digits).</source>
         <translation>„%1“ ist weder eine Buchungs-ID (eine Zahl) noch ein Bestätigungscode (6 Buchstaben und Ziffern).</translation>
     </message>
     <message>
-        <source>"%1" is not a booking status. Statuses: %2.</source>
+        <source>&quot;%1&quot; is not a booking status. Statuses: %2.</source>
         <translation>„%1“ ist kein Buchungsstatus. Status: %2.</translation>
     </message>
     <message>
-        <source>There is no booking with ID or code "%1".</source>
+        <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>Es gibt keine Buchung mit der ID oder dem Code „%1“.</translation>
     </message>
     <message>
@@ -424,7 +425,7 @@ Aufruf: carwash-admin %2</translation>
         </translation>
     </message>
     <message>
-        <source>No customer matches "%1".</source>
+        <source>No customer matches &quot;%1&quot;.</source>
         <translation>Kein Kunde passt zu „%1“.</translation>
     </message>
     <message>
@@ -436,7 +437,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>seed braucht --demo (eine Demo-Waschanlage in einer leeren Datenbank) oder --demo-day (einen Tag mit Demo-Buchungen).</translation>
     </message>
     <message>
-        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>--date gehört zu --demo-day und erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%1“.</translation>
     </message>
     <message>
@@ -463,7 +464,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>Zeilen pro DELETE</translation>
     </message>
     <message>
-        <source>--batch-size must be a whole number from 1 to 100000, not "%1".</source>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
         <translation>--batch-size muss eine ganze Zahl von 1 bis 100000 sein, nicht „%1“.</translation>
     </message>
     <message>
@@ -523,11 +524,11 @@ Aufruf: carwash-admin %2</translation>
         <translation>Noch keine Mitarbeiter. Ausführen: carwash-admin seed --demo</translation>
     </message>
     <message>
-        <source>No one on the staff list is called "%1" (see: carwash-admin staff list).</source>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
         <translation>Niemand auf der Mitarbeiterliste heißt „%1“ (siehe: carwash-admin staff list).</translation>
     </message>
     <message>
-        <source>"%1" matches %2: give the whole name; nothing was changed.</source>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
         <translation>„%1“ passt auf %2: bitte den vollständigen Namen angeben; nichts wurde geändert.</translation>
     </message>
     <message>
@@ -543,7 +544,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>payment checkout ID|CODE [--wait SEKUNDEN] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN] [--json] | payment reconcile [--wait SEKUNDEN] [--json]</translation>
     </message>
     <message>
-        <source>in the currency's units</source>
+        <source>in the currency&apos;s units</source>
         <translation>in Einheiten der Währung</translation>
     </message>
     <message>
@@ -555,7 +556,7 @@ Aufruf: carwash-admin %2</translation>
         <translation>--amount und --reason gehören zu payment refund. Aufruf: carwash-admin %1</translation>
     </message>
     <message>
-        <source>--wait takes whole seconds from 1 to 600, not "%1".</source>
+        <source>--wait takes whole seconds from 1 to 600, not &quot;%1&quot;.</source>
         <translation>--wait nimmt ganze Sekunden von 1 bis 600, nicht „%1“.</translation>
     </message>
     <message>
@@ -651,8 +652,8 @@ Aufruf: carwash-admin %2</translation>
         <translation>nicht zugeordnet</translation>
     </message>
     <message>
-        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label "Front desk" --desk NAME</source>
-        <translation>Noch keine Kartenlesegeräte. Eines hinzufügen: carwash-admin reader add tmr_… --label "Empfang" --desk NAME</translation>
+        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label &quot;Front desk&quot; --desk NAME</source>
+        <translation>Noch keine Kartenlesegeräte. Eines hinzufügen: carwash-admin reader add tmr_… --label &quot;Empfang&quot; --desk NAME</translation>
     </message>
     <message>
         <source>Reader %1 (%2) added.</source>
@@ -719,7 +720,7 @@ Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process's published health (lost ones too) and the database's
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
                      answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
@@ -749,7 +750,7 @@ Bookings:
   booking ID|CODE                 one booking
   booking status ID|CODE STATUS [--reason TEXT]
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle's next steps)
+                                  no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
 
 Staff:
@@ -759,16 +760,16 @@ Staff:
 
 Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
   payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking's Checkout link; prints payment_id,
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
                                   session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking's payments
+  payment show ID|CODE            the booking&apos;s payments
   payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
                                   default all that is left, the newest card payment first;
                                   cash at once, card through carwash-server
   payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
   reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
                                   Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day's takings: cash, card, refunds, tax, net
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
 
 Kiosks:
   kiosk list                      every kiosk: language, ways of paying, reader, running or not
@@ -859,7 +860,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
     </message>
     <message>
-        <source>%1 "%2"</source>
+        <source>%1 &quot;%2&quot;</source>
         <translation>%1 „%2“</translation>
     </message>
     <message>
@@ -871,7 +872,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
     </message>
     <message>
-        <source>the kiosk's card reader</source>
+        <source>the kiosk&apos;s card reader</source>
         <translation>das Kartenlesegerät des Kiosks</translation>
     </message>
     <message>
@@ -909,6 +910,33 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Kiosk %1: language %2, pays by %3, %4.</source>
         <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendantCallBanner</name>
+    <message>
+        <source>Kiosks calling for an attendant</source>
+        <translation>Kiosks, die nach Personal rufen</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant, %2</source>
+        <translation>Kiosk %1 braucht Personal, %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant — %2, %3</source>
+        <translation>Kiosk %1 braucht Personal — %2, %3</translation>
+    </message>
+    <message>
+        <source>I&apos;m going</source>
+        <translation>Ich gehe hin</translation>
+    </message>
+    <message>
+        <source>I&apos;m going to kiosk %1</source>
+        <translation>Ich gehe zu Kiosk %1</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s call could not be answered.</source>
+        <translation>Der Ruf des Kiosks konnte nicht beantwortet werden.</translation>
     </message>
 </context>
 <context>
@@ -1240,7 +1268,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Warum wird die Buchung storniert?</translation>
     </message>
     <message>
-        <source>Give a reason for the cancellation; it is kept in the booking's history.</source>
+        <source>Give a reason for the cancellation; it is kept in the booking&apos;s history.</source>
         <translation>Geben Sie einen Grund für die Stornierung an; er wird im Verlauf der Buchung gespeichert.</translation>
     </message>
     <message>
@@ -1325,7 +1353,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Dieser Idempotenzschlüssel wurde bereits für eine andere Buchung verwendet (ID %1). Senden Sie dieselben Angaben, um diese Buchung erneut zu erhalten, oder verwenden Sie einen neuen Schlüssel.</translation>
     </message>
     <message>
-        <source>"%1" is not a booking status. Statuses: %2.</source>
+        <source>&quot;%1&quot; is not a booking status. Statuses: %2.</source>
         <translation>„%1“ ist kein Buchungsstatus. Status: %2.</translation>
     </message>
     <message>
@@ -1333,7 +1361,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Der Grund darf höchstens %1 Zeichen lang sein.</translation>
     </message>
     <message>
-        <source>There is no booking with ID or code "%1".</source>
+        <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>Es gibt keine Buchung mit der ID oder dem Code „%1“.</translation>
     </message>
     <message>
@@ -1364,7 +1392,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Der Beginn muss Datum und Uhrzeit nach ISO 8601 sein, zum Beispiel 2025-06-11T09:30:00+02:00.</translation>
     </message>
     <message>
-        <source>The plate must have 2 to 10 letters or digits (spaces and dashes are ignored), not "%1".</source>
+        <source>The plate must have 2 to 10 letters or digits (spaces and dashes are ignored), not &quot;%1&quot;.</source>
         <translation>Das Kennzeichen muss 2 bis 10 Buchstaben oder Ziffern haben (Leerzeichen und Bindestriche zählen nicht), nicht „%1“.</translation>
     </message>
     <message>
@@ -1380,11 +1408,11 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Der Name darf keine Zeilenumbrüche oder Steuerzeichen enthalten.</translation>
     </message>
     <message>
-        <source>The phone number may have digits, a leading +, spaces, dashes and parentheses (3 to 15 digits), not "%1".</source>
+        <source>The phone number may have digits, a leading +, spaces, dashes and parentheses (3 to 15 digits), not &quot;%1&quot;.</source>
         <translation>Die Telefonnummer darf Ziffern, ein führendes +, Leerzeichen, Bindestriche und Klammern enthalten (3 bis 15 Ziffern), nicht „%1“.</translation>
     </message>
     <message>
-        <source>The e-mail address must look like name@example.com, not "%1".</source>
+        <source>The e-mail address must look like name@example.com, not &quot;%1&quot;.</source>
         <translation>Die E-Mail-Adresse muss die Form name@example.com haben, nicht „%1“.</translation>
     </message>
     <message>
@@ -1552,11 +1580,11 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 <context>
     <name>BoundedTcpServer</name>
     <message>
-        <source>The request's headers are larger than %1 bytes.</source>
+        <source>The request&apos;s headers are larger than %1 bytes.</source>
         <translation>Die Kopfzeilen der Anfrage sind größer als %1 Byte.</translation>
     </message>
     <message>
-        <source>The request's Content-Length is not a number.</source>
+        <source>The request&apos;s Content-Length is not a number.</source>
         <translation>Die Content-Length der Anfrage ist keine Zahl.</translation>
     </message>
     <message>
@@ -1628,11 +1656,11 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Am &amp;Kartenleser</translation>
     </message>
     <message>
-        <source>Pay on this desk's card reader</source>
+        <source>Pay on this desk&apos;s card reader</source>
         <translation>Am Kartenleser dieses Schalters bezahlen</translation>
     </message>
     <message>
-        <source>Customer's &amp;phone (QR code)</source>
+        <source>Customer&apos;s &amp;phone (QR code)</source>
         <translation>&amp;Handy des Kunden (QR-Code)</translation>
     </message>
     <message>
@@ -1740,7 +1768,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Zahlungslink wird angefordert…</translation>
     </message>
     <message>
-        <source>The payment's state could not be read: %1</source>
+        <source>The payment&apos;s state could not be read: %1</source>
         <translation>Der Stand der Zahlung konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
@@ -1884,7 +1912,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Kartenlesegeräte</translation>
     </message>
     <message>
-        <source>The Stripe Terminal readers registered in Stripe's dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
+        <source>The Stripe Terminal readers registered in Stripe&apos;s dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
         <translation>Die im Stripe-Dashboard registrierten Stripe-Terminal-Lesegeräte. Jeder Schalter und jeder Kiosk nimmt Kartenzahlungen an dem einen Lesegerät an, das ihm zugeordnet ist.</translation>
     </message>
     <message>
@@ -1908,7 +1936,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Lesegeräte-&amp;ID:</translation>
     </message>
     <message>
-        <source>New reader's ID</source>
+        <source>New reader&apos;s ID</source>
         <translation>ID des neuen Lesegeräts</translation>
     </message>
     <message>
@@ -1916,7 +1944,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>&amp;Bezeichnung:</translation>
     </message>
     <message>
-        <source>New reader's label</source>
+        <source>New reader&apos;s label</source>
         <translation>Bezeichnung des neuen Lesegeräts</translation>
     </message>
     <message>
@@ -1992,7 +2020,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Nicht zugeordnet</translation>
     </message>
     <message>
-        <source>Desk "%1" (this desk)</source>
+        <source>Desk &quot;%1&quot; (this desk)</source>
         <translation>Schalter „%1“ (dieser Schalter)</translation>
     </message>
     <message>
@@ -2040,11 +2068,11 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Lesegerät %1 dient nicht mehr %2.</translation>
     </message>
     <message>
-        <source>Kiosk "%1"</source>
+        <source>Kiosk &quot;%1&quot;</source>
         <translation>Kiosk „%1“</translation>
     </message>
     <message>
-        <source>Desk "%1"</source>
+        <source>Desk &quot;%1&quot;</source>
         <translation>Schalter „%1“</translation>
     </message>
 </context>
@@ -2174,7 +2202,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Die Dauer muss %1 bis %2 Minuten betragen, nicht %3.</translation>
     </message>
     <message>
-        <source>"%1" is not a vehicle class; the classes are %2.</source>
+        <source>&quot;%1&quot; is not a vehicle class; the classes are %2.</source>
         <translation>„%1“ ist keine Fahrzeugklasse; die Klassen sind %2.</translation>
     </message>
     <message>
@@ -2186,7 +2214,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Die Zusatzzeit muss 0 bis %1 Minuten betragen, nicht %2.</translation>
     </message>
     <message>
-        <source>The kind must be one of %1, not "%2".</source>
+        <source>The kind must be one of %1, not &quot;%2&quot;.</source>
         <translation>Die Art muss eine von %1 sein, nicht „%2“.</translation>
     </message>
     <message>
@@ -2194,7 +2222,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Es gibt keine Leistung mit der ID %1 (vielleicht gerade gelöscht); laden Sie neu und wählen Sie erneut.</translation>
     </message>
     <message>
-        <source>%1 called "%2" already exists; choose another name.</source>
+        <source>%1 called &quot;%2&quot; already exists; choose another name.</source>
         <translation>%1 mit dem Namen „%2“ existiert bereits; wählen Sie einen anderen Namen.</translation>
     </message>
     <message>
@@ -2472,7 +2500,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Der Schließtag wurde nicht entfernt.</translation>
     </message>
     <message>
-        <source>Removed the closure "%1".</source>
+        <source>Removed the closure &quot;%1&quot;.</source>
         <translation>Der Schließtag „%1“ wurde entfernt.</translation>
     </message>
 </context>
@@ -2499,7 +2527,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Der Benutzer „%1“ darf sich nicht mit der Datenbank „%2“ verbinden. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, ihm CONNECT zu gewähren.</translation>
     </message>
     <message>
-        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server's pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
+        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
     </message>
 </context>
@@ -2525,7 +2553,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>%1 bis %2 %3</translation>
     </message>
     <message>
-        <source>%1: "%2" is not a number; accepted: %3.</source>
+        <source>%1: &quot;%2&quot; is not a number; accepted: %3.</source>
         <translation>%1: „%2“ ist keine Zahl; zulässig: %3.</translation>
     </message>
     <message>
@@ -2537,7 +2565,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>%1: %2 liegt über dem Höchstwert; %3 wird verwendet.</translation>
     </message>
     <message>
-        <source>%1: "%2" is not a yes/no value; accepted: true, false, 1, 0.</source>
+        <source>%1: &quot;%2&quot; is not a yes/no value; accepted: true, false, 1, 0.</source>
         <translation>%1: „%2“ ist kein Ja/Nein-Wert; zulässig: true, false, 1, 0.</translation>
     </message>
     <message>
@@ -2545,23 +2573,23 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>DATABASE_URL: keine URL; erwartet wird postgresql://benutzer:passwort@host:5432/datenbank.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: unknown scheme "%1"; accepted: postgresql://, postgres://.</source>
+        <source>DATABASE_URL: unknown scheme &quot;%1&quot;; accepted: postgresql://, postgres://.</source>
         <translation>DATABASE_URL: unbekanntes Schema „%1“; zulässig: postgresql://, postgres://.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: host "%1" has no closing bracket.</source>
+        <source>DATABASE_URL: host &quot;%1&quot; has no closing bracket.</source>
         <translation>DATABASE_URL: Beim Host „%1“ fehlt die schließende Klammer.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: port "%1" is not valid; accepted: 1 to 65535.</source>
+        <source>DATABASE_URL: port &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
         <translation>DATABASE_URL: Port „%1“ ist ungültig; zulässig: 1 bis 65535.</translation>
     </message>
     <message>
-        <source>DATABASE_URL sslmode: "%1" is not valid; accepted: %2.</source>
+        <source>DATABASE_URL sslmode: &quot;%1&quot; is not valid; accepted: %2.</source>
         <translation>DATABASE_URL sslmode: „%1“ ist ungültig; zulässig: %2.</translation>
     </message>
     <message>
-        <source>DATABASE_URL port: "%1" is not valid; accepted: 1 to 65535.</source>
+        <source>DATABASE_URL port: &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
         <translation>DATABASE_URL port: „%1“ ist ungültig; zulässig: 1 bis 65535.</translation>
     </message>
     <message>
@@ -2569,7 +2597,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>DATABASE_URL %1: von diesem Programm nicht verwendet; ignoriert.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: unknown parameter "%1" ignored.</source>
+        <source>DATABASE_URL: unknown parameter &quot;%1&quot; ignored.</source>
         <translation>DATABASE_URL: unbekannter Parameter „%1“ ignoriert.</translation>
     </message>
     <message>
@@ -2663,7 +2691,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Passwort</translation>
     </message>
     <message>
-        <source>Kept in the operating system's keychain, never in a file.</source>
+        <source>Kept in the operating system&apos;s keychain, never in a file.</source>
         <translation>Wird im Schlüsselbund des Betriebssystems aufbewahrt, nie in einer Datei.</translation>
     </message>
     <message>
@@ -3140,23 +3168,23 @@ Klicken, um ab %4 zu buchen</translation>
         <translation>Geben Sie eine Zahl ein, etwa %1.</translation>
     </message>
     <message>
-        <source>"%1" is not a number; type it like %2.</source>
+        <source>&quot;%1&quot; is not a number; type it like %2.</source>
         <translation>„%1“ ist keine Zahl; schreiben Sie sie wie %2.</translation>
     </message>
     <message>
-        <source>"%1" is negative; type 0 or more.</source>
+        <source>&quot;%1&quot; is negative; type 0 or more.</source>
         <translation>„%1“ ist negativ; geben Sie 0 oder mehr ein.</translation>
     </message>
     <message>
-        <source>"%1" has too many decimals; type it like %2.</source>
+        <source>&quot;%1&quot; has too many decimals; type it like %2.</source>
         <translation>„%1“ hat zu viele Nachkommastellen; schreiben Sie sie wie %2.</translation>
     </message>
     <message>
-        <source>"%1" could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator "%4".</source>
+        <source>&quot;%1&quot; could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator &quot;%4&quot;.</source>
         <translation>„%1“ kann %2 oder %3 bedeuten; schreiben Sie %2 ohne Tausendertrennzeichen oder %3 mit dem Dezimaltrennzeichen „%4“.</translation>
     </message>
     <message>
-        <source>"%1" is too large.</source>
+        <source>&quot;%1&quot; is too large.</source>
         <translation>„%1“ ist zu groß.</translation>
     </message>
 </context>
@@ -3251,7 +3279,7 @@ Klicken, um ab %4 zu buchen</translation>
         <translation>1. Weihnachtstag</translation>
     </message>
     <message>
-        <source>New Year's Day</source>
+        <source>New Year&apos;s Day</source>
         <translation>Neujahr</translation>
     </message>
     <message>
@@ -3443,7 +3471,7 @@ Klicken, um ab %4 zu buchen</translation>
         <translation>Die Datenbank war bei der letzten Prüfung nicht erreichbar.</translation>
     </message>
     <message>
-        <source>%1 "%2" on %3 (pid %4)</source>
+        <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
         <translation>%1 „%2“ auf %3 (PID %4)</translation>
     </message>
 </context>
@@ -3661,7 +3689,7 @@ Klicken, um ab %4 zu buchen</translation>
         <translation>veraltet, zuletzt vor %1 s gesehen</translation>
     </message>
     <message>
-        <source>The server's connection limit is not known yet.</source>
+        <source>The server&apos;s connection limit is not known yet.</source>
         <translation>Das Verbindungslimit des Servers ist noch nicht bekannt.</translation>
     </message>
     <message>
@@ -3821,7 +3849,7 @@ Klicken, um ab %4 zu buchen</translation>
         <translation>Die Einstellungen der privaten Datenbank in %1 können nicht geschrieben werden; prüfen Sie, ob auf dem Datenträger Platz frei ist.</translation>
     </message>
     <message>
-        <source>Cannot move the new database into %1; check the folder's permissions.</source>
+        <source>Cannot move the new database into %1; check the folder&apos;s permissions.</source>
         <translation>Die neue Datenbank kann nicht nach %1 verschoben werden; prüfen Sie die Rechte des Ordners.</translation>
     </message>
     <message>
@@ -3991,7 +4019,7 @@ Details: %2</translation>
         <translation>Die Suche ist fehlgeschlagen; die letzten Ergebnisse bleiben sichtbar.</translation>
     </message>
     <message>
-        <source>No booking matches "%1".</source>
+        <source>No booking matches &quot;%1&quot;.</source>
         <translation>Keine Buchung passt zu „%1“.</translation>
     </message>
     <message numerus="yes">
@@ -4186,23 +4214,23 @@ Details: %2</translation>
         <translation>Es gibt keinen Personalruf %1.</translation>
     </message>
     <message>
-        <source>Give the kiosk a name people recognise it by, such as "Entrance".</source>
+        <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
         <translation>Geben Sie dem Kiosk einen Namen, an dem man ihn erkennt, etwa „Einfahrt“.</translation>
     </message>
     <message>
-        <source>A kiosk's name may not begin or end with a space.</source>
+        <source>A kiosk&apos;s name may not begin or end with a space.</source>
         <translation>Der Name eines Kiosks darf nicht mit einem Leerzeichen beginnen oder enden.</translation>
     </message>
     <message>
-        <source>A kiosk's name may have at most %1 characters.</source>
+        <source>A kiosk&apos;s name may have at most %1 characters.</source>
         <translation>Der Name eines Kiosks darf höchstens %1 Zeichen lang sein.</translation>
     </message>
     <message>
-        <source>"%1" is not a kiosk language; use one of: %2.</source>
+        <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
         <translation>„%1“ ist keine Kiosk-Sprache; verwenden Sie eine von: %2.</translation>
     </message>
     <message>
-        <source>"%1" is not a way of paying at a kiosk; use one or more of: %2.</source>
+        <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
         <translation>„%1“ ist keine Zahlungsart am Kiosk; verwenden Sie eine oder mehrere von: %2.</translation>
     </message>
     <message>
@@ -4210,7 +4238,7 @@ Details: %2</translation>
         <translation>Ein Kiosk braucht mindestens eine Zahlungsart; verwenden Sie eine oder mehrere von: %1.</translation>
     </message>
     <message>
-        <source>"%1" is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
         <translation>„%1“ ist keine Stripe-Lesegerät-ID: Diese sehen aus wie tmr_FDOt2wlRZEdpd7 (siehe: carwash-admin reader list).</translation>
     </message>
     <message>
@@ -4220,6 +4248,25 @@ Details: %2</translation>
     <message>
         <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
         <translation>Lesegerät %1 dient %2; ein Lesegerät dient einem Schalter oder Kiosk. Heben Sie die Zuordnung dort zuerst auf.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Sprachausgabe an. Drücken Sie 4 oder 6 zum Wechseln, 5 zum Auswählen, 0 zum Wiederholen.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Ausgewählt</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>Die Sprachausgabe ist an diesem Terminal nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>Die Sprachausgabe ist auf %1 an diesem Terminal nicht verfügbar.</translation>
     </message>
 </context>
 <context>
@@ -4304,6 +4351,149 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Kiosks</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Die Selbstbedienungs-Kiosks. Ein Kiosk trägt sich hier beim ersten Start selbst ein; wählen Sie die Sprache, in der er Kunden begrüßt, wie sie zahlen dürfen und sein Kartenlesegerät.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Kiosks:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Kiosk</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Kunden zahlen</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>Die Sprache des Kiosks</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>Am Karten&amp;lesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>Am &amp;Handy (QR-Code)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>Am Schal&amp;ter</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>Das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>Änderungen s&amp;peichern</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Die Änderungen am gewählten Kiosk speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Kunden zahlen:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lese&amp;gerät:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>Handy</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>am Schalter</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keins</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Noch keine Kiosks: Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>Kiosk %1 wurde nicht geändert.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>kein Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>Kartenlesegerät %1</translation>
+    </message>
+</context>
+<context>
     <name>ManagerPinOverlay</name>
     <message>
         <source>Loading…</source>
@@ -4314,7 +4504,7 @@ Details: %2</translation>
         <translation>Die Manager konnten nicht geladen werden: %1 Tippen Sie auf Erneut versuchen oder Abbrechen.</translation>
     </message>
     <message>
-        <source>Type the manager's PIN.</source>
+        <source>Type the manager&apos;s PIN.</source>
         <translation>Geben Sie die PIN des Managers ein.</translation>
     </message>
     <message>
@@ -4475,7 +4665,7 @@ Details: %2</translation>
 <context>
     <name>OpeningHours</name>
     <message>
-        <source>Accepted: HH:MM-HH:MM, several separated by commas for breaks (for example 08:00-12:00,12:30-19:00; 24:00 may close a day), or "closed".</source>
+        <source>Accepted: HH:MM-HH:MM, several separated by commas for breaks (for example 08:00-12:00,12:30-19:00; 24:00 may close a day), or &quot;closed&quot;.</source>
         <translation>Zulässig: HH:MM-HH:MM, für Pausen mehrere durch Kommas getrennt (zum Beispiel 08:00-12:00,12:30-19:00; 24:00 darf einen Tag beenden), oder „closed“.</translation>
     </message>
     <message>
@@ -4483,11 +4673,11 @@ Details: %2</translation>
         <translation>Die Öffnungszeiten sind leer. %1</translation>
     </message>
     <message>
-        <source>"%1" is not a time range. %2</source>
+        <source>&quot;%1&quot; is not a time range. %2</source>
         <translation>„%1“ ist kein Zeitraum. %2</translation>
     </message>
     <message>
-        <source>In "%1" the closing time is not after the opening time. %2</source>
+        <source>In &quot;%1&quot; the closing time is not after the opening time. %2</source>
         <translation>In „%1“ liegt die Schließzeit nicht nach der Öffnungszeit. %2</translation>
     </message>
     <message>
@@ -4498,7 +4688,7 @@ Details: %2</translation>
 <context>
     <name>OpeningHoursPage</name>
     <message>
-        <source>Times are in the site's time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
         <translation>Die Zeiten gelten in der Zeitzone des Standorts. Trennen Sie Zeiträume für eine Pause mit Kommas, zum Beispiel 08:00-12:00, 12:30-18:00; 24:00 schließt um Mitternacht.</translation>
     </message>
     <message>
@@ -4627,7 +4817,7 @@ Details: %2</translation>
         <translation>Halten Sie Ihre Karte an das Lesegerät, stecken Sie sie ein oder ziehen Sie sie durch.</translation>
     </message>
     <message>
-        <source>Waiting for your payment on your phone: scan the code with your phone's camera.</source>
+        <source>Waiting for your payment on your phone: scan the code with your phone&apos;s camera.</source>
         <translation>Wir warten auf Ihre Zahlung am Handy: Scannen Sie den Code mit der Kamera Ihres Handys.</translation>
     </message>
     <message>
@@ -4707,7 +4897,7 @@ Details: %2</translation>
         <translation>Hier mit Karte zahlen</translation>
     </message>
     <message>
-        <source>Pay %1 by card on this kiosk's reader</source>
+        <source>Pay %1 by card on this kiosk&apos;s reader</source>
         <translation>%1 mit Karte am Lesegerät dieses Kiosks zahlen</translation>
     </message>
     <message>
@@ -4938,19 +5128,19 @@ oder E-Mail (optional)</translation>
 <context>
     <name>ReaderRepo</name>
     <message>
-        <source>kiosk "%1"</source>
+        <source>kiosk &quot;%1&quot;</source>
         <translation>Kiosk „%1“</translation>
     </message>
     <message>
-        <source>desk "%1"</source>
+        <source>desk &quot;%1&quot;</source>
         <translation>Schalter „%1“</translation>
     </message>
     <message>
-        <source>"%1" is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe's dashboard).</source>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe&apos;s dashboard).</source>
         <translation>„%1“ ist keine Stripe-Lesegeräte-ID: diese sehen aus wie tmr_FDOt2wlRZEdpd7 (siehe die Lesegeräte im Stripe-Dashboard).</translation>
     </message>
     <message>
-        <source>Give the reader a label people recognise it by, such as "Front desk reader".</source>
+        <source>Give the reader a label people recognise it by, such as &quot;Front desk reader&quot;.</source>
         <translation>Geben Sie dem Lesegerät eine Bezeichnung, an der man es erkennt, etwa „Lesegerät Empfang“.</translation>
     </message>
     <message>
@@ -4962,7 +5152,7 @@ oder E-Mail (optional)</translation>
         <translation>Es gibt kein Kartenlesegerät %1.</translation>
     </message>
     <message>
-        <source>A reader serves a desk or a kiosk, not "%1".</source>
+        <source>A reader serves a desk or a kiosk, not &quot;%1&quot;.</source>
         <translation>Ein Lesegerät dient einem Schalter oder einem Kiosk, nicht „%1“.</translation>
     </message>
     <message>
@@ -5183,7 +5373,7 @@ oder E-Mail (optional)</translation>
         <translation>Von den Zahlungen ist nichts mehr zu erstatten.</translation>
     </message>
     <message>
-        <source>Card: back to the customer's card through Stripe (a few days to show on their statement).</source>
+        <source>Card: back to the customer&apos;s card through Stripe (a few days to show on their statement).</source>
         <translation>Karte: über Stripe zurück auf die Karte des Kunden (erscheint nach einigen Tagen auf der Abrechnung).</translation>
     </message>
     <message>
@@ -5199,7 +5389,7 @@ oder E-Mail (optional)</translation>
         <translation>%1 ist mehr, als von dieser Zahlung übrig ist: höchstens %2.</translation>
     </message>
     <message>
-        <source>Give a reason for the refund; it is kept in the booking's history.</source>
+        <source>Give a reason for the refund; it is kept in the booking&apos;s history.</source>
         <translation>Geben Sie einen Grund für die Erstattung an; er wird im Verlauf der Buchung festgehalten.</translation>
     </message>
     <message>
@@ -5223,7 +5413,7 @@ oder E-Mail (optional)</translation>
         <translation>Stripe wird gebeten, %1 auf die Karte zu erstatten…</translation>
     </message>
     <message>
-        <source>The refund's progress could not be read: %1</source>
+        <source>The refund&apos;s progress could not be read: %1</source>
         <translation>Der Stand der Erstattung konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
@@ -5327,7 +5517,7 @@ oder E-Mail (optional)</translation>
   carwash-server secrets set secret-key|webhook-secret   the value from stdin (not shown when typed)
   carwash-server secrets show
   carwash-server secrets remove secret-key|webhook-secret
-Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server's environment win over the keychain.</source>
+Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server&apos;s environment win over the keychain.</source>
         <translation>Aufruf:
   carwash-server secrets set secret-key|webhook-secret   der Wert von stdin (beim Tippen nicht angezeigt)
   carwash-server secrets show
@@ -5339,7 +5529,7 @@ Bewahrt die Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (Dienst %1, S
         <translation>carwash-server secrets set liest den Wert von stdin, nie von der Befehlszeile (andere Benutzer können ihn dort sehen). Tippen Sie ihn ein, wenn danach gefragt wird, oder leiten Sie ihn per Pipe ein.</translation>
     </message>
     <message>
-        <source>Unexpected arguments "%1".</source>
+        <source>Unexpected arguments &quot;%1&quot;.</source>
         <translation>Unerwartete Argumente „%1“.</translation>
     </message>
     <message>
@@ -5359,7 +5549,7 @@ Bewahrt die Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (Dienst %1, S
         <translation>Es wurde nichts gespeichert.</translation>
     </message>
     <message>
-        <source>Stored %1 in this account's keychain under %2. carwash-server reads it when it starts next.</source>
+        <source>Stored %1 in this account&apos;s keychain under %2. carwash-server reads it when it starts next.</source>
         <translation>%1 im Schlüsselbund dieses Kontos unter %2 gespeichert. carwash-server liest es beim nächsten Start.</translation>
     </message>
     <message>
@@ -5380,7 +5570,7 @@ Bewahrt die Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (Dienst %1, S
     </message>
     <message>
         <source>The keychain could not be read: %1
-Put %2 and %3 in carwash-server's environment file instead.</source>
+Put %2 and %3 in carwash-server&apos;s environment file instead.</source>
         <translation>Der Schlüsselbund konnte nicht gelesen werden: %1
 Tragen Sie stattdessen %2 und %3 in die Umgebungsdatei von carwash-server ein.</translation>
     </message>
@@ -5389,24 +5579,24 @@ Tragen Sie stattdessen %2 und %3 in die Umgebungsdatei von carwash-server ein.</
         <translation>Unter %1 war nichts gespeichert; nichts zu entfernen.</translation>
     </message>
     <message>
-        <source>Removed %1 from this account's keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
+        <source>Removed %1 from this account&apos;s keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
         <translation>%1 aus dem Schlüsselbund dieses Kontos entfernt. carwash-server läuft ab dem nächsten Start ohne es, sofern %2 nicht in seiner Umgebung gesetzt ist.</translation>
     </message>
     <message>
         <source>No keychain is available to this account here: %1
-Put %2 in carwash-server's environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
+Put %2 in carwash-server&apos;s environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
         <translation>Für dieses Konto ist hier kein Schlüsselbund verfügbar: %1
 Tragen Sie stattdessen %2 in die Umgebungsdatei von carwash-server ein (z. B. die Datei, die ein systemd-EnvironmentFile= nennt, nur für dieses Konto lesbar).</translation>
     </message>
     <message>
         <source>%1
-Unlock the keychain of this account and try again, or put %2 in carwash-server's environment file instead.</source>
+Unlock the keychain of this account and try again, or put %2 in carwash-server&apos;s environment file instead.</source>
         <translation>%1
 Entsperren Sie den Schlüsselbund dieses Kontos und versuchen Sie es erneut, oder tragen Sie stattdessen %2 in die Umgebungsdatei von carwash-server ein.</translation>
     </message>
     <message>
         <source>%1
-Nothing was changed. Put %2 in carwash-server's environment file if the keychain cannot be used.</source>
+Nothing was changed. Put %2 in carwash-server&apos;s environment file if the keychain cannot be used.</source>
         <translation>%1
 Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-server ein, wenn der Schlüsselbund nicht genutzt werden kann.</translation>
     </message>
@@ -5414,7 +5604,7 @@ Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-serve
 <context>
     <name>ServerApplication</name>
     <message>
-        <source>The listen address "%1" is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
+        <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
         <translation>Die Adresse „%1“ hat nicht die Form ADRESSE:PORT (zum Beispiel 127.0.0.1:8080).</translation>
     </message>
     <message>
@@ -5422,11 +5612,11 @@ Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-serve
         <translation>Schreiben Sie eine IPv6-Adresse in eckigen Klammern, zum Beispiel [::1]:8080.</translation>
     </message>
     <message>
-        <source>The listen port "%1" is not a number from 0 to 65535.</source>
+        <source>The listen port &quot;%1&quot; is not a number from 0 to 65535.</source>
         <translation>Der Port „%1“ ist keine Zahl von 0 bis 65535.</translation>
     </message>
     <message>
-        <source>The listen address "%1" is not an IP address (host names other than localhost are not accepted).</source>
+        <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
         <translation>Die Adresse „%1“ ist keine IP-Adresse (Hostnamen außer localhost werden nicht angenommen).</translation>
     </message>
     <message>
@@ -5438,7 +5628,7 @@ Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-serve
         <translation>ADRESSE:PORT</translation>
     </message>
     <message>
-        <source>Unexpected argument "%1".</source>
+        <source>Unexpected argument &quot;%1&quot;.</source>
         <translation>Unerwartetes Argument „%1“.</translation>
     </message>
     <message>
@@ -5466,7 +5656,7 @@ Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-serve
         <translation>CarWash-Zahlung</translation>
     </message>
     <message>
-        <source>%1 must be a whole number of at least %2, not "%3".</source>
+        <source>%1 must be a whole number of at least %2, not &quot;%3&quot;.</source>
         <translation>%1 muss eine ganze Zahl von mindestens %2 sein, nicht „%3“.</translation>
     </message>
     <message>
@@ -5475,7 +5665,7 @@ Es wurde nichts geändert. Tragen Sie %2 in die Umgebungsdatei von carwash-serve
     </message>
     <message>
         <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.
-carwash-server secrets set|show|remove keeps its Stripe secrets in this account's keychain (carwash-server secrets --help).</source>
+carwash-server secrets set|show|remove keeps its Stripe secrets in this account&apos;s keychain (carwash-server secrets --help).</source>
         <translation>carwash-server: Stripe-Webhooks, Kartenzahlungsanfragen und GET /health für CarWash Desk.
 carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (carwash-server secrets --help).</translation>
     </message>
@@ -5660,11 +5850,11 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Einna&amp;hmen…</translation>
     </message>
     <message>
-        <source>The day's takings</source>
+        <source>The day&apos;s takings</source>
         <translation>Die Einnahmen des Tages</translation>
     </message>
     <message>
-        <source>End of day: the day's takings by method, to print or save as CSV (Ctrl+E)</source>
+        <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
         <translation>Tagesabschluss: die Einnahmen des Tages nach Zahlungsart, zum Drucken oder als CSV (Strg+E)</translation>
     </message>
     <message>
@@ -5692,10 +5882,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Verwalten</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Datenbankeinstellungen und Diagnose (Manager)</translation>
-    </message>
-<message>
         <source>&amp;Kiosks…</source>
         <translation>&amp;Kiosks…</translation>
     </message>
@@ -5783,7 +5969,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Die Personalliste konnte nicht geladen werden. %1</translation>
     </message>
     <message>
-        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run "carwash-admin seed --demo"; otherwise ask your administrator.</source>
+        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run &quot;carwash-admin seed --demo&quot;; otherwise ask your administrator.</source>
         <translation>Noch kann sich niemand anmelden: Die Personalliste ist leer. Für eine Demo-Waschanlage führen Sie „carwash-admin seed --demo“ aus; andernfalls wenden Sie sich an Ihren Administrator.</translation>
     </message>
     <message>
@@ -5833,15 +6019,15 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>eine ganze Zahl von %1 bis %2</translation>
     </message>
     <message>
-        <source>Unknown setting "%1". Settable keys: %2.</source>
+        <source>Unknown setting &quot;%1&quot;. Settable keys: %2.</source>
         <translation>Unbekannte Einstellung „%1“. Änderbare Schlüssel: %2.</translation>
     </message>
     <message>
-        <source>%1 must be %2; "%3" is not one.</source>
+        <source>%1 must be %2; &quot;%3&quot; is not one.</source>
         <translation>%1 muss %2 sein; „%3“ ist keine.</translation>
     </message>
     <message>
-        <source>%1 must be %2; "%3" is not.</source>
+        <source>%1 must be %2; &quot;%3&quot; is not.</source>
         <translation>%1 muss %2 sein; „%3“ ist es nicht.</translation>
     </message>
     <message>
@@ -5869,7 +6055,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>ein Prozentsatz von 0 bis %1 mit höchstens zwei Nachkommastellen, etwa %2</translation>
     </message>
     <message>
-        <source>The site's time zone; opening hours and slots are in it</source>
+        <source>The site&apos;s time zone; opening hours and slots are in it</source>
         <translation>Die Zeitzone des Standorts; Öffnungszeiten und Termine gelten in ihr</translation>
     </message>
     <message>
@@ -5913,7 +6099,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Ob die Preise der Karte die Steuer bereits enthalten</translation>
     </message>
     <message>
-        <source>Days a stopped process's health snapshot is kept before maintenance removes it</source>
+        <source>Days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
         <translation>Tage, die der Zustand eines beendeten Prozesses aufbewahrt wird, bevor die Wartung ihn entfernt</translation>
     </message>
     <message>
@@ -5929,7 +6115,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>%1 muss %2 sein.</translation>
     </message>
     <message>
-        <source>Seconds without a touch before a kiosk asks "Still there?"</source>
+        <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
         <translation>Sekunden ohne Berührung, bis ein Kiosk „Noch da?“ fragt</translation>
     </message>
 </context>
@@ -6153,6 +6339,21 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
 </context>
 <context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Vorlesen</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Zwei Sekunden gedrückt halten, um sich den Bildschirm vorlesen zu lassen.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Gedrückt halten, um sich den Bildschirm vorlesen zu lassen</translation>
+    </message>
+</context>
+<context>
     <name>StaffDialog</name>
     <message>
         <source>Staff</source>
@@ -6318,7 +6519,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Neue PIN &amp;festlegen</translation>
     </message>
     <message>
-        <source>Type the person's name.</source>
+        <source>Type the person&apos;s name.</source>
         <translation>Geben Sie den Namen der Person ein.</translation>
     </message>
     <message>
@@ -6412,7 +6613,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash's Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account's keychain (carwash-server secrets set secret-key).</source>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
         <translation>%1 ist nicht gesetzt: carwash-server braucht den geheimen Schlüssel des Stripe-Kontos der Waschanlage (er beginnt mit sk_live_, sk_test_ oder rk_), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
@@ -6424,7 +6625,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>%1 ist kein geheimer Stripe-Schlüssel: Er sollte mit sk_live_, sk_test_ oder rk_ beginnen und keine Leerzeichen enthalten.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe's dashboard; several separated by commas while one is replaced), in its environment file or its account's keychain (carwash-server secrets set webhook-secret).</source>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
         <translation>%1 ist nicht gesetzt: carwash-server braucht das Signaturgeheimnis des Stripe-Webhook-Endpunkts (whsec_…, im Stripe-Dashboard angezeigt; mehrere durch Kommas getrennt, solange eines ersetzt wird), in seiner Umgebungsdatei oder im Schlüsselbund seines Kontos (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
@@ -6455,11 +6656,11 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
 <context>
     <name>StripeError</name>
     <message>
-        <source>Stripe could not be reached. Check the server's internet connection, then try again.</source>
+        <source>Stripe could not be reached. Check the server&apos;s internet connection, then try again.</source>
         <translation>Stripe war nicht erreichbar. Prüfen Sie die Internetverbindung des Servers und versuchen Sie es dann erneut.</translation>
     </message>
     <message>
-        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server's internet connection.</source>
+        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server&apos;s internet connection.</source>
         <translation>Stripe hat nicht rechtzeitig geantwortet. Versuchen Sie es in einer Minute erneut; wenn es immer wieder passiert, prüfen Sie die Internetverbindung des Servers.</translation>
     </message>
     <message>
@@ -6467,7 +6668,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Stripe erhält gerade zu viele Anfragen von diesem Konto. Versuchen Sie es in einer Minute erneut.</translation>
     </message>
     <message>
-        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe's status page says whether it is down.</source>
+        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe&apos;s status page says whether it is down.</source>
         <translation>Bei Stripe ist ein Problem aufgetreten. Versuchen Sie es in einigen Minuten erneut; die Statusseite von Stripe zeigt, ob der Dienst gestört ist.</translation>
     </message>
     <message>
@@ -6475,15 +6676,15 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Stripe bearbeitet noch eine frühere Anfrage zu dieser Zahlung. Versuchen Sie es gleich noch einmal.</translation>
     </message>
     <message>
-        <source>Stripe refused the server's secret key. Check STRIPE_SECRET_KEY in carwash-server's settings.</source>
+        <source>Stripe refused the server&apos;s secret key. Check STRIPE_SECRET_KEY in carwash-server&apos;s settings.</source>
         <translation>Stripe hat den geheimen Schlüssel des Servers abgelehnt. Prüfen Sie STRIPE_SECRET_KEY in den Einstellungen von carwash-server.</translation>
     </message>
     <message>
-        <source>The server's Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe's dashboard.</source>
+        <source>The server&apos;s Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe&apos;s dashboard.</source>
         <translation>Der Stripe-Schlüssel des Servers darf das nicht. Geben Sie ihm im Stripe-Dashboard Zugriff auf Checkout, Zahlungen, Terminal und Erstattungen.</translation>
     </message>
     <message>
-        <source>Stripe refused the request: %1. Check the payment's details; if they look right, tell your support contact.</source>
+        <source>Stripe refused the request: %1. Check the payment&apos;s details; if they look right, tell your support contact.</source>
         <translation>Stripe hat die Anfrage abgelehnt: %1. Prüfen Sie die Angaben der Zahlung; wenn sie stimmen, wenden Sie sich an Ihren Support.</translation>
     </message>
     <message>
@@ -6499,7 +6700,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Die Karte wurde abgelehnt: %1. Bitten Sie um eine andere Karte oder eine andere Zahlungsart.</translation>
     </message>
     <message>
-        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server's Stripe key.</source>
+        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server&apos;s Stripe key.</source>
         <translation>Stripe kennt diese Zahlung, Sitzung oder dieses Lesegerät nicht. Es gehört vielleicht zu einem anderen Stripe-Konto oder zum Testmodus; prüfen Sie den Stripe-Schlüssel des Servers.</translation>
     </message>
     <message>
@@ -6515,15 +6716,15 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Stripe speichert höchstens 50 Metadatenschlüssel.</translation>
     </message>
     <message>
-        <source>The metadata key "%1" is not one Stripe accepts (1 to 40 characters, no brackets).</source>
+        <source>The metadata key &quot;%1&quot; is not one Stripe accepts (1 to 40 characters, no brackets).</source>
         <translation>Den Metadatenschlüssel „%1“ nimmt Stripe nicht an (1 bis 40 Zeichen, keine eckigen Klammern).</translation>
     </message>
     <message>
-        <source>The metadata value of "%1" is longer than Stripe's 500 characters.</source>
+        <source>The metadata value of &quot;%1&quot; is longer than Stripe&apos;s 500 characters.</source>
         <translation>Der Metadatenwert von „%1“ ist länger als die 500 Zeichen, die Stripe erlaubt.</translation>
     </message>
     <message>
-        <source>The currency "%1" is not a three-letter ISO code.</source>
+        <source>The currency &quot;%1&quot; is not a three-letter ISO code.</source>
         <translation>Die Währung „%1“ ist kein dreibuchstabiger ISO-Code.</translation>
     </message>
     <message>
@@ -6547,7 +6748,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Eine Checkout-Sitzung braucht sowohl die Seite nach dem Bezahlen als auch die Seite nach dem Abbrechen.</translation>
     </message>
     <message>
-        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe's limits), not at %1.</source>
+        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe&apos;s limits), not at %1.</source>
         <translation>Eine Checkout-Sitzung muss zwischen 30 Minuten und 24 Stunden ab jetzt ablaufen (die Grenzen von Stripe), nicht um %1.</translation>
     </message>
     <message>
@@ -6555,19 +6756,19 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Eine Kartenzahlung muss über mehr als 0 lauten.</translation>
     </message>
     <message>
-        <source>The reader's cart has no lines.</source>
+        <source>The reader&apos;s cart has no lines.</source>
         <translation>Der Warenkorb des Lesegeräts hat keine Positionen.</translation>
     </message>
     <message>
-        <source>Every line of the reader's cart needs a description and a quantity of at least 1.</source>
+        <source>Every line of the reader&apos;s cart needs a description and a quantity of at least 1.</source>
         <translation>Jede Position im Warenkorb des Lesegeräts braucht eine Beschreibung und eine Menge von mindestens 1.</translation>
     </message>
     <message>
-        <source>The reader's cart has a negative total.</source>
+        <source>The reader&apos;s cart has a negative total.</source>
         <translation>Der Warenkorb des Lesegeräts hat eine negative Summe.</translation>
     </message>
     <message>
-        <source>A card refund needs the payment's PaymentIntent (pi_…).</source>
+        <source>A card refund needs the payment&apos;s PaymentIntent (pi_…).</source>
         <translation>Eine Kartenerstattung braucht den PaymentIntent der Zahlung (pi_…).</translation>
     </message>
     <message>
@@ -7148,7 +7349,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Das Kennzeichen konnte nicht nachgeschlagen werden. %1</translation>
     </message>
     <message>
-        <source>Type the customer's name, or press Retry.</source>
+        <source>Type the customer&apos;s name, or press Retry.</source>
         <translation>Geben Sie den Namen des Kunden ein oder drücken Sie Wiederholen.</translation>
     </message>
     <message>
@@ -7307,7 +7508,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
     </message>
     <message>
-        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe's events yet.</source>
+        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>
         <translation>Dieser Server hat kein Webhook-Signaturgeheimnis (STRIPE_WEBHOOK_SECRET) und kann Stripes Ereignisse daher noch nicht prüfen.</translation>
     </message>
     <message>
@@ -7330,7 +7531,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Als gesperrter Selbstbedienungskiosk im Vollbild laufen.</translation>
     </message>
     <message>
-        <source>The kiosk's name as managers set it up (default: this computer's name).</source>
+        <source>The kiosk&apos;s name as managers set it up (default: this computer&apos;s name).</source>
         <translation>Der Name des Kiosks, wie Manager ihn einrichten (Standard: der Name dieses Computers).</translation>
     </message>
     <message>
@@ -7340,210 +7541,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name gilt nur mit --kiosk.</translation>
-    </message>
-</context>
-<context>
-    <name>AttendantCallBanner</name>
-    <message>
-        <source>Kiosks calling for an attendant</source>
-        <translation>Kiosks, die nach Personal rufen</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 needs an attendant, %2</source>
-        <translation>Kiosk %1 braucht Personal, %2</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 needs an attendant — %2, %3</source>
-        <translation>Kiosk %1 braucht Personal — %2, %3</translation>
-    </message>
-    <message>
-        <source>I'm going</source>
-        <translation>Ich gehe hin</translation>
-    </message>
-    <message>
-        <source>I'm going to kiosk %1</source>
-        <translation>Ich gehe zu Kiosk %1</translation>
-    </message>
-    <message>
-        <source>The kiosk's call could not be answered.</source>
-        <translation>Der Ruf des Kiosks konnte nicht beantwortet werden.</translation>
-    </message>
-</context>
-<context>
-    <name>KioskSpeech</name>
-    <message>
-        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
-        <translation>Sprachausgabe an. Drücken Sie 4 oder 6 zum Wechseln, 5 zum Auswählen, 0 zum Wiederholen.</translation>
-    </message>
-    <message>
-        <source>Selected</source>
-        <translation>Ausgewählt</translation>
-    </message>
-    <message>
-        <source>Speech is not available on this kiosk.</source>
-        <translation>Die Sprachausgabe ist an diesem Terminal nicht verfügbar.</translation>
-    </message>
-    <message>
-        <source>Speech is not available in %1 on this kiosk.</source>
-        <translation>Die Sprachausgabe ist auf %1 an diesem Terminal nicht verfügbar.</translation>
-    </message>
-</context>
-<context>
-    <name>KiosksDialog</name>
-    <message>
-        <source>Kiosks</source>
-        <translation>Kiosks</translation>
-    </message>
-    <message>
-        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
-        <translation>Die Selbstbedienungs-Kiosks. Ein Kiosk trägt sich hier beim ersten Start selbst ein; wählen Sie die Sprache, in der er Kunden begrüßt, wie sie zahlen dürfen und sein Kartenlesegerät.</translation>
-    </message>
-    <message>
-        <source>&amp;Kiosks:</source>
-        <translation>&amp;Kiosks:</translation>
-    </message>
-    <message>
-        <source>Kiosk</source>
-        <translation>Kiosk</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Sprache</translation>
-    </message>
-    <message>
-        <source>Customers pay</source>
-        <translation>Kunden zahlen</translation>
-    </message>
-    <message>
-        <source>Card reader</source>
-        <translation>Kartenlesegerät</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Zustand</translation>
-    </message>
-    <message>
-        <source>The kiosk's language</source>
-        <translation>Die Sprache des Kiosks</translation>
-    </message>
-    <message>
-        <source>On the kiosk's card &amp;reader</source>
-        <translation>Am Karten&amp;lesegerät des Kiosks</translation>
-    </message>
-    <message>
-        <source>On their &amp;phone (QR code)</source>
-        <translation>Am &amp;Handy (QR-Code)</translation>
-    </message>
-    <message>
-        <source>At the &amp;desk</source>
-        <translation>Am Schal&amp;ter</translation>
-    </message>
-    <message>
-        <source>The kiosk's card reader</source>
-        <translation>Das Kartenlesegerät des Kiosks</translation>
-    </message>
-    <message>
-        <source>&amp;Save changes</source>
-        <translation>Änderungen s&amp;peichern</translation>
-    </message>
-    <message>
-        <source>Save the selected kiosk's changes</source>
-        <translation>Die Änderungen am gewählten Kiosk speichern</translation>
-    </message>
-    <message>
-        <source>&amp;Language:</source>
-        <translation>&amp;Sprache:</translation>
-    </message>
-    <message>
-        <source>Customers pay:</source>
-        <translation>Kunden zahlen:</translation>
-    </message>
-    <message>
-        <source>Card r&amp;eader:</source>
-        <translation>Lese&amp;gerät:</translation>
-    </message>
-    <message>
-        <source>card reader</source>
-        <translation>Kartenlesegerät</translation>
-    </message>
-    <message>
-        <source>phone</source>
-        <translation>Handy</translation>
-    </message>
-    <message>
-        <source>at the desk</source>
-        <translation>am Schalter</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>Keins</translation>
-    </message>
-    <message>
-        <source>Running</source>
-        <translation>Läuft</translation>
-    </message>
-    <message>
-        <source>Not running</source>
-        <translation>Läuft nicht</translation>
-    </message>
-    <message>
-        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
-        <translation>Noch keine Kiosks: Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk).</translation>
-    </message>
-    <message>
-        <source>No reader</source>
-        <translation>Kein Lesegerät</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed.</source>
-        <translation>Kiosk %1 wurde nicht geändert.</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Wird gespeichert…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
-        <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
-    </message>
-    <message>
-        <source>no card reader</source>
-        <translation>kein Kartenlesegerät</translation>
-    </message>
-    <message>
-        <source>card reader %1</source>
-        <translation>Kartenlesegerät %1</translation>
-    </message>
-</context>
-<context>
-    <name>SpeakButton</name>
-    <message>
-        <source>Speak</source>
-        <translation>Vorlesen</translation>
-    </message>
-    <message>
-        <source>Hold for two seconds to hear the screen read aloud.</source>
-        <translation>Zwei Sekunden gedrückt halten, um sich den Bildschirm vorlesen zu lassen.</translation>
-    </message>
-    <message>
-        <source>Hold to hear the screen read aloud</source>
-        <translation>Gedrückt halten, um sich den Bildschirm vorlesen zu lassen</translation>
     </message>
 </context>
 </TS>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
 <context>
     <name>AddonsPage</name>
@@ -81,7 +82,7 @@
 <context>
     <name>AdminCli</name>
     <message>
-        <source>Unknown command "%1".</source>
+        <source>Unknown command &quot;%1&quot;.</source>
         <translation>Comando desconocido: «%1».</translation>
     </message>
     <message>
@@ -197,7 +198,7 @@ Uso: carwash-admin %2</translation>
         <translation>hours [set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed]</translation>
     </message>
     <message>
-        <source>"%1" is not a day of the week. Accepted: mon, tue, wed, thu, fri, sat, sun.</source>
+        <source>&quot;%1&quot; is not a day of the week. Accepted: mon, tue, wed, thu, fri, sat, sun.</source>
         <translation>«%1» no es un día de la semana. Se aceptan: mon, tue, wed, thu, fri, sat, sun.</translation>
     </message>
     <message>
@@ -217,11 +218,11 @@ Uso: carwash-admin %2</translation>
         <translation>--to y --reason van con closure add. Uso: carwash-admin %1</translation>
     </message>
     <message>
-        <source>"%1" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-25.</source>
+        <source>&quot;%1&quot; is not a date. Accepted: YYYY-MM-DD, for example 2025-12-25.</source>
         <translation>«%1» no es una fecha. Se acepta: AAAA-MM-DD, por ejemplo 2025-12-25.</translation>
     </message>
     <message>
-        <source>--to "%1" is not a date. Accepted: YYYY-MM-DD, for example 2025-12-26.</source>
+        <source>--to &quot;%1&quot; is not a date. Accepted: YYYY-MM-DD, for example 2025-12-26.</source>
         <translation>--to «%1» no es una fecha. Se acepta: AAAA-MM-DD, por ejemplo 2025-12-26.</translation>
     </message>
     <message>
@@ -229,7 +230,7 @@ Uso: carwash-admin %2</translation>
         <translation>--to %1 es anterior a %2; un cierre termina el mismo día en que empieza o después.</translation>
     </message>
     <message>
-        <source>closure remove needs a numeric closure ID (see closure list), not "%1".</source>
+        <source>closure remove needs a numeric closure ID (see closure list), not &quot;%1&quot;.</source>
         <translation>closure remove necesita el ID numérico de un cierre (véase closure list), no «%1».</translation>
     </message>
     <message>
@@ -265,19 +266,19 @@ Uso: carwash-admin %2</translation>
         <translation>--service ID es obligatorio (véase: carwash-admin services).</translation>
     </message>
     <message>
-        <source>--service takes a numeric service ID, not "%1".</source>
+        <source>--service takes a numeric service ID, not &quot;%1&quot;.</source>
         <translation>--service requiere el ID numérico de un servicio, no «%1».</translation>
     </message>
     <message>
-        <source>--vehicle takes one of car, suv, truck, not "%1".</source>
+        <source>--vehicle takes one of car, suv, truck, not &quot;%1&quot;.</source>
         <translation>--vehicle admite car, suv o truck, no «%1».</translation>
     </message>
     <message>
-        <source>--addon takes a numeric add-on ID, not "%1".</source>
+        <source>--addon takes a numeric add-on ID, not &quot;%1&quot;.</source>
         <translation>--addon requiere el ID numérico de un extra, no «%1».</translation>
     </message>
     <message>
-        <source>--bay takes a numeric bay ID, not "%1".</source>
+        <source>--bay takes a numeric bay ID, not &quot;%1&quot;.</source>
         <translation>--bay requiere el ID numérico de un box, no «%1».</translation>
     </message>
     <message>
@@ -293,11 +294,11 @@ Uso: carwash-admin %2</translation>
         <translation>--date AAAA-MM-DD es obligatorio.</translation>
     </message>
     <message>
-        <source>--date takes YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>--date takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>--date requiere AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
     </message>
     <message>
-        <source>Unexpected "%1".</source>
+        <source>Unexpected &quot;%1&quot;.</source>
         <translation>No se esperaba «%1».</translation>
     </message>
     <message>
@@ -357,7 +358,7 @@ Uso: carwash-admin %2</translation>
         <translation>--start es obligatorio, por ejemplo --start 2025-06-11T09:30:00+02:00.</translation>
     </message>
     <message>
-        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site's local time), not "%1".</source>
+        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
         <translation>--start requiere una fecha y hora ISO-8601 como 2025-06-11T09:30:00+02:00 (sin desfase horario: la hora local del establecimiento), no «%1».</translation>
     </message>
     <message>
@@ -365,7 +366,7 @@ Uso: carwash-admin %2</translation>
         <translation>--%1 solo se puede indicar una vez.</translation>
     </message>
     <message>
-        <source>Unexpected "%1" (quote values that contain spaces).</source>
+        <source>Unexpected &quot;%1&quot; (quote values that contain spaces).</source>
         <translation>No se esperaba «%1» (ponga entre comillas los valores con espacios).</translation>
     </message>
     <message>
@@ -381,7 +382,7 @@ Uso: carwash-admin %2</translation>
         <translation>bookings --date AAAA-MM-DD [--json]</translation>
     </message>
     <message>
-        <source>bookings needs --date YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>bookings needs --date YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>bookings necesita --date AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
     </message>
     <message>
@@ -397,15 +398,15 @@ Uso: carwash-admin %2</translation>
         <translation>--reason va con booking status. Uso: carwash-admin %1</translation>
     </message>
     <message>
-        <source>"%1" is neither a booking ID (a number) nor a confirmation code (6 letters and digits).</source>
+        <source>&quot;%1&quot; is neither a booking ID (a number) nor a confirmation code (6 letters and digits).</source>
         <translation>«%1» no es ni un ID de reserva (un número) ni un código de confirmación (6 letras y cifras).</translation>
     </message>
     <message>
-        <source>"%1" is not a booking status. Statuses: %2.</source>
+        <source>&quot;%1&quot; is not a booking status. Statuses: %2.</source>
         <translation>«%1» no es un estado de reserva. Estados: %2.</translation>
     </message>
     <message>
-        <source>There is no booking with ID or code "%1".</source>
+        <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>No hay ninguna reserva con el ID o código «%1».</translation>
     </message>
     <message>
@@ -424,7 +425,7 @@ Uso: carwash-admin %2</translation>
         </translation>
     </message>
     <message>
-        <source>No customer matches "%1".</source>
+        <source>No customer matches &quot;%1&quot;.</source>
         <translation>Ningún cliente coincide con «%1».</translation>
     </message>
     <message>
@@ -436,7 +437,7 @@ Uso: carwash-admin %2</translation>
         <translation>seed necesita --demo (un autolavado de demostración en una base de datos vacía) o --demo-day (un día de reservas de demostración).</translation>
     </message>
     <message>
-        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not "%1".</source>
+        <source>--date goes with --demo-day and takes YYYY-MM-DD (for example 2025-06-11), not &quot;%1&quot;.</source>
         <translation>--date va con --demo-day y admite AAAA-MM-DD (por ejemplo 2025-06-11), no «%1».</translation>
     </message>
     <message>
@@ -463,7 +464,7 @@ Uso: carwash-admin %2</translation>
         <translation>filas por DELETE</translation>
     </message>
     <message>
-        <source>--batch-size must be a whole number from 1 to 100000, not "%1".</source>
+        <source>--batch-size must be a whole number from 1 to 100000, not &quot;%1&quot;.</source>
         <translation>--batch-size debe ser un número entero de 1 a 100000, no «%1».</translation>
     </message>
     <message>
@@ -523,11 +524,11 @@ Uso: carwash-admin %2</translation>
         <translation>Todavía no hay personal. Ejecute: carwash-admin seed --demo</translation>
     </message>
     <message>
-        <source>No one on the staff list is called "%1" (see: carwash-admin staff list).</source>
+        <source>No one on the staff list is called &quot;%1&quot; (see: carwash-admin staff list).</source>
         <translation>Nadie en la lista del personal se llama «%1» (véase: carwash-admin staff list).</translation>
     </message>
     <message>
-        <source>"%1" matches %2: give the whole name; nothing was changed.</source>
+        <source>&quot;%1&quot; matches %2: give the whole name; nothing was changed.</source>
         <translation>«%1» coincide con %2: indique el nombre completo; no se ha cambiado nada.</translation>
     </message>
     <message>
@@ -543,7 +544,7 @@ Uso: carwash-admin %2</translation>
         <translation>payment checkout ID|CÓDIGO [--wait SEGUNDOS] [--json] | payment show ID|CÓDIGO [--json] | payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS] [--json] | payment reconcile [--wait SEGUNDOS] [--json]</translation>
     </message>
     <message>
-        <source>in the currency's units</source>
+        <source>in the currency&apos;s units</source>
         <translation>en unidades de la moneda</translation>
     </message>
     <message>
@@ -555,7 +556,7 @@ Uso: carwash-admin %2</translation>
         <translation>--amount y --reason van con payment refund. Uso: carwash-admin %1</translation>
     </message>
     <message>
-        <source>--wait takes whole seconds from 1 to 600, not "%1".</source>
+        <source>--wait takes whole seconds from 1 to 600, not &quot;%1&quot;.</source>
         <translation>--wait admite segundos enteros de 1 a 600, no «%1».</translation>
     </message>
     <message>
@@ -651,8 +652,8 @@ Uso: carwash-admin %2</translation>
         <translation>sin asignar</translation>
     </message>
     <message>
-        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label "Front desk" --desk NAME</source>
-        <translation>Aún no hay lectores de tarjetas. Añada uno: carwash-admin reader add tmr_… --label "Recepción" --desk NOMBRE</translation>
+        <source>No card readers yet. Add one: carwash-admin reader add tmr_… --label &quot;Front desk&quot; --desk NAME</source>
+        <translation>Aún no hay lectores de tarjetas. Añada uno: carwash-admin reader add tmr_… --label &quot;Recepción&quot; --desk NOMBRE</translation>
     </message>
     <message>
         <source>Reader %1 (%2) added.</source>
@@ -719,7 +720,7 @@ Commands:
   migrate            apply database migrations (also done at start-up)
   seed --demo        fill an empty database with a believable demo car wash
   seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process's published health (lost ones too) and the database's
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
                      answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
   services           list wash packages with prices per vehicle class
   service ID         one wash package; exit 3 when there is no such id
@@ -749,7 +750,7 @@ Bookings:
   booking ID|CODE                 one booking
   booking status ID|CODE STATUS [--reason TEXT]
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle's next steps)
+                                  no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
 
 Staff:
@@ -759,16 +760,16 @@ Staff:
 
 Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
   payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking's Checkout link; prints payment_id,
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
                                   session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking's payments
+  payment show ID|CODE            the booking&apos;s payments
   payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
                                   default all that is left, the newest card payment first;
                                   cash at once, card through carwash-server
   payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
   reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
                                   Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day's takings: cash, card, refunds, tax, net
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
 
 Kiosks:
   kiosk list                      every kiosk: language, ways of paying, reader, running or not
@@ -859,7 +860,7 @@ PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
     <message>
-        <source>%1 "%2"</source>
+        <source>%1 &quot;%2&quot;</source>
         <translation>%1 «%2»</translation>
     </message>
     <message>
@@ -871,7 +872,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
     </message>
     <message>
-        <source>the kiosk's card reader</source>
+        <source>the kiosk&apos;s card reader</source>
         <translation>el lector de tarjetas del quiosco</translation>
     </message>
     <message>
@@ -909,6 +910,33 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Kiosk %1: language %2, pays by %3, %4.</source>
         <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendantCallBanner</name>
+    <message>
+        <source>Kiosks calling for an attendant</source>
+        <translation>Quioscos que llaman a un empleado</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant, %2</source>
+        <translation>El quiosco %1 necesita un empleado, %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant — %2, %3</source>
+        <translation>El quiosco %1 necesita un empleado — %2, %3</translation>
+    </message>
+    <message>
+        <source>I&apos;m going</source>
+        <translation>Voy yo</translation>
+    </message>
+    <message>
+        <source>I&apos;m going to kiosk %1</source>
+        <translation>Voy al quiosco %1</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s call could not be answered.</source>
+        <translation>No se pudo atender la llamada del quiosco.</translation>
     </message>
 </context>
 <context>
@@ -1240,7 +1268,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>¿Por qué se cancela la reserva?</translation>
     </message>
     <message>
-        <source>Give a reason for the cancellation; it is kept in the booking's history.</source>
+        <source>Give a reason for the cancellation; it is kept in the booking&apos;s history.</source>
         <translation>Indique un motivo para la cancelación; se guarda en el historial de la reserva.</translation>
     </message>
     <message>
@@ -1325,7 +1353,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Esta clave de idempotencia ya se usó para otra reserva (ID %1). Envíe los mismos datos para obtener de nuevo esa reserva, o use una clave nueva.</translation>
     </message>
     <message>
-        <source>"%1" is not a booking status. Statuses: %2.</source>
+        <source>&quot;%1&quot; is not a booking status. Statuses: %2.</source>
         <translation>«%1» no es un estado de reserva. Estados: %2.</translation>
     </message>
     <message>
@@ -1333,7 +1361,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El motivo puede tener como máximo %1 caracteres.</translation>
     </message>
     <message>
-        <source>There is no booking with ID or code "%1".</source>
+        <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>No hay ninguna reserva con el ID o código «%1».</translation>
     </message>
     <message>
@@ -1364,7 +1392,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El inicio debe ser una fecha y hora ISO-8601, por ejemplo 2025-06-11T09:30:00+02:00.</translation>
     </message>
     <message>
-        <source>The plate must have 2 to 10 letters or digits (spaces and dashes are ignored), not "%1".</source>
+        <source>The plate must have 2 to 10 letters or digits (spaces and dashes are ignored), not &quot;%1&quot;.</source>
         <translation>La matrícula debe tener de 2 a 10 letras o cifras (se ignoran espacios y guiones), no «%1».</translation>
     </message>
     <message>
@@ -1380,11 +1408,11 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El nombre no puede contener saltos de línea ni caracteres de control.</translation>
     </message>
     <message>
-        <source>The phone number may have digits, a leading +, spaces, dashes and parentheses (3 to 15 digits), not "%1".</source>
+        <source>The phone number may have digits, a leading +, spaces, dashes and parentheses (3 to 15 digits), not &quot;%1&quot;.</source>
         <translation>El número de teléfono puede tener cifras, un + inicial, espacios, guiones y paréntesis (de 3 a 15 cifras), no «%1».</translation>
     </message>
     <message>
-        <source>The e-mail address must look like name@example.com, not "%1".</source>
+        <source>The e-mail address must look like name@example.com, not &quot;%1&quot;.</source>
         <translation>La dirección de correo electrónico debe tener la forma nombre@example.com, no «%1».</translation>
     </message>
     <message>
@@ -1552,11 +1580,11 @@ PostgreSQL privado dentro de su carpeta de datos.
 <context>
     <name>BoundedTcpServer</name>
     <message>
-        <source>The request's headers are larger than %1 bytes.</source>
+        <source>The request&apos;s headers are larger than %1 bytes.</source>
         <translation>Las cabeceras de la solicitud ocupan más de %1 bytes.</translation>
     </message>
     <message>
-        <source>The request's Content-Length is not a number.</source>
+        <source>The request&apos;s Content-Length is not a number.</source>
         <translation>El Content-Length de la solicitud no es un número.</translation>
     </message>
     <message>
@@ -1628,11 +1656,11 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>En el &amp;lector</translation>
     </message>
     <message>
-        <source>Pay on this desk's card reader</source>
+        <source>Pay on this desk&apos;s card reader</source>
         <translation>Pagar en el lector de tarjetas de este mostrador</translation>
     </message>
     <message>
-        <source>Customer's &amp;phone (QR code)</source>
+        <source>Customer&apos;s &amp;phone (QR code)</source>
         <translation>&amp;Móvil del cliente (código QR)</translation>
     </message>
     <message>
@@ -1740,7 +1768,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Solicitando un enlace de pago…</translation>
     </message>
     <message>
-        <source>The payment's state could not be read: %1</source>
+        <source>The payment&apos;s state could not be read: %1</source>
         <translation>No se pudo leer el estado del pago: %1</translation>
     </message>
     <message>
@@ -1884,7 +1912,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Lectores de tarjetas</translation>
     </message>
     <message>
-        <source>The Stripe Terminal readers registered in Stripe's dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
+        <source>The Stripe Terminal readers registered in Stripe&apos;s dashboard. Each desk and kiosk takes card payments on the one reader assigned to it.</source>
         <translation>Los lectores de Stripe Terminal registrados en el panel de Stripe. Cada mostrador y cada quiosco cobra con tarjeta en el único lector que tiene asignado.</translation>
     </message>
     <message>
@@ -1908,7 +1936,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>&amp;ID del lector:</translation>
     </message>
     <message>
-        <source>New reader's ID</source>
+        <source>New reader&apos;s ID</source>
         <translation>ID del nuevo lector</translation>
     </message>
     <message>
@@ -1916,7 +1944,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>&amp;Etiqueta:</translation>
     </message>
     <message>
-        <source>New reader's label</source>
+        <source>New reader&apos;s label</source>
         <translation>Etiqueta del nuevo lector</translation>
     </message>
     <message>
@@ -1992,7 +2020,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Sin asignar</translation>
     </message>
     <message>
-        <source>Desk "%1" (this desk)</source>
+        <source>Desk &quot;%1&quot; (this desk)</source>
         <translation>Mostrador «%1» (este mostrador)</translation>
     </message>
     <message>
@@ -2040,11 +2068,11 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El lector %1 ya no sirve al %2.</translation>
     </message>
     <message>
-        <source>Kiosk "%1"</source>
+        <source>Kiosk &quot;%1&quot;</source>
         <translation>Quiosco «%1»</translation>
     </message>
     <message>
-        <source>Desk "%1"</source>
+        <source>Desk &quot;%1&quot;</source>
         <translation>Mostrador «%1»</translation>
     </message>
 </context>
@@ -2174,7 +2202,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>La duración debe ser de %1 a %2 minutos, no %3.</translation>
     </message>
     <message>
-        <source>"%1" is not a vehicle class; the classes are %2.</source>
+        <source>&quot;%1&quot; is not a vehicle class; the classes are %2.</source>
         <translation>«%1» no es una clase de vehículo; las clases son %2.</translation>
     </message>
     <message>
@@ -2186,7 +2214,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El tiempo extra debe ser de 0 a %1 minutos, no %2.</translation>
     </message>
     <message>
-        <source>The kind must be one of %1, not "%2".</source>
+        <source>The kind must be one of %1, not &quot;%2&quot;.</source>
         <translation>El tipo debe ser uno de %1, no «%2».</translation>
     </message>
     <message>
@@ -2194,7 +2222,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>No hay ningún servicio con el ID %1 (quizá se acaba de eliminar); vuelva a cargar y elija de nuevo.</translation>
     </message>
     <message>
-        <source>%1 called "%2" already exists; choose another name.</source>
+        <source>%1 called &quot;%2&quot; already exists; choose another name.</source>
         <translation>%1 llamado «%2» ya existe; elija otro nombre.</translation>
     </message>
     <message>
@@ -2472,7 +2500,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El cierre no se eliminó.</translation>
     </message>
     <message>
-        <source>Removed the closure "%1".</source>
+        <source>Removed the closure &quot;%1&quot;.</source>
         <translation>Se eliminó el cierre «%1».</translation>
     </message>
 </context>
@@ -2499,7 +2527,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>El usuario «%1» no puede conectarse a la base de datos «%2». Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que le conceda CONNECT.</translation>
     </message>
     <message>
-        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server's pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
+        <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>El servidor de la base de datos no deja que el usuario «%1» se conecte a «%2» desde este equipo: el nombre de usuario es incorrecto o el pg_hba.conf del servidor no lo permite. Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que permita este equipo en pg_hba.conf.</translation>
     </message>
 </context>
@@ -2525,7 +2553,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>%1 a %2 %3</translation>
     </message>
     <message>
-        <source>%1: "%2" is not a number; accepted: %3.</source>
+        <source>%1: &quot;%2&quot; is not a number; accepted: %3.</source>
         <translation>%1: «%2» no es un número; se acepta: %3.</translation>
     </message>
     <message>
@@ -2537,7 +2565,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>%1: %2 supera el máximo; se usa %3.</translation>
     </message>
     <message>
-        <source>%1: "%2" is not a yes/no value; accepted: true, false, 1, 0.</source>
+        <source>%1: &quot;%2&quot; is not a yes/no value; accepted: true, false, 1, 0.</source>
         <translation>%1: «%2» no es un valor sí/no; se acepta: true, false, 1, 0.</translation>
     </message>
     <message>
@@ -2545,23 +2573,23 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>DATABASE_URL: no es una URL; se espera postgresql://usuario:contraseña@host:5432/base_de_datos.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: unknown scheme "%1"; accepted: postgresql://, postgres://.</source>
+        <source>DATABASE_URL: unknown scheme &quot;%1&quot;; accepted: postgresql://, postgres://.</source>
         <translation>DATABASE_URL: esquema desconocido «%1»; se acepta: postgresql://, postgres://.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: host "%1" has no closing bracket.</source>
+        <source>DATABASE_URL: host &quot;%1&quot; has no closing bracket.</source>
         <translation>DATABASE_URL: al host «%1» le falta el corchete de cierre.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: port "%1" is not valid; accepted: 1 to 65535.</source>
+        <source>DATABASE_URL: port &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
         <translation>DATABASE_URL: el puerto «%1» no es válido; se acepta: 1 a 65535.</translation>
     </message>
     <message>
-        <source>DATABASE_URL sslmode: "%1" is not valid; accepted: %2.</source>
+        <source>DATABASE_URL sslmode: &quot;%1&quot; is not valid; accepted: %2.</source>
         <translation>DATABASE_URL sslmode: «%1» no es válido; se acepta: %2.</translation>
     </message>
     <message>
-        <source>DATABASE_URL port: "%1" is not valid; accepted: 1 to 65535.</source>
+        <source>DATABASE_URL port: &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
         <translation>DATABASE_URL port: «%1» no es válido; se acepta: 1 a 65535.</translation>
     </message>
     <message>
@@ -2569,7 +2597,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>DATABASE_URL %1: este programa no lo usa; se ignora.</translation>
     </message>
     <message>
-        <source>DATABASE_URL: unknown parameter "%1" ignored.</source>
+        <source>DATABASE_URL: unknown parameter &quot;%1&quot; ignored.</source>
         <translation>DATABASE_URL: se ignora el parámetro desconocido «%1».</translation>
     </message>
     <message>
@@ -2663,7 +2691,7 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Contraseña</translation>
     </message>
     <message>
-        <source>Kept in the operating system's keychain, never in a file.</source>
+        <source>Kept in the operating system&apos;s keychain, never in a file.</source>
         <translation>Se guarda en el llavero del sistema operativo, nunca en un archivo.</translation>
     </message>
     <message>
@@ -3140,23 +3168,23 @@ Haga clic para reservar desde las %4</translation>
         <translation>Escriba un número, por ejemplo %1.</translation>
     </message>
     <message>
-        <source>"%1" is not a number; type it like %2.</source>
+        <source>&quot;%1&quot; is not a number; type it like %2.</source>
         <translation>«%1» no es un número; escríbalo así: %2.</translation>
     </message>
     <message>
-        <source>"%1" is negative; type 0 or more.</source>
+        <source>&quot;%1&quot; is negative; type 0 or more.</source>
         <translation>«%1» es negativo; escriba 0 o más.</translation>
     </message>
     <message>
-        <source>"%1" has too many decimals; type it like %2.</source>
+        <source>&quot;%1&quot; has too many decimals; type it like %2.</source>
         <translation>«%1» tiene demasiados decimales; escríbalo así: %2.</translation>
     </message>
     <message>
-        <source>"%1" could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator "%4".</source>
+        <source>&quot;%1&quot; could mean %2 or %3; type %2 without the thousands separator, or %3 with the decimal separator &quot;%4&quot;.</source>
         <translation>«%1» puede significar %2 o %3; escriba %2 sin separador de miles, o %3 con el separador decimal «%4».</translation>
     </message>
     <message>
-        <source>"%1" is too large.</source>
+        <source>&quot;%1&quot; is too large.</source>
         <translation>«%1» es demasiado grande.</translation>
     </message>
 </context>
@@ -3251,7 +3279,7 @@ Haga clic para reservar desde las %4</translation>
         <translation>Día de Navidad</translation>
     </message>
     <message>
-        <source>New Year's Day</source>
+        <source>New Year&apos;s Day</source>
         <translation>Año Nuevo</translation>
     </message>
     <message>
@@ -3443,7 +3471,7 @@ Haga clic para reservar desde las %4</translation>
         <translation>No se pudo contactar con la base de datos en la última comprobación.</translation>
     </message>
     <message>
-        <source>%1 "%2" on %3 (pid %4)</source>
+        <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
         <translation>%1 «%2» en %3 (pid %4)</translation>
     </message>
 </context>
@@ -3661,7 +3689,7 @@ Haga clic para reservar desde las %4</translation>
         <translation>obsoleto, visto por última vez hace %1 s</translation>
     </message>
     <message>
-        <source>The server's connection limit is not known yet.</source>
+        <source>The server&apos;s connection limit is not known yet.</source>
         <translation>Todavía no se conoce el límite de conexiones del servidor.</translation>
     </message>
     <message>
@@ -3821,7 +3849,7 @@ Haga clic para reservar desde las %4</translation>
         <translation>No se pueden escribir los ajustes de la base de datos privada en %1; compruebe que hay espacio libre en el disco.</translation>
     </message>
     <message>
-        <source>Cannot move the new database into %1; check the folder's permissions.</source>
+        <source>Cannot move the new database into %1; check the folder&apos;s permissions.</source>
         <translation>No se puede mover la nueva base de datos a %1; compruebe los permisos de la carpeta.</translation>
     </message>
     <message>
@@ -3991,7 +4019,7 @@ Detalle: %2</translation>
         <translation>La búsqueda falló; se siguen mostrando los últimos resultados.</translation>
     </message>
     <message>
-        <source>No booking matches "%1".</source>
+        <source>No booking matches &quot;%1&quot;.</source>
         <translation>Ninguna reserva coincide con «%1».</translation>
     </message>
     <message numerus="yes">
@@ -4186,23 +4214,23 @@ Detalle: %2</translation>
         <translation>No existe la llamada %1.</translation>
     </message>
     <message>
-        <source>Give the kiosk a name people recognise it by, such as "Entrance".</source>
+        <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
         <translation>Dé al quiosco un nombre por el que se le reconozca, como «Entrada».</translation>
     </message>
     <message>
-        <source>A kiosk's name may not begin or end with a space.</source>
+        <source>A kiosk&apos;s name may not begin or end with a space.</source>
         <translation>El nombre de un quiosco no puede empezar ni terminar con un espacio.</translation>
     </message>
     <message>
-        <source>A kiosk's name may have at most %1 characters.</source>
+        <source>A kiosk&apos;s name may have at most %1 characters.</source>
         <translation>El nombre de un quiosco puede tener como máximo %1 caracteres.</translation>
     </message>
     <message>
-        <source>"%1" is not a kiosk language; use one of: %2.</source>
+        <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
         <translation>«%1» no es un idioma de quiosco; use uno de: %2.</translation>
     </message>
     <message>
-        <source>"%1" is not a way of paying at a kiosk; use one or more of: %2.</source>
+        <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
         <translation>«%1» no es una forma de pago en el quiosco; use una o varias de: %2.</translation>
     </message>
     <message>
@@ -4210,7 +4238,7 @@ Detalle: %2</translation>
         <translation>Un quiosco necesita al menos una forma de pago; use una o varias de: %1.</translation>
     </message>
     <message>
-        <source>"%1" is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
         <translation>«%1» no es un ID de lector de Stripe: tienen la forma tmr_FDOt2wlRZEdpd7 (vea: carwash-admin reader list).</translation>
     </message>
     <message>
@@ -4220,6 +4248,25 @@ Detalle: %2</translation>
     <message>
         <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
         <translation>El lector %1 sirve al %2; un lector sirve a un solo mostrador o quiosco. Quite primero esa asignación.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Voz activada. Pulse 4 o 6 para moverse, 5 para elegir, 0 para repetir.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Seleccionado</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>La voz no está disponible en este quiosco.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>La voz no está disponible en %1 en este quiosco.</translation>
     </message>
 </context>
 <context>
@@ -4304,6 +4351,149 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Quioscos</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Los quioscos de autoservicio. Un quiosco se añade aquí solo al arrancar por primera vez; elija el idioma en que saluda a los clientes, cómo pueden pagar y su lector de tarjetas.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Quioscos:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Quiosco</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Los clientes pagan</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>El idioma del quiosco</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>En el &amp;lector del quiosco</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>En su &amp;móvil (código QR)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>En el mos&amp;trador</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>El lector de tarjetas del quiosco</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>&amp;Guardar cambios</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Guardar los cambios del quiosco elegido</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Los clientes pagan:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lect&amp;or:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>móvil</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>en el mostrador</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>No se pudieron cargar los quioscos. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>En marcha</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Parado</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Aún no hay quioscos: un quiosco se añade solo al arrancar por primera vez (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Sin lector</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>El quiosco %1 no se cambió.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>El quiosco %1 no se cambió. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>sin lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>lector de tarjetas %1</translation>
+    </message>
+</context>
+<context>
     <name>ManagerPinOverlay</name>
     <message>
         <source>Loading…</source>
@@ -4314,7 +4504,7 @@ Detalle: %2</translation>
         <translation>No se pudieron cargar los gerentes: %1 Toque Reintentar o Cancelar.</translation>
     </message>
     <message>
-        <source>Type the manager's PIN.</source>
+        <source>Type the manager&apos;s PIN.</source>
         <translation>Escriba el PIN del gerente.</translation>
     </message>
     <message>
@@ -4475,7 +4665,7 @@ Detalle: %2</translation>
 <context>
     <name>OpeningHours</name>
     <message>
-        <source>Accepted: HH:MM-HH:MM, several separated by commas for breaks (for example 08:00-12:00,12:30-19:00; 24:00 may close a day), or "closed".</source>
+        <source>Accepted: HH:MM-HH:MM, several separated by commas for breaks (for example 08:00-12:00,12:30-19:00; 24:00 may close a day), or &quot;closed&quot;.</source>
         <translation>Se acepta: HH:MM-HH:MM, varios separados por comas si hay pausas (por ejemplo 08:00-12:00,12:30-19:00; 24:00 puede cerrar un día), o «closed».</translation>
     </message>
     <message>
@@ -4483,11 +4673,11 @@ Detalle: %2</translation>
         <translation>El horario de apertura está vacío. %1</translation>
     </message>
     <message>
-        <source>"%1" is not a time range. %2</source>
+        <source>&quot;%1&quot; is not a time range. %2</source>
         <translation>«%1» no es un intervalo horario. %2</translation>
     </message>
     <message>
-        <source>In "%1" the closing time is not after the opening time. %2</source>
+        <source>In &quot;%1&quot; the closing time is not after the opening time. %2</source>
         <translation>En «%1» la hora de cierre no es posterior a la de apertura. %2</translation>
     </message>
     <message>
@@ -4498,7 +4688,7 @@ Detalle: %2</translation>
 <context>
     <name>OpeningHoursPage</name>
     <message>
-        <source>Times are in the site's time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
         <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
     </message>
     <message>
@@ -4627,7 +4817,7 @@ Detalle: %2</translation>
         <translation>Acerque, inserte o deslice su tarjeta en el lector.</translation>
     </message>
     <message>
-        <source>Waiting for your payment on your phone: scan the code with your phone's camera.</source>
+        <source>Waiting for your payment on your phone: scan the code with your phone&apos;s camera.</source>
         <translation>Esperando su pago en el teléfono: escanee el código con la cámara de su teléfono.</translation>
     </message>
     <message>
@@ -4707,7 +4897,7 @@ Detalle: %2</translation>
         <translation>Pagar con tarjeta aquí</translation>
     </message>
     <message>
-        <source>Pay %1 by card on this kiosk's reader</source>
+        <source>Pay %1 by card on this kiosk&apos;s reader</source>
         <translation>Pagar %1 con tarjeta en el lector de este quiosco</translation>
     </message>
     <message>
@@ -4938,19 +5128,19 @@ o correo (opcional)</translation>
 <context>
     <name>ReaderRepo</name>
     <message>
-        <source>kiosk "%1"</source>
+        <source>kiosk &quot;%1&quot;</source>
         <translation>quiosco «%1»</translation>
     </message>
     <message>
-        <source>desk "%1"</source>
+        <source>desk &quot;%1&quot;</source>
         <translation>mostrador «%1»</translation>
     </message>
     <message>
-        <source>"%1" is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe's dashboard).</source>
+        <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see the readers in Stripe&apos;s dashboard).</source>
         <translation>«%1» no es un ID de lector de Stripe: tienen la forma tmr_FDOt2wlRZEdpd7 (véanse los lectores en el panel de Stripe).</translation>
     </message>
     <message>
-        <source>Give the reader a label people recognise it by, such as "Front desk reader".</source>
+        <source>Give the reader a label people recognise it by, such as &quot;Front desk reader&quot;.</source>
         <translation>Dé al lector un nombre por el que se le reconozca, como «Lector de recepción».</translation>
     </message>
     <message>
@@ -4962,7 +5152,7 @@ o correo (opcional)</translation>
         <translation>No existe el lector de tarjetas %1.</translation>
     </message>
     <message>
-        <source>A reader serves a desk or a kiosk, not "%1".</source>
+        <source>A reader serves a desk or a kiosk, not &quot;%1&quot;.</source>
         <translation>Un lector sirve a un mostrador o a un quiosco, no a «%1».</translation>
     </message>
     <message>
@@ -5183,7 +5373,7 @@ o correo (opcional)</translation>
         <translation>No queda nada pagado por reembolsar.</translation>
     </message>
     <message>
-        <source>Card: back to the customer's card through Stripe (a few days to show on their statement).</source>
+        <source>Card: back to the customer&apos;s card through Stripe (a few days to show on their statement).</source>
         <translation>Tarjeta: se devuelve a la tarjeta del cliente a través de Stripe (tarda unos días en verse en su extracto).</translation>
     </message>
     <message>
@@ -5199,7 +5389,7 @@ o correo (opcional)</translation>
         <translation>%1 es más de lo que queda de este pago: como mucho %2.</translation>
     </message>
     <message>
-        <source>Give a reason for the refund; it is kept in the booking's history.</source>
+        <source>Give a reason for the refund; it is kept in the booking&apos;s history.</source>
         <translation>Indique un motivo del reembolso; se guarda en el historial de la reserva.</translation>
     </message>
     <message>
@@ -5223,7 +5413,7 @@ o correo (opcional)</translation>
         <translation>Pidiendo a Stripe que reembolse %1 a la tarjeta…</translation>
     </message>
     <message>
-        <source>The refund's progress could not be read: %1</source>
+        <source>The refund&apos;s progress could not be read: %1</source>
         <translation>No se pudo leer el avance del reembolso: %1</translation>
     </message>
     <message>
@@ -5327,7 +5517,7 @@ o correo (opcional)</translation>
   carwash-server secrets set secret-key|webhook-secret   the value from stdin (not shown when typed)
   carwash-server secrets show
   carwash-server secrets remove secret-key|webhook-secret
-Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server's environment win over the keychain.</source>
+Keeps the Stripe secrets in the keychain of this account (service %1, keys %2 and %3); run it as the account carwash-server runs as. STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET in the server&apos;s environment win over the keychain.</source>
         <translation>Uso:
   carwash-server secrets set secret-key|webhook-secret   el valor desde stdin (no se muestra al escribirlo)
   carwash-server secrets show
@@ -5339,7 +5529,7 @@ Guarda los secretos de Stripe en el llavero de esta cuenta (servicio %1, claves 
         <translation>carwash-server secrets set toma el valor de stdin, nunca de la línea de órdenes (otros usuarios pueden verlo allí). Escríbalo cuando se le pida o páselo por una tubería.</translation>
     </message>
     <message>
-        <source>Unexpected arguments "%1".</source>
+        <source>Unexpected arguments &quot;%1&quot;.</source>
         <translation>Argumentos inesperados «%1».</translation>
     </message>
     <message>
@@ -5359,7 +5549,7 @@ Guarda los secretos de Stripe en el llavero de esta cuenta (servicio %1, claves 
         <translation>No se guardó nada.</translation>
     </message>
     <message>
-        <source>Stored %1 in this account's keychain under %2. carwash-server reads it when it starts next.</source>
+        <source>Stored %1 in this account&apos;s keychain under %2. carwash-server reads it when it starts next.</source>
         <translation>%1 guardado en el llavero de esta cuenta como %2. carwash-server lo lee la próxima vez que arranque.</translation>
     </message>
     <message>
@@ -5380,7 +5570,7 @@ Guarda los secretos de Stripe en el llavero de esta cuenta (servicio %1, claves 
     </message>
     <message>
         <source>The keychain could not be read: %1
-Put %2 and %3 in carwash-server's environment file instead.</source>
+Put %2 and %3 in carwash-server&apos;s environment file instead.</source>
         <translation>No se pudo leer el llavero: %1
 Ponga %2 y %3 en el archivo de entorno de carwash-server.</translation>
     </message>
@@ -5389,24 +5579,24 @@ Ponga %2 y %3 en el archivo de entorno de carwash-server.</translation>
         <translation>No había nada guardado como %1; no hay nada que eliminar.</translation>
     </message>
     <message>
-        <source>Removed %1 from this account's keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
+        <source>Removed %1 from this account&apos;s keychain. carwash-server goes without it from its next start unless %2 is set in its environment.</source>
         <translation>%1 eliminado del llavero de esta cuenta. carwash-server funcionará sin él desde su próximo arranque, salvo que %2 esté definida en su entorno.</translation>
     </message>
     <message>
         <source>No keychain is available to this account here: %1
-Put %2 in carwash-server's environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
+Put %2 in carwash-server&apos;s environment file instead (e.g. the file a systemd EnvironmentFile= names, readable by that account only).</source>
         <translation>Esta cuenta no tiene aquí ningún llavero disponible: %1
 Ponga %2 en el archivo de entorno de carwash-server (p. ej. el archivo que indica un EnvironmentFile= de systemd, legible solo por esa cuenta).</translation>
     </message>
     <message>
         <source>%1
-Unlock the keychain of this account and try again, or put %2 in carwash-server's environment file instead.</source>
+Unlock the keychain of this account and try again, or put %2 in carwash-server&apos;s environment file instead.</source>
         <translation>%1
 Desbloquee el llavero de esta cuenta y vuelva a intentarlo, o ponga %2 en el archivo de entorno de carwash-server.</translation>
     </message>
     <message>
         <source>%1
-Nothing was changed. Put %2 in carwash-server's environment file if the keychain cannot be used.</source>
+Nothing was changed. Put %2 in carwash-server&apos;s environment file if the keychain cannot be used.</source>
         <translation>%1
 No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se puede usar el llavero.</translation>
     </message>
@@ -5414,7 +5604,7 @@ No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se
 <context>
     <name>ServerApplication</name>
     <message>
-        <source>The listen address "%1" is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
+        <source>The listen address &quot;%1&quot; is not ADDRESS:PORT (for example 127.0.0.1:8080).</source>
         <translation>La dirección «%1» no tiene la forma DIRECCIÓN:PUERTO (por ejemplo 127.0.0.1:8080).</translation>
     </message>
     <message>
@@ -5422,11 +5612,11 @@ No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se
         <translation>Escriba una dirección IPv6 entre corchetes, por ejemplo [::1]:8080.</translation>
     </message>
     <message>
-        <source>The listen port "%1" is not a number from 0 to 65535.</source>
+        <source>The listen port &quot;%1&quot; is not a number from 0 to 65535.</source>
         <translation>El puerto «%1» no es un número de 0 a 65535.</translation>
     </message>
     <message>
-        <source>The listen address "%1" is not an IP address (host names other than localhost are not accepted).</source>
+        <source>The listen address &quot;%1&quot; is not an IP address (host names other than localhost are not accepted).</source>
         <translation>La dirección «%1» no es una dirección IP (no se aceptan nombres de host salvo localhost).</translation>
     </message>
     <message>
@@ -5438,7 +5628,7 @@ No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se
         <translation>DIRECCIÓN:PUERTO</translation>
     </message>
     <message>
-        <source>Unexpected argument "%1".</source>
+        <source>Unexpected argument &quot;%1&quot;.</source>
         <translation>Argumento inesperado «%1».</translation>
     </message>
     <message>
@@ -5466,7 +5656,7 @@ No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se
         <translation>Pago de CarWash</translation>
     </message>
     <message>
-        <source>%1 must be a whole number of at least %2, not "%3".</source>
+        <source>%1 must be a whole number of at least %2, not &quot;%3&quot;.</source>
         <translation>%1 debe ser un número entero de al menos %2, no «%3».</translation>
     </message>
     <message>
@@ -5475,7 +5665,7 @@ No se cambió nada. Ponga %2 en el archivo de entorno de carwash-server si no se
     </message>
     <message>
         <source>carwash-server: Stripe webhooks, card payment requests and GET /health for CarWash Desk.
-carwash-server secrets set|show|remove keeps its Stripe secrets in this account's keychain (carwash-server secrets --help).</source>
+carwash-server secrets set|show|remove keeps its Stripe secrets in this account&apos;s keychain (carwash-server secrets --help).</source>
         <translation>carwash-server: webhooks de Stripe, solicitudes de pago con tarjeta y GET /health para CarWash Desk.
 carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llavero de esta cuenta (carwash-server secrets --help).</translation>
     </message>
@@ -5660,11 +5850,11 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>&amp;Ingresos…</translation>
     </message>
     <message>
-        <source>The day's takings</source>
+        <source>The day&apos;s takings</source>
         <translation>Los ingresos del día</translation>
     </message>
     <message>
-        <source>End of day: the day's takings by method, to print or save as CSV (Ctrl+E)</source>
+        <source>End of day: the day&apos;s takings by method, to print or save as CSV (Ctrl+E)</source>
         <translation>Cierre del día: los ingresos del día por forma de pago, para imprimir o guardar como CSV (Ctrl+E)</translation>
     </message>
     <message>
@@ -5692,10 +5882,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Gestionar</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Configuración del local, personal, lectores de tarjetas, ajustes de la base de datos y diagnóstico (gerentes)</translation>
-    </message>
-<message>
         <source>&amp;Kiosks…</source>
         <translation>&amp;Quioscos…</translation>
     </message>
@@ -5783,7 +5969,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>No se pudo cargar la lista del personal. %1</translation>
     </message>
     <message>
-        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run "carwash-admin seed --demo"; otherwise ask your administrator.</source>
+        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run &quot;carwash-admin seed --demo&quot;; otherwise ask your administrator.</source>
         <translation>Todavía no puede iniciar sesión nadie: la lista del personal está vacía. Para un autolavado de demostración, ejecute «carwash-admin seed --demo»; si no, consulte a su administrador.</translation>
     </message>
     <message>
@@ -5833,15 +6019,15 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>un número entero de %1 a %2</translation>
     </message>
     <message>
-        <source>Unknown setting "%1". Settable keys: %2.</source>
+        <source>Unknown setting &quot;%1&quot;. Settable keys: %2.</source>
         <translation>Ajuste desconocido: «%1». Claves que se pueden cambiar: %2.</translation>
     </message>
     <message>
-        <source>%1 must be %2; "%3" is not one.</source>
+        <source>%1 must be %2; &quot;%3&quot; is not one.</source>
         <translation>%1 debe ser %2; «%3» no lo es.</translation>
     </message>
     <message>
-        <source>%1 must be %2; "%3" is not.</source>
+        <source>%1 must be %2; &quot;%3&quot; is not.</source>
         <translation>%1 debe ser %2; «%3» no lo es.</translation>
     </message>
     <message>
@@ -5869,7 +6055,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>un porcentaje de 0 a %1 con dos decimales como máximo, como %2</translation>
     </message>
     <message>
-        <source>The site's time zone; opening hours and slots are in it</source>
+        <source>The site&apos;s time zone; opening hours and slots are in it</source>
         <translation>La zona horaria del local; el horario de apertura y las franjas se expresan en ella</translation>
     </message>
     <message>
@@ -5913,7 +6099,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Si los precios del menú ya incluyen el impuesto</translation>
     </message>
     <message>
-        <source>Days a stopped process's health snapshot is kept before maintenance removes it</source>
+        <source>Days a stopped process&apos;s health snapshot is kept before maintenance removes it</source>
         <translation>Días que se conserva el estado de un proceso detenido antes de que el mantenimiento lo elimine</translation>
     </message>
     <message>
@@ -5929,7 +6115,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>%1 debe ser %2.</translation>
     </message>
     <message>
-        <source>Seconds without a touch before a kiosk asks "Still there?"</source>
+        <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
         <translation>Segundos sin un toque antes de que un quiosco pregunte «¿Sigue ahí?»</translation>
     </message>
 </context>
@@ -6153,6 +6339,21 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     </message>
 </context>
 <context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Escuchar</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Mantenga pulsado dos segundos para oír la pantalla en voz alta.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Mantenga pulsado para oír la pantalla en voz alta</translation>
+    </message>
+</context>
+<context>
     <name>StaffDialog</name>
     <message>
         <source>Staff</source>
@@ -6318,7 +6519,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>&amp;Establecer nuevo PIN</translation>
     </message>
     <message>
-        <source>Type the person's name.</source>
+        <source>Type the person&apos;s name.</source>
         <translation>Escriba el nombre de la persona.</translation>
     </message>
     <message>
@@ -6412,7 +6613,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
 <context>
     <name>StripeConfig</name>
     <message>
-        <source>%1 is not set: carwash-server needs the secret key of the car wash's Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account's keychain (carwash-server secrets set secret-key).</source>
+        <source>%1 is not set: carwash-server needs the secret key of the car wash&apos;s Stripe account (it starts with sk_live_, sk_test_ or rk_), in its environment file or its account&apos;s keychain (carwash-server secrets set secret-key).</source>
         <translation>%1 no está definida: carwash-server necesita la clave secreta de la cuenta de Stripe del lavadero (empieza por sk_live_, sk_test_ o rk_), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set secret-key).</translation>
     </message>
     <message>
@@ -6424,7 +6625,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>%1 no es una clave secreta de Stripe: debe empezar por sk_live_, sk_test_ o rk_ y no contener espacios.</translation>
     </message>
     <message>
-        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe's dashboard; several separated by commas while one is replaced), in its environment file or its account's keychain (carwash-server secrets set webhook-secret).</source>
+        <source>%1 is not set: carwash-server needs the signing secret of the Stripe webhook endpoint (whsec_…, shown in Stripe&apos;s dashboard; several separated by commas while one is replaced), in its environment file or its account&apos;s keychain (carwash-server secrets set webhook-secret).</source>
         <translation>%1 no está definida: carwash-server necesita el secreto de firma del endpoint de webhooks de Stripe (whsec_…, visible en el panel de Stripe; varios separados por comas mientras se sustituye uno), en su archivo de entorno o en el llavero de su cuenta (carwash-server secrets set webhook-secret).</translation>
     </message>
     <message>
@@ -6455,11 +6656,11 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
 <context>
     <name>StripeError</name>
     <message>
-        <source>Stripe could not be reached. Check the server's internet connection, then try again.</source>
+        <source>Stripe could not be reached. Check the server&apos;s internet connection, then try again.</source>
         <translation>No se pudo contactar con Stripe. Compruebe la conexión a internet del servidor y vuelva a intentarlo.</translation>
     </message>
     <message>
-        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server's internet connection.</source>
+        <source>Stripe did not answer in time. Try again in a minute; if it keeps happening, check the server&apos;s internet connection.</source>
         <translation>Stripe no respondió a tiempo. Vuelva a intentarlo dentro de un minuto; si sigue ocurriendo, compruebe la conexión a internet del servidor.</translation>
     </message>
     <message>
@@ -6467,7 +6668,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Stripe está recibiendo demasiadas solicitudes de esta cuenta en este momento. Vuelva a intentarlo dentro de un minuto.</translation>
     </message>
     <message>
-        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe's status page says whether it is down.</source>
+        <source>Stripe had a problem on its side. Try again in a few minutes; Stripe&apos;s status page says whether it is down.</source>
         <translation>Stripe tuvo un problema por su parte. Vuelva a intentarlo dentro de unos minutos; la página de estado de Stripe indica si el servicio está caído.</translation>
     </message>
     <message>
@@ -6475,15 +6676,15 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Stripe sigue ocupado con una solicitud anterior de este pago. Vuelva a intentarlo en un momento.</translation>
     </message>
     <message>
-        <source>Stripe refused the server's secret key. Check STRIPE_SECRET_KEY in carwash-server's settings.</source>
+        <source>Stripe refused the server&apos;s secret key. Check STRIPE_SECRET_KEY in carwash-server&apos;s settings.</source>
         <translation>Stripe rechazó la clave secreta del servidor. Compruebe STRIPE_SECRET_KEY en la configuración de carwash-server.</translation>
     </message>
     <message>
-        <source>The server's Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe's dashboard.</source>
+        <source>The server&apos;s Stripe key is not allowed to do this. Give it access to Checkout, payments, Terminal and refunds in Stripe&apos;s dashboard.</source>
         <translation>La clave de Stripe del servidor no tiene permiso para esto. Dele acceso a Checkout, pagos, Terminal y reembolsos en el panel de Stripe.</translation>
     </message>
     <message>
-        <source>Stripe refused the request: %1. Check the payment's details; if they look right, tell your support contact.</source>
+        <source>Stripe refused the request: %1. Check the payment&apos;s details; if they look right, tell your support contact.</source>
         <translation>Stripe rechazó la solicitud: %1. Revise los datos del pago; si son correctos, avise a su contacto de soporte.</translation>
     </message>
     <message>
@@ -6499,7 +6700,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>La tarjeta fue rechazada: %1. Pida otra tarjeta u otra forma de pago.</translation>
     </message>
     <message>
-        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server's Stripe key.</source>
+        <source>Stripe does not know this payment, session or reader. It may belong to another Stripe account or to test mode; check the server&apos;s Stripe key.</source>
         <translation>Stripe no conoce este pago, sesión o lector. Puede pertenecer a otra cuenta de Stripe o al modo de prueba; compruebe la clave de Stripe del servidor.</translation>
     </message>
     <message>
@@ -6515,15 +6716,15 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Stripe guarda como máximo 50 claves de metadatos.</translation>
     </message>
     <message>
-        <source>The metadata key "%1" is not one Stripe accepts (1 to 40 characters, no brackets).</source>
+        <source>The metadata key &quot;%1&quot; is not one Stripe accepts (1 to 40 characters, no brackets).</source>
         <translation>Stripe no acepta la clave de metadatos «%1» (de 1 a 40 caracteres, sin corchetes).</translation>
     </message>
     <message>
-        <source>The metadata value of "%1" is longer than Stripe's 500 characters.</source>
+        <source>The metadata value of &quot;%1&quot; is longer than Stripe&apos;s 500 characters.</source>
         <translation>El valor de metadatos de «%1» supera los 500 caracteres que admite Stripe.</translation>
     </message>
     <message>
-        <source>The currency "%1" is not a three-letter ISO code.</source>
+        <source>The currency &quot;%1&quot; is not a three-letter ISO code.</source>
         <translation>La moneda «%1» no es un código ISO de tres letras.</translation>
     </message>
     <message>
@@ -6547,7 +6748,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Una sesión de Checkout necesita tanto la página tras pagar como la página tras cancelar.</translation>
     </message>
     <message>
-        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe's limits), not at %1.</source>
+        <source>A Checkout session must expire between 30 minutes and 24 hours from now (Stripe&apos;s limits), not at %1.</source>
         <translation>Una sesión de Checkout debe caducar entre 30 minutos y 24 horas a partir de ahora (los límites de Stripe), no a las %1.</translation>
     </message>
     <message>
@@ -6555,19 +6756,19 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Un pago con tarjeta debe ser por más de 0.</translation>
     </message>
     <message>
-        <source>The reader's cart has no lines.</source>
+        <source>The reader&apos;s cart has no lines.</source>
         <translation>El carrito del lector no tiene líneas.</translation>
     </message>
     <message>
-        <source>Every line of the reader's cart needs a description and a quantity of at least 1.</source>
+        <source>Every line of the reader&apos;s cart needs a description and a quantity of at least 1.</source>
         <translation>Cada línea del carrito del lector necesita una descripción y una cantidad de al menos 1.</translation>
     </message>
     <message>
-        <source>The reader's cart has a negative total.</source>
+        <source>The reader&apos;s cart has a negative total.</source>
         <translation>El carrito del lector tiene un total negativo.</translation>
     </message>
     <message>
-        <source>A card refund needs the payment's PaymentIntent (pi_…).</source>
+        <source>A card refund needs the payment&apos;s PaymentIntent (pi_…).</source>
         <translation>Un reembolso con tarjeta necesita el PaymentIntent del pago (pi_…).</translation>
     </message>
     <message>
@@ -7148,7 +7349,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>No se pudo consultar la matrícula. %1</translation>
     </message>
     <message>
-        <source>Type the customer's name, or press Retry.</source>
+        <source>Type the customer&apos;s name, or press Retry.</source>
         <translation>Escriba el nombre del cliente o pulse Reintentar.</translation>
     </message>
     <message>
@@ -7307,7 +7508,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>El cuerpo de la solicitud ocupa más de %1 bytes.</translation>
     </message>
     <message>
-        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe's events yet.</source>
+        <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>
         <translation>Este servidor no tiene secreto de firma de webhooks (STRIPE_WEBHOOK_SECRET), así que aún no puede comprobar los eventos de Stripe.</translation>
     </message>
     <message>
@@ -7330,7 +7531,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Funcionar como quiosco de autoservicio bloqueado a pantalla completa.</translation>
     </message>
     <message>
-        <source>The kiosk's name as managers set it up (default: this computer's name).</source>
+        <source>The kiosk&apos;s name as managers set it up (default: this computer&apos;s name).</source>
         <translation>El nombre del quiosco tal como lo configuran los gerentes (por defecto: el nombre de este ordenador).</translation>
     </message>
     <message>
@@ -7340,210 +7541,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name es solo para --kiosk.</translation>
-    </message>
-</context>
-<context>
-    <name>AttendantCallBanner</name>
-    <message>
-        <source>Kiosks calling for an attendant</source>
-        <translation>Quioscos que llaman a un empleado</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 needs an attendant, %2</source>
-        <translation>El quiosco %1 necesita un empleado, %2</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 needs an attendant — %2, %3</source>
-        <translation>El quiosco %1 necesita un empleado — %2, %3</translation>
-    </message>
-    <message>
-        <source>I'm going</source>
-        <translation>Voy yo</translation>
-    </message>
-    <message>
-        <source>I'm going to kiosk %1</source>
-        <translation>Voy al quiosco %1</translation>
-    </message>
-    <message>
-        <source>The kiosk's call could not be answered.</source>
-        <translation>No se pudo atender la llamada del quiosco.</translation>
-    </message>
-</context>
-<context>
-    <name>KioskSpeech</name>
-    <message>
-        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
-        <translation>Voz activada. Pulse 4 o 6 para moverse, 5 para elegir, 0 para repetir.</translation>
-    </message>
-    <message>
-        <source>Selected</source>
-        <translation>Seleccionado</translation>
-    </message>
-    <message>
-        <source>Speech is not available on this kiosk.</source>
-        <translation>La voz no está disponible en este quiosco.</translation>
-    </message>
-    <message>
-        <source>Speech is not available in %1 on this kiosk.</source>
-        <translation>La voz no está disponible en %1 en este quiosco.</translation>
-    </message>
-</context>
-<context>
-    <name>KiosksDialog</name>
-    <message>
-        <source>Kiosks</source>
-        <translation>Quioscos</translation>
-    </message>
-    <message>
-        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
-        <translation>Los quioscos de autoservicio. Un quiosco se añade aquí solo al arrancar por primera vez; elija el idioma en que saluda a los clientes, cómo pueden pagar y su lector de tarjetas.</translation>
-    </message>
-    <message>
-        <source>&amp;Kiosks:</source>
-        <translation>&amp;Quioscos:</translation>
-    </message>
-    <message>
-        <source>Kiosk</source>
-        <translation>Quiosco</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Idioma</translation>
-    </message>
-    <message>
-        <source>Customers pay</source>
-        <translation>Los clientes pagan</translation>
-    </message>
-    <message>
-        <source>Card reader</source>
-        <translation>Lector de tarjetas</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation>Estado</translation>
-    </message>
-    <message>
-        <source>The kiosk's language</source>
-        <translation>El idioma del quiosco</translation>
-    </message>
-    <message>
-        <source>On the kiosk's card &amp;reader</source>
-        <translation>En el &amp;lector del quiosco</translation>
-    </message>
-    <message>
-        <source>On their &amp;phone (QR code)</source>
-        <translation>En su &amp;móvil (código QR)</translation>
-    </message>
-    <message>
-        <source>At the &amp;desk</source>
-        <translation>En el mos&amp;trador</translation>
-    </message>
-    <message>
-        <source>The kiosk's card reader</source>
-        <translation>El lector de tarjetas del quiosco</translation>
-    </message>
-    <message>
-        <source>&amp;Save changes</source>
-        <translation>&amp;Guardar cambios</translation>
-    </message>
-    <message>
-        <source>Save the selected kiosk's changes</source>
-        <translation>Guardar los cambios del quiosco elegido</translation>
-    </message>
-    <message>
-        <source>&amp;Language:</source>
-        <translation>&amp;Idioma:</translation>
-    </message>
-    <message>
-        <source>Customers pay:</source>
-        <translation>Los clientes pagan:</translation>
-    </message>
-    <message>
-        <source>Card r&amp;eader:</source>
-        <translation>Lect&amp;or:</translation>
-    </message>
-    <message>
-        <source>card reader</source>
-        <translation>lector de tarjetas</translation>
-    </message>
-    <message>
-        <source>phone</source>
-        <translation>móvil</translation>
-    </message>
-    <message>
-        <source>at the desk</source>
-        <translation>en el mostrador</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>No se pudieron cargar los quioscos. %1</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>Ninguno</translation>
-    </message>
-    <message>
-        <source>Running</source>
-        <translation>En marcha</translation>
-    </message>
-    <message>
-        <source>Not running</source>
-        <translation>Parado</translation>
-    </message>
-    <message>
-        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
-        <translation>Aún no hay quioscos: un quiosco se añade solo al arrancar por primera vez (carwash --kiosk).</translation>
-    </message>
-    <message>
-        <source>No reader</source>
-        <translation>Sin lector</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed.</source>
-        <translation>El quiosco %1 no se cambió.</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Guardando…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>El quiosco %1 no se cambió. %2</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
-        <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
-    </message>
-    <message>
-        <source>no card reader</source>
-        <translation>sin lector de tarjetas</translation>
-    </message>
-    <message>
-        <source>card reader %1</source>
-        <translation>lector de tarjetas %1</translation>
-    </message>
-</context>
-<context>
-    <name>SpeakButton</name>
-    <message>
-        <source>Speak</source>
-        <translation>Escuchar</translation>
-    </message>
-    <message>
-        <source>Hold for two seconds to hear the screen read aloud.</source>
-        <translation>Mantenga pulsado dos segundos para oír la pantalla en voz alta.</translation>
-    </message>
-    <message>
-        <source>Hold to hear the screen read aloud</source>
-        <translation>Mantenga pulsado para oír la pantalla en voz alta</translation>
     </message>
 </context>
 </TS>

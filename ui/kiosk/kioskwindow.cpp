@@ -356,9 +356,11 @@ void KioskWindow::startOver()
             setScreen(Screen::Starting);
         return;
     }
-    if (m_language != m_profile.language
-        || m_languages.first()->isChecked() == m_languages.last()->isChecked())
-        chooseLanguage(m_profile.language.isEmpty() ? QStringLiteral("en") : m_profile.language);
+    // The next customer is greeted in the kiosk's own language (installed
+    // once at least, whatever the program started in).
+    const QString greeting = m_profile.language.isEmpty() ? QStringLiteral("en") : m_profile.language;
+    if (m_language != greeting || !m_languageInstalled)
+        chooseLanguage(greeting);
     m_attract->reload(*m_pool);
     setScreen(Screen::Attract);
 }
@@ -392,6 +394,7 @@ void KioskWindow::goBack()
 void KioskWindow::chooseLanguage(const QString &language)
 {
     m_language = language;
+    m_languageInstalled = true;
     for (int i = 0; i < m_languages.size(); ++i)
         m_languages[i]->setChecked(Languages[i].code == language);
     Q_EMIT languageChosen(language);

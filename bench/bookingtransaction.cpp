@@ -92,7 +92,8 @@ const QString LockSql = QStringLiteral("SELECT pg_advisory_xact_lock(?, hashtext
 const QString KeySql = QStringLiteral("SELECT id, request_hash FROM bookings WHERE idempotency_key = ?");
 const QString VehicleSql = QStringLiteral("SELECT customer_id, id FROM vehicles WHERE plate = ? FOR UPDATE");
 const QString UpdateCustomerSql = QStringLiteral(
-    "UPDATE customers SET name = ?, phone = COALESCE(?, phone), email = COALESCE(?, email) WHERE id = ?");
+    "UPDATE customers SET name = CASE WHEN ? THEN name ELSE ? END, "
+    "phone = COALESCE(?, phone), email = COALESCE(?, email) WHERE id = ?");
 const QString UpdateVehicleSql
     = QStringLiteral("UPDATE vehicles SET vehicle_class = ? WHERE id = ? AND vehicle_class <> ?");
 const QString InsertCustomerSql
@@ -246,7 +247,7 @@ QString pgbenchScript(const Plan &plan)
     s << QStringLiteral("\\if :known");
     s << fill(VehicleSql, {plate}) + QStringLiteral(" \\gset p_");
     s << fill(UpdateCustomerSql,
-              {QStringLiteral("'Customer :customer'"), QStringLiteral("NULL"), QStringLiteral("NULL"),
+              {QStringLiteral("false"), QStringLiteral("'Customer :customer'"), QStringLiteral("NULL"), QStringLiteral("NULL"),
                QStringLiteral(":p_customer_id")})
             + QLatin1Char(';');
     s << fill(UpdateVehicleSql, {QStringLiteral("'car'"), QStringLiteral(":p_id"), QStringLiteral("'car'")})

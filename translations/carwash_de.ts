@@ -5669,6 +5669,10 @@ carwash-server secrets set|show|remove keeps its Stripe secrets in this account&
         <translation>carwash-server: Stripe-Webhooks, Kartenzahlungsanfragen und GET /health für CarWash Desk.
 carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schlüsselbund dieses Kontos auf (carwash-server secrets --help).</translation>
     </message>
+    <message>
+        <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
+        <translation>carwash-server bereitet die Datenbank vor (wendet seine Migrationen an); es antwortet, sobald sie angewendet sind.</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>

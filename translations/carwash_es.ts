@@ -5669,6 +5669,10 @@ carwash-server secrets set|show|remove keeps its Stripe secrets in this account&
         <translation>carwash-server: webhooks de Stripe, solicitudes de pago con tarjeta y GET /health para CarWash Desk.
 carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llavero de esta cuenta (carwash-server secrets --help).</translation>
     </message>
+    <message>
+        <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
+        <translation>carwash-server está preparando la base de datos (aplicando sus migraciones); atenderá en cuanto estén aplicadas.</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>

@@ -225,6 +225,16 @@ void ServerApplication::answerHealth(const QHttpServerRequest &request, QHttpSer
     const auto exchange = HttpExchange::start(m_requestLog, request, std::move(responder));
     if (m_shuttingDown)
         return; // answered 503 as the exchange goes
+    if (!m_schemaReady) {
+        // Until its migrations are applied the server can do none of its
+        // work, and the fleet's tables may not have their columns yet.
+        exchange->respond(HttpExchange::Status::ServiceUnavailable,
+                          QJsonObject {{QStringLiteral("status"), QStringLiteral("starting")},
+                                       {QStringLiteral("detail"),
+                                        tr("carwash-server is preparing the database (applying its migrations); "
+                                           "it serves once they are applied.")}});
+        return;
+    }
     // The fleet view, as `carwash-admin health --json` reports it: unhealthy
     // (the database unreachable, a process in trouble) is 503 so a load
     // balancer or monitor needs no JSON to tell.

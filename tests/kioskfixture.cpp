@@ -32,7 +32,7 @@ void KioskFixture::resetKioskSite()
     sql(QStringLiteral("UPDATE site_settings SET value = '%1' WHERE key = 'site.timezone'; "
                        "UPDATE opening_hours SET opens = '00:00', closes = '23:45'; "
                        "TRUNCATE stripe_events, payment_requests, refunds, attendant_calls CASCADE; "
-                       "DELETE FROM card_readers; DELETE FROM kiosks; "
+                       "DELETE FROM card_readers; DELETE FROM kiosks; DELETE FROM site_settings WHERE key LIKE 'kiosk.%'; "
                        "DELETE FROM process_health WHERE program = 'carwash-server'")
             .arg(zone));
     m_zone = QTimeZone(zone.toLatin1());

@@ -14,10 +14,15 @@
 #include "ui/kiosk/platescreen.h"
 #include "ui/kiosk/timescreen.h"
 #include "ui/kiosk/washscreen.h"
+#include "ui/common/idlewatcher.h"
 
+#include <QFile>
 #include <QLabel>
+#include <QPrinter>
+#include <QTemporaryDir>
 #include <QLineEdit>
 #include <QRegularExpression>
+#include <QSignalSpy>
 #include <QPushButton>
 #include <QTest>
 
@@ -33,6 +38,8 @@ private slots:
 
     void paidOnTheReaderInAtMostTwelveTouches();
     void paidByPhoneThroughTheQrCode();
+    void idleResetReleasesTheHoldAndCancelsAtStripe();
+    void idleNeverInterruptsAPaymentOnThePhone();
     void startOverFromEveryScreenLeavesNothingBehind_data();
     void startOverFromEveryScreenLeavesNothingBehind();
 
@@ -49,6 +56,12 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     const QString reader = giveReader(QStringLiteral("Entrance"));
     auto kiosk = openKiosk(QStringLiteral("Entrance"));
     QVERIFY(kiosk);
+    // A receipt printer, as a PDF file so the test can look at what came out.
+    QTemporaryDir printed;
+    auto printer = std::make_shared<QPrinter>(QPrinter::HighResolution);
+    printer->setOutputFormat(QPrinter::PdfFormat);
+    printer->setOutputFileName(printed.filePath(QStringLiteral("receipt.pdf")));
+    kiosk->doneScreen()->setReceiptPrinter(printer);
     m_touches = 0;
 
     // The common case: the first wash, a car, the next free time, a
@@ -90,6 +103,12 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     QVERIFY(!kiosk->doneScreen()->qrImage().isNull());
     QVERIFY(kiosk->doneScreen()->findChild<QLabel *>(QStringLiteral("doneDrive"))->text().startsWith(
         QStringLiteral("Drive to ")));
+    // The receipt, from the database, on the kiosk's printer.
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->doneScreen()->receiptText(), QStringLiteral("Please take your receipt."),
+                              kNoHangMs);
+    QFile pdf(printed.filePath(QStringLiteral("receipt.pdf")));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    QVERIFY(pdf.read(5) == "%PDF-");
 
     // Back to the start by itself; nothing of this customer stays on screen.
     kiosk->doneScreen()->setReturnAfter(50);
@@ -134,6 +153,73 @@ void TestKioskFlow::paidByPhoneThroughTheQrCode()
                      .arg(booking)),
              QStringLiteral("confirmed|stripe_checkout|%1").arg(price));
     QVERIFY(!kiosk->paymentInProgress());
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    setKiosk(QStringLiteral("Idle"), {QStringLiteral("reader"), QStringLiteral("phone")});
+    giveReader(QStringLiteral("Idle"));
+    sql(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('kiosk.idle_seconds', '45')"));
+    auto kiosk = openKiosk(QStringLiteral("Idle"));
+    QVERIFY(kiosk);
+    // The site's setting is read on start.
+    QCOMPARE(kiosk->idleWatcher()->timeout(), 45 * 1000);
+    QVERIFY(toPlate(*kiosk));
+    QVERIFY(enterPlate(*kiosk, QStringLiteral("IDLE1")));
+    PayScreen *pay = kiosk->payScreen();
+    QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe")), kNoHangMs);
+    const qint64 booking = kiosk->order().booking->id;
+    const qint64 payment = pay->paymentId();
+    const QString intent = one(
+        QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(payment));
+    QVERIFY(intent.startsWith(u"pi_"));
+
+    // The customer walks away from the reader.
+    kiosk->idleWatcher()->setTimeout(300);
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
+    QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+                              QStringLiteral("cancelled"), kNoHangMs);
+    QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(payment)), QStringLiteral("cancelled"));
+    // carwash-server cancelled the reader's payment at Stripe.
+    QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(intent)[u"status"].toString(), QStringLiteral("canceled"), kNoHangMs);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestKioskFlow::idleNeverInterruptsAPaymentOnThePhone()
+{
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    setKiosk(QStringLiteral("Patient"), {QStringLiteral("phone")});
+    auto kiosk = openKiosk(QStringLiteral("Patient"));
+    QVERIFY(kiosk);
+    QVERIFY(toPlate(*kiosk));
+    QVERIFY(enterPlate(*kiosk, QStringLiteral("WAIT1")));
+    PayScreen *pay = kiosk->payScreen();
+    QTRY_COMPARE_WITH_TIMEOUT(pay->stage(), PayScreen::Stage::Choosing, kNoHangMs);
+    QVERIFY(tap(pay->phoneButton()));
+    QTRY_VERIFY_WITH_TIMEOUT(!pay->checkoutUrl().isEmpty(), kNoHangMs);
+    QVERIFY(kiosk->paymentInProgress());
+    kiosk->idleWatcher()->setTimeout(100);
+    // Many idle timeouts go by while the customer pays on the phone.
+    QSignalSpy idle(kiosk->idleWatcher(), &IdleWatcher::idle);
+    QTRY_VERIFY_WITH_TIMEOUT(idle.size() >= 1, kNoHangMs);
+    QTest::qWait(300);
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QVERIFY(pay->stateText().contains(QStringLiteral("Waiting for your payment on your phone")));
+    const qint64 booking = kiosk->order().booking->id;
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+
+    // Cancelled on the screen: the payment ends, and idle may reset again.
+    QVERIFY(tap(pay->cancelButton()));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+                              QStringLiteral("cancelled"), kNoHangMs);
     QCOMPARE(server.terminate(), 0);
 }
 

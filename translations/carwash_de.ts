@@ -540,140 +540,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>Sie wird nur dieses eine Mal angezeigt; eine Sperre ist aufgehoben.</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process&apos;s published health (lost ones too) and the database&apos;s
-                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-  maintenance [--if-due] [--batch-size N]
-                     remove health snapshots, audit and payment-event rows older than
-                     retention.*_days, in small batches; --if-due: only when not run today
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-
-Staff:
-  staff list                      everyone who may sign in, with role and state
-  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
-                                  exit 3 unknown name, 2 several match
-
-Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
-  payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking&apos;s payments
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
-                                  default all that is left, the newest card payment first;
-                                  cash at once, card through carwash-server
-  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
-  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
-                                  Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
-Without it, a private PostgreSQL server under your data folder is used.
-</source>
-        <translation>Aufruf: carwash-admin BEFEHL [--json]
-
-Befehle:
-  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
-  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
-  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
-  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
-                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
-  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
-  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
-  config             die geltende Konfiguration und woher jeder Wert stammt
-  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
-  maintenance [--if-due] [--batch-size N]
-                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
-                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
-
-Kalender:
-  settings                        die geltenden Buchungseinstellungen
-  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           Öffnungszeiten der Woche
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
-  closure list | closure remove ID
-
-Buchungen:
-  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
-                                  4 Datenbank nicht verfügbar
-  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
-  booking ID|CODE                 eine Buchung
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (nur die nächsten Schritte im Ablauf)
-  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
-
-Mitarbeiter:
-  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
-  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
-                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
-
-Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
-  payment checkout ID|CODE [--wait SEKUNDEN]
-                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status aus
-  payment show ID|CODE            die Zahlungen der Buchung
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
-                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
-                                  bar sofort, Karte über carwash-server
-  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
-  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
-                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
-  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
-
-Optionen:
-  --json             maschinenlesbare Ausgabe
-
-Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
-PostgreSQL-Server in Ihrem Datenordner verwendet.
-</translation>
-    </message>
-    <message>
         <source>payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | payment reconcile [--wait SECONDS] [--json]</source>
         <translation>payment checkout ID|CODE [--wait SEKUNDEN] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN] [--json] | payment reconcile [--wait SEKUNDEN] [--json]</translation>
     </message>
@@ -846,6 +712,132 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Reader %1 (%2) added for the %3.</source>
         <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
+
+Kiosks:
+  kiosk list                      every kiosk: language, ways of paying, reader, running or not
+  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  change a kiosk (made when missing); a reader serving another
+                                  desk or kiosk is refused
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, a private PostgreSQL server under your data folder is used.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3379,6 +3371,10 @@ Klicken, um ab %4 zu buchen</translation>
         <source>The database could not be reached at the last probe.</source>
         <translation>Die Datenbank war bei der letzten Prüfung nicht erreichbar.</translation>
     </message>
+    <message>
+        <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsWindow</name>
@@ -3689,6 +3685,18 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>Back to the start</source>
         <translation>Zurück zum Anfang</translation>
+    </message>
+    <message>
+        <source>Your receipt is printing.</source>
+        <translation>Ihr Beleg wird gedruckt.</translation>
+    </message>
+    <message>
+        <source>Please take your receipt.</source>
+        <translation>Bitte nehmen Sie Ihren Beleg.</translation>
+    </message>
+    <message>
+        <source>Your receipt could not be printed; the desk can print it for you.</source>
+        <translation>Ihr Beleg konnte nicht gedruckt werden; am Schalter druckt man ihn Ihnen aus.</translation>
     </message>
 </context>
 <context>
@@ -5716,6 +5724,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>%1 must be %2.</source>
         <translation>%1 muss %2 sein.</translation>
     </message>
+    <message>
+        <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
+        <translation>Sekunden ohne Berührung, bis ein Kiosk „Noch da?“ fragt</translation>
+    </message>
 </context>
 <context>
     <name>SiteSettingsPage</name>
@@ -5809,6 +5821,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
             <numerusform>Gespeichert (%n Einstellung geändert).</numerusform>
             <numerusform>Gespeichert (%n Einstellungen geändert).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Kiosk idle (seconds):</source>
+        <translation>Kiosk-Leerlauf (Sekunden):</translation>
     </message>
 </context>
 <context>

@@ -134,9 +134,9 @@
     <name>KioskText</name>
     <message numerus="yes">
         <source>Now, %1, ready in %n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Now, %1, ready in %n min</numerusform>
+            <numerusform>Now, %1, ready in %n min</numerusform>
         </translation>
     </message>
 </context>

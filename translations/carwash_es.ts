@@ -540,140 +540,6 @@ Uso: carwash-admin %2</translation>
         <translation>Solo se muestra esta vez; se levanta cualquier bloqueo.</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process&apos;s published health (lost ones too) and the database&apos;s
-                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-  maintenance [--if-due] [--batch-size N]
-                     remove health snapshots, audit and payment-event rows older than
-                     retention.*_days, in small batches; --if-due: only when not run today
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-
-Staff:
-  staff list                      everyone who may sign in, with role and state
-  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
-                                  exit 3 unknown name, 2 several match
-
-Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
-  payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking&apos;s payments
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
-                                  default all that is left, the newest card payment first;
-                                  cash at once, card through carwash-server
-  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
-  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
-                                  Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
-Without it, a private PostgreSQL server under your data folder is used.
-</source>
-        <translation>Uso: carwash-admin COMANDO [--json]
-
-Comandos:
-  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
-  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
-  seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
-  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
-                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
-  services           lista los paquetes de lavado con precios por clase de vehículo
-  service ID         un paquete de lavado; sale con 3 si no existe ese ID
-  config             la configuración vigente y de dónde viene cada valor
-  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
-  maintenance [--if-due] [--batch-size N]
-                     elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
-                     retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
-
-Calendario:
-  settings                        los ajustes de reserva vigentes
-  settings get CLAVE | set CLAVE VALOR
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           horario de apertura semanal
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
-  closure list | closure remove ID
-
-Reservas:
-  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  horas de inicio libres de un día local, con los boxes libres
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
-                                  4 base de datos no disponible
-  bookings --date AAAA-MM-DD      las reservas de un día local
-  booking ID|CÓDIGO               una reserva
-  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
-  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
-
-Personal:
-  staff list                      todas las personas que pueden iniciar sesión, con función y estado
-  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
-                                  sale con 3 si el nombre no existe, 2 si coinciden varios
-
-Pagos (el trabajo con tarjetas lo hace carwash-server; sale con 5 si ninguno responde o Stripe lo rechaza):
-  payment checkout ID|CÓDIGO [--wait SEGUNDOS]
-                                  crea o reutiliza el enlace de Checkout de la reserva; muestra payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CÓDIGO          los pagos de la reserva
-  payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS]
-                                  por defecto todo lo que queda, primero el pago con tarjeta más reciente;
-                                  efectivo al instante, tarjeta a través de carwash-server
-  payment reconcile [--wait SEGUNDOS]  consulta una vez, ahora, a Stripe los pagos con tarjeta pendientes
-  reader list | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] | reader remove ID_LECTOR
-                                  lectores de Stripe Terminal, como máximo uno por mostrador o quiosco
-  takings --date AAAA-MM-DD [--csv]  los ingresos de un día local: efectivo, tarjeta, reembolsos, impuesto, neto
-
-Opciones:
-  --json             salida legible por máquina
-
-Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
-PostgreSQL privado dentro de su carpeta de datos.
-</translation>
-    </message>
-    <message>
         <source>payment checkout ID|CODE [--wait SECONDS] [--json] | payment show ID|CODE [--json] | payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS] [--json] | payment reconcile [--wait SECONDS] [--json]</source>
         <translation>payment checkout ID|CÓDIGO [--wait SEGUNDOS] [--json] | payment show ID|CÓDIGO [--json] | payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS] [--json] | payment reconcile [--wait SEGUNDOS] [--json]</translation>
     </message>
@@ -846,6 +712,132 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Reader %1 (%2) added for the %3.</source>
         <translation>Lector %1 (%2) añadido para el %3.</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
+
+Kiosks:
+  kiosk list                      every kiosk: language, ways of paying, reader, running or not
+  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  change a kiosk (made when missing); a reader serving another
+                                  desk or kiosk is refused
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, a private PostgreSQL server under your data folder is used.
+</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3379,6 +3371,10 @@ Haga clic para reservar desde las %4</translation>
         <source>The database could not be reached at the last probe.</source>
         <translation>No se pudo contactar con la base de datos en la última comprobación.</translation>
     </message>
+    <message>
+        <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsWindow</name>
@@ -3689,6 +3685,18 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>Back to the start</source>
         <translation>Volver al inicio</translation>
+    </message>
+    <message>
+        <source>Your receipt is printing.</source>
+        <translation>Su recibo se está imprimiendo.</translation>
+    </message>
+    <message>
+        <source>Please take your receipt.</source>
+        <translation>Tome su recibo, por favor.</translation>
+    </message>
+    <message>
+        <source>Your receipt could not be printed; the desk can print it for you.</source>
+        <translation>Su recibo no se pudo imprimir; en el mostrador se lo pueden imprimir.</translation>
     </message>
 </context>
 <context>
@@ -5716,6 +5724,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <source>%1 must be %2.</source>
         <translation>%1 debe ser %2.</translation>
     </message>
+    <message>
+        <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
+        <translation>Segundos sin un toque antes de que un quiosco pregunte «¿Sigue ahí?»</translation>
+    </message>
 </context>
 <context>
     <name>SiteSettingsPage</name>
@@ -5809,6 +5821,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
             <numerusform>Guardado (%n ajuste cambiado).</numerusform>
             <numerusform>Guardado (%n ajustes cambiados).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Kiosk idle (seconds):</source>
+        <translation>Inactividad del quiosco (segundos):</translation>
     </message>
 </context>
 <context>

@@ -50,6 +50,8 @@ const QList<SettingSpec> &SiteSettings::specs()
          QT_TR_NOOP("How many days ahead bookings may be made")},
         {QStringLiteral("booking.hold_minutes"), T::Integer, 1, 120, QStringLiteral("10"),
          QT_TR_NOOP("Minutes an unpaid kiosk hold keeps its slot")},
+        {QStringLiteral("kiosk.idle_seconds"), T::Integer, 20, 600, QStringLiteral("60"),
+         QT_TR_NOOP("Seconds without a touch before a kiosk asks \"Still there?\"")},
         {QStringLiteral("site.name"), T::Text, 1, 100, QStringLiteral("Car wash"),
          QT_TR_NOOP("The business name printed on receipts")},
         {QStringLiteral("site.address"), T::Text, 0, 300, QString(),
@@ -213,6 +215,7 @@ SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
     s.minNoticeMinutes = read(QStringLiteral("booking.min_notice_minutes")).toInt();
     s.horizonDays = read(QStringLiteral("booking.horizon_days")).toInt();
     s.holdMinutes = read(QStringLiteral("booking.hold_minutes")).toInt();
+    s.kioskIdleSeconds = read(QStringLiteral("kiosk.idle_seconds")).toInt();
     s.currency = read(QStringLiteral("billing.currency"));
     s.siteName = read(QStringLiteral("site.name"));
     s.siteAddress = read(QStringLiteral("site.address"));

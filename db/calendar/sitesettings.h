@@ -43,6 +43,8 @@ public:
     int minNoticeMinutes = 0;
     int horizonDays = 60;
     int holdMinutes = 10;
+    // A kiosk left untouched this long asks "Still there?" (then resets).
+    int kioskIdleSeconds = 60;
     QString currency = QStringLiteral("USD");
     // For receipts.
     QString siteName;

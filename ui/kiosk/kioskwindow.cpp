@@ -1,10 +1,12 @@
 #include "ui/kiosk/kioskwindow.h"
 
+#include "db/calendar/settingsrepo.h"
 #include "db/kiosk/kioskrepo.h"
 #include "db/notify/bookingchangelistener.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "ui/common/databasehealthwatcher.h"
+#include "ui/common/idlewatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
 #include "ui/kiosk/outofservicescreen.h"
@@ -41,6 +43,7 @@ struct KioskStart
 {
     KioskProfile profile;
     int released = 0;
+    int idleSeconds = 60;
 };
 
 QPushButton *chromeButton(const QString &objectName, QWidget *parent)
@@ -139,14 +142,21 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
         setScreen(Screen::Pay);
     });
     connect(m_pay, &PayScreen::finished, this, [this](const Booking &booking, bool paid) {
-        m_done->showBooking(booking, paid);
+        m_done->showBooking(booking, paid, m_pool);
         setScreen(Screen::Done);
     });
-    connect(m_pay, &PayScreen::stageChanged, this, &KioskWindow::updateChrome);
+    connect(m_pay, &PayScreen::stageChanged, this, [this] {
+        updateChrome();
+        updateIdle();
+    });
     connect(m_done, &DoneScreen::finished, this, &KioskWindow::startOver);
     connect(m_attract, &AttractScreen::databaseTrouble, this, [this](const DbError &) { goOutOfService(); });
     connect(m_time, &TimeScreen::databaseTrouble, this, [this](const DbError &) { goOutOfService(); });
     connect(m_pay, &PayScreen::databaseTrouble, this, &KioskWindow::databaseTrouble);
+
+    m_idle = new IdleWatcher(this);
+    m_idle->setTimeout(60 * 1000);
+    connect(m_idle, &IdleWatcher::idle, this, &KioskWindow::idleNoticed);
 
     m_startRetry.setSingleShot(true);
     m_startRetry.setInterval(StartRetryMs);
@@ -223,6 +233,7 @@ void KioskWindow::prepare()
                                          KioskStart start;
                                          start.profile = repo.ensure(name);
                                          start.released = repo.releaseHolds(name, QStringLiteral("kiosk started")).released();
+                                         start.idleSeconds = SettingsRepo(db).load().kioskIdleSeconds;
                                          return start;
                                      });
     Async::onResult(started, this, [this](const DbResult<KioskStart> &result) {
@@ -236,6 +247,7 @@ void KioskWindow::prepare()
         if (result->released > 0)
             qCInfo(lcKiosk) << "released" << result->released << "holds of an earlier run";
         m_profile = result->profile;
+        m_idle->setTimeout(result->idleSeconds * 1000);
         m_ready = true;
         startOver();
     });
@@ -256,6 +268,10 @@ void KioskWindow::setScreen(Screen screen)
     m_stack->setCurrentIndex(int(screen));
     m_attendant->hide();
     updateChrome();
+    // Each screen starts a quiet spell afresh.
+    m_idle->setActive(screen == Screen::Wash || screen == Screen::Time || screen == Screen::Plate
+                      || screen == Screen::Pay);
+    m_wasPaying = paymentInProgress();
     Q_EMIT screenChanged(screen);
 }
 
@@ -273,6 +289,27 @@ void KioskWindow::updateChrome()
     const bool processing = s == Screen::Pay && m_pay->paymentInProgress() && m_pay->stage() == PayScreen::Stage::OnReader;
     m_back->setEnabled(!processing);
     m_startOver->setEnabled(!processing);
+}
+
+void KioskWindow::updateIdle()
+{
+    // A payment that ended (paid, cancelled, run out) starts a quiet spell
+    // afresh: the customer may have walked away while it ran.
+    const bool paying = paymentInProgress();
+    if (m_wasPaying && !paying && screen() == Screen::Pay)
+        m_idle->setActive(true);
+    m_wasPaying = paying;
+}
+
+void KioskWindow::idleNoticed()
+{
+    // A customer paying on the phone or at the reader is not idle; the
+    // spell starts again when the payment ends.
+    if (paymentInProgress())
+        return;
+    const Screen s = screen();
+    if (s == Screen::Wash || s == Screen::Time || s == Screen::Plate || s == Screen::Pay)
+        startOver();
 }
 
 bool KioskWindow::paymentInProgress() const

@@ -15,6 +15,7 @@ class AttractScreen;
 class BookingChangeListener;
 class DatabaseHealthWatcher;
 class DoneScreen;
+class IdleWatcher;
 class KioskScreen;
 class OutOfServiceScreen;
 class PayScreen;
@@ -85,6 +86,10 @@ public:
     DoneScreen *doneScreen() const { return m_done; }
     OutOfServiceScreen *outOfServiceScreen() const { return m_outOfService; }
     DatabaseHealthWatcher *healthWatcher() const { return m_health; }
+    // Watches for a customer gone quiet mid-flow: the site's
+    // kiosk.idle_seconds once ready; active on the wash, time, plate and
+    // pay screens, never interrupting a payment in progress.
+    IdleWatcher *idleWatcher() const { return m_idle; }
     QPushButton *backButton() const { return m_back; }
     QPushButton *startOverButton() const { return m_startOver; }
     QPushButton *callAttendantButton() const { return m_callAttendant; }
@@ -115,6 +120,8 @@ private:
     void callAttendant();
     void databaseTrouble(const DbError &error);
     void goOutOfService();
+    void idleNoticed();
+    void updateIdle();
     void retranslate();
     void updateChrome();
 
@@ -125,6 +132,8 @@ private:
     DatabaseConfig m_config;
     BookingChangeListener *m_listener = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
+    IdleWatcher *m_idle = nullptr;
+    bool m_wasPaying = false;
     KioskOrder m_order;
     bool m_ready = false;
     bool m_preparing = false;

@@ -38,6 +38,7 @@ QString labelFor(const QString &key)
          QT_TRANSLATE_NOOP("SiteSettingsPage", "Boo&k ahead (days):")},
         {QStringLiteral("booking.hold_minutes"),
          QT_TRANSLATE_NOOP("SiteSettingsPage", "Kiosk h&old (minutes):")},
+        {QStringLiteral("kiosk.idle_seconds"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Kiosk idle (seconds):")},
         {QStringLiteral("site.name"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Business na&me:")},
         {QStringLiteral("site.address"), QT_TRANSLATE_NOOP("SiteSettingsPage", "&Address:")},
         {QStringLiteral("billing.currency"), QT_TRANSLATE_NOOP("SiteSettingsPage", "&Currency:")},

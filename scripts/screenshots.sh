@@ -289,7 +289,7 @@ CARWASH_PIN="$pin" shot 21-refund.png 1 --sign-in "$who" --show refund --booking
 # The kiosk "Lobby": a reader registered at the fake Stripe, assigned to it,
 # the reader and the phone offered. Each picture on an X screen of the
 # kiosk's size, where it goes full screen as on the real panel.
-reader=$(curl -fsS -u sk_test_carwashFakeStripeKey0000000000: -d registration_code=simulated-wpe \
+reader=$(curl -fsS -H "Authorization: Bearer sk_test_carwashFakeStripeKey0000000000" -d registration_code=simulated-wpe \
   -d label="Lobby kiosk reader" "$stripe/v1/terminal/readers" | jq -r .id)
 "$bin/carwash-admin" reader add "$reader" --label "Lobby kiosk reader" --kiosk Lobby >/dev/null
 "$bin/carwash-admin" kiosk set Lobby --methods reader,phone --language en >/dev/null

@@ -16,6 +16,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QPushButton>
+#include <QScreen>
 #include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
@@ -60,6 +61,9 @@ void KioskScreenshotRunner::drive()
         return;
     }
     KioskWindow &kiosk = *window;
+    // Full screen is the window manager's to grant, and Xvfb runs none: the
+    // screen's whole size, as full screen gives it on the kiosk's panel.
+    kiosk.setGeometry(kiosk.QWidget::screen()->geometry());
     KioskDriver driver;
     const QString show = m_request.show;
     auto failed = [&] { finish(1, driver.failure()); };
@@ -105,15 +109,6 @@ void KioskScreenshotRunner::drive()
                                     || pay->stage() == PayScreen::Stage::Failed; },
                         StepMs, QStringLiteral("the hold")))
         return failed();
-    if (show == u"pay-phone") {
-        // The reader is asked at once; the customer turns to the phone instead.
-        if (!driver.tap(pay->phoneButton()))
-            return failed();
-        if (!driver.waitFor([pay] { return !pay->checkoutUrl().isEmpty(); }, StepMs,
-                            QStringLiteral("the Checkout link")))
-            return failed();
-        return grab(kiosk);
-    }
     if (!driver.waitFor(
             [pay] {
                 return pay->stage() == PayScreen::Stage::OnReader
@@ -123,6 +118,14 @@ void KioskScreenshotRunner::drive()
         return failed();
     if (show == u"pay-reader")
         return grab(kiosk);
+    if (show == u"pay-phone") {
+        // The reader is asked at once; the customer turns to the phone instead.
+        if (!driver.tap(pay->phoneButton())
+            || !driver.waitFor([pay] { return !pay->checkoutUrl().isEmpty(); }, StepMs,
+                               QStringLiteral("the Checkout link")))
+            return failed();
+        return grab(kiosk);
+    }
     QString error;
     if (!presentCard(pay->reader()->id, &error))
         return finish(1, error);

@@ -52,7 +52,8 @@ QJsonObject json(const ServerBenchmarkResult &result);
 // {"flows": {"asked", "warm_up", "completed", "failed", "measured", "measured_seconds", "per_minute",
 //  "touches_min", "touches_max", "what"}, "flow_failures": [{"flow", "screen", "reason"}],
 //  "flow_failures_not_listed", "stopped_early", "gui_stall_ms": {"max", "p99", "target_max", "over_target",
-//  "ticks", "tick_interval_ms", "warm_up_max", "what"}, "rss_bytes": {"after_warm_up", "end", "growth",
+//  "ticks", "tick_interval_ms", "warm_up_max", "over_target_by_screen": {SCREEN: {"count", "max_ms"}}, "what"},
+//  "rss_bytes": {"after_warm_up", "end", "growth",
 //  "growth_per_flow", "target_growth_per_flow"}, "kiosk_connections": {"application_name", "pool_*",
 //  "listener_*", "after_warm_up", "end", "growth"}, "database": {"bookings_confirmed", "payments_succeeded",
 //  "bookings_held", "payments_open", ...}, "server": {"exit_code"}, ...}

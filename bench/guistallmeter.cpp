@@ -14,6 +14,8 @@ GuiStallMeter::GuiStallMeter(QObject *parent)
 void GuiStallMeter::start()
 {
     m_histogram.fill(0);
+    m_counts.clear();
+    m_maxMs.clear();
     m_maxNs = 0;
     m_ticks = 0;
     m_clock.start();
@@ -35,6 +37,17 @@ void GuiStallMeter::tick()
     m_maxNs = std::max(m_maxNs, stallNs);
     const qint64 bucket = stallNs * BucketsPerMs / 1000000;
     ++m_histogram[std::size_t(std::min<qint64>(bucket, Buckets - 1))];
+    if (m_context && m_attributeNs > 0 && stallNs >= m_attributeNs) {
+        const QString context = m_context();
+        ++m_counts[context];
+        m_maxMs[context] = std::max(m_maxMs.value(context), stallNs / 1e6);
+    }
+}
+
+void GuiStallMeter::attribute(double milliseconds, std::function<QString()> context)
+{
+    m_attributeNs = qint64(milliseconds * 1e6);
+    m_context = std::move(context);
 }
 
 double GuiStallMeter::percentileMs(double fraction) const

@@ -4,7 +4,11 @@
 #include <QObject>
 #include <QTimer>
 
+#include <QMap>
+#include <QString>
+
 #include <array>
+#include <functional>
 
 // How long the GUI thread was kept from its event loop: a precise timer on
 // that thread ticks every IntervalMs, and each gap between two ticks beyond
@@ -30,6 +34,13 @@ public:
     // Ticks whose gap went beyond milliseconds.
     qint64 over(double milliseconds) const;
 
+    // Stalls of at least milliseconds are counted by what context() names
+    // when the late tick comes (e.g. the screen shown), to say where they happen.
+    void attribute(double milliseconds, std::function<QString()> context);
+    // Those stalls by context: how many, and the longest.
+    QMap<QString, qint64> attributedCounts() const { return m_counts; }
+    QMap<QString, double> attributedMaxMs() const { return m_maxMs; }
+
 private:
     static constexpr int BucketsPerMs = 10;
     static constexpr int Buckets = 2000 * BucketsPerMs; // the last holds everything longer
@@ -42,4 +53,8 @@ private:
     qint64 m_maxNs = 0;
     qint64 m_ticks = 0;
     std::array<qint64, Buckets> m_histogram {};
+    qint64 m_attributeNs = 0;
+    std::function<QString()> m_context;
+    QMap<QString, qint64> m_counts;
+    QMap<QString, double> m_maxMs;
 };

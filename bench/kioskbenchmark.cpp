@@ -9,8 +9,8 @@
 #include "db/health/systemmemory.h"
 #include "db/kiosk/kioskrepo.h"
 #include "db/notify/bookingchangelistener.h"
-#include "db/pool/dberror.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/dberror.h"
 #include "db/pool/sql.h"
 #include "db/schema/migrator.h"
 #include "tests/harness/fakestripe.h"
@@ -44,7 +44,9 @@ QString middayZone()
     const int east = std::clamp(12 - utcHour, -12, 14);
     if (east == 0)
         return QStringLiteral("Etc/GMT");
-    return QStringLiteral("Etc/GMT%1%2").arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+")).arg(std::abs(east));
+    return QStringLiteral("Etc/GMT%1%2")
+        .arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+"))
+        .arg(std::abs(east));
 }
 
 // The site the kiosk's tests use (tests/bookingenginefixture.cpp,
@@ -53,7 +55,8 @@ QString middayZone()
 // the reader as its way to pay, and that reader assigned to it.
 void seed(QSqlDatabase &db, const QString &readerId)
 {
-    Sql::exec(db, QStringLiteral("DELETE FROM site_settings WHERE key LIKE 'site.%' OR key LIKE 'booking.%'"));
+    Sql::exec(db,
+              QStringLiteral("DELETE FROM site_settings WHERE key LIKE 'site.%' OR key LIKE 'booking.%'"));
     Sql::exec(db,
               QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('site.timezone', ?), "
                              "('booking.slot_minutes', '15'), ('booking.buffer_minutes', '5'), "
@@ -76,8 +79,8 @@ void seed(QSqlDatabase &db, const QString &readerId)
                                          "('Wax', 500, 10) RETURNING id"),
                           {});
     Sql::exec(db, QStringLiteral("INSERT INTO service_addons VALUES (?, ?)"), {wash, wax});
-    const QString bay
-        = QStringLiteral("INSERT INTO bays (name, kind, sort_order, active) VALUES (?, ?, ?, true) RETURNING id");
+    const QString bay = QStringLiteral(
+        "INSERT INTO bays (name, kind, sort_order, active) VALUES (?, ?, ?, true) RETURNING id");
     for (int lane = 1; lane <= KioskBenchmark::Bays; ++lane) {
         const qint64 bayId = id(bay, {QStringLiteral("Lane %1").arg(lane), QStringLiteral("tunnel"), lane});
         Sql::exec(db, QStringLiteral("INSERT INTO bay_services VALUES (?, ?)"), {bayId, wash});
@@ -128,7 +131,8 @@ bool flow(KioskWindow &kiosk, KioskDriver &driver, FakeStripe &stripe, const QSt
     if (kiosk.screen() != KioskWindow::Screen::Pay || pay->stage() != PayScreen::Stage::OnReader)
         return driver.fail(kiosk, QStringLiteral("no reader collecting: \"%1\"").arg(pay->stateText()));
     if (!stripe.presentCard(readerId))
-        return driver.fail(kiosk, QStringLiteral("the fake reader refused the card: %1").arg(stripe.lastError()));
+        return driver.fail(kiosk,
+                           QStringLiteral("the fake reader refused the card: %1").arg(stripe.lastError()));
     if (!driver.waitForScreen(kiosk, KioskWindow::Screen::Done, timeout))
         return false;
     return driver.tap(kiosk.doneScreen()->finishButton()) && driver.waitForAttract(kiosk, timeout);
@@ -181,7 +185,9 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(connectionName);
     });
-    progress(QStringLiteral("migrating, seeding a site with %1 lanes and the kiosk %2 with its reader").arg(Bays).arg(KioskName));
+    progress(QStringLiteral("migrating, seeding a site with %1 lanes and the kiosk %2 with its reader")
+                 .arg(Bays)
+                 .arg(KioskName));
     try {
         Migrator::migrate(db);
         seed(db, r.readerId);
@@ -205,7 +211,8 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
     r.poolLimit = config.maxConnections;
     summary.setClients(QStringLiteral("kiosk_pool_connections"), r.poolLimit);
     ConnectionWatcher poolWatcher(m_server, ApplicationName);
-    ConnectionWatcher listenerWatcher(m_server, ApplicationName + BookingChangeListener::applicationNameSuffix());
+    ConnectionWatcher listenerWatcher(m_server,
+                                      ApplicationName + BookingChangeListener::applicationNameSuffix());
     if (!poolWatcher.start(error) || !listenerWatcher.start(error))
         return false;
 
@@ -220,11 +227,14 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
             *error = QStringLiteral("the kiosk did not start: ") + driver.failure();
             return false;
         }
-        progress(QStringLiteral("%1 flows (%2 to warm up): first wash, car, next free time, a 7-character plate, "
-                                "the reader")
-                     .arg(m_flows)
-                     .arg(r.warmUpFlows));
+        progress(
+            QStringLiteral("%1 flows (%2 to warm up): first wash, car, next free time, a 7-character plate, "
+                           "the reader")
+                .arg(m_flows)
+                .arg(r.warmUpFlows));
         auto stall = std::make_unique<GuiStallMeter>();
+        KioskWindow *shown = kiosk.get();
+        stall->attribute(TargetStallMs, [shown] { return KioskDriver::screenName(shown->screen()); });
         stall->start();
         QElapsedTimer measured;
         int inARow = 0;
@@ -239,7 +249,8 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
                 ++r.flowsCompleted;
                 if (n > r.warmUpFlows)
                     ++r.measuredFlowsCompleted;
-                r.minTouches = r.flowsCompleted == 1 ? driver.touches() : std::min(r.minTouches, driver.touches());
+                r.minTouches
+                    = r.flowsCompleted == 1 ? driver.touches() : std::min(r.minTouches, driver.touches());
                 r.maxTouches = std::max(r.maxTouches, driver.touches());
             } else {
                 ++r.failureCount;
@@ -277,6 +288,8 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
         r.stallP99Ms = stall->percentileMs(0.99);
         r.stallTicks = stall->ticks();
         r.stallsOverTarget = stall->over(TargetStallMs);
+        r.stallsOverTargetByScreen = stall->attributedCounts();
+        r.stallMaxMsByScreen = stall->attributedMaxMs();
         r.rssEndBytes = SystemMemory::processRssBytes();
         r.poolConnectionsEnd = poolWatcher.current();
         r.listenerConnectionsEnd = listenerWatcher.current();
@@ -299,23 +312,28 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
         auto count = [&db, &actor](const QString &statement) {
             return Sql::scalar(db, statement, {actor}).toLongLong();
         };
-        r.bookingsConfirmed = count(QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ? AND status = 'confirmed'"));
-        r.bookingsHeld = count(QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ? AND status = 'held'"));
-        r.paymentsSucceeded = count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
-                                                   "WHERE b.created_by = ? AND p.status = 'succeeded'"));
-        r.paymentsOpen = count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
-                                              "WHERE b.created_by = ? AND p.status IN ('pending', 'processing')"));
+        r.bookingsConfirmed = count(
+            QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ? AND status = 'confirmed'"));
+        r.bookingsHeld
+            = count(QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ? AND status = 'held'"));
+        r.paymentsSucceeded
+            = count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
+                                   "WHERE b.created_by = ? AND p.status = 'succeeded'"));
+        r.paymentsOpen
+            = count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
+                                   "WHERE b.created_by = ? AND p.status IN ('pending', 'processing')"));
     } catch (const DbException &e) {
         *error = QStringLiteral("counting the kiosk's bookings: ") + e.error().toLogString();
         return false;
     }
     // Every completed flow is one confirmed, paid booking; nothing else stays held or open.
     if (r.bookingsConfirmed != r.flowsCompleted || r.paymentsSucceeded != r.flowsCompleted)
-        summary.countFailures(QStringLiteral("database"), 1,
-                              QStringLiteral("%1 flows completed, but %2 bookings confirmed and %3 payments succeeded")
-                                  .arg(r.flowsCompleted)
-                                  .arg(r.bookingsConfirmed)
-                                  .arg(r.paymentsSucceeded));
+        summary.countFailures(
+            QStringLiteral("database"), 1,
+            QStringLiteral("%1 flows completed, but %2 bookings confirmed and %3 payments succeeded")
+                .arg(r.flowsCompleted)
+                .arg(r.bookingsConfirmed)
+                .arg(r.paymentsSucceeded));
     if (r.bookingsHeld > 0 || r.paymentsOpen > 0)
         summary.countFailures(QStringLiteral("database"), 1,
                               QStringLiteral("left behind: %1 bookings held, %2 card payments open")
@@ -325,8 +343,9 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
     progress(QStringLiteral("stopping carwash-server"));
     r.serverExitCode = child.stop();
     if (r.serverExitCode != 0)
-        summary.countFailures(QStringLiteral("server"), 1,
-                              QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
+        summary.countFailures(
+            QStringLiteral("server"), 1,
+            QStringLiteral("carwash-server exited with %1 after SIGTERM").arg(r.serverExitCode));
     stripe.stop();
     return true;
 }

@@ -3,6 +3,7 @@
 #include "bench/runsummary.h"
 
 #include <QList>
+#include <QMap>
 #include <QString>
 
 class BenchServer;
@@ -37,6 +38,9 @@ struct KioskBenchmarkResult
     qint64 stallTicks = 0;
     qint64 stallsOverTarget = 0;
     double warmUpStallMaxMs = 0;
+    // Stalls over the target by the screen shown when the late tick came.
+    QMap<QString, qint64> stallsOverTargetByScreen;
+    QMap<QString, double> stallMaxMsByScreen;
 
     qint64 rssAfterWarmUpBytes = 0;
     qint64 rssEndBytes = 0;

@@ -551,6 +551,15 @@ void TestBenchSmoke::kioskCompletesEveryFlowAndPrintsTheDocumentedFigures()
     QVERIFY(stall[u"p99"].toDouble() <= stall[u"max"].toDouble());
     QCOMPARE(stall[u"target_max"].toDouble(), 50.0);
     QCOMPARE(stall[u"over_target"].toInteger() > 0, stall[u"max"].toDouble() >= 50.0);
+    // Each stall over the target is counted under the screen it came on.
+    qint64 attributed = 0;
+    const QJsonObject byScreen = stall[u"over_target_by_screen"].toObject();
+    for (auto it = byScreen.begin(); it != byScreen.end(); ++it) {
+        attributed += it.value()[u"count"].toInteger();
+        QVERIFY(it.value()[u"max_ms"].toDouble() >= 50.0);
+        QVERIFY(it.value()[u"max_ms"].toDouble() <= stall[u"max"].toDouble());
+    }
+    QCOMPARE(attributed, stall[u"over_target"].toInteger());
 
     const QJsonObject rss = figures[u"rss_bytes"].toObject();
     QVERIFY(rss[u"after_warm_up"].toInteger() > 0);

@@ -2,9 +2,9 @@
 
 #include "app/desk/deskapplication.h"
 #include "tests/harness/kioskdriver.h"
-#include "ui/kiosk/onscreenkeyboard.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/onscreenkeyboard.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
 #include "ui/kiosk/timescreen.h"
@@ -38,7 +38,8 @@ KioskScreenshotRunner::KioskScreenshotRunner(DeskApplication &desk, Request requ
     if (m_request.show.isEmpty())
         m_request.show = QStringLiteral("attract");
     // Driven from the event loop once the kiosk is up (or has failed to start).
-    connect(&m_desk, &DeskApplication::ready, this, [this] { QTimer::singleShot(0, this, &KioskScreenshotRunner::drive); });
+    connect(&m_desk, &DeskApplication::ready, this,
+            [this] { QTimer::singleShot(0, this, &KioskScreenshotRunner::drive); });
     connect(&m_desk, &DeskApplication::failed, this, [this](const QString &message) {
         if (m_request.show == u"out-of-service")
             QTimer::singleShot(0, this, &KioskScreenshotRunner::drive);
@@ -88,8 +89,9 @@ void KioskScreenshotRunner::drive()
     if (show == u"wash")
         return grab(kiosk);
     if (!driver.tap(kiosk.washScreen()->continueButton())
-        || !driver.waitFor([&] { return !kiosk.timeScreen()->isLoading() && kiosk.timeScreen()->slotButton(0); },
-                           StepMs, QStringLiteral("free times")))
+        || !driver.waitFor(
+            [&] { return !kiosk.timeScreen()->isLoading() && kiosk.timeScreen()->slotButton(0); }, StepMs,
+            QStringLiteral("free times")))
         return failed();
     if (show == u"time")
         return grab(kiosk);
@@ -105,9 +107,12 @@ void KioskScreenshotRunner::drive()
     if (!driver.tap(plate->continueButton()))
         return failed();
     PayScreen *pay = kiosk.payScreen();
-    if (!driver.waitFor([pay] { return pay->stage() == PayScreen::Stage::Choosing || pay->stage() == PayScreen::Stage::OnReader
-                                    || pay->stage() == PayScreen::Stage::Failed; },
-                        StepMs, QStringLiteral("the hold")))
+    if (!driver.waitFor(
+            [pay] {
+                return pay->stage() == PayScreen::Stage::Choosing
+                    || pay->stage() == PayScreen::Stage::OnReader || pay->stage() == PayScreen::Stage::Failed;
+            },
+            StepMs, QStringLiteral("the hold")))
         return failed();
     if (!driver.waitFor(
             [pay] {
@@ -143,9 +148,10 @@ bool KioskScreenshotRunner::presentCard(const QString &readerId, QString *error)
         *error = QStringLiteral("STRIPE_API_BASE names no fake Stripe to present a card at");
         return false;
     }
-    QNetworkRequest request(
-        QUrl(base + QStringLiteral("/v1/test_helpers/terminal/readers/%1/present_payment_method").arg(readerId)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/x-www-form-urlencoded"));
+    QNetworkRequest request(QUrl(
+        base + QStringLiteral("/v1/test_helpers/terminal/readers/%1/present_payment_method").arg(readerId)));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QStringLiteral("application/x-www-form-urlencoded"));
     request.setRawHeader("Authorization", "Bearer " + qgetenv("STRIPE_SECRET_KEY"));
     QUrlQuery form;
     form.addQueryItem(QStringLiteral("card_present[number]"), QStringLiteral("4242424242424242"));
@@ -183,7 +189,8 @@ void KioskScreenshotRunner::finish(int exitCode, const QString &message)
     std::fprintf(exitCode == 0 ? stdout : stderr, "carwash-screenshots: %s\n", qPrintable(message));
     std::fflush(nullptr);
     // Leaving releases what the kiosk held; the program ends once its connections are closed.
-    connect(&m_desk, &DeskApplication::shutDownFinished, this, [exitCode] { QCoreApplication::exit(exitCode); });
+    connect(&m_desk, &DeskApplication::shutDownFinished, this,
+            [exitCode] { QCoreApplication::exit(exitCode); });
     if (KioskWindow *kiosk = m_desk.kioskWindow())
         kiosk->startOver();
     m_desk.shutDown();

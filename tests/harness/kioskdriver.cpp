@@ -28,7 +28,8 @@ bool KioskDriver::fail(const QString &reason)
 
 QString KioskDriver::failure() const
 {
-    return m_failureScreen.isEmpty() ? m_failureReason : m_failureScreen + QStringLiteral(": ") + m_failureReason;
+    return m_failureScreen.isEmpty() ? m_failureReason
+                                     : m_failureScreen + QStringLiteral(": ") + m_failureReason;
 }
 
 QString KioskDriver::screenName(KioskWindow::Screen screen)
@@ -58,10 +59,10 @@ bool KioskDriver::tap(QPushButton *button)
 {
     if (!button || !button->isVisible() || !button->isEnabled()) {
         return fail(QStringLiteral("cannot tap %1: %2")
-                                 .arg(button ? button->objectName() : QStringLiteral("(none)"),
-                                      !button              ? QStringLiteral("missing")
-                                          : !button->isVisible() ? QStringLiteral("hidden")
-                                                                 : QStringLiteral("disabled")));
+                        .arg(button ? button->objectName() : QStringLiteral("(none)"),
+                             !button                    ? QStringLiteral("missing")
+                                 : !button->isVisible() ? QStringLiteral("hidden")
+                                                        : QStringLiteral("disabled")));
     }
     ++m_touches;
     QTest::mouseClick(button, Qt::LeftButton, {}, button->rect().center());
@@ -126,7 +127,8 @@ bool KioskDriver::toPlate(KioskWindow &kiosk, int timeoutMs)
         return false;
     if (!tap(kiosk.timeScreen()->slotButton(0)))
         return false;
-    return kiosk.screen() == KioskWindow::Screen::Plate || fail(QStringLiteral("the time did not lead to the plate"));
+    return kiosk.screen() == KioskWindow::Screen::Plate
+        || fail(QStringLiteral("the time did not lead to the plate"));
 }
 
 bool KioskDriver::enterPlate(KioskWindow &kiosk, const QString &plate)

@@ -15,7 +15,9 @@
 #include "ui/kiosk/timescreen.h"
 #include "ui/kiosk/washscreen.h"
 #include "ui/common/idlewatcher.h"
+#include "ui/kiosk/kioskidleoverlay.h"
 
+#include <QApplication>
 #include <QFile>
 #include <QLabel>
 #include <QPrinter>
@@ -38,6 +40,7 @@ private slots:
 
     void paidOnTheReaderInAtMostTwelveTouches();
     void paidByPhoneThroughTheQrCode();
+    void theWholeFlowWorksByKeyboard();
     void idleResetReleasesTheHoldAndCancelsAtStripe();
     void idleNeverInterruptsAPaymentOnThePhone();
     void startOverFromEveryScreenLeavesNothingBehind_data();
@@ -45,6 +48,8 @@ private slots:
 
 private:
     qint64 count(const QString &statement) { return KioskFixture::count(statement); }
+    // Tab until button has the focus (as a keypad moves it), then Space.
+    bool pressByKeyboard(QWidget *window, QPushButton *button);
 };
 
 void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
@@ -156,6 +161,50 @@ void TestKioskFlow::paidByPhoneThroughTheQrCode()
     QCOMPARE(server.terminate(), 0);
 }
 
+bool TestKioskFlow::pressByKeyboard(QWidget *window, QPushButton *button)
+{
+    if (!button)
+        return false;
+    for (int i = 0; i < 200 && QApplication::focusWidget() != button; ++i)
+        QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : window, Qt::Key_Tab);
+    if (QApplication::focusWidget() != button) {
+        qWarning("%s cannot be reached with Tab", qPrintable(button->objectName()));
+        return false;
+    }
+    QTest::keyClick(button, Qt::Key_Space);
+    return true;
+}
+
+void TestKioskFlow::theWholeFlowWorksByKeyboard()
+{
+    setKiosk(QStringLiteral("Keys"), {QStringLiteral("phone"), QStringLiteral("desk")});
+    auto kiosk = openKiosk(QStringLiteral("Keys"));
+    QVERIFY(kiosk);
+    kiosk->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(kiosk.get()));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->attractScreen()->startButton()));
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Wash);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->vehicleButton(QStringLiteral("suv"))));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->washButton(m_f.wash)));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->addonButton(m_f.wax)));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->washScreen()->continueButton()));
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk->timeScreen()->slotButton(0), kNoHangMs);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->timeScreen()->slotButton(0)));
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Plate);
+    // A keyboard types into the plate field too; Enter goes on.
+    QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), kiosk->plateScreen()->plateField(), kNoHangMs);
+    QTest::keyClicks(kiosk->plateScreen()->plateField(), QStringLiteral("key 42"));
+    QTest::keyClick(kiosk->plateScreen()->plateField(), Qt::Key_Return);
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->payScreen()->stage(), PayScreen::Stage::Choosing, kNoHangMs);
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->payScreen()->deskButton()));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
+    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', status, vehicle_class, plate, price_cents) FROM bookings")),
+             QStringLiteral("confirmed|suv|KEY42|2000"));
+    QVERIFY(pressByKeyboard(kiosk.get(), kiosk->doneScreen()->finishButton()));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
+}
+
 void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
 {
     ServerProcess server;
@@ -178,9 +227,21 @@ void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
         QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(payment));
     QVERIFY(intent.startsWith(u"pi_"));
 
-    // The customer walks away from the reader.
+    // Still there? Continue keeps everything as it was.
+    kiosk->idleOverlay()->setTickInterval(50);
     kiosk->idleWatcher()->setTimeout(300);
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk->idleOverlay()->isRunning(), kNoHangMs);
+    QVERIFY(tap(kiosk->idleOverlay()->findChild<QPushButton *>(QStringLiteral("idleContinue"))));
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QCOMPARE(kiosk->order().booking->id, booking);
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+
+    // The customer walks away from the reader: asked again, then reset.
+    QSignalSpy timedOut(kiosk->idleOverlay(), &KioskIdleOverlay::timedOut);
+    QTRY_COMPARE_WITH_TIMEOUT(timedOut.size(), 1, kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
     QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
                               QStringLiteral("cancelled"), kNoHangMs);
@@ -211,11 +272,13 @@ void TestKioskFlow::idleNeverInterruptsAPaymentOnThePhone()
     QTRY_VERIFY_WITH_TIMEOUT(idle.size() >= 1, kNoHangMs);
     QTest::qWait(300);
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+    QVERIFY(!kiosk->idleOverlay()->isRunning());
     QVERIFY(pay->stateText().contains(QStringLiteral("Waiting for your payment on your phone")));
     const qint64 booking = kiosk->order().booking->id;
     QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
 
     // Cancelled on the screen: the payment ends, and idle may reset again.
+    kiosk->idleOverlay()->setTickInterval(20);
     QVERIFY(tap(pay->cancelButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),

@@ -205,7 +205,8 @@ void TestKioskResilience::aDeclineOnTheReaderIsSaidThenAnotherCardPays()
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
 
     QVERIFY(tap(pay->tryAgainButton()));
-    QTRY_VERIFY_WITH_TIMEOUT(pay->paymentId() != 0 && pay->paymentId() != first, kNoHangMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(pay->paymentId() != 0 && pay->paymentId() != first, qPrintable(pay->stateText()),
+                              kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe")), kNoHangMs);
     QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first)), QStringLiteral("cancelled"));
     QVERIFY(m_stripe.presentCard(reader));

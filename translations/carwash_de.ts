@@ -4083,6 +4083,28 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>Der Bildschirm beginnt in %n Sekunde von vorn.</numerusform>
+            <numerusform>Der Bildschirm beginnt in %n Sekunden von vorn.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still there?</source>
+        <translation>Noch da?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Weiter</translation>
+    </message>
+    <message>
+        <source>Keeps what you chose and goes on where you were.</source>
+        <translation>Behält Ihre Auswahl und macht dort weiter, wo Sie waren.</translation>
+    </message>
+</context>
+<context>
     <name>KioskRepo</name>
     <message>
         <source>What the kiosk shows may have at most %1 characters.</source>
@@ -4208,6 +4230,103 @@ Details: %2</translation>
     <message>
         <source>Someone from the desk comes to help</source>
         <translation>Jemand vom Schalter kommt und hilft</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerPinOverlay</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The managers could not be loaded: %1 Touch Try again, or Cancel.</source>
+        <translation>Die Manager konnten nicht geladen werden: %1 Tippen Sie auf Erneut versuchen oder Abbrechen.</translation>
+    </message>
+    <message>
+        <source>Type the manager&apos;s PIN.</source>
+        <translation>Geben Sie die PIN des Managers ein.</translation>
+    </message>
+    <message>
+        <source>Touch your name, then type your PIN.</source>
+        <translation>Tippen Sie auf Ihren Namen und geben Sie dann Ihre PIN ein.</translation>
+    </message>
+    <message>
+        <source>No manager can sign in: ask your administrator to add one.</source>
+        <translation>Kein Manager kann sich anmelden: Bitten Sie Ihren Administrator, einen anzulegen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>PIN, %n digit(s) typed</source>
+        <translation>
+            <numerusform>PIN, %n Ziffer eingegeben</numerusform>
+            <numerusform>PIN, %n Ziffern eingegeben</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking PIN…</source>
+        <translation>PIN wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Touch your name first.</source>
+        <translation>Tippen Sie zuerst auf Ihren Namen.</translation>
+    </message>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked: %1 Touch OK to try again.</source>
+        <translation>Die PIN konnte nicht geprüft werden: %1 Tippen Sie auf OK, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>%1 is not a manager: only a manager can close the kiosk.</source>
+        <translation>%1 ist kein Manager: Nur ein Manager kann den Kiosk schließen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
+    </message>
+    <message>
+        <source>That person can no longer sign in here.</source>
+        <translation>Diese Person kann sich hier nicht mehr anmelden.</translation>
+    </message>
+    <message>
+        <source>Manager PIN</source>
+        <translation>Manager-PIN</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Clear the PIN</source>
+        <translation>PIN löschen</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Check the PIN</source>
+        <translation>PIN prüfen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel, back to the kiosk</source>
+        <translation>Abbrechen, zurück zum Kiosk</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
     </message>
 </context>
 <context>
@@ -4719,10 +4838,6 @@ Details: %2</translation>
         <translation>Zurück zum Kennzeichen</translation>
     </message>
     <message>
-        <source>Receipt by phone or e-mail (optional)</source>
-        <translation>Beleg per Telefon oder E-Mail (optional)</translation>
-    </message>
-    <message>
         <source>Add a phone number or e-mail address</source>
         <translation>Telefonnummer oder E-Mail-Adresse angeben</translation>
     </message>
@@ -4741,6 +4856,12 @@ Details: %2</translation>
     <message>
         <source>Plate %1</source>
         <translation>Kennzeichen %1</translation>
+    </message>
+    <message>
+        <source>Receipt by phone
+or e-mail (optional)</source>
+        <translation>Beleg per Telefon
+oder E-Mail (optional)</translation>
     </message>
 </context>
 <context>

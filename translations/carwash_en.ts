@@ -131,12 +131,39 @@
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>The screen starts over in %n second.</numerusform>
+            <numerusform>The screen starts over in %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>KioskText</name>
     <message numerus="yes">
         <source>Now, %1, ready in %n min</source>
         <translation>
             <numerusform>Now, %1, ready in %n min</numerusform>
             <numerusform>Now, %1, ready in %n min</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ManagerPinOverlay</name>
+    <message numerus="yes">
+        <source>PIN, %n digit(s) typed</source>
+        <translation>
+            <numerusform>PIN, %n digit typed</numerusform>
+            <numerusform>PIN, %n digits typed</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>That PIN is not right. %n more wrong PIN and %1 is locked for %2 minutes.</numerusform>
+            <numerusform>That PIN is not right. %n more wrong PINs and %1 is locked for %2 minutes.</numerusform>
         </translation>
     </message>
 </context>

@@ -4083,6 +4083,28 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>KioskIdleOverlay</name>
+    <message numerus="yes">
+        <source>The screen starts over in %n second(s).</source>
+        <translation>
+            <numerusform>La pantalla vuelve a empezar en %n segundo.</numerusform>
+            <numerusform>La pantalla vuelve a empezar en %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Still there?</source>
+        <translation>¿Sigue ahí?</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continuar</translation>
+    </message>
+    <message>
+        <source>Keeps what you chose and goes on where you were.</source>
+        <translation>Conserva lo que eligió y sigue donde estaba.</translation>
+    </message>
+</context>
+<context>
     <name>KioskRepo</name>
     <message>
         <source>What the kiosk shows may have at most %1 characters.</source>
@@ -4208,6 +4230,103 @@ Detalle: %2</translation>
     <message>
         <source>Someone from the desk comes to help</source>
         <translation>Alguien del mostrador viene a ayudar</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerPinOverlay</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The managers could not be loaded: %1 Touch Try again, or Cancel.</source>
+        <translation>No se pudieron cargar los gerentes: %1 Toque Reintentar o Cancelar.</translation>
+    </message>
+    <message>
+        <source>Type the manager&apos;s PIN.</source>
+        <translation>Escriba el PIN del gerente.</translation>
+    </message>
+    <message>
+        <source>Touch your name, then type your PIN.</source>
+        <translation>Toque su nombre y escriba su PIN.</translation>
+    </message>
+    <message>
+        <source>No manager can sign in: ask your administrator to add one.</source>
+        <translation>Ningún gerente puede entrar: pida a su administrador que añada uno.</translation>
+    </message>
+    <message numerus="yes">
+        <source>PIN, %n digit(s) typed</source>
+        <translation>
+            <numerusform>PIN, %n dígito escrito</numerusform>
+            <numerusform>PIN, %n dígitos escritos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking PIN…</source>
+        <translation>Comprobando el PIN…</translation>
+    </message>
+    <message>
+        <source>Touch your name first.</source>
+        <translation>Toque primero su nombre.</translation>
+    </message>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Escriba su PIN: de %1 a %2 dígitos.</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked: %1 Touch OK to try again.</source>
+        <translation>No se pudo comprobar el PIN: %1 Toque Aceptar para reintentar.</translation>
+    </message>
+    <message>
+        <source>%1 is not a manager: only a manager can close the kiosk.</source>
+        <translation>%1 no es gerente: solo un gerente puede cerrar el quiosco.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
+    </message>
+    <message>
+        <source>That person can no longer sign in here.</source>
+        <translation>Esa persona ya no puede entrar aquí.</translation>
+    </message>
+    <message>
+        <source>Manager PIN</source>
+        <translation>PIN de gerente</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <source>Clear the PIN</source>
+        <translation>Borrar el PIN</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>Aceptar</translation>
+    </message>
+    <message>
+        <source>Check the PIN</source>
+        <translation>Comprobar el PIN</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Cancel, back to the kiosk</source>
+        <translation>Cancelar y volver al quiosco</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Reintentar</translation>
     </message>
 </context>
 <context>
@@ -4719,10 +4838,6 @@ Detalle: %2</translation>
         <translation>Volver a la matrícula</translation>
     </message>
     <message>
-        <source>Receipt by phone or e-mail (optional)</source>
-        <translation>Recibo por teléfono o correo (opcional)</translation>
-    </message>
-    <message>
         <source>Add a phone number or e-mail address</source>
         <translation>Añadir un teléfono o una dirección de correo</translation>
     </message>
@@ -4741,6 +4856,12 @@ Detalle: %2</translation>
     <message>
         <source>Plate %1</source>
         <translation>Matrícula %1</translation>
+    </message>
+    <message>
+        <source>Receipt by phone
+or e-mail (optional)</source>
+        <translation>Recibo por teléfono
+o correo (opcional)</translation>
     </message>
 </context>
 <context>

@@ -40,6 +40,7 @@ AttractScreen::AttractScreen(QWidget *parent)
     m_next->setAlignment(Qt::AlignCenter);
     m_next->setWordWrap(true);
     m_start = bigButton(QStringLiteral("attractStart"), this);
+    makePrimary(m_start);
     m_start->setMinimumHeight(m_start->fontMetrics().height() * 8);
     QFont huge = m_start->font();
     huge.setPointSizeF(huge.pointSizeF() * 2.2);

@@ -52,6 +52,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     m_receipt->setAlignment(Qt::AlignCenter);
     m_receipt->setWordWrap(true);
     m_finish = bigButton(QStringLiteral("doneFinish"), this);
+    makePrimary(m_finish);
     connect(m_finish, &QPushButton::clicked, this, &DoneScreen::finished);
     m_return.setSingleShot(true);
     m_return.setInterval(ReturnAfterMs);

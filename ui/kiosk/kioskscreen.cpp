@@ -22,6 +22,11 @@ QPushButton *KioskScreen::bigButton(const QString &objectName, QWidget *parent)
     return button;
 }
 
+void KioskScreen::makePrimary(QPushButton *button)
+{
+    button->setProperty("kioskRole", QStringLiteral("primary"));
+}
+
 void KioskScreen::setSpoken(QPushButton *button, const QString &text, const QString &name,
                             const QString &description)
 {
@@ -35,6 +40,7 @@ QLabel *KioskScreen::titleLabel()
     if (!m_title) {
         m_title = new QLabel(this);
         m_title->setObjectName(QStringLiteral("kioskTitle"));
+        m_title->setProperty("kioskRole", QStringLiteral("heading"));
         m_title->setWordWrap(true);
         m_title->setAlignment(Qt::AlignCenter);
         QFont font = m_title->font();

@@ -23,6 +23,8 @@ public:
     // A large button as the kiosk's screens use them: takes keyboard focus
     // (a tactile keypad moves it), never the default button.
     static QPushButton *bigButton(const QString &objectName, QWidget *parent);
+    // The one thing to do next on a screen, styled to stand out.
+    static void makePrimary(QPushButton *button);
     static void setSpoken(QPushButton *button, const QString &text, const QString &name,
                           const QString &description = {});
 

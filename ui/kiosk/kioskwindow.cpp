@@ -9,6 +9,10 @@
 #include "ui/common/idlewatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/kioskguard.h"
+#include "ui/kiosk/kioskidleoverlay.h"
+#include "ui/kiosk/kioskstyle.h"
+#include "ui/kiosk/managerpinoverlay.h"
 #include "ui/kiosk/outofservicescreen.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
@@ -63,11 +67,11 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     , m_name(name.isEmpty() ? KioskRepo::defaultName() : name)
 {
     setObjectName(QStringLiteral("kioskWindow"));
-    // Large type for a screen read standing, in a hurry (until the kiosk's
-    // own metrics size it from the screen's physical DPI).
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.6);
-    setFont(big);
+    m_guard = new KioskGuard(this, this);
+    connect(m_guard, &KioskGuard::exitRequested, this, [this] {
+        if (m_pinOverlay)
+            m_pinOverlay->open();
+    });
 
     auto *top = new QHBoxLayout;
     top->addStretch(1);
@@ -157,6 +161,9 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     m_idle = new IdleWatcher(this);
     m_idle->setTimeout(60 * 1000);
     connect(m_idle, &IdleWatcher::idle, this, &KioskWindow::idleNoticed);
+    m_idleOverlay = new KioskIdleOverlay(this);
+    connect(m_idleOverlay, &KioskIdleOverlay::continued, this, [this] { m_idle->setActive(true); });
+    connect(m_idleOverlay, &KioskIdleOverlay::timedOut, this, &KioskWindow::startOver);
 
     m_startRetry.setSingleShot(true);
     m_startRetry.setInterval(StartRetryMs);
@@ -168,14 +175,17 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     });
     retranslate();
     setScreen(Screen::Starting);
+    // Sizes from the screen's physical size, high contrast; the parts by role.
+    KioskStyle::apply(this);
 }
 
 KioskWindow::~KioskWindow() = default;
 
 void KioskWindow::showForStartup()
 {
-    if (!isVisible())
-        showFullScreen();
+    if (isVisible())
+        return;
+    m_guard->lock(); // frameless, full screen on the primary screen
 }
 
 void KioskWindow::showStartupProgress(const QString &text)
@@ -206,6 +216,13 @@ void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &conf
             m_pay->pollNow();
     });
     m_listener->start(config);
+    m_pinOverlay = new ManagerPinOverlay(pool, this);
+    connect(m_pinOverlay, &ManagerPinOverlay::unlocked, this, [this](const StaffMember &manager) {
+        qCInfo(lcKiosk).noquote() << "unlocked by" << manager.actor();
+        m_guard->unlock();
+        Q_EMIT unlockedByManager(manager.name);
+        close();
+    });
     m_health = new DatabaseHealthWatcher(pool, this);
     connect(m_health, &DatabaseHealthWatcher::checked, this, [this](DatabaseHealthWatcher::State state) {
         if (state == DatabaseHealthWatcher::State::Unavailable) {
@@ -267,6 +284,7 @@ void KioskWindow::setScreen(Screen screen)
 {
     m_stack->setCurrentIndex(int(screen));
     m_attendant->hide();
+    m_idleOverlay->stop();
     updateChrome();
     // Each screen starts a quiet spell afresh.
     m_idle->setActive(screen == Screen::Wash || screen == Screen::Time || screen == Screen::Plate
@@ -296,6 +314,8 @@ void KioskWindow::updateIdle()
     // A payment that ended (paid, cancelled, run out) starts a quiet spell
     // afresh: the customer may have walked away while it ran.
     const bool paying = paymentInProgress();
+    if (paying)
+        m_idleOverlay->stop(); // a payment began: the customer is there
     if (m_wasPaying && !paying && screen() == Screen::Pay)
         m_idle->setActive(true);
     m_wasPaying = paying;
@@ -309,7 +329,7 @@ void KioskWindow::idleNoticed()
         return;
     const Screen s = screen();
     if (s == Screen::Wash || s == Screen::Time || s == Screen::Plate || s == Screen::Pay)
-        startOver();
+        m_idleOverlay->start();
 }
 
 bool KioskWindow::paymentInProgress() const
@@ -319,6 +339,7 @@ bool KioskWindow::paymentInProgress() const
 
 void KioskWindow::startOver()
 {
+    m_idleOverlay->stop();
     // Everything the last customer entered goes, held or typed.
     m_pay->leave();
     m_order = KioskOrder();

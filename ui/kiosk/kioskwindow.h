@@ -16,6 +16,9 @@ class BookingChangeListener;
 class DatabaseHealthWatcher;
 class DoneScreen;
 class IdleWatcher;
+class KioskGuard;
+class KioskIdleOverlay;
+class ManagerPinOverlay;
 class KioskScreen;
 class OutOfServiceScreen;
 class PayScreen;
@@ -53,8 +56,8 @@ public:
     QString kioskName() const { return m_name; }
     const KioskProfile &profile() const { return m_profile; }
 
-    // StartupWindow: full screen; start-up trouble is the out-of-service
-    // screen, retried by itself.
+    // StartupWindow: locked full screen (KioskGuard); start-up trouble is
+    // the out-of-service screen, retried by itself.
     QWidget *widget() override { return this; }
     void showForStartup() override;
     void showStartupProgress(const QString &text) override;
@@ -90,6 +93,13 @@ public:
     // kiosk.idle_seconds once ready; active on the wash, time, plate and
     // pay screens, never interrupting a payment in progress.
     IdleWatcher *idleWatcher() const { return m_idle; }
+    // "Still there?" after the quiet spell; its running out starts over.
+    KioskIdleOverlay *idleOverlay() const { return m_idleOverlay; }
+    // The lock (keys, closing, cursor) and the way out: a 3 s hold in the
+    // top-left corner opens the manager PIN pad (once the database is
+    // ready); a manager's PIN unlocks and closes the kiosk.
+    KioskGuard *guard() const { return m_guard; }
+    ManagerPinOverlay *managerPinOverlay() const { return m_pinOverlay; }
     QPushButton *backButton() const { return m_back; }
     QPushButton *startOverButton() const { return m_startOver; }
     QPushButton *callAttendantButton() const { return m_callAttendant; }
@@ -105,6 +115,8 @@ Q_SIGNALS:
     void screenChanged(KioskWindow::Screen screen);
     // An attendant call was written (true) or not (false).
     void attendantCalled(bool ok);
+    // A manager unlocked the kiosk to leave it (then it closes).
+    void unlockedByManager(const QString &managerName);
     // Closed for good: the program is leaving.
     void closed();
 
@@ -133,6 +145,9 @@ private:
     BookingChangeListener *m_listener = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
     IdleWatcher *m_idle = nullptr;
+    KioskIdleOverlay *m_idleOverlay = nullptr;
+    KioskGuard *m_guard = nullptr;
+    ManagerPinOverlay *m_pinOverlay = nullptr;
     bool m_wasPaying = false;
     KioskOrder m_order;
     bool m_ready = false;

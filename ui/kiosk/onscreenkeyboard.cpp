@@ -16,10 +16,6 @@ QPushButton *makeKey(const QString &objectName, QWidget *parent)
     key->setObjectName(objectName);
     key->setAutoDefault(false);
     key->setFocusPolicy(Qt::StrongFocus);
-    key->setMinimumSize(key->fontMetrics().height() * 3, key->fontMetrics().height() * 3);
-    // Wide as the row allows, at most twice as tall as the least: on a
-    // portrait screen keys stretched to fill it stood three times their width.
-    key->setMaximumHeight(key->minimumHeight() * 2);
     key->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     QFont font = key->font();
     font.setPointSizeF(font.pointSizeF() * 1.4);
@@ -34,15 +30,14 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(QStringLiteral("onScreenKeyboard"));
+    // A key holds one character: no padding beside it, so ten keys and
+    // their gaps fit a 1280x800 screen at 150 % (the style keeps each key a
+    // full touch target).
+    setStyleSheet(QStringLiteral("QPushButton { padding: 0px; }"));
     const QStringList rows = {QStringLiteral("1234567890"), QStringLiteral("QWERTYUIOP"),
                               QStringLiteral("ASDFGHJKL-"), QStringLiteral("ZXCVBNM@.+")};
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
-    // The rows take the height first, up to their keys' maximum; what they
-    // cannot use goes above them, so the keys stay together just above
-    // Continue.
-    constexpr int RowStretch = 100;
-    layout->addStretch(1);
     for (const QString &row : rows) {
         auto *line = new QHBoxLayout;
         line->setSpacing(8);
@@ -55,7 +50,7 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
             line->addWidget(key);
             m_keys.append(key);
         }
-        layout->addLayout(line, RowStretch);
+        layout->addLayout(line);
     }
     auto *bottom = new QHBoxLayout;
     bottom->setSpacing(8);
@@ -66,7 +61,7 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
     connect(m_backspace, &QPushButton::clicked, this, &OnScreenKeyboard::backspace);
     bottom->addWidget(m_space, 3);
     bottom->addWidget(m_backspace, 1);
-    layout->addLayout(bottom, RowStretch);
+    layout->addLayout(bottom);
     m_keys.append(m_space);
     retranslate();
 }

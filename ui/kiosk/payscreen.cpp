@@ -13,7 +13,6 @@
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/kiosktext.h"
 
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLoggingCategory>
 #include <QPushButton>
@@ -69,6 +68,7 @@ PayScreen::PayScreen(KioskOrder &order, QWidget *parent)
     m_qr->setAlignment(Qt::AlignCenter);
     m_qr->hide();
     m_readerButton = bigButton(QStringLiteral("payOnReader"), this);
+    makePrimary(m_readerButton);
     connect(m_readerButton, &QPushButton::clicked, this, [this] { startCard(true); });
     m_phoneButton = bigButton(QStringLiteral("payByPhone"), this);
     connect(m_phoneButton, &QPushButton::clicked, this, [this] { startCard(false); });
@@ -79,7 +79,9 @@ PayScreen::PayScreen(KioskOrder &order, QWidget *parent)
     m_deskButton = bigButton(QStringLiteral("payAtDesk"), this);
     connect(m_deskButton, &QPushButton::clicked, this, &PayScreen::payAtDesk);
 
-    auto *buttons = new QHBoxLayout;
+    // One above the other: each a full-width target, however long its text
+    // in the customer's language.
+    auto *buttons = new QVBoxLayout;
     for (QPushButton *b : {m_readerButton, m_tryAgain, m_phoneButton, m_cancel, m_deskButton})
         buttons->addWidget(b);
     auto *layout = new QVBoxLayout(this);

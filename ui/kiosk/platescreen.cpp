@@ -41,6 +41,7 @@ PlateScreen::PlateScreen(KioskOrder &order, QWidget *parent)
 {
     setObjectName(QStringLiteral("kioskPlate"));
     m_plateLabel = new QLabel(this);
+    m_plateLabel->setWordWrap(true);
     m_plate = bigField(QStringLiteral("plateField"), this);
     m_plate->setMaxLength(16);
     m_contact = bigField(QStringLiteral("contactField"), this);
@@ -56,12 +57,13 @@ PlateScreen::PlateScreen(KioskOrder &order, QWidget *parent)
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("plateError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_error->setProperty("kioskRole", QStringLiteral("error"));
     m_error->hide();
     m_keyboard = new OnScreenKeyboard(this);
     connect(m_keyboard, &OnScreenKeyboard::typed, this, &PlateScreen::type);
     connect(m_keyboard, &OnScreenKeyboard::backspace, this, [this] { m_target->backspace(); });
     m_continue = bigButton(QStringLiteral("plateContinue"), this);
+    makePrimary(m_continue);
     connect(m_continue, &QPushButton::clicked, this, &PlateScreen::submit);
     connect(m_plate, &QLineEdit::returnPressed, this, &PlateScreen::submit);
     connect(m_contact, &QLineEdit::returnPressed, this, &PlateScreen::submit);
@@ -184,7 +186,7 @@ void PlateScreen::retranslate()
     m_contact->setAccessibleName(tr("Phone or e-mail for the receipt"));
     m_contact->setPlaceholderText(tr("Phone or e-mail (optional)"));
     setSpoken(m_contactButton,
-              m_target == m_contact ? tr("Back to the plate") : tr("Receipt by phone or e-mail (optional)"),
+              m_target == m_contact ? tr("Back to the plate") : tr("Receipt by phone\nor e-mail (optional)"),
               m_target == m_contact ? tr("Back to the plate") : tr("Add a phone number or e-mail address"),
               tr("For a receipt; not needed to book."));
     const QString plate = BookingRequest::normalisePlate(m_plate->text());

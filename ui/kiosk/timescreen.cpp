@@ -98,6 +98,7 @@ void TimeScreen::build()
     for (int i = 0; i < m_slots.size(); ++i) {
         QPushButton *button = bigButton(QStringLiteral("time_%1").arg(i), this);
         if (i == 0) {
+            makePrimary(button);
             QFont font = button->font();
             font.setPointSizeF(font.pointSizeF() * 1.4);
             font.setBold(true);

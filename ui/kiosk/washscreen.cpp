@@ -4,7 +4,6 @@
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/kiosktext.h"
 
-#include <QButtonGroup>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -25,13 +24,12 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
     , m_order(order)
 {
     setObjectName(QStringLiteral("kioskWash"));
-    m_vehicleGroup = new QButtonGroup(this);
-    m_vehicleGroup->setExclusive(true);
+    // One size at a time, kept by showOrder() rather than an exclusive
+    // group, so every size is a stop of its own for Tab (and a keypad).
     auto *vehicles = new QHBoxLayout;
     for (const QString &vehicleClass : VehicleClasses) {
         QPushButton *button = bigButton(QStringLiteral("vehicle_%1").arg(vehicleClass), this);
         button->setCheckable(true);
-        m_vehicleGroup->addButton(button);
         vehicles->addWidget(button);
         m_vehicles.append(button);
         connect(button, &QPushButton::clicked, this, [this, vehicleClass] {
@@ -48,6 +46,7 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
     m_addonsTitle = new QLabel(this);
     m_addons = new QHBoxLayout;
     m_continue = bigButton(QStringLiteral("washContinue"), this);
+    makePrimary(m_continue);
     connect(m_continue, &QPushButton::clicked, this, [this] {
         if (m_order.service)
             Q_EMIT chosen();

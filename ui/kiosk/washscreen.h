@@ -5,7 +5,6 @@
 
 #include <QList>
 
-class QButtonGroup;
 class QGridLayout;
 class QHBoxLayout;
 class QLabel;
@@ -48,7 +47,6 @@ private:
     KioskOrder &m_order;
     QList<Service> m_services;
     QList<QPushButton *> m_vehicles;
-    QButtonGroup *m_vehicleGroup = nullptr;
     QGridLayout *m_cards = nullptr;
     QList<QPushButton *> m_washButtons;
     QLabel *m_addonsTitle = nullptr;

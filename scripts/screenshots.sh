@@ -36,14 +36,15 @@
 #
 #   portrait  landscape  screen
 #   en  es    en  es
-#   24  40    32  48     kiosk-attract: "Touch to start", the washes on offer, the languages
-#   25  41    33  49     kiosk-wash: the first wash chosen, priced for a car, its add-ons
-#   26  42    34  50     kiosk-time: the next free time first, a few more today
-#   27  43    35  51     kiosk-plate: a plate typed on the kiosk's own keyboard
-#   28  44    36  52     kiosk-pay-reader: the summary with tax, the kiosk's reader waiting for a card
-#   29  45    37  53     kiosk-pay-phone: the QR code of the Checkout link, waiting for the phone
-#   30  46    38  54     kiosk-done: paid (a card presented at the fake reader): code, QR, bay and time
-#   31  47    39  55     kiosk-out-of-service: the database away
+#   24  42    33  51     kiosk-attract: "Touch to start", the washes on offer, the languages
+#   25  43    34  52     kiosk-wash: the first wash chosen, priced for a car, its add-ons
+#   26  44    35  53     kiosk-time: the next free time first, a few more today
+#   27  45    36  54     kiosk-plate: a plate typed on the kiosk's own keyboard
+#   28  46    37  55     kiosk-idle: "Still there?" over the plate, counting down
+#   29  47    38  56     kiosk-pay-reader: the summary with tax, the kiosk's reader waiting for a card
+#   30  48    39  57     kiosk-pay-phone: the QR code of the Checkout link, waiting for the phone
+#   31  49    40  58     kiosk-done: paid (a card presented at the fake reader): code, QR, bay and time
+#   32  50    41  59     kiosk-out-of-service: the database away
 #
 # named NN-kiosk-SCREEN-portrait.png, NN-kiosk-SCREEN-landscape.png, and
 # NN-kiosk-SCREEN-portrait-es.png, NN-kiosk-SCREEN-landscape-es.png.
@@ -310,7 +311,7 @@ kiosk_shot() { # FILE ORIENTATION LANGUAGE SCREEN [environment assignments...]
 number=24
 for language in "" es; do
   for orientation in portrait landscape; do
-    for screen in attract wash time plate pay-reader pay-phone done out-of-service; do
+    for screen in attract wash time plate idle pay-reader pay-phone done out-of-service; do
       file="$number-kiosk-$screen-$orientation${language:+-$language}.png"
       if [ "$screen" = out-of-service ]; then
         kiosk_shot "$file" "$orientation" "$language" "$screen" \

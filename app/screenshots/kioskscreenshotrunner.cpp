@@ -3,7 +3,9 @@
 #include "app/desk/deskapplication.h"
 #include "tests/harness/kioskdriver.h"
 #include "ui/kiosk/attractscreen.h"
+#include "ui/common/idlewatcher.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/kioskidleoverlay.h"
 #include "ui/kiosk/onscreenkeyboard.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
@@ -104,6 +106,15 @@ void KioskScreenshotRunner::drive()
     }
     if (show == u"plate")
         return grab(kiosk);
+    if (show == u"idle") {
+        // The customer walked away from the plate: a quiet spell of a second
+        // (the site's is a minute at least) brings "Still there?" at once.
+        kiosk.idleWatcher()->setTimeout(1000);
+        if (!driver.waitFor([&kiosk] { return kiosk.idleOverlay()->isVisible(); }, StepMs,
+                            QStringLiteral("the Still there? overlay")))
+            return failed();
+        return grab(kiosk);
+    }
     if (!driver.tap(plate->continueButton()))
         return failed();
     PayScreen *pay = kiosk.payScreen();

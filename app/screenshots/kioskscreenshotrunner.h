@@ -10,7 +10,8 @@ class QNetworkAccessManager;
 // carwash-screenshots --kiosk NAME PATH: the kiosk (`carwash --kiosk`)
 // driven by taps on its own buttons, as a customer would (KioskDriver),
 // to one screen, saved with QWidget::grab. --show attract, wash (the first
-// wash chosen), time, plate (a plate typed), pay-reader (the kiosk's reader
+// wash chosen), time, plate (a plate typed), idle (the "Still there?"
+// overlay over the typed plate), pay-reader (the kiosk's reader
 // waiting for a card), pay-phone (the QR code of the Checkout link), done
 // (paid on the reader: a card presented at the fake Stripe named by
 // STRIPE_API_BASE and STRIPE_SECRET_KEY) or out-of-service (start-up

@@ -42,7 +42,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption kiosk(
         QStringLiteral("kiosk"),
         QStringLiteral("The kiosk NAME (carwash --kiosk) instead of the desk; --show attract, wash, time, plate, "
-                       "pay-reader, pay-phone, done (a card presented at the fake Stripe of STRIPE_API_BASE) or "
+                       "idle, pay-reader, pay-phone, done (a card presented at the fake Stripe of STRIPE_API_BASE) or "
                        "out-of-service."),
         QStringLiteral("NAME"));
     const QCommandLineOption language(QStringLiteral("language"),

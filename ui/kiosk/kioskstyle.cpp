@@ -80,6 +80,12 @@ QString KioskStyle::styleSheet(const KioskMetrics &metrics)
                             "border-radius: 8px; font-weight: bold; }\n")
                  .arg(target)
                  .arg(gap);
+    // What the customer types (the plate, a phone or e-mail) large enough to
+    // check at a glance: the sheet's font-size above would otherwise win over
+    // the field's own larger font.
+    sheet += QStringLiteral("QLineEdit { font-size: %1px; font-weight: bold; min-height: %2px; }\n")
+                 .arg(heading)
+                 .arg(target);
     sheet += QStringLiteral("QFrame[kioskRole=\"panel\"] { border-radius: 12px; padding: %1px; }\n").arg(gap);
     for (const ColourRule &rule : colourRules()) {
         sheet += QStringLiteral("%1 { color: %2; background-color: %3; %4 }\n")

@@ -74,6 +74,11 @@ QString KioskStyle::styleSheet(const KioskMetrics &metrics)
                  .arg(text);
     sheet += QStringLiteral("QLabel[kioskRole=\"heading\"] { font-size: %1px; font-weight: bold; }\n")
                  .arg(heading);
+    // What must read from a step back: the confirmation code, the clock of
+    // the out-of-service screen, "Touch to start". Twice a heading.
+    sheet += QStringLiteral("QLabel[kioskRole=\"display\"], QPushButton[kioskDisplay=\"true\"] "
+                            "{ font-size: %1px; font-weight: bold; }\n")
+                 .arg(heading * 2);
     // Buttons at least a target high and wide, their text clear of the
     // border by a gap.
     sheet += QStringLiteral("QPushButton { min-height: %1px; min-width: %1px; padding: 0px %2px; "

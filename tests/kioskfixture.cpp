@@ -28,11 +28,14 @@ void KioskFixture::resetKioskSite()
     const int utcHour = QDateTime::currentDateTimeUtc().time().hour();
     const int east = std::clamp(12 - utcHour, -12, 14);
     const QString zone = east == 0 ? QStringLiteral("Etc/GMT")
-                                   : QStringLiteral("Etc/GMT%1%2").arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+")).arg(std::abs(east));
+                                   : QStringLiteral("Etc/GMT%1%2")
+                                         .arg(east > 0 ? QStringLiteral("-") : QStringLiteral("+"))
+                                         .arg(std::abs(east));
     sql(QStringLiteral("UPDATE site_settings SET value = '%1' WHERE key = 'site.timezone'; "
                        "UPDATE opening_hours SET opens = '00:00', closes = '23:45'; "
                        "TRUNCATE stripe_events, payment_requests, refunds, attendant_calls CASCADE; "
-                       "DELETE FROM card_readers; DELETE FROM kiosks; DELETE FROM site_settings WHERE key LIKE 'kiosk.%'; "
+                       "DELETE FROM card_readers; DELETE FROM kiosks; DELETE FROM site_settings WHERE key "
+                       "LIKE 'kiosk.%'; "
                        "DELETE FROM process_health WHERE program = 'carwash-server'")
             .arg(zone));
     m_zone = QTimeZone(zone.toLatin1());
@@ -48,8 +51,9 @@ void KioskFixture::stopKioskSite()
 
 void KioskFixture::setKiosk(const QString &name, const QStringList &methods, const QString &language)
 {
-    sql(QStringLiteral("INSERT INTO kiosks (name, language, methods, updated_by) VALUES ('%1', '%2', '{%3}', 'test') "
-                       "ON CONFLICT (name) DO UPDATE SET language = EXCLUDED.language, methods = EXCLUDED.methods")
+    sql(QStringLiteral(
+            "INSERT INTO kiosks (name, language, methods, updated_by) VALUES ('%1', '%2', '{%3}', 'test') "
+            "ON CONFLICT (name) DO UPDATE SET language = EXCLUDED.language, methods = EXCLUDED.methods")
             .arg(name, language, methods.join(u',')));
 }
 

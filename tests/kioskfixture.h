@@ -30,7 +30,8 @@ protected:
     void stopKioskSite();
 
     // The kiosk's row with methods (and no reader), before it starts.
-    void setKiosk(const QString &name, const QStringList &methods, const QString &language = QStringLiteral("en"));
+    void setKiosk(const QString &name, const QStringList &methods,
+                  const QString &language = QStringLiteral("en"));
     // A reader registered at the fake Stripe and assigned to the kiosk; its id.
     QString giveReader(const QString &name);
 

@@ -246,7 +246,7 @@ void TestDesk::managerDialogsGiveEveryMnemonicToOneControl()
     // The Manage menu: every entry has a letter, each letter one entry.
     auto *menu = m_window->sessionHeader()->findChild<QMenu *>(QStringLiteral("manageMenu"));
     QVERIFY(menu);
-    QCOMPARE(Mnemonics::menuLetters(menu).size(), 5);
+    QCOMPARE(Mnemonics::menuLetters(menu).size(), 6);
     QVERIFY2(Mnemonics::menuClashes(menu).isEmpty(), qPrintable(Mnemonics::menuClashes(menu).join(u'\n')));
 }
 
@@ -290,8 +290,8 @@ void TestDesk::everyControlHasAnAccessibleName()
     }
     QCOMPARE(entries,
              (QStringList {QStringLiteral("Site setup…"), QStringLiteral("Staff…"),
-                           QStringLiteral("Card readers…"), QStringLiteral("Database settings…"),
-                           QStringLiteral("Diagnostics…")}));
+                           QStringLiteral("Card readers…"), QStringLiteral("Kiosks…"),
+                           QStringLiteral("Database settings…"), QStringLiteral("Diagnostics…")}));
 }
 
 void TestDesk::wrongPinsCountDownAndTheFifthLocksThePersonOnEveryDesk()

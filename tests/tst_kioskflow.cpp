@@ -7,25 +7,25 @@
 #include "db/text/money.h"
 #include "tests/harness/nohang.h"
 #include "tests/kioskfixture.h"
+#include "ui/common/idlewatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
+#include "ui/kiosk/kioskidleoverlay.h"
 #include "ui/kiosk/onscreenkeyboard.h"
 #include "ui/kiosk/payscreen.h"
 #include "ui/kiosk/platescreen.h"
 #include "ui/kiosk/timescreen.h"
 #include "ui/kiosk/washscreen.h"
-#include "ui/common/idlewatcher.h"
-#include "ui/kiosk/kioskidleoverlay.h"
 
 #include <QApplication>
 #include <QFile>
 #include <QLabel>
-#include <QPrinter>
-#include <QTemporaryDir>
 #include <QLineEdit>
+#include <QPrinter>
+#include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <QPushButton>
+#include <QTemporaryDir>
 #include <QTest>
 
 using TestWaits::kNoHangMs;
@@ -80,13 +80,16 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     PayScreen *pay = kiosk->payScreen();
     QTRY_VERIFY_WITH_TIMEOUT(pay->stage() == PayScreen::Stage::OnReader, kNoHangMs);
     const qint64 booking = kiosk->order().booking->id;
-    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', status, plate, created_by) FROM bookings WHERE id = %1")
-                     .arg(booking)),
-             QStringLiteral("held|KIO5123|kiosk:Entrance"));
+    QCOMPARE(
+        one(QStringLiteral("SELECT concat_ws('|', status, plate, created_by) FROM bookings WHERE id = %1")
+                .arg(booking)),
+        QStringLiteral("held|KIO5123|kiosk:Entrance"));
     QCOMPARE(kiosk->order().booking->start, chosen.start);
     const qint64 price = count(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(booking));
-    QVERIFY(pay->summaryText().contains(QStringLiteral("Total: %1").arg(Money::format(price, QStringLiteral("USD")))));
-    QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe your card")), kNoHangMs);
+    QVERIFY(pay->summaryText().contains(
+        QStringLiteral("Total: %1").arg(Money::format(price, QStringLiteral("USD")))));
+    QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe your card")),
+                             kNoHangMs);
     QVERIFY(!kiosk->paymentInProgress()); // waiting for a card is not paying yet
 
     // The card on the reader: the customer touches nothing more on the screen.
@@ -97,7 +100,8 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
 
     // Exactly one booking, confirmed, paid the database's price on this reader.
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings")), 1);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("confirmed"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("confirmed"));
     QCOMPARE(one(QStringLiteral("SELECT string_agg(concat_ws('|', method, status, amount_cents, "
                                 "stripe_terminal_reader_id), ',') FROM payments WHERE booking_id = %1 "
                                 "AND status = 'succeeded'")
@@ -106,8 +110,10 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     const QString code = one(QStringLiteral("SELECT code FROM bookings WHERE id = %1").arg(booking));
     QCOMPARE(kiosk->doneScreen()->codeText(), code);
     QVERIFY(!kiosk->doneScreen()->qrImage().isNull());
-    QVERIFY(kiosk->doneScreen()->findChild<QLabel *>(QStringLiteral("doneDrive"))->text().startsWith(
-        QStringLiteral("Drive to ")));
+    QVERIFY(kiosk->doneScreen()
+                ->findChild<QLabel *>(QStringLiteral("doneDrive"))
+                ->text()
+                .startsWith(QStringLiteral("Drive to ")));
     // The receipt, from the database, on the kiosk's printer.
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->doneScreen()->receiptText(), QStringLiteral("Please take your receipt."),
                               kNoHangMs);
@@ -121,7 +127,8 @@ void TestKioskFlow::paidOnTheReaderInAtMostTwelveTouches()
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
     QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
     QVERIFY(kiosk->doneScreen()->codeText().isEmpty());
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("confirmed"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("confirmed"));
     QCOMPARE(server.terminate(), 0);
 }
 
@@ -145,7 +152,8 @@ void TestKioskFlow::paidByPhoneThroughTheQrCode()
     QVERIFY(kiosk->paymentInProgress()); // idle must not interrupt now
     const qint64 booking = kiosk->order().booking->id;
     const QString session = one(
-        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE booking_id = %1 AND status = 'pending'")
+        QStringLiteral(
+            "SELECT stripe_checkout_session_id FROM payments WHERE booking_id = %1 AND status = 'pending'")
             .arg(booking));
     QVERIFY(session.startsWith(u"cs_"));
 
@@ -153,10 +161,11 @@ void TestKioskFlow::paidByPhoneThroughTheQrCode()
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
     const qint64 price = count(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(booking));
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings")), 1);
-    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', b.status, p.method, p.amount_cents) FROM bookings b JOIN "
-                                "payments p ON p.booking_id = b.id AND p.status = 'succeeded' WHERE b.id = %1")
-                     .arg(booking)),
-             QStringLiteral("confirmed|stripe_checkout|%1").arg(price));
+    QCOMPARE(
+        one(QStringLiteral("SELECT concat_ws('|', b.status, p.method, p.amount_cents) FROM bookings b JOIN "
+                           "payments p ON p.booking_id = b.id AND p.status = 'succeeded' WHERE b.id = %1")
+                .arg(booking)),
+        QStringLiteral("confirmed|stripe_checkout|%1").arg(price));
     QVERIFY(!kiosk->paymentInProgress());
     QCOMPARE(server.terminate(), 0);
 }
@@ -199,8 +208,9 @@ void TestKioskFlow::theWholeFlowWorksByKeyboard()
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->payScreen()->stage(), PayScreen::Stage::Choosing, kNoHangMs);
     QVERIFY(pressByKeyboard(kiosk.get(), kiosk->payScreen()->deskButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
-    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', status, vehicle_class, plate, price_cents) FROM bookings")),
-             QStringLiteral("confirmed|suv|KEY42|2000"));
+    QCOMPARE(
+        one(QStringLiteral("SELECT concat_ws('|', status, vehicle_class, plate, price_cents) FROM bookings")),
+        QStringLiteral("confirmed|suv|KEY42|2000"));
     QVERIFY(pressByKeyboard(kiosk.get(), kiosk->doneScreen()->finishButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
 }
@@ -223,8 +233,8 @@ void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
     QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe")), kNoHangMs);
     const qint64 booking = kiosk->order().booking->id;
     const qint64 payment = pay->paymentId();
-    const QString intent = one(
-        QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(payment));
+    const QString intent
+        = one(QStringLiteral("SELECT stripe_payment_intent_id FROM payments WHERE id = %1").arg(payment));
     QVERIFY(intent.startsWith(u"pi_"));
 
     // Still there? Continue keeps everything as it was.
@@ -235,7 +245,8 @@ void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
     QVERIFY(!kiosk->idleOverlay()->isRunning());
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
     QCOMPARE(kiosk->order().booking->id, booking);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("held"));
 
     // The customer walks away from the reader: asked again, then reset.
     QSignalSpy timedOut(kiosk->idleOverlay(), &KioskIdleOverlay::timedOut);
@@ -245,9 +256,11 @@ void TestKioskFlow::idleResetReleasesTheHoldAndCancelsAtStripe()
     QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
                               QStringLiteral("cancelled"), kNoHangMs);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(payment)), QStringLiteral("cancelled"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(payment)),
+             QStringLiteral("cancelled"));
     // carwash-server cancelled the reader's payment at Stripe.
-    QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(intent)[u"status"].toString(), QStringLiteral("canceled"), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(intent)[u"status"].toString(), QStringLiteral("canceled"),
+                              kNoHangMs);
     QCOMPARE(server.terminate(), 0);
 }
 
@@ -275,7 +288,8 @@ void TestKioskFlow::idleNeverInterruptsAPaymentOnThePhone()
     QVERIFY(!kiosk->idleOverlay()->isRunning());
     QVERIFY(pay->stateText().contains(QStringLiteral("Waiting for your payment on your phone")));
     const qint64 booking = kiosk->order().booking->id;
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("held"));
 
     // Cancelled on the screen: the payment ends, and idle may reset again.
     kiosk->idleOverlay()->setTickInterval(20);
@@ -335,7 +349,8 @@ void TestKioskFlow::startOverFromEveryScreenLeavesNothingBehind()
         PayScreen *pay = kiosk->payScreen();
         QTRY_COMPARE_WITH_TIMEOUT(pay->stage(), PayScreen::Stage::Choosing, kNoHangMs);
         booking = kiosk->order().booking->id;
-        QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+        QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+                 QStringLiteral("held"));
         if (byPhone) {
             QVERIFY(tap(pay->phoneButton()));
             QTRY_VERIFY_WITH_TIMEOUT(!pay->checkoutUrl().isEmpty(), kNoHangMs);
@@ -358,22 +373,26 @@ void TestKioskFlow::startOverFromEveryScreenLeavesNothingBehind()
         QVERIFY2(field->text().isEmpty(), qPrintable(field->objectName()));
     QVERIFY(kiosk->doneScreen()->codeText().isEmpty());
     // The wash screen forgot the choice: no card, no size but the car.
-    for (QPushButton *card : kiosk->washScreen()->findChildren<QPushButton *>(QRegularExpression(QStringLiteral("^wash_"))))
+    for (QPushButton *card :
+         kiosk->washScreen()->findChildren<QPushButton *>(QRegularExpression(QStringLiteral("^wash_"))))
         QVERIFY(!card->isChecked());
     QVERIFY(kiosk->washScreen()->vehicleButton(QStringLiteral("car"))->isChecked());
     if (booking && !done) {
         // The hold released; a Checkout session expired at Stripe too.
-        QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
-                                  QStringLiteral("cancelled"), kNoHangMs);
-        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'pending'")
-                           .arg(booking)),
-                 0);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+            QStringLiteral("cancelled"), kNoHangMs);
+        QCOMPARE(
+            count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'pending'")
+                      .arg(booking)),
+            0);
         if (byPhone) {
-            const QString session = one(QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE "
-                                                       "booking_id = %1")
-                                            .arg(booking));
-            QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(session)[u"status"].toString(), QStringLiteral("expired"),
-                                      kNoHangMs);
+            const QString session
+                = one(QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE "
+                                     "booking_id = %1")
+                          .arg(booking));
+            QTRY_COMPARE_WITH_TIMEOUT(m_stripe.object(session)[u"status"].toString(),
+                                      QStringLiteral("expired"), kNoHangMs);
         }
     }
     if (done)

@@ -7,6 +7,7 @@
 // fake Stripe and carwash-server; driven by clicks on what a customer sees.
 #include "tests/harness/nohang.h"
 #include "tests/kioskfixture.h"
+#include "ui/common/databasehealthwatcher.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/donescreen.h"
 #include "ui/kiosk/onscreenkeyboard.h"
@@ -15,7 +16,6 @@
 #include "ui/kiosk/platescreen.h"
 #include "ui/kiosk/timescreen.h"
 #include "ui/kiosk/washscreen.h"
-#include "ui/common/databasehealthwatcher.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -52,7 +52,8 @@ bool TestKioskResilience::toPlateForDetail(KioskWindow &kiosk)
         return false;
     QElapsedTimer waited;
     waited.start();
-    while ((kiosk.timeScreen()->isLoading() || !kiosk.timeScreen()->slotButton(0)) && waited.elapsed() < kNoHangMs)
+    while ((kiosk.timeScreen()->isLoading() || !kiosk.timeScreen()->slotButton(0))
+           && waited.elapsed() < kNoHangMs)
         QTest::qWait(10);
     return tap(kiosk.timeScreen()->slotButton(0));
 }
@@ -77,7 +78,8 @@ void TestKioskResilience::switchingTheLanguageMidFlowKeepsTheChoices()
     QVERIFY(tap(kiosk->languageButton(QStringLiteral("es"))));
     QCOMPARE(kiosk->language(), QStringLiteral("es"));
     // Qt delivers QEvent::LanguageChange by the event loop.
-    QTRY_COMPARE_WITH_TIMEOUT(kiosk->plateScreen()->accessibleName(), QStringLiteral("Su matrícula"), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->plateScreen()->accessibleName(), QStringLiteral("Su matrícula"),
+                              kNoHangMs);
     QCOMPARE(kiosk->backButton()->text(), QStringLiteral("Atrás"));
     QCOMPARE(kiosk->plateScreen()->plateField()->text(), QStringLiteral("LANG 7"));
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Plate);
@@ -106,13 +108,15 @@ void TestKioskResilience::switchingTheLanguageMidFlowKeepsTheChoices()
     QVERIFY(tap(kiosk->plateScreen()->continueButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->payScreen()->stage(), PayScreen::Stage::Choosing, kNoHangMs);
     const qint64 booking = kiosk->order().booking->id;
-    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', vehicle_class, plate, price_cents) FROM bookings WHERE id = %1")
+    QCOMPARE(one(QStringLiteral(
+                     "SELECT concat_ws('|', vehicle_class, plate, price_cents) FROM bookings WHERE id = %1")
                      .arg(booking)),
              QStringLiteral("suv|LANG7|2000"));
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM booking_addons WHERE booking_id = %1 AND addon_id = %2")
-                       .arg(booking)
-                       .arg(m_f.wax)),
-             1);
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM booking_addons WHERE booking_id = %1 AND addon_id = %2")
+                  .arg(booking)
+                  .arg(m_f.wax)),
+        1);
 
     // Start over greets the next customer in the kiosk's own language.
     QVERIFY(tap(kiosk->startOverButton()));
@@ -147,7 +151,8 @@ void TestKioskResilience::twoKiosksRaceForOneTimeAndTheLoserHoldsTheNext()
     QVERIFY2(loser->payScreen()->noticeText().contains(QStringLiteral("just taken")),
              qPrintable(loser->payScreen()->noticeText()));
     QCOMPARE(loser->payScreen()->noticeText().contains(QStringLiteral("Detail Bay")), true);
-    QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT starts_at) FROM bookings WHERE status = 'held'")), 2);
+    QCOMPARE(count(QStringLiteral("SELECT count(DISTINCT starts_at) FROM bookings WHERE status = 'held'")),
+             2);
     QCOMPARE(one(QStringLiteral("SELECT string_agg(created_by, ',' ORDER BY created_by) FROM bookings")),
              QStringLiteral("kiosk:North,kiosk:South"));
 }
@@ -165,7 +170,8 @@ void TestKioskResilience::theDatabaseAwayIsOutOfServiceAndTheKioskRecovers()
 
     QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::OutOfService, kNoHangMs);
-    QCOMPARE(kiosk->outOfServiceScreen()->accessibleName(), QStringLiteral("Out of service - please see the desk"));
+    QCOMPARE(kiosk->outOfServiceScreen()->accessibleName(),
+             QStringLiteral("Out of service - please see the desk"));
     QVERIFY(!kiosk->outOfServiceScreen()->clockText().isEmpty());
     QVERIFY(kiosk->plateScreen()->plateField()->text().isEmpty());
     QVERIFY(!kiosk->backButton()->isVisible());
@@ -176,7 +182,8 @@ void TestKioskResilience::theDatabaseAwayIsOutOfServiceAndTheKioskRecovers()
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(!kiosk->attractScreen()->isLoading(), kNoHangMs);
     QVERIFY(!kiosk->attractScreen()->services().isEmpty());
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("cancelled"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("cancelled"));
     // And it books again.
     QVERIFY(toPlate(*kiosk));
 }
@@ -198,24 +205,29 @@ void TestKioskResilience::aDeclineOnTheReaderIsSaidThenAnotherCardPays()
 
     QVERIFY(m_stripe.presentCard(reader, QStringLiteral("4000000000000002")));
     QTRY_COMPARE_WITH_TIMEOUT(pay->progress().state(), CardPaymentProgress::State::Declined, kNoHangMs);
-    QVERIFY2(pay->stateText().startsWith(QStringLiteral("Your card was declined: ")), qPrintable(pay->stateText()));
-    QVERIFY(pay->stateText().endsWith(QStringLiteral("Try again with another card, or pay with your phone.")));
+    QVERIFY2(pay->stateText().startsWith(QStringLiteral("Your card was declined: ")),
+             qPrintable(pay->stateText()));
+    QVERIFY(
+        pay->stateText().endsWith(QStringLiteral("Try again with another card, or pay with your phone.")));
     QVERIFY(pay->tryAgainButton()->isVisible());
     QVERIFY(pay->phoneButton()->isVisible());
     QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
 
     QVERIFY(tap(pay->tryAgainButton()));
-    QTRY_VERIFY2_WITH_TIMEOUT(pay->paymentId() != 0 && pay->paymentId() != first, qPrintable(pay->stateText()),
-                              kNoHangMs);
+    QTRY_VERIFY2_WITH_TIMEOUT(pay->paymentId() != 0 && pay->paymentId() != first,
+                              qPrintable(pay->stateText()), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe")), kNoHangMs);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first)), QStringLiteral("cancelled"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(first)),
+             QStringLiteral("cancelled"));
     QVERIFY(m_stripe.presentCard(reader));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
     const qint64 booking = count(QStringLiteral("SELECT max(id) FROM bookings"));
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("confirmed"));
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'")
-                       .arg(booking)),
-             1);
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("confirmed"));
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'")
+                  .arg(booking)),
+        1);
     QCOMPARE(server.terminate(), 0);
 }
 
@@ -232,11 +244,13 @@ void TestKioskResilience::holdsOfACrashedKioskAreReleasedOnItsNextStart()
     kiosk->hide();
     kiosk.release()->deleteLater();
     QTest::qWait(100);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("held"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("held"));
 
     auto again = openKiosk(QStringLiteral("Crash"));
     QVERIFY(again);
-    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)), QStringLiteral("cancelled"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("cancelled"));
 }
 
 void TestKioskResilience::callAttendantTellsTheDesksWhatIsOnScreen()
@@ -246,7 +260,8 @@ void TestKioskResilience::callAttendantTellsTheDesksWhatIsOnScreen()
     QVERIFY(kiosk);
     QVERIFY(toPlate(*kiosk));
     QVERIFY(tap(kiosk->callAttendantButton()));
-    QTRY_COMPARE_WITH_TIMEOUT(kiosk->attendantText(), QStringLiteral("An attendant is on the way."), kNoHangMs);
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->attendantText(), QStringLiteral("An attendant is on the way."),
+                              kNoHangMs);
     QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', kiosk, screen) FROM attendant_calls")),
              QStringLiteral("Help|Entering the licence plate"));
 }

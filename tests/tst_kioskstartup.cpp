@@ -36,7 +36,9 @@ void TestKioskStartup::unreachableAtStartIsOutOfServiceThenTheKioskComesBack()
 {
     const QString applicationName = QStringLiteral("tst_kioskstartup-app");
     qputenv("DATABASE_URL",
-            QStringLiteral("%1?application_name=%2&connect_timeout=3").arg(m_cluster.url(), applicationName).toUtf8());
+            QStringLiteral("%1?application_name=%2&connect_timeout=3")
+                .arg(m_cluster.url(), applicationName)
+                .toUtf8());
     auto unset = qScopeGuard([] { qunsetenv("DATABASE_URL"); });
     QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
     auto restart = qScopeGuard([this] {
@@ -56,12 +58,16 @@ void TestKioskStartup::unreachableAtStartIsOutOfServiceThenTheKioskComesBack()
         // Every screen fits (the test's screen is 800 logical pixels wide,
         // smaller than a 1280x800 panel at 150 %).
         const QSize fits = kiosk->QWidget::screen()->geometry().size();
-        QVERIFY2(kiosk->minimumSizeHint().width() <= fits.width() && kiosk->minimumSizeHint().height() <= fits.height(),
-                 qPrintable(QStringLiteral("%1x%2").arg(kiosk->minimumSizeHint().width()).arg(kiosk->minimumSizeHint().height())));
+        QVERIFY2(kiosk->minimumSizeHint().width() <= fits.width()
+                     && kiosk->minimumSizeHint().height() <= fits.height(),
+                 qPrintable(QStringLiteral("%1x%2")
+                                .arg(kiosk->minimumSizeHint().width())
+                                .arg(kiosk->minimumSizeHint().height())));
         QCOMPARE(kiosk->screen(), KioskWindow::Screen::Starting);
 
         QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::OutOfService, kNoHangMs);
-        QCOMPARE(kiosk->currentScreen()->accessibleName(), QStringLiteral("Out of service - please see the desk"));
+        QCOMPARE(kiosk->currentScreen()->accessibleName(),
+                 QStringLiteral("Out of service - please see the desk"));
         QVERIFY(QApplication::topLevelWidgets().size() >= 1);
         for (QWidget *top : QApplication::topLevelWidgets())
             QVERIFY2(!qobject_cast<QDialog *>(top) || !top->isVisible(), qPrintable(top->objectName()));
@@ -71,12 +77,14 @@ void TestKioskStartup::unreachableAtStartIsOutOfServiceThenTheKioskComesBack()
         QTRY_COMPARE_WITH_TIMEOUT(ready.size(), 1, kNoHangMs);
         QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Attract, kNoHangMs);
         QTRY_VERIFY_WITH_TIMEOUT(!kiosk->attractScreen()->services().isEmpty(), kNoHangMs);
-        QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', name, language, array_to_string(methods, ',')) FROM kiosks")),
+        QCOMPARE(one(QStringLiteral(
+                     "SELECT concat_ws('|', name, language, array_to_string(methods, ',')) FROM kiosks")),
                  QStringLiteral("Gate|en|reader,phone"));
-        QTRY_COMPARE_WITH_TIMEOUT(one(QStringLiteral("SELECT concat_ws('|', program, label) FROM process_health "
-                                                     "WHERE pid = %1")
-                                          .arg(QCoreApplication::applicationPid())),
-                                  QStringLiteral("carwash-kiosk|Gate"), kNoHangMs);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            one(QStringLiteral("SELECT concat_ws('|', program, label) FROM process_health "
+                               "WHERE pid = %1")
+                    .arg(QCoreApplication::applicationPid())),
+            QStringLiteral("carwash-kiosk|Gate"), kNoHangMs);
         QVERIFY(m_cluster.countConnections(applicationName) >= 1);
 
         app.shutDown();
@@ -115,14 +123,16 @@ void TestKioskStartup::keysDoNotLeaveButAManagersPinDoes()
     // A deliberate hold in the corner, then a manager's PIN.
     kiosk->guard()->setCornerHoldDuration(200);
     QTest::mousePress(kiosk, Qt::LeftButton, {}, QPoint(2, 2));
-    QTRY_VERIFY_WITH_TIMEOUT(kiosk->managerPinOverlay() && kiosk->managerPinOverlay()->isVisible(), kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(kiosk->managerPinOverlay() && kiosk->managerPinOverlay()->isVisible(),
+                             kNoHangMs);
     QTest::mouseRelease(kiosk, Qt::LeftButton, {}, QPoint(2, 2));
     // The site's one manager is chosen already.
-    QTRY_VERIFY_WITH_TIMEOUT(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("managerName")),
-                             kNoHangMs);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("managerName")), kNoHangMs);
     QVERIFY(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("managerName"))->isChecked());
     for (const QChar digit : QStringLiteral("2468"))
-        QVERIFY(tap(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("pinKey%1").arg(digit))));
+        QVERIFY(
+            tap(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("pinKey%1").arg(digit))));
     QVERIFY(tap(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("pinOk"))));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kNoHangMs);
     QVERIFY(!kiosk->isVisible());

@@ -785,59 +785,158 @@ Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&am
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
 Without it, a private PostgreSQL server under your data folder is used.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Aufruf: carwash-admin BEFEHL [--json]
+
+Befehle:
+  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
+  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
+  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
+  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
+                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
+  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
+  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
+  config             die geltende Konfiguration und woher jeder Wert stammt
+  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
+  maintenance [--if-due] [--batch-size N]
+                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
+                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
+
+Kalender:
+  settings                        die geltenden Buchungseinstellungen
+  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           Öffnungszeiten der Woche
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
+  closure list | closure remove ID
+
+Buchungen:
+  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
+                                  4 Datenbank nicht verfügbar
+  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
+  booking ID|CODE                 eine Buchung
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (nur die nächsten Schritte im Ablauf)
+  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+
+Mitarbeiter:
+  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
+  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
+                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
+
+Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
+  payment checkout ID|CODE [--wait SEKUNDEN]
+                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status aus
+  payment show ID|CODE            die Zahlungen der Buchung
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
+                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
+                                  bar sofort, Karte über carwash-server
+  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
+  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
+                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
+  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
+
+Kiosks:
+  kiosk list                      jeder Kiosk: Sprache, Zahlungsarten, Lesegerät, läuft oder nicht
+  kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  einen Kiosk ändern (fehlt er, wird er angelegt); ein Lesegerät, das
+                                  einem anderen Schalter oder Kiosk dient, wird abgelehnt
+
+Optionen:
+  --json             maschinenlesbare Ausgabe
+
+Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
+PostgreSQL-Server in Ihrem Datenordner verwendet.
+</translation>
     </message>
     <message>
         <source>%1 &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 „%2“</translation>
     </message>
     <message>
         <source>no reader</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Lesegerät</translation>
     </message>
     <message>
         <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation type="unfinished"></translation>
+        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
     </message>
     <message>
         <source>the kiosk&apos;s card reader</source>
-        <translation type="unfinished"></translation>
+        <translation>das Kartenlesegerät des Kiosks</translation>
     </message>
     <message>
         <source>the kiosk has no reader</source>
-        <translation type="unfinished"></translation>
+        <translation>der Kiosk hat kein Lesegerät</translation>
     </message>
     <message>
         <source>the language it greets customers in</source>
-        <translation type="unfinished"></translation>
+        <translation>die Sprache, in der er Kunden begrüßt</translation>
     </message>
     <message>
         <source>the ways of paying it offers, separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
     </message>
     <message>
         <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
     </message>
     <message>
         <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation type="unfinished"></translation>
+        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>not running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft nicht</translation>
     </message>
     <message>
         <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
     </message>
     <message>
         <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendantCallBanner</name>
+    <message>
+        <source>Kiosks calling for an attendant</source>
+        <translation>Kiosks, die nach Personal rufen</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant, %2</source>
+        <translation>Kiosk %1 braucht Personal, %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant — %2, %3</source>
+        <translation>Kiosk %1 braucht Personal — %2, %3</translation>
+    </message>
+    <message>
+        <source>I&apos;m going</source>
+        <translation>Ich gehe hin</translation>
+    </message>
+    <message>
+        <source>I&apos;m going to kiosk %1</source>
+        <translation>Ich gehe zu Kiosk %1</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s call could not be answered.</source>
+        <translation>Der Ruf des Kiosks konnte nicht beantwortet werden.</translation>
     </message>
 </context>
 <context>
@@ -3373,7 +3472,7 @@ Klicken, um ab %4 zu buchen</translation>
     </message>
     <message>
         <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 „%2“ auf %3 (PID %4)</translation>
     </message>
 </context>
 <context>
@@ -4108,47 +4207,66 @@ Details: %2</translation>
     <name>KioskRepo</name>
     <message>
         <source>What the kiosk shows may have at most %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Was der Kiosk anzeigt, darf höchstens %1 Zeichen lang sein.</translation>
     </message>
     <message>
         <source>There is no attendant call %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keinen Personalruf %1.</translation>
     </message>
     <message>
         <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie dem Kiosk einen Namen, an dem man ihn erkennt, etwa „Einfahrt“.</translation>
     </message>
     <message>
         <source>A kiosk&apos;s name may not begin or end with a space.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name eines Kiosks darf nicht mit einem Leerzeichen beginnen oder enden.</translation>
     </message>
     <message>
         <source>A kiosk&apos;s name may have at most %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Name eines Kiosks darf höchstens %1 Zeichen lang sein.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Kiosk-Sprache; verwenden Sie eine von: %2.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Zahlungsart am Kiosk; verwenden Sie eine oder mehrere von: %2.</translation>
     </message>
     <message>
         <source>A kiosk needs at least one way of paying; use one or more of: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Kiosk braucht mindestens eine Zahlungsart; verwenden Sie eine oder mehrere von: %1.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Stripe-Lesegerät-ID: Diese sehen aus wie tmr_FDOt2wlRZEdpd7 (siehe: carwash-admin reader list).</translation>
     </message>
     <message>
         <source>There is no card reader %1 (see: carwash-admin reader list).</source>
-        <translation type="unfinished">Es gibt kein Kartenlesegerät %1 (siehe: carwash-admin reader list).</translation>
+        <translation>Es gibt kein Kartenlesegerät %1 (siehe: carwash-admin reader list).</translation>
     </message>
     <message>
         <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesegerät %1 dient %2; ein Lesegerät dient einem Schalter oder Kiosk. Heben Sie die Zuordnung dort zuerst auf.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Sprachausgabe an. Drücken Sie 4 oder 6 zum Wechseln, 5 zum Auswählen, 0 zum Wiederholen.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Ausgewählt</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>Die Sprachausgabe ist an diesem Terminal nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>Die Sprachausgabe ist auf %1 an diesem Terminal nicht verfügbar.</translation>
     </message>
 </context>
 <context>
@@ -4230,6 +4348,149 @@ Details: %2</translation>
     <message>
         <source>Someone from the desk comes to help</source>
         <translation>Jemand vom Schalter kommt und hilft</translation>
+    </message>
+</context>
+<context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Kiosks</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Die Selbstbedienungs-Kiosks. Ein Kiosk trägt sich hier beim ersten Start selbst ein; wählen Sie die Sprache, in der er Kunden begrüßt, wie sie zahlen dürfen und sein Kartenlesegerät.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Kiosks:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Kiosk</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Kunden zahlen</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>Die Sprache des Kiosks</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>Am Karten&amp;lesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>Am &amp;Handy (QR-Code)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>Am Schal&amp;ter</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>Das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>Änderungen s&amp;peichern</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Die Änderungen am gewählten Kiosk speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Kunden zahlen:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lese&amp;gerät:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>Handy</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>am Schalter</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keins</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Noch keine Kiosks: Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>Kiosk %1 wurde nicht geändert.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>kein Kartenlesegerät</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>Kartenlesegerät %1</translation>
     </message>
 </context>
 <context>
@@ -5621,8 +5882,16 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Verwalten</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Datenbankeinstellungen und Diagnose (Manager)</translation>
+        <source>&amp;Kiosks…</source>
+        <translation>&amp;Kiosks…</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks: language, ways of paying, card reader, running (managers)</source>
+        <translation>Die Selbstbedienungs-Kiosks: Sprache, Zahlungsarten, Kartenlesegerät, läuft (Manager)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
+        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Kiosks, Datenbankeinstellungen und Diagnose (Manager)</translation>
     </message>
 </context>
 <context>
@@ -6067,6 +6336,21 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Vorlesen</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Zwei Sekunden gedrückt halten, um sich den Bildschirm vorlesen zu lassen.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Gedrückt halten, um sich den Bildschirm vorlesen zu lassen</translation>
     </message>
 </context>
 <context>

@@ -785,59 +785,158 @@ Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&am
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
 Without it, a private PostgreSQL server under your data folder is used.
 </source>
-        <translation type="unfinished"></translation>
+        <translation>Uso: carwash-admin COMANDO [--json]
+
+Comandos:
+  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
+  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
+  seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
+  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
+                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
+  services           lista los paquetes de lavado con precios por clase de vehículo
+  service ID         un paquete de lavado; sale con 3 si no existe ese ID
+  config             la configuración vigente y de dónde viene cada valor
+  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
+  maintenance [--if-due] [--batch-size N]
+                     elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
+                     retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
+
+Calendario:
+  settings                        los ajustes de reserva vigentes
+  settings get CLAVE | set CLAVE VALOR
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           horario de apertura semanal
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
+  closure list | closure remove ID
+
+Reservas:
+  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  horas de inicio libres de un día local, con los boxes libres
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
+                                  4 base de datos no disponible
+  bookings --date AAAA-MM-DD      las reservas de un día local
+  booking ID|CÓDIGO               una reserva
+  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
+  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
+
+Personal:
+  staff list                      todas las personas que pueden iniciar sesión, con función y estado
+  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
+                                  sale con 3 si el nombre no existe, 2 si coinciden varios
+
+Pagos (el trabajo con tarjetas lo hace carwash-server; sale con 5 si ninguno responde o Stripe lo rechaza):
+  payment checkout ID|CÓDIGO [--wait SEGUNDOS]
+                                  crea o reutiliza el enlace de Checkout de la reserva; muestra payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CÓDIGO          los pagos de la reserva
+  payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS]
+                                  por defecto todo lo que queda, primero el pago con tarjeta más reciente;
+                                  efectivo al instante, tarjeta a través de carwash-server
+  payment reconcile [--wait SEGUNDOS]  consulta una vez, ahora, a Stripe los pagos con tarjeta pendientes
+  reader list | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] | reader remove ID_LECTOR
+                                  lectores de Stripe Terminal, como máximo uno por mostrador o quiosco
+  takings --date AAAA-MM-DD [--csv]  los ingresos de un día local: efectivo, tarjeta, reembolsos, impuesto, neto
+
+Quioscos:
+  kiosk list                      cada quiosco: idioma, formas de pago, lector, en marcha o no
+  kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  cambiar un quiosco (se crea si falta); se rechaza un lector que
+                                  sirve a otro mostrador o quiosco
+
+Opciones:
+  --json             salida legible por máquina
+
+Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
+PostgreSQL privado dentro de su carpeta de datos.
+</translation>
     </message>
     <message>
         <source>%1 &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 «%2»</translation>
     </message>
     <message>
         <source>no reader</source>
-        <translation type="unfinished"></translation>
+        <translation>sin lector</translation>
     </message>
     <message>
         <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation type="unfinished"></translation>
+        <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
     </message>
     <message>
         <source>the kiosk&apos;s card reader</source>
-        <translation type="unfinished"></translation>
+        <translation>el lector de tarjetas del quiosco</translation>
     </message>
     <message>
         <source>the kiosk has no reader</source>
-        <translation type="unfinished"></translation>
+        <translation>el quiosco no tiene lector</translation>
     </message>
     <message>
         <source>the language it greets customers in</source>
-        <translation type="unfinished"></translation>
+        <translation>el idioma en que saluda a los clientes</translation>
     </message>
     <message>
         <source>the ways of paying it offers, separated by commas</source>
-        <translation type="unfinished"></translation>
+        <translation>las formas de pago que ofrece, separadas por comas</translation>
     </message>
     <message>
         <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation type="unfinished"></translation>
+        <translation>Indique --reader ID_LECTOR o --no-reader, no ambos.</translation>
     </message>
     <message>
         <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation type="unfinished"></translation>
+        <translation>--reader necesita un ID de lector como tmr_FDOt2wlRZEdpd7; --no-reader deja el quiosco sin lector.</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>en marcha</translation>
     </message>
     <message>
         <source>not running</source>
-        <translation type="unfinished"></translation>
+        <translation>parado</translation>
     </message>
     <message>
         <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation type="unfinished"></translation>
+        <translation>Aún no hay quioscos. Un quiosco se añade solo al arrancar por primera vez (carwash --kiosk), o: carwash-admin kiosk set NOMBRE</translation>
     </message>
     <message>
         <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
+    </message>
+</context>
+<context>
+    <name>AttendantCallBanner</name>
+    <message>
+        <source>Kiosks calling for an attendant</source>
+        <translation>Quioscos que llaman a un empleado</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant, %2</source>
+        <translation>El quiosco %1 necesita un empleado, %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 needs an attendant — %2, %3</source>
+        <translation>El quiosco %1 necesita un empleado — %2, %3</translation>
+    </message>
+    <message>
+        <source>I&apos;m going</source>
+        <translation>Voy yo</translation>
+    </message>
+    <message>
+        <source>I&apos;m going to kiosk %1</source>
+        <translation>Voy al quiosco %1</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s call could not be answered.</source>
+        <translation>No se pudo atender la llamada del quiosco.</translation>
     </message>
 </context>
 <context>
@@ -3373,7 +3472,7 @@ Haga clic para reservar desde las %4</translation>
     </message>
     <message>
         <source>%1 &quot;%2&quot; on %3 (pid %4)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 «%2» en %3 (pid %4)</translation>
     </message>
 </context>
 <context>
@@ -4108,47 +4207,66 @@ Detalle: %2</translation>
     <name>KioskRepo</name>
     <message>
         <source>What the kiosk shows may have at most %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lo que muestra el quiosco puede tener como máximo %1 caracteres.</translation>
     </message>
     <message>
         <source>There is no attendant call %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>No existe la llamada %1.</translation>
     </message>
     <message>
         <source>Give the kiosk a name people recognise it by, such as &quot;Entrance&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dé al quiosco un nombre por el que se le reconozca, como «Entrada».</translation>
     </message>
     <message>
         <source>A kiosk&apos;s name may not begin or end with a space.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de un quiosco no puede empezar ni terminar con un espacio.</translation>
     </message>
     <message>
         <source>A kiosk&apos;s name may have at most %1 characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>El nombre de un quiosco puede tener como máximo %1 caracteres.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a kiosk language; use one of: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» no es un idioma de quiosco; use uno de: %2.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a way of paying at a kiosk; use one or more of: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» no es una forma de pago en el quiosco; use una o varias de: %2.</translation>
     </message>
     <message>
         <source>A kiosk needs at least one way of paying; use one or more of: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un quiosco necesita al menos una forma de pago; use una o varias de: %1.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a Stripe reader ID: those look like tmr_FDOt2wlRZEdpd7 (see: carwash-admin reader list).</source>
-        <translation type="unfinished"></translation>
+        <translation>«%1» no es un ID de lector de Stripe: tienen la forma tmr_FDOt2wlRZEdpd7 (vea: carwash-admin reader list).</translation>
     </message>
     <message>
         <source>There is no card reader %1 (see: carwash-admin reader list).</source>
-        <translation type="unfinished">No existe el lector de tarjetas %1 (véase: carwash-admin reader list).</translation>
+        <translation>No existe el lector de tarjetas %1 (vea: carwash-admin reader list).</translation>
     </message>
     <message>
         <source>Reader %1 serves the %2; a reader serves one desk or kiosk. Unassign it there first.</source>
-        <translation type="unfinished"></translation>
+        <translation>El lector %1 sirve al %2; un lector sirve a un solo mostrador o quiosco. Quite primero esa asignación.</translation>
+    </message>
+</context>
+<context>
+    <name>KioskSpeech</name>
+    <message>
+        <source>Speech on. Press 4 or 6 to move, 5 to choose, 0 to repeat.</source>
+        <translation>Voz activada. Pulse 4 o 6 para moverse, 5 para elegir, 0 para repetir.</translation>
+    </message>
+    <message>
+        <source>Selected</source>
+        <translation>Seleccionado</translation>
+    </message>
+    <message>
+        <source>Speech is not available on this kiosk.</source>
+        <translation>La voz no está disponible en este quiosco.</translation>
+    </message>
+    <message>
+        <source>Speech is not available in %1 on this kiosk.</source>
+        <translation>La voz no está disponible en %1 en este quiosco.</translation>
     </message>
 </context>
 <context>
@@ -4230,6 +4348,149 @@ Detalle: %2</translation>
     <message>
         <source>Someone from the desk comes to help</source>
         <translation>Alguien del mostrador viene a ayudar</translation>
+    </message>
+</context>
+<context>
+    <name>KiosksDialog</name>
+    <message>
+        <source>Kiosks</source>
+        <translation>Quioscos</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks. A kiosk adds itself here when it first starts; choose the language it greets customers in, how they may pay and its card reader.</source>
+        <translation>Los quioscos de autoservicio. Un quiosco se añade aquí solo al arrancar por primera vez; elija el idioma en que saluda a los clientes, cómo pueden pagar y su lector de tarjetas.</translation>
+    </message>
+    <message>
+        <source>&amp;Kiosks:</source>
+        <translation>&amp;Quioscos:</translation>
+    </message>
+    <message>
+        <source>Kiosk</source>
+        <translation>Quiosco</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <source>Customers pay</source>
+        <translation>Los clientes pagan</translation>
+    </message>
+    <message>
+        <source>Card reader</source>
+        <translation>Lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s language</source>
+        <translation>El idioma del quiosco</translation>
+    </message>
+    <message>
+        <source>On the kiosk&apos;s card &amp;reader</source>
+        <translation>En el &amp;lector del quiosco</translation>
+    </message>
+    <message>
+        <source>On their &amp;phone (QR code)</source>
+        <translation>En su &amp;móvil (código QR)</translation>
+    </message>
+    <message>
+        <source>At the &amp;desk</source>
+        <translation>En el mos&amp;trador</translation>
+    </message>
+    <message>
+        <source>The kiosk&apos;s card reader</source>
+        <translation>El lector de tarjetas del quiosco</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>&amp;Guardar cambios</translation>
+    </message>
+    <message>
+        <source>Save the selected kiosk&apos;s changes</source>
+        <translation>Guardar los cambios del quiosco elegido</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Idioma:</translation>
+    </message>
+    <message>
+        <source>Customers pay:</source>
+        <translation>Los clientes pagan:</translation>
+    </message>
+    <message>
+        <source>Card r&amp;eader:</source>
+        <translation>Lect&amp;or:</translation>
+    </message>
+    <message>
+        <source>card reader</source>
+        <translation>lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>móvil</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>en el mostrador</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded. %1</source>
+        <translation>No se pudieron cargar los quioscos. %1</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>En marcha</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>Parado</translation>
+    </message>
+    <message>
+        <source>No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk).</source>
+        <translation>Aún no hay quioscos: un quiosco se añade solo al arrancar por primera vez (carwash --kiosk).</translation>
+    </message>
+    <message>
+        <source>No reader</source>
+        <translation>Sin lector</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed.</source>
+        <translation>El quiosco %1 no se cambió.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 was not changed. %2</source>
+        <translation>El quiosco %1 no se cambió. %2</translation>
+    </message>
+    <message>
+        <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
+        <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
+    </message>
+    <message>
+        <source>no card reader</source>
+        <translation>sin lector de tarjetas</translation>
+    </message>
+    <message>
+        <source>card reader %1</source>
+        <translation>lector de tarjetas %1</translation>
     </message>
 </context>
 <context>
@@ -5621,8 +5882,16 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Gestionar</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, database settings and diagnostics (managers)</source>
-        <translation>Configuración del local, personal, lectores de tarjetas, ajustes de la base de datos y diagnóstico (gerentes)</translation>
+        <source>&amp;Kiosks…</source>
+        <translation>&amp;Quioscos…</translation>
+    </message>
+    <message>
+        <source>The self-service kiosks: language, ways of paying, card reader, running (managers)</source>
+        <translation>Los quioscos de autoservicio: idioma, formas de pago, lector de tarjetas, en marcha (gerentes)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
+        <translation>Configuración del local, personal, lectores de tarjetas, quioscos, ajustes de la base de datos y diagnóstico (gerentes)</translation>
     </message>
 </context>
 <context>
@@ -6067,6 +6336,21 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>SQL</source>
         <translation>SQL</translation>
+    </message>
+</context>
+<context>
+    <name>SpeakButton</name>
+    <message>
+        <source>Speak</source>
+        <translation>Escuchar</translation>
+    </message>
+    <message>
+        <source>Hold for two seconds to hear the screen read aloud.</source>
+        <translation>Mantenga pulsado dos segundos para oír la pantalla en voz alta.</translation>
+    </message>
+    <message>
+        <source>Hold to hear the screen read aloud</source>
+        <translation>Mantenga pulsado para oír la pantalla en voz alta</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,8 @@ int main(int argc, char *argv[])
         QApplication::translate("main", "Run as the locked, full-screen self-service kiosk."));
     const QCommandLineOption kioskName(
         QStringLiteral("kiosk-name"),
-        QApplication::translate("main", "The kiosk's name as managers set it up (default: this computer's name)."),
+        QApplication::translate("main",
+                                "The kiosk's name as managers set it up (default: this computer's name)."),
         QApplication::translate("main", "NAME"));
     parser.addOption(kiosk);
     parser.addOption(kioskName);
@@ -41,9 +42,9 @@ int main(int argc, char *argv[])
     // does off the GUI thread after the window closed (never by waiting in
     // the window or after the event loop).
     QApplication::setQuitOnLastWindowClosed(false);
-    std::unique_ptr<DeskApplication> program
-        = parser.isSet(kiosk) ? std::make_unique<DeskApplication>(DeskApplication::Kiosk{parser.value(kioskName)})
-                              : std::make_unique<DeskApplication>();
+    std::unique_ptr<DeskApplication> program = parser.isSet(kiosk)
+        ? std::make_unique<DeskApplication>(DeskApplication::Kiosk {parser.value(kioskName)})
+        : std::make_unique<DeskApplication>();
     DeskApplication &desk = *program;
     QObject::connect(&desk, &DeskApplication::shutDownFinished, &app, &QApplication::quit);
     desk.start();

@@ -41,9 +41,8 @@ DeskApplication::DeskApplication(const Kiosk &kiosk, QObject *parent)
     connect(m_kiosk, &KioskWindow::closed, this, &DeskApplication::shutDown);
     // The customer's language buttons: our translators replaced, every
     // widget retranslating on QEvent::LanguageChange.
-    connect(m_kiosk, &KioskWindow::languageChosen, this, [](const QString &language) {
-        Translations::install(*QCoreApplication::instance(), language);
-    });
+    connect(m_kiosk, &KioskWindow::languageChosen, this,
+            [](const QString &language) { Translations::install(*QCoreApplication::instance(), language); });
     m_windowWidget = std::move(window);
 }
 
@@ -211,7 +210,8 @@ void DeskApplication::migrate()
 void DeskApplication::startBackgroundWork()
 {
     // A kiosk is named on the diagnostics' process list.
-    const ProcessIdentity self = ProcessIdentity::current(m_program, m_kiosk ? m_kiosk->kioskName() : QString());
+    const ProcessIdentity self
+        = ProcessIdentity::current(m_program, m_kiosk ? m_kiosk->kioskName() : QString());
     m_publisher = std::make_unique<HealthPublisher>(*m_pool, self);
     m_publisher->start();
     m_maintenance = std::make_unique<MaintenanceRunner>(

@@ -18,7 +18,7 @@ namespace {
 const QString KioskSelectSql = QStringLiteral(
     "SELECT k.name, coalesce(r.id, ''), k.language, array_to_string(k.methods, ','), "
     "(extract(epoch FROM k.updated_at) * 1000)::bigint, k.updated_by, "
-    "EXISTS (SELECT 1 FROM process_health AS h WHERE h.program = 'carwash-kiosk' AND h.label = k.name "
+    "EXISTS (SELECT 1 FROM process_health AS h WHERE h.program = '%3' AND h.label = k.name "
     "        AND h.updated_at > now() - make_interval(secs => %2)) "
     "FROM kiosks AS k LEFT JOIN card_readers AS r ON r.assigned_kind = 'kiosk' AND r.assigned_to = k.name "
     "%1 ORDER BY k.name");
@@ -89,7 +89,8 @@ QStringList KioskRepo::orderedMethods(const QStringList &methods)
 QList<KioskProfile> KioskRepo::select(const QString &where, const QVariantList &binds)
 {
     QSqlQuery q = Sql::exec(
-        m_db, KioskSelectSql.arg(where, QString::number(ProcessHealthRepo::StaleAfterSeconds)), binds);
+        m_db, KioskSelectSql.arg(where, QString::number(ProcessHealthRepo::StaleAfterSeconds), program()),
+        binds);
     QList<KioskProfile> kiosks;
     while (q.next()) {
         KioskProfile k;

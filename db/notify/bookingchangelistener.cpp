@@ -8,7 +8,7 @@ Q_LOGGING_CATEGORY(lcBookingListener, "carwash.db.listener.bookings", QtWarningM
 
 BookingChangeListener::BookingChangeListener(QObject *parent)
     : QObject(parent)
-    , m_listener(new NotificationListener({channel(), paymentsChannel()}, this))
+    , m_listener(new NotificationListener({channel(), paymentsChannel(), attendantCallsChannel()}, this))
 {
     connect(m_listener, &NotificationListener::notification, this, &BookingChangeListener::notified);
     connect(m_listener, &NotificationListener::listeningChanged, this,
@@ -66,6 +66,10 @@ bool BookingChangeListener::isListening() const
 void BookingChangeListener::notified(const QString &channelName, const QString &payload)
 {
     const QByteArray text = payload.toUtf8();
+    if (channelName == attendantCallsChannel()) {
+        Q_EMIT attendantCallChanged(payload.toLongLong());
+        return;
+    }
     if (channelName == paymentsChannel()) {
         const QJsonObject news = QJsonDocument::fromJson(text).object();
         Q_EMIT paymentChanged(news.value(u"booking_id").toInteger(), news.value(u"payment_id").toInteger(),

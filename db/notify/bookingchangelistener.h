@@ -10,7 +10,8 @@
 // Hears every booking change as it is committed anywhere (another desk, a
 // kiosk, `carwash-admin book`, a card payment applied by carwash-server):
 // BookingRepo's pg_notify('bookings_changed') arrives here as
-// bookingChanged() on the owner's (GUI) thread.
+// bookingChanged() on the owner's (GUI) thread; so do card payments' news
+// and kiosks' calls for an attendant, on one connection.
 //
 // A NotificationListener on the one channel does the listening: its own
 // connection and thread, reconnects with backoff, resyncNeeded() after each
@@ -26,6 +27,9 @@ public:
     // applied Stripe event): {"payment_id", "booking_id"[, "request_id"],
     // "status"}.
     static QString paymentsChannel() { return QStringLiteral("payments_changed"); }
+    // A kiosk's call for an attendant made or answered (KioskRepo): the
+    // call's id.
+    static QString attendantCallsChannel() { return QStringLiteral("attendant_calls"); }
     static QString applicationNameSuffix() { return NotificationListener::applicationNameSuffix(); }
 
     explicit BookingChangeListener(QObject *parent = nullptr);
@@ -50,6 +54,9 @@ Q_SIGNALS:
     // carwash-server answered a request or applied Stripe's news about one
     // of the booking's payments (ids 0 when the payload did not say).
     void paymentChanged(qint64 bookingId, qint64 paymentId, qint64 requestId);
+    // A kiosk called for an attendant, or someone answered a call (0 when
+    // the payload did not say which): read the open calls again.
+    void attendantCallChanged(qint64 callId);
     void listeningChanged(bool listening);
     // Subscribed (again): notifications sent while not listening are lost,
     // so whatever is shown should be loaded again.

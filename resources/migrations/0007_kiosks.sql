@@ -46,7 +46,8 @@ CREATE TABLE attendant_calls (
     CHECK ((acknowledged_at IS NULL) = (acknowledged_by IS NULL))
 );
 CREATE INDEX attendant_calls_open_idx ON attendant_calls (created_at) WHERE acknowledged_at IS NULL;
-CREATE INDEX attendant_calls_created_idx ON attendant_calls (created_at);
+-- A kiosk's calls (and the foreign key's checks).
+CREATE INDEX attendant_calls_kiosk_idx ON attendant_calls (kiosk);
 
 -- A process's own name beside its program, for processes a program runs
 -- several of: a kiosk's name. NULL for the others.

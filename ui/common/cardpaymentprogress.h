@@ -1,7 +1,7 @@
 #pragma once
 
-#include "db/payments/payment.h"
 #include "db/payments/cardrequestvalues.h"
+#include "db/payments/payment.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -8,6 +8,7 @@
 #include "ui/common/databasehealthwatcher.h"
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
+#include "ui/desk/attendantcallbanner.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/dayboardpage.h"
 #include "ui/desk/dayboardview.h"
@@ -21,6 +22,7 @@
 #include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
+#include "ui/manager/kiosksdialog.h"
 #include "ui/manager/sitesetupdialog.h"
 #include "ui/manager/staffdialog.h"
 
@@ -151,14 +153,20 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(boardKey, &QShortcut::activated, this, &DeskWindow::showDayBoard);
     auto *menuKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), m_workspace);
     connect(menuKey, &QShortcut::activated, this, &DeskWindow::showWashMenu);
+    m_attendantCalls = new AttendantCallBanner(pool, *m_banner, m_workspace);
     auto *workspaceLayout = new QVBoxLayout(m_workspace);
     workspaceLayout->setContentsMargins(0, 0, 0, 0);
+    auto *callsRow = new QVBoxLayout;
+    callsRow->setContentsMargins(8, 8, 8, 0);
+    callsRow->addWidget(m_attendantCalls);
+    workspaceLayout->addLayout(callsRow);
     workspaceLayout->addWidget(m_header);
     workspaceLayout->addWidget(m_tabs, 1);
 
     // Live news of bookings for the board, on a connection of its own.
     m_listener = new BookingChangeListener(this);
     m_board->attachListener(m_listener);
+    m_attendantCalls->attachListener(m_listener);
     m_listener->start(config);
     connect(m_board, &DayBoardPage::bookingActivated, this, &DeskWindow::openBooking);
     connect(m_board, &DayBoardPage::freeTimeActivated, this,
@@ -173,6 +181,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::siteSetupRequested, this, &DeskWindow::openSiteSetup);
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
     connect(m_header, &SessionHeader::cardReadersRequested, this, &DeskWindow::openCardReaders);
+    connect(m_header, &SessionHeader::kiosksRequested, this, &DeskWindow::openKiosks);
     connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
     connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
     connect(m_header, &SessionHeader::takingsRequested, this, &DeskWindow::openTakings);
@@ -238,6 +247,8 @@ void DeskWindow::startSession(const StaffMember &member)
     m_pages->setCurrentWidget(m_workspace);
     m_today->reload();
     m_board->startUpdating();
+    // Calls made before this sign-in show too: they are read now.
+    m_attendantCalls->setActive(true, member.actor());
     m_tabs->setCurrentWidget(m_board);
     m_board->setFocus(Qt::OtherFocusReason);
     m_idle->setTimeout(IdleWatcher::timeoutFromSettings());
@@ -270,6 +281,7 @@ void DeskWindow::signOut(SignOutReason reason)
     m_session.reset();
     m_idle->setActive(false);
     m_board->stopUpdating();
+    m_attendantCalls->setActive(false);
     closeManagerDialogs();
     recordSignOut(member, reason);
     setWindowTitle(tr("CarWash Desk"));
@@ -298,6 +310,8 @@ void DeskWindow::closeManagerDialogs()
         m_siteSetupDialog->close();
     if (m_cardReadersDialog)
         m_cardReadersDialog->close();
+    if (m_kiosksDialog)
+        m_kiosksDialog->close();
     if (m_takingsWindow)
         m_takingsWindow->close();
     // Nor a booking opened in someone else's name.
@@ -385,6 +399,19 @@ CardReadersDialog *DeskWindow::openCardReaders()
     m_cardReadersDialog->open();
     m_cardReadersDialog->raise();
     return m_cardReadersDialog;
+}
+
+KiosksDialog *DeskWindow::openKiosks()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_kiosksDialog) {
+        m_kiosksDialog = new KiosksDialog(*m_pool, *m_session, this);
+        m_kiosksDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_kiosksDialog->open();
+    m_kiosksDialog->raise();
+    return m_kiosksDialog;
 }
 
 DiagnosticsWindow *DeskWindow::openDiagnostics()

@@ -16,8 +16,10 @@
 #include <functional>
 #include <optional>
 
+class AttendantCallBanner;
 class BookingChangeListener;
 class CardReadersDialog;
+class KiosksDialog;
 class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
@@ -74,6 +76,7 @@ public:
     StaffDialog *openStaffManagement();
     SiteSetupDialog *openSiteSetup();
     CardReadersDialog *openCardReaders();
+    KiosksDialog *openKiosks();
     // A booking's details and actions, in the signed-in person's name; one
     // dialog per booking (opening it again raises it). nullptr when nobody
     // is signed in. Closed on sign-out.
@@ -102,6 +105,9 @@ public:
     // until databaseReady().
     DayBoardPage *dayBoardPage() { return m_board; }
     BookingChangeListener *bookingListener() override { return m_listener; }
+    // Kiosks calling for an attendant, above the workspace while signed in.
+    // nullptr until databaseReady().
+    AttendantCallBanner *attendantCalls() { return m_attendantCalls; }
     QTabWidget *workspaceTabs() { return m_tabs; }
     void showDayBoard();
     void showWashMenu();
@@ -140,6 +146,7 @@ private:
     DayBoardPage *m_board = nullptr;
     QTabWidget *m_tabs = nullptr;
     BookingChangeListener *m_listener = nullptr;
+    AttendantCallBanner *m_attendantCalls = nullptr;
     IdleWatcher *m_idle = nullptr;
     DatabaseHealthWatcher *m_health = nullptr;
     std::optional<StaffMember> m_session;
@@ -147,6 +154,7 @@ private:
     QPointer<StaffDialog> m_staffDialog;
     QPointer<SiteSetupDialog> m_siteSetupDialog;
     QPointer<CardReadersDialog> m_cardReadersDialog;
+    QPointer<KiosksDialog> m_kiosksDialog;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     QPointer<DiagnosticsWindow> m_diagnostics;
     QPointer<WalkInDialog> m_walkInDialog;

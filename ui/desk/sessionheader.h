@@ -34,6 +34,7 @@ Q_SIGNALS:
     void siteSetupRequested();
     void diagnosticsRequested();
     void cardReadersRequested();
+    void kiosksRequested();
 
 private:
     QLabel *m_person = nullptr;

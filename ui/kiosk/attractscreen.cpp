@@ -97,11 +97,12 @@ void AttractScreen::showOffer()
         m_offer->setText(tr("%1 from %2").arg(service.name, Money::format(from, service.currency)));
     }
     if (m_nextFree)
-        m_next->setText(tr("Next free time: %1").arg(KioskText::slot(*m_nextFree, QDateTime::currentDateTime())));
+        m_next->setText(
+            tr("Next free time: %1").arg(KioskText::slot(*m_nextFree, QDateTime::currentDateTime())));
     else
         m_next->setText(m_services.isEmpty() || m_loading ? QString() : tr("No free time left today."));
-    m_start->setAccessibleDescription(
-        m_offer->text().isEmpty() ? tr("Choose a wash, a time and pay by card.") : m_offer->text());
+    m_start->setAccessibleDescription(m_offer->text().isEmpty() ? tr("Choose a wash, a time and pay by card.")
+                                                                : m_offer->text());
 }
 
 void AttractScreen::reload(ConnectionPool &pool)
@@ -109,30 +110,31 @@ void AttractScreen::reload(ConnectionPool &pool)
     const quint64 generation = ++m_generation;
     m_loading = true;
     showOffer();
-    auto read = pool.withRetry(QStringLiteral("kiosk.attract"), RetryPolicy::standard(),
-                               [](QSqlDatabase &db) -> DbResult<AttractData> {
-                                   AttractData data;
-                                   for (const Service &s : ServiceRepo(db).all()) {
-                                       if (s.active && !s.prices.isEmpty())
-                                           data.services.append(s);
-                                   }
-                                   if (data.services.isEmpty())
-                                       return data;
-                                   AvailabilityRequest request;
-                                   request.serviceId = data.services.first().id;
-                                   request.vehicleClass = data.services.first().prices.firstKey();
-                                   if (data.services.first().prices.contains(QStringLiteral("car")))
-                                       request.vehicleClass = QStringLiteral("car");
-                                   const auto next = AvailabilityRepo(db).next(request);
-                                   if (!next.ok())
-                                       return next.error();
-                                   // Today's only: the attract screen offers now, not next week.
-                                   if (next.value()
-                                       && next.value()->start.date()
-                                           == QDateTime::currentDateTime().toTimeZone(next.value()->start.timeZone()).date())
-                                       data.nextFree = next.value();
-                                   return data;
-                               });
+    auto read = pool.withRetry(
+        QStringLiteral("kiosk.attract"), RetryPolicy::standard(),
+        [](QSqlDatabase &db) -> DbResult<AttractData> {
+            AttractData data;
+            for (const Service &s : ServiceRepo(db).all()) {
+                if (s.active && !s.prices.isEmpty())
+                    data.services.append(s);
+            }
+            if (data.services.isEmpty())
+                return data;
+            AvailabilityRequest request;
+            request.serviceId = data.services.first().id;
+            request.vehicleClass = data.services.first().prices.firstKey();
+            if (data.services.first().prices.contains(QStringLiteral("car")))
+                request.vehicleClass = QStringLiteral("car");
+            const auto next = AvailabilityRepo(db).next(request);
+            if (!next.ok())
+                return next.error();
+            // Today's only: the attract screen offers now, not next week.
+            if (next.value()
+                && next.value()->start.date()
+                    == QDateTime::currentDateTime().toTimeZone(next.value()->start.timeZone()).date())
+                data.nextFree = next.value();
+            return data;
+        });
     Async::onResult(read, this, [this, generation](const DbResult<AttractData> &result) {
         if (generation != m_generation)
             return;

@@ -4,8 +4,8 @@
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/money.h"
-#include "ui/common/receiptdocument.h"
 #include "ui/common/qrcodeimage.h"
+#include "ui/common/receiptdocument.h"
 #include "ui/kiosk/kiosktext.h"
 
 #include <QLabel>
@@ -158,7 +158,8 @@ void DoneScreen::retranslate()
     } else {
         const Booking &b = *m_booking;
         m_code->setText(b.code);
-        m_code->setAccessibleName(tr("Your confirmation code: %1").arg(b.code.split(QString(), Qt::SkipEmptyParts).join(u' ')));
+        m_code->setAccessibleName(
+            tr("Your confirmation code: %1").arg(b.code.split(QString(), Qt::SkipEmptyParts).join(u' ')));
         QString details = tr("%1 for your %2, plate %3\n%4 at %5")
                               .arg(b.serviceName, KioskText::vehicleClass(b.vehicleClass), b.plate,
                                    KioskText::time(b.start), b.bay.name);

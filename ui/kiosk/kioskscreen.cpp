@@ -6,8 +6,7 @@
 
 KioskScreen::KioskScreen(QWidget *parent)
     : QWidget(parent)
-{
-}
+{ }
 
 QPushButton *KioskScreen::bigButton(const QString &objectName, QWidget *parent)
 {

@@ -99,8 +99,8 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     m_done = new DoneScreen(m_stack);
     m_outOfService = new OutOfServiceScreen(m_stack);
     // In the order of Screen.
-    for (QWidget *page : std::initializer_list<QWidget *> {m_starting, m_attract, m_wash, m_time, m_plate, m_pay,
-                                                          m_done, m_outOfService})
+    for (QWidget *page : std::initializer_list<QWidget *> {m_starting, m_attract, m_wash, m_time, m_plate,
+                                                           m_pay, m_done, m_outOfService})
         m_stack->addWidget(page);
 
     m_back = chromeButton(QStringLiteral("kioskBack"), this);
@@ -196,7 +196,8 @@ void KioskWindow::showStartupProgress(const QString &text)
         setScreen(Screen::Starting);
 }
 
-void KioskWindow::showStartupFailure(const QString &message, const QString &whatToDo, std::function<void()> retry)
+void KioskWindow::showStartupFailure(const QString &message, const QString &whatToDo,
+                                     std::function<void()> retry)
 {
     qCWarning(lcKiosk).noquote() << "kiosk start-up failed:" << message << whatToDo;
     m_retryStart = std::move(retry);
@@ -211,10 +212,11 @@ void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &conf
     m_pool = &pool;
     m_config = config;
     m_listener = new BookingChangeListener(this);
-    connect(m_listener, &BookingChangeListener::paymentChanged, this, [this](qint64 bookingId, qint64, qint64) {
-        if (m_order.booking && (bookingId == 0 || bookingId == m_order.booking->id))
-            m_pay->pollNow();
-    });
+    connect(m_listener, &BookingChangeListener::paymentChanged, this,
+            [this](qint64 bookingId, qint64, qint64) {
+                if (m_order.booking && (bookingId == 0 || bookingId == m_order.booking->id))
+                    m_pay->pollNow();
+            });
     m_listener->start(config);
     m_pinOverlay = new ManagerPinOverlay(pool, this);
     connect(m_pinOverlay, &ManagerPinOverlay::unlocked, this, [this](const StaffMember &manager) {
@@ -244,15 +246,17 @@ void KioskWindow::prepare()
         return;
     m_preparing = true;
     const QString name = m_name;
-    auto started = m_pool->withRetry(QStringLiteral("kiosk.start"), RetryPolicy::standard(),
-                                     [name](QSqlDatabase &db) -> DbResult<KioskStart> {
-                                         KioskRepo repo(db);
-                                         KioskStart start;
-                                         start.profile = repo.ensure(name);
-                                         start.released = repo.releaseHolds(name, QStringLiteral("kiosk started")).released();
-                                         start.idleSeconds = SettingsRepo(db).load().kioskIdleSeconds;
-                                         return start;
-                                     });
+    auto started
+        = m_pool->withRetry(QStringLiteral("kiosk.start"), RetryPolicy::standard(),
+                            [name](QSqlDatabase &db) -> DbResult<KioskStart> {
+                                KioskRepo repo(db);
+                                KioskStart start;
+                                start.profile = repo.ensure(name);
+                                start.released
+                                    = repo.releaseHolds(name, QStringLiteral("kiosk started")).released();
+                                start.idleSeconds = SettingsRepo(db).load().kioskIdleSeconds;
+                                return start;
+                            });
     Async::onResult(started, this, [this](const DbResult<KioskStart> &result) {
         m_preparing = false;
         if (!result.ok()) {
@@ -304,7 +308,8 @@ void KioskWindow::updateChrome()
         button->setVisible(s != Screen::Starting);
     // Leaving while the reader works on a card would cancel a payment the
     // bank may already be taking: Back waits for its answer.
-    const bool processing = s == Screen::Pay && m_pay->paymentInProgress() && m_pay->stage() == PayScreen::Stage::OnReader;
+    const bool processing
+        = s == Screen::Pay && m_pay->paymentInProgress() && m_pay->stage() == PayScreen::Stage::OnReader;
     m_back->setEnabled(!processing);
     m_startOver->setEnabled(!processing);
 }
@@ -351,8 +356,11 @@ void KioskWindow::startOver()
             setScreen(Screen::Starting);
         return;
     }
-    if (m_language != m_profile.language || m_languages.first()->isChecked() == m_languages.last()->isChecked())
-        chooseLanguage(m_profile.language.isEmpty() ? QStringLiteral("en") : m_profile.language);
+    // The next customer is greeted in the kiosk's own language (installed
+    // once at least, whatever the program started in).
+    const QString greeting = m_profile.language.isEmpty() ? QStringLiteral("en") : m_profile.language;
+    if (m_language != greeting || !m_languageInstalled)
+        chooseLanguage(greeting);
     m_attract->reload(*m_pool);
     setScreen(Screen::Attract);
 }
@@ -386,6 +394,7 @@ void KioskWindow::goBack()
 void KioskWindow::chooseLanguage(const QString &language)
 {
     m_language = language;
+    m_languageInstalled = true;
     for (int i = 0; i < m_languages.size(); ++i)
         m_languages[i]->setChecked(Languages[i].code == language);
     Q_EMIT languageChosen(language);
@@ -417,8 +426,9 @@ void KioskWindow::callAttendant()
         return;
     }
     const QString name = m_name;
-    auto called = m_pool->withRetry(QStringLiteral("kiosk.attendant"), RetryPolicy::standard(),
-                                    [name, what](QSqlDatabase &db) { return KioskRepo(db).callAttendant(name, what); });
+    auto called = m_pool->withRetry(
+        QStringLiteral("kiosk.attendant"), RetryPolicy::standard(),
+        [name, what](QSqlDatabase &db) { return KioskRepo(db).callAttendant(name, what); });
     Async::onResult(called, this, [this](const DbResult<AttendantCall> &result) {
         if (!result.ok()) {
             qCWarning(lcKiosk).noquote() << "attendant not called:" << result.error().toLogString();

@@ -140,6 +140,7 @@ private:
     QString m_name;
     KioskProfile m_profile;
     QString m_language = QStringLiteral("en");
+    bool m_languageInstalled = false;
     ConnectionPool *m_pool = nullptr;
     DatabaseConfig m_config;
     BookingChangeListener *m_listener = nullptr;

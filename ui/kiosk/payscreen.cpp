@@ -185,7 +185,8 @@ void PayScreen::begin(ConnectionPool &pool, const KioskProfile &profile)
     request.hold = true;
     request.actor = KioskRepo::actorFor(profile.name);
     // One key per attempt: a retried unit of work gets the same hold back.
-    request.idempotencyKey = QStringLiteral("kiosk-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+    request.idempotencyKey
+        = QStringLiteral("kiosk-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
     const QString kioskName = profile.name;
     auto made = pool.withRetry(
         QStringLiteral("kiosk.hold"), RetryPolicy::critical(),
@@ -194,7 +195,8 @@ void PayScreen::begin(ConnectionPool &pool, const KioskProfile &profile)
             BookingRequest attempt = request;
             for (int i = 0; i < HoldAttempts; ++i) {
                 hold.outcome = BookingRepo(db).create(attempt);
-                if (hold.outcome.result != BookingOutcome::Result::SlotTaken || hold.outcome.alternatives.isEmpty())
+                if (hold.outcome.result != BookingOutcome::Result::SlotTaken
+                    || hold.outcome.alternatives.isEmpty())
                     break;
                 // Taken meanwhile by a desk or another kiosk: the next free time.
                 hold.slotWasTaken = true;
@@ -289,23 +291,24 @@ void PayScreen::startCard(bool reader)
     m_qr->clear();
     m_qr->hide();
     retranslate();
-    auto asked = m_pool->withRetry(
-        QStringLiteral("kiosk.card"), RetryPolicy::standard(),
-        [bookingId, actor, readerId, previous, reader, locale](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
-            CardPaymentRequests requests(db);
-            if (previous) {
-                // A declined reader payment stays open at Stripe: a new
-                // attempt ends it first.
-                const std::optional<Payment> old = PaymentRepo(db).byId(previous);
-                if (old && old->status == u"pending") {
-                    const DbResult<qint64> ended = requests.cancel(previous, actor);
-                    if (!ended.ok())
-                        return ended.error();
-                }
-            }
-            return reader ? requests.startReaderPayment(bookingId, readerId, actor)
-                          : requests.startCheckout(bookingId, actor, locale);
-        });
+    auto asked = m_pool->withRetry(QStringLiteral("kiosk.card"), RetryPolicy::standard(),
+                                   [bookingId, actor, readerId, previous, reader,
+                                    locale](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
+                                       CardPaymentRequests requests(db);
+                                       if (previous) {
+                                           // A declined reader payment stays open at Stripe: a new
+                                           // attempt ends it first.
+                                           const std::optional<Payment> old = PaymentRepo(db).byId(previous);
+                                           if (old && old->status == u"pending") {
+                                               const DbResult<qint64> ended
+                                                   = requests.cancel(previous, actor);
+                                               if (!ended.ok())
+                                                   return ended.error();
+                                           }
+                                       }
+                                       return reader ? requests.startReaderPayment(bookingId, readerId, actor)
+                                                     : requests.startCheckout(bookingId, actor, locale);
+                                   });
     Async::onResult(asked, this, [this, generation](const DbResult<CardPaymentStart> &result) {
         m_sending = false;
         if (generation != m_generation)
@@ -372,7 +375,8 @@ void PayScreen::show(const CardPaymentProgress &progress)
             m_qr->setPixmap(QPixmap::fromImage(QrCodeImage::render(url, 6)));
             m_qr->setAccessibleName(tr("QR code to pay on your phone"));
             m_qr->show();
-        } else if (state != CardPaymentProgress::State::Waiting && state != CardPaymentProgress::State::Processing) {
+        } else if (state != CardPaymentProgress::State::Waiting
+                   && state != CardPaymentProgress::State::Processing) {
             m_qr->clear();
             m_qr->hide();
         }
@@ -409,12 +413,11 @@ void PayScreen::payAtDesk()
     const quint64 generation = m_generation;
     const QString code = m_order.booking->code;
     const QString actor = KioskRepo::actorFor(m_profile.name);
-    auto confirmed = m_pool->withRetry(QStringLiteral("kiosk.payatdesk"), RetryPolicy::critical(),
-                                       [code, actor](QSqlDatabase &db) {
-                                           return BookingRepo(db).changeStatus(
-                                               code, QStringLiteral("confirmed"), actor,
-                                               QStringLiteral("kiosk: to be paid at the desk"));
-                                       });
+    auto confirmed = m_pool->withRetry(
+        QStringLiteral("kiosk.payatdesk"), RetryPolicy::critical(), [code, actor](QSqlDatabase &db) {
+            return BookingRepo(db).changeStatus(code, QStringLiteral("confirmed"), actor,
+                                                QStringLiteral("kiosk: to be paid at the desk"));
+        });
     Async::onResult(confirmed, this, [this, generation](const DbResult<Booking> &result) {
         if (generation != m_generation)
             return;
@@ -436,15 +439,15 @@ void PayScreen::leave()
     m_poll.stop();
     m_sending = false;
     m_polling = false;
-    const bool release = m_pool && m_order.booking && m_order.booking->status == u"held" && m_stage != Stage::Paid;
+    const bool release
+        = m_pool && m_order.booking && m_order.booking->status == u"held" && m_stage != Stage::Paid;
     if (release) {
         const qint64 bookingId = m_order.booking->id;
         const QString actor = KioskRepo::actorFor(m_profile.name);
-        auto released = m_pool->withRetry(QStringLiteral("kiosk.release"), RetryPolicy::critical(),
-                                          [bookingId, actor](QSqlDatabase &db) {
-                                              return KioskRepo(db).releaseHold(bookingId, actor,
-                                                                               QStringLiteral("left the pay screen"));
-                                          });
+        auto released = m_pool->withRetry(
+            QStringLiteral("kiosk.release"), RetryPolicy::critical(), [bookingId, actor](QSqlDatabase &db) {
+                return KioskRepo(db).releaseHold(bookingId, actor, QStringLiteral("left the pay screen"));
+            });
         Async::onResult(released, this, [](const DbResult<KioskRelease> &result) {
             // Not the customer's problem: a hold that stays runs out by
             // itself, and the next start releases it too.
@@ -468,10 +471,12 @@ void PayScreen::leave()
 void PayScreen::updateButtons()
 {
     const CardPaymentProgress::State state = m_progress.state();
-    const bool ended = state == CardPaymentProgress::State::Declined || state == CardPaymentProgress::State::Failed
-        || state == CardPaymentProgress::State::Cancelled || state == CardPaymentProgress::State::Expired;
+    const bool ended = state == CardPaymentProgress::State::Declined
+        || state == CardPaymentProgress::State::Failed || state == CardPaymentProgress::State::Cancelled
+        || state == CardPaymentProgress::State::Expired;
     const bool underWay = m_paymentId && !ended && state != CardPaymentProgress::State::Paid;
-    const bool choosing = m_stage == Stage::Choosing || m_stage == Stage::OnReader || m_stage == Stage::OnPhone;
+    const bool choosing
+        = m_stage == Stage::Choosing || m_stage == Stage::OnReader || m_stage == Stage::OnPhone;
     const bool processing = state == CardPaymentProgress::State::Processing;
     m_readerButton->setVisible(choosing && m_cardAvailable && m_reader && m_stage != Stage::OnReader);
     m_tryAgain->setVisible(choosing && m_paymentId && m_stage == Stage::OnReader && ended);
@@ -514,9 +519,10 @@ void PayScreen::retranslate()
     // The time taken meanwhile is said, never shown as an error.
     m_notice->setVisible(m_slotWasTaken && m_order.booking);
     if (m_slotWasTaken && m_order.booking)
-        m_notice->setText(tr("The time you chose was just taken, so we are holding the next free time for you: "
-                             "%1.")
-                              .arg(KioskText::slot(*m_order.slot, QDateTime::currentDateTime())));
+        m_notice->setText(
+            tr("The time you chose was just taken, so we are holding the next free time for you: "
+               "%1.")
+                .arg(KioskText::slot(*m_order.slot, QDateTime::currentDateTime())));
     if (m_order.booking) {
         const Booking &b = *m_order.booking;
         QStringList lines;
@@ -572,5 +578,6 @@ void PayScreen::retranslate()
     setSpoken(m_phoneButton, tr("Pay with your phone"), tr("Pay %1 with your phone, by QR code").arg(total));
     setSpoken(m_tryAgain, tr("Try again"), tr("Try the card reader again"));
     setSpoken(m_cancel, tr("Cancel payment"), tr("Cancel the payment under way"));
-    setSpoken(m_deskButton, tr("Book now, pay at the desk"), tr("Book now and pay %1 at the desk").arg(total));
+    setSpoken(m_deskButton, tr("Book now, pay at the desk"),
+              tr("Book now and pay %1 at the desk").arg(total));
 }

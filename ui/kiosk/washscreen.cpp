@@ -80,8 +80,8 @@ void WashScreen::setServices(const QList<Service> &services)
     m_services = services;
     if (m_order.service) {
         const qint64 id = m_order.service->id;
-        const auto found = std::find_if(services.cbegin(), services.cend(),
-                                        [id](const Service &s) { return s.id == id; });
+        const auto found
+            = std::find_if(services.cbegin(), services.cend(), [id](const Service &s) { return s.id == id; });
         if (found == services.cend())
             m_order.service.reset();
         else
@@ -153,7 +153,8 @@ void WashScreen::showOrder()
     for (int i = 0; i < m_vehicles.size(); ++i)
         m_vehicles[i]->setChecked(VehicleClasses[i] == m_order.vehicleClass);
     for (QPushButton *card : std::as_const(m_washButtons))
-        card->setChecked(m_order.service && card->property(ServiceIdProperty).toLongLong() == m_order.service->id);
+        card->setChecked(m_order.service
+                         && card->property(ServiceIdProperty).toLongLong() == m_order.service->id);
     buildAddons();
     retranslate();
 }
@@ -172,8 +173,9 @@ void WashScreen::retranslate()
         if (found == m_services.cend())
             continue;
         const bool offered = found->prices.contains(m_order.vehicleClass);
-        const QString price = offered ? Money::format(found->prices.value(m_order.vehicleClass), found->currency)
-                                      : tr("not for this vehicle");
+        const QString price = offered
+            ? Money::format(found->prices.value(m_order.vehicleClass), found->currency)
+            : tr("not for this vehicle");
         // An ampersand in a wash's name is shown, not taken as a mnemonic.
         const QString name = QString(found->name).replace(u'&', QStringLiteral("&&"));
         setSpoken(card, tr("%1\n%2 · %3 min").arg(name, price).arg(found->durationMinutes),
@@ -189,15 +191,18 @@ void WashScreen::retranslate()
             for (const Addon &addon : std::as_const(m_order.service->addons)) {
                 if (addon.id == id) {
                     const QString price = Money::format(addon.priceCents, m_order.service->currency);
-                    setSpoken(button, tr("+ %1\n%2").arg(QString(addon.name).replace(u'&', QStringLiteral("&&")), price),
-                              tr("Add %1, %2").arg(addon.name, price),
-                              button->isChecked() ? tr("Added") : tr("Not added"));
+                    setSpoken(
+                        button,
+                        tr("+ %1\n%2").arg(QString(addon.name).replace(u'&', QStringLiteral("&&")), price),
+                        tr("Add %1, %2").arg(addon.name, price),
+                        button->isChecked() ? tr("Added") : tr("Not added"));
                 }
             }
         }
     }
-    const QString total = m_order.service ? Money::format(m_order.cataloguePriceCents(), m_order.service->currency)
-                                          : QString();
+    const QString total = m_order.service
+        ? Money::format(m_order.cataloguePriceCents(), m_order.service->currency)
+        : QString();
     setSpoken(m_continue, m_order.service ? tr("Continue · %1").arg(total) : tr("Choose a wash above"),
               m_order.service ? tr("Continue with %1, %2").arg(m_order.service->name, total)
                               : tr("Choose a wash above"));

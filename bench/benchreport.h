@@ -56,7 +56,8 @@ QJsonObject json(const ServerBenchmarkResult &result);
 //  "rss_bytes": {"after_warm_up", "end", "growth",
 //  "growth_per_flow", "target_growth_per_flow"}, "kiosk_connections": {"application_name", "pool_*",
 //  "listener_*", "after_warm_up", "end", "growth"}, "database": {"bookings_confirmed", "payments_succeeded",
-//  "bookings_held", "payments_open", ...}, "server": {"exit_code"}, ...}
+//  "bookings_held", "payments_open", ...}, "server": {"exit_code"}, "machine": {"cpus",
+//  "load_average_after_warm_up", "load_average_end", "what"}, ...}
 QString table(const KioskBenchmarkResult &result);
 QJsonObject json(const KioskBenchmarkResult &result);
 

@@ -20,9 +20,11 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QScopeGuard>
 #include <QSqlError>
 #include <QTest>
+#include <QThread>
 #include <QUrl>
 
 #include <algorithm>
@@ -100,6 +102,17 @@ void seed(QSqlDatabase &db, const QString &readerId)
               {readerId, KioskName});
 }
 
+// The 1-minute load average; -1 when /proc/loadavg cannot be read.
+double loadAverage()
+{
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    bool ok = false;
+    const double load = file.readLine().split(' ').value(0).toDouble(&ok);
+    return ok ? load : -1;
+}
+
 // The Stripe settings pointing carwash-server at the fake.
 QProcessEnvironment stripeEnvironment(const FakeStripe &stripe)
 {
@@ -158,6 +171,7 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
     r.kioskName = KioskName;
     r.bays = Bays;
     r.flowsAsked = m_flows;
+    r.cpus = QThread::idealThreadCount();
     r.warmUpFlows = std::min(warmUpFor(m_flows), m_flows);
     summary.declareSide(QStringLiteral("flows"));
     summary.declareSide(QStringLiteral("database"));
@@ -274,6 +288,7 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
             if (n == r.warmUpFlows) {
                 r.warmUpStallMaxMs = stall->maxMs();
                 r.rssAfterWarmUpBytes = SystemMemory::processRssBytes();
+                r.loadAfterWarmUp = loadAverage();
                 r.poolConnectionsAfterWarmUp = poolWatcher.current();
                 r.listenerConnectionsAfterWarmUp = listenerWatcher.current();
                 stall->start();
@@ -291,6 +306,7 @@ bool KioskBenchmark::run(KioskBenchmarkResult *result, QString *error)
         r.stallsOverTargetByScreen = stall->attributedCounts();
         r.stallMaxMsByScreen = stall->attributedMaxMs();
         r.rssEndBytes = SystemMemory::processRssBytes();
+        r.loadAtEnd = loadAverage();
         r.poolConnectionsEnd = poolWatcher.current();
         r.listenerConnectionsEnd = listenerWatcher.current();
         r.poolConnectionsMax = poolWatcher.maximum();

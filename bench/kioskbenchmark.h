@@ -42,6 +42,12 @@ struct KioskBenchmarkResult
     QMap<QString, qint64> stallsOverTargetByScreen;
     QMap<QString, double> stallMaxMsByScreen;
 
+    // The machine's 1-minute load average (/proc/loadavg) after the warm-up
+    // and at the end, beside its CPUs: stalls on a shared machine are also
+    // the scheduler's; -1 where unreadable.
+    int cpus = 0;
+    double loadAfterWarmUp = -1, loadAtEnd = -1;
+
     qint64 rssAfterWarmUpBytes = 0;
     qint64 rssEndBytes = 0;
     // The kiosk's backends (pool + its booking listener) in pg_stat_activity.

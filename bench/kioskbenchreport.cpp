@@ -96,6 +96,9 @@ QString table(const KioskBenchmarkResult &r)
                .arg(r.maxTouches)
                .arg(r.poolConnectionsMax)
                .arg(r.poolLimit);
+    out += QStringLiteral("machine: %1 CPUs, load average %2 after the warm-up, %3 at the end\n")
+               .arg(r.cpus)
+               .arg(number(r.loadAfterWarmUp, 2), number(r.loadAtEnd, 2));
     out += QStringLiteral(
                "database: %1 bookings confirmed, %2 payments succeeded, %3 held, %4 card payments open; "
                "carwash-server exit code %5\n")
@@ -187,6 +190,14 @@ QJsonObject json(const KioskBenchmarkResult &r)
                       {QStringLiteral("bookings_held"), r.bookingsHeld},
                       {QStringLiteral("payments_open"), r.paymentsOpen}}},
         {QStringLiteral("server"), QJsonObject {{QStringLiteral("exit_code"), r.serverExitCode}}},
+        {QStringLiteral("machine"),
+         QJsonObject {
+             {QStringLiteral("cpus"), r.cpus},
+             {QStringLiteral("load_average_after_warm_up"), rounded(r.loadAfterWarmUp, 2)},
+             {QStringLiteral("load_average_end"), rounded(r.loadAtEnd, 2)},
+             {QStringLiteral("what"),
+              QStringLiteral("the 1-minute load average beside the CPUs: GUI stalls on a loaded machine "
+                             "are also the scheduler's")}}},
     };
     r.run.addTo(out, targets(r));
     return out;

@@ -515,7 +515,7 @@ void TestBenchSmoke::kioskCompletesEveryFlowAndPrintsTheDocumentedFigures()
                                    QStringLiteral("flow_failures_not_listed"), QStringLiteral("stopped_early"),
                                    QStringLiteral("gui_stall_ms"), QStringLiteral("rss_bytes"),
                                    QStringLiteral("kiosk_connections"), QStringLiteral("database"),
-                                   QStringLiteral("server")}));
+                                   QStringLiteral("server"), QStringLiteral("machine")}));
     verifyCleanRun(figures, run.err);
     QCOMPARE(figures[u"clients"][u"kiosks"].toInt(), 1);
 
@@ -543,6 +543,11 @@ void TestBenchSmoke::kioskCompletesEveryFlowAndPrintsTheDocumentedFigures()
     QCOMPARE(database[u"payments_open"].toInt(-1), 0);
     QVERIFY(database[u"reader"].toString().startsWith(u"tmr_"));
     QCOMPARE(figures[u"server"][u"exit_code"].toInt(-1), 0);
+    // What the machine was doing beside the run, read from /proc/loadavg.
+    const QJsonObject machine = figures[u"machine"].toObject();
+    QVERIFY(machine[u"cpus"].toInt() >= 1);
+    QVERIFY(machine[u"load_average_after_warm_up"].toDouble(-1) >= 0);
+    QVERIFY(machine[u"load_average_end"].toDouble(-1) >= 0);
 
     // The stall meter ticked and its figures agree with each other.
     const QJsonObject stall = figures[u"gui_stall_ms"].toObject();

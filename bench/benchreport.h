@@ -8,6 +8,7 @@ struct AvailabilityBenchmarkResult;
 struct DiagnosticsBenchmarkResult;
 struct WebhookBenchmarkResult;
 struct ServerBenchmarkResult;
+struct KioskBenchmarkResult;
 
 // How a run is shown: a table for people, each figure beside its baseline
 // and target, or JSON for scripts. Targets are shown, never enforced: this
@@ -47,5 +48,17 @@ QJsonObject json(const WebhookBenchmarkResult &result);
 //  "server": {"rss_before_bytes", "rss_after_bytes", "rss_growth_bytes", ...}, ...}
 QString table(const ServerBenchmarkResult &result);
 QJsonObject json(const ServerBenchmarkResult &result);
+// (kioskbenchreport.cpp)
+// {"flows": {"asked", "warm_up", "completed", "failed", "measured", "measured_seconds", "per_minute",
+//  "touches_min", "touches_max", "what"}, "flow_failures": [{"flow", "screen", "reason"}],
+//  "flow_failures_not_listed", "stopped_early", "gui_stall_ms": {"max", "p99", "target_max", "over_target",
+//  "ticks", "tick_interval_ms", "warm_up_max", "over_target_by_screen": {SCREEN: {"count", "max_ms"}}, "what"},
+//  "rss_bytes": {"after_warm_up", "end", "growth",
+//  "growth_per_flow", "target_growth_per_flow"}, "kiosk_connections": {"application_name", "pool_*",
+//  "listener_*", "after_warm_up", "end", "growth"}, "database": {"bookings_confirmed", "payments_succeeded",
+//  "bookings_held", "payments_open", ...}, "server": {"exit_code"}, "machine": {"cpus",
+//  "load_average_after_warm_up", "load_average_end", "what"}, ...}
+QString table(const KioskBenchmarkResult &result);
+QJsonObject json(const KioskBenchmarkResult &result);
 
 } // namespace BenchReport

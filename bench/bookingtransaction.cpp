@@ -91,9 +91,9 @@ SELECT b.id, b.code,
 const QString LockSql = QStringLiteral("SELECT pg_advisory_xact_lock(?, hashtext(?))");
 const QString KeySql = QStringLiteral("SELECT id, request_hash FROM bookings WHERE idempotency_key = ?");
 const QString VehicleSql = QStringLiteral("SELECT customer_id, id FROM vehicles WHERE plate = ? FOR UPDATE");
-const QString UpdateCustomerSql = QStringLiteral(
-    "UPDATE customers SET name = CASE WHEN ? THEN name ELSE ? END, "
-    "phone = COALESCE(?, phone), email = COALESCE(?, email) WHERE id = ?");
+const QString UpdateCustomerSql
+    = QStringLiteral("UPDATE customers SET name = CASE WHEN ? THEN name ELSE ? END, "
+                     "phone = COALESCE(?, phone), email = COALESCE(?, email) WHERE id = ?");
 const QString UpdateVehicleSql
     = QStringLiteral("UPDATE vehicles SET vehicle_class = ? WHERE id = ? AND vehicle_class <> ?");
 const QString InsertCustomerSql
@@ -246,9 +246,10 @@ QString pgbenchScript(const Plan &plan)
     s << fill(KeySql, {key}) + QLatin1Char(';');
     s << QStringLiteral("\\if :known");
     s << fill(VehicleSql, {plate}) + QStringLiteral(" \\gset p_");
+    // A desk's booking: the name given replaces the customer's (a kiosk's keeps it).
     s << fill(UpdateCustomerSql,
-              {QStringLiteral("false"), QStringLiteral("'Customer :customer'"), QStringLiteral("NULL"), QStringLiteral("NULL"),
-               QStringLiteral(":p_customer_id")})
+              {QStringLiteral("false"), QStringLiteral("'Customer :customer'"), QStringLiteral("NULL"),
+               QStringLiteral("NULL"), QStringLiteral(":p_customer_id")})
             + QLatin1Char(';');
     s << fill(UpdateVehicleSql, {QStringLiteral("'car'"), QStringLiteral(":p_id"), QStringLiteral("'car'")})
             + QLatin1Char(';');

@@ -51,7 +51,8 @@ int ConnectionWatcher::settledCount(std::chrono::milliseconds timeout) const
 
 void ConnectionWatcher::run()
 {
-    const QString name = QStringLiteral("carwash-bench-watcher");
+    // A connection name of its own: several watchers may run at once.
+    const QString name = QStringLiteral("carwash-bench-watcher-") + m_applicationName;
     {
         // Its own application_name, so it never counts itself.
         QSqlDatabase db = m_server.addConnection(name, QStringLiteral("carwash-bench-watcher"));

@@ -6,6 +6,7 @@
 #include "bench/benchserver.h"
 #include "bench/diagnosticsbenchmark.h"
 #include "bench/interruption.h"
+#include "bench/kioskbenchmark.h"
 #include "bench/poolbenchmark.h"
 #include "bench/progress.h"
 #include "bench/serverbenchmark.h"
@@ -28,7 +29,8 @@ const char *const kUsage = "usage: carwash-bench pool [--json] [--seconds N] [--
                            "       carwash-bench availability [--json] [--seconds N] [--rounds N] [--bookings N]\n"
                            "       carwash-bench diagnostics [--json] [--seconds N] [--jobs-per-second N]\n"
                            "       carwash-bench webhooks [--json] [--seconds N] [--rounds N] [--events N]\n"
-                           "       carwash-bench server [--json] [--seconds N] [--rounds N]";
+                           "       carwash-bench server [--json] [--seconds N] [--rounds N]\n"
+                           "       carwash-bench kiosk [--json] [--flows N]";
 
 // The option's value as a whole number within [low, high], or BadUsage said.
 bool wholeNumber(const QCommandLineParser &parser, const QCommandLineOption &option, qint64 low, qint64 high,
@@ -50,10 +52,11 @@ bool wholeNumber(const QCommandLineParser &parser, const QCommandLineOption &opt
 
 int main(int argc, char *argv[])
 {
-    // diagnostics draws charts: it needs a QApplication, offscreen unless told otherwise.
+    // diagnostics draws charts and kiosk drives the kiosk's window: they need a
+    // QApplication, offscreen unless told otherwise.
     bool widgets = false;
     for (int i = 1; i < argc; ++i)
-        widgets = widgets || qstrcmp(argv[i], "diagnostics") == 0;
+        widgets = widgets || qstrcmp(argv[i], "diagnostics") == 0 || qstrcmp(argv[i], "kiosk") == 0;
     if (widgets && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     const std::unique_ptr<QCoreApplication> app = widgets ? std::make_unique<QApplication>(argc, argv)
@@ -73,7 +76,12 @@ int main(int argc, char *argv[])
         "                through the pool; and BookingRepo::create through the pool against\n"
         "                pgbench sending the same statements.\n"
         "  diagnostics   the manager's diagnostics (monitor, sampling, model, four charts drawn\n"
-        "                offscreen) as a share of one core, beside the same load with monitoring off.\n\n"
+        "                offscreen) as a share of one core, beside the same load with monitoring off.\n"
+        "  kiosk         one kiosk window (offscreen) driven through --flows complete flows like a\n"
+        "                customer (first wash, car, next free time, a 7-character plate, paid on the\n"
+        "                reader through carwash-server and the fake Stripe, which needs node): flows\n"
+        "                per minute, the longest GUI-thread stall and its p99, RSS and the kiosk's\n"
+        "                server connections after a warm-up and at the end, every failed flow.\n\n"
         "Comparisons run in alternated rounds (pool, baseline, pool, baseline, ...); a ratio is the\n"
         "median of the rounds', with its spread. Every report ends with its client counts, failures,\n"
         "pgbench's error, the connections left after shutdown and a verdict.\n\n"
@@ -83,7 +91,7 @@ int main(int argc, char *argv[])
         "generating its million bookings (about three minutes on two cores)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("pool, availability, diagnostics, webhooks or server"));
+                                 QStringLiteral("pool, availability, diagnostics, webhooks, server or kiosk"));
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("Print the figures as JSON."));
     const QCommandLineOption secondsOption(
         QStringLiteral("seconds"),
@@ -106,25 +114,29 @@ int main(int argc, char *argv[])
     const QCommandLineOption eventsOption(
         QStringLiteral("events"), QStringLiteral("webhooks: deliveries in the burst (100-1000000)."),
         QStringLiteral("count"), QStringLiteral("10000"));
-    parser.addOptions(
-        {jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption, eventsOption});
+    const QCommandLineOption flowsOption(QStringLiteral("flows"),
+                                         QStringLiteral("kiosk: complete flows to drive (1-100000)."),
+                                         QStringLiteral("count"), QStringLiteral("1000"));
+    parser.addOptions({jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption,
+                       eventsOption, flowsOption});
     parser.process(*app);
 
     const QStringList positional = parser.positionalArguments();
     const QString benchmark = positional.size() == 1 ? positional.first() : QString();
     if (benchmark != u"pool" && benchmark != u"availability" && benchmark != u"diagnostics"
-        && benchmark != u"webhooks" && benchmark != u"server") {
+        && benchmark != u"webhooks" && benchmark != u"server" && benchmark != u"kiosk") {
         std::fprintf(stderr, "%s\n", kUsage);
         return BadUsage;
     }
     qint64 seconds = benchmark == u"diagnostics" ? 30 : 4;
-    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0, events = 0;
+    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0, events = 0, flows = 0;
     if ((parser.isSet(secondsOption) && !wholeNumber(parser, secondsOption, 1, 300, &seconds))
         || !wholeNumber(parser, roundsOption, 3, 15, &rounds)
         || !wholeNumber(parser, bookingsOption, 1000, 10000000, &bookings)
         || !wholeNumber(parser, rssJobsOption, 1000, 10000000, &rssJobs)
         || !wholeNumber(parser, rateOption, 1, 200, &rate)
-        || !wholeNumber(parser, eventsOption, 100, 1000000, &events))
+        || !wholeNumber(parser, eventsOption, 100, 1000000, &events)
+        || !wholeNumber(parser, flowsOption, 1, 100000, &flows))
         return BadUsage;
 
     Interruption::install();
@@ -155,6 +167,17 @@ int main(int argc, char *argv[])
             return failed();
         AvailabilityBenchmarkResult result;
         if (!AvailabilityBenchmark(server, bookings, int(seconds), int(rounds)).run(&result, &error))
+            return failed();
+        server.stop();
+        print(result);
+        return Ran;
+    }
+    if (benchmark == u"kiosk") {
+        // carwash-server migrates and the kiosk books: in a database of the benchmark's own.
+        if (!server.useScratchDatabase(QStringLiteral("carwash_bench_kiosk"), &error))
+            return failed();
+        KioskBenchmarkResult result;
+        if (!KioskBenchmark(server, int(flows)).run(&result, &error))
             return failed();
         server.stop();
         print(result);

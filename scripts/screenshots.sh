@@ -30,9 +30,28 @@
 #   22-takings.png          the day's takings
 #   23-card-readers.png     the manager's card readers
 #
-# The card scenes run carwash-server against the fake Stripe of the tests
-# (tests/harness/fakestripe, Node); without node, curl and jq they are left
-# out, saying so. Nothing reaches Stripe.
+# The kiosk (`carwash --kiosk`), driven by taps on its own buttons, full screen
+# on a 1080x1920 portrait and a 1920x1080 landscape X screen of its own, in
+# English and in Spanish (the language button touched first):
+#
+#   portrait  landscape  screen
+#   en  es    en  es
+#   24  42    33  51     kiosk-attract: "Touch to start", the washes on offer, the languages
+#   25  43    34  52     kiosk-wash: the first wash chosen, priced for a car, its add-ons
+#   26  44    35  53     kiosk-time: the next free time first, a few more today
+#   27  45    36  54     kiosk-plate: a plate typed on the kiosk's own keyboard
+#   28  46    37  55     kiosk-idle: "Still there?" over the plate, counting down
+#   29  47    38  56     kiosk-pay-reader: the summary with tax, the kiosk's reader waiting for a card
+#   30  48    39  57     kiosk-pay-phone: the QR code of the Checkout link, waiting for the phone
+#   31  49    40  58     kiosk-done: paid (a card presented at the fake reader): code, QR, bay and time
+#   32  50    41  59     kiosk-out-of-service: the database away
+#
+# named NN-kiosk-SCREEN-portrait.png, NN-kiosk-SCREEN-landscape.png, and
+# NN-kiosk-SCREEN-portrait-es.png, NN-kiosk-SCREEN-landscape-es.png.
+#
+# The card and kiosk scenes run carwash-server against the fake Stripe of the
+# tests (tests/harness/fakestripe, Node); without node, curl and jq they are
+# left out, saying so. Nothing reaches Stripe.
 #
 # The demo car wash is put in a time zone where it is early afternoon, so
 # the board shows a day with a past, a present and a future.
@@ -66,6 +85,7 @@ export CARWASH_LANG=${CARWASH_LANG:-en}
 # No LANG means the C locale; the programs then show US English formats.
 
 xvfb_pid=""
+kiosk_xvfb_pids=""
 keyring_pid=""
 cleanup() {
   local status=$?
@@ -76,6 +96,9 @@ cleanup() {
   fi
   [ -n "$keyring_pid" ] && kill "$keyring_pid" 2>/dev/null || true
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null || true
+  for pid in $kiosk_xvfb_pids; do
+    kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$home"
   exit "$status"
 }
@@ -88,17 +111,19 @@ if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && command -v gnome-keyring-daemon >/d
     awk '/uint32/ { print $2 }') || true
 fi
 
-Xvfb "$display" -screen 0 1366x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb_pid=$!
-socket="/tmp/.X11-unix/X${display#:}"
-for _ in $(seq 50); do
-  [ -S "$socket" ] && break
-  sleep 0.1
-done
-if [ ! -S "$socket" ]; then
-  echo "screenshots: Xvfb did not start on $display" >&2
-  exit 1
-fi
+start_xvfb() { # DISPLAY SIZE: an X server, waited for
+  Xvfb "$1" -screen 0 "$2x24" -nolisten tcp >/dev/null 2>&1 &
+  started_pid=$!
+  local socket="/tmp/.X11-unix/X${1#:}"
+  for _ in $(seq 50); do
+    [ -S "$socket" ] && return 0
+    sleep 0.1
+  done
+  echo "screenshots: Xvfb did not start on $1" >&2
+  return 1
+}
+start_xvfb "$display" 1366x768
+xvfb_pid=$started_pid
 
 echo "screenshots: starting the embedded database and the demo car wash"
 "$bin/carwash-admin" seed --demo --json >"$home/seed.json"
@@ -261,6 +286,43 @@ CARWASH_PIN="$pin" shot 18-card-qr.png 1 --sign-in "$who" --show card-qr --booki
 CARWASH_PIN="$pin" shot 19-day-board-payments.png 1 --sign-in "$who"
 CARWASH_PIN="$pin" shot 20-booking-card-refund.png 1 --sign-in "$who" --show booking --booking "$cash_code"
 CARWASH_PIN="$pin" shot 21-refund.png 1 --sign-in "$who" --show refund --booking "$cash_code"
+
+# The kiosk "Lobby": a reader registered at the fake Stripe, assigned to it,
+# the reader and the phone offered. Each picture on an X screen of the
+# kiosk's size, where it goes full screen as on the real panel.
+reader=$(curl -fsS -H "Authorization: Bearer sk_test_carwashFakeStripeKey0000000000" -d registration_code=simulated-wpe \
+  -d label="Lobby kiosk reader" "$stripe/v1/terminal/readers" | jq -r .id)
+"$bin/carwash-admin" reader add "$reader" --label "Lobby kiosk reader" --kiosk Lobby >/dev/null
+"$bin/carwash-admin" kiosk set Lobby --methods reader,phone --language en >/dev/null
+kiosk_display_portrait=:98 kiosk_display_landscape=:97
+start_xvfb "$kiosk_display_portrait" 1080x1920
+kiosk_xvfb_pids="$started_pid"
+start_xvfb "$kiosk_display_landscape" 1920x1080
+kiosk_xvfb_pids="$kiosk_xvfb_pids $started_pid"
+kiosk_shot() { # FILE ORIENTATION LANGUAGE SCREEN [environment assignments...]
+  local file=$1 orientation=$2 language=$3 screen=$4
+  shift 4
+  local display_var="kiosk_display_$orientation"
+  env QT_QPA_PLATFORM=xcb DISPLAY="${!display_var}" STRIPE_API_BASE="$stripe" \
+    STRIPE_SECRET_KEY=sk_test_carwashFakeStripeKey0000000000 "$@" \
+    timeout 120 "$bin/carwash-screenshots" "$out/$file" --kiosk Lobby --show "$screen" \
+    ${language:+--language "$language"}
+}
+number=24
+for language in "" es; do
+  for orientation in portrait landscape; do
+    for screen in attract wash time plate idle pay-reader pay-phone done out-of-service; do
+      file="$number-kiosk-$screen-$orientation${language:+-$language}.png"
+      if [ "$screen" = out-of-service ]; then
+        kiosk_shot "$file" "$orientation" "$language" "$screen" \
+          DATABASE_URL="postgresql://carwash@127.0.0.1:1/carwash?connect_timeout=2"
+      else
+        kiosk_shot "$file" "$orientation" "$language" "$screen"
+      fi
+      number=$((number + 1))
+    done
+  done
+done
 stop_payments
 CARWASH_PIN="$pin" shot 22-takings.png 1 --sign-in "$who" --show takings
 echo "screenshots: saved in $out"

@@ -2,12 +2,7 @@
 
 #include "app/startup/translations.h"
 #include "tests/harness/nohang.h"
-#include "ui/kiosk/attractscreen.h"
-#include "ui/kiosk/onscreenkeyboard.h"
 #include "ui/kiosk/payscreen.h"
-#include "ui/kiosk/platescreen.h"
-#include "ui/kiosk/timescreen.h"
-#include "ui/kiosk/washscreen.h"
 
 #include <QApplication>
 #include <QPushButton>
@@ -83,54 +78,34 @@ std::unique_ptr<KioskWindow> KioskFixture::openKiosk(const QString &name)
         return nullptr;
     kiosk->databaseReady(*m_pool, m_cluster.config(QStringLiteral("kiosk-%1").arg(name)));
     kiosk->payScreen()->setPollInterval(200);
-    QElapsedTimer waited;
-    waited.start();
-    while ((kiosk->screen() != KioskWindow::Screen::Attract || kiosk->attractScreen()->isLoading()
-            || kiosk->attractScreen()->services().isEmpty())
-           && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    if (kiosk->screen() != KioskWindow::Screen::Attract || kiosk->attractScreen()->services().isEmpty()) {
-        qWarning("kiosk %s did not reach the attract screen", qPrintable(name));
+    if (!m_driver.waitForAttract(*kiosk, kNoHangMs)) {
+        qWarning("kiosk %s: %s", qPrintable(name), qPrintable(m_driver.failure()));
         return nullptr;
     }
     return kiosk;
 }
 
+template<typename Step> bool KioskFixture::drive(Step step)
+{
+    m_driver.resetTouches();
+    const bool ok = step();
+    m_touches += m_driver.touches();
+    if (!ok)
+        qWarning("%s", qPrintable(m_driver.failure()));
+    return ok;
+}
+
 bool KioskFixture::tap(QPushButton *button)
 {
-    if (!button || !button->isVisible() || !button->isEnabled()) {
-        qWarning("cannot tap %s: %s", button ? qPrintable(button->objectName()) : "(none)",
-                 !button                    ? "missing"
-                     : !button->isVisible() ? "hidden"
-                                            : "disabled");
-        return false;
-    }
-    ++m_touches;
-    QTest::mouseClick(button, Qt::LeftButton, {}, button->rect().center());
-    return true;
+    return drive([&] { return m_driver.tap(button); });
 }
 
 bool KioskFixture::toPlate(KioskWindow &kiosk)
 {
-    if (!tap(kiosk.attractScreen()->startButton()))
-        return false;
-    const Service first = kiosk.attractScreen()->services().first();
-    if (!tap(kiosk.washScreen()->washButton(first.id)) || !tap(kiosk.washScreen()->continueButton()))
-        return false;
-    QElapsedTimer waited;
-    waited.start();
-    while ((kiosk.timeScreen()->isLoading() || !kiosk.timeScreen()->slotButton(0))
-           && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return tap(kiosk.timeScreen()->slotButton(0)) && kiosk.screen() == KioskWindow::Screen::Plate;
+    return drive([&] { return m_driver.toPlate(kiosk, kNoHangMs); });
 }
 
 bool KioskFixture::enterPlate(KioskWindow &kiosk, const QString &plate)
 {
-    OnScreenKeyboard *keyboard = kiosk.plateScreen()->keyboard();
-    for (const QChar c : plate) {
-        if (!tap(keyboard->key(QString(c))))
-            return false;
-    }
-    return tap(kiosk.plateScreen()->continueButton());
+    return drive([&] { return m_driver.enterPlate(kiosk, plate); });
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tests/harness/kioskdriver.h"
 #include "tests/serverpaymentfixture.h"
 #include "ui/kiosk/kioskwindow.h"
 
@@ -16,7 +17,8 @@ class QPushButton;
 // process): a site whose zone makes now the middle of its day (so today
 // always has free times), open all day; kiosks made as `carwash --kiosk`
 // makes them, shown on the offscreen platform and driven by clicks on the
-// buttons a customer sees, every click counted. Use from the test thread.
+// buttons a customer sees (KioskDriver, which carwash-bench kiosk drives
+// too), every click counted in m_touches. Use from the test thread.
 class KioskFixture : public ServerPaymentFixture
 {
 protected:
@@ -49,5 +51,10 @@ protected:
     QString one(const QString &statement) { return text(statement); }
 
     int m_touches = 0;
+    KioskDriver m_driver;
+
+private:
+    // One driver step: its touches added to m_touches, its failure warned.
+    template<typename Step> bool drive(Step step);
     QTemporaryDir m_settings;
 };

@@ -137,6 +137,7 @@ private slots:
     void diagnosticsPrintsTheDocumentedFigures();
     void webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures();
     void serverPrintsTheDocumentedFigures();
+    void kioskCompletesEveryFlowAndPrintsTheDocumentedFigures();
     void usageNamesEveryMode();
     void badBookingCountIsRefused();
 
@@ -500,12 +501,93 @@ void TestBenchSmoke::serverPrintsTheDocumentedFigures()
     QCOMPARE(figures[u"verdict"][u"targets_met"].toBool(), !byStatus.contains(u"503"));
 }
 
+void TestBenchSmoke::kioskCompletesEveryFlowAndPrintsTheDocumentedFigures()
+{
+    const Run run = bench({QStringLiteral("kiosk"), QStringLiteral("--json"), QStringLiteral("--flows"),
+                           QStringLiteral("5")},
+                          environment(m_cluster.url()));
+    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
+    QVERIFY2(run.parsed, run.out.constData());
+    const QJsonObject &figures = run.json;
+    QCOMPARE(sorted(figures.keys()),
+             sorted(kRunKeys
+                    + QStringList {QStringLiteral("flows"), QStringLiteral("flow_failures"),
+                                   QStringLiteral("flow_failures_not_listed"), QStringLiteral("stopped_early"),
+                                   QStringLiteral("gui_stall_ms"), QStringLiteral("rss_bytes"),
+                                   QStringLiteral("kiosk_connections"), QStringLiteral("database"),
+                                   QStringLiteral("server"), QStringLiteral("machine")}));
+    verifyCleanRun(figures, run.err);
+    QCOMPARE(figures[u"clients"][u"kiosks"].toInt(), 1);
+
+    // Every flow completed, one warmed up; nothing failed or stopped the run.
+    const QJsonObject flows = figures[u"flows"].toObject();
+    QCOMPARE(flows[u"asked"].toInt(), 5);
+    QCOMPARE(flows[u"completed"].toInt(), 5);
+    QCOMPARE(flows[u"failed"].toInt(-1), 0);
+    QCOMPARE(flows[u"warm_up"].toInt(), 1);
+    QCOMPARE(flows[u"measured"].toInt(), 4);
+    QVERIFY(flows[u"measured_seconds"].toDouble() > 0);
+    QVERIFY(flows[u"per_minute"].toDouble() > 0);
+    // Start, wash, Continue, the time, 7 plate keys, Continue, Finish: the reader needs no touch.
+    QCOMPARE(flows[u"touches_min"].toInt(), 13);
+    QCOMPARE(flows[u"touches_max"].toInt(), 13);
+    QCOMPARE(figures[u"flow_failures"].toArray().size(), 0);
+    QCOMPARE(figures[u"flow_failures_not_listed"].toInt(-1), 0);
+    QVERIFY(figures[u"stopped_early"].isNull());
+
+    // Each flow is one confirmed booking paid once; nothing held or open.
+    const QJsonObject database = figures[u"database"].toObject();
+    QCOMPARE(database[u"bookings_confirmed"].toInt(), 5);
+    QCOMPARE(database[u"payments_succeeded"].toInt(), 5);
+    QCOMPARE(database[u"bookings_held"].toInt(-1), 0);
+    QCOMPARE(database[u"payments_open"].toInt(-1), 0);
+    QVERIFY(database[u"reader"].toString().startsWith(u"tmr_"));
+    QCOMPARE(figures[u"server"][u"exit_code"].toInt(-1), 0);
+    // What the machine was doing beside the run, read from /proc/loadavg.
+    const QJsonObject machine = figures[u"machine"].toObject();
+    QVERIFY(machine[u"cpus"].toInt() >= 1);
+    QVERIFY(machine[u"load_average_after_warm_up"].toDouble(-1) >= 0);
+    QVERIFY(machine[u"load_average_end"].toDouble(-1) >= 0);
+
+    // The stall meter ticked and its figures agree with each other.
+    const QJsonObject stall = figures[u"gui_stall_ms"].toObject();
+    QVERIFY(stall[u"ticks"].toInteger() > 0);
+    QVERIFY(stall[u"max"].toDouble() >= 0);
+    QVERIFY(stall[u"p99"].toDouble() <= stall[u"max"].toDouble());
+    QCOMPARE(stall[u"target_max"].toDouble(), 50.0);
+    QCOMPARE(stall[u"over_target"].toInteger() > 0, stall[u"max"].toDouble() >= 50.0);
+    // Each stall over the target is counted under the screen it came on.
+    qint64 attributed = 0;
+    const QJsonObject byScreen = stall[u"over_target_by_screen"].toObject();
+    for (auto it = byScreen.begin(); it != byScreen.end(); ++it) {
+        attributed += it.value()[u"count"].toInteger();
+        QVERIFY(it.value()[u"max_ms"].toDouble() >= 50.0);
+        QVERIFY(it.value()[u"max_ms"].toDouble() <= stall[u"max"].toDouble());
+    }
+    QCOMPARE(attributed, stall[u"over_target"].toInteger());
+
+    const QJsonObject rss = figures[u"rss_bytes"].toObject();
+    QVERIFY(rss[u"after_warm_up"].toInteger() > 0);
+    QVERIFY(rss[u"end"].toInteger() > 0);
+    QCOMPARE(rss[u"growth"].toInteger(), rss[u"end"].toInteger() - rss[u"after_warm_up"].toInteger());
+
+    // The kiosk was connected (its pool and its listener) while it ran, within its pool's limit.
+    const QJsonObject connections = figures[u"kiosk_connections"].toObject();
+    QCOMPARE(connections[u"application_name"].toString(), QStringLiteral("carwash-bench-kiosk"));
+    QCOMPARE(connections[u"listener_after_warm_up"].toInt(), 1);
+    QCOMPARE(connections[u"listener_end"].toInt(), 1);
+    QVERIFY(connections[u"pool_after_warm_up"].toInt() >= 1);
+    QVERIFY(connections[u"pool_max"].toInt() <= connections[u"pool_limit"].toInt());
+    QCOMPARE(connections[u"growth"].toInt(),
+             connections[u"end"].toInt() - connections[u"after_warm_up"].toInt());
+}
+
 void TestBenchSmoke::usageNamesEveryMode()
 {
     const Run run = bench({}, QProcessEnvironment::systemEnvironment());
     QCOMPARE(run.exitCode, 2);
     for (const char *mode : {"carwash-bench pool", "carwash-bench availability", "carwash-bench diagnostics",
-                             "carwash-bench webhooks", "carwash-bench server"})
+                             "carwash-bench webhooks", "carwash-bench server", "carwash-bench kiosk"})
         QVERIFY2(run.err.contains(mode), run.err.constData());
 }
 

@@ -2,6 +2,7 @@
 // picture, for scripts/screenshots.sh. A developer's tool, so its texts are
 // not translated; the window it shows speaks the language it is given.
 #include "app/desk/deskapplication.h"
+#include "app/screenshots/kioskscreenshotrunner.h"
 #include "app/screenshots/screenshotrunner.h"
 #include "app/startup/databasestartup.h"
 #include "app/startup/translations.h"
@@ -38,13 +39,33 @@ int main(int argc, char *argv[])
                           QStringLiteral("The booking (its code, on today's board) for booking, card, card-qr "
                                          "and refund."),
                           QStringLiteral("CODE"));
-    parser.addOptions({signInAs, show, booking});
+    const QCommandLineOption kiosk(
+        QStringLiteral("kiosk"),
+        QStringLiteral("The kiosk NAME (carwash --kiosk) instead of the desk; --show attract, wash, time, plate, "
+                       "idle, pay-reader, pay-phone, done (a card presented at the fake Stripe of STRIPE_API_BASE) or "
+                       "out-of-service."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("With --kiosk: the language touched first (en, es, de)."),
+                                      QStringLiteral("CODE"));
+    parser.addOptions({signInAs, show, booking, kiosk, language});
     parser.process(app);
     if (parser.positionalArguments().size() != 1)
         parser.showHelp(2);
 
-    // The runner quits once the desk has closed its connections.
+    // The runner quits once the kiosk has closed its connections.
     QApplication::setQuitOnLastWindowClosed(false);
+    if (parser.isSet(kiosk)) {
+        DeskApplication kioskApp(DeskApplication::Kiosk {parser.value(kiosk)});
+        KioskScreenshotRunner::Request request;
+        request.path = parser.positionalArguments().constFirst();
+        request.show = parser.value(show);
+        request.language = parser.value(language);
+        KioskScreenshotRunner runner(kioskApp, request);
+        kioskApp.start();
+        return app.exec();
+    }
+
     DeskApplication desk;
     ScreenshotRunner::Request request;
     request.path = parser.positionalArguments().constFirst();

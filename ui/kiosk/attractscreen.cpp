@@ -35,6 +35,7 @@ AttractScreen::AttractScreen(QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 1.6);
     big.setBold(true);
     m_offer->setFont(big);
+    m_offer->setProperty("kioskRole", QStringLiteral("heading"));
     m_next = new QLabel(this);
     m_next->setObjectName(QStringLiteral("attractNextFree"));
     m_next->setAlignment(Qt::AlignCenter);
@@ -46,6 +47,7 @@ AttractScreen::AttractScreen(QWidget *parent)
     huge.setPointSizeF(huge.pointSizeF() * 2.2);
     huge.setBold(true);
     m_start->setFont(huge);
+    m_start->setProperty("kioskDisplay", true);
     connect(m_start, &QPushButton::clicked, this, &AttractScreen::started);
 
     auto *layout = new QVBoxLayout(this);

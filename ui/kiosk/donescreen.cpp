@@ -32,6 +32,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     huge.setPointSizeF(huge.pointSizeF() * 3.5);
     huge.setBold(true);
     m_code->setFont(huge);
+    m_code->setProperty("kioskRole", QStringLiteral("display"));
     m_qr = new QLabel(this);
     m_qr->setObjectName(QStringLiteral("doneQrCode"));
     m_qr->setAlignment(Qt::AlignCenter);
@@ -47,6 +48,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 2);
     big.setBold(true);
     m_drive->setFont(big);
+    m_drive->setProperty("kioskRole", QStringLiteral("heading"));
     m_receipt = new QLabel(this);
     m_receipt->setObjectName(QStringLiteral("doneReceipt"));
     m_receipt->setAlignment(Qt::AlignCenter);

@@ -74,12 +74,23 @@ QString KioskStyle::styleSheet(const KioskMetrics &metrics)
                  .arg(text);
     sheet += QStringLiteral("QLabel[kioskRole=\"heading\"] { font-size: %1px; font-weight: bold; }\n")
                  .arg(heading);
+    // What must read from a step back: the confirmation code, the clock of
+    // the out-of-service screen, "Touch to start". Twice a heading.
+    sheet += QStringLiteral("QLabel[kioskRole=\"display\"], QPushButton[kioskDisplay=\"true\"] "
+                            "{ font-size: %1px; font-weight: bold; }\n")
+                 .arg(heading * 2);
     // Buttons at least a target high and wide, their text clear of the
     // border by a gap.
     sheet += QStringLiteral("QPushButton { min-height: %1px; min-width: %1px; padding: 0px %2px; "
                             "border-radius: 8px; font-weight: bold; }\n")
                  .arg(target)
                  .arg(gap);
+    // What the customer types (the plate, a phone or e-mail) large enough to
+    // check at a glance: the sheet's font-size above would otherwise win over
+    // the field's own larger font.
+    sheet += QStringLiteral("QLineEdit { font-size: %1px; font-weight: bold; min-height: %2px; }\n")
+                 .arg(heading)
+                 .arg(target);
     sheet += QStringLiteral("QFrame[kioskRole=\"panel\"] { border-radius: 12px; padding: %1px; }\n").arg(gap);
     for (const ColourRule &rule : colourRules()) {
         sheet += QStringLiteral("%1 { color: %2; background-color: %3; %4 }\n")

@@ -15,8 +15,10 @@ class QWidget;
 // border, a disabled one a dashed border, an error says so in words).
 // Sizes come from KioskMetrics for the window's screen. Widgets take a part
 // by the dynamic property "kioskRole" set before they are shown:
-//   QLabel: "heading", "error";   QPushButton: "primary" (the one thing to
-//   do next), anything else is a plain white button;   QFrame: "panel".
+//   QLabel: "heading", "error", "display" (twice a heading: a code, a
+//   clock);   QPushButton: "primary" (the one thing to do next), anything
+//   else is a plain white button, and "kioskDisplay" true for display-size
+//   text;   QFrame: "panel".
 class KioskStyle
 {
 public:

@@ -38,6 +38,10 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
                               QStringLiteral("ASDFGHJKL-"), QStringLiteral("ZXCVBNM@.+")};
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
+    // Keys as large as the style makes a target, together just above
+    // Continue; height beyond that goes above them (on a 1080x1920 screen
+    // keys stretched to fill it stood three times as tall as wide).
+    layout->addStretch(1);
     for (const QString &row : rows) {
         auto *line = new QHBoxLayout;
         line->setSpacing(8);

@@ -20,6 +20,7 @@ OutOfServiceScreen::OutOfServiceScreen(QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 3);
     big.setBold(true);
     m_clock->setFont(big);
+    m_clock->setProperty("kioskRole", QStringLiteral("display"));
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(titleLabel());

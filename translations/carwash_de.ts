@@ -4362,27 +4362,12 @@ Details: %2</translation>
         <translation>Tippen Sie zuerst auf Ihren Namen.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
-    </message>
-    <message>
         <source>The PIN could not be checked: %1 Touch OK to try again.</source>
         <translation>Die PIN konnte nicht geprüft werden: %1 Tippen Sie auf OK, um es erneut zu versuchen.</translation>
     </message>
     <message>
         <source>%1 is not a manager: only a manager can close the kiosk.</source>
         <translation>%1 ist kein Manager: Nur ein Manager kann den Kiosk schließen.</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
-        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
     </message>
     <message>
         <source>That person can no longer sign in here.</source>
@@ -4649,6 +4634,28 @@ Details: %2</translation>
     <message>
         <source>There is no card refund with ID %1.</source>
         <translation>Es gibt keine Kartenerstattung mit der ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>PinCheck</name>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
+        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut, oder bitten Sie einen Manager, die PIN zurückzusetzen.</translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
     </message>
 </context>
 <context>
@@ -5542,10 +5549,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Gesperrt, noch %1</translation>
     </message>
     <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
-        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut, oder bitten Sie einen Manager, die PIN zurückzusetzen.</translation>
-    </message>
-    <message>
         <source>Checking PIN…</source>
         <translation>PIN wird geprüft …</translation>
     </message>
@@ -5554,19 +5557,8 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Wählen Sie zuerst Ihren Namen in der Liste.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
-    </message>
-    <message>
         <source>Signing in failed. %1</source>
         <translation>Anmeldung fehlgeschlagen. %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
-        </translation>
     </message>
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>

@@ -4362,27 +4362,12 @@ Detalle: %2</translation>
         <translation>Toque primero su nombre.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Escriba su PIN: de %1 a %2 dígitos.</translation>
-    </message>
-    <message>
         <source>The PIN could not be checked: %1 Touch OK to try again.</source>
         <translation>No se pudo comprobar el PIN: %1 Toque Aceptar para reintentar.</translation>
     </message>
     <message>
         <source>%1 is not a manager: only a manager can close the kiosk.</source>
         <translation>%1 no es gerente: solo un gerente puede cerrar el quiosco.</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
-        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
     <message>
         <source>That person can no longer sign in here.</source>
@@ -4649,6 +4634,28 @@ Detalle: %2</translation>
     <message>
         <source>There is no card refund with ID %1.</source>
         <translation>No hay ningún reembolso con tarjeta con el ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>PinCheck</name>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Escriba su PIN: de %1 a %2 dígitos.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
+        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3 o pida a un gerente que restablezca el PIN.</translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
 </context>
 <context>
@@ -5542,10 +5549,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Bloqueado, queda %1</translation>
     </message>
     <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
-        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3 o pida a un gerente que restablezca el PIN.</translation>
-    </message>
-    <message>
         <source>Checking PIN…</source>
         <translation>Comprobando el PIN…</translation>
     </message>
@@ -5554,19 +5557,8 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Primero elija su nombre en la lista.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Escriba su PIN: de %1 a %2 cifras.</translation>
-    </message>
-    <message>
         <source>Signing in failed. %1</source>
         <translation>No se pudo iniciar sesión. %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-        </translation>
     </message>
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>

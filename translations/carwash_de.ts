@@ -1977,14 +1977,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Das gewählte Lesegerät entfernen</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
-        <source>The card readers could not be loaded. %1</source>
-        <translation>Die Kartenlesegeräte konnten nicht geladen werden. %1</translation>
-    </message>
-    <message>
         <source>Not assigned</source>
         <translation>Nicht zugeordnet</translation>
     </message>
@@ -1995,14 +1987,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>%1 (this desk)</source>
         <translation>%1 (dieser Schalter)</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Wird gespeichert…</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
     </message>
     <message>
         <source>The reader was not added.</source>
@@ -2043,6 +2027,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Desk &quot;%1&quot;</source>
         <translation>Schalter „%1“</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded.</source>
+        <translation>Die Kartenlesegeräte konnten nicht geladen werden.</translation>
     </message>
 </context>
 <context>
@@ -4268,14 +4256,6 @@ Details: %2</translation>
         <translation>am Schalter</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
-    </message>
-    <message>
         <source>None</source>
         <translation>Keins</translation>
     </message>
@@ -4304,14 +4284,6 @@ Details: %2</translation>
         <translation>Kiosk %1 wurde nicht geändert.</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>Wird gespeichert…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
-    </message>
-    <message>
         <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
         <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
     </message>
@@ -4322,6 +4294,25 @@ Details: %2</translation>
     <message>
         <source>card reader %1</source>
         <translation>Kartenlesegerät %1</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded.</source>
+        <translation>Die Kiosks konnten nicht geladen werden.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerListDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
     </message>
 </context>
 <context>

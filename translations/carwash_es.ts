@@ -1977,14 +1977,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Quitar el lector seleccionado</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
-        <source>The card readers could not be loaded. %1</source>
-        <translation>No se pudieron cargar los lectores de tarjetas. %1</translation>
-    </message>
-    <message>
         <source>Not assigned</source>
         <translation>Sin asignar</translation>
     </message>
@@ -1995,14 +1987,6 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>%1 (this desk)</source>
         <translation>%1 (este mostrador)</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Guardando…</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
     </message>
     <message>
         <source>The reader was not added.</source>
@@ -2043,6 +2027,10 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Desk &quot;%1&quot;</source>
         <translation>Mostrador «%1»</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded.</source>
+        <translation>No se pudieron cargar los lectores de tarjetas.</translation>
     </message>
 </context>
 <context>
@@ -4268,14 +4256,6 @@ Detalle: %2</translation>
         <translation>en el mostrador</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>No se pudieron cargar los quioscos. %1</translation>
-    </message>
-    <message>
         <source>None</source>
         <translation>Ninguno</translation>
     </message>
@@ -4304,14 +4284,6 @@ Detalle: %2</translation>
         <translation>El quiosco %1 no se cambió.</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>Guardando…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>El quiosco %1 no se cambió. %2</translation>
-    </message>
-    <message>
         <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
         <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
     </message>
@@ -4322,6 +4294,25 @@ Detalle: %2</translation>
     <message>
         <source>card reader %1</source>
         <translation>lector de tarjetas %1</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded.</source>
+        <translation>No se pudieron cargar los quioscos.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerListDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
     </message>
 </context>
 <context>

@@ -5655,12 +5655,12 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Tage, die Einträge des Prüfprotokolls aufbewahrt werden, bevor die Wartung sie entfernt</translation>
     </message>
     <message>
-        <source>Days processed payment events are kept before maintenance removes them</source>
-        <translation>Tage, die verarbeitete Zahlungsereignisse aufbewahrt werden, bevor die Wartung sie entfernt</translation>
-    </message>
-    <message>
         <source>%1 must be %2.</source>
         <translation>%1 muss %2 sein.</translation>
+    </message>
+    <message>
+        <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
+        <translation>Tage, die verarbeitete Zahlungsereignisse und beantwortete Personalrufe aufbewahrt werden, bevor die Wartung sie entfernt</translation>
     </message>
 </context>
 <context>

@@ -5655,12 +5655,12 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Días que se conservan las entradas del registro de auditoría antes de que el mantenimiento las elimine</translation>
     </message>
     <message>
-        <source>Days processed payment events are kept before maintenance removes them</source>
-        <translation>Días que se conservan los eventos de pago procesados antes de que el mantenimiento los elimine</translation>
-    </message>
-    <message>
         <source>%1 must be %2.</source>
         <translation>%1 debe ser %2.</translation>
+    </message>
+    <message>
+        <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
+        <translation>Días que se conservan los eventos de pago procesados y las llamadas de quioscos ya atendidas antes de que el mantenimiento los elimine</translation>
     </message>
 </context>
 <context>

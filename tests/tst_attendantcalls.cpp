@@ -35,7 +35,6 @@ private slots:
     void aDeskThatCannotListenFindsTheCallsByPolling();
 
 private:
-    QVariant value(const QString &sql);
     DbResult<AttendantCall> call(const QString &kiosk, const QString &screen);
     QLabel *callText(DeskWindow &window, qint64 id);
     QPushButton *going(DeskWindow &window, qint64 id);
@@ -60,7 +59,7 @@ void TestAttendantCalls::initTestCase()
 void TestAttendantCalls::init()
 {
     QSettings().clear();
-    value(QStringLiteral("DELETE FROM attendant_calls; DELETE FROM kiosks"));
+    m_site.value(QStringLiteral("DELETE FROM attendant_calls; DELETE FROM kiosks"));
     m_pool = std::make_unique<ConnectionPool>(m_site.config());
     m_window = std::make_unique<DeskWindow>();
     QVERIFY(m_site.showDesk(*m_window, *m_pool));
@@ -78,15 +77,6 @@ void TestAttendantCalls::cleanup()
     m_otherPool.reset();
     m_window.reset();
     m_pool.reset();
-}
-
-QVariant TestAttendantCalls::value(const QString &sql)
-{
-    QString error;
-    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
-    if (!error.isEmpty())
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
 }
 
 DbResult<AttendantCall> TestAttendantCalls::call(const QString &kiosk, const QString &screen)
@@ -143,11 +133,11 @@ void TestAttendantCalls::aCallShowsOnEverySignedInDeskAndImGoingClearsItEverywhe
     // The other desk heard it answered.
     QTRY_VERIFY_WITH_TIMEOUT(!m_other->attendantCalls()->isVisible(), kNoHangMs);
     QVERIFY(m_other->attendantCalls()->calls().isEmpty());
-    const qint64 sam = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
+    const qint64 sam = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
     QCOMPARE(
-        value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id)).toString(),
+        m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id)).toString(),
         StaffMember::actorFor(sam));
-    QCOMPARE(value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
+    QCOMPARE(m_site.value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
                                   "'kiosk.attendant_acknowledged' AND entity_id = '%1'")
                        .arg(id))
                  .toString(),
@@ -180,7 +170,7 @@ void TestAttendantCalls::aDeskSigningInLaterSeesTheCallsStillOpen()
     QVERIFY(!m_window->attendantCalls()->isVisible());
     QVERIFY(m_other->attendantCalls()->isVisible());
     QCOMPARE(
-        value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL")).toInt(),
+        m_site.value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL")).toInt(),
         1);
 }
 
@@ -203,12 +193,12 @@ void TestAttendantCalls::answeringOneCallLeavesTheOthers()
     QVERIFY(callText(*m_window, first->id));
     QTRY_VERIFY_WITH_TIMEOUT(!callText(*m_window, second->id), kNoHangMs);
     const qint64 priya
-        = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Priya Patel'")).toLongLong();
+        = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Priya Patel'")).toLongLong();
     QCOMPARE(
-        value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
+        m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
             .toString(),
         StaffMember::actorFor(priya));
-    QVERIFY(value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
+    QVERIFY(m_site.value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
                       .arg(first->id))
                 .toBool());
 }

@@ -84,6 +84,26 @@ bool DeskTestSite::start(const QString &testName, QString *error, Content conten
     return true;
 }
 
+bool DeskTest::selectRow(QTreeWidget *list, const QString &text)
+{
+    const QList<QTreeWidgetItem *> found = list->findItems(text, Qt::MatchExactly, 0);
+    if (found.isEmpty()) {
+        qWarning("no row reads %s", qPrintable(text));
+        return false;
+    }
+    list->setCurrentItem(found.first());
+    return true;
+}
+
+QVariant DeskTestSite::value(const QString &sql)
+{
+    QString error;
+    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
+    if (!error.isEmpty())
+        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
+    return v;
+}
+
 QString DeskTestSite::pinOf(const QString &name) const
 {
     for (const StaffPin &p : m_pins) {
@@ -206,9 +226,10 @@ QFuture<DbResult<Done>> DeskTestSite::holdTableLocked(ConnectionPool &pool, cons
 int DeskTestSite::waitingOnALock(const QString &label, const QString &queryPart)
 {
     return m_cluster
-        .queryBlocking(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = %1 "
-                                      "AND wait_event_type = 'Lock' AND state = 'active' AND strpos(query, %2) > 0")
-                           .arg(DeskTest::quoted(config(label).applicationName), DeskTest::quoted(queryPart)))
+        .queryBlocking(
+            QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = %1 "
+                           "AND wait_event_type = 'Lock' AND state = 'active' AND strpos(query, %2) > 0")
+                .arg(DeskTest::quoted(config(label).applicationName), DeskTest::quoted(queryPart)))
         .toInt();
 }
 

@@ -18,6 +18,7 @@
 
 class ConnectionPool;
 class DeskWindow;
+class QTreeWidget;
 class QWidget;
 
 // What the GUI tests share: bounded waits on pool futures, failure texts and
@@ -81,6 +82,23 @@ private:
 // its own event loop while open, so the letter is typed from a timer.
 bool chooseFromManageMenu(QWidget *window, Qt::Key letter);
 
+// Waits, turning the event loop, until screen (a dialog or page with
+// isBusy()) has no load or save running; false when it still has one
+// after kNoHangMs.
+template<typename Screen> bool waitIdle(const Screen *screen)
+{
+    QElapsedTimer waited;
+    waited.start();
+    QTest::qWait(1);
+    while (screen->isBusy() && waited.elapsed() < kNoHangMs)
+        QTest::qWait(10);
+    return !screen->isBusy();
+}
+
+// Makes the row whose first column reads text list's current row, as a
+// click on it would; false, with a warning, when no row reads text.
+bool selectRow(QTreeWidget *list, const QString &text);
+
 } // namespace DeskTest
 
 // The demo car wash a GUI test runs against: its own settings folder (so the
@@ -134,6 +152,11 @@ public:
     // it was in time.
     QFuture<DbResult<Done>> holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
                                             bool *granted);
+
+    // The first value of sql's first row in the carwash database, as the
+    // test's own superuser runs it; a failure is a warning naming sql (and
+    // an invalid QVariant), so the check that follows says what was wrong.
+    QVariant value(const QString &sql);
 
     // How many statements of this test's connections labelled label (the
     // application name config(label) gives) that contain queryPart wait on a

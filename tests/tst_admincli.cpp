@@ -84,8 +84,8 @@ void TestAdminCli::twoProcessesMigratingAtOnceBothSucceed()
 {
     QList<QProcess *> processes;
     for (int i = 0; i < 3; ++i)
-        processes << AdminProcess::start({QStringLiteral("migrate"), QStringLiteral("--json")}, envFor(QStringLiteral("race")),
-                                this);
+        processes << AdminProcess::start({QStringLiteral("migrate"), QStringLiteral("--json")},
+                                         envFor(QStringLiteral("race")), this);
     int appliedTotal = 0;
     for (QProcess *p : processes) {
         const Run r = AdminProcess::finish(p);

@@ -60,12 +60,8 @@ void TestAttendantCalls::init()
 {
     QSettings().clear();
     m_site.value(QStringLiteral("DELETE FROM attendant_calls; DELETE FROM kiosks"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
-    m_otherPool = std::make_unique<ConnectionPool>(m_site.config(QStringLiteral("other")));
-    m_other = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_other, *m_otherPool, QStringLiteral("other")));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
+    QVERIFY(m_site.openDesk(m_otherPool, m_other, QStringLiteral("other")));
     // Both hear the news before the kiosk calls.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->bookingListener()->isListening(), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_other->bookingListener()->isListening(), kNoHangMs);
@@ -73,10 +69,8 @@ void TestAttendantCalls::init()
 
 void TestAttendantCalls::cleanup()
 {
-    m_other.reset();
-    m_otherPool.reset();
-    m_window.reset();
-    m_pool.reset();
+    DeskTestSite::closeDesk(m_otherPool, m_other);
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 DbResult<AttendantCall> TestAttendantCalls::call(const QString &kiosk, const QString &screen)
@@ -133,13 +127,15 @@ void TestAttendantCalls::aCallShowsOnEverySignedInDeskAndImGoingClearsItEverywhe
     // The other desk heard it answered.
     QTRY_VERIFY_WITH_TIMEOUT(!m_other->attendantCalls()->isVisible(), kNoHangMs);
     QVERIFY(m_other->attendantCalls()->calls().isEmpty());
-    const qint64 sam = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
-    QCOMPARE(
-        m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id)).toString(),
-        StaffMember::actorFor(sam));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
-                                  "'kiosk.attendant_acknowledged' AND entity_id = '%1'")
-                       .arg(id))
+    const qint64 sam
+        = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
+    QCOMPARE(m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id))
+                 .toString(),
+             StaffMember::actorFor(sam));
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
+                                       "'kiosk.attendant_acknowledged' AND entity_id = '%1'")
+                            .arg(id))
                  .toString(),
              StaffMember::actorFor(sam));
 }
@@ -170,7 +166,8 @@ void TestAttendantCalls::aDeskSigningInLaterSeesTheCallsStillOpen()
     QVERIFY(!m_window->attendantCalls()->isVisible());
     QVERIFY(m_other->attendantCalls()->isVisible());
     QCOMPARE(
-        m_site.value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL")).toInt(),
+        m_site.value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL"))
+            .toInt(),
         1);
 }
 
@@ -195,11 +192,14 @@ void TestAttendantCalls::answeringOneCallLeavesTheOthers()
     const qint64 priya
         = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Priya Patel'")).toLongLong();
     QCOMPARE(
-        m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
+        m_site
+            .value(
+                QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
             .toString(),
         StaffMember::actorFor(priya));
-    QVERIFY(m_site.value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
-                      .arg(first->id))
+    QVERIFY(m_site
+                .value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
+                           .arg(first->id))
                 .toBool());
 }
 

@@ -63,7 +63,7 @@ void TestCardReaders::initTestCase()
 {
     QString error;
     QVERIFY2(m_site.start(QStringLiteral("tst_cardreaders"), &error), qPrintable(error));
-    m_managerId = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Morgan Lee'")).toLongLong();
+    m_managerId = m_site.staffId(QStringLiteral("Morgan Lee"));
     QVERIFY(m_managerId > 0);
 }
 
@@ -73,15 +73,12 @@ void TestCardReaders::init()
     m_site.value(QStringLiteral("DELETE FROM card_readers"));
     m_site.value(QStringLiteral("DELETE FROM audit_log WHERE entity = 'card_reader'"));
     m_site.value(QStringLiteral("DELETE FROM process_health"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
 }
 
 void TestCardReaders::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 CardReadersDialog *TestCardReaders::openAsManager()
@@ -97,18 +94,20 @@ CardReadersDialog *TestCardReaders::openAsManager()
 // "desk:Front", "kiosk:Entrance", "-" when unassigned, "" when not there.
 QString TestCardReaders::assignment(const QString &id)
 {
-    return m_site.value(QStringLiteral("SELECT coalesce(assigned_kind || ':' || assigned_to, '-') FROM card_readers "
-                                "WHERE id = %1")
-                     .arg(quoted(id)))
+    return m_site
+        .value(QStringLiteral("SELECT coalesce(assigned_kind || ':' || assigned_to, '-') FROM card_readers "
+                              "WHERE id = %1")
+                   .arg(quoted(id)))
         .toString();
 }
 
 int TestCardReaders::audits(const QString &action, const QString &id)
 {
-    return m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = %1 AND entity = 'card_reader' "
-                                "AND entity_id = %2 AND actor = 'staff:%3'")
-                     .arg(quoted(action), quoted(id))
-                     .arg(m_managerId))
+    return m_site
+        .value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = %1 AND entity = 'card_reader' "
+                              "AND entity_id = %2 AND actor = 'staff:%3'")
+                   .arg(quoted(action), quoted(id))
+                   .arg(m_managerId))
         .toInt();
 }
 
@@ -116,8 +115,8 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
 {
     // Another desk has reported its health: its name is offered, after this one.
     m_site.value(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot) "
-                         "VALUES ('back-office', 42, now(), 'carwash', '{}'), "
-                         "('server-host', 43, now(), 'carwash-server', '{}')"));
+                                "VALUES ('back-office', 42, now(), 'carwash', '{}'), "
+                                "('server-host', 43, now(), 'carwash-server', '{}')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // Its entry in the Manage menu: no menu for staff, the entry disabled.
     auto *manage = m_window->sessionHeader()->findChild<QToolButton *>(QStringLiteral("manageButton"));
@@ -131,7 +130,7 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
     m_window->signOut();
 
     m_site.value(QStringLiteral("INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
-                         "('tmr_Existing1', 'Wall reader', 'kiosk', 'Entrance')"));
+                                "('tmr_Existing1', 'Wall reader', 'kiosk', 'Entrance')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QVERIFY(manage->isVisible());
     QVERIFY(action->isEnabled());
@@ -212,9 +211,10 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
         QVERIFY(waitIdle(dialog));
         QVERIFY2(!dialog->findChild<ErrorBanner *>()->isVisible(),
                  qPrintable(dialog->findChild<ErrorBanner *>()->message()));
-        QCOMPARE(m_site.value(QStringLiteral("SELECT label FROM card_readers WHERE id = %1").arg(quoted(readerId)))
-                     .toString(),
-                 readerLabel);
+        QCOMPARE(
+            m_site.value(QStringLiteral("SELECT label FROM card_readers WHERE id = %1").arg(quoted(readerId)))
+                .toString(),
+            readerLabel);
         QCOMPARE(assignment(readerId), QStringLiteral("-"));
         QCOMPARE(audits(QStringLiteral("reader.added"), readerId), 1);
         QVERIFY(dialog->statusText().contains(readerId));
@@ -275,13 +275,15 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
     QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Front1")));
     QTest::mouseClick(remove, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM card_readers WHERE id = 'tmr_Front1'")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT count(*) FROM card_readers WHERE id = 'tmr_Front1'")).toInt(), 0);
     QCOMPARE(audits(QStringLiteral("reader.removed"), QStringLiteral("tmr_Front1")), 1);
     QCOMPARE(dialog->list()->topLevelItemCount(), 1);
     QCOMPARE(dialog->readers().first().id, QStringLiteral("tmr_Spare2"));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader' "
-                                  "AND actor <> 'staff:%1'")
-                       .arg(m_managerId))
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader' "
+                                       "AND actor <> 'staff:%1'")
+                            .arg(m_managerId))
                  .toInt(),
              0);
 }
@@ -301,7 +303,9 @@ void TestCardReaders::aMalformedIdIsRefusedInWordsAndNothingIsWritten()
     // What was typed stays, to be corrected.
     QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("readerIdField"))->text(), QStringLiteral("reader 7"));
     QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader'")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader'")).toInt(),
+        0);
 }
 
 void TestCardReaders::theWindowTurnsWhileAnAssignmentWaits()
@@ -383,9 +387,10 @@ void TestCardReaders::aManagerDoesItAllWithTheKeyboard()
     QTest::keyClick(focused(), Qt::Key_M, Qt::AltModifier);
     QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() == 2, kNoHangMs);
     QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
-    QCOMPARE(m_site.value(QStringLiteral("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log "
-                                  "WHERE entity = 'card_reader' AND actor = 'staff:%1'")
-                       .arg(m_managerId))
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log "
+                                       "WHERE entity = 'card_reader' AND actor = 'staff:%1'")
+                            .arg(m_managerId))
                  .toString(),
              QStringLiteral("reader.added,reader.assigned,reader.unassigned,reader.removed"));
     // Escape closes it.

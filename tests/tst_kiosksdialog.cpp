@@ -56,7 +56,7 @@ void TestKiosksDialog::initTestCase()
 {
     QString error;
     QVERIFY2(m_site.start(QStringLiteral("tst_kiosksdialog"), &error), qPrintable(error));
-    m_managerId = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Morgan Lee'")).toLongLong();
+    m_managerId = m_site.staffId(QStringLiteral("Morgan Lee"));
     QVERIFY(m_managerId > 0);
 }
 
@@ -72,15 +72,12 @@ void TestKiosksDialog::init()
         "INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
         "('tmr_Kiosk1', 'Entrance kiosk', 'kiosk', 'Entrance'), ('tmr_Spare2', 'Spare', NULL, NULL), "
         "('tmr_Front3', 'Front desk', 'desk', 'Front')"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
 }
 
 void TestKiosksDialog::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 KiosksDialog *TestKiosksDialog::openAsManager()
@@ -161,19 +158,22 @@ void TestKiosksDialog::aManagerChangesLanguageMethodsAndReaderAuditedInTheirName
                                 "phone, at the desk, card reader tmr_Spare2.")),
              qPrintable(dialog->statusText()));
     const QString actor = StaffMember::actorFor(m_managerId);
-    QCOMPARE(
-        m_site.value(QStringLiteral("SELECT concat_ws('|', language, methods::text, updated_by) FROM kiosks WHERE "
-                             "name = 'Exit'"))
-            .toString(),
-        QStringLiteral("es|{reader,phone,desk}|%1").arg(actor));
-    QCOMPARE(
-        m_site.value(QStringLiteral("SELECT concat_ws('|', assigned_kind, assigned_to) FROM card_readers WHERE id = "
-                             "'tmr_Spare2'"))
-            .toString(),
-        QStringLiteral("kiosk|Exit"));
-    QCOMPARE(m_site.value(QStringLiteral(
-                       "SELECT string_agg(actor || ' ' || action, ',' ORDER BY id) FROM audit_log WHERE "
-                       "entity IN ('kiosk', 'card_reader')"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT concat_ws('|', language, methods::text, updated_by) FROM kiosks WHERE "
+                     "name = 'Exit'"))
+                 .toString(),
+             QStringLiteral("es|{reader,phone,desk}|%1").arg(actor));
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT concat_ws('|', assigned_kind, assigned_to) FROM card_readers WHERE id = "
+                     "'tmr_Spare2'"))
+                 .toString(),
+             QStringLiteral("kiosk|Exit"));
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT string_agg(actor || ' ' || action, ',' ORDER BY id) FROM audit_log WHERE "
+                     "entity IN ('kiosk', 'card_reader')"))
                  .toString(),
              QStringLiteral("%1 reader.assigned,%1 kiosk.changed").arg(actor));
     // The list shows it saved, the kiosk still selected.
@@ -188,9 +188,11 @@ void TestKiosksDialog::aManagerChangesLanguageMethodsAndReaderAuditedInTheirName
     reader->setCurrentIndex(0);
     QTest::mouseClick(save, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
-             QStringLiteral("{phone}"));
-    QVERIFY(m_site.value(QStringLiteral("SELECT assigned_to FROM card_readers WHERE id = 'tmr_Kiosk1'")).isNull());
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
+        QStringLiteral("{phone}"));
+    QVERIFY(m_site.value(QStringLiteral("SELECT assigned_to FROM card_readers WHERE id = 'tmr_Kiosk1'"))
+                .isNull());
 }
 
 void TestKiosksDialog::noWayOfPayingIsRefusedInWordsAndNothingIsWritten()
@@ -210,9 +212,11 @@ void TestKiosksDialog::noWayOfPayingIsRefusedInWordsAndNothingIsWritten()
     QCOMPARE(banner->message(), QStringLiteral("Kiosk Entrance was not changed."));
     QVERIFY2(banner->whatToDo().contains(QStringLiteral("at least one way of paying")),
              qPrintable(banner->whatToDo()));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
-             QStringLiteral("{reader,phone}"));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'kiosk'")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
+        QStringLiteral("{reader,phone}"));
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'kiosk'")).toInt(),
+             0);
 }
 
 void TestKiosksDialog::everyControlHasANameAndEveryMnemonicOneControl()

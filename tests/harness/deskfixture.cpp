@@ -104,6 +104,26 @@ QVariant DeskTestSite::value(const QString &sql)
     return v;
 }
 
+qint64 DeskTestSite::staffId(const QString &name)
+{
+    return value(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(DeskTest::quoted(name)))
+        .toLongLong();
+}
+
+bool DeskTestSite::openDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window,
+                            const QString &label) const
+{
+    pool = std::make_unique<ConnectionPool>(config(label));
+    window = std::make_unique<DeskWindow>();
+    return showDesk(*window, *pool, label);
+}
+
+void DeskTestSite::closeDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window)
+{
+    window.reset();
+    pool.reset();
+}
+
 QString DeskTestSite::pinOf(const QString &name) const
 {
     for (const StaffPin &p : m_pins) {

@@ -16,6 +16,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <memory>
+
 class ConnectionPool;
 class DeskWindow;
 class QTreeWidget;
@@ -144,6 +146,12 @@ public:
     // name; false, with a warning, when the name or its PIN is missing or
     // the sign-in did not happen in time.
     bool signIn(DeskWindow &window, const QString &name) const;
+    // A desk for one test function: pool made on config(label), window
+    // made and shown on it (showDesk). False, with a warning, when the
+    // desk did not come up; closeDesk() ends them window first.
+    bool openDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window,
+                  const QString &label = {}) const;
+    static void closeDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window);
 
     // Another desk holding table locked (ACCESS EXCLUSIVE) for seconds on a
     // connection of pool, which must outlive the returned future; it ends
@@ -157,6 +165,8 @@ public:
     // test's own superuser runs it; a failure is a warning naming sql (and
     // an invalid QVariant), so the check that follows says what was wrong.
     QVariant value(const QString &sql);
+    // The id of the seeded person called name (0 when there is none).
+    qint64 staffId(const QString &name);
 
     // How many statements of this test's connections labelled label (the
     // application name config(label) gives) that contain queryPart wait on a

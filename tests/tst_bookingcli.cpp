@@ -72,10 +72,7 @@ void TestBookingCli::initTestCase()
     QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run migrated = admin({QStringLiteral("migrate")});
     QVERIFY2(migrated.exitCode == 0, migrated.err.constData());
     m_day = QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone(Zone.toLatin1())).date().addDays(3);

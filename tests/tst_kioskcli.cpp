@@ -52,10 +52,7 @@ void TestKioskCli::initTestCase()
     QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run migrated = admin({QStringLiteral("migrate")});
     QVERIFY2(migrated.exitCode == 0, migrated.err.constData());
     m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_kioskcli")));

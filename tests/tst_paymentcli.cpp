@@ -189,10 +189,7 @@ void TestPaymentCli::initTestCase()
     QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run seeded = admin({QStringLiteral("seed"), QStringLiteral("--demo")});
     QVERIFY2(seeded.exitCode == 0, seeded.err.constData());
     sql(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('site.timezone', 'Europe/Berlin') "

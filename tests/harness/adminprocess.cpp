@@ -10,6 +10,15 @@ QString AdminProcess::path()
     return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin"));
 }
 
+QProcessEnvironment AdminProcess::environmentFor(int port)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("DATABASE_URL"),
+               QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
+                   .arg(port));
+    return env;
+}
+
 QProcess *AdminProcess::start(const QStringList &args, const QProcessEnvironment &env, QObject *parent)
 {
     auto *p = new QProcess(parent);

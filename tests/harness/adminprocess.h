@@ -24,6 +24,9 @@ struct Run
 };
 
 QString path();
+// The test's own environment with DATABASE_URL naming the carwash database
+// of the cluster on 127.0.0.1:port.
+QProcessEnvironment environmentFor(int port);
 // Started with args in env, owned by parent; for tests that run several at once.
 QProcess *start(const QStringList &args, const QProcessEnvironment &env, QObject *parent);
 // Waits for p to end (at most timeoutMs, then kills it) and collects its run.

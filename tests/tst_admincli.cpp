@@ -1,6 +1,7 @@
 // carwash-admin as an operator or a script uses it: real processes against a
 // real PostgreSQL, and the embedded default from an empty HOME.
 #include "db/staff/pinhash.h"
+#include "tests/harness/adminprocess.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
@@ -12,43 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-};
-
-QString adminPath()
-{
-    return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin"));
-}
-
-QProcess *startAdmin(const QStringList &args, const QProcessEnvironment &env, QObject *parent)
-{
-    auto *p = new QProcess(parent);
-    p->setProcessEnvironment(env);
-    p->start(adminPath(), args);
-    return p;
-}
-
-Run finish(QProcess *p, int timeoutMs = 120000)
-{
-    Run r;
-    if (!p->waitForFinished(timeoutMs)) {
-        p->kill();
-        p->waitForFinished();
-    }
-    r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
-    r.out = p->readAllStandardOutput();
-    r.err = p->readAllStandardError();
-    return r;
-}
-
-} // namespace
+using AdminProcess::Run;
 
 class TestAdminCli : public QObject
 {
@@ -79,7 +44,7 @@ private:
 
 void TestAdminCli::initTestCase()
 {
-    QVERIFY2(QFileInfo::exists(adminPath()), qPrintable(adminPath()));
+    QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
     m_cluster.queryBlocking(QStringLiteral("CREATE DATABASE race"));
@@ -98,7 +63,7 @@ QProcessEnvironment TestAdminCli::envFor(const QString &database) const
 
 Run TestAdminCli::admin(const QStringList &args, const QProcessEnvironment &env)
 {
-    return finish(startAdmin(args, env, this));
+    return AdminProcess::run(args, env);
 }
 
 void TestAdminCli::migrateTwiceIsANoOp()
@@ -119,11 +84,11 @@ void TestAdminCli::twoProcessesMigratingAtOnceBothSucceed()
 {
     QList<QProcess *> processes;
     for (int i = 0; i < 3; ++i)
-        processes << startAdmin({QStringLiteral("migrate"), QStringLiteral("--json")}, envFor(QStringLiteral("race")),
-                                this);
+        processes << AdminProcess::start({QStringLiteral("migrate"), QStringLiteral("--json")},
+                                         envFor(QStringLiteral("race")), this);
     int appliedTotal = 0;
     for (QProcess *p : processes) {
-        const Run r = finish(p);
+        const Run r = AdminProcess::finish(p);
         QVERIFY2(r.exitCode == 0, r.err.constData());
         appliedTotal += int(r.json()[u"applied"].toArray().size());
     }

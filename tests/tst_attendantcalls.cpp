@@ -35,7 +35,6 @@ private slots:
     void aDeskThatCannotListenFindsTheCallsByPolling();
 
 private:
-    QVariant value(const QString &sql);
     DbResult<AttendantCall> call(const QString &kiosk, const QString &screen);
     QLabel *callText(DeskWindow &window, qint64 id);
     QPushButton *going(DeskWindow &window, qint64 id);
@@ -60,13 +59,9 @@ void TestAttendantCalls::initTestCase()
 void TestAttendantCalls::init()
 {
     QSettings().clear();
-    value(QStringLiteral("DELETE FROM attendant_calls; DELETE FROM kiosks"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
-    m_otherPool = std::make_unique<ConnectionPool>(m_site.config(QStringLiteral("other")));
-    m_other = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_other, *m_otherPool, QStringLiteral("other")));
+    m_site.value(QStringLiteral("DELETE FROM attendant_calls; DELETE FROM kiosks"));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
+    QVERIFY(m_site.openDesk(m_otherPool, m_other, QStringLiteral("other")));
     // Both hear the news before the kiosk calls.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->bookingListener()->isListening(), kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_other->bookingListener()->isListening(), kNoHangMs);
@@ -74,19 +69,8 @@ void TestAttendantCalls::init()
 
 void TestAttendantCalls::cleanup()
 {
-    m_other.reset();
-    m_otherPool.reset();
-    m_window.reset();
-    m_pool.reset();
-}
-
-QVariant TestAttendantCalls::value(const QString &sql)
-{
-    QString error;
-    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
-    if (!error.isEmpty())
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
+    DeskTestSite::closeDesk(m_otherPool, m_other);
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 DbResult<AttendantCall> TestAttendantCalls::call(const QString &kiosk, const QString &screen)
@@ -143,13 +127,15 @@ void TestAttendantCalls::aCallShowsOnEverySignedInDeskAndImGoingClearsItEverywhe
     // The other desk heard it answered.
     QTRY_VERIFY_WITH_TIMEOUT(!m_other->attendantCalls()->isVisible(), kNoHangMs);
     QVERIFY(m_other->attendantCalls()->calls().isEmpty());
-    const qint64 sam = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
-    QCOMPARE(
-        value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id)).toString(),
-        StaffMember::actorFor(sam));
-    QCOMPARE(value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
-                                  "'kiosk.attendant_acknowledged' AND entity_id = '%1'")
-                       .arg(id))
+    const qint64 sam
+        = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Sam Rivera'")).toLongLong();
+    QCOMPARE(m_site.value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(id))
+                 .toString(),
+             StaffMember::actorFor(sam));
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT string_agg(actor, ',') FROM audit_log WHERE action = "
+                                       "'kiosk.attendant_acknowledged' AND entity_id = '%1'")
+                            .arg(id))
                  .toString(),
              StaffMember::actorFor(sam));
 }
@@ -180,7 +166,8 @@ void TestAttendantCalls::aDeskSigningInLaterSeesTheCallsStillOpen()
     QVERIFY(!m_window->attendantCalls()->isVisible());
     QVERIFY(m_other->attendantCalls()->isVisible());
     QCOMPARE(
-        value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL")).toInt(),
+        m_site.value(QStringLiteral("SELECT count(*) FROM attendant_calls WHERE acknowledged_at IS NULL"))
+            .toInt(),
         1);
 }
 
@@ -203,13 +190,16 @@ void TestAttendantCalls::answeringOneCallLeavesTheOthers()
     QVERIFY(callText(*m_window, first->id));
     QTRY_VERIFY_WITH_TIMEOUT(!callText(*m_window, second->id), kNoHangMs);
     const qint64 priya
-        = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Priya Patel'")).toLongLong();
+        = m_site.value(QStringLiteral("SELECT id FROM staff WHERE name = 'Priya Patel'")).toLongLong();
     QCOMPARE(
-        value(QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
+        m_site
+            .value(
+                QStringLiteral("SELECT acknowledged_by FROM attendant_calls WHERE id = %1").arg(second->id))
             .toString(),
         StaffMember::actorFor(priya));
-    QVERIFY(value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
-                      .arg(first->id))
+    QVERIFY(m_site
+                .value(QStringLiteral("SELECT acknowledged_at IS NULL FROM attendant_calls WHERE id = %1")
+                           .arg(first->id))
                 .toBool());
 }
 

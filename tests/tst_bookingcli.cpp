@@ -2,6 +2,7 @@
 // them: real processes against a real PostgreSQL. Exit codes, JSON shapes,
 // every refused input named, names in any script stored and returned
 // exactly, idempotent retries, holds, and 32 processes racing for a slot.
+#include "tests/harness/adminprocess.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
@@ -13,34 +14,9 @@
 #include <QTest>
 #include <QTimeZone>
 
+using AdminProcess::Run;
+
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    QString errText() const { return QString::fromUtf8(err); }
-};
-
-QString adminPath()
-{
-    return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin"));
-}
-
-Run finish(QProcess *p)
-{
-    Run r;
-    if (!p->waitForFinished(120000)) {
-        p->kill();
-        p->waitForFinished();
-    }
-    r.exitCode = p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1;
-    r.out = p->readAllStandardOutput();
-    r.err = p->readAllStandardError();
-    return r;
-}
 
 QStringList words(std::initializer_list<const char *> items)
 {
@@ -93,13 +69,10 @@ private:
 
 void TestBookingCli::initTestCase()
 {
-    QVERIFY2(QFileInfo::exists(adminPath()), qPrintable(adminPath()));
+    QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run migrated = admin({QStringLiteral("migrate")});
     QVERIFY2(migrated.exitCode == 0, migrated.err.constData());
     m_day = QDateTime::currentDateTimeUtc().toTimeZone(QTimeZone(Zone.toLatin1())).date().addDays(3);
@@ -143,18 +116,12 @@ void TestBookingCli::init()
 
 QProcess *TestBookingCli::start(const QStringList &args)
 {
-    auto *p = new QProcess(this);
-    p->setProcessEnvironment(m_env);
-    p->start(adminPath(), args);
-    return p;
+    return AdminProcess::start(args, m_env, this);
 }
 
 Run TestBookingCli::admin(const QStringList &args)
 {
-    QProcess *p = start(args);
-    const Run r = finish(p);
-    delete p;
-    return r;
+    return AdminProcess::run(args, m_env);
 }
 
 QString TestBookingCli::at(const QString &localTime) const
@@ -634,7 +601,7 @@ void TestBookingCli::thirtyTwoProcessesRaceForOneSlot()
         for (int i = first; i < first + Batch; ++i)
             running << start(bookArgs(QStringLiteral("16:15"), QStringLiteral("PR%1").arg(i)));
         for (QProcess *p : running) {
-            const Run r = finish(p);
+            const Run r = AdminProcess::finish(p);
             delete p;
             QVERIFY2(r.exitCode == 0 || r.exitCode == 3, (r.out + r.err).constData());
             booked += r.exitCode == 0;
@@ -646,7 +613,6 @@ void TestBookingCli::thirtyTwoProcessesRaceForOneSlot()
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM bookings")).toInt(), 2);
     QCOMPARE(sql(QStringLiteral("SELECT count(DISTINCT bay_id) FROM bookings")).toInt(), 2);
 }
-
 
 void TestBookingCli::demoDayFillsTheBoardOnceWithStatusesThatFollowTheClock()
 {

@@ -47,10 +47,7 @@ private slots:
     void aManagerDoesItAllWithTheKeyboard();
 
 private:
-    QVariant value(const QString &sql);
     CardReadersDialog *openAsManager();
-    bool waitIdle(CardReadersDialog *dialog);
-    void select(CardReadersDialog *dialog, const QString &id);
     QString assignment(const QString &id);
     int audits(const QString &action, const QString &id);
     QWidget *focused() { return QApplication::focusWidget(); }
@@ -66,43 +63,22 @@ void TestCardReaders::initTestCase()
 {
     QString error;
     QVERIFY2(m_site.start(QStringLiteral("tst_cardreaders"), &error), qPrintable(error));
-    m_managerId = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Morgan Lee'")).toLongLong();
+    m_managerId = m_site.staffId(QStringLiteral("Morgan Lee"));
     QVERIFY(m_managerId > 0);
 }
 
 void TestCardReaders::init()
 {
     QSettings().clear();
-    value(QStringLiteral("DELETE FROM card_readers"));
-    value(QStringLiteral("DELETE FROM audit_log WHERE entity = 'card_reader'"));
-    value(QStringLiteral("DELETE FROM process_health"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    m_site.value(QStringLiteral("DELETE FROM card_readers"));
+    m_site.value(QStringLiteral("DELETE FROM audit_log WHERE entity = 'card_reader'"));
+    m_site.value(QStringLiteral("DELETE FROM process_health"));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
 }
 
 void TestCardReaders::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
-}
-
-QVariant TestCardReaders::value(const QString &sql)
-{
-    QString error;
-    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
-    if (!error.isEmpty())
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
-}
-
-bool TestCardReaders::waitIdle(CardReadersDialog *dialog)
-{
-    QDeadlineTimer deadline(kNoHangMs);
-    QTest::qWait(1);
-    while (dialog->isBusy() && !deadline.hasExpired())
-        QTest::qWait(10);
-    return !dialog->isBusy();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 CardReadersDialog *TestCardReaders::openAsManager()
@@ -115,37 +91,32 @@ CardReadersDialog *TestCardReaders::openAsManager()
     return dialog;
 }
 
-void TestCardReaders::select(CardReadersDialog *dialog, const QString &id)
-{
-    const QList<QTreeWidgetItem *> found = dialog->list()->findItems(id, Qt::MatchExactly, 0);
-    QVERIFY2(!found.isEmpty(), qPrintable(id));
-    dialog->list()->setCurrentItem(found.first());
-}
-
 // "desk:Front", "kiosk:Entrance", "-" when unassigned, "" when not there.
 QString TestCardReaders::assignment(const QString &id)
 {
-    return value(QStringLiteral("SELECT coalesce(assigned_kind || ':' || assigned_to, '-') FROM card_readers "
-                                "WHERE id = %1")
-                     .arg(quoted(id)))
+    return m_site
+        .value(QStringLiteral("SELECT coalesce(assigned_kind || ':' || assigned_to, '-') FROM card_readers "
+                              "WHERE id = %1")
+                   .arg(quoted(id)))
         .toString();
 }
 
 int TestCardReaders::audits(const QString &action, const QString &id)
 {
-    return value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = %1 AND entity = 'card_reader' "
-                                "AND entity_id = %2 AND actor = 'staff:%3'")
-                     .arg(quoted(action), quoted(id))
-                     .arg(m_managerId))
+    return m_site
+        .value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = %1 AND entity = 'card_reader' "
+                              "AND entity_id = %2 AND actor = 'staff:%3'")
+                   .arg(quoted(action), quoted(id))
+                   .arg(m_managerId))
         .toInt();
 }
 
 void TestCardReaders::staffCannotOpenItAndManagersCan()
 {
     // Another desk has reported its health: its name is offered, after this one.
-    value(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot) "
-                         "VALUES ('back-office', 42, now(), 'carwash', '{}'), "
-                         "('server-host', 43, now(), 'carwash-server', '{}')"));
+    m_site.value(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot) "
+                                "VALUES ('back-office', 42, now(), 'carwash', '{}'), "
+                                "('server-host', 43, now(), 'carwash-server', '{}')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // Its entry in the Manage menu: no menu for staff, the entry disabled.
     auto *manage = m_window->sessionHeader()->findChild<QToolButton *>(QStringLiteral("manageButton"));
@@ -158,8 +129,8 @@ void TestCardReaders::staffCannotOpenItAndManagersCan()
     QVERIFY(m_window->findChildren<CardReadersDialog *>().isEmpty());
     m_window->signOut();
 
-    value(QStringLiteral("INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
-                         "('tmr_Existing1', 'Wall reader', 'kiosk', 'Entrance')"));
+    m_site.value(QStringLiteral("INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
+                                "('tmr_Existing1', 'Wall reader', 'kiosk', 'Entrance')"));
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
     QVERIFY(manage->isVisible());
     QVERIFY(action->isEnabled());
@@ -240,9 +211,10 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
         QVERIFY(waitIdle(dialog));
         QVERIFY2(!dialog->findChild<ErrorBanner *>()->isVisible(),
                  qPrintable(dialog->findChild<ErrorBanner *>()->message()));
-        QCOMPARE(value(QStringLiteral("SELECT label FROM card_readers WHERE id = %1").arg(quoted(readerId)))
-                     .toString(),
-                 readerLabel);
+        QCOMPARE(
+            m_site.value(QStringLiteral("SELECT label FROM card_readers WHERE id = %1").arg(quoted(readerId)))
+                .toString(),
+            readerLabel);
         QCOMPARE(assignment(readerId), QStringLiteral("-"));
         QCOMPARE(audits(QStringLiteral("reader.added"), readerId), 1);
         QVERIFY(dialog->statusText().contains(readerId));
@@ -254,7 +226,7 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
     QVERIFY(!unassign->isEnabled()); // nothing to unassign yet
 
     // The first serves this desk.
-    select(dialog, QStringLiteral("tmr_Front1"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Front1")));
     kind->setCurrentIndex(0);
     device->setCurrentIndex(0);
     QTest::mouseClick(assign, Qt::LeftButton);
@@ -266,7 +238,7 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
     QVERIFY(unassign->isEnabled());
 
     // The second for the same desk: refused with ReaderRepo's sentence.
-    select(dialog, QStringLiteral("tmr_Spare2"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Spare2")));
     device->setCurrentIndex(0);
     QTest::mouseClick(assign, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
@@ -291,7 +263,7 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
     QVERIFY(dialog->statusText().contains(QStringLiteral("kiosk \"Entrance\"")));
 
     // Unassigned, the desk is free for the spare.
-    select(dialog, QStringLiteral("tmr_Front1"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Front1")));
     QTest::mouseClick(unassign, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
     QCOMPARE(assignment(QStringLiteral("tmr_Front1")), QStringLiteral("-"));
@@ -300,16 +272,18 @@ void TestCardReaders::addAssignRefuseUnassignRemoveAuditedAsTheManager()
              QStringLiteral("Not assigned"));
 
     // Removed: gone from the table and the list.
-    select(dialog, QStringLiteral("tmr_Front1"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Front1")));
     QTest::mouseClick(remove, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM card_readers WHERE id = 'tmr_Front1'")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT count(*) FROM card_readers WHERE id = 'tmr_Front1'")).toInt(), 0);
     QCOMPARE(audits(QStringLiteral("reader.removed"), QStringLiteral("tmr_Front1")), 1);
     QCOMPARE(dialog->list()->topLevelItemCount(), 1);
     QCOMPARE(dialog->readers().first().id, QStringLiteral("tmr_Spare2"));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader' "
-                                  "AND actor <> 'staff:%1'")
-                       .arg(m_managerId))
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader' "
+                                       "AND actor <> 'staff:%1'")
+                            .arg(m_managerId))
                  .toInt(),
              0);
 }
@@ -328,16 +302,18 @@ void TestCardReaders::aMalformedIdIsRefusedInWordsAndNothingIsWritten()
              qPrintable(banner->message()));
     // What was typed stays, to be corrected.
     QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("readerIdField"))->text(), QStringLiteral("reader 7"));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader'")).toInt(), 0);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'card_reader'")).toInt(),
+        0);
 }
 
 void TestCardReaders::theWindowTurnsWhileAnAssignmentWaits()
 {
-    value(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('tmr_Waits1', 'Front')"));
+    m_site.value(QStringLiteral("INSERT INTO card_readers (id, label) VALUES ('tmr_Waits1', 'Front')"));
     CardReadersDialog *dialog = openAsManager();
     QVERIFY(dialog);
-    select(dialog, QStringLiteral("tmr_Waits1"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("tmr_Waits1")));
     DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
     lockerConfig.statementTimeoutMs = 0;
     ConnectionPool locker(lockerConfig);
@@ -385,7 +361,7 @@ void TestCardReaders::aManagerDoesItAllWithTheKeyboard()
     QTest::keyClicks(focused(), QStringLiteral("Keyboard reader"));
     QTest::keyClick(focused(), Qt::Key_Return);
     QVERIFY(waitIdle(dialog));
-    QCOMPARE(value(QStringLiteral("SELECT label FROM card_readers WHERE id = 'tmr_Keys1'")).toString(),
+    QCOMPARE(m_site.value(QStringLiteral("SELECT label FROM card_readers WHERE id = 'tmr_Keys1'")).toString(),
              QStringLiteral("Keyboard reader"));
     QVERIFY(dialog->isVisible()); // Enter added; it did not close the dialog
 
@@ -410,10 +386,11 @@ void TestCardReaders::aManagerDoesItAllWithTheKeyboard()
     QCOMPARE(assignment(QStringLiteral("tmr_Keys1")), QStringLiteral("-"));
     QTest::keyClick(focused(), Qt::Key_M, Qt::AltModifier);
     QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() == 2, kNoHangMs);
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
-    QCOMPARE(value(QStringLiteral("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log "
-                                  "WHERE entity = 'card_reader' AND actor = 'staff:%1'")
-                       .arg(m_managerId))
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM card_readers")).toInt(), 0);
+    QCOMPARE(m_site
+                 .value(QStringLiteral("SELECT string_agg(action, ',' ORDER BY id) FROM audit_log "
+                                       "WHERE entity = 'card_reader' AND actor = 'staff:%1'")
+                            .arg(m_managerId))
                  .toString(),
              QStringLiteral("reader.added,reader.assigned,reader.unassigned,reader.removed"));
     // Escape closes it.

@@ -9,11 +9,11 @@
 #include "db/payments/cardpaymentrequests.h"
 #include "db/payments/paymentrepo.h"
 #include "db/payments/readerrepo.h"
+#include "tests/harness/notifyrecorder.h"
 #include "tests/harness/testnames.h"
 #include "tests/paymentsfixture.h"
 
 #include <QSet>
-#include <QSqlDriver>
 #include <QTest>
 
 using TestNames::describe;
@@ -58,22 +58,10 @@ ProcessIdentity TestCardRequests::server(qint64 pid) const
 
 void TestCardRequests::checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNotifies()
 {
-    // The server's LISTEN, on the test thread's own connection.
-    const DatabaseConfig c = m_cluster.config();
-    QStringList payloads;
+    // The server's LISTEN.
     {
-        QSqlDatabase listener
-            = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("listener"));
-        listener.setHostName(c.host);
-        listener.setPort(c.port);
-        listener.setDatabaseName(c.database);
-        listener.setUserName(c.user);
-        QVERIFY(listener.open());
-        QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("payment_requests")));
-        connect(listener.driver(), &QSqlDriver::notification, this,
-                [&payloads](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
-                    payloads << payload.toString();
-                });
+        const NotifyRecorder listener(m_cluster.config(), {QStringLiteral("payment_requests")});
+        QVERIFY(listener.isListening());
 
         const qint64 id = booking(QStringLiteral("confirmed"), 4500);
         auto started = run([id](QSqlDatabase &db) {
@@ -112,10 +100,8 @@ void TestCardRequests::checkoutWritesThePaymentAndTheRequestWithTheirKeysAndNoti
                          .arg(id))
                      .toString(),
                  QStringLiteral("staff:7|%1|%2|343").arg(p).arg(r));
-        QTRY_COMPARE(payloads, QStringList {QString::number(r)});
-        listener.close();
+        QTRY_COMPARE(listener.payloads(QStringLiteral("payment_requests")), QStringList {QString::number(r)});
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("listener"));
 }
 
 void TestCardRequests::aLiveCheckoutIsReusedUntilItExpires()

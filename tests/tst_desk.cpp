@@ -114,16 +114,13 @@ void TestDesk::init()
     // The demo's people as seeded, whatever a staff test changed.
     m_cluster.queryBlocking(QStringLiteral("UPDATE staff SET active = true, role = CASE name WHEN 'Morgan Lee' "
                                            "THEN 'manager' ELSE 'staff' END"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
 }
 
 void TestDesk::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 qint64 TestDesk::staffId(const QString &name)

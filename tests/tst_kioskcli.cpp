@@ -6,6 +6,7 @@
 #include "db/health/processhealthrepo.h"
 #include "db/kiosk/kioskrepo.h"
 #include "db/pool/connectionpool.h"
+#include "tests/harness/adminprocess.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/paymentsfixture.h"
 
@@ -18,24 +19,7 @@
 
 #include <memory>
 
-namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    QString errText() const { return QString::fromUtf8(err); }
-    QString outText() const { return QString::fromUtf8(out); }
-};
-
-QString adminPath()
-{
-    return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin"));
-}
-
-} // namespace
+using AdminProcess::Run;
 
 class TestKioskCli : public QObject
 {
@@ -65,13 +49,10 @@ private:
 
 void TestKioskCli::initTestCase()
 {
-    QVERIFY2(QFileInfo::exists(adminPath()), qPrintable(adminPath()));
+    QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run migrated = admin({QStringLiteral("migrate")});
     QVERIFY2(migrated.exitCode == 0, migrated.err.constData());
     m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_kioskcli")));
@@ -87,18 +68,7 @@ void TestKioskCli::init()
 
 Run TestKioskCli::admin(const QStringList &args)
 {
-    QProcess p;
-    p.setProcessEnvironment(m_env);
-    p.start(adminPath(), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return AdminProcess::run(args, m_env);
 }
 
 void TestKioskCli::publish(const ProcessIdentity &process)

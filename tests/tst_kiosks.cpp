@@ -4,10 +4,10 @@
 // everything else alone, and calls for an attendant.
 #include "db/kiosk/kioskrepo.h"
 #include "db/payments/cardpaymentrequests.h"
+#include "tests/harness/notifyrecorder.h"
 #include "tests/harness/testnames.h"
 #include "tests/paymentsfixture.h"
 
-#include <QSqlDriver>
 #include <QTest>
 
 using TestNames::describe;
@@ -124,24 +124,13 @@ void TestKiosks::releasingAHoldCancelsItAndItsCheckoutAndAsksTheServerToExpireIt
             .arg(started->paymentId)
             .arg(started->requestId));
 
-    // The server's and a desk's LISTEN, on the test thread's own connection.
-    const DatabaseConfig c = m_cluster.config();
-    QStringList requests;
-    QStringList bookings;
+    // The server's and a desk's LISTEN.
     {
-        QSqlDatabase listener
-            = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("listener"));
-        listener.setHostName(c.host);
-        listener.setPort(c.port);
-        listener.setDatabaseName(c.database);
-        listener.setUserName(c.user);
-        QVERIFY(listener.open());
-        QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("payment_requests")));
-        QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("bookings_changed")));
-        connect(listener.driver(), &QSqlDriver::notification, this,
-                [&](const QString &channel, QSqlDriver::NotificationSource, const QVariant &payload) {
-                    (channel == u"payment_requests" ? requests : bookings) << payload.toString();
-                });
+        const NotifyRecorder listener(
+            m_cluster.config(), {QStringLiteral("payment_requests"), QStringLiteral("bookings_changed")});
+        QVERIFY(listener.isListening());
+        const auto requests = [&listener] { return listener.payloads(QStringLiteral("payment_requests")); };
+        const auto bookings = [&listener] { return listener.payloads(QStringLiteral("bookings_changed")); };
 
         const auto released = run([id, actor](QSqlDatabase &db) {
             return KioskRepo(db).releaseHold(id, actor, QStringLiteral("customer left"));
@@ -175,13 +164,11 @@ void TestKiosks::releasingAHoldCancelsItAndItsCheckoutAndAsksTheServerToExpireIt
                 .toString(),
             QStringLiteral("kiosk:Entrance payment.cancelled customer left,"
                            "kiosk:Entrance booking.status customer left"));
-        QTRY_COMPARE(requests, QStringList {QString::number(cancel)});
-        QTRY_COMPARE(bookings.size(), 1);
-        QVERIFY2(bookings.first().contains(QStringLiteral("\"status\":\"cancelled\"")),
-                 qPrintable(bookings.first()));
-        listener.close();
+        QTRY_COMPARE(requests(), QStringList {QString::number(cancel)});
+        QTRY_COMPARE(bookings().size(), 1);
+        QVERIFY2(bookings().first().contains(QStringLiteral("\"status\":\"cancelled\"")),
+                 qPrintable(bookings().first()));
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("listener"));
 }
 
 void TestKiosks::aHoldWhoseCheckoutNeverReachedStripeNeedsNoCancelRequest()
@@ -453,20 +440,10 @@ void TestKiosks::setAssignsTheReaderButNeverTakesAnotherDevicesReader()
 
 void TestKiosks::anAttendantCallIsAnnouncedAndAnsweredOnce()
 {
-    const DatabaseConfig c = m_cluster.config();
-    QStringList payloads;
     {
-        QSqlDatabase listener = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("calls"));
-        listener.setHostName(c.host);
-        listener.setPort(c.port);
-        listener.setDatabaseName(c.database);
-        listener.setUserName(c.user);
-        QVERIFY(listener.open());
-        QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("attendant_calls")));
-        connect(listener.driver(), &QSqlDriver::notification, this,
-                [&payloads](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
-                    payloads << payload.toString();
-                });
+        const NotifyRecorder listener(m_cluster.config(), {QStringLiteral("attendant_calls")});
+        QVERIFY(listener.isListening());
+        const auto payloads = [&listener] { return listener.payloads(QStringLiteral("attendant_calls")); };
         const auto made = run([](QSqlDatabase &db) {
             return KioskRepo(db).callAttendant(QStringLiteral("Entrance"),
                                                QStringLiteral("Pay:\n  card declined"));
@@ -475,7 +452,7 @@ void TestKiosks::anAttendantCallIsAnnouncedAndAnsweredOnce()
         QCOMPARE(made->kiosk, QStringLiteral("Entrance"));
         QCOMPARE(made->screen, QStringLiteral("Pay: card declined"));
         QVERIFY(made->isOpen());
-        QTRY_COMPARE(payloads, QStringList {QString::number(made->id)});
+        QTRY_COMPARE(payloads(), QStringList {QString::number(made->id)});
         // The kiosk calling first is made a row, so the call has its kiosk.
         QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM kiosks WHERE name = 'Entrance'")).toInt(), 1);
         const auto open = run([](QSqlDatabase &db) { return KioskRepo(db).openCalls(); });
@@ -488,7 +465,7 @@ void TestKiosks::anAttendantCallIsAnnouncedAndAnsweredOnce()
         QVERIFY2(going.ok(), describe(going).constData());
         QVERIFY(!going->isOpen());
         QCOMPARE(going->acknowledgedBy, QStringLiteral("staff:7"));
-        QTRY_COMPARE(payloads, (QStringList {QString::number(id), QString::number(id)}));
+        QTRY_COMPARE(payloads(), (QStringList {QString::number(id), QString::number(id)}));
         // A second desk pressing "I'm going" a moment later: the first answer stands.
         const auto late = run(
             [id](QSqlDatabase &db) { return KioskRepo(db).acknowledge(id, QStringLiteral("staff:8")); });
@@ -511,11 +488,10 @@ void TestKiosks::anAttendantCallIsAnnouncedAndAnsweredOnce()
         // Notifications arrive in commit order: once a marker sent now is
         // here, any the late answer or the refused call had sent would be too.
         sql(QStringLiteral("SELECT pg_notify('attendant_calls', 'marker')"));
-        QTRY_COMPARE(payloads.value(payloads.size() - 1), QStringLiteral("marker"));
-        QCOMPARE(payloads, (QStringList {QString::number(id), QString::number(id), QStringLiteral("marker")}));
-        listener.close();
+        QTRY_COMPARE(payloads().value(payloads().size() - 1), QStringLiteral("marker"));
+        QCOMPARE(payloads(),
+                 (QStringList {QString::number(id), QString::number(id), QStringLiteral("marker")}));
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("calls"));
 }
 
 QTEST_GUILESS_MAIN(TestKiosks)

@@ -43,10 +43,7 @@ private slots:
     void signingOutClosesIt();
 
 private:
-    QVariant value(const QString &sql);
     KiosksDialog *openAsManager();
-    bool waitIdle(KiosksDialog *dialog);
-    void select(KiosksDialog *dialog, const QString &name);
 
     DeskTestSite m_site;
     PgTestCluster &m_cluster = m_site.cluster();
@@ -59,14 +56,14 @@ void TestKiosksDialog::initTestCase()
 {
     QString error;
     QVERIFY2(m_site.start(QStringLiteral("tst_kiosksdialog"), &error), qPrintable(error));
-    m_managerId = value(QStringLiteral("SELECT id FROM staff WHERE name = 'Morgan Lee'")).toLongLong();
+    m_managerId = m_site.staffId(QStringLiteral("Morgan Lee"));
     QVERIFY(m_managerId > 0);
 }
 
 void TestKiosksDialog::init()
 {
     QSettings().clear();
-    value(QStringLiteral(
+    m_site.value(QStringLiteral(
         "DELETE FROM attendant_calls; DELETE FROM kiosks; DELETE FROM card_readers; DELETE FROM "
         "process_health; "
         "DELETE FROM audit_log WHERE entity IN ('kiosk', 'card_reader'); "
@@ -75,33 +72,12 @@ void TestKiosksDialog::init()
         "INSERT INTO card_readers (id, label, assigned_kind, assigned_to) VALUES "
         "('tmr_Kiosk1', 'Entrance kiosk', 'kiosk', 'Entrance'), ('tmr_Spare2', 'Spare', NULL, NULL), "
         "('tmr_Front3', 'Front desk', 'desk', 'Front')"));
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
 }
 
 void TestKiosksDialog::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
-}
-
-QVariant TestKiosksDialog::value(const QString &sql)
-{
-    QString error;
-    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
-    if (!error.isEmpty())
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
-}
-
-bool TestKiosksDialog::waitIdle(KiosksDialog *dialog)
-{
-    QDeadlineTimer deadline(kNoHangMs);
-    QTest::qWait(1);
-    while (dialog->isBusy() && !deadline.hasExpired())
-        QTest::qWait(10);
-    return !dialog->isBusy();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 KiosksDialog *TestKiosksDialog::openAsManager()
@@ -114,13 +90,6 @@ KiosksDialog *TestKiosksDialog::openAsManager()
     if (!dialog || !waitIdle(dialog))
         return nullptr;
     return dialog;
-}
-
-void TestKiosksDialog::select(KiosksDialog *dialog, const QString &name)
-{
-    const QList<QTreeWidgetItem *> found = dialog->list()->findItems(name, Qt::MatchExactly, 0);
-    QVERIFY2(!found.isEmpty(), qPrintable(name));
-    dialog->list()->setCurrentItem(found.first());
 }
 
 void TestKiosksDialog::staffCannotOpenItAndAManagerSeesEveryKioskAndWhetherItRuns()
@@ -153,14 +122,14 @@ void TestKiosksDialog::staffCannotOpenItAndAManagerSeesEveryKioskAndWhetherItRun
     QCOMPARE(row(0), QStringLiteral("Entrance|English|card reader, phone|tmr_Kiosk1|Running"));
     QCOMPARE(row(1), QStringLiteral("Exit|English|card reader, phone|None|Not running"));
     // The editor shows the selected kiosk; readers serving another device are not offered.
-    select(dialog, QStringLiteral("Entrance"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("Entrance")));
     auto *reader = dialog->findChild<QComboBox *>(QStringLiteral("kioskReaderField"));
     QCOMPARE(reader->currentData().toString(), QStringLiteral("tmr_Kiosk1"));
     QStringList offered;
     for (int i = 0; i < reader->count(); ++i)
         offered << reader->itemData(i).toString();
     QCOMPARE(offered, (QStringList {QString(), QStringLiteral("tmr_Kiosk1"), QStringLiteral("tmr_Spare2")}));
-    select(dialog, QStringLiteral("Exit"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("Exit")));
     offered.clear();
     for (int i = 0; i < reader->count(); ++i)
         offered << reader->itemData(i).toString();
@@ -172,7 +141,7 @@ void TestKiosksDialog::aManagerChangesLanguageMethodsAndReaderAuditedInTheirName
 {
     KiosksDialog *dialog = openAsManager();
     QVERIFY(dialog);
-    select(dialog, QStringLiteral("Exit"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("Exit")));
     auto *language = dialog->findChild<QComboBox *>(QStringLiteral("kioskLanguageField"));
     auto *reader = dialog->findChild<QComboBox *>(QStringLiteral("kioskReaderField"));
     auto *byReader = dialog->findChild<QCheckBox *>(QStringLiteral("kioskMethodReader"));
@@ -189,19 +158,22 @@ void TestKiosksDialog::aManagerChangesLanguageMethodsAndReaderAuditedInTheirName
                                 "phone, at the desk, card reader tmr_Spare2.")),
              qPrintable(dialog->statusText()));
     const QString actor = StaffMember::actorFor(m_managerId);
-    QCOMPARE(
-        value(QStringLiteral("SELECT concat_ws('|', language, methods::text, updated_by) FROM kiosks WHERE "
-                             "name = 'Exit'"))
-            .toString(),
-        QStringLiteral("es|{reader,phone,desk}|%1").arg(actor));
-    QCOMPARE(
-        value(QStringLiteral("SELECT concat_ws('|', assigned_kind, assigned_to) FROM card_readers WHERE id = "
-                             "'tmr_Spare2'"))
-            .toString(),
-        QStringLiteral("kiosk|Exit"));
-    QCOMPARE(value(QStringLiteral(
-                       "SELECT string_agg(actor || ' ' || action, ',' ORDER BY id) FROM audit_log WHERE "
-                       "entity IN ('kiosk', 'card_reader')"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT concat_ws('|', language, methods::text, updated_by) FROM kiosks WHERE "
+                     "name = 'Exit'"))
+                 .toString(),
+             QStringLiteral("es|{reader,phone,desk}|%1").arg(actor));
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT concat_ws('|', assigned_kind, assigned_to) FROM card_readers WHERE id = "
+                     "'tmr_Spare2'"))
+                 .toString(),
+             QStringLiteral("kiosk|Exit"));
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT string_agg(actor || ' ' || action, ',' ORDER BY id) FROM audit_log WHERE "
+                     "entity IN ('kiosk', 'card_reader')"))
                  .toString(),
              QStringLiteral("%1 reader.assigned,%1 kiosk.changed").arg(actor));
     // The list shows it saved, the kiosk still selected.
@@ -210,22 +182,24 @@ void TestKiosksDialog::aManagerChangesLanguageMethodsAndReaderAuditedInTheirName
     QCOMPARE(dialog->list()->currentItem()->text(3), QStringLiteral("tmr_Spare2"));
 
     // The Entrance kiosk gives up its reader and the card reader as a way of paying.
-    select(dialog, QStringLiteral("Entrance"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("Entrance")));
     QTest::mouseClick(byReader, Qt::LeftButton);
     QVERIFY(!byReader->isChecked());
     reader->setCurrentIndex(0);
     QTest::mouseClick(save, Qt::LeftButton);
     QVERIFY(waitIdle(dialog));
-    QCOMPARE(value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
-             QStringLiteral("{phone}"));
-    QVERIFY(value(QStringLiteral("SELECT assigned_to FROM card_readers WHERE id = 'tmr_Kiosk1'")).isNull());
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
+        QStringLiteral("{phone}"));
+    QVERIFY(m_site.value(QStringLiteral("SELECT assigned_to FROM card_readers WHERE id = 'tmr_Kiosk1'"))
+                .isNull());
 }
 
 void TestKiosksDialog::noWayOfPayingIsRefusedInWordsAndNothingIsWritten()
 {
     KiosksDialog *dialog = openAsManager();
     QVERIFY(dialog);
-    select(dialog, QStringLiteral("Entrance"));
+    QVERIFY(selectRow(dialog->list(), QStringLiteral("Entrance")));
     for (const char *name : {"kioskMethodReader", "kioskMethodPhone"}) {
         auto *box = dialog->findChild<QCheckBox *>(QString::fromLatin1(name));
         QTest::mouseClick(box, Qt::LeftButton);
@@ -238,9 +212,11 @@ void TestKiosksDialog::noWayOfPayingIsRefusedInWordsAndNothingIsWritten()
     QCOMPARE(banner->message(), QStringLiteral("Kiosk Entrance was not changed."));
     QVERIFY2(banner->whatToDo().contains(QStringLiteral("at least one way of paying")),
              qPrintable(banner->whatToDo()));
-    QCOMPARE(value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
-             QStringLiteral("{reader,phone}"));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'kiosk'")).toInt(), 0);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT methods::text FROM kiosks WHERE name = 'Entrance'")).toString(),
+        QStringLiteral("{reader,phone}"));
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'kiosk'")).toInt(),
+             0);
 }
 
 void TestKiosksDialog::everyControlHasANameAndEveryMnemonicOneControl()

@@ -11,6 +11,7 @@
 // Stripe replaces this stand-in once the server exists.
 #include "db/health/processhealthrepo.h"
 #include "db/pool/connectionpool.h"
+#include "tests/harness/adminprocess.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/paymentsfixture.h"
 
@@ -27,21 +28,9 @@
 #include <memory>
 #include <thread>
 
+using AdminProcess::Run;
+
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonDocument json() const { return QJsonDocument::fromJson(out); }
-    QString errText() const { return QString::fromUtf8(err); }
-};
-
-QString adminPath()
-{
-    return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-admin"));
-}
 
 QStringList words(std::initializer_list<const char *> items)
 {
@@ -197,13 +186,10 @@ private:
 
 void TestPaymentCli::initTestCase()
 {
-    QVERIFY2(QFileInfo::exists(adminPath()), qPrintable(adminPath()));
+    QVERIFY2(QFileInfo::exists(AdminProcess::path()), qPrintable(AdminProcess::path()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-    m_env = QProcessEnvironment::systemEnvironment();
-    m_env.insert(QStringLiteral("DATABASE_URL"),
-                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=5&pool_timeout=20")
-                     .arg(m_cluster.port()));
+    m_env = AdminProcess::environmentFor(m_cluster.port());
     const Run seeded = admin({QStringLiteral("seed"), QStringLiteral("--demo")});
     QVERIFY2(seeded.exitCode == 0, seeded.err.constData());
     sql(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('site.timezone', 'Europe/Berlin') "
@@ -232,18 +218,7 @@ void TestPaymentCli::cleanupTestCase()
 
 Run TestPaymentCli::admin(const QStringList &args)
 {
-    QProcess p;
-    p.setProcessEnvironment(m_env);
-    p.start(adminPath(), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return AdminProcess::run(args, m_env);
 }
 
 void TestPaymentCli::serverPublishes()

@@ -94,6 +94,8 @@ void TestProcessHealth::init()
     sql(QStringLiteral("DELETE FROM maintenance_runs"));
     sql(QStringLiteral("DELETE FROM audit_log"));
     sql(QStringLiteral("DELETE FROM stripe_events"));
+    sql(QStringLiteral("DELETE FROM attendant_calls"));
+    sql(QStringLiteral("DELETE FROM kiosks"));
     sql(QStringLiteral("DELETE FROM site_settings WHERE key LIKE 'retention.%'"));
 }
 
@@ -265,7 +267,8 @@ DbResult<MaintenanceResult> TestProcessHealth::runMaintenance(bool onlyIfDue, in
 void TestProcessHealth::maintenanceRemovesExactlyTheOldRowsInBatches()
 {
     // 12 old and 4 recent audit rows, 5 old and 2 recent snapshots, old
-    // processed, old unprocessed and recent processed Stripe events.
+    // processed, old unprocessed and recent processed Stripe events, and
+    // attendant calls: long answered, never answered, lately answered.
     sql(QStringLiteral(
         "INSERT INTO audit_log (at, actor, action, entity) SELECT now() - interval '800 days', "
         "'cli', 'old', 'test' FROM generate_series(1, 12)"));
@@ -280,6 +283,13 @@ void TestProcessHealth::maintenanceRemovesExactlyTheOldRowsInBatches()
                        "('evt_old', 't', '{}', now() - interval '100 days', now() - interval '100 days'), "
                        "('evt_pending', 't', '{}', now() - interval '100 days', NULL), "
                        "('evt_new', 't', '{}', now() - interval '1 day', now() - interval '1 day')"));
+    sql(QStringLiteral("INSERT INTO kiosks (name, updated_by) VALUES ('Entrance', 'kiosk:Entrance')"));
+    sql(QStringLiteral(
+        "INSERT INTO attendant_calls (kiosk, screen, created_at, acknowledged_at, acknowledged_by) VALUES "
+        "('Entrance', 'answered long ago', now() - interval '100 days', now() - interval '100 days', "
+        "'staff:1'), "
+        "('Entrance', 'never answered', now() - interval '100 days', NULL, NULL), "
+        "('Entrance', 'answered lately', now() - interval '100 days', now() - interval '1 day', 'staff:1')"));
 
     const DbResult<MaintenanceResult> result = runMaintenance(false, 5);
     QVERIFY2(result.ok(), describe(result).constData());
@@ -293,15 +303,21 @@ void TestProcessHealth::maintenanceRemovesExactlyTheOldRowsInBatches()
     QCOMPARE(byTable.value(QStringLiteral("process_health")).removed, 5);
     QCOMPARE(byTable.value(QStringLiteral("process_health")).batches, 2); // 5, then 0 to be sure
     QCOMPARE(byTable.value(QStringLiteral("stripe_events")).removed, 1);
-    QCOMPARE(result->totalRemoved(), 18);
+    QCOMPARE(byTable.value(QStringLiteral("attendant_calls")).removed, 1);
+    QCOMPARE(byTable.value(QStringLiteral("attendant_calls")).retentionDays, 90);
+    QCOMPARE(result->totalRemoved(), 19);
 
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'new'")).toInt(), 4);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'old'")).toInt(), 0);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM process_health")).toInt(), 2);
     QCOMPARE(sql(QStringLiteral("SELECT string_agg(id, ',' ORDER BY id) FROM stripe_events")).toString(),
              QStringLiteral("evt_new,evt_pending"));
+    const QString calls = sql(QStringLiteral("SELECT string_agg(screen, ',' ORDER BY screen) "
+                                             "FROM attendant_calls"))
+                              .toString();
+    QCOMPARE(calls, QStringLiteral("answered lately,never answered"));
     // The run is recorded with what it did.
-    QCOMPARE(sql(QStringLiteral("SELECT (result->>'removed_total')::int FROM maintenance_runs")).toInt(), 18);
+    QCOMPARE(sql(QStringLiteral("SELECT (result->>'removed_total')::int FROM maintenance_runs")).toInt(), 19);
 }
 
 void TestProcessHealth::maintenanceHonoursRetentionSettings()
@@ -321,6 +337,22 @@ void TestProcessHealth::maintenanceHonoursRetentionSettings()
     QVERIFY2(again.ok(), describe(again).constData());
     QCOMPARE(again->tables.at(1).retentionDays, 730);
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), 1);
+
+    // Answered attendant calls go with processed payment events' setting.
+    sql(QStringLiteral(
+        "INSERT INTO site_settings (key, value) VALUES ('retention.stripe_events_days', '10')"));
+    sql(QStringLiteral("INSERT INTO kiosks (name, updated_by) VALUES ('Entrance', 'kiosk:Entrance')"));
+    sql(QStringLiteral(
+        "INSERT INTO attendant_calls (kiosk, screen, created_at, acknowledged_at, acknowledged_by) VALUES "
+        "('Entrance', 'old', now() - interval '11 days', now() - interval '11 days', 'staff:1'), "
+        "('Entrance', 'new', now() - interval '11 days', now() - interval '9 days', 'staff:1')"));
+    const DbResult<MaintenanceResult> calls = runMaintenance(false, 5000);
+    QVERIFY2(calls.ok(), describe(calls).constData());
+    QCOMPARE(calls->tables.at(3).table, QStringLiteral("attendant_calls"));
+    QCOMPARE(calls->tables.at(3).retentionDays, 10);
+    QCOMPARE(calls->tables.at(3).removed, 1);
+    QCOMPARE(sql(QStringLiteral("SELECT string_agg(screen, ',') FROM attendant_calls")).toString(),
+             QStringLiteral("new"));
 }
 
 void TestProcessHealth::dailyMaintenanceRunsOnceADayWhoeverAsks()

@@ -68,10 +68,7 @@ private slots:
     void aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt();
 
 private:
-    QVariant value(const QString &sql);
-    qint64 staffId(const QString &name);
     SiteSetupDialog *openAsManager();
-    bool waitIdle(SiteSetupPage *page);
     void selectRow(CatalogueEditorPage *page, const QString &name);
     BookingOutcome bookNext(qint64 serviceId, const QString &plate);
 
@@ -92,39 +89,12 @@ void TestSiteSetup::init()
     QSettings().clear();
     if (!m_cluster.isRunning())
         QVERIFY(m_cluster.start());
-    m_pool = std::make_unique<ConnectionPool>(m_site.config());
-    m_window = std::make_unique<DeskWindow>();
-    QVERIFY(m_site.showDesk(*m_window, *m_pool));
+    QVERIFY(m_site.openDesk(m_pool, m_window));
 }
 
 void TestSiteSetup::cleanup()
 {
-    m_window.reset();
-    m_pool.reset();
-}
-
-QVariant TestSiteSetup::value(const QString &sql)
-{
-    QString error;
-    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
-    if (!error.isEmpty())
-        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
-    return v;
-}
-
-qint64 TestSiteSetup::staffId(const QString &name)
-{
-    return value(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(quoted(name))).toLongLong();
-}
-
-bool TestSiteSetup::waitIdle(SiteSetupPage *page)
-{
-    QElapsedTimer waited;
-    waited.start();
-    QTest::qWait(1);
-    while (page->isBusy() && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return !page->isBusy();
+    DeskTestSite::closeDesk(m_pool, m_window);
 }
 
 SiteSetupDialog *TestSiteSetup::openAsManager()
@@ -272,7 +242,7 @@ void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
              qPrintable(help));
 
     // Too precise: refused next to the field, with a German example, nothing written.
-    const int audits = value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
+    const int audits = m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
     tax->clear();
     QTest::keyClicks(tax, QStringLiteral("0,005"));
     QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("saveSiteSettings")), Qt::LeftButton);
@@ -280,7 +250,7 @@ void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
     const QString error = page->fieldError(QStringLiteral("billing.tax_rate_percent"));
     QVERIFY2(error.contains(QStringLiteral("\"0,005\" has too many decimals; type it like 8,25")),
              qPrintable(error));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
 
     tax->clear();
     QTest::keyClicks(tax, QStringLiteral("7,75"));
@@ -288,15 +258,16 @@ void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
     QVERIFY(waitIdle(page));
     QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
     // Stored as the CLI and the receipts read it.
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
-                 .toString(),
-             QStringLiteral("7.75"));
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
+            .toString(),
+        QStringLiteral("7.75"));
     QCOMPARE(tax->text(), QStringLiteral("7,75"));
 }
 
 void TestSiteSetup::settingsAreSavedWithTheManagerInTheAuditLog()
 {
-    const qint64 manager = staffId(QStringLiteral("Morgan Lee"));
+    const qint64 manager = m_site.staffId(QStringLiteral("Morgan Lee"));
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
     SiteSettingsPage *page = dialog->sitePage();
@@ -314,19 +285,24 @@ void TestSiteSetup::settingsAreSavedWithTheManagerInTheAuditLog()
     QVERIFY(waitIdle(page));
     QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
 
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'booking.buffer_minutes'"))
-                 .toString(),
-             QStringLiteral("12"));
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
-                 .toString(),
-             QStringLiteral("7.75"));
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'site.address'")).toString(),
-             QStringLiteral("12 Harbour Road\nPortsmouth PO1 3AB"));
-    QCOMPARE(value(QStringLiteral("SELECT string_agg(entity_id, ',' ORDER BY entity_id) FROM audit_log WHERE "
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'booking.buffer_minutes'"))
+            .toString(),
+        QStringLiteral("12"));
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
+            .toString(),
+        QStringLiteral("7.75"));
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'site.address'")).toString(),
+        QStringLiteral("12 Harbour Road\nPortsmouth PO1 3AB"));
+    QCOMPARE(
+        m_site
+            .value(QStringLiteral("SELECT string_agg(entity_id, ',' ORDER BY entity_id) FROM audit_log WHERE "
                                   "action = 'setting.set' AND actor = 'staff:%1'")
                        .arg(manager))
-                 .toString(),
-             QStringLiteral("billing.tax_rate_percent,booking.buffer_minutes,site.address"));
+            .toString(),
+        QStringLiteral("billing.tax_rate_percent,booking.buffer_minutes,site.address"));
     // The new buffer is what the next booking is blocked with.
     const BookingOutcome booked = bookNext(1, QStringLiteral("BUF12"));
     QVERIFY(booked.isBooked());
@@ -338,9 +314,10 @@ void TestSiteSetup::anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritte
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
     SiteSettingsPage *page = dialog->sitePage();
-    const int audits = value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
+    const int audits = m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
     const QString taxBefore
-        = value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
+        = m_site
+              .value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
               .toString();
     auto *name = qobject_cast<QLineEdit *>(page->editor(QStringLiteral("site.name")));
     auto *tax = qobject_cast<QLineEdit *>(page->editor(QStringLiteral("billing.tax_rate_percent")));
@@ -356,12 +333,14 @@ void TestSiteSetup::anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritte
     QVERIFY(page->fieldError(QStringLiteral("site.name")).isEmpty());
     // What was typed stays; nothing, not even the valid name, was written.
     QCOMPARE(tax->text(), QStringLiteral("150"));
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'site.name'")).toString(),
-             QStringLiteral("Sparkle Auto Spa"));
-    QCOMPARE(value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
-                 .toString(),
-             taxBefore);
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'site.name'")).toString(),
+        QStringLiteral("Sparkle Auto Spa"));
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT value FROM site_settings WHERE key = 'billing.tax_rate_percent'"))
+            .toString(),
+        taxBefore);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
 }
 
 void TestSiteSetup::aDayWithABreakAndAClosedDayAreStored()
@@ -376,21 +355,25 @@ void TestSiteSetup::aDayWithABreakAndAClosedDayAreStored()
     QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("saveHours")), Qt::LeftButton);
     QVERIFY(waitIdle(page));
     QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    QCOMPARE(value(QStringLiteral(
-                       "SELECT string_agg(to_char(opens, 'HH24:MI') || '-' || to_char(closes, 'HH24:MI'), "
-                       "',' ORDER BY opens) FROM opening_hours WHERE weekday = 2"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT string_agg(to_char(opens, 'HH24:MI') || '-' || to_char(closes, 'HH24:MI'), "
+                     "',' ORDER BY opens) FROM opening_hours WHERE weekday = 2"))
                  .toString(),
              QStringLiteral("07:30-11:00,11:45-20:00"));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM opening_hours WHERE weekday = 7")).toInt(), 0);
-    QCOMPARE(value(QStringLiteral(
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM opening_hours WHERE weekday = 7")).toInt(), 0);
+    QCOMPARE(
+        m_site
+            .value(QStringLiteral(
                        "SELECT count(*) FROM audit_log WHERE action = 'hours.set' AND actor = 'staff:%1' "
                        "AND entity_id IN ('tue', 'sun')")
-                       .arg(staffId(QStringLiteral("Morgan Lee"))))
-                 .toInt(),
-             2);
+                       .arg(m_site.staffId(QStringLiteral("Morgan Lee"))))
+            .toInt(),
+        2);
     // Unchanged days were not rewritten.
-    QCOMPARE(value(QStringLiteral(
-                       "SELECT count(*) FROM audit_log WHERE action = 'hours.set' AND entity_id = 'mon'"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT count(*) FROM audit_log WHERE action = 'hours.set' AND entity_id = 'mon'"))
                  .toInt(),
              0);
     // Put Sunday back for the other tests.
@@ -399,7 +382,8 @@ void TestSiteSetup::aDayWithABreakAndAClosedDayAreStored()
     page->save();
     QVERIFY(waitIdle(page));
     QTRY_COMPARE_WITH_TIMEOUT(
-        value(QStringLiteral("SELECT count(*) FROM opening_hours WHERE weekday = 7")).toInt(), 1, kNoHangMs);
+        m_site.value(QStringLiteral("SELECT count(*) FROM opening_hours WHERE weekday = 7")).toInt(), 1,
+        kNoHangMs);
 }
 
 void TestSiteSetup::anInvalidRangeIsRefused()
@@ -409,8 +393,9 @@ void TestSiteSetup::anInvalidRangeIsRefused()
     OpeningHoursPage *page = dialog->hoursPage();
     QTRY_VERIFY_WITH_TIMEOUT(page->openBox(4)->isChecked(), kNoHangMs);
     const QString before
-        = value(QStringLiteral("SELECT string_agg(opens::text, ',' ORDER BY weekday, opens) FROM "
-                               "opening_hours"))
+        = m_site
+              .value(QStringLiteral("SELECT string_agg(opens::text, ',' ORDER BY weekday, opens) FROM "
+                                    "opening_hours"))
               .toString();
     page->rangesField(1)->setText(QStringLiteral("09:00-10:00"));
     page->rangesField(4)->setText(QStringLiteral("18:00-08:00"));
@@ -421,8 +406,9 @@ void TestSiteSetup::anInvalidRangeIsRefused()
     QVERIFY(page->fieldError(QStringLiteral("hours.fri")).contains(QStringLiteral("overlap")));
     QVERIFY(page->fieldError(QStringLiteral("hours.mon")).isEmpty());
     QVERIFY(!page->isBusy());
-    QCOMPARE(value(QStringLiteral(
-                       "SELECT string_agg(opens::text, ',' ORDER BY weekday, opens) FROM opening_hours"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT string_agg(opens::text, ',' ORDER BY weekday, opens) FROM opening_hours"))
                  .toString(),
              before);
 }
@@ -440,19 +426,22 @@ void TestSiteSetup::closuresAreAddedAndRemoved()
                      QStringLiteral("Resurfacing"));
     QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("addClosure")), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(int(page->closures().size()), before + 1, kNoHangMs);
-    QCOMPARE(value(QStringLiteral(
+    QCOMPARE(
+        m_site
+            .value(QStringLiteral(
                        "SELECT ends_on - starts_on FROM closures WHERE reason = 'Resurfacing' AND starts_on "
                        "= '%1'")
                        .arg(from.toString(Qt::ISODate)))
-                 .toInt(),
-             2);
+            .toInt(),
+        2);
     const qint64 id
-        = value(QStringLiteral("SELECT id FROM closures WHERE reason = 'Resurfacing'")).toLongLong();
-    QCOMPARE(
-        value(QStringLiteral("SELECT actor FROM audit_log WHERE action = 'closure.add' AND entity_id = '%1'")
-                  .arg(id))
-            .toString(),
-        QStringLiteral("staff:%1").arg(staffId(QStringLiteral("Morgan Lee"))));
+        = m_site.value(QStringLiteral("SELECT id FROM closures WHERE reason = 'Resurfacing'")).toLongLong();
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                            "SELECT actor FROM audit_log WHERE action = 'closure.add' AND entity_id = '%1'")
+                            .arg(id))
+                 .toString(),
+             QStringLiteral("staff:%1").arg(m_site.staffId(QStringLiteral("Morgan Lee"))));
 
     auto *list = page->findChild<QTreeWidget *>(QStringLiteral("closureList"));
     for (int i = 0; i < list->topLevelItemCount(); ++i) {
@@ -465,23 +454,25 @@ void TestSiteSetup::closuresAreAddedAndRemoved()
     QTest::mouseClick(box->button(QMessageBox::No), Qt::LeftButton);
     QTest::qWait(50);
     QVERIFY(waitIdle(page));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM closures WHERE id = %1").arg(id)).toInt(), 1);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM closures WHERE id = %1").arg(id)).toInt(), 1);
     box = page->removeSelected();
     QVERIFY(box);
     QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(int(page->closures().size()), before, kNoHangMs);
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM closures WHERE id = %1").arg(id)).toInt(), 0);
-    QCOMPARE(value(QStringLiteral(
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM closures WHERE id = %1").arg(id)).toInt(), 0);
+    QCOMPARE(
+        m_site
+            .value(QStringLiteral(
                        "SELECT count(*) FROM audit_log WHERE action = 'closure.remove' AND entity_id = '%1'")
                        .arg(id))
-                 .toInt(),
-             1);
+            .toInt(),
+        1);
 }
 
 void TestSiteSetup::aPriceChangeReachesNewBookingsButNotExistingOnes()
 {
     const qint64 deluxe
-        = value(QStringLiteral("SELECT id FROM services WHERE name = 'Deluxe Wash'")).toLongLong();
+        = m_site.value(QStringLiteral("SELECT id FROM services WHERE name = 'Deluxe Wash'")).toLongLong();
     const BookingOutcome old = bookNext(deluxe, QStringLiteral("OLDPRICE"));
     QVERIFY(old.isBooked());
     const qint64 oldPrice = old.booking.priceCents;
@@ -497,22 +488,26 @@ void TestSiteSetup::aPriceChangeReachesNewBookingsButNotExistingOnes()
     QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("servicesPageSave")), Qt::LeftButton);
     QVERIFY(waitIdle(page));
     QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    QCOMPARE(value(QStringLiteral(
+    QCOMPARE(
+        m_site
+            .value(QStringLiteral(
                        "SELECT price_cents FROM service_prices WHERE service_id = %1 AND vehicle_class = "
                        "'car'")
                        .arg(deluxe))
-                 .toLongLong(),
-             2150);
-    QCOMPARE(value(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(old.booking.id))
-                 .toLongLong(),
-             oldPrice);
+            .toLongLong(),
+        2150);
     QCOMPARE(
-        value(QStringLiteral("SELECT details->'after'->'price_cents'->>'car' FROM audit_log WHERE action = "
-                             "'service.update' AND entity_id = '%1' AND actor = 'staff:%2'")
-                  .arg(deluxe)
-                  .arg(staffId(QStringLiteral("Morgan Lee"))))
-            .toString(),
-        QStringLiteral("2150"));
+        m_site.value(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(old.booking.id))
+            .toLongLong(),
+        oldPrice);
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                            "SELECT details->'after'->'price_cents'->>'car' FROM audit_log WHERE action = "
+                            "'service.update' AND entity_id = '%1' AND actor = 'staff:%2'")
+                            .arg(deluxe)
+                            .arg(m_site.staffId(QStringLiteral("Morgan Lee"))))
+                 .toString(),
+             QStringLiteral("2150"));
     const BookingOutcome fresh = bookNext(deluxe, QStringLiteral("NEWPRICE"));
     QVERIFY(fresh.isBooked());
     QCOMPARE(fresh.booking.priceCents, 2150);
@@ -532,15 +527,16 @@ void TestSiteSetup::aNewServiceOnABayIsBookableAndADeactivatedBayIsNot()
     services->save();
     QVERIFY(waitIdle(services));
     QTRY_VERIFY_WITH_TIMEOUT(services->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    const qint64 id
-        = value(QStringLiteral("SELECT id FROM services WHERE name = 'Headlight Restore'")).toLongLong();
+    const qint64 id = m_site.value(QStringLiteral("SELECT id FROM services WHERE name = 'Headlight Restore'"))
+                          .toLongLong();
     QVERIFY(id > 0);
-    QCOMPARE(
-        value(QStringLiteral("SELECT string_agg(vehicle_class || price_cents, ',') FROM service_prices WHERE "
-                             "service_id = %1")
-                  .arg(id))
-            .toString(),
-        QStringLiteral("car3500"));
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                            "SELECT string_agg(vehicle_class || price_cents, ',') FROM service_prices WHERE "
+                            "service_id = %1")
+                            .arg(id))
+                 .toString(),
+             QStringLiteral("car3500"));
 
     // A new bay that performs it, made on the Bays tab.
     BaysPage *bays = dialog->baysPage();
@@ -553,8 +549,8 @@ void TestSiteSetup::aNewServiceOnABayIsBookableAndADeactivatedBayIsNot()
     QVERIFY(waitIdle(bays));
     QTRY_VERIFY_WITH_TIMEOUT(bays->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
     const qint64 bayId
-        = value(QStringLiteral("SELECT id FROM bays WHERE name = 'Detail Bay C'")).toLongLong();
-    QCOMPARE(value(QStringLiteral("SELECT kind FROM bays WHERE id = %1").arg(bayId)).toString(),
+        = m_site.value(QStringLiteral("SELECT id FROM bays WHERE name = 'Detail Bay C'")).toLongLong();
+    QCOMPARE(m_site.value(QStringLiteral("SELECT kind FROM bays WHERE id = %1").arg(bayId)).toString(),
              QStringLiteral("detail"));
     const BookingOutcome booked = bookNext(id, QStringLiteral("LAMP1"));
     QVERIFY(booked.isBooked());
@@ -569,10 +565,13 @@ void TestSiteSetup::aNewServiceOnABayIsBookableAndADeactivatedBayIsNot()
     bays->save();
     QVERIFY(waitIdle(bays));
     QTRY_VERIFY_WITH_TIMEOUT(bays->statusText().contains(QStringLiteral("1 upcoming booking")), kNoHangMs);
-    QCOMPARE(value(QStringLiteral("SELECT active FROM bays WHERE id = %1").arg(bayId)).toBool(), false);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT active FROM bays WHERE id = %1").arg(bayId)).toBool(),
+             false);
     const BookingOutcome refused = bookNext(id, QStringLiteral("LAMP2"));
     QVERIFY(!refused.isBooked());
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM bookings WHERE service_id = %1").arg(id)).toInt(), 1);
+    QCOMPARE(
+        m_site.value(QStringLiteral("SELECT count(*) FROM bookings WHERE service_id = %1").arg(id)).toInt(),
+        1);
 }
 
 void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
@@ -580,8 +579,8 @@ void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
     ServicesPage *page = dialog->servicesPage();
-    const int services = value(QStringLiteral("SELECT count(*) FROM services")).toInt();
-    const int audits = value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
+    const int services = m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt();
+    const int audits = m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
     page->newRow();
     QTest::keyClicks(page->nameField(), QStringLiteral("express exterior"));
     for (const QString &vehicleClass :
@@ -594,8 +593,8 @@ void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
                  .contains(QStringLiteral("\"Express Exterior\" already exists")),
              qPrintable(page->fieldError(QStringLiteral("name"))));
     QCOMPARE(page->nameField()->text(), QStringLiteral("express exterior"));
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services);
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
 
     for (const QString &name :
          {QStringLiteral("Wax'); DROP TABLE services; --"), QStringLiteral("Мойка «Люкс» 洗车")}) {
@@ -609,18 +608,20 @@ void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
         QVERIFY(waitIdle(page));
         QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
         QCOMPARE(
-            value(QStringLiteral("SELECT count(*) FROM services WHERE name = %1").arg(quoted(name))).toInt(),
-            1);
-        QCOMPARE(
-            value(QStringLiteral("SELECT min(price_cents) FROM service_prices p JOIN services s ON s.id = "
-                                 "p.service_id WHERE s.name = %1")
-                      .arg(quoted(name)))
+            m_site.value(QStringLiteral("SELECT count(*) FROM services WHERE name = %1").arg(quoted(name)))
                 .toInt(),
-            999);
+            1);
+        QCOMPARE(m_site
+                     .value(QStringLiteral(
+                                "SELECT min(price_cents) FROM service_prices p JOIN services s ON s.id = "
+                                "p.service_id WHERE s.name = %1")
+                                .arg(quoted(name)))
+                     .toInt(),
+                 999);
         QTRY_COMPARE_WITH_TIMEOUT(dialog->isCatalogueLoading(), false, kNoHangMs);
         QCOMPARE(page->nameField()->text(), name);
     }
-    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services + 2);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services + 2);
 }
 
 void TestSiteSetup::aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt()
@@ -653,9 +654,10 @@ void TestSiteSetup::aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt()
     QTRY_VERIFY2_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")),
                               qPrintable(page->statusText() + u'|' + banner->message()), 2 * kNoHangMs);
     QVERIFY(banner->message().isEmpty());
-    QCOMPARE(value(QStringLiteral(
-                       "SELECT p.price_cents FROM service_prices p JOIN services s ON s.id = p.service_id "
-                       "WHERE s.name = 'Ultimate Shine' AND p.vehicle_class = 'truck'"))
+    QCOMPARE(m_site
+                 .value(QStringLiteral(
+                     "SELECT p.price_cents FROM service_prices p JOIN services s ON s.id = p.service_id "
+                     "WHERE s.name = 'Ultimate Shine' AND p.vehicle_class = 'truck'"))
                  .toInt(),
              3700);
 }

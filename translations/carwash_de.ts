@@ -2008,14 +2008,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <translation>Das gewählte Lesegerät entfernen</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
-        <source>The card readers could not be loaded. %1</source>
-        <translation>Die Kartenlesegeräte konnten nicht geladen werden. %1</translation>
-    </message>
-    <message>
         <source>Not assigned</source>
         <translation>Nicht zugeordnet</translation>
     </message>
@@ -2026,14 +2018,6 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>%1 (this desk)</source>
         <translation>%1 (dieser Schalter)</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Wird gespeichert…</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
     </message>
     <message>
         <source>The reader was not added.</source>
@@ -2074,6 +2058,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Desk &quot;%1&quot;</source>
         <translation>Schalter „%1“</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded.</source>
+        <translation>Die Kartenlesegeräte konnten nicht geladen werden.</translation>
     </message>
 </context>
 <context>
@@ -4437,14 +4425,6 @@ Details: %2</translation>
         <translation>am Schalter</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>Die Kiosks konnten nicht geladen werden. %1</translation>
-    </message>
-    <message>
         <source>None</source>
         <translation>Keins</translation>
     </message>
@@ -4473,14 +4453,6 @@ Details: %2</translation>
         <translation>Kiosk %1 wurde nicht geändert.</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>Wird gespeichert…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>Kiosk %1 wurde nicht geändert. %2</translation>
-    </message>
-    <message>
         <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
         <translation>Kiosk %1 gespeichert: %2, Kunden zahlen per %3, %4.</translation>
     </message>
@@ -4491,6 +4463,25 @@ Details: %2</translation>
     <message>
         <source>card reader %1</source>
         <translation>Kartenlesegerät %1</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded.</source>
+        <translation>Die Kiosks konnten nicht geladen werden.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerListDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
     </message>
 </context>
 <context>
@@ -4531,27 +4522,12 @@ Details: %2</translation>
         <translation>Tippen Sie zuerst auf Ihren Namen.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
-    </message>
-    <message>
         <source>The PIN could not be checked: %1 Touch OK to try again.</source>
         <translation>Die PIN konnte nicht geprüft werden: %1 Tippen Sie auf OK, um es erneut zu versuchen.</translation>
     </message>
     <message>
         <source>%1 is not a manager: only a manager can close the kiosk.</source>
         <translation>%1 ist kein Manager: Nur ein Manager kann den Kiosk schließen.</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
-        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
     </message>
     <message>
         <source>That person can no longer sign in here.</source>
@@ -5023,6 +4999,28 @@ Details: %2</translation>
     <message>
         <source>There is no card refund with ID %1.</source>
         <translation>Es gibt keine Kartenerstattung mit der ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>PinCheck</name>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
+            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
+        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut, oder bitten Sie einen Manager, die PIN zurückzusetzen.</translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
     </message>
 </context>
 <context>
@@ -5981,10 +5979,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Gesperrt, noch %1</translation>
     </message>
     <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
-        <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut, oder bitten Sie einen Manager, die PIN zurückzusetzen.</translation>
-    </message>
-    <message>
         <source>Checking PIN…</source>
         <translation>PIN wird geprüft …</translation>
     </message>
@@ -5993,19 +5987,8 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Wählen Sie zuerst Ihren Namen in der Liste.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Geben Sie Ihre PIN ein: %1 bis %2 Ziffern.</translation>
-    </message>
-    <message>
         <source>Signing in failed. %1</source>
         <translation>Anmeldung fehlgeschlagen. %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PIN, und %1 wird für %2 Minuten gesperrt.</numerusform>
-            <numerusform>Diese PIN ist nicht richtig. Noch %n falsche PINs, und %1 wird für %2 Minuten gesperrt.</numerusform>
-        </translation>
     </message>
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>
@@ -6111,16 +6094,16 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Tage, die Einträge des Prüfprotokolls aufbewahrt werden, bevor die Wartung sie entfernt</translation>
     </message>
     <message>
-        <source>Days processed payment events are kept before maintenance removes them</source>
-        <translation>Tage, die verarbeitete Zahlungsereignisse aufbewahrt werden, bevor die Wartung sie entfernt</translation>
-    </message>
-    <message>
         <source>%1 must be %2.</source>
         <translation>%1 muss %2 sein.</translation>
     </message>
     <message>
         <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
         <translation>Sekunden ohne Berührung, bis ein Kiosk „Noch da?“ fragt</translation>
+    </message>
+    <message>
+        <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
+        <translation>Tage, die verarbeitete Zahlungsereignisse und beantwortete Personalrufe aufbewahrt werden, bevor die Wartung sie entfernt</translation>
     </message>
 </context>
 <context>

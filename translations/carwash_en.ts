@@ -159,13 +159,6 @@
             <numerusform>PIN, %n digits typed</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>That PIN is not right. %n more wrong PIN and %1 is locked for %2 minutes.</numerusform>
-            <numerusform>That PIN is not right. %n more wrong PINs and %1 is locked for %2 minutes.</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>MergedErrorsModel</name>
@@ -188,6 +181,16 @@
     </message>
 </context>
 <context>
+    <name>PinCheck</name>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>That PIN is not right. %n more wrong PIN and %1 is locked for %2 minutes.</numerusform>
+            <numerusform>That PIN is not right. %n more wrong PINs and %1 is locked for %2 minutes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SaveOutcome</name>
     <message numerus="yes">
         <source>Nothing was saved: %n field(s) need attention.</source>
@@ -204,16 +207,6 @@
         <translation>
             <numerusform>%n min</numerusform>
             <numerusform>%n min</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>SignInPage</name>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>That PIN is not right. %n more wrong PIN and %1 is locked for %2 minutes.</numerusform>
-            <numerusform>That PIN is not right. %n more wrong PINs and %1 is locked for %2 minutes.</numerusform>
         </translation>
     </message>
 </context>

@@ -2008,14 +2008,6 @@ PostgreSQL privado dentro de su carpeta de datos.
         <translation>Quitar el lector seleccionado</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
-        <source>The card readers could not be loaded. %1</source>
-        <translation>No se pudieron cargar los lectores de tarjetas. %1</translation>
-    </message>
-    <message>
         <source>Not assigned</source>
         <translation>Sin asignar</translation>
     </message>
@@ -2026,14 +2018,6 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>%1 (this desk)</source>
         <translation>%1 (este mostrador)</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Guardando…</translation>
-    </message>
-    <message>
-        <source>%1 %2</source>
-        <translation>%1 %2</translation>
     </message>
     <message>
         <source>The reader was not added.</source>
@@ -2074,6 +2058,10 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Desk &quot;%1&quot;</source>
         <translation>Mostrador «%1»</translation>
+    </message>
+    <message>
+        <source>The card readers could not be loaded.</source>
+        <translation>No se pudieron cargar los lectores de tarjetas.</translation>
     </message>
 </context>
 <context>
@@ -4437,14 +4425,6 @@ Detalle: %2</translation>
         <translation>en el mostrador</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
-        <source>The kiosks could not be loaded. %1</source>
-        <translation>No se pudieron cargar los quioscos. %1</translation>
-    </message>
-    <message>
         <source>None</source>
         <translation>Ninguno</translation>
     </message>
@@ -4473,14 +4453,6 @@ Detalle: %2</translation>
         <translation>El quiosco %1 no se cambió.</translation>
     </message>
     <message>
-        <source>Saving…</source>
-        <translation>Guardando…</translation>
-    </message>
-    <message>
-        <source>Kiosk %1 was not changed. %2</source>
-        <translation>El quiosco %1 no se cambió. %2</translation>
-    </message>
-    <message>
         <source>Kiosk %1 saved: %2, customers pay %3, %4.</source>
         <translation>Quiosco %1 guardado: %2, los clientes pagan con %3, %4.</translation>
     </message>
@@ -4491,6 +4463,25 @@ Detalle: %2</translation>
     <message>
         <source>card reader %1</source>
         <translation>lector de tarjetas %1</translation>
+    </message>
+    <message>
+        <source>The kiosks could not be loaded.</source>
+        <translation>No se pudieron cargar los quioscos.</translation>
+    </message>
+</context>
+<context>
+    <name>ManagerListDialog</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
     </message>
 </context>
 <context>
@@ -4531,27 +4522,12 @@ Detalle: %2</translation>
         <translation>Toque primero su nombre.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Escriba su PIN: de %1 a %2 dígitos.</translation>
-    </message>
-    <message>
         <source>The PIN could not be checked: %1 Touch OK to try again.</source>
         <translation>No se pudo comprobar el PIN: %1 Toque Aceptar para reintentar.</translation>
     </message>
     <message>
         <source>%1 is not a manager: only a manager can close the kiosk.</source>
         <translation>%1 no es gerente: solo un gerente puede cerrar el quiosco.</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
-        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
     <message>
         <source>That person can no longer sign in here.</source>
@@ -5023,6 +4999,28 @@ Detalle: %2</translation>
     <message>
         <source>There is no card refund with ID %1.</source>
         <translation>No hay ningún reembolso con tarjeta con el ID %1.</translation>
+    </message>
+</context>
+<context>
+    <name>PinCheck</name>
+    <message>
+        <source>Type your PIN: %1 to %2 digits.</source>
+        <translation>Escriba su PIN: de %1 a %2 dígitos.</translation>
+    </message>
+    <message numerus="yes">
+        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
+        <translation>
+            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
+        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3 o pida a un gerente que restablezca el PIN.</translation>
+    </message>
+    <message>
+        <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
+        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
 </context>
 <context>
@@ -5981,10 +5979,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Bloqueado, queda %1</translation>
     </message>
     <message>
-        <source>%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset the PIN.</source>
-        <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3 o pida a un gerente que restablezca el PIN.</translation>
-    </message>
-    <message>
         <source>Checking PIN…</source>
         <translation>Comprobando el PIN…</translation>
     </message>
@@ -5993,19 +5987,8 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Primero elija su nombre en la lista.</translation>
     </message>
     <message>
-        <source>Type your PIN: %1 to %2 digits.</source>
-        <translation>Escriba su PIN: de %1 a %2 cifras.</translation>
-    </message>
-    <message>
         <source>Signing in failed. %1</source>
         <translation>No se pudo iniciar sesión. %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.</source>
-        <translation>
-            <numerusform>PIN incorrecto. Con %n PIN incorrecto más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-            <numerusform>PIN incorrecto. Con %n PIN incorrectos más, %1 quedará bloqueado durante %2 minutos.</numerusform>
-        </translation>
     </message>
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>
@@ -6111,16 +6094,16 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Días que se conservan las entradas del registro de auditoría antes de que el mantenimiento las elimine</translation>
     </message>
     <message>
-        <source>Days processed payment events are kept before maintenance removes them</source>
-        <translation>Días que se conservan los eventos de pago procesados antes de que el mantenimiento los elimine</translation>
-    </message>
-    <message>
         <source>%1 must be %2.</source>
         <translation>%1 debe ser %2.</translation>
     </message>
     <message>
         <source>Seconds without a touch before a kiosk asks &quot;Still there?&quot;</source>
         <translation>Segundos sin un toque antes de que un quiosco pregunte «¿Sigue ahí?»</translation>
+    </message>
+    <message>
+        <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
+        <translation>Días que se conservan los eventos de pago procesados y las llamadas de quioscos ya atendidas antes de que el mantenimiento los elimine</translation>
     </message>
 </context>
 <context>

@@ -67,7 +67,8 @@ const QList<SettingSpec> &SiteSettings::specs()
         {QStringLiteral("retention.audit_log_days"), T::Integer, 30, 3650, QStringLiteral("730"),
          QT_TR_NOOP("Days audit log entries are kept before maintenance removes them")},
         {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
-         QT_TR_NOOP("Days processed payment events are kept before maintenance removes them")},
+         QT_TR_NOOP("Days processed payment events and answered attendant calls are kept before "
+                    "maintenance removes them")},
     };
     return all;
 }

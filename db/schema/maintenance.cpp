@@ -29,7 +29,8 @@ int storedDays(const QMap<QString, QString> &stored, const QString &key)
 }
 
 // The age condition of each table; a Stripe event is only removed once
-// processed (an unprocessed one is still work to do).
+// processed and an attendant call once answered (until then each is still
+// work to do).
 QString ageCondition(Maintenance::Target target)
 {
     switch (target) {
@@ -39,6 +40,9 @@ QString ageCondition(Maintenance::Target target)
         return QStringLiteral("at < now() - make_interval(days => ?)");
     case Maintenance::Target::StripeEvents:
         return QStringLiteral("processed_at IS NOT NULL AND processed_at < now() - make_interval(days => ?)");
+    case Maintenance::Target::AttendantCalls:
+        return QStringLiteral(
+            "acknowledged_at IS NOT NULL AND acknowledged_at < now() - make_interval(days => ?)");
     }
     return {};
 }
@@ -88,7 +92,7 @@ QJsonObject MaintenanceResult::toJson() const
 
 QList<Maintenance::Target> Maintenance::targets()
 {
-    return {Target::ProcessHealth, Target::AuditLog, Target::StripeEvents};
+    return {Target::ProcessHealth, Target::AuditLog, Target::StripeEvents, Target::AttendantCalls};
 }
 
 QString Maintenance::tableName(Target target)
@@ -100,6 +104,8 @@ QString Maintenance::tableName(Target target)
         return QStringLiteral("audit_log");
     case Target::StripeEvents:
         return QStringLiteral("stripe_events");
+    case Target::AttendantCalls:
+        return QStringLiteral("attendant_calls");
     }
     return {};
 }
@@ -112,6 +118,7 @@ int Maintenance::retentionDays(const RetentionPolicy &policy, Target target)
     case Target::AuditLog:
         return policy.auditLogDays;
     case Target::StripeEvents:
+    case Target::AttendantCalls:
         return policy.stripeEventsDays;
     }
     return 0;

@@ -16,6 +16,8 @@ struct RetentionPolicy
 {
     int processHealthDays = 7;
     int auditLogDays = 730;
+    // Handled work: processed Stripe events and answered attendant calls
+    // (who answered stays in the audit log, kept for auditLogDays).
     int stripeEventsDays = 90;
 
     // Stored values that do not validate fall back to the defaults.
@@ -51,7 +53,7 @@ constexpr int DefaultBatchSize = 5000;
 // Runs at most once a day whichever desk starts it.
 constexpr int DailyIntervalSeconds = 24 * 3600;
 
-enum class Target { ProcessHealth, AuditLog, StripeEvents };
+enum class Target { ProcessHealth, AuditLog, StripeEvents, AttendantCalls };
 QList<Target> targets();
 QString tableName(Target target);
 int retentionDays(const RetentionPolicy &policy, Target target);

@@ -84,6 +84,46 @@ bool DeskTestSite::start(const QString &testName, QString *error, Content conten
     return true;
 }
 
+bool DeskTest::selectRow(QTreeWidget *list, const QString &text)
+{
+    const QList<QTreeWidgetItem *> found = list->findItems(text, Qt::MatchExactly, 0);
+    if (found.isEmpty()) {
+        qWarning("no row reads %s", qPrintable(text));
+        return false;
+    }
+    list->setCurrentItem(found.first());
+    return true;
+}
+
+QVariant DeskTestSite::value(const QString &sql)
+{
+    QString error;
+    const QVariant v = m_cluster.queryBlocking(sql, QStringLiteral("carwash"), &error);
+    if (!error.isEmpty())
+        qWarning("%s: %s", qPrintable(sql), qPrintable(error));
+    return v;
+}
+
+qint64 DeskTestSite::staffId(const QString &name)
+{
+    return value(QStringLiteral("SELECT id FROM staff WHERE name = %1").arg(DeskTest::quoted(name)))
+        .toLongLong();
+}
+
+bool DeskTestSite::openDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window,
+                            const QString &label) const
+{
+    pool = std::make_unique<ConnectionPool>(config(label));
+    window = std::make_unique<DeskWindow>();
+    return showDesk(*window, *pool, label);
+}
+
+void DeskTestSite::closeDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window)
+{
+    window.reset();
+    pool.reset();
+}
+
 QString DeskTestSite::pinOf(const QString &name) const
 {
     for (const StaffPin &p : m_pins) {
@@ -206,9 +246,10 @@ QFuture<DbResult<Done>> DeskTestSite::holdTableLocked(ConnectionPool &pool, cons
 int DeskTestSite::waitingOnALock(const QString &label, const QString &queryPart)
 {
     return m_cluster
-        .queryBlocking(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = %1 "
-                                      "AND wait_event_type = 'Lock' AND state = 'active' AND strpos(query, %2) > 0")
-                           .arg(DeskTest::quoted(config(label).applicationName), DeskTest::quoted(queryPart)))
+        .queryBlocking(
+            QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE application_name = %1 "
+                           "AND wait_event_type = 'Lock' AND state = 'active' AND strpos(query, %2) > 0")
+                .arg(DeskTest::quoted(config(label).applicationName), DeskTest::quoted(queryPart)))
         .toInt();
 }
 

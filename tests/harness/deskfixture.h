@@ -16,8 +16,11 @@
 #include <QTest>
 #include <QTimer>
 
+#include <memory>
+
 class ConnectionPool;
 class DeskWindow;
+class QTreeWidget;
 class QWidget;
 
 // What the GUI tests share: bounded waits on pool futures, failure texts and
@@ -81,6 +84,23 @@ private:
 // its own event loop while open, so the letter is typed from a timer.
 bool chooseFromManageMenu(QWidget *window, Qt::Key letter);
 
+// Waits, turning the event loop, until screen (a dialog or page with
+// isBusy()) has no load or save running; false when it still has one
+// after kNoHangMs.
+template<typename Screen> bool waitIdle(const Screen *screen)
+{
+    QElapsedTimer waited;
+    waited.start();
+    QTest::qWait(1);
+    while (screen->isBusy() && waited.elapsed() < kNoHangMs)
+        QTest::qWait(10);
+    return !screen->isBusy();
+}
+
+// Makes the row whose first column reads text list's current row, as a
+// click on it would; false, with a warning, when no row reads text.
+bool selectRow(QTreeWidget *list, const QString &text);
+
 } // namespace DeskTest
 
 // The demo car wash a GUI test runs against: its own settings folder (so the
@@ -126,6 +146,12 @@ public:
     // name; false, with a warning, when the name or its PIN is missing or
     // the sign-in did not happen in time.
     bool signIn(DeskWindow &window, const QString &name) const;
+    // A desk for one test function: pool made on config(label), window
+    // made and shown on it (showDesk). False, with a warning, when the
+    // desk did not come up; closeDesk() ends them window first.
+    bool openDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window,
+                  const QString &label = {}) const;
+    static void closeDesk(std::unique_ptr<ConnectionPool> &pool, std::unique_ptr<DeskWindow> &window);
 
     // Another desk holding table locked (ACCESS EXCLUSIVE) for seconds on a
     // connection of pool, which must outlive the returned future; it ends
@@ -134,6 +160,13 @@ public:
     // it was in time.
     QFuture<DbResult<Done>> holdTableLocked(ConnectionPool &pool, const QString &table, int seconds,
                                             bool *granted);
+
+    // The first value of sql's first row in the carwash database, as the
+    // test's own superuser runs it; a failure is a warning naming sql (and
+    // an invalid QVariant), so the check that follows says what was wrong.
+    QVariant value(const QString &sql);
+    // The id of the seeded person called name (0 when there is none).
+    qint64 staffId(const QString &name);
 
     // How many statements of this test's connections labelled label (the
     // application name config(label) gives) that contain queryPart wait on a

@@ -6,6 +6,7 @@
 #include "ui/common/busyindicator.h"
 #include "ui/common/errorbanner.h"
 #include "ui/common/errortext.h"
+#include "ui/common/pincheck.h"
 #include "ui/common/stafftext.h"
 
 #include <QHBoxLayout>
@@ -263,12 +264,8 @@ void SignInPage::refreshLocks()
     if (const std::optional<StaffMember> person = selectedPerson(); person && !m_checking) {
         const auto lock = m_locks.constFind(person->id);
         if (lock != m_locks.cend()) {
-            m_message->setText(
-                tr("%1 is locked after %2 wrong PINs. Try again in %3, or ask a manager to reset "
-                   "the PIN.")
-                    .arg(person->name)
-                    .arg(StaffRepo::MaxFailedAttempts)
-                    .arg(StaffText::duration(int((lock->remainingTime() + 999) / 1000))));
+            m_message->setText(PinCheck::locked(person->name, int((lock->remainingTime() + 999) / 1000),
+                                                PinCheck::LockAdvice::TryAgainOrReset));
         } else if (m_showingLock) {
             m_message->clear();
         }
@@ -303,32 +300,27 @@ void SignInPage::submit()
         return;
     }
     const QString pin = m_pin->text();
-    if (pin.size() < StaffRepo::MinPinDigits) {
-        m_message->setText(
-            tr("Type your PIN: %1 to %2 digits.").arg(StaffRepo::MinPinDigits).arg(StaffRepo::MaxPinDigits));
+    if (const QString problem = PinCheck::lengthProblem(pin); !problem.isEmpty()) {
+        m_message->setText(problem);
         m_pin->setFocus(Qt::OtherFocusReason);
         return;
     }
     setChecking(true);
     m_message->clear();
-    const qint64 id = person->id;
     const QString name = person->name;
-    // The whole check, count and lock-out is one transaction: retrying it
-    // after a lost connection cannot count a PIN twice.
-    auto checked = m_pool.withRetry(QStringLiteral("staff.sign_in"), RetryPolicy::standard(),
-                                    [id, pin](QSqlDatabase &db) { return StaffRepo(db).signIn(id, pin); });
-    Async::onResult(checked, this, [this, name](const DbResult<SignInAttempt> &result) {
-        setChecking(false);
-        if (!result.ok()) {
-            // The PIN stays typed, so Retry sends it again.
-            m_banner.showMessage(BannerSource, tr("Signing in failed. %1").arg(result.error().message()),
-                                 ErrorText::whatToDo(result.error()), [this] { submit(); });
-            m_pin->setFocus(Qt::OtherFocusReason);
-            return;
-        }
-        m_banner.clear(BannerSource);
-        showAttempt(result.value(), name);
-    });
+    Async::onResult(
+        PinCheck::start(m_pool, person->id, pin), this, [this, name](const DbResult<SignInAttempt> &result) {
+            setChecking(false);
+            if (!result.ok()) {
+                // The PIN stays typed, so Retry sends it again.
+                m_banner.showMessage(BannerSource, tr("Signing in failed. %1").arg(result.error().message()),
+                                     ErrorText::whatToDo(result.error()), [this] { submit(); });
+                m_pin->setFocus(Qt::OtherFocusReason);
+                return;
+            }
+            m_banner.clear(BannerSource);
+            showAttempt(result.value(), name);
+        });
 }
 
 void SignInPage::showAttempt(const SignInAttempt &attempt, const QString &name)
@@ -343,10 +335,7 @@ void SignInPage::showAttempt(const SignInAttempt &attempt, const QString &name)
         Q_EMIT signedIn(attempt.member);
         return;
     case SignInAttempt::Outcome::WrongPin:
-        m_message->setText(tr("That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.",
-                              nullptr, attempt.attemptsLeft)
-                               .arg(name)
-                               .arg(StaffRepo::LockMinutes));
+        m_message->setText(PinCheck::wrongPin(name, attempt.attemptsLeft));
         break;
     case SignInAttempt::Outcome::Locked:
         m_locks.insert(attempt.member.id, QDeadlineTimer(qint64(attempt.lockedSeconds) * 1000));

@@ -4,7 +4,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/staff/staffrepo.h"
 #include "ui/common/busyindicator.h"
-#include "ui/common/stafftext.h"
+#include "ui/common/pincheck.h"
 #include "ui/kiosk/kioskmetrics.h"
 #include "ui/kiosk/kioskstyle.h"
 
@@ -288,35 +288,28 @@ void ManagerPinOverlay::submit()
         m_message->setText(tr("Touch your name first."));
         return;
     }
-    if (m_pin.size() < StaffRepo::MinPinDigits) {
-        m_message->setText(
-            tr("Type your PIN: %1 to %2 digits.").arg(StaffRepo::MinPinDigits).arg(StaffRepo::MaxPinDigits));
+    if (const QString problem = PinCheck::lengthProblem(m_pin); !problem.isEmpty()) {
+        m_message->setText(problem);
         return;
     }
     setChecking(true);
     m_message->clear();
-    const qint64 staffId = manager->id;
-    const QString pin = m_pin;
     const int generation = m_generation;
-    // The check, the count and the lock-out are one transaction, as at the
-    // desk: a retry after a lost connection cannot count a PIN twice.
-    auto checked
-        = m_pool.withRetry(QStringLiteral("staff.sign_in"), RetryPolicy::standard(),
-                           [staffId, pin](QSqlDatabase &db) { return StaffRepo(db).signIn(staffId, pin); });
-    Async::onResult(checked, this, [this, generation](const DbResult<SignInAttempt> &result) {
-        if (generation != m_generation)
-            return;
-        setChecking(false);
-        if (!result.ok()) {
-            qCWarning(lcManagerPin).noquote()
-                << "Checking a manager PIN failed:" << result.error().toLogString();
-            // The PIN stays typed, so OK sends it again.
-            m_message->setText(
-                tr("The PIN could not be checked: %1 Touch OK to try again.").arg(result.error().message()));
-            return;
-        }
-        showAttempt(result.value());
-    });
+    Async::onResult(PinCheck::start(m_pool, manager->id, m_pin), this,
+                    [this, generation](const DbResult<SignInAttempt> &result) {
+                        if (generation != m_generation)
+                            return;
+                        setChecking(false);
+                        if (!result.ok()) {
+                            qCWarning(lcManagerPin).noquote()
+                                << "Checking a manager PIN failed:" << result.error().toLogString();
+                            // The PIN stays typed, so OK sends it again.
+                            m_message->setText(tr("The PIN could not be checked: %1 Touch OK to try again.")
+                                                   .arg(result.error().message()));
+                            return;
+                        }
+                        showAttempt(result.value());
+                    });
 }
 
 void ManagerPinOverlay::showAttempt(const SignInAttempt &attempt)
@@ -334,16 +327,10 @@ void ManagerPinOverlay::showAttempt(const SignInAttempt &attempt)
         Q_EMIT unlocked(attempt.member);
         return;
     case SignInAttempt::Outcome::WrongPin:
-        m_message->setText(tr("That PIN is not right. %n more wrong PIN(s) and %1 is locked for %2 minutes.",
-                              nullptr, attempt.attemptsLeft)
-                               .arg(name)
-                               .arg(StaffRepo::LockMinutes));
+        m_message->setText(PinCheck::wrongPin(name, attempt.attemptsLeft));
         return;
     case SignInAttempt::Outcome::Locked:
-        m_message->setText(tr("%1 is locked after %2 wrong PINs. Try again in %3.")
-                               .arg(name)
-                               .arg(StaffRepo::MaxFailedAttempts)
-                               .arg(StaffText::duration(attempt.lockedSeconds)));
+        m_message->setText(PinCheck::locked(name, attempt.lockedSeconds, PinCheck::LockAdvice::TryAgain));
         return;
     case SignInAttempt::Outcome::NotFound:
         m_message->setText(tr("That person can no longer sign in here."));

@@ -4,12 +4,8 @@
 #include "db/payments/readerrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
-#include "ui/common/busyindicator.h"
-#include "ui/common/errorbanner.h"
-#include "ui/common/errortext.h"
 
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,14 +13,11 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTreeWidget>
-#include <QVBoxLayout>
 
 namespace {
 
 enum Column { IdColumn, LabelColumn, AssignedColumn };
 
-const QString LoadSource = QStringLiteral("readers");
-const QString ChangeSource = QStringLiteral("readers.change");
 // The desk program's name in process_health (ProcessIdentity::program);
 // its host is the desk's name, as CardPaymentDialog::deskName() gives it.
 const QString DeskProgram = QStringLiteral("carwash");
@@ -41,32 +34,21 @@ QPushButton *button(const QString &text, const QString &name, const QString &acc
 } // namespace
 
 CardReadersDialog::CardReadersDialog(ConnectionPool &pool, const StaffMember &manager, QWidget *parent)
-    : QDialog(parent)
+    : ManagerListDialog(QStringLiteral("readers"), parent)
     , m_pool(pool)
     , m_manager(manager)
     , m_thisDesk(ProcessIdentity::current(DeskProgram).host)
 {
     setObjectName(QStringLiteral("cardReadersDialog"));
     setWindowTitle(tr("Card readers"));
-    m_banner = new ErrorBanner(this);
-
-    auto *intro = new QLabel(tr("The Stripe Terminal readers registered in Stripe's dashboard. Each desk "
-                                "and kiosk takes card payments on the one reader assigned to it."),
-                             this);
-    intro->setWordWrap(true);
-
-    auto *listLabel = new QLabel(tr("Rea&ders:"), this);
-    m_list = new QTreeWidget(this);
+    m_list = list();
     m_list->setObjectName(QStringLiteral("cardReaderList"));
     m_list->setAccessibleName(tr("Card readers"));
     m_list->setHeaderLabels({tr("Reader"), tr("Label"), tr("Assigned to")});
-    m_list->setRootIsDecorated(false);
-    m_list->setAllColumnsShowFocus(true);
     m_list->header()->setSectionResizeMode(IdColumn, QHeaderView::ResizeToContents);
     m_list->header()->setSectionResizeMode(LabelColumn, QHeaderView::Stretch);
     m_list->header()->setSectionResizeMode(AssignedColumn, QHeaderView::ResizeToContents);
     m_list->header()->setStretchLastSection(false);
-    listLabel->setBuddy(m_list);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &CardReadersDialog::updateButtons);
 
     // Adding: the id from Stripe's dashboard and a label people know it by.
@@ -116,15 +98,7 @@ CardReadersDialog::CardReadersDialog(ConnectionPool &pool, const StaffMember &ma
                       tr("Remove the selected reader"), this);
     connect(m_remove, &QPushButton::clicked, this, &CardReadersDialog::removeSelected);
 
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("cardReadersStatus"));
-    m_status->setWordWrap(true);
-    m_busy = new BusyIndicator(this);
-
-    auto *close = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    // Enter in the fields adds or assigns; it must not close the dialog too.
-    close->button(QDialogButtonBox::Close)->setAutoDefault(false);
+    status()->setObjectName(QStringLiteral("cardReadersStatus"));
 
     auto *adding = new QHBoxLayout;
     adding->addWidget(idLabel);
@@ -141,20 +115,9 @@ CardReadersDialog::CardReadersDialog(ConnectionPool &pool, const StaffMember &ma
     assigning->addWidget(m_unassign);
     assigning->addStretch(1);
     assigning->addWidget(m_remove);
-    auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_status, 1);
-    bottom->addWidget(m_busy);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_banner);
-    layout->addWidget(intro);
-    layout->addWidget(listLabel);
-    layout->addWidget(m_list, 1);
-    layout->addLayout(assigning);
-    layout->addLayout(adding);
-    layout->addLayout(bottom);
-    layout->addWidget(close);
-    resize(fontMetrics().averageCharWidth() * 112, fontMetrics().height() * 26);
+    layOut(tr("The Stripe Terminal readers registered in Stripe's dashboard. Each desk "
+              "and kiosk takes card payments on the one reader assigned to it."),
+           new QLabel(tr("Rea&ders:"), this), {assigning, adding}, 112);
     setTabOrder(m_list, m_kind);
     setTabOrder(m_kind, m_device);
     setTabOrder(m_device, m_assign);
@@ -168,44 +131,24 @@ CardReadersDialog::CardReadersDialog(ConnectionPool &pool, const StaffMember &ma
     reload();
 }
 
-bool CardReadersDialog::isBusy() const
-{
-    return m_loading || m_saving;
-}
-
-QString CardReadersDialog::statusText() const
-{
-    return m_status->text();
-}
-
 void CardReadersDialog::reload()
 {
-    m_loading = true;
-    m_busy->start(tr("Loading…"));
-    updateButtons();
-    auto all = m_pool.withRetry(QStringLiteral("readers.list"), RetryPolicy::standard(), [](QSqlDatabase &db) {
-        Loaded loaded;
-        loaded.readers = ReaderRepo(db).list();
-        const QList<ProcessHealthEntry> processes
-            = ProcessHealthRepo(db).list(ProcessHealthRepo::StaleAfterSeconds, ProcessHealthRepo::ListForSeconds);
-        for (const ProcessHealthEntry &entry : processes) {
-            if (entry.process.program == DeskProgram && !loaded.desks.contains(entry.process.host))
-                loaded.desks << entry.process.host;
-        }
-        return loaded;
-    });
+    loadStarted();
+    auto all
+        = m_pool.withRetry(QStringLiteral("readers.list"), RetryPolicy::standard(), [](QSqlDatabase &db) {
+              Loaded loaded;
+              loaded.readers = ReaderRepo(db).list();
+              const QList<ProcessHealthEntry> processes = ProcessHealthRepo(db).list(
+                  ProcessHealthRepo::StaleAfterSeconds, ProcessHealthRepo::ListForSeconds);
+              for (const ProcessHealthEntry &entry : processes) {
+                  if (entry.process.program == DeskProgram && !loaded.desks.contains(entry.process.host))
+                      loaded.desks << entry.process.host;
+              }
+              return loaded;
+          });
     Async::onResult(all, this, [this](const DbResult<Loaded> &result) {
-        m_loading = false;
-        if (!m_saving)
-            m_busy->stop();
-        if (!result.ok()) {
-            m_banner->showMessage(LoadSource,
-                                  tr("The card readers could not be loaded. %1").arg(result.error().message()),
-                                  ErrorText::whatToDo(result.error()), [this] { reload(); });
-            updateButtons();
+        if (!loadFinished(result, tr("The card readers could not be loaded.")))
             return;
-        }
-        m_banner->clear(LoadSource);
         const std::optional<CardReader> before = selected();
         m_desks = {m_thisDesk};
         for (const QString &desk : result->desks) {
@@ -216,7 +159,9 @@ void CardReadersDialog::reload()
             if (reader.assignedKind == u"desk" && !m_desks.contains(reader.assignedTo))
                 m_desks << reader.assignedTo;
         }
-        const QString select = !m_selectAfterLoad.isEmpty() ? m_selectAfterLoad : before ? before->id : QString();
+        const QString select = !m_selectAfterLoad.isEmpty() ? m_selectAfterLoad
+            : before                                        ? before->id
+                                                            : QString();
         m_selectAfterLoad.clear();
         showReaders(result->readers, select);
         fillDevices();
@@ -290,37 +235,23 @@ std::optional<CardReader> CardReadersDialog::selected() const
 void CardReadersDialog::updateButtons()
 {
     const std::optional<CardReader> reader = selected();
-    m_add->setEnabled(!m_saving);
-    m_assign->setEnabled(reader.has_value() && !m_saving);
-    m_unassign->setEnabled(reader && reader->isAssigned() && !m_saving);
-    m_remove->setEnabled(reader.has_value() && !m_saving);
+    m_add->setEnabled(!isSaving());
+    m_assign->setEnabled(reader.has_value() && !isSaving());
+    m_unassign->setEnabled(reader && reader->isAssigned() && !isSaving());
+    m_remove->setEnabled(reader.has_value() && !isSaving());
 }
 
 void CardReadersDialog::save(const QString &label, const QString &failedWords,
                              std::function<DbResult<CardReader>(QSqlDatabase &)> change,
                              std::function<QString(const CardReader &)> done)
 {
-    if (m_saving)
+    if (isSaving())
         return;
-    m_saving = true;
-    updateButtons();
-    m_busy->start(tr("Saving…"));
+    saveStarted();
     auto saved = m_pool.withRetry(label, RetryPolicy::standard(), std::move(change));
     Async::onResult(saved, this, [this, failedWords, done](const DbResult<CardReader> &result) {
-        m_saving = false;
-        m_busy->stop();
-        if (!result.ok()) {
-            m_banner->showMessage(ChangeSource, tr("%1 %2").arg(failedWords, result.error().message()),
-                                  ErrorText::whatToDo(result.error()));
-            updateButtons();
-            return;
-        }
-        m_banner->clear(ChangeSource);
-        m_status->setText(done(result.value()));
-        // Done: back to the list, where the next reader is chosen (and
-        // every Alt+letter of the dialog works).
-        m_list->setFocus(Qt::OtherFocusReason);
-        reload();
+        if (saveFinished(result, failedWords))
+            showSaved(done(result.value()));
     });
 }
 
@@ -329,16 +260,17 @@ void CardReadersDialog::addReader()
     const QString id = m_id->text().trimmed();
     const QString label = m_label->text();
     const QString actor = m_manager.actor();
-    save(QStringLiteral("readers.add"), tr("The reader was not added."),
-         [id, label, actor](QSqlDatabase &db) { return ReaderRepo(db).add(id, label, actor); },
-         [this](const CardReader &reader) {
-             m_id->clear();
-             m_label->clear();
-             // The new reader is selected once the list shows it.
-             m_selectAfterLoad = reader.id;
-             return tr("Reader %1 (%2) added; assign it to a desk or kiosk to take payments on it.")
-                 .arg(reader.id, reader.label);
-         });
+    save(
+        QStringLiteral("readers.add"), tr("The reader was not added."),
+        [id, label, actor](QSqlDatabase &db) { return ReaderRepo(db).add(id, label, actor); },
+        [this](const CardReader &reader) {
+            m_id->clear();
+            m_label->clear();
+            // The new reader is selected once the list shows it.
+            m_selectAfterLoad = reader.id;
+            return tr("Reader %1 (%2) added; assign it to a desk or kiosk to take payments on it.")
+                .arg(reader.id, reader.label);
+        });
 }
 
 void CardReadersDialog::removeSelected()
@@ -349,16 +281,17 @@ void CardReadersDialog::removeSelected()
     const QString id = reader->id;
     const QString actor = m_manager.actor();
     const CardReader gone = *reader;
-    save(QStringLiteral("readers.remove"), tr("Reader %1 was not removed.").arg(id),
-         [id, actor, gone](QSqlDatabase &db) -> DbResult<CardReader> {
-             const DbResult<Done> removed = ReaderRepo(db).remove(id, actor);
-             if (!removed.ok())
-                 return removed.error();
-             return gone;
-         },
-         [](const CardReader &removed) {
-             return tr("Reader %1 (%2) removed.").arg(removed.id, removed.label);
-         });
+    save(
+        QStringLiteral("readers.remove"), tr("Reader %1 was not removed.").arg(id),
+        [id, actor, gone](QSqlDatabase &db) -> DbResult<CardReader> {
+            const DbResult<Done> removed = ReaderRepo(db).remove(id, actor);
+            if (!removed.ok())
+                return removed.error();
+            return gone;
+        },
+        [](const CardReader &removed) {
+            return tr("Reader %1 (%2) removed.").arg(removed.id, removed.label);
+        });
 }
 
 void CardReadersDialog::assignSelected()
@@ -370,12 +303,15 @@ void CardReadersDialog::assignSelected()
     const QString kind = m_kind->currentData().toString();
     const QString device = chosenDevice();
     const QString actor = m_manager.actor();
-    save(QStringLiteral("readers.assign"), tr("Reader %1 was not assigned.").arg(id),
-         [id, kind, device, actor](QSqlDatabase &db) { return ReaderRepo(db).assign(id, kind, device, actor); },
-         [](const CardReader &assigned) {
-             return tr("Reader %1 now takes the card payments of the %2.")
-                 .arg(assigned.id, ReaderRepo::deviceWords(assigned.assignedKind, assigned.assignedTo));
-         });
+    save(
+        QStringLiteral("readers.assign"), tr("Reader %1 was not assigned.").arg(id),
+        [id, kind, device, actor](QSqlDatabase &db) {
+            return ReaderRepo(db).assign(id, kind, device, actor);
+        },
+        [](const CardReader &assigned) {
+            return tr("Reader %1 now takes the card payments of the %2.")
+                .arg(assigned.id, ReaderRepo::deviceWords(assigned.assignedKind, assigned.assignedTo));
+        });
 }
 
 void CardReadersDialog::unassignSelected()
@@ -386,9 +322,10 @@ void CardReadersDialog::unassignSelected()
     const QString id = reader->id;
     const QString actor = m_manager.actor();
     const QString before = ReaderRepo::deviceWords(reader->assignedKind, reader->assignedTo);
-    save(QStringLiteral("readers.unassign"), tr("Reader %1 was not unassigned.").arg(id),
-         [id, actor](QSqlDatabase &db) { return ReaderRepo(db).unassign(id, actor); },
-         [before](const CardReader &unassigned) {
-             return tr("Reader %1 no longer serves the %2.").arg(unassigned.id, before);
-         });
+    save(
+        QStringLiteral("readers.unassign"), tr("Reader %1 was not unassigned.").arg(id),
+        [id, actor](QSqlDatabase &db) { return ReaderRepo(db).unassign(id, actor); },
+        [before](const CardReader &unassigned) {
+            return tr("Reader %1 no longer serves the %2.").arg(unassigned.id, before);
+        });
 }

@@ -3,18 +3,15 @@
 #include "db/payments/cardreader.h"
 #include "db/pool/dberror.h"
 #include "db/staff/staffmember.h"
+#include "ui/manager/managerlistdialog.h"
 
-#include <QDialog>
 #include <QSqlDatabase>
 
 #include <functional>
 #include <optional>
 
-class BusyIndicator;
 class ConnectionPool;
-class ErrorBanner;
 class QComboBox;
-class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTreeWidget;
@@ -25,29 +22,23 @@ class QTreeWidget;
 // desk (this desk, a desk known from process_health, or a typed name) or a
 // kiosk, unassign it. Each change runs on the pool in the signed-in
 // manager's name (audited); ReaderRepo's refusals show in the banner.
-class CardReadersDialog : public QDialog
+class CardReadersDialog : public ManagerListDialog
 {
     Q_OBJECT
 public:
     CardReadersDialog(ConnectionPool &pool, const StaffMember &manager, QWidget *parent = nullptr);
 
-    void reload();
+    void reload() override;
     // Also what the buttons do; each refusal shows in the banner.
     void addReader();
     void removeSelected();
     void assignSelected();
     void unassignSelected();
 
-    bool isBusy() const;
-    QString statusText() const;
     QList<CardReader> readers() const { return m_readers; }
     // The desks offered in the assign field: this desk first, then the desks
     // that reported their health or have a reader already.
     QStringList knownDesks() const { return m_desks; }
-    QTreeWidget *list() const { return m_list; }
-
-Q_SIGNALS:
-    void loaded();
 
 private:
     struct Loaded
@@ -55,7 +46,7 @@ private:
         QList<CardReader> readers;
         QStringList desks;
     };
-    void updateButtons();
+    void updateButtons() override;
     void fillDevices();
     QString chosenDevice() const;
     std::optional<CardReader> selected() const;
@@ -68,7 +59,6 @@ private:
     ConnectionPool &m_pool;
     StaffMember m_manager;
     QString m_thisDesk;
-    ErrorBanner *m_banner = nullptr;
     QTreeWidget *m_list = nullptr;
     QLineEdit *m_id = nullptr;
     QLineEdit *m_label = nullptr;
@@ -78,11 +68,7 @@ private:
     QPushButton *m_assign = nullptr;
     QPushButton *m_unassign = nullptr;
     QPushButton *m_remove = nullptr;
-    QLabel *m_status = nullptr;
-    BusyIndicator *m_busy = nullptr;
     QList<CardReader> m_readers;
     QStringList m_desks;
     QString m_selectAfterLoad;
-    bool m_loading = false;
-    bool m_saving = false;
 };

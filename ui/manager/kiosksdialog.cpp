@@ -4,57 +4,37 @@
 #include "db/payments/readerrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
-#include "ui/common/busyindicator.h"
-#include "ui/common/errorbanner.h"
-#include "ui/common/errortext.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QTreeWidget>
-#include <QVBoxLayout>
 
 namespace {
 
 enum Column { NameColumn, LanguageColumn, MethodsColumn, ReaderColumn, StateColumn };
 
-const QString LoadSource = QStringLiteral("kiosks");
-const QString ChangeSource = QStringLiteral("kiosks.change");
-
 } // namespace
 
 KiosksDialog::KiosksDialog(ConnectionPool &pool, const StaffMember &manager, QWidget *parent)
-    : QDialog(parent)
+    : ManagerListDialog(QStringLiteral("kiosks"), parent)
     , m_pool(pool)
     , m_manager(manager)
 {
     setObjectName(QStringLiteral("kiosksDialog"));
     setWindowTitle(tr("Kiosks"));
-    m_banner = new ErrorBanner(this);
-
-    auto *intro = new QLabel(tr("The self-service kiosks. A kiosk adds itself here when it first starts; "
-                                "choose the language it greets customers in, how they may pay and its "
-                                "card reader."),
-                             this);
-    intro->setWordWrap(true);
-
-    auto *listLabel = new QLabel(tr("&Kiosks:"), this);
-    m_list = new QTreeWidget(this);
+    m_list = list();
     m_list->setObjectName(QStringLiteral("kioskList"));
     m_list->setAccessibleName(tr("Kiosks"));
     m_list->setHeaderLabels(
         {tr("Kiosk"), tr("Language"), tr("Customers pay"), tr("Card reader"), tr("State")});
-    m_list->setRootIsDecorated(false);
-    m_list->setAllColumnsShowFocus(true);
     m_list->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_list->header()->setSectionResizeMode(MethodsColumn, QHeaderView::Stretch);
     m_list->header()->setStretchLastSection(false);
-    listLabel->setBuddy(m_list);
     connect(m_list, &QTreeWidget::currentItemChanged, this, [this] {
         fillEditor();
         updateButtons();
@@ -91,30 +71,14 @@ KiosksDialog::KiosksDialog(ConnectionPool &pool, const StaffMember &manager, QWi
     form->addRow(tr("Customers pay:"), methods);
     form->addRow(tr("Card r&eader:"), m_readerId);
 
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("kiosksStatus"));
-    m_status->setWordWrap(true);
-    m_busy = new BusyIndicator(this);
-    auto *close = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    close->button(QDialogButtonBox::Close)->setAutoDefault(false);
-
+    status()->setObjectName(QStringLiteral("kiosksStatus"));
     auto *saving = new QHBoxLayout;
     saving->addStretch(1);
     saving->addWidget(m_save);
-    auto *bottom = new QHBoxLayout;
-    bottom->addWidget(m_status, 1);
-    bottom->addWidget(m_busy);
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_banner);
-    layout->addWidget(intro);
-    layout->addWidget(listLabel);
-    layout->addWidget(m_list, 1);
-    layout->addLayout(form);
-    layout->addLayout(saving);
-    layout->addLayout(bottom);
-    layout->addWidget(close);
-    resize(fontMetrics().averageCharWidth() * 100, fontMetrics().height() * 26);
+    layOut(tr("The self-service kiosks. A kiosk adds itself here when it first starts; "
+              "choose the language it greets customers in, how they may pay and its "
+              "card reader."),
+           new QLabel(tr("&Kiosks:"), this), {form, saving}, 100);
     setTabOrder(m_list, m_language);
     setTabOrder(m_language, m_reader);
     setTabOrder(m_reader, m_phone);
@@ -142,36 +106,15 @@ QString KiosksDialog::methodsText(const QStringList &methods) const
     return words.join(QStringLiteral(", "));
 }
 
-bool KiosksDialog::isBusy() const
-{
-    return m_loading || m_saving;
-}
-
-QString KiosksDialog::statusText() const
-{
-    return m_status->text();
-}
-
 void KiosksDialog::reload()
 {
-    m_loading = true;
-    m_busy->start(tr("Loading…"));
-    updateButtons();
+    loadStarted();
     auto all = m_pool.withRetry(QStringLiteral("kiosks.list"), RetryPolicy::standard(), [](QSqlDatabase &db) {
         return Loaded {KioskRepo(db).list(), ReaderRepo(db).list()};
     });
     Async::onResult(all, this, [this](const DbResult<Loaded> &result) {
-        m_loading = false;
-        if (!m_saving)
-            m_busy->stop();
-        if (!result.ok()) {
-            m_banner->showMessage(LoadSource,
-                                  tr("The kiosks could not be loaded. %1").arg(result.error().message()),
-                                  ErrorText::whatToDo(result.error()), [this] { reload(); });
-            updateButtons();
+        if (!loadFinished(result, tr("The kiosks could not be loaded.")))
             return;
-        }
-        m_banner->clear(LoadSource);
         const std::optional<KioskProfile> before = selected();
         m_kiosks = result->kiosks;
         m_readers = result->readers;
@@ -195,7 +138,7 @@ void KiosksDialog::showKiosks(const QString &select)
             m_list->setCurrentItem(item);
     }
     if (m_kiosks.isEmpty())
-        m_status->setText(tr("No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk)."));
+        status()->setText(tr("No kiosks yet: a kiosk adds itself when it first starts (carwash --kiosk)."));
     fillEditor();
 }
 
@@ -233,7 +176,7 @@ void KiosksDialog::fillEditor()
 
 void KiosksDialog::updateButtons()
 {
-    const bool editable = selected().has_value() && !m_saving && !m_loading;
+    const bool editable = selected().has_value() && !isBusy();
     for (QWidget *w : {static_cast<QWidget *>(m_language), static_cast<QWidget *>(m_reader),
                        static_cast<QWidget *>(m_phone), static_cast<QWidget *>(m_desk),
                        static_cast<QWidget *>(m_readerId), static_cast<QWidget *>(m_save)})
@@ -243,7 +186,7 @@ void KiosksDialog::updateButtons()
 void KiosksDialog::saveSelected()
 {
     const std::optional<KioskProfile> kiosk = selected();
-    if (!kiosk || m_saving)
+    if (!kiosk || isSaving())
         return;
     KioskChange change;
     change.language = m_language->currentData().toString();
@@ -261,33 +204,20 @@ void KiosksDialog::saveSelected()
         QStringList lines;
         for (const FieldError &e : problems)
             lines << e.message;
-        m_banner->showMessage(ChangeSource, tr("Kiosk %1 was not changed.").arg(name),
-                              lines.join(QLatin1Char('\n')));
+        refuse(tr("Kiosk %1 was not changed.").arg(name), lines.join(QLatin1Char('\n')));
         return;
     }
-    m_saving = true;
-    updateButtons();
-    m_busy->start(tr("Saving…"));
+    saveStarted();
     const QString actor = m_manager.actor();
     auto saved = m_pool.withRetry(
         QStringLiteral("kiosks.set"), RetryPolicy::standard(),
         [name, change, actor](QSqlDatabase &db) { return KioskRepo(db).set(name, change, actor); });
     Async::onResult(saved, this, [this, name](const DbResult<KioskProfile> &result) {
-        m_saving = false;
-        m_busy->stop();
-        if (!result.ok()) {
-            m_banner->showMessage(ChangeSource,
-                                  tr("Kiosk %1 was not changed. %2").arg(name, result.error().message()),
-                                  ErrorText::whatToDo(result.error()));
-            updateButtons();
+        if (!saveFinished(result, tr("Kiosk %1 was not changed.").arg(name)))
             return;
-        }
-        m_banner->clear(ChangeSource);
-        m_status->setText(tr("Kiosk %1 saved: %2, customers pay %3, %4.")
-                              .arg(result->name, languageName(result->language), methodsText(result->methods),
-                                   result->readerId.isEmpty() ? tr("no card reader")
-                                                              : tr("card reader %1").arg(result->readerId)));
-        m_list->setFocus(Qt::OtherFocusReason);
-        reload();
+        showSaved(tr("Kiosk %1 saved: %2, customers pay %3, %4.")
+                      .arg(result->name, languageName(result->language), methodsText(result->methods),
+                           result->readerId.isEmpty() ? tr("no card reader")
+                                                      : tr("card reader %1").arg(result->readerId)));
     });
 }

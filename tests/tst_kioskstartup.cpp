@@ -9,14 +9,19 @@
 #include "tests/kioskfixture.h"
 #include "ui/kiosk/attractscreen.h"
 #include "ui/kiosk/kioskguard.h"
+#include "ui/kiosk/kioskmetrics.h"
 #include "ui/kiosk/managerpinoverlay.h"
+#include "ui/kiosk/washscreen.h"
 
 #include <QApplication>
 #include <QDialog>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
+#include <QWindow>
 
 using TestWaits::kNoHangMs;
 
@@ -30,6 +35,7 @@ private slots:
 
     void unreachableAtStartIsOutOfServiceThenTheKioskComesBack();
     void keysDoNotLeaveButAManagersPinDoes();
+    void aLongMenuScrollsByAFlickAndEveryWashCanBeChosen();
 };
 
 void TestKioskStartup::unreachableAtStartIsOutOfServiceThenTheKioskComesBack()
@@ -136,6 +142,58 @@ void TestKioskStartup::keysDoNotLeaveButAManagersPinDoes()
     QVERIFY(tap(kiosk->managerPinOverlay()->findChild<QPushButton *>(QStringLiteral("pinOk"))));
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kNoHangMs);
     QVERIFY(!kiosk->isVisible());
+}
+
+void TestKioskStartup::aLongMenuScrollsByAFlickAndEveryWashCanBeChosen()
+{
+    // Sixteen more washes than a 1280x800 panel can show at once.
+    sql(QStringLiteral(
+        "WITH s AS (INSERT INTO services (name, duration_minutes, sort_order) "
+        "  SELECT 'Menu wash ' || lpad(n::text, 2, '0'), 10, 100 + n FROM generate_series(1, 16) n RETURNING id), "
+        "p AS (INSERT INTO service_prices (service_id, vehicle_class, price_cents) "
+        "  SELECT id, 'car', 1000 FROM s RETURNING service_id) "
+        "INSERT INTO bay_services (bay_id, service_id) SELECT b.id, p.service_id FROM bays b, p"));
+    std::unique_ptr<KioskWindow> kiosk = openKiosk(QStringLiteral("Menu"));
+    QVERIFY(kiosk);
+    kiosk->resize(1280, 800);
+    QVERIFY(tap(kiosk->attractScreen()->findChild<QPushButton *>(QStringLiteral("attractStart"))));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Wash, kNoHangMs);
+    WashScreen *wash = kiosk->washScreen();
+    QScrollArea *area = wash->choicesArea();
+    QTRY_VERIFY_WITH_TIMEOUT(area->verticalScrollBar()->maximum() > 0, kNoHangMs);
+    // The cards keep their size (a finger's target) instead of being squeezed.
+    const int target = KioskMetrics(kiosk->QWidget::screen()).targetPixels();
+    const qint64 last = one(QStringLiteral("SELECT id FROM services WHERE name = 'Menu wash 16'")).toLongLong();
+    QPushButton *lastCard = wash->washButton(last);
+    QVERIFY(lastCard);
+    for (QPushButton *card : wash->findChildren<QPushButton *>()) {
+        if (card->objectName().startsWith(u"wash_"))
+            QVERIFY2(card->height() >= target, qPrintable(card->objectName()));
+    }
+    // The sizes and Continue stay on the screen whatever the menu's length.
+    QVERIFY(kiosk->rect().contains(QRect(wash->continueButton()->mapTo(kiosk.get(), QPoint()),
+                                         wash->continueButton()->size())));
+
+    // A finger drags the menu up: it scrolls, and lets go without choosing.
+    // Through the window, as the platform delivers a finger's moves.
+    QWidget *viewport = area->viewport();
+    QWindow *window = kiosk->windowHandle();
+    const QPoint from = viewport->mapTo(kiosk.get(), QPoint(viewport->width() / 2, viewport->height() - 10));
+    const int distance = viewport->height() * 4 / 5;
+    QTest::mousePress(window, Qt::LeftButton, {}, from);
+    for (int step = 1; step <= 20; ++step)
+        QTest::mouseMove(window, from - QPoint(0, step * distance / 20), 15);
+    QTest::mouseRelease(window, Qt::LeftButton, {}, from - QPoint(0, distance), 15);
+    QTRY_VERIFY_WITH_TIMEOUT(area->verticalScrollBar()->value() > 0, kNoHangMs);
+
+    // The last wash, brought into view as the keypad's focus brings it, is
+    // chosen by a touch.
+    lastCard->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        viewport->rect().contains(QRect(lastCard->mapTo(viewport, QPoint()), lastCard->size())), kNoHangMs);
+    QVERIFY(tap(lastCard));
+    QVERIFY(kiosk->order().service);
+    QCOMPARE(kiosk->order().service->id, last);
 }
 
 int main(int argc, char *argv[])

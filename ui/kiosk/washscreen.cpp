@@ -8,6 +8,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScroller>
 #include <QVBoxLayout>
 
 namespace {
@@ -16,6 +18,7 @@ const QStringList VehicleClasses = {QStringLiteral("car"), QStringLiteral("suv")
 const char *const ServiceIdProperty = "serviceId";
 const char *const AddonIdProperty = "addonId";
 constexpr int Columns = 2;
+constexpr int AddonColumns = 3;
 
 } // namespace
 
@@ -42,9 +45,31 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
             showOrder();
         });
     }
+    // The washes and add-ons scroll, by a finger's flick, only when a long
+    // menu does not fit the screen; the sizes and Continue always show.
+    auto *choices = new QWidget;
+    choices->setObjectName(QStringLiteral("washChoices"));
     m_cards = new QGridLayout;
-    m_addonsTitle = new QLabel(this);
-    m_addons = new QHBoxLayout;
+    m_addonsTitle = new QLabel(choices);
+    m_addons = new QGridLayout;
+    auto *choicesLayout = new QVBoxLayout(choices);
+    choicesLayout->setContentsMargins(0, 0, 0, 0);
+    choicesLayout->addLayout(m_cards, 3);
+    choicesLayout->addWidget(m_addonsTitle);
+    choicesLayout->addLayout(m_addons, 1);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("washScroll"));
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(choices);
+    QScroller::grabGesture(m_scroll->viewport(), QScroller::LeftMouseButtonGesture);
+    QScrollerProperties flick = QScroller::scroller(m_scroll->viewport())->scrollerProperties();
+    // A touch on a card reaches it at once; only a drag scrolls.
+    flick.setScrollMetric(QScrollerProperties::MousePressEventDelay, 0);
+    flick.setScrollMetric(QScrollerProperties::OvershootDragResistanceFactor, 0);
+    flick.setScrollMetric(QScrollerProperties::OvershootScrollDistanceFactor, 0);
+    QScroller::scroller(m_scroll->viewport())->setScrollerProperties(flick);
     m_continue = bigButton(QStringLiteral("washContinue"), this);
     makePrimary(m_continue);
     connect(m_continue, &QPushButton::clicked, this, [this] {
@@ -55,9 +80,7 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(titleLabel());
     layout->addLayout(vehicles);
-    layout->addLayout(m_cards, 3);
-    layout->addWidget(m_addonsTitle);
-    layout->addLayout(m_addons, 1);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(m_continue);
     retranslate();
     updateTitle();
@@ -97,7 +120,8 @@ void WashScreen::buildCards()
     m_washButtons.clear();
     for (int i = 0; i < m_services.size(); ++i) {
         const qint64 id = m_services[i].id;
-        QPushButton *card = bigButton(QStringLiteral("wash_%1").arg(id), this);
+        QPushButton *card = bigButton(QStringLiteral("wash_%1").arg(id), m_scroll->widget());
+        card->installEventFilter(this);
         card->setCheckable(true);
         card->setProperty(ServiceIdProperty, id);
         card->setMinimumHeight(card->fontMetrics().height() * 5);
@@ -129,7 +153,8 @@ void WashScreen::buildAddons()
         return;
     const QString currency = m_order.service->currency;
     for (const Addon &addon : std::as_const(m_order.service->addons)) {
-        QPushButton *button = bigButton(QStringLiteral("addon_%1").arg(addon.id), this);
+        QPushButton *button = bigButton(QStringLiteral("addon_%1").arg(addon.id), m_scroll->widget());
+        button->installEventFilter(this);
         button->setCheckable(true);
         button->setProperty(AddonIdProperty, addon.id);
         const QString price = Money::format(addon.priceCents, currency);
@@ -142,7 +167,7 @@ void WashScreen::buildAddons()
                 m_order.addonIds.append(id);
             retranslate();
         });
-        m_addons->addWidget(button);
+        m_addons->addWidget(button, m_addonButtons.size() / AddonColumns, m_addonButtons.size() % AddonColumns);
         button->show(); // the screen may be on show already
         m_addonButtons.append(button);
     }
@@ -231,4 +256,14 @@ QPushButton *WashScreen::addonButton(qint64 addonId) const
             return button;
     }
     return nullptr;
+}
+
+bool WashScreen::eventFilter(QObject *watched, QEvent *event)
+{
+    // A card reached by Tab or the keypad is scrolled into view.
+    if (event->type() == QEvent::FocusIn) {
+        if (auto *widget = qobject_cast<QWidget *>(watched))
+            m_scroll->ensureWidgetVisible(widget);
+    }
+    return KioskScreen::eventFilter(watched, event);
 }

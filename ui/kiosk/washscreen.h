@@ -9,6 +9,7 @@ class QGridLayout;
 class QHBoxLayout;
 class QLabel;
 class QPushButton;
+class QScrollArea;
 struct KioskOrder;
 
 // The washes as big cards priced for the chosen vehicle size (Car / SUV /
@@ -32,12 +33,15 @@ public:
     QPushButton *vehicleButton(const QString &vehicleClass) const;
     QPushButton *addonButton(qint64 addonId) const;
     QPushButton *continueButton() const { return m_continue; }
+    // Where the washes and add-ons scroll when they do not fit.
+    QScrollArea *choicesArea() const { return m_scroll; }
 
 Q_SIGNALS:
     void chosen();
 
 protected:
     void retranslate() override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void buildCards();
@@ -47,10 +51,11 @@ private:
     KioskOrder &m_order;
     QList<Service> m_services;
     QList<QPushButton *> m_vehicles;
+    QScrollArea *m_scroll = nullptr;
     QGridLayout *m_cards = nullptr;
     QList<QPushButton *> m_washButtons;
     QLabel *m_addonsTitle = nullptr;
-    QHBoxLayout *m_addons = nullptr;
+    QGridLayout *m_addons = nullptr;
     QList<QPushButton *> m_addonButtons;
     QPushButton *m_continue = nullptr;
 };

@@ -10,6 +10,12 @@ packages=(
   qt6-l10n-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
   libqrencode-dev libxkbcommon-dev qt6-qpa-plugins qt6-translations-l10n
   fonts-dejavu-core
+  # The kiosk's speech mode: Qt TextToSpeech (its CMake package needs
+  # QmlIntegration from qt6-declarative-dev, which Debian's qt6-speech-dev
+  # does not pull in), the speech-dispatcher plugin with espeak-ng's voices
+  # (English, Spanish, German) and Flite (English only) as the fallback.
+  qt6-speech-dev qt6-declarative-dev qt6-speech-speechd-plugin qt6-speech-flite-plugin
+  speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   libpq-dev postgresql postgresql-contrib pgbouncer
   wrk
   xvfb xauth dbus gnome-keyring

@@ -11,6 +11,7 @@
 #include "keychain/keychainrequest.h"
 #include "ui/common/errortext.h"
 #include "ui/desk/deskwindow.h"
+#include "ui/kiosk/kioskshell.h"
 #include "ui/kiosk/kioskwindow.h"
 
 #include <QDeadlineTimer>
@@ -44,6 +45,8 @@ DeskApplication::DeskApplication(const Kiosk &kiosk, QObject *parent)
     connect(m_kiosk, &KioskWindow::languageChosen, this, [](const QString &language) {
         Translations::install(*QCoreApplication::instance(), language);
     });
+    // After the translators' connection: speech reads the new language's texts.
+    m_shell = new KioskShell(m_kiosk);
     m_windowWidget = std::move(window);
 }
 
@@ -119,6 +122,8 @@ void DeskApplication::start()
     if (m_shuttingDown)
         return;
     ++m_run;
+    if (m_shell)
+        m_shell->lock(); // shows it full screen, locked
     m_window->showForStartup();
     if (m_pool) {
         // A retry after a failed start: a fresh pool for a fresh config.

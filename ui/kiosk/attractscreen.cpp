@@ -6,6 +6,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/text/money.h"
 #include "ui/kiosk/kiosktext.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -29,6 +30,7 @@ AttractScreen::AttractScreen(QWidget *parent)
     setObjectName(QStringLiteral("kioskAttract"));
     m_offer = new QLabel(this);
     m_offer->setObjectName(QStringLiteral("attractOffer"));
+    m_offer->setProperty(KioskStyle::RoleProperty, QStringLiteral("heading"));
     m_offer->setAlignment(Qt::AlignCenter);
     m_offer->setWordWrap(true);
     QFont big = m_offer->font();
@@ -40,6 +42,7 @@ AttractScreen::AttractScreen(QWidget *parent)
     m_next->setAlignment(Qt::AlignCenter);
     m_next->setWordWrap(true);
     m_start = bigButton(QStringLiteral("attractStart"), this);
+    m_start->setProperty(KioskStyle::RoleProperty, QStringLiteral("primary"));
     m_start->setMinimumHeight(m_start->fontMetrics().height() * 8);
     QFont huge = m_start->font();
     huge.setPointSizeF(huge.pointSizeF() * 2.2);

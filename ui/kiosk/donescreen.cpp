@@ -7,6 +7,7 @@
 #include "ui/common/receiptdocument.h"
 #include "ui/common/qrcodeimage.h"
 #include "ui/kiosk/kiosktext.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QLabel>
 #include <QLoggingCategory>
@@ -27,6 +28,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     setObjectName(QStringLiteral("kioskDone"));
     m_code = new QLabel(this);
     m_code->setObjectName(QStringLiteral("doneCode"));
+    m_code->setProperty(KioskStyle::RoleProperty, QStringLiteral("heading"));
     m_code->setAlignment(Qt::AlignCenter);
     QFont huge = m_code->font();
     huge.setPointSizeF(huge.pointSizeF() * 3.5);
@@ -41,6 +43,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     m_details->setWordWrap(true);
     m_drive = new QLabel(this);
     m_drive->setObjectName(QStringLiteral("doneDrive"));
+    m_drive->setProperty(KioskStyle::RoleProperty, QStringLiteral("heading"));
     m_drive->setAlignment(Qt::AlignCenter);
     m_drive->setWordWrap(true);
     QFont big = m_drive->font();
@@ -52,6 +55,7 @@ DoneScreen::DoneScreen(QWidget *parent)
     m_receipt->setAlignment(Qt::AlignCenter);
     m_receipt->setWordWrap(true);
     m_finish = bigButton(QStringLiteral("doneFinish"), this);
+    m_finish->setProperty(KioskStyle::RoleProperty, QStringLiteral("primary"));
     connect(m_finish, &QPushButton::clicked, this, &DoneScreen::finished);
     m_return.setSingleShot(true);
     m_return.setInterval(ReturnAfterMs);

@@ -1,4 +1,5 @@
 #include "ui/kiosk/kioskscreen.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QEvent>
 #include <QLabel>
@@ -35,6 +36,7 @@ QLabel *KioskScreen::titleLabel()
     if (!m_title) {
         m_title = new QLabel(this);
         m_title->setObjectName(QStringLiteral("kioskTitle"));
+        m_title->setProperty(KioskStyle::RoleProperty, QStringLiteral("heading"));
         m_title->setWordWrap(true);
         m_title->setAlignment(Qt::AlignCenter);
         QFont font = m_title->font();

@@ -69,7 +69,7 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     big.setPointSizeF(big.pointSizeF() * 1.6);
     setFont(big);
 
-    auto *top = new QHBoxLayout;
+    auto *top = m_topBar = new QHBoxLayout;
     top->addStretch(1);
     for (const LanguageName &language : Languages) {
         QPushButton *button = chromeButton(QStringLiteral("language_%1").arg(language.code), this);
@@ -377,6 +377,13 @@ QPushButton *KioskWindow::languageButton(const QString &language) const
             return m_languages[i];
     }
     return nullptr;
+}
+
+void KioskWindow::addToTopBar(QWidget *widget)
+{
+    // After the stretch: the top-left corner stays empty for the manager's
+    // hold (KioskGuard).
+    m_topBar->insertWidget(m_topBar->count() - int(m_languages.size()), widget);
 }
 
 QString KioskWindow::attendantText() const

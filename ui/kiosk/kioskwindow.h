@@ -20,6 +20,7 @@ class KioskScreen;
 class OutOfServiceScreen;
 class PayScreen;
 class PlateScreen;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -97,6 +98,11 @@ public:
     QPushButton *languageButton(const QString &language) const;
     // What Call attendant last said came of it; empty before.
     QString attendantText() const;
+    // The pool once the database is ready (databaseReady()), else nullptr.
+    ConnectionPool *pool() const { return m_pool; }
+    // For the kiosk's shell (KioskShell): a widget in the bar along the
+    // top, left of the language buttons, on every screen.
+    void addToTopBar(QWidget *widget);
 
 Q_SIGNALS:
     // The customer chose a language (and startOver() went back to the
@@ -149,6 +155,7 @@ private:
     PayScreen *m_pay = nullptr;
     DoneScreen *m_done = nullptr;
     OutOfServiceScreen *m_outOfService = nullptr;
+    QHBoxLayout *m_topBar = nullptr;
     QList<QPushButton *> m_languages;
     QPushButton *m_back = nullptr;
     QPushButton *m_startOver = nullptr;

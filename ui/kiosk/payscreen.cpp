@@ -12,6 +12,7 @@
 #include "ui/common/qrcodeimage.h"
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/kiosktext.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -69,6 +70,7 @@ PayScreen::PayScreen(KioskOrder &order, QWidget *parent)
     m_qr->setAlignment(Qt::AlignCenter);
     m_qr->hide();
     m_readerButton = bigButton(QStringLiteral("payOnReader"), this);
+    m_readerButton->setProperty(KioskStyle::RoleProperty, QStringLiteral("primary"));
     connect(m_readerButton, &QPushButton::clicked, this, [this] { startCard(true); });
     m_phoneButton = bigButton(QStringLiteral("payByPhone"), this);
     connect(m_phoneButton, &QPushButton::clicked, this, [this] { startCard(false); });

@@ -3,6 +3,7 @@
 #include "db/bookings/bookingrequest.h"
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/onscreenkeyboard.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -56,12 +57,13 @@ PlateScreen::PlateScreen(KioskOrder &order, QWidget *parent)
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("plateError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_error->setProperty(KioskStyle::RoleProperty, QStringLiteral("error"));
     m_error->hide();
     m_keyboard = new OnScreenKeyboard(this);
     connect(m_keyboard, &OnScreenKeyboard::typed, this, &PlateScreen::type);
     connect(m_keyboard, &OnScreenKeyboard::backspace, this, [this] { m_target->backspace(); });
     m_continue = bigButton(QStringLiteral("plateContinue"), this);
+    m_continue->setProperty(KioskStyle::RoleProperty, QStringLiteral("primary"));
     connect(m_continue, &QPushButton::clicked, this, &PlateScreen::submit);
     connect(m_plate, &QLineEdit::returnPressed, this, &PlateScreen::submit);
     connect(m_contact, &QLineEdit::returnPressed, this, &PlateScreen::submit);

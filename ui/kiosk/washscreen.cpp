@@ -3,6 +3,7 @@
 #include "db/text/money.h"
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/kiosktext.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -46,6 +47,7 @@ WashScreen::WashScreen(KioskOrder &order, QWidget *parent)
     m_addonsTitle = new QLabel(this);
     m_addons = new QHBoxLayout;
     m_continue = bigButton(QStringLiteral("washContinue"), this);
+    m_continue->setProperty(KioskStyle::RoleProperty, QStringLiteral("primary"));
     connect(m_continue, &QPushButton::clicked, this, [this] {
         if (m_order.service)
             Q_EMIT chosen();

@@ -56,6 +56,7 @@ KioskShell::KioskShell(KioskWindow *window, const QString &speechEngine, const Q
     m_speak = new SpeakButton(m_speech, window);
     m_speak->setObjectName(QStringLiteral("kioskSpeak"));
     window->addToTopBar(m_speak);
+    m_speak->show(); // the window may be on show already
     connect(m_speech, &KioskSpeech::unavailable, this, [this](const QString &reason) {
         m_speechNotice->setText(reason);
         m_speechNotice->show();

@@ -16,7 +16,9 @@ QPushButton *makeKey(const QString &objectName, QWidget *parent)
     key->setObjectName(objectName);
     key->setAutoDefault(false);
     key->setFocusPolicy(Qt::StrongFocus);
-    key->setMinimumSize(key->fontMetrics().height() * 3, key->fontMetrics().height() * 3);
+    // Two lines high: with the kiosk's style (targets of at least 9 mm)
+    // five rows still leave the plate screen room on a 1280x800 kiosk.
+    key->setMinimumSize(key->fontMetrics().height() * 2, key->fontMetrics().height() * 2);
     key->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
     QFont font = key->font();
     font.setPointSizeF(font.pointSizeF() * 1.4);

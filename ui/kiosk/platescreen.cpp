@@ -69,7 +69,8 @@ PlateScreen::PlateScreen(KioskOrder &order, QWidget *parent)
     connect(m_contact, &QLineEdit::returnPressed, this, &PlateScreen::submit);
     connect(m_plate, &QLineEdit::textChanged, this, [this] { retranslate(); });
 
-    auto *fields = new QHBoxLayout;
+    // One above the other: the contact button's words need the width.
+    auto *fields = new QVBoxLayout;
     fields->addWidget(m_plate, 2);
     fields->addWidget(m_contactButton, 1);
     auto *layout = new QVBoxLayout(this);

@@ -1,6 +1,7 @@
 #include "app/desk/deskapplication.h"
 #include "app/startup/databasestartup.h"
 #include "app/startup/translations.h"
+#include "ui/kiosk/kioskguard.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -32,6 +33,9 @@ int main(int argc, char *argv[])
     parser.addOption(kiosk);
     parser.addOption(kioskName);
     parser.process(app);
+    if (parser.isSet(kiosk))
+        // From here on nothing a kiosk logs can open a window over it.
+        KioskGuard::installQuietMessageHandler();
     if (parser.isSet(kioskName) && !parser.isSet(kiosk)) {
         // Said, not ignored: a desk started by mistake where a kiosk was meant.
         qCritical().noquote() << QApplication::translate("main", "--kiosk-name is for --kiosk only.");

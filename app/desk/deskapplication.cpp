@@ -11,6 +11,7 @@
 #include "keychain/keychainrequest.h"
 #include "ui/common/errortext.h"
 #include "ui/desk/deskwindow.h"
+#include "ui/kiosk/kioskshell.h"
 #include "ui/kiosk/kioskwindow.h"
 
 #include <QDeadlineTimer>
@@ -41,8 +42,11 @@ DeskApplication::DeskApplication(const Kiosk &kiosk, QObject *parent)
     connect(m_kiosk, &KioskWindow::closed, this, &DeskApplication::shutDown);
     // The customer's language buttons: our translators replaced, every
     // widget retranslating on QEvent::LanguageChange.
-    connect(m_kiosk, &KioskWindow::languageChosen, this,
-            [](const QString &language) { Translations::install(*QCoreApplication::instance(), language); });
+    connect(m_kiosk, &KioskWindow::languageChosen, this, [](const QString &language) {
+        Translations::install(*QCoreApplication::instance(), language);
+    });
+    // After the translators' connection: speech reads the new language's texts.
+    m_shell = new KioskShell(m_kiosk);
     m_windowWidget = std::move(window);
 }
 

@@ -10,6 +10,7 @@
 
 class ConnectionPool;
 class DeskWindow;
+class KioskShell;
 class KioskWindow;
 class StartupWindow;
 class HealthPublisher;
@@ -57,6 +58,8 @@ public:
     DeskWindow &window() { return *m_desk; }
     // The kiosk's window; nullptr for the desk.
     KioskWindow *kioskWindow() { return m_kiosk; }
+    // The kiosk's lock, style, way out and speech; nullptr for the desk.
+    KioskShell *kioskShell() { return m_shell; }
     QString programName() const { return m_program; }
     // nullptr until the database is reachable.
     ConnectionPool *pool() { return m_pool.get(); }
@@ -89,6 +92,7 @@ private:
     StartupWindow *m_window = nullptr; // m_windowWidget, as the start-up sees it
     DeskWindow *m_desk = nullptr;
     KioskWindow *m_kiosk = nullptr;
+    KioskShell *m_shell = nullptr; // a child of m_kiosk
     QString m_program;
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<MaintenanceRunner> m_maintenance;

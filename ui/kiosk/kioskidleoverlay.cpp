@@ -85,6 +85,7 @@ void KioskIdleOverlay::showSecondsLeft()
 void KioskIdleOverlay::retranslate()
 {
     m_title->setText(tr("Still there?"));
+    setAccessibleName(m_title->text()); // what speech reads as the overlay's title
     m_continue->setText(tr("Continue"));
     m_continue->setAccessibleName(tr("Continue"));
     m_continue->setAccessibleDescription(tr("Keeps what you chose and goes on where you were."));

@@ -69,11 +69,11 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     setObjectName(QStringLiteral("kioskWindow"));
     m_guard = new KioskGuard(this, this);
     connect(m_guard, &KioskGuard::exitRequested, this, [this] {
-        if (m_pinOverlay)
+        if (m_pinOverlay && !m_leaving && !m_pinOverlay->isVisible())
             m_pinOverlay->open();
     });
 
-    auto *top = new QHBoxLayout;
+    auto *top = m_topBar = new QHBoxLayout;
     top->addStretch(1);
     for (const LanguageName &language : Languages) {
         QPushButton *button = chromeButton(QStringLiteral("language_%1").arg(language.code), this);
@@ -219,12 +219,7 @@ void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &conf
             });
     m_listener->start(config);
     m_pinOverlay = new ManagerPinOverlay(pool, this);
-    connect(m_pinOverlay, &ManagerPinOverlay::unlocked, this, [this](const StaffMember &manager) {
-        qCInfo(lcKiosk).noquote() << "unlocked by" << manager.actor();
-        m_guard->unlock();
-        Q_EMIT unlockedByManager(manager.name);
-        close();
-    });
+    connect(m_pinOverlay, &ManagerPinOverlay::unlocked, this, &KioskWindow::leave);
     m_health = new DatabaseHealthWatcher(pool, this);
     connect(m_health, &DatabaseHealthWatcher::checked, this, [this](DatabaseHealthWatcher::State state) {
         if (state == DatabaseHealthWatcher::State::Unavailable) {
@@ -277,6 +272,31 @@ void KioskWindow::prepare()
 KioskWindow::Screen KioskWindow::screen() const
 {
     return Screen(m_stack->currentIndex());
+}
+
+void KioskWindow::leave(const StaffMember &manager)
+{
+    if (m_leaving)
+        return;
+    m_leaving = true;
+    qCInfo(lcKiosk).noquote() << "kiosk" << m_name << "unlocked by" << manager.actor();
+    Q_EMIT unlockedByManager(manager.name);
+    // What the customer on screen had is cleared and their hold let go;
+    // then every hold this kiosk still has, waited for, so none is left
+    // behind when the pool closes with the window.
+    startOver();
+    const QString name = m_name;
+    auto released = m_pool->withRetry(QStringLiteral("kiosk.close"), RetryPolicy::critical(),
+                                      [name](QSqlDatabase &db) {
+                                          return KioskRepo(db).releaseHolds(name, QStringLiteral("kiosk closed by a manager"));
+                                      });
+    Async::onResult(released, this, [this](const DbResult<KioskRelease> &result) {
+        if (!result.ok())
+            // They run out by themselves, and the kiosk's next start releases them.
+            qCWarning(lcKiosk).noquote() << "holds not released on leaving:" << result.error().toLogString();
+        m_guard->unlock();
+        close();
+    });
 }
 
 KioskScreen *KioskWindow::currentScreen() const
@@ -407,6 +427,13 @@ QPushButton *KioskWindow::languageButton(const QString &language) const
             return m_languages[i];
     }
     return nullptr;
+}
+
+void KioskWindow::addToTopBar(QWidget *widget)
+{
+    // After the stretch: the top-left corner stays empty for the manager's
+    // hold (KioskGuard).
+    m_topBar->insertWidget(m_topBar->count() - int(m_languages.size()), widget);
 }
 
 QString KioskWindow::attendantText() const

@@ -23,9 +23,11 @@ class KioskScreen;
 class OutOfServiceScreen;
 class PayScreen;
 class PlateScreen;
+class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
+struct StaffMember;
 class TimeScreen;
 class WashScreen;
 
@@ -107,6 +109,11 @@ public:
     QPushButton *languageButton(const QString &language) const;
     // What Call attendant last said came of it; empty before.
     QString attendantText() const;
+    // The pool once the database is ready (databaseReady()), else nullptr.
+    ConnectionPool *pool() const { return m_pool; }
+    // For the kiosk's shell (KioskShell): a widget in the bar along the
+    // top, left of the language buttons, on every screen.
+    void addToTopBar(QWidget *widget);
 
 Q_SIGNALS:
     // The customer chose a language (and startOver() went back to the
@@ -128,6 +135,9 @@ private:
     void setScreen(Screen screen);
     void prepare();
     void goBack();
+    // A manager unlocked the kiosk: the hold on screen and every other hold
+    // of this kiosk released (waited for), then the window closes.
+    void leave(const StaffMember &manager);
     void chooseLanguage(const QString &language);
     void callAttendant();
     void databaseTrouble(const DbError &error);
@@ -150,6 +160,7 @@ private:
     KioskGuard *m_guard = nullptr;
     ManagerPinOverlay *m_pinOverlay = nullptr;
     bool m_wasPaying = false;
+    bool m_leaving = false; // a manager's PIN was accepted: closing
     KioskOrder m_order;
     bool m_ready = false;
     bool m_preparing = false;
@@ -165,6 +176,7 @@ private:
     PayScreen *m_pay = nullptr;
     DoneScreen *m_done = nullptr;
     OutOfServiceScreen *m_outOfService = nullptr;
+    QHBoxLayout *m_topBar = nullptr;
     QList<QPushButton *> m_languages;
     QPushButton *m_back = nullptr;
     QPushButton *m_startOver = nullptr;

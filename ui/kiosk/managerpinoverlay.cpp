@@ -342,6 +342,7 @@ void ManagerPinOverlay::showAttempt(const SignInAttempt &attempt)
 void ManagerPinOverlay::retranslate()
 {
     m_title->setText(tr("Manager PIN"));
+    setAccessibleName(m_title->text()); // what speech reads as the overlay's title
     m_clear->setText(tr("Clear"));
     m_clear->setAccessibleName(tr("Clear the PIN"));
     m_ok->setText(tr("OK"));

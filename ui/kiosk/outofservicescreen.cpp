@@ -1,6 +1,7 @@
 #include "ui/kiosk/outofservicescreen.h"
 
 #include "ui/kiosk/kiosktext.h"
+#include "ui/kiosk/kioskstyle.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -15,6 +16,7 @@ OutOfServiceScreen::OutOfServiceScreen(QWidget *parent)
     m_message->setWordWrap(true);
     m_clock = new QLabel(this);
     m_clock->setObjectName(QStringLiteral("outOfServiceClock"));
+    m_clock->setProperty(KioskStyle::RoleProperty, QStringLiteral("heading"));
     m_clock->setAlignment(Qt::AlignCenter);
     QFont big = m_clock->font();
     big.setPointSizeF(big.pointSizeF() * 3);

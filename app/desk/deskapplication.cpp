@@ -3,6 +3,7 @@
 #include "app/startup/databasestartup.h"
 #include "app/startup/translations.h"
 #include "db/health/healthpublisher.h"
+#include "db/kiosk/kioskrepo.h"
 #include "db/notify/bookingchangelistener.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
@@ -34,7 +35,7 @@ DeskApplication::DeskApplication(QObject *parent)
 
 DeskApplication::DeskApplication(const Kiosk &kiosk, QObject *parent)
     : QObject(parent)
-    , m_program(KioskWindow::programName())
+    , m_program(KioskRepo::program())
 {
     auto window = std::make_unique<KioskWindow>(kiosk.name);
     m_kiosk = window.get();

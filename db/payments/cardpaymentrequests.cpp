@@ -116,6 +116,21 @@ DbResult<CardPaymentStart> CardPaymentRequests::startReaderPayment(qint64 bookin
     return start(bookingId, QStringLiteral("terminal"), readerId, actor, {});
 }
 
+DbResult<CardPaymentStart> CardPaymentRequests::startAttempt(qint64 bookingId, bool onReader,
+                                                             const QString &readerId, const QString &locale,
+                                                             const QString &actor, qint64 previousPaymentId)
+{
+    if (previousPaymentId) {
+        const std::optional<Payment> old = PaymentRepo(m_db).byId(previousPaymentId);
+        if (old && old->status == u"pending") {
+            const DbResult<qint64> ended = cancel(previousPaymentId, actor);
+            if (!ended.ok())
+                return ended.error();
+        }
+    }
+    return onReader ? startReaderPayment(bookingId, readerId, actor) : startCheckout(bookingId, actor, locale);
+}
+
 DbResult<CardPaymentStart> CardPaymentRequests::start(qint64 bookingId, const QString &method,
                                                       const QString &readerId, const QString &actor,
                                                       const QString &locale)

@@ -54,6 +54,14 @@ public:
     DbResult<CardPaymentStart> startReaderPayment(qint64 bookingId, const QString &readerId,
                                                   const QString &actor);
 
+    // One attempt by a desk or kiosk: on readerId's reader when onReader,
+    // else by Checkout (locale for its pages). After a decline the previous
+    // attempt (previousPaymentId, 0: none) is still open at Stripe: it is
+    // cancelled first, when still pending.
+    DbResult<CardPaymentStart> startAttempt(qint64 bookingId, bool onReader, const QString &readerId,
+                                            const QString &locale, const QString &actor,
+                                            qint64 previousPaymentId);
+
     // Cancels a pending card payment: status 'cancelled'; its create request
     // still queued is failed with error_code 'cancelled' (the server never
     // sent it), otherwise a 'cancel' request asks the server to end the

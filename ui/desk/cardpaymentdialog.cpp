@@ -364,19 +364,9 @@ void CardPaymentDialog::start(bool reader)
     auto asked = m_pool.withRetry(
         QStringLiteral("card.start"), RetryPolicy::standard(),
         [id, actor, readerId, locale, reader, retryPayment](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
-            CardPaymentRequests requests(db);
-            if (retryPayment) {
-                // Stripe keeps a declined reader payment open; a new
-                // attempt starts afresh, so the old one is cancelled.
-                const std::optional<Payment> old = PaymentRepo(db).byId(retryPayment);
-                if (old && old->status == u"pending") {
-                    const DbResult<qint64> ended = requests.cancel(retryPayment, actor);
-                    if (!ended.ok())
-                        return ended.error();
-                }
-            }
-            return reader ? requests.startReaderPayment(id, readerId, actor)
-                          : requests.startCheckout(id, actor, locale);
+            // Stripe keeps a declined reader payment open; a new attempt
+            // starts afresh, so the old one is cancelled.
+            return CardPaymentRequests(db).startAttempt(id, reader, readerId, locale, actor, retryPayment);
         });
     Async::onResult(asked, this, [this, reader](const DbResult<CardPaymentStart> &result) {
         m_sending = false;

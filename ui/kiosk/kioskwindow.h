@@ -45,8 +45,6 @@ class KioskWindow : public QWidget, public StartupWindow
 public:
     enum class Screen { Starting, Attract, Wash, Time, Plate, Pay, Done, OutOfService };
 
-    // The program name the kiosk's health is published under.
-    static QString programName() { return QStringLiteral("carwash-kiosk"); }
     // Between retries of a failed start.
     static constexpr int StartRetryMs = 5000;
     void setStartRetryInterval(int milliseconds) { m_startRetry.setInterval(milliseconds); }

@@ -294,20 +294,10 @@ void PayScreen::startCard(bool reader)
     auto asked = m_pool->withRetry(QStringLiteral("kiosk.card"), RetryPolicy::standard(),
                                    [bookingId, actor, readerId, previous, reader,
                                     locale](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
-                                       CardPaymentRequests requests(db);
-                                       if (previous) {
-                                           // A declined reader payment stays open at Stripe: a new
-                                           // attempt ends it first.
-                                           const std::optional<Payment> old = PaymentRepo(db).byId(previous);
-                                           if (old && old->status == u"pending") {
-                                               const DbResult<qint64> ended
-                                                   = requests.cancel(previous, actor);
-                                               if (!ended.ok())
-                                                   return ended.error();
-                                           }
-                                       }
-                                       return reader ? requests.startReaderPayment(bookingId, readerId, actor)
-                                                     : requests.startCheckout(bookingId, actor, locale);
+                                       // A declined reader payment stays open at Stripe: a
+                                       // new attempt ends it first.
+                                       return CardPaymentRequests(db).startAttempt(bookingId, reader, readerId,
+                                                                                   locale, actor, previous);
                                    });
     Async::onResult(asked, this, [this, generation](const DbResult<CardPaymentStart> &result) {
         m_sending = false;

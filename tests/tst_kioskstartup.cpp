@@ -36,6 +36,7 @@ private slots:
     void unreachableAtStartIsOutOfServiceThenTheKioskComesBack();
     void keysDoNotLeaveButAManagersPinDoes();
     void aLongMenuScrollsByAFlickAndEveryWashCanBeChosen();
+    void withNoWashOnOfferTheCustomerIsSentToTheDesk();
 };
 
 void TestKioskStartup::unreachableAtStartIsOutOfServiceThenTheKioskComesBack()
@@ -149,7 +150,8 @@ void TestKioskStartup::aLongMenuScrollsByAFlickAndEveryWashCanBeChosen()
     // Sixteen more washes than a 1280x800 panel can show at once.
     sql(QStringLiteral(
         "WITH s AS (INSERT INTO services (name, duration_minutes, sort_order) "
-        "  SELECT 'Menu wash ' || lpad(n::text, 2, '0'), 10, 100 + n FROM generate_series(1, 16) n RETURNING id), "
+        "  SELECT 'Menu wash ' || lpad(n::text, 2, '0'), 10, 100 + n FROM generate_series(1, 16) n RETURNING "
+        "id), "
         "p AS (INSERT INTO service_prices (service_id, vehicle_class, price_cents) "
         "  SELECT id, 'car', 1000 FROM s RETURNING service_id) "
         "INSERT INTO bay_services (bay_id, service_id) SELECT b.id, p.service_id FROM bays b, p"));
@@ -163,7 +165,8 @@ void TestKioskStartup::aLongMenuScrollsByAFlickAndEveryWashCanBeChosen()
     QTRY_VERIFY_WITH_TIMEOUT(area->verticalScrollBar()->maximum() > 0, kNoHangMs);
     // The cards keep their size (a finger's target) instead of being squeezed.
     const int target = KioskMetrics(kiosk->QWidget::screen()).targetPixels();
-    const qint64 last = one(QStringLiteral("SELECT id FROM services WHERE name = 'Menu wash 16'")).toLongLong();
+    const qint64 last
+        = one(QStringLiteral("SELECT id FROM services WHERE name = 'Menu wash 16'")).toLongLong();
     QPushButton *lastCard = wash->washButton(last);
     QVERIFY(lastCard);
     for (QPushButton *card : wash->findChildren<QPushButton *>()) {
@@ -171,8 +174,8 @@ void TestKioskStartup::aLongMenuScrollsByAFlickAndEveryWashCanBeChosen()
             QVERIFY2(card->height() >= target, qPrintable(card->objectName()));
     }
     // The sizes and Continue stay on the screen whatever the menu's length.
-    QVERIFY(kiosk->rect().contains(QRect(wash->continueButton()->mapTo(kiosk.get(), QPoint()),
-                                         wash->continueButton()->size())));
+    QVERIFY(kiosk->rect().contains(
+        QRect(wash->continueButton()->mapTo(kiosk.get(), QPoint()), wash->continueButton()->size())));
 
     // A finger drags the menu up: it scrolls, and lets go without choosing.
     // Through the window, as the platform delivers a finger's moves.
@@ -194,6 +197,28 @@ void TestKioskStartup::aLongMenuScrollsByAFlickAndEveryWashCanBeChosen()
     QVERIFY(tap(lastCard));
     QVERIFY(kiosk->order().service);
     QCOMPARE(kiosk->order().service->id, last);
+}
+
+void TestKioskStartup::withNoWashOnOfferTheCustomerIsSentToTheDesk()
+{
+    std::unique_ptr<KioskWindow> kiosk = openKiosk(QStringLiteral("Empty"));
+    QVERIFY(kiosk);
+    auto *start = kiosk->attractScreen()->findChild<QPushButton *>(QStringLiteral("attractStart"));
+    QVERIFY(start->isEnabled());
+    // The manager takes every wash off the menu: the next customer is not
+    // let in to an empty wash screen.
+    sql(QStringLiteral("UPDATE services SET active = false"));
+    kiosk->startOver();
+    QTRY_VERIFY_WITH_TIMEOUT(!start->isEnabled(), kNoHangMs);
+    QVERIFY(kiosk->attractScreen()->offerText().contains(u"Please see the desk"));
+    QVERIFY(!tap(start));
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Attract);
+    // Back on the menu: in again.
+    sql(QStringLiteral("UPDATE services SET active = true"));
+    kiosk->startOver();
+    QTRY_VERIFY_WITH_TIMEOUT(start->isEnabled(), kNoHangMs);
+    QVERIFY(tap(start));
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Wash, kNoHangMs);
 }
 
 int main(int argc, char *argv[])

@@ -969,6 +969,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>No free time left today.</source>
         <translation>Heute ist keine Zeit mehr frei.</translation>
     </message>
+    <message>
+        <source>No wash can be booked here right now. Please see the desk.</source>
+        <translation>Hier kann gerade keine Wäsche gebucht werden. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
 </context>
 <context>
     <name>BaysPage</name>

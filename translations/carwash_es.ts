@@ -969,6 +969,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>No free time left today.</source>
         <translation>Hoy no quedan horas libres.</translation>
     </message>
+    <message>
+        <source>No wash can be booked here right now. Please see the desk.</source>
+        <translation>Aquí no se puede reservar ningún lavado en este momento. Por favor, acuda al mostrador.</translation>
+    </message>
 </context>
 <context>
     <name>BaysPage</name>

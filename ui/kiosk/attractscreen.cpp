@@ -87,8 +87,13 @@ QString AttractScreen::offerText() const
 
 void AttractScreen::showOffer()
 {
+    // Nothing to book (no active wash with a price): no way in to an empty
+    // wash screen; the customer is sent to the desk.
+    const bool nothingOffered = m_services.isEmpty() && !m_loading;
+    m_start->setEnabled(!nothingOffered);
     if (m_services.isEmpty()) {
-        m_offer->setText(m_loading ? tr("Loading the washes…") : QString());
+        m_offer->setText(m_loading ? tr("Loading the washes…")
+                                   : tr("No wash can be booked here right now. Please see the desk."));
     } else {
         const Service &service = m_services[m_shown % m_services.size()];
         const qint64 from = service.prices.isEmpty()

@@ -1,5 +1,7 @@
 #include "ui/common/cardpaymentprogress.h"
 
+#include "db/payments/cardpaymentrequests.h"
+#include "db/payments/paymentrepo.h"
 #include "db/text/money.h"
 
 CardPaymentProgress::State CardPaymentProgress::state() const
@@ -93,4 +95,13 @@ QString CardPaymentProgress::timeLeft(const QDateTime &expiresAt, const QDateTim
         return {};
     const qint64 seconds = std::max<qint64>(0, now.secsTo(expiresAt));
     return tr("%1:%2 left").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+}
+
+CardPaymentProgress CardPaymentProgress::read(QSqlDatabase &db, qint64 paymentId, qint64 requestId)
+{
+    CardPaymentProgress p;
+    p.payment = PaymentRepo(db).byId(paymentId);
+    if (requestId)
+        p.request = CardPaymentRequests(db).request(requestId);
+    return p;
 }

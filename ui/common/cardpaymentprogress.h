@@ -9,6 +9,8 @@
 
 #include <optional>
 
+class QSqlDatabase;
+
 // Where a card payment asked for at a desk or a kiosk stands, read from the
 // database: the payment row and the request carwash-server answers. The
 // card dialogs show it and decide from it; every poll (and, once the desk
@@ -43,4 +45,7 @@ public:
     // "12:34 left" (minutes and seconds) from now to the Checkout
     // session's end; empty without one.
     static QString timeLeft(const QDateTime &expiresAt, const QDateTime &now);
+    // The payment and (when requestId) its request as they stand now; in a
+    // unit of work on a pooled connection (the desk's and kiosk's polls).
+    static CardPaymentProgress read(QSqlDatabase &db, qint64 paymentId, qint64 requestId);
 };

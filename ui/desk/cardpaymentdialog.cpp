@@ -417,11 +417,7 @@ void CardPaymentDialog::pollNow()
     const qint64 requestId = m_requestId;
     auto read = m_pool.withRetry(QStringLiteral("card.progress"), RetryPolicy::standard(),
                                  [paymentId, requestId](QSqlDatabase &db) {
-                                     CardPaymentProgress p;
-                                     p.payment = PaymentRepo(db).byId(paymentId);
-                                     if (requestId)
-                                         p.request = CardPaymentRequests(db).request(requestId);
-                                     return p;
+                                     return CardPaymentProgress::read(db, paymentId, requestId);
                                  });
     Async::onResult(read, this, [this, paymentId](const DbResult<CardPaymentProgress> &result) {
         m_polling = false;

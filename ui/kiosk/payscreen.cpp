@@ -296,8 +296,8 @@ void PayScreen::startCard(bool reader)
                                     locale](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
                                        // A declined reader payment stays open at Stripe: a
                                        // new attempt ends it first.
-                                       return CardPaymentRequests(db).startAttempt(bookingId, reader, readerId,
-                                                                                   locale, actor, previous);
+                                       return CardPaymentRequests(db).startAttempt(
+                                           bookingId, reader, readerId, locale, actor, previous);
                                    });
     Async::onResult(asked, this, [this, generation](const DbResult<CardPaymentStart> &result) {
         m_sending = false;
@@ -326,11 +326,7 @@ void PayScreen::pollNow()
     const qint64 requestId = m_requestId;
     auto read = m_pool->withRetry(QStringLiteral("kiosk.card.progress"), RetryPolicy::standard(),
                                   [paymentId, requestId](QSqlDatabase &db) {
-                                      CardPaymentProgress p;
-                                      p.payment = PaymentRepo(db).byId(paymentId);
-                                      if (requestId)
-                                          p.request = CardPaymentRequests(db).request(requestId);
-                                      return p;
+                                      return CardPaymentProgress::read(db, paymentId, requestId);
                                   });
     Async::onResult(read, this, [this, generation, paymentId](const DbResult<CardPaymentProgress> &result) {
         m_polling = false;

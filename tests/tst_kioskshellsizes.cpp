@@ -3,8 +3,10 @@
 // screen of a booking (attract to done, paid at the desk) and the manager's
 // PIN pad: every visible button at least KioskMetrics' touch target, every
 // text with capitals at least 3/16 in high for the screen's DPI, nothing
-// outside the window or cut short, and no scroll bar. The DPI is the
-// offscreen screen's, stated by the test's first lines of output.
+// outside the window or cut short, and no scroll bar; in English, Spanish
+// and German. The sizes are the panel's pixels; ctest runs it at 100 % and
+// again at 150 % (QT_SCALE_FACTOR=1.5). The DPI is the offscreen screen's,
+// stated by the test's first lines of output.
 #include "db/staff/pinhash.h"
 #include "tests/harness/nohang.h"
 #include "tests/kioskfixture.h"
@@ -30,6 +32,7 @@
 #include <QScreen>
 #include <QScrollBar>
 #include <QTest>
+#include <QtMath>
 
 using TestWaits::kNoHangMs;
 
@@ -52,7 +55,9 @@ private:
 
 void TestKioskShellSizes::initTestCase()
 {
-    startKioskSite(QStringLiteral("tst_kioskshellsizes"));
+    // A database of its own for each scale: both runs may go at once.
+    const QString scale = qEnvironmentVariable("QT_SCALE_FACTOR").remove(u'.');
+    startKioskSite(QStringLiteral("tst_kioskshellsizes") + (scale.isEmpty() ? QString() : u'_' + scale));
     const QScreen *screen = QGuiApplication::primaryScreen();
     qInfo("screen %s: %.1f logical dpi (%dx%d px, %.0fx%.0f mm), device pixel ratio %.2f", qPrintable(screen->name()),
           screen->physicalDotsPerInch(), screen->geometry().width(), screen->geometry().height(),
@@ -130,17 +135,22 @@ QStringList TestKioskShellSizes::problems(KioskWindow &kiosk, const QString &whe
 void TestKioskShellSizes::everyScreenFitsWithTargetsAndTextLargeEnough_data()
 {
     QTest::addColumn<QSize>("size");
-    QTest::newRow("portrait 1080x1920") << QSize(1080, 1920);
-    QTest::newRow("landscape 1920x1080") << QSize(1920, 1080);
-    QTest::newRow("1280x800") << QSize(1280, 800);
+    QTest::addColumn<QString>("language");
+    // German and Spanish say most things at greater length than English.
+    for (const char *language : {"en", "es", "de"}) {
+        QTest::addRow("portrait 1080x1920 %s", language) << QSize(1080, 1920) << QString::fromLatin1(language);
+        QTest::addRow("landscape 1920x1080 %s", language) << QSize(1920, 1080) << QString::fromLatin1(language);
+        QTest::addRow("1280x800 %s", language) << QSize(1280, 800) << QString::fromLatin1(language);
+    }
 }
 
 void TestKioskShellSizes::everyScreenFitsWithTargetsAndTextLargeEnough()
 {
     QFETCH(QSize, size);
+    QFETCH(QString, language);
     // No carwash-server: the kiosk offers "Book now, pay at the desk", so
     // the flow reaches Done without a card.
-    setKiosk(QStringLiteral("Sizes"), {QStringLiteral("phone"), QStringLiteral("desk")});
+    setKiosk(QStringLiteral("Sizes"), {QStringLiteral("phone"), QStringLiteral("desk")}, language);
     sql(QStringLiteral("DELETE FROM audit_log WHERE entity = 'staff'; DELETE FROM staff; "
                        "INSERT INTO staff (name, role, pin_hash) VALUES ('Morgan', 'manager', '%1'), "
                        "('Alex Johnson-Whitfield', 'manager', '%1')")
@@ -148,6 +158,11 @@ void TestKioskShellSizes::everyScreenFitsWithTargetsAndTextLargeEnough()
     auto kiosk = openKiosk(QStringLiteral("Sizes"));
     QVERIFY(kiosk);
     auto *shell = new KioskShell(kiosk.get());
+    // The size is the panel's pixels: at 150 % (QT_SCALE_FACTOR=1.5, the
+    // test's second run) the window has two thirds of them to lay out in.
+    const qreal ratio = kiosk->devicePixelRatioF();
+    size = QSize(qFloor(size.width() / ratio), qFloor(size.height() / ratio));
+    qInfo("%s: %dx%d logical at device pixel ratio %.2f", QTest::currentDataTag(), size.width(), size.height(), ratio);
     kiosk->resize(size);
     settle();
     // A window whose screens need more room than it has cannot take the size.
@@ -164,6 +179,9 @@ void TestKioskShellSizes::everyScreenFitsWithTargetsAndTextLargeEnough()
     QVERIFY(!kiosk->styleSheet().isEmpty());
     QVERIFY(shell->speakButton()->isVisible());
 
+    // In the kiosk's language: not the English of the source.
+    QCOMPARE(kiosk->attractScreen()->startButton()->text() == QStringLiteral("Touch to start"), language == u"en");
+
     QStringList found;
     found << problems(*kiosk, QStringLiteral("attract"));
     QVERIFY(tap(kiosk->attractScreen()->startButton()));
@@ -179,6 +197,8 @@ void TestKioskShellSizes::everyScreenFitsWithTargetsAndTextLargeEnough()
     QVERIFY(enterPlate(*kiosk, QStringLiteral("-")));
     QTRY_VERIFY_WITH_TIMEOUT(!kiosk->plateScreen()->errorText().isEmpty(), kNoHangMs);
     found << problems(*kiosk, QStringLiteral("plate"));
+    // Keyboard beside the fields on a wide window, under them on a tall one.
+    QCOMPARE(kiosk->plateScreen()->sideBySide(), size.width() > size.height());
     QVERIFY(tap(kiosk->plateScreen()->keyboard()->backspaceKey()));
     QVERIFY(enterPlate(*kiosk, QStringLiteral("SZ 1080")));
     QTRY_VERIFY_WITH_TIMEOUT(kiosk->payScreen()->stage() == PayScreen::Stage::Choosing

@@ -5077,10 +5077,6 @@ Details: %2</translation>
         <translation>Kennzeichen wird eingegeben</translation>
     </message>
     <message>
-        <source>Type your plate on the keyboard below, then touch Continue.</source>
-        <translation>Tippen Sie Ihr Kennzeichen auf der Tastatur unten ein und berühren Sie dann Weiter.</translation>
-    </message>
-    <message>
         <source>Licence plate</source>
         <translation>Kennzeichen</translation>
     </message>
@@ -5125,6 +5121,10 @@ Details: %2</translation>
 or e-mail (optional)</source>
         <translation>Beleg per Telefon
 oder E-Mail (optional)</translation>
+    </message>
+    <message>
+        <source>Type your plate on the keyboard, then touch Continue.</source>
+        <translation>Tippen Sie Ihr Kennzeichen auf der Tastatur ein und berühren Sie dann Weiter.</translation>
     </message>
 </context>
 <context>

@@ -5077,10 +5077,6 @@ Detalle: %2</translation>
         <translation>Introduciendo la matrícula</translation>
     </message>
     <message>
-        <source>Type your plate on the keyboard below, then touch Continue.</source>
-        <translation>Escriba su matrícula en el teclado de abajo y toque Continuar.</translation>
-    </message>
-    <message>
         <source>Licence plate</source>
         <translation>Matrícula</translation>
     </message>
@@ -5125,6 +5121,10 @@ Detalle: %2</translation>
 or e-mail (optional)</source>
         <translation>Recibo por teléfono
 o correo (opcional)</translation>
+    </message>
+    <message>
+        <source>Type your plate on the keyboard, then touch Continue.</source>
+        <translation>Escriba su matrícula en el teclado y toque Continuar.</translation>
     </message>
 </context>
 <context>

@@ -1,14 +1,18 @@
 #include "ui/kiosk/onscreenkeyboard.h"
 
 #include <QEvent>
+#include <QResizeEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace {
 
 const char *const KeyTextProperty = "keyText";
+constexpr int KeySpacing = 8;
 
 QPushButton *makeKey(const QString &objectName, QWidget *parent)
 {
@@ -37,14 +41,17 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
     const QStringList rows = {QStringLiteral("1234567890"), QStringLiteral("QWERTYUIOP"),
                               QStringLiteral("ASDFGHJKL-"), QStringLiteral("ZXCVBNM@.+")};
     auto *layout = new QVBoxLayout(this);
-    layout->setSpacing(8);
-    // Keys as large as the style makes a target, together just above
-    // Continue; height beyond that goes above them (on a 1080x1920 screen
-    // keys stretched to fill it stood three times as tall as wide).
-    layout->addStretch(1);
+    // The screen around it has its margins already.
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(KeySpacing);
+    // Keys grow with the room there is up to square (resizeEvent), rows
+    // together just above Continue; height beyond that goes above them (on
+    // a 1080x1920 screen keys stretched to fill it stood three times as tall
+    // as wide).
+    layout->addStretch(0);
     for (const QString &row : rows) {
         auto *line = new QHBoxLayout;
-        line->setSpacing(8);
+        line->setSpacing(KeySpacing);
         for (const QChar c : row) {
             const QString text(c);
             QPushButton *key = makeKey(QStringLiteral("key_%1").arg(c.unicode()), this);
@@ -54,10 +61,10 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
             line->addWidget(key);
             m_keys.append(key);
         }
-        layout->addLayout(line);
+        layout->addLayout(line, 1);
     }
     auto *bottom = new QHBoxLayout;
-    bottom->setSpacing(8);
+    bottom->setSpacing(KeySpacing);
     m_space = makeKey(QStringLiteral("key_space"), this);
     m_space->setProperty(KeyTextProperty, QStringLiteral(" "));
     connect(m_space, &QPushButton::clicked, this, [this] { Q_EMIT typed(QStringLiteral(" ")); });
@@ -65,7 +72,7 @@ OnScreenKeyboard::OnScreenKeyboard(QWidget *parent)
     connect(m_backspace, &QPushButton::clicked, this, &OnScreenKeyboard::backspace);
     bottom->addWidget(m_space, 3);
     bottom->addWidget(m_backspace, 1);
-    layout->addLayout(bottom);
+    layout->addLayout(bottom, 1);
     m_keys.append(m_space);
     retranslate();
 }
@@ -90,6 +97,16 @@ void OnScreenKeyboard::retranslate()
     m_space->setAccessibleName(tr("Space"));
     m_backspace->setText(tr("⌫ Delete"));
     m_backspace->setAccessibleName(tr("Delete the last character"));
+}
+
+void OnScreenKeyboard::resizeEvent(QResizeEvent *event)
+{
+    // No key taller than a character key is wide (the widest row has ten).
+    const int keyWidth = (event->size().width() - 9 * KeySpacing) / 10;
+    for (QPushButton *key : std::as_const(m_keys))
+        key->setMaximumHeight(std::max(keyWidth, key->minimumSizeHint().height()));
+    m_backspace->setMaximumHeight(m_space->maximumHeight());
+    QWidget::resizeEvent(event);
 }
 
 void OnScreenKeyboard::changeEvent(QEvent *event)

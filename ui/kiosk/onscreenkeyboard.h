@@ -4,6 +4,7 @@
 #include <QWidget>
 
 class QPushButton;
+class QResizeEvent;
 
 // The kiosk's own large keyboard: digits, letters, space, dash, the few
 // signs an e-mail address or phone number needs, and backspace. It types
@@ -25,6 +26,7 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void retranslate();

@@ -3,9 +3,9 @@
 #include "db/bookings/bookingrequest.h"
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/onscreenkeyboard.h"
+#include "ui/kiosk/orientationlayout.h"
 
 #include <QEvent>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -69,17 +69,27 @@ PlateScreen::PlateScreen(KioskOrder &order, QWidget *parent)
     connect(m_contact, &QLineEdit::returnPressed, this, &PlateScreen::submit);
     connect(m_plate, &QLineEdit::textChanged, this, [this] { retranslate(); });
 
-    auto *fields = new QHBoxLayout;
-    fields->addWidget(m_plate, 2);
-    fields->addWidget(m_contactButton, 1);
+    // The fields and the keyboard with Continue: stacked on a tall screen,
+    // beside each other on a wide one (a 1280x800 screen at 150 % has no
+    // room for them stacked).
+    auto *fields = new QVBoxLayout;
+    fields->setContentsMargins(0, 0, 0, 0);
+    fields->addWidget(m_plateLabel);
+    fields->addWidget(m_plate);
+    fields->addWidget(m_contactButton);
+    fields->addWidget(m_contact);
+    fields->addWidget(m_error);
+    fields->addStretch(1);
+    auto *typing = new QVBoxLayout;
+    typing->setContentsMargins(0, 0, 0, 0);
+    typing->addWidget(m_keyboard, 1);
+    typing->addWidget(m_continue);
+    m_arrangement = new OrientationLayout;
+    m_arrangement->addLayout(fields, 2);
+    m_arrangement->addLayout(typing, 3);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(titleLabel());
-    layout->addWidget(m_plateLabel);
-    layout->addLayout(fields);
-    layout->addWidget(m_contact);
-    layout->addWidget(m_error);
-    layout->addWidget(m_keyboard, 1);
-    layout->addWidget(m_continue);
+    layout->addLayout(m_arrangement, 1);
     m_target = m_plate;
     retranslate();
     updateTitle();
@@ -180,7 +190,7 @@ void PlateScreen::submit()
 
 void PlateScreen::retranslate()
 {
-    m_plateLabel->setText(tr("Type your plate on the keyboard below, then touch Continue."));
+    m_plateLabel->setText(tr("Type your plate on the keyboard, then touch Continue."));
     m_plate->setAccessibleName(tr("Licence plate"));
     m_plate->setPlaceholderText(tr("Plate"));
     m_contact->setAccessibleName(tr("Phone or e-mail for the receipt"));
@@ -193,4 +203,9 @@ void PlateScreen::retranslate()
     setSpoken(m_continue, tr("Continue"), tr("Continue"),
               plate.isEmpty() ? tr("Type your plate first") : tr("Plate %1").arg(plate));
     m_continue->setEnabled(!m_plate->text().trimmed().isEmpty());
+}
+
+bool PlateScreen::sideBySide() const
+{
+    return m_arrangement->sideBySide();
 }

@@ -3,6 +3,7 @@
 #include "ui/kiosk/kioskscreen.h"
 
 class OnScreenKeyboard;
+class OrientationLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -33,6 +34,8 @@ public:
     QPushButton *contactButton() const { return m_contactButton; }
     QPushButton *continueButton() const { return m_continue; }
     QString errorText() const;
+    // Fields and keyboard beside each other (a wide screen), else stacked.
+    bool sideBySide() const;
 
 Q_SIGNALS:
     void entered();
@@ -52,8 +55,8 @@ private:
     QLineEdit *m_target = nullptr;
     QLabel *m_plateLabel = nullptr;
     QLabel *m_error = nullptr;
-    QPushButton *m_plateButton = nullptr;
     QPushButton *m_contactButton = nullptr;
     QPushButton *m_continue = nullptr;
     OnScreenKeyboard *m_keyboard = nullptr;
+    OrientationLayout *m_arrangement = nullptr;
 };

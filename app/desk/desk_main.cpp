@@ -1,5 +1,6 @@
 #include "app/desk/deskapplication.h"
 #include "app/startup/databasestartup.h"
+#include "app/startup/signalbridge.h"
 #include "app/startup/translations.h"
 #include "ui/kiosk/kioskguard.h"
 
@@ -51,6 +52,13 @@ int main(int argc, char *argv[])
         : std::make_unique<DeskApplication>();
     DeskApplication &desk = *program;
     QObject::connect(&desk, &DeskApplication::shutDownFinished, &app, &QApplication::quit);
+    // SIGTERM (the session or the machine shutting down, a service manager)
+    // and Ctrl+C end it as closing it does: nothing held or open is left.
+    SignalBridge signalBridge;
+    if (signalBridge.install())
+        QObject::connect(&signalBridge, &SignalBridge::terminationRequested, &desk, &DeskApplication::terminate);
+    else
+        qWarning().noquote() << "SIGTERM will end the program abruptly:" << signalBridge.errorString();
     desk.start();
     return app.exec();
 }

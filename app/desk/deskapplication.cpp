@@ -21,6 +21,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 Q_LOGGING_CATEGORY(lcDeskApp, "carwash.ui.startup", QtWarningMsg)
+// How the program ended, for the operator: on by default.
+Q_LOGGING_CATEGORY(lcLifecycle, "carwash.lifecycle", QtInfoMsg)
 
 DeskApplication::DeskApplication(QObject *parent)
     : QObject(parent)
@@ -64,6 +66,17 @@ DeskApplication::~DeskApplication()
     if (m_pool)
         m_pool->shutdown();
     m_pool.reset();
+}
+
+void DeskApplication::terminate(int signalNumber)
+{
+    if (m_terminating || m_shuttingDown) {
+        qCInfo(lcLifecycle) << "signal" << signalNumber << "received again: already shutting down";
+        return;
+    }
+    m_terminating = true;
+    qCInfo(lcLifecycle).noquote() << "signal" << signalNumber << "received:" << m_program << "shutting down";
+    m_window->closeForTermination();
 }
 
 void DeskApplication::shutDown()

@@ -50,6 +50,11 @@ public:
     // Stops health publishing, maintenance and the listener and shuts the
     // pool down off the GUI thread; returns at once. Idempotent.
     void shutDown();
+    // SIGTERM or SIGINT: the window finishes what must not be lost (the
+    // desk signs out, the kiosk releases its holds) and closes, and the
+    // program shuts down as when its user closed it; shutDownFinished()
+    // follows. Once is enough: a repeated signal changes nothing.
+    void terminate(int signalNumber);
     bool isShuttingDown() const { return m_shuttingDown; }
     bool isShutDown() const { return m_shutDown; }
 
@@ -102,6 +107,8 @@ private:
     // Leaving: the pool's shutdown runs here, off the GUI thread.
     std::unique_ptr<QThread> m_shutDownThread;
     bool m_shuttingDown = false;
+    bool m_terminating = false; // terminate(): the window is closing
+
     bool m_poolClosed = false;
     bool m_listenerClosed = false;
     bool m_shutDown = false;

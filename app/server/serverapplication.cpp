@@ -3,7 +3,7 @@
 #include "app/server/boundedtcpserver.h"
 #include "app/server/paymentrequestworker.h"
 #include "app/server/sharedhealthcheck.h"
-#include "app/server/signalbridge.h"
+#include "app/startup/signalbridge.h"
 #include "app/server/stripesecrets.h"
 #include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"

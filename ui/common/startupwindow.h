@@ -32,4 +32,9 @@ public:
     virtual void databaseReady(ConnectionPool &pool, const DatabaseConfig &config) = 0;
     // nullptr until databaseReady() started it.
     virtual BookingChangeListener *bookingListener() = 0;
+    // The system asks the program to end (SIGTERM at shutdown or from a
+    // service manager, Ctrl+C): nothing is asked of anyone; what must not
+    // be lost is finished (a desk's sign-out, a kiosk's holds released),
+    // then the window closes for good as if its user had closed it.
+    virtual void closeForTermination() = 0;
 };

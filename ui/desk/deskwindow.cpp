@@ -488,6 +488,13 @@ TakingsWindow *DeskWindow::openTakings()
     return m_takingsWindow;
 }
 
+void DeskWindow::closeForTermination()
+{
+    // The desk's dialogs are its children, none modal by exec(): closing the
+    // window closes them, unanswered, and signs out first (closeEvent).
+    close();
+}
+
 void DeskWindow::closeEvent(QCloseEvent *event)
 {
     if (!m_session || m_closing || !m_pool) {

@@ -67,6 +67,9 @@ public:
     // The database is ready: builds the pages that use it. pool must outlive
     // this window; config is what it runs on (shown in the settings).
     void databaseReady(ConnectionPool &pool, const DatabaseConfig &config) override;
+    // Closes as the window's close button does (signing out first), with
+    // any dialog open on it closed unanswered.
+    void closeForTermination() override;
 
     std::optional<StaffMember> signedIn() const { return m_session; }
     void signOut(SignOutReason reason = SignOutReason::Manual);

@@ -278,17 +278,38 @@ void KioskWindow::leave(const StaffMember &manager)
 {
     if (m_leaving)
         return;
-    m_leaving = true;
     qCInfo(lcKiosk).noquote() << "kiosk" << m_name << "unlocked by" << manager.actor();
     Q_EMIT unlockedByManager(manager.name);
+    releaseHoldsAndClose(QStringLiteral("kiosk closed by a manager"));
+}
+
+void KioskWindow::closeForTermination()
+{
+    if (m_leaving)
+        return;
+    qCInfo(lcKiosk).noquote() << "kiosk" << m_name << "asked to end: releasing its holds";
+    releaseHoldsAndClose(QStringLiteral("kiosk program ended"));
+}
+
+void KioskWindow::releaseHoldsAndClose(const QString &why)
+{
+    m_leaving = true;
+    if (m_pinOverlay)
+        m_pinOverlay->hide();
     // What the customer on screen had is cleared and their hold let go;
     // then every hold this kiosk still has, waited for, so none is left
     // behind when the pool closes with the window.
     startOver();
+    if (!m_pool) {
+        // Never reached the database: nothing of ours is held.
+        m_guard->unlock();
+        close();
+        return;
+    }
     const QString name = m_name;
     auto released = m_pool->withRetry(QStringLiteral("kiosk.close"), RetryPolicy::critical(),
-                                      [name](QSqlDatabase &db) {
-                                          return KioskRepo(db).releaseHolds(name, QStringLiteral("kiosk closed by a manager"));
+                                      [name, why](QSqlDatabase &db) {
+                                          return KioskRepo(db).releaseHolds(name, why);
                                       });
     Async::onResult(released, this, [this](const DbResult<KioskRelease> &result) {
         if (!result.ok())

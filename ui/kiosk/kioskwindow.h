@@ -65,6 +65,9 @@ public:
                             std::function<void()> retry) override;
     void databaseReady(ConnectionPool &pool, const DatabaseConfig &config) override;
     BookingChangeListener *bookingListener() override { return m_listener; }
+    // Leaves as a manager's PIN does: the customer's hold and every other
+    // hold of this kiosk released (waited for), then the window closes.
+    void closeForTermination() override;
 
     Screen screen() const;
     KioskScreen *currentScreen() const;
@@ -136,6 +139,8 @@ private:
     // A manager unlocked the kiosk: the hold on screen and every other hold
     // of this kiosk released (waited for), then the window closes.
     void leave(const StaffMember &manager);
+    // What leaving does, why saying who or what ended the kiosk.
+    void releaseHoldsAndClose(const QString &why);
     void chooseLanguage(const QString &language);
     void callAttendant();
     void databaseTrouble(const DbError &error);
@@ -158,7 +163,7 @@ private:
     KioskGuard *m_guard = nullptr;
     ManagerPinOverlay *m_pinOverlay = nullptr;
     bool m_wasPaying = false;
-    bool m_leaving = false; // a manager's PIN was accepted: closing
+    bool m_leaving = false; // unlocked by a manager or terminated: closing
     KioskOrder m_order;
     bool m_ready = false;
     bool m_preparing = false;

@@ -1,4 +1,4 @@
-#include "app/server/signalbridge.h"
+#include "app/startup/signalbridge.h"
 
 #include <QSocketNotifier>
 

@@ -262,26 +262,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>nur ein Waschplatz</translation>
     </message>
     <message>
-        <source>--service ID is required (see: carwash-admin services).</source>
-        <translation>--service ID ist erforderlich (siehe: carwash-admin services).</translation>
-    </message>
-    <message>
-        <source>--service takes a numeric service ID, not &quot;%1&quot;.</source>
-        <translation>--service erwartet eine numerische Leistungs-ID, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--vehicle takes one of car, suv, truck, not &quot;%1&quot;.</source>
-        <translation>--vehicle erwartet car, suv oder truck, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--addon takes a numeric add-on ID, not &quot;%1&quot;.</source>
-        <translation>--addon erwartet die numerische ID einer Zusatzleistung, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--bay takes a numeric bay ID, not &quot;%1&quot;.</source>
-        <translation>--bay erwartet eine numerische Waschplatz-ID, nicht „%1“.</translation>
-    </message>
-    <message>
         <source>local day</source>
         <translation>Tag in Ortszeit</translation>
     </message>
@@ -352,14 +332,6 @@ Aufruf: carwash-admin %2</translation>
     <message>
         <source>book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck] [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K] [--json]</source>
         <translation>book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck] [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K] [--json]</translation>
-    </message>
-    <message>
-        <source>--start is required, for example --start 2025-06-11T09:30:00+02:00.</source>
-        <translation>--start ist erforderlich, zum Beispiel --start 2025-06-11T09:30:00+02:00.</translation>
-    </message>
-    <message>
-        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
-        <translation>--start erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: Ortszeit des Standorts), nicht „%1“.</translation>
     </message>
     <message>
         <source>--%1 may be given once.</source>
@@ -913,6 +885,24 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
 </context>
 <context>
+    <name>ApiAnswers</name>
+    <message numerus="yes">
+        <source>%n field(s) need attention.</source>
+        <translation>
+            <numerusform>%n Feld muss geprüft werden.</numerusform>
+            <numerusform>%n Felder müssen geprüft werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Bookings cannot be reached at the moment; please try again in a few seconds.</source>
+        <translation>Buchungen sind im Moment nicht erreichbar; bitte versuchen Sie es in einigen Sekunden erneut.</translation>
+    </message>
+    <message>
+        <source>Something went wrong on our side; please try again later or call the car wash.</source>
+        <translation>Bei uns ist etwas schiefgelaufen; bitte versuchen Sie es später erneut oder rufen Sie die Waschanlage an.</translation>
+    </message>
+</context>
+<context>
     <name>AttendantCallBanner</name>
     <message>
         <source>Kiosks calling for an attendant</source>
@@ -1019,6 +1009,76 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Bays</source>
         <translation>Waschplätze</translation>
+    </message>
+</context>
+<context>
+    <name>BookingApi</name>
+    <message>
+        <source>There is no %1 in this API; see docs/openapi.yaml.</source>
+        <translation>%1 gibt es in dieser API nicht; siehe docs/openapi.yaml.</translation>
+    </message>
+    <message>
+        <source>%1 takes %2 only.</source>
+        <translation>%1 erlaubt nur %2.</translation>
+    </message>
+    <message>
+        <source>The booking service is starting; please try again in a few seconds.</source>
+        <translation>Der Buchungsdienst startet gerade; bitte versuchen Sie es in einigen Sekunden erneut.</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many bookings and changes from your address; please wait %n second(s).</source>
+        <translation>
+            <numerusform>Zu viele Buchungen und Änderungen von Ihrer Adresse; bitte warten Sie %n Sekunde.</numerusform>
+            <numerusform>Zu viele Buchungen und Änderungen von Ihrer Adresse; bitte warten Sie %n Sekunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object, such as {&quot;plate&quot;: &quot;AB123&quot;}.</source>
+        <translation>Der Inhalt muss ein JSON-Objekt sein, zum Beispiel {&quot;plate&quot;: &quot;AB123&quot;}.</translation>
+    </message>
+    <message>
+        <source>There is no wash package %1.</source>
+        <translation>Die Wäsche %1 gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>No free start within the booking horizon (closed, fully booked, or no bay offers this wash).</source>
+        <translation>Keine freie Zeit innerhalb des Buchungszeitraums (geschlossen, ausgebucht oder kein Platz bietet diese Wäsche an).</translation>
+    </message>
+    <message>
+        <source>plate is required: the licence plate the booking was made for.</source>
+        <translation>plate ist erforderlich: das Kennzeichen, für das gebucht wurde.</translation>
+    </message>
+    <message>
+        <source>No booking %1 for that plate. Check the code in your confirmation and the plate as you gave it.</source>
+        <translation>Keine Buchung %1 für dieses Kennzeichen. Prüfen Sie den Code in Ihrer Bestätigung und das Kennzeichen, wie Sie es angegeben haben.</translation>
+    </message>
+    <message>
+        <source>This Idempotency-Key was already used for a different booking; send a new key with a new booking.</source>
+        <translation>Dieser Idempotency-Key wurde schon für eine andere Buchung verwendet; senden Sie mit jeder neuen Buchung einen neuen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>There is no booking %1.</source>
+        <translation>Die Buchung %1 gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is not awaiting payment (it is %2).</source>
+        <translation>Die Buchung %1 wartet nicht auf Zahlung (sie ist %2).</translation>
+    </message>
+    <message>
+        <source>Card payment could not be started just now; please try again, or pay at the car wash.</source>
+        <translation>Die Kartenzahlung konnte gerade nicht gestartet werden; bitte versuchen Sie es erneut oder zahlen Sie an der Waschanlage.</translation>
+    </message>
+    <message>
+        <source>start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
+        <translation>start erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: die Ortszeit der Anlage), nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>bay takes a numeric bay ID, not &quot;%1&quot;.</source>
+        <translation>bay erwartet die numerische ID eines Platzes, nicht „%1“.</translation>
     </message>
 </context>
 <context>
@@ -1593,7 +1653,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
 </context>
 <context>
@@ -2521,6 +2581,32 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerChanges</name>
+    <message>
+        <source>There is no such booking.</source>
+        <translation>Diese Buchung gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be cancelled.</source>
+        <translation>Diese Buchung ist %1 und kann nicht mehr storniert werden.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be moved.</source>
+        <translation>Diese Buchung ist %1 und kann nicht mehr verlegt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A booking can be changed online until %n minute(s) before its start; please call or visit the car wash.</source>
+        <translation>
+            <numerusform>Eine Buchung kann online bis %n Minute vor Beginn geändert werden; bitte rufen Sie an oder kommen Sie vorbei.</numerusform>
+            <numerusform>Eine Buchung kann online bis %n Minuten vor Beginn geändert werden; bitte rufen Sie an oder kommen Sie vorbei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This booking was paid at the car wash; please see the desk to cancel it and have your money back.</source>
+        <translation>Diese Buchung wurde an der Waschanlage bezahlt; bitte stornieren Sie sie am Schalter, dort erhalten Sie Ihr Geld zurück.</translation>
     </message>
 </context>
 <context>
@@ -5428,6 +5514,49 @@ oder E-Mail (optional)</translation>
     </message>
 </context>
 <context>
+    <name>RequestFields</name>
+    <message>
+        <source>%1 is required: the ID of a wash package.</source>
+        <translation>%1 ist erforderlich: die ID einer Wäsche.</translation>
+    </message>
+    <message>
+        <source>%1 may be given once.</source>
+        <translation>%1 darf nur einmal angegeben werden.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric service ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID einer Wäsche, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes one of car, suv, truck, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet car, suv oder truck, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric add-on ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID eines Extras, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric bay ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID eines Platzes, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 is required: a day as YYYY-MM-DD.</source>
+        <translation>%1 ist erforderlich: ein Tag als JJJJ-MM-TT.</translation>
+    </message>
+    <message>
+        <source>%1 takes YYYY-MM-DD (for example 2025-06-11), not &quot;%2&quot;.</source>
+        <translation>%1 erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 is required, for example 2025-06-11T09:30:00+02:00.</source>
+        <translation>%1 ist erforderlich, zum Beispiel 2025-06-11T09:30:00+02:00.</translation>
+    </message>
+    <message>
+        <source>%1 takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%2&quot;.</source>
+        <translation>%1 erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: die Ortszeit der Anlage), nicht „%2“.</translation>
+    </message>
+</context>
+<context>
     <name>RescheduleDialog</name>
     <message>
         <source>Move booking %1</source>
@@ -6108,6 +6237,42 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
         <translation>Tage, die verarbeitete Zahlungsereignisse und beantwortete Personalrufe aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>is not allowed: name each web site (any site at all would let every page on the internet book in your name).</source>
+        <translation>ist nicht erlaubt: nennen Sie jede Website einzeln (jede beliebige Website ließe jede Seite im Internet in Ihrem Namen buchen).</translation>
+    </message>
+    <message>
+        <source>is not a web site&apos;s origin such as https://www.example.com.</source>
+        <translation>ist kein Ursprung einer Website wie https://www.example.com.</translation>
+    </message>
+    <message>
+        <source>is not an address or range such as 10.0.0.5 or 10.0.0.0/8.</source>
+        <translation>ist keine Adresse und kein Bereich wie 10.0.0.5 oder 10.0.0.0/8.</translation>
+    </message>
+    <message>
+        <source>Minutes before its start until which a customer may move or cancel a booking online</source>
+        <translation>Minuten vor Beginn, bis zu denen ein Kunde eine Buchung online verlegen oder stornieren kann</translation>
+    </message>
+    <message>
+        <source>Bookings and changes one client may send to the online API at once</source>
+        <translation>Buchungen und Änderungen, die ein Client auf einmal an die Online-API senden darf</translation>
+    </message>
+    <message>
+        <source>Bookings and changes per minute a client&apos;s allowance refills by; 0 turns the limit off</source>
+        <translation>Buchungen und Änderungen pro Minute, um die das Kontingent eines Clients wieder wächst; 0 schaltet die Grenze ab</translation>
+    </message>
+    <message>
+        <source>Web sites whose pages may call the online API, such as https://www.example.com; separated by spaces</source>
+        <translation>Websites, deren Seiten die Online-API aufrufen dürfen, wie https://www.example.com; durch Leerzeichen getrennt</translation>
+    </message>
+    <message>
+        <source>Reverse proxies whose X-Forwarded-For names the real client: addresses or ranges such as 10.0.0.0/8, separated by spaces</source>
+        <translation>Reverse-Proxys, deren X-Forwarded-For den echten Client nennt: Adressen oder Bereiche wie 10.0.0.0/8, durch Leerzeichen getrennt</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; %3</source>
+        <translation>%1: „%2“ %3</translation>
     </message>
 </context>
 <context>
@@ -7496,7 +7661,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <name>WebhookHandler</name>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
     <message>
         <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/cli/clicontext.h"
+#include "db/bookings/requestfields.h"
 
 class QCommandLineParser;
 struct AvailabilityRequest;
@@ -29,7 +30,8 @@ private:
     // --service, --vehicle, --addon (repeatable) and --bay, as availability,
     // next and book share them.
     void addRequestOptions(QCommandLineParser &parser, bool withBay);
-    QList<FieldError> readRequestOptions(const QCommandLineParser &parser, AvailabilityRequest &request);
+    // The request's fields from the command's options (RequestFields).
+    static RequestFields fields(const QCommandLineParser &parser);
     void printBooking(const Booking &booking);
 
     CliContext &m_cli;

@@ -1618,6 +1618,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>refunded</source>
         <translation>erstattet</translation>
     </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Gelöschter Kunde</translation>
+    </message>
 </context>
 <context>
     <name>BoundedTcpServer</name>

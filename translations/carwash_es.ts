@@ -1618,6 +1618,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>refunded</source>
         <translation>reembolsado</translation>
     </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Cliente borrado</translation>
+    </message>
 </context>
 <context>
     <name>BoundedTcpServer</name>

@@ -57,6 +57,7 @@ private slots:
     void forgetByPhoneInAnotherFormatForgetsEveryCustomerWithThoseDigits();
     void forgetByEmailInAnotherCase();
     void forgettingTwiceIsHarmlessAndSaysSo();
+    void aDryRunShowsWhoAndHowMuchAndChangesNothing();
     void nobodyMatchingExitsThreeAndWritesNothing_data();
     void nobodyMatchingExitsThreeAndWritesNothing();
     void badInputExitsTwoNamingWhatIsWrong_data();
@@ -76,6 +77,8 @@ private:
     // Rows of the tables that can hold a person's data whose text contains
     // any of the needles (any case).
     int rowsMentioning(const QStringList &needles);
+    // A digest of every row a forget may touch, to see that nothing changed.
+    QString everything();
     // Gives Ann a card payment with Stripe's event (the payer's details
     // Checkout collected), a partial refund and a cancellation whose typed
     // reasons name her. Returns the payment's id.
@@ -174,6 +177,19 @@ int TestCustomerForget::rowsMentioning(const QStringList &needles)
                               "SELECT to_jsonb(t)::text FROM audit_log AS t) AS rows WHERE %1")
                    .arg(conditions.join(QStringLiteral(" OR "))))
         .toInt();
+}
+
+QString TestCustomerForget::everything()
+{
+    return sql(QStringLiteral("SELECT md5(string_agg(j, '|' ORDER BY j)) FROM ("
+                              "SELECT to_jsonb(t)::text AS j FROM customers AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM vehicles AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM bookings AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM payments AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM refunds AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM stripe_events AS t UNION ALL "
+                              "SELECT to_jsonb(t)::text FROM audit_log AS t) AS rows"))
+        .toString();
 }
 
 qint64 TestCustomerForget::giveAnnAHistory(qint64 paidBookingId, qint64 cancelledBookingId)
@@ -436,6 +452,43 @@ void TestCustomerForget::forgettingTwiceIsHarmlessAndSaysSo()
     QCOMPARE(byPhone.exitCode, 3);
 }
 
+void TestCustomerForget::aDryRunShowsWhoAndHowMuchAndChangesNothing()
+{
+    const QJsonObject first = book(QStringLiteral("08:00"), AnnPlate, AnnName, AnnPhone, AnnEmail);
+    const QJsonObject second = book(QStringLiteral("09:00"), QStringLiteral("CD 4"), AnnName, AnnPhone);
+    giveAnnAHistory(first[u"id"].toInteger(), second[u"id"].toInteger());
+    const QString before = everything();
+    QVERIFY(!before.isEmpty());
+
+    const Run text = admin(
+        {QStringLiteral("customer"), QStringLiteral("forget"), AnnPhone, QStringLiteral("--dry-run")});
+    QVERIFY2(text.exitCode == 0, text.err.constData());
+    const qint64 one = customerOf(first[u"id"].toInteger());
+    const qint64 two = customerOf(second[u"id"].toInteger());
+    QVERIFY(one != two);
+    for (const qint64 id : {one, two})
+        QVERIFY2(text.outText().contains(QStringLiteral("Customer %1 would be forgotten").arg(id)),
+                 text.out.constData());
+    QVERIFY2(text.outText().contains(QStringLiteral("Dry run: nothing was changed.")), text.out.constData());
+    const Run dry = admin({QStringLiteral("customer"), QStringLiteral("forget"), AnnPhone,
+                           QStringLiteral("--dry-run"), QStringLiteral("--json")});
+    QCOMPARE(dry.exitCode, 0);
+    QCOMPARE(dry.json()[u"dry_run"].toBool(), true);
+    QCOMPARE(everything(), before);
+
+    // The real thing does what the dry run said.
+    const Run real
+        = admin({QStringLiteral("customer"), QStringLiteral("forget"), AnnPhone, QStringLiteral("--json")});
+    QCOMPARE(real.exitCode, 0);
+    QCOMPARE(real.json()[u"dry_run"].toBool(), false);
+    QCOMPARE(real.json()[u"customers"], dry.json()[u"customers"]);
+    QCOMPARE(real.json()[u"customers"].toArray().size(), 2);
+    QVERIFY(everything() != before);
+    QCOMPARE(rowsMentioning({AnnName, QStringLiteral("ann.lee@example"), QStringLiteral("1234567"),
+                             QStringLiteral("AB123"), QStringLiteral("CD4")}),
+             0);
+}
+
 void TestCustomerForget::nobodyMatchingExitsThreeAndWritesNothing_data()
 {
     QTest::addColumn<QString>("which");
@@ -489,6 +542,8 @@ void TestCustomerForget::badInputExitsTwoNamingWhatIsWrong_data()
         << words({"customer", "forget", "+1 555 CALL"}) << "\"+1 555 CALL\" is not a phone number";
     QTest::newRow("e-mail without domain")
         << words({"customer", "forget", "ann@"}) << "\"ann@\" is not an e-mail address";
+    QTest::newRow("dry run with find")
+        << words({"customer", "find", "Ann", "--dry-run"}) << "--dry-run goes with customer forget";
     QTest::newRow("unknown subcommand")
         << words({"customer", "erase", "1"}) << "customer forget ID|PHONE|EMAIL";
 }

@@ -762,6 +762,34 @@ Aufruf: carwash-admin %2</translation>
         <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
     </message>
     <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>Kunde %1 wurde schon vergessen; es waren keine persönlichen Daten mehr zu löschen.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen bleiben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>anonymisierte Fahrzeuge: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>anonymisierte Buchungen: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>erhaltene Zahlungen: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>Stripe-Ereignisse ohne die Angaben des Zahlers: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>von Mitarbeitern eingegebene Gründe mit geschwärzten Angaben: %1</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -800,7 +828,8 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
-  customer forget ID|PHONE|EMAIL  erase a customer&apos;s name, phone, e-mail and plates on request
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
                                   (every customer with that phone or e-mail); bookings and
                                   payments are kept for the books; exit 3 when none matches
 
@@ -876,7 +905,8 @@ Buchungen:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (nur die nächsten Schritte im Ablauf)
   customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
-  customer forget ID|PHONE|EMAIL  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
                                   (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
                                   Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt
 
@@ -914,40 +944,28 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
     </message>
     <message>
-        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--json]</source>
-        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--json]</translation>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL (one customer ID, phone number or e-mail address; quote spaces)</source>
-        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>zeigen, wer vergessen würde, nichts ändern</translation>
     </message>
     <message>
-        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
-        <translation>Kunde %1 wurde schon vergessen; es waren keine persönlichen Daten mehr zu löschen.</translation>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
     </message>
     <message>
-        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
-        <translation>Kunde %1 vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen bleiben für die Buchhaltung erhalten.</translation>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run gehört zu customer forget. Aufruf: carwash-admin %1</translation>
     </message>
     <message>
-        <source>vehicles anonymised: %1</source>
-        <translation>anonymisierte Fahrzeuge: %1</translation>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 würde vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen blieben für die Buchhaltung erhalten.</translation>
     </message>
     <message>
-        <source>bookings anonymised: %1</source>
-        <translation>anonymisierte Buchungen: %1</translation>
-    </message>
-    <message>
-        <source>payments kept: %1</source>
-        <translation>erhaltene Zahlungen: %1</translation>
-    </message>
-    <message>
-        <source>Stripe events cleared of the payer&apos;s details: %1</source>
-        <translation>Stripe-Ereignisse ohne die Angaben des Zahlers: %1</translation>
-    </message>
-    <message>
-        <source>reasons typed by staff with their details blanked: %1</source>
-        <translation>von Mitarbeitern eingegebene Gründe mit geschwärzten Angaben: %1</translation>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
     </message>
 </context>
 <context>

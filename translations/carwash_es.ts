@@ -762,6 +762,34 @@ Uso: carwash-admin %2</translation>
         <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
     </message>
     <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>El cliente %1 ya se había olvidado; no quedaban datos personales que borrar.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Cliente %1 olvidado: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservan para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>vehículos anonimizados: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>reservas anonimizadas: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>pagos conservados: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>eventos de Stripe sin los datos del pagador: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>motivos escritos por el personal con sus datos tachados: %1</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -800,7 +828,8 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
-  customer forget ID|PHONE|EMAIL  erase a customer&apos;s name, phone, e-mail and plates on request
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
                                   (every customer with that phone or e-mail); bookings and
                                   payments are kept for the books; exit 3 when none matches
 
@@ -876,7 +905,8 @@ Reservas:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (solo los pasos siguientes del ciclo de la reserva)
   customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
-  customer forget ID|PHONE|EMAIL  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
                                   (todos los clientes con ese teléfono o correo); las reservas y los pagos
                                   se conservan para la contabilidad; código 3 si ninguno coincide
 
@@ -914,40 +944,28 @@ PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
     <message>
-        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--json]</source>
-        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--json]</translation>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL (one customer ID, phone number or e-mail address; quote spaces)</source>
-        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>mostrar a quién se olvidaría, sin cambiar nada</translation>
     </message>
     <message>
-        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
-        <translation>El cliente %1 ya se había olvidado; no quedaban datos personales que borrar.</translation>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
     </message>
     <message>
-        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
-        <translation>Cliente %1 olvidado: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservan para la contabilidad.</translation>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run va con customer forget. Uso: carwash-admin %1</translation>
     </message>
     <message>
-        <source>vehicles anonymised: %1</source>
-        <translation>vehículos anonimizados: %1</translation>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>El cliente %1 se olvidaría: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservarían para la contabilidad.</translation>
     </message>
     <message>
-        <source>bookings anonymised: %1</source>
-        <translation>reservas anonimizadas: %1</translation>
-    </message>
-    <message>
-        <source>payments kept: %1</source>
-        <translation>pagos conservados: %1</translation>
-    </message>
-    <message>
-        <source>Stripe events cleared of the payer&apos;s details: %1</source>
-        <translation>eventos de Stripe sin los datos del pagador: %1</translation>
-    </message>
-    <message>
-        <source>reasons typed by staff with their details blanked: %1</source>
-        <translation>motivos escritos por el personal con sus datos tachados: %1</translation>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
     </message>
 </context>
 <context>

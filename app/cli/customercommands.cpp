@@ -13,20 +13,26 @@
 int CustomerCommands::run(const QStringList &args)
 {
     const QString usageLine
-        = AdminCli::tr("customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--json]");
+        = AdminCli::tr("customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]");
     QCommandLineParser parser;
+    const QCommandLineOption dryRunOption(QStringLiteral("dry-run"),
+                                          AdminCli::tr("show who would be forgotten, change nothing"));
+    parser.addOption(dryRunOption);
     if (!m_cli.parseCommand(parser, QStringLiteral("customer"), args, usageLine))
         return Invalid;
     const QStringList words = parser.positionalArguments();
-    if (words.size() == 2 && words[0] == u"find" && !words[1].trimmed().isEmpty())
-        return find(words[1]);
     if (!words.isEmpty() && words[0] == u"forget") {
         if (words.size() != 2)
             return m_cli.invalid(
-                AdminCli::tr("Usage: carwash-admin customer forget ID|PHONE|EMAIL (one customer "
+                AdminCli::tr("Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer "
                              "ID, phone number or e-mail address; quote spaces)"));
-        return forget(words[1]);
+        return forget(words[1], parser.isSet(dryRunOption));
     }
+    if (parser.isSet(dryRunOption))
+        return m_cli.invalid(
+            AdminCli::tr("--dry-run goes with customer forget. Usage: carwash-admin %1").arg(usageLine));
+    if (words.size() == 2 && words[0] == u"find" && !words[1].trimmed().isEmpty())
+        return find(words[1]);
     return m_cli.invalid(
         AdminCli::tr("Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)")
             .arg(usageLine));
@@ -69,7 +75,7 @@ int CustomerCommands::find(const QString &text)
     return Ok;
 }
 
-int CustomerCommands::forget(const QString &idPhoneOrEmail)
+int CustomerCommands::forget(const QString &idPhoneOrEmail, bool dryRun)
 {
     const DbResult<ForgetTarget> target = CustomerEraser::parse(idPhoneOrEmail);
     if (!target.ok())
@@ -77,19 +83,23 @@ int CustomerCommands::forget(const QString &idPhoneOrEmail)
     if (const int rc = m_cli.openPool(true); rc != Ok)
         return rc;
     const ForgetTarget which = target.value();
-    auto forgotten = m_cli.pool()
-                         .withRetry(QStringLiteral("customers.forget"), RetryPolicy::critical(),
-                                    [which](QSqlDatabase &db) {
-                                        return CustomerEraser(db).forget(which, QStringLiteral("cli"));
-                                    })
-                         .result();
+    auto forgotten
+        = m_cli.pool()
+              .withRetry(QStringLiteral("customers.forget"), RetryPolicy::critical(),
+                         [which, dryRun](QSqlDatabase &db) {
+                             return CustomerEraser(db).forget(which, QStringLiteral("cli"),
+                                                              dryRun ? CustomerEraser::Mode::DryRun
+                                                                     : CustomerEraser::Mode::Forget);
+                         })
+              .result();
     if (!forgotten.ok())
         return m_cli.failWith(forgotten.error());
     if (m_cli.json()) {
         QJsonArray array;
         for (const ForgottenCustomer &c : forgotten.value())
             array.append(c.toJson());
-        m_cli.out() << CliContext::jsonText(QJsonObject {{QStringLiteral("matched_by"), which.byName()},
+        m_cli.out() << CliContext::jsonText(QJsonObject {{QStringLiteral("dry_run"), dryRun},
+                                                         {QStringLiteral("matched_by"), which.byName()},
                                                          {QStringLiteral("customers"), array}})
                     << '\n'
                     << Qt::flush;
@@ -105,8 +115,12 @@ int CustomerCommands::forget(const QString &idPhoneOrEmail)
         }
         // One count a line: each sentence whole for translators.
         m_cli.out()
-            << AdminCli::tr("Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and "
-                            "payments kept for the books.")
+            << (dryRun
+                    ? AdminCli::tr("Customer %1 would be forgotten: name, phone, e-mail and plates erased; "
+                                   "bookings and payments kept for the books.")
+                    : AdminCli::tr(
+                        "Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and "
+                        "payments kept for the books."))
                    .arg(c.id)
             << '\n'
             << "  " << AdminCli::tr("vehicles anonymised: %1").arg(c.vehicles) << '\n'
@@ -118,6 +132,9 @@ int CustomerCommands::forget(const QString &idPhoneOrEmail)
             << AdminCli::tr("reasons typed by staff with their details blanked: %1").arg(c.textsRedacted)
             << '\n';
     }
+    if (dryRun)
+        m_cli.out() << AdminCli::tr("Dry run: nothing was changed. Run it again without --dry-run to forget.")
+                    << '\n';
     m_cli.out() << Qt::flush;
     return Ok;
 }

@@ -5,7 +5,7 @@
 // carwash-admin customer find|forget: the desk's customer search from a
 // shell, and erasing a customer's personal data on request (CustomerEraser:
 // bookings and payments stay for the books; audited as the operator's,
-// "cli").
+// "cli"; --dry-run shows who and how much, changing nothing).
 class CustomerCommands
 {
 public:
@@ -19,7 +19,7 @@ public:
 
 private:
     int find(const QString &text);
-    int forget(const QString &idPhoneOrEmail);
+    int forget(const QString &idPhoneOrEmail, bool dryRun);
 
     CliContext &m_cli;
 };

@@ -232,7 +232,8 @@ QString CustomerEraser::placeholderPlate(qint64 vehicleId)
     return PlatePrefix + QString::number(vehicleId);
 }
 
-DbResult<QList<ForgottenCustomer>> CustomerEraser::forget(const ForgetTarget &target, const QString &actor)
+DbResult<QList<ForgottenCustomer>> CustomerEraser::forget(const ForgetTarget &target, const QString &actor,
+                                                          Mode mode)
 {
     Transaction tx(m_db);
     QString where;
@@ -282,43 +283,52 @@ DbResult<QList<ForgottenCustomer>> CustomerEraser::forget(const ForgetTarget &ta
                   "SELECT id FROM bookings WHERE customer_id = ANY (?::bigint[]) ORDER BY id FOR UPDATE"),
               {idList});
 
+    // Everything being erased, of every customer found (one person who
+    // booked twice wrote their details into either's history), and what the
+    // operator typed to find them: to blank it again in free text.
+    QStringList terms = erasedValues(idList);
+    if (target.by == ForgetTarget::By::Email)
+        terms << target.text;
+    else if (target.by == ForgetTarget::By::Phone && target.text.size() >= 5)
+        terms << target.text;
+
     QList<ForgottenCustomer> forgotten;
     for (const qint64 id : found)
-        forgotten << forgetOne(id, target, actor);
-    tx.commit();
+        forgotten << forgetOne(id, target, actor, terms);
+    if (mode == Mode::Forget)
+        tx.commit(); // a dry run rolls back as tx goes
     return forgotten;
 }
 
+QStringList CustomerEraser::erasedValues(const QString &customerIds)
+{
+    QStringList terms;
+    QSqlQuery q = Sql::exec(m_db,
+                            QStringLiteral("SELECT name, phone, email, phone_digits FROM customers "
+                                           "WHERE id = ANY (?::bigint[]) "
+                                           "UNION SELECT plate, NULL, NULL, NULL FROM vehicles "
+                                           "WHERE customer_id = ANY (?::bigint[]) "
+                                           "UNION SELECT plate, NULL, NULL, NULL FROM bookings "
+                                           "WHERE customer_id = ANY (?::bigint[])"),
+                            {customerIds, customerIds, customerIds});
+    while (q.next()) {
+        const QString nameOrPlate = q.value(0).toString();
+        if (nameOrPlate != ErasedName && !nameOrPlate.startsWith(PlatePrefix))
+            terms << nameOrPlate;
+        terms << q.value(1).toString() << q.value(2).toString();
+        if (q.value(3).toString().size() >= 5) // fewer digits are too common in text to blank
+            terms << q.value(3).toString();
+    }
+    terms.removeAll(QString());
+    terms.removeDuplicates();
+    return terms;
+}
+
 ForgottenCustomer CustomerEraser::forgetOne(qint64 customerId, const ForgetTarget &target,
-                                            const QString &actor)
+                                            const QString &actor, const QStringList &terms)
 {
     ForgottenCustomer result;
     result.id = customerId;
-
-    // The values being erased, to find them again in free text.
-    QStringList terms;
-    {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT name, phone, email, phone_digits FROM customers "
-                                               "WHERE id = ?"),
-                                {customerId});
-        q.next();
-        if (q.value(0).toString() != ErasedName)
-            terms << q.value(0).toString();
-        terms << q.value(1).toString() << q.value(2).toString();
-        if (q.value(3).toString().size() >= 5)
-            terms << q.value(3).toString();
-    }
-    {
-        QSqlQuery q = Sql::exec(m_db,
-                                QStringLiteral("SELECT plate FROM vehicles WHERE customer_id = ? "
-                                               "UNION SELECT plate FROM bookings WHERE customer_id = ?"),
-                                {customerId, customerId});
-        while (q.next()) {
-            if (!q.value(0).toString().startsWith(PlatePrefix))
-                terms << q.value(0).toString();
-        }
-    }
 
     const bool customerChanged
         = Sql::exec(m_db,

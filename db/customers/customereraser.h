@@ -69,12 +69,20 @@ public:
     // can be booked again without meeting it.
     static QString placeholderPlate(qint64 vehicleId);
 
+    enum class Mode { Forget, DryRun };
+
     // Forgets every customer the target names, by id. NotFound when none.
-    // actor in audit_log's form ('cli').
-    DbResult<QList<ForgottenCustomer>> forget(const ForgetTarget &target, const QString &actor);
+    // actor in audit_log's form ('cli'). DryRun does all of it and rolls
+    // back: what would be forgotten, with the same counts, nothing changed.
+    DbResult<QList<ForgottenCustomer>> forget(const ForgetTarget &target, const QString &actor,
+                                              Mode mode = Mode::Forget);
 
 private:
-    ForgottenCustomer forgetOne(qint64 customerId, const ForgetTarget &target, const QString &actor);
+    // Names, phones (as written and as digits), e-mails and plates of the
+    // customers, as they are before erasing.
+    QStringList erasedValues(const QString &customerIds);
+    ForgottenCustomer forgetOne(qint64 customerId, const ForgetTarget &target, const QString &actor,
+                                const QStringList &terms);
     int scrubPaymentEvents(const QString &bookingIds);
     int redactTexts(const QString &bookingIds, const QStringList &terms);
 

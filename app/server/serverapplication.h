@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/server/requestlog.h"
+#include "server/requestlog.h"
 #include "db/config/databaseconfig.h"
 #include "db/pool/dberror.h"
 #include "payments/stripeconfig.h"

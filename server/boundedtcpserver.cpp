@@ -1,4 +1,4 @@
-#include "app/server/boundedtcpserver.h"
+#include "server/boundedtcpserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "app/server/requestlog.h"
+#include "server/requestlog.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>

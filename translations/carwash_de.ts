@@ -790,6 +790,30 @@ Aufruf: carwash-admin %2</translation>
         <translation>von Mitarbeitern eingegebene Gründe mit geschwärzten Angaben: %1</translation>
     </message>
     <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>zeigen, wer vergessen würde, nichts ändern</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run gehört zu customer forget. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 würde vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen blieben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -831,7 +855,8 @@ Bookings:
   customer forget ID|PHONE|EMAIL [--dry-run]
                                   erase a customer&apos;s name, phone, e-mail and plates on request
                                   (every customer with that phone or e-mail); bookings and
-                                  payments are kept for the books; exit 3 when none matches
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -908,7 +933,8 @@ Buchungen:
   customer forget ID|PHONE|EMAIL [--dry-run]
                                   Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
                                   (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
-                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt
+                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt;
+                                  eine Zahl allein ist eine ID, eine Telefonnummer hat ein + oder Trennzeichen
 
 Mitarbeiter:
   staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
@@ -942,30 +968,6 @@ Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&a
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
-    </message>
-    <message>
-        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
-        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
-    </message>
-    <message>
-        <source>show who would be forgotten, change nothing</source>
-        <translation>zeigen, wer vergessen würde, nichts ändern</translation>
-    </message>
-    <message>
-        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
-        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
-    </message>
-    <message>
-        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
-        <translation>--dry-run gehört zu customer forget. Aufruf: carwash-admin %1</translation>
-    </message>
-    <message>
-        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
-        <translation>Kunde %1 würde vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen blieben für die Buchhaltung erhalten.</translation>
-    </message>
-    <message>
-        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
-        <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
     </message>
 </context>
 <context>

@@ -790,6 +790,30 @@ Uso: carwash-admin %2</translation>
         <translation>motivos escritos por el personal con sus datos tachados: %1</translation>
     </message>
     <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>mostrar a quién se olvidaría, sin cambiar nada</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run va con customer forget. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>El cliente %1 se olvidaría: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservarían para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -831,7 +855,8 @@ Bookings:
   customer forget ID|PHONE|EMAIL [--dry-run]
                                   erase a customer&apos;s name, phone, e-mail and plates on request
                                   (every customer with that phone or e-mail); bookings and
-                                  payments are kept for the books; exit 3 when none matches
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -908,7 +933,8 @@ Reservas:
   customer forget ID|PHONE|EMAIL [--dry-run]
                                   borrar a petición el nombre, teléfono, correo y matrículas de un cliente
                                   (todos los clientes con ese teléfono o correo); las reservas y los pagos
-                                  se conservan para la contabilidad; código 3 si ninguno coincide
+                                  se conservan para la contabilidad; código 3 si ninguno coincide;
+                                  un número solo es un ID; un teléfono lleva + o separadores
 
 Personal:
   staff list                      todas las personas que pueden iniciar sesión, con función y estado
@@ -942,30 +968,6 @@ Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
-    </message>
-    <message>
-        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
-        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
-    </message>
-    <message>
-        <source>show who would be forgotten, change nothing</source>
-        <translation>mostrar a quién se olvidaría, sin cambiar nada</translation>
-    </message>
-    <message>
-        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
-        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
-    </message>
-    <message>
-        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
-        <translation>--dry-run va con customer forget. Uso: carwash-admin %1</translation>
-    </message>
-    <message>
-        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
-        <translation>El cliente %1 se olvidaría: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservarían para la contabilidad.</translation>
-    </message>
-    <message>
-        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
-        <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
     </message>
 </context>
 <context>

@@ -382,10 +382,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>Es gibt keine Buchung mit der ID oder dem Code „%1“.</translation>
     </message>
     <message>
-        <source>customer find TEXT [--json]</source>
-        <translation>customer find TEXT [--json]</translation>
-    </message>
-    <message>
         <source>Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)</source>
         <translation>Aufruf: carwash-admin %1 (ein Kennzeichen, eine Telefonnummer oder ein Teil eines Namens; Leerzeichen in Anführungszeichen)</translation>
     </message>
@@ -686,6 +682,110 @@ Aufruf: carwash-admin %2</translation>
         <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
     </message>
     <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation>%1 „%2“</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation>das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation>der Kiosk hat kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation>die Sprache, in der er Kunden begrüßt</translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+    </message>
+    <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>Kunde %1 wurde schon vergessen; es waren keine persönlichen Daten mehr zu löschen.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen bleiben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>anonymisierte Fahrzeuge: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>anonymisierte Buchungen: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>erhaltene Zahlungen: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>Stripe-Ereignisse ohne die Angaben des Zahlers: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>von Mitarbeitern eingegebene Gründe mit geschwärzten Angaben: %1</translation>
+    </message>
+    <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>zeigen, wer vergessen würde, nichts ändern</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run gehört zu customer forget. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 würde vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen blieben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -724,6 +824,11 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -797,6 +902,11 @@ Buchungen:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (nur die nächsten Schritte im Ablauf)
   customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
+                                  (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
+                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt;
+                                  eine Zahl allein ist eine ID, eine Telefonnummer hat ein + oder Trennzeichen
 
 Mitarbeiter:
   staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
@@ -830,58 +940,6 @@ Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&a
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
-    </message>
-    <message>
-        <source>%1 &quot;%2&quot;</source>
-        <translation>%1 „%2“</translation>
-    </message>
-    <message>
-        <source>no reader</source>
-        <translation>kein Lesegerät</translation>
-    </message>
-    <message>
-        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
-    </message>
-    <message>
-        <source>the kiosk&apos;s card reader</source>
-        <translation>das Kartenlesegerät des Kiosks</translation>
-    </message>
-    <message>
-        <source>the kiosk has no reader</source>
-        <translation>der Kiosk hat kein Lesegerät</translation>
-    </message>
-    <message>
-        <source>the language it greets customers in</source>
-        <translation>die Sprache, in der er Kunden begrüßt</translation>
-    </message>
-    <message>
-        <source>the ways of paying it offers, separated by commas</source>
-        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
-    </message>
-    <message>
-        <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
-    </message>
-    <message>
-        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>läuft</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>läuft nicht</translation>
-    </message>
-    <message>
-        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
-    </message>
-    <message>
-        <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
     </message>
 </context>
 <context>
@@ -1639,6 +1697,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>refunded</source>
         <translation>erstattet</translation>
+    </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Gelöschter Kunde</translation>
     </message>
 </context>
 <context>
@@ -2607,6 +2669,41 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>This booking was paid at the car wash; please see the desk to cancel it and have your money back.</source>
         <translation>Diese Buchung wurde an der Waschanlage bezahlt; bitte stornieren Sie sie am Schalter, dort erhalten Sie Ihr Geld zurück.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerEraser</name>
+    <message>
+        <source>Name the customer to forget: their ID, phone number or e-mail address.</source>
+        <translation>Geben Sie an, welcher Kunde vergessen werden soll: seine ID, Telefonnummer oder E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an e-mail address (name@example.com).</source>
+        <translation>„%1“ ist keine E-Mail-Adresse (name@example.com).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a customer ID.</source>
+        <translation>„%1“ ist keine Kunden-ID.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number: it needs at least 3 digits (spaces, dashes, dots, parentheses and a leading + may be among them).</source>
+        <translation>„%1“ ist keine Telefonnummer: Sie braucht mindestens 3 Ziffern (Leerzeichen, Bindestriche, Punkte, Klammern und ein führendes + dürfen dazwischen stehen).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a customer ID (a number), a phone number (+1 555-0100) nor an e-mail address.</source>
+        <translation>„%1“ ist weder eine Kunden-ID (eine Zahl) noch eine Telefonnummer (+1 555-0100) noch eine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>There is no customer with ID %1.</source>
+        <translation>Es gibt keinen Kunden mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number %1 (compared by its digits).</source>
+        <translation>Kein Kunde hat die Telefonnummer %1 (nach ihren Ziffern verglichen).</translation>
+    </message>
+    <message>
+        <source>No customer has the e-mail address %1.</source>
+        <translation>Kein Kunde hat die E-Mail-Adresse %1.</translation>
     </message>
 </context>
 <context>

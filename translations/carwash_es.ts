@@ -382,10 +382,6 @@ Uso: carwash-admin %2</translation>
         <translation>No hay ninguna reserva con el ID o código «%1».</translation>
     </message>
     <message>
-        <source>customer find TEXT [--json]</source>
-        <translation>customer find TEXTO [--json]</translation>
-    </message>
-    <message>
         <source>Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)</source>
         <translation>Uso: carwash-admin %1 (una matrícula, un número de teléfono o parte de un nombre; entre comillas si hay espacios)</translation>
     </message>
@@ -686,6 +682,110 @@ Uso: carwash-admin %2</translation>
         <translation>Lector %1 (%2) añadido para el %3.</translation>
     </message>
     <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation>%1 «%2»</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>sin lector</translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation>el lector de tarjetas del quiosco</translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation>el quiosco no tiene lector</translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation>el idioma en que saluda a los clientes</translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation>las formas de pago que ofrece, separadas por comas</translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation>Indique --reader ID_LECTOR o --no-reader, no ambos.</translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation>--reader necesita un ID de lector como tmr_FDOt2wlRZEdpd7; --no-reader deja el quiosco sin lector.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marcha</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>parado</translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation>Aún no hay quioscos. Un quiosco se añade solo al arrancar por primera vez (carwash --kiosk), o: carwash-admin kiosk set NOMBRE</translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
+    </message>
+    <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>El cliente %1 ya se había olvidado; no quedaban datos personales que borrar.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Cliente %1 olvidado: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservan para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>vehículos anonimizados: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>reservas anonimizadas: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>pagos conservados: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>eventos de Stripe sin los datos del pagador: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>motivos escritos por el personal con sus datos tachados: %1</translation>
+    </message>
+    <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>mostrar a quién se olvidaría, sin cambiar nada</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run va con customer forget. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>El cliente %1 se olvidaría: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservarían para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -724,6 +824,11 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -797,6 +902,11 @@ Reservas:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (solo los pasos siguientes del ciclo de la reserva)
   customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
+                                  (todos los clientes con ese teléfono o correo); las reservas y los pagos
+                                  se conservan para la contabilidad; código 3 si ninguno coincide;
+                                  un número solo es un ID; un teléfono lleva + o separadores
 
 Personal:
   staff list                      todas las personas que pueden iniciar sesión, con función y estado
@@ -830,58 +940,6 @@ Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
-    </message>
-    <message>
-        <source>%1 &quot;%2&quot;</source>
-        <translation>%1 «%2»</translation>
-    </message>
-    <message>
-        <source>no reader</source>
-        <translation>sin lector</translation>
-    </message>
-    <message>
-        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
-    </message>
-    <message>
-        <source>the kiosk&apos;s card reader</source>
-        <translation>el lector de tarjetas del quiosco</translation>
-    </message>
-    <message>
-        <source>the kiosk has no reader</source>
-        <translation>el quiosco no tiene lector</translation>
-    </message>
-    <message>
-        <source>the language it greets customers in</source>
-        <translation>el idioma en que saluda a los clientes</translation>
-    </message>
-    <message>
-        <source>the ways of paying it offers, separated by commas</source>
-        <translation>las formas de pago que ofrece, separadas por comas</translation>
-    </message>
-    <message>
-        <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation>Indique --reader ID_LECTOR o --no-reader, no ambos.</translation>
-    </message>
-    <message>
-        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation>--reader necesita un ID de lector como tmr_FDOt2wlRZEdpd7; --no-reader deja el quiosco sin lector.</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>en marcha</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>parado</translation>
-    </message>
-    <message>
-        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation>Aún no hay quioscos. Un quiosco se añade solo al arrancar por primera vez (carwash --kiosk), o: carwash-admin kiosk set NOMBRE</translation>
-    </message>
-    <message>
-        <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
     </message>
 </context>
 <context>
@@ -1639,6 +1697,10 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>refunded</source>
         <translation>reembolsado</translation>
+    </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Cliente borrado</translation>
     </message>
 </context>
 <context>
@@ -2607,6 +2669,41 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>This booking was paid at the car wash; please see the desk to cancel it and have your money back.</source>
         <translation>Esta reserva se pagó en el lavadero; acuda al mostrador para cancelarla y recuperar su dinero.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerEraser</name>
+    <message>
+        <source>Name the customer to forget: their ID, phone number or e-mail address.</source>
+        <translation>Indique el cliente que se debe olvidar: su ID, su número de teléfono o su dirección de correo.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an e-mail address (name@example.com).</source>
+        <translation>«%1» no es una dirección de correo (nombre@ejemplo.com).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a customer ID.</source>
+        <translation>«%1» no es un ID de cliente.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number: it needs at least 3 digits (spaces, dashes, dots, parentheses and a leading + may be among them).</source>
+        <translation>«%1» no es un número de teléfono: necesita al menos 3 dígitos (puede llevar espacios, guiones, puntos, paréntesis y un + inicial).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a customer ID (a number), a phone number (+1 555-0100) nor an e-mail address.</source>
+        <translation>«%1» no es un ID de cliente (un número), ni un número de teléfono (+1 555-0100), ni una dirección de correo.</translation>
+    </message>
+    <message>
+        <source>There is no customer with ID %1.</source>
+        <translation>No hay ningún cliente con el ID %1.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number %1 (compared by its digits).</source>
+        <translation>Ningún cliente tiene el número de teléfono %1 (comparado por sus dígitos).</translation>
+    </message>
+    <message>
+        <source>No customer has the e-mail address %1.</source>
+        <translation>Ningún cliente tiene la dirección de correo %1.</translation>
     </message>
 </context>
 <context>

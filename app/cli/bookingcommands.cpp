@@ -6,7 +6,6 @@
 #include "db/bookings/bookingstatus.h"
 #include "db/bookings/confirmationcode.h"
 #include "db/bookings/requestfields.h"
-#include "db/customers/customerrepo.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/bookingwords.h"
 #include "db/text/isotime.h"
@@ -353,53 +352,6 @@ int BookingCommands::booking(const QStringList &args)
         m_cli.out() << CliContext::jsonText(result->toJson()) << '\n';
     else
         printBooking(result.value());
-    m_cli.out() << Qt::flush;
-    return Ok;
-}
-
-int BookingCommands::customer(const QStringList &args)
-{
-    const QString usageLine = AdminCli::tr("customer find TEXT [--json]");
-    QCommandLineParser parser;
-    if (!m_cli.parseCommand(parser, QStringLiteral("customer"), args, usageLine))
-        return Invalid;
-    const QStringList words = parser.positionalArguments();
-    if (words.size() != 2 || words[0] != u"find" || words[1].trimmed().isEmpty())
-        return m_cli.invalid(
-            AdminCli::tr("Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)")
-                .arg(usageLine));
-    if (const int rc = m_cli.openPool(true); rc != Ok)
-        return rc;
-    const QString text = words[1];
-    auto found = m_cli.pool()
-                     .withRetry(QStringLiteral("customers.find"), RetryPolicy::standard(),
-                                [text](QSqlDatabase &db) { return CustomerRepo(db).find(text); })
-                     .result();
-    if (!found.ok())
-        return m_cli.failWith(found.error());
-    QJsonArray array;
-    for (const Customer &c : found.value()) {
-        array.append(c.toJson());
-        if (m_cli.json())
-            continue;
-        QStringList plates;
-        for (const auto &v : c.vehicles)
-            plates << v.first;
-        m_cli.out() << c.name << "  " << plates.join(QStringLiteral(", "));
-        if (!c.phone.isEmpty())
-            m_cli.out() << "  " << c.phone;
-        if (!c.email.isEmpty())
-            m_cli.out() << "  " << c.email;
-        m_cli.out() << "  " << AdminCli::tr("%n completed visit(s)", nullptr, c.completedVisits) << '\n';
-        for (const Visit &v : c.visits)
-            m_cli.out() << "    " << v.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "  " << v.code
-                        << "  " << v.status << "  " << v.serviceName << "  " << v.plate << "  "
-                        << Money::format(v.priceCents, v.currency) << '\n';
-    }
-    if (m_cli.json())
-        m_cli.out() << CliContext::jsonText(array) << '\n';
-    else if (found->isEmpty())
-        m_cli.out() << AdminCli::tr("No customer matches \"%1\".").arg(text) << '\n';
     m_cli.out() << Qt::flush;
     return Ok;
 }

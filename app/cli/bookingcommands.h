@@ -8,8 +8,8 @@ struct AvailabilityRequest;
 struct Booking;
 struct FieldError;
 
-// carwash-admin availability, next, book, bookings, booking and customer
-// find: the booking engine from a shell.
+// carwash-admin availability, next, book, bookings and booking: the booking
+// engine from a shell.
 class BookingCommands
 {
 public:
@@ -24,7 +24,6 @@ public:
     int book(const QStringList &args);
     int bookings(const QStringList &args);
     int booking(const QStringList &args);
-    int customer(const QStringList &args);
 
 private:
     // --service, --vehicle, --addon (repeatable) and --bay, as availability,

@@ -10,6 +10,7 @@
 #include "db/schema/migrator.h"
 #include "server/api/apilanguage.h"
 #include "server/api/bookingapi.h"
+#include "server/bookingpage.h"
 #include "server/boundedtcpserver.h"
 #include "server/paymentrequestworker.h"
 #include "server/sharedhealthcheck.h"
@@ -222,6 +223,10 @@ void ServerApplication::setUpRoutes()
                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                       answerCheckoutPage(request, std::move(responder), false);
                   });
+    // The booking page (GET /, GET /web/…): served from the resources
+    // whatever the database's state; the page says when the API is away.
+    m_page = std::make_unique<BookingPage>(m_requestLog);
+    m_page->addRoutes(*m_http);
     m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         if (BookingApi::handles(request.url().path())) {
             if (m_shuttingDown)
@@ -299,10 +304,12 @@ void ServerApplication::answerCheckoutPage(const QHttpServerRequest &request,
 bool ServerApplication::readWorkerSettings(const QString &ownUrl)
 {
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Back to the booking page, which shows the customer's booking (it
+    // remembers which) or, on a phone that paid for a kiosk, a thank-you.
     m_successUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_SUCCESS_URL"),
-                             ownUrl + QStringLiteral("/checkout/done?session_id={CHECKOUT_SESSION_ID}"));
+                             ownUrl + QStringLiteral("/?checkout=done&session_id={CHECKOUT_SESSION_ID}"));
     m_cancelUrl = env.value(QStringLiteral("CARWASH_CHECKOUT_CANCEL_URL"),
-                            ownUrl + QStringLiteral("/checkout/cancelled"));
+                            ownUrl + QStringLiteral("/?checkout=cancelled"));
     struct Setting
     {
         const char *name;

@@ -13,6 +13,7 @@
 #include <memory>
 
 class BookingApi;
+class BookingPage;
 class BoundedTcpServer;
 class RequestTranslator;
 class ConnectionPool;
@@ -106,6 +107,7 @@ private:
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
     std::unique_ptr<WebhookHandler> m_webhook;
     std::unique_ptr<BookingApi> m_api;
+    std::unique_ptr<BookingPage> m_page;
     std::unique_ptr<RequestTranslator> m_requestTranslator;
     std::unique_ptr<PaymentRequestWorker> m_worker;
     std::unique_ptr<HealthPublisher> m_publisher;

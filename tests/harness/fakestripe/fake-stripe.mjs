@@ -252,6 +252,43 @@ function control(req, res, path, raw) {
     return send(res, 404, { error: `no control endpoint ${req.method} ${path}` });
 }
 
+// The hosted Checkout page a session's url points at: what a customer's
+// browser sees. GET shows the amount and a Pay button; POST pays the session
+// (as /_fake/checkout_sessions/:id/pay with "paid") and sends the browser to
+// success_url, as Stripe does; the cancel link goes to cancel_url.
+function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function hostedPage(req, res, path) {
+    const id = decodeURIComponent(path.slice('/pay/'.length));
+    const session = state.objects.get(id);
+    if (!session || session.object !== 'checkout.session') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' });
+        return res.end(`no session ${id}\n`);
+    }
+    if (req.method === 'POST') {
+        try {
+            paySession(state, id, 'paid');
+        } catch (e) {
+            if (!(e instanceof ApiError)) throw e;
+            res.writeHead(e.status, { 'Content-Type': 'text/plain' });
+            return res.end(`${e.fields.message}\n`);
+        }
+        res.writeHead(303, { Location: session.success_url.replace('{CHECKOUT_SESSION_ID}', id) });
+        return res.end();
+    }
+    const amount = (session.amount_total / 100).toFixed(2);
+    const open = session.status === 'open';
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>Fake Checkout</title></head><body>
+<h1>Fake Stripe Checkout</h1><p id="amount">${escapeHtml(amount)} ${escapeHtml(session.currency.toUpperCase())}</p>
+<p id="status">${escapeHtml(session.status)}</p>
+${open ? `<form method="post" action="/pay/${encodeURIComponent(id)}"><button id="pay" type="submit">Pay</button></form>` : ''}
+${session.cancel_url ? `<a id="cancel" href="${escapeHtml(session.cancel_url)}">Cancel</a>` : ''}
+</body></html>`);
+}
+
 const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -266,6 +303,8 @@ const server = http.createServer((req, res) => {
                 api(req, res, path, raw, entry);
             } else if (path.startsWith('/_fake/')) {
                 control(req, res, path, raw);
+            } else if (path.startsWith('/pay/')) {
+                hostedPage(req, res, path);
             } else {
                 send(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } });
             }

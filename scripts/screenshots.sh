@@ -52,6 +52,9 @@
 # named NN-kiosk-SCREEN-portrait.png, NN-kiosk-SCREEN-landscape.png, and
 # NN-kiosk-SCREEN-portrait-es.png, NN-kiosk-SCREEN-landscape-es.png.
 #
+# The booking page on carwash-server, in headless Chromium: 64 to 72, taken by
+# scripts/web-screenshots.sh (see there).
+#
 # The card and kiosk scenes run carwash-server against the fake Stripe of the
 # tests (tests/harness/fakestripe, Node); without node, curl and jq they are
 # left out, saying so. Nothing reaches Stripe.
@@ -336,4 +339,10 @@ for screen in wash plate pay-reader done; do
 done
 stop_payments
 CARWASH_PIN="$pin" shot 22-takings.png 1 --sign-in "$who" --show takings
+# The booking page (64-72) in headless Chromium, with a database of its own.
+if command -v chromium >/dev/null; then
+  "$root/scripts/web-screenshots.sh" "$out"
+else
+  echo "screenshots: no booking page pictures (64-72): chromium is missing (scripts/setup-deps.sh)" >&2
+fi
 echo "screenshots: saved in $out"

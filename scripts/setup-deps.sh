@@ -21,6 +21,9 @@ packages=(
   # tst_openapi reads docs/openapi.yaml with python3's yaml module.
   python3-yaml
   xvfb xauth dbus gnome-keyring
+  # The booking page's browser tests and pictures: headless Chromium driven
+  # by puppeteer-core (tests/npm), which never downloads a browser of its own.
+  chromium
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with
 # Stripe's official npm package. A node already on PATH (e.g. a newer one

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the npm packages of tests/npm (Stripe's official `stripe` library,
-# pinned by package-lock.json) that the Stripe cross-checks run against.
+# Installs the npm packages of tests/npm, pinned by package-lock.json:
+# Stripe's official `stripe` library the Stripe cross-checks run against,
+# and puppeteer-core (with jsqr, a QR reader) that drives Debian's chromium
+# through the booking page (tst_bookingpage, scripts/web-screenshots.sh).
 # Quiet and idempotent: runs `npm ci` only when node_modules is missing or
 # older than the lock file.
 set -euo pipefail

@@ -307,9 +307,11 @@ const scenarios = {
         const shoot = async (page, name) => page.screenshot({ path: `${args.out}/${name}.png` });
         const run = async (size, first, device) => {
             const page = await open(browser, size);
+            // Scrolled at once, not smoothly, so each picture is where it stops.
+            await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
             await chooseWash(page, args.service, args.vehicle);
             await page.$$eval('#addons input', (boxes) => boxes[0] && boxes[0].click());
-            await page.evaluate(() => document.getElementById('h-wash').scrollIntoView());
+            await page.evaluate(() => window.scrollTo(0, 0));
             await shoot(page, `${first}-web-${device}-choose`);
             await page.$eval('#day', (d, day) => { d.value = day; }, args.day);
             await page.click('#show-day');
@@ -332,6 +334,7 @@ const scenarios = {
         await run({ width: 360, height: 740 }, 64, 'phone');
         await run({ width: 1280, height: 800 }, 68, 'desktop');
         const page = await open(browser, { width: 360, height: 740 });
+        await page.emulateMediaFeatures([{ name: 'prefers-reduced-motion', value: 'reduce' }]);
         await page.select('#language', 'es');
         await chooseWash(page, args.service, args.vehicle);
         await page.click('#next');

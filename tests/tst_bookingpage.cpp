@@ -29,7 +29,7 @@ private slots:
     void aTimeTakenMeanwhileOffersAlternativesAndOneBooks();
     void aBadPlateIsToldAtThePlateField();
     void aSpanishBrowserGetsTheSpanishPage();
-    void aBookingIsFoundAndCancelledByCodeAndPlate();
+    void aBookingIsFoundMovedAndCancelledByCodeAndPlate();
     void theKeyboardAloneBooksAndPays();
 
 private:
@@ -239,7 +239,7 @@ void TestBookingPage::aSpanishBrowserGetsTheSpanishPage()
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings")), 0);
 }
 
-void TestBookingPage::aBookingIsFoundAndCancelledByCodeAndPlate()
+void TestBookingPage::aBookingIsFoundMovedAndCancelledByCodeAndPlate()
 {
     const QJsonObject request {{QStringLiteral("service"), m_f.wash},
                                {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("10:00")))},
@@ -256,6 +256,13 @@ void TestBookingPage::aBookingIsFoundAndCancelledByCodeAndPlate()
                                   {QStringLiteral("typedPlate"), QStringLiteral("lk 42a")}});
     QVERIFY(r.value(QStringLiteral("ok")).toBool());
     QCOMPARE(bookingField(code, QStringLiteral("b.status")), QStringLiteral("cancelled"));
+    const QDateTime moved = instant(r.value(QStringLiteral("moved")).toString());
+    QVERIFY(moved.isValid() && moved != at(QStringLiteral("10:00")));
+    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(), moved);
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'booking.reschedule' AND actor = 'online' "
+                                  "AND entity_id = (SELECT id::text FROM bookings WHERE code = '%1')")
+                       .arg(code)),
+             1);
     // By the customer, online, audited as the desk's changes are.
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'booking.status' AND actor = 'online' "
                                   "AND details->>'to' = 'cancelled' AND entity_id = "

@@ -251,7 +251,7 @@ const scenarios = {
     },
 
     // A booking found by its code and plate (typed as people type them),
-    // a wrong plate finding nothing, then cancelled from the page.
+    // a wrong plate finding nothing, then moved and cancelled from the page.
     async lookup(browser) {
         const page = await open(browser);
         await page.type('#find-code', args.code.toLowerCase());
@@ -266,12 +266,22 @@ const scenarios = {
         assert.equal(await text(page, '#booking-code'), args.code);
         assert.match(await text(page, '#booking-status'), /^Reserved until/);
         assert.equal(await readQr(page), args.code);
+        // Moved to another free time that day, then cancelled.
+        await page.click('#move-open');
+        assert.equal(await page.evaluate(() => document.activeElement.id), 'move-day');
+        await page.click('#move-show');
+        await page.waitForSelector('#move-slots button');
+        const was = await page.$eval('dd[data-key=d_time]', (d) => d.textContent);
+        const moved = await page.$$eval('#move-slots button', (bs) => bs[bs.length - 1].dataset.start);
+        await page.click('#move-slots button:last-of-type');
+        await page.waitForFunction(() => document.getElementById('notice').textContent.startsWith('Moved to'));
+        assert.notEqual(await page.$eval('dd[data-key=d_time]', (d) => d.textContent), was);
         await page.click('#cancel');
         await page.waitForFunction(() => document.getElementById('booking-status').textContent === 'Cancelled.');
         assert.equal(await text(page, '#notice'), `Booking ${args.code} is cancelled.`);
         assert.equal(await page.$eval('#cancel', (b) => b.hidden), true);
         noErrors(page);
-        return {};
+        return { moved };
     },
 
     // Keyboard only: Tab, Space and Enter reach and complete a booking,

@@ -78,10 +78,11 @@ void BookingPage::addRoutes(QHttpServer &http)
                [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                    answerPage(request, std::move(responder));
                });
-    http.route(QStringLiteral("/web/<arg>"), QHttpServerRequest::Method::Get,
-               [this](const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                   answerAsset(name, request, std::move(responder));
-               });
+    http.route(
+        QStringLiteral("/web/<arg>"), QHttpServerRequest::Method::Get,
+        [this](const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            answerAsset(name, request, std::move(responder));
+        });
 }
 
 void BookingPage::answerPage(const QHttpServerRequest &request, QHttpServerResponder &&responder)

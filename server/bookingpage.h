@@ -35,7 +35,8 @@ private:
         QByteArray body;
     };
     void answerPage(const QHttpServerRequest &request, QHttpServerResponder &&responder);
-    void answerAsset(const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void answerAsset(const QString &name, const QHttpServerRequest &request,
+                     QHttpServerResponder &&responder);
     static void addSecurityHeaders(HttpExchange &exchange);
 
     RequestLog &m_log;

@@ -66,8 +66,9 @@ void TestBookingPage::initTestCase()
     QVERIFY2(QFileInfo::exists(QStringLiteral(CARWASH_NPM_DIR "/node_modules/puppeteer-core/package.json")),
              "puppeteer-core is missing: run scripts/setup-npm.sh");
     const QString chromium = qEnvironmentVariable("CARWASH_CHROMIUM", QStringLiteral("/usr/bin/chromium"));
-    QVERIFY2(QFileInfo(chromium).isExecutable(),
-             qPrintable(chromium + QStringLiteral(" is missing: run scripts/setup-deps.sh (Debian's chromium)")));
+    QVERIFY2(
+        QFileInfo(chromium).isExecutable(),
+        qPrintable(chromium + QStringLiteral(" is missing: run scripts/setup-deps.sh (Debian's chromium)")));
     startEngine(QStringLiteral("tst_bookingpage"));
     resetCatalogue();
     startStripe();
@@ -112,11 +113,12 @@ QJsonObject TestBookingPage::browse(const QString &scenario, QJsonObject argumen
     const QString out = QString::fromUtf8(node.readAllStandardOutput());
     const QString err = QString::fromUtf8(node.readAllStandardError());
     if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0) {
-        qWarning("%s failed:\n%s\n%s\nserver log:\n%s", qPrintable(scenario), qPrintable(out), qPrintable(err),
-                 qPrintable(m_server.log().right(3000)));
+        qWarning("%s failed:\n%s\n%s\nserver log:\n%s", qPrintable(scenario), qPrintable(out),
+                 qPrintable(err), qPrintable(m_server.log().right(3000)));
         return {};
     }
-    static const QRegularExpression result(QStringLiteral("^RESULT (.*)$"), QRegularExpression::MultilineOption);
+    static const QRegularExpression result(QStringLiteral("^RESULT (.*)$"),
+                                           QRegularExpression::MultilineOption);
     const QRegularExpressionMatch match = result.match(out);
     if (!match.hasMatch()) {
         qWarning("%s said no RESULT:\n%s", qPrintable(scenario), qPrintable(out));
@@ -133,8 +135,8 @@ void TestBookingPage::thePageAndItsAssetsAreServedSafely()
     QCOMPARE(page.status, 200);
     QCOMPARE(page.headers.value("content-type"), QByteArray("text/html; charset=utf-8"));
     const QByteArray csp = page.headers.value("content-security-policy");
-    for (const char *directive : {"default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
-                                  "frame-ancestors 'none'", "base-uri 'none'"})
+    for (const char *directive : {"default-src 'none'", "script-src 'self'", "style-src 'self'",
+                                  "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"})
         QVERIFY2(csp.contains(directive), csp.constData());
     QVERIFY(!csp.contains("unsafe"));
     QCOMPARE(page.headers.value("x-content-type-options"), QByteArray("nosniff"));
@@ -148,7 +150,8 @@ void TestBookingPage::thePageAndItsAssetsAreServedSafely()
 
     // Each asset the page names: its type, cached for a year at this
     // version, revalidated at another; nothing fetched from elsewhere.
-    static const QRegularExpression linked(QStringLiteral("\"(/web/([a-z]+\\.([a-z]+))\\?v=([0-9a-f]{12}))\""));
+    static const QRegularExpression linked(
+        QStringLiteral("\"(/web/([a-z]+\\.([a-z]+))\\?v=([0-9a-f]{12}))\""));
     const QHash<QString, QByteArray> types = {{QStringLiteral("js"), "text/javascript; charset=utf-8"},
                                               {QStringLiteral("css"), "text/css; charset=utf-8"},
                                               {QStringLiteral("svg"), "image/svg+xml"}};
@@ -184,14 +187,18 @@ void TestBookingPage::aCustomerBooksAndPaysOnAPhone()
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings WHERE plate = 'FL100A'")), 1);
     QCOMPARE(bookingField(code, QStringLiteral("b.status || ' ' || b.vehicle_class || ' ' || b.created_by")),
              QStringLiteral("confirmed suv online"));
-    QCOMPARE(bookingField(code, QStringLiteral("b.idempotency_key")), r.value(QStringLiteral("key")).toString());
-    QCOMPARE(bookingField(code, QStringLiteral("c.name || ' ' || c.phone")), QStringLiteral("Dana Online +1 555 0100"));
+    QCOMPARE(bookingField(code, QStringLiteral("b.idempotency_key")),
+             r.value(QStringLiteral("key")).toString());
+    QCOMPARE(bookingField(code, QStringLiteral("c.name || ' ' || c.phone")),
+             QStringLiteral("Dana Online +1 555 0100"));
     QCOMPARE(bookingField(code, QStringLiteral("b.service_id::text")), QString::number(m_f.wash));
     const QDateTime start = instant(r.value(QStringLiteral("start")).toString());
     QVERIFY(start.isValid());
-    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(), start);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
-                                  "WHERE b.code = '%1' AND p.status = 'succeeded' AND p.amount_cents = b.price_cents")
+    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(),
+             start);
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
+                       "WHERE b.code = '%1' AND p.status = 'succeeded' AND p.amount_cents = b.price_cents")
                        .arg(code)),
              1);
 }
@@ -216,7 +223,8 @@ void TestBookingPage::aTimeTakenMeanwhileOffersAlternativesAndOneBooks()
              qint64(outside.size()));
     QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings WHERE plate = 'TK200'")), 1);
     QCOMPARE(bookingField(code, QStringLiteral("b.plate || ' ' || b.status")), QStringLiteral("TK200 held"));
-    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(), chosen);
+    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(),
+             chosen);
 }
 
 void TestBookingPage::aBadPlateIsToldAtThePlateField()
@@ -258,15 +266,19 @@ void TestBookingPage::aBookingIsFoundMovedAndCancelledByCodeAndPlate()
     QCOMPARE(bookingField(code, QStringLiteral("b.status")), QStringLiteral("cancelled"));
     const QDateTime moved = instant(r.value(QStringLiteral("moved")).toString());
     QVERIFY(moved.isValid() && moved != at(QStringLiteral("10:00")));
-    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(), moved);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'booking.reschedule' AND actor = 'online' "
-                                  "AND entity_id = (SELECT id::text FROM bookings WHERE code = '%1')")
-                       .arg(code)),
-             1);
+    QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(),
+             moved);
+    QCOMPARE(
+        count(QStringLiteral(
+                  "SELECT count(*) FROM audit_log WHERE action = 'booking.reschedule' AND actor = 'online' "
+                  "AND entity_id = (SELECT id::text FROM bookings WHERE code = '%1')")
+                  .arg(code)),
+        1);
     // By the customer, online, audited as the desk's changes are.
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'booking.status' AND actor = 'online' "
-                                  "AND details->>'to' = 'cancelled' AND entity_id = "
-                                  "(SELECT id::text FROM bookings WHERE code = '%1')")
+    QCOMPARE(count(QStringLiteral(
+                       "SELECT count(*) FROM audit_log WHERE action = 'booking.status' AND actor = 'online' "
+                       "AND details->>'to' = 'cancelled' AND entity_id = "
+                       "(SELECT id::text FROM bookings WHERE code = '%1')")
                        .arg(code)),
              1);
 }

@@ -56,6 +56,43 @@ function noErrors(page) {
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent.trim());
 const visible = (page, selector) => page.waitForSelector(`${selector}:not([hidden])`, { visible: true });
 
+// Every control named by a label, and nothing wider than the screen.
+async function accessible(page) {
+    const unlabelled = await page.$$eval('input, select', (els) => els
+        .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+        .map((el) => el.id || el.name || el.outerHTML));
+    assert.deepEqual(unlabelled, [], 'controls without a label');
+    // Text against the background it is drawn on: at least 4.5:1 (WCAG AA).
+    const poor = await page.evaluate(() => {
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const luminance = ([r, g, b]) => {
+            const lin = (v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+            return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+        };
+        const background = (el) => {
+            for (let e = el; e; e = e.parentElement) {
+                const c = rgb(getComputedStyle(e).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+            }
+            return [255, 255, 255];
+        };
+        const found = [];
+        for (const el of document.querySelectorAll('body *')) {
+            const hasText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+            if (!hasText || !el.getClientRects().length || el.closest('[hidden]') || el.matches(':disabled')) continue;
+            const style = getComputedStyle(el);
+            if (style.visibility === 'hidden') continue;
+            const [a, b] = [luminance(rgb(style.color)), luminance(background(el))];
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            if (ratio < 4.5) found.push(`${el.tagName}#${el.id} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+        }
+        return found;
+    });
+    assert.deepEqual(poor, [], 'text with a contrast under 4.5:1');
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(widths[0] <= widths[1], `no horizontal scrolling (${widths[0]} px wide in ${widths[1]})`);
+}
+
 async function chooseWash(page, service, vehicle = 'car') {
     await page.click(`input[name=vehicle][value=${vehicle}]`);
     await page.click(`#services input[value="${service}"]`);
@@ -144,10 +181,13 @@ const scenarios = {
     // once, by the same Idempotency-Key; a double click books once too),
     // pay at Checkout, back on the page with the code and its QR code.
     async flow(browser) {
-        const page = await open(browser);
+        const page = await open(browser, { width: 360, height: 740 });
         await chooseWash(page, args.service, args.vehicle);
         const start = await takeNext(page);
+        await page.click('#show-day');
+        await page.waitForSelector('#slots button');
         await fillDetails(page, args);
+        await accessible(page);
         const client = await page.createCDPSession();
         await client.send('Fetch.enable', { patterns: [{ urlPattern: '*/api/bookings', requestStage: 'Response' }] });
         let lost = 0;
@@ -165,6 +205,7 @@ const scenarios = {
         assert.equal(keys.length, 2, 'one request per attempt, the double click ignored');
         assert.ok(keys[0] && keys[0] === keys[1], 'the retry carries the first attempt\'s key');
         const code = await confirmedBooking(page);
+        await accessible(page);
         noErrors(page);
         return { code, start, key: keys[0] };
     },

@@ -27,6 +27,7 @@ private slots:
     void thePageAndItsAssetsAreServedSafely();
     void aCustomerBooksAndPaysOnAPhone();
     void aTimeTakenMeanwhileOffersAlternativesAndOneBooks();
+    void aRefusalForNowSaysWhenToTryAgain();
     void aBadPlateIsToldAtThePlateField();
     void aSpanishBrowserGetsTheSpanishPage();
     void aBookingIsFoundMovedAndCancelledByCodeAndPlate();
@@ -80,6 +81,7 @@ void TestBookingPage::init()
 {
     resetCatalogue();
     sql(QStringLiteral("TRUNCATE stripe_events, payment_requests, refunds CASCADE"));
+    sql(QStringLiteral("DELETE FROM site_settings WHERE key LIKE 'api.%'"));
     // Payment ids start afresh with the catalogue, and with them the keys
     // the server sends Stripe: a fresh fake Stripe account per test, and the
     // server pointed at it.
@@ -225,6 +227,28 @@ void TestBookingPage::aTimeTakenMeanwhileOffersAlternativesAndOneBooks()
     QCOMPARE(bookingField(code, QStringLiteral("b.plate || ' ' || b.status")), QStringLiteral("TK200 held"));
     QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(),
              chosen);
+}
+
+void TestBookingPage::aRefusalForNowSaysWhenToTryAgain()
+{
+    // One write at a time, one more each second: booking takes it, paying
+    // right after is refused (429) until the bucket refills.
+    sql(QStringLiteral(
+        "INSERT INTO site_settings (key, value) VALUES ('api.write_burst', '1'), "
+        "('api.write_rate_per_minute', '60') ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"));
+    QCOMPARE(m_server.terminate(), 0);
+    QVERIFY(startServer(m_server));
+    const QJsonObject r = browse(QStringLiteral("limited"), customer(QStringLiteral("RL 400")));
+    QVERIFY(r.value(QStringLiteral("ok")).toBool());
+    QVERIFY(r.value(QStringLiteral("refused")).toInt() >= 1);
+    const QString code = r.value(QStringLiteral("code")).toString();
+    // One booking, held, with one Checkout made for it once allowed.
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings WHERE plate = 'RL400'")), 1);
+    QCOMPARE(bookingField(code, QStringLiteral("b.status")), QStringLiteral("held"));
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM payments p JOIN bookings b ON b.id = p.booking_id "
+                                  "WHERE b.code = '%1' AND p.status = 'pending'")
+                       .arg(code)),
+             1);
 }
 
 void TestBookingPage::aBadPlateIsToldAtThePlateField()

@@ -244,6 +244,32 @@ const scenarios = {
         return { code: answers[1].body.code, taken: start, chosen: offered[0], outside };
     },
 
+    // Writes limited to one at a time by the site (a burst of 1): the
+    // booking is made, paying it is refused for now (429), and the page says
+    // when to try again, keeps the booking shown, and "Try again" gets there.
+    async limited(browser) {
+        const page = await open(browser, { width: 360, height: 740 });
+        await chooseWash(page, args.service, args.vehicle);
+        await takeNext(page);
+        await fillDetails(page, args);
+        await page.click('#submit');
+        await visible(page, '#problem-retry');
+        assert.match(await text(page, '#problem-text'), /Try again in [1-9]\d* seconds\.$/);
+        assert.equal(await page.$eval('#booking', (s) => s.hidden), false);
+        const code = await text(page, '#booking-code');
+        assert.match(code, /^[0-9A-Z]{6}$/);
+        let refused = 1;
+        for (;;) {
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            const gone = page.waitForFunction(() => location.pathname.startsWith('/pay/'), { timeout: 5000 }).then(() => true, () => false);
+            await page.click('#problem-retry');
+            if (await gone) break;
+            assert.ok(++refused < 30, 'paying stays refused');
+            await visible(page, '#problem-retry');
+        }
+        return { code, refused };
+    },
+
     // A plate the booking engine refuses: its message next to the plate
     // field, the field marked and focused, nothing booked.
     async badplate(browser) {

@@ -9,12 +9,15 @@
 #include "db/text/isotime.h"
 #include "tests/serverpaymentfixture.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTest>
+
+#include <functional>
 
 class TestBookingPage : public QObject, protected ServerPaymentFixture
 {
@@ -28,6 +31,7 @@ private slots:
     void aCustomerBooksAndPaysOnAPhone();
     void aTimeTakenMeanwhileOffersAlternativesAndOneBooks();
     void aRefusalForNowSaysWhenToTryAgain();
+    void theDatabaseAwaySaysToTryAgainAndTryingAgainBooks();
     void aBadPlateIsToldAtThePlateField();
     void aSpanishBrowserGetsTheSpanishPage();
     void aBookingIsFoundMovedAndCancelledByCodeAndPlate();
@@ -36,7 +40,8 @@ private slots:
 private:
     // Runs one scenario of the browser script; its RESULT object (empty
     // when it failed, with what it said in the log).
-    QJsonObject browse(const QString &scenario, QJsonObject arguments);
+    QJsonObject browse(const QString &scenario, QJsonObject arguments,
+                       const QList<std::function<bool()>> &steps = {});
     QJsonObject customer(const QString &plate) const
     {
         return {{QStringLiteral("service"), m_f.wash},
@@ -98,7 +103,8 @@ void TestBookingPage::cleanupTestCase()
     stopEngine();
 }
 
-QJsonObject TestBookingPage::browse(const QString &scenario, QJsonObject arguments)
+QJsonObject TestBookingPage::browse(const QString &scenario, QJsonObject arguments,
+                                    const QList<std::function<bool()>> &steps)
 {
     arguments.insert(QStringLiteral("base"), m_server.baseUrl());
     QProcess node;
@@ -106,13 +112,34 @@ QJsonObject TestBookingPage::browse(const QString &scenario, QJsonObject argumen
     node.start(QStringLiteral(CARWASH_NODE),
                {QStringLiteral(CARWASH_NPM_DIR "/bookingpage-browser.mjs"), scenario,
                 QString::fromUtf8(QJsonDocument(arguments).toJson(QJsonDocument::Compact))});
+    // Each "STEP name" line the scenario prints waits for the next step
+    // here (a change outside the browser), then for "go" on its stdin.
+    QByteArray seen;
+    for (const std::function<bool()> &step : steps) {
+        QDeadlineTimer bound(120000); // a bound, not a measure
+        while (!seen.contains("STEP ") && !bound.hasExpired() && node.state() != QProcess::NotRunning) {
+            node.waitForReadyRead(500);
+            seen += node.readAllStandardOutput();
+        }
+        const qsizetype at = seen.indexOf("STEP ");
+        if (at < 0)
+            break; // the scenario ended early: told below
+        const qsizetype end = seen.indexOf('\n', at);
+        seen.remove(0, end < 0 ? seen.size() : end + 1);
+        if (!step()) {
+            qWarning("a step of %s failed", qPrintable(scenario));
+            node.kill();
+            break;
+        }
+        node.write("go\n");
+    }
     // A bound, not a measure: a browser that hangs must not hang the run.
     if (!node.waitForFinished(240000)) {
         node.kill();
         node.waitForFinished();
         qWarning("the browser scenario %s did not finish", qPrintable(scenario));
     }
-    const QString out = QString::fromUtf8(node.readAllStandardOutput());
+    const QString out = QString::fromUtf8(seen + node.readAllStandardOutput());
     const QString err = QString::fromUtf8(node.readAllStandardError());
     if (node.exitStatus() != QProcess::NormalExit || node.exitCode() != 0) {
         qWarning("%s failed:\n%s\n%s\nserver log:\n%s", qPrintable(scenario), qPrintable(out),
@@ -249,6 +276,18 @@ void TestBookingPage::aRefusalForNowSaysWhenToTryAgain()
                                   "WHERE b.code = '%1' AND p.status = 'pending'")
                        .arg(code)),
              1);
+}
+
+void TestBookingPage::theDatabaseAwaySaysToTryAgainAndTryingAgainBooks()
+{
+    // PostgreSQL stops after the customer filled in the form and starts
+    // again after the page said so: "Try again" then books, once.
+    const QJsonObject r = browse(QStringLiteral("away"), customer(QStringLiteral("DA 500")),
+                                 {[this] { return m_cluster.stop(); }, [this] { return m_cluster.start(); }});
+    QVERIFY(r.value(QStringLiteral("ok")).toBool());
+    const QString code = r.value(QStringLiteral("code")).toString();
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM bookings WHERE plate = 'DA500'")), 1);
+    QCOMPARE(bookingField(code, QStringLiteral("b.status")), QStringLiteral("held"));
 }
 
 void TestBookingPage::aBadPlateIsToldAtThePlateField()

@@ -12,6 +12,7 @@
 // with exit code 1 and says what it saw.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import jsQR from 'jsqr';
 import puppeteer from 'puppeteer-core';
 
@@ -19,6 +20,16 @@ const scenario = process.argv[2];
 const args = JSON.parse(process.argv[3] || '{}');
 const base = args.base;
 const TIMEOUT = 30000;
+
+// "STEP name" to the caller, which changes something outside the browser
+// (stops the database) and answers "go".
+const input = createInterface({ input: process.stdin });
+const waiting = [];
+input.on('line', (line) => { if (line.trim() === 'go' && waiting.length) waiting.shift()(); });
+function step(name) {
+    console.log(`STEP ${name}`);
+    return new Promise((resolve) => waiting.push(resolve));
+}
 
 async function launch(lang = 'en-US') {
     const browser = await puppeteer.launch({
@@ -270,6 +281,38 @@ const scenarios = {
         return { code, refused };
     },
 
+    // The database goes away after the form is filled in: booking is
+    // refused for now in words, with "Try again"; the database back, trying
+    // again books (by the same key) and goes on to Checkout.
+    async away(browser) {
+        const page = await open(browser, { width: 360, height: 740 });
+        await chooseWash(page, args.service, args.vehicle);
+        await takeNext(page);
+        await fillDetails(page, args);
+        const booked = [];
+        page.on('response', async (r) => {
+            if (r.url().endsWith('/api/bookings') && r.ok()) booked.push((await r.json()).code);
+        });
+        await step('stop the database');
+        await page.click('#submit');
+        await visible(page, '#problem-retry');
+        assert.match(await text(page, '#problem-text'), /Try again in [1-9]\d* seconds\.$/);
+        assert.equal(await page.$eval('#book', (f) => f.hidden), false, 'the form stays, filled in');
+        assert.equal(await page.$eval('#plate', (i) => i.value), args.plate);
+        await step('start the database');
+        let refused = 1;
+        for (;;) {
+            const gone = page.waitForFunction(() => location.pathname.startsWith('/pay/'), { timeout: 15000 }).then(() => true, () => false);
+            await page.click('#problem-retry');
+            if (await gone) break;
+            assert.ok(++refused < 20, 'booking stays refused with the database back');
+            await visible(page, '#problem-retry');
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+        assert.equal(booked.length, 1);
+        return { code: booked[0], refused };
+    },
+
     // A plate the booking engine refuses: its message next to the plate
     // field, the field marked and focused, nothing booked.
     async badplate(browser) {
@@ -436,6 +479,7 @@ try {
     const result = await run(browser);
     console.log(`RESULT ${JSON.stringify(result)}`);
     await browser.close();
+    input.close();
 } catch (e) {
     console.error(`${scenario}: ${e.stack || e}`);
     // Where it stood, to see what went wrong.

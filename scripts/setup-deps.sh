@@ -18,6 +18,8 @@ packages=(
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   libpq-dev postgresql postgresql-contrib pgbouncer
   wrk
+  # The local SMTP server the confirmation e-mail tests send to.
+  python3-aiosmtpd
   xvfb xauth dbus gnome-keyring
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with

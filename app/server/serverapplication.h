@@ -18,6 +18,7 @@ class HealthPublisher;
 class QThread;
 class SignalBridge;
 class PaymentRequestWorker;
+class MailSender;
 class SharedHealthCheck;
 class WebhookHandler;
 
@@ -73,6 +74,7 @@ public:
     RequestLog &requestLog() { return m_requestLog; }
     const StripeConfig &stripeConfig() const { return m_stripe; }
     PaymentRequestWorker *worker() { return m_worker.get(); }
+    MailSender *mailSender() { return m_mail.get(); }
 
 Q_SIGNALS:
     // Migrations done; webhooks are accepted from now on.
@@ -104,6 +106,7 @@ private:
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
     std::unique_ptr<WebhookHandler> m_webhook;
     std::unique_ptr<PaymentRequestWorker> m_worker;
+    std::unique_ptr<MailSender> m_mail; // confirmation e-mails
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<SignalBridge> m_signals;
     QTimer m_migrationRetry;

@@ -4,6 +4,7 @@
 // own e-mail parser reads what arrived.
 #include "db/bookings/bookingrepo.h"
 #include "db/payments/paymentrepo.h"
+#include "tests/harness/adminprocess.h"
 #include "tests/harness/smtpsink.h"
 #include "tests/serverpaymentfixture.h"
 
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void twoServersNeverSendOneMailTwice();
     void aRefusedRecipientEndsAsFailedWithItsError();
     void withoutSmtpSettingsMailWaitsAndTheServerSaysSoOnce();
+    void theCommandLineSetsMailUpAndTheServerLogsInWithTheEnvironmentsPassword();
 
 private:
     void configureMail(int port);
@@ -425,6 +427,60 @@ void TestMail::withoutSmtpSettingsMailWaitsAndTheServerSaysSoOnce()
     QTRY_COMPARE_WITH_TIMEOUT(m_sink.messages().size(), 1, MailWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(outboxField(booked.booking.id, QStringLiteral("status")),
                               QStringLiteral("sent"), MailWaitMs);
+}
+
+void TestMail::theCommandLineSetsMailUpAndTheServerLogsInWithTheEnvironmentsPassword()
+{
+    QString error;
+    QVERIFY2(m_sink.start(&error, {}, QStringLiteral("desk:s3cret-Pa55")), qPrintable(error));
+    const QProcessEnvironment cli = AdminProcess::environmentFor(m_cluster.port());
+    const AdminProcess::Run refused
+        = AdminProcess::run({QStringLiteral("settings"), QStringLiteral("set"),
+                             QStringLiteral("mail.smtp_security"), QStringLiteral("ssl")},
+                            cli);
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(
+        refused.errText().contains(QStringLiteral("mail.smtp_security must be one of none, starttls, tls")),
+        refused.err.constData());
+    const QList<QStringList> settings {
+        {QStringLiteral("mail.smtp_host"), QStringLiteral("127.0.0.1")},
+        {QStringLiteral("mail.smtp_port"), QString::number(m_sink.port())},
+        {QStringLiteral("mail.smtp_security"), QStringLiteral("none")},
+        {QStringLiteral("mail.smtp_user"), QStringLiteral("desk")},
+        {QStringLiteral("mail.from"), Sender},
+        {QStringLiteral("mail.language"), QStringLiteral("es")},
+    };
+    for (const QStringList &setting : settings) {
+        const AdminProcess::Run set = AdminProcess::run(
+            QStringList {QStringLiteral("settings"), QStringLiteral("set")} + setting, cli);
+        QVERIFY2(set.exitCode == 0, set.err.constData());
+    }
+
+    // The wrong password: refused at AUTH, kept for later.
+    QProcessEnvironment env = serverEnvironment();
+    env.insert(QStringLiteral("CARWASH_SMTP_PASSWORD"), QStringLiteral("wrong-one"));
+    ServerProcess wrong;
+    QVERIFY2(wrong.start(env, {}, &error) && wrong.waitUntilHealthy(&error), qPrintable(error));
+    const BookingOutcome booked
+        = bookWithEmail(QStringLiteral("10:00"), QStringLiteral("AUTH1"), QStringLiteral("eva@example.org"));
+    QTRY_VERIFY_WITH_TIMEOUT(outboxField(booked.booking.id, QStringLiteral("last_error"))
+                                 .contains(QStringLiteral("AUTH PLAIN refused: 535")),
+                             MailWaitMs);
+    QCOMPARE(outboxField(booked.booking.id, QStringLiteral("status")), QStringLiteral("pending"));
+    QCOMPARE(wrong.terminate(), 0);
+
+    env.insert(QStringLiteral("CARWASH_SMTP_PASSWORD"), QStringLiteral("s3cret-Pa55"));
+    ServerProcess right;
+    QVERIFY2(right.start(env, {}, &error) && right.waitUntilHealthy(&error), qPrintable(error));
+    sql(QStringLiteral("UPDATE mail_outbox SET next_attempt_at = now()"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_sink.messages().size(), 1, MailWaitMs);
+    // No language of its own: the site's, set to Spanish above.
+    QCOMPARE(m_sink.messages().constFirst()[u"subject"].toString(),
+             QStringLiteral("Reserva confirmada: %1 en Car wash").arg(booked.booking.code));
+    QCOMPARE(m_sink.authMechanisms(), QStringList {QStringLiteral("PLAIN")});
+    QCOMPARE(right.terminate(), 0);
+    QVERIFY(!right.log().contains(QStringLiteral("s3cret")));
+    QVERIFY(!wrong.log().contains(QStringLiteral("wrong-one")));
 }
 
 QTEST_GUILESS_MAIN(TestMail)

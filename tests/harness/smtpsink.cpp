@@ -38,7 +38,7 @@ SmtpSink::~SmtpSink()
     stop();
 }
 
-bool SmtpSink::start(QString *error, const QString &reject)
+bool SmtpSink::start(QString *error, const QString &reject, const QString &auth)
 {
     stop();
     m_process = std::make_unique<QProcess>();
@@ -47,6 +47,8 @@ bool SmtpSink::start(QString *error, const QString &reject)
                            QString::number(m_port), QStringLiteral("--dir"), m_folder.path()};
     if (!reject.isEmpty())
         arguments << QStringLiteral("--reject") << reject;
+    if (!auth.isEmpty())
+        arguments << QStringLiteral("--auth") << auth;
     m_process->start(python(), arguments);
     const QDeadlineTimer deadline(20000);
     QByteArray out;
@@ -92,6 +94,14 @@ QList<QJsonObject> SmtpSink::messages() const
             found.append(QJsonDocument::fromJson(file.readAll()).object());
     }
     return found;
+}
+
+QStringList SmtpSink::authMechanisms() const
+{
+    QFile file(QDir(m_folder.path()).filePath(QStringLiteral("auth.log")));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
 }
 
 void SmtpSink::clear()

@@ -23,8 +23,11 @@ public:
     SmtpSink(const SmtpSink &) = delete;
     SmtpSink &operator=(const SmtpSink &) = delete;
 
-    // Recipients containing reject are refused with 550.
-    bool start(QString *error = nullptr, const QString &reject = {});
+    // Recipients containing reject are refused with 550; with auth
+    // ("user:password") the server requires AUTH with those.
+    bool start(QString *error = nullptr, const QString &reject = {}, const QString &auth = {});
+    // The AUTH mechanisms clients logged in with, in order.
+    QStringList authMechanisms() const;
     void stop();
     bool isRunning() const;
     int port() const { return m_port; } // free when made; the same for every start()

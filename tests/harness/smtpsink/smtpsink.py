@@ -5,7 +5,9 @@ Each message it accepts is written to DIR as N.eml (the bytes received) and
 N.json: the envelope and what Python's own e-mail parser makes of the
 message (decoded subject, every part, the .ics attachment's properties), so
 the tests check our MIME against an independent reader. Recipients
-containing --reject are refused with 550 (a permanent failure). Prints
+containing --reject are refused with 550 (a permanent failure). With --auth
+USER:PASSWORD it requires AUTH (PLAIN or LOGIN) and notes each mechanism
+used in auth.log. Prints
 "LISTENING <port>" once it accepts connections; runs until killed.
 """
 
@@ -20,6 +22,7 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 def ics_properties(text):
@@ -77,6 +80,26 @@ def summarise(envelope):
     return summary
 
 
+class Authenticator:
+    """Accepts one user and password (AUTH PLAIN and LOGIN), refuses others."""
+
+    def __init__(self, user, password):
+        self.user = user.encode("utf-8")
+        self.password = password.encode("utf-8")
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == self.user
+              and auth_data.password == self.password)
+        if ok:
+            with open(os.path.join(server_folder, "auth.log"), "a", encoding="utf-8") as f:
+                f.write(mechanism + "\n")
+        # handled=False: aiosmtpd answers the refusal (535) itself.
+        return AuthResult(success=ok, handled=False)
+
+
+server_folder = "."
+
+
 class Sink:
     def __init__(self, folder, reject):
         self.folder = folder
@@ -111,10 +134,19 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
     parser.add_argument("--reject", default="")
+    parser.add_argument("--auth", default="", help="USER:PASSWORD: require AUTH with these")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
+    global server_folder
+    server_folder = args.dir
+    options = {}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+        # Plain text on the loopback only: these are the tests' credentials.
+        options = {"authenticator": Authenticator(user, password), "auth_required": True,
+                   "auth_require_tls": False}
     controller = Controller(Sink(args.dir, args.reject), hostname="127.0.0.1", port=args.port,
-                            decode_data=False, ready_timeout=10)
+                            decode_data=False, ready_timeout=10, **options)
     controller.start()
     print("LISTENING %d" % args.port, flush=True)
     stop = threading.Event()

@@ -48,6 +48,8 @@ CREATE TABLE mail_outbox (
 -- What the sender looks for: pending rows by when they are due.
 CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX mail_outbox_booking_idx ON mail_outbox (booking_id, id);
+-- The foreign key's checks when a bay is deleted.
+CREATE INDEX mail_outbox_bay_idx ON mail_outbox (bay_id);
 
 -- confirmed: a booking made confirmed, or a hold confirmed (paid).
 -- moved:     a confirmed (or checked-in) booking's start or bay changed.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QObject>
 #include <QSslSocket>
 #include <QString>
@@ -39,6 +40,8 @@ struct SmtpResult
 // reply has a timeout and the whole conversation a deadline. Asynchronous
 // on the thread it lives on; never blocks. finished() comes exactly once
 // per send(), after which the client may send again.
+Q_DECLARE_METATYPE(SmtpResult)
+
 class SmtpClient : public QObject
 {
     Q_OBJECT

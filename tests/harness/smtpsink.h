@@ -30,7 +30,9 @@ public:
     QStringList authMechanisms() const;
     void stop();
     bool isRunning() const;
-    int port() const { return m_port; } // free when made; the same for every start()
+    int port() const { return m_port; }
+    // Where the messages land: NNNN.eml as received, NNNN.json its summary.
+    QString folder() const { return m_folder.path(); } // free when made; the same for every start()
 
     // The summaries of every message received so far, oldest first.
     QList<QJsonObject> messages() const;

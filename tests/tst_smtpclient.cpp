@@ -1,7 +1,7 @@
 // SmtpClient on its own against a real SMTP server (python3-aiosmtpd) and
 // against a peer that accepts and then says nothing: what arrives is what
-// was sent (dot-stuffing undone by the server), AUTH LOGIN when PLAIN is not
-// wanted, and every wait ends in an error instead of a hang.
+// was sent (dot-stuffing undone by the server), AUTH PLAIN, or LOGIN when the
+// server offers only that, and every wait ends in an error instead of a hang.
 #include "app/server/smtpclient.h"
 #include "tests/harness/smtpsink.h"
 
@@ -17,6 +17,7 @@ class TestSmtpClient : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void theServerReceivesExactlyWhatWasSent();
+    void authLoginWhenTheServerOffersNoPlain();
     void aRefusedRecipientIsPermanent();
     void aSilentServerTimesOut();
     void noServerAtAllIsATemporaryError();
@@ -57,6 +58,33 @@ void TestSmtpClient::theServerReceivesExactlyWhatWasSent()
     QVERIFY(raw.open(QIODevice::ReadOnly));
     QCOMPARE(raw.readAll(), body);
     QVERIFY(!client.isBusy());
+}
+
+void TestSmtpClient::authLoginWhenTheServerOffersNoPlain()
+{
+    SmtpSink sink;
+    QString error;
+    QVERIFY2(sink.start(&error, {}, QStringLiteral("user:secret"), true), qPrintable(error));
+    SmtpClient client;
+    QSignalSpy finished(&client, &SmtpClient::finished);
+    SmtpSettings settings = settingsFor(sink.port());
+    settings.user = QStringLiteral("user");
+    settings.password = QStringLiteral("wrong");
+    client.send(settings, "from@example.com", "to@example.org", "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    const SmtpResult refused = finished.at(0).at(0).value<SmtpResult>();
+    QVERIFY(!refused.ok);
+    QVERIFY(!refused.permanent); // the settings are wrong, not the message
+    QVERIFY2(refused.error.startsWith(QStringLiteral("AUTH LOGIN password refused: 535")),
+             qPrintable(refused.error));
+
+    settings.password = QStringLiteral("secret");
+    client.send(settings, "from@example.com", "to@example.org", "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    const SmtpResult sent = finished.at(1).at(0).value<SmtpResult>();
+    QVERIFY2(sent.ok, qPrintable(sent.error));
+    QCOMPARE(sink.authMechanisms(), QStringList {QStringLiteral("LOGIN")});
+    QTRY_COMPARE_WITH_TIMEOUT(sink.messages().size(), 1, 30000);
 }
 
 void TestSmtpClient::aRefusedRecipientIsPermanent()

@@ -38,7 +38,7 @@ SmtpSink::~SmtpSink()
     stop();
 }
 
-bool SmtpSink::start(QString *error, const QString &reject, const QString &auth)
+bool SmtpSink::start(QString *error, const QString &reject, const QString &auth, bool loginOnly)
 {
     stop();
     m_process = std::make_unique<QProcess>();
@@ -49,6 +49,8 @@ bool SmtpSink::start(QString *error, const QString &reject, const QString &auth)
         arguments << QStringLiteral("--reject") << reject;
     if (!auth.isEmpty())
         arguments << QStringLiteral("--auth") << auth;
+    if (loginOnly)
+        arguments << QStringLiteral("--login-only");
     m_process->start(python(), arguments);
     const QDeadlineTimer deadline(20000);
     QByteArray out;

@@ -24,8 +24,10 @@ public:
     SmtpSink &operator=(const SmtpSink &) = delete;
 
     // Recipients containing reject are refused with 550; with auth
-    // ("user:password") the server requires AUTH with those.
-    bool start(QString *error = nullptr, const QString &reject = {}, const QString &auth = {});
+    // ("user:password") the server requires AUTH with those (offering AUTH
+    // LOGIN only with loginOnly).
+    bool start(QString *error = nullptr, const QString &reject = {}, const QString &auth = {},
+               bool loginOnly = false);
     // The AUTH mechanisms clients logged in with, in order.
     QStringList authMechanisms() const;
     void stop();

@@ -135,6 +135,7 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--reject", default="")
     parser.add_argument("--auth", default="", help="USER:PASSWORD: require AUTH with these")
+    parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN, not PLAIN")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     global server_folder
@@ -145,6 +146,8 @@ def main():
         # Plain text on the loopback only: these are the tests' credentials.
         options = {"authenticator": Authenticator(user, password), "auth_required": True,
                    "auth_require_tls": False}
+        if args.login_only:
+            options["auth_exclude_mechanism"] = ["PLAIN"]
     controller = Controller(Sink(args.dir, args.reject), hostname="127.0.0.1", port=args.port,
                             decode_data=False, ready_timeout=10, **options)
     controller.start()

@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void aRefusedRecipientIsPermanent();
     void aSilentServerTimesOut();
     void noServerAtAllIsATemporaryError();
+    void anAddressThatWouldInjectACommandIsRefused();
 
 private:
     static SmtpSettings settingsFor(int port);
@@ -57,7 +59,6 @@ void TestSmtpClient::theServerReceivesExactlyWhatWasSent()
     QFile raw(QDir(sink.folder()).filePath(QStringLiteral("0001.eml")));
     QVERIFY(raw.open(QIODevice::ReadOnly));
     QCOMPARE(raw.readAll(), body);
-    QVERIFY(!client.isBusy());
 }
 
 void TestSmtpClient::authLoginWhenTheServerOffersNoPlain()
@@ -158,6 +159,29 @@ void TestSmtpClient::noServerAtAllIsATemporaryError()
     QVERIFY(!result.ok);
     QVERIFY(!result.permanent);
     QVERIFY2(result.error.contains(QStringLiteral("refused")), qPrintable(result.error));
+}
+
+void TestSmtpClient::anAddressThatWouldInjectACommandIsRefused()
+{
+    SmtpSink sink;
+    QString error;
+    QVERIFY2(sink.start(&error), qPrintable(error));
+    SmtpClient client;
+    QSignalSpy finished(&client, &SmtpClient::finished);
+    client.send(settingsFor(sink.port()), "from@example.com", "a@example.org>\r\nRCPT TO:<b@example.org",
+                "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    const SmtpResult result = finished.at(0).at(0).value<SmtpResult>();
+    QVERIFY(!result.ok);
+    QVERIFY(result.permanent);
+    QVERIFY2(result.error.contains(QStringLiteral("cannot be used")), qPrintable(result.error));
+    // And the client still sends the next message.
+    client.send(settingsFor(sink.port()), "from@example.com", "b@example.org", "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 30000);
+    QVERIFY(finished.at(1).at(0).value<SmtpResult>().ok);
+    QTRY_COMPARE_WITH_TIMEOUT(sink.messages().size(), 1, 30000);
+    QCOMPARE(sink.messages().constFirst()[u"rcpt_tos"].toArray(),
+             QJsonArray {QStringLiteral("b@example.org")});
 }
 
 QTEST_GUILESS_MAIN(TestSmtpClient)

@@ -46,11 +46,6 @@ public:
     void start(const DatabaseConfig &config);
     void stop();
     bool isStopped() const { return m_stopped; }
-    // Messages claimed and not yet marked.
-    int inFlight() const { return int(m_batch.size()) + (m_sending ? 1 : 0) + m_marking; }
-
-    // The translator of a language (null for English, the source).
-    const QTranslator *translatorFor(const QString &language);
 
 Q_SIGNALS:
     void stopped();
@@ -63,6 +58,8 @@ private:
         int pending = 0;
     };
 
+    // The translator of a language (null for English, the source).
+    const QTranslator *translatorFor(const QString &language);
     void claim();
     void release(const QList<qint64> &ids);
     void sendNext();

@@ -4,6 +4,8 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcSmtp, "carwash.server.mail.smtp", QtWarningMsg)
 
 namespace {
@@ -92,6 +94,17 @@ void SmtpClient::send(const SmtpSettings &settings, const QByteArray &from, cons
     m_capabilities.clear();
     m_sent = false;
     m_step = Step::Greeting;
+    for (const QByteArray &address : {from, to}) {
+        const bool unsafe
+            = address.isEmpty() || std::any_of(address.cbegin(), address.cend(), [](char c) {
+                  return static_cast<unsigned char>(c) <= 0x20 || c == '<' || c == '>' || c == 0x7f;
+              });
+        if (unsafe) {
+            // A message for an address that cannot be written is never sendable.
+            finish({false, true, 0, QStringLiteral("the address cannot be used in an SMTP command")});
+            return;
+        }
+    }
     m_totalTimer.start(settings.totalTimeoutMs);
     m_stepTimer.start(settings.stepTimeoutMs); // the connection, then the greeting
     if (settings.security == SmtpSettings::Security::Tls)

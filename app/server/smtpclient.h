@@ -39,7 +39,9 @@ struct SmtpResult
 // set, MAIL FROM, RCPT TO, DATA with the message dot-stuffed, QUIT. Every
 // reply has a timeout and the whole conversation a deadline. Asynchronous
 // on the thread it lives on; never blocks. finished() comes exactly once
-// per send(), after which the client may send again.
+// per send(), after which the client may send again. Addresses with spaces,
+// control characters or angle brackets are refused before connecting (they
+// would smuggle SMTP commands).
 Q_DECLARE_METATYPE(SmtpResult)
 
 class SmtpClient : public QObject
@@ -54,7 +56,6 @@ public:
               const QByteArray &message);
     // Drops the conversation; finished() follows with an error.
     void abort();
-    bool isBusy() const { return m_step != Step::Idle; }
 
 Q_SIGNALS:
     void finished(const SmtpResult &result);

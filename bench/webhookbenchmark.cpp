@@ -1,6 +1,6 @@
 #include "bench/webhookbenchmark.h"
 
-#include "app/server/stripeupdatemapping.h"
+#include "server/stripeupdatemapping.h"
 #include "bench/benchserver.h"
 #include "bench/connectionwatcher.h"
 #include "bench/interruption.h"

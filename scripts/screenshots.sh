@@ -46,6 +46,9 @@
 #   31  49    40  58     kiosk-done: paid (a card presented at the fake reader): code, QR, bay and time
 #   32  50    41  59     kiosk-out-of-service: the database away
 #
+# and the wash, plate, pay-reader and done screens on a 1280x800 X screen at
+# 150 % (QT_SCALE_FACTOR=1.5), NN-kiosk-SCREEN-1280x800-150.png, 60 to 63.
+#
 # named NN-kiosk-SCREEN-portrait.png, NN-kiosk-SCREEN-landscape.png, and
 # NN-kiosk-SCREEN-portrait-es.png, NN-kiosk-SCREEN-landscape-es.png.
 #
@@ -294,10 +297,12 @@ reader=$(curl -fsS -H "Authorization: Bearer sk_test_carwashFakeStripeKey0000000
   -d label="Lobby kiosk reader" "$stripe/v1/terminal/readers" | jq -r .id)
 "$bin/carwash-admin" reader add "$reader" --label "Lobby kiosk reader" --kiosk Lobby >/dev/null
 "$bin/carwash-admin" kiosk set Lobby --methods reader,phone --language en >/dev/null
-kiosk_display_portrait=:98 kiosk_display_landscape=:97
+kiosk_display_portrait=:98 kiosk_display_landscape=:97 kiosk_display_small=:96
 start_xvfb "$kiosk_display_portrait" 1080x1920
 kiosk_xvfb_pids="$started_pid"
 start_xvfb "$kiosk_display_landscape" 1920x1080
+kiosk_xvfb_pids="$kiosk_xvfb_pids $started_pid"
+start_xvfb "$kiosk_display_small" 1280x800
 kiosk_xvfb_pids="$kiosk_xvfb_pids $started_pid"
 kiosk_shot() { # FILE ORIENTATION LANGUAGE SCREEN [environment assignments...]
   local file=$1 orientation=$2 language=$3 screen=$4
@@ -322,6 +327,12 @@ for language in "" es; do
       number=$((number + 1))
     done
   done
+done
+# The smallest panel at 150 %: 853x533 to lay out in, the plate's keyboard
+# beside its fields.
+for screen in wash plate pay-reader done; do
+  kiosk_shot "$number-kiosk-$screen-1280x800-150.png" small "" "$screen" QT_SCALE_FACTOR=1.5
+  number=$((number + 1))
 done
 stop_payments
 CARWASH_PIN="$pin" shot 22-takings.png 1 --sign-in "$who" --show takings

@@ -18,6 +18,8 @@ packages=(
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   libpq-dev postgresql postgresql-contrib pgbouncer
   wrk
+  # tst_openapi reads docs/openapi.yaml with python3's yaml module.
+  python3-yaml
   # The local SMTP server the confirmation e-mail tests send to.
   python3-aiosmtpd
   xvfb xauth dbus gnome-keyring

@@ -1,10 +1,11 @@
 // A booking's details at the desk, end to end: the lifecycle steps its
 // status allows (each audited in the signed-in person's name), no-show and
-// cancelling with a reason, a change made meanwhile by another desk, one
-// dialog per booking, and every mnemonic of the desk's booking dialogs
+// cancelling with a reason, a change made meanwhile by another desk, a
+// forgotten customer's booking, one dialog per booking, and every mnemonic of the desk's booking dialogs
 // given to one control. Real window on the offscreen platform, real
 // PostgreSQL with the demo seed; waits are bounded (QTRY_*), never timed.
 #include "db/bookings/bookingrepo.h"
+#include "db/customers/customereraser.h"
 #include "tests/bookingdetailsfixture.h"
 #include "tests/mnemonics.h"
 #include "ui/desk/bookingdetailsdialog.h"
@@ -36,6 +37,7 @@ private slots:
     void noShowIsAudited();
     void cancellingNeedsAReasonWhichIsKept();
     void aChangeByAnotherDeskIsRefusedAndTheNewStateShown();
+    void aForgottenCustomersBookingShowsNothingOfTheirs();
     void oneDialogPerBookingAndNoneAfterSignOut();
     void eachDialogGivesEveryMnemonicToOneControl();
 };
@@ -255,6 +257,36 @@ void TestBookingDetailsLifecycle::aChangeByAnotherDeskIsRefusedAndTheNewStateSho
                      .arg(id))
                  .toInt(),
              1);
+}
+
+void TestBookingDetailsLifecycle::aForgottenCustomersBookingShowsNothingOfTheirs()
+{
+    const qint64 id = book(QStringLiteral("FGT 1"));
+    QVERIFY(id > 0);
+    const qint64 customer
+        = sql(QStringLiteral("SELECT customer_id FROM bookings WHERE id = %1").arg(id)).toLongLong();
+    ForgetTarget target;
+    target.id = customer;
+    const auto forgotten = await(m_pool->withConnection(QStringLiteral("forget"), [target](QSqlDatabase &db) {
+        return CustomerEraser(db).forget(target, QStringLiteral("cli"));
+    }));
+    QVERIFY2(forgotten.ok(), qPrintable(forgotten.error().toLogString()));
+    const QString placeholder = CustomerEraser::placeholderPlate(
+        sql(QStringLiteral("SELECT vehicle_id FROM bookings WHERE id = %1").arg(id)).toLongLong());
+
+    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Priya Patel")));
+    BookingDetailsDialog *dialog = openLoaded(id);
+    QVERIFY(dialog);
+    auto field = [dialog](const char *key) {
+        return dialog->findChild<QLabel *>(QStringLiteral("bookingField_%1").arg(QLatin1String(key)))->text();
+    };
+    QCOMPARE(field("customer"), QStringLiteral("Erased customer"));
+    QCOMPARE(field("phone"), QStringLiteral("—"));
+    QCOMPARE(field("email"), QStringLiteral("—"));
+    QVERIFY2(field("vehicle").contains(placeholder), qPrintable(field("vehicle")));
+    QVERIFY2(!field("vehicle").contains(QStringLiteral("FGT1")), qPrintable(field("vehicle")));
+    // Still a booking to work with: its steps are offered as before.
+    QVERIFY(button(dialog, QStringLiteral("bookingAction_checked_in"))->isVisible());
 }
 
 void TestBookingDetailsLifecycle::oneDialogPerBookingAndNoneAfterSignOut()

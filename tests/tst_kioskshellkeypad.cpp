@@ -157,7 +157,12 @@ void TestKioskShellKeypad::aWholeBookingFromTheKeypadAlone()
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Time, kNoHangMs);
     QTRY_VERIFY_WITH_TIMEOUT(!kiosk->timeScreen()->isLoading() && kiosk->timeScreen()->slotButton(0), kNoHangMs);
     QTRY_COMPARE_WITH_TIMEOUT(QApplication::focusWidget(), kiosk->timeScreen()->slotButton(0), kNoHangMs);
-    const QString timeSpoken = KioskSpeech::textFor(kiosk->timeScreen()->slotButton(0));
+    // The focused time is heard as the button shows it, checked now: a
+    // "Now, …, ready in 4 min" counts down, and the list may be read again
+    // meanwhile (another booking), so later it may say 3 min.
+    QTRY_VERIFY_WITH_TIMEOUT(RecordingSpeech::said().join(u'\n').contains(
+                                 KioskSpeech::textFor(kiosk->timeScreen()->slotButton(0))),
+                             kNoHangMs);
     QVERIFY(choose(speech, kiosk->timeScreen()->slotButton(0)));
 
     // Plate: each character a key of the on-screen keyboard, then Continue.
@@ -211,7 +216,6 @@ void TestKioskShellKeypad::aWholeBookingFromTheKeypadAlone()
     QVERIFY2(all.contains(washTitle), qPrintable(all));
     const QString washPrice = Money::format(wash.prices.value(QStringLiteral("car")), wash.currency);
     QVERIFY2(all.contains(QStringLiteral("%1, %2").arg(wash.name, washPrice)), qPrintable(all));
-    QVERIFY2(all.contains(timeSpoken), qPrintable(all));
     QVERIFY2(all.contains(keyboard->key(QStringLiteral("Z"))->accessibleName()), qPrintable(all));
 
     // Back to the start: speech off for the next customer.

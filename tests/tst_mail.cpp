@@ -4,11 +4,13 @@
 // own e-mail parser reads what arrived.
 #include "db/bookings/bookingrepo.h"
 #include "db/payments/paymentrepo.h"
+#include "db/text/isotime.h"
 #include "tests/harness/adminprocess.h"
 #include "tests/harness/smtpsink.h"
 #include "tests/serverpaymentfixture.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <QTest>
@@ -47,6 +49,7 @@ private Q_SLOTS:
     void aCustomerWithoutEmailGetsNothing();
     void movedAndCancelledSendTheirVariants();
     void aPaidHoldSendsItsConfirmationOnce();
+    void aBookingMadeOnlineIsConfirmedInTheRequestsLanguage();
     void aMailServerThatIsDownDelaysMailButLosesNone();
     void twoServersNeverSendOneMailTwice();
     void aRefusedRecipientEndsAsFailedWithItsError();
@@ -306,6 +309,39 @@ void TestMail::aPaidHoldSendsItsConfirmationOnce()
                               MailWaitMs);
     QTest::qWait(2000);
     QCOMPARE(m_sink.messages().size(), 1);
+}
+
+void TestMail::aBookingMadeOnlineIsConfirmedInTheRequestsLanguage()
+{
+    QString error;
+    QVERIFY2(m_sink.start(&error), qPrintable(error));
+    configureMail(m_sink.port());
+    ServerProcess server;
+    QVERIFY(startMailServer(server));
+
+    const QJsonObject body {{QStringLiteral("service"), m_f.wash},
+                            {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("15:00")))},
+                            {QStringLiteral("vehicle"), QStringLiteral("car")},
+                            {QStringLiteral("plate"), QStringLiteral("WEB 1")},
+                            {QStringLiteral("name"), QStringLiteral("Dana Online")},
+                            {QStringLiteral("email"), QStringLiteral("dana@example.com")}};
+    const ServerProcess::Response made = server.send(
+        "POST", QStringLiteral("/api/bookings"), QJsonDocument(body).toJson(QJsonDocument::Compact),
+        {{"Content-Type", "application/json"}, {"Accept-Language", "de-DE,de;q=0.9,en;q=0.5"}});
+    QVERIFY2(made.status == 201, made.body.constData());
+    const QString code = made.json().object().value(QStringLiteral("code")).toString();
+    const qint64 id = count(QStringLiteral("SELECT id FROM bookings WHERE code = '%1'").arg(code));
+    QCOMPARE(text(QStringLiteral("SELECT status || ' ' || language FROM bookings WHERE id = %1").arg(id)),
+             QStringLiteral("held de"));
+
+    const qint64 payment = cardPayment(id, QStringLiteral("stripe_checkout"), QStringLiteral("web1"));
+    QCOMPARE(deliver(QStringLiteral("evt_web1"), QStringLiteral("checkout.session.completed"),
+                     paidSession(payment, QStringLiteral("web1")))
+                 .result,
+             StripeEventOutcome::Result::Applied);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sink.messages().size(), 1, MailWaitMs);
+    QCOMPARE(m_sink.messages().constFirst()[u"subject"].toString(),
+             QStringLiteral("Buchung bestätigt: %1 bei Car wash").arg(code));
 }
 
 void TestMail::aMailServerThatIsDownDelaysMailButLosesNone()

@@ -2,7 +2,7 @@
 // against a peer that accepts and then says nothing: what arrives is what
 // was sent (dot-stuffing undone by the server), AUTH PLAIN, or LOGIN when the
 // server offers only that, and every wait ends in an error instead of a hang.
-#include "app/server/smtpclient.h"
+#include "server/mail/smtpclient.h"
 #include "tests/harness/smtpsink.h"
 
 #include <QDir>

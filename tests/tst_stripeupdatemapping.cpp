@@ -1,8 +1,8 @@
 // Stripe's JSON into StripeUpdate, the one mapping the webhook and the
 // reconciler share, over objects shaped as Stripe's fixtures show them; and
 // the Checkout Session's expiry within Stripe's limits.
-#include "app/server/paymentrequestexecutor.h"
-#include "app/server/stripeupdatemapping.h"
+#include "server/paymentrequestexecutor.h"
+#include "server/stripeupdatemapping.h"
 #include "payments/stripeevent.h"
 #include "payments/stripeobject.h"
 

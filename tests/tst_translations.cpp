@@ -3,7 +3,9 @@
 // setting or the system, and carwash-admin answers in it.
 #include "app/cli/admincli.h"
 #include "app/startup/translations.h"
+#include "db/customers/customereraser.h"
 #include "db/pool/dberror.h"
+#include "db/text/bookingwords.h"
 
 #include <QDir>
 #include <QFile>
@@ -185,13 +187,17 @@ void TestTranslations::knownTextsComeOutTranslated_data()
     QTest::addColumn<QString>("language");
     QTest::addColumn<QString>("slotTaken");
     QTest::addColumn<QString>("unknownCommand");
+    QTest::addColumn<QString>("erasedCustomer");
     QTest::newRow("Spanish") << QStringLiteral("es")
                              << QStringLiteral("Esa franja horaria se acaba de ocupar.")
-                             << QStringLiteral("Comando desconocido: «frobnicate».");
+                             << QStringLiteral("Comando desconocido: «frobnicate».")
+                             << QStringLiteral("Cliente borrado");
     QTest::newRow("German") << QStringLiteral("de") << QStringLiteral("Dieser Termin wurde gerade vergeben.")
-                            << QStringLiteral("Unbekannter Befehl „frobnicate“.");
+                            << QStringLiteral("Unbekannter Befehl „frobnicate“.")
+                            << QStringLiteral("Gelöschter Kunde");
     QTest::newRow("English") << QStringLiteral("en") << QStringLiteral("That time slot was just taken.")
-                             << QStringLiteral("Unknown command \"frobnicate\".");
+                             << QStringLiteral("Unknown command \"frobnicate\".")
+                             << QStringLiteral("Erased customer");
 }
 
 void TestTranslations::knownTextsComeOutTranslated()
@@ -199,6 +205,7 @@ void TestTranslations::knownTextsComeOutTranslated()
     QFETCH(QString, language);
     QFETCH(QString, slotTaken);
     QFETCH(QString, unknownCommand);
+    QFETCH(QString, erasedCustomer);
     QCOMPARE(Translations::install(*QCoreApplication::instance(), language).language(),
              QLocale(language).language());
 
@@ -209,6 +216,11 @@ void TestTranslations::knownTextsComeOutTranslated()
                               QSqlError::StatementError, QStringLiteral("23P01"));
     QCOMPARE(DbError::fromSqlError(exclusion, QStringLiteral("booking.create")).message(), slotTaken);
     QCOMPARE(AdminCli::tr("Unknown command \"%1\".").arg(QStringLiteral("frobnicate")), unknownCommand);
+    // A forgotten customer's stored placeholder, as the desk shows it; a
+    // real name as it is.
+    QCOMPARE(BookingWords::customerName(CustomerEraser::ErasedName), erasedCustomer);
+    QCOMPARE(BookingWords::customerName(QStringLiteral("Erika Mustermann")),
+             QStringLiteral("Erika Mustermann"));
 }
 
 void TestTranslations::pluralsFollowTheLanguage()

@@ -262,26 +262,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>nur ein Waschplatz</translation>
     </message>
     <message>
-        <source>--service ID is required (see: carwash-admin services).</source>
-        <translation>--service ID ist erforderlich (siehe: carwash-admin services).</translation>
-    </message>
-    <message>
-        <source>--service takes a numeric service ID, not &quot;%1&quot;.</source>
-        <translation>--service erwartet eine numerische Leistungs-ID, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--vehicle takes one of car, suv, truck, not &quot;%1&quot;.</source>
-        <translation>--vehicle erwartet car, suv oder truck, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--addon takes a numeric add-on ID, not &quot;%1&quot;.</source>
-        <translation>--addon erwartet die numerische ID einer Zusatzleistung, nicht „%1“.</translation>
-    </message>
-    <message>
-        <source>--bay takes a numeric bay ID, not &quot;%1&quot;.</source>
-        <translation>--bay erwartet eine numerische Waschplatz-ID, nicht „%1“.</translation>
-    </message>
-    <message>
         <source>local day</source>
         <translation>Tag in Ortszeit</translation>
     </message>
@@ -354,14 +334,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck] [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K] [--json]</translation>
     </message>
     <message>
-        <source>--start is required, for example --start 2025-06-11T09:30:00+02:00.</source>
-        <translation>--start ist erforderlich, zum Beispiel --start 2025-06-11T09:30:00+02:00.</translation>
-    </message>
-    <message>
-        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
-        <translation>--start erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: Ortszeit des Standorts), nicht „%1“.</translation>
-    </message>
-    <message>
         <source>--%1 may be given once.</source>
         <translation>--%1 darf nur einmal angegeben werden.</translation>
     </message>
@@ -408,10 +380,6 @@ Aufruf: carwash-admin %2</translation>
     <message>
         <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>Es gibt keine Buchung mit der ID oder dem Code „%1“.</translation>
-    </message>
-    <message>
-        <source>customer find TEXT [--json]</source>
-        <translation>customer find TEXT [--json]</translation>
     </message>
     <message>
         <source>Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)</source>
@@ -714,6 +682,110 @@ Aufruf: carwash-admin %2</translation>
         <translation>Lesegerät %1 (%2) für %3 hinzugefügt.</translation>
     </message>
     <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation>%1 „%2“</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation>das Kartenlesegerät des Kiosks</translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation>der Kiosk hat kein Lesegerät</translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation>die Sprache, in der er Kunden begrüßt</translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+    </message>
+    <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>Kunde %1 wurde schon vergessen; es waren keine persönlichen Daten mehr zu löschen.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen bleiben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>anonymisierte Fahrzeuge: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>anonymisierte Buchungen: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>erhaltene Zahlungen: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>Stripe-Ereignisse ohne die Angaben des Zahlers: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>von Mitarbeitern eingegebene Gründe mit geschwärzten Angaben: %1</translation>
+    </message>
+    <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>zeigen, wer vergessen würde, nichts ändern</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Aufruf: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (eine Kunden-ID, Telefonnummer oder E-Mail-Adresse; Leerzeichen in Anführungszeichen)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run gehört zu customer forget. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Kunde %1 würde vergessen: Name, Telefon, E-Mail und Kennzeichen gelöscht; Buchungen und Zahlungen blieben für die Buchhaltung erhalten.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -752,6 +824,11 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -825,6 +902,11 @@ Buchungen:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (nur die nächsten Schritte im Ablauf)
   customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
+                                  (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
+                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt;
+                                  eine Zahl allein ist eine ID, eine Telefonnummer hat ein + oder Trennzeichen
 
 Mitarbeiter:
   staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
@@ -859,57 +941,23 @@ DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HIST
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
     </message>
-    <message>
-        <source>%1 &quot;%2&quot;</source>
-        <translation>%1 „%2“</translation>
+</context>
+<context>
+    <name>ApiAnswers</name>
+    <message numerus="yes">
+        <source>%n field(s) need attention.</source>
+        <translation>
+            <numerusform>%n Feld muss geprüft werden.</numerusform>
+            <numerusform>%n Felder müssen geprüft werden.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>no reader</source>
-        <translation>kein Lesegerät</translation>
+        <source>Bookings cannot be reached at the moment; please try again in a few seconds.</source>
+        <translation>Buchungen sind im Moment nicht erreichbar; bitte versuchen Sie es in einigen Sekunden erneut.</translation>
     </message>
     <message>
-        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation>kiosk list [--json] | kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
-    </message>
-    <message>
-        <source>the kiosk&apos;s card reader</source>
-        <translation>das Kartenlesegerät des Kiosks</translation>
-    </message>
-    <message>
-        <source>the kiosk has no reader</source>
-        <translation>der Kiosk hat kein Lesegerät</translation>
-    </message>
-    <message>
-        <source>the language it greets customers in</source>
-        <translation>die Sprache, in der er Kunden begrüßt</translation>
-    </message>
-    <message>
-        <source>the ways of paying it offers, separated by commas</source>
-        <translation>die angebotenen Zahlungsarten, durch Kommas getrennt</translation>
-    </message>
-    <message>
-        <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation>Geben Sie --reader LESEGERÄT_ID oder --no-reader an, nicht beides.</translation>
-    </message>
-    <message>
-        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation>--reader braucht eine Lesegerät-ID wie tmr_FDOt2wlRZEdpd7; mit --no-reader bleibt der Kiosk ohne Lesegerät.</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>läuft</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>läuft nicht</translation>
-    </message>
-    <message>
-        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation>Noch keine Kiosks. Ein Kiosk trägt sich beim ersten Start selbst ein (carwash --kiosk), oder: carwash-admin kiosk set NAME</translation>
-    </message>
-    <message>
-        <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation>Kiosk %1: Sprache %2, Zahlung per %3, %4.</translation>
+        <source>Something went wrong on our side; please try again later or call the car wash.</source>
+        <translation>Bei uns ist etwas schiefgelaufen; bitte versuchen Sie es später erneut oder rufen Sie die Waschanlage an.</translation>
     </message>
 </context>
 <context>
@@ -1019,6 +1067,76 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Bays</source>
         <translation>Waschplätze</translation>
+    </message>
+</context>
+<context>
+    <name>BookingApi</name>
+    <message>
+        <source>There is no %1 in this API; see docs/openapi.yaml.</source>
+        <translation>%1 gibt es in dieser API nicht; siehe docs/openapi.yaml.</translation>
+    </message>
+    <message>
+        <source>%1 takes %2 only.</source>
+        <translation>%1 erlaubt nur %2.</translation>
+    </message>
+    <message>
+        <source>The booking service is starting; please try again in a few seconds.</source>
+        <translation>Der Buchungsdienst startet gerade; bitte versuchen Sie es in einigen Sekunden erneut.</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many bookings and changes from your address; please wait %n second(s).</source>
+        <translation>
+            <numerusform>Zu viele Buchungen und Änderungen von Ihrer Adresse; bitte warten Sie %n Sekunde.</numerusform>
+            <numerusform>Zu viele Buchungen und Änderungen von Ihrer Adresse; bitte warten Sie %n Sekunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object, such as {&quot;plate&quot;: &quot;AB123&quot;}.</source>
+        <translation>Der Inhalt muss ein JSON-Objekt sein, zum Beispiel {&quot;plate&quot;: &quot;AB123&quot;}.</translation>
+    </message>
+    <message>
+        <source>There is no wash package %1.</source>
+        <translation>Die Wäsche %1 gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>No free start within the booking horizon (closed, fully booked, or no bay offers this wash).</source>
+        <translation>Keine freie Zeit innerhalb des Buchungszeitraums (geschlossen, ausgebucht oder kein Platz bietet diese Wäsche an).</translation>
+    </message>
+    <message>
+        <source>plate is required: the licence plate the booking was made for.</source>
+        <translation>plate ist erforderlich: das Kennzeichen, für das gebucht wurde.</translation>
+    </message>
+    <message>
+        <source>No booking %1 for that plate. Check the code in your confirmation and the plate as you gave it.</source>
+        <translation>Keine Buchung %1 für dieses Kennzeichen. Prüfen Sie den Code in Ihrer Bestätigung und das Kennzeichen, wie Sie es angegeben haben.</translation>
+    </message>
+    <message>
+        <source>This Idempotency-Key was already used for a different booking; send a new key with a new booking.</source>
+        <translation>Dieser Idempotency-Key wurde schon für eine andere Buchung verwendet; senden Sie mit jeder neuen Buchung einen neuen Schlüssel.</translation>
+    </message>
+    <message>
+        <source>There is no booking %1.</source>
+        <translation>Die Buchung %1 gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is not awaiting payment (it is %2).</source>
+        <translation>Die Buchung %1 wartet nicht auf Zahlung (sie ist %2).</translation>
+    </message>
+    <message>
+        <source>Card payment could not be started just now; please try again, or pay at the car wash.</source>
+        <translation>Die Kartenzahlung konnte gerade nicht gestartet werden; bitte versuchen Sie es erneut oder zahlen Sie an der Waschanlage.</translation>
+    </message>
+    <message>
+        <source>start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
+        <translation>start erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: die Ortszeit der Anlage), nicht „%1“.</translation>
+    </message>
+    <message>
+        <source>bay takes a numeric bay ID, not &quot;%1&quot;.</source>
+        <translation>bay erwartet die numerische ID eines Platzes, nicht „%1“.</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +1702,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>refunded</source>
         <translation>erstattet</translation>
     </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Gelöschter Kunde</translation>
+    </message>
 </context>
 <context>
     <name>BoundedTcpServer</name>
@@ -1597,7 +1719,7 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     </message>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
 </context>
 <context>
@@ -2608,6 +2730,67 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerChanges</name>
+    <message>
+        <source>There is no such booking.</source>
+        <translation>Diese Buchung gibt es nicht.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be cancelled.</source>
+        <translation>Diese Buchung ist %1 und kann nicht mehr storniert werden.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be moved.</source>
+        <translation>Diese Buchung ist %1 und kann nicht mehr verlegt werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A booking can be changed online until %n minute(s) before its start; please call or visit the car wash.</source>
+        <translation>
+            <numerusform>Eine Buchung kann online bis %n Minute vor Beginn geändert werden; bitte rufen Sie an oder kommen Sie vorbei.</numerusform>
+            <numerusform>Eine Buchung kann online bis %n Minuten vor Beginn geändert werden; bitte rufen Sie an oder kommen Sie vorbei.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This booking was paid at the car wash; please see the desk to cancel it and have your money back.</source>
+        <translation>Diese Buchung wurde an der Waschanlage bezahlt; bitte stornieren Sie sie am Schalter, dort erhalten Sie Ihr Geld zurück.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerEraser</name>
+    <message>
+        <source>Name the customer to forget: their ID, phone number or e-mail address.</source>
+        <translation>Geben Sie an, welcher Kunde vergessen werden soll: seine ID, Telefonnummer oder E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an e-mail address (name@example.com).</source>
+        <translation>„%1“ ist keine E-Mail-Adresse (name@example.com).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a customer ID.</source>
+        <translation>„%1“ ist keine Kunden-ID.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number: it needs at least 3 digits (spaces, dashes, dots, parentheses and a leading + may be among them).</source>
+        <translation>„%1“ ist keine Telefonnummer: Sie braucht mindestens 3 Ziffern (Leerzeichen, Bindestriche, Punkte, Klammern und ein führendes + dürfen dazwischen stehen).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a customer ID (a number), a phone number (+1 555-0100) nor an e-mail address.</source>
+        <translation>„%1“ ist weder eine Kunden-ID (eine Zahl) noch eine Telefonnummer (+1 555-0100) noch eine E-Mail-Adresse.</translation>
+    </message>
+    <message>
+        <source>There is no customer with ID %1.</source>
+        <translation>Es gibt keinen Kunden mit der ID %1.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number %1 (compared by its digits).</source>
+        <translation>Kein Kunde hat die Telefonnummer %1 (nach ihren Ziffern verglichen).</translation>
+    </message>
+    <message>
+        <source>No customer has the e-mail address %1.</source>
+        <translation>Kein Kunde hat die E-Mail-Adresse %1.</translation>
     </message>
 </context>
 <context>
@@ -5515,6 +5698,49 @@ oder E-Mail (optional)</translation>
     </message>
 </context>
 <context>
+    <name>RequestFields</name>
+    <message>
+        <source>%1 is required: the ID of a wash package.</source>
+        <translation>%1 ist erforderlich: die ID einer Wäsche.</translation>
+    </message>
+    <message>
+        <source>%1 may be given once.</source>
+        <translation>%1 darf nur einmal angegeben werden.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric service ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID einer Wäsche, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes one of car, suv, truck, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet car, suv oder truck, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric add-on ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID eines Extras, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric bay ID, not &quot;%2&quot;.</source>
+        <translation>%1 erwartet die numerische ID eines Platzes, nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 is required: a day as YYYY-MM-DD.</source>
+        <translation>%1 ist erforderlich: ein Tag als JJJJ-MM-TT.</translation>
+    </message>
+    <message>
+        <source>%1 takes YYYY-MM-DD (for example 2025-06-11), not &quot;%2&quot;.</source>
+        <translation>%1 erwartet JJJJ-MM-TT (zum Beispiel 2025-06-11), nicht „%2“.</translation>
+    </message>
+    <message>
+        <source>%1 is required, for example 2025-06-11T09:30:00+02:00.</source>
+        <translation>%1 ist erforderlich, zum Beispiel 2025-06-11T09:30:00+02:00.</translation>
+    </message>
+    <message>
+        <source>%1 takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%2&quot;.</source>
+        <translation>%1 erwartet Datum und Uhrzeit nach ISO 8601 wie 2025-06-11T09:30:00+02:00 (ohne Versatz: die Ortszeit der Anlage), nicht „%2“.</translation>
+    </message>
+</context>
+<context>
     <name>RescheduleDialog</name>
     <message>
         <source>Move booking %1</source>
@@ -6195,6 +6421,42 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
         <translation>Tage, die verarbeitete Zahlungsereignisse und beantwortete Personalrufe aufbewahrt werden, bevor die Wartung sie entfernt</translation>
+    </message>
+    <message>
+        <source>is not allowed: name each web site (any site at all would let every page on the internet book in your name).</source>
+        <translation>ist nicht erlaubt: nennen Sie jede Website einzeln (jede beliebige Website ließe jede Seite im Internet in Ihrem Namen buchen).</translation>
+    </message>
+    <message>
+        <source>is not a web site&apos;s origin such as https://www.example.com.</source>
+        <translation>ist kein Ursprung einer Website wie https://www.example.com.</translation>
+    </message>
+    <message>
+        <source>is not an address or range such as 10.0.0.5 or 10.0.0.0/8.</source>
+        <translation>ist keine Adresse und kein Bereich wie 10.0.0.5 oder 10.0.0.0/8.</translation>
+    </message>
+    <message>
+        <source>Minutes before its start until which a customer may move or cancel a booking online</source>
+        <translation>Minuten vor Beginn, bis zu denen ein Kunde eine Buchung online verlegen oder stornieren kann</translation>
+    </message>
+    <message>
+        <source>Bookings and changes one client may send to the online API at once</source>
+        <translation>Buchungen und Änderungen, die ein Client auf einmal an die Online-API senden darf</translation>
+    </message>
+    <message>
+        <source>Bookings and changes per minute a client&apos;s allowance refills by; 0 turns the limit off</source>
+        <translation>Buchungen und Änderungen pro Minute, um die das Kontingent eines Clients wieder wächst; 0 schaltet die Grenze ab</translation>
+    </message>
+    <message>
+        <source>Web sites whose pages may call the online API, such as https://www.example.com; separated by spaces</source>
+        <translation>Websites, deren Seiten die Online-API aufrufen dürfen, wie https://www.example.com; durch Leerzeichen getrennt</translation>
+    </message>
+    <message>
+        <source>Reverse proxies whose X-Forwarded-For names the real client: addresses or ranges such as 10.0.0.0/8, separated by spaces</source>
+        <translation>Reverse-Proxys, deren X-Forwarded-For den echten Client nennt: Adressen oder Bereiche wie 10.0.0.0/8, durch Leerzeichen getrennt</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; %3</source>
+        <translation>%1: „%2“ %3</translation>
     </message>
     <message>
         <source>one of %1</source>
@@ -7647,7 +7909,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <name>WebhookHandler</name>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>Der Inhalt der Anfrage ist größer als %1 Byte.</translation>
+        <translation>Der Inhalt der Anfrage ist größer als %1 Bytes.</translation>
     </message>
     <message>
         <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>

@@ -57,6 +57,26 @@
     </message>
 </context>
 <context>
+    <name>ApiAnswers</name>
+    <message numerus="yes">
+        <source>%n field(s) need attention.</source>
+        <translation>
+            <numerusform>%n field needs attention.</numerusform>
+            <numerusform>%n fields need attention.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BookingApi</name>
+    <message numerus="yes">
+        <source>Too many bookings and changes from your address; please wait %n second(s).</source>
+        <translation>
+            <numerusform>Too many bookings and changes from your address; please wait %n second.</numerusform>
+            <numerusform>Too many bookings and changes from your address; please wait %n seconds.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>BookingOutcome</name>
     <message numerus="yes">
         <source>The booking was refused: %n field(s) need attention.</source>
@@ -90,6 +110,16 @@
         <translation>
             <numerusform>%1 is on %n booking, so it will be deactivated rather than deleted: it is no longer offered, and that booking keeps it. Go ahead?</numerusform>
             <numerusform>%1 is on %n bookings, so it will be deactivated rather than deleted: it is no longer offered, and those bookings keep it. Go ahead?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CustomerChanges</name>
+    <message numerus="yes">
+        <source>A booking can be changed online until %n minute(s) before its start; please call or visit the car wash.</source>
+        <translation>
+            <numerusform>A booking can be changed online until %n minute before its start; please call or visit the car wash.</numerusform>
+            <numerusform>A booking can be changed online until %n minutes before its start; please call or visit the car wash.</numerusform>
         </translation>
     </message>
 </context>

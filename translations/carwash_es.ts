@@ -262,26 +262,6 @@ Uso: carwash-admin %2</translation>
         <translation>solo un box</translation>
     </message>
     <message>
-        <source>--service ID is required (see: carwash-admin services).</source>
-        <translation>--service ID es obligatorio (véase: carwash-admin services).</translation>
-    </message>
-    <message>
-        <source>--service takes a numeric service ID, not &quot;%1&quot;.</source>
-        <translation>--service requiere el ID numérico de un servicio, no «%1».</translation>
-    </message>
-    <message>
-        <source>--vehicle takes one of car, suv, truck, not &quot;%1&quot;.</source>
-        <translation>--vehicle admite car, suv o truck, no «%1».</translation>
-    </message>
-    <message>
-        <source>--addon takes a numeric add-on ID, not &quot;%1&quot;.</source>
-        <translation>--addon requiere el ID numérico de un extra, no «%1».</translation>
-    </message>
-    <message>
-        <source>--bay takes a numeric bay ID, not &quot;%1&quot;.</source>
-        <translation>--bay requiere el ID numérico de un box, no «%1».</translation>
-    </message>
-    <message>
         <source>local day</source>
         <translation>día local</translation>
     </message>
@@ -354,14 +334,6 @@ Uso: carwash-admin %2</translation>
         <translation>book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck] [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K] [--json]</translation>
     </message>
     <message>
-        <source>--start is required, for example --start 2025-06-11T09:30:00+02:00.</source>
-        <translation>--start es obligatorio, por ejemplo --start 2025-06-11T09:30:00+02:00.</translation>
-    </message>
-    <message>
-        <source>--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
-        <translation>--start requiere una fecha y hora ISO-8601 como 2025-06-11T09:30:00+02:00 (sin desfase horario: la hora local del establecimiento), no «%1».</translation>
-    </message>
-    <message>
         <source>--%1 may be given once.</source>
         <translation>--%1 solo se puede indicar una vez.</translation>
     </message>
@@ -408,10 +380,6 @@ Uso: carwash-admin %2</translation>
     <message>
         <source>There is no booking with ID or code &quot;%1&quot;.</source>
         <translation>No hay ninguna reserva con el ID o código «%1».</translation>
-    </message>
-    <message>
-        <source>customer find TEXT [--json]</source>
-        <translation>customer find TEXTO [--json]</translation>
     </message>
     <message>
         <source>Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)</source>
@@ -714,6 +682,110 @@ Uso: carwash-admin %2</translation>
         <translation>Lector %1 (%2) añadido para el %3.</translation>
     </message>
     <message>
+        <source>%1 &quot;%2&quot;</source>
+        <translation>%1 «%2»</translation>
+    </message>
+    <message>
+        <source>no reader</source>
+        <translation>sin lector</translation>
+    </message>
+    <message>
+        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
+        <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
+    </message>
+    <message>
+        <source>the kiosk&apos;s card reader</source>
+        <translation>el lector de tarjetas del quiosco</translation>
+    </message>
+    <message>
+        <source>the kiosk has no reader</source>
+        <translation>el quiosco no tiene lector</translation>
+    </message>
+    <message>
+        <source>the language it greets customers in</source>
+        <translation>el idioma en que saluda a los clientes</translation>
+    </message>
+    <message>
+        <source>the ways of paying it offers, separated by commas</source>
+        <translation>las formas de pago que ofrece, separadas por comas</translation>
+    </message>
+    <message>
+        <source>Give --reader READER_ID or --no-reader, not both.</source>
+        <translation>Indique --reader ID_LECTOR o --no-reader, no ambos.</translation>
+    </message>
+    <message>
+        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
+        <translation>--reader necesita un ID de lector como tmr_FDOt2wlRZEdpd7; --no-reader deja el quiosco sin lector.</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en marcha</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>parado</translation>
+    </message>
+    <message>
+        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
+        <translation>Aún no hay quioscos. Un quiosco se añade solo al arrancar por primera vez (carwash --kiosk), o: carwash-admin kiosk set NOMBRE</translation>
+    </message>
+    <message>
+        <source>Kiosk %1: language %2, pays by %3, %4.</source>
+        <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
+    </message>
+    <message>
+        <source>Customer %1 was forgotten before; nothing personal was left to erase.</source>
+        <translation>El cliente %1 ya se había olvidado; no quedaban datos personales que borrar.</translation>
+    </message>
+    <message>
+        <source>Customer %1 forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>Cliente %1 olvidado: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservan para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>vehicles anonymised: %1</source>
+        <translation>vehículos anonimizados: %1</translation>
+    </message>
+    <message>
+        <source>bookings anonymised: %1</source>
+        <translation>reservas anonimizadas: %1</translation>
+    </message>
+    <message>
+        <source>payments kept: %1</source>
+        <translation>pagos conservados: %1</translation>
+    </message>
+    <message>
+        <source>Stripe events cleared of the payer&apos;s details: %1</source>
+        <translation>eventos de Stripe sin los datos del pagador: %1</translation>
+    </message>
+    <message>
+        <source>reasons typed by staff with their details blanked: %1</source>
+        <translation>motivos escritos por el personal con sus datos tachados: %1</translation>
+    </message>
+    <message>
+        <source>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</source>
+        <translation>customer find TEXT [--json] | customer forget ID|PHONE|EMAIL [--dry-run] [--json]</translation>
+    </message>
+    <message>
+        <source>show who would be forgotten, change nothing</source>
+        <translation>mostrar a quién se olvidaría, sin cambiar nada</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (one customer ID, phone number or e-mail address; quote spaces)</source>
+        <translation>Uso: carwash-admin customer forget ID|PHONE|EMAIL [--dry-run] (un ID de cliente, un número de teléfono o una dirección de correo; entre comillas si hay espacios)</translation>
+    </message>
+    <message>
+        <source>--dry-run goes with customer forget. Usage: carwash-admin %1</source>
+        <translation>--dry-run va con customer forget. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>Customer %1 would be forgotten: name, phone, e-mail and plates erased; bookings and payments kept for the books.</source>
+        <translation>El cliente %1 se olvidaría: nombre, teléfono, correo y matrículas borrados; las reservas y los pagos se conservarían para la contabilidad.</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was changed. Run it again without --dry-run to forget.</source>
+        <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
+    </message>
+    <message>
         <source>Usage: carwash-admin COMMAND [--json]
 
 Commands:
@@ -752,6 +824,11 @@ Bookings:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (only the lifecycle&apos;s next steps)
   customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
 
 Staff:
   staff list                      everyone who may sign in, with role and state
@@ -825,6 +902,11 @@ Reservas:
                                   held, confirmed, checked_in, in_progress, completed, cancelled,
                                   no_show, expired (solo los pasos siguientes del ciclo de la reserva)
   customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
+                                  (todos los clientes con ese teléfono o correo); las reservas y los pagos
+                                  se conservan para la contabilidad; código 3 si ninguno coincide;
+                                  un número solo es un ID; un teléfono lleva + o separadores
 
 Personal:
   staff list                      todas las personas que pueden iniciar sesión, con función y estado
@@ -859,57 +941,23 @@ DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HIS
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
-    <message>
-        <source>%1 &quot;%2&quot;</source>
-        <translation>%1 «%2»</translation>
+</context>
+<context>
+    <name>ApiAnswers</name>
+    <message numerus="yes">
+        <source>%n field(s) need attention.</source>
+        <translation>
+            <numerusform>%n campo necesita atención.</numerusform>
+            <numerusform>%n campos necesitan atención.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>no reader</source>
-        <translation>sin lector</translation>
+        <source>Bookings cannot be reached at the moment; please try again in a few seconds.</source>
+        <translation>Las reservas no están disponibles en este momento; vuelva a intentarlo en unos segundos.</translation>
     </message>
     <message>
-        <source>kiosk list [--json] | kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</source>
-        <translation>kiosk list [--json] | kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk] [--json]</translation>
-    </message>
-    <message>
-        <source>the kiosk&apos;s card reader</source>
-        <translation>el lector de tarjetas del quiosco</translation>
-    </message>
-    <message>
-        <source>the kiosk has no reader</source>
-        <translation>el quiosco no tiene lector</translation>
-    </message>
-    <message>
-        <source>the language it greets customers in</source>
-        <translation>el idioma en que saluda a los clientes</translation>
-    </message>
-    <message>
-        <source>the ways of paying it offers, separated by commas</source>
-        <translation>las formas de pago que ofrece, separadas por comas</translation>
-    </message>
-    <message>
-        <source>Give --reader READER_ID or --no-reader, not both.</source>
-        <translation>Indique --reader ID_LECTOR o --no-reader, no ambos.</translation>
-    </message>
-    <message>
-        <source>--reader needs a reader ID such as tmr_FDOt2wlRZEdpd7; --no-reader leaves the kiosk without one.</source>
-        <translation>--reader necesita un ID de lector como tmr_FDOt2wlRZEdpd7; --no-reader deja el quiosco sin lector.</translation>
-    </message>
-    <message>
-        <source>running</source>
-        <translation>en marcha</translation>
-    </message>
-    <message>
-        <source>not running</source>
-        <translation>parado</translation>
-    </message>
-    <message>
-        <source>No kiosks yet. A kiosk adds itself when it first starts (carwash --kiosk), or: carwash-admin kiosk set NAME</source>
-        <translation>Aún no hay quioscos. Un quiosco se añade solo al arrancar por primera vez (carwash --kiosk), o: carwash-admin kiosk set NOMBRE</translation>
-    </message>
-    <message>
-        <source>Kiosk %1: language %2, pays by %3, %4.</source>
-        <translation>Quiosco %1: idioma %2, pago con %3, %4.</translation>
+        <source>Something went wrong on our side; please try again later or call the car wash.</source>
+        <translation>Algo salió mal por nuestra parte; vuelva a intentarlo más tarde o llame al lavadero.</translation>
     </message>
 </context>
 <context>
@@ -1019,6 +1067,76 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Bays</source>
         <translation>Boxes</translation>
+    </message>
+</context>
+<context>
+    <name>BookingApi</name>
+    <message>
+        <source>There is no %1 in this API; see docs/openapi.yaml.</source>
+        <translation>No existe %1 en esta API; consulte docs/openapi.yaml.</translation>
+    </message>
+    <message>
+        <source>%1 takes %2 only.</source>
+        <translation>%1 solo admite %2.</translation>
+    </message>
+    <message>
+        <source>The booking service is starting; please try again in a few seconds.</source>
+        <translation>El servicio de reservas se está iniciando; vuelva a intentarlo en unos segundos.</translation>
+    </message>
+    <message>
+        <source>The request body is larger than %1 bytes.</source>
+        <translation>El cuerpo de la solicitud supera los %1 bytes.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too many bookings and changes from your address; please wait %n second(s).</source>
+        <translation>
+            <numerusform>Demasiadas reservas y cambios desde su dirección; espere %n segundo.</numerusform>
+            <numerusform>Demasiadas reservas y cambios desde su dirección; espere %n segundos.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The body must be a JSON object, such as {&quot;plate&quot;: &quot;AB123&quot;}.</source>
+        <translation>El cuerpo debe ser un objeto JSON, por ejemplo {&quot;plate&quot;: &quot;AB123&quot;}.</translation>
+    </message>
+    <message>
+        <source>There is no wash package %1.</source>
+        <translation>No existe el lavado %1.</translation>
+    </message>
+    <message>
+        <source>No free start within the booking horizon (closed, fully booked, or no bay offers this wash).</source>
+        <translation>No hay ninguna hora libre dentro del plazo de reserva (cerrado, completo o ninguna bahía ofrece este lavado).</translation>
+    </message>
+    <message>
+        <source>plate is required: the licence plate the booking was made for.</source>
+        <translation>plate es obligatorio: la matrícula con la que se hizo la reserva.</translation>
+    </message>
+    <message>
+        <source>No booking %1 for that plate. Check the code in your confirmation and the plate as you gave it.</source>
+        <translation>No hay ninguna reserva %1 para esa matrícula. Compruebe el código de su confirmación y la matrícula tal como la indicó.</translation>
+    </message>
+    <message>
+        <source>This Idempotency-Key was already used for a different booking; send a new key with a new booking.</source>
+        <translation>Esta Idempotency-Key ya se usó para otra reserva; envíe una clave nueva con cada reserva nueva.</translation>
+    </message>
+    <message>
+        <source>There is no booking %1.</source>
+        <translation>No existe la reserva %1.</translation>
+    </message>
+    <message>
+        <source>Booking %1 is not awaiting payment (it is %2).</source>
+        <translation>La reserva %1 no está pendiente de pago (está %2).</translation>
+    </message>
+    <message>
+        <source>Card payment could not be started just now; please try again, or pay at the car wash.</source>
+        <translation>No se pudo iniciar el pago con tarjeta en este momento; vuelva a intentarlo o pague en el lavadero.</translation>
+    </message>
+    <message>
+        <source>start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%1&quot;.</source>
+        <translation>start requiere una fecha y hora ISO-8601 como 2025-06-11T09:30:00+02:00 (sin desfase: la hora local del lavadero), no &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <source>bay takes a numeric bay ID, not &quot;%1&quot;.</source>
+        <translation>bay requiere el ID numérico de una bahía, no &quot;%1&quot;.</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +1702,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>refunded</source>
         <translation>reembolsado</translation>
     </message>
+    <message>
+        <source>Erased customer</source>
+        <translation>Cliente borrado</translation>
+    </message>
 </context>
 <context>
     <name>BoundedTcpServer</name>
@@ -1597,7 +1719,7 @@ PostgreSQL privado dentro de su carpeta de datos.
     </message>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>El cuerpo de la solicitud ocupa más de %1 bytes.</translation>
+        <translation>El cuerpo de la solicitud supera los %1 bytes.</translation>
     </message>
 </context>
 <context>
@@ -2608,6 +2730,67 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>El servidor de la base de datos no deja que el usuario «%1» se conecte a «%2» desde este equipo: el nombre de usuario es incorrecto o el pg_hba.conf del servidor no lo permite. Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que permita este equipo en pg_hba.conf.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerChanges</name>
+    <message>
+        <source>There is no such booking.</source>
+        <translation>No existe esa reserva.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be cancelled.</source>
+        <translation>Esta reserva está %1 y ya no se puede cancelar.</translation>
+    </message>
+    <message>
+        <source>This booking is %1 and can no longer be moved.</source>
+        <translation>Esta reserva está %1 y ya no se puede cambiar de hora.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A booking can be changed online until %n minute(s) before its start; please call or visit the car wash.</source>
+        <translation>
+            <numerusform>Una reserva se puede cambiar en línea hasta %n minuto antes de su inicio; llame o visite el lavadero.</numerusform>
+            <numerusform>Una reserva se puede cambiar en línea hasta %n minutos antes de su inicio; llame o visite el lavadero.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This booking was paid at the car wash; please see the desk to cancel it and have your money back.</source>
+        <translation>Esta reserva se pagó en el lavadero; acuda al mostrador para cancelarla y recuperar su dinero.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerEraser</name>
+    <message>
+        <source>Name the customer to forget: their ID, phone number or e-mail address.</source>
+        <translation>Indique el cliente que se debe olvidar: su ID, su número de teléfono o su dirección de correo.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an e-mail address (name@example.com).</source>
+        <translation>«%1» no es una dirección de correo (nombre@ejemplo.com).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a customer ID.</source>
+        <translation>«%1» no es un ID de cliente.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a phone number: it needs at least 3 digits (spaces, dashes, dots, parentheses and a leading + may be among them).</source>
+        <translation>«%1» no es un número de teléfono: necesita al menos 3 dígitos (puede llevar espacios, guiones, puntos, paréntesis y un + inicial).</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is neither a customer ID (a number), a phone number (+1 555-0100) nor an e-mail address.</source>
+        <translation>«%1» no es un ID de cliente (un número), ni un número de teléfono (+1 555-0100), ni una dirección de correo.</translation>
+    </message>
+    <message>
+        <source>There is no customer with ID %1.</source>
+        <translation>No hay ningún cliente con el ID %1.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number %1 (compared by its digits).</source>
+        <translation>Ningún cliente tiene el número de teléfono %1 (comparado por sus dígitos).</translation>
+    </message>
+    <message>
+        <source>No customer has the e-mail address %1.</source>
+        <translation>Ningún cliente tiene la dirección de correo %1.</translation>
     </message>
 </context>
 <context>
@@ -5515,6 +5698,49 @@ o correo (opcional)</translation>
     </message>
 </context>
 <context>
+    <name>RequestFields</name>
+    <message>
+        <source>%1 is required: the ID of a wash package.</source>
+        <translation>%1 es obligatorio: el ID de un lavado.</translation>
+    </message>
+    <message>
+        <source>%1 may be given once.</source>
+        <translation>%1 solo se puede indicar una vez.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric service ID, not &quot;%2&quot;.</source>
+        <translation>%1 requiere el ID numérico de un lavado, no &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 takes one of car, suv, truck, not &quot;%2&quot;.</source>
+        <translation>%1 requiere car, suv o truck, no &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric add-on ID, not &quot;%2&quot;.</source>
+        <translation>%1 requiere el ID numérico de un extra, no &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 takes a numeric bay ID, not &quot;%2&quot;.</source>
+        <translation>%1 requiere el ID numérico de una bahía, no &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 is required: a day as YYYY-MM-DD.</source>
+        <translation>%1 es obligatorio: un día como AAAA-MM-DD.</translation>
+    </message>
+    <message>
+        <source>%1 takes YYYY-MM-DD (for example 2025-06-11), not &quot;%2&quot;.</source>
+        <translation>%1 requiere AAAA-MM-DD (por ejemplo 2025-06-11), no &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <source>%1 is required, for example 2025-06-11T09:30:00+02:00.</source>
+        <translation>%1 es obligatorio, por ejemplo 2025-06-11T09:30:00+02:00.</translation>
+    </message>
+    <message>
+        <source>%1 takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 (without an offset: the site&apos;s local time), not &quot;%2&quot;.</source>
+        <translation>%1 requiere una fecha y hora ISO-8601 como 2025-06-11T09:30:00+02:00 (sin desfase: la hora local del lavadero), no &quot;%2&quot;.</translation>
+    </message>
+</context>
+<context>
     <name>RescheduleDialog</name>
     <message>
         <source>Move booking %1</source>
@@ -6195,6 +6421,42 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>Days processed payment events and answered attendant calls are kept before maintenance removes them</source>
         <translation>Días que se conservan los eventos de pago procesados y las llamadas de quioscos ya atendidas antes de que el mantenimiento los elimine</translation>
+    </message>
+    <message>
+        <source>is not allowed: name each web site (any site at all would let every page on the internet book in your name).</source>
+        <translation>no está permitido: indique cada sitio web (cualquier sitio permitiría que cualquier página de internet reserve en su nombre).</translation>
+    </message>
+    <message>
+        <source>is not a web site&apos;s origin such as https://www.example.com.</source>
+        <translation>no es el origen de un sitio web como https://www.example.com.</translation>
+    </message>
+    <message>
+        <source>is not an address or range such as 10.0.0.5 or 10.0.0.0/8.</source>
+        <translation>no es una dirección o rango como 10.0.0.5 o 10.0.0.0/8.</translation>
+    </message>
+    <message>
+        <source>Minutes before its start until which a customer may move or cancel a booking online</source>
+        <translation>Minutos antes del inicio hasta los que un cliente puede cambiar o cancelar una reserva en línea</translation>
+    </message>
+    <message>
+        <source>Bookings and changes one client may send to the online API at once</source>
+        <translation>Reservas y cambios que un cliente puede enviar de una vez a la API en línea</translation>
+    </message>
+    <message>
+        <source>Bookings and changes per minute a client&apos;s allowance refills by; 0 turns the limit off</source>
+        <translation>Reservas y cambios por minuto con los que se repone el margen de un cliente; 0 desactiva el límite</translation>
+    </message>
+    <message>
+        <source>Web sites whose pages may call the online API, such as https://www.example.com; separated by spaces</source>
+        <translation>Sitios web cuyas páginas pueden llamar a la API en línea, como https://www.example.com; separados por espacios</translation>
+    </message>
+    <message>
+        <source>Reverse proxies whose X-Forwarded-For names the real client: addresses or ranges such as 10.0.0.0/8, separated by spaces</source>
+        <translation>Proxies inversos cuyo X-Forwarded-For indica el cliente real: direcciones o rangos como 10.0.0.0/8, separados por espacios</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; %3</source>
+        <translation>%1: &quot;%2&quot; %3</translation>
     </message>
     <message>
         <source>one of %1</source>
@@ -7647,7 +7909,7 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <name>WebhookHandler</name>
     <message>
         <source>The request body is larger than %1 bytes.</source>
-        <translation>El cuerpo de la solicitud ocupa más de %1 bytes.</translation>
+        <translation>El cuerpo de la solicitud supera los %1 bytes.</translation>
     </message>
     <message>
         <source>This server has no webhook signing secret (STRIPE_WEBHOOK_SECRET), so it cannot check Stripe&apos;s events yet.</source>

@@ -2,6 +2,7 @@
 
 #include "app/cli/bookingcommands.h"
 #include "app/cli/cataloguecommands.h"
+#include "app/cli/customercommands.h"
 #include "app/cli/databasecommands.h"
 #include "app/cli/democommands.h"
 #include "app/cli/embeddedcommands.h"
@@ -53,6 +54,11 @@ int AdminCli::usage(int code)
             "                                  held, confirmed, checked_in, in_progress, completed, cancelled,\n"
             "                                  no_show, expired (only the lifecycle's next steps)\n"
             "  customer find TEXT              by plate, phone or name, with visit history\n"
+            "  customer forget ID|PHONE|EMAIL [--dry-run]\n"
+            "                                  erase a customer's name, phone, e-mail and plates on request\n"
+            "                                  (every customer with that phone or e-mail); bookings and\n"
+            "                                  payments are kept for the books; exit 3 when none matches;\n"
+            "                                  a number alone is an ID, a phone has a + or separators\n"
             "\n"
             "Staff:\n"
             "  staff list                      everyone who may sign in, with role and state\n"
@@ -129,7 +135,7 @@ int AdminCli::run(const QStringList &arguments)
     if (command == u"booking")
         return BookingCommands(m_cli).booking(args);
     if (command == u"customer")
-        return BookingCommands(m_cli).customer(args);
+        return CustomerCommands(m_cli).run(args);
     if (command == u"maintenance")
         return MaintenanceCommands(m_cli).run(args);
     if (command == u"staff")

@@ -5,7 +5,7 @@
 #include "db/bookings/bookingrepo.h"
 #include "db/bookings/bookingstatus.h"
 #include "db/bookings/confirmationcode.h"
-#include "db/customers/customerrepo.h"
+#include "db/bookings/requestfields.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/bookingwords.h"
 #include "db/text/isotime.h"
@@ -29,48 +29,11 @@ void BookingCommands::addRequestOptions(QCommandLineParser &parser, bool withBay
             QCommandLineOption(QStringLiteral("bay"), AdminCli::tr("one bay only"), QStringLiteral("id")));
 }
 
-QList<FieldError> BookingCommands::readRequestOptions(const QCommandLineParser &parser,
-                                                      AvailabilityRequest &request)
+RequestFields BookingCommands::fields(const QCommandLineParser &parser)
 {
-    QList<FieldError> errors;
-    auto positiveId = [](const QString &text) {
-        bool ok = false;
-        const qint64 id = text.trimmed().toLongLong(&ok);
-        return ok && id > 0 ? id : 0;
-    };
-    if (!parser.isSet(QStringLiteral("service")))
-        errors.append({QStringLiteral("service"),
-                       AdminCli::tr("--service ID is required (see: carwash-admin services).")});
-    else if (!(request.serviceId = positiveId(parser.value(QStringLiteral("service")))))
-        errors.append({QStringLiteral("service"),
-                       AdminCli::tr("--service takes a numeric service ID, not \"%1\".")
-                           .arg(parser.value(QStringLiteral("service")))});
-    const QStringList vehicles = parser.values(QStringLiteral("vehicle")).isEmpty()
-        ? QStringList {QStringLiteral("car")}
-        : parser.values(QStringLiteral("vehicle"));
-    request.vehicleClass = vehicles.last().trimmed().toLower();
-    if (vehicles.size() > 1
-        || !QStringList {QStringLiteral("car"), QStringLiteral("suv"), QStringLiteral("truck")}.contains(
-            request.vehicleClass))
-        errors.append({QStringLiteral("vehicle"),
-                       AdminCli::tr("--vehicle takes one of car, suv, truck, not \"%1\".")
-                           .arg(vehicles.join(QStringLiteral(" ")))});
-    for (const QString &text : parser.values(QStringLiteral("addon"))) {
-        const qint64 id = positiveId(text);
-        if (!id)
-            errors.append({QStringLiteral("addon"),
-                           AdminCli::tr("--addon takes a numeric add-on ID, not \"%1\".").arg(text)});
-        else if (!request.addonIds.contains(id))
-            request.addonIds.append(id);
-    }
-    if (parser.optionNames().contains(QStringLiteral("bay")) && parser.isSet(QStringLiteral("bay"))) {
-        request.bayId = positiveId(parser.value(QStringLiteral("bay")));
-        if (!request.bayId)
-            errors.append({QStringLiteral("bay"),
-                           AdminCli::tr("--bay takes a numeric bay ID, not \"%1\".")
-                               .arg(parser.value(QStringLiteral("bay")))});
-    }
-    return errors;
+    // The options' values as the API's fields are read, named as options.
+    return RequestFields([&parser](const QString &field) { return parser.values(field); },
+                         [](const QString &field) { return QStringLiteral("--") + field; });
 }
 
 int BookingCommands::availability(const QStringList &args)
@@ -86,15 +49,9 @@ int BookingCommands::availability(const QStringList &args)
                 "[--bay ID] [--json]")))
         return Invalid;
     AvailabilityRequest request;
-    QList<FieldError> errors;
     std::optional<QDate> date;
-    if (!parser.isSet(QStringLiteral("date")))
-        errors.append({QStringLiteral("date"), AdminCli::tr("--date YYYY-MM-DD is required.")});
-    else if (!(date = IsoTime::parseDate(parser.value(QStringLiteral("date")))))
-        errors.append({QStringLiteral("date"),
-                       AdminCli::tr("--date takes YYYY-MM-DD (for example 2025-06-11), not \"%1\".")
-                           .arg(parser.value(QStringLiteral("date")))});
-    errors += readRequestOptions(parser, request);
+    QList<FieldError> errors = fields(parser).readDate(date);
+    errors += fields(parser).readSlot(request, true);
     if (!parser.positionalArguments().isEmpty())
         errors.append(
             {QStringLiteral("arguments"),
@@ -141,7 +98,7 @@ int BookingCommands::next(const QStringList &args)
             AdminCli::tr("next --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID] [--json]")))
         return Invalid;
     AvailabilityRequest request;
-    QList<FieldError> errors = readRequestOptions(parser, request);
+    QList<FieldError> errors = fields(parser).readSlot(request, true);
     if (!parser.positionalArguments().isEmpty())
         errors.append(
             {QStringLiteral("arguments"),
@@ -218,40 +175,21 @@ int BookingCommands::book(const QStringList &args)
         return Invalid;
 
     BookingRequest request;
-    QList<FieldError> errors = readRequestOptions(parser, request.slot);
-    if (!parser.isSet(start)) {
-        errors.append(
-            {start, AdminCli::tr("--start is required, for example --start 2025-06-11T09:30:00+02:00.")});
-    } else {
-        request.start = IsoTime::parseDateTime(parser.value(start), &request.startHasOffset);
-        if (!request.start.isValid())
-            errors.append(
-                {start,
-                 AdminCli::tr("--start takes an ISO-8601 date and time such as 2025-06-11T09:30:00+02:00 "
-                              "(without an offset: the site's local time), not \"%1\".")
-                     .arg(parser.value(start))});
-    }
-    // Options given twice are ambiguous; refuse rather than pick one.
-    for (const QString &single : {start, plate, name, phone, email, key}) {
-        if (parser.values(single).size() > 1)
-            errors.append({single, AdminCli::tr("--%1 may be given once.").arg(single)});
-    }
-    request.plate = parser.value(plate);
-    request.name = parser.value(name);
-    request.phone = parser.value(phone);
-    request.email = parser.value(email);
+    QList<FieldError> errors = fields(parser).readBooking(request);
+    if (parser.values(key).size() > 1)
+        errors.append({key, AdminCli::tr("--%1 may be given once.").arg(key)});
     request.hold = parser.isSet(hold);
-    if (parser.isSet(key))
+    if (parser.isSet(key)) {
         request.idempotencyKey = parser.value(key);
+        for (const FieldError &e : request.normalised().validate()) {
+            if (e.field == u"idempotency_key")
+                errors.append(e);
+        }
+    }
     if (!parser.positionalArguments().isEmpty())
         errors.append({QStringLiteral("arguments"),
                        AdminCli::tr("Unexpected \"%1\" (quote values that contain spaces).")
                            .arg(parser.positionalArguments().join(QLatin1Char(' ')))});
-    // The fields that need no database, all at once; "start" was checked above.
-    for (const FieldError &e : request.normalised().validate()) {
-        if (e.field != start)
-            errors.append(e);
-    }
     if (!errors.isEmpty())
         return m_cli.invalidFields(errors);
 
@@ -414,53 +352,6 @@ int BookingCommands::booking(const QStringList &args)
         m_cli.out() << CliContext::jsonText(result->toJson()) << '\n';
     else
         printBooking(result.value());
-    m_cli.out() << Qt::flush;
-    return Ok;
-}
-
-int BookingCommands::customer(const QStringList &args)
-{
-    const QString usageLine = AdminCli::tr("customer find TEXT [--json]");
-    QCommandLineParser parser;
-    if (!m_cli.parseCommand(parser, QStringLiteral("customer"), args, usageLine))
-        return Invalid;
-    const QStringList words = parser.positionalArguments();
-    if (words.size() != 2 || words[0] != u"find" || words[1].trimmed().isEmpty())
-        return m_cli.invalid(
-            AdminCli::tr("Usage: carwash-admin %1 (a plate, a phone number or part of a name; quote spaces)")
-                .arg(usageLine));
-    if (const int rc = m_cli.openPool(true); rc != Ok)
-        return rc;
-    const QString text = words[1];
-    auto found = m_cli.pool()
-                     .withRetry(QStringLiteral("customers.find"), RetryPolicy::standard(),
-                                [text](QSqlDatabase &db) { return CustomerRepo(db).find(text); })
-                     .result();
-    if (!found.ok())
-        return m_cli.failWith(found.error());
-    QJsonArray array;
-    for (const Customer &c : found.value()) {
-        array.append(c.toJson());
-        if (m_cli.json())
-            continue;
-        QStringList plates;
-        for (const auto &v : c.vehicles)
-            plates << v.first;
-        m_cli.out() << c.name << "  " << plates.join(QStringLiteral(", "));
-        if (!c.phone.isEmpty())
-            m_cli.out() << "  " << c.phone;
-        if (!c.email.isEmpty())
-            m_cli.out() << "  " << c.email;
-        m_cli.out() << "  " << AdminCli::tr("%n completed visit(s)", nullptr, c.completedVisits) << '\n';
-        for (const Visit &v : c.visits)
-            m_cli.out() << "    " << v.start.toString(QStringLiteral("yyyy-MM-dd HH:mm")) << "  " << v.code
-                        << "  " << v.status << "  " << v.serviceName << "  " << v.plate << "  "
-                        << Money::format(v.priceCents, v.currency) << '\n';
-    }
-    if (m_cli.json())
-        m_cli.out() << CliContext::jsonText(array) << '\n';
-    else if (found->isEmpty())
-        m_cli.out() << AdminCli::tr("No customer matches \"%1\".").arg(text) << '\n';
     m_cli.out() << Qt::flush;
     return Ok;
 }

@@ -1,14 +1,15 @@
 #pragma once
 
 #include "app/cli/clicontext.h"
+#include "db/bookings/requestfields.h"
 
 class QCommandLineParser;
 struct AvailabilityRequest;
 struct Booking;
 struct FieldError;
 
-// carwash-admin availability, next, book, bookings, booking and customer
-// find: the booking engine from a shell.
+// carwash-admin availability, next, book, bookings and booking: the booking
+// engine from a shell.
 class BookingCommands
 {
 public:
@@ -23,13 +24,13 @@ public:
     int book(const QStringList &args);
     int bookings(const QStringList &args);
     int booking(const QStringList &args);
-    int customer(const QStringList &args);
 
 private:
     // --service, --vehicle, --addon (repeatable) and --bay, as availability,
     // next and book share them.
     void addRequestOptions(QCommandLineParser &parser, bool withBay);
-    QList<FieldError> readRequestOptions(const QCommandLineParser &parser, AvailabilityRequest &request);
+    // The request's fields from the command's options (RequestFields).
+    static RequestFields fields(const QCommandLineParser &parser);
     void printBooking(const Booking &booking);
 
     CliContext &m_cli;

@@ -1,18 +1,20 @@
 #include "app/server/serverapplication.h"
 
-#include "app/server/boundedtcpserver.h"
-#include "app/server/mailsender.h"
-#include "app/server/paymentrequestworker.h"
-#include "app/server/sharedhealthcheck.h"
-#include "app/startup/signalbridge.h"
 #include "app/server/stripesecrets.h"
-#include "app/server/webhookhandler.h"
 #include "app/startup/databasestartup.h"
+#include "app/startup/signalbridge.h"
 #include "db/health/fleethealth.h"
 #include "db/health/healthpublisher.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/schema/migrator.h"
+#include "server/api/apilanguage.h"
+#include "server/api/bookingapi.h"
+#include "server/boundedtcpserver.h"
+#include "server/mail/mailsender.h"
+#include "server/paymentrequestworker.h"
+#include "server/sharedhealthcheck.h"
+#include "server/webhookhandler.h"
 
 #include <QCommandLineParser>
 #include <QDeadlineTimer>
@@ -152,6 +154,13 @@ int ServerApplication::start(const QStringList &arguments)
     m_health = std::make_unique<SharedHealthCheck>(*m_pool);
     readStripeConfig();
     m_webhook = std::make_unique<WebhookHandler>(*m_pool, m_stripe.webhookSecrets, this);
+    m_api = std::make_unique<BookingApi>(
+        *m_pool, m_requestLog, [this](const std::shared_ptr<HttpExchange> &exchange) { answerHealth(exchange); },
+        this);
+    // Each API request answers in its own language (Accept-Language), above
+    // the process's translator.
+    m_requestTranslator = std::make_unique<RequestTranslator>();
+    QCoreApplication::installTranslator(m_requestTranslator.get());
 
     m_signals = std::make_unique<SignalBridge>();
     if (!m_signals->install()) {
@@ -172,6 +181,8 @@ int ServerApplication::start(const QStringList &arguments)
             m_requestLog.end(method, path, status, elapsedMs);
         },
         m_http.get());
+    m_tcp->setBodyLimit(QStringLiteral("/api/"), BookingApi::MaxBodyBytes);
+    m_tcp->setBodyLimit(QStringLiteral("/.netlify/functions/"), BookingApi::MaxBodyBytes);
     if (!m_tcp->listen(m_address, m_port)) {
         printErr(tr("carwash-server cannot listen on %1:%2: %3. Choose another address with --listen "
                     "ADDRESS:PORT, or stop the program using it.")
@@ -199,7 +210,7 @@ void ServerApplication::setUpRoutes()
 {
     m_http->route(QStringLiteral("/health"), QHttpServerRequest::Method::Get,
                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                      answerHealth(request, std::move(responder));
+                      answerHealth(HttpExchange::start(m_requestLog, request, std::move(responder)));
                   });
     m_http->route(QStringLiteral("/stripe/webhook"), QHttpServerRequest::Method::Post,
                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
@@ -214,6 +225,14 @@ void ServerApplication::setUpRoutes()
                       answerCheckoutPage(request, std::move(responder), false);
                   });
     m_http->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        if (BookingApi::handles(request.url().path())) {
+            if (m_shuttingDown)
+                // Answered 503 with Retry-After as the exchange goes.
+                HttpExchange::start(m_requestLog, request, std::move(responder));
+            else
+                m_api->answer(request, std::move(responder));
+            return;
+        }
         HttpExchange::start(m_requestLog, request, std::move(responder))
             ->respondError(HttpExchange::Status::NotFound, QStringLiteral("not_found"),
                            tr("There is nothing at %1 %2.")
@@ -222,9 +241,8 @@ void ServerApplication::setUpRoutes()
     });
 }
 
-void ServerApplication::answerHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+void ServerApplication::answerHealth(const std::shared_ptr<HttpExchange> &exchange)
 {
-    const auto exchange = HttpExchange::start(m_requestLog, request, std::move(responder));
     if (m_shuttingDown)
         return; // answered 503 as the exchange goes
     if (!m_schemaReady) {
@@ -351,6 +369,7 @@ void ServerApplication::migrate()
         if (!result->isEmpty())
             qCInfo(lcServer).noquote() << "applied migrations:" << result->join(QStringLiteral(", "));
         m_schemaReady = true;
+        m_api->setReady(true);
         startBackgroundWork();
         Q_EMIT schemaReady();
     });

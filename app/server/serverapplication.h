@@ -1,9 +1,9 @@
 #pragma once
 
-#include "app/server/requestlog.h"
 #include "db/config/databaseconfig.h"
 #include "db/pool/dberror.h"
 #include "payments/stripeconfig.h"
+#include "server/requestlog.h"
 
 #include <QHostAddress>
 #include <QHttpServer>
@@ -12,7 +12,9 @@
 
 #include <memory>
 
+class BookingApi;
 class BoundedTcpServer;
+class RequestTranslator;
 class ConnectionPool;
 class HealthPublisher;
 class QThread;
@@ -87,7 +89,7 @@ private:
     void setUpRoutes();
     void migrate();
     void startBackgroundWork();
-    void answerHealth(const QHttpServerRequest &request, QHttpServerResponder &&responder);
+    void answerHealth(const std::shared_ptr<HttpExchange> &exchange);
     void answerWebhook(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     // The Stripe settings: the environment, the keychain for a secret it
     // lacks (StripeSecrets); logged, redacted, with where each came from.
@@ -105,6 +107,8 @@ private:
     std::unique_ptr<QHttpServer> m_http;
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http
     std::unique_ptr<WebhookHandler> m_webhook;
+    std::unique_ptr<BookingApi> m_api;
+    std::unique_ptr<RequestTranslator> m_requestTranslator;
     std::unique_ptr<PaymentRequestWorker> m_worker;
     std::unique_ptr<MailSender> m_mail; // confirmation e-mails
     std::unique_ptr<HealthPublisher> m_publisher;

@@ -142,6 +142,12 @@ std::optional<qint64> BookingRepo::resolve(const QString &idOrCode)
             return query.value(0).toLongLong();
         return std::nullopt;
     }
+    return resolveCode(text);
+}
+
+std::optional<qint64> BookingRepo::resolveCode(const QString &code)
+{
+    const QString text = code.trimmed();
     if (!ConfirmationCode::looksLikeCode(text))
         return std::nullopt;
     // Codes are unique among active bookings only; a finished booking's
@@ -160,6 +166,12 @@ std::optional<qint64> BookingRepo::resolve(const QString &idOrCode)
 std::optional<Booking> BookingRepo::find(const QString &idOrCode)
 {
     const std::optional<qint64> id = resolve(idOrCode);
+    return id ? byId(*id) : std::nullopt;
+}
+
+std::optional<Booking> BookingRepo::findByCode(const QString &code)
+{
+    const std::optional<qint64> id = resolveCode(code);
     return id ? byId(*id) : std::nullopt;
 }
 

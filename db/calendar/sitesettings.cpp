@@ -3,9 +3,51 @@
 #include "db/text/decimalinput.h"
 
 #include <QLoggingCategory>
+#include <QHostAddress>
 #include <QRegularExpression>
+#include <QUrl>
 
 Q_LOGGING_CATEGORY(lcSettings, "carwash.db.settings", QtWarningMsg)
+
+namespace {
+
+// What is wrong with a CORS origin ("https://www.example.com[:port]", no
+// path, never "*"), in words; empty when nothing. entry is normalised.
+QString originProblem(QString &entry)
+{
+    if (entry == u"*")
+        return SiteSettings::tr("is not allowed: name each web site (any site at all would let every page "
+                                "on the internet book in your name).");
+    const QUrl url(entry, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") || url.host().isEmpty()
+        || !(url.path().isEmpty() || url.path() == u"/") || url.hasQuery() || url.hasFragment()
+        || !url.userInfo().isEmpty())
+        return SiteSettings::tr("is not a web site's origin such as https://www.example.com.");
+    entry = url.scheme() + QStringLiteral("://") + url.host(QUrl::FullyEncoded)
+        + (url.port() > 0 ? u':' + QString::number(url.port()) : QString());
+    return {};
+}
+
+// What is wrong with a proxy's address or range; empty when nothing.
+QString proxyProblem(QString &entry)
+{
+    const QString problem
+        = SiteSettings::tr("is not an address or range such as 10.0.0.5 or 10.0.0.0/8.");
+    if (entry.contains(u'/')) {
+        const QPair<QHostAddress, int> subnet = QHostAddress::parseSubnet(entry);
+        if (subnet.first.isNull())
+            return problem;
+        entry = subnet.first.toString() + u'/' + QString::number(subnet.second);
+        return {};
+    }
+    const QHostAddress address(entry);
+    if (address.isNull())
+        return problem;
+    entry = address.toString();
+    return {};
+}
+
+} // namespace
 
 QString SettingSpec::description() const
 {
@@ -52,6 +94,18 @@ const QList<SettingSpec> &SiteSettings::specs()
          QT_TR_NOOP("How many days ahead bookings may be made")},
         {QStringLiteral("booking.hold_minutes"), T::Integer, 1, 120, QStringLiteral("10"),
          QT_TR_NOOP("Minutes an unpaid kiosk hold keeps its slot")},
+        {QStringLiteral("booking.change_notice_minutes"), T::Integer, 0, 10080, QStringLiteral("120"),
+         QT_TR_NOOP("Minutes before its start until which a customer may move or cancel a booking online")},
+        {QStringLiteral("api.write_burst"), T::Integer, 1, 100000, QStringLiteral("300"),
+         QT_TR_NOOP("Bookings and changes one client may send to the online API at once")},
+        {QStringLiteral("api.write_rate_per_minute"), T::Integer, 0, 100000, QStringLiteral("30"),
+         QT_TR_NOOP("Bookings and changes per minute a client's allowance refills by; 0 turns the limit off")},
+        {QStringLiteral("api.cors_origins"), T::Text, 0, 2000, QString(),
+         QT_TR_NOOP("Web sites whose pages may call the online API, such as https://www.example.com; "
+                    "separated by spaces")},
+        {QStringLiteral("api.trusted_proxies"), T::Text, 0, 2000, QString(),
+         QT_TR_NOOP("Reverse proxies whose X-Forwarded-For names the real client: addresses or ranges "
+                    "such as 10.0.0.0/8, separated by spaces")},
         {QStringLiteral("kiosk.idle_seconds"), T::Integer, 20, 600, QStringLiteral("60"),
          QT_TR_NOOP("Seconds without a touch before a kiosk asks \"Still there?\"")},
         {QStringLiteral("site.name"), T::Text, 1, 100, QStringLiteral("Car wash"),
@@ -174,6 +228,16 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
         }
         if (clean.size() < s->minimum || clean.size() > s->maximum)
             return tr("%1 must be %2; it has %3.").arg(name, s->acceptedText()).arg(clean.size());
+        if (key == u"api.cors_origins" || key == u"api.trusted_proxies") {
+            const bool origins = key == u"api.cors_origins";
+            QStringList entries = clean.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts);
+            for (QString &entry : entries) {
+                const QString problem = origins ? originProblem(entry) : proxyProblem(entry);
+                if (!problem.isEmpty())
+                    return tr("%1: \"%2\" %3").arg(name, entry, problem);
+            }
+            clean = entries.join(u' ');
+        }
         // Sent as they are in SMTP commands and headers: no spaces, one @.
         static const QRegularExpression address(QStringLiteral("^[^@\\s<>()\\[\\],;:\"]+@[A-Za-z0-9.-]+$"));
         static const QRegularExpression host(QStringLiteral("^[A-Za-z0-9.-]+$"));

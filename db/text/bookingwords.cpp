@@ -1,5 +1,6 @@
 #include "db/text/bookingwords.h"
 
+#include "db/customers/customereraser.h"
 #include "db/text/displaylocale.h"
 #include "db/text/money.h"
 
@@ -35,6 +36,11 @@ QString BookingWords::vehicleClass(const QString &vehicleClass)
     if (vehicleClass == u"truck")
         return tr("Truck");
     return vehicleClass;
+}
+
+QString BookingWords::customerName(const QString &storedName)
+{
+    return storedName == CustomerEraser::ErasedName ? tr("Erased customer") : storedName;
 }
 
 QString BookingWords::statuses(const QStringList &statuses)

@@ -5,7 +5,7 @@
 #include <QString>
 
 // The words people read for the booking engine's stored names: statuses,
-// vehicle classes, payment methods and audit actions. Translated; unknown
+// vehicle classes, payment methods, audit actions and a forgotten customer. Translated; unknown
 // names come back as they are.
 class BookingWords
 {
@@ -13,6 +13,10 @@ class BookingWords
 public:
     static QString status(const QString &status);
     static QString vehicleClass(const QString &vehicleClass);
+    // A customer's stored name as people read it: a forgotten customer's
+    // placeholder (CustomerEraser::ErasedName, stored in English) in their
+    // language; any other name as it is.
+    static QString customerName(const QString &storedName);
     // Several in one line for a sentence: "Checked in, Cancelled".
     static QString statuses(const QStringList &statuses);
     static QString vehicleClasses(const QStringList &vehicleClasses);

@@ -5,6 +5,7 @@
 #include "db/bookings/daysnapshotrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
+#include "db/text/bookingwords.h"
 
 #include <algorithm>
 
@@ -91,8 +92,8 @@ QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
         }
         lane->blocks.append({booking.id, booking.code, booking.status, booking.start, booking.end,
                              booking.blockedUntil, booking.plate, booking.serviceName, booking.vehicleClass,
-                             booking.customerName, booking.priceCents, booking.currency,
-                             booking.holdExpiresAt.value_or(QDateTime())});
+                             BookingWords::customerName(booking.customerName), booking.priceCents,
+                             booking.currency, booking.holdExpiresAt.value_or(QDateTime())});
     }
     for (Lane &lane : lanes) {
         std::sort(lane.blocks.begin(), lane.blocks.end(),

@@ -142,6 +142,8 @@ ServerProcess::Response await(QNetworkReply *reply)
     ServerProcess::Response r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     r.body = reply->readAll();
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        r.headers.insert(name.toLower(), value);
     reply->deleteLater();
     return r;
 }
@@ -152,6 +154,18 @@ ServerProcess::Response ServerProcess::get(const QString &path)
 {
     QNetworkAccessManager manager;
     return await(manager.get(QNetworkRequest(QUrl(baseUrl() + path))));
+}
+
+ServerProcess::Response ServerProcess::send(const QByteArray &method, const QString &path, const QByteArray &body,
+                                            const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QNetworkAccessManager manager;
+    QNetworkRequest request(QUrl(baseUrl() + path));
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    for (const auto &h : headers)
+        request.setRawHeader(h.first, h.second);
+    return await(manager.sendCustomRequest(request, method, body));
 }
 
 ServerProcess::Response ServerProcess::post(const QString &path, const QByteArray &body,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QProcessEnvironment>
@@ -46,12 +47,17 @@ public:
     {
         int status = 0; // 0: no answer
         QByteArray body;
+        QHash<QByteArray, QByteArray> headers; // names in lower case
         QJsonDocument json() const { return QJsonDocument::fromJson(body); }
     };
     // One request, waiting for the answer in a local event loop.
     Response get(const QString &path);
     Response post(const QString &path, const QByteArray &body,
                   const QList<QPair<QByteArray, QByteArray>> &headers);
+    // Any method, with its headers (a JSON body's Content-Type set when
+    // there is a body).
+    Response send(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                  const QList<QPair<QByteArray, QByteArray>> &headers = {});
 
 private:
     std::unique_ptr<QProcess> m_process;

@@ -78,7 +78,7 @@ QList<ReceiptDocument::Row> ReceiptDocument::rows() const
     out.append(
         {K::Pair, tr("Vehicle"), tr("%1, %2").arg(BookingWords::vehicleClass(r.vehicleClass), r.plate)});
     if (!r.customerName.isEmpty())
-        out.append({K::Pair, tr("Customer"), r.customerName});
+        out.append({K::Pair, tr("Customer"), BookingWords::customerName(r.customerName)});
     out.append({K::Rule, {}, {}});
 
     out.append({K::Pair, r.service.name, money(r.service.amountCents)});

@@ -347,7 +347,7 @@ void BookingDetailsDialog::display(const BookingDetails &details)
                                             Money::format(details.amounts.totalCents, b.currency)));
     m_fields[QStringLiteral("payment")]->setText(
         details.isPaid() ? tr("Paid") : tr("Due: %1").arg(Money::format(details.dueCents(), b.currency)));
-    m_fields[QStringLiteral("customer")]->setText(b.customerName);
+    m_fields[QStringLiteral("customer")]->setText(BookingWords::customerName(b.customerName));
     m_fields[QStringLiteral("phone")]->setText(b.phone.isEmpty() ? tr("—") : b.phone);
     m_fields[QStringLiteral("email")]->setText(b.email.isEmpty() ? tr("—") : b.email);
 

@@ -3,6 +3,7 @@
 #include "db/bookings/bookingsearch.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
+#include "db/text/bookingwords.h"
 #include "db/text/displaylocale.h"
 #include "ui/common/busyindicator.h"
 #include "ui/common/errorbanner.h"
@@ -197,7 +198,8 @@ void FindDialog::showResults(const QList<BookingMatch> &results, const QString &
     for (const BookingMatch &m : results) {
         auto *item = new QTreeWidgetItem(m_list,
                                          {locale.toString(m.start, QLocale::ShortFormat), m.code, m.plate,
-                                          m.customerName, m.serviceName, BookingText::status(m.status)});
+                                          BookingWords::customerName(m.customerName), m.serviceName,
+                                          BookingText::status(m.status)});
         item->setData(WhenColumn, Qt::UserRole, m.id);
         if (!m.phone.isEmpty())
             item->setToolTip(CustomerColumn, m.phone);

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "app/server/smtpclient.h"
 #include "db/calendar/sitesettings.h"
 #include "db/config/databaseconfig.h"
 #include "db/mail/outgoingmail.h"
 #include "db/notify/notificationlistener.h"
+#include "server/mail/smtpclient.h"
 
 #include <QHash>
 #include <QObject>
@@ -13,7 +13,6 @@
 #include <memory>
 
 class ConnectionPool;
-class QTranslator;
 
 // Sends the confirmation e-mails of mail_outbox (0008_mail.sql): LISTENs on
 // 'mail_outbox' (the bookings trigger notifies at commit) and polls as the
@@ -23,7 +22,9 @@ class QTranslator;
 // environment, and marks each sent, or failed with backoff (a 5xx refusal
 // of the recipient or message: failed for good). With no mail.smtp_host or
 // mail.from set, nothing is claimed (the mail waits) and that is logged
-// once. Logs name messages by id and booking code only. Lives on the
+// once. Each message is written in its language through LanguageScope
+// (carwash-server installs the RequestTranslator the API uses). Logs name
+// messages by id and booking code only. Lives on the
 // server's thread and never blocks it. stop(): no more claims, the message
 // under way is dropped and everything claimed given back; stopped() follows.
 class MailSender : public QObject
@@ -58,8 +59,6 @@ private:
         int pending = 0;
     };
 
-    // The translator of a language (null for English, the source).
-    const QTranslator *translatorFor(const QString &language);
     void claim();
     void release(const QList<qint64> &ids);
     void sendNext();
@@ -75,7 +74,6 @@ private:
     SmtpSettings m_settings;
     QList<OutgoingMail> m_batch;
     OutgoingMail m_current;
-    QHash<QString, QTranslator *> m_translators;
     bool m_sending = false;
     int m_marking = 0;
     bool m_claiming = false;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/server/requestlog.h"
+#include "server/requestlog.h"
 
 #include <QCoreApplication>
 #include <QStringList>

@@ -1,5 +1,6 @@
-#include "app/server/requestlog.h"
+#include "server/requestlog.h"
 
+#include <QHttpServerResponse>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
@@ -54,9 +55,11 @@ HttpExchange::HttpExchange(RequestLog &log, const QHttpServerRequest &request,
 
 HttpExchange::~HttpExchange()
 {
-    if (!m_answered)
-        respondError(Status::ServiceUnavailable, QStringLiteral("shutting_down"),
+    if (!m_answered) {
+        addHeader("Retry-After", "5");
+        respondError(Status::ServiceUnavailable, QStringLiteral("unavailable"),
                      tr("The server is shutting down; try again in a moment."));
+    }
 }
 
 void HttpExchange::respond(Status status, const QJsonObject &body)
@@ -70,7 +73,10 @@ void HttpExchange::respond(Status status, const QByteArray &mimeType, const QByt
         return;
     m_answered = true;
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
-        m_responder.write(body, mimeType, status);
+        QHttpServerResponse response(mimeType, body, status);
+        for (const auto &[name, value] : std::as_const(m_headers))
+            response.addHeader(name, value);
+        response.write(std::move(m_responder));
         // Out now rather than on the next turn of the loop: a shutdown may
         // follow this answer at once.
         m_socket->flush();

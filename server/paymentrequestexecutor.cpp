@@ -1,7 +1,7 @@
-#include "app/server/paymentrequestexecutor.h"
+#include "server/paymentrequestexecutor.h"
 
-#include "app/server/reconciler.h"
-#include "app/server/stripeupdatemapping.h"
+#include "server/reconciler.h"
+#include "server/stripeupdatemapping.h"
 #include "db/payments/paymentrequestqueue.h"
 #include "db/payments/stripeeventrepo.h"
 #include "db/pool/async.h"

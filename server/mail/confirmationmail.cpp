@@ -1,17 +1,14 @@
-#include "app/server/confirmationmail.h"
+#include "server/mail/confirmationmail.h"
 
-#include "app/server/mimeencoding.h"
+#include "db/text/bookingwords.h"
 #include "db/text/money.h"
 #include "qrcode/qrcodeimage.h"
+#include "server/mail/mimeencoding.h"
 
 #include <QBuffer>
-#include <QCoreApplication>
-#include <QTranslator>
 #include <QUuid>
 
 namespace {
-
-constexpr char Context[] = "ConfirmationMail";
 
 QByteArray boundary(const char *what)
 {
@@ -20,9 +17,8 @@ QByteArray boundary(const char *what)
 
 } // namespace
 
-ConfirmationMail::ConfirmationMail(const OutgoingMail &mail, const QTranslator *translator)
+ConfirmationMail::ConfirmationMail(const OutgoingMail &mail)
     : m_mail(mail)
-    , m_translator(translator)
     , m_locale(localeFor(mail.language))
 { }
 
@@ -33,17 +29,6 @@ QLocale ConfirmationMail::localeFor(const QString &language)
     if (language == u"de")
         return QLocale(QLocale::German, QLocale::Germany);
     return QLocale(QLocale::English, QLocale::UnitedStates);
-}
-
-QString ConfirmationMail::translate(const QTranslator *translator, const char *context, const char *source)
-{
-    const QString translated = translator ? translator->translate(context, source) : QString();
-    return translated.isEmpty() ? QString::fromUtf8(source) : translated;
-}
-
-QString ConfirmationMail::t(const char *source) const
-{
-    return translate(m_translator, Context, source);
 }
 
 QString ConfirmationMail::domain() const
@@ -63,13 +48,10 @@ QString ConfirmationMail::subject() const
 {
     const QString site = m_mail.siteName;
     if (m_mail.kind == u"cancelled")
-        return t(QT_TRANSLATE_NOOP("ConfirmationMail", "Cancelled: your booking %1 at %2"))
-            .arg(m_mail.booking.code, site);
+        return tr("Cancelled: your booking %1 at %2").arg(m_mail.booking.code, site);
     if (m_mail.kind == u"moved")
-        return t(QT_TRANSLATE_NOOP("ConfirmationMail", "New time for your booking %1 at %2"))
-            .arg(m_mail.booking.code, site);
-    return t(QT_TRANSLATE_NOOP("ConfirmationMail", "Booking confirmed: %1 at %2"))
-        .arg(m_mail.booking.code, site);
+        return tr("New time for your booking %1 at %2").arg(m_mail.booking.code, site);
+    return tr("Booking confirmed: %1 at %2").arg(m_mail.booking.code, site);
 }
 
 QList<QPair<QString, QString>> ConfirmationMail::details() const
@@ -78,22 +60,15 @@ QList<QPair<QString, QString>> ConfirmationMail::details() const
     QString wash = b.serviceName;
     for (const BookedAddon &addon : b.addons)
         wash += QStringLiteral(" + ") + addon.name;
-    QString vehicle = b.vehicleClass;
-    if (vehicle == u"car")
-        vehicle = translate(m_translator, "BookingWords", QT_TRANSLATE_NOOP("BookingWords", "Car"));
-    else if (vehicle == u"suv")
-        vehicle = translate(m_translator, "BookingWords", QT_TRANSLATE_NOOP("BookingWords", "SUV"));
-    else if (vehicle == u"truck")
-        vehicle = translate(m_translator, "BookingWords", QT_TRANSLATE_NOOP("BookingWords", "Truck"));
+    const QString vehicle = BookingWords::vehicleClass(b.vehicleClass);
     return {
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Confirmation code")), b.code},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Wash")), wash},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Vehicle")), vehicle + QStringLiteral(", ") + b.plate},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Start")), when(b.start)},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "End")), when(b.end)},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Bay")), b.bay.name},
-        {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Price")),
-         Money::format(b.priceCents, b.currency, m_locale)},
+        {tr("Confirmation code"), b.code},
+        {tr("Wash"), wash},
+        {tr("Vehicle"), vehicle + QStringLiteral(", ") + b.plate},
+        {tr("Start"), when(b.start)},
+        {tr("End"), when(b.end)},
+        {tr("Bay"), b.bay.name},
+        {tr("Price"), Money::format(b.priceCents, b.currency, m_locale)},
     };
 }
 
@@ -102,23 +77,16 @@ QStringList ConfirmationMail::closingLines() const
     QStringList lines;
     if (m_mail.kind == u"cancelled") {
         if (m_mail.paidCents > 0)
-            lines << t(QT_TRANSLATE_NOOP(
-                           "ConfirmationMail",
-                           "You paid %1 for this booking; it is refunded to you the way you paid."))
+            lines << tr("You paid %1 for this booking; it is refunded to you the way you paid.")
                          .arg(Money::format(m_mail.paidCents, m_mail.booking.currency, m_locale));
-        lines << t(QT_TRANSLATE_NOOP("ConfirmationMail",
-                                     "The attached calendar file removes the booking from your calendar."))
-              << t(QT_TRANSLATE_NOOP(
-                     "ConfirmationMail",
-                     "If you did not ask for this, please contact us. You are welcome to book "
-                     "again at any time."));
+        lines << tr("The attached calendar file removes the booking from your calendar.")
+              << tr("If you did not ask for this, please contact us. You are welcome to book "
+                    "again at any time.");
         return lines;
     }
-    lines << t(QT_TRANSLATE_NOOP("ConfirmationMail",
-                                 "Please arrive a few minutes before the start and show this code or its QR "
-                                 "code at the desk or the kiosk."))
-          << t(QT_TRANSLATE_NOOP("ConfirmationMail",
-                                 "The attached calendar file adds the booking to your calendar."));
+    lines << tr("Please arrive a few minutes before the start and show this code or its QR "
+                "code at the desk or the kiosk.")
+          << tr("The attached calendar file adds the booking to your calendar.");
     return lines;
 }
 
@@ -126,15 +94,13 @@ QString ConfirmationMail::plainText() const
 {
     QString intro;
     if (m_mail.kind == u"cancelled")
-        intro = t(QT_TRANSLATE_NOOP("ConfirmationMail", "Your booking at %1 has been cancelled."));
+        intro = tr("Your booking at %1 has been cancelled.");
     else if (m_mail.kind == u"moved")
-        intro
-            = t(QT_TRANSLATE_NOOP("ConfirmationMail", "Your booking at %1 has a new time. The new details:"));
+        intro = tr("Your booking at %1 has a new time. The new details:");
     else
-        intro = t(
-            QT_TRANSLATE_NOOP("ConfirmationMail", "Thank you for booking at %1. Your booking is confirmed:"));
-    QStringList lines {t(QT_TRANSLATE_NOOP("ConfirmationMail", "Hello %1,")).arg(m_mail.booking.customerName),
-                       QString(), intro.arg(m_mail.siteName), QString()};
+        intro = tr("Thank you for booking at %1. Your booking is confirmed:");
+    QStringList lines {tr("Hello %1,").arg(m_mail.booking.customerName), QString(),
+                       intro.arg(m_mail.siteName), QString()};
     for (const auto &[label, value] : details())
         lines << label + QStringLiteral(": ") + value;
     lines << QString();
@@ -165,9 +131,7 @@ QString ConfirmationMail::html() const
     out += QStringLiteral("</table>\n");
     if (m_mail.kind != u"cancelled")
         out += QStringLiteral("<p><img src=\"cid:qr@%1\" width=\"200\" height=\"200\" alt=\"%2\"></p>\n")
-                   .arg(e(domain()),
-                        e(t(QT_TRANSLATE_NOOP("ConfirmationMail", "QR code of the confirmation code %1"))
-                              .arg(m_mail.booking.code)));
+                   .arg(e(domain()), e(tr("QR code of the confirmation code %1").arg(m_mail.booking.code)));
     for (const QString &line : closingLines())
         out += QStringLiteral("<p>%1</p>\n").arg(e(line));
     out += QStringLiteral("<p>%1").arg(e(m_mail.siteName));

@@ -1,15 +1,15 @@
-#include "app/server/mailsender.h"
+#include "server/mail/mailsender.h"
 
-#include "app/server/confirmationmail.h"
 #include "db/calendar/settingsrepo.h"
 #include "db/mail/mailoutbox.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
+#include "server/api/apilanguage.h"
+#include "server/mail/confirmationmail.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 #include <QSysInfo>
-#include <QTranslator>
 #include <QUuid>
 
 Q_LOGGING_CATEGORY(lcMail, "carwash.server.mail", QtInfoMsg)
@@ -41,23 +41,6 @@ MailSender::MailSender(ConnectionPool &pool, const QString &smtpPassword, QObjec
 MailSender::~MailSender()
 {
     m_listener.stop();
-    qDeleteAll(m_translators);
-}
-
-const QTranslator *MailSender::translatorFor(const QString &language)
-{
-    if (language.isEmpty() || language == u"en")
-        return nullptr;
-    if (const auto found = m_translators.constFind(language); found != m_translators.cend())
-        return *found;
-    auto *translator = new QTranslator;
-    if (!translator->load(QStringLiteral(":/i18n/carwash_%1.qm").arg(language))) {
-        qCWarning(lcMail).noquote() << "no translation for" << language << "in the program; writing English";
-        delete translator;
-        translator = nullptr;
-    }
-    m_translators.insert(language, translator);
-    return translator;
 }
 
 void MailSender::start(const DatabaseConfig &config)
@@ -190,7 +173,8 @@ void MailSender::sendNext()
         return;
     }
     m_current = m_batch.takeFirst();
-    const ConfirmationMail mail(m_current, translatorFor(m_current.language));
+    const LanguageScope language(m_current.language);
+    const ConfirmationMail mail(m_current);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const QString messageId = QUuid::createUuid().toString(QUuid::WithoutBraces) + u'@' + mail.domain();
     m_sending = true;

@@ -1,4 +1,4 @@
-#include "app/server/mimeencoding.h"
+#include "server/mail/mimeencoding.h"
 
 #include <QLocale>
 

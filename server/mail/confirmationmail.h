@@ -1,25 +1,26 @@
 #pragma once
 
-#include "app/server/calendarinvite.h"
 #include "db/mail/outgoingmail.h"
+#include "server/mail/calendarinvite.h"
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QLocale>
 #include <QString>
-
-class QTranslator;
 
 // The e-mail for one message of mail_outbox, in the customer's language: a
 // multipart/mixed message holding the text (plain and HTML alternatives,
 // quoted-printable), the confirmation code's QR code as an inline PNG, and
 // the booking as an .ics attachment (CalendarInvite). Pure, any thread.
-// Texts are translated with the given translator (null: English), never
-// with the process's, so one server writes in every customer's language.
+// Its texts are tr()'s in the language current on the calling thread: make
+// and read it inside a LanguageScope(mail.language) (server/api/
+// apilanguage.h), so one server writes in every customer's language.
 class ConfirmationMail
 {
+    Q_DECLARE_TR_FUNCTIONS(ConfirmationMail)
 public:
-    ConfirmationMail(const OutgoingMail &mail, const QTranslator *translator);
+    explicit ConfirmationMail(const OutgoingMail &mail);
 
     QString subject() const;
     QString plainText() const;
@@ -33,18 +34,13 @@ public:
     QString domain() const;
     // The customer's language's locale for dates and amounts.
     static QLocale localeFor(const QString &language);
-    // The translation of a ConfirmationMail or BookingWords text in the
-    // translator's language, the source when it has none.
-    static QString translate(const QTranslator *translator, const char *context, const char *source);
 
 private:
-    QString t(const char *source) const;
     QString when(const QDateTime &instant) const;
     // Label and value pairs of the details block.
     QList<QPair<QString, QString>> details() const;
     QStringList closingLines() const;
 
     OutgoingMail m_mail;
-    const QTranslator *m_translator;
     QLocale m_locale;
 };

@@ -1,4 +1,4 @@
-#include "app/server/boundedtcpserver.h"
+#include "server/boundedtcpserver.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +35,19 @@ qint64 contentLength(const QByteArray &head)
     return -1;
 }
 
+// The path of the request line, without its query.
+QString requestPath(const QByteArray &head)
+{
+    const QList<QByteArray> requestLine = head.left(head.indexOf('\n')).trimmed().split(' ');
+    return QString::fromLatin1(requestLine.value(1).split('?').value(0));
+}
+
+// The API's error codes (docs/openapi.yaml) for what is turned away here.
+QString errorCode(int status)
+{
+    return status == 400 ? QStringLiteral("invalid") : QStringLiteral("too_large");
+}
+
 } // namespace
 
 BoundedTcpServer::BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QObject *parent)
@@ -42,6 +55,24 @@ BoundedTcpServer::BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QOb
     , m_maxBodyBytes(maxBodyBytes)
     , m_onRejected(std::move(onRejected))
 { }
+
+void BoundedTcpServer::setBodyLimit(const QString &pathPrefix, qint64 maxBodyBytes)
+{
+    m_pathLimits.append({pathPrefix, maxBodyBytes});
+}
+
+qint64 BoundedTcpServer::bodyLimit(const QString &path) const
+{
+    qint64 limit = m_maxBodyBytes;
+    qsizetype longest = -1;
+    for (const auto &[prefix, bytes] : m_pathLimits) {
+        if (path.startsWith(prefix) && prefix.size() > longest) {
+            longest = prefix.size();
+            limit = bytes;
+        }
+    }
+    return limit;
+}
 
 void BoundedTcpServer::incomingConnection(qintptr socketDescriptor)
 {
@@ -83,9 +114,9 @@ void BoundedTcpServer::screen(QTcpSocket *socket)
         reject(socket, head, 400, "Bad Request", tr("The request's Content-Length is not a number."));
         return;
     }
-    if (length > m_maxBodyBytes) {
-        reject(socket, head, 413, "Payload Too Large",
-               tr("The request body is larger than %1 bytes.").arg(m_maxBodyBytes));
+    const qint64 limit = bodyLimit(requestPath(head));
+    if (length > limit) {
+        reject(socket, head, 413, "Payload Too Large", tr("The request body is larger than %1 bytes.").arg(limit));
         return;
     }
     handOver(socket);
@@ -98,7 +129,7 @@ void BoundedTcpServer::reject(QTcpSocket *socket, const QByteArray &head, int st
     QObject::disconnect(socket, nullptr, this, nullptr);
     const QByteArray body
         = QJsonDocument(QJsonObject {{QStringLiteral("error"),
-                                      QJsonObject {{QStringLiteral("code"), QString::number(status)},
+                                      QJsonObject {{QStringLiteral("code"), errorCode(status)},
                                                    {QStringLiteral("message"), message}}}})
               .toJson(QJsonDocument::Compact);
     socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
@@ -113,10 +144,8 @@ void BoundedTcpServer::reject(QTcpSocket *socket, const QByteArray &head, int st
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(LingerMs, socket, [socket] { socket->abort(); });
     if (m_onRejected) {
-        const QList<QByteArray> requestLine = head.left(head.indexOf('\n')).trimmed().split(' ');
-        const QByteArray method = requestLine.value(0);
-        const QString path = QString::fromLatin1(requestLine.value(1).split('?').value(0));
-        m_onRejected(method, path, status, elapsedMs);
+        const QByteArray method = head.left(head.indexOf('\n')).trimmed().split(' ').value(0);
+        m_onRejected(method, requestPath(head), status, elapsedMs);
     }
 }
 

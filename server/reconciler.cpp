@@ -1,6 +1,6 @@
-#include "app/server/reconciler.h"
+#include "server/reconciler.h"
 
-#include "app/server/stripeupdatemapping.h"
+#include "server/stripeupdatemapping.h"
 #include "db/payments/paymentrequestqueue.h"
 #include "db/payments/stripeeventrepo.h"
 #include "db/pool/async.h"

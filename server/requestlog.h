@@ -59,6 +59,10 @@ public:
         return std::make_shared<HttpExchange>(log, request, std::move(responder));
     }
 
+    // A header to send with the answer, whichever it is (CORS, security
+    // headers, Retry-After); set before answering.
+    void addHeader(const QByteArray &name, const QByteArray &value) { m_headers.append({name, value}); }
+
     void respond(Status status, const QJsonObject &body);
     void respond(Status status, const QByteArray &mimeType, const QByteArray &body);
     // {"error": {"code": code, "message": message}}
@@ -71,6 +75,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     QByteArray m_method;
     QString m_path;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
     QElapsedTimer m_clock;
     bool m_answered = false;
 };

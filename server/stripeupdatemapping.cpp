@@ -1,4 +1,4 @@
-#include "app/server/stripeupdatemapping.h"
+#include "server/stripeupdatemapping.h"
 
 #include "payments/stripeevent.h"
 #include "payments/stripeobject.h"

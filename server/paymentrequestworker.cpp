@@ -1,4 +1,4 @@
-#include "app/server/paymentrequestworker.h"
+#include "server/paymentrequestworker.h"
 
 #include "db/payments/paymentrequestqueue.h"
 #include "db/pool/async.h"

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "app/server/paymentrequestexecutor.h"
-#include "app/server/reconciler.h"
+#include "server/paymentrequestexecutor.h"
+#include "server/reconciler.h"
 #include "db/config/databaseconfig.h"
 #include "db/notify/notificationlistener.h"
 #include "payments/stripeclient.h"

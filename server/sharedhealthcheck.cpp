@@ -1,4 +1,4 @@
-#include "app/server/sharedhealthcheck.h"
+#include "server/sharedhealthcheck.h"
 
 #include "db/pool/async.h"
 

@@ -1,6 +1,6 @@
-#include "app/server/webhookhandler.h"
+#include "server/webhookhandler.h"
 
-#include "app/server/stripeupdatemapping.h"
+#include "server/stripeupdatemapping.h"
 #include "db/payments/stripeeventrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"

@@ -1,4 +1,4 @@
-#include "app/server/calendarinvite.h"
+#include "server/mail/calendarinvite.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
-#include "app/server/smtpclient.h"
+#include "server/mail/smtpclient.h"
 
-#include "app/server/mimeencoding.h"
+#include "server/mail/mimeencoding.h"
 
 #include <QLoggingCategory>
 

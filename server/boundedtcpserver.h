@@ -30,6 +30,11 @@ public:
 
     explicit BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QObject *parent = nullptr);
 
+    // A smaller limit for the paths under pathPrefix ("/api/").
+    void setBodyLimit(const QString &pathPrefix, qint64 maxBodyBytes);
+    // The limit for path: the longest matching prefix's, else the server's.
+    qint64 bodyLimit(const QString &path) const;
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 
@@ -40,6 +45,7 @@ private:
     void handOver(QTcpSocket *socket);
 
     qint64 m_maxBodyBytes;
+    QList<QPair<QString, qint64>> m_pathLimits;
     Rejected m_onRejected;
     // Connections whose head is still being read, since when.
     QHash<QTcpSocket *, QElapsedTimer> m_screening;

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void aRefusedRecipientEndsAsFailedWithItsError();
     void withoutSmtpSettingsMailWaitsAndTheServerSaysSoOnce();
     void theCommandLineSetsMailUpAndTheServerLogsInWithTheEnvironmentsPassword();
+    void aForgottenCustomersWaitingMailIsNeverSent();
 
 private:
     void configureMail(int port);
@@ -517,6 +518,34 @@ void TestMail::theCommandLineSetsMailUpAndTheServerLogsInWithTheEnvironmentsPass
     QCOMPARE(right.terminate(), 0);
     QVERIFY(!right.log().contains(QStringLiteral("s3cret")));
     QVERIFY(!wrong.log().contains(QStringLiteral("wrong-one")));
+}
+
+void TestMail::aForgottenCustomersWaitingMailIsNeverSent()
+{
+    // Mail not configured yet: the confirmation waits in the queue.
+    ServerProcess server;
+    QVERIFY(startMailServer(server));
+    const BookingOutcome forgotten
+        = bookWithEmail(QStringLiteral("10:00"), QStringLiteral("GONE1"), QStringLiteral("gone@example.org"));
+    QCOMPARE(outboxField(forgotten.booking.id, QStringLiteral("status")), QStringLiteral("pending"));
+
+    const AdminProcess::Run forget = AdminProcess::run(
+        {QStringLiteral("customer"), QStringLiteral("forget"), QStringLiteral("gone@example.org")},
+        AdminProcess::environmentFor(m_cluster.port()));
+    QVERIFY2(forget.exitCode == 0, forget.err.constData());
+    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM mail_outbox WHERE recipient = 'gone@example.org'")),
+             0);
+
+    // Mail set up: only the next customer's message goes out.
+    QString error;
+    QVERIFY2(m_sink.start(&error), qPrintable(error));
+    configureMail(m_sink.port());
+    bookWithEmail(QStringLiteral("11:00"), QStringLiteral("KEPT1"), QStringLiteral("kept@example.org"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_sink.messages().size(), 1, MailWaitMs);
+    QTest::qWait(2000);
+    QCOMPARE(m_sink.messages().size(), 1);
+    QCOMPARE(m_sink.messages().constFirst()[u"rcpt_tos"].toArray(),
+             QJsonArray {QStringLiteral("kept@example.org")});
 }
 
 QTEST_GUILESS_MAIN(TestMail)

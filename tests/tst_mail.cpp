@@ -419,7 +419,7 @@ void TestMail::twoServersNeverSendOneMailTwice()
 void TestMail::aRefusedRecipientEndsAsFailedWithItsError()
 {
     QString error;
-    QVERIFY2(m_sink.start(&error, QStringLiteral("nobody")), qPrintable(error));
+    QVERIFY2(m_sink.start(&error, {.reject = QStringLiteral("nobody")}), qPrintable(error));
     configureMail(m_sink.port());
     ServerProcess server;
     QVERIFY(startMailServer(server));
@@ -469,7 +469,7 @@ void TestMail::withoutSmtpSettingsMailWaitsAndTheServerSaysSoOnce()
 void TestMail::theCommandLineSetsMailUpAndTheServerLogsInWithTheEnvironmentsPassword()
 {
     QString error;
-    QVERIFY2(m_sink.start(&error, {}, QStringLiteral("desk:s3cret-Pa55")), qPrintable(error));
+    QVERIFY2(m_sink.start(&error, {.auth = QStringLiteral("desk:s3cret-Pa55")}), qPrintable(error));
     const QProcessEnvironment cli = AdminProcess::environmentFor(m_cluster.port());
     const AdminProcess::Run refused
         = AdminProcess::run({QStringLiteral("settings"), QStringLiteral("set"),

@@ -8,7 +8,9 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -23,6 +25,10 @@ private Q_SLOTS:
     void aSilentServerTimesOut();
     void noServerAtAllIsATemporaryError();
     void anAddressThatWouldInjectACommandIsRefused();
+    void starttlsAndImplicitTlsWithATrustedCertificate_data();
+    void starttlsAndImplicitTlsWithATrustedCertificate();
+    void anUntrustedCertificateSendsNothing();
+    void starttlsAskedOfAServerWithoutIt();
 
 private:
     static SmtpSettings settingsFor(int port);
@@ -41,7 +47,7 @@ void TestSmtpClient::theServerReceivesExactlyWhatWasSent()
 {
     SmtpSink sink;
     QString error;
-    QVERIFY2(sink.start(&error, {}, QStringLiteral("user:secret")), qPrintable(error));
+    QVERIFY2(sink.start(&error, {.auth = QStringLiteral("user:secret")}), qPrintable(error));
     SmtpClient client;
     QSignalSpy finished(&client, &SmtpClient::finished);
     SmtpSettings settings = settingsFor(sink.port());
@@ -65,7 +71,8 @@ void TestSmtpClient::authLoginWhenTheServerOffersNoPlain()
 {
     SmtpSink sink;
     QString error;
-    QVERIFY2(sink.start(&error, {}, QStringLiteral("user:secret"), true), qPrintable(error));
+    QVERIFY2(sink.start(&error, {.auth = QStringLiteral("user:secret"), .loginOnly = true}),
+             qPrintable(error));
     SmtpClient client;
     QSignalSpy finished(&client, &SmtpClient::finished);
     SmtpSettings settings = settingsFor(sink.port());
@@ -92,7 +99,7 @@ void TestSmtpClient::aRefusedRecipientIsPermanent()
 {
     SmtpSink sink;
     QString error;
-    QVERIFY2(sink.start(&error, QStringLiteral("nobody")), qPrintable(error));
+    QVERIFY2(sink.start(&error, {.reject = QStringLiteral("nobody")}), qPrintable(error));
     SmtpClient client;
     QSignalSpy finished(&client, &SmtpClient::finished);
     client.send(settingsFor(sink.port()), "from@example.com", "nobody@example.org",
@@ -182,6 +189,78 @@ void TestSmtpClient::anAddressThatWouldInjectACommandIsRefused()
     QTRY_COMPARE_WITH_TIMEOUT(sink.messages().size(), 1, 30000);
     QCOMPARE(sink.messages().constFirst()[u"rcpt_tos"].toArray(),
              QJsonArray {QStringLiteral("b@example.org")});
+}
+
+void TestSmtpClient::starttlsAndImplicitTlsWithATrustedCertificate_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<int>("security");
+    QTest::newRow("starttls") << QStringLiteral("starttls") << int(SmtpSettings::Security::StartTls);
+    QTest::newRow("implicit tls") << QStringLiteral("implicit") << int(SmtpSettings::Security::Tls);
+}
+
+void TestSmtpClient::starttlsAndImplicitTlsWithATrustedCertificate()
+{
+    QFETCH(QString, mode);
+    QFETCH(int, security);
+    SmtpSink sink;
+    QString error;
+    QVERIFY2(sink.start(&error, {.auth = QStringLiteral("user:secret"), .tls = mode}), qPrintable(error));
+    // The sink's own certificate, trusted as a mail provider's CA would be.
+    const QSslConfiguration before = QSslConfiguration::defaultConfiguration();
+    const auto restore = qScopeGuard([&] { QSslConfiguration::setDefaultConfiguration(before); });
+    QSslConfiguration trusting = before;
+    QVERIFY(trusting.addCaCertificates(sink.certificatePath()));
+    QSslConfiguration::setDefaultConfiguration(trusting);
+
+    SmtpClient client;
+    QSignalSpy finished(&client, &SmtpClient::finished);
+    SmtpSettings settings = settingsFor(sink.port());
+    settings.security = SmtpSettings::Security(security);
+    settings.user = QStringLiteral("user");
+    settings.password = QStringLiteral("secret");
+    client.send(settings, "from@example.com", "to@example.org", "Subject: tls\r\n\r\nsecret\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    const SmtpResult result = finished.at(0).at(0).value<SmtpResult>();
+    QVERIFY2(result.ok, qPrintable(result.error));
+    QTRY_COMPARE_WITH_TIMEOUT(sink.messages().size(), 1, 30000);
+    QCOMPARE(sink.authMechanisms(), QStringList {QStringLiteral("PLAIN")});
+}
+
+void TestSmtpClient::anUntrustedCertificateSendsNothing()
+{
+    SmtpSink sink;
+    QString error;
+    QVERIFY2(sink.start(&error, {.tls = QStringLiteral("starttls")}), qPrintable(error));
+    SmtpClient client;
+    QSignalSpy finished(&client, &SmtpClient::finished);
+    SmtpSettings settings = settingsFor(sink.port());
+    settings.security = SmtpSettings::Security::StartTls;
+    client.send(settings, "from@example.com", "to@example.org", "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    const SmtpResult result = finished.at(0).at(0).value<SmtpResult>();
+    QVERIFY(!result.ok);
+    QVERIFY(!result.permanent); // a certificate can be fixed; the message is fine
+    QVERIFY2(result.error.contains(QStringLiteral("STARTTLS")), qPrintable(result.error));
+    QTest::qWait(500);
+    QCOMPARE(sink.messages().size(), 0);
+}
+
+void TestSmtpClient::starttlsAskedOfAServerWithoutIt()
+{
+    SmtpSink sink;
+    QString error;
+    QVERIFY2(sink.start(&error), qPrintable(error));
+    SmtpClient client;
+    QSignalSpy finished(&client, &SmtpClient::finished);
+    SmtpSettings settings = settingsFor(sink.port());
+    settings.security = SmtpSettings::Security::StartTls;
+    client.send(settings, "from@example.com", "to@example.org", "Subject: x\r\n\r\nx\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 30000);
+    const SmtpResult result = finished.at(0).at(0).value<SmtpResult>();
+    QVERIFY(!result.ok);
+    QCOMPARE(result.error, QStringLiteral("STARTTLS is required but the SMTP server does not offer it"));
+    QCOMPARE(sink.messages().size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestSmtpClient)

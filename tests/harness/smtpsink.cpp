@@ -38,19 +38,22 @@ SmtpSink::~SmtpSink()
     stop();
 }
 
-bool SmtpSink::start(QString *error, const QString &reject, const QString &auth, bool loginOnly)
+bool SmtpSink::start(QString *error, const Options &options)
 {
     stop();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::SeparateChannels);
     QStringList arguments {QStringLiteral(CARWASH_SMTP_SINK_SCRIPT), QStringLiteral("--port"),
                            QString::number(m_port), QStringLiteral("--dir"), m_folder.path()};
-    if (!reject.isEmpty())
-        arguments << QStringLiteral("--reject") << reject;
-    if (!auth.isEmpty())
-        arguments << QStringLiteral("--auth") << auth;
-    if (loginOnly)
+    if (!options.reject.isEmpty())
+        arguments << QStringLiteral("--reject") << options.reject;
+    if (!options.auth.isEmpty())
+        arguments << QStringLiteral("--auth") << options.auth;
+    if (options.loginOnly)
         arguments << QStringLiteral("--login-only");
+    if (!options.tls.isEmpty())
+        arguments << QStringLiteral("--tls") << options.tls << QStringLiteral("--tls-dir")
+                  << m_tlsFolder.path();
     m_process->start(python(), arguments);
     const QDeadlineTimer deadline(20000);
     QByteArray out;
@@ -65,6 +68,11 @@ bool SmtpSink::start(QString *error, const QString &reject, const QString &auth,
                      .arg(QString::fromUtf8(out), QString::fromUtf8(m_process->readAllStandardError()));
     stop();
     return false;
+}
+
+QString SmtpSink::certificatePath() const
+{
+    return QDir(m_tlsFolder.path()).filePath(QStringLiteral("cert.pem"));
 }
 
 void SmtpSink::stop()

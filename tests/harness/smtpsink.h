@@ -8,6 +8,17 @@
 
 #include <memory>
 
+// How SmtpSink::start() sets up the server.
+struct SmtpSinkOptions
+{
+    QString reject; // recipients containing it are refused with 550
+    QString auth; // "user:password": AUTH (PLAIN or LOGIN) required with these
+    bool loginOnly = false; // with auth: AUTH LOGIN offered, not PLAIN
+    // "starttls" or "implicit": TLS with a self-signed certificate for
+    // 127.0.0.1 made at start (certificatePath()).
+    QString tls;
+};
+
 // A real local SMTP server for the e-mail tests: smtpsink/smtpsink.py on
 // Debian's python3-aiosmtpd, as a child process on 127.0.0.1. Every message
 // it accepts lands in a folder with a JSON summary made by Python's e-mail
@@ -23,11 +34,10 @@ public:
     SmtpSink(const SmtpSink &) = delete;
     SmtpSink &operator=(const SmtpSink &) = delete;
 
-    // Recipients containing reject are refused with 550; with auth
-    // ("user:password") the server requires AUTH with those (offering AUTH
-    // LOGIN only with loginOnly).
-    bool start(QString *error = nullptr, const QString &reject = {}, const QString &auth = {},
-               bool loginOnly = false);
+    using Options = SmtpSinkOptions;
+    bool start(QString *error = nullptr, const Options &options = {});
+    // The PEM certificate of the last start with TLS.
+    QString certificatePath() const;
     // The AUTH mechanisms clients logged in with, in order.
     QStringList authMechanisms() const;
     void stop();
@@ -44,5 +54,6 @@ public:
 private:
     std::unique_ptr<QProcess> m_process;
     QTemporaryDir m_folder;
+    QTemporaryDir m_tlsFolder;
     int m_port = 0;
 };

@@ -7,7 +7,8 @@ message (decoded subject, every part, the .ics attachment's properties), so
 the tests check our MIME against an independent reader. Recipients
 containing --reject are refused with 550 (a permanent failure). With --auth
 USER:PASSWORD it requires AUTH (PLAIN or LOGIN) and notes each mechanism
-used in auth.log. Prints
+used in auth.log. With --tls starttls|implicit it speaks TLS with a
+self-signed certificate for 127.0.0.1 that it makes in --tls-dir (openssl). Prints
 "LISTENING <port>" once it accepts connections; runs until killed.
 """
 
@@ -18,6 +19,8 @@ import email.policy
 import json
 import os
 import signal
+import ssl
+import subprocess
 import sys
 import threading
 
@@ -136,6 +139,8 @@ def main():
     parser.add_argument("--reject", default="")
     parser.add_argument("--auth", default="", help="USER:PASSWORD: require AUTH with these")
     parser.add_argument("--login-only", action="store_true", help="offer AUTH LOGIN, not PLAIN")
+    parser.add_argument("--tls", choices=["starttls", "implicit"], help="TLS with a self-signed certificate")
+    parser.add_argument("--tls-dir", help="where the certificate (cert.pem) and key are made")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     global server_folder
@@ -148,8 +153,22 @@ def main():
                    "auth_require_tls": False}
         if args.login_only:
             options["auth_exclude_mechanism"] = ["PLAIN"]
+    ssl_context = None
+    if args.tls:
+        cert = os.path.join(args.tls_dir, "cert.pem")
+        key = os.path.join(args.tls_dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        if args.tls == "starttls":
+            options["tls_context"] = context
+            options["require_starttls"] = True
+        else:
+            ssl_context = context
     controller = Controller(Sink(args.dir, args.reject), hostname="127.0.0.1", port=args.port,
-                            decode_data=False, ready_timeout=10, **options)
+                            decode_data=False, ready_timeout=10, ssl_context=ssl_context, **options)
     controller.start()
     print("LISTENING %d" % args.port, flush=True)
     stop = threading.Event()

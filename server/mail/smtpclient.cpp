@@ -52,10 +52,6 @@ SmtpClient::SmtpClient(QObject *parent)
     connect(&m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         if (m_step == Step::Idle)
             return;
-        if (m_step == Step::Quit) {
-            finish({true, false, 250, {}});
-            return;
-        }
         fail(QStringLiteral("SMTP connection to %1:%2 (%3): %4")
                  .arg(m_settings.host)
                  .arg(m_settings.port)
@@ -68,9 +64,7 @@ SmtpClient::SmtpClient(QObject *parent)
         qCWarning(lcSmtp).noquote() << "TLS with" << m_settings.host << "refused:" << texts.join(u"; ");
     });
     connect(&m_socket, &QSslSocket::disconnected, this, [this] {
-        if (m_step == Step::Quit || (m_sent && m_step != Step::Idle))
-            finish({true, false, 250, {}});
-        else if (m_step != Step::Idle)
+        if (m_step != Step::Idle)
             fail(QStringLiteral("the SMTP server closed the connection (%1)").arg(stepName(m_step)));
     });
 }
@@ -85,6 +79,7 @@ void SmtpClient::send(const SmtpSettings &settings, const QByteArray &from, cons
                       const QByteArray &message)
 {
     Q_ASSERT(m_step == Step::Idle);
+    m_socket.abort(); // the last conversation's QUIT may still be on its way out
     m_settings = settings;
     m_from = from;
     m_to = to;
@@ -92,7 +87,6 @@ void SmtpClient::send(const SmtpSettings &settings, const QByteArray &from, cons
     m_buffer.clear();
     m_replyLines.clear();
     m_capabilities.clear();
-    m_sent = false;
     m_step = Step::Greeting;
     for (const QByteArray &address : {from, to}) {
         const bool unsafe
@@ -251,22 +245,21 @@ void SmtpClient::handleReply(int code, const QList<QByteArray> &lines)
     case Step::Body:
         if (code != 250)
             return refuse(code >= 500);
-        m_sent = true;
-        command(Step::Quit, "QUIT");
-        return;
-    case Step::Quit:
-        finish({true, false, 250, {}});
+        // The server has the message: said at once, so it is marked sent
+        // without waiting for QUIT (a stop meanwhile must not send it twice).
+        m_step = Step::Idle;
+        m_stepTimer.stop();
+        m_totalTimer.stop();
+        m_message.clear();
+        m_socket.write("QUIT\r\n");
+        m_socket.disconnectFromHost();
+        Q_EMIT finished({true, false, 250, {}});
         return;
     }
 }
 
 void SmtpClient::fail(const QString &error, int code, bool permanent)
 {
-    if (m_sent) {
-        // The server has the message; a hiccup at QUIT changes nothing.
-        finish({true, false, 250, {}});
-        return;
-    }
     finish({false, permanent, code, error});
 }
 
@@ -311,8 +304,6 @@ QString SmtpClient::stepName(Step step)
         return QStringLiteral("DATA");
     case Step::Body:
         return QStringLiteral("end of DATA");
-    case Step::Quit:
-        return QStringLiteral("QUIT");
     }
     return {};
 }

@@ -36,7 +36,8 @@ struct SmtpResult
 
 // Sends one message over one SMTP conversation (RFC 5321): greeting, EHLO,
 // STARTTLS when asked (and EHLO again), AUTH PLAIN or LOGIN when a user is
-// set, MAIL FROM, RCPT TO, DATA with the message dot-stuffed, QUIT. Every
+// set, MAIL FROM, RCPT TO, DATA with the message dot-stuffed, QUIT (not
+// waited for: the message is sent once the server accepted it). Every
 // reply has a timeout and the whole conversation a deadline. Asynchronous
 // on the thread it lives on; never blocks. finished() comes exactly once
 // per send(), after which the client may send again. Addresses with spaces,
@@ -74,8 +75,7 @@ private:
         MailFrom,
         RcptTo,
         Data,
-        Body,
-        Quit
+        Body
     };
 
     void readReplies();
@@ -97,5 +97,4 @@ private:
     QList<QByteArray> m_replyLines;
     QList<QByteArray> m_capabilities;
     Step m_step = Step::Idle;
-    bool m_sent = false; // the server took the message (250 after DATA)
 };

@@ -20,6 +20,9 @@ packages=(
   wrk
   # tst_openapi reads docs/openapi.yaml with python3's yaml module.
   python3-yaml
+  # The local SMTP server the confirmation e-mail tests send to, and the
+  # self-signed certificate its TLS tests make.
+  python3-aiosmtpd openssl
   xvfb xauth dbus gnome-keyring
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with

@@ -36,6 +36,9 @@ void BookingApi::create(const Call &call)
     // Online bookings are held until paid, as at the kiosk.
     request.hold = true;
     request.actor = OnlineActor;
+    // The request's language (Accept-Language) is the customer's: their
+    // confirmation e-mail is written in it.
+    request.language = call.language;
     if (!call.idempotencyKey.isNull()) {
         request.idempotencyKey = QString::fromUtf8(call.idempotencyKey);
         for (const FieldError &e : request.normalised().validate()) {

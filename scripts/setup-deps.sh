@@ -20,6 +20,9 @@ packages=(
   wrk
   # tst_openapi reads docs/openapi.yaml with python3's yaml module.
   python3-yaml
+  # The local SMTP server the confirmation e-mail tests send to, and the
+  # self-signed certificate its TLS tests make.
+  python3-aiosmtpd openssl
   xvfb xauth dbus gnome-keyring
   # The booking page's browser tests and pictures: headless Chromium driven
   # by puppeteer-core (tests/npm), which never downloads a browser of its own.

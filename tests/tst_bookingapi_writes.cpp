@@ -6,6 +6,7 @@
 // the per-client write limit and CORS from the site's settings.
 #include "db/pool/sql.h"
 #include "db/text/isotime.h"
+#include "tests/paymentsfixture.h"
 #include "tests/serverpaymentfixture.h"
 
 #include <QCoreApplication>
@@ -28,6 +29,7 @@ private slots:
     void aTakenSlotIsAConflictWithAlternatives();
     void twoHundredClientsRaceForOneStart();
     void aCustomerFindsPaysMovesAndCancelsTheirOwnBooking();
+    void aPaidBookingCancelledOnlineIsRefundedByCard();
     void changesCloseAtTheSitesNotice();
     void writesAreLimitedPerClientAndCorsFollowsTheSettings();
 
@@ -255,6 +257,48 @@ void TestBookingApiWrites::aCustomerFindsPaysMovesAndCancelsTheirOwnBooking()
     QCOMPARE(errorCode(again), QStringLiteral("conflict"));
     // A cancelled booking is not awaiting payment.
     QCOMPARE(post(QStringLiteral("/api/bookings/%1/checkout").arg(code), {}).status, 409);
+}
+
+void TestBookingApiWrites::aPaidBookingCancelledOnlineIsRefundedByCard()
+{
+    // Paid by card (as Stripe's event would have left it): cancelling gives
+    // it all back through the payment path, a refund carwash-server makes.
+    const Response card = post(QStringLiteral("/api/bookings"), booking(QStringLiteral("16:00"), QStringLiteral("PAID1")));
+    QCOMPARE(card.status, 201);
+    const qint64 price = card.json().object().value(QStringLiteral("price_cents")).toInteger();
+    const qint64 cardId = value(QStringLiteral("SELECT id FROM bookings WHERE code = '%1'").arg(codeOf(card))).toLongLong();
+    sql(QStringLiteral("UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL WHERE id = %1").arg(cardId));
+    PaymentsFixture::addPayment(m_cluster, cardId, QStringLiteral("stripe_checkout"), price, QStringLiteral("now()"));
+    QCOMPARE(m_server.send("GET", QStringLiteral("/api/bookings/%1?plate=PAID1").arg(codeOf(card)))
+                 .json().object().value(QStringLiteral("paid")).toBool(),
+             true);
+    const Response cancelled = post(QStringLiteral("/api/bookings/%1/cancel").arg(codeOf(card)),
+                                    {{QStringLiteral("plate"), QStringLiteral("PAID1")}});
+    QCOMPARE(cancelled.status, 200);
+    QCOMPARE(cancelled.json().object().value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(cancelled.json().object().value(QStringLiteral("refunded_cents")).toInteger(), price);
+    QCOMPARE(value(QStringLiteral("SELECT sum(r.amount_cents) FROM refunds r JOIN payments p ON p.id = r.payment_id "
+                                  "WHERE p.booking_id = %1").arg(cardId)).toLongLong(),
+             price);
+    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM payment_requests WHERE kind = 'refund' AND booking_id = %1")
+                       .arg(cardId))
+                 .toInt(),
+             1);
+
+    // Paid in cash at the desk: given back at the desk, not online.
+    const Response cash = post(QStringLiteral("/api/bookings"), booking(QStringLiteral("16:30"), QStringLiteral("CASH1")));
+    const qint64 cashId = value(QStringLiteral("SELECT id FROM bookings WHERE code = '%1'").arg(codeOf(cash))).toLongLong();
+    sql(QStringLiteral("UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL WHERE id = %1").arg(cashId));
+    PaymentsFixture::addPayment(m_cluster, cashId, QStringLiteral("cash"), price, QStringLiteral("now()"));
+    const Response refused = post(QStringLiteral("/api/bookings/%1/cancel").arg(codeOf(cash)),
+                                  {{QStringLiteral("plate"), QStringLiteral("CASH1")}});
+    QCOMPARE(refused.status, 409);
+    QCOMPARE(errorCode(refused), QStringLiteral("conflict"));
+    QCOMPARE(value(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(cashId)).toString(),
+             QStringLiteral("confirmed"));
+    QCOMPARE(value(QStringLiteral("SELECT count(*) FROM refunds r JOIN payments p ON p.id = r.payment_id "
+                                  "WHERE p.booking_id = %1").arg(cashId)).toInt(),
+             0);
 }
 
 void TestBookingApiWrites::changesCloseAtTheSitesNotice()

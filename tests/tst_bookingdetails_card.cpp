@@ -23,7 +23,7 @@
 #include "db/text/money.h"
 #include "tests/bookingdetailsfixture.h"
 #include "tests/mnemonics.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/cardpaymentdialog.h"
 #include "ui/desk/refunddialog.h"

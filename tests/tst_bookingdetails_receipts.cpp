@@ -8,7 +8,7 @@
 #include "db/payments/taxamounts.h"
 #include "db/text/money.h"
 #include "tests/bookingdetailsfixture.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 #include "ui/common/receiptdocument.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/receiptactions.h"

@@ -108,10 +108,11 @@ void TestKioskResilience::switchingTheLanguageMidFlowKeepsTheChoices()
     QVERIFY(tap(kiosk->plateScreen()->continueButton()));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->payScreen()->stage(), PayScreen::Stage::Choosing, kNoHangMs);
     const qint64 booking = kiosk->order().booking->id;
-    QCOMPARE(one(QStringLiteral(
-                     "SELECT concat_ws('|', vehicle_class, plate, price_cents) FROM bookings WHERE id = %1")
+    // The hold records the language the customer chose, for their e-mails.
+    QCOMPARE(one(QStringLiteral("SELECT concat_ws('|', vehicle_class, plate, price_cents, language) "
+                                "FROM bookings WHERE id = %1")
                      .arg(booking)),
-             QStringLiteral("suv|LANG7|2000"));
+             QStringLiteral("suv|LANG7|2000|de"));
     QCOMPARE(
         count(QStringLiteral("SELECT count(*) FROM booking_addons WHERE booking_id = %1 AND addon_id = %2")
                   .arg(booking)

@@ -3,7 +3,7 @@
 // PostgreSQL, stopped for the 503s, and the fake Stripe), answers exactly
 // that status, and its body fits the documented schema; and nothing is
 // provoked that the document does not list. The YAML is read by python3's
-// yaml module (Debian's python3-yaml) into JSON.
+// yaml module (Debian's python3-yaml, /usr/bin/python3) into JSON.
 #include "db/text/isotime.h"
 #include "tests/harness/nohang.h"
 #include "tests/serverpaymentfixture.h"
@@ -138,7 +138,8 @@ void TestOpenApi::initTestCase()
 {
     QVERIFY2(QFileInfo::exists(ServerProcess::programPath()), qPrintable(ServerProcess::programPath()));
     QProcess python;
-    python.start(QStringLiteral("python3"),
+    // Debian's python3 (python3-yaml), not another one a PATH may put first.
+    python.start(QStringLiteral("/usr/bin/python3"),
                  {QStringLiteral("-c"), QStringLiteral("import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"),
                   QStringLiteral(CARWASH_OPENAPI)});
     QVERIFY(python.waitForFinished(TestWaits::kNoHangMs));

@@ -328,8 +328,9 @@ void TestServer::sigtermFinishesTheRequestInFlightAndClosesEveryConnection()
     QVERIFY2(server.start(environment(), {}, &error), qPrintable(error));
     QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
     QVERIFY(m_cluster.countConnections(QStringLiteral("carwash-server")) > 0);
-    // The payment request queue's LISTEN, on a connection of its own.
-    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 1,
+    // The payment request queue's and the mail queue's LISTENs, each on a
+    // connection of its own.
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(QStringLiteral("carwash-server-listen")), 2,
                               kNoHangMs);
 
     // Hold the table the health report reads, so a GET /health stays in

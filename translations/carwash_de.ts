@@ -1541,6 +1541,10 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>The idempotency key must have 1 to %1 printable characters.</source>
         <translation>Der Idempotenzschlüssel muss 1 bis %1 druckbare Zeichen haben.</translation>
     </message>
+    <message>
+        <source>The language must be en, es or de, not &quot;%1&quot;.</source>
+        <translation>Die Sprache muss en, es oder de sein, nicht „%1“.</translation>
+    </message>
 </context>
 <context>
     <name>BookingSearch</name>
@@ -2616,6 +2620,89 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
     <message>
         <source>Removed the closure &quot;%1&quot;.</source>
         <translation>Der Schließtag „%1“ wurde entfernt.</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmationMail</name>
+    <message>
+        <source>Cancelled: your booking %1 at %2</source>
+        <translation>Storniert: Ihre Buchung %1 bei %2</translation>
+    </message>
+    <message>
+        <source>New time for your booking %1 at %2</source>
+        <translation>Neue Zeit für Ihre Buchung %1 bei %2</translation>
+    </message>
+    <message>
+        <source>Booking confirmed: %1 at %2</source>
+        <translation>Buchung bestätigt: %1 bei %2</translation>
+    </message>
+    <message>
+        <source>Confirmation code</source>
+        <translation>Bestätigungscode</translation>
+    </message>
+    <message>
+        <source>Wash</source>
+        <translation>Wäsche</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Fahrzeug</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Beginn</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Waschplatz</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Preis</translation>
+    </message>
+    <message>
+        <source>You paid %1 for this booking; it is refunded to you the way you paid.</source>
+        <translation>Sie haben für diese Buchung %1 bezahlt; der Betrag wird Ihnen auf dem Weg erstattet, auf dem Sie bezahlt haben.</translation>
+    </message>
+    <message>
+        <source>The attached calendar file removes the booking from your calendar.</source>
+        <translation>Die angehängte Kalenderdatei entfernt die Buchung aus Ihrem Kalender.</translation>
+    </message>
+    <message>
+        <source>If you did not ask for this, please contact us. You are welcome to book again at any time.</source>
+        <translation>Falls Sie das nicht veranlasst haben, wenden Sie sich bitte an uns. Sie können jederzeit wieder buchen.</translation>
+    </message>
+    <message>
+        <source>Please arrive a few minutes before the start and show this code or its QR code at the desk or the kiosk.</source>
+        <translation>Bitte kommen Sie einige Minuten vor Beginn und zeigen Sie diesen Code oder seinen QR-Code am Schalter oder am Kiosk.</translation>
+    </message>
+    <message>
+        <source>The attached calendar file adds the booking to your calendar.</source>
+        <translation>Die angehängte Kalenderdatei trägt die Buchung in Ihren Kalender ein.</translation>
+    </message>
+    <message>
+        <source>Your booking at %1 has been cancelled.</source>
+        <translation>Ihre Buchung bei %1 wurde storniert.</translation>
+    </message>
+    <message>
+        <source>Your booking at %1 has a new time. The new details:</source>
+        <translation>Ihre Buchung bei %1 hat eine neue Zeit. Die neuen Angaben:</translation>
+    </message>
+    <message>
+        <source>Thank you for booking at %1. Your booking is confirmed:</source>
+        <translation>Vielen Dank für Ihre Buchung bei %1. Ihre Buchung ist bestätigt:</translation>
+    </message>
+    <message>
+        <source>Hello %1,</source>
+        <translation>Hallo %1,</translation>
+    </message>
+    <message>
+        <source>QR code of the confirmation code %1</source>
+        <translation>QR-Code des Bestätigungscodes %1</translation>
     </message>
 </context>
 <context>
@@ -6371,6 +6458,46 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>%1: &quot;%2&quot; %3</source>
         <translation>%1: „%2“ %3</translation>
     </message>
+    <message>
+        <source>one of %1</source>
+        <translation>eines von %1</translation>
+    </message>
+    <message>
+        <source>The SMTP server confirmation e-mails are sent through; empty: no e-mails are sent (they wait in the queue)</source>
+        <translation>Der SMTP-Server, über den Bestätigungs-E-Mails gesendet werden; leer: es werden keine E-Mails gesendet (sie warten in der Warteschlange)</translation>
+    </message>
+    <message>
+        <source>The SMTP server&apos;s port</source>
+        <translation>Der Port des SMTP-Servers</translation>
+    </message>
+    <message>
+        <source>How the connection to the SMTP server is encrypted: none, starttls or tls</source>
+        <translation>Wie die Verbindung zum SMTP-Server verschlüsselt wird: none, starttls oder tls</translation>
+    </message>
+    <message>
+        <source>The user name for the SMTP server; empty: no login. The password is set in carwash-server&apos;s environment (CARWASH_SMTP_PASSWORD)</source>
+        <translation>Der Benutzername für den SMTP-Server; leer: keine Anmeldung. Das Passwort steht in der Umgebung von carwash-server (CARWASH_SMTP_PASSWORD)</translation>
+    </message>
+    <message>
+        <source>The sender address of confirmation e-mails, such as bookings@example.com</source>
+        <translation>Die Absenderadresse der Bestätigungs-E-Mails, etwa bookings@example.com</translation>
+    </message>
+    <message>
+        <source>The language of e-mails to customers who did not choose one</source>
+        <translation>Die Sprache der E-Mails an Kunden, die keine gewählt haben</translation>
+    </message>
+    <message>
+        <source>%1 must be an e-mail address such as bookings@example.com; &quot;%2&quot; is not.</source>
+        <translation>%1 muss eine E-Mail-Adresse wie bookings@example.com sein; „%2“ ist keine.</translation>
+    </message>
+    <message>
+        <source>%1 must be a host name or address such as smtp.example.com; &quot;%2&quot; is not.</source>
+        <translation>%1 muss ein Hostname oder eine Adresse wie smtp.example.com sein; „%2“ ist keine.</translation>
+    </message>
+    <message>
+        <source>%1 may not contain spaces.</source>
+        <translation>%1 darf keine Leerzeichen enthalten.</translation>
+    </message>
 </context>
 <context>
     <name>SiteSettingsPage</name>
@@ -6468,6 +6595,30 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>Kiosk idle (seconds):</source>
         <translation>Kiosk-Leerlauf (Sekunden):</translation>
+    </message>
+    <message>
+        <source>SMTP server:</source>
+        <translation>SMTP-Server:</translation>
+    </message>
+    <message>
+        <source>SMTP port:</source>
+        <translation>SMTP-Port:</translation>
+    </message>
+    <message>
+        <source>SMTP encryption:</source>
+        <translation>SMTP-Verschlüsselung:</translation>
+    </message>
+    <message>
+        <source>SMTP user:</source>
+        <translation>SMTP-Benutzer:</translation>
+    </message>
+    <message>
+        <source>E-mail sender:</source>
+        <translation>E-Mail-Absender:</translation>
+    </message>
+    <message>
+        <source>E-mail language:</source>
+        <translation>E-Mail-Sprache:</translation>
     </message>
 </context>
 <context>

@@ -1541,6 +1541,10 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>The idempotency key must have 1 to %1 printable characters.</source>
         <translation>La clave de idempotencia debe tener de 1 a %1 caracteres imprimibles.</translation>
     </message>
+    <message>
+        <source>The language must be en, es or de, not &quot;%1&quot;.</source>
+        <translation>El idioma debe ser en, es o de, no «%1».</translation>
+    </message>
 </context>
 <context>
     <name>BookingSearch</name>
@@ -2616,6 +2620,89 @@ PostgreSQL privado dentro de su carpeta de datos.
     <message>
         <source>Removed the closure &quot;%1&quot;.</source>
         <translation>Se eliminó el cierre «%1».</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmationMail</name>
+    <message>
+        <source>Cancelled: your booking %1 at %2</source>
+        <translation>Cancelada: su reserva %1 en %2</translation>
+    </message>
+    <message>
+        <source>New time for your booking %1 at %2</source>
+        <translation>Nueva hora para su reserva %1 en %2</translation>
+    </message>
+    <message>
+        <source>Booking confirmed: %1 at %2</source>
+        <translation>Reserva confirmada: %1 en %2</translation>
+    </message>
+    <message>
+        <source>Confirmation code</source>
+        <translation>Código de confirmación</translation>
+    </message>
+    <message>
+        <source>Wash</source>
+        <translation>Lavado</translation>
+    </message>
+    <message>
+        <source>Vehicle</source>
+        <translation>Vehículo</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Fin</translation>
+    </message>
+    <message>
+        <source>Bay</source>
+        <translation>Puesto</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Precio</translation>
+    </message>
+    <message>
+        <source>You paid %1 for this booking; it is refunded to you the way you paid.</source>
+        <translation>Pagó %1 por esta reserva; se le reembolsa por el mismo medio con el que pagó.</translation>
+    </message>
+    <message>
+        <source>The attached calendar file removes the booking from your calendar.</source>
+        <translation>El archivo de calendario adjunto quita la reserva de su calendario.</translation>
+    </message>
+    <message>
+        <source>If you did not ask for this, please contact us. You are welcome to book again at any time.</source>
+        <translation>Si no lo ha solicitado, póngase en contacto con nosotros. Puede volver a reservar cuando quiera.</translation>
+    </message>
+    <message>
+        <source>Please arrive a few minutes before the start and show this code or its QR code at the desk or the kiosk.</source>
+        <translation>Llegue unos minutos antes del inicio y muestre este código o su código QR en el mostrador o en el quiosco.</translation>
+    </message>
+    <message>
+        <source>The attached calendar file adds the booking to your calendar.</source>
+        <translation>El archivo de calendario adjunto añade la reserva a su calendario.</translation>
+    </message>
+    <message>
+        <source>Your booking at %1 has been cancelled.</source>
+        <translation>Su reserva en %1 ha sido cancelada.</translation>
+    </message>
+    <message>
+        <source>Your booking at %1 has a new time. The new details:</source>
+        <translation>Su reserva en %1 tiene una nueva hora. Los nuevos datos:</translation>
+    </message>
+    <message>
+        <source>Thank you for booking at %1. Your booking is confirmed:</source>
+        <translation>Gracias por reservar en %1. Su reserva está confirmada:</translation>
+    </message>
+    <message>
+        <source>Hello %1,</source>
+        <translation>Hola, %1:</translation>
+    </message>
+    <message>
+        <source>QR code of the confirmation code %1</source>
+        <translation>Código QR del código de confirmación %1</translation>
     </message>
 </context>
 <context>
@@ -6371,6 +6458,46 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <source>%1: &quot;%2&quot; %3</source>
         <translation>%1: &quot;%2&quot; %3</translation>
     </message>
+    <message>
+        <source>one of %1</source>
+        <translation>uno de %1</translation>
+    </message>
+    <message>
+        <source>The SMTP server confirmation e-mails are sent through; empty: no e-mails are sent (they wait in the queue)</source>
+        <translation>El servidor SMTP por el que se envían los correos de confirmación; vacío: no se envían correos (esperan en la cola)</translation>
+    </message>
+    <message>
+        <source>The SMTP server&apos;s port</source>
+        <translation>El puerto del servidor SMTP</translation>
+    </message>
+    <message>
+        <source>How the connection to the SMTP server is encrypted: none, starttls or tls</source>
+        <translation>Cómo se cifra la conexión con el servidor SMTP: none, starttls o tls</translation>
+    </message>
+    <message>
+        <source>The user name for the SMTP server; empty: no login. The password is set in carwash-server&apos;s environment (CARWASH_SMTP_PASSWORD)</source>
+        <translation>El usuario del servidor SMTP; vacío: sin inicio de sesión. La contraseña se define en el entorno de carwash-server (CARWASH_SMTP_PASSWORD)</translation>
+    </message>
+    <message>
+        <source>The sender address of confirmation e-mails, such as bookings@example.com</source>
+        <translation>La dirección remitente de los correos de confirmación, como bookings@example.com</translation>
+    </message>
+    <message>
+        <source>The language of e-mails to customers who did not choose one</source>
+        <translation>El idioma de los correos a clientes que no eligieron ninguno</translation>
+    </message>
+    <message>
+        <source>%1 must be an e-mail address such as bookings@example.com; &quot;%2&quot; is not.</source>
+        <translation>%1 debe ser una dirección de correo como bookings@example.com; «%2» no lo es.</translation>
+    </message>
+    <message>
+        <source>%1 must be a host name or address such as smtp.example.com; &quot;%2&quot; is not.</source>
+        <translation>%1 debe ser un nombre de host o una dirección como smtp.example.com; «%2» no lo es.</translation>
+    </message>
+    <message>
+        <source>%1 may not contain spaces.</source>
+        <translation>%1 no puede contener espacios.</translation>
+    </message>
 </context>
 <context>
     <name>SiteSettingsPage</name>
@@ -6468,6 +6595,30 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>Kiosk idle (seconds):</source>
         <translation>Inactividad del quiosco (segundos):</translation>
+    </message>
+    <message>
+        <source>SMTP server:</source>
+        <translation>Servidor SMTP:</translation>
+    </message>
+    <message>
+        <source>SMTP port:</source>
+        <translation>Puerto SMTP:</translation>
+    </message>
+    <message>
+        <source>SMTP encryption:</source>
+        <translation>Cifrado SMTP:</translation>
+    </message>
+    <message>
+        <source>SMTP user:</source>
+        <translation>Usuario SMTP:</translation>
+    </message>
+    <message>
+        <source>E-mail sender:</source>
+        <translation>Remitente de correo:</translation>
+    </message>
+    <message>
+        <source>E-mail language:</source>
+        <translation>Idioma del correo:</translation>
     </message>
 </context>
 <context>

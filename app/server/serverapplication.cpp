@@ -12,6 +12,7 @@
 #include "server/api/bookingapi.h"
 #include "server/bookingpage.h"
 #include "server/boundedtcpserver.h"
+#include "server/mail/mailsender.h"
 #include "server/paymentrequestworker.h"
 #include "server/sharedhealthcheck.h"
 #include "server/webhookhandler.h"
@@ -59,6 +60,7 @@ ServerApplication::~ServerApplication()
     if (m_closeThread)
         m_closeThread->wait();
     m_publisher.reset();
+    m_mail.reset();
     m_worker.reset();
     m_http.reset();
     m_webhook.reset();
@@ -393,6 +395,12 @@ void ServerApplication::startBackgroundWork()
     connect(m_worker.get(), &PaymentRequestWorker::stopped, this,
             &ServerApplication::finishShutDownIfDrained);
     m_worker->start(m_config);
+    // The SMTP password only from the environment (the rest is in the site
+    // settings, where every desk can read it).
+    m_mail = std::make_unique<MailSender>(*m_pool, qEnvironmentVariable(MailSender::PasswordVariable));
+    m_mail->setPollInterval(m_pollMs);
+    connect(m_mail.get(), &MailSender::stopped, this, &ServerApplication::finishShutDownIfDrained);
+    m_mail->start(m_config);
 }
 
 void ServerApplication::shutDown()
@@ -409,6 +417,8 @@ void ServerApplication::shutDown()
     // Stripe work under way is finished and answered; nothing new is claimed.
     if (m_worker)
         m_worker->stop();
+    if (m_mail)
+        m_mail->stop();
     finishShutDownIfDrained();
 }
 
@@ -418,7 +428,7 @@ void ServerApplication::finishShutDownIfDrained()
         return;
     const int requests = m_requestLog.inFlight();
     const int work = m_worker ? m_worker->inFlight() : 0;
-    if (requests > 0 || (m_worker && !m_worker->isStopped())) {
+    if (requests > 0 || (m_worker && !m_worker->isStopped()) || (m_mail && !m_mail->isStopped())) {
         qCInfo(lcServer) << "waiting for" << requests << "request(s) and" << work
                          << "payment request(s) in flight";
         return;

@@ -21,6 +21,7 @@ class HealthPublisher;
 class QThread;
 class SignalBridge;
 class PaymentRequestWorker;
+class MailSender;
 class SharedHealthCheck;
 class WebhookHandler;
 
@@ -76,6 +77,7 @@ public:
     RequestLog &requestLog() { return m_requestLog; }
     const StripeConfig &stripeConfig() const { return m_stripe; }
     PaymentRequestWorker *worker() { return m_worker.get(); }
+    MailSender *mailSender() { return m_mail.get(); }
 
 Q_SIGNALS:
     // Migrations done; webhooks are accepted from now on.
@@ -110,6 +112,7 @@ private:
     std::unique_ptr<BookingPage> m_page;
     std::unique_ptr<RequestTranslator> m_requestTranslator;
     std::unique_ptr<PaymentRequestWorker> m_worker;
+    std::unique_ptr<MailSender> m_mail; // confirmation e-mails
     std::unique_ptr<HealthPublisher> m_publisher;
     std::unique_ptr<SignalBridge> m_signals;
     QTimer m_migrationRetry;

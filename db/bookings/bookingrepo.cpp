@@ -54,13 +54,13 @@ SELECT b.id, b.code,
 const QString InsertSql = QStringLiteral(R"(
 INSERT INTO bookings (code, status, bay_id, service_id, vehicle_class, customer_id, vehicle_id, plate,
                       starts_at, ends_at, blocked_until, hold_expires_at, price_cents, currency,
-                      idempotency_key, request_hash, created_by)
+                      idempotency_key, request_hash, created_by, language)
 SELECT ?, ?, ?, s.id, p.vehicle_class, ?, ?, ?,
        t.starts_at,
        t.starts_at + m.minutes * interval '1 minute',
        t.starts_at + (m.minutes + ?) * interval '1 minute',
        CASE WHEN ?::boolean THEN now() + ? * interval '1 minute' END,
-       p.price_cents + m.cents, p.currency, ?, ?, ?
+       p.price_cents + m.cents, p.currency, ?, ?, ?, ?
   FROM services AS s
   JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
  CROSS JOIN (SELECT ?::timestamptz AS starts_at) AS t
@@ -142,6 +142,12 @@ std::optional<qint64> BookingRepo::resolve(const QString &idOrCode)
             return query.value(0).toLongLong();
         return std::nullopt;
     }
+    return resolveCode(text);
+}
+
+std::optional<qint64> BookingRepo::resolveCode(const QString &code)
+{
+    const QString text = code.trimmed();
     if (!ConfirmationCode::looksLikeCode(text))
         return std::nullopt;
     // Codes are unique among active bookings only; a finished booking's
@@ -160,6 +166,12 @@ std::optional<qint64> BookingRepo::resolve(const QString &idOrCode)
 std::optional<Booking> BookingRepo::find(const QString &idOrCode)
 {
     const std::optional<qint64> id = resolve(idOrCode);
+    return id ? byId(*id) : std::nullopt;
+}
+
+std::optional<Booking> BookingRepo::findByCode(const QString &code)
+{
+    const std::optional<qint64> id = resolveCode(code);
     return id ? byId(*id) : std::nullopt;
 }
 
@@ -331,6 +343,7 @@ BookingOutcome BookingRepo::create(const BookingRequest &input)
                                         {code, status, bay.id, customerId, vehicleId, request.plate,
                                          ctx.settings.bufferMinutes, request.hold, ctx.settings.holdMinutes,
                                          textOrNull(request.idempotencyKey), textOrNull(hash), request.actor,
+                                         textOrNull(request.language),
                                          request.slot.vehicleClass, IsoTime::toSql(start),
                                          Sql::idArray(request.slot.addonIds), request.slot.serviceId});
             if (query.next()) {

@@ -49,6 +49,10 @@ public:
     // By numeric id, or by confirmation code (an active booking first, else
     // the newest with that code). nullopt when none.
     std::optional<Booking> find(const QString &idOrCode);
+    // By confirmation code only (an all-digit code is a code here, never an
+    // id): an active booking first, else the newest. For customers, who
+    // know their code and nothing internal.
+    std::optional<Booking> findByCode(const QString &code);
     std::optional<Booking> byId(qint64 id);
     // Every booking (any status) starting on that site-local day, by start
     // and bay.
@@ -87,6 +91,7 @@ private:
     QList<Booking> select(const QString &where, const QVariantList &binds, const QTimeZone &zone);
     QTimeZone siteZone();
     std::optional<qint64> resolve(const QString &idOrCode);
+    std::optional<qint64> resolveCode(const QString &code);
     // The slot rules' objections to start, shared by create and reschedule:
     // what is wrong with the request itself, and (when the service is known)
     // why start is not one of the day's allowed starts.

@@ -57,6 +57,7 @@ BookingRequest BookingRequest::normalised() const
     r.name = name.trimmed().normalized(QString::NormalizationForm_C);
     r.phone = phone.trimmed();
     r.email = email.trimmed();
+    r.language = language.trimmed().toLower();
     r.idempotencyKey = idempotencyKey.trimmed();
     std::sort(r.slot.addonIds.begin(), r.slot.addonIds.end());
     r.slot.addonIds.erase(std::unique(r.slot.addonIds.begin(), r.slot.addonIds.end()), r.slot.addonIds.end());
@@ -114,6 +115,10 @@ QList<FieldError> BookingRequest::validate() const
             errors.append({QStringLiteral("email"),
                            tr("The e-mail address must look like name@example.com, not \"%1\".").arg(email)});
     }
+
+    if (!language.isEmpty() && language != u"en" && language != u"es" && language != u"de")
+        errors.append({QStringLiteral("language"),
+                       tr("The language must be en, es or de, not \"%1\".").arg(language)});
 
     if (!idempotencyKey.isNull()
         && (idempotencyKey.isEmpty() || idempotencyKey.size() > MaxKeyLength

@@ -23,6 +23,9 @@ public:
     QString name;
     QString phone; // optional
     QString email; // optional
+    // The customer's language for e-mails: en, es or de; empty: the site's
+    // (mail.language). Not part of requestHash: it does not shape the booking.
+    QString language;
     bool hold = false; // kiosk: held until paid, for booking.hold_minutes
     // Kiosk: the customer types no name, so name only names a new customer;
     // a known plate keeps its customer's name (phone and e-mail as given).

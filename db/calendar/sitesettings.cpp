@@ -61,6 +61,8 @@ QString SettingSpec::acceptedText(const QLocale &locale) const
     case Type::TimeZone:
         return SiteSettings::tr("an IANA time zone such as Europe/Berlin or America/New_York");
     case Type::Text:
+        if (!choices.isEmpty())
+            return SiteSettings::tr("one of %1").arg(choices.join(QStringLiteral(", ")));
         return SiteSettings::tr("text of %1 to %2 characters").arg(minimum).arg(maximum);
     case Type::Percent:
         return SiteSettings::tr("a percentage from 0 to %1 with at most two decimals, such as %2")
@@ -123,6 +125,22 @@ const QList<SettingSpec> &SiteSettings::specs()
         {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
          QT_TR_NOOP("Days processed payment events and answered attendant calls are kept before "
                     "maintenance removes them")},
+        {QStringLiteral("mail.smtp_host"), T::Text, 0, 253, QString(),
+         QT_TR_NOOP("The SMTP server confirmation e-mails are sent through; empty: no e-mails are sent "
+                    "(they wait in the queue)")},
+        {QStringLiteral("mail.smtp_port"), T::Integer, 1, 65535, QStringLiteral("587"),
+         QT_TR_NOOP("The SMTP server's port")},
+        {QStringLiteral("mail.smtp_security"), T::Text, 0, 0, QStringLiteral("starttls"),
+         QT_TR_NOOP("How the connection to the SMTP server is encrypted: none, starttls or tls"),
+         {QStringLiteral("none"), QStringLiteral("starttls"), QStringLiteral("tls")}},
+        {QStringLiteral("mail.smtp_user"), T::Text, 0, 254, QString(),
+         QT_TR_NOOP("The user name for the SMTP server; empty: no login. The password is set in "
+                    "carwash-server's environment (CARWASH_SMTP_PASSWORD)")},
+        {QStringLiteral("mail.from"), T::Text, 0, 254, QString(),
+         QT_TR_NOOP("The sender address of confirmation e-mails, such as bookings@example.com")},
+        {QStringLiteral("mail.language"), T::Text, 0, 0, QStringLiteral("en"),
+         QT_TR_NOOP("The language of e-mails to customers who did not choose one"),
+         {QStringLiteral("en"), QStringLiteral("es"), QStringLiteral("de")}},
     };
     return all;
 }
@@ -181,6 +199,13 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
     case SettingSpec::Type::Integer:
         break;
     case SettingSpec::Type::Text: {
+        if (!s->choices.isEmpty()) {
+            if (!s->choices.contains(text))
+                return tr("%1 must be %2; \"%3\" is not.").arg(name, s->acceptedText(), value);
+            if (normalised)
+                *normalised = text;
+            return {};
+        }
         // Line breaks only where the text is an address; no other control
         // characters anywhere (they would corrupt a printed receipt).
         const bool multiLine = key.endsWith(u".address");
@@ -213,6 +238,17 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
             }
             clean = entries.join(u' ');
         }
+        // Sent as they are in SMTP commands and headers: no spaces, one @.
+        static const QRegularExpression address(QStringLiteral("^[^@\\s<>()\\[\\],;:\"]+@[A-Za-z0-9.-]+$"));
+        static const QRegularExpression host(QStringLiteral("^[A-Za-z0-9.-]+$"));
+        if (key == u"mail.from" && !clean.isEmpty() && !address.match(clean).hasMatch())
+            return tr("%1 must be an e-mail address such as bookings@example.com; \"%2\" is not.")
+                .arg(name, value);
+        if (key == u"mail.smtp_host" && !clean.isEmpty() && !host.match(clean).hasMatch())
+            return tr("%1 must be a host name or address such as smtp.example.com; \"%2\" is not.")
+                .arg(name, value);
+        if (key == u"mail.smtp_user" && clean.contains(u' '))
+            return tr("%1 may not contain spaces.").arg(name);
         if (normalised)
             *normalised = clean;
         return {};
@@ -287,5 +323,11 @@ SiteSettings SiteSettings::fromValues(const QMap<QString, QString> &values)
     const QString rate = read(QStringLiteral("billing.tax_rate_percent"));
     s.taxRateBasisPoints = int(DecimalInput::parse(rate, QLocale::c(), 2).units);
     s.pricesIncludeTax = read(QStringLiteral("billing.prices_include_tax")) == u"true";
+    s.smtpHost = read(QStringLiteral("mail.smtp_host"));
+    s.smtpPort = read(QStringLiteral("mail.smtp_port")).toInt();
+    s.smtpSecurity = read(QStringLiteral("mail.smtp_security"));
+    s.smtpUser = read(QStringLiteral("mail.smtp_user"));
+    s.mailFrom = read(QStringLiteral("mail.from"));
+    s.mailLanguage = read(QStringLiteral("mail.language"));
     return s;
 }

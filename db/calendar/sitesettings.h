@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QStringList>
 #include <QLocale>
 #include <QMap>
 #include <QString>
@@ -22,6 +23,8 @@ struct SettingSpec
     int maximum = 0;
     QString defaultValue; // empty for site.timezone: the machine's zone
     const char *descriptionSource = nullptr; // untranslated; see description()
+    // Text only: when not empty, the value must be one of these.
+    QStringList choices = {};
 
     QString description() const;
 
@@ -51,6 +54,14 @@ public:
     QString siteAddress; // may hold line breaks
     int taxRateBasisPoints = 0; // 8.25 % = 825
     bool pricesIncludeTax = true;
+    // Confirmation e-mails (carwash-server's MailSender); its password is
+    // only in the server's environment (CARWASH_SMTP_PASSWORD), never here.
+    QString smtpHost; // empty: mail is not configured and stays queued
+    int smtpPort = 587;
+    QString smtpSecurity = QStringLiteral("starttls"); // none, starttls or tls
+    QString smtpUser; // empty: no AUTH
+    QString mailFrom;
+    QString mailLanguage = QStringLiteral("en"); // for bookings without a language of their own
 
     // The settable keys, in the order the listing shows them.
     static const QList<SettingSpec> &specs();

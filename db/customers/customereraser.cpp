@@ -368,8 +368,14 @@ ForgottenCustomer CustomerEraser::forgetOne(qint64 customerId, const ForgetTarge
               .toInt();
     result.paymentEvents = scrubPaymentEvents(bookingList);
     result.textsRedacted = redactTexts(bookingList, terms);
+    // Their confirmation e-mails, sent or waiting, carry their address and
+    // are no part of the books: gone, so none is sent after this either.
+    const int mailsRemoved
+        = Sql::exec(m_db, QStringLiteral("DELETE FROM mail_outbox WHERE booking_id = ANY (?::bigint[])"),
+                    {bookingList})
+              .numRowsAffected();
     result.alreadyForgotten = !customerChanged && vehiclesChanged == 0 && bookingsChanged == 0
-        && result.paymentEvents == 0 && result.textsRedacted == 0;
+        && result.paymentEvents == 0 && result.textsRedacted == 0 && mailsRemoved == 0;
     if (result.alreadyForgotten)
         return result;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QLocale>
 #include <QString>
 
 // Amounts as people read them: the user's locale with the currency's usual
@@ -8,4 +9,6 @@ class Money
 {
 public:
     static QString format(qint64 cents, const QString &currency);
+    // In a given locale (an e-mail in its reader's language).
+    static QString format(qint64 cents, const QString &currency, const QLocale &locale);
 };

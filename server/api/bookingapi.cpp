@@ -14,7 +14,6 @@
 #include <QHttpServerRequest>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QRegularExpression>
 
 Q_LOGGING_CATEGORY(lcBookingApi, "carwash.server.api", QtInfoMsg)
 
@@ -407,10 +406,7 @@ void BookingApi::withOwnBooking(const Call &call, const QString &plate, std::fun
     }
     auto found = m_pool.withRetry(QStringLiteral("api.own_booking"), RetryPolicy::standard(),
                                   [code, normalised](QSqlDatabase &db) -> std::optional<qint64> {
-                                      static const QRegularExpression shape(QStringLiteral("^[0-9A-Z]{6}$"));
-                                      if (!shape.match(code).hasMatch())
-                                          return std::nullopt;
-                                      const std::optional<Booking> booking = BookingRepo(db).find(code);
+                                      const std::optional<Booking> booking = BookingRepo(db).findByCode(code);
                                       if (!booking || booking->plate != normalised)
                                           return std::nullopt;
                                       return booking->id;

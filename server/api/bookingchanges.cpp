@@ -7,6 +7,7 @@
 #include "db/payments/paymentrepo.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
+#include "db/text/bookingwords.h"
 #include "db/text/isotime.h"
 #include "server/api/apianswers.h"
 #include "server/api/apilanguage.h"
@@ -35,6 +36,9 @@ void BookingApi::create(const Call &call)
     // Online bookings are held until paid, as at the kiosk.
     request.hold = true;
     request.actor = OnlineActor;
+    // The request's language (Accept-Language) is the customer's: their
+    // confirmation e-mail is written in it.
+    request.language = call.language;
     if (!call.idempotencyKey.isNull()) {
         request.idempotencyKey = QString::fromUtf8(call.idempotencyKey);
         for (const FieldError &e : request.normalised().validate()) {
@@ -96,30 +100,37 @@ void BookingApi::checkout(const Call &call)
     const QString code = call.arguments.value(0).trimmed().toUpper();
     const QString language = call.language;
     // Paying needs only the code: whoever pays, the booking is the customer's.
+    // Started, or why not: not awaiting payment is a conflict with the
+    // booking's state, not an error of the request.
+    struct Started
+    {
+        CardPaymentStart start;
+        QString notAwaiting;
+    };
     auto started = m_pool.withRetry(
         QStringLiteral("api.checkout"), RetryPolicy::standard(),
-        [code, language](QSqlDatabase &db) -> DbResult<CardPaymentStart> {
+        [code, language](QSqlDatabase &db) -> DbResult<Started> {
             LanguageScope scope(language);
-            const std::optional<Booking> booking = BookingRepo(db).find(code);
-            if (!booking || code.isEmpty())
+            const std::optional<Booking> booking = BookingRepo(db).findByCode(code);
+            if (!booking)
                 return DbError(DbError::Kind::NotFound, tr("There is no booking %1.").arg(code));
             const bool lapsed = booking->holdExpiresAt && *booking->holdExpiresAt <= QDateTime::currentDateTimeUtc();
             if (booking->status != u"held" || lapsed)
-                return DbError(DbError::Kind::UniqueViolation,
-                               tr("Booking %1 is not awaiting payment (it is %2).")
-                                   .arg(code, lapsed ? QStringLiteral("expired") : booking->status));
-            return CardPaymentRequests(db).startCheckout(booking->id, OnlineActor, language);
+                return Started {{},
+                                tr("Booking %1 is not awaiting payment (it is %2).")
+                                    .arg(code, BookingWords::status(lapsed ? QStringLiteral("expired") : booking->status))};
+            const DbResult<CardPaymentStart> start = CardPaymentRequests(db).startCheckout(booking->id, OnlineActor, language);
+            if (!start.ok())
+                return start.error();
+            return Started {*start, {}};
         });
-    Async::onResult(started, this, [this, call](const DbResult<CardPaymentStart> &result) {
+    Async::onResult(started, this, [this, call](const DbResult<Started> &result) {
         LanguageScope scope(call.language);
-        if (!result.ok()) {
-            // Not awaiting payment: a conflict with the booking's state.
-            if (result.error().kind() == DbError::Kind::UniqueViolation)
-                return ApiAnswers::error(call.exchange, Status::Conflict, QStringLiteral("conflict"),
-                                         result.error().message());
+        if (!result.ok())
             return ApiAnswers::failed(call.exchange, result.error(), "checkout");
-        }
-        waitForCheckoutUrl(call, result->paymentId, 0);
+        if (!result->notAwaiting.isEmpty())
+            return ApiAnswers::error(call.exchange, Status::Conflict, QStringLiteral("conflict"), result->notAwaiting);
+        waitForCheckoutUrl(call, result->start.paymentId, 0);
     });
 }
 

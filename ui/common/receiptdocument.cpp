@@ -3,7 +3,7 @@
 #include "db/text/bookingwords.h"
 #include "db/text/displaylocale.h"
 #include "db/text/money.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 
 #include <QFileInfo>
 #include <QFontMetricsF>

@@ -9,7 +9,7 @@
 #include "db/text/displaylocale.h"
 #include "db/text/money.h"
 #include "ui/common/busyindicator.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 #include "ui/desk/receiptactions.h"
 
 #include <QHBoxLayout>

@@ -4,7 +4,7 @@
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/money.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 #include "ui/common/receiptdocument.h"
 #include "ui/kiosk/kiosktext.h"
 

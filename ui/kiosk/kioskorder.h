@@ -21,6 +21,7 @@ struct KioskOrder
     QString plate; // as typed; normalised when booked
     QString phone; // optional, for the receipt
     QString email; // optional, for the receipt
+    QString language; // the kiosk's language when the customer paid: en, es or de
     std::optional<Booking> booking; // the hold (or the booking) made on Pay
 
     QList<Addon> chosenAddons() const

@@ -142,6 +142,7 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
     });
     connect(m_plate, &PlateScreen::entered, this, [this] {
         if (m_pool)
+            m_order.language = m_language; // the customer's e-mails speak it too
             m_pay->begin(*m_pool, m_profile);
         setScreen(Screen::Pay);
     });

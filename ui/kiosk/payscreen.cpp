@@ -9,7 +9,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "db/text/money.h"
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 #include "ui/kiosk/kioskorder.h"
 #include "ui/kiosk/kiosktext.h"
 
@@ -182,6 +182,7 @@ void PayScreen::begin(ConnectionPool &pool, const KioskProfile &profile)
     request.nameForNewCustomerOnly = true;
     request.phone = m_order.phone;
     request.email = m_order.email;
+    request.language = m_order.language;
     request.hold = true;
     request.actor = KioskRepo::actorFor(profile.name);
     // One key per attempt: a retried unit of work gets the same hold back.

@@ -45,6 +45,12 @@ QString labelFor(const QString &key)
         {QStringLiteral("billing.tax_rate_percent"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Ta&x rate (%):")},
         {QStringLiteral("billing.prices_include_tax"),
          QT_TRANSLATE_NOOP("SiteSettingsPage", "Prices include the &tax")},
+        {QStringLiteral("mail.smtp_host"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP server:")},
+        {QStringLiteral("mail.smtp_port"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP port:")},
+        {QStringLiteral("mail.smtp_security"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP encryption:")},
+        {QStringLiteral("mail.smtp_user"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP user:")},
+        {QStringLiteral("mail.from"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail sender:")},
+        {QStringLiteral("mail.language"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail language:")},
     };
     const char *source = labels.value(key);
     return source ? SiteSettingsPage::tr(source) : key + u':';

@@ -1,4 +1,4 @@
-#include "ui/common/qrcodeimage.h"
+#include "qrcode/qrcodeimage.h"
 
 #include <qrencode.h>
 

@@ -19,7 +19,8 @@ import puppeteer from 'puppeteer-core';
 const scenario = process.argv[2];
 const args = JSON.parse(process.argv[3] || '{}');
 const base = args.base;
-const TIMEOUT = 30000;
+// Bounds for waiting, generous for a loaded machine; never a measure.
+const TIMEOUT = 90000;
 
 // "STEP name" to the caller, which changes something outside the browser
 // (stops the database) and answers "go".
@@ -152,7 +153,7 @@ async function payAtCheckout(page, { keyboard = false } = {}) {
 async function confirmedBooking(page) {
     await visible(page, '#booking');
     await page.waitForFunction(() => document.getElementById('booking-status').textContent.startsWith('Confirmed'),
-        { timeout: 60000 });
+        { timeout: 2 * TIMEOUT });
     assert.equal(await page.evaluate(() => location.pathname + location.search), '/', 'the return address is cleaned');
     const code = await text(page, '#booking-code');
     assert.match(code, /^[0-9A-Z]{6}$/);

@@ -86,13 +86,14 @@ bool counted(RunSummary &summary, const QString &side, const QString &what, cons
 }
 
 // Every logged answer whose status is not among expected is a failure of side.
-void unexpected(RunSummary &summary, const QString &side, const QString &what, const QMap<int, qint64> &statuses,
-                const QList<int> &expected)
+void unexpected(RunSummary &summary, const QString &side, const QString &what,
+                const QMap<int, qint64> &statuses, const QList<int> &expected)
 {
     for (auto it = statuses.begin(); it != statuses.end(); ++it) {
         if (!expected.contains(it.key()))
-            summary.countFailures(side, it.value(),
-                                  QStringLiteral("%1 answered %2 to %3").arg(it.value()).arg(it.key()).arg(what));
+            summary.countFailures(
+                side, it.value(),
+                QStringLiteral("%1 answered %2 to %3").arg(it.value()).arg(it.key()).arg(what));
     }
 }
 
@@ -165,7 +166,8 @@ bool ApiBenchmark::coldStarts(ApiBenchmarkResult *result, RunSummary &summary, Q
     return true;
 }
 
-bool ApiBenchmark::measure(ServerChild &child, ApiBenchmarkResult *result, RunSummary &summary, QString *error)
+bool ApiBenchmark::measure(ServerChild &child, ApiBenchmarkResult *result, RunSummary &summary,
+                           QString *error)
 {
     return availabilityRounds(child, result, summary, error) && bookingRounds(child, result, summary, error)
         && mixRun(child, result, summary, error);
@@ -186,12 +188,13 @@ bool ApiBenchmark::availabilityRounds(ServerChild &child, ApiBenchmarkResult *re
     const QString url = QStringLiteral("http://127.0.0.1:%1/").arg(child.port());
     const PgbenchRunner pgbench(m_server, m_availabilityScripts);
     const qint64 logFrom = child.logSize();
-    progress(QStringLiteral("availability: %1 rounds of wrk, pgbench (%2 s each, %3 connections / clients, %4 "
-                            "questions)")
-                 .arg(m_rounds)
-                 .arg(m_secondsPerRound)
-                 .arg(Connections)
-                 .arg(paths.size()));
+    progress(
+        QStringLiteral("availability: %1 rounds of wrk, pgbench (%2 s each, %3 connections / clients, %4 "
+                       "questions)")
+            .arg(m_rounds)
+            .arg(m_secondsPerRound)
+            .arg(Connections)
+            .arg(paths.size()));
     for (int round = 0; round < m_rounds; ++round) {
         const WrkRunner::Outcome wrk = WrkRunner::run(url, Connections, m_secondsPerRound, lua.path());
         settle(child);
@@ -249,14 +252,16 @@ bool ApiBenchmark::bookingRounds(ServerChild &child, ApiBenchmarkResult *result,
             return true;
         });
     };
-    progress(QStringLiteral("bookings: %1 rounds of wrk POST /api/bookings, pgbench's booking transaction (%2 s "
-                            "each, %3 connections / clients, bookings removed between)")
-                 .arg(m_rounds)
-                 .arg(m_secondsPerRound)
-                 .arg(Connections));
+    progress(
+        QStringLiteral("bookings: %1 rounds of wrk POST /api/bookings, pgbench's booking transaction (%2 s "
+                       "each, %3 connections / clients, bookings removed between)")
+            .arg(m_rounds)
+            .arg(m_secondsPerRound)
+            .arg(Connections));
     const QString nonce = QUuid::createUuid().toString(QUuid::Id128).left(8);
     for (int round = 0; round < m_rounds; ++round) {
-        const LuaFile lua(ApiWorkload::bookingScript(r.freeStarts, QStringLiteral("wrk-%1-%2").arg(nonce).arg(round)));
+        const LuaFile lua(
+            ApiWorkload::bookingScript(r.freeStarts, QStringLiteral("wrk-%1-%2").arg(nonce).arg(round)));
         if (!lua.ok()) {
             *error = QStringLiteral("cannot write the wrk script");
             return false;
@@ -295,8 +300,8 @@ bool ApiBenchmark::bookingRounds(ServerChild &child, ApiBenchmarkResult *result,
     r.bookingWrk.statuses = child.loggedStatuses(QStringLiteral("/api/bookings"), logFrom, "POST");
     // 201 booked; 409 a start taken (only once the free starts ran out and
     // wrapped): reported, not failures. Anything else is.
-    unexpected(summary, QStringLiteral("bookings"), QStringLiteral("POST /api/bookings"), r.bookingWrk.statuses,
-               {201, 409});
+    unexpected(summary, QStringLiteral("bookings"), QStringLiteral("POST /api/bookings"),
+               r.bookingWrk.statuses, {201, 409});
     return onOwnConnection(m_server, QStringLiteral("counting what was left"), error, [&](QSqlDatabase &db) {
         r.onlineBookingsLeft = ApiWorkload::onlineBookings(db);
         r.benchBookingsLeft = ApiWorkload::benchBookings(db);
@@ -314,13 +319,19 @@ bool ApiBenchmark::mixRun(ServerChild &child, ApiBenchmarkResult *result, RunSum
     for (int i = 0; i < int(questions.size()) * 5; ++i) {
         const qint64 service = m_set.serviceIds[i % m_set.serviceIds.size()];
         switch (i % 10) {
-        case 0: case 2: case 5: case 7:
+        case 0:
+        case 2:
+        case 5:
+        case 7:
             paths << QStringLiteral("/api/services");
             break;
-        case 1: case 4: case 8:
+        case 1:
+        case 4:
+        case 8:
             paths << QStringLiteral("/api/services/%1").arg(service);
             break;
-        case 3: case 6:
+        case 3:
+        case 6:
             paths << questions[(i / 5) % questions.size()].path();
             break;
         default:
@@ -342,8 +353,8 @@ bool ApiBenchmark::mixRun(ServerChild &child, ApiBenchmarkResult *result, RunSum
     // the rate so far says the rest needs, until the count is reached.
     int seconds = 1;
     while (r.mix.requests < m_mixRequests) {
-        const WrkRunner::Outcome wrk = WrkRunner::run(QStringLiteral("http://127.0.0.1:%1/").arg(child.port()),
-                                                      Connections, seconds, lua.path());
+        const WrkRunner::Outcome wrk = WrkRunner::run(
+            QStringLiteral("http://127.0.0.1:%1/").arg(child.port()), Connections, seconds, lua.path());
         if (Interruption::requested(error))
             return false;
         if (!counted(summary, QStringLiteral("mix"), QStringLiteral("GET mix"), wrk) || wrk.requests == 0)
@@ -354,12 +365,13 @@ bool ApiBenchmark::mixRun(ServerChild &child, ApiBenchmarkResult *result, RunSum
         seconds = std::clamp(int(std::ceil(left)), 1, 10);
     }
     r.rssAfterMixBytes = child.rssBytes();
-    for (const QString &path : {QStringLiteral("/api/services"), QStringLiteral("/api/availability"),
-                                QStringLiteral("/api/next")})
+    for (const QString &path :
+         {QStringLiteral("/api/services"), QStringLiteral("/api/availability"), QStringLiteral("/api/next")})
         r.mixStatuses.insert(path, child.loggedStatuses(path, logFrom));
     QMap<int, qint64> byId;
     for (const qint64 service : m_set.serviceIds) {
-        const QMap<int, qint64> one = child.loggedStatuses(QStringLiteral("/api/services/%1").arg(service), logFrom);
+        const QMap<int, qint64> one
+            = child.loggedStatuses(QStringLiteral("/api/services/%1").arg(service), logFrom);
         for (auto it = one.begin(); it != one.end(); ++it)
             byId[it.key()] += it.value();
     }

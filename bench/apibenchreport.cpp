@@ -66,7 +66,8 @@ QJsonObject latency(const ApiBenchmarkResult::Side &side)
 }
 
 const QString AvailabilityBaselineText = QStringLiteral(
-    "pgbench -c 50 sending, per transaction, the statements AvailabilityRepo::forDate sent for one of the same "
+    "pgbench -c 50 sending, per transaction, the statements AvailabilityRepo::forDate sent for one of the "
+    "same "
     "questions (every booked day of the data set with every service; one script per question, picked at "
     "random with equal weight, as wrk picks the paths), traced off the wire from a real forDate in this run: "
     "the database's work without HTTP, JSON or slot planning. tps counts transactions (one question each)");
@@ -84,7 +85,8 @@ QList<RunSummary::Target> targets(const ApiBenchmarkResult &r)
 {
     return {{QStringLiteral("availability_ratio"), met(r.availability.ratio(), AvailabilityRatioTarget)},
             {QStringLiteral("bookings_ratio"), met(r.booking.ratio(), BookingRatioTarget)},
-            {QStringLiteral("cold_start"), !r.coldStartMs.isEmpty() && median(r.coldStartMs) <= ColdStartTargetMs}};
+            {QStringLiteral("cold_start"),
+             !r.coldStartMs.isEmpty() && median(r.coldStartMs) <= ColdStartTargetMs}};
 }
 
 QJsonObject json(const ApiBenchmarkResult &r, int connectionsAfterShutdown)
@@ -131,7 +133,8 @@ QJsonObject json(const ApiBenchmarkResult &r, int connectionsAfterShutdown)
              {QStringLiteral("connections"), ApiBenchmark::Connections},
              {QStringLiteral("pgbench_clients"), ApiBenchmark::Connections},
              {QStringLiteral("spread"),
-              spread(r.booking, QStringLiteral("bookings_per_s"), QStringLiteral("pgbench_bookings_per_s"), 1)},
+              spread(r.booking, QStringLiteral("bookings_per_s"), QStringLiteral("pgbench_bookings_per_s"),
+                     1)},
              {QStringLiteral("made"), array(r.serverBookingsMade)},
              {QStringLiteral("pgbench_made"), array(r.pgbenchBookingsMade)},
              {QStringLiteral("pgbench_transactions"), r.pgbenchBookingTransactions},
@@ -185,12 +188,14 @@ QJsonObject json(const ApiBenchmarkResult &r, int connectionsAfterShutdown)
 QString text(const ApiBenchmarkResult &r)
 {
     QList<Row> rows;
-    rows.append({QStringLiteral("online API"), QStringLiteral("carwash-server"), QStringLiteral("pgbench -c 50"),
-                 QStringLiteral("result (median, spread)"), QStringLiteral("target"), QString()});
-    rows.append({QStringLiteral("GET /api/availability /s"), grouped(r.availability.poolMedian(), 0),
-                 grouped(r.availability.baselineMedian().value_or(0), 0), ratioText(r.availability, 3),
-                 QStringLiteral(">= %1 x").arg(AvailabilityRatioTarget),
-                 r.availability.ratio() ? verdict(met(r.availability.ratio(), AvailabilityRatioTarget)) : QString()});
+    rows.append({QStringLiteral("online API"), QStringLiteral("carwash-server"),
+                 QStringLiteral("pgbench -c 50"), QStringLiteral("result (median, spread)"),
+                 QStringLiteral("target"), QString()});
+    rows.append(
+        {QStringLiteral("GET /api/availability /s"), grouped(r.availability.poolMedian(), 0),
+         grouped(r.availability.baselineMedian().value_or(0), 0), ratioText(r.availability, 3),
+         QStringLiteral(">= %1 x").arg(AvailabilityRatioTarget),
+         r.availability.ratio() ? verdict(met(r.availability.ratio(), AvailabilityRatioTarget)) : QString()});
     rows.append({QStringLiteral("  p50 / p99 (ms)"),
                  QStringLiteral("%1 / %2").arg(number(median(r.availabilityWrk.p50Ms), 2),
                                                number(median(r.availabilityWrk.p99Ms), 2)),
@@ -203,10 +208,11 @@ QString text(const ApiBenchmarkResult &r)
                  QStringLiteral("%1 / %2").arg(number(median(r.bookingWrk.p50Ms), 2),
                                                number(median(r.bookingWrk.p99Ms), 2)),
                  QString(), QString(), QString(), QString()});
-    rows.append({QStringLiteral("cold start (ms)"), QStringLiteral("median %1").arg(number(median(r.coldStartMs), 1)),
+    rows.append({QStringLiteral("cold start (ms)"),
+                 QStringLiteral("median %1").arg(number(median(r.coldStartMs), 1)),
                  QStringLiteral("max %1").arg(number(maximum(r.coldStartMs), 1)),
-                 QStringLiteral("%1 runs").arg(r.coldStartMs.size()), QStringLiteral("<= %1").arg(ColdStartTargetMs),
-                 verdict(targets(r).last().met)});
+                 QStringLiteral("%1 runs").arg(r.coldStartMs.size()),
+                 QStringLiteral("<= %1").arg(ColdStartTargetMs), verdict(targets(r).last().met)});
     rows.append({QStringLiteral("RSS around the GETs"), bytes(r.rssAfterMixBytes) + QStringLiteral(" after"),
                  bytes(r.rssBeforeMixBytes) + QStringLiteral(" before"),
                  bytes(r.rssAfterMixBytes - r.rssBeforeMixBytes, true), QString(), QString()});

@@ -15,7 +15,8 @@ namespace {
 QString lua(const QString &text)
 {
     QString escaped = text;
-    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\")).replace(QLatin1Char('"'), QStringLiteral("\\\""));
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('"'), QStringLiteral("\\\""));
     return QLatin1Char('"') + escaped + QLatin1Char('"');
 }
 
@@ -79,7 +80,8 @@ QStringList availabilityScripts(QSqlDatabase &db, const QList<Question> &questio
                              .arg(q.day.toString(Qt::ISODate))
                              .arg(q.serviceId);
         for (const QString &statement : sent) {
-            if (statement.trimmed().startsWith(QLatin1Char('\\')) || pgbenchVariable.match(statement).hasMatch()) {
+            if (statement.trimmed().startsWith(QLatin1Char('\\'))
+                || pgbenchVariable.match(statement).hasMatch()) {
                 *error = QStringLiteral("pgbench cannot send a traced forDate statement as it was sent: %1")
                              .arg(statement.simplified().left(200));
                 return {};
@@ -194,7 +196,8 @@ QString bookingScript(const FreeStarts &s, const QString &round)
 
 qint64 onlineBookings(QSqlDatabase &db)
 {
-    return Sql::scalar(db, QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ?"), {OnlineActor})
+    return Sql::scalar(db, QStringLiteral("SELECT count(*) FROM bookings WHERE created_by = ?"),
+                       {OnlineActor})
         .toLongLong();
 }
 
@@ -215,8 +218,10 @@ qint64 benchBookings(QSqlDatabase &db)
 
 void turnWriteLimitOff(QSqlDatabase &db)
 {
-    Sql::exec(db, QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('api.write_rate_per_minute', '0') "
-                                 "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"));
+    Sql::exec(
+        db,
+        QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('api.write_rate_per_minute', '0') "
+                       "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"));
 }
 
 } // namespace ApiWorkload

@@ -29,7 +29,8 @@ PgbenchRunner::Outcome PgbenchRunner::run(int clients, int seconds) const
     std::vector<std::unique_ptr<QTemporaryFile>> files;
     QStringList scriptArguments;
     for (const QString &script : m_scripts) {
-        auto file = std::make_unique<QTemporaryFile>(QDir::tempPath() + QStringLiteral("/carwash-bench-XXXXXX.sql"));
+        auto file = std::make_unique<QTemporaryFile>(QDir::tempPath()
+                                                     + QStringLiteral("/carwash-bench-XXXXXX.sql"));
         if (!file->open() || file->write(script.toUtf8()) < 0 || !file->flush()) {
             outcome.error = QStringLiteral("cannot write the pgbench script: ") + file->errorString();
             return outcome;

@@ -57,7 +57,8 @@ public:
     static constexpr int Connections = 50;
     static inline const QString NotFoundPath = QStringLiteral("/carwash-bench-no-such-path");
 
-    ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 bookings, qint64 mixRequests);
+    ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 bookings,
+                    qint64 mixRequests);
 
     bool run(ServerBenchmarkResult *result, QString *error);
 

@@ -196,7 +196,7 @@ QString text(const ApiBenchmarkResult &r)
          grouped(r.availability.baselineMedian().value_or(0), 0), ratioText(r.availability, 3),
          QStringLiteral(">= %1 x").arg(AvailabilityRatioTarget),
          r.availability.ratio() ? verdict(met(r.availability.ratio(), AvailabilityRatioTarget)) : QString()});
-    rows.append({QStringLiteral("  p50 / p99 (ms)"),
+    rows.append({QStringLiteral("availability p50/p99 ms"),
                  QStringLiteral("%1 / %2").arg(number(median(r.availabilityWrk.p50Ms), 2),
                                                number(median(r.availabilityWrk.p99Ms), 2)),
                  QString(), QString(), QString(), QString()});
@@ -204,7 +204,7 @@ QString text(const ApiBenchmarkResult &r)
                  grouped(r.booking.baselineMedian().value_or(0), 0), ratioText(r.booking, 3),
                  QStringLiteral(">= %1 x").arg(BookingRatioTarget),
                  r.booking.ratio() ? verdict(met(r.booking.ratio(), BookingRatioTarget)) : QString()});
-    rows.append({QStringLiteral("  p50 / p99 (ms)"),
+    rows.append({QStringLiteral("booking p50/p99 ms"),
                  QStringLiteral("%1 / %2").arg(number(median(r.bookingWrk.p50Ms), 2),
                                                number(median(r.bookingWrk.p99Ms), 2)),
                  QString(), QString(), QString(), QString()});

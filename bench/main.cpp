@@ -29,7 +29,7 @@ const char *const kUsage = "usage: carwash-bench pool [--json] [--seconds N] [--
                            "       carwash-bench availability [--json] [--seconds N] [--rounds N] [--bookings N]\n"
                            "       carwash-bench diagnostics [--json] [--seconds N] [--jobs-per-second N]\n"
                            "       carwash-bench webhooks [--json] [--seconds N] [--rounds N] [--events N]\n"
-                           "       carwash-bench server [--json] [--seconds N] [--rounds N]\n"
+                           "       carwash-bench server [--json] [--seconds N] [--rounds N] [--bookings N] [--requests N]\n"
                            "       carwash-bench kiosk [--json] [--flows N]";
 
 // The option's value as a whole number within [low, high], or BadUsage said.
@@ -77,6 +77,10 @@ int main(int argc, char *argv[])
         "                pgbench sending the same statements.\n"
         "  diagnostics   the manager's diagnostics (monitor, sampling, model, four charts drawn\n"
         "                offscreen) as a share of one core, beside the same load with monitoring off.\n"
+        "  server        carwash-server on the availability data set (--bookings): cold starts to the\n"
+        "                first 200 on /api/services; GET /health against a 404 path; GET /api/availability\n"
+        "                and POST /api/bookings with wrk -c50 against pgbench -c50 sending the same\n"
+        "                statements; RSS around --requests GETs of the API; its connections.\n"
         "  kiosk         one kiosk window (offscreen) driven through --flows complete flows like a\n"
         "                customer (first wash, car, next free time, a 7-character plate, paid on the\n"
         "                reader through carwash-server and the fake Stripe, which needs node): flows\n"
@@ -103,7 +107,7 @@ int main(int argc, char *argv[])
         QStringLiteral("count"), QStringLiteral("5"));
     const QCommandLineOption bookingsOption(
         QStringLiteral("bookings"),
-        QStringLiteral("availability: bookings of history to generate (1000-10000000)."),
+        QStringLiteral("availability, server: bookings of history to generate (1000-10000000)."),
         QStringLiteral("count"), QStringLiteral("1000000"));
     const QCommandLineOption rssJobsOption(
         QStringLiteral("rss-jobs"), QStringLiteral("pool: units of work for the memory growth (1000-10000000)."),
@@ -117,8 +121,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption flowsOption(QStringLiteral("flows"),
                                          QStringLiteral("kiosk: complete flows to drive (1-100000)."),
                                          QStringLiteral("count"), QStringLiteral("1000"));
+    const QCommandLineOption requestsOption(
+        QStringLiteral("requests"),
+        QStringLiteral("server: GETs of the API between the two RSS readings (1000-100000000)."),
+        QStringLiteral("count"), QStringLiteral("1000000"));
     parser.addOptions({jsonOption, secondsOption, roundsOption, bookingsOption, rssJobsOption, rateOption,
-                       eventsOption, flowsOption});
+                       eventsOption, flowsOption, requestsOption});
     parser.process(*app);
 
     const QStringList positional = parser.positionalArguments();
@@ -129,14 +137,15 @@ int main(int argc, char *argv[])
         return BadUsage;
     }
     qint64 seconds = benchmark == u"diagnostics" ? 30 : 4;
-    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0, events = 0, flows = 0;
+    qint64 rounds = 0, bookings = 0, rssJobs = 0, rate = 0, events = 0, flows = 0, requests = 0;
     if ((parser.isSet(secondsOption) && !wholeNumber(parser, secondsOption, 1, 300, &seconds))
         || !wholeNumber(parser, roundsOption, 3, 15, &rounds)
         || !wholeNumber(parser, bookingsOption, 1000, 10000000, &bookings)
         || !wholeNumber(parser, rssJobsOption, 1000, 10000000, &rssJobs)
         || !wholeNumber(parser, rateOption, 1, 200, &rate)
         || !wholeNumber(parser, eventsOption, 100, 1000000, &events)
-        || !wholeNumber(parser, flowsOption, 1, 100000, &flows))
+        || !wholeNumber(parser, flowsOption, 1, 100000, &flows)
+        || !wholeNumber(parser, requestsOption, 1000, 100000000, &requests))
         return BadUsage;
 
     Interruption::install();
@@ -196,7 +205,7 @@ int main(int argc, char *argv[])
             return Ran;
         }
         ServerBenchmarkResult result;
-        if (!ServerBenchmark(server, int(seconds), int(rounds)).run(&result, &error))
+        if (!ServerBenchmark(server, int(seconds), int(rounds), bookings, requests).run(&result, &error))
             return failed();
         server.stop();
         print(result);

@@ -10,19 +10,33 @@
 #include <QTemporaryFile>
 
 #include <algorithm>
+#include <memory>
+#include <vector>
 
 PgbenchRunner::PgbenchRunner(const BenchServer &server, QString script)
     : m_server(server)
-    , m_script(std::move(script))
+    , m_scripts {std::move(script)}
+{ }
+
+PgbenchRunner::PgbenchRunner(const BenchServer &server, QStringList scripts)
+    : m_server(server)
+    , m_scripts(std::move(scripts))
 { }
 
 PgbenchRunner::Outcome PgbenchRunner::run(int clients, int seconds) const
 {
     Outcome outcome;
-    QTemporaryFile scriptFile(QDir::tempPath() + QStringLiteral("/carwash-bench-XXXXXX.sql"));
-    if (!scriptFile.open() || scriptFile.write(m_script.toUtf8()) < 0 || !scriptFile.flush()) {
-        outcome.error = QStringLiteral("cannot write the pgbench script: ") + scriptFile.errorString();
-        return outcome;
+    std::vector<std::unique_ptr<QTemporaryFile>> files;
+    QStringList scriptArguments;
+    for (const QString &script : m_scripts) {
+        auto file = std::make_unique<QTemporaryFile>(QDir::tempPath()
+                                                     + QStringLiteral("/carwash-bench-XXXXXX.sql"));
+        if (!file->open() || file->write(script.toUtf8()) < 0 || !file->flush()) {
+            outcome.error = QStringLiteral("cannot write the pgbench script: ") + file->errorString();
+            return outcome;
+        }
+        scriptArguments << QStringLiteral("-f") << file->fileName();
+        files.push_back(std::move(file));
     }
 
     QProcess pgbench;
@@ -33,10 +47,8 @@ PgbenchRunner::Outcome PgbenchRunner::run(int clients, int seconds) const
                                                QStringLiteral("-j"),
                                                QString::number(std::min(2, clients)),
                                                QStringLiteral("-T"),
-                                               QString::number(seconds),
-                                               QStringLiteral("-f"),
-                                               scriptFile.fileName()}
-        + m_server.clientArguments();
+                                               QString::number(seconds)}
+        + scriptArguments + m_server.clientArguments();
     pgbench.start(m_server.pgbenchProgram(), arguments);
     if (!pgbench.waitForStarted(10000)) {
         outcome.error

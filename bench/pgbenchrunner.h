@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -23,6 +24,9 @@ public:
     };
 
     PgbenchRunner(const BenchServer &server, QString script);
+    // Several scripts, one -f each: every transaction picks one at random
+    // with equal weight (pgbench takes at most 128).
+    PgbenchRunner(const BenchServer &server, QStringList scripts);
 
     Outcome run(int clients, int seconds) const;
     // One round's baseline: its tps, its failed transactions counted in
@@ -33,5 +37,5 @@ public:
 
 private:
     const BenchServer &m_server;
-    const QString m_script;
+    const QStringList m_scripts;
 };

@@ -9,10 +9,13 @@
 
 using Bench::progress;
 
-ServerBenchmark::ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds)
+ServerBenchmark::ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 bookings,
+                                 qint64 mixRequests)
     : m_server(server)
     , m_secondsPerRound(secondsPerRound)
     , m_rounds(rounds)
+    , m_bookings(bookings)
+    , m_mixRequests(mixRequests)
 { }
 
 bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
@@ -26,9 +29,17 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
     summary.declareSide(QStringLiteral("not_found"));
     summary.declareSide(QStringLiteral("wrk"));
     summary.declareSide(QStringLiteral("server"));
+    for (const char *side : {"availability", "bookings", "mix", "pgbench", "cold_start"})
+        summary.declareSide(QString::fromLatin1(side));
+    summary.markUsesPgbench();
     summary.setClients(QStringLiteral("wrk_connections"), Connections);
     summary.setClients(QStringLiteral("wrk_threads"), 2);
+    summary.setClients(QStringLiteral("pgbench_clients"), ApiBenchmark::Connections);
     summary.setClients(QStringLiteral("server_pool_connections"), r.serverPoolConnections);
+
+    ApiBenchmark api(m_server, m_secondsPerRound, m_rounds, m_mixRequests);
+    if (!api.prepare(m_bookings, &r.api, summary, error) || !api.coldStarts(&r.api, summary, error))
+        return false;
 
     ConnectionWatcher watcher(m_server, ServerChild::ApplicationName);
     if (!watcher.start(error))
@@ -86,8 +97,11 @@ bool ServerBenchmark::run(ServerBenchmarkResult *result, QString *error)
         r.notFoundP99Ms.append(notFound.p99Ms);
         r.health.add(health.requestsPerSecond, notFound.requestsPerSecond);
     }
+    if (r.wrkError.isEmpty() && !api.measure(child, &r.api, summary, error))
+        return false;
     r.serverRssAfterBytes = child.rssBytes();
     r.serverPeakRssBytes = child.peakRssBytes();
+    r.api.serverConnectionsAtEnd = watcher.current();
     progress(QStringLiteral("stopping carwash-server"));
     r.serverExitCode = child.stop();
     if (r.serverExitCode != 0)

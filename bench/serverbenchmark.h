@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bench/apibenchmark.h"
 #include "bench/rounds.h"
 #include "bench/runsummary.h"
 
@@ -40,19 +41,24 @@ struct ServerBenchmarkResult
     qint64 serverPeakRssBytes = 0;
     int serverExitCode = -1;
     int maxServerConnections = 0;
+    // The online API (ApiBenchmark), measured after /health on the same server.
+    ApiBenchmarkResult api;
     RunSummary run;
 };
 
-// Starts carwash-server on the benchmark's database and loads it with wrk
-// in alternated rounds (/health, the 404 path, /health, ...), reading its
-// RSS before and after. Progress goes to stderr. Blocking; main thread.
+// Generates the AvailabilityDataset in the benchmark's database, times
+// cold starts of carwash-server, then starts it and loads it with wrk in
+// alternated rounds (/health, the 404 path, /health, ...), then measures the
+// online API (ApiBenchmark), reading its RSS before and after. Progress goes
+// to stderr. Blocking; main thread.
 class ServerBenchmark
 {
 public:
     static constexpr int Connections = 50;
     static inline const QString NotFoundPath = QStringLiteral("/carwash-bench-no-such-path");
 
-    ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds);
+    ServerBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 bookings,
+                    qint64 mixRequests);
 
     bool run(ServerBenchmarkResult *result, QString *error);
 
@@ -60,4 +66,6 @@ private:
     BenchServer &m_server;
     const int m_secondsPerRound;
     const int m_rounds;
+    const qint64 m_bookings;
+    const qint64 m_mixRequests;
 };

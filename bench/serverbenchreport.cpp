@@ -2,6 +2,7 @@
 
 #include "bench/benchreport.h"
 
+#include "bench/apibenchreport.h"
 #include "bench/reportformat.h"
 #include "bench/serverbenchmark.h"
 #include "bench/webhookbenchmark.h"
@@ -23,7 +24,8 @@ QList<Target> targets(const ServerBenchmarkResult &r)
     qint64 other = 0;
     for (auto it = r.healthStatuses.begin(); it != r.healthStatuses.end(); ++it)
         other += it.key() == 200 ? 0 : it.value();
-    return {{QStringLiteral("health_200"), other == 0 && r.healthStatuses.value(200) > 0}};
+    return QList<Target> {{QStringLiteral("health_200"), other == 0 && r.healthStatuses.value(200) > 0}}
+    + ApiBenchReport::targets(r.api);
 }
 
 QList<Target> targets(const WebhookBenchmarkResult &r)
@@ -266,8 +268,9 @@ QString table(const ServerBenchmarkResult &r)
                .arg(r.notFoundSocketErrors)
                .arg(bytes(r.serverPeakRssBytes))
                .arg(r.serverExitCode);
-    out += QStringLiteral("/health answers as logged: %1; 404 path: %2\n")
+    out += QStringLiteral("/health answers as logged: %1; 404 path: %2\n\n")
                .arg(countsText(r.healthStatuses), countsText(r.notFoundStatuses));
+    out += ApiBenchReport::text(r.api);
     out += r.run.text(targets(r));
     out += QLatin1Char('\n') + HealthBaselineText.arg(ServerBenchmark::NotFoundPath) + QLatin1Char('\n');
     return out;
@@ -315,6 +318,7 @@ QJsonObject json(const ServerBenchmarkResult &r)
                       {QStringLiteral("rss_growth_bytes"), r.serverRssAfterBytes - r.serverRssBeforeBytes},
                       {QStringLiteral("peak_rss_bytes"), r.serverPeakRssBytes},
                       {QStringLiteral("exit_code"), r.serverExitCode}}},
+        {QStringLiteral("api"), ApiBenchReport::json(r.api, r.run.connectionsAfterShutdown())},
         {QStringLiteral("wrk_error"), r.wrkError.isEmpty() ? QJsonValue() : QJsonValue(r.wrkError)},
         {QStringLiteral("rounds"), r.health.size()},
         {QStringLiteral("seconds_per_round"), r.secondsPerRound},

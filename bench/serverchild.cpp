@@ -55,7 +55,8 @@ qint64 ServerChild::pid() const
     return m_process ? m_process->processId() : 0;
 }
 
-bool ServerChild::start(const BenchServer &database, const QProcessEnvironment &extra, QString *error)
+bool ServerChild::start(const BenchServer &database, const QProcessEnvironment &extra, QString *error,
+                        const QByteArray &readyPath)
 {
     if (!m_log.open()) {
         *error = QStringLiteral("cannot create the server's log file: ") + m_log.errorString();
@@ -67,6 +68,8 @@ bool ServerChild::start(const BenchServer &database, const QProcessEnvironment &
     m_process = std::make_unique<QProcess>();
     m_process->setProcessEnvironment(env);
     m_process->setStandardErrorFile(m_log.fileName());
+    QElapsedTimer clock;
+    clock.start();
     m_process->start(programPath(), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     if (!m_process->waitForStarted(10000)) {
         *error = QStringLiteral("%1 did not start: %2").arg(programPath(), m_process->errorString());
@@ -75,8 +78,6 @@ bool ServerChild::start(const BenchServer &database, const QProcessEnvironment &
     }
     static const QRegularExpression listening(QStringLiteral(R"(listening on http://127\.0\.0\.1:(\d+))"));
     QByteArray out;
-    QElapsedTimer clock;
-    clock.start();
     while (m_port == 0) {
         if (Interruption::requested(error))
             return false;
@@ -97,15 +98,17 @@ bool ServerChild::start(const BenchServer &database, const QProcessEnvironment &
         if (Interruption::requested(error))
             return false;
         if (m_process->state() == QProcess::NotRunning || clock.elapsed() > 90000) {
-            *error = QStringLiteral("carwash-server did not become healthy (last answer %1): %2")
+            *error = QStringLiteral("carwash-server did not answer GET %1 with 200 (last answer %2): %3")
+                         .arg(QString::fromLatin1(readyPath))
                          .arg(status)
                          .arg(logTail());
             return false;
         }
-        status = http.request("GET", "/health").status;
+        status = http.request("GET", readyPath).status;
         if (status != 200)
-            QThread::msleep(100);
+            QThread::msleep(2);
     }
+    m_startedToReadyMs = double(clock.nsecsElapsed()) / 1e6;
     return true;
 }
 
@@ -160,13 +163,14 @@ qint64 ServerChild::logSize() const
     return QFileInfo(m_log.fileName()).size();
 }
 
-QMap<int, qint64> ServerChild::loggedStatuses(const QString &path, qint64 fromOffset) const
+QMap<int, qint64> ServerChild::loggedStatuses(const QString &path, qint64 fromOffset,
+                                              const QByteArray &method) const
 {
     QMap<int, qint64> statuses;
     QFile log(m_log.fileName());
     if (!log.open(QIODevice::ReadOnly) || !log.seek(fromOffset))
         return statuses;
-    const QByteArray needle = " GET " + path.toUtf8() + ' ';
+    const QByteArray needle = ' ' + method + ' ' + path.toUtf8() + ' ';
     while (!log.atEnd()) {
         const QByteArray line = log.readLine();
         const qsizetype at = line.indexOf(needle);

@@ -28,9 +28,13 @@ public:
     static QString programPath();
 
     // Starts it with extra (e.g. STRIPE_*) added to the environment, waits
-    // for its "listening on" line and until GET /health answers 200 (it
-    // migrates first). False with what it said otherwise.
-    bool start(const BenchServer &database, const QProcessEnvironment &extra, QString *error);
+    // for its "listening on" line and until GET readyPath answers 200 (it
+    // migrates first), asking every few milliseconds. False with what it said
+    // otherwise.
+    bool start(const BenchServer &database, const QProcessEnvironment &extra, QString *error,
+               const QByteArray &readyPath = QByteArrayLiteral("/health"));
+    // From just before the process was started to that first 200, in ms.
+    double startedToReadyMs() const { return m_startedToReadyMs; }
     // SIGTERM, then waits for it to finish its requests and exit: its exit
     // code, or -1 when it crashed or had to be killed.
     int stop();
@@ -43,7 +47,8 @@ public:
     // Where its log ends now; then the statuses it logged for path since
     // (its one line per request: "GET /health 200 3 ms").
     qint64 logSize() const;
-    QMap<int, qint64> loggedStatuses(const QString &path, qint64 fromOffset) const;
+    QMap<int, qint64> loggedStatuses(const QString &path, qint64 fromOffset,
+                                     const QByteArray &method = QByteArrayLiteral("GET")) const;
     // The last lines of its log, for an error message.
     QString logTail(int lines = 20) const;
 
@@ -53,4 +58,5 @@ private:
     std::unique_ptr<QProcess> m_process;
     QTemporaryFile m_log;
     quint16 m_port = 0;
+    double m_startedToReadyMs = 0;
 };

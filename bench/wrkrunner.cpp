@@ -24,14 +24,16 @@ double milliseconds(const QString &number, const QString &unit)
 
 namespace WrkRunner {
 
-Outcome run(const QString &url, int connections, int seconds)
+Outcome run(const QString &url, int connections, int seconds, const QString &scriptPath)
 {
     Outcome outcome;
     QProcess wrk;
     wrk.setProcessChannelMode(QProcess::MergedChannels);
-    wrk.start(QStringLiteral("wrk"),
-              {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections),
-               QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency"), url});
+    QStringList arguments {QStringLiteral("-t2"), QStringLiteral("-c%1").arg(connections),
+                           QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency")};
+    if (!scriptPath.isEmpty())
+        arguments << QStringLiteral("-s") << scriptPath;
+    wrk.start(QStringLiteral("wrk"), arguments << url);
     if (!wrk.waitForStarted(10000)) {
         outcome.error = QStringLiteral("wrk did not start (%1); install the Debian package wrk "
                                        "(scripts/setup-deps.sh does)")
@@ -52,7 +54,7 @@ Outcome run(const QString &url, int connections, int seconds)
     }
     const QString out = QString::fromLocal8Bit(wrk.readAll());
     static const QRegularExpression rps(QStringLiteral(R"(Requests/sec:\s+([0-9.]+))"));
-    static const QRegularExpression total(QStringLiteral(R"((\d+) requests in)"));
+    static const QRegularExpression total(QStringLiteral(R"((\d+) requests in ([0-9.]+)(us|ms|s|m))"));
     static const QRegularExpression non2xx(QStringLiteral(R"(Non-2xx or 3xx responses:\s+(\d+))"));
     static const QRegularExpression socket(
         QStringLiteral(R"(Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+))"));
@@ -65,7 +67,10 @@ Outcome run(const QString &url, int connections, int seconds)
         return outcome;
     }
     outcome.requestsPerSecond = rpsMatch.captured(1).toDouble();
-    outcome.requests = total.match(out).captured(1).toLongLong();
+    const QRegularExpressionMatch totalMatch = total.match(out);
+    outcome.requests = totalMatch.captured(1).toLongLong();
+    outcome.seconds = milliseconds(totalMatch.captured(2), totalMatch.captured(3)) / 1000.0;
+    outcome.output = out;
     outcome.non2xx = non2xx.match(out).captured(1).toLongLong();
     const QRegularExpressionMatch socketMatch = socket.match(out);
     if (socketMatch.hasMatch()) {

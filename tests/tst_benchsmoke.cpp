@@ -1,9 +1,11 @@
-// carwash-bench runs end to end in each of its modes on tiny settings: it
-// measures and prints the documented JSON, with the run's own account
-// (clients, failures, pgbench's error, connections left, verdict). The
-// figures' values are the machine's business; the test checks their shape
-// and sanity only, never a target or a duration.
+// carwash-bench runs end to end in each of its modes but server (its own
+// file, tst_benchsmoke_server.cpp) on tiny settings: it measures and prints
+// the documented JSON, with the run's own account (clients, failures,
+// pgbench's error, connections left, verdict). The figures' values are the
+// machine's business; the test checks their shape and sanity only, never a
+// target or a duration.
 
+#include "tests/benchsmoke.h"
 #include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
@@ -13,117 +15,7 @@
 #include <QProcess>
 #include <QTest>
 
-namespace {
-
-QString benchProgram()
-{
-    return QDir(qEnvironmentVariable("CARWASH_BIN_DIR")).filePath(QStringLiteral("carwash-bench"));
-}
-
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json;
-    bool parsed = false;
-};
-
-Run bench(const QStringList &arguments, const QProcessEnvironment &env)
-{
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(benchProgram(), arguments);
-    Run run;
-    if (!process.waitForStarted(10000) || !process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished(5000);
-        run.err = "did not start or finish: " + process.errorString().toUtf8();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    QJsonParseError parseError;
-    run.json = QJsonDocument::fromJson(run.out, &parseError).object();
-    run.parsed = parseError.error == QJsonParseError::NoError;
-    return run;
-}
-
-QStringList keysOf(const QJsonValue &value)
-{
-    return value.toObject().keys();
-}
-
-QStringList sorted(QStringList list)
-{
-    list.sort();
-    return list;
-}
-
-// What every report says about the run beside its figures.
-const QStringList kRunKeys {QStringLiteral("clients"), QStringLiteral("connections_after_shutdown"),
-                            QStringLiteral("failures"), QStringLiteral("verdict")};
-
-// A clean run: nothing failed, nothing left connected, the verdict says so.
-void verifyCleanRun(const QJsonObject &report, const QByteArray &err)
-{
-    const QJsonObject failures = report[u"failures"].toObject();
-    QVERIFY2(failures[u"total"].isDouble(), err.right(2000).constData());
-    // On failure, what failed and the run's last words.
-    const QByteArray said = QJsonDocument(failures).toJson(QJsonDocument::Compact) + '\n' + err.right(2000);
-    QVERIFY2(failures[u"total"].toInteger() == 0, said.constData());
-    QVERIFY2(failures[u"first_error"].isNull(), said.constData());
-    qint64 sum = 0;
-    for (auto it = failures.begin(); it != failures.end(); ++it) {
-        if (it.key() != u"total" && it.key() != u"first_error")
-            sum += it.value().toInteger(-1);
-    }
-    QCOMPARE(sum, 0);
-    if (report.contains(u"pgbench_error"))
-        QVERIFY2(report[u"pgbench_error"].isNull(), qPrintable(report[u"pgbench_error"].toString()));
-    QCOMPARE(report[u"connections_after_shutdown"].toInt(-1), 0);
-    const QJsonObject verdict = report[u"verdict"].toObject();
-    QCOMPARE(sorted(verdict.keys()),
-             (QStringList {QStringLiteral("clean"), QStringLiteral("targets_met"), QStringLiteral("text")}));
-    QCOMPARE(verdict[u"clean"].toBool(false), true);
-    QVERIFY(verdict[u"targets_met"].isBool());
-    QVERIFY2(verdict[u"text"].toString().startsWith(u"clean run"), qPrintable(verdict[u"text"].toString()));
-    const QJsonObject clients = report[u"clients"].toObject();
-    QVERIFY(!clients.isEmpty());
-    for (const QJsonValue count : clients)
-        QVERIFY(count.toInt() >= 1);
-}
-
-// A ratio measured in `rounds` alternated rounds: the median of the
-// rounds' ratios, within their min and max, each side's rate per round.
-void verifySpread(const QJsonObject &figure, const QString &ratioKey, const QString &poolKey,
-                  const QString &baselineKey, int rounds)
-{
-    const QJsonObject spread = figure[u"spread"].toObject();
-    QCOMPARE(sorted(spread.keys()),
-             sorted({QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("rounds"), poolKey,
-                     baselineKey}));
-    for (const QString &key : {QStringLiteral("rounds"), poolKey, baselineKey}) {
-        QCOMPARE(spread[key].toArray().size(), rounds);
-        for (const QJsonValue value : spread[key].toArray())
-            QVERIFY2(value.toDouble() > 0, qPrintable(key));
-    }
-    const double ratio = figure[ratioKey].toDouble();
-    QVERIFY(ratio > 0);
-    QVERIFY(spread[u"min"].toDouble() <= ratio);
-    QVERIFY(ratio <= spread[u"max"].toDouble());
-    QList<double> ratios;
-    for (const QJsonValue value : spread[u"rounds"].toArray())
-        ratios.append(value.toDouble());
-    std::sort(ratios.begin(), ratios.end());
-    QCOMPARE(spread[u"min"].toDouble(), ratios.first());
-    QCOMPARE(spread[u"max"].toDouble(), ratios.last());
-    if (rounds % 2 == 1)
-        QCOMPARE(ratio, ratios[rounds / 2]);
-}
-
-} // namespace
+using namespace BenchSmoke;
 
 class TestBenchSmoke : public QObject
 {
@@ -136,13 +28,11 @@ private slots:
     void availabilityPrintsTheDocumentedFigures();
     void diagnosticsPrintsTheDocumentedFigures();
     void webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures();
-    void serverPrintsTheDocumentedFigures();
     void kioskCompletesEveryFlowAndPrintsTheDocumentedFigures();
     void usageNamesEveryMode();
     void badBookingCountIsRefused();
 
 private:
-    QProcessEnvironment environment(const QString &url) const;
 
     PgTestCluster m_cluster;
 };
@@ -152,15 +42,6 @@ void TestBenchSmoke::initTestCase()
     QVERIFY2(QFileInfo(benchProgram()).isExecutable(), qPrintable(benchProgram()));
     QString error;
     QVERIFY2(m_cluster.start(&error), qPrintable(error));
-}
-
-QProcessEnvironment TestBenchSmoke::environment(const QString &url) const
-{
-    // Through DATABASE_URL, so the benchmark cleans up after itself in a
-    // database someone else owns, where the test can check it did.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("DATABASE_URL"), url);
-    return env;
 }
 
 void TestBenchSmoke::poolPrintsTheDocumentedFigures()
@@ -449,56 +330,6 @@ void TestBenchSmoke::webhooksApplyEveryEventOnceAndPrintTheDocumentedFigures()
         QStringLiteral("carwash"), &error);
     QVERIFY2(left.isValid(), qPrintable(error));
     QCOMPARE(left.toInt(), 0);
-}
-
-void TestBenchSmoke::serverPrintsTheDocumentedFigures()
-{
-    const Run run = bench({QStringLiteral("server"), QStringLiteral("--json"), QStringLiteral("--seconds"),
-                           QStringLiteral("1"), QStringLiteral("--rounds"), QStringLiteral("3")},
-                          environment(m_cluster.url()));
-    QVERIFY2(run.exitCode == 0, run.err.right(2000).constData());
-    QVERIFY2(run.parsed, run.out.constData());
-    const QJsonObject &figures = run.json;
-    QCOMPARE(sorted(figures.keys()),
-             sorted(kRunKeys
-                    + QStringList {QStringLiteral("health"), QStringLiteral("baseline"),
-                                   QStringLiteral("server"), QStringLiteral("wrk_error"),
-                                   QStringLiteral("rounds"), QStringLiteral("seconds_per_round")}));
-    verifyCleanRun(figures, run.err);
-    QVERIFY(figures[u"wrk_error"].isNull());
-    QCOMPARE(figures[u"clients"][u"wrk_connections"].toInt(), 50);
-
-    const QJsonObject health = figures[u"health"].toObject();
-    QCOMPARE(health[u"connections"].toInt(), 50);
-    QCOMPARE(health[u"socket_errors"].toInt(-1), 0);
-    verifySpread(health, QStringLiteral("ratio"), QStringLiteral("requests_per_s"),
-                 QStringLiteral("baseline_requests_per_s"), 3);
-    // The server answered /health 200 or, judging itself unhealthy, 503,
-    // as many times as wrk counted at least; the other path 404 only.
-    const QJsonObject byStatus = health[u"by_status"].toObject();
-    QVERIFY2(byStatus.keys().size() >= 1, run.out.constData());
-    qint64 answered = 0;
-    for (auto it = byStatus.begin(); it != byStatus.end(); ++it) {
-        QVERIFY2(it.key() == u"200" || it.key() == u"503", qPrintable(it.key()));
-        answered += it.value().toInteger();
-    }
-    QVERIFY(answered >= health[u"requests"].toInteger());
-    // wrk's non-2xx are among the 503s the server logged (which counts the answers after wrk's clock too).
-    QVERIFY(health[u"non_2xx"].toInteger() <= byStatus[u"503"].toInteger(0));
-    const QJsonObject baseline = figures[u"baseline"].toObject();
-    QCOMPARE(keysOf(baseline[u"by_status"]), QStringList {QStringLiteral("404")});
-    QCOMPARE(baseline[u"non_2xx"].toInteger(), baseline[u"requests"].toInteger());
-    QCOMPARE(baseline[u"socket_errors"].toInt(-1), 0);
-
-    const QJsonObject server = figures[u"server"].toObject();
-    QCOMPARE(server[u"exit_code"].toInt(-1), 0);
-    QVERIFY(server[u"rss_before_bytes"].toInteger() > 0);
-    QVERIFY(server[u"rss_after_bytes"].toInteger() > 0);
-    QCOMPARE(server[u"rss_growth_bytes"].toInteger(),
-             server[u"rss_after_bytes"].toInteger() - server[u"rss_before_bytes"].toInteger());
-    QVERIFY(server[u"peak_rss_bytes"].toInteger() >= server[u"rss_after_bytes"].toInteger());
-    // The verdict's target says whether every /health answer was 200.
-    QCOMPARE(figures[u"verdict"][u"targets_met"].toBool(), !byStatus.contains(u"503"));
 }
 
 void TestBenchSmoke::kioskCompletesEveryFlowAndPrintsTheDocumentedFigures()

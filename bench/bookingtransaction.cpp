@@ -52,13 +52,13 @@ SELECT (extract(epoch FROM now()) * 1000)::bigint,
 const QString InsertSql = QStringLiteral(R"(
 INSERT INTO bookings (code, status, bay_id, service_id, vehicle_class, customer_id, vehicle_id, plate,
                       starts_at, ends_at, blocked_until, hold_expires_at, price_cents, currency,
-                      idempotency_key, request_hash, created_by)
+                      idempotency_key, request_hash, created_by, language)
 SELECT ?, ?, ?, s.id, p.vehicle_class, ?, ?, ?,
        t.starts_at,
        t.starts_at + m.minutes * interval '1 minute',
        t.starts_at + (m.minutes + ?) * interval '1 minute',
        CASE WHEN ?::boolean THEN now() + ? * interval '1 minute' END,
-       p.price_cents + m.cents, p.currency, ?, ?, ?
+       p.price_cents + m.cents, p.currency, ?, ?, ?, ?
   FROM services AS s
   JOIN service_prices AS p ON p.service_id = s.id AND p.vehicle_class = ?
  CROSS JOIN (SELECT ?::timestamptz AS starts_at) AS t
@@ -268,7 +268,7 @@ QString pgbenchScript(const Plan &plan)
               {QStringLiteral("upper(lpad(to_hex(:code), 6, '0'))"), QStringLiteral("'confirmed'"),
                QStringLiteral(":bay_id"), QStringLiteral(":p_customer_id"), QStringLiteral(":p_id"), plate,
                QString::number(5), QStringLiteral("false"), QString::number(10), key, hash, actor,
-               QStringLiteral("'car'"), start, addons, QStringLiteral(":service_id")})
+               QStringLiteral("NULL"), QStringLiteral("'car'"), start, addons, QStringLiteral(":service_id")})
                 .trimmed()
             + QStringLiteral(" \\aset b_");
     s << QStringLiteral("\\if :b_id > 0");

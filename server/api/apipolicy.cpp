@@ -62,7 +62,11 @@ bool ApiPolicy::trusted(const QHostAddress &address) const
 
 QString ApiPolicy::clientOf(const QHttpServerRequest &request) const
 {
-    QHostAddress peer = request.remoteAddress();
+    return clientOf(request.remoteAddress(), request.value("X-Forwarded-For"));
+}
+
+QString ApiPolicy::clientOf(QHostAddress peer, const QByteArray &forwarded) const
+{
     if (peer.protocol() == QAbstractSocket::IPv6Protocol) {
         bool mapped = false;
         const quint32 v4 = peer.toIPv4Address(&mapped);
@@ -73,7 +77,6 @@ QString ApiPolicy::clientOf(const QHttpServerRequest &request) const
         return bucketKey(peer);
     // From the right: each hop a trusted proxy added; the first untrusted
     // one is the client. Every entry trusted: the leftmost.
-    const QByteArray forwarded = request.value("X-Forwarded-For");
     const QList<QByteArray> hops = forwarded.split(',');
     QHostAddress client = peer;
     for (qsizetype i = hops.size() - 1; i >= 0; --i) {

@@ -49,6 +49,8 @@ public:
 
     // The client a request counts against: an IPv4 address or an IPv6 /64.
     QString clientOf(const QHttpServerRequest &request) const;
+    // The same from the connection's address and its X-Forwarded-For.
+    QString clientOf(QHostAddress peer, const QByteArray &forwardedFor) const;
     // The Access-Control-Allow-Origin for a request from origin: origin
     // itself when listed, else empty (no header: the browser refuses).
     QString allowedOrigin(const QByteArray &origin) const;

@@ -2,6 +2,7 @@
 
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
+#include "tests/harness/pgtestcluster.h"
 
 #include <QCollator>
 #include <QDir>
@@ -10,7 +11,6 @@
 #include <QProcess>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTcpServer>
 
 #include <algorithm>
 #include <pwd.h>
@@ -26,14 +26,6 @@ const QString kApplicationName = QStringLiteral("carwash-bench");
 bool isRoot()
 {
     return ::geteuid() == 0;
-}
-
-int freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
 }
 
 } // namespace
@@ -176,7 +168,7 @@ bool BenchServer::startCluster(QString *error)
 
     // A free port may be taken between the probe and the start: try again.
     for (int attempt = 0; attempt < 3 && !m_running; ++attempt) {
-        m_port = freePort();
+        m_port = PgTestCluster::freePort();
         const QStringList options {
             QStringLiteral("-c listen_addresses=127.0.0.1"),
             QStringLiteral("-p %1").arg(m_port),

@@ -107,8 +107,7 @@ ApiPolicy::Verdict ApiPolicy::takeWrite(const QString &client, const QDateTime &
             forgetFullBuckets(now);
         it = m_buckets.insert(client, Bucket {double(m_settings.writeBurst), now});
     } else {
-        const double seconds = std::max<qint64>(0, it->at.msecsTo(now)) / 1000.0;
-        it->tokens = std::min<double>(m_settings.writeBurst, it->tokens + seconds * perSecond);
+        it->tokens = refilled(*it, now);
         it->at = now;
     }
     if (it->tokens >= 1) {
@@ -118,12 +117,16 @@ ApiPolicy::Verdict ApiPolicy::takeWrite(const QString &client, const QDateTime &
     return {false, std::max(1, int(std::ceil((1 - it->tokens) / perSecond)))};
 }
 
+double ApiPolicy::refilled(const Bucket &bucket, const QDateTime &now) const
+{
+    const double seconds = std::max<qint64>(0, bucket.at.msecsTo(now)) / 1000.0;
+    return std::min<double>(m_settings.writeBurst, bucket.tokens + seconds * m_settings.writeRatePerMinute / 60.0);
+}
+
 void ApiPolicy::forgetFullBuckets(const QDateTime &now)
 {
-    const double perSecond = m_settings.writeRatePerMinute / 60.0;
     for (auto it = m_buckets.begin(); it != m_buckets.end();) {
-        const double seconds = std::max<qint64>(0, it->at.msecsTo(now)) / 1000.0;
-        if (it->tokens + seconds * perSecond >= m_settings.writeBurst)
+        if (refilled(*it, now) >= m_settings.writeBurst)
             it = m_buckets.erase(it);
         else
             ++it;

@@ -64,6 +64,8 @@ private:
         QDateTime at;
     };
     bool trusted(const QHostAddress &address) const;
+    // The bucket's tokens at now: refilled at the rate, never beyond the burst.
+    double refilled(const Bucket &bucket, const QDateTime &now) const;
     void forgetFullBuckets(const QDateTime &now);
 
     ApiSettings m_settings;

@@ -1,12 +1,13 @@
 #include "tests/harness/smtpsink.h"
 
+#include "tests/harness/pgtestcluster.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QStandardPaths>
-#include <QTcpServer>
 
 namespace {
 
@@ -19,18 +20,10 @@ QString python()
     return QStandardPaths::findExecutable(QStringLiteral("python3"));
 }
 
-int freePort()
-{
-    QTcpServer probe;
-    if (!probe.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return probe.serverPort();
-}
-
 } // namespace
 
 SmtpSink::SmtpSink()
-    : m_port(freePort())
+    : m_port(PgTestCluster::freePort())
 { }
 
 SmtpSink::~SmtpSink()

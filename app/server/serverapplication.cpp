@@ -419,6 +419,8 @@ void ServerApplication::shutDown()
         m_worker->stop();
     if (m_mail)
         m_mail->stop();
+    // Nor are the API's settings read again while the pool closes.
+    m_api->setReady(false);
     finishShutDownIfDrained();
 }
 

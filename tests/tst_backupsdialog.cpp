@@ -10,6 +10,7 @@
 #include "db/backup/dailybackup.h"
 #include "db/pool/connectionpool.h"
 #include "tests/harness/deskfixture.h"
+#include "tests/mnemonics.h"
 #include "ui/common/errorbanner.h"
 #include "ui/desk/backupalert.h"
 #include "ui/desk/deskwindow.h"
@@ -109,6 +110,7 @@ void TestBackupsDialog::aManagerSeesTheLastBackupAndBacksUpNow()
     QVERIFY(dialog);
     auto *last = dialog->findChild<QLabel *>(QStringLiteral("lastBackupLabel"));
     QCOMPARE(last->text(), QStringLiteral("none yet"));
+    QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
     QCOMPARE(dialog->list()->topLevelItemCount(), 0);
     QVERIFY(
         dialog->findChild<QLabel *>(QStringLiteral("backupFolderLabel"))->text().contains(m_folder->path()));

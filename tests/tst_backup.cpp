@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -41,6 +42,7 @@ private slots:
     void aDamagedArchiveIsRefusedBeforeTheDatabaseIsOpened();
     void anArchiveFromANewerSchemaIsRefused();
     void aDatabaseWithBookingsIsReplacedOnlyAfterAYes();
+    void anOlderArchiveIsBroughtUpToDateByTheMigrations();
 
 private:
     // One booking through the booking engine (its audit row in the same
@@ -345,6 +347,51 @@ void TestBackup::aDatabaseWithBookingsIsReplacedOnlyAfterAYes()
     QCOMPARE(replaced.json().object()[u"bookings_replaced"].toInteger(), 2);
     QCOMPARE(digest(QStringLiteral("carwash"), QStringLiteral("bookings")), atBackup);
     m_pool = std::make_unique<ConnectionPool>(m_cluster.config(QStringLiteral("tst_backup")));
+}
+
+void TestBackup::anOlderArchiveIsBroughtUpToDateByTheMigrations()
+{
+    // A database as the version before this one left it: every migration
+    // but the newest, from the same files, with its schema_migrations rows.
+    freshDatabase(QStringLiteral("older_site"));
+    QStringList files = QDir(QStringLiteral(":/migrations")).entryList(QDir::Files, QDir::Name);
+    QVERIFY(files.size() >= 2);
+    const QString newest = files.takeLast().left(4);
+    QString error;
+    m_cluster.queryBlocking(
+        QStringLiteral("CREATE TABLE schema_migrations (version text PRIMARY KEY, name text NOT "
+                       "NULL DEFAULT '', applied_at timestamptz NOT NULL DEFAULT now())"),
+        QStringLiteral("older_site"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    for (const QString &file : std::as_const(files)) {
+        QFile script(QStringLiteral(":/migrations/") + file);
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        m_cluster.queryBlocking(QString::fromUtf8(script.readAll()), QStringLiteral("older_site"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(file + u' ' + error));
+        m_cluster.queryBlocking(
+            QStringLiteral("INSERT INTO schema_migrations (version) VALUES ('%1')").arg(file.left(4)),
+            QStringLiteral("older_site"), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    QProcessEnvironment older = m_env;
+    older.insert(QStringLiteral("DATABASE_URL"),
+                 QStringLiteral("postgresql://carwash@127.0.0.1:%1/older_site?connect_timeout=5")
+                     .arg(m_cluster.port()));
+    const QString archive = archivePath(QStringLiteral("older"));
+    const Run made = AdminProcess::run(
+        {QStringLiteral("backup"), QStringLiteral("--to"), archive, QStringLiteral("--json")}, older);
+    QVERIFY2(made.exitCode == 0, made.err.constData());
+    QCOMPARE(made.json().object()[u"schema_version"].toString(), files.last().left(4)); // backed up as it was
+
+    const QProcessEnvironment fresh = freshDatabase(QStringLiteral("older_restored"));
+    const Run restored = restore(fresh, {archive, QStringLiteral("--json")});
+    QVERIFY2(restored.exitCode == 0, restored.err.constData());
+    QCOMPARE(restored.json().object()[u"migrations_applied"].toArray(), QJsonArray {newest});
+    QCOMPARE(m_cluster
+                 .queryBlocking(QStringLiteral("SELECT max(version) FROM schema_migrations"),
+                                QStringLiteral("older_restored"))
+                 .toString(),
+             newest);
 }
 
 QTEST_GUILESS_MAIN(TestBackup)

@@ -45,16 +45,22 @@ int BackupCommands::backup(const QStringList &args)
                                  .arg(usageLine));
     if (parser.isSet(toOption) && parser.value(toOption).trimmed().isEmpty())
         return m_cli.invalid(AdminCli::tr("--to needs a file name."));
-    if (const int rc = m_cli.openPool(true); rc != Ok)
+    // Backed up as it is: a backup changes nothing, not even the schema
+    // (this program's migrations run at the next start of any program).
+    if (const int rc = m_cli.openPool(false); rc != Ok)
         return rc;
     QString archive = parser.value(toOption);
     if (archive.isEmpty()) {
         auto folder
             = m_cli.pool()
-                  .withRetry(QStringLiteral("backup.folder"), RetryPolicy::standard(),
-                             [](QSqlDatabase &db) {
-                                 return SettingsRepo(db).stored().value(QStringLiteral("backup.folder"));
-                             })
+                  .withRetry(
+                      QStringLiteral("backup.folder"), RetryPolicy::standard(),
+                      [](QSqlDatabase &db) {
+                          if (Sql::scalar(db, QStringLiteral("SELECT to_regclass('site_settings') IS NULL"))
+                                  .toBool())
+                              return QString(); // never migrated: the default folder
+                          return SettingsRepo(db).stored().value(QStringLiteral("backup.folder"));
+                      })
                   .result();
         if (!folder.ok())
             return m_cli.failWith(folder.error());

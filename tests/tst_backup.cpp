@@ -167,6 +167,11 @@ void TestBackup::aBusyDatabaseRestoresIntoAFreshOneRowForRow()
              sql(QStringLiteral("SELECT max(version) FROM schema_migrations")).toString());
     QCOMPARE(manifest[u"size"].toInteger(), QFileInfo(archive).size());
     QVERIFY(QFile::exists(archive + QStringLiteral(".json")));
+    // Customers' details are in it: readable by this user alone.
+    const QFileDevice::Permissions others
+        = QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    QCOMPARE(QFileInfo(archive).permissions() & others, QFileDevice::Permissions());
+    QCOMPARE(QFileInfo(archive + QStringLiteral(".json")).permissions() & others, QFileDevice::Permissions());
 
     const QProcessEnvironment fresh = freshDatabase(QStringLiteral("restored_busy"));
     const Run restored = restore(fresh, {archive, QStringLiteral("--json")});

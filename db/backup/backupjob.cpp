@@ -96,6 +96,16 @@ DbResult<BackupFile> BackupJob::makeBlocking(const DatabaseConfig &config, const
     m.archiveFile = target.fileName();
     const QString partial = target.absoluteFilePath() + QStringLiteral(".part");
     QFile::remove(partial); // left by a run that died
+    {
+        // Every customer's name, phone and plates go in: made for this
+        // user's eyes only before pg_dump writes a byte (it keeps the mode).
+        QFile created(partial);
+        if (!created.open(QIODevice::WriteOnly)
+            || !created.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return DbError(DbError::Kind::Fatal,
+                           tr("The backup could not be made: %1 cannot be written.").arg(partial),
+                           created.errorString());
+    }
     const PgTools::Run dumped
         = PgTools::runBlocking(pgDump.value(),
                                {QStringLiteral("--format=custom"), QStringLiteral("--no-password"),
@@ -129,6 +139,7 @@ DbResult<BackupFile> BackupJob::makeBlocking(const DatabaseConfig &config, const
     // a manifest is a finished backup.
     QSaveFile manifest(BackupManifest::manifestPathFor(target.absoluteFilePath()));
     if (!manifest.open(QIODevice::WriteOnly)
+        || !manifest.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || manifest.write(QJsonDocument(m.toJson()).toJson(QJsonDocument::Indented)) < 0
         || !manifest.commit()) {
         QFile::remove(target.absoluteFilePath());
@@ -209,10 +220,13 @@ DbResult<Done> BackupJob::restoreBlocking(const DatabaseConfig &config, const Ba
         return toolFailed(tr("The backup cannot be read by pg_restore; nothing was changed."),
                           QStringLiteral("pg_restore"), written);
     // One transaction: everything of ours goes, the archive's comes back.
+    // A program still working on the database holds locks the DROP waits
+    // for: after lock_timeout the restore fails, rolled back, rather than hang.
     // public is made again as PostgreSQL 15 makes it (owned by the database
     // owner, usable by all).
     const QString clear = QStringLiteral(
-        "SET client_min_messages = warning; DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; "
+        "SET client_min_messages = warning; SET lock_timeout = '30s'; "
+        "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public; "
         "ALTER SCHEMA public OWNER TO pg_database_owner; GRANT USAGE ON SCHEMA public TO PUBLIC;");
     const PgTools::Run restored
         = PgTools::runBlocking(psql.value(),

@@ -43,6 +43,7 @@ private slots:
     void anArchiveFromANewerSchemaIsRefused();
     void aDatabaseWithBookingsIsReplacedOnlyAfterAYes();
     void anOlderArchiveIsBroughtUpToDateByTheMigrations();
+    void aRestoreThatFailsHalfWayLeavesTheDatabaseAsItWas();
 
 private:
     // One booking through the booking engine (its audit row in the same
@@ -397,6 +398,58 @@ void TestBackup::anOlderArchiveIsBroughtUpToDateByTheMigrations()
                                 QStringLiteral("older_restored"))
                  .toString(),
              newest);
+}
+
+void TestBackup::aRestoreThatFailsHalfWayLeavesTheDatabaseAsItWas()
+{
+    QVERIFY(!book(QStringLiteral("08:00"), AnnPlate, AnnName).isEmpty());
+    QVERIFY(!book(QStringLiteral("09:00"), QStringLiteral("CD 456"), AnnName).isEmpty());
+    const QString archive = archivePath(QStringLiteral("halfway"));
+    QVERIFY2(backupTo(archive).exitCode == 0, "backup");
+    // A site with bookings of its own, where the server refuses the
+    // archive's audit_log table: the restore dies after it has dropped the
+    // old tables and made many new ones.
+    const QProcessEnvironment site = freshDatabase(QStringLiteral("halfway_site"));
+    QVERIFY(restore(site, {archive}).exitCode == 0);
+    QString error;
+    m_cluster.queryBlocking(QStringLiteral("DELETE FROM bookings WHERE id = 1"),
+                            QStringLiteral("halfway_site"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QString before = digest(QStringLiteral("halfway_site"), QStringLiteral("bookings"));
+    const QString tablesBefore
+        = m_cluster
+              .queryBlocking(QStringLiteral("SELECT string_agg(relname, ',' ORDER BY relname) "
+                                            "FROM pg_stat_user_tables"),
+                             QStringLiteral("halfway_site"))
+              .toString();
+    m_cluster.queryBlocking(
+        QStringLiteral(
+            "CREATE SCHEMA guard; CREATE FUNCTION guard.refuse() RETURNS event_trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands() "
+            "WHERE object_identity = 'public.audit_log') THEN RAISE EXCEPTION 'disk full (test)'; "
+            "END IF; END $$; CREATE EVENT TRIGGER refuse_audit ON ddl_command_end "
+            "WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION guard.refuse()"),
+        QStringLiteral("halfway_site"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    const Run failed = restore(site, {archive, QStringLiteral("--replace"), QStringLiteral("--yes")});
+    QCOMPARE(failed.exitCode, 1);
+    QVERIFY2(failed.errText().contains(QStringLiteral("rolled back")), failed.err.constData());
+    QVERIFY2(failed.errText().contains(QStringLiteral("disk full (test)")), failed.err.constData());
+    QCOMPARE(digest(QStringLiteral("halfway_site"), QStringLiteral("bookings")), before);
+    QCOMPARE(
+        m_cluster
+            .queryBlocking(
+                QStringLiteral("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_stat_user_tables"),
+                QStringLiteral("halfway_site"))
+            .toString(),
+        tablesBefore);
+    QCOMPARE(m_cluster
+                 .queryBlocking(
+                     QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'database.restored'"),
+                     QStringLiteral("halfway_site"))
+                 .toInt(),
+             1); // the first restore's only
 }
 
 QTEST_GUILESS_MAIN(TestBackup)

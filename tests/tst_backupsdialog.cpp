@@ -44,9 +44,12 @@ private slots:
     void theDailyRunMakesOneADayHoweverManyPrograms();
     void aManagerChoosesAnotherFolderAuditedInTheirName();
     void theDeskAlertsWhenTheLastBackupIsOlderThanTwoDays();
+    void aBackupDeletesOurBackupsOlderThanKeepDaysOnly();
 
 private:
     BackupsDialog *openAsManager();
+    // Rewrites backup's manifest as if it was made days ago; false on failure.
+    static bool age(const BackupFile &backup, int days);
     // Runs the daily check of backups once and returns what it did.
     static DbResult<BackupRun> runDaily(DailyBackup &backups);
 
@@ -102,6 +105,16 @@ DbResult<BackupRun> TestBackupsDialog::runDaily(DailyBackup &backups)
     if (!finished.wait(kNoHangMs))
         return DbError(DbError::Kind::Fatal, QStringLiteral("no result in time"));
     return finished.at(0).at(0).value<DbResult<BackupRun>>();
+}
+
+bool TestBackupsDialog::age(const BackupFile &backup, int days)
+{
+    QFile manifest(backup.manifestPath());
+    if (!manifest.open(QIODevice::ReadWrite))
+        return false;
+    QJsonObject o = QJsonDocument::fromJson(manifest.readAll()).object();
+    o[QStringLiteral("made_at")] = QDateTime::currentDateTimeUtc().addDays(-days).toString(Qt::ISODateWithMs);
+    return manifest.resize(0) && manifest.write(QJsonDocument(o).toJson()) > 0;
 }
 
 void TestBackupsDialog::aManagerSeesTheLastBackupAndBacksUpNow()
@@ -208,15 +221,7 @@ void TestBackupsDialog::theDeskAlertsWhenTheLastBackupIsOlderThanTwoDays()
     QVERIFY(made.wait(kNoHangMs));
     const QList<BackupFile> backups = BackupFolder::list(m_folder->path());
     QCOMPARE(backups.size(), 1);
-    {
-        QFile manifest(backups[0].manifestPath());
-        QVERIFY(manifest.open(QIODevice::ReadWrite));
-        QJsonObject o = QJsonDocument::fromJson(manifest.readAll()).object();
-        o[QStringLiteral("made_at")]
-            = QDateTime::currentDateTimeUtc().addDays(-3).toString(Qt::ISODateWithMs);
-        QVERIFY(manifest.resize(0));
-        QVERIFY(manifest.write(QJsonDocument(o).toJson()) > 0);
-    }
+    QVERIFY(age(backups[0], 3));
     DatabaseConfig gone = m_site.config(QStringLiteral("gone"));
     gone.port = PgTestCluster::freePort();
     gone.connectTimeoutS = 2;
@@ -235,6 +240,36 @@ void TestBackupsDialog::theDeskAlertsWhenTheLastBackupIsOlderThanTwoDays()
     working.backUpNow();
     QTRY_VERIFY_WITH_TIMEOUT(!banner.hasMessage(QString::fromLatin1(BackupAlert::Source)), kNoHangMs);
     QCOMPARE(BackupFolder::list(m_folder->path()).size(), 2);
+}
+
+void TestBackupsDialog::aBackupDeletesOurBackupsOlderThanKeepDaysOnly()
+{
+    m_site.value(QStringLiteral("INSERT INTO site_settings (key, value) VALUES ('backup.keep_days', '7')"));
+    DailyBackup *desk = m_window->backups();
+    QSignalSpy finished(desk, &DailyBackup::finished);
+    desk->backUpNow();
+    QVERIFY(finished.wait(kNoHangMs));
+    desk->backUpNow();
+    QVERIFY(finished.wait(kNoHangMs));
+    QList<BackupFile> backups = BackupFolder::list(m_folder->path());
+    QCOMPARE(backups.size(), 2);
+    QVERIFY(age(backups[0], 6));
+    QVERIFY(age(backups[1], 8));
+    QFile mine(QDir(m_folder->path()).filePath(QStringLiteral("carwash-backup-by-hand.dump")));
+    QVERIFY(mine.open(QIODevice::WriteOnly));
+    mine.close();
+
+    desk->backUpNow();
+    QVERIFY(finished.wait(kNoHangMs));
+    const DbResult<BackupRun> run = finished.last().at(0).value<DbResult<BackupRun>>();
+    QVERIFY2(run.ok(), qPrintable(run.error().toLogString()));
+    QCOMPARE(run->removed, QStringList {backups[1].archivePath});
+    QCOMPARE(run->listing.keepDays, 7);
+    QCOMPARE(run->listing.backups.size(), 2); // the new one and the six-day-old one
+    QVERIFY(QFile::exists(backups[0].archivePath));
+    QVERIFY(!QFile::exists(backups[1].archivePath));
+    QVERIFY(!QFile::exists(backups[1].manifestPath()));
+    QVERIFY(mine.exists());
 }
 
 QTEST_MAIN(TestBackupsDialog)

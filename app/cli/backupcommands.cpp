@@ -4,7 +4,7 @@
 #include "db/audit/auditlog.h"
 #include "db/backup/backupfolder.h"
 #include "db/backup/backupjob.h"
-#include "db/calendar/settingsrepo.h"
+#include "db/backup/dailybackup.h"
 #include "db/config/databaseconfig.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
@@ -51,21 +51,13 @@ int BackupCommands::backup(const QStringList &args)
         return rc;
     QString archive = parser.value(toOption);
     if (archive.isEmpty()) {
-        auto folder
-            = m_cli.pool()
-                  .withRetry(
-                      QStringLiteral("backup.folder"), RetryPolicy::standard(),
-                      [](QSqlDatabase &db) {
-                          if (Sql::scalar(db, QStringLiteral("SELECT to_regclass('site_settings') IS NULL"))
-                                  .toBool())
-                              return QString(); // never migrated: the default folder
-                          return SettingsRepo(db).stored().value(QStringLiteral("backup.folder"));
-                      })
-                  .result();
+        auto folder = m_cli.pool()
+                          .withRetry(QStringLiteral("backup.folder"), RetryPolicy::standard(),
+                                     [](QSqlDatabase &db) { return BackupListing::fromSettings(db).folder; })
+                          .result();
         if (!folder.ok())
             return m_cli.failWith(folder.error());
-        archive = QDir(BackupFolder::resolve(folder.value()))
-                      .filePath(BackupFolder::archiveName(QDateTime::currentDateTimeUtc()));
+        archive = QDir(folder.value()).filePath(BackupFolder::archiveName(QDateTime::currentDateTimeUtc()));
     } else if (QFileInfo::exists(archive)) {
         return m_cli.invalid(AdminCli::tr("--to: %1 exists already; choose another file name.").arg(archive));
     }

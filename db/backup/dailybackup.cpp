@@ -3,9 +3,10 @@
 #include "db/backup/backupfolder.h"
 #include "db/backup/backupjob.h"
 #include "db/calendar/settingsrepo.h"
-#include "db/calendar/sitesettings.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
+#include "db/pool/sql.h"
+#include "db/schema/maintenance.h"
 
 #include <QDir>
 #include <QLockFile>
@@ -16,22 +17,6 @@
 Q_DECLARE_LOGGING_CATEGORY(lcBackup)
 
 namespace {
-
-// The listing's settings, read in a unit of work; the folder is listed by the caller.
-BackupListing settingsOf(QSqlDatabase &db)
-{
-    const QMap<QString, QString> stored = SettingsRepo(db).stored();
-    BackupListing l;
-    l.folderSetting = stored.value(QStringLiteral("backup.folder"));
-    QString days;
-    const QString keep = stored.value(QStringLiteral("backup.keep_days"),
-                                      SiteSettings::defaultValue(QStringLiteral("backup.keep_days")));
-    l.keepDays = SiteSettings::validate(QStringLiteral("backup.keep_days"), keep, &days).isEmpty()
-        ? days.toInt()
-        : SiteSettings::defaultValue(QStringLiteral("backup.keep_days")).toInt();
-    l.folder = BackupFolder::resolve(l.folderSetting);
-    return l;
-}
 
 DbResult<BackupRun> runBlocking(const DatabaseConfig &config, BackupListing settings, const QString &madeBy,
                                 bool evenIfMadeToday)
@@ -70,6 +55,18 @@ DbResult<BackupRun> runBlocking(const DatabaseConfig &config, BackupListing sett
 
 } // namespace
 
+BackupListing BackupListing::fromSettings(QSqlDatabase &db)
+{
+    BackupListing l;
+    if (!Sql::scalar(db, QStringLiteral("SELECT to_regclass('site_settings') IS NULL")).toBool()) {
+        const QMap<QString, QString> stored = SettingsRepo(db).stored();
+        l.folderSetting = stored.value(QStringLiteral("backup.folder"));
+        l.keepDays = RetentionPolicy::fromValues(stored).backupDays;
+    }
+    l.folder = BackupFolder::resolve(l.folderSetting);
+    return l;
+}
+
 bool BackupListing::isOverdue(const QDateTime &now) const
 {
     const BackupFile *last = newest();
@@ -103,7 +100,7 @@ QFuture<DbResult<BackupListing>> DailyBackup::listing() const
 {
     return m_pool
         .withRetry(QStringLiteral("backup.settings"), RetryPolicy::standard(),
-                   [](QSqlDatabase &db) { return settingsOf(db); })
+                   [](QSqlDatabase &db) { return BackupListing::fromSettings(db); })
         .then(QtFuture::Launch::Async,
               [](const DbResult<BackupListing> &settings) -> DbResult<BackupListing> {
                   if (!settings.ok())
@@ -130,7 +127,7 @@ void DailyBackup::run(bool evenIfMadeToday)
         finish(DbError(DbError::Kind::ShuttingDown, DbError::tr("The connection pool is shutting down.")));
     };
     auto settings = m_pool.withRetry(QStringLiteral("backup.settings"), RetryPolicy::standard(),
-                                     [](QSqlDatabase &db) { return settingsOf(db); });
+                                     [](QSqlDatabase &db) { return BackupListing::fromSettings(db); });
     Async::onResult(
         settings, this,
         [this, evenIfMadeToday, finish, shutDown](const DbResult<BackupListing> &s) {

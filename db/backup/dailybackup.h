@@ -8,6 +8,7 @@
 #include <QFuture>
 #include <QList>
 #include <QObject>
+#include <QSqlDatabase>
 
 class ConnectionPool;
 class QTimer;
@@ -20,6 +21,10 @@ struct BackupListing
     QString folderSetting; // backup.folder as stored; empty: the default folder
     int keepDays = 14;
     QList<BackupFile> backups;
+
+    // folder, folderSetting and keepDays from site_settings (defaults for a
+    // database never migrated); backups empty. In a unit of work.
+    static BackupListing fromSettings(QSqlDatabase &db);
 
     const BackupFile *newest() const { return backups.isEmpty() ? nullptr : &backups.constFirst(); }
     // No backup, or the newest made more than two days before now: the desk

@@ -343,7 +343,10 @@ void TestBackup::aDatabaseWithBookingsIsReplacedOnlyAfterAYes()
     const Run notConfirmed = restore(m_env, {archive, QStringLiteral("--replace")});
     QCOMPARE(notConfirmed.exitCode, 1);
     QVERIFY2(notConfirmed.errText().contains(QStringLiteral("Not confirmed")), notConfirmed.err.constData());
-    QCOMPARE(restore(m_env, {archive, QStringLiteral("--replace")}, "no\n").exitCode, 1);
+    const Run saidNo
+        = restore(m_env, {archive, QStringLiteral("--replace"), QStringLiteral("--json")}, "no\n");
+    QCOMPARE(saidNo.exitCode, 1);
+    QCOMPARE(saidNo.json().object()[u"error"][u"kind"].toString(), QStringLiteral("refused"));
     QCOMPARE(digest(QStringLiteral("carwash"), QStringLiteral("bookings")), now);
     QCOMPARE(restore(m_env, {archive, QStringLiteral("--yes")}).exitCode, 2); // --yes alone means nothing
 

@@ -4,6 +4,7 @@
 // one, row for row; a damaged archive and one from a newer schema refused
 // before the database is touched; a database with bookings replaced only
 // after a typed yes.
+#include "db/backup/backupjob.h"
 #include "db/bookings/bookingrepo.h"
 #include "db/payments/paymentrepo.h"
 #include "db/pool/async.h"
@@ -44,6 +45,7 @@ private slots:
     void aDatabaseWithBookingsIsReplacedOnlyAfterAYes();
     void anOlderArchiveIsBroughtUpToDateByTheMigrations();
     void aRestoreThatFailsHalfWayLeavesTheDatabaseAsItWas();
+    void aPasswordReachesPgDumpAndNothingPrintsIt();
 
 private:
     // One booking through the booking engine (its audit row in the same
@@ -453,6 +455,45 @@ void TestBackup::aRestoreThatFailsHalfWayLeavesTheDatabaseAsItWas()
                      QStringLiteral("halfway_site"))
                  .toInt(),
              1); // the first restore's only
+}
+
+void TestBackup::aPasswordReachesPgDumpAndNothingPrintsIt()
+{
+    // An operator whose password the server asks for (scram-sha-256): the
+    // password goes to pg_dump in its environment.
+    const QString password = QStringLiteral("Tr0ub4dor-and-3");
+    sql(QStringLiteral("DROP ROLE IF EXISTS backup_operator"));
+    sql(QStringLiteral("CREATE ROLE backup_operator LOGIN PASSWORD '%1' IN ROLE pg_read_all_data")
+            .arg(password));
+    QString error;
+    QVERIFY2(m_cluster.setHostRules({QStringLiteral("host all carwash 127.0.0.1/32 trust"),
+                                     QStringLiteral("host all backup_operator 127.0.0.1/32 scram-sha-256")},
+                                    &error),
+             qPrintable(error));
+    QProcessEnvironment operatorEnv = m_env;
+    operatorEnv.insert(
+        QStringLiteral("DATABASE_URL"),
+        QStringLiteral("postgresql://backup_operator:%1@127.0.0.1:%2/carwash?connect_timeout=5")
+            .arg(password)
+            .arg(m_cluster.port()));
+    const QString archive = archivePath(QStringLiteral("password"));
+    const Run made
+        = AdminProcess::run({QStringLiteral("backup"), QStringLiteral("--to"), archive}, operatorEnv);
+    const Run withJson
+        = AdminProcess::run({QStringLiteral("backup"), QStringLiteral("--to"),
+                             archivePath(QStringLiteral("password-json")), QStringLiteral("--json")},
+                            operatorEnv);
+    QVERIFY(m_cluster.setHostRules({QStringLiteral("host all all 127.0.0.1/32 trust")}, &error));
+    QVERIFY2(made.exitCode == 0, made.err.constData());
+    QVERIFY2(withJson.exitCode == 0, withJson.err.constData());
+    QCOMPARE(withJson.json().object()[u"database"].toString(), QStringLiteral("carwash"));
+    const DbResult<BackupFile> verified = BackupJob::verifyBlocking(archive);
+    QVERIFY2(verified.ok(), qPrintable(verified.error().toLogString()));
+    for (const QByteArray &text : {made.out, made.err, withJson.out, withJson.err})
+        QVERIFY2(!text.contains(password.toUtf8()), text.constData());
+    QFile manifest(archive + QStringLiteral(".json"));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    QVERIFY(!manifest.readAll().contains(password.toUtf8()));
 }
 
 QTEST_GUILESS_MAIN(TestBackup)

@@ -32,7 +32,7 @@ struct Answered
 void BookingApi::create(const Call &call)
 {
     BookingRequest request;
-    QList<FieldError> errors = fieldsOf(call).readBooking(request);
+    QList<FieldError> errors = call.fields().readBooking(request);
     // Online bookings are held until paid, as at the kiosk.
     request.hold = true;
     request.actor = OnlineActor;

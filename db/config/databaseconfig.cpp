@@ -30,12 +30,12 @@ QString DatabaseConfig::redactedUrl() const
             url += QStringLiteral(":***");
         url += QLatin1Char('@');
     }
-    if (isUnixSocket()) {
+    if (isUnixSocket())
         url += QString::fromUtf8(QUrl::toPercentEncoding(host));
-    } else {
+    else
         url += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-        url += QLatin1Char(':') + QString::number(port);
-    }
+    // A socket's port too: it names the socket file (.s.PGSQL.5433).
+    url += QLatin1Char(':') + QString::number(port);
     url += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));
     QStringList query;
     query << QStringLiteral("connection_limit=%1").arg(maxConnections)

@@ -30,10 +30,13 @@ QString DatabaseConfig::redactedUrl() const
             url += QStringLiteral(":***");
         url += QLatin1Char('@');
     }
-    if (isUnixSocket())
-        url += QString::fromUtf8(QUrl::toPercentEncoding(host));
+    // An IPv6 address in brackets; any other host (a name, a socket's folder,
+    // whatever ?host= said) percent-encoded, so it reads back as itself.
+    static const QRegularExpression ipv6(QStringLiteral("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"));
+    if (ipv6.match(host).hasMatch())
+        url += QLatin1Char('[') + host + QLatin1Char(']');
     else
-        url += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+        url += QString::fromUtf8(QUrl::toPercentEncoding(host));
     // A socket's port too: it names the socket file (.s.PGSQL.5433).
     url += QLatin1Char(':') + QString::number(port);
     url += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));

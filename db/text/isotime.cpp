@@ -54,15 +54,15 @@ QDateTime parseDateTime(const QString &text, bool *hasOffset)
     const QString zone = match.captured(3);
     if (zone.isEmpty())
         return QDateTime(date, time); // a wall-clock time; the caller picks the zone
+    const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
+    const int hours = zone == u"Z" ? 0 : zone.mid(1, 2).toInt();
+    const int minutes = zone == u"Z" ? 0 : zone.mid(4, 2).toInt();
+    if (hours > 14 || minutes > 59)
+        return {};
     if (hasOffset)
         *hasOffset = true;
     if (zone == u"Z")
         return QDateTime(date, time, QTimeZone::utc());
-    const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
-    const int hours = zone.mid(1, 2).toInt();
-    const int minutes = zone.mid(4, 2).toInt();
-    if (hours > 14 || minutes > 59)
-        return {};
     return QDateTime(date, time, QTimeZone(sign * (hours * 3600 + minutes * 60)));
 }
 

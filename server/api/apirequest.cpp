@@ -60,8 +60,10 @@ QString ApiRequest::textOf(const QJsonValue &value)
     case QJsonValue::String:
         return value.toString();
     case QJsonValue::Double: {
+        // toInteger(), not a cast: casting a double beyond qint64 (1e28) is
+        // undefined; toInteger() gives 0 for it, as for any fraction.
         const double number = value.toDouble();
-        const qint64 whole = qint64(number);
+        const qint64 whole = value.toInteger();
         return double(whole) == number ? QString::number(whole) : QString::number(number);
     }
     case QJsonValue::Bool:

@@ -57,7 +57,8 @@ QDateTime parseDateTime(const QString &text, bool *hasOffset)
     const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
     const int hours = zone == u"Z" ? 0 : zone.mid(1, 2).toInt();
     const int minutes = zone == u"Z" ? 0 : zone.mid(4, 2).toInt();
-    if (hours > 14 || minutes > 59)
+    // Offsets run from -14:00 to +14:00 (QTimeZone has no others).
+    if (minutes > 59 || hours * 60 + minutes > 14 * 60)
         return {};
     if (hasOffset)
         *hasOffset = true;

@@ -25,7 +25,8 @@ QString format(const QDateTime &dateTime)
 std::optional<QDate> parseDate(const QString &text)
 {
     // Anchored at the very end: "$" would also match before a final newline.
-    static const QRegularExpression pattern(QRegularExpression::anchoredPattern(QStringLiteral("\\d{4}-\\d{2}-\\d{2}")));
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(QStringLiteral("\\d{4}-\\d{2}-\\d{2}")));
     if (!pattern.match(text).hasMatch())
         return std::nullopt;
     const QDate date = QDate::fromString(text, Qt::ISODate);

@@ -51,7 +51,9 @@ RequestFields ApiRequest::fields() const
             }
             return values;
         },
-        [inBody](const QString &field) { return inBody && field == u"addon" ? QStringLiteral("addons") : field; });
+        [inBody](const QString &field) {
+            return inBody && field == u"addon" ? QStringLiteral("addons") : field;
+        });
 }
 
 QString ApiRequest::textOf(const QJsonValue &value)

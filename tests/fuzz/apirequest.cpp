@@ -85,7 +85,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(stored.start.isValid(), booking.start.toString());
         FUZZ_CHECK(stored.plate == BookingRequest::normalisePlate(stored.plate), stored.plate);
         // The canonical form hashes the same for the stored form as for itself.
-        FUZZ_CHECK(stored.requestHash(stored.start) == stored.normalised().requestHash(stored.start), stored.plate);
+        FUZZ_CHECK(stored.requestHash(stored.start) == stored.normalised().requestHash(stored.start),
+                   stored.plate);
     }
     return 0;
 }

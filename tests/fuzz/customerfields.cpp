@@ -39,16 +39,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     request.idempotencyKey = QString::fromUtf8(parts[5]);
 
     const QString plate = BookingRequest::normalisePlate(request.plate);
-    FUZZ_CHECK(BookingRequest::normalisePlate(plate) == plate, request.plate + QStringLiteral(" -> ") + plate);
+    FUZZ_CHECK(BookingRequest::normalisePlate(plate) == plate,
+               request.plate + QStringLiteral(" -> ") + plate);
 
     const BookingRequest stored = request.normalised();
     const BookingRequest again = stored.normalised();
-    FUZZ_CHECK(fieldsOf(again) == fieldsOf(stored), fieldsOf(stored) + QStringLiteral(" -> ") + fieldsOf(again));
+    FUZZ_CHECK(fieldsOf(again) == fieldsOf(stored),
+               fieldsOf(stored) + QStringLiteral(" -> ") + fieldsOf(again));
     const QList<FieldError> errors = stored.validate();
     FUZZ_CHECK(errorsOf(again.validate()) == errorsOf(errors), fieldsOf(stored));
 
     const QString digits = BookingRequest::phoneSearchDigits(request.phone);
-    FUZZ_CHECK(digits.isEmpty() || (digits.size() >= 3 && BookingRequest::phoneSearchDigits(digits) == digits),
+    FUZZ_CHECK(digits.isEmpty()
+                   || (digits.size() >= 3 && BookingRequest::phoneSearchDigits(digits) == digits),
                request.phone);
     return 0;
 }

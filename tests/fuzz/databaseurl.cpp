@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QList<QByteArray> lines = QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)).split('\n');
+    const QList<QByteArray> lines
+        = QByteArray(reinterpret_cast<const char *>(data), qsizetype(size)).split('\n');
     QProcessEnvironment env;
     env.insert(QStringLiteral("DATABASE_URL"), QString::fromUtf8(lines.value(0)));
     for (qsizetype i = 1; i < lines.size(); ++i) {

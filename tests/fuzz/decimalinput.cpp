@@ -12,9 +12,9 @@ namespace {
 
 const QList<QLocale> &locales()
 {
-    static const QList<QLocale> all = {QLocale(QLocale::English, QLocale::UnitedStates),
-                                       QLocale(QLocale::Spanish, QLocale::Spain),
-                                       QLocale(QLocale::German, QLocale::Germany)};
+    static const QList<QLocale> all
+        = {QLocale(QLocale::English, QLocale::UnitedStates), QLocale(QLocale::Spanish, QLocale::Spain),
+           QLocale(QLocale::German, QLocale::Germany)};
     return all;
 }
 
@@ -26,10 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (const QLocale &locale : locales()) {
         for (const int decimals : {2, 4}) {
             const DecimalInput::Result read = DecimalInput::parse(text, locale, decimals);
-            const QString where = locale.name() + QStringLiteral(" decimals=%1: \"%2\"").arg(decimals).arg(text);
+            const QString where
+                = locale.name() + QStringLiteral(" decimals=%1: \"%2\"").arg(decimals).arg(text);
             if (!read.ok()) {
                 FUZZ_CHECK(read.units == 0, where);
-                FUZZ_CHECK(!DecimalInput::problemText(read.problem, text, locale, decimals, 825).isEmpty(), where);
+                FUZZ_CHECK(!DecimalInput::problemText(read.problem, text, locale, decimals, 825).isEmpty(),
+                           where);
                 continue;
             }
             FUZZ_CHECK(read.units >= 0, where);
@@ -37,10 +39,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 const QString written = DecimalInput::text(read.units, locale, decimals, trimZeros);
                 const DecimalInput::Result again = DecimalInput::parse(written, locale, decimals);
                 FUZZ_CHECK(again.ok() && again.units == read.units,
-                           where + QStringLiteral(" = %1, written \"%2\", read back %3")
-                                       .arg(read.units)
-                                       .arg(written)
-                                       .arg(again.units));
+                           where
+                               + QStringLiteral(" = %1, written \"%2\", read back %3")
+                                     .arg(read.units)
+                                     .arg(written)
+                                     .arg(again.units));
             }
             if (decimals == 2) {
                 const QString plain = DecimalInput::text(read.units, QLocale::c(), decimals, true);

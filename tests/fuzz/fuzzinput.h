@@ -45,8 +45,8 @@ inline QList<QByteArray> parts(const uint8_t *data, size_t size, int count)
 } // namespace Fuzz
 
 // Aborts with the property's text and detail (a QString) when it does not hold.
-#define FUZZ_CHECK(property, detail)                                                                                   \
-    do {                                                                                                               \
-        if (!(property))                                                                                               \
-            Fuzz::fail(#property, detail);                                                                             \
+#define FUZZ_CHECK(property, detail)                                                                         \
+    do {                                                                                                     \
+        if (!(property))                                                                                     \
+            Fuzz::fail(#property, detail);                                                                   \
     } while (false)

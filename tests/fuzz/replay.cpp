@@ -52,7 +52,8 @@ int main(int argc, char **argv)
         for (const std::filesystem::path &file : files) {
             std::fprintf(stderr, "replaying %s\n", file.c_str());
             std::ifstream in(file, std::ios::binary);
-            const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                          std::istreambuf_iterator<char>());
             LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
             ++replayed;
         }

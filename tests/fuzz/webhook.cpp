@@ -22,8 +22,12 @@ constexpr qint64 Now = 1700000000; // the seeds are signed at this time
 
 QString eventText(const StripeEvent &event)
 {
-    return QStringList {event.id(), event.type(), event.created().toString(Qt::ISODate), event.apiVersion(),
-                        event.livemode() ? QStringLiteral("live") : QStringLiteral("test"), event.object().id()}
+    return QStringList {event.id(),
+                        event.type(),
+                        event.created().toString(Qt::ISODate),
+                        event.apiVersion(),
+                        event.livemode() ? QStringLiteral("live") : QStringLiteral("test"),
+                        event.object().id()}
         .join(u' ');
 }
 
@@ -44,18 +48,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(qAbs(Now - result.timestamp) <= WebhookSignature::DefaultToleranceSecs,
                    QString::fromLatin1(header));
     }
-    FUZZ_CHECK(WebhookSignature::verify(WebhookSignature::sign(body, Secrets, Now), body, Secrets, Now).isValid(),
-               QString::fromUtf8(body));
-    FUZZ_CHECK(WebhookSignature::verify(WebhookSignature::sign(body, QStringLiteral("whsec_other"), Now), body,
-                                        Secrets, Now)
+    FUZZ_CHECK(
+        WebhookSignature::verify(WebhookSignature::sign(body, Secrets, Now), body, Secrets, Now).isValid(),
+        QString::fromUtf8(body));
+    FUZZ_CHECK(WebhookSignature::verify(WebhookSignature::sign(body, QStringLiteral("whsec_other"), Now),
+                                        body, Secrets, Now)
                        .outcome
                    == WebhookSignature::Outcome::NoMatch,
                QString::fromUtf8(body));
 
     const StripeEvent event = StripeEvent::parse(body);
     if (event.isValid()) {
-        FUZZ_CHECK(!event.id().isEmpty() && !event.type().isEmpty() && !event.object().isEmpty(), eventText(event));
-        const StripeEvent again = StripeEvent::parse(QJsonDocument(event.json()).toJson(QJsonDocument::Compact));
+        FUZZ_CHECK(!event.id().isEmpty() && !event.type().isEmpty() && !event.object().isEmpty(),
+                   eventText(event));
+        const StripeEvent again
+            = StripeEvent::parse(QJsonDocument(event.json()).toJson(QJsonDocument::Compact));
         FUZZ_CHECK(again.isValid() && eventText(again) == eventText(event), eventText(event));
         const StripeUpdate update = StripeUpdateMapping::fromEvent(event);
         FUZZ_CHECK(update.eventId == event.id() && update.eventType == event.type(), eventText(event));

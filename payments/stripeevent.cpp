@@ -38,8 +38,9 @@ StripeEvent StripeEvent::parse(const QByteArray &body)
     event.m_id = id;
     event.m_type = type;
     const QJsonValue created = json.value(QLatin1String("created"));
-    if (created.isDouble())
-        event.m_created = QDateTime::fromSecsSinceEpoch(qint64(created.toDouble()), Qt::UTC);
+    // Whole seconds within qint64 only (a cast of 1e300 would be undefined).
+    if (created.isDouble() && double(created.toInteger()) == created.toDouble())
+        event.m_created = QDateTime::fromSecsSinceEpoch(created.toInteger(), Qt::UTC);
     event.m_apiVersion = json.value(QLatin1String("api_version")).toString();
     event.m_livemode = json.value(QLatin1String("livemode")).toBool();
     event.m_object = StripeObject(object);

@@ -14,10 +14,12 @@ std::optional<qint64> wholeNumber(const QJsonValue &value)
 {
     if (!value.isDouble())
         return std::nullopt;
-    const double number = value.toDouble();
-    if (number != double(qint64(number)))
+    // toInteger(), not a cast: casting a double beyond qint64 (1e300) is
+    // undefined; toInteger() gives 0 for it, as for any fraction.
+    const qint64 whole = value.toInteger();
+    if (double(whole) != value.toDouble())
         return std::nullopt;
-    return qint64(number);
+    return whole;
 }
 
 } // namespace

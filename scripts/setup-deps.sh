@@ -31,6 +31,9 @@ packages=(
   # The booking page's browser tests and pictures: headless Chromium driven
   # by puppeteer-core (tests/npm), which never downloads a browser of its own.
   chromium
+  # scripts/fuzz.sh: clang with libFuzzer, ASan and UBSan (their runtimes are
+  # in libclang-rt-14-dev, only a recommendation of clang-14's).
+  clang libclang-rt-14-dev
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with
 # Stripe's official npm package. A node already on PATH (e.g. a newer one

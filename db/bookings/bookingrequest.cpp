@@ -37,7 +37,9 @@ QString BookingRequest::normalisePlate(const QString &plate)
             continue;
         out += c;
     }
-    return out.toUpper();
+    // Upper case can decompose ("ΐ" becomes I, diaeresis, acute): composed
+    // again, so a normalised plate normalises to itself.
+    return out.toUpper().normalized(QString::NormalizationForm_C);
 }
 
 QString BookingRequest::phoneSearchDigits(const QString &text)

@@ -30,12 +30,15 @@ QString DatabaseConfig::redactedUrl() const
             url += QStringLiteral(":***");
         url += QLatin1Char('@');
     }
-    if (isUnixSocket()) {
+    // An IPv6 address in brackets; any other host (a name, a socket's folder,
+    // whatever ?host= said) percent-encoded, so it reads back as itself.
+    static const QRegularExpression ipv6(QStringLiteral("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"));
+    if (ipv6.match(host).hasMatch())
+        url += QLatin1Char('[') + host + QLatin1Char(']');
+    else
         url += QString::fromUtf8(QUrl::toPercentEncoding(host));
-    } else {
-        url += host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-        url += QLatin1Char(':') + QString::number(port);
-    }
+    // A socket's port too: it names the socket file (.s.PGSQL.5433).
+    url += QLatin1Char(':') + QString::number(port);
     url += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));
     QStringList query;
     query << QStringLiteral("connection_limit=%1").arg(maxConnections)

@@ -48,7 +48,9 @@ QString format(const QDateTime &dateTime)
 
 std::optional<QDate> parseDate(const QString &text)
 {
-    static const QRegularExpression pattern(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+    // Anchored at the very end: "$" would also match before a final newline.
+    static const QRegularExpression pattern(
+        QRegularExpression::anchoredPattern(QStringLiteral("\\d{4}-\\d{2}-\\d{2}")));
     if (!pattern.match(text).hasMatch())
         return std::nullopt;
     const QDate date = QDate::fromString(text, Qt::ISODate);
@@ -73,20 +75,26 @@ QDateTime parseDateTime(const QString &text, bool *hasOffset)
     if (clock.size() == 5)
         clock += QStringLiteral(":00");
     const QTime time = QTime::fromString(clock, Qt::ISODateWithMs);
-    if (!date.isValid() || !time.isValid())
+    // Qt reads 24:00 as 00:00 of the same day, where ISO means the next
+    // day's: refused rather than a day early.
+    if (!date.isValid() || !time.isValid() || clock.startsWith(QLatin1String("24")))
         return {};
     const QString zone = match.captured(3);
+    // A wall-clock time, whose zone the caller picks: held in UTC only
+    // because UTC skips no hour, as the PC's own zone may (a site elsewhere
+    // has that hour), so date() and time() are always what was typed.
     if (zone.isEmpty())
-        return QDateTime(date, time); // a wall-clock time; the caller picks the zone
+        return QDateTime(date, time, QTimeZone::utc());
+    const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
+    const int hours = zone == u"Z" ? 0 : zone.mid(1, 2).toInt();
+    const int minutes = zone == u"Z" ? 0 : zone.mid(4, 2).toInt();
+    // Offsets run from -14:00 to +14:00 (QTimeZone has no others).
+    if (minutes > 59 || hours * 60 + minutes > 14 * 60)
+        return {};
     if (hasOffset)
         *hasOffset = true;
     if (zone == u"Z")
         return QDateTime(date, time, QTimeZone::utc());
-    const int sign = zone.startsWith(QLatin1Char('-')) ? -1 : 1;
-    const int hours = zone.mid(1, 2).toInt();
-    const int minutes = zone.mid(4, 2).toInt();
-    if (hours > 14 || minutes > 59)
-        return {};
     return QDateTime(date, time, QTimeZone(sign * (hours * 3600 + minutes * 60)));
 }
 

@@ -22,7 +22,9 @@ std::optional<QDate> parseDate(const QString &text);
 
 // An ISO-8601 date and time, "T" or one space between them, seconds
 // optional. With an offset or Z: the instant (*hasOffset true). Without: a
-// wall-clock time whose zone the caller supplies (*hasOffset false).
+// wall-clock time whose zone the caller supplies (*hasOffset false; its
+// date() and time() are what was typed, held in UTC, which skips no hour).
+// 24:00 is refused (Qt would read it as 00:00 of the same day).
 // Invalid QDateTime when the text is not such a date and time.
 QDateTime parseDateTime(const QString &text, bool *hasOffset);
 

@@ -40,30 +40,6 @@ QStringList segmentsOf(const QString &path)
 
 const QString Netlify = QStringLiteral(".netlify");
 
-// A JSON value as the text RequestFields reads: numbers without a needless
-// ".0", anything that is neither text nor a number as its JSON (refused as
-// what it is, in words).
-QString textOf(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::String:
-        return value.toString();
-    case QJsonValue::Double: {
-        const double number = value.toDouble();
-        const qint64 whole = qint64(number);
-        return double(whole) == number ? QString::number(whole) : QString::number(number);
-    }
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Array:
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    case QJsonValue::Object:
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-    default:
-        return {};
-    }
-}
-
 } // namespace
 
 const QList<BookingApi::Route> &BookingApi::routes()
@@ -227,56 +203,20 @@ void BookingApi::answer(const QHttpServerRequest &request, QHttpServerResponder 
                                  nullptr, verdict.retryAfterSeconds));
             return;
         }
-        if (!body.trimmed().isEmpty()) {
-            QJsonParseError parseError;
-            const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-            if (!document.isObject()) {
-                ApiAnswers::error(exchange, Status::BadRequest, QStringLiteral("invalid"),
-                                  tr("The body must be a JSON object, such as {\"plate\": \"AB123\"}."),
-                                  QStringLiteral("body"));
-                return;
-            }
-            call.body = document.object();
+        if (!call.readBody(body)) {
+            ApiAnswers::error(exchange, Status::BadRequest, QStringLiteral("invalid"),
+                              tr("The body must be a JSON object, such as {\"plate\": \"AB123\"}."),
+                              QStringLiteral("body"));
+            return;
         }
         call.idempotencyKey = request.value("Idempotency-Key");
     }
     call.query = QUrlQuery(request.url());
-    for (const auto &[theirs, ours] : found->aliases) {
-        if (call.body.contains(theirs) && !call.body.contains(ours))
-            call.body.insert(ours, call.body.value(theirs));
-        for (const QString &value : call.query.allQueryItemValues(theirs, QUrl::FullyDecoded))
-            call.query.addQueryItem(ours, value);
-    }
-    if (!found->argumentField.isEmpty()) {
-        const QString fromQuery = call.query.queryItemValue(found->argumentField, QUrl::FullyDecoded);
-        call.arguments = {fromQuery.isEmpty() ? textOf(call.body.value(found->argumentField)) : fromQuery};
-    }
+    call.addAliases(found->aliases);
+    if (!found->argumentField.isEmpty())
+        call.argumentFrom(found->argumentField);
     call.legacy = found->segments.value(0) == Netlify;
     (this->*found->handler)(call);
-}
-
-RequestFields BookingApi::fieldsOf(const Call &call)
-{
-    // Query parameters for GET, the JSON body for POST; add-ons as repeated
-    // "addon" parameters or an "addons" array. Named as the API names them.
-    const QUrlQuery query = call.query;
-    const QJsonObject body = call.body;
-    const bool fromBody = !body.isEmpty();
-    return RequestFields(
-        [query, body, fromBody](const QString &field) {
-            if (!fromBody)
-                return query.allQueryItemValues(field, QUrl::FullyDecoded);
-            const QJsonValue value = body.value(field == u"addon" ? QStringLiteral("addons") : field);
-            QStringList values;
-            if (value.isArray() && field == u"addon") {
-                for (const QJsonValue &item : value.toArray())
-                    values << textOf(item);
-            } else if (!value.isUndefined() && !value.isNull()) {
-                values << textOf(value);
-            }
-            return values;
-        },
-        [fromBody](const QString &field) { return fromBody && field == u"addon" ? QStringLiteral("addons") : field; });
 }
 
 void BookingApi::services(const Call &call)
@@ -322,7 +262,7 @@ void BookingApi::availability(const Call &call)
 {
     AvailabilityRequest request;
     std::optional<QDate> date;
-    const RequestFields fields = fieldsOf(call);
+    const RequestFields fields = call.fields();
     QList<FieldError> errors = fields.readDate(date);
     errors += fields.readSlot(request, true);
     if (!errors.isEmpty())
@@ -351,7 +291,7 @@ void BookingApi::availability(const Call &call)
 void BookingApi::next(const Call &call)
 {
     AvailabilityRequest request;
-    const QList<FieldError> errors = fieldsOf(call).readSlot(request, true);
+    const QList<FieldError> errors = call.fields().readSlot(request, true);
     if (!errors.isEmpty())
         return ApiAnswers::invalid(call.exchange, errors);
     const QString language = call.language;

@@ -1,14 +1,13 @@
 #pragma once
 
-#include "db/bookings/requestfields.h"
 #include "server/api/apipolicy.h"
+#include "server/api/apirequest.h"
 #include "server/requestlog.h"
 
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
-#include <QUrlQuery>
 
 #include <functional>
 #include <memory>
@@ -55,23 +54,17 @@ public:
 
     void answer(const QHttpServerRequest &request, QHttpServerResponder &&responder);
 
-    // One request, as a route sees it.
-    struct Call
+    // One request, as a route sees it: what it says (ApiRequest), and where
+    // and in which language it is answered.
+    struct Call : ApiRequest
     {
         std::shared_ptr<HttpExchange> exchange;
         QString language;
-        QUrlQuery query;
-        QJsonObject body;
-        QStringList arguments; // the path's {code} or {id}
-        QByteArray idempotencyKey;
         bool legacy = false; // one of the old system's paths
     };
 
 private:
     using Handler = void (BookingApi::*)(const Call &);
-    // The request's fields (RequestFields): the query for GET, the JSON body
-    // for POST, named as the API names them.
-    static RequestFields fieldsOf(const Call &call);
     struct Route;
     static const QList<Route> &routes();
 

@@ -32,7 +32,7 @@ struct Answered
 void BookingApi::create(const Call &call)
 {
     BookingRequest request;
-    QList<FieldError> errors = fieldsOf(call).readBooking(request);
+    QList<FieldError> errors = call.fields().readBooking(request);
     // Online bookings are held until paid, as at the kiosk.
     request.hold = true;
     request.actor = OnlineActor;
@@ -220,7 +220,7 @@ void BookingApi::move(const Call &call)
                            .arg(startText)});
     qint64 bayId = 0;
     if (call.body.contains(QStringLiteral("bay"))) {
-        bayId = qint64(call.body.value(QStringLiteral("bay")).toDouble());
+        bayId = call.body.value(QStringLiteral("bay")).toInteger(); // 0 for 2.5 or 1e28: refused
         if (bayId <= 0)
             errors.append({QStringLiteral("bay"), tr("bay takes a numeric bay ID, not \"%1\".")
                                                       .arg(call.body.value(QStringLiteral("bay")).toVariant().toString())});

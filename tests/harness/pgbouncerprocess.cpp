@@ -62,7 +62,9 @@ bool PgBouncerProcess::start(QString *error)
         message = QStringLiteral("cannot create a temporary folder: ") + m_folder->errorString();
         return false;
     }
-    m_port = PgTestCluster::freePort();
+    // A restart keeps the port: the programs under test reconnect to it.
+    if (m_port == 0)
+        m_port = PgTestCluster::freePort();
     const QString dir = m_folder->path();
     const QString authFile = QDir(dir).filePath(QStringLiteral("userlist.txt"));
     const QString iniFile = QDir(dir).filePath(QStringLiteral("pgbouncer.ini"));

@@ -21,7 +21,8 @@ public:
     PgBouncerProcess(const PgBouncerProcess &) = delete;
     PgBouncerProcess &operator=(const PgBouncerProcess &) = delete;
 
-    // Blocks until PgBouncer accepts TCP connections or gives up.
+    // Blocks until PgBouncer accepts TCP connections or gives up. A start
+    // after stop() listens on the same port.
     bool start(QString *error = nullptr);
     void stop();
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }

@@ -13,6 +13,7 @@
 #include <QTcpServer>
 
 #include <algorithm>
+#include <csignal>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +28,33 @@ const QString kHarnessApplicationName = QStringLiteral("carwash-test-harness");
 bool isRoot()
 {
     return ::geteuid() == 0;
+}
+
+// The parent's pid and state letter of a process from /proc/<pid>/stat;
+// false when it is gone. The name in parentheses may hold spaces.
+bool processStat(qint64 pid, qint64 *parent, char *state)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = file.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    if (close < 0)
+        return false;
+    const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+    if (fields.size() < 2)
+        return false;
+    *state = fields.at(0).isEmpty() ? '?' : fields.at(0).at(0);
+    *parent = fields.at(1).toLongLong();
+    return true;
+}
+
+// Running, as opposed to gone or a zombie nobody reaped yet.
+bool isAlive(qint64 pid)
+{
+    qint64 parent = 0;
+    char state = '?';
+    return processStat(pid, &parent, &state) && state != 'Z' && state != 'X';
 }
 
 struct ProcessOutcome
@@ -220,11 +248,12 @@ bool PgTestCluster::writeSettings(QString *error)
                                             "max_connections = %3\n"
                                             "shared_buffers = 32MB\n"
                                             "fsync = off\n"
-                                            "synchronous_commit = off\n"
+                                            "synchronous_commit = %4\n"
                                             "full_page_writes = off\n")
                                  .arg(m_port)
                                  .arg(TestNames::quoted(folder()))
-                                 .arg(m_maxConnections);
+                                 .arg(m_maxConnections)
+                                 .arg(m_crashSafeCommits ? QStringLiteral("on") : QStringLiteral("off"));
     file.write(settings.toUtf8());
     // Written by root under root: the server (postgres) only has to read it.
     file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
@@ -315,6 +344,46 @@ bool PgTestCluster::stop(Mode mode)
     else
         m_running = false;
     return ok;
+}
+
+bool PgTestCluster::kill()
+{
+    if (!m_running)
+        return false;
+    QFile pidFile(QDir(dataDirectory()).filePath(QStringLiteral("postmaster.pid")));
+    if (!pidFile.open(QIODevice::ReadOnly))
+        return false;
+    const qint64 postmaster = pidFile.readLine().trimmed().toLongLong();
+    if (postmaster <= 0)
+        return false;
+    QList<qint64> processes {postmaster};
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool number = false;
+        const qint64 pid = entry.toLongLong(&number);
+        qint64 parent = 0;
+        char state = '?';
+        if (number && processStat(pid, &parent, &state) && parent == postmaster)
+            processes << pid;
+    }
+    // The postmaster first, so it cannot start a new child after the list.
+    for (const qint64 pid : processes) {
+        ::kill(-pid_t(pid), SIGKILL);
+        ::kill(pid_t(pid), SIGKILL);
+    }
+    m_running = false;
+    for (int waited = 0; waited < 200; ++waited) {
+        if (std::none_of(processes.cbegin(), processes.cend(), isAlive)) {
+            // A dead postmaster nobody has reaped yet still answers kill(pid,
+            // 0), and the next postmaster would take it for a live one: its
+            // lock files go (the socket's too).
+            pidFile.close();
+            QFile socketLock(QDir(socketDirectory()).filePath(QStringLiteral(".s.PGSQL.%1.lock").arg(m_port)));
+            return pidFile.remove() && (!socketLock.exists() || socketLock.remove());
+        }
+        ::usleep(50000);
+    }
+    return false;
 }
 
 bool PgTestCluster::restart()

@@ -25,12 +25,23 @@ public:
 
     // Before the first start().
     void setMaxConnections(int maxConnections) { m_maxConnections = maxConnections; }
+    // Before the first start(): synchronous_commit on, as in production, so
+    // a commit acknowledged survives the server being killed (fsync stays
+    // off: the machine itself does not crash in a test).
+    void setCrashSafeCommits(bool on) { m_crashSafeCommits = on; }
 
     // The first start creates the cluster and the database "carwash" with
     // btree_gist; later starts reuse both and keep the port.
     bool start(QString *error = nullptr);
     bool stop(Mode mode = Mode::Fast);
     bool restart();
+    // SIGKILL to the postmaster's process group and to each of its
+    // children's (PostgreSQL makes every backend a group leader of its own),
+    // as a crash or the OOM killer would end it: no shutdown, no checkpoint.
+    // Returns once none of them runs any more, so start() can follow (crash
+    // recovery then runs on the same port). False when there was nothing to
+    // kill or a process outlived the wait.
+    bool kill();
     bool isRunning() const { return m_running; }
 
     // Replaces pg_hba.conf's rules for TCP connections (the unix socket stays
@@ -77,6 +88,7 @@ private:
     QString m_binDirectory;
     int m_port = 0;
     int m_maxConnections = 100;
+    bool m_crashSafeCommits = false;
     bool m_initialized = false;
     bool m_running = false;
 };

@@ -55,7 +55,9 @@ for l in "${lanes[@]}"; do
         lane asan "${ASAN_BUILD_DIR:-$root/build-asan}" address,undefined -L 'unit|db'
       ;;
     tsan)
-      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp:print_suppressions=0 \
+      # die_after_fork=0: QProcess (pg_ctl, psql) forks from a test whose
+      # pool threads run; the child only execs, so TSan need not refuse it.
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$supp/tsan.supp:print_suppressions=0 \
         lane tsan "${TSAN_BUILD_DIR:-$root/build-tsan}" thread -R "$tsan_tests"
       ;;
     *)

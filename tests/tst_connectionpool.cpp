@@ -479,8 +479,12 @@ void TestConnectionPool::realDeadlockIsRetriedAndBothUpdatesLandOnce()
     QVERIFY(waitFor(b));
     QVERIFY2(a.result().ok(), describe(a.result()));
     QVERIFY2(b.result().ok(), describe(b.result()));
-    QCOMPARE(shared->deadlocks.load(), 1);
-    QCOMPARE(shared->attempts[0].load() + shared->attempts[1].load(), 3);
+    // One deadlock at least; the victim's retry can meet the other job
+    // again (its rollback leaves the row free before the other job, still
+    // waking up, takes it), so more are possible, each costing exactly one
+    // more attempt.
+    QVERIFY(shared->deadlocks.load() >= 1);
+    QCOMPARE(shared->attempts[0].load() + shared->attempts[1].load(), 2 + shared->deadlocks.load());
     // The victim's first attempt was rolled back whole: each row counted once
     // per job.
     QCOMPARE(

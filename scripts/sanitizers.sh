@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The sanitizer lanes CI runs after the tests (README, Sanitizers):
+#   asan  ASan+UBSan build in build-asan/, the unit and db tests (but six);
+#   tsan  TSan build in build-tsan/, the pool's and the listener's tests.
+# Usage: scripts/sanitizers.sh [asan] [tsan]   (both when none is named)
+# Each lane is configured once (gcc, -O1 -g), builds only the targets its
+# tests need, and fails on the first report. Set ASAN_BUILD_DIR, TSAN_BUILD_DIR,
+# BUILD_JOBS, TEST_JOBS to change where and how wide; extra ctest arguments
+# go in CTEST_ARGS (e.g. CTEST_ARGS="-R tst_async").
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=${BUILD_JOBS:-$(nproc)}
+supp=$root/tests/sanitizers
+
+# The TSan lane: the pool (its own tests, faults from the TCP proxy, results
+# travelling back to their threads, bookings racing through it) and the
+# LISTEN thread (tst_paymentqueue's listener on several channels, its
+# restarts). These are where our threads meet; the rest run on one thread.
+tsan_tests='^(tst_connectionpool|tst_networkfaults|tst_async|tst_bookingengine_races|tst_paymentqueue)$'
+
+# The ASan+UBSan lane: every unit and db test but six, left out to keep CI
+# under 45 minutes on 2 cores. Each of them alone would build a library tree
+# no other test of the lane needs: the kiosk's widgets (tst_kioskmetrics and
+# its 150 % run, tst_kiosktext: sizes and strings, no input from outside) and
+# carwash-server's (tst_apipolicy, tst_mailmessage, tst_stripeupdatemapping:
+# pure functions; the server's request and webhook parsing runs under
+# ASan+UBSan in the fuzzing lane, tests/fuzz).
+asan_left_out='^(tst_kioskmetrics|tst_kioskmetrics_150|tst_kiosktext|tst_apipolicy|tst_mailmessage|tst_stripeupdatemapping)$'
+
+# lane NAME BUILD_DIR SANITIZERS CTEST_SELECTION...
+lane() {
+  local name=$1 dir=$2 sanitizers=$3
+  shift 3
+  local started=$SECONDS
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
+      "-DCARWASH_SANITIZE=$sanitizers"
+  fi
+  # Only the executables of the chosen tests (and what they depend on, such
+  # as carwash-admin); a test that reruns another's binary (tst_kioskmetrics_150)
+  # names no target of its own.
+  local targets=() test
+  for test in $(cd "$dir" && ctest -N "$@" | sed -n 's/^ *Test *#[0-9]*: //p'); do
+    if ninja -C "$dir" -t query "$test" >/dev/null 2>&1; then targets+=("$test"); fi
+  done
+  cmake --build "$dir" -j "$jobs" --target "${targets[@]}"
+  local built=$SECONDS
+  # ${CTEST_ARGS} unquoted on purpose: several arguments, or none.
+  # shellcheck disable=SC2086
+  (cd "$dir" && ctest --output-on-failure -j "${TEST_JOBS:-2}" "$@" ${CTEST_ARGS:-})
+  echo "sanitizers: $name lane: build $((built - started)) s, tests $((SECONDS - built)) s"
+}
+
+lanes=("$@")
+[ ${#lanes[@]} -gt 0 ] || lanes=(asan tsan)
+for l in "${lanes[@]}"; do
+  case $l in
+    asan)
+      # Options in the environment, never LD_PRELOAD: the PostgreSQL servers
+      # the tests start inherit it and are not ours; to them these are inert.
+      ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+      LSAN_OPTIONS=suppressions=$supp/lsan.supp:print_suppressions=0 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+        lane asan "${ASAN_BUILD_DIR:-$root/build-asan}" address,undefined -L 'unit|db' -E "$asan_left_out"
+      ;;
+    tsan)
+      # die_after_fork=0: QProcess (pg_ctl, psql) forks from a test whose
+      # pool threads run; the child only execs, so TSan need not refuse it.
+      TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:die_after_fork=0:suppressions=$supp/tsan.supp:print_suppressions=0 \
+        lane tsan "${TSAN_BUILD_DIR:-$root/build-tsan}" thread -R "$tsan_tests"
+      ;;
+    *)
+      echo "sanitizers: unknown lane '$l' (asan or tsan)" >&2
+      exit 2
+      ;;
+  esac
+done

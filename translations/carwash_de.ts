@@ -941,6 +941,18 @@ DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HIST
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
     </message>
+    <message>
+        <source>
+carwash-admin --version prints the version of CarWash Desk.
+</source>
+        <translation>
+carwash-admin --version gibt die Version von CarWash Desk aus.
+</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>Version: %1</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>
@@ -4001,6 +4013,10 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The chart picture could not be saved to %1.</source>
         <translation>Das Diagrammbild konnte nicht in %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>CarWash Desk %1</source>
+        <translation>CarWash Desk %1</translation>
     </message>
 </context>
 <context>
@@ -7945,6 +7961,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl√
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name gilt nur mit --kiosk.</translation>
+    </message>
+    <message>
+        <source>Print the version of CarWash Desk and exit.</source>
+        <translation>Die Version von CarWash Desk ausgeben und beenden.</translation>
     </message>
 </context>
 </TS>

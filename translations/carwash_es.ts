@@ -941,6 +941,18 @@ DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HIS
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
     </message>
+    <message>
+        <source>
+carwash-admin --version prints the version of CarWash Desk.
+</source>
+        <translation>
+carwash-admin --version muestra la versión de CarWash Desk.
+</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>Versión: %1</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>
@@ -4001,6 +4013,10 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The chart picture could not be saved to %1.</source>
         <translation>No se pudo guardar la imagen de los gráficos en %1.</translation>
+    </message>
+    <message>
+        <source>CarWash Desk %1</source>
+        <translation>CarWash Desk %1</translation>
     </message>
 </context>
 <context>
@@ -7945,6 +7961,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name es solo para --kiosk.</translation>
+    </message>
+    <message>
+        <source>Print the version of CarWash Desk and exit.</source>
+        <translation>Muestra la versión de CarWash Desk y termina.</translation>
     </message>
 </context>
 </TS>

@@ -27,6 +27,11 @@ packages=(
   # The booking page's browser tests and pictures: headless Chromium driven
   # by puppeteer-core (tests/npm), which never downloads a browser of its own.
   chromium
+  # The Debian package (scripts/package.sh, scripts/package-test.sh): its
+  # icons rendered from the SVG, man pages from the programs' --help, the
+  # hardening flags and shlibdeps, and the checks of package, desktop
+  # entries, metainfo and units; cage is what the kiosk unit starts.
+  librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream file cage
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with
 # Stripe's official npm package. A node already on PATH (e.g. a newer one

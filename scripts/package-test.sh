@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The Debian package as an administrator meets it, on this machine (CI; as
 # root): build it (scripts/package.sh, lintian included), check its desktop
-# entries, metainfo and units, `apt-get install ./carwash-desk_*.deb`, then
-# carwash-server started as its unit starts it (its user, its environment
-# file) against a PostgreSQL this script starts, answering GET /health; then
-# `dpkg --purge` removes the programs, the units and the system user, and the
-# database is still there. Never touches any other PostgreSQL.
+# entries, metainfo, icons, man pages and units, `apt-get install
+# ./carwash-desk_*.deb`, `carwash-admin --version`; carwash-server started as
+# its unit starts it (its user, its environment file) against a PostgreSQL
+# this script starts, answering GET /health; carwash-admin seed and health as
+# a normal user; an upgrade (the same programs repacked as a newer version)
+# keeps the user, the environment file and the data; `dpkg --purge` removes
+# the programs, the units and the system user, and the database stays.
+# Never touches any other PostgreSQL.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 started=$(date +%s)
@@ -116,22 +119,26 @@ DATABASE_URL=postgresql://carwash@127.0.0.1:$port/carwash?connect_timeout=5
 CARWASH_SERVER_OPTIONS=--listen 127.0.0.1:$http_port
 EOF
 as_unit "$exec_condition" || fail "ExecCondition refused the configured server"
-as_unit "$exec_start" >"$work/server.log" 2>&1 &
-server_pid=$! # the job; it ends with carwash-server's exit code
-health=""
-for _ in $(seq 1 120); do
-  health=$(/usr/bin/python3 - "$http_port" <<'PY' 2>/dev/null || true
+# Starts the server as its unit would, waits for GET /health to answer 200
+# with the database reachable, and every version the programs' own; stops
+# it with SIGTERM as systemd would, and expects it to end cleanly.
+server_answers_health() {
+  as_unit "$exec_start" >"$work/server.log" 2>&1 &
+  server_pid=$! # the job; it ends with carwash-server's exit code
+  local health=""
+  for _ in $(seq 1 120); do
+    health=$(/usr/bin/python3 - "$http_port" <<'PY' 2>/dev/null || true
 import sys, urllib.request
 with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=5) as r:
     print(r.status, r.read().decode())
 PY
 )
-  case "$health" in 200\ *) break ;; esac
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "carwash-server exited"; }
-  sleep 1
-done
-case "$health" in 200\ *) ;; *) cat "$work/server.log" >&2; fail "GET /health did not answer 200: $health" ;; esac
-echo "${health#200 }" | /usr/bin/python3 -c '
+    case "$health" in 200\ *) break ;; esac
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "carwash-server exited"; }
+    sleep 1
+  done
+  case "$health" in 200\ *) ;; *) cat "$work/server.log" >&2; fail "GET /health did not answer 200: $health" ;; esac
+  echo "${health#200 }" | /usr/bin/python3 -c '
 import json, sys
 h = json.load(sys.stdin)
 version = sys.argv[1]
@@ -140,10 +147,41 @@ assert h["database"]["reachable"], h["database"]
 servers = [p for p in h["processes"] if p["program"] == "carwash-server"]
 assert servers and servers[0]["version"] == version, h["processes"]
 ' "$version" || fail "GET /health: $health"
-server=$(pgrep -u "$user" -x carwash-server) || fail "no carwash-server runs as $user"
-kill -TERM "$server"
-wait "$server_pid" || fail "carwash-server did not end cleanly on SIGTERM: $(cat "$work/server.log")"
-server_pid=""
+  local server
+  server=$(pgrep -u "$user" -x carwash-server) || fail "no carwash-server runs as $user"
+  kill -TERM "$server"
+  wait "$server_pid" || fail "carwash-server did not end cleanly on SIGTERM: $(cat "$work/server.log")"
+  server_pid=""
+}
+server_answers_health
+
+# carwash-admin as a normal user (nobody) on the same database.
+install -d -o nobody -m 0700 "$work/home"
+admin() {
+  runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 \
+    DATABASE_URL="postgresql://carwash@127.0.0.1:$port/carwash" carwash-admin "$@"
+}
+step "carwash-admin as a normal user: seed --demo, health"
+admin seed --demo >/dev/null || fail "carwash-admin seed --demo"
+admin health >"$work/health.txt" || fail "carwash-admin health: $(cat "$work/health.txt")"
+grep -q "^Version: $version\$" "$work/health.txt" || fail "carwash-admin health does not say the version"
+services=$(admin services --json | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+[ "$services" -gt 0 ] || fail "no services after seed --demo"
+
+step "upgrading to a newer package (these programs repacked as $version+1)"
+uid=$(id -u "$user")
+dpkg-deb -R "$deb" "$work/next"
+sed -i "s/^Version: .*/Version: $version+1/" "$work/next/DEBIAN/control"
+dpkg-deb --build --root-owner-group "$work/next" "$work/carwash-desk_next_amd64.deb" >/dev/null
+apt-get install -y -q --no-install-recommends "$work/carwash-desk_next_amd64.deb" >/dev/null
+[ "$(dpkg-query -W -f='${Version}' carwash-desk)" = "$version+1" ] || fail "the upgrade did not happen"
+[ "$(id -u "$user")" = "$uid" ] || fail "the upgrade made the user $user anew"
+[ "$(stat -c '%a %U' "$env_file")" = "600 root" ] || fail "the upgrade changed $env_file's mode"
+grep -q "^DATABASE_URL=postgresql://carwash@127.0.0.1:$port/" "$env_file" \
+  || fail "the upgrade lost the administrator's settings in $env_file"
+server_answers_health
+[ "$(admin services --json | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$services" ] \
+  || fail "the site's services changed in the upgrade"
 
 step "purging"
 dpkg --purge carwash-desk >/dev/null
@@ -153,7 +191,7 @@ for gone in /usr/bin/carwash /usr/bin/carwash-admin /usr/bin/carwash-server "$un
   [ ! -e "$gone" ] || fail "$gone is still there after the purge"
 done
 ! getent passwd carwash >/dev/null || fail "the system user carwash is still there after the purge"
-[ "$(psql_postgres -d carwash -c "SELECT count(*) > 0 FROM schema_migrations")" = "t" ] \
-  || fail "the database lost its data in the purge"
+[ "$(psql_postgres -d carwash -c "SELECT count(*) FROM services")" = "$services" ] \
+  || fail "the site database lost its data in the purge"
 
 step "passed in $(($(date +%s) - started)) s"

@@ -18,7 +18,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_
   -DCMAKE_CXX_FLAGS="$(dpkg-buildflags --get CXXFLAGS) $(dpkg-buildflags --get CPPFLAGS)" \
   -DCMAKE_EXE_LINKER_FLAGS="$(dpkg-buildflags --get LDFLAGS)" \
   -DCMAKE_SHARED_LINKER_FLAGS="$(dpkg-buildflags --get LDFLAGS)" >/dev/null
-cmake --build "$build" -j "$jobs" --target carwash carwash-admin carwash-server carwash_package_files carwash_changelog
+cmake --build "$build" -j "$jobs" --target carwash carwash-admin carwash-server carwash_package_files carwash_changelog >&2
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(ls "$build"/carwash-desk_*_amd64.deb)
 # Errors and warnings fail; informational tags are shown, not fatal.

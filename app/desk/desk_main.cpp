@@ -45,6 +45,10 @@ int main(int argc, char *argv[])
         std::fputs(qPrintable(DatabaseStartup::versionLine(QStringLiteral("carwash"))), stdout);
         return 0;
     }
+    // The menu entry each mode was started from (packaging/desktop/): its
+    // icon and name in the task bar, and the Wayland app id under cage.
+    QGuiApplication::setDesktopFileName(parser.isSet(kiosk) ? QStringLiteral("org.carwashdesk.Kiosk")
+                                                            : QStringLiteral("org.carwashdesk.Desk"));
     if (parser.isSet(kiosk))
         // From here on nothing a kiosk logs can open a window over it.
         KioskGuard::installQuietMessageHandler();

@@ -24,7 +24,7 @@ fi
 
 # CARWASH_DEB=path/to.deb tests that package instead of building one.
 if [ -n "${CARWASH_DEB:-}" ]; then
-  deb=$CARWASH_DEB
+  deb=$(realpath "$CARWASH_DEB")
 else
   step "building the package"
   deb=$(bash "$root/scripts/package.sh" | tail -n 1)
@@ -39,7 +39,8 @@ chmod 755 "$work"
 server_pid=""
 installed=""
 cleanup() {
-  [ -n "$server_pid" ] && pkill -u carwash -x carwash-server 2>/dev/null || true
+  # The server a failed check left running: the child of its job.
+  [ -n "$server_pid" ] && pkill -TERM -P "$server_pid" 2>/dev/null || true
   # A failed run leaves no package behind (the next run would refuse to start).
   [ -n "$installed" ] && dpkg --purge carwash-desk >/dev/null 2>&1 || true
   if [ -f "$work/pg/postmaster.pid" ]; then

@@ -17,6 +17,10 @@ packages=(
   qt6-speech-dev qt6-declarative-dev qt6-speech-speechd-plugin qt6-speech-flite-plugin
   speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   libpq-dev postgresql postgresql-contrib pgbouncer
+  # carwash-admin backup/restore and the desk's daily backup run PostgreSQL
+  # 15's own pg_dump, pg_restore and psql (/usr/lib/postgresql/15/bin), never
+  # another major version's; named so a newer default cannot replace them.
+  postgresql-client-15
   wrk
   # tst_openapi reads docs/openapi.yaml with python3's yaml module.
   python3-yaml

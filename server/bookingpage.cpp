@@ -74,12 +74,14 @@ void BookingPage::addSecurityHeaders(HttpExchange &exchange)
 
 void BookingPage::addRoutes(QHttpServer &http)
 {
-    http.route(QStringLiteral("/"), QHttpServerRequest::Method::Get,
+    // HEAD as GET (headers only): uptime monitors ask the page that way.
+    const QHttpServerRequest::Methods read = QHttpServerRequest::Method::Get | QHttpServerRequest::Method::Head;
+    http.route(QStringLiteral("/"), read,
                [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                    answerPage(request, std::move(responder));
                });
     http.route(
-        QStringLiteral("/web/<arg>"), QHttpServerRequest::Method::Get,
+        QStringLiteral("/web/<arg>"), read,
         [this](const QString &name, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             answerAsset(name, request, std::move(responder));
         });

@@ -72,7 +72,17 @@ void HttpExchange::respond(Status status, const QByteArray &mimeType, const QByt
     if (m_answered)
         return;
     m_answered = true;
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState && m_method == "HEAD") {
+        // The headers a GET would have (its length included), no body
+        // (RFC 9110, 9.3.2): what monitors and link checkers ask.
+        m_responder.writeStatusLine(status);
+        m_responder.writeHeader("Content-Type", mimeType);
+        m_responder.writeHeader("Content-Length", QByteArray::number(body.size()));
+        for (const auto &[name, value] : std::as_const(m_headers))
+            m_responder.writeHeader(name, value);
+        m_responder.writeBody(QByteArray());
+        m_socket->flush();
+    } else if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
         QHttpServerResponse response(mimeType, body, status);
         for (const auto &[name, value] : std::as_const(m_headers))
             response.addHeader(name, value);

@@ -25,6 +25,7 @@ private slots:
     void cleanupTestCase();
 
     void aBookingIsHeldAndAnsweredInItsPublicForm();
+    void aKnownPlateKeepsItsOwnersDetails();
     void theIdempotencyKeyReplaysAndRefusesAnotherBody();
     void aTakenSlotIsAConflictWithAlternatives();
     void twoHundredClientsRaceForOneStart();
@@ -118,6 +119,48 @@ void TestBookingApiWrites::aBookingIsHeldAndAnsweredInItsPublicForm()
                        .arg(code))
                  .toString(),
              QStringLiteral("ON123 held online"));
+}
+
+void TestBookingApiWrites::aKnownPlateKeepsItsOwnersDetails()
+{
+    const QString owner = value(QStringLiteral("INSERT INTO customers (name, phone, email) VALUES "
+                                               "('Owen Owner', '+1 555 0111', 'owen@example.com') RETURNING id"))
+                              .toString();
+    const QString vehicle = value(QStringLiteral("INSERT INTO vehicles (customer_id, plate, vehicle_class) "
+                                                 "VALUES (%1, 'OWN1', 'suv') RETURNING id")
+                                      .arg(owner))
+                                .toString();
+    const QString ownerRow = QStringLiteral("SELECT name || '|' || phone || '|' || email FROM customers WHERE id = %1")
+                                 .arg(owner);
+    const QString before = value(ownerRow).toString();
+
+    // Someone who knows the plate books it with their own details.
+    const Response stranger = post(QStringLiteral("/api/bookings"), booking(QStringLiteral("10:00"), QStringLiteral("own 1")));
+    QCOMPARE(stranger.status, 201);
+    QCOMPARE(value(ownerRow).toString(), before);
+    QCOMPARE(value(QStringLiteral("SELECT customer_id::text || ' ' || vehicle_class FROM vehicles WHERE id = %1")
+                       .arg(vehicle))
+                 .toString(),
+             owner + QStringLiteral(" suv"));
+    // The booking is theirs (their mail goes to them), on the owner's vehicle.
+    const QString strangerBooking = QStringLiteral("FROM bookings AS b JOIN customers AS c ON c.id = b.customer_id "
+                                                   "WHERE b.code = '%1'")
+                                        .arg(codeOf(stranger));
+    QCOMPARE(value(QStringLiteral("SELECT c.name || '|' || c.email || '|' || b.vehicle_id ") + strangerBooking).toString(),
+             QStringLiteral("Dana Online|dana@example.com|") + vehicle);
+    QVERIFY(value(QStringLiteral("SELECT c.id ") + strangerBooking).toString() != owner);
+
+    // The owner, known by their phone however written: their own record,
+    // their name kept, the missing nothing overwritten.
+    QJsonObject own = booking(QStringLiteral("11:00"), QStringLiteral("OWN-1"));
+    own[QStringLiteral("name")] = QStringLiteral("O. Owner");
+    own[QStringLiteral("phone")] = QStringLiteral("+1 (555) 01-11");
+    own[QStringLiteral("email")] = QStringLiteral("other@example.com");
+    const Response mine = post(QStringLiteral("/api/bookings"), own);
+    QCOMPARE(mine.status, 201);
+    QCOMPARE(value(QStringLiteral("SELECT customer_id FROM bookings WHERE code = '%1'").arg(codeOf(mine))).toString(),
+             owner);
+    QCOMPARE(value(ownerRow).toString(), before);
 }
 
 void TestBookingApiWrites::theIdempotencyKeyReplaysAndRefusesAnotherBody()

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <functional>
@@ -202,6 +203,26 @@ void TestBookingPage::thePageAndItsAssetsAreServedSafely()
         QCOMPARE(stale.body, asset.body);
     }
     QCOMPARE(assets, 5); // icon, style, texts, QR encoder, the page's script
+
+    // HEAD (as monitors ask): GET's status and headers, its length, no body.
+    // A second request on the same connection is answered next, so nothing
+    // was sent between the two.
+    QTcpSocket socket;
+    socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(m_server.port()));
+    QVERIFY(socket.waitForConnected(10000));
+    socket.write("HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                 "GET /web/nothing.js HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    QByteArray answers;
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(30000))
+        answers += socket.readAll();
+    answers += socket.readAll();
+    const qsizetype headEnd = answers.indexOf("\r\n\r\n");
+    QVERIFY2(headEnd > 0, answers.constData());
+    const QByteArray head = answers.left(headEnd).toLower();
+    QVERIFY2(head.startsWith("http/1.1 200"), head.constData());
+    QVERIFY2(head.contains("content-length: " + QByteArray::number(page.body.size())), head.constData());
+    QVERIFY2(head.contains("content-security-policy: default-src 'none'"), head.constData());
+    QVERIFY2(answers.mid(headEnd + 4).startsWith("HTTP/1.1 404"), answers.constData());
     QCOMPARE(m_server.get(QStringLiteral("/web/nothing.js")).status, 404);
     QCOMPARE(m_server.get(QStringLiteral("/web/../index.html")).status, 404);
 }
@@ -329,6 +350,12 @@ void TestBookingPage::aBookingIsFoundMovedAndCancelledByCodeAndPlate()
     QCOMPARE(bookingField(code, QStringLiteral("b.status")), QStringLiteral("cancelled"));
     const QDateTime moved = instant(r.value(QStringLiteral("moved")).toString());
     QVERIFY(moved.isValid() && moved != at(QStringLiteral("10:00")));
+    // The first time picked was taken meanwhile: moved to an alternative.
+    const QDateTime taken = instant(r.value(QStringLiteral("taken")).toString());
+    QVERIFY(taken.isValid() && taken != moved);
+    QVERIFY(count(QStringLiteral("SELECT count(*) FROM bookings WHERE plate LIKE 'MOVE%' AND starts_at = '%1'")
+                      .arg(IsoTime::toSql(taken)))
+            > 0);
     QCOMPARE(value(QStringLiteral("SELECT starts_at FROM bookings WHERE code = '%1'").arg(code)).toDateTime(),
              moved);
     QCOMPARE(

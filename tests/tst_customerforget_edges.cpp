@@ -221,6 +221,9 @@ void TestCustomerForgetEdges::aBookingInFlightForTheCustomerWaitsAndIsAnonymised
                                                  "WHERE datname = 'carwash' AND wait_event_type = 'Lock'"))
                                   .toInt(),
                               1, 60000);
+    // Started and still running: the waiter is the forget (QProcess only
+    // learns it started when its event is handled, which QTRY may skip).
+    QVERIFY(forget->waitForStarted(60000));
     QCOMPARE(forget->state(), QProcess::Running);
     goOn.release();
     QTRY_VERIFY_WITH_TIMEOUT(desk.isFinished(), 60000);

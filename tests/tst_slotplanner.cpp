@@ -6,6 +6,7 @@
 #include "db/text/isotime.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 #include <QTest>
 
@@ -117,6 +118,8 @@ private slots:
     void checkAgreesWithTheGeneratedDay_data();
     void checkAgreesWithTheGeneratedDay();
     void jsonHasOffsetsAndBays();
+    void jsonTextIsTheSameArrayAsToJson();
+    void isoFormatWritesWhatQtsFormatWrites();
 };
 
 void TestSlotPlanner::freeStarts_data()
@@ -529,3 +532,70 @@ void TestSlotPlanner::jsonHasOffsetsAndBays()
 
 QTEST_APPLESS_MAIN(TestSlotPlanner)
 #include "tst_slotplanner.moc"
+
+void TestSlotPlanner::jsonTextIsTheSameArrayAsToJson()
+{
+    SlotPlanInput in = baseInput();
+    in.bays = bays(3);
+    // Names a JSON writer must escape: quotes, backslashes, control
+    // characters, non-ASCII and a character outside the BMP.
+    in.bays[0].name = QStringLiteral("Bay \"1\" \\ north");
+    in.bays[1].name = QStringLiteral("Bahía\tdos\n\x01\x1f é 🚗");
+    in.bays[2].name = QString();
+    in.periods = everyDay(QStringLiteral("06:00-22:00"));
+    in.busy = {{2, QDateTime(in.date, QTime(9, 0), in.timeZone), QDateTime(in.date, QTime(11, 0), in.timeZone)}};
+    const QList<PlannedSlot> planned = SlotPlanner(in).freeSlots();
+    QVERIFY(planned.size() > 10);
+    QVERIFY(std::any_of(planned.cbegin(), planned.cend(), [](const PlannedSlot &p) { return p.bays.size() == 2; }));
+    QJsonArray expected;
+    for (const PlannedSlot &slot : planned)
+        expected.append(slot.toJson());
+    const QByteArray text = PlannedSlot::toJsonText(planned);
+    QJsonParseError error;
+    const QJsonDocument parsed = QJsonDocument::fromJson(text, &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(parsed.array(), expected);
+    // Byte for byte what QJsonDocument writes, so answers do not change shape.
+    QCOMPARE(text, QJsonDocument(expected).toJson(QJsonDocument::Compact));
+    QCOMPARE(PlannedSlot::toJsonText({}), QByteArray("[]"));
+}
+
+void TestSlotPlanner::isoFormatWritesWhatQtsFormatWrites()
+{
+    // The old spelling, through Qt's formatter: the oracle.
+    const auto qtFormat = [](const QDateTime &t) {
+        const int minutes = std::abs(t.offsetFromUtc()) / 60;
+        return t.toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss"))
+            + QStringLiteral("%1%2:%3")
+                  .arg(t.offsetFromUtc() < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                  .arg(minutes / 60, 2, 10, QLatin1Char('0'))
+                  .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+    };
+    const QList<QTimeZone> zones {QTimeZone::utc(),
+                                  QTimeZone("America/New_York"),
+                                  QTimeZone("America/St_Johns"),
+                                  QTimeZone("Asia/Kathmandu"),
+                                  QTimeZone("Pacific/Chatham"),
+                                  QTimeZone("Australia/Lord_Howe"),
+                                  QTimeZone(-9 * 3600 - 30 * 60)};
+    const QList<QDateTime> instants {QDateTime(QDate(2025, 3, 9), QTime(6, 59, 59), QTimeZone::utc()),
+                                     QDateTime(QDate(2025, 11, 2), QTime(5, 30), QTimeZone::utc()),
+                                     QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), QTimeZone::utc()),
+                                     QDateTime(QDate(1970, 1, 1), QTime(0, 0), QTimeZone::utc()),
+                                     QDateTime(QDate(9999, 12, 30), QTime(12, 0), QTimeZone::utc()),
+                                     QDateTime(QDate(1, 1, 2), QTime(12, 0), QTimeZone::utc()),
+                                     QDateTime(QDate(999, 7, 4), QTime(1, 2, 3), QTimeZone::utc())};
+    int compared = 0;
+    for (const QTimeZone &zone : zones) {
+        QVERIFY(zone.isValid());
+        for (const QDateTime &instant : instants) {
+            for (int hour = 0; hour < 48; hour += 5) {
+                const QDateTime t = instant.addSecs(hour * 3600 + hour * 61).toTimeZone(zone);
+                QCOMPARE(IsoTime::format(t), qtFormat(t));
+                ++compared;
+            }
+        }
+    }
+    QCOMPARE(compared, 7 * 7 * 10);
+    QCOMPARE(IsoTime::format(QDateTime()), QString());
+}

@@ -801,6 +801,12 @@ Commands:
   maintenance [--if-due] [--batch-size N]
                      remove health snapshots, audit and payment-event rows older than
                      retention.*_days, in small batches; --if-due: only when not run today
+  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
+                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
+  restore FILE [--replace] [--yes]
+                     check the archive, then restore it in one transaction and migrate;
+                     a database with bookings only with --replace after typing yes (--yes
+                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
 
 Calendar:
   settings                        the booking settings in force
@@ -877,6 +883,12 @@ Befehle:
   maintenance [--if-due] [--batch-size N]
                      entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
                      retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
+  backup [--to FILE]  ein pg_dump-Archiv der Datenbank mit seinem Manifest (FILE.json:
+                     SHA-256, Schemaversion, Zeit); Standard: der Ordner der Einstellung backup.folder
+  restore FILE [--replace] [--yes]
+                     prüft das Archiv, stellt es in einer Transaktion wieder her und migriert;
+                     eine Datenbank mit Buchungen nur mit --replace nach Eingabe von yes (--yes
+                     für Skripte); Exit 2 beschädigtes Archiv oder neueres Schema, 1 abgelehnt
 
 Kalender:
   settings                        die geltenden Buchungseinstellungen
@@ -940,6 +952,80 @@ Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&a
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
 PostgreSQL-Server in Ihrem Datenordner verwendet.
 </translation>
+    </message>
+    <message>
+        <source>the archive to write</source>
+        <translation>das zu schreibende Archiv</translation>
+    </message>
+    <message>
+        <source>backup takes no file name of its own; name it with --to FILE. Usage: carwash-admin %1</source>
+        <translation>backup nimmt keinen eigenen Dateinamen; geben Sie ihn mit --to FILE an. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>--to needs a file name.</source>
+        <translation>--to braucht einen Dateinamen.</translation>
+    </message>
+    <message>
+        <source>--to: %1 exists already; choose another file name.</source>
+        <translation>--to: %1 gibt es schon; wählen Sie einen anderen Dateinamen.</translation>
+    </message>
+    <message>
+        <source>Backed up %1 (schema %2) to %3 (%4, SHA-256 %5).</source>
+        <translation>%1 (Schema %2) gesichert nach %3 (%4, SHA-256 %5).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); restoring replaces everything in it.</source>
+        <translation>
+            <numerusform>Die Datenbank %1 enthält %n Buchung; die Wiederherstellung ersetzt alles darin.</numerusform>
+            <numerusform>Die Datenbank %1 enthält %n Buchungen; die Wiederherstellung ersetzt alles darin.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type yes to replace it: </source>
+        <translation>Geben Sie yes ein, um sie zu ersetzen: </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>replace a database that holds bookings</source>
+        <translation>eine Datenbank mit Buchungen ersetzen</translation>
+    </message>
+    <message>
+        <source>do not ask before replacing</source>
+        <translation>vor dem Ersetzen nicht fragen</translation>
+    </message>
+    <message>
+        <source>restore needs one backup file. Usage: carwash-admin %1</source>
+        <translation>restore braucht eine Sicherungsdatei. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>--yes goes with --replace. Usage: carwash-admin %1</source>
+        <translation>--yes gehört zu --replace. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>The backup was made by a newer version of CarWash Desk (schema %1; this program knows up to %2). Install that version or a newer one and restore with its carwash-admin; nothing was changed.</source>
+        <translation>Die Sicherung stammt von einer neueren Version von CarWash Desk (Schema %1; dieses Programm kennt bis %2). Installieren Sie diese oder eine neuere Version und stellen Sie mit deren carwash-admin wieder her; nichts wurde geändert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); nothing was changed. To replace it with the backup, run again with --replace.</source>
+        <translation>
+            <numerusform>Die Datenbank %1 enthält %n Buchung; nichts wurde geändert. Um sie durch die Sicherung zu ersetzen, erneut mit --replace aufrufen.</numerusform>
+            <numerusform>Die Datenbank %1 enthält %n Buchungen; nichts wurde geändert. Um sie durch die Sicherung zu ersetzen, erneut mit --replace aufrufen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not confirmed; nothing was changed. (--yes confirms in a script.)</source>
+        <translation>Nicht bestätigt; nichts wurde geändert. (--yes bestätigt in einem Skript.)</translation>
+    </message>
+    <message>
+        <source>Restored %1 (made %2, schema %3) into %4.</source>
+        <translation>%1 (erstellt %2, Schema %3) in %4 wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Migrations applied afterwards: %1</source>
+        <translation>Danach angewendete Migrationen: %1</translation>
     </message>
     <message>
         <source>
@@ -1032,6 +1118,212 @@ carwash-admin --version gibt die Version von CarWash Desk aus.
     <message>
         <source>No wash can be booked here right now. Please see the desk.</source>
         <translation>Hier kann gerade keine Wäsche gebucht werden. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupAlert</name>
+    <message numerus="yes">
+        <source>The last backup of this computer&apos;s database was made on %1, more than %n day(s) ago.</source>
+        <translation>
+            <numerusform>Die letzte Sicherung der Datenbank dieses Computers wurde am %1 erstellt, vor mehr als %n Tag.</numerusform>
+            <numerusform>Die letzte Sicherung der Datenbank dieses Computers wurde am %1 erstellt, vor mehr als %n Tagen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This computer&apos;s database has no backup yet.</source>
+        <translation>Die Datenbank dieses Computers hat noch keine Sicherung.</translation>
+    </message>
+    <message>
+        <source>A manager can open Manage, Backups and choose Back up now; check that the backup folder&apos;s disk is connected.</source>
+        <translation>Ein Manager kann Verwalten, Sicherungen öffnen und Jetzt sichern wählen; prüfen Sie, ob der Datenträger des Sicherungsordners angeschlossen ist.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupJob</name>
+    <message>
+        <source>%1 exists already; choose another file name.</source>
+        <translation>%1 gibt es schon; wählen Sie einen anderen Dateinamen.</translation>
+    </message>
+    <message>
+        <source>The backup folder %1 cannot be made; check that the disk is there and writable.</source>
+        <translation>Der Sicherungsordner %1 kann nicht angelegt werden; prüfen Sie, ob der Datenträger da und beschreibbar ist.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: pg_dump failed.</source>
+        <translation>Die Sicherung konnte nicht erstellt werden: pg_dump ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: the archive written cannot be read back.</source>
+        <translation>Die Sicherung konnte nicht erstellt werden: das geschriebene Archiv lässt sich nicht zurücklesen.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: %1 cannot be written.</source>
+        <translation>Die Sicherung konnte nicht erstellt werden: %1 kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>There is no backup at %1.</source>
+        <translation>Unter %1 gibt es keine Sicherung.</translation>
+    </message>
+    <message>
+        <source>%1 has no manifest next to it (%2): it is not a finished CarWash Desk backup.</source>
+        <translation>Neben %1 liegt kein Manifest (%2): es ist keine fertige Sicherung von CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>The manifest %1 describes another archive (%2).</source>
+        <translation>Das Manifest %1 beschreibt ein anderes Archiv (%2).</translation>
+    </message>
+    <message>
+        <source>The backup %1 is damaged or incomplete (its checksum does not match); restore another backup.</source>
+        <translation>Die Sicherung %1 ist beschädigt oder unvollständig (ihre Prüfsumme stimmt nicht); stellen Sie eine andere Sicherung wieder her.</translation>
+    </message>
+    <message>
+        <source>The backup %1 cannot be read by pg_restore; restore another backup.</source>
+        <translation>pg_restore kann die Sicherung %1 nicht lesen; stellen Sie eine andere Sicherung wieder her.</translation>
+    </message>
+    <message>
+        <source>The restore needs a temporary folder and none can be made.</source>
+        <translation>Die Wiederherstellung braucht einen temporären Ordner, und keiner lässt sich anlegen.</translation>
+    </message>
+    <message>
+        <source>The backup cannot be read by pg_restore; nothing was changed.</source>
+        <translation>pg_restore kann die Sicherung nicht lesen; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>The restore failed and was rolled back; the database is as it was.</source>
+        <translation>Die Wiederherstellung ist fehlgeschlagen und wurde zurückgerollt; die Datenbank ist unverändert.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupManifest</name>
+    <message>
+        <source>The backup&apos;s manifest is damaged or not a CarWash Desk backup.</source>
+        <translation>Das Manifest der Sicherung ist beschädigt oder gehört zu keiner Sicherung von CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>The backup was made by a newer version of CarWash Desk; install that version to restore it.</source>
+        <translation>Die Sicherung stammt von einer neueren Version von CarWash Desk; installieren Sie diese Version, um sie wiederherzustellen.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsDialog</name>
+    <message>
+        <source>Backups</source>
+        <translation>Sicherungen</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Schema</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>Erstellt von</translation>
+    </message>
+    <message>
+        <source>Back up &amp;now</source>
+        <translation>&amp;Jetzt sichern</translation>
+    </message>
+    <message>
+        <source>Back up the database now</source>
+        <translation>Die Datenbank jetzt sichern</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose folder…</source>
+        <translation>&amp;Ordner wählen…</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder</source>
+        <translation>Den Sicherungsordner wählen</translation>
+    </message>
+    <message>
+        <source>Another folder for the backups, such as a USB disk</source>
+        <translation>Ein anderer Ordner für die Sicherungen, etwa ein USB-Laufwerk</translation>
+    </message>
+    <message>
+        <source>Use the &amp;data folder</source>
+        <translation>&amp;Datenordner verwenden</translation>
+    </message>
+    <message>
+        <source>Last backup:</source>
+        <translation>Letzte Sicherung:</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>Ordner:</translation>
+    </message>
+    <message>
+        <source>Kept:</source>
+        <translation>Aufbewahrt:</translation>
+    </message>
+    <message>
+        <source>No backup was made.</source>
+        <translation>Es wurde keine Sicherung erstellt.</translation>
+    </message>
+    <message>
+        <source>Another program is making a backup right now; try again in a minute.</source>
+        <translation>Ein anderes Programm erstellt gerade eine Sicherung; versuchen Sie es in einer Minute erneut.</translation>
+    </message>
+    <message>
+        <source>Backed up: %1.</source>
+        <translation>Gesichert: %1.</translation>
+    </message>
+    <message>
+        <source>Backups of this computer&apos;s database, made every day the desk runs and kept for the days below. Keep the folder on another disk, such as a USB disk, so a dead disk loses nothing. To restore one: carwash-admin restore FILE.</source>
+        <translation>Sicherungen der Datenbank dieses Computers, an jedem Tag erstellt, an dem der Schalter läuft, und so viele Tage aufbewahrt wie unten angegeben. Legen Sie den Ordner auf einen anderen Datenträger, etwa ein USB-Laufwerk, damit ein defekter Datenträger nichts verliert. Zum Wiederherstellen: carwash-admin restore FILE.</translation>
+    </message>
+    <message>
+        <source>&amp;Backups:</source>
+        <translation>&amp;Sicherungen:</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>The backups could not be listed.</source>
+        <translation>Die Sicherungen konnten nicht aufgelistet werden.</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keine</translation>
+    </message>
+    <message>
+        <source>%1 (the data folder)</source>
+        <translation>%1 (der Datenordner)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s); change it in Site set-up</source>
+        <translation>
+            <numerusform>%n Tag; ändern Sie das in der Standorteinrichtung</numerusform>
+            <numerusform>%n Tage; ändern Sie das in der Standorteinrichtung</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Sichern…</translation>
+    </message>
+    <message>
+        <source>Folder for the backups</source>
+        <translation>Ordner für die Sicherungen</translation>
+    </message>
+    <message>
+        <source>The backup folder was not changed.</source>
+        <translation>Der Sicherungsordner wurde nicht geändert.</translation>
+    </message>
+    <message>
+        <source>Backups now go to the data folder.</source>
+        <translation>Sicherungen gehen jetzt in den Datenordner.</translation>
+    </message>
+    <message>
+        <source>Backups now go to %1.</source>
+        <translation>Sicherungen gehen jetzt nach %1.</translation>
     </message>
 </context>
 <context>
@@ -2814,6 +3106,13 @@ carwash-admin --version gibt die Version von CarWash Desk aus.
     <message>
         <source>A plate has 2 to 10 letters or digits.</source>
         <translation>Ein Kennzeichen hat 2 bis 10 Buchstaben oder Ziffern.</translation>
+    </message>
+</context>
+<context>
+    <name>DailyBackup</name>
+    <message>
+        <source>The backup folder %1 cannot be made; check that its disk is connected and writable, or choose another folder.</source>
+        <translation>Der Sicherungsordner %1 kann nicht angelegt werden; prüfen Sie, ob sein Datenträger angeschlossen und beschreibbar ist, oder wählen Sie einen anderen Ordner.</translation>
     </message>
 </context>
 <context>
@@ -5292,6 +5591,17 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>PgTools</name>
+    <message>
+        <source>%1 of PostgreSQL %2 is missing; install it with: apt-get install postgresql-client-%2</source>
+        <translation>%1 von PostgreSQL %2 fehlt; installieren Sie es mit: apt-get install postgresql-client-%2</translation>
+    </message>
+    <message>
+        <source>%1 is not the PostgreSQL %2 version this program needs.</source>
+        <translation>%1 ist nicht die PostgreSQL-%2-Version, die dieses Programm braucht.</translation>
+    </message>
+</context>
+<context>
     <name>PinCheck</name>
     <message>
         <source>Type your PIN: %1 to %2 digits.</source>
@@ -6225,8 +6535,16 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Die Selbstbedienungs-Kiosks: Sprache, Zahlungsarten, Kartenlesegerät, läuft (Manager)</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
-        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Kiosks, Datenbankeinstellungen und Diagnose (Manager)</translation>
+        <source>&amp;Backups…</source>
+        <translation>&amp;Sicherungen…</translation>
+    </message>
+    <message>
+        <source>Backups of the database: the last one, the folder, Back up now (managers)</source>
+        <translation>Sicherungen der Datenbank: die letzte, der Ordner, Jetzt sichern (Manager)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, backups, database settings and diagnostics (managers)</source>
+        <translation>Standorteinrichtung, Personal, Kartenlesegeräte, Kiosks, Sicherungen, Datenbankeinstellungen und Diagnose (Manager)</translation>
     </message>
 </context>
 <context>
@@ -6513,6 +6831,18 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>%1 may not contain spaces.</source>
         <translation>%1 darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>Days the daily backups of this PC&apos;s database are kept before they are deleted</source>
+        <translation>Tage, die die täglichen Sicherungen der Datenbank dieses PCs aufbewahrt werden, bevor sie gelöscht werden</translation>
+    </message>
+    <message>
+        <source>The folder backups are written to, such as a USB disk; empty: the backups folder in the data folder</source>
+        <translation>Der Ordner, in den Sicherungen geschrieben werden, etwa ein USB-Laufwerk; leer: der Ordner backups im Datenordner</translation>
+    </message>
+    <message>
+        <source>%1 must be a full path such as /media/usb/carwash-backups; &quot;%2&quot; is not.</source>
+        <translation>%1 muss ein vollständiger Pfad wie /media/usb/carwash-backups sein; &quot;%2&quot; ist keiner.</translation>
     </message>
 </context>
 <context>

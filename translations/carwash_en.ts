@@ -55,6 +55,20 @@
             <numerusform>%n refunds</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); restoring replaces everything in it.</source>
+        <translation>
+            <numerusform>The database %1 holds %n booking; restoring replaces everything in it.</numerusform>
+            <numerusform>The database %1 holds %n bookings; restoring replaces everything in it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); nothing was changed. To replace it with the backup, run again with --replace.</source>
+        <translation>
+            <numerusform>The database %1 holds %n booking; nothing was changed. To replace it with the backup, run again with --replace.</numerusform>
+            <numerusform>The database %1 holds %n bookings; nothing was changed. To replace it with the backup, run again with --replace.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>
@@ -63,6 +77,26 @@
         <translation>
             <numerusform>%n field needs attention.</numerusform>
             <numerusform>%n fields need attention.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BackupAlert</name>
+    <message numerus="yes">
+        <source>The last backup of this computer&apos;s database was made on %1, more than %n day(s) ago.</source>
+        <translation>
+            <numerusform>The last backup of this computer&apos;s database was made on %1, more than %n day ago.</numerusform>
+            <numerusform>The last backup of this computer&apos;s database was made on %1, more than %n days ago.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BackupsDialog</name>
+    <message numerus="yes">
+        <source>%n day(s); change it in Site set-up</source>
+        <translation>
+            <numerusform>%n day; change it in Site set-up</numerusform>
+            <numerusform>%n days; change it in Site set-up</numerusform>
         </translation>
     </message>
 </context>

@@ -801,6 +801,12 @@ Commands:
   maintenance [--if-due] [--batch-size N]
                      remove health snapshots, audit and payment-event rows older than
                      retention.*_days, in small batches; --if-due: only when not run today
+  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
+                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
+  restore FILE [--replace] [--yes]
+                     check the archive, then restore it in one transaction and migrate;
+                     a database with bookings only with --replace after typing yes (--yes
+                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
 
 Calendar:
   settings                        the booking settings in force
@@ -877,6 +883,12 @@ Comandos:
   maintenance [--if-due] [--batch-size N]
                      elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
                      retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
+  backup [--to FILE]  un archivo pg_dump de la base de datos con su manifiesto (FILE.json:
+                     SHA-256, versión del esquema, hora); por defecto: la carpeta de backup.folder
+  restore FILE [--replace] [--yes]
+                     comprueba el archivo, lo restaura en una sola transacción y migra;
+                     una base de datos con reservas solo con --replace tras escribir yes (--yes
+                     para scripts); salida 2 archivo dañado o de un esquema más nuevo, 1 rechazado
 
 Calendario:
   settings                        los ajustes de reserva vigentes
@@ -940,6 +952,80 @@ Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit
 DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
 PostgreSQL privado dentro de su carpeta de datos.
 </translation>
+    </message>
+    <message>
+        <source>the archive to write</source>
+        <translation>el archivo que se escribe</translation>
+    </message>
+    <message>
+        <source>backup takes no file name of its own; name it with --to FILE. Usage: carwash-admin %1</source>
+        <translation>backup no lleva nombre de archivo propio; indíquelo con --to FILE. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>--to needs a file name.</source>
+        <translation>--to necesita un nombre de archivo.</translation>
+    </message>
+    <message>
+        <source>--to: %1 exists already; choose another file name.</source>
+        <translation>--to: %1 ya existe; elija otro nombre de archivo.</translation>
+    </message>
+    <message>
+        <source>Backed up %1 (schema %2) to %3 (%4, SHA-256 %5).</source>
+        <translation>Copia de seguridad de %1 (esquema %2) en %3 (%4, SHA-256 %5).</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); restoring replaces everything in it.</source>
+        <translation>
+            <numerusform>La base de datos %1 tiene %n reserva; restaurar reemplaza todo su contenido.</numerusform>
+            <numerusform>La base de datos %1 tiene %n reservas; restaurar reemplaza todo su contenido.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Type yes to replace it: </source>
+        <translation>Escriba yes para reemplazarla: </translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <source>replace a database that holds bookings</source>
+        <translation>reemplazar una base de datos que tiene reservas</translation>
+    </message>
+    <message>
+        <source>do not ask before replacing</source>
+        <translation>no preguntar antes de reemplazar</translation>
+    </message>
+    <message>
+        <source>restore needs one backup file. Usage: carwash-admin %1</source>
+        <translation>restore necesita un archivo de copia de seguridad. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>--yes goes with --replace. Usage: carwash-admin %1</source>
+        <translation>--yes va con --replace. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>The backup was made by a newer version of CarWash Desk (schema %1; this program knows up to %2). Install that version or a newer one and restore with its carwash-admin; nothing was changed.</source>
+        <translation>La copia de seguridad la hizo una versión más nueva de CarWash Desk (esquema %1; este programa conoce hasta %2). Instale esa versión u otra más nueva y restaure con su carwash-admin; no se cambió nada.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The database %1 holds %n booking(s); nothing was changed. To replace it with the backup, run again with --replace.</source>
+        <translation>
+            <numerusform>La base de datos %1 tiene %n reserva; no se cambió nada. Para reemplazarla con la copia de seguridad, ejecute de nuevo con --replace.</numerusform>
+            <numerusform>La base de datos %1 tiene %n reservas; no se cambió nada. Para reemplazarla con la copia de seguridad, ejecute de nuevo con --replace.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not confirmed; nothing was changed. (--yes confirms in a script.)</source>
+        <translation>No confirmado; no se cambió nada. (--yes confirma en un script.)</translation>
+    </message>
+    <message>
+        <source>Restored %1 (made %2, schema %3) into %4.</source>
+        <translation>Restaurado %1 (hecho %2, esquema %3) en %4.</translation>
+    </message>
+    <message>
+        <source>Migrations applied afterwards: %1</source>
+        <translation>Migraciones aplicadas después: %1</translation>
     </message>
     <message>
         <source>
@@ -1032,6 +1118,212 @@ carwash-admin --version muestra la versión de CarWash Desk.
     <message>
         <source>No wash can be booked here right now. Please see the desk.</source>
         <translation>Aquí no se puede reservar ningún lavado en este momento. Por favor, acuda al mostrador.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupAlert</name>
+    <message numerus="yes">
+        <source>The last backup of this computer&apos;s database was made on %1, more than %n day(s) ago.</source>
+        <translation>
+            <numerusform>La última copia de seguridad de la base de datos de este ordenador se hizo el %1, hace más de %n día.</numerusform>
+            <numerusform>La última copia de seguridad de la base de datos de este ordenador se hizo el %1, hace más de %n días.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This computer&apos;s database has no backup yet.</source>
+        <translation>La base de datos de este ordenador aún no tiene copia de seguridad.</translation>
+    </message>
+    <message>
+        <source>A manager can open Manage, Backups and choose Back up now; check that the backup folder&apos;s disk is connected.</source>
+        <translation>Un gerente puede abrir Gestionar, Copias de seguridad y elegir Copiar ahora; compruebe que el disco de la carpeta de copias está conectado.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupJob</name>
+    <message>
+        <source>%1 exists already; choose another file name.</source>
+        <translation>%1 ya existe; elija otro nombre de archivo.</translation>
+    </message>
+    <message>
+        <source>The backup folder %1 cannot be made; check that the disk is there and writable.</source>
+        <translation>No se puede crear la carpeta de copias %1; compruebe que el disco está conectado y se puede escribir.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: pg_dump failed.</source>
+        <translation>No se pudo hacer la copia de seguridad: pg_dump falló.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: the archive written cannot be read back.</source>
+        <translation>No se pudo hacer la copia de seguridad: el archivo escrito no se puede volver a leer.</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: %1 cannot be written.</source>
+        <translation>No se pudo hacer la copia de seguridad: no se puede escribir %1.</translation>
+    </message>
+    <message>
+        <source>There is no backup at %1.</source>
+        <translation>No hay ninguna copia de seguridad en %1.</translation>
+    </message>
+    <message>
+        <source>%1 has no manifest next to it (%2): it is not a finished CarWash Desk backup.</source>
+        <translation>%1 no tiene manifiesto al lado (%2): no es una copia de seguridad terminada de CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>The manifest %1 describes another archive (%2).</source>
+        <translation>El manifiesto %1 describe otro archivo (%2).</translation>
+    </message>
+    <message>
+        <source>The backup %1 is damaged or incomplete (its checksum does not match); restore another backup.</source>
+        <translation>La copia de seguridad %1 está dañada o incompleta (su suma de comprobación no coincide); restaure otra copia.</translation>
+    </message>
+    <message>
+        <source>The backup %1 cannot be read by pg_restore; restore another backup.</source>
+        <translation>pg_restore no puede leer la copia de seguridad %1; restaure otra copia.</translation>
+    </message>
+    <message>
+        <source>The restore needs a temporary folder and none can be made.</source>
+        <translation>La restauración necesita una carpeta temporal y no se puede crear ninguna.</translation>
+    </message>
+    <message>
+        <source>The backup cannot be read by pg_restore; nothing was changed.</source>
+        <translation>pg_restore no puede leer la copia de seguridad; no se cambió nada.</translation>
+    </message>
+    <message>
+        <source>The restore failed and was rolled back; the database is as it was.</source>
+        <translation>La restauración falló y se deshizo; la base de datos está como estaba.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupManifest</name>
+    <message>
+        <source>The backup&apos;s manifest is damaged or not a CarWash Desk backup.</source>
+        <translation>El manifiesto de la copia de seguridad está dañado o no es de CarWash Desk.</translation>
+    </message>
+    <message>
+        <source>The backup was made by a newer version of CarWash Desk; install that version to restore it.</source>
+        <translation>La copia de seguridad la hizo una versión más nueva de CarWash Desk; instale esa versión para restaurarla.</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsDialog</name>
+    <message>
+        <source>Backups</source>
+        <translation>Copias de seguridad</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Hecha</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Schema</source>
+        <translation>Esquema</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>Hecha por</translation>
+    </message>
+    <message>
+        <source>Back up &amp;now</source>
+        <translation>Copiar &amp;ahora</translation>
+    </message>
+    <message>
+        <source>Back up the database now</source>
+        <translation>Hacer ahora una copia de seguridad de la base de datos</translation>
+    </message>
+    <message>
+        <source>C&amp;hoose folder…</source>
+        <translation>Elegir &amp;carpeta…</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder</source>
+        <translation>Elegir la carpeta de las copias de seguridad</translation>
+    </message>
+    <message>
+        <source>Another folder for the backups, such as a USB disk</source>
+        <translation>Otra carpeta para las copias, como un disco USB</translation>
+    </message>
+    <message>
+        <source>Use the &amp;data folder</source>
+        <translation>Usar la carpeta de &amp;datos</translation>
+    </message>
+    <message>
+        <source>Last backup:</source>
+        <translation>Última copia:</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>Carpeta:</translation>
+    </message>
+    <message>
+        <source>Kept:</source>
+        <translation>Se guardan:</translation>
+    </message>
+    <message>
+        <source>No backup was made.</source>
+        <translation>No se hizo ninguna copia de seguridad.</translation>
+    </message>
+    <message>
+        <source>Another program is making a backup right now; try again in a minute.</source>
+        <translation>Otro programa está haciendo una copia ahora mismo; inténtelo de nuevo en un minuto.</translation>
+    </message>
+    <message>
+        <source>Backed up: %1.</source>
+        <translation>Copia hecha: %1.</translation>
+    </message>
+    <message>
+        <source>Backups of this computer&apos;s database, made every day the desk runs and kept for the days below. Keep the folder on another disk, such as a USB disk, so a dead disk loses nothing. To restore one: carwash-admin restore FILE.</source>
+        <translation>Copias de seguridad de la base de datos de este ordenador, hechas cada día que funciona el mostrador y guardadas los días indicados abajo. Ponga la carpeta en otro disco, como un disco USB, para que un disco averiado no pierda nada. Para restaurar una: carwash-admin restore FILE.</translation>
+    </message>
+    <message>
+        <source>&amp;Backups:</source>
+        <translation>Copias de &amp;seguridad:</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>The backups could not be listed.</source>
+        <translation>No se pudieron listar las copias de seguridad.</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>ninguna todavía</translation>
+    </message>
+    <message>
+        <source>%1 (the data folder)</source>
+        <translation>%1 (la carpeta de datos)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s); change it in Site set-up</source>
+        <translation>
+            <numerusform>%n día; cámbielo en Configuración del local</numerusform>
+            <numerusform>%n días; cámbielo en Configuración del local</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>Haciendo la copia…</translation>
+    </message>
+    <message>
+        <source>Folder for the backups</source>
+        <translation>Carpeta para las copias de seguridad</translation>
+    </message>
+    <message>
+        <source>The backup folder was not changed.</source>
+        <translation>La carpeta de copias no se cambió.</translation>
+    </message>
+    <message>
+        <source>Backups now go to the data folder.</source>
+        <translation>Las copias van ahora a la carpeta de datos.</translation>
+    </message>
+    <message>
+        <source>Backups now go to %1.</source>
+        <translation>Las copias van ahora a %1.</translation>
     </message>
 </context>
 <context>
@@ -2814,6 +3106,13 @@ carwash-admin --version muestra la versión de CarWash Desk.
     <message>
         <source>A plate has 2 to 10 letters or digits.</source>
         <translation>Una matrícula tiene de 2 a 10 letras o dígitos.</translation>
+    </message>
+</context>
+<context>
+    <name>DailyBackup</name>
+    <message>
+        <source>The backup folder %1 cannot be made; check that its disk is connected and writable, or choose another folder.</source>
+        <translation>No se puede crear la carpeta de copias %1; compruebe que su disco está conectado y se puede escribir, o elija otra carpeta.</translation>
     </message>
 </context>
 <context>
@@ -5292,6 +5591,17 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>PgTools</name>
+    <message>
+        <source>%1 of PostgreSQL %2 is missing; install it with: apt-get install postgresql-client-%2</source>
+        <translation>Falta %1 de PostgreSQL %2; instálelo con: apt-get install postgresql-client-%2</translation>
+    </message>
+    <message>
+        <source>%1 is not the PostgreSQL %2 version this program needs.</source>
+        <translation>%1 no es la versión PostgreSQL %2 que necesita este programa.</translation>
+    </message>
+</context>
+<context>
     <name>PinCheck</name>
     <message>
         <source>Type your PIN: %1 to %2 digits.</source>
@@ -6225,8 +6535,16 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Los quioscos de autoservicio: idioma, formas de pago, lector de tarjetas, en marcha (gerentes)</translation>
     </message>
     <message>
-        <source>Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)</source>
-        <translation>Configuración del local, personal, lectores de tarjetas, quioscos, ajustes de la base de datos y diagnóstico (gerentes)</translation>
+        <source>&amp;Backups…</source>
+        <translation>Copias de &amp;seguridad…</translation>
+    </message>
+    <message>
+        <source>Backups of the database: the last one, the folder, Back up now (managers)</source>
+        <translation>Copias de seguridad de la base de datos: la última, la carpeta, Copiar ahora (gerentes)</translation>
+    </message>
+    <message>
+        <source>Site set-up, staff, card readers, kiosks, backups, database settings and diagnostics (managers)</source>
+        <translation>Configuración del local, personal, lectores de tarjetas, quioscos, copias de seguridad, ajustes de la base de datos y diagnóstico (gerentes)</translation>
     </message>
 </context>
 <context>
@@ -6513,6 +6831,18 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>%1 may not contain spaces.</source>
         <translation>%1 no puede contener espacios.</translation>
+    </message>
+    <message>
+        <source>Days the daily backups of this PC&apos;s database are kept before they are deleted</source>
+        <translation>Días que se guardan las copias diarias de la base de datos de este PC antes de borrarlas</translation>
+    </message>
+    <message>
+        <source>The folder backups are written to, such as a USB disk; empty: the backups folder in the data folder</source>
+        <translation>La carpeta donde se escriben las copias, como un disco USB; vacío: la carpeta backups de la carpeta de datos</translation>
+    </message>
+    <message>
+        <source>%1 must be a full path such as /media/usb/carwash-backups; &quot;%2&quot; is not.</source>
+        <translation>%1 debe ser una ruta completa como /media/usb/carwash-backups; &quot;%2&quot; no lo es.</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,6 @@
 #include "app/cli/admincli.h"
 
+#include "app/cli/backupcommands.h"
 #include "app/cli/bookingcommands.h"
 #include "app/cli/cataloguecommands.h"
 #include "app/cli/customercommands.h"
@@ -31,6 +32,12 @@ int AdminCli::usage(int code)
             "  maintenance [--if-due] [--batch-size N]\n"
             "                     remove health snapshots, audit and payment-event rows older than\n"
             "                     retention.*_days, in small batches; --if-due: only when not run today\n"
+            "  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:\n"
+            "                     SHA-256, schema version, time); default: the backup.folder setting's folder\n"
+            "  restore FILE [--replace] [--yes]\n"
+            "                     check the archive, then restore it in one transaction and migrate;\n"
+            "                     a database with bookings only with --replace after typing yes (--yes\n"
+            "                     for scripts); exit 2 damaged or newer-schema archive, 1 refused\n"
             "\n"
             "Calendar:\n"
             "  settings                        the booking settings in force\n"
@@ -140,6 +147,10 @@ int AdminCli::run(const QStringList &arguments)
         return CustomerCommands(m_cli).run(args);
     if (command == u"maintenance")
         return MaintenanceCommands(m_cli).run(args);
+    if (command == u"backup")
+        return BackupCommands(m_cli).backup(args);
+    if (command == u"restore")
+        return BackupCommands(m_cli).restore(args);
     if (command == u"staff")
         return StaffCommands(m_cli).run(args);
     if (command == u"payment")

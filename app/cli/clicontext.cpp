@@ -81,6 +81,11 @@ int CliContext::openPool(bool migrate)
     return Ok;
 }
 
+void CliContext::closePool()
+{
+    m_pool.reset();
+}
+
 int CliContext::invalid(const QString &message)
 {
     if (m_json)

@@ -43,6 +43,9 @@ public:
     // migrate, brings the schema up to date. Ok, or the exit code after the
     // problem was reported.
     int openPool(bool migrate);
+    // Closes the pool and every connection it holds (before a restore
+    // replaces the schema under them); openPool() opens a new one.
+    void closePool();
     // Valid after openPool() returned Ok.
     ConnectionPool &pool() { return *m_pool; }
     const DatabaseConfig &config() const { return *m_config; }

@@ -92,6 +92,25 @@ QJsonArray arrayOf(const QVariant &column)
     return QJsonDocument::fromJson(column.toString().toUtf8()).array();
 }
 
+// A decimal integer at *at, optionally signed, then past one space; false
+// (and *at left on what stopped it) when there are no digits.
+bool readInteger(const QChar *&at, const QChar *end, qint64 *value)
+{
+    const bool negative = at < end && *at == u'-';
+    if (negative)
+        ++at;
+    const QChar *const first = at;
+    quint64 magnitude = 0;
+    while (at < end && at->unicode() >= u'0' && at->unicode() <= u'9' && at - first < 18)
+        magnitude = magnitude * 10 + (at++->unicode() - u'0');
+    if (at == first || (at < end && at->unicode() >= u'0' && at->unicode() <= u'9'))
+        return false;
+    *value = negative ? -qint64(magnitude) : qint64(magnitude);
+    if (at < end && *at == u' ')
+        ++at;
+    return true;
+}
+
 } // namespace
 
 AvailabilityRepo::AvailabilityRepo(QSqlDatabase &db)
@@ -184,18 +203,24 @@ PlanningContext AvailabilityRepo::load(const AvailabilityRequest &request, const
     // build (and date_part's float cheaper than extract's numeric).
     // Qt::UTC, not the utc QTimeZone: such a QDateTime is held inline, with
     // no allocation, and this runs for every row of every booking attempt.
+    // Read in one pass without allocating: at a thousand rows, splitting it
+    // and QStringView::toLongLong were a tenth of carwash-server's time
+    // answering availability.
     const QString busy = query.value(7).toString();
-    const QStringView all(busy);
-    ctx.busy.reserve(all.count(u',') + 1);
-    for (const QStringView row : all.split(u',', Qt::SkipEmptyParts)) {
-        const qsizetype first = row.indexOf(u' ');
-        const qsizetype second = first < 0 ? -1 : row.indexOf(u' ', first + 1);
-        if (second < 0)
-            continue;
-        ctx.busy.append(
-            {row.left(first).toLongLong(),
-             QDateTime::fromMSecsSinceEpoch(row.mid(first + 1, second - first - 1).toLongLong(), Qt::UTC),
-             QDateTime::fromMSecsSinceEpoch(row.mid(second + 1).toLongLong(), Qt::UTC)});
+    ctx.busy.reserve(busy.count(u',') + 1);
+    const QChar *at = busy.constData();
+    const QChar *const end = at + busy.size();
+    while (at < end) {
+        qint64 numbers[3];
+        bool ok = true;
+        for (int i = 0; i < 3; ++i)
+            ok = readInteger(at, end, &numbers[i]) && ok;
+        while (at < end && *at != u',') // a malformed row is skipped whole
+            ++at;
+        ++at;
+        if (ok)
+            ctx.busy.append({numbers[0], QDateTime::fromMSecsSinceEpoch(numbers[1], Qt::UTC),
+                             QDateTime::fromMSecsSinceEpoch(numbers[2], Qt::UTC)});
     }
     return ctx;
 }

@@ -32,6 +32,67 @@ QJsonObject PlannedSlot::toJson() const
                         {QStringLiteral("bays"), bayArray}};
 }
 
+namespace {
+
+// A JSON string as RFC 8259 has it: quote, backslash and control characters
+// escaped, everything else as UTF-8.
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    static constexpr char Hex[] = "0123456789abcdef";
+    out += '"';
+    for (const char c : text.toUtf8()) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (u < 0x20) {
+                out += "\\u00";
+                out += Hex[u >> 4];
+                out += Hex[u & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+} // namespace
+
+QByteArray PlannedSlot::toJsonText(const QList<PlannedSlot> &planned)
+{
+    QByteArray out;
+    out.reserve(32 + planned.size() * 96);
+    out += '[';
+    for (const PlannedSlot &slot : planned) {
+        if (out.size() > 1)
+            out += ',';
+        out += "{\"bays\":[";
+        for (qsizetype i = 0; i < slot.bays.size(); ++i) {
+            if (i > 0)
+                out += ',';
+            out += "{\"id\":";
+            out += QByteArray::number(slot.bays[i].id);
+            out += ",\"name\":";
+            appendJsonString(out, slot.bays[i].name);
+            out += '}';
+        }
+        out += "],\"end\":";
+        appendJsonString(out, IsoTime::format(slot.end));
+        out += ",\"start\":";
+        appendJsonString(out, IsoTime::format(slot.start));
+        out += '}';
+    }
+    out += ']';
+    return out;
+}
+
 QJsonObject PlannedSlot::toFirstBayJson() const
 {
     return QJsonObject {{QStringLiteral("start"), IsoTime::format(start)},

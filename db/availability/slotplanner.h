@@ -34,6 +34,11 @@ struct PlannedSlot
     QJsonObject toJson() const;
     // {"start", "end", "bay": {"id", "name"}} with the first free bay.
     QJsonObject toFirstBayJson() const;
+    // A whole day's slots as compact JSON text, the same array as toJson()
+    // of each: written straight into bytes, since a busy day has a hundred
+    // slots of twenty bays and QJsonObject's tree cost carwash-server more
+    // than planning them.
+    static QByteArray toJsonText(const QList<PlannedSlot> &planned);
 };
 
 // Everything that decides one local day's slots; plain data, so the rules

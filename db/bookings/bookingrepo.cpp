@@ -217,15 +217,36 @@ QPair<qint64, qint64> BookingRepo::upsertCustomer(const BookingRequest &request)
             return std::nullopt;
         return qMakePair(query.value(0).toLongLong(), query.value(1).toLongLong());
     };
+    auto newCustomer = [this, &request]() {
+        return Sql::scalar(
+                   m_db,
+                   QStringLiteral("INSERT INTO customers (name, phone, email) VALUES (?, ?, ?) RETURNING id"),
+                   {request.name, textOrNull(request.phone), textOrNull(request.email)})
+            .toLongLong();
+    };
+    auto known = [&](const QPair<qint64, qint64> &found) {
+        if (!request.contactFromStranger)
+            return update(found.first, found.second);
+        const bool sameContact
+            = Sql::scalar(m_db,
+                          QStringLiteral("SELECT (phone_digits IS NOT NULL AND phone_digits = "
+                                         "nullif(regexp_replace(COALESCE(?, ''), '[^0-9]', '', 'g'), '')) "
+                                         "OR (email IS NOT NULL AND lower(email) = lower(?)) "
+                                         "FROM customers WHERE id = ? FOR UPDATE"),
+                          {textOrNull(request.phone), textOrNull(request.email), found.first})
+                  .toBool();
+        if (!sameContact)
+            return qMakePair(newCustomer(), found.second);
+        Sql::exec(m_db,
+                  QStringLiteral("UPDATE customers SET phone = COALESCE(phone, ?), email = COALESCE(email, ?) "
+                                 "WHERE id = ? AND (phone IS NULL OR email IS NULL)"),
+                  {textOrNull(request.phone), textOrNull(request.email), found.first});
+        return found;
+    };
     if (const auto found = existing())
-        return update(found->first, found->second);
+        return known(*found);
 
-    const qint64 customerId
-        = Sql::scalar(
-              m_db,
-              QStringLiteral("INSERT INTO customers (name, phone, email) VALUES (?, ?, ?) RETURNING id"),
-              {request.name, textOrNull(request.phone), textOrNull(request.email)})
-              .toLongLong();
+    const qint64 customerId = newCustomer();
     {
         QSqlQuery query
             = Sql::exec(m_db,
@@ -243,7 +264,7 @@ QPair<qint64, qint64> BookingRepo::upsertCustomer(const BookingRequest &request)
         throw DbException(DbError(DbError::Kind::Transient,
                                   tr("The customer record changed meanwhile; try again."),
                                   QStringLiteral("vehicle vanished during upsert")));
-    return update(found->first, found->second);
+    return known(*found);
 }
 
 QList<FieldError> BookingRepo::slotProblems(const PlanningContext &ctx, const SlotPlanner &planner,

@@ -30,6 +30,12 @@ public:
     // Kiosk: the customer types no name, so name only names a new customer;
     // a known plate keeps its customer's name (phone and e-mail as given).
     bool nameForNewCustomerOnly = false;
+    // Online: whoever types a known plate need not be its owner. The plate's
+    // customer is never changed by it; a booking given that customer's phone
+    // or e-mail is theirs (blanks filled), one given other details goes to a
+    // customer record of its own (the vehicle stays its owner's), so its
+    // mail goes to the one who booked and the owner's details stay theirs.
+    bool contactFromStranger = false;
     QString idempotencyKey; // optional
     QString actor = QStringLiteral("cli"); // audit_log's form
 

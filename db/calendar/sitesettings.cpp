@@ -2,6 +2,7 @@
 
 #include "db/text/decimalinput.h"
 
+#include <QDir>
 #include <QLoggingCategory>
 #include <QHostAddress>
 #include <QRegularExpression>
@@ -125,6 +126,11 @@ const QList<SettingSpec> &SiteSettings::specs()
         {QStringLiteral("retention.stripe_events_days"), T::Integer, 7, 3650, QStringLiteral("90"),
          QT_TR_NOOP("Days processed payment events and answered attendant calls are kept before "
                     "maintenance removes them")},
+        {QStringLiteral("backup.keep_days"), T::Integer, 1, 3650, QStringLiteral("14"),
+         QT_TR_NOOP("Days the daily backups of this PC's database are kept before they are deleted")},
+        {QStringLiteral("backup.folder"), T::Text, 0, 1000, QString(),
+         QT_TR_NOOP("The folder backups are written to, such as a USB disk; empty: the backups folder "
+                    "in the data folder")},
         {QStringLiteral("mail.smtp_host"), T::Text, 0, 253, QString(),
          QT_TR_NOOP("The SMTP server confirmation e-mails are sent through; empty: no e-mails are sent "
                     "(they wait in the queue)")},
@@ -249,6 +255,9 @@ QString SiteSettings::validate(const QString &key, const QString &value, QString
                 .arg(name, value);
         if (key == u"mail.smtp_user" && clean.contains(u' '))
             return tr("%1 may not contain spaces.").arg(name);
+        if (key == u"backup.folder" && !clean.isEmpty() && !QDir::isAbsolutePath(clean))
+            return tr("%1 must be a full path such as /media/usb/carwash-backups; \"%2\" is not.")
+                .arg(name, value);
         if (normalised)
             *normalised = clean;
         return {};

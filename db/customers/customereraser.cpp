@@ -10,6 +10,9 @@
 #include <QRegularExpression>
 #include <QSqlQuery>
 
+#include <functional>
+#include <optional>
+
 namespace {
 
 // U+2126 OHM SIGN: an upper-case letter that NFC maps to U+03A9, so no
@@ -38,42 +41,52 @@ const QStringList StripePersonalKeys = {
     QStringLiteral("collected_information"),
 };
 
-// Sets every key of StripePersonalKeys, at any depth, to null; true when
-// something was there.
-bool scrubKeys(QJsonValue &value)
+// What becomes of one member of a JSON object: nullopt leaves it and looks
+// inside it; a value replaces it (its inside is not visited).
+using MemberRewrite = std::function<std::optional<QJsonValue>(const QString &key, const QJsonValue &member)>;
+
+// Applies rewrite to every member of every object at any depth; true when
+// something changed.
+bool rewriteMembers(QJsonValue &value, const MemberRewrite &rewrite)
 {
     bool changed = false;
-    if (value.isObject()) {
-        QJsonObject object = value.toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (StripePersonalKeys.contains(it.key())) {
-                if (!it.value().isNull()) {
-                    *it = QJsonValue(QJsonValue::Null);
-                    changed = true;
-                }
-                continue;
-            }
-            QJsonValue inner = it.value();
-            if (scrubKeys(inner)) {
-                *it = inner;
+    const auto visit = [&](QJsonValueRef slot, const QString &key, bool isMember) {
+        QJsonValue inner = slot;
+        if (const std::optional<QJsonValue> replaced = isMember ? rewrite(key, inner) : std::nullopt) {
+            if (*replaced != inner) {
+                slot = *replaced;
                 changed = true;
             }
+        } else if (rewriteMembers(inner, rewrite)) {
+            slot = inner;
+            changed = true;
         }
+    };
+    if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            visit(*it, it.key(), true);
         if (changed)
             value = object;
     } else if (value.isArray()) {
         QJsonArray array = value.toArray();
-        for (auto it = array.begin(); it != array.end(); ++it) {
-            QJsonValue inner = *it;
-            if (scrubKeys(inner)) {
-                *it = inner;
-                changed = true;
-            }
-        }
+        for (auto it = array.begin(); it != array.end(); ++it)
+            visit(*it, QString(), false);
         if (changed)
             value = array;
     }
     return changed;
+}
+
+// Sets every key of StripePersonalKeys, at any depth, to null; true when
+// something was there.
+bool scrubKeys(QJsonValue &value)
+{
+    return rewriteMembers(value, [](const QString &key, const QJsonValue &member) -> std::optional<QJsonValue> {
+        if (!StripePersonalKeys.contains(key))
+            return std::nullopt;
+        return QJsonValue(QJsonValue::Null);
+    });
 }
 
 // Whole-word, any-case matches of the erased values in text people typed.
@@ -108,37 +121,13 @@ public:
     // Every "reason" string, at any depth.
     bool redactReasons(QJsonValue &value) const
     {
-        bool changed = false;
-        if (value.isObject()) {
-            QJsonObject object = value.toObject();
-            for (auto it = object.begin(); it != object.end(); ++it) {
-                QJsonValue inner = it.value();
-                if (it.key() == u"reason" && inner.isString()) {
-                    QString text = inner.toString();
-                    if (redact(text)) {
-                        *it = text;
-                        changed = true;
-                    }
-                } else if (redactReasons(inner)) {
-                    *it = inner;
-                    changed = true;
-                }
-            }
-            if (changed)
-                value = object;
-        } else if (value.isArray()) {
-            QJsonArray array = value.toArray();
-            for (auto it = array.begin(); it != array.end(); ++it) {
-                QJsonValue inner = *it;
-                if (redactReasons(inner)) {
-                    *it = inner;
-                    changed = true;
-                }
-            }
-            if (changed)
-                value = array;
-        }
-        return changed;
+        return rewriteMembers(value, [this](const QString &key, const QJsonValue &member) -> std::optional<QJsonValue> {
+            if (key != u"reason" || !member.isString())
+                return std::nullopt;
+            QString text = member.toString();
+            redact(text);
+            return QJsonValue(text);
+        });
     }
 
 private:

@@ -64,6 +64,7 @@ RetentionPolicy RetentionPolicy::fromValues(const QMap<QString, QString> &stored
     p.processHealthDays = storedDays(stored, QStringLiteral("retention.process_health_days"));
     p.auditLogDays = storedDays(stored, QStringLiteral("retention.audit_log_days"));
     p.stripeEventsDays = storedDays(stored, QStringLiteral("retention.stripe_events_days"));
+    p.backupDays = storedDays(stored, QStringLiteral("backup.keep_days"));
     return p;
 }
 

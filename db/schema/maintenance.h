@@ -11,7 +11,7 @@
 
 class ConnectionPool;
 
-// How long old rows are kept (site_settings retention.*_days).
+// How long old rows (site_settings retention.*_days) and backups are kept.
 struct RetentionPolicy
 {
     int processHealthDays = 7;
@@ -19,6 +19,8 @@ struct RetentionPolicy
     // Handled work: processed Stripe events and answered attendant calls
     // (who answered stays in the audit log, kept for auditLogDays).
     int stripeEventsDays = 90;
+    // The daily backups' files (backup.keep_days; DailyBackup prunes them).
+    int backupDays = 14;
 
     // Stored values that do not validate fall back to the defaults.
     static RetentionPolicy fromValues(const QMap<QString, QString> &stored);

@@ -13,13 +13,37 @@ QString format(const QDateTime &dateTime)
 {
     if (!dateTime.isValid())
         return {};
+    // Written digit by digit: QDateTime::toString(format) goes through the
+    // calendar and locale machinery, a large share of carwash-server's time
+    // answering availability (every slot has two of these).
+    const QDate date = dateTime.date();
+    const QTime time = dateTime.time();
+    const int year = date.year();
+    if (year < 1) // before the Common Era: no customer books there
+        return dateTime.toString(Qt::ISODate);
     const int offset = dateTime.offsetFromUtc();
     const int minutes = std::abs(offset) / 60;
-    return dateTime.toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss"))
-        + QStringLiteral("%1%2:%3")
-              .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-              .arg(minutes / 60, 2, 10, QLatin1Char('0'))
-              .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+    char text[32];
+    int n = 0;
+    char reversed[10];
+    int digits = 0;
+    for (int rest = year; rest > 0 || digits < 4; rest /= 10)
+        reversed[digits++] = char('0' + rest % 10);
+    while (digits > 0)
+        text[n++] = reversed[--digits];
+    const auto put = [&text, &n](char separator, int value) {
+        text[n++] = separator;
+        text[n++] = char('0' + value / 10);
+        text[n++] = char('0' + value % 10);
+    };
+    put('-', date.month());
+    put('-', date.day());
+    put('T', time.hour());
+    put(':', time.minute());
+    put(':', time.second());
+    put(offset < 0 ? '-' : '+', minutes / 60);
+    put(':', minutes % 60);
+    return QString::fromLatin1(text, n);
 }
 
 std::optional<QDate> parseDate(const QString &text)

@@ -322,7 +322,10 @@
         return;
       }
       const error = (result.body && result.body.error) || {};
-      if (result.status === 409 && error.code === 'slot_taken') return offerAlternatives(error.message, result.body.alternatives || []);
+      if (result.status === 409 && error.code === 'slot_taken') {
+        choose(null);
+        return offerAlternatives('', error.message, result.body.alternatives || [], (start) => { choose(start); submit(); });
+      }
       if (result.status === 400 && showFieldErrors(error)) return;
       explain(result, submit);
     } finally {
@@ -331,14 +334,15 @@
       $('submit').textContent = t('bookAndPay');
     }
   }
-  function offerAlternatives(message, alternatives) {
-    choose(null);
-    $('taken').hidden = false;
-    $('taken-text').textContent = `${message} ${t('slotTaken')}`;
-    const box = $('alternatives');
+  // A time taken meanwhile: the server's alternatives, one press from
+  // trying again (booking or moving). prefix names the page's elements.
+  function offerAlternatives(prefix, message, alternatives, onPick) {
+    const box = $(`${prefix}alternatives`);
+    $(`${prefix}taken`).hidden = false;
+    $(`${prefix}taken-text`).textContent = `${message} ${t('slotTaken')}`;
     box.textContent = '';
     alternatives.forEach((slot) => {
-      const b = slotButton(slot, (start) => { choose(start); $('taken').hidden = true; submit(); });
+      const b = slotButton(slot, (start) => { $(`${prefix}taken`).hidden = true; onPick(start); });
       b.textContent = whenOf(slot.start);
       box.append(b);
     });
@@ -475,13 +479,22 @@
   }
   function showMoveTimes() {
     const b = state.booking;
+    $('move-taken').hidden = true;
     loadDay($('move-day'), $('move-slots'), moveTo,
       { service: b.service.id, vehicle: b.vehicle, addon: b.addons.map((a) => a.id) });
   }
   async function moveTo(start) {
     const b = state.booking;
     const result = await api('POST', `/api/bookings/${encodeURIComponent(b.code)}/move`, { plate: state.plate, start });
-    if (!result.ok) return explain(result, () => moveTo(start));
+    if (!result.ok) {
+      const error = (result.body && result.body.error) || {};
+      if (result.status === 409 && error.code === 'slot_taken') {
+        $('move-slots').textContent = '';
+        return offerAlternatives('move-', error.message, result.body.alternatives || [], moveTo);
+      }
+      return explain(result, () => moveTo(start));
+    }
+    $('move-taken').hidden = true;
     problem('');
     showBooking(result.body);
     notice(t('moved', { time: whenOf(result.body.start) }));

@@ -329,20 +329,22 @@ void BookingApi::availability(const Call &call)
         return ApiAnswers::invalid(call.exchange, errors);
     const QDate day = *date;
     const QString language = call.language;
-    auto starts = m_pool.withRetry(QStringLiteral("api.availability"), RetryPolicy::standard(),
-                                   [request, day, language](QSqlDatabase &db) {
+    // The JSON is written on the pool's thread, beside the planning: the
+    // server's one thread only sends it.
+    auto answer = m_pool.withRetry(QStringLiteral("api.availability"), RetryPolicy::standard(),
+                                   [request, day, language](QSqlDatabase &db) -> DbResult<QByteArray> {
                                        LanguageScope scope(language);
-                                       return AvailabilityRepo(db).forDate(request, day);
+                                       const DbResult<QList<PlannedSlot>> planned
+                                           = AvailabilityRepo(db).forDate(request, day);
+                                       if (!planned.ok())
+                                           return planned.error();
+                                       return PlannedSlot::toJsonText(*planned);
                                    });
-    Async::onResult(starts, this, [call](const DbResult<QList<PlannedSlot>> &result) {
+    Async::onResult(answer, this, [call](const DbResult<QByteArray> &result) {
         LanguageScope scope(call.language);
         if (!result.ok())
             return ApiAnswers::failed(call.exchange, result.error(), "availability");
-        QJsonArray array;
-        for (const PlannedSlot &slot : *result)
-            array.append(slot.toJson());
-        call.exchange->respond(Status::Ok, QByteArrayLiteral("application/json"),
-                               QJsonDocument(array).toJson(QJsonDocument::Compact));
+        call.exchange->respond(Status::Ok, QByteArrayLiteral("application/json"), *result);
     });
 }
 

@@ -36,6 +36,8 @@ void BookingApi::create(const Call &call)
     // Online bookings are held until paid, as at the kiosk.
     request.hold = true;
     request.actor = OnlineActor;
+    // Anyone may type a plate they know: it never rewrites its owner's details.
+    request.contactFromStranger = true;
     // The request's language (Accept-Language) is the customer's: their
     // confirmation e-mail is written in it.
     request.language = call.language;

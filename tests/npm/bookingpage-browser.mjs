@@ -196,6 +196,8 @@ const scenarios = {
         const page = await open(browser, { width: 360, height: 740 });
         await chooseWash(page, args.service, args.vehicle);
         const start = await takeNext(page);
+        // The next free time's day (today's may be over at this hour).
+        await page.$eval('#day', (input, day) => { input.value = day; }, start.slice(0, 10));
         await page.click('#show-day');
         await page.waitForSelector('#slots button');
         await fillDetails(page, args);
@@ -383,16 +385,35 @@ const scenarios = {
         await page.click('#move-show');
         await page.waitForSelector('#move-slots button');
         const was = await page.$eval('dd[data-key=d_time]', (d) => d.textContent);
-        const moved = await page.$$eval('#move-slots button', (bs) => bs[bs.length - 1].dataset.start);
+        // The time picked is taken from outside (every bay) meanwhile: the
+        // page offers the alternatives, and one of them moves the booking.
+        const target = await page.$$eval('#move-slots button', (bs) => bs[bs.length - 1].dataset.start);
+        const booking = (await api('GET', `/api/bookings/${args.code}?plate=${encodeURIComponent(args.typedPlate)}`)).body;
+        const day = await api('GET', `/api/availability?date=${target.slice(0, 10)}&service=${booking.service.id}&vehicle=${booking.vehicle}`);
+        const slot = day.body.find((s) => s.start === target);
+        assert.ok(slot, 'the time shown is in the day\'s list');
+        for (const [i, bay] of slot.bays.entries()) {
+            const made = await api('POST', '/api/bookings', { service: booking.service.id, start: target,
+                vehicle: booking.vehicle, bay: bay.id, plate: `MOVE ${i + 1}`, name: 'Someone Else', phone: '+1 555 0199' });
+            assert.equal(made.status, 201);
+        }
         await page.click('#move-slots button:last-of-type');
+        await visible(page, '#move-taken');
+        assert.match(await text(page, '#move-taken-text'), /Choose one of these/);
+        const offered = await page.$$eval('#move-alternatives button', (bs) => bs.map((b) => b.dataset.start));
+        assert.ok(offered.length > 0 && !offered.includes(target), 'alternatives, not the taken time');
+        assert.equal(await page.evaluate(() => document.activeElement.parentElement.id), 'move-alternatives');
+        const moved = offered[offered.length - 1];
+        await page.click('#move-alternatives button:last-of-type');
         await page.waitForFunction(() => document.getElementById('notice').textContent.startsWith('Moved to'));
+        assert.equal(await page.$eval('#move-taken', (d) => d.hidden), true);
         assert.notEqual(await page.$eval('dd[data-key=d_time]', (d) => d.textContent), was);
         await page.click('#cancel');
         await page.waitForFunction(() => document.getElementById('booking-status').textContent === 'Cancelled.');
         assert.equal(await text(page, '#notice'), `Booking ${args.code} is cancelled.`);
         assert.equal(await page.$eval('#cancel', (b) => b.hidden), true);
         noErrors(page);
-        return { moved };
+        return { moved, taken: target };
     },
 
     // Keyboard only: Tab, Space and Enter reach and complete a booking,

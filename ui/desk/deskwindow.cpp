@@ -1,5 +1,6 @@
 #include "ui/desk/deskwindow.h"
 
+#include "db/backup/dailybackup.h"
 #include "db/notify/bookingchangelistener.h"
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
@@ -9,6 +10,7 @@
 #include "ui/common/errorbanner.h"
 #include "ui/common/idlewatcher.h"
 #include "ui/desk/attendantcallbanner.h"
+#include "ui/desk/backupalert.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/dayboardpage.h"
 #include "ui/desk/dayboardview.h"
@@ -19,6 +21,7 @@
 #include "ui/desk/takingswindow.h"
 #include "ui/desk/todaypage.h"
 #include "ui/desk/walkindialog.h"
+#include "ui/manager/backupsdialog.h"
 #include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
@@ -154,6 +157,11 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     auto *menuKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_2), m_workspace);
     connect(menuKey, &QShortcut::activated, this, &DeskWindow::showWashMenu);
     m_attendantCalls = new AttendantCallBanner(pool, *m_banner, m_workspace);
+    m_backups = new DailyBackup(pool, config, QStringLiteral("carwash"), this);
+    if (config.embedded) {
+        new BackupAlert(*m_backups, *m_banner, m_backups);
+        m_backups->startDaily();
+    }
     auto *workspaceLayout = new QVBoxLayout(m_workspace);
     workspaceLayout->setContentsMargins(0, 0, 0, 0);
     auto *callsRow = new QVBoxLayout;
@@ -182,6 +190,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     connect(m_header, &SessionHeader::diagnosticsRequested, this, &DeskWindow::openDiagnostics);
     connect(m_header, &SessionHeader::cardReadersRequested, this, &DeskWindow::openCardReaders);
     connect(m_header, &SessionHeader::kiosksRequested, this, &DeskWindow::openKiosks);
+    connect(m_header, &SessionHeader::backupsRequested, this, &DeskWindow::openBackups);
     connect(m_header, &SessionHeader::walkInRequested, this, [this] { openWalkIn(); });
     connect(m_header, &SessionHeader::findRequested, this, &DeskWindow::openFind);
     connect(m_header, &SessionHeader::takingsRequested, this, &DeskWindow::openTakings);
@@ -312,6 +321,8 @@ void DeskWindow::closeManagerDialogs()
         m_cardReadersDialog->close();
     if (m_kiosksDialog)
         m_kiosksDialog->close();
+    if (m_backupsDialog)
+        m_backupsDialog->close();
     if (m_takingsWindow)
         m_takingsWindow->close();
     // Nor a booking opened in someone else's name.
@@ -412,6 +423,19 @@ KiosksDialog *DeskWindow::openKiosks()
     m_kiosksDialog->open();
     m_kiosksDialog->raise();
     return m_kiosksDialog;
+}
+
+BackupsDialog *DeskWindow::openBackups()
+{
+    if (!m_session || !m_session->isManager() || !m_pool)
+        return nullptr;
+    if (!m_backupsDialog) {
+        m_backupsDialog = new BackupsDialog(*m_pool, *m_backups, *m_session, this);
+        m_backupsDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_backupsDialog->open();
+    m_backupsDialog->raise();
+    return m_backupsDialog;
 }
 
 DiagnosticsWindow *DeskWindow::openDiagnostics()

@@ -20,6 +20,8 @@ class AttendantCallBanner;
 class BookingChangeListener;
 class CardReadersDialog;
 class KiosksDialog;
+class BackupsDialog;
+class DailyBackup;
 class BookingDetailsDialog;
 class ConnectionPool;
 class DatabaseHealthWatcher;
@@ -80,6 +82,10 @@ public:
     SiteSetupDialog *openSiteSetup();
     CardReadersDialog *openCardReaders();
     KiosksDialog *openKiosks();
+    BackupsDialog *openBackups();
+    // Made with the database: daily runs only on the embedded database of
+    // this PC (a shared server is backed up where it runs).
+    DailyBackup *backups() { return m_backups; }
     // A booking's details and actions, in the signed-in person's name; one
     // dialog per booking (opening it again raises it). nullptr when nobody
     // is signed in. Closed on sign-out.
@@ -158,6 +164,8 @@ private:
     QPointer<SiteSetupDialog> m_siteSetupDialog;
     QPointer<CardReadersDialog> m_cardReadersDialog;
     QPointer<KiosksDialog> m_kiosksDialog;
+    QPointer<BackupsDialog> m_backupsDialog;
+    DailyBackup *m_backups = nullptr;
     QHash<qint64, QPointer<BookingDetailsDialog>> m_bookingDialogs;
     QPointer<DiagnosticsWindow> m_diagnostics;
     QPointer<WalkInDialog> m_walkInDialog;

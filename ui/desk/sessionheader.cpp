@@ -76,6 +76,9 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     addScreen(tr("&Kiosks…"), "kiosksAction",
               tr("The self-service kiosks: language, ways of paying, card reader, running (managers)"),
               &SessionHeader::kiosksRequested);
+    addScreen(tr("&Backups…"), "backupsAction",
+              tr("Backups of the database: the last one, the folder, Back up now (managers)"),
+              &SessionHeader::backupsRequested);
     manage->addSeparator();
     addScreen(tr("Database s&ettings…"), "settingsAction", tr("Database connection and password (managers)"),
               &SessionHeader::settingsRequested);
@@ -88,9 +91,9 @@ SessionHeader::SessionHeader(DatabaseHealthWatcher &health, QWidget *parent)
     m_manage->setText(tr("&Manage"));
     m_manage->setAccessibleName(tr("Manage"));
     m_manage->setAccessibleDescription(
-        tr("Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)"));
+        tr("Site set-up, staff, card readers, kiosks, backups, database settings and diagnostics (managers)"));
     m_manage->setToolTip(
-        tr("Site set-up, staff, card readers, kiosks, database settings and diagnostics (managers)"));
+        tr("Site set-up, staff, card readers, kiosks, backups, database settings and diagnostics (managers)"));
     m_manage->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_manage->setPopupMode(QToolButton::InstantPopup);
     m_manage->setFocusPolicy(Qt::StrongFocus);

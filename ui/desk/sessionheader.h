@@ -35,6 +35,7 @@ Q_SIGNALS:
     void diagnosticsRequested();
     void cardReadersRequested();
     void kiosksRequested();
+    void backupsRequested();
 
 private:
     QLabel *m_person = nullptr;

@@ -34,6 +34,11 @@ packages=(
   # scripts/fuzz.sh: clang with libFuzzer, ASan and UBSan (their runtimes are
   # in libclang-rt-14-dev, only a recommendation of clang-14's).
   clang libclang-rt-14-dev
+  # The Debian package (scripts/package.sh, scripts/package-test.sh): its
+  # icons rendered from the SVG, man pages from the programs' --help, the
+  # hardening flags and shlibdeps, and the checks of package, desktop
+  # entries, metainfo and units; cage is what the kiosk unit starts.
+  librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream file cage
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with
 # Stripe's official npm package. A node already on PATH (e.g. a newer one

@@ -100,6 +100,8 @@ void TestDiagnostics::initTestCase()
     self.host = QStringLiteral("test-host");
     self.pid = 1;
     self.startedAt = QDateTime::currentDateTimeUtc();
+    // What the programs set at start-up from project(VERSION) (see tst_version).
+    QCoreApplication::setApplicationVersion(QStringLiteral("9.8.7"));
     m_window = std::make_unique<DiagnosticsWindow>(*m_pool, self);
     // Few probes, so the slow burst dominates the latency average; a short
     // quiet period so recovery does not take minutes.
@@ -134,6 +136,9 @@ void TestDiagnostics::startsHealthyWithChartsAndConfiguration()
     QCOMPARE(config->item(0, 0)->text(), QStringLiteral("connection_limit"));
     QCOMPARE(config->item(0, 1)->text(), QStringLiteral("3"));
     QVERIFY(!config->item(0, 2)->text().isEmpty());
+    // Which version this is, for a support call.
+    QCOMPARE(m_window->findChild<QLabel *>(QStringLiteral("productVersion"))->text(),
+             QStringLiteral("CarWash Desk 9.8.7"));
     // Sizing beside the current setting, and the server's budget.
     QTRY_VERIFY_WITH_TIMEOUT(m_window->findChild<QLabel *>(QStringLiteral("sizingBudget"))
                                  ->text()

@@ -1,6 +1,7 @@
 // carwash-server as an operator runs it: a real process against a real
 // PostgreSQL — its health endpoint, its listen address, bodies it refuses
 // before reading them, and leaving on SIGTERM with nothing left behind.
+#include "app/startup/version.h"
 #include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/serverprocess.h"
@@ -141,6 +142,12 @@ void TestServer::healthAnswersTheFleetAsCarwashAdminDoes()
     QVERIFY2(programsIn(fromServer).contains(QStringLiteral("carwash-server")),
              qPrintable(programsIn(fromServer).join(u',')));
     QVERIFY(programsIn(fromAdmin).contains(QStringLiteral("carwash-server")));
+    // Each says its own version, and the fleet says the server's.
+    QCOMPARE(fromServer[u"version"].toString(), QStringLiteral(CARWASH_VERSION));
+    QCOMPARE(fromAdmin[u"version"].toString(), QStringLiteral(CARWASH_VERSION));
+    for (const QJsonValue &p : fromAdmin[u"processes"].toArray())
+        if (p[u"program"].toString() == u"carwash-server")
+            QCOMPARE(p[u"version"].toString(), QStringLiteral(CARWASH_VERSION));
     QCOMPARE(server.terminate(), 0);
 }
 

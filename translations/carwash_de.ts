@@ -1027,6 +1027,18 @@ PostgreSQL-Server in Ihrem Datenordner verwendet.
         <source>Migrations applied afterwards: %1</source>
         <translation>Danach angewendete Migrationen: %1</translation>
     </message>
+    <message>
+        <source>
+carwash-admin --version prints the version of CarWash Desk.
+</source>
+        <translation>
+carwash-admin --version gibt die Version von CarWash Desk aus.
+</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>Version: %1</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>
@@ -4300,6 +4312,10 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The chart picture could not be saved to %1.</source>
         <translation>Das Diagrammbild konnte nicht in %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>CarWash Desk %1</source>
+        <translation>CarWash Desk %1</translation>
     </message>
 </context>
 <context>
@@ -8275,6 +8291,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl√
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name gilt nur mit --kiosk.</translation>
+    </message>
+    <message>
+        <source>Print the version of CarWash Desk and exit.</source>
+        <translation>Die Version von CarWash Desk ausgeben und beenden.</translation>
     </message>
 </context>
 </TS>

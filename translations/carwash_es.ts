@@ -1027,6 +1027,18 @@ PostgreSQL privado dentro de su carpeta de datos.
         <source>Migrations applied afterwards: %1</source>
         <translation>Migraciones aplicadas después: %1</translation>
     </message>
+    <message>
+        <source>
+carwash-admin --version prints the version of CarWash Desk.
+</source>
+        <translation>
+carwash-admin --version muestra la versión de CarWash Desk.
+</translation>
+    </message>
+    <message>
+        <source>Version: %1</source>
+        <translation>Versión: %1</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>
@@ -4300,6 +4312,10 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The chart picture could not be saved to %1.</source>
         <translation>No se pudo guardar la imagen de los gráficos en %1.</translation>
+    </message>
+    <message>
+        <source>CarWash Desk %1</source>
+        <translation>CarWash Desk %1</translation>
     </message>
 </context>
 <context>
@@ -8275,6 +8291,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>--kiosk-name is for --kiosk only.</source>
         <translation>--kiosk-name es solo para --kiosk.</translation>
+    </message>
+    <message>
+        <source>Print the version of CarWash Desk and exit.</source>
+        <translation>Muestra la versión de CarWash Desk y termina.</translation>
     </message>
 </context>
 </TS>

@@ -98,7 +98,7 @@ int AdminCli::usage(int code)
             "(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,\n"
             "DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).\n"
             "Without it, a private PostgreSQL server under your data folder is used.\n")
-      << Qt::flush;
+      << tr("\ncarwash-admin --version prints the version of CarWash Desk.\n") << Qt::flush;
     return code;
 }
 
@@ -111,6 +111,8 @@ int AdminCli::run(const QStringList &arguments)
     const QString command = args.takeFirst();
     if (command == u"-h" || command == u"--help" || command == u"help")
         return usage(Ok);
+    if (command == u"--version")
+        return DatabaseCommands(m_cli).version();
     if (command == u"migrate")
         return DatabaseCommands(m_cli).migrate();
     if (command == u"seed")

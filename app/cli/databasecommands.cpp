@@ -36,6 +36,19 @@ int DatabaseCommands::migrate()
     return Ok;
 }
 
+int DatabaseCommands::version()
+{
+    if (m_cli.json())
+        m_cli.out() << CliContext::jsonText(
+            QJsonObject {{QStringLiteral("program"), QStringLiteral("carwash-admin")},
+                         {QStringLiteral("version"), QCoreApplication::applicationVersion()}})
+                    << '\n';
+    else
+        m_cli.out() << DatabaseStartup::versionLine(QStringLiteral("carwash-admin"));
+    m_cli.out() << Qt::flush;
+    return Ok;
+}
+
 int DatabaseCommands::config()
 {
     const auto loaded = DatabaseStartup::loadConfig(QStringLiteral("carwash-admin"));
@@ -101,6 +114,7 @@ int DatabaseCommands::health()
         const QJsonObject j = fleet.toJson();
         const QJsonObject db = j[u"database"].toObject();
         m_cli.out() << AdminCli::tr("Status: %1").arg(fleet.statusName()) << '\n';
+        m_cli.out() << AdminCli::tr("Version: %1").arg(j[u"version"].toString()) << '\n';
         m_cli.out() << AdminCli::tr("Database: %1").arg(j[u"config"].toObject()[u"database_url"].toString())
                     << '\n';
         if (db[u"reachable"].toBool())
@@ -129,8 +143,12 @@ void DatabaseCommands::printProcesses(const FleetHealth &fleet)
     m_cli.out() << AdminCli::tr("Processes: %1 live, %2 lost").arg(live).arg(lost) << '\n';
     for (const FleetHealth::Process &p : fleet.processes()) {
         const ProcessIdentity &id = p.entry.process;
-        const QString program
+        QString program
             = id.label.isEmpty() ? id.program : AdminCli::tr("%1 \"%2\"").arg(id.program, id.label);
+        // Which version each runs: a site half-way through an upgrade shows it here.
+        const QString version = p.entry.snapshot[u"process"][u"version"].toString();
+        if (!version.isEmpty())
+            program += u' ' + version;
         m_cli.out() << AdminCli::tr("  %1 on %2, pid %3, since %4: %5")
                            .arg(program, id.host)
                            .arg(id.pid)

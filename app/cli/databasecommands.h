@@ -4,8 +4,9 @@
 
 class FleetHealth;
 
-// carwash-admin migrate, config and health: the database itself, the
-// configuration in force, and the health of every process using it.
+// carwash-admin migrate, config, health and --version: the database itself,
+// the configuration in force, the health of every process using it, and
+// which version of the product this is.
 class DatabaseCommands
 {
 public:
@@ -18,6 +19,7 @@ public:
     int migrate();
     int config();
     int health();
+    int version();
 
 private:
     void printProcesses(const FleetHealth &fleet);

@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 #include <QDebug>
 
+#include <cstdio>
 #include <memory>
 
 int main(int argc, char *argv[])
@@ -23,6 +24,12 @@ int main(int argc, char *argv[])
                                 "The front desk of a car wash. Database: DATABASE_URL, the saved settings, "
                                 "or the private database on this computer."));
     parser.addHelpOption();
+    // Not addVersionOption(): that prints the name the three programs share
+    // (carwash-desk), and this program is carwash.
+    const QCommandLineOption version(
+        {QStringLiteral("v"), QStringLiteral("version")},
+        QApplication::translate("main", "Print the version of CarWash Desk and exit."));
+    parser.addOption(version);
     const QCommandLineOption kiosk(
         QStringLiteral("kiosk"),
         QApplication::translate("main", "Run as the locked, full-screen self-service kiosk."));
@@ -34,6 +41,14 @@ int main(int argc, char *argv[])
     parser.addOption(kiosk);
     parser.addOption(kioskName);
     parser.process(app);
+    if (parser.isSet(version)) {
+        std::fputs(qPrintable(DatabaseStartup::versionLine(QStringLiteral("carwash"))), stdout);
+        return 0;
+    }
+    // The menu entry each mode was started from (packaging/desktop/): its
+    // icon and name in the task bar, and the Wayland app id under cage.
+    QGuiApplication::setDesktopFileName(parser.isSet(kiosk) ? QStringLiteral("org.carwashdesk.Kiosk")
+                                                            : QStringLiteral("org.carwashdesk.Desk"));
     if (parser.isSet(kiosk))
         // From here on nothing a kiosk logs can open a window over it.
         KioskGuard::installQuietMessageHandler();

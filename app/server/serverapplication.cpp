@@ -110,6 +110,7 @@ int ServerApplication::start(const QStringList &arguments)
            "carwash-server secrets set|show|remove keeps its Stripe secrets in this account's keychain "
            "(carwash-server secrets --help)."));
     parser.addHelpOption();
+    parser.addVersionOption();
     const QCommandLineOption listen(QStringLiteral("listen"),
                                     tr("Where to listen for HTTP (default 127.0.0.1:%1).").arg(DefaultPort),
                                     tr("ADDRESS:PORT"));
@@ -120,6 +121,11 @@ int ServerApplication::start(const QStringList &arguments)
     }
     if (parser.isSet(QStringLiteral("help"))) {
         std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fflush(stdout);
+        return HelpShown;
+    }
+    if (parser.isSet(QStringLiteral("version"))) {
+        std::fputs(qPrintable(DatabaseStartup::versionLine(QStringLiteral("carwash-server"))), stdout);
         std::fflush(stdout);
         return HelpShown;
     }

@@ -43,7 +43,7 @@ public:
         CannotListen = 1, // the address is in use, or not this machine's
         Invalid = 2, // bad arguments or configuration
         Unavailable = 4, // the database could not be prepared (embedded server)
-        HelpShown = -1 // --help: printed; leave with 0
+        HelpShown = -1 // --help or --version: printed; leave with 0
     };
 
     static constexpr int DefaultPort = 8080;

@@ -1,5 +1,6 @@
 #include "app/startup/databasestartup.h"
 
+#include "app/startup/version.h"
 #include "db/embedded/embeddedserver.h"
 #include "keychain/keychainrequest.h"
 
@@ -11,6 +12,12 @@ void DatabaseStartup::setApplicationIdentity()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("carwash"));
     QCoreApplication::setApplicationName(QStringLiteral("carwash-desk"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CARWASH_VERSION));
+}
+
+QString DatabaseStartup::versionLine(const QString &program)
+{
+    return QStringLiteral("%1 %2\n").arg(program, QCoreApplication::applicationVersion());
 }
 
 DatabaseConfigLoader::Result DatabaseStartup::loadConfig(const QString &programName)

@@ -15,8 +15,10 @@ class DatabaseStartup
     Q_DECLARE_TR_FUNCTIONS(DatabaseStartup)
 public:
     // Names the organisation and application so settings and the data folder
-    // are shared by all three programs.
+    // are shared by all three programs, and sets the product's version.
     static void setApplicationIdentity();
+    // What --version prints: "carwash-admin 0.1.0\n".
+    static QString versionLine(const QString &program);
 
     static DatabaseConfigLoader::Result loadConfig(const QString &programName);
 

@@ -43,6 +43,8 @@ QJsonObject processJson(const FleetHealth::Process &p)
                         {u"name"_s, name.isEmpty() ? QJsonValue() : QJsonValue(name)},
                         {u"host"_s, p.entry.process.host},
                         {u"pid"_s, p.entry.process.pid},
+                        // null from a version that did not publish it yet
+                        {u"version"_s, snapshot[u"process"][u"version"]},
                         {u"started_at"_s, p.entry.process.startedAt.toString(Qt::ISODateWithMs)},
                         {u"last_seen"_s, p.entry.updatedAt.toString(Qt::ISODateWithMs)},
                         {u"age_s"_s, round2(p.entry.ageSeconds)},

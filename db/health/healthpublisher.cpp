@@ -9,6 +9,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
@@ -69,6 +70,7 @@ QJsonObject HealthPublisher::buildSnapshot(ConnectionPool &pool, const ProcessId
     json[QStringLiteral("config_status")] = ConfigStatus::toJson(pool.config());
     json[QStringLiteral("process")] = QJsonObject {
         {QStringLiteral("program"), process.program},
+        {QStringLiteral("version"), QCoreApplication::applicationVersion()},
         {QStringLiteral("host"), process.host},
         {QStringLiteral("pid"), process.pid},
         {QStringLiteral("started_at"), process.startedAt.toString(Qt::ISODateWithMs)},

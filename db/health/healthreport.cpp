@@ -4,6 +4,7 @@
 #include "db/health/systemmemory.h"
 #include "db/pool/sql.h"
 
+#include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
 
@@ -85,6 +86,8 @@ HealthReport HealthReport::evaluate(const DatabaseConfig &config, const PoolStat
     QJsonObject json;
     json[u"status"] = r.statusName();
     json[u"checked_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    // The reporting program's version (set at start-up from project(VERSION)).
+    json[u"version"] = QCoreApplication::applicationVersion();
     QJsonObject database{{u"reachable"_s, probe.reachable},
                          {u"latency_ms"_s, round2(probe.latencyMs)},
                          {u"server_version"_s, probe.serverVersion}};

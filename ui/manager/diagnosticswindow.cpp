@@ -7,6 +7,7 @@
 #include <QChartView>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -167,6 +168,10 @@ DiagnosticsWindow::DiagnosticsWindow(ConnectionPool &pool, const ProcessIdentity
     m_tabs->addTab(processPage, tr("Processes && si&zing"));
 
     auto *configPage = new QWidget(this);
+    // Which version this is, for a support call or a site half-way through an upgrade.
+    auto *version = new QLabel(tr("CarWash Desk %1").arg(QCoreApplication::applicationVersion()), configPage);
+    version->setObjectName(QStringLiteral("productVersion"));
+    version->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_url = new QLabel(configPage);
     m_url->setObjectName(QStringLiteral("configUrl"));
     m_url->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
@@ -178,6 +183,7 @@ DiagnosticsWindow::DiagnosticsWindow(ConnectionPool &pool, const ProcessIdentity
     m_config->verticalHeader()->hide();
     m_config->horizontalHeader()->setStretchLastSection(true);
     auto *configLayout = new QVBoxLayout(configPage);
+    configLayout->addWidget(version);
     configLayout->addWidget(m_url);
     configLayout->addWidget(m_config);
     m_tabs->addTab(configPage, tr("Con&figuration"));

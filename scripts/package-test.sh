@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# The Debian package as an administrator meets it, on this machine (CI; as
+# root): build it (scripts/package.sh, lintian included), check its desktop
+# entries, metainfo, icons, man pages and units, `apt-get install
+# ./carwash-desk_*.deb`, `carwash-admin --version`; carwash-server started as
+# its unit starts it (its user, its environment file) against a PostgreSQL
+# this script starts, answering GET /health; carwash-admin seed and health as
+# a normal user; an upgrade (the same programs repacked as a newer version)
+# keeps the user, the environment file and the data; `dpkg --purge` removes
+# the programs, the units and the system user, and the database stays.
+# Never touches any other PostgreSQL.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+started=$(date +%s)
+
+fail() { echo "package-test: FAIL: $*" >&2; exit 1; }
+step() { echo "package-test: $*"; }
+
+# It installs and purges the package: as root.
+if [ "$(id -u)" -ne 0 ]; then exec sudo --preserve-env=CARWASH_DEB,BUILD_JOBS,PACKAGE_BUILD_DIR bash "$0" "$@"; fi
+if dpkg-query -W -f='${Status}' carwash-desk 2>/dev/null | grep -q 'installed'; then
+  fail "carwash-desk is installed on this machine already; this test would purge it"
+fi
+
+# CARWASH_DEB=path/to.deb tests that package instead of building one.
+if [ -n "${CARWASH_DEB:-}" ]; then
+  deb=$(realpath "$CARWASH_DEB")
+else
+  step "building the package"
+  deb=$(bash "$root/scripts/package.sh" | tail -n 1)
+fi
+version=$(dpkg-deb --field "$deb" Version)
+expected=$(sed -n 's/^project(CarWashDesk VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
+[ "$version" = "$expected" ] || fail "the package's version $version is not project(VERSION) $expected"
+[ "$(basename "$deb")" = "carwash-desk_${version}_amd64.deb" ] || fail "unexpected file name $(basename "$deb")"
+
+work=$(mktemp -d)
+chmod 755 "$work"
+server_pid=""
+installed=""
+cleanup() {
+  # The server a failed check left running: the child of its job.
+  [ -n "$server_pid" ] && pkill -TERM -P "$server_pid" 2>/dev/null || true
+  # A failed run leaves no package behind (the next run would refuse to start).
+  [ -n "$installed" ] && dpkg --purge carwash-desk >/dev/null 2>&1 || true
+  if [ -f "$work/pg/postmaster.pid" ]; then
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "checking the package's contents"
+dpkg-deb -x "$deb" "$work/root"
+for f in org.carwashdesk.Desk org.carwashdesk.Kiosk; do
+  desktop-file-validate "$work/root/usr/share/applications/$f.desktop" || fail "$f.desktop is not valid"
+done
+appstreamcli validate --no-net "$work/root/usr/share/metainfo/org.carwashdesk.Desk.metainfo.xml" \
+  || fail "the metainfo is not valid"
+for size in 16 22 24 32 48 64 128 256; do
+  png="$work/root/usr/share/icons/hicolor/${size}x${size}/apps/org.carwashdesk.Desk.png"
+  [ "$(file -b "$png" | sed -n 's/.*, \([0-9]*\) x \([0-9]*\),.*/\1x\2/p')" = "${size}x${size}" ] \
+    || fail "no ${size}x${size} icon"
+done
+for program in carwash carwash-admin carwash-server; do
+  zcat "$work/root/usr/share/man/man1/$program.1.gz" | grep -qF -- '\-\-version' \
+    || fail "the man page of $program lacks its options"
+done
+
+step "installing $deb"
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q --no-install-recommends "$deb" >/dev/null
+installed=yes
+[ "$(carwash-admin --version)" = "carwash-admin $version" ] || fail "carwash-admin --version: $(carwash-admin --version)"
+getent passwd carwash >/dev/null || fail "no system user carwash"
+[ "$(stat -c '%a %U' /etc/carwash-desk/server.env)" = "600 root" ] || fail "server.env is not 0600 root"
+systemd-analyze verify /lib/systemd/system/carwash-server.service /lib/systemd/system/carwash-kiosk.service \
+  || fail "systemd-analyze verify"
+
+step "starting a PostgreSQL for the server"
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+install -d -o postgres -g postgres -m 0700 "$work/pg" "$work/pg-socket"
+runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -A trust -U postgres >/dev/null
+runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -w -l "$work/pg-socket/log" \
+  -o "-p $port -k $work/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null
+psql_postgres() { runuser -u postgres -- psql -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_postgres -c "CREATE ROLE carwash LOGIN" -c "CREATE DATABASE carwash OWNER carwash"
+
+step "carwash-server as its unit starts it"
+unit=/lib/systemd/system/carwash-server.service
+user=$(sed -n 's/^User=//p' "$unit")
+env_file=$(sed -n 's/^EnvironmentFile=//p' "$unit")
+exec_condition=$(sed -n 's/^ExecCondition=//p' "$unit" | sed 's/\$\$/$/g') # systemd's $$ is a $
+exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
+state_dir=/var/lib/$(sed -n 's/^StateDirectory=//p' "$unit")
+# Runs a command line of the unit as systemd would: the environment file
+# read as root (KEY=VALUE lines, quotes around a value removed), a clean
+# environment with its settings, the unit's user, no new privileges, in the
+# state folder systemd makes.
+as_unit() {
+  install -d -o "$user" -g "$user" -m 0700 "$state_dir"
+  local settings=() line key value
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in '#'* | '') continue ;; esac
+    key=${line%%=*} value=${line#*=}
+    case "$value" in \"*\" | \'*\') value=${value:1:${#value}-2} ;; esac
+    settings+=("$key=$value")
+  done <"$env_file"
+  env -i PATH=/usr/bin:/bin HOME="$state_dir" LANG=C.UTF-8 "${settings[@]}" \
+    setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
+    sh -c "cd '$state_dir' && umask 0077 && exec $1"
+}
+# As installed, without the site database, the unit is not started and says why.
+if as_unit "$exec_condition" 2>"$work/condition.err"; then fail "ExecCondition passed without DATABASE_URL"; fi
+grep -q "set DATABASE_URL in $env_file" "$work/condition.err" || fail "ExecCondition: $(cat "$work/condition.err")"
+http_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# What an administrator writes into the environment file.
+cat >> "$env_file" <<EOF
+DATABASE_URL=postgresql://carwash@127.0.0.1:$port/carwash?connect_timeout=5
+CARWASH_SERVER_OPTIONS=--listen 127.0.0.1:$http_port
+EOF
+as_unit "$exec_condition" || fail "ExecCondition refused the configured server"
+# Starts the server as its unit would, waits for GET /health to answer 200
+# with the database reachable, and every version the programs' own; stops
+# it with SIGTERM as systemd would, and expects it to end cleanly.
+server_answers_health() {
+  as_unit "$exec_start" >"$work/server.log" 2>&1 &
+  server_pid=$! # the job; it ends with carwash-server's exit code
+  # Until it answers 200 with the database reachable and lists itself among
+  # the processes (its first health snapshot lands just after it listens),
+  # every version the programs' own.
+  local health="" ok=""
+  for _ in $(seq 1 120); do
+    health=$(/usr/bin/python3 - "$http_port" <<'PY' 2>/dev/null || true
+import sys, urllib.request
+with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/health", timeout=5) as r:
+    print(r.status, r.read().decode())
+PY
+)
+    if [ "${health%% *}" = 200 ] && echo "${health#200 }" | /usr/bin/python3 -c '
+import json, sys
+h = json.load(sys.stdin)
+version = sys.argv[1]
+servers = [p for p in h["processes"] if p["program"] == "carwash-server"]
+sys.exit(0 if h["version"] == version and h["database"]["reachable"] and servers
+         and all(p["version"] == version for p in servers) else 1)
+' "$version"; then ok=yes; break; fi
+    kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "carwash-server exited"; }
+    sleep 1
+  done
+  [ -n "$ok" ] || { cat "$work/server.log" >&2; fail "GET /health: $health"; }
+  local server
+  server=$(pgrep -u "$user" -x carwash-server) || fail "no carwash-server runs as $user"
+  kill -TERM "$server"
+  wait "$server_pid" || fail "carwash-server did not end cleanly on SIGTERM: $(cat "$work/server.log")"
+  server_pid=""
+}
+server_answers_health
+
+# carwash-admin as a normal user (nobody) on the same database.
+install -d -o nobody -m 0700 "$work/home"
+admin() {
+  runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 \
+    DATABASE_URL="postgresql://carwash@127.0.0.1:$port/carwash" carwash-admin "$@"
+}
+step "carwash-admin as a normal user: seed --demo, health"
+admin seed --demo >/dev/null || fail "carwash-admin seed --demo"
+admin health >"$work/health.txt" || fail "carwash-admin health: $(cat "$work/health.txt")"
+grep -q "^Version: $version\$" "$work/health.txt" || fail "carwash-admin health does not say the version"
+services=$(admin services --json | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
+[ "$services" -gt 0 ] || fail "no services after seed --demo"
+
+step "upgrading to a newer package (these programs repacked as $version+1)"
+uid=$(id -u "$user")
+dpkg-deb -R "$deb" "$work/next"
+sed -i "s/^Version: .*/Version: $version+1/" "$work/next/DEBIAN/control"
+dpkg-deb --build --root-owner-group "$work/next" "$work/carwash-desk_next_amd64.deb" >/dev/null
+apt-get install -y -q --no-install-recommends "$work/carwash-desk_next_amd64.deb" >/dev/null
+[ "$(dpkg-query -W -f='${Version}' carwash-desk)" = "$version+1" ] || fail "the upgrade did not happen"
+[ "$(id -u "$user")" = "$uid" ] || fail "the upgrade made the user $user anew"
+[ "$(stat -c '%a %U' "$env_file")" = "600 root" ] || fail "the upgrade changed $env_file's mode"
+grep -q "^DATABASE_URL=postgresql://carwash@127.0.0.1:$port/" "$env_file" \
+  || fail "the upgrade lost the administrator's settings in $env_file"
+server_answers_health
+[ "$(admin services --json | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$services" ] \
+  || fail "the site's services changed in the upgrade"
+
+step "purging"
+dpkg --purge carwash-desk >/dev/null
+installed=""
+for gone in /usr/bin/carwash /usr/bin/carwash-admin /usr/bin/carwash-server "$unit" \
+            /lib/systemd/system/carwash-kiosk.service /etc/carwash-desk/server.env "$state_dir"; do
+  [ ! -e "$gone" ] || fail "$gone is still there after the purge"
+done
+! getent passwd carwash >/dev/null || fail "the system user carwash is still there after the purge"
+[ "$(psql_postgres -d carwash -c "SELECT count(*) FROM services")" = "$services" ] \
+  || fail "the site database lost its data in the purge"
+
+step "passed in $(($(date +%s) - started)) s"

@@ -3,7 +3,8 @@
 #   asan  ASan+UBSan build in build-asan/, the unit and db tests (but six);
 #   tsan  TSan build in build-tsan/, the pool's and the listener's tests.
 # Usage: scripts/sanitizers.sh [asan] [tsan]   (both when none is named)
-# Each lane is configured once (gcc, -O1 -g), builds only the targets its
+# Each lane is configured once (gcc, -O1, line tables: -g1 names every frame's
+# line at a fraction of -g's compile and link time), builds only the targets its
 # tests need, and fails on the first report. Set ASAN_BUILD_DIR, TSAN_BUILD_DIR,
 # BUILD_JOBS, TEST_JOBS to change where and how wide; extra ctest arguments
 # go in CTEST_ARGS (e.g. CTEST_ARGS="-R tst_async").
@@ -33,7 +34,7 @@ lane() {
   shift 3
   local started=$SECONDS
   if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
       "-DCARWASH_SANITIZE=$sanitizers"
   fi
   # Only the executables of the chosen tests (and what they depend on, such

@@ -17,7 +17,7 @@ supp=$root/tests/sanitizers
 # travelling back to their threads, bookings racing through it) and the
 # LISTEN thread (tst_paymentqueue's listener on several channels, its
 # restarts). These are where our threads meet; the rest run on one thread.
-tsan_tests='^(tst_connectionpool|tst_networkfaults|tst_async|tst_bookingengine_races|tst_paymentqueue)$'
+tsan_tests='^(tst_connectionpool_limits|tst_connectionpool_faults|tst_connectionpool_statements|tst_networkfaults|tst_async|tst_bookingengine_races|tst_paymentqueue)$'
 
 # The ASan+UBSan lane: every unit and db test but six, left out to keep CI
 # under 45 minutes on 2 cores. Each of them alone would build a library tree

@@ -7,6 +7,7 @@
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/testnames.h"
 
+#include <QApplication>
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QFuture>
@@ -100,6 +101,17 @@ template<typename Screen> bool waitIdle(const Screen *screen)
 // Makes the row whose first column reads text list's current row, as a
 // click on it would; false, with a warning, when no row reads text.
 bool selectRow(QTreeWidget *list, const QString &text);
+
+// main() of a GUI test that must find no keychain service: a bus address
+// that leads nowhere (never the tester's own session, never an autolaunched
+// one), set before the application starts.
+template<typename Test> int runWithoutKeychain(int argc, char *argv[])
+{
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
+    QApplication app(argc, argv);
+    Test test;
+    return QTest::qExec(&test, argc, argv);
+}
 
 } // namespace DeskTest
 

@@ -1,10 +1,12 @@
 // The connection pool's bounds as the desks, kiosks and the webhook receiver
 // meet them: never more server connections than the limit, a pool timeout
 // that names its gauges, connections closed when the pool goes, when idle
-// and at the end of their lifetime, and work holding one too long named in a
+// and at the end of their lifetime (the spare ones of a light load too), and
+// work holding one too long named in a
 // warning. A real PostgreSQL on a free port, real threads. Time is only ever
 // a bound ("not before the pool timeout", "not a hang"), never a measure of
 // speed.
+#include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "tests/connectionpoolfixture.h"
@@ -14,7 +16,9 @@
 #include <QLoggingCategory>
 #include <QSet>
 #include <QTest>
+#include <QTimer>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -31,6 +35,7 @@ private slots:
     void answersPoolTimeoutWhenEveryConnectionIsHeld();
     void destroyedPoolLeavesNoServerConnections();
     void idleConnectionsAreClosedAfterTheIdleTimeout();
+    void aLightLoadKeepsOneConnectionAndTheRestClose();
     void connectionsAreRecycledAfterTheirMaximumLifetime();
     void workHoldingAConnectionTooLongIsNamedInALeakWarning();
 };
@@ -187,6 +192,63 @@ void TestConnectionPoolLimits::idleConnectionsAreClosedAfterTheIdleTimeout()
     const auto again = pool.withConnection(QStringLiteral("tst.idle.again"), countOwn);
     QVERIFY(waitFor(again));
     QVERIFY2(again.result().ok(), describe(again.result()));
+}
+
+void TestConnectionPoolLimits::aLightLoadKeepsOneConnectionAndTheRestClose()
+{
+    // Four connections opened by a burst, then a light load: one unit of
+    // work at a time, 20 ms apart. The pool hands each to the
+    // connection used last, so the other three sit out their idle timeout
+    // and close while the load goes on. (Handed round to the longest idle
+    // instead, each would be used every 80 ms and none would ever close.)
+    DatabaseConfig c = configForThisTest();
+    c.maxConnections = 4;
+    c.idleTimeoutMs = 500;
+    ConnectionPool pool(c);
+
+    const auto sleepALittle = [](QSqlDatabase &db) {
+        Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.2)"));
+        return true;
+    };
+    QList<QFuture<DbResult<bool>>> burst;
+    for (int i = 0; i < 4; ++i)
+        burst << pool.withConnection(QStringLiteral("tst.shrink.burst"), sleepALittle);
+    for (const auto &job : burst) {
+        QVERIFY(waitFor(job));
+        QVERIFY2(job.result().ok(), describe(job.result()));
+    }
+    QCOMPARE(pool.stats().total, 4);
+
+    // Sequential: the next unit 20 ms after the last one's answer.
+    QSet<int> backendsLately;
+    int answered = 0;
+    int failed = 0;
+    bool going = true;
+    QObject context;
+    std::function<void()> next = [&] {
+        Async::onResult(pool.withConnection(QStringLiteral("tst.shrink.light"), backendPid), &context,
+                        [&](const DbResult<int> &pid) {
+                            ++answered;
+                            if (!pid.ok())
+                                ++failed;
+                            else
+                                backendsLately.insert(pid.value());
+                            if (going)
+                                QTimer::singleShot(20, &context, next);
+                        });
+    };
+    next();
+    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().total, 1, 15000);
+    // Still under load: the one left keeps serving it alone.
+    const int before = answered;
+    backendsLately.clear();
+    QTRY_VERIFY_WITH_TIMEOUT(answered >= before + 25, 15000);
+    going = false;
+    QCOMPARE(backendsLately.size(), 1);
+    QCOMPARE(pool.stats().total, 1);
+    QCOMPARE(failed, 0);
+    // A closed connection's backend exits a moment after its socket.
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(c.applicationName), 1, 10000);
 }
 
 void TestConnectionPoolLimits::connectionsAreRecycledAfterTheirMaximumLifetime()

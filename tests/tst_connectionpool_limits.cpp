@@ -2,10 +2,9 @@
 // meet them: never more server connections than the limit, a pool timeout
 // that names its gauges, connections closed when the pool goes, when idle
 // and at the end of their lifetime (the spare ones of a light load too), and
-// work holding one too long named in a
-// warning. A real PostgreSQL on a free port, real threads. Time is only ever
-// a bound ("not before the pool timeout", "not a hang"), never a measure of
-// speed.
+// work holding one too long named in a warning. A real PostgreSQL on a free
+// port, real threads. Time is only ever a bound ("not before the pool
+// timeout", "not a hang"), never a measure of speed.
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"

@@ -6,12 +6,16 @@
 // promoted. The pool must find the new primary by itself, never run work on
 // the read-only standby, and every booking it acknowledged must be on the
 // new primary exactly once.
+#include "db/availability/availabilityrepo.h"
 #include "db/bookings/bookingrepo.h"
 #include "db/calendar/openinghours.h"
 #include "db/pool/sql.h"
 #include "tests/bookingenginefixture.h"
+#include "tests/harness/serverprocess.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QJsonArray>
 #include <QSet>
 #include <QTest>
 
@@ -37,6 +41,7 @@ private slots:
     void cleanupTestCase();
 
     void readWriteSkipsAStandbyListedFirst();
+    void serverReadsAvailabilityFromTheStandby();
     void primaryKilledStandbyPromotedNoAcknowledgedBookingLost();
 
 private:
@@ -184,6 +189,61 @@ void TestFailover::readWriteSkipsAStandbyListedFirst()
         4, 30000);
     pool.reset();
     QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(application), 0, 10000);
+}
+
+void TestFailover::serverReadsAvailabilityFromTheStandby()
+{
+    // READ_DATABASE_URL with prefer-standby, the primary listed first: the
+    // server's read pool still goes to the standby; writes to the primary.
+    const QString readApplication = QStringLiteral("tst_failover-read");
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("HOME"), QDir::tempPath());
+    env.insert(QStringLiteral("DATABASE_URL"),
+               QStringLiteral(
+                   "postgresql://carwash@127.0.0.1:%1,127.0.0.1:%2/carwash?target_session_attrs=read-write"
+                   "&connect_timeout=3&application_name=tst_failover-server")
+                   .arg(m_cluster.port())
+                   .arg(m_standby.port()));
+    env.insert(QStringLiteral("READ_DATABASE_URL"),
+               QStringLiteral("postgresql://carwash@127.0.0.1:%1,127.0.0.1:%2/carwash?target_session_attrs="
+                              "prefer-standby&connect_timeout=3&application_name=%3")
+                   .arg(m_cluster.port())
+                   .arg(m_standby.port())
+                   .arg(readApplication));
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(env, {}, &error) && server.waitUntilHealthy(&error),
+             qPrintable(error + server.log()));
+
+    AvailabilityRequest request;
+    request.serviceId = m_f.wash;
+    request.vehicleClass = QStringLiteral("car");
+    const QDate day = m_day;
+    const auto starts = run(QStringLiteral("test.availability"), [request, day](QSqlDatabase &db) {
+        return AvailabilityRepo(db).forDate(request, day);
+    });
+    QVERIFY2(starts.ok(), describe(starts).constData());
+    QJsonArray expected;
+    for (const PlannedSlot &slot : *starts)
+        expected.append(slot.toJson());
+    // The day of the bookings above: some of its starts are taken.
+    QVERIFY(!expected.isEmpty());
+    const ServerProcess::Response free
+        = server.get(QStringLiteral("/api/availability?date=%1&service=%2&vehicle=car")
+                         .arg(day.toString(Qt::ISODate))
+                         .arg(m_f.wash));
+    QCOMPARE(free.status, 200);
+    QCOMPARE(free.json().array(), expected);
+    const ServerProcess::Response soonest
+        = server.get(QStringLiteral("/api/next?service=%1&vehicle=car").arg(m_f.wash));
+    QCOMPARE(soonest.status, 200);
+
+    QVERIFY(m_standby.countConnections(readApplication) >= 1);
+    QCOMPARE(m_cluster.countConnections(readApplication), 0);
+    QVERIFY(m_cluster.countConnections(QStringLiteral("tst_failover-server")) >= 1);
+    QCOMPARE(m_standby.countConnections(QStringLiteral("tst_failover-server")), 0);
+    QCOMPARE(server.terminate(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_standby.countConnections(readApplication), 0, 10000);
 }
 
 void TestFailover::primaryKilledStandbyPromotedNoAcknowledgedBookingLost()

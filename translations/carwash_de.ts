@@ -6330,6 +6330,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl√
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server bereitet die Datenbank vor (wendet seine Migrationen an); es antwortet, sobald sie angewendet sind.</translation>
     </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>

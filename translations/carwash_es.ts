@@ -6330,6 +6330,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server está preparando la base de datos (aplicando sus migraciones); atenderá en cuanto estén aplicadas.</translation>
     </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>

@@ -118,11 +118,13 @@ std::optional<DbError> ConnectRefusal::diagnoseBlocking(const DatabaseConfig &co
     if (!seen.answered && requiresSsl(config.sslMode))
         diagnosis.sslRefused
             = attempt(config, QStringLiteral("disable"), false, config.targetSessionAttrs).answered;
-    // Likewise a server that answers but not in the role asked for (only a
-    // standby up while read-write is wanted): libpq's refusal has no SQLSTATE.
+    // Likewise a server that lets us in, but not in the role asked for (only
+    // a standby up while read-write is wanted): libpq's refusal has no SQLSTATE.
     const bool rolePicky = !config.targetSessionAttrs.isEmpty() && config.targetSessionAttrs != u"any";
-    if (!seen.answered && !diagnosis.sslRefused && rolePicky)
-        diagnosis.noServerInRole = attempt(config, config.sslMode, true, QStringLiteral("any")).answered;
+    if (!seen.answered && !diagnosis.sslRefused && rolePicky) {
+        const Attempt anyRole = attempt(config, config.sslMode, true, QStringLiteral("any"));
+        diagnosis.noServerInRole = anyRole.answered && anyRole.sqlState.isEmpty() && !anyRole.needsPassword;
+    }
     return toError(config, diagnosis);
 }
 

@@ -3035,6 +3035,10 @@ carwash-admin --version gibt die Version von CarWash Desk aus.
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
     </message>
+    <message>
+        <source>The database servers (%1) answer, but none of them is in the role the settings ask for (target_session_attrs=%2): the primary may be down while a standby takes over. The program keeps retrying; if this lasts, ask the database administrator to check the servers&apos; failover.</source>
+        <translation>Die Datenbankserver (%1) antworten, aber keiner hat die Rolle, die die Einstellungen verlangen (target_session_attrs=%2): Der Primärserver ist vielleicht ausgefallen, während ein Standby-Server übernimmt. Das Programm versucht es weiter; hält das an, bitten Sie den Datenbankadministrator, das Failover der Server zu prüfen.</translation>
+    </message>
 </context>
 <context>
     <name>CustomerChanges</name>
@@ -3176,6 +3180,18 @@ carwash-admin --version gibt die Version von CarWash Desk aus.
     <message>
         <source>saved setting %1</source>
         <translation>gespeicherte Einstellung %1</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: host &quot;%1&quot; holds a comma; separate several hosts with a plain comma: postgresql://host1:5432,host2:5432/database.</source>
+        <translation>DATABASE_URL: Der Host „%1“ enthält ein Komma; trennen Sie mehrere Hosts mit einem einfachen Komma: postgresql://host1:5432,host2:5432/database.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL target_session_attrs: &quot;%1&quot; is not valid; accepted: %2.</source>
+        <translation>DATABASE_URL target_session_attrs: „%1“ ist ungültig; zulässig: %2.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: %1 ports for %2 hosts; give one port for each host, or one for all.</source>
+        <translation>DATABASE_URL: %1 Ports für %2 Hosts; geben Sie einen Port je Host an oder einen für alle.</translation>
     </message>
 </context>
 <context>
@@ -6313,6 +6329,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server bereitet die Datenbank vor (wendet seine Migrationen an); es antwortet, sobald sie angewendet sind.</translation>
+    </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
     </message>
 </context>
 <context>

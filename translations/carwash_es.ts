@@ -3035,6 +3035,10 @@ carwash-admin --version muestra la versión de CarWash Desk.
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>El servidor de la base de datos no deja que el usuario «%1» se conecte a «%2» desde este equipo: el nombre de usuario es incorrecto o el pg_hba.conf del servidor no lo permite. Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que permita este equipo en pg_hba.conf.</translation>
     </message>
+    <message>
+        <source>The database servers (%1) answer, but none of them is in the role the settings ask for (target_session_attrs=%2): the primary may be down while a standby takes over. The program keeps retrying; if this lasts, ask the database administrator to check the servers&apos; failover.</source>
+        <translation>Los servidores de la base de datos (%1) responden, pero ninguno tiene el papel que pide la configuración (target_session_attrs=%2): puede que el primario esté caído mientras un servidor en espera toma el relevo. El programa sigue reintentando; si esto dura, pida al administrador de la base de datos que revise la conmutación por error de los servidores.</translation>
+    </message>
 </context>
 <context>
     <name>CustomerChanges</name>
@@ -3176,6 +3180,18 @@ carwash-admin --version muestra la versión de CarWash Desk.
     <message>
         <source>saved setting %1</source>
         <translation>ajuste guardado %1</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: host &quot;%1&quot; holds a comma; separate several hosts with a plain comma: postgresql://host1:5432,host2:5432/database.</source>
+        <translation>DATABASE_URL: el host «%1» contiene una coma; separe varios hosts con una coma sin codificar: postgresql://host1:5432,host2:5432/database.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL target_session_attrs: &quot;%1&quot; is not valid; accepted: %2.</source>
+        <translation>DATABASE_URL target_session_attrs: «%1» no es válido; se acepta: %2.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: %1 ports for %2 hosts; give one port for each host, or one for all.</source>
+        <translation>DATABASE_URL: %1 puertos para %2 hosts; indique un puerto por host, o uno para todos.</translation>
     </message>
 </context>
 <context>
@@ -6313,6 +6329,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server está preparando la base de datos (aplicando sus migraciones); atenderá en cuanto estén aplicadas.</translation>
+    </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
     </message>
 </context>
 <context>

@@ -9,9 +9,9 @@
 
 bool FirstRunScreens::advance(FirstRunWizard &wizard, const QString &state, QString *why)
 {
-    static const QStringList pages = {QStringLiteral("first-run-site"),    QStringLiteral("first-run-money"),
-                                      QStringLiteral("first-run-hours"),   QStringLiteral("first-run-manager"),
-                                      QStringLiteral("first-run-menu"),    QStringLiteral("first-run-ready")};
+    static const QStringList pages = {QStringLiteral("first-run-site"),  QStringLiteral("first-run-money"),
+                                      QStringLiteral("first-run-hours"), QStringLiteral("first-run-manager"),
+                                      QStringLiteral("first-run-menu"),  QStringLiteral("first-run-ready")};
     const bool pinError = state == u"first-run-pin-error";
     const qsizetype target = pinError ? 3 : pages.indexOf(state);
     if (target < 0) {
@@ -35,6 +35,11 @@ bool FirstRunScreens::advance(FirstRunWizard &wizard, const QString &state, QStr
             break;
         case 1:
             set(QStringLiteral("setting_billing_tax_rate_percent"), QStringLiteral("8.25"));
+            break;
+        case 3:
+            set(QStringLiteral("managerName"), QStringLiteral("Alex Morgan"));
+            set(QStringLiteral("managerPin"), QStringLiteral("2468"));
+            set(QStringLiteral("managerPinRepeat"), QStringLiteral("2468"));
             break;
         default:
             break;

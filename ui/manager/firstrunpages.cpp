@@ -43,8 +43,11 @@ SettingsFirstRunPage::SettingsFirstRunPage(const QStringList &keys, QWidget *par
     : FirstRunPage(parent)
     , m_keys(keys)
 {
-    auto *form = new QFormLayout(this);
+    auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addStretch(1);
     QWidget *previous = nullptr;
     for (const QString &key : keys) {
         const std::optional<SettingSpec> spec = SiteSettings::spec(key);
@@ -151,12 +154,17 @@ ManagerFirstRunPage::ManagerFirstRunPage(QWidget *parent)
     auto *nameColumn = new QVBoxLayout;
     nameColumn->addWidget(m_name);
     nameColumn->addWidget(errorLabel(QStringLiteral("manager.name"), m_name));
-    form->addRow(tr("Your na&me:"), nameColumn);
+    auto labelFor = [this](const QString &text, QWidget *buddy) {
+        auto *label = new QLabel(text, this);
+        label->setBuddy(buddy);
+        return label;
+    };
+    form->addRow(labelFor(tr("Your na&me:"), m_name), nameColumn);
     form->addRow(tr("&PIN:"), m_pin);
     auto *repeatColumn = new QVBoxLayout;
     repeatColumn->addWidget(m_repeat);
     repeatColumn->addWidget(errorLabel(QStringLiteral("manager.pin"), m_pin));
-    form->addRow(tr("PIN a&gain:"), repeatColumn);
+    form->addRow(labelFor(tr("PIN a&gain:"), m_repeat), repeatColumn);
     setTabOrder(m_name, m_pin);
     setTabOrder(m_pin, m_repeat);
 
@@ -191,9 +199,10 @@ ReadyFirstRunPage::ReadyFirstRunPage(QWidget *parent)
     m_summary->setWordWrap(true);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *after = new QLabel(tr("Everything is written at once when you press Finish, and the desk opens "
-                                "with you signed in. Every answer can be changed later under Manage."),
-                             this);
+    auto *after
+        = new QLabel(tr("Everything is written at once when you press Open the car wash, and the desk "
+                        "opens with you signed in. Every answer can be changed later under Manage."),
+                     this);
     after->setWordWrap(true);
     m_busy = new BusyIndicator(this);
     m_problem = new QLabel(this);

@@ -6,6 +6,7 @@
 #include "db/pool/connectionpool.h"
 #include "db/staff/pinhash.h"
 #include "tests/harness/deskfixture.h"
+#include "tests/mnemonics.h"
 #include "ui/common/errorbanner.h"
 #include "ui/desk/dayboardpage.h"
 #include "ui/desk/deskwindow.h"
@@ -45,6 +46,8 @@ private slots:
     void theDemoMenuBringsTheDemosWashesInTheOwnersCurrency();
     void aSiteSetUpMeanwhileAtAnotherDeskGetsNothingFromThisOne();
     void aSiteWithOnlyDeactivatedStaffGetsNoFirstRun();
+    void aRefusalByTheDatabaseReturnsToItsPageWithEverythingKept();
+    void everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneControl();
 
 private:
     static QWidget *focused() { return QApplication::focusWidget(); }
@@ -422,6 +425,76 @@ void TestFirstRun::aSiteWithOnlyDeactivatedStaffGetsNoFirstRun()
                              kNoHangMs);
     QCOMPARE(m_window->currentPage(), m_window->signInPage());
     QVERIFY(!m_window->firstRunWizard());
+}
+
+void TestFirstRun::aRefusalByTheDatabaseReturnsToItsPageWithEverythingKept()
+{
+    FirstRunWizard *wizard = m_window->firstRunWizard();
+    answerSiteAndMoney(QStringLiteral("USD"));
+    next();
+    answerManager(QStringLiteral("Pat Early"), QStringLiteral("5555"), QStringLiteral("5555"));
+    QTest::keyClick(focused(), Qt::Key_Down); // the demo's menu
+    next();
+    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+    // Meanwhile someone added a wash from a shell: the demo's cannot come.
+    m_site.value(QStringLiteral("INSERT INTO services (name, duration_minutes) VALUES ('Shell Wash', 10)"));
+    QTest::keyClick(focused(), Qt::Key_Return);
+
+    // Back on the menu page, saying why, the answers all still there.
+    QTRY_COMPARE_WITH_TIMEOUT(wizard->currentPage(), wizard->menuPage(), kNoHangMs);
+    QVERIFY2(
+        wizard->menuPage()->fieldError(QStringLiteral("menu")).contains(QStringLiteral("washes already")),
+        qPrintable(wizard->menuPage()->fieldError(QStringLiteral("menu"))));
+    QVERIFY(wizard->menuPage()->demoButton()->isChecked());
+    QCOMPARE(wizard->plan().managerName, QStringLiteral("Pat Early"));
+    QCOMPARE(wizard->plan().settings.value(QStringLiteral("site.name")), QStringLiteral("Harbor Wash"));
+    // Nothing of it written, the manager included.
+    QCOMPARE(count(QStringLiteral("staff")) + count(QStringLiteral("site_settings"))
+                 + count(QStringLiteral("opening_hours")) + count(QStringLiteral("bays")),
+             0);
+
+    // The owner's own washes instead: accepted.
+    wizard->menuPage()->findChild<QRadioButton *>(QStringLiteral("ownMenu"))->setFocus(Qt::TabFocusReason);
+    QTest::keyClick(focused(), Qt::Key_Space);
+    QVERIFY(!wizard->menuPage()->demoButton()->isChecked());
+    next();
+    QTest::keyClick(focused(), Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(count(QStringLiteral("services")), 4);
+}
+
+void TestFirstRun::everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneControl()
+{
+    FirstRunWizard *wizard = m_window->firstRunWizard();
+    const QSize smallest(1024, 768);
+    auto checkPage = [&] {
+        const QSize needed = m_window->minimumSizeHint();
+        QVERIFY2(needed.width() <= smallest.width() && needed.height() <= smallest.height(),
+                 qPrintable(QStringLiteral("%1 needs %2x%3")
+                                .arg(wizard->currentPage()->objectName())
+                                .arg(needed.width())
+                                .arg(needed.height())));
+        const QStringList clashes = Mnemonics::clashes(m_window.get());
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(u'\n')));
+    };
+    checkPage();
+    answerSiteAndMoney(QStringLiteral("USD"));
+    for (int page = 0; page < 2; ++page) { // hours, manager
+        checkPage();
+        if (wizard->currentPage() == wizard->managerPage())
+            answerManager(QStringLiteral("Max Fit"), QStringLiteral("1234"), QStringLiteral("1234"));
+        else
+            next();
+    }
+    // The menu with as many washes as it takes.
+    QCOMPARE(wizard->currentPage(), wizard->menuPage());
+    auto *add = wizard->menuPage()->findChild<QAbstractButton *>(QStringLiteral("addWash"));
+    while (add->isEnabled())
+        add->click();
+    QCOMPARE(wizard->menuPage()->rowCount(), FirstRun::MaxWashes);
+    checkPage();
+    next();
+    checkPage();
 }
 
 QTEST_MAIN(TestFirstRun)

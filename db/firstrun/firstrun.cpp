@@ -26,11 +26,6 @@ QString washField(qsizetype index, const QString &field)
 
 } // namespace
 
-bool FirstRun::needed(QSqlDatabase &db)
-{
-    return !StaffRepo(db).hasAnyone();
-}
-
 QList<FieldError> FirstRun::validate(const FirstRunPlan &plan)
 {
     QList<FieldError> errors;

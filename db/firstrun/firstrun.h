@@ -54,9 +54,6 @@ public:
     static constexpr int MaxWashes = 12;
     static constexpr int MaxBays = 20;
 
-    // Whether the desk should offer the first run: nobody on the staff list,
-    // active or not.
-    static bool needed(QSqlDatabase &db);
     // The checks that need no database, with the fields apply() names: the
     // setting keys, "hours.mon" … "hours.sun", "manager.name", "manager.pin",
     // "washes", "wash.N.<CatalogRepo's field>" (N from 1), "bays", "menu".

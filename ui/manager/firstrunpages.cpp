@@ -250,11 +250,6 @@ void ReadyFirstRunPage::setProblem(const QString &text)
     m_problem->setVisible(!text.isEmpty());
 }
 
-QString ReadyFirstRunPage::problem() const
-{
-    return m_problem->text();
-}
-
 QString ReadyFirstRunPage::summary() const
 {
     return m_summary->text();

@@ -37,7 +37,6 @@ public:
 
     void fill(FirstRunPlan &plan) const override;
     QList<FieldError> check() const override;
-    OpeningHoursEditor *editor() const { return m_editor; }
 
 private:
     OpeningHoursEditor *m_editor = nullptr;
@@ -77,7 +76,6 @@ public:
     void setBusy(bool busy);
     bool isBusy() const { return m_busyNow; }
     void setProblem(const QString &text);
-    QString problem() const;
     QString summary() const;
     void setDone() { m_done = true; }
 

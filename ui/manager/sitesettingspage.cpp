@@ -2,26 +2,16 @@
 
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
-#include "db/text/decimalinput.h"
 #include "db/text/displaylocale.h"
 #include "ui/common/busyindicator.h"
 #include "ui/manager/settingeditor.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QCompleter>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QScrollArea>
-#include <QSpinBox>
-#include <QTimeZone>
 #include <QVBoxLayout>
-
 
 SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &manager, ErrorBanner &banner,
                                    QWidget *parent)

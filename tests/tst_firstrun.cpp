@@ -20,6 +20,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
+#include <QLabel>
 #include <QLineEdit>
 #include <QRadioButton>
 #include <QScopeGuard>
@@ -48,6 +49,7 @@ private slots:
     void aSiteWithOnlyDeactivatedStaffGetsNoFirstRun();
     void aRefusalByTheDatabaseReturnsToItsPageWithEverythingKept();
     void everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneControl();
+    void theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll();
 
 private:
     static QWidget *focused() { return QApplication::focusWidget(); }
@@ -495,6 +497,39 @@ void TestFirstRun::everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneCo
     checkPage();
     next();
     checkPage();
+}
+
+void TestFirstRun::theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll()
+{
+    FirstRunWizard *wizard = m_window->firstRunWizard();
+    answerSiteAndMoney(QStringLiteral("USD"));
+    next();
+    answerManager(QStringLiteral("Lee Patient"), QStringLiteral("3690"), QStringLiteral("3690"));
+    next();
+    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+
+    QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
+    auto restart = qScopeGuard([this] { m_cluster.start(); });
+    QTest::keyClick(focused(), Qt::Key_Return);
+    // Once the retries are spent: what failed and what to do, on the page
+    // and in the banner with Retry; the wizard still on its last page.
+    auto *problem = wizard->readyPage()->findChild<QLabel *>(QStringLiteral("firstRunProblem"));
+    // (RetryPolicy::critical gives up within 20 s; the bound only stops a hang.)
+    QTRY_VERIFY_WITH_TIMEOUT(!problem->text().isEmpty(), 60000);
+    QVERIFY2(problem->text().startsWith(QStringLiteral("Nothing was set up")), qPrintable(problem->text()));
+    QVERIFY(!wizard->isBusy());
+    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+    ErrorBanner &banner = m_window->banner();
+    QCOMPARE(banner.currentSource(), QStringLiteral("firstRun"));
+    QVERIFY2(banner.message().contains(QStringLiteral("could not be set up")), qPrintable(banner.message()));
+
+    restart.dismiss();
+    QVERIFY(m_cluster.start());
+    banner.findChild<QAbstractButton *>(QStringLiteral("errorBannerRetry"))->click();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(m_window->signedIn()->name, QStringLiteral("Lee Patient"));
+    QCOMPARE(setting(QStringLiteral("site.name")), QStringLiteral("Harbor Wash"));
+    QCOMPARE(count(QStringLiteral("services")), 3);
 }
 
 QTEST_MAIN(TestFirstRun)

@@ -3961,6 +3961,10 @@ Haga clic para reservar desde las %4</translation>
         <source>Wash packages and prices (Ctrl+2)</source>
         <translation>Paquetes de lavado y precios (Ctrl+2)</translation>
     </message>
+    <message>
+        <source>This car wash was set up at another desk meanwhile, so nothing was written here. Sign in with the name and PIN given there.</source>
+        <translation>Mientras tanto este autolavado se configuró en otro mostrador, así que aquí no se guardó nada. Inicie sesión con el nombre y el PIN que se dieron allí.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsCharts</name>
@@ -4628,6 +4632,107 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>FirstRun</name>
+    <message>
+        <source>Type the car wash&apos;s name.</source>
+        <translation>Escriba el nombre del autolavado.</translation>
+    </message>
+    <message>
+        <source>Type the manager&apos;s name (1 to 100 characters).</source>
+        <translation>Escriba el nombre del gerente (de 1 a 100 caracteres).</translation>
+    </message>
+    <message>
+        <source>The menu needs 1 to %1 washes.</source>
+        <translation>La carta necesita de 1 a %1 lavados.</translation>
+    </message>
+    <message>
+        <source>The car wash needs 1 to %1 bays or lanes.</source>
+        <translation>El autolavado necesita de 1 a %1 boxes o túneles.</translation>
+    </message>
+    <message>
+        <source>This database has washes already, so the demo&apos;s cannot be added. Choose your own washes instead.</source>
+        <translation>Esta base de datos ya tiene lavados, así que no se pueden añadir los de la demostración. Elija sus propios lavados.</translation>
+    </message>
+    <message>
+        <source>Bay %1</source>
+        <translation>Box %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>&amp;Open the car wash</source>
+        <translation>&amp;Abrir el autolavado</translation>
+    </message>
+    <message>
+        <source>Welcome to CarWash Desk</source>
+        <translation>Bienvenido a CarWash Desk</translation>
+    </message>
+    <message>
+        <source>Nobody is on the staff list yet, so this is a new car wash. A few questions set it up; every answer can be changed later. First, the car wash itself.</source>
+        <translation>Todavía no hay nadie en la lista de personal, así que este es un autolavado nuevo. Unas pocas preguntas lo configuran; cada respuesta se puede cambiar después. Primero, el propio autolavado.</translation>
+    </message>
+    <message>
+        <source>Currency and tax</source>
+        <translation>Moneda e impuestos</translation>
+    </message>
+    <message>
+        <source>What prices are in, and the tax the receipts show.</source>
+        <translation>En qué moneda están los precios y qué impuesto muestran los recibos.</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Horario de apertura</translation>
+    </message>
+    <message>
+        <source>When customers can book. Holidays are added later under Manage, Site setup.</source>
+        <translation>Cuándo pueden reservar los clientes. Los festivos se añaden después en Gestionar, Configuración del local.</translation>
+    </message>
+    <message>
+        <source>The first manager</source>
+        <translation>El primer gerente</translation>
+    </message>
+    <message>
+        <source>You, most likely.</source>
+        <translation>Seguramente usted.</translation>
+    </message>
+    <message>
+        <source>Wash menu</source>
+        <translation>Carta de lavados</translation>
+    </message>
+    <message>
+        <source>What customers choose from, at the desk and the kiosk.</source>
+        <translation>Entre qué eligen los clientes, en el mostrador y en el quiosco.</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <source>This is what will be set up.</source>
+        <translation>Esto es lo que se configurará.</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1 %2</source>
+        <translation>No se configuró nada: %1 %2</translation>
+    </message>
+    <message>
+        <source>The car wash could not be set up. %1</source>
+        <translation>No se pudo configurar el autolavado. %1</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1</source>
+        <translation>No se configuró nada: %1</translation>
+    </message>
+</context>
+<context>
     <name>HealthAlerts</name>
     <message>
         <source>Pool usage</source>
@@ -4727,6 +4832,13 @@ Detalle: %2</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>HoursFirstRunPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Las horas están en la zona horaria del local. Separe los tramos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
     </message>
 </context>
 <context>
@@ -5075,6 +5187,45 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>ManagerFirstRunPage</name>
+    <message>
+        <source>You sign in with this name and PIN, as the manager: the only one who can change the site, the wash menu and the staff. Add the rest of your staff later, under Manage, Staff.</source>
+        <translation>Con este nombre y PIN inicia sesión como gerente: el único que puede cambiar el local, el carta de lavados y el personal. Añada al resto del personal después, en Gestionar, Personal.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Su nombre</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>%1 to %2 digits</source>
+        <translation>de %1 a %2 cifras</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN otra vez</translation>
+    </message>
+    <message>
+        <source>Your na&amp;me:</source>
+        <translation>Su &amp;nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;PIN:</source>
+        <translation>&amp;PIN:</translation>
+    </message>
+    <message>
+        <source>PIN a&amp;gain:</source>
+        <translation>PIN otra &amp;vez:</translation>
+    </message>
+    <message>
+        <source>Type your name: the desk shows who is signed in.</source>
+        <translation>Escriba su nombre: el mostrador indica quién ha iniciado sesión.</translation>
+    </message>
+</context>
+<context>
     <name>ManagerListDialog</name>
     <message>
         <source>Loading…</source>
@@ -5169,6 +5320,69 @@ Detalle: %2</translation>
     <message>
         <source>Try again</source>
         <translation>Reintentar</translation>
+    </message>
+</context>
+<context>
+    <name>MenuFirstRunPage</name>
+    <message>
+        <source>&amp;Washes of my own (change them later under Manage, Site setup)</source>
+        <translation>&amp;Mis propios lavados (se cambian después en Gestionar, Configuración del local)</translation>
+    </message>
+    <message>
+        <source>The &amp;demo car wash: its washes, add-ons, lanes and holidays, to try things out</source>
+        <translation>El autolavado de &amp;demostración: sus lavados, extras, túneles y festivos, para probar</translation>
+    </message>
+    <message>
+        <source>Wash</source>
+        <translation>Lavado</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minutos</translation>
+    </message>
+    <message>
+        <source>Basic wash</source>
+        <translation>Lavado básico</translation>
+    </message>
+    <message>
+        <source>Deluxe wash</source>
+        <translation>Lavado deluxe</translation>
+    </message>
+    <message>
+        <source>Ultimate wash</source>
+        <translation>Lavado completo</translation>
+    </message>
+    <message>
+        <source>&amp;Add a wash</source>
+        <translation>&amp;Añadir un lavado</translation>
+    </message>
+    <message>
+        <source>Bays or lanes</source>
+        <translation>Boxes o túneles</translation>
+    </message>
+    <message>
+        <source>Ba&amp;ys or lanes, each doing every wash:</source>
+        <translation>Bo&amp;xes o túneles, cada uno con todos los lavados:</translation>
+    </message>
+    <message>
+        <source>Wash %1 name</source>
+        <translation>Nombre del lavado %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 minutes</source>
+        <translation>Minutos del lavado %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 price for %2</source>
+        <translation>Precio del lavado %1 para %2</translation>
+    </message>
+    <message>
+        <source>Name at least one wash, or choose the demo car wash.</source>
+        <translation>Ponga nombre al menos a un lavado, o elija el autolavado de demostración.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -5267,22 +5481,25 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
-    <name>OpeningHoursPage</name>
-    <message>
-        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
-        <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
-    </message>
+    <name>OpeningHoursEditor</name>
     <message>
         <source>%1 open</source>
         <translation>%1 abierto</translation>
     </message>
     <message>
         <source>%1 opening hours</source>
-        <translation>Horario de %1</translation>
+        <translation>Horario del %1</translation>
     </message>
     <message>
         <source>08:00-18:00</source>
         <translation>08:00-18:00</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningHoursPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
     </message>
     <message>
         <source>&amp;Save opening hours</source>
@@ -5638,6 +5855,10 @@ Detalle: %2</translation>
         <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
         <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
+    <message>
+        <source>The two PINs are not the same. Type it again in both fields.</source>
+        <translation>Los dos PIN no coinciden. Escríbalo de nuevo en ambos campos.</translation>
+    </message>
 </context>
 <context>
     <name>PlanningContext</name>
@@ -5776,6 +5997,66 @@ o correo (opcional)</translation>
     <message>
         <source>The %1 has reader %2 already; a desk or kiosk has one reader. Unassign %2 first.</source>
         <translation>El %1 ya tiene el lector %2; un mostrador o quiosco tiene un solo lector. Desasigne primero %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadyFirstRunPage</name>
+    <message>
+        <source>Everything is written at once when you press Open the car wash, and the desk opens with you signed in. Every answer can be changed later under Manage.</source>
+        <translation>Todo se guarda de una vez al pulsar Abrir el autolavado, y el mostrador se abre con su sesión iniciada. Cada respuesta se puede cambiar después en Gestionar.</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>Setting up the car wash…</source>
+        <translation>Configurando el autolavado…</translation>
+    </message>
+    <message>
+        <source>Car wash: %1</source>
+        <translation>Autolavado: %1</translation>
+    </message>
+    <message>
+        <source>Time zone: %1</source>
+        <translation>Zona horaria: %1</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax included</source>
+        <translation>Precios en %1, con un %2 % de impuesto incluido</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax added</source>
+        <translation>Precios en %1, con un %2 % de impuesto añadido</translation>
+    </message>
+    <message numerus="yes">
+        <source>Open %n day(s) a week</source>
+        <translation>
+            <numerusform>Abierto %n día a la semana</numerusform>
+            <numerusform>Abierto %n días a la semana</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First manager: %1</source>
+        <translation>Primer gerente: %1</translation>
+    </message>
+    <message>
+        <source>Wash menu: the demo car wash&apos;s washes, add-ons, lanes and holidays</source>
+        <translation>Carta de lavados: los lavados, extras, túneles y festivos del autolavado de demostración</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wash menu: %n wash(es) of your own</source>
+        <translation>
+            <numerusform>Carta de lavados: %n lavado propio</numerusform>
+            <numerusform>Carta de lavados: %n lavados propios</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bay(s)</source>
+        <translation>
+            <numerusform>%n box</numerusform>
+            <numerusform>%n boxes</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6568,6 +6849,13 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     </message>
 </context>
 <context>
+    <name>SettingsFirstRunPage</name>
+    <message>
+        <source>%1. Accepted: %2.</source>
+        <translation>%1. Se acepta: %2.</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>CarWash Desk</source>
@@ -6642,10 +6930,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>No se pudo cargar la lista del personal. %1</translation>
     </message>
     <message>
-        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run &quot;carwash-admin seed --demo&quot;; otherwise ask your administrator.</source>
-        <translation>Todavía no puede iniciar sesión nadie: la lista del personal está vacía. Para un autolavado de demostración, ejecute «carwash-admin seed --demo»; si no, consulte a su administrador.</translation>
-    </message>
-    <message>
         <source>Locked, %1 left</source>
         <translation>Bloqueado, queda %1</translation>
     </message>
@@ -6664,6 +6948,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>
         <translation>%1 ya no puede iniciar sesión aquí. Consulte a un gerente.</translation>
+    </message>
+    <message>
+        <source>Nobody can sign in: everyone on the staff list has been deactivated. Ask your administrator.</source>
+        <translation>Nadie puede iniciar sesión: todo el personal de la lista está desactivado. Consulte a su administrador.</translation>
     </message>
 </context>
 <context>
@@ -7291,10 +7579,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>Type the person&apos;s name.</source>
         <translation>Escriba el nombre de la persona.</translation>
-    </message>
-    <message>
-        <source>The two PINs are not the same. Type it again in both fields.</source>
-        <translation>Los dos PIN no coinciden. Vuelva a escribirlo en ambos campos.</translation>
     </message>
     <message>
         <source>Adding…</source>

@@ -125,6 +125,7 @@ public:
     enum class Content {
         DemoSite, // migrated and seeded by DemoSeeder
         NoSchema, // the empty database, for tests that only need a server
+        Migrated, // the schema and nothing in it: a new site, for the first run
     };
 
     DeskTestSite() = default;

@@ -7,7 +7,8 @@
 // so; the programs then find the database through that file alone. Anyone
 // but root or postgres is refused, a file naming another database is left
 // alone, bad options are named. join keeps only a connection that works,
-// and never its password in the file.
+// and never its password in the file; a normal user's join goes to their
+// own settings, and without a keychain for the password keeps nothing.
 #include "db/config/siteconfigfile.h"
 #include "db/schema/migrator.h"
 #include "tests/harness/adminprocess.h"
@@ -24,6 +25,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
+
+#include <pwd.h>
+#include <unistd.h>
 
 using AdminProcess::Run;
 
@@ -42,8 +46,16 @@ private slots:
     void badOptionsAreNamed();
     void joinKeepsAWorkingConnectionWithoutItsPassword();
     void joinKeepsNothingOfAConnectionThatFails();
+    void joinAsANormalUserKeepsTheConnectionInTheirSettings();
+    void joinAsANormalUserWithoutAKeychainKeepsNothing();
 
 private:
+    // carwash-admin as the user nobody, at home in a folder of its own, with
+    // no D-Bus session (so no keychain).
+    Run asNobody(const QStringList &args, const QString &home) const;
+    // A home folder for nobody inside dir (made readable for it, unlike
+    // m_dir); empty when it cannot be made.
+    static QString nobodyHome(const QTemporaryDir &dir);
     // The test's own environment without DATABASE_URL, the site's file at path,
     // settings and data folders of the test's own.
     QProcessEnvironment environment(const QString &path) const;
@@ -277,21 +289,15 @@ void TestSiteInit::aFileNamingAnotherDatabaseIsLeftAloneAndNothingIsMade()
 
 void TestSiteInit::anyoneButRootOrPostgresIsRefused()
 {
-    const QString path = m_dir.filePath(QStringLiteral("nobody/database.conf"));
-    QProcess p;
-    p.setProcessEnvironment(environment(path));
-    p.start(QStringLiteral("runuser"),
-            QStringList {QStringLiteral("-u"), QStringLiteral("nobody"), QStringLiteral("--"),
-                         AdminProcess::path()}
-                + initArgs(QStringLiteral("site_c")));
-    QVERIFY(p.waitForFinished(60000));
-    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-    const QString err = QString::fromUtf8(p.readAllStandardError());
-    QCOMPARE(p.exitCode(), 1);
-    QVERIFY2(
-        err.contains(QStringLiteral("run it as root (sudo carwash-admin site init) or as the postgres user")),
-        qPrintable(err));
-    QVERIFY(!QFile::exists(path));
+    QTemporaryDir dir;
+    const QString home = nobodyHome(dir);
+    QVERIFY(!home.isEmpty());
+    const Run r = asNobody(initArgs(QStringLiteral("site_c")), home);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(
+                 QStringLiteral("run it as root (sudo carwash-admin site init) or as the postgres user")),
+             r.err.constData());
+    QVERIFY(!QFile::exists(home + QStringLiteral("/no-site.conf")));
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = 'site_c'")).toInt(), 0);
 }
 
@@ -364,6 +370,76 @@ void TestSiteInit::joinKeepsNothingOfAConnectionThatFails()
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.errText().contains(QStringLiteral("unknown scheme \"mysql\"")), bad.err.constData());
     QVERIFY(!QFile::exists(path));
+}
+
+QString TestSiteInit::nobodyHome(const QTemporaryDir &dir)
+{
+    const QString home = dir.filePath(QStringLiteral("home"));
+    const passwd *nobody = ::getpwnam("nobody");
+    const bool made = QFile::setPermissions(dir.path(),
+                                            QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+                                                | QFile::ReadOther | QFile::ExeOther)
+        && QDir().mkpath(home) && nobody
+        && ::chown(QFile::encodeName(home).constData(), nobody->pw_uid, nobody->pw_gid) == 0;
+    return made ? home : QString();
+}
+
+Run TestSiteInit::asNobody(const QStringList &args, const QString &home) const
+{
+    QProcess p;
+    QProcessEnvironment env;
+    env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
+    env.insert(QStringLiteral("CARWASH_SITE_CONFIG"), home + QStringLiteral("/no-site.conf"));
+    env.insert(QStringLiteral("CARWASH_LANG"), QStringLiteral("en"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral("runuser"),
+            QStringList {QStringLiteral("-u"), QStringLiteral("nobody"), QStringLiteral("--"),
+                         AdminProcess::path()}
+                + args);
+    return AdminProcess::finish(&p);
+}
+
+void TestSiteInit::joinAsANormalUserKeepsTheConnectionInTheirSettings()
+{
+    QTemporaryDir dir;
+    const QString home = nobodyHome(dir);
+    QVERIFY(!home.isEmpty());
+
+    const QString url
+        = QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash?connect_timeout=7").arg(m_cluster.port());
+    const Run r
+        = asNobody({QStringLiteral("site"), QStringLiteral("join"), url, QStringLiteral("--json")}, home);
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QString settingsPath = home + QStringLiteral("/.config/carwash/carwash-desk.conf");
+    QCOMPARE(r.json().object()[u"written_to"].toString(), settingsPath);
+    QCOMPARE(r.json().object()[u"password"].toString(), QStringLiteral("none"));
+    const Run config = asNobody({QStringLiteral("config"), QStringLiteral("--json")}, home);
+    QVERIFY2(config.exitCode == 0, config.err.constData());
+    const QJsonObject out = config.json().object();
+    QCOMPARE(out[u"database_url"].toString().section(u'?', 0, 0),
+             QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash").arg(m_cluster.port()));
+    QCOMPARE(out[u"settings"][u"connect_timeout"][u"value"].toString(), QStringLiteral("7"));
+    QCOMPARE(out[u"settings"][u"connect_timeout"][u"source"].toString(), QStringLiteral("settings"));
+}
+
+void TestSiteInit::joinAsANormalUserWithoutAKeychainKeepsNothing()
+{
+    QTemporaryDir dir;
+    const QString home = nobodyHome(dir);
+    QVERIFY(!home.isEmpty());
+
+    const Run r
+        = asNobody({QStringLiteral("site"), QStringLiteral("join"),
+                    QStringLiteral("postgresql://carwash:s3cret@127.0.0.1:%1/carwash").arg(m_cluster.port())},
+                   home);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.errText().contains(QStringLiteral("The password could not be saved in the keychain")),
+             r.err.constData());
+    QVERIFY2(r.errText().contains(QStringLiteral("nothing was changed")), r.err.constData());
+    QVERIFY(!QFile::exists(home + QStringLiteral("/.config/carwash/carwash-desk.conf")));
+    QVERIFY(!r.out.contains("s3cret") && !r.err.contains("s3cret"));
 }
 
 QTEST_GUILESS_MAIN(TestSiteInit)

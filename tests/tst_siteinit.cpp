@@ -297,7 +297,7 @@ void TestSiteInit::anyoneButRootOrPostgresIsRefused()
     QVERIFY2(r.errText().contains(
                  QStringLiteral("run it as root (sudo carwash-admin site init) or as the postgres user")),
              r.err.constData());
-    QVERIFY(!QFile::exists(home + QStringLiteral("/no-site.conf")));
+    QVERIFY(!QFile::exists(home + QStringLiteral("/site.conf")));
     QCOMPARE(sql(QStringLiteral("SELECT count(*) FROM pg_roles WHERE rolname = 'site_c'")).toInt(), 0);
 }
 
@@ -391,7 +391,7 @@ Run TestSiteInit::asNobody(const QStringList &args, const QString &home) const
     env.insert(QStringLiteral("PATH"), QStringLiteral("/usr/bin:/bin"));
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
-    env.insert(QStringLiteral("CARWASH_SITE_CONFIG"), home + QStringLiteral("/no-site.conf"));
+    env.insert(QStringLiteral("CARWASH_SITE_CONFIG"), home + QStringLiteral("/site.conf"));
     env.insert(QStringLiteral("CARWASH_LANG"), QStringLiteral("en"));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral("runuser"),
@@ -422,6 +422,20 @@ void TestSiteInit::joinAsANormalUserKeepsTheConnectionInTheirSettings()
              QStringLiteral("postgresql://carwash@127.0.0.1:%1/carwash").arg(m_cluster.port()));
     QCOMPARE(out[u"settings"][u"connect_timeout"][u"value"].toString(), QStringLiteral("7"));
     QCOMPARE(out[u"settings"][u"connect_timeout"][u"source"].toString(), QStringLiteral("settings"));
+
+    // With a site file on this PC a user's join still lands in their
+    // settings, and says that the file comes first.
+    QString error;
+    QVERIFY2(
+        SiteConfigFile::write(home + QStringLiteral("/site.conf"), url, QStringLiteral("the test"), &error),
+        qPrintable(error));
+    const Run again = asNobody({QStringLiteral("site"), QStringLiteral("join"), url}, home);
+    QVERIFY2(again.exitCode == 0, again.err.constData());
+    QVERIFY2(again.errText().contains(
+                 QStringLiteral("Note: %1/site.conf names the site database for every program "
+                                "of this PC and comes before your settings")
+                     .arg(home)),
+             again.err.constData());
 }
 
 void TestSiteInit::joinAsANormalUserWithoutAKeychainKeepsNothing()

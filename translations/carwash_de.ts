@@ -1181,6 +1181,10 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
         <source>The password was not stored: each user of this PC saves it in their own keychain with carwash-admin site join URL (as themselves) or in the desk&apos;s database settings.</source>
         <translation>Das Passwort wurde nicht gespeichert: Jeder Benutzer dieses PCs speichert es in seinem eigenen Schlüsselbund mit carwash-admin site join URL (als er selbst) oder in den Datenbankeinstellungen der Theke.</translation>
     </message>
+    <message>
+        <source>Note: %1 names the site database for every program of this PC and comes before your settings; to change it, run site join with sudo.</source>
+        <translation>Hinweis: %1 nennt die Standortdatenbank für alle Programme dieses PCs und geht Ihren Einstellungen vor; um sie zu ändern, führen Sie site join mit sudo aus.</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>

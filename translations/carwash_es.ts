@@ -1181,6 +1181,10 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
         <source>The password was not stored: each user of this PC saves it in their own keychain with carwash-admin site join URL (as themselves) or in the desk&apos;s database settings.</source>
         <translation>La contraseña no se guardó: cada usuario de este PC la guarda en su propio llavero con carwash-admin site join URL (como sí mismo) o en los ajustes de base de datos del mostrador.</translation>
     </message>
+    <message>
+        <source>Note: %1 names the site database for every program of this PC and comes before your settings; to change it, run site join with sudo.</source>
+        <translation>Nota: %1 indica la base de datos de la sede para todos los programas de este PC y tiene prioridad sobre sus ajustes; para cambiarla, ejecute site join con sudo.</translation>
+    </message>
 </context>
 <context>
     <name>ApiAnswers</name>

@@ -347,6 +347,14 @@ int SiteCommands::join(const QStringList &args)
             return m_cli.refused(
                 AdminCli::tr("The settings could not be written to %1.").arg(settings.fileName()));
         writtenTo = settings.fileName();
+        // The site's file comes before the user's settings: say so rather
+        // than let this join look as if it did nothing.
+        if (SiteConfigFile::read(path).exists)
+            m_cli.err() << AdminCli::tr("Note: %1 names the site database for every program of this PC and "
+                                        "comes before your settings; to change it, run site join with sudo.")
+                               .arg(path)
+                        << '\n'
+                        << Qt::flush;
     }
 
     if (m_cli.json()) {

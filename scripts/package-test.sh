@@ -122,16 +122,16 @@ grep -q "run carwash-admin site init, or set DATABASE_URL in $env_file" "$work/c
 
 step "carwash-admin site init (twice), letting the normal user nobody in"
 site_conf=/etc/carwash-desk/database.conf
-carwash-admin site init --host "$work/pg-socket" --port "$port" --allow nobody >"$work/init.txt" \
-  || fail "site init: $(cat "$work/init.txt")"
+# In English, whatever this machine's language: its output is checked.
+site_init() { LC_ALL=C.UTF-8 carwash-admin site init --host "$work/pg-socket" --port "$port" --allow nobody; }
+site_init >"$work/init.txt" 2>&1 || fail "site init: $(cat "$work/init.txt")"
 [ "$(stat -c '%a %U' "$site_conf")" = "644 root" ] || fail "$site_conf is not 0644 root"
 site_url=$(sed -n 's/^DATABASE_URL=//p' "$site_conf")
 socket_encoded=$(/usr/bin/python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$work/pg-socket")
 [ "$site_url" = "postgresql://$socket_encoded:$port/carwash" ] || fail "$site_conf names $site_url"
 [ "$(psql_postgres -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'carwash'")" = carwash ] \
   || fail "the database carwash does not belong to the role carwash"
-carwash-admin site init --host "$work/pg-socket" --port "$port" --allow nobody >"$work/init2.txt" \
-  || fail "site init, again: $(cat "$work/init2.txt")"
+site_init >"$work/init2.txt" 2>&1 || fail "site init, again: $(cat "$work/init2.txt")"
 grep -q "set up already" "$work/init2.txt" || fail "site init, again: $(cat "$work/init2.txt")"
 
 http_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

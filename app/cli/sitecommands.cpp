@@ -57,7 +57,8 @@ public:
         if (::setegid(pw->pw_gid) != 0 || ::seteuid(pw->pw_uid) != 0) {
             *error = AdminCli::tr("Could not act as the %1 user: %2")
                          .arg(kServerUser, QString::fromLocal8Bit(strerror(errno)));
-            ::setegid(0);
+            if (::setegid(0) != 0)
+                ::_exit(CliContext::Failure); // never go on half-privileged
             return false;
         }
         m_entered = true;

@@ -19,6 +19,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <optional>
 
 using Bench::progress;
 
@@ -115,6 +117,31 @@ void settle(const ServerChild &child)
     }
 }
 
+// pgbench's side of a round, unless an earlier round found pgbench
+// unusable: a run of seconds with clients, then afterRun (the booking round
+// counts and removes pgbench's rows there, between the run and the check),
+// then its failures counted in summary. *outcome is pgbench's when it ran
+// and could; false when interrupted or afterRun failed (error set).
+bool pgbenchSide(const PgbenchRunner &pgbench, int clients, int seconds, RunSummary &summary, QString *error,
+                 const std::function<bool()> &afterRun, std::optional<PgbenchRunner::Outcome> *outcome)
+{
+    if (!summary.pgbenchError().isEmpty())
+        return true;
+    const PgbenchRunner::Outcome o = pgbench.run(clients, seconds);
+    if (Interruption::requested(error))
+        return false;
+    if (afterRun && !afterRun())
+        return false;
+    if (!o.ok) {
+        summary.setPgbenchError(o.error);
+        return true;
+    }
+    summary.countFailures(QStringLiteral("pgbench"), o.failed,
+                          QStringLiteral("pgbench: %1 failed transactions").arg(o.failed));
+    *outcome = o;
+    return true;
+}
+
 } // namespace
 
 ApiBenchmark::ApiBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 mixRequests)
@@ -203,19 +230,13 @@ bool ApiBenchmark::availabilityRounds(ServerChild &child, ApiBenchmarkResult *re
         if (!counted(summary, QStringLiteral("availability"), QStringLiteral("GET /api/availability"), wrk))
             break;
         add(r.availabilityWrk, wrk);
+        std::optional<PgbenchRunner::Outcome> o;
+        if (!pgbenchSide(pgbench, Connections, m_secondsPerRound, summary, error, {}, &o))
+            return false;
         std::optional<double> baseline;
-        if (summary.pgbenchError().isEmpty()) {
-            const PgbenchRunner::Outcome o = pgbench.run(Connections, m_secondsPerRound);
-            if (Interruption::requested(error))
-                return false;
-            if (!o.ok) {
-                summary.setPgbenchError(o.error);
-            } else {
-                summary.countFailures(QStringLiteral("pgbench"), o.failed,
-                                      QStringLiteral("pgbench: %1 failed transactions").arg(o.failed));
-                r.availabilityPgbenchTransactions += o.transactions;
-                baseline = o.tps;
-            }
+        if (o) {
+            r.availabilityPgbenchTransactions += o->transactions;
+            baseline = o->tps;
         }
         r.availability.add(wrk.requestsPerSecond, baseline);
     }
@@ -278,22 +299,16 @@ bool ApiBenchmark::bookingRounds(ServerChild &child, ApiBenchmarkResult *result,
         r.serverBookingsMade.append(made);
         const double serverRate = wrk.seconds > 0 ? double(made) / wrk.seconds : 0;
 
+        std::optional<PgbenchRunner::Outcome> o;
+        if (!pgbenchSide(
+                pgbench, Connections, m_secondsPerRound, summary, error,
+                [&] { return count(ApiWorkload::benchBookings, BookingTransaction::removeRows); }, &o))
+            return false;
         std::optional<double> baseline;
-        if (summary.pgbenchError().isEmpty()) {
-            const PgbenchRunner::Outcome o = pgbench.run(Connections, m_secondsPerRound);
-            if (Interruption::requested(error))
-                return false;
-            if (!count(ApiWorkload::benchBookings, BookingTransaction::removeRows))
-                return false;
-            if (!o.ok) {
-                summary.setPgbenchError(o.error);
-            } else {
-                summary.countFailures(QStringLiteral("pgbench"), o.failed,
-                                      QStringLiteral("pgbench: %1 failed transactions").arg(o.failed));
-                r.pgbenchBookingTransactions += o.transactions;
-                r.pgbenchBookingsMade.append(made);
-                baseline = double(made) / double(m_secondsPerRound);
-            }
+        if (o) {
+            r.pgbenchBookingTransactions += o->transactions;
+            r.pgbenchBookingsMade.append(made);
+            baseline = double(made) / double(m_secondsPerRound);
         }
         r.booking.add(serverRate, baseline);
     }

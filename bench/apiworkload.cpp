@@ -35,6 +35,13 @@ const QString ThreadIds = QStringLiteral("local counter = 0\n"
                                          "  counter = counter + 1\n"
                                          "end\n");
 
+// A GET script over paths: the paths as the Lua table `paths` and each
+// thread's number `id`, then body (its init() and request()).
+QString pathsScript(const QStringList &paths, const QString &body)
+{
+    return QStringLiteral("local paths = %1\n").arg(luaTable(paths)) + ThreadIds + body;
+}
+
 } // namespace
 
 namespace ApiWorkload {
@@ -95,23 +102,23 @@ QStringList availabilityScripts(QSqlDatabase &db, const QList<Question> &questio
 
 QString randomPathsScript(const QStringList &paths)
 {
-    return QStringLiteral("local paths = %1\n").arg(luaTable(paths)) + ThreadIds
-        + QStringLiteral("function init(args)\n"
-                         "  math.randomseed(20261206 + id * 7919)\n"
-                         "end\n"
-                         "function request()\n"
-                         "  return wrk.format(\"GET\", paths[math.random(#paths)])\n"
-                         "end\n");
+    return pathsScript(paths,
+                       QStringLiteral("function init(args)\n"
+                                      "  math.randomseed(20261206 + id * 7919)\n"
+                                      "end\n"
+                                      "function request()\n"
+                                      "  return wrk.format(\"GET\", paths[math.random(#paths)])\n"
+                                      "end\n"));
 }
 
 QString rotatingPathsScript(const QStringList &paths)
 {
-    return QStringLiteral("local paths = %1\n").arg(luaTable(paths)) + ThreadIds
-        + QStringLiteral("local sent = 0\n"
-                         "function request()\n"
-                         "  sent = sent + 1\n"
-                         "  return wrk.format(\"GET\", paths[((sent + id * 5) % #paths) + 1])\n"
-                         "end\n");
+    return pathsScript(paths,
+                       QStringLiteral("local sent = 0\n"
+                                      "function request()\n"
+                                      "  sent = sent + 1\n"
+                                      "  return wrk.format(\"GET\", paths[((sent + id * 5) % #paths) + 1])\n"
+                                      "end\n"));
 }
 
 FreeStarts freeStarts(const AvailabilityDataset &set)

@@ -57,10 +57,10 @@ QString missingServiceBlocking()
 
 } // namespace
 
-QString KeychainRequest::databasePasswordKey(const QString &user, const QString &host, int port,
+QString KeychainRequest::databasePasswordKey(const QString &user, const QString &servers,
                                              const QString &database)
 {
-    return QStringLiteral("database/%1@%2:%3/%4").arg(user, host).arg(port).arg(database);
+    return QStringLiteral("database/%1@%2/%3").arg(user, servers, database);
 }
 
 KeychainRequest *KeychainRequest::read(const QString &key, QObject *parent)

@@ -32,9 +32,10 @@ public:
 
     // The service name every program files its secrets under.
     static QString serviceName() { return QStringLiteral("carwash-desk"); }
-    // The key of a database password: "database/<user>@<host>:<port>/<db>".
-    static QString databasePasswordKey(const QString &user, const QString &host, int port,
-                                       const QString &database);
+    // The key of a database password: "database/<user>@<host>:<port>/<db>";
+    // servers is "<host>:<port>", or several joined by ',' (a primary and
+    // its standbys, DatabaseConfig::hostPortList()).
+    static QString databasePasswordKey(const QString &user, const QString &servers, const QString &database);
 
     static KeychainRequest *read(const QString &key, QObject *parent = nullptr);
     static KeychainRequest *write(const QString &key, const QString &secret, QObject *parent = nullptr);

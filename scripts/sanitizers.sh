@@ -3,7 +3,8 @@
 #   asan  ASan+UBSan build in build-asan/, the unit and db tests (but six);
 #   tsan  TSan build in build-tsan/, the pool's and the listener's tests.
 # Usage: scripts/sanitizers.sh [asan] [tsan]   (both when none is named)
-# Each lane is configured once (gcc, -O1 -g), builds only the targets its
+# Each lane is configured once (gcc, -O1, line tables: -g1 names every frame's
+# line at a fraction of -g's compile and link time), builds only the targets its
 # tests need, and fails on the first report. Set ASAN_BUILD_DIR, TSAN_BUILD_DIR,
 # BUILD_JOBS, TEST_JOBS to change where and how wide; extra ctest arguments
 # go in CTEST_ARGS (e.g. CTEST_ARGS="-R tst_async").
@@ -16,7 +17,7 @@ supp=$root/tests/sanitizers
 # travelling back to their threads, bookings racing through it) and the
 # LISTEN thread (tst_paymentqueue's listener on several channels, its
 # restarts). These are where our threads meet; the rest run on one thread.
-tsan_tests='^(tst_connectionpool|tst_networkfaults|tst_async|tst_bookingengine_races|tst_paymentqueue)$'
+tsan_tests='^(tst_connectionpool_limits|tst_connectionpool_faults|tst_connectionpool_statements|tst_networkfaults|tst_async|tst_bookingengine_races|tst_paymentqueue)$'
 
 # The ASan+UBSan lane: every unit and db test but six, left out to keep CI
 # under 45 minutes on 2 cores. Each of them alone would build a library tree
@@ -33,7 +34,7 @@ lane() {
   shift 3
   local started=$SECONDS
   if [ ! -f "$dir/build.ninja" ]; then
-    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" \
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
       "-DCARWASH_SANITIZE=$sanitizers"
   fi
   # Only the executables of the chosen tests (and what they depend on, such

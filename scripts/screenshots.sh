@@ -29,6 +29,13 @@
 #   21-refund.png           the Refund… dialog of that booking
 #   22-takings.png          the day's takings
 #   23-card-readers.png     the manager's card readers
+#   73-first-run-site.png   the first start on an empty database: the first run's pages,
+#   74-first-run-money.png  answered for a sample car wash up to each: the car wash, currency
+#   75-first-run-hours.png  and tax, opening hours, the first manager, the wash menu, the
+#   76-first-run-manager.png  summary before Open the car wash, and two PINs that differ
+#   77-first-run-menu.png
+#   78-first-run-ready.png
+#   79-first-run-pin-error.png
 #
 # The kiosk (`carwash --kiosk`), driven by taps on its own buttons, full screen
 # on a 1080x1920 portrait and a 1920x1080 landscape X screen of its own, in
@@ -130,6 +137,19 @@ start_xvfb() { # DISPLAY SIZE: an X server, waited for
 }
 start_xvfb "$display" 1366x768
 xvfb_pid=$started_pid
+
+# The first start, while the embedded database is still empty (the desk
+# creates and migrates it; nothing is written, Open the car wash is never
+# pressed), at 1024x768, the smallest desk screen it must fit.
+first_run_display=:95
+start_xvfb "$first_run_display" 1024x768
+kiosk_xvfb_pids="$started_pid"
+number=73
+for page in site money hours manager menu ready pin-error; do
+  QT_QPA_PLATFORM=xcb DISPLAY="$first_run_display" QT_SCALE_FACTOR=1 \
+    timeout 120 "$bin/carwash-screenshots" "$out/$number-first-run-$page.png" --show "first-run-$page"
+  number=$((number + 1))
+done
 
 echo "screenshots: starting the embedded database and the demo car wash"
 "$bin/carwash-admin" seed --demo --json >"$home/seed.json"
@@ -302,7 +322,7 @@ reader=$(curl -fsS -H "Authorization: Bearer sk_test_carwashFakeStripeKey0000000
 "$bin/carwash-admin" kiosk set Lobby --methods reader,phone --language en >/dev/null
 kiosk_display_portrait=:98 kiosk_display_landscape=:97 kiosk_display_small=:96
 start_xvfb "$kiosk_display_portrait" 1080x1920
-kiosk_xvfb_pids="$started_pid"
+kiosk_xvfb_pids="$kiosk_xvfb_pids $started_pid"
 start_xvfb "$kiosk_display_landscape" 1920x1080
 kiosk_xvfb_pids="$kiosk_xvfb_pids $started_pid"
 start_xvfb "$kiosk_display_small" 1280x800

@@ -4,6 +4,8 @@
 set -euo pipefail
 
 packages=(
+  # build-essential brings dpkg-dev: every build takes Debian's hardening
+  # flags from dpkg-buildflags (scripts/configure.sh).
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-psql libqt6opengl6-dev
   qt6-charts-dev qtkeychain-qt6-dev qt6-tools-dev qt6-tools-dev-tools
@@ -35,8 +37,8 @@ packages=(
   # in libclang-rt-14-dev, only a recommendation of clang-14's).
   clang libclang-rt-14-dev
   # The Debian package (scripts/package.sh, scripts/package-test.sh): its
-  # icons rendered from the SVG, man pages from the programs' --help, the
-  # hardening flags and shlibdeps, and the checks of package, desktop
+  # icons rendered from the SVG, man pages from the programs' --help,
+  # shlibdeps, and the checks of package, desktop
   # entries, metainfo and units; cage is what the kiosk unit starts.
   librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream file cage
 )

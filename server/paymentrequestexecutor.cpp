@@ -140,7 +140,7 @@ void PaymentRequestExecutor::checkout(const JobPtr &job)
                              {{QStringLiteral("session_id"), s[u"id"].toString()},
                               {QStringLiteral("url"), s[u"url"].toString()},
                               {QStringLiteral("expires_at"),
-                               iso(QDateTime::fromSecsSinceEpoch(qint64(s[u"expires_at"].toDouble())))},
+                               iso(QDateTime::fromSecsSinceEpoch(s[u"expires_at"].toInteger()))},
                               {QStringLiteral("status"), s[u"status"].toString()}});
                 });
         });
@@ -170,7 +170,7 @@ void PaymentRequestExecutor::createSession(const JobPtr &job, const CheckoutOrde
             const QString sessionId = s[u"id"].toString();
             const QString url = s[u"url"].toString();
             const QDateTime expires
-                = QDateTime::fromSecsSinceEpoch(qint64(s[u"expires_at"].toDouble()), QTimeZone::utc());
+                = QDateTime::fromSecsSinceEpoch(s[u"expires_at"].toInteger(), QTimeZone::utc());
             const qint64 paymentId = order.paymentId;
             const qint64 requestId = job->request.id;
             const QJsonObject result {{QStringLiteral("session_id"), sessionId},

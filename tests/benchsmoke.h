@@ -1,11 +1,14 @@
 #pragma once
 
-// What the carwash-bench smoke tests share: running the real binary and
-// checking the run's own account (clients, failures, pgbench's error,
-// connections left, verdict) and a ratio's spread. Shape and sanity only,
-// never a target or a duration.
+// What the carwash-bench smoke tests share: their set-up, running the real
+// binary and checking the run's own account (clients, failures, pgbench's
+// error, connections left, verdict) and a ratio's spread. Shape and sanity
+// only, never a target or a duration.
+
+#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -132,5 +135,21 @@ inline void verifySpread(const QJsonObject &figure, const QString &ratioKey, con
     if (rounds % 2 == 1)
         QCOMPARE(ratio, ratios[rounds / 2]);
 }
+
+// The set-up of a smoke test: carwash-bench built, and a PostgreSQL of the
+// test's own for it to run on. A plain base with no slots: the test class's
+// initTestCase() calls startCluster().
+class Fixture
+{
+protected:
+    void startCluster()
+    {
+        QVERIFY2(QFileInfo(benchProgram()).isExecutable(), qPrintable(benchProgram()));
+        QString error;
+        QVERIFY2(m_cluster.start(&error), qPrintable(error));
+    }
+
+    PgTestCluster m_cluster;
+};
 
 } // namespace BenchSmoke

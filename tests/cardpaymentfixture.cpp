@@ -138,3 +138,22 @@ QString CardPaymentFixture::text(const QString &statement)
 {
     return value(statement).toString();
 }
+
+QString CardPaymentFixture::paymentStatus(qint64 paymentId)
+{
+    return text(QStringLiteral("SELECT status FROM payments WHERE id = %1").arg(paymentId));
+}
+
+QString CardPaymentFixture::bookingStatus(qint64 bookingId)
+{
+    return text(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(bookingId));
+}
+
+qint64 CardPaymentFixture::audits(qint64 bookingId, const QString &action)
+{
+    return count(
+        QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'booking' AND entity_id = '%1' "
+                       "AND action = '%2'")
+            .arg(bookingId)
+            .arg(action));
+}

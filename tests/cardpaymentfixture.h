@@ -34,4 +34,8 @@ protected:
 
     qint64 count(const QString &statement);
     QString text(const QString &statement);
+    QString paymentStatus(qint64 paymentId);
+    QString bookingStatus(qint64 bookingId);
+    // Audit rows of the booking with that action.
+    qint64 audits(qint64 bookingId, const QString &action);
 };

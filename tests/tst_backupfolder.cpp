@@ -21,6 +21,7 @@ private slots:
     void listingIsNewestFirstAndOnlyFinishedOnes();
     void retentionDeletesOnlyOurBackupsOlderThanKeepDays();
     void retentionKeepsTheNewestHoweverOld();
+    void leftoversOfADeadRunGoAfterADay();
     void aDayIsALocalDay();
     void overdueAfterTwoDaysOrWithNone();
 
@@ -114,6 +115,40 @@ void TestBackupFolder::retentionKeepsTheNewestHoweverOld()
     const QList<BackupFile> left = BackupFolder::list(m_dir->path());
     QCOMPARE(left.size(), 1);
     QCOMPARE(left[0].archivePath, newest);
+}
+
+void TestBackupFolder::leftoversOfADeadRunGoAfterADay()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QString kept = writeBackup(now.addDays(-2));
+    const auto leftover = [&](const QString &name, const QDateTime &touched) {
+        QFile f(path(name));
+        // Flushed first: the buffered write would stamp the file again.
+        if (!f.open(QIODevice::WriteOnly) || f.write("PGDMP") != 5 || !f.flush()
+            || !f.setFileTime(touched, QFileDevice::FileModificationTime))
+            return QString();
+        return f.fileName();
+    };
+    const QString deadPart = leftover(BackupFolder::archiveName(now.addDays(-3)) + QStringLiteral(".part"),
+                                      now.addDays(-3));
+    const QString deadArchive = leftover(BackupFolder::archiveName(now.addDays(-4)), now.addDays(-4));
+    // In progress: written a minute ago, whatever its name's time.
+    const QString running = leftover(BackupFolder::archiveName(now.addDays(-5)) + QStringLiteral(".part"),
+                                     now.addSecs(-60));
+    const QString renamedJustNow = leftover(BackupFolder::archiveName(now.addSecs(-1)), now.addSecs(-1));
+    // Not ours, however old.
+    const QString stranger = leftover(QStringLiteral("carwash-backup-mine.dump.part"), now.addDays(-100));
+    QVERIFY(!deadPart.isEmpty() && !deadArchive.isEmpty() && !running.isEmpty() && !renamedJustNow.isEmpty()
+            && !stranger.isEmpty());
+
+    QStringList removed = BackupFolder::prune(m_dir->path(), 14, now);
+    removed.sort();
+    QStringList expected {deadArchive, deadPart};
+    expected.sort();
+    QCOMPARE(removed, expected);
+    for (const QString &stays : {kept, running, renamedJustNow, stranger})
+        QVERIFY2(QFile::exists(stays), qPrintable(stays));
+    QCOMPARE(BackupFolder::list(m_dir->path()).size(), 1);
 }
 
 void TestBackupFolder::aDayIsALocalDay()

@@ -6,7 +6,6 @@
 // target or a duration.
 
 #include "tests/benchsmoke.h"
-#include "tests/harness/pgtestcluster.h"
 
 #include <QDir>
 #include <QJsonArray>
@@ -17,12 +16,12 @@
 
 using namespace BenchSmoke;
 
-class TestBenchSmoke : public QObject
+class TestBenchSmoke : public QObject, protected Fixture
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase();
+    void initTestCase() { startCluster(); }
     void poolPrintsTheDocumentedFigures();
     void poolRunWithFailuresSaysSoInItsVerdict();
     void availabilityPrintsTheDocumentedFigures();
@@ -31,18 +30,7 @@ private slots:
     void kioskCompletesEveryFlowAndPrintsTheDocumentedFigures();
     void usageNamesEveryMode();
     void badBookingCountIsRefused();
-
-private:
-
-    PgTestCluster m_cluster;
 };
-
-void TestBenchSmoke::initTestCase()
-{
-    QVERIFY2(QFileInfo(benchProgram()).isExecutable(), qPrintable(benchProgram()));
-    QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-}
 
 void TestBenchSmoke::poolPrintsTheDocumentedFigures()
 {

@@ -5,30 +5,17 @@
 // account. Shape and sanity only, never a target or a duration.
 
 #include "tests/benchsmoke.h"
-#include "tests/harness/pgtestcluster.h"
-
-#include <QFileInfo>
 
 using namespace BenchSmoke;
 
-class TestBenchSmokeServer : public QObject
+class TestBenchSmokeServer : public QObject, protected Fixture
 {
     Q_OBJECT
 
 private slots:
-    void initTestCase();
+    void initTestCase() { startCluster(); }
     void serverPrintsTheDocumentedFigures();
-
-private:
-    PgTestCluster m_cluster;
 };
-
-void TestBenchSmokeServer::initTestCase()
-{
-    QVERIFY2(QFileInfo(benchProgram()).isExecutable(), qPrintable(benchProgram()));
-    QString error;
-    QVERIFY2(m_cluster.start(&error), qPrintable(error));
-}
 
 void TestBenchSmokeServer::serverPrintsTheDocumentedFigures()
 {

@@ -1,32 +1,27 @@
-// Card payments and refunds at the desk, end to end through the database:
-// Card… says why card payment is unavailable when no carwash-server reports
-// and starts nothing; with one reporting, the QR code of the Checkout link,
-// paid, the booking reloaded; the desk's reader declined, then cancelled;
-// Refund… for managers only, partial then the rest, cash at once and card
-// once the server has done it; the window turning while the check waits on
-// a lock. Real windows on the offscreen platform, real PostgreSQL.
+// Card payments at the desk, end to end through the database: Card… says
+// why card payment is unavailable when no carwash-server reports and starts
+// nothing; with one reporting, the QR code of the Checkout link, paid, the
+// booking reloaded; the desk's reader declined, then cancelled; Stripe's
+// refusal shown; the window turning while the check waits on a lock. Real
+// windows on the offscreen platform, real PostgreSQL.
 //
-// carwash-server's side is played here through plain SQL, exactly as the
-// server answers a request (the payment row's Stripe fields, the request
-// row's status, result and answered_at, the payment's status when Stripe
-// says it succeeded). The end-to-end test with the real carwash-server and
-// the fake Stripe replaces this stand-in once the server lands.
+// carwash-server's side is played here through plain SQL
+// (BookingDetailsCardFixture). The end-to-end test with the real
+// carwash-server and the fake Stripe replaces this stand-in once the server
+// lands.
 // theServersNewsArrivesByListen writes those answers with the server's own
 // database code instead (PaymentRequestQueue, StripeEventRepo) and shows
 // the desk hears them through payments_changed, not by polling.
 #include "db/notify/bookingchangelistener.h"
-#include "db/payments/cardpaymentrequests.h"
-#include "db/payments/paymentrepo.h"
 #include "db/payments/paymentrequestqueue.h"
 #include "db/payments/stripeeventrepo.h"
 #include "db/payments/stripeupdate.h"
 #include "db/text/money.h"
-#include "tests/bookingdetailsfixture.h"
-#include "tests/mnemonics.h"
 #include "qrcode/qrcodeimage.h"
+#include "tests/bookingdetailscardfixture.h"
+#include "tests/mnemonics.h"
 #include "ui/desk/bookingdetailsdialog.h"
 #include "ui/desk/cardpaymentdialog.h"
-#include "ui/desk/refunddialog.h"
 
 #include <QLabel>
 #include <QPushButton>
@@ -36,100 +31,21 @@
 
 using namespace DeskTest;
 
-class TestBookingDetailsCard : public QObject, protected BookingDetailsFixture
+class TestBookingDetailsCard : public QObject, protected BookingDetailsCardFixture
 {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void init();
-    void cleanup();
+    void initTestCase() { startSite(QStringLiteral("tst_bookingdetails_card")); }
+    void init() { showDeskWithoutServer(); }
+    void cleanup() { closeDesk(); }
 
     void cardIsUnavailableWithoutAPaymentServer();
     void qrCodeOfTheCheckoutLinkThenPaid();
     void readerDeclinedThenCancelled();
     void aRefusedRequestShowsStripesMessage();
-    void refundIsForManagersOnly();
-    void cashRefundPartThenTheRest();
-    void cardRefundWaitsForTheServer();
     void theWindowTurnsWhileTheCheckWaits();
     void theServersNewsArrivesByListen();
-
-private:
-    // carwash-server reporting in, as its health publisher does.
-    void serverReports();
-    qint64 lastRequest(qint64 paymentId, const QString &kind);
-    void answer(qint64 requestId, const QString &resultJson = QStringLiteral("{}"));
-    void paymentSucceeded(qint64 paymentId);
-    qint64 price(qint64 bookingId);
-    qint64 count(const QString &statement) { return sql(statement).toLongLong(); }
-    CardPaymentDialog *openCard(BookingDetailsDialog *dialog);
 };
-
-void TestBookingDetailsCard::initTestCase()
-{
-    startSite(QStringLiteral("tst_bookingdetails_card"));
-}
-
-void TestBookingDetailsCard::init()
-{
-    sql(QStringLiteral(
-        "DELETE FROM process_health WHERE program = 'carwash-server'; DELETE FROM card_readers"));
-    showDesk();
-}
-
-void TestBookingDetailsCard::cleanup()
-{
-    closeDesk();
-}
-
-void TestBookingDetailsCard::serverReports()
-{
-    sql(QStringLiteral("INSERT INTO process_health (host, pid, started_at, program, snapshot) "
-                       "VALUES ('payments-host', 4242, now(), 'carwash-server', '{}') "
-                       "ON CONFLICT (host, pid, started_at) DO UPDATE SET updated_at = now()"));
-}
-
-qint64 TestBookingDetailsCard::lastRequest(qint64 paymentId, const QString &kind)
-{
-    return count(
-        QStringLiteral(
-            "SELECT coalesce(max(id), 0) FROM payment_requests WHERE payment_id = %1 AND kind = '%2'")
-            .arg(paymentId)
-            .arg(kind));
-}
-
-void TestBookingDetailsCard::answer(qint64 requestId, const QString &resultJson)
-{
-    sql(QStringLiteral("UPDATE payment_requests SET status = 'done', attempts = attempts + 1, result = '%1', "
-                       "answered_at = now(), updated_at = now() WHERE id = %2")
-            .arg(resultJson)
-            .arg(requestId));
-}
-
-void TestBookingDetailsCard::paymentSucceeded(qint64 paymentId)
-{
-    sql(QStringLiteral("UPDATE payments SET status = 'succeeded', paid_at = now() WHERE id = %1; "
-                       "UPDATE bookings SET status = 'confirmed', hold_expires_at = NULL "
-                       "WHERE id = (SELECT booking_id FROM payments WHERE id = %1) AND status = 'held'")
-            .arg(paymentId));
-}
-
-qint64 TestBookingDetailsCard::price(qint64 bookingId)
-{
-    return count(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(bookingId));
-}
-
-CardPaymentDialog *TestBookingDetailsCard::openCard(BookingDetailsDialog *dialog)
-{
-    CardPaymentDialog *card = dialog->openCardPayment();
-    if (!card)
-        return nullptr;
-    QElapsedTimer waited;
-    waited.start();
-    while (card->page() == CardPaymentDialog::Page::Checking && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return card;
-}
 
 // --- card payments ---------------------------------------------------------
 
@@ -368,175 +284,6 @@ void TestBookingDetailsCard::aRefusedRequestShowsStripesMessage()
     QTRY_VERIFY_WITH_TIMEOUT(card->stateText().contains(QStringLiteral("payment link")), kNoHangMs);
 }
 
-// --- refunds -----------------------------------------------------------
-
-void TestBookingDetailsCard::refundIsForManagersOnly()
-{
-    const qint64 id = book({});
-    const qint64 due = price(id);
-    auto paid = await(m_pool->withConnection(QStringLiteral("cash"), [id, due](QSqlDatabase &db) {
-        return PaymentRepo(db).recordCash(id, due, QStringLiteral("staff:2"));
-    }));
-    QVERIFY2(paid.ok(), describe(paid).constData());
-    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
-    BookingDetailsDialog *dialog = openLoaded(id);
-    QVERIFY(dialog);
-    QVERIFY(!button(dialog, QStringLiteral("bookingRefund"))->isVisible());
-    QVERIFY(!dialog->openRefund());
-    m_window->signOut();
-    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    dialog = openLoaded(id);
-    QVERIFY(dialog);
-    QVERIFY(button(dialog, QStringLiteral("bookingRefund"))->isVisible());
-    QVERIFY(Mnemonics::clashes(dialog).isEmpty());
-}
-
-void TestBookingDetailsCard::cashRefundPartThenTheRest()
-{
-    const qint64 id = book({});
-    const qint64 due = price(id);
-    auto paid = await(m_pool->withConnection(QStringLiteral("cash"), [id, due](QSqlDatabase &db) {
-        return PaymentRepo(db).recordCash(id, due, QStringLiteral("staff:2"));
-    }));
-    QVERIFY(paid.ok());
-    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    BookingDetailsDialog *dialog = openLoaded(id);
-    QVERIFY(dialog);
-    RefundDialog *refund = dialog->openRefund();
-    QVERIFY(refund);
-    QCOMPARE(refund->refundablePaymentIds(), QList<qint64> {paid->id});
-    QVERIFY(refund->methodText().startsWith(QStringLiteral("Cash")));
-    QCOMPARE(refund->amountCents(), std::optional<qint64>(due)); // all that is left
-    QVERIFY(Mnemonics::clashes(refund).isEmpty());
-    // A reason is required; more than is left is refused; neither writes.
-    refund->setAmountText(QStringLiteral("10.00"));
-    QVERIFY(!refund->refund());
-    QVERIFY(refund->messageText().contains(QStringLiteral("Give a reason")));
-    refund->setReason(QStringLiteral("wash not finished"));
-    refund->setAmountText(QLocale().toString(double(due + 1) / 100.0, 'f', 2));
-    QVERIFY(!refund->refund());
-    QVERIFY(refund->messageText().contains(QStringLiteral("more than is left")));
-    refund->setAmountText(QStringLiteral("ten"));
-    QVERIFY(!refund->refund());
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1").arg(paid->id)), 0);
-
-    refund->setAmountText(QStringLiteral("10.00"));
-    QSignalSpy finished(refund, &RefundDialog::finishedRefund);
-    QVERIFY(refund->refund());
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
-    QCOMPARE(finished.first().first().toBool(), true);
-    QCOMPARE(refund->messageText(), QStringLiteral("$10.00 refunded in cash: hand it back to the customer."));
-    QCOMPARE(sql(QStringLiteral(
-                     "SELECT concat_ws('|', method, status, amount_cents, reason, created_by) FROM refunds "
-                     "WHERE payment_id = %1")
-                     .arg(paid->id))
-                 .toString(),
-             QStringLiteral("cash|succeeded|1000|wash not finished|%1").arg(m_window->signedIn()->actor()));
-    QCOMPARE(count(QStringLiteral(
-                       "SELECT count(*) FROM audit_log WHERE entity_id = '%1' AND action = 'payment.refund'")
-                       .arg(id)),
-             1);
-    QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->paidCents, due - 1000, kNoHangMs);
-    QTRY_VERIFY(!dialog->isBusy());
-    refund->close();
-    QTRY_VERIFY(dialog->findChildren<RefundDialog *>().isEmpty());
-
-    // The rest: offered as the default.
-    refund = dialog->openRefund();
-    QVERIFY(refund);
-    QCOMPARE(refund->amountCents(), std::optional<qint64>(due - 1000));
-    refund->setReason(QStringLiteral("customer left"));
-    QSignalSpy rest(refund, &RefundDialog::finishedRefund);
-    QVERIFY(refund->refund());
-    QTRY_COMPARE_WITH_TIMEOUT(rest.count(), 1, kNoHangMs);
-    QCOMPARE(rest.first().first().toBool(), true);
-    QCOMPARE(sql(QStringLiteral("SELECT concat_ws('|', status, refunded_cents) FROM payments WHERE id = %1")
-                     .arg(paid->id))
-                 .toString(),
-             QStringLiteral("refunded|%1").arg(due));
-    QTRY_VERIFY(!dialog->isBusy());
-    QTRY_VERIFY_WITH_TIMEOUT(!button(dialog, QStringLiteral("bookingRefund"))->isVisible(), kNoHangMs);
-}
-
-void TestBookingDetailsCard::cardRefundWaitsForTheServer()
-{
-    serverReports();
-    const qint64 id = book({});
-    const qint64 due = price(id);
-    auto started = await(m_pool->withConnection(QStringLiteral("checkout"), [id](QSqlDatabase &db) {
-        return CardPaymentRequests(db).startCheckout(id, QStringLiteral("staff:2"), QStringLiteral("en"));
-    }));
-    QVERIFY2(started.ok(), describe(started).constData());
-    answer(started->requestId);
-    paymentSucceeded(started->paymentId);
-    QVERIFY(m_site.signIn(*m_window, QStringLiteral("Morgan Lee")));
-    BookingDetailsDialog *dialog = openLoaded(id);
-    QVERIFY(dialog);
-    RefundDialog *refund = dialog->openRefund();
-    QVERIFY(refund);
-    QVERIFY(refund->methodText().startsWith(QStringLiteral("Card")));
-    refund->setAmountText(QStringLiteral("5.50"));
-    refund->setReason(QStringLiteral("scratched mirror"));
-    QSignalSpy finished(refund, &RefundDialog::finishedRefund);
-    QVERIFY(refund->refund());
-    // Written and asked for; the dialog waits for the server.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        count(QStringLiteral("SELECT count(*) FROM refunds WHERE payment_id = %1 AND status = "
-                             "'pending' AND amount_cents = 550")
-                  .arg(started->paymentId))
-            == 1,
-        kNoHangMs);
-    QTRY_VERIFY_WITH_TIMEOUT(refund->messageText().contains(QStringLiteral("Asking Stripe to refund $5.50")),
-                             kNoHangMs);
-    QVERIFY(refund->isBusy());
-    QCOMPARE(finished.count(), 0);
-    const qint64 refundId
-        = count(QStringLiteral("SELECT id FROM refunds WHERE payment_id = %1").arg(started->paymentId));
-    const qint64 request
-        = count(QStringLiteral("SELECT id FROM payment_requests WHERE refund_id = %1").arg(refundId));
-    // The server carried it out at Stripe.
-    sql(QStringLiteral(
-            "UPDATE refunds SET status = 'succeeded', succeeded_at = now(), stripe_refund_id = 're_desk%1' "
-            "WHERE id = %1; UPDATE payments SET refunded_cents = refunded_cents + 550 WHERE id = %2")
-            .arg(refundId)
-            .arg(started->paymentId));
-    answer(request, QStringLiteral("{\"refund_id\": \"re_desk%1\"}").arg(refundId));
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kNoHangMs);
-    QCOMPARE(finished.first().first().toBool(), true);
-    QCOMPARE(refund->messageText(), QStringLiteral("$5.50 refunded to the card."));
-    QVERIFY(!refund->isBusy());
-    QTRY_COMPARE_WITH_TIMEOUT(dialog->details()->paidCents, due - 550, kNoHangMs);
-    refund->close();
-    QTRY_VERIFY(dialog->findChildren<RefundDialog *>().isEmpty());
-
-    // The rest, refused by Stripe: said in its words.
-    QTRY_VERIFY(!dialog->isBusy());
-    refund = dialog->openRefund();
-    QVERIFY(refund);
-    QCOMPARE(refund->amountCents(), std::optional<qint64>(due - 550));
-    refund->setReason(QStringLiteral("customer unhappy"));
-    QSignalSpy refused(refund, &RefundDialog::finishedRefund);
-    QVERIFY(refund->refund());
-    qint64 second = 0;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (second = count(QStringLiteral("SELECT coalesce(max(r.id), 0) FROM payment_requests AS r "
-                                       "JOIN refunds AS f ON f.id = r.refund_id WHERE "
-                                       "f.payment_id = %1 AND f.status = 'pending'")
-                            .arg(started->paymentId)))
-            > 0,
-        kNoHangMs);
-    sql(QStringLiteral("UPDATE payment_requests SET status = 'failed', error_code = 'charge_disputed', "
-                       "error_message = 'Charge ch_1 has been charged back; cannot issue a refund.', "
-                       "answered_at = now() WHERE id = %1")
-            .arg(second));
-    QTRY_COMPARE_WITH_TIMEOUT(refused.count(), 1, kNoHangMs);
-    QCOMPARE(refused.first().first().toBool(), false);
-    QCOMPARE(
-        refund->messageText(),
-        QStringLiteral(
-            "Stripe refused the card refund: Charge ch_1 has been charged back; cannot issue a refund."));
-}
-
 // --- the GUI thread ------------------------------------------------------
 
 void TestBookingDetailsCard::theWindowTurnsWhileTheCheckWaits()
@@ -595,18 +342,24 @@ void TestBookingDetailsCard::theServersNewsArrivesByListen()
     // answers: payments_changed.
     const QString url = QStringLiteral("https://checkout.stripe.com/c/pay/cs_test_listen%1").arg(paymentId);
     const QString sessionId = QStringLiteral("cs_test_listen%1").arg(paymentId);
-    const auto answered = m_pool->withConnection(QStringLiteral("test.server"), [&](QSqlDatabase &db) {
-        PaymentRequestQueue queue(db);
-        // Earlier tests' requests wait in the queue too: the server takes them all.
-        const QList<PaymentRequest> claimed = queue.claim(100);
-        if (std::none_of(claimed.begin(), claimed.end(),
-                         [requestId](const PaymentRequest &r) { return r.id == requestId; }))
-            return false;
-        queue.recordCheckoutSession(paymentId, sessionId, url,
-                                    QDateTime::currentDateTimeUtc().addSecs(31 * 60));
-        return queue.complete(requestId, QJsonObject {{QStringLiteral("session_id"), sessionId},
-                                                      {QStringLiteral("url"), url}});
-    }).result();
+    const auto answered
+        = m_pool
+              ->withConnection(
+                  QStringLiteral("test.server"),
+                  [&](QSqlDatabase &db) {
+                      PaymentRequestQueue queue(db);
+                      // Earlier tests' requests wait in the queue too: the server takes them all.
+                      const QList<PaymentRequest> claimed = queue.claim(100);
+                      if (std::none_of(claimed.begin(), claimed.end(),
+                                       [requestId](const PaymentRequest &r) { return r.id == requestId; }))
+                          return false;
+                      queue.recordCheckoutSession(paymentId, sessionId, url,
+                                                  QDateTime::currentDateTimeUtc().addSecs(31 * 60));
+                      return queue.complete(requestId,
+                                            QJsonObject {{QStringLiteral("session_id"), sessionId},
+                                                         {QStringLiteral("url"), url}});
+                  })
+              .result();
     QVERIFY2(answered.ok() && answered.value(), qPrintable(answered.error().message()));
     QTRY_COMPARE_WITH_TIMEOUT(card->checkoutUrl(), url, kNoHangMs);
     QCOMPARE(card->page(), CardPaymentDialog::Page::QrCode);
@@ -622,9 +375,13 @@ void TestBookingDetailsCard::theServersNewsArrivesByListen()
     update.sessionPaymentStatus = QStringLiteral("paid");
     update.amountCents = due;
     update.currency = QStringLiteral("USD");
-    const auto applied = m_pool->withConnection(QStringLiteral("test.server"), [&](QSqlDatabase &db) {
-        return StripeEventRepo(db).applyReconciled(update).result == StripeEventOutcome::Result::Applied;
-    }).result();
+    const auto applied = m_pool
+                             ->withConnection(QStringLiteral("test.server"),
+                                              [&](QSqlDatabase &db) {
+                                                  return StripeEventRepo(db).applyReconciled(update).result
+                                                      == StripeEventOutcome::Result::Applied;
+                                              })
+                             .result();
     QVERIFY2(applied.ok() && applied.value(), qPrintable(applied.error().message()));
     QTRY_COMPARE_WITH_TIMEOUT(paid.count(), 1, kNoHangMs);
     QCOMPARE(card->page(), CardPaymentDialog::Page::Paid);

@@ -38,6 +38,8 @@ private slots:
     void defaultsWithNothingConfiguredMeanEmbedded();
     void parsesUrls_data();
     void parsesUrls();
+    void parsesMultiHostUrlsAsLibpqDoes_data();
+    void parsesMultiHostUrlsAsLibpqDoes();
     void environmentBeatsUrlBeatsSettingsBeatsDefaults();
     void statementTimeoutComesFromUrlOrEnvironmentAndZeroTurnsItOff();
     void refusesBadValuesNamingTheSetting_data();
@@ -120,6 +122,73 @@ void TestDatabaseConfig::parsesUrls()
     QTEST(r.config.maxConnections, "limit");
     QTEST(r.config.poolTimeoutMs, "poolTimeoutMs");
     QTEST(r.config.pgbouncer, "pgbouncer");
+}
+
+void TestDatabaseConfig::parsesMultiHostUrlsAsLibpqDoes_data()
+{
+    // servers: DatabaseConfig::hostPortList(), the first being host:port.
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("servers");
+    QTest::addColumn<QString>("targetSessionAttrs");
+    QTest::addColumn<QString>("libpqHosts");
+    QTest::addColumn<QString>("libpqPorts");
+
+    QTest::newRow("a primary and a standby, read-write")
+        << QStringLiteral("postgresql://wash@h1:5432,h2:5433/carwash?target_session_attrs=read-write")
+        << QStringLiteral("h1:5432,h2:5433") << QStringLiteral("read-write") << QStringLiteral("h1,h2")
+        << QStringLiteral("5432,5433");
+    QTest::newRow("hosts without a port take the default")
+        << QStringLiteral("postgres://wash@h1,h2:6432,h3/carwash")
+        << QStringLiteral("h1:5432,h2:6432,h3:5432") << QString() << QStringLiteral("h1,h2,h3")
+        << QStringLiteral("5432,6432,5432");
+    QTest::newRow("IPv6 among them") << QStringLiteral(
+        "postgresql://wash@[::1]:5432,[fe80::2],10.0.0.3:5433/carwash?target_session_attrs=primary")
+                                     << QStringLiteral("::1:5432,fe80::2:5432,10.0.0.3:5433")
+                                     << QStringLiteral("primary") << QStringLiteral("::1,fe80::2,10.0.0.3")
+                                     << QStringLiteral("5432,5432,5433");
+    QTest::newRow("host and port parameters, one port each")
+        << QStringLiteral("postgresql:///carwash?host=a,b&port=1,2&target_session_attrs=prefer-standby")
+        << QStringLiteral("a:1,b:2") << QStringLiteral("prefer-standby") << QStringLiteral("a,b")
+        << QStringLiteral("1,2");
+    QTest::newRow("one port parameter for all hosts")
+        << QStringLiteral("postgresql://u@a,b/carwash?port=7777&target_session_attrs=standby")
+        << QStringLiteral("a:7777,b:7777") << QStringLiteral("standby") << QStringLiteral("a,b")
+        << QStringLiteral("7777,7777");
+    QTest::newRow("host parameter replaces the URL's hosts, keeps its ports")
+        << QStringLiteral("postgresql://u@x:1,y:2/carwash?host=/run/a,/run/b")
+        << QStringLiteral("/run/a:1,/run/b:2") << QString() << QStringLiteral("/run/a,/run/b")
+        << QStringLiteral("1,2");
+    QTest::newRow("percent-encoded socket folders")
+        << QStringLiteral("postgresql://u@%2Frun%2Fa:5432,%2Frun%2Fb:5433/carwash?target_session_attrs=any")
+        << QStringLiteral("/run/a:5432,/run/b:5433") << QStringLiteral("any")
+        << QStringLiteral("/run/a,/run/b") << QStringLiteral("5432,5433");
+    QTest::newRow("one host stays one host")
+        << QStringLiteral("postgresql://u@db:5433/carwash?target_session_attrs=read-only")
+        << QStringLiteral("db:5433") << QStringLiteral("read-only") << QStringLiteral("db")
+        << QStringLiteral("5433");
+}
+
+void TestDatabaseConfig::parsesMultiHostUrlsAsLibpqDoes()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, servers);
+    const auto r = DatabaseConfigLoader::load(envOf({{QStringLiteral("DATABASE_URL"), url}}), nullptr);
+    QVERIFY2(r.ok(), qPrintable(r.errors.join(QLatin1Char('\n'))));
+    QCOMPARE(r.config.hostPortList(), servers);
+    // host and port stay the first server's, for everything that shows one.
+    QCOMPARE(QStringLiteral("%1:%2").arg(r.config.host).arg(r.config.port), servers.section(u',', 0, 0));
+    QCOMPARE(r.config.isMultiHost(), servers.contains(u','));
+    QTEST(r.config.targetSessionAttrs, "targetSessionAttrs");
+    QTEST(r.config.libpqHosts(), "libpqHosts");
+    QTEST(r.config.libpqPorts(), "libpqPorts");
+    QCOMPARE(r.config.database, QStringLiteral("carwash"));
+
+    // What the programs log and show reads back as the same servers.
+    const auto again = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), r.config.redactedUrl()}}), nullptr);
+    QVERIFY2(again.ok(), qPrintable(r.config.redactedUrl() + u' ' + again.errors.join(u' ')));
+    QCOMPARE(again.config.hosts(), r.config.hosts());
+    QCOMPARE(again.config.targetSessionAttrs, r.config.targetSessionAttrs);
 }
 
 void TestDatabaseConfig::environmentBeatsUrlBeatsSettingsBeatsDefaults()
@@ -214,6 +283,17 @@ void TestDatabaseConfig::refusesBadValuesNamingTheSetting_data()
     QTest::newRow("bad port") << url << QStringLiteral("postgresql://u@h:99999/d") << QStringLiteral("port");
     QTest::newRow("bad sslmode") << url << QStringLiteral("postgresql://u@h/d?sslmode=sometimes")
                                  << QStringLiteral("sslmode");
+    QTest::newRow("bad port among several hosts")
+        << url << QStringLiteral("postgresql://u@h1:5432,h2:0/d") << QStringLiteral("port \"0\"");
+    QTest::newRow("two ports for three hosts") << url << QStringLiteral("postgresql:///d?host=a,b,c&port=1,2")
+                                               << QStringLiteral("2 ports for 3 hosts");
+    QTest::newRow("a comma encoded inside a host")
+        << url << QStringLiteral("postgresql://u@a%2Cb/d") << QStringLiteral("host1:5432,host2:5432");
+    QTest::newRow("unknown target_session_attrs")
+        << url << QStringLiteral("postgresql://u@h1,h2/d?target_session_attrs=master")
+        << QStringLiteral(
+               "target_session_attrs: \"master\" is not valid; accepted: any, read-write, read-only, "
+               "primary, standby, prefer-standby.");
     QTest::newRow("bad pgbouncer flag") << url << QStringLiteral("postgresql://u@h/d?pgbouncer=maybe")
                                         << QStringLiteral("pgbouncer");
     QTest::newRow("negative pool timeout") << url << QStringLiteral("postgresql://u@h/d?pool_timeout=-5")

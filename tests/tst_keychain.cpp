@@ -97,7 +97,7 @@ void TestKeychain::initTestCase()
 void TestKeychain::aPasswordIsStoredReadBackAndRemoved()
 {
     const QString key = KeychainRequest::databasePasswordKey(
-        QStringLiteral("desk"), QStringLiteral("db.example.test"), 5432, QStringLiteral("washes"));
+        QStringLiteral("desk"), QStringLiteral("db.example.test:5432"), QStringLiteral("washes"));
     QCOMPARE(key, QStringLiteral("database/desk@db.example.test:5432/washes"));
     std::unique_ptr<KeychainRequest> write(KeychainRequest::write(key, QStringLiteral("pä$$ wörd")));
     QVERIFY(finished(write.get()));

@@ -2,7 +2,7 @@
 // used while it is one of the day's free starts (on the board's bay, or the
 // first free one), and otherwise said to be not free; the next free start
 // is proposed on its first free bay. No database: the repository part is
-// covered through the dialog in tst_walkin.
+// covered through the dialog in tst_walkin_conflicts.
 #include "db/availability/startproposal.h"
 
 #include <QTest>

@@ -3181,6 +3181,10 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>Der Datenbankserver lässt den Benutzer „%1“ von diesem Computer aus nicht mit „%2“ verbinden: Der Benutzername ist falsch, oder die pg_hba.conf des Servers erlaubt es nicht. Prüfen Sie den Benutzernamen in den Datenbankeinstellungen, oder bitten Sie die Datenbankverwaltung, diesen Computer in pg_hba.conf zuzulassen.</translation>
     </message>
+    <message>
+        <source>The database servers (%1) answer, but none of them is in the role the settings ask for (target_session_attrs=%2): the primary may be down while a standby takes over. The program keeps retrying; if this lasts, ask the database administrator to check the servers&apos; failover.</source>
+        <translation>Die Datenbankserver (%1) antworten, aber keiner hat die Rolle, die die Einstellungen verlangen (target_session_attrs=%2): Der Primärserver ist vielleicht ausgefallen, während ein Standby-Server übernimmt. Das Programm versucht es weiter; hält das an, bitten Sie den Datenbankadministrator, das Failover der Server zu prüfen.</translation>
+    </message>
 </context>
 <context>
     <name>CustomerChanges</name>
@@ -3322,6 +3326,18 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
     <message>
         <source>saved setting %1</source>
         <translation>gespeicherte Einstellung %1</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: host &quot;%1&quot; holds a comma; separate several hosts with a plain comma: postgresql://host1:5432,host2:5432/database.</source>
+        <translation>DATABASE_URL: Der Host „%1“ enthält ein Komma; trennen Sie mehrere Hosts mit einem einfachen Komma: postgresql://host1:5432,host2:5432/database.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL target_session_attrs: &quot;%1&quot; is not valid; accepted: %2.</source>
+        <translation>DATABASE_URL target_session_attrs: „%1“ ist ungültig; zulässig: %2.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: %1 ports for %2 hosts; give one port for each host, or one for all.</source>
+        <translation>DATABASE_URL: %1 Ports für %2 Hosts; geben Sie einen Port je Host an oder einen für alle.</translation>
     </message>
 </context>
 <context>
@@ -4091,6 +4107,10 @@ Klicken, um ab %4 zu buchen</translation>
         <source>Wash packages and prices (Ctrl+2)</source>
         <translation>Waschprogramme und Preise (Strg+2)</translation>
     </message>
+    <message>
+        <source>This car wash was set up at another desk meanwhile, so nothing was written here. Sign in with the name and PIN given there.</source>
+        <translation>Diese Waschanlage wurde inzwischen an einem anderen Schalter eingerichtet, daher wurde hier nichts gespeichert. Melden Sie sich mit dem dort vergebenen Namen und der PIN an.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsCharts</name>
@@ -4762,6 +4782,107 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>FirstRun</name>
+    <message>
+        <source>Type the car wash&apos;s name.</source>
+        <translation>Geben Sie den Namen der Waschanlage ein.</translation>
+    </message>
+    <message>
+        <source>Type the manager&apos;s name (1 to 100 characters).</source>
+        <translation>Geben Sie den Namen des Managers ein (1 bis 100 Zeichen).</translation>
+    </message>
+    <message>
+        <source>The menu needs 1 to %1 washes.</source>
+        <translation>Die Waschkarte braucht 1 bis %1 Wäschen.</translation>
+    </message>
+    <message>
+        <source>The car wash needs 1 to %1 bays or lanes.</source>
+        <translation>Die Waschanlage braucht 1 bis %1 Waschplätze oder Waschstraßen.</translation>
+    </message>
+    <message>
+        <source>This database has washes already, so the demo&apos;s cannot be added. Choose your own washes instead.</source>
+        <translation>Diese Datenbank hat bereits Wäschen, daher können die der Demo nicht hinzugefügt werden. Wählen Sie stattdessen eigene Wäschen.</translation>
+    </message>
+    <message>
+        <source>Bay %1</source>
+        <translation>Waschplatz %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>&amp;Open the car wash</source>
+        <translation>Waschanlage ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Welcome to CarWash Desk</source>
+        <translation>Willkommen bei CarWash Desk</translation>
+    </message>
+    <message>
+        <source>Nobody is on the staff list yet, so this is a new car wash. A few questions set it up; every answer can be changed later. First, the car wash itself.</source>
+        <translation>Noch steht niemand auf der Personalliste, dies ist also eine neue Waschanlage. Ein paar Fragen richten sie ein; jede Antwort lässt sich später ändern. Zuerst die Waschanlage selbst.</translation>
+    </message>
+    <message>
+        <source>Currency and tax</source>
+        <translation>Währung und Steuer</translation>
+    </message>
+    <message>
+        <source>What prices are in, and the tax the receipts show.</source>
+        <translation>In welcher Währung die Preise sind und welche Steuer die Belege ausweisen.</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Öffnungszeiten</translation>
+    </message>
+    <message>
+        <source>When customers can book. Holidays are added later under Manage, Site setup.</source>
+        <translation>Wann Kunden buchen können. Feiertage kommen später unter Verwalten, Standorteinrichtung hinzu.</translation>
+    </message>
+    <message>
+        <source>The first manager</source>
+        <translation>Der erste Manager</translation>
+    </message>
+    <message>
+        <source>You, most likely.</source>
+        <translation>Wahrscheinlich Sie.</translation>
+    </message>
+    <message>
+        <source>Wash menu</source>
+        <translation>Waschkarte</translation>
+    </message>
+    <message>
+        <source>What customers choose from, at the desk and the kiosk.</source>
+        <translation>Woraus Kunden am Schalter und am Kiosk wählen.</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>This is what will be set up.</source>
+        <translation>Das wird eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1 %2</source>
+        <translation>Es wurde nichts eingerichtet: %1 %2</translation>
+    </message>
+    <message>
+        <source>The car wash could not be set up. %1</source>
+        <translation>Die Waschanlage konnte nicht eingerichtet werden. %1</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1</source>
+        <translation>Es wurde nichts eingerichtet: %1</translation>
+    </message>
+</context>
+<context>
     <name>HealthAlerts</name>
     <message>
         <source>Pool usage</source>
@@ -4861,6 +4982,13 @@ Details: %2</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>HoursFirstRunPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Zeiten gelten in der Zeitzone des Standorts. Trennen Sie Zeiträume für eine Pause mit Kommas, zum Beispiel 08:00-12:00, 12:30-18:00; 24:00 schließt um Mitternacht.</translation>
     </message>
 </context>
 <context>
@@ -5209,6 +5337,45 @@ Details: %2</translation>
     </message>
 </context>
 <context>
+    <name>ManagerFirstRunPage</name>
+    <message>
+        <source>You sign in with this name and PIN, as the manager: the only one who can change the site, the wash menu and the staff. Add the rest of your staff later, under Manage, Staff.</source>
+        <translation>Mit diesem Namen und dieser PIN melden Sie sich als Manager an: der Einzige, der Standort, Waschkarte und Personal ändern kann. Das übrige Personal fügen Sie später unter Verwalten, Personal hinzu.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>%1 to %2 digits</source>
+        <translation>%1 bis %2 Ziffern</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN wiederholen</translation>
+    </message>
+    <message>
+        <source>Your na&amp;me:</source>
+        <translation>Ihr Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>&amp;PIN:</source>
+        <translation>&amp;PIN:</translation>
+    </message>
+    <message>
+        <source>PIN a&amp;gain:</source>
+        <translation>PIN &amp;wiederholen:</translation>
+    </message>
+    <message>
+        <source>Type your name: the desk shows who is signed in.</source>
+        <translation>Geben Sie Ihren Namen ein: Der Schalter zeigt, wer angemeldet ist.</translation>
+    </message>
+</context>
+<context>
     <name>ManagerListDialog</name>
     <message>
         <source>Loading…</source>
@@ -5303,6 +5470,69 @@ Details: %2</translation>
     <message>
         <source>Try again</source>
         <translation>Erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>MenuFirstRunPage</name>
+    <message>
+        <source>&amp;Washes of my own (change them later under Manage, Site setup)</source>
+        <translation>&amp;Eigene Wäschen (später änderbar unter Verwalten, Standorteinrichtung)</translation>
+    </message>
+    <message>
+        <source>The &amp;demo car wash: its washes, add-ons, lanes and holidays, to try things out</source>
+        <translation>Die &amp;Demo-Waschanlage: ihre Wäschen, Zusatzleistungen, Waschstraßen und Feiertage, zum Ausprobieren</translation>
+    </message>
+    <message>
+        <source>Wash</source>
+        <translation>Wäsche</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Basic wash</source>
+        <translation>Basiswäsche</translation>
+    </message>
+    <message>
+        <source>Deluxe wash</source>
+        <translation>Komfortwäsche</translation>
+    </message>
+    <message>
+        <source>Ultimate wash</source>
+        <translation>Premiumwäsche</translation>
+    </message>
+    <message>
+        <source>&amp;Add a wash</source>
+        <translation>Wäsche &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>Bays or lanes</source>
+        <translation>Waschplätze oder Waschstraßen</translation>
+    </message>
+    <message>
+        <source>Ba&amp;ys or lanes, each doing every wash:</source>
+        <translation>Wasch&amp;plätze oder Waschstraßen, jede mit allen Wäschen:</translation>
+    </message>
+    <message>
+        <source>Wash %1 name</source>
+        <translation>Name der Wäsche %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 minutes</source>
+        <translation>Minuten der Wäsche %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 price for %2</source>
+        <translation>Preis der Wäsche %1 für %2</translation>
+    </message>
+    <message>
+        <source>Name at least one wash, or choose the demo car wash.</source>
+        <translation>Benennen Sie mindestens eine Wäsche oder wählen Sie die Demo-Waschanlage.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -5401,11 +5631,7 @@ Details: %2</translation>
     </message>
 </context>
 <context>
-    <name>OpeningHoursPage</name>
-    <message>
-        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
-        <translation>Die Zeiten gelten in der Zeitzone des Standorts. Trennen Sie Zeiträume für eine Pause mit Kommas, zum Beispiel 08:00-12:00, 12:30-18:00; 24:00 schließt um Mitternacht.</translation>
-    </message>
+    <name>OpeningHoursEditor</name>
     <message>
         <source>%1 open</source>
         <translation>%1 geöffnet</translation>
@@ -5417,6 +5643,13 @@ Details: %2</translation>
     <message>
         <source>08:00-18:00</source>
         <translation>08:00-18:00</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningHoursPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Die Zeiten gelten in der Zeitzone des Standorts. Trennen Sie Zeiträume für eine Pause mit Kommas, zum Beispiel 08:00-12:00, 12:30-18:00; 24:00 schließt um Mitternacht.</translation>
     </message>
     <message>
         <source>&amp;Save opening hours</source>
@@ -5772,6 +6005,10 @@ Details: %2</translation>
         <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
         <translation>%1 ist nach %2 falschen PINs gesperrt. Versuchen Sie es in %3 erneut.</translation>
     </message>
+    <message>
+        <source>The two PINs are not the same. Type it again in both fields.</source>
+        <translation>Die beiden PINs stimmen nicht überein. Geben Sie sie in beiden Feldern erneut ein.</translation>
+    </message>
 </context>
 <context>
     <name>PlanningContext</name>
@@ -5910,6 +6147,66 @@ oder E-Mail (optional)</translation>
     <message>
         <source>The %1 has reader %2 already; a desk or kiosk has one reader. Unassign %2 first.</source>
         <translation>%1 hat bereits das Lesegerät %2; ein Schalter oder Kiosk hat ein Lesegerät. Heben Sie zuerst die Zuordnung von %2 auf.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadyFirstRunPage</name>
+    <message>
+        <source>Everything is written at once when you press Open the car wash, and the desk opens with you signed in. Every answer can be changed later under Manage.</source>
+        <translation>Alles wird auf einmal gespeichert, wenn Sie Waschanlage öffnen drücken, und der Schalter öffnet sich mit Ihnen angemeldet. Jede Antwort lässt sich später unter Verwalten ändern.</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Setting up the car wash…</source>
+        <translation>Waschanlage wird eingerichtet…</translation>
+    </message>
+    <message>
+        <source>Car wash: %1</source>
+        <translation>Waschanlage: %1</translation>
+    </message>
+    <message>
+        <source>Time zone: %1</source>
+        <translation>Zeitzone: %1</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax included</source>
+        <translation>Preise in %1, inklusive %2 % Steuer</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax added</source>
+        <translation>Preise in %1, zuzüglich %2 % Steuer</translation>
+    </message>
+    <message numerus="yes">
+        <source>Open %n day(s) a week</source>
+        <translation>
+            <numerusform>An %n Tag pro Woche geöffnet</numerusform>
+            <numerusform>An %n Tagen pro Woche geöffnet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First manager: %1</source>
+        <translation>Erster Manager: %1</translation>
+    </message>
+    <message>
+        <source>Wash menu: the demo car wash&apos;s washes, add-ons, lanes and holidays</source>
+        <translation>Waschkarte: Wäschen, Zusatzleistungen, Waschstraßen und Feiertage der Demo-Waschanlage</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wash menu: %n wash(es) of your own</source>
+        <translation>
+            <numerusform>Waschkarte: %n eigene Wäsche</numerusform>
+            <numerusform>Waschkarte: %n eigene Wäschen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bay(s)</source>
+        <translation>
+            <numerusform>%n Waschplatz</numerusform>
+            <numerusform>%n Waschplätze</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6464,6 +6761,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server bereitet die Datenbank vor (wendet seine Migrationen an); es antwortet, sobald sie angewendet sind.</translation>
     </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>
@@ -6698,6 +6999,13 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
 </context>
 <context>
+    <name>SettingsFirstRunPage</name>
+    <message>
+        <source>%1. Accepted: %2.</source>
+        <translation>%1. Zulässig: %2.</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>CarWash Desk</source>
@@ -6772,10 +7080,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Die Personalliste konnte nicht geladen werden. %1</translation>
     </message>
     <message>
-        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run &quot;carwash-admin seed --demo&quot;; otherwise ask your administrator.</source>
-        <translation>Noch kann sich niemand anmelden: Die Personalliste ist leer. Für eine Demo-Waschanlage führen Sie „carwash-admin seed --demo“ aus; andernfalls wenden Sie sich an Ihren Administrator.</translation>
-    </message>
-    <message>
         <source>Locked, %1 left</source>
         <translation>Gesperrt, noch %1</translation>
     </message>
@@ -6794,6 +7098,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>
         <translation>%1 kann sich hier nicht mehr anmelden. Wenden Sie sich an einen Manager.</translation>
+    </message>
+    <message>
+        <source>Nobody can sign in: everyone on the staff list has been deactivated. Ask your administrator.</source>
+        <translation>Niemand kann sich anmelden: Alle Personen auf der Personalliste sind deaktiviert. Fragen Sie Ihren Administrator.</translation>
     </message>
 </context>
 <context>
@@ -7463,10 +7771,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>Type the person&apos;s name.</source>
         <translation>Geben Sie den Namen der Person ein.</translation>
-    </message>
-    <message>
-        <source>The two PINs are not the same. Type it again in both fields.</source>
-        <translation>Die beiden PINs stimmen nicht überein. Geben Sie sie in beiden Feldern erneut ein.</translation>
     </message>
     <message>
         <source>Adding…</source>

@@ -255,6 +255,30 @@
     </message>
 </context>
 <context>
+    <name>ReadyFirstRunPage</name>
+    <message numerus="yes">
+        <source>Open %n day(s) a week</source>
+        <translation>
+            <numerusform>Open %n day a week</numerusform>
+            <numerusform>Open %n days a week</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Wash menu: %n wash(es) of your own</source>
+        <translation>
+            <numerusform>Wash menu: %n wash of your own</numerusform>
+            <numerusform>Wash menu: %n washes of your own</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bay(s)</source>
+        <translation>
+            <numerusform>%n bay</numerusform>
+            <numerusform>%n bays</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>SaveOutcome</name>
     <message numerus="yes">
         <source>Nothing was saved: %n field(s) need attention.</source>

@@ -3181,6 +3181,10 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
         <source>The database server does not let user “%1” connect to “%2” from this computer: the user name is wrong, or the server&apos;s pg_hba.conf does not allow it. Check the user name in the database settings, or ask the database administrator to allow this computer in pg_hba.conf.</source>
         <translation>El servidor de la base de datos no deja que el usuario «%1» se conecte a «%2» desde este equipo: el nombre de usuario es incorrecto o el pg_hba.conf del servidor no lo permite. Compruebe el nombre de usuario en la configuración de la base de datos o pida al administrador de la base de datos que permita este equipo en pg_hba.conf.</translation>
     </message>
+    <message>
+        <source>The database servers (%1) answer, but none of them is in the role the settings ask for (target_session_attrs=%2): the primary may be down while a standby takes over. The program keeps retrying; if this lasts, ask the database administrator to check the servers&apos; failover.</source>
+        <translation>Los servidores de la base de datos (%1) responden, pero ninguno tiene el papel que pide la configuración (target_session_attrs=%2): puede que el primario esté caído mientras un servidor en espera toma el relevo. El programa sigue reintentando; si esto dura, pida al administrador de la base de datos que revise la conmutación por error de los servidores.</translation>
+    </message>
 </context>
 <context>
     <name>CustomerChanges</name>
@@ -3322,6 +3326,18 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
     <message>
         <source>saved setting %1</source>
         <translation>ajuste guardado %1</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: host &quot;%1&quot; holds a comma; separate several hosts with a plain comma: postgresql://host1:5432,host2:5432/database.</source>
+        <translation>DATABASE_URL: el host «%1» contiene una coma; separe varios hosts con una coma sin codificar: postgresql://host1:5432,host2:5432/database.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL target_session_attrs: &quot;%1&quot; is not valid; accepted: %2.</source>
+        <translation>DATABASE_URL target_session_attrs: «%1» no es válido; se acepta: %2.</translation>
+    </message>
+    <message>
+        <source>DATABASE_URL: %1 ports for %2 hosts; give one port for each host, or one for all.</source>
+        <translation>DATABASE_URL: %1 puertos para %2 hosts; indique un puerto por host, o uno para todos.</translation>
     </message>
 </context>
 <context>
@@ -4091,6 +4107,10 @@ Haga clic para reservar desde las %4</translation>
         <source>Wash packages and prices (Ctrl+2)</source>
         <translation>Paquetes de lavado y precios (Ctrl+2)</translation>
     </message>
+    <message>
+        <source>This car wash was set up at another desk meanwhile, so nothing was written here. Sign in with the name and PIN given there.</source>
+        <translation>Mientras tanto este autolavado se configuró en otro mostrador, así que aquí no se guardó nada. Inicie sesión con el nombre y el PIN que se dieron allí.</translation>
+    </message>
 </context>
 <context>
     <name>DiagnosticsCharts</name>
@@ -4762,6 +4782,107 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>FirstRun</name>
+    <message>
+        <source>Type the car wash&apos;s name.</source>
+        <translation>Escriba el nombre del autolavado.</translation>
+    </message>
+    <message>
+        <source>Type the manager&apos;s name (1 to 100 characters).</source>
+        <translation>Escriba el nombre del gerente (de 1 a 100 caracteres).</translation>
+    </message>
+    <message>
+        <source>The menu needs 1 to %1 washes.</source>
+        <translation>La carta necesita de 1 a %1 lavados.</translation>
+    </message>
+    <message>
+        <source>The car wash needs 1 to %1 bays or lanes.</source>
+        <translation>El autolavado necesita de 1 a %1 boxes o túneles.</translation>
+    </message>
+    <message>
+        <source>This database has washes already, so the demo&apos;s cannot be added. Choose your own washes instead.</source>
+        <translation>Esta base de datos ya tiene lavados, así que no se pueden añadir los de la demostración. Elija sus propios lavados.</translation>
+    </message>
+    <message>
+        <source>Bay %1</source>
+        <translation>Box %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunPage</name>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>&amp;Open the car wash</source>
+        <translation>&amp;Abrir el autolavado</translation>
+    </message>
+    <message>
+        <source>Welcome to CarWash Desk</source>
+        <translation>Bienvenido a CarWash Desk</translation>
+    </message>
+    <message>
+        <source>Nobody is on the staff list yet, so this is a new car wash. A few questions set it up; every answer can be changed later. First, the car wash itself.</source>
+        <translation>Todavía no hay nadie en la lista de personal, así que este es un autolavado nuevo. Unas pocas preguntas lo configuran; cada respuesta se puede cambiar después. Primero, el propio autolavado.</translation>
+    </message>
+    <message>
+        <source>Currency and tax</source>
+        <translation>Moneda e impuestos</translation>
+    </message>
+    <message>
+        <source>What prices are in, and the tax the receipts show.</source>
+        <translation>En qué moneda están los precios y qué impuesto muestran los recibos.</translation>
+    </message>
+    <message>
+        <source>Opening hours</source>
+        <translation>Horario de apertura</translation>
+    </message>
+    <message>
+        <source>When customers can book. Holidays are added later under Manage, Site setup.</source>
+        <translation>Cuándo pueden reservar los clientes. Los festivos se añaden después en Gestionar, Configuración del local.</translation>
+    </message>
+    <message>
+        <source>The first manager</source>
+        <translation>El primer gerente</translation>
+    </message>
+    <message>
+        <source>You, most likely.</source>
+        <translation>Seguramente usted.</translation>
+    </message>
+    <message>
+        <source>Wash menu</source>
+        <translation>Carta de lavados</translation>
+    </message>
+    <message>
+        <source>What customers choose from, at the desk and the kiosk.</source>
+        <translation>Entre qué eligen los clientes, en el mostrador y en el quiosco.</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Listo</translation>
+    </message>
+    <message>
+        <source>This is what will be set up.</source>
+        <translation>Esto es lo que se configurará.</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1 %2</source>
+        <translation>No se configuró nada: %1 %2</translation>
+    </message>
+    <message>
+        <source>The car wash could not be set up. %1</source>
+        <translation>No se pudo configurar el autolavado. %1</translation>
+    </message>
+    <message>
+        <source>Nothing was set up: %1</source>
+        <translation>No se configuró nada: %1</translation>
+    </message>
+</context>
+<context>
     <name>HealthAlerts</name>
     <message>
         <source>Pool usage</source>
@@ -4861,6 +4982,13 @@ Detalle: %2</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>HoursFirstRunPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Las horas están en la zona horaria del local. Separe los tramos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
     </message>
 </context>
 <context>
@@ -5209,6 +5337,45 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
+    <name>ManagerFirstRunPage</name>
+    <message>
+        <source>You sign in with this name and PIN, as the manager: the only one who can change the site, the wash menu and the staff. Add the rest of your staff later, under Manage, Staff.</source>
+        <translation>Con este nombre y PIN inicia sesión como gerente: el único que puede cambiar el local, el carta de lavados y el personal. Añada al resto del personal después, en Gestionar, Personal.</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Su nombre</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>%1 to %2 digits</source>
+        <translation>de %1 a %2 cifras</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN otra vez</translation>
+    </message>
+    <message>
+        <source>Your na&amp;me:</source>
+        <translation>Su &amp;nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;PIN:</source>
+        <translation>&amp;PIN:</translation>
+    </message>
+    <message>
+        <source>PIN a&amp;gain:</source>
+        <translation>PIN otra &amp;vez:</translation>
+    </message>
+    <message>
+        <source>Type your name: the desk shows who is signed in.</source>
+        <translation>Escriba su nombre: el mostrador indica quién ha iniciado sesión.</translation>
+    </message>
+</context>
+<context>
     <name>ManagerListDialog</name>
     <message>
         <source>Loading…</source>
@@ -5303,6 +5470,69 @@ Detalle: %2</translation>
     <message>
         <source>Try again</source>
         <translation>Reintentar</translation>
+    </message>
+</context>
+<context>
+    <name>MenuFirstRunPage</name>
+    <message>
+        <source>&amp;Washes of my own (change them later under Manage, Site setup)</source>
+        <translation>&amp;Mis propios lavados (se cambian después en Gestionar, Configuración del local)</translation>
+    </message>
+    <message>
+        <source>The &amp;demo car wash: its washes, add-ons, lanes and holidays, to try things out</source>
+        <translation>El autolavado de &amp;demostración: sus lavados, extras, túneles y festivos, para probar</translation>
+    </message>
+    <message>
+        <source>Wash</source>
+        <translation>Lavado</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minutos</translation>
+    </message>
+    <message>
+        <source>Basic wash</source>
+        <translation>Lavado básico</translation>
+    </message>
+    <message>
+        <source>Deluxe wash</source>
+        <translation>Lavado deluxe</translation>
+    </message>
+    <message>
+        <source>Ultimate wash</source>
+        <translation>Lavado completo</translation>
+    </message>
+    <message>
+        <source>&amp;Add a wash</source>
+        <translation>&amp;Añadir un lavado</translation>
+    </message>
+    <message>
+        <source>Bays or lanes</source>
+        <translation>Boxes o túneles</translation>
+    </message>
+    <message>
+        <source>Ba&amp;ys or lanes, each doing every wash:</source>
+        <translation>Bo&amp;xes o túneles, cada uno con todos los lavados:</translation>
+    </message>
+    <message>
+        <source>Wash %1 name</source>
+        <translation>Nombre del lavado %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 minutes</source>
+        <translation>Minutos del lavado %1</translation>
+    </message>
+    <message>
+        <source>Wash %1 price for %2</source>
+        <translation>Precio del lavado %1 para %2</translation>
+    </message>
+    <message>
+        <source>Name at least one wash, or choose the demo car wash.</source>
+        <translation>Ponga nombre al menos a un lavado, o elija el autolavado de demostración.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -5401,22 +5631,25 @@ Detalle: %2</translation>
     </message>
 </context>
 <context>
-    <name>OpeningHoursPage</name>
-    <message>
-        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
-        <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
-    </message>
+    <name>OpeningHoursEditor</name>
     <message>
         <source>%1 open</source>
         <translation>%1 abierto</translation>
     </message>
     <message>
         <source>%1 opening hours</source>
-        <translation>Horario de %1</translation>
+        <translation>Horario del %1</translation>
     </message>
     <message>
         <source>08:00-18:00</source>
         <translation>08:00-18:00</translation>
+    </message>
+</context>
+<context>
+    <name>OpeningHoursPage</name>
+    <message>
+        <source>Times are in the site&apos;s time zone. Separate ranges with commas for a break, for example 08:00-12:00, 12:30-18:00; 24:00 closes at midnight.</source>
+        <translation>Las horas están en la zona horaria del local. Separe los intervalos con comas para una pausa, por ejemplo 08:00-12:00, 12:30-18:00; 24:00 cierra a medianoche.</translation>
     </message>
     <message>
         <source>&amp;Save opening hours</source>
@@ -5772,6 +6005,10 @@ Detalle: %2</translation>
         <source>%1 is locked after %2 wrong PINs. Try again in %3.</source>
         <translation>%1 está bloqueado tras %2 PIN incorrectos. Vuelva a intentarlo dentro de %3.</translation>
     </message>
+    <message>
+        <source>The two PINs are not the same. Type it again in both fields.</source>
+        <translation>Los dos PIN no coinciden. Escríbalo de nuevo en ambos campos.</translation>
+    </message>
 </context>
 <context>
     <name>PlanningContext</name>
@@ -5910,6 +6147,66 @@ o correo (opcional)</translation>
     <message>
         <source>The %1 has reader %2 already; a desk or kiosk has one reader. Unassign %2 first.</source>
         <translation>El %1 ya tiene el lector %2; un mostrador o quiosco tiene un solo lector. Desasigne primero %2.</translation>
+    </message>
+</context>
+<context>
+    <name>ReadyFirstRunPage</name>
+    <message>
+        <source>Everything is written at once when you press Open the car wash, and the desk opens with you signed in. Every answer can be changed later under Manage.</source>
+        <translation>Todo se guarda de una vez al pulsar Abrir el autolavado, y el mostrador se abre con su sesión iniciada. Cada respuesta se puede cambiar después en Gestionar.</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>Setting up the car wash…</source>
+        <translation>Configurando el autolavado…</translation>
+    </message>
+    <message>
+        <source>Car wash: %1</source>
+        <translation>Autolavado: %1</translation>
+    </message>
+    <message>
+        <source>Time zone: %1</source>
+        <translation>Zona horaria: %1</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax included</source>
+        <translation>Precios en %1, con un %2 % de impuesto incluido</translation>
+    </message>
+    <message>
+        <source>Prices in %1, with %2 % tax added</source>
+        <translation>Precios en %1, con un %2 % de impuesto añadido</translation>
+    </message>
+    <message numerus="yes">
+        <source>Open %n day(s) a week</source>
+        <translation>
+            <numerusform>Abierto %n día a la semana</numerusform>
+            <numerusform>Abierto %n días a la semana</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>First manager: %1</source>
+        <translation>Primer gerente: %1</translation>
+    </message>
+    <message>
+        <source>Wash menu: the demo car wash&apos;s washes, add-ons, lanes and holidays</source>
+        <translation>Carta de lavados: los lavados, extras, túneles y festivos del autolavado de demostración</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wash menu: %n wash(es) of your own</source>
+        <translation>
+            <numerusform>Carta de lavados: %n lavado propio</numerusform>
+            <numerusform>Carta de lavados: %n lavados propios</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bay(s)</source>
+        <translation>
+            <numerusform>%n box</numerusform>
+            <numerusform>%n boxes</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -6464,6 +6761,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <source>carwash-server is preparing the database (applying its migrations); it serves once they are applied.</source>
         <translation>carwash-server está preparando la base de datos (aplicando sus migraciones); atenderá en cuanto estén aplicadas.</translation>
     </message>
+    <message>
+        <source>READ_DATABASE_URL: %1</source>
+        <translation>READ_DATABASE_URL: %1</translation>
+    </message>
 </context>
 <context>
     <name>ServiceCheckList</name>
@@ -6698,6 +6999,13 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     </message>
 </context>
 <context>
+    <name>SettingsFirstRunPage</name>
+    <message>
+        <source>%1. Accepted: %2.</source>
+        <translation>%1. Se acepta: %2.</translation>
+    </message>
+</context>
+<context>
     <name>SignInPage</name>
     <message>
         <source>CarWash Desk</source>
@@ -6772,10 +7080,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>No se pudo cargar la lista del personal. %1</translation>
     </message>
     <message>
-        <source>Nobody can sign in yet: the staff list is empty. For a demo car wash, run &quot;carwash-admin seed --demo&quot;; otherwise ask your administrator.</source>
-        <translation>Todavía no puede iniciar sesión nadie: la lista del personal está vacía. Para un autolavado de demostración, ejecute «carwash-admin seed --demo»; si no, consulte a su administrador.</translation>
-    </message>
-    <message>
         <source>Locked, %1 left</source>
         <translation>Bloqueado, queda %1</translation>
     </message>
@@ -6794,6 +7098,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>%1 can no longer sign in here. Ask a manager.</source>
         <translation>%1 ya no puede iniciar sesión aquí. Consulte a un gerente.</translation>
+    </message>
+    <message>
+        <source>Nobody can sign in: everyone on the staff list has been deactivated. Ask your administrator.</source>
+        <translation>Nadie puede iniciar sesión: todo el personal de la lista está desactivado. Consulte a su administrador.</translation>
     </message>
 </context>
 <context>
@@ -7463,10 +7771,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>Type the person&apos;s name.</source>
         <translation>Escriba el nombre de la persona.</translation>
-    </message>
-    <message>
-        <source>The two PINs are not the same. Type it again in both fields.</source>
-        <translation>Los dos PIN no coinciden. Vuelva a escribirlo en ambos campos.</translation>
     </message>
     <message>
         <source>Adding…</source>

@@ -65,7 +65,7 @@ QJsonObject refundJson(const RefundPart &r)
 QString expiresText(const QJsonValue &value)
 {
     if (value.isDouble())
-        return IsoTime::format(QDateTime::fromSecsSinceEpoch(qint64(value.toDouble()), QTimeZone::utc()));
+        return IsoTime::format(QDateTime::fromSecsSinceEpoch(value.toInteger(), QTimeZone::utc()));
     return value.toString();
 }
 

@@ -256,8 +256,7 @@ QString DeskApplication::serverText() const
 {
     if (m_config.embedded)
         return tr("the database on this computer");
-    return m_config.isUnixSocket() ? m_config.host
-                                   : QStringLiteral("%1:%2").arg(m_config.host).arg(m_config.port);
+    return m_config.serverText();
 }
 
 void DeskApplication::failOn(const DbError &error)

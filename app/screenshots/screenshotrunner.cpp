@@ -1,6 +1,7 @@
 #include "app/screenshots/screenshotrunner.h"
 
 #include "app/desk/deskapplication.h"
+#include "app/screenshots/firstrunscreens.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "db/staff/staffrepo.h"
@@ -18,6 +19,7 @@
 #include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
+#include "ui/manager/firstrunwizard.h"
 #include "ui/manager/sitesetupdialog.h"
 #include "ui/manager/staffdialog.h"
 
@@ -50,11 +52,26 @@ ScreenshotRunner::ScreenshotRunner(DeskApplication &desk, Request request, QObje
 void ScreenshotRunner::databaseReady()
 {
     connect(m_desk.window().signInPage(), &SignInPage::staffLoaded, this, &ScreenshotRunner::staffLoaded);
+    // An empty database: the first run, in place of sign-in.
+    connect(m_desk.window().signInPage(), &SignInPage::firstRunNeeded, this, [this] {
+        DeskWindow &window = m_desk.window();
+        if (!m_request.show.startsWith(u"first-run") || !window.firstRunWizard()) {
+            finish(1, QStringLiteral("the database has no staff: only --show first-run-… can be shown"));
+            return;
+        }
+        QString why;
+        if (!FirstRunScreens::advance(*window.firstRunWizard(), m_request.show, &why))
+            finish(1, why);
+        else
+            grabSoon(&window);
+    });
 }
 
 void ScreenshotRunner::staffLoaded()
 {
     DeskWindow &window = m_desk.window();
+    if (m_request.show.startsWith(u"first-run"))
+        return; // once the first run shows (firstRunNeeded)
     if (m_request.signInName.isEmpty()) {
         grabSoon(&window);
         return;

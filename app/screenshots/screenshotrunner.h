@@ -22,7 +22,9 @@ class QWidget;
 // unavailable), --show card-qr the QR code of its Checkout link (a running
 // carwash-server must answer) and --show refund its Refund… dialog; with
 // --show locked, NAME locked out by that (wrong) PIN typed five times; with
-// --show start-failure, the window after start-up failed. For the
+// --show start-failure, the window after start-up failed; on an empty
+// database, --show first-run-PAGE, the first run answered up to that page
+// (FirstRunScreens). For the
 // documentation's screenshots under Xvfb; exit code 1 if it cannot get there.
 class ScreenshotRunner : public QObject
 {

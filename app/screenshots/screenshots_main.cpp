@@ -33,7 +33,9 @@ int main(int argc, char *argv[])
                        "customer), booking (a booking opened from the board), receipt (a paid booking's "
                        "receipt), card (its Card… dialog once checked), card-qr (its QR code, from a running "
                        "carwash-server), refund (its Refund… dialog), locked (--sign-in NAME with a wrong PIN), "
-                       "start-failure."),
+                       "start-failure; on an empty database first-run-site, first-run-money, first-run-hours, "
+                       "first-run-manager, first-run-menu, first-run-ready or first-run-pin-error (the first run's "
+                       "pages, answered for a sample car wash)."),
         QStringLiteral("STATE"));
     const QCommandLineOption booking(QStringLiteral("booking"),
                           QStringLiteral("The booking (its code, on today's board) for booking, card, card-qr "

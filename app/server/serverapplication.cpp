@@ -64,6 +64,8 @@ ServerApplication::~ServerApplication()
     m_worker.reset();
     m_http.reset();
     m_webhook.reset();
+    if (m_readPool)
+        m_readPool->shutdown();
     if (m_pool)
         m_pool->shutdown();
 }
@@ -164,6 +166,8 @@ int ServerApplication::start(const QStringList &arguments)
     m_api = std::make_unique<BookingApi>(
         *m_pool, m_requestLog, [this](const std::shared_ptr<HttpExchange> &exchange) { answerHealth(exchange); },
         this);
+    if (!openReadPool())
+        return Invalid;
     // Each API request answers in its own language (Accept-Language), above
     // the process's translator.
     m_requestTranslator = std::make_unique<RequestTranslator>();
@@ -444,6 +448,33 @@ void ServerApplication::finishShutDownIfDrained()
     finishShutDown();
 }
 
+bool ServerApplication::openReadPool()
+{
+    const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
+    const QString url = system.value(QStringLiteral("READ_DATABASE_URL")).trimmed();
+    if (url.isEmpty())
+        return true;
+    // Read as DATABASE_URL is, with the same environment overrides.
+    QProcessEnvironment environment = system;
+    environment.insert(QStringLiteral("DATABASE_URL"), url);
+    const DatabaseConfigLoader::Result loaded = DatabaseConfigLoader::load(environment, nullptr);
+    if (!loaded.ok()) {
+        for (const QString &e : loaded.errors)
+            printErr(tr("READ_DATABASE_URL: %1").arg(e));
+        return false;
+    }
+    DatabaseConfig config = loaded.config;
+    // The same user on a standby: the password the main pool found.
+    if (config.password.isEmpty() && config.user == m_config.user)
+        config.password = m_config.password;
+    if (config.applicationName.isEmpty())
+        config.applicationName = QStringLiteral("carwash-server-read");
+    qCInfo(lcServer).noquote() << "availability reads through" << config.redactedUrl();
+    m_readPool = std::make_unique<ConnectionPool>(config);
+    m_api->setReadPool(m_readPool.get());
+    return true;
+}
+
 void ServerApplication::finishShutDown()
 {
     if (m_closing)
@@ -454,14 +485,17 @@ void ServerApplication::finishShutDown()
     if (m_publisher)
         removed = m_publisher->stop();
     ConnectionPool *pool = m_pool.get();
+    ConnectionPool *readPool = m_readPool.get();
     // Signing off waits a moment at most (a dead database must not hold up
     // leaving; the row then goes stale), then the pool waits for work still
     // running and closes each connection on its own thread: off the event
     // loop, which keeps writing the last answers meanwhile.
-    m_closeThread.reset(QThread::create([removed, pool] {
+    m_closeThread.reset(QThread::create([removed, pool, readPool] {
         const QDeadlineTimer deadline(2000);
         while (!removed.isFinished() && !deadline.hasExpired())
             QThread::msleep(5);
+        if (readPool)
+            readPool->shutdown();
         if (pool)
             pool->shutdown();
     }));

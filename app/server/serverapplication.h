@@ -95,6 +95,9 @@ private:
     // The Stripe settings: the environment, the keychain for a secret it
     // lacks (StripeSecrets); logged, redacted, with where each came from.
     void readStripeConfig();
+    // A second pool from READ_DATABASE_URL for the API's availability reads;
+    // false (said why) when it is set but wrong.
+    bool openReadPool();
     bool readWorkerSettings(const QString &ownUrl);
     void answerCheckoutPage(const QHttpServerRequest &request, QHttpServerResponder &&responder, bool paid);
     void finishShutDownIfDrained();
@@ -104,6 +107,9 @@ private:
     DatabaseConfig m_config;
     StripeConfig m_stripe;
     std::unique_ptr<ConnectionPool> m_pool;
+    // READ_DATABASE_URL's (a standby, target_session_attrs=prefer-standby):
+    // availability and the next free start; null when it is not set.
+    std::unique_ptr<ConnectionPool> m_readPool;
     std::unique_ptr<SharedHealthCheck> m_health; // GET /health's, on m_pool
     std::unique_ptr<QHttpServer> m_http;
     BoundedTcpServer *m_tcp = nullptr; // owned by m_http

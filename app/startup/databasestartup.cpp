@@ -57,7 +57,7 @@ bool DatabaseStartup::wantsKeychainPassword(const DatabaseConfig &config)
 
 QString DatabaseStartup::keychainKey(const DatabaseConfig &config)
 {
-    return KeychainRequest::databasePasswordKey(config.user, config.host, config.port, config.database);
+    return KeychainRequest::databasePasswordKey(config.user, config.hostPortList(), config.database);
 }
 
 KeychainRequest *DatabaseStartup::passwordRequest(const DatabaseConfig &config, QObject *parent)

@@ -15,6 +15,18 @@ const QRegularExpression &ourName()
     return name;
 }
 
+// What a backup that died leaves: pg_dump's .part (killed while it wrote),
+// or an archive whose manifest was never written (killed in between).
+const QRegularExpression &leftoverName()
+{
+    static const QRegularExpression name(QStringLiteral("^carwash-backup-\\d{8}-\\d{6}-\\d{3}\\.dump(\\.part)?$"));
+    return name;
+}
+
+// A run in progress writes its .part all along and renames it a moment
+// before its manifest: a leftover untouched this long belongs to no run.
+constexpr int LeftoverAgeDays = 1;
+
 } // namespace
 
 QString BackupFolder::defaultPath()
@@ -75,6 +87,20 @@ QStringList BackupFolder::prune(const QString &folder, int keepDays, const QDate
             QFile::remove(b.archivePath);
             removed << b.archivePath;
         }
+    }
+    const QDir dir(folder);
+    const QDateTime stale = now.addDays(-LeftoverAgeDays);
+    const QFileInfoList candidates = dir.entryInfoList({QStringLiteral("carwash-backup-*.dump"),
+                                                        QStringLiteral("carwash-backup-*.dump.part")},
+                                                       QDir::Files);
+    for (const QFileInfo &file : candidates) {
+        if (!leftoverName().match(file.fileName()).hasMatch() || file.lastModified() >= stale)
+            continue;
+        if (!file.fileName().endsWith(QLatin1String(".part"))
+            && QFileInfo::exists(BackupManifest::manifestPathFor(file.absoluteFilePath())))
+            continue; // finished: kept or pruned above by its manifest's date
+        if (QFile::remove(file.absoluteFilePath()))
+            removed << file.absoluteFilePath();
     }
     return removed;
 }

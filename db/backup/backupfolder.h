@@ -29,6 +29,8 @@ public:
     // Whether one of backups was made on the local day of now.
     static bool madeOn(const QList<BackupFile> &backups, const QDate &localDay);
     // Deletes our backups (archive and manifest) made more than keepDays
-    // before now; the newest always stays, however old. The archives removed.
+    // before now; the newest always stays, however old. Also deletes what a
+    // backup that died left (a .part, an archive without its manifest) once
+    // untouched for a day. The files removed (archives, leftovers).
     static QStringList prune(const QString &folder, int keepDays, const QDateTime &now);
 };

@@ -37,7 +37,7 @@ struct BackupRun
 {
     bool skipped = false; // today's backup was there already, or another program was making one
     BackupFile made;
-    QStringList removed; // archives older than backup.keep_days, deleted
+    QStringList removed; // archives older than backup.keep_days and a dead run's leftovers, deleted
     BackupListing listing; // the folder afterwards
 };
 

@@ -34,8 +34,12 @@ QProcessEnvironment PgTools::environmentFor(const DatabaseConfig &config)
         if (name.startsWith(QLatin1String("PG")))
             env.remove(name);
     }
-    env.insert(QStringLiteral("PGHOST"), config.host);
-    env.insert(QStringLiteral("PGPORT"), QString::number(config.port));
+    // Several servers as libpq's lists: pg_dump and pg_restore find the
+    // primary the way the programs do.
+    env.insert(QStringLiteral("PGHOST"), config.libpqHosts());
+    env.insert(QStringLiteral("PGPORT"), config.libpqPorts());
+    if (!config.targetSessionAttrs.isEmpty())
+        env.insert(QStringLiteral("PGTARGETSESSIONATTRS"), config.targetSessionAttrs);
     env.insert(QStringLiteral("PGDATABASE"), config.database);
     env.insert(QStringLiteral("PGUSER"), config.user);
     if (!config.password.isEmpty())

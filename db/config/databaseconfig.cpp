@@ -24,6 +24,44 @@ QString configSourceName(ConfigSource source)
     return {};
 }
 
+QList<DatabaseHost> DatabaseConfig::hosts() const
+{
+    return QList<DatabaseHost> {{host, port}} + otherHosts;
+}
+
+QString DatabaseConfig::libpqHosts() const
+{
+    QStringList names;
+    for (const DatabaseHost &h : hosts())
+        names << h.host;
+    return names.join(QLatin1Char(','));
+}
+
+QString DatabaseConfig::libpqPorts() const
+{
+    QStringList ports;
+    for (const DatabaseHost &h : hosts())
+        ports << QString::number(h.port);
+    return ports.join(QLatin1Char(','));
+}
+
+QString DatabaseConfig::serverText() const
+{
+    QStringList servers;
+    for (const DatabaseHost &h : hosts())
+        servers << (h.host.startsWith(QLatin1Char('/')) ? h.host
+                                                        : QStringLiteral("%1:%2").arg(h.host).arg(h.port));
+    return servers.join(QStringLiteral(", "));
+}
+
+QString DatabaseConfig::hostPortList() const
+{
+    QStringList servers;
+    for (const DatabaseHost &h : hosts())
+        servers << QStringLiteral("%1:%2").arg(h.host).arg(h.port);
+    return servers.join(QLatin1Char(','));
+}
+
 QString DatabaseConfig::redactedUrl() const
 {
     QString url = QStringLiteral("postgresql://");
@@ -35,13 +73,16 @@ QString DatabaseConfig::redactedUrl() const
     }
     // An IPv6 address in brackets; any other host (a name, a socket's folder,
     // whatever ?host= said) percent-encoded, so it reads back as itself.
-    static const QRegularExpression ipv6(QStringLiteral("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"));
-    if (ipv6.match(host).hasMatch())
-        url += QLatin1Char('[') + host + QLatin1Char(']');
-    else
-        url += QString::fromUtf8(QUrl::toPercentEncoding(host));
     // A socket's port too: it names the socket file (.s.PGSQL.5433).
-    url += QLatin1Char(':') + QString::number(port);
+    static const QRegularExpression ipv6(QStringLiteral("^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"));
+    QStringList servers;
+    for (const DatabaseHost &h : hosts()) {
+        const QString name = ipv6.match(h.host).hasMatch()
+            ? QLatin1Char('[') + h.host + QLatin1Char(']')
+            : QString::fromUtf8(QUrl::toPercentEncoding(h.host));
+        servers << name + QLatin1Char(':') + QString::number(h.port);
+    }
+    url += servers.join(QLatin1Char(','));
     url += QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(database));
     QStringList query;
     query << QStringLiteral("connection_limit=%1").arg(maxConnections)
@@ -52,6 +93,8 @@ QString DatabaseConfig::redactedUrl() const
         query << QStringLiteral("pgbouncer=true");
     if (!sslMode.isEmpty())
         query << QStringLiteral("sslmode=") + sslMode;
+    if (!targetSessionAttrs.isEmpty())
+        query << QStringLiteral("target_session_attrs=") + targetSessionAttrs;
     if (!applicationName.isEmpty())
         query << QStringLiteral("application_name=") + QString::fromUtf8(QUrl::toPercentEncoding(applicationName));
     return url + QLatin1Char('?') + query.join(QLatin1Char('&'));
@@ -152,6 +195,11 @@ const QStringList kSslModes = {QStringLiteral("disable"), QStringLiteral("allow"
                                QStringLiteral("require"), QStringLiteral("verify-ca"),
                                QStringLiteral("verify-full")};
 
+// libpq 15's values.
+const QStringList kTargetSessionAttrs
+    = {QStringLiteral("any"),     QStringLiteral("read-write"), QStringLiteral("read-only"),
+       QStringLiteral("primary"), QStringLiteral("standby"),    QStringLiteral("prefer-standby")};
+
 QString percentDecoded(const QString &s)
 {
     return QUrl::fromPercentEncoding(s.toUtf8());
@@ -184,29 +232,33 @@ void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
             c.password = percentDecoded(userInfo.mid(colon + 1));
         result.config.sources[QStringLiteral("user")] = ConfigSource::Url;
     }
-    QString portText;
-    if (authority.startsWith(QLatin1Char('['))) { // [IPv6]:port
-        const int close = authority.indexOf(QLatin1Char(']'));
-        if (close < 0) {
-            result.errors << tr("DATABASE_URL: host \"%1\" has no closing bracket.").arg(authority);
-            return;
-        }
-        c.host = authority.mid(1, close - 1);
-        if (authority.size() > close + 1 && authority.at(close + 1) == QLatin1Char(':'))
-            portText = authority.mid(close + 2);
-    } else {
-        const int colon = authority.lastIndexOf(QLatin1Char(':'));
-        c.host = percentDecoded(colon >= 0 ? authority.left(colon) : authority);
-        if (colon >= 0)
-            portText = authority.mid(colon + 1);
-    }
-    if (!portText.isEmpty()) {
-        bool ok = false;
-        const int port = portText.toInt(&ok);
-        if (!ok || port < 1 || port > 65535) {
-            result.errors << tr("DATABASE_URL: port \"%1\" is not valid; accepted: 1 to 65535.").arg(portText);
+    // libpq's multi-host form: "h1:5432,[::1]:5433,h2" (a host without a
+    // port takes the default), or ?host=h1,h2&port=5432,5433 below.
+    QStringList hostNames;
+    QStringList portTexts;
+    bool portsFromQuery = false;
+    for (const QString &spec : authority.split(QLatin1Char(','))) {
+        if (spec.startsWith(QLatin1Char('['))) { // [IPv6]:port
+            const int close = spec.indexOf(QLatin1Char(']'));
+            if (close < 0) {
+                result.errors << tr("DATABASE_URL: host \"%1\" has no closing bracket.").arg(spec);
+                return;
+            }
+            hostNames << spec.mid(1, close - 1);
+            portTexts << (spec.size() > close + 1 && spec.at(close + 1) == QLatin1Char(':')
+                              ? spec.mid(close + 2)
+                              : QString());
         } else {
-            c.port = port;
+            const int colon = spec.lastIndexOf(QLatin1Char(':'));
+            const QString name = percentDecoded(colon >= 0 ? spec.left(colon) : spec);
+            if (name.contains(QLatin1Char(','))) {
+                result.errors << tr("DATABASE_URL: host \"%1\" holds a comma; separate several hosts with a "
+                                    "plain comma: postgresql://host1:5432,host2:5432/database.")
+                                     .arg(name);
+                return;
+            }
+            hostNames << name;
+            portTexts << (colon >= 0 ? spec.mid(colon + 1) : QString());
         }
     }
     if (m.hasCaptured(3) && !m.captured(3).isEmpty())
@@ -242,15 +294,19 @@ void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
         } else if (key == u"application_name") {
             c.applicationName = value;
             c.sources[QStringLiteral("application_name")] = ConfigSource::Url;
-        } else if (key == u"host") { // postgresql:///db?host=/run/postgresql
-            c.host = value;
+        } else if (key == u"target_session_attrs") {
+            if (!kTargetSessionAttrs.contains(value)) {
+                result.errors << tr("DATABASE_URL target_session_attrs: \"%1\" is not valid; accepted: %2.")
+                                     .arg(value, kTargetSessionAttrs.join(QStringLiteral(", ")));
+            } else {
+                c.targetSessionAttrs = value;
+                c.sources[QStringLiteral("target_session_attrs")] = ConfigSource::Url;
+            }
+        } else if (key == u"host") { // postgresql:///db?host=/run/postgresql, or ?host=h1,h2
+            hostNames = value.split(QLatin1Char(','));
         } else if (key == u"port") {
-            bool ok = false;
-            const int port = value.toInt(&ok);
-            if (!ok || port < 1 || port > 65535)
-                result.errors << tr("DATABASE_URL port: \"%1\" is not valid; accepted: 1 to 65535.").arg(value);
-            else
-                c.port = port;
+            portTexts = value.split(QLatin1Char(','));
+            portsFromQuery = true;
         } else if (key == u"user") {
             c.user = value;
         } else if (key == u"password") {
@@ -263,8 +319,36 @@ void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
             result.warnings << tr("DATABASE_URL: unknown parameter \"%1\" ignored.").arg(key);
         }
     }
-    if (c.host.isEmpty())
-        c.host = QStringLiteral("localhost");
+    // One port for each host or one for all, as libpq matches them; an empty
+    // one is the default.
+    if (portTexts.size() != 1 && portTexts.size() != hostNames.size()) {
+        result.errors
+            << tr("DATABASE_URL: %1 ports for %2 hosts; give one port for each host, or one for all.")
+                   .arg(portTexts.size())
+                   .arg(hostNames.size());
+        portTexts = QStringList {QString()};
+    }
+    QList<int> ports;
+    for (const QString &portText : std::as_const(portTexts)) {
+        bool ok = portText.isEmpty();
+        const int port = ok ? 5432 : portText.toInt(&ok);
+        if (!ok || port < 1 || port > 65535) {
+            result.errors << (portsFromQuery
+                                  ? tr("DATABASE_URL port: \"%1\" is not valid; accepted: 1 to 65535.")
+                                  : tr("DATABASE_URL: port \"%1\" is not valid; accepted: 1 to 65535."))
+                                 .arg(portText);
+        }
+        ports << (ok && port >= 1 && port <= 65535 ? port : 5432);
+    }
+    QList<DatabaseHost> servers;
+    for (qsizetype i = 0; i < hostNames.size(); ++i) {
+        const QString &name = hostNames.at(i);
+        servers << DatabaseHost {name.isEmpty() ? QStringLiteral("localhost") : name,
+                                 ports.value(ports.size() == 1 ? 0 : i)};
+    }
+    c.host = servers.first().host;
+    c.port = servers.first().port;
+    c.otherHosts = servers.mid(1);
     c.sources[QStringLiteral("host")] = ConfigSource::Url;
     c.sources[QStringLiteral("port")] = ConfigSource::Url;
     c.sources[QStringLiteral("database")] = ConfigSource::Url;

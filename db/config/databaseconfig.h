@@ -8,6 +8,14 @@
 
 class QSettings;
 
+// One server of a DATABASE_URL that names several (libpq's multi-host form).
+struct DatabaseHost
+{
+    QString host; // host name, IP, or a unix-socket directory (starts with '/')
+    int port = 5432;
+    bool operator==(const DatabaseHost &) const = default;
+};
+
 // Where a setting's value came from, strongest first. SiteFile: the URL in
 // /etc/carwash-desk/database.conf (SiteConfigFile), below the environment's
 // DATABASE_URL and above the user's saved settings.
@@ -27,6 +35,13 @@ struct DatabaseConfig
     QString sslMode;          // empty = libpq default
     QString applicationName;  // set per program
     bool embedded = false;    // the private cluster under the user's data folder
+    // The servers after host:port when DATABASE_URL names several (a primary
+    // and its standbys): libpq tries them in order and keeps the first that
+    // answers as targetSessionAttrs asks. Empty for one server.
+    QList<DatabaseHost> otherHosts;
+    // libpq's target_session_attrs (any, read-write, read-only, primary,
+    // standby, prefer-standby); empty = libpq's default, any.
+    QString targetSessionAttrs;
 
     // Pool (the old system's names in comments)
     int maxConnections = 5;        // connection_limit, DB_MAX_CONNECTIONS
@@ -52,6 +67,18 @@ struct DatabaseConfig
     QMap<QString, ConfigSource> sources; // setting name -> where it came from
 
     bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }
+    bool isMultiHost() const { return !otherHosts.isEmpty(); }
+    // host:port, then otherHosts.
+    QList<DatabaseHost> hosts() const;
+    // libpq's host and port values: "h1,h2" and "5432,5433".
+    QString libpqHosts() const;
+    QString libpqPorts() const;
+    // Where the database is, for people: "db:5432", a socket's folder, or
+    // "h1:5432, h2:5433".
+    QString serverText() const;
+    // "host:port" (several joined by ','), as the keychain entry of the
+    // password is keyed: unchanged for one server.
+    QString hostPortList() const;
     // postgresql://user:***@host:port/db?… — never the password.
     QString redactedUrl() const;
     ConfigSource sourceOf(const QString &setting) const { return sources.value(setting, ConfigSource::Default); }

@@ -92,7 +92,7 @@ QList<Customer> CustomerRepo::select(const QString &where, const QVariantList &b
             visit.bookingId = a[0].toInteger();
             visit.code = a[1].toString();
             visit.status = a[2].toString();
-            visit.start = IsoTime::fromEpochMs(qint64(a[3].toDouble()), zone);
+            visit.start = IsoTime::fromEpochMs(a[3].toInteger(), zone);
             visit.serviceName = a[4].toString();
             visit.bayName = a[5].toString();
             visit.plate = a[6].toString();

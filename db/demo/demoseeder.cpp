@@ -18,8 +18,9 @@ bool hasServices(QSqlDatabase &db)
     return Sql::scalar(db, QStringLiteral("SELECT EXISTS (SELECT 1 FROM services)")).toBool();
 }
 
-qint64 insertService(QSqlDatabase &db, const QString &name, const QString &description, int minutes,
-                     int sortOrder, qint64 carCents, qint64 suvCents, qint64 truckCents)
+qint64 insertService(QSqlDatabase &db, const QString &currency, const QString &name,
+                     const QString &description, int minutes, int sortOrder, qint64 carCents, qint64 suvCents,
+                     qint64 truckCents)
 {
     const qint64 id = Sql::scalar(db,
                                   QStringLiteral("INSERT INTO services (name, description, duration_minutes, "
@@ -29,17 +30,18 @@ qint64 insertService(QSqlDatabase &db, const QString &name, const QString &descr
     Sql::exec(db,
               QStringLiteral("INSERT INTO service_prices (service_id, vehicle_class, price_cents, currency) "
                              "VALUES (?, 'car', ?, ?), (?, 'suv', ?, ?), (?, 'truck', ?, ?)"),
-              {id, carCents, Currency, id, suvCents, Currency, id, truckCents, Currency});
+              {id, carCents, currency, id, suvCents, currency, id, truckCents, currency});
     return id;
 }
 
-qint64 insertAddon(QSqlDatabase &db, const QString &name, qint64 cents, int extraMinutes, int sortOrder)
+qint64 insertAddon(QSqlDatabase &db, const QString &currency, const QString &name, qint64 cents,
+                   int extraMinutes, int sortOrder)
 {
     return Sql::scalar(
                db,
                QStringLiteral("INSERT INTO addons (name, price_cents, currency, extra_minutes, sort_order) "
                               "VALUES (?, ?, ?, ?, ?) RETURNING id"),
-               {name, cents, Currency, extraMinutes, sortOrder})
+               {name, cents, currency, extraMinutes, sortOrder})
         .toLongLong();
 }
 
@@ -83,6 +85,59 @@ QDate nextDate(int month, int day)
 
 } // namespace
 
+void DemoSeeder::seedCatalogue(QSqlDatabase &db, const QString &currency)
+{
+    // Wash packages. Durations fit the 15-minute grid with the 5-minute buffer.
+    const qint64 express = insertService(db, currency, tr("Express Exterior"),
+                                         tr("Soft-touch tunnel wash, spot-free rinse and power dry."), 10, 10,
+                                         1200, 1500, 1800);
+    const qint64 deluxe = insertService(
+        db, currency, tr("Deluxe Wash"), tr("Express plus underbody flush, triple-foam polish and wheel cleaner."), 15,
+        20, 1800, 2200, 2600);
+    const qint64 ultimate
+        = insertService(db, currency, tr("Ultimate Shine"),
+                        tr("Deluxe plus hot carnauba wax, ceramic sealant, tyre shine and rain repellent."),
+                        20, 30, 2600, 3100, 3600);
+    const qint64 interior = insertService(
+        db, currency, tr("Interior Detail"),
+        tr("Deep vacuum, seats and mats shampooed, dash and console cleaned, windows inside and out."), 60,
+        40, 7900, 9900, 11900);
+    const qint64 fullDetail
+        = insertService(db, currency, tr("Full Detail"),
+                        tr("Hand wash, clay bar and hand wax outside, the complete interior detail inside."),
+                        150, 50, 19900, 24900, 29900);
+
+    // Add-ons and which packages offer them.
+    const qint64 tyreShine = insertAddon(db, currency, tr("Tyre Shine"), 400, 0, 10);
+    const qint64 wax = insertAddon(db, currency, tr("Hot Carnauba Wax"), 600, 5, 20);
+    const qint64 rainRepellent = insertAddon(db, currency, tr("Rain Repellent Glass Treatment"), 500, 0, 30);
+    const qint64 petHair = insertAddon(db, currency, tr("Pet Hair Removal"), 2500, 20, 40);
+    const qint64 odour = insertAddon(db, currency, tr("Odour Eliminator"), 1500, 10, 50);
+    const qint64 leather = insertAddon(db, currency, tr("Leather Conditioning"), 2000, 15, 60);
+    const qint64 engineBay = insertAddon(db, currency, tr("Engine Bay Detail"), 3500, 30, 70);
+    allowAddons(db, express, {tyreShine, wax, rainRepellent});
+    allowAddons(db, deluxe, {tyreShine, wax, rainRepellent});
+    allowAddons(db, ultimate, {petHair}); // its wax, shine and glass treatment are included
+    allowAddons(db, interior, {petHair, odour, leather});
+    allowAddons(db, fullDetail, {petHair, odour, leather, engineBay});
+
+    // Two tunnel lanes for the quick washes, two detail bays for the long jobs.
+    const QString tunnel = QStringLiteral("tunnel");
+    const QString detail = QStringLiteral("detail");
+    offerServices(db, insertBay(db, tr("Tunnel Lane 1"), tunnel, 10), {express, deluxe, ultimate});
+    offerServices(db, insertBay(db, tr("Tunnel Lane 2"), tunnel, 20), {express, deluxe, ultimate});
+    offerServices(db, insertBay(db, tr("Detail Bay A"), detail, 30), {interior, fullDetail});
+    offerServices(db, insertBay(db, tr("Detail Bay B"), detail, 40), {interior, fullDetail});
+
+    const QString closureSql
+        = QStringLiteral("INSERT INTO closures (starts_on, ends_on, reason) VALUES (?, ?, ?)");
+    const QDate christmas = nextDate(12, 25);
+    Sql::exec(db, closureSql, {christmas, christmas, tr("Christmas Day")});
+    const QDate newYear = nextDate(1, 1);
+    Sql::exec(db, closureSql, {newYear, newYear, tr("New Year's Day")});
+
+}
+
 DemoSeedResult DemoSeeder::seed(QSqlDatabase &db)
 {
     DemoSeedResult result;
@@ -118,47 +173,7 @@ DemoSeedResult DemoSeeder::seed(QSqlDatabase &db)
         return result; // tx rolls back: nothing was written
     }
 
-    // Wash packages. Durations fit the 15-minute grid with the 5-minute buffer.
-    const qint64 express = insertService(db, tr("Express Exterior"),
-                                         tr("Soft-touch tunnel wash, spot-free rinse and power dry."), 10, 10,
-                                         1200, 1500, 1800);
-    const qint64 deluxe = insertService(
-        db, tr("Deluxe Wash"), tr("Express plus underbody flush, triple-foam polish and wheel cleaner."), 15,
-        20, 1800, 2200, 2600);
-    const qint64 ultimate
-        = insertService(db, tr("Ultimate Shine"),
-                        tr("Deluxe plus hot carnauba wax, ceramic sealant, tyre shine and rain repellent."),
-                        20, 30, 2600, 3100, 3600);
-    const qint64 interior = insertService(
-        db, tr("Interior Detail"),
-        tr("Deep vacuum, seats and mats shampooed, dash and console cleaned, windows inside and out."), 60,
-        40, 7900, 9900, 11900);
-    const qint64 fullDetail
-        = insertService(db, tr("Full Detail"),
-                        tr("Hand wash, clay bar and hand wax outside, the complete interior detail inside."),
-                        150, 50, 19900, 24900, 29900);
-
-    // Add-ons and which packages offer them.
-    const qint64 tyreShine = insertAddon(db, tr("Tyre Shine"), 400, 0, 10);
-    const qint64 wax = insertAddon(db, tr("Hot Carnauba Wax"), 600, 5, 20);
-    const qint64 rainRepellent = insertAddon(db, tr("Rain Repellent Glass Treatment"), 500, 0, 30);
-    const qint64 petHair = insertAddon(db, tr("Pet Hair Removal"), 2500, 20, 40);
-    const qint64 odour = insertAddon(db, tr("Odour Eliminator"), 1500, 10, 50);
-    const qint64 leather = insertAddon(db, tr("Leather Conditioning"), 2000, 15, 60);
-    const qint64 engineBay = insertAddon(db, tr("Engine Bay Detail"), 3500, 30, 70);
-    allowAddons(db, express, {tyreShine, wax, rainRepellent});
-    allowAddons(db, deluxe, {tyreShine, wax, rainRepellent});
-    allowAddons(db, ultimate, {petHair}); // its wax, shine and glass treatment are included
-    allowAddons(db, interior, {petHair, odour, leather});
-    allowAddons(db, fullDetail, {petHair, odour, leather, engineBay});
-
-    // Two tunnel lanes for the quick washes, two detail bays for the long jobs.
-    const QString tunnel = QStringLiteral("tunnel");
-    const QString detail = QStringLiteral("detail");
-    offerServices(db, insertBay(db, tr("Tunnel Lane 1"), tunnel, 10), {express, deluxe, ultimate});
-    offerServices(db, insertBay(db, tr("Tunnel Lane 2"), tunnel, 20), {express, deluxe, ultimate});
-    offerServices(db, insertBay(db, tr("Detail Bay A"), detail, 30), {interior, fullDetail});
-    offerServices(db, insertBay(db, tr("Detail Bay B"), detail, 40), {interior, fullDetail});
+    seedCatalogue(db, Currency);
 
     // Monday to Saturday 08:00-19:00, with Wednesday's team lunch as a break;
     // Sunday 09:00-17:00.
@@ -173,13 +188,6 @@ DemoSeedResult DemoSeeder::seed(QSqlDatabase &db)
         }
     }
     Sql::exec(db, hoursSql, {7, QStringLiteral("09:00"), QStringLiteral("17:00")});
-
-    const QString closureSql
-        = QStringLiteral("INSERT INTO closures (starts_on, ends_on, reason) VALUES (?, ?, ?)");
-    const QDate christmas = nextDate(12, 25);
-    Sql::exec(db, closureSql, {christmas, christmas, tr("Christmas Day")});
-    const QDate newYear = nextDate(1, 1);
-    Sql::exec(db, closureSql, {newYear, newYear, tr("New Year's Day")});
 
     QString timeZone = QString::fromLatin1(QTimeZone::systemTimeZoneId());
     if (timeZone.isEmpty() || !QTimeZone(timeZone.toLatin1()).isValid())

@@ -30,4 +30,10 @@ class DemoSeeder
     Q_DECLARE_TR_FUNCTIONS(DemoSeeder)
 public:
     static DemoSeedResult seed(QSqlDatabase &db);
+    // The demo's washes priced per vehicle class, add-ons, lanes and bays,
+    // and holidays, with prices in currency (the same figures whatever the
+    // currency), in the caller's transaction: the desk's first run offers
+    // them as its starter menu. Written as they are; the caller makes sure
+    // the catalogue is empty.
+    static void seedCatalogue(QSqlDatabase &db, const QString &currency);
 };

@@ -51,12 +51,19 @@ std::optional<QSqlDatabase> ConnectionOpener::openBlocking(const DatabaseConfig 
         QSqlDatabase::removeDatabase(name);
         return std::nullopt;
     }
-    db.setHostName(config.host);
-    db.setPort(config.port);
+    // Several servers: libpq's lists. QPSQL quotes the host value as one
+    // (host='h1,h2') but has only an int port, so the ports go as an option.
+    db.setHostName(config.libpqHosts());
+    if (!config.isMultiHost())
+        db.setPort(config.port);
     db.setDatabaseName(config.database);
     db.setUserName(config.user);
     db.setPassword(config.password);
     QStringList options;
+    if (config.isMultiHost())
+        options << QStringLiteral("port=") + config.libpqPorts();
+    if (!config.targetSessionAttrs.isEmpty())
+        options << QStringLiteral("target_session_attrs=") + config.targetSessionAttrs;
     options << QStringLiteral("connect_timeout=%1").arg(config.connectTimeoutS);
     if (!config.applicationName.isEmpty())
         options << QStringLiteral("application_name=") + safeApplicationName(config.applicationName);

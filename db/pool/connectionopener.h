@@ -9,12 +9,12 @@
 #include <optional>
 
 // Opens one QPSQL connection from a DatabaseConfig the way every long-lived
-// connection of ours is opened (host or unix-socket directory, password,
-// connect timeout, application_name, sslmode): the pool's workers and the
-// booking-change listener. Blocking for up to the connect timeout: call it on
-// the thread that will use the connection, never the GUI thread. On failure
-// the named connection is removed again and *error says why (never the
-// password).
+// connection of ours is opened (host or unix-socket directory, or several
+// with target_session_attrs; password, connect timeout, application_name,
+// sslmode): the pool's workers and the booking-change listener. Blocking for
+// up to the connect timeout: call it on the thread that will use the
+// connection, never the GUI thread. On failure the named connection is
+// removed again and *error says why (never the password).
 class ConnectionOpener
 {
 public:

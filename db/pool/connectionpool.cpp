@@ -24,14 +24,24 @@ ConnectionPool::Private::Private(DatabaseConfig c)
 {
 }
 
+void ConnectionPool::Private::wakeIdleWorkerLocked()
+{
+    if (idle.empty())
+        return;
+    Worker *last = idle.back();
+    idle.pop_back();
+    last->woken = true;
+    last->wake.notify_one();
+}
+
 void ConnectionPool::Private::enqueueLocked(const JobPtr &job, Clock::time_point now)
 {
     job->enqueuedAt = now;
     job->deadline = now + milliseconds(config.poolTimeoutMs);
     ready.push_back(job);
-    if (int(ready.size()) > idleWaiters && liveWorkers < config.maxConnections)
+    if (ready.size() > idle.size() && liveWorkers < config.maxConnections)
         spawnWorkerLocked();
-    workCv.notify_one();
+    wakeIdleWorkerLocked();
     // The housekeeper only needs waking when this deadline comes before
     // its planned wake: not on every submit, which would cost a context
     // switch per unit of work.
@@ -153,7 +163,8 @@ void ConnectionPool::shutdown()
         pending.insert(pending.end(), d->delayed.begin(), d->delayed.end());
         d->ready.clear();
         d->delayed.clear();
-        d->workCv.notify_all();
+        while (!d->idle.empty())
+            d->wakeIdleWorkerLocked();
         d->houseCv.notify_all();
     }
     for (const auto &job : pending)

@@ -63,6 +63,10 @@ public:
         bool watchdogFired = false; // for the connection this job runs on
         std::atomic<qint64> lastRoundTripNs {0}; // see JobContext
         std::atomic<int> watchdogLimitMs {0};
+        // An idle worker waits on its own condition; woken says it was
+        // picked for work (and taken off the idle stack) or the pool stops.
+        std::condition_variable wake;
+        bool woken = false;
     };
 
     // A worker's own connection, only ever touched on the worker's thread.
@@ -83,12 +87,16 @@ public:
     const int poolId;
 
     std::mutex mutex;
-    std::condition_variable workCv; // workers wait here for jobs
     std::condition_variable houseCv; // the housekeeper waits here
     std::deque<JobPtr> ready;
     std::vector<JobPtr> delayed;
     std::list<Worker> workers;
-    int idleWaiters = 0; // workers blocked in workCv
+    // Idle workers, the one idle the shortest time last. New work goes to
+    // it: a light load keeps reusing one warm connection, and the others
+    // sit out their idle timeout and close. (One shared condition wakes
+    // the longest waiter first, which kept every connection busy enough
+    // never to close.)
+    std::vector<Worker *> idle;
     int liveWorkers = 0;
     int nextWorkerId = 0;
     bool stopping = false;
@@ -106,6 +114,7 @@ public:
 
     // -- under mutex --
     void enqueueLocked(const JobPtr &job, Clock::time_point now);
+    void wakeIdleWorkerLocked();
     void spawnWorkerLocked();
     PoolStats statsLocked() const;
     DbError poolTimeoutErrorLocked(const QString &label) const;

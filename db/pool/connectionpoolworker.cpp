@@ -6,6 +6,8 @@
 
 #include <QSqlQuery>
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -58,7 +60,7 @@ void ConnectionPool::Private::workerMain(Worker &self)
     --liveWorkers;
     // Work queued while this worker was closing its connection saw the pool
     // full and started no worker; without one it would wait for PoolTimeout.
-    if (!stopping && int(ready.size()) > idleWaiters && liveWorkers < config.maxConnections)
+    if (!stopping && ready.size() > idle.size() && liveWorkers < config.maxConnections)
         spawnWorkerLocked();
     houseCv.notify_one();
 }
@@ -78,9 +80,11 @@ bool ConnectionPool::Private::waitForWorkLocked(Worker &self, Connection &conn,
         Clock::time_point wakeAt = idleDeadline;
         if (conn.db)
             wakeAt = std::min(wakeAt, conn.openedAt + conn.lifetime);
-        ++idleWaiters;
-        workCv.wait_until(lock, wakeAt, [&] { return stopping || !ready.empty(); });
-        --idleWaiters;
+        self.woken = false;
+        idle.push_back(&self);
+        self.wake.wait_until(lock, wakeAt, [&] { return stopping || self.woken; });
+        if (!self.woken) // its time came: no longer idle for new work
+            idle.erase(std::find(idle.begin(), idle.end(), &self));
         if (stopping)
             return false;
         if (!ready.empty())

@@ -21,7 +21,10 @@ struct Attempt
 // is set before the server can answer, so its refusal carries the SQLSTATE.
 // withPassword false never sends a password (nor one from ~/.pgpass or
 // PGPASSWORD): used for a probe without SSL, where it would travel in clear.
-Attempt attempt(const DatabaseConfig &config, const QString &sslMode, bool withPassword)
+// Every server of a multi-host config, tried as libpq tries them, with
+// targetSessionAttrs.
+Attempt attempt(const DatabaseConfig &config, const QString &sslMode, bool withPassword,
+                const QString &targetSessionAttrs)
 {
     std::vector<QByteArray> keys;
     std::vector<QByteArray> values;
@@ -31,8 +34,9 @@ Attempt attempt(const DatabaseConfig &config, const QString &sslMode, bool withP
         keys.emplace_back(key);
         values.push_back(value.toUtf8());
     };
-    add("host", config.host);
-    add("port", config.port > 0 ? QString::number(config.port) : QString());
+    add("host", config.libpqHosts());
+    add("port", config.libpqPorts());
+    add("target_session_attrs", targetSessionAttrs);
     add("dbname", config.database);
     add("user", config.user);
     add("sslmode", sslMode);
@@ -104,7 +108,7 @@ QString ConnectRefusal::sqlStateOf(const QString &libpqMessage)
 
 std::optional<DbError> ConnectRefusal::diagnoseBlocking(const DatabaseConfig &config)
 {
-    const Attempt seen = attempt(config, config.sslMode, true);
+    const Attempt seen = attempt(config, config.sslMode, true, config.targetSessionAttrs);
     Diagnosis diagnosis;
     diagnosis.sqlState = seen.sqlState;
     diagnosis.needsPassword = seen.needsPassword;
@@ -112,7 +116,15 @@ std::optional<DbError> ConnectRefusal::diagnoseBlocking(const DatabaseConfig &co
     // tells an SSL mismatch from a server that is down, without reading
     // libpq's (translated) message text.
     if (!seen.answered && requiresSsl(config.sslMode))
-        diagnosis.sslRefused = attempt(config, QStringLiteral("disable"), false).answered;
+        diagnosis.sslRefused
+            = attempt(config, QStringLiteral("disable"), false, config.targetSessionAttrs).answered;
+    // Likewise a server that lets us in, but not in the role asked for (only
+    // a standby up while read-write is wanted): libpq's refusal has no SQLSTATE.
+    const bool rolePicky = !config.targetSessionAttrs.isEmpty() && config.targetSessionAttrs != u"any";
+    if (!seen.answered && !diagnosis.sslRefused && rolePicky) {
+        const Attempt anyRole = attempt(config, config.sslMode, true, QStringLiteral("any"));
+        diagnosis.noServerInRole = anyRole.answered && anyRole.sqlState.isEmpty() && !anyRole.needsPassword;
+    }
     return toError(config, diagnosis);
 }
 
@@ -122,6 +134,19 @@ std::optional<DbError> ConnectRefusal::toError(const DatabaseConfig &config, con
     const QString database = config.database;
     QString message;
     const QString state = diagnosis.sqlState;
+    if (diagnosis.noServerInRole) {
+        // Passes by itself once a standby is promoted: Unavailable, retried.
+        DbError error(DbError::Kind::Unavailable,
+                      tr("The database servers (%1) answer, but none of them is in the role the settings ask "
+                         "for (target_session_attrs=%2): the primary may be down while a standby takes over. "
+                         "The program keeps retrying; if this lasts, ask the database administrator to check "
+                         "the servers' failover.")
+                          .arg(config.serverText(), config.targetSessionAttrs),
+                      QStringLiteral("no server in %1 matches target_session_attrs=%2")
+                          .arg(config.hostPortList(), config.targetSessionAttrs));
+        error.setInvalidatesConnection(true);
+        return error;
+    }
     if (diagnosis.sslRefused) {
         message = tr("The database server does not accept the connection with sslmode “%1”, but answers "
                      "without SSL. Change sslmode in the database settings (or in DATABASE_URL) to prefer or "

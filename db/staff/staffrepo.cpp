@@ -192,6 +192,42 @@ StaffMember StaffRepo::add(const QString &name, StaffMember::Role role, const QS
     return member;
 }
 
+std::optional<StaffMember> StaffRepo::addFirstManager(const QString &name, const QString &pin)
+{
+    const QString trimmed = name.simplified();
+    if (trimmed.isEmpty() || trimmed.size() > 100)
+        throw invalid(tr("A name is 1 to 100 characters."));
+    if (const QString problem = pinProblem(pin); !problem.isEmpty())
+        throw invalid(problem);
+    const QString pinHash = PinHash::hash(pin);
+
+    Transaction tx(m_db);
+    // Plain reads of staff go on meanwhile; a second first run waits here,
+    // then finds this one's manager.
+    Sql::exec(m_db, QStringLiteral("LOCK TABLE staff IN SHARE ROW EXCLUSIVE MODE"));
+    if (hasAnyone())
+        return std::nullopt;
+    StaffMember member;
+    member.name = trimmed;
+    member.role = StaffMember::Role::Manager;
+    member.id = Sql::scalar(m_db,
+                            QStringLiteral("INSERT INTO staff (name, role, pin_hash) VALUES (?, 'manager', ?) "
+                                           "RETURNING id"),
+                            {trimmed, pinHash})
+                    .toLongLong();
+    AuditLog::write(m_db, member.actor(), QStringLiteral("staff.added"), QStringLiteral("staff"),
+                    QString::number(member.id),
+                    {{QStringLiteral("name"), trimmed}, {QStringLiteral("role"), QStringLiteral("manager")},
+                     {QStringLiteral("first_run"), true}});
+    tx.commit();
+    return member;
+}
+
+bool StaffRepo::hasAnyone()
+{
+    return Sql::scalar(m_db, QStringLiteral("SELECT EXISTS (SELECT 1 FROM staff)")).toBool();
+}
+
 void StaffRepo::resetPin(qint64 staffId, const QString &pin, qint64 managerId)
 {
     if (const QString problem = pinProblem(pin); !problem.isEmpty())

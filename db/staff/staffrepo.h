@@ -41,6 +41,14 @@ public:
     // an active manager. Throws Invalid for a bad PIN or name,
     // UniqueViolation for a name in use.
     StaffMember add(const QString &name, StaffMember::Role role, const QString &pin, qint64 managerId);
+    // The first run of an empty site: its first manager, audited as done by
+    // that manager. nullopt (nothing written) when the staff table has
+    // anyone at all, active or not: another desk set the site up first (the
+    // table is locked while it looks, so two first runs go one after the
+    // other). Throws Invalid for a bad PIN or name.
+    std::optional<StaffMember> addFirstManager(const QString &name, const QString &pin);
+    // Whether the staff table has anyone at all, active or not.
+    bool hasAnyone();
     // Gives a person a new PIN and lifts any lock-out.
     void resetPin(qint64 staffId, const QString &pin, qint64 managerId);
     // The same from a shell (carwash-admin): audited as done by actor

@@ -271,15 +271,15 @@ void BookingApi::availability(const Call &call)
     const QString language = call.language;
     // The JSON is written on the pool's thread, beside the planning: the
     // server's one thread only sends it.
-    auto answer = m_pool.withRetry(QStringLiteral("api.availability"), RetryPolicy::standard(),
-                                   [request, day, language](QSqlDatabase &db) -> DbResult<QByteArray> {
-                                       LanguageScope scope(language);
-                                       const DbResult<QList<PlannedSlot>> planned
-                                           = AvailabilityRepo(db).forDate(request, day);
-                                       if (!planned.ok())
-                                           return planned.error();
-                                       return PlannedSlot::toJsonText(*planned);
-                                   });
+    auto answer = readPool().withRetry(QStringLiteral("api.availability"), RetryPolicy::standard(),
+                                       [request, day, language](QSqlDatabase &db) -> DbResult<QByteArray> {
+                                           LanguageScope scope(language);
+                                           const DbResult<QList<PlannedSlot>> planned
+                                               = AvailabilityRepo(db).forDate(request, day);
+                                           if (!planned.ok())
+                                               return planned.error();
+                                           return PlannedSlot::toJsonText(*planned);
+                                       });
     Async::onResult(answer, this, [call](const DbResult<QByteArray> &result) {
         LanguageScope scope(call.language);
         if (!result.ok())
@@ -295,11 +295,11 @@ void BookingApi::next(const Call &call)
     if (!errors.isEmpty())
         return ApiAnswers::invalid(call.exchange, errors);
     const QString language = call.language;
-    auto next = m_pool.withRetry(QStringLiteral("api.next"), RetryPolicy::standard(),
-                                 [request, language](QSqlDatabase &db) {
-                                     LanguageScope scope(language);
-                                     return AvailabilityRepo(db).next(request);
-                                 });
+    auto next = readPool().withRetry(QStringLiteral("api.next"), RetryPolicy::standard(),
+                                     [request, language](QSqlDatabase &db) {
+                                         LanguageScope scope(language);
+                                         return AvailabilityRepo(db).next(request);
+                                     });
     Async::onResult(next, this, [call](const DbResult<std::optional<PlannedSlot>> &result) {
         LanguageScope scope(call.language);
         if (!result.ok())

@@ -51,6 +51,11 @@ public:
     // Reads the api.* site settings now (and every SettingsRefreshMs).
     void refreshSettings();
     ApiPolicy &policy() { return m_policy; }
+    // Availability and the next free start read through readPool (a
+    // standby's, READ_DATABASE_URL) instead of the main pool; a booking is
+    // still decided on the primary, so a slot a lagging standby shows free
+    // at worst comes back as taken. Outlives this object.
+    void setReadPool(ConnectionPool *readPool) { m_readPool = readPool; }
 
     void answer(const QHttpServerRequest &request, QHttpServerResponder &&responder);
 
@@ -84,6 +89,8 @@ private:
     void waitForCheckoutUrl(const Call &call, qint64 paymentId, int waitedMs);
 
     ConnectionPool &m_pool;
+    ConnectionPool *m_readPool = nullptr;
+    ConnectionPool &readPool() { return m_readPool ? *m_readPool : m_pool; }
     RequestLog &m_log;
     HealthAnswer m_health;
     ApiPolicy m_policy;

@@ -2,7 +2,8 @@
 // (DatabaseConfigLoader::load). Input: the URL on the first line, then
 // NAME=VALUE environment lines. Properties: the redacted URL the programs
 // log and show does not depend on the password, and it reads back as the
-// same settings.
+// same settings (every host and port of a multi-host URL, in order, and
+// target_session_attrs).
 
 #include "tests/fuzz/fuzzinput.h"
 
@@ -14,17 +15,19 @@ namespace {
 
 QString settingsOf(const DatabaseConfig &c)
 {
-    return QStringLiteral("host=%1 port=%2 db=%3 user=%4 limit=%5 pool=%6 connect=%7 statement=%8 bouncer=%9 "
-                          "ssl=%10 app=%11")
-        .arg(c.host)
-        .arg(c.port)
-        .arg(c.database, c.user)
+    // Every server, in order (host and port are the first).
+    QStringList servers;
+    for (const DatabaseHost &h : c.hosts())
+        servers << h.host + QLatin1Char('|') + QString::number(h.port);
+    return QStringLiteral("hosts=%1 db=%2 user=%3 limit=%4 pool=%5 connect=%6 statement=%7 bouncer=%8 "
+                          "ssl=%9 app=%10 target=%11")
+        .arg(servers.join(u','), c.database, c.user)
         .arg(c.maxConnections)
         .arg(c.poolTimeoutMs)
         .arg(c.connectTimeoutS)
         .arg(c.statementTimeoutMs)
         .arg(c.pgbouncer)
-        .arg(c.sslMode, c.applicationName);
+        .arg(c.sslMode, c.applicationName, c.targetSessionAttrs);
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/testnames.h"
 
+#include <QApplication>
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QFuture>
@@ -101,6 +102,17 @@ template<typename Screen> bool waitIdle(const Screen *screen)
 // click on it would; false, with a warning, when no row reads text.
 bool selectRow(QTreeWidget *list, const QString &text);
 
+// main() of a GUI test that must find no keychain service: a bus address
+// that leads nowhere (never the tester's own session, never an autolaunched
+// one), set before the application starts.
+template<typename Test> int runWithoutKeychain(int argc, char *argv[])
+{
+    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
+    QApplication app(argc, argv);
+    Test test;
+    return QTest::qExec(&test, argc, argv);
+}
+
 } // namespace DeskTest
 
 // The demo car wash a GUI test runs against: its own settings folder (so the
@@ -113,6 +125,7 @@ public:
     enum class Content {
         DemoSite, // migrated and seeded by DemoSeeder
         NoSchema, // the empty database, for tests that only need a server
+        Migrated, // the schema and nothing in it: a new site, for the first run
     };
 
     DeskTestSite() = default;

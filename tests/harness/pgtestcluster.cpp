@@ -191,7 +191,7 @@ QString PgTestCluster::dataDirectory() const
     return QDir(folder()).filePath(QStringLiteral("data"));
 }
 
-bool PgTestCluster::initialize(QString *error)
+bool PgTestCluster::makeFolder(QString *error)
 {
     m_folder = std::make_unique<QTemporaryDir>(QStringLiteral("/tmp/carwash-pgtest-XXXXXX"));
     if (!m_folder->isValid()) {
@@ -208,6 +208,13 @@ bool PgTestCluster::initialize(QString *error)
             return false;
         }
     }
+    return true;
+}
+
+bool PgTestCluster::initialize(QString *error)
+{
+    if (!makeFolder(error))
+        return false;
     m_binDirectory = binDirectory();
     if (m_binDirectory.isEmpty()) {
         *error = QStringLiteral("no PostgreSQL server binaries (initdb); install the postgresql package");
@@ -328,6 +335,71 @@ bool PgTestCluster::start(QString *error)
         }
     }
     return true;
+}
+
+bool PgTestCluster::startAsStandbyOf(PgTestCluster &primary, bool synchronous, QString *error)
+{
+    QString ignored;
+    QString &message = error ? *error : ignored;
+    if (m_initialized || !primary.isRunning()) {
+        message = QStringLiteral("a standby needs a fresh cluster object and a running primary");
+        return false;
+    }
+    if (synchronous && !primary.m_crashSafeCommits) {
+        message = QStringLiteral("a synchronous standby needs the primary's setCrashSafeCommits(true)");
+        return false;
+    }
+    if (!makeFolder(&message))
+        return false;
+    m_binDirectory = primary.m_binDirectory;
+    // A hot standby needs at least the primary's max_connections.
+    m_maxConnections = primary.m_maxConnections;
+    // initdb's pg_hba.conf lets replication in over 127.0.0.1 (trust).
+    const ProcessOutcome backup
+        = runTool(QDir(m_binDirectory).filePath(QStringLiteral("pg_basebackup")),
+                  {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+                   QString::number(primary.port()), QStringLiteral("-U"), kUser, QStringLiteral("-D"),
+                   dataDirectory(), QStringLiteral("-R"), QStringLiteral("-X"), QStringLiteral("stream"),
+                   QStringLiteral("-c"), QStringLiteral("fast"), QStringLiteral("--no-sync")},
+                  folder(), 120000);
+    if (!backup.ok) {
+        message = QStringLiteral("pg_basebackup failed: ") + backup.output;
+        return false;
+    }
+    // The copied carwash_test.conf is the primary's: start() writes this one's.
+    m_initialized = true;
+    if (!start(&message))
+        return false;
+    if (synchronous) {
+        primary.queryBlocking(QStringLiteral("ALTER SYSTEM SET synchronous_standby_names = '*'"), kDatabase,
+                              &message);
+        if (message.isEmpty())
+            primary.queryBlocking(QStringLiteral("SELECT pg_reload_conf()"), kDatabase, &message);
+        if (!message.isEmpty())
+            return false;
+    }
+    const QString streaming = synchronous
+        ? QStringLiteral(
+            "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state = 'sync'")
+        : QStringLiteral("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+    for (int waited = 0; waited < 600; ++waited) {
+        if (primary.queryBlocking(streaming).toInt() > 0)
+            return true;
+        ::usleep(100000);
+    }
+    message = QStringLiteral("the standby on port %1 did not start streaming%2:\n%3")
+                  .arg(m_port)
+                  .arg(synchronous ? QStringLiteral(" synchronously") : QString())
+                  .arg(logTail());
+    return false;
+}
+
+bool PgTestCluster::promote(QString *error)
+{
+    return m_running
+        && pgCtl(
+               {QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("promote")},
+               error, 90000);
 }
 
 bool PgTestCluster::stop(Mode mode)

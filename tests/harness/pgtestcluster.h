@@ -44,6 +44,17 @@ public:
     bool kill();
     bool isRunning() const { return m_running; }
 
+    // Instead of the first start(): makes this cluster a hot standby of the
+    // running primary (pg_basebackup -R into a folder of its own, streaming
+    // replication) and starts it on a port of its own. synchronous: the
+    // primary then waits for this standby to flush every commit
+    // (synchronous_standby_names = '*' by ALTER SYSTEM; the primary needs
+    // setCrashSafeCommits(true)). Returns once the standby streams, as a
+    // synchronous one when asked.
+    bool startAsStandbyOf(PgTestCluster &primary, bool synchronous, QString *error = nullptr);
+    // pg_ctl promote: returns once this standby has become a primary.
+    bool promote(QString *error = nullptr);
+
     // Replaces pg_hba.conf's rules for TCP connections (the unix socket stays
     // trusted) and restarts a running server on the same port: e.g.
     // "host all alice 127.0.0.1/32 scram-sha-256", "host all bob 127.0.0.1/32
@@ -78,6 +89,7 @@ public:
     static QStringList asServerUser(const QString &program, const QStringList &arguments, QString *runner);
 
 private:
+    bool makeFolder(QString *error);
     bool initialize(QString *error);
     bool writeSettings(QString *error);
     bool pgCtl(const QStringList &arguments, QString *error, int timeoutMs);

@@ -4,6 +4,31 @@
 #include "db/staff/staffrepo.h"
 #include "ui/common/stafftext.h"
 
+#include <QLineEdit>
+#include <QRegularExpressionValidator>
+
+QLineEdit *PinCheck::field(QWidget *parent, const QString &objectName, const QString &accessibleName)
+{
+    auto *field = new QLineEdit(parent);
+    field->setObjectName(objectName);
+    field->setAccessibleName(accessibleName);
+    field->setEchoMode(QLineEdit::Password);
+    field->setMaxLength(StaffRepo::MaxPinDigits);
+    field->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("[0-9]{0,%1}").arg(StaffRepo::MaxPinDigits)), field));
+    field->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
+    return field;
+}
+
+QString PinCheck::newPinProblem(const QString &pin, const QString &repeat)
+{
+    if (const QString problem = StaffRepo::pinProblem(pin); !problem.isEmpty())
+        return problem;
+    if (repeat != pin)
+        return tr("The two PINs are not the same. Type it again in both fields.");
+    return {};
+}
+
 QString PinCheck::lengthProblem(const QString &pin)
 {
     if (pin.size() >= StaffRepo::MinPinDigits)

@@ -7,6 +7,8 @@
 #include <QFuture>
 
 class ConnectionPool;
+class QLineEdit;
+class QWidget;
 
 // A staff member's PIN checked the same wherever it is typed (the desk's
 // sign-in page, the kiosk's manager PIN pad): what is refused before the
@@ -22,6 +24,11 @@ public:
     // own PIN at the kiosk).
     enum class LockAdvice { TryAgain, TryAgainOrReset };
 
+    // A masked field for a PIN: digits only, at most StaffRepo::MaxPinDigits.
+    static QLineEdit *field(QWidget *parent, const QString &objectName, const QString &accessibleName);
+    // Empty when a new PIN typed twice is acceptable; else what is wrong
+    // (StaffRepo::pinProblem, or the two differ).
+    static QString newPinProblem(const QString &pin, const QString &repeat);
     // Empty when pin is long enough to send; else what to tell the person.
     static QString lengthProblem(const QString &pin);
     // StaffRepo::signIn on the pool. The check, the count and the lock-out

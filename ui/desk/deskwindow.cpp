@@ -25,6 +25,7 @@
 #include "ui/manager/cardreadersdialog.h"
 #include "ui/manager/databasesettingsdialog.h"
 #include "ui/manager/diagnosticswindow.h"
+#include "ui/manager/firstrunwizard.h"
 #include "ui/manager/kiosksdialog.h"
 #include "ui/manager/sitesetupdialog.h"
 #include "ui/manager/staffdialog.h"
@@ -138,6 +139,7 @@ void DeskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &confi
     m_signIn = new SignInPage(pool, *m_banner, m_pages);
     m_pages->addWidget(m_signIn);
     connect(m_signIn, &SignInPage::signedIn, this, &DeskWindow::startSession);
+    connect(m_signIn, &SignInPage::firstRunNeeded, this, &DeskWindow::showFirstRun);
 
     m_workspace = new QWidget(m_pages);
     m_workspace->setObjectName(QStringLiteral("workspace"));
@@ -264,6 +266,34 @@ void DeskWindow::startSession(const StaffMember &member)
     m_idle->setActive(true);
     qCInfo(lcDesk) << "signed in: staff" << member.id;
     Q_EMIT sessionStarted(member);
+}
+
+void DeskWindow::showFirstRun()
+{
+    if (m_firstRun || m_session)
+        return;
+    m_firstRun = new FirstRunWizard(*m_pool, *m_banner, m_pages);
+    m_pages->addWidget(m_firstRun);
+    connect(m_firstRun, &FirstRunWizard::setUp, this, [this](const StaffMember &manager) {
+        leaveFirstRun();
+        m_signIn->reload(); // for whoever signs in after this manager
+        startSession(manager);
+    });
+    connect(m_firstRun, &FirstRunWizard::alreadySetUp, this, [this] {
+        leaveFirstRun();
+        m_signIn->setNotice(tr("This car wash was set up at another desk meanwhile, so nothing was written "
+                               "here. Sign in with the name and PIN given there."));
+        m_pages->setCurrentWidget(m_signIn);
+        m_signIn->reload();
+    });
+    m_pages->setCurrentWidget(m_firstRun);
+}
+
+void DeskWindow::leaveFirstRun()
+{
+    m_pages->removeWidget(m_firstRun);
+    m_firstRun->deleteLater();
+    m_firstRun = nullptr;
 }
 
 QFuture<DbResult<Done>> DeskWindow::recordSignOut(const StaffMember &member, SignOutReason reason)

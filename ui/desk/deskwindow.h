@@ -30,6 +30,7 @@ class DatabaseSettingsDialog;
 class DiagnosticsWindow;
 class ErrorBanner;
 class FindDialog;
+class FirstRunWizard;
 class IdleWatcher;
 class QStackedWidget;
 class QTabWidget;
@@ -108,6 +109,9 @@ public:
     // nullptr until databaseReady().
     DatabaseHealthWatcher *healthWatcher() { return m_health; }
     SignInPage *signInPage() { return m_signIn; }
+    // On a site with nobody on the staff list (in place of sign-in) until
+    // it has set the site up; nullptr otherwise.
+    FirstRunWizard *firstRunWizard() { return m_firstRun; }
     TodayPage *todayPage() { return m_today; }
     // The day board: connect its bookingActivated(id) to a booking's details
     // and freeTimeActivated(bay, start) to a new booking there. nullptr
@@ -139,6 +143,8 @@ protected:
 
 private:
     void startSession(const StaffMember &member);
+    void showFirstRun();
+    void leaveFirstRun();
     void databaseStateChanged();
     QFuture<DbResult<Done>> recordSignOut(const StaffMember &member, SignOutReason reason);
     void closeManagerDialogs();
@@ -149,6 +155,7 @@ private:
     QStackedWidget *m_pages = nullptr;
     StartupPage *m_startup = nullptr;
     SignInPage *m_signIn = nullptr;
+    FirstRunWizard *m_firstRun = nullptr;
     QWidget *m_workspace = nullptr;
     SessionHeader *m_header = nullptr;
     TodayPage *m_today = nullptr;

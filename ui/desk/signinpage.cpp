@@ -15,7 +15,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -77,17 +76,10 @@ SignInPage::SignInPage(ConnectionPool &pool, ErrorBanner &banner, QWidget *paren
     connect(m_people, &QTreeWidget::itemActivated, this, [this] { m_pin->setFocus(Qt::OtherFocusReason); });
 
     auto *pinLabel = new QLabel(tr("&PIN:"), this);
-    m_pin = new QLineEdit(this);
-    m_pin->setObjectName(QStringLiteral("pinField"));
-    m_pin->setAccessibleName(tr("PIN"));
+    m_pin = PinCheck::field(this, QStringLiteral("pinField"), tr("PIN"));
     m_pin->setAccessibleDescription(tr("%1 to %2 digits; press Enter to sign in.")
                                         .arg(StaffRepo::MinPinDigits)
                                         .arg(StaffRepo::MaxPinDigits));
-    m_pin->setEchoMode(QLineEdit::Password);
-    m_pin->setMaxLength(StaffRepo::MaxPinDigits);
-    m_pin->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("[0-9]{0,%1}").arg(StaffRepo::MaxPinDigits)), m_pin));
-    m_pin->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
     m_pin->setPlaceholderText(
         tr("%1 to %2 digits").arg(StaffRepo::MinPinDigits).arg(StaffRepo::MaxPinDigits));
     pinLabel->setBuddy(m_pin);
@@ -152,9 +144,14 @@ void SignInPage::reload()
 {
     const int generation = ++m_loadGeneration;
     m_busy->start(tr("Loading staff…"));
+    // Whether anyone is on the list at all, in the same unit of work: an
+    // empty site is set up by its first run, not signed in to.
     auto loaded = m_pool.withRetry(QStringLiteral("staff.list_active"), RetryPolicy::standard(),
-                                   [](QSqlDatabase &db) { return StaffRepo(db).active(); });
-    Async::onResult(loaded, this, [this, generation](const DbResult<QList<StaffMember>> &result) {
+                                   [](QSqlDatabase &db) {
+                                       StaffRepo staff(db);
+                                       return StaffListing {staff.active(), staff.hasAnyone()};
+                                   });
+    Async::onResult(loaded, this, [this, generation](const DbResult<StaffListing> &result) {
         if (generation != m_loadGeneration)
             return; // a newer load is on its way
         if (!m_checking)
@@ -168,7 +165,7 @@ void SignInPage::reload()
         }
         m_banner.clear(BannerSource);
         const qint64 selectedId = selectedPerson() ? selectedPerson()->id : 0;
-        m_staff = result.value();
+        m_staff = result->active;
         m_locks.clear();
         m_people->clear();
         QTreeWidgetItem *select = nullptr;
@@ -181,14 +178,16 @@ void SignInPage::reload()
             if (!select || member.id == selectedId)
                 select = item; // the person chosen before, else the first
         }
-        if (m_staff.isEmpty())
-            m_message->setText(tr("Nobody can sign in yet: the staff list is empty. For a demo car wash, run "
-                                  "\"carwash-admin seed --demo\"; otherwise ask your administrator."));
+        if (m_staff.isEmpty() && result->anyone)
+            m_message->setText(tr("Nobody can sign in: everyone on the staff list has been deactivated. Ask "
+                                  "your administrator."));
         if (select)
             m_people->setCurrentItem(select);
         fitListHeight();
         refreshLocks();
         Q_EMIT staffLoaded();
+        if (!result->anyone)
+            Q_EMIT firstRunNeeded();
     });
 }
 

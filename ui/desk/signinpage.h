@@ -43,12 +43,21 @@ public:
 Q_SIGNALS:
     void signedIn(const StaffMember &member);
     void staffLoaded();
+    // The staff list has nobody at all, active or not: a new site, for the
+    // first run to set up.
+    void firstRunNeeded();
 
 protected:
     void showEvent(QShowEvent *event) override;
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    struct StaffListing
+    {
+        QList<StaffMember> active;
+        bool anyone = false;
+    };
+
     void submit();
     void showAttempt(const SignInAttempt &attempt, const QString &name);
     void personChanged();

@@ -25,7 +25,7 @@ namespace {
 
 QString keyOf(const DatabaseConfig &config)
 {
-    return KeychainRequest::databasePasswordKey(config.user, config.host, config.port, config.database);
+    return KeychainRequest::databasePasswordKey(config.user, config.hostPortList(), config.database);
 }
 
 QString exampleUrl(const DatabaseConfig &config)
@@ -294,8 +294,7 @@ void DatabaseSettingsDialog::testConnection()
     const DatabaseConfig config = enteredConfig();
     m_testing = true;
     updateButtons();
-    const QString target
-        = config.isUnixSocket() ? config.host : QStringLiteral("%1:%2").arg(config.host).arg(config.port);
+    const QString target = config.serverText();
     setStatus(QString(), false);
     m_busy->start(tr("Connecting to %1…").arg(target));
     Async::onResult(

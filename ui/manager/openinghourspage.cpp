@@ -5,9 +5,8 @@
 #include "db/pool/connectionpool.h"
 #include "db/text/displaylocale.h"
 #include "ui/common/busyindicator.h"
+#include "ui/manager/openinghourseditor.h"
 
-#include <QCheckBox>
-#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -24,31 +23,7 @@ OpeningHoursPage::OpeningHoursPage(ConnectionPool &pool, const StaffMember &mana
                              this);
     intro->setWordWrap(true);
 
-    auto *grid = new QGridLayout;
-    const QLocale locale = DisplayLocale::get();
-    QWidget *previous = nullptr;
-    for (int weekday = 1; weekday <= 7; ++weekday) {
-        const QString day = locale.dayName(weekday, QLocale::LongFormat);
-        auto *open = new QCheckBox(day, this);
-        open->setObjectName(QStringLiteral("open_%1").arg(OpeningHours::weekdayName(weekday)));
-        open->setAccessibleName(tr("%1 open").arg(day));
-        auto *ranges = new QLineEdit(this);
-        ranges->setObjectName(QStringLiteral("hours_%1").arg(OpeningHours::weekdayName(weekday)));
-        ranges->setAccessibleName(tr("%1 opening hours").arg(day));
-        ranges->setPlaceholderText(tr("08:00-18:00"));
-        connect(open, &QCheckBox::toggled, ranges, &QLineEdit::setEnabled);
-        m_open.append(open);
-        m_ranges.append(ranges);
-        const int row = (weekday - 1) * 2;
-        grid->addWidget(open, row, 0);
-        grid->addWidget(ranges, row, 1);
-        grid->addWidget(fieldErrorLabel(fieldName(weekday)), row + 1, 1);
-        if (previous)
-            setTabOrder(previous, open);
-        setTabOrder(open, ranges);
-        previous = ranges;
-    }
-    grid->setColumnStretch(1, 1);
+    m_editor = new OpeningHoursEditor([this](const QString &field) { return fieldErrorLabel(field); }, this);
 
     m_save = new QPushButton(tr("&Save opening hours"), this);
     m_save->setObjectName(QStringLiteral("saveHours"));
@@ -60,7 +35,7 @@ OpeningHoursPage::OpeningHoursPage(ConnectionPool &pool, const StaffMember &mana
     m_revert->setAccessibleName(tr("Undo the changes not saved yet"));
     m_revert->setAutoDefault(false);
     connect(m_revert, &QPushButton::clicked, this, &OpeningHoursPage::reload);
-    setTabOrder(previous, m_save);
+    setTabOrder(m_editor->rangesField(7), m_save);
     setTabOrder(m_save, m_revert);
     statusLabel()->setObjectName(QStringLiteral("hoursStatus"));
 
@@ -71,7 +46,7 @@ OpeningHoursPage::OpeningHoursPage(ConnectionPool &pool, const StaffMember &mana
     buttons->addWidget(busyIndicator());
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
-    layout->addLayout(grid);
+    layout->addWidget(m_editor);
     layout->addStretch(1);
     layout->addWidget(statusLabel());
     layout->addLayout(buttons);
@@ -79,11 +54,6 @@ OpeningHoursPage::OpeningHoursPage(ConnectionPool &pool, const StaffMember &mana
         m_save->setEnabled(!busy);
         m_revert->setEnabled(!busy);
     });
-}
-
-QString OpeningHoursPage::fieldName(int weekday)
-{
-    return QStringLiteral("hours.") + OpeningHours::weekdayName(weekday);
 }
 
 void OpeningHoursPage::reload()
@@ -109,6 +79,7 @@ void OpeningHoursPage::reload()
 void OpeningHoursPage::display(const QList<OpeningPeriod> &periods)
 {
     clearFieldErrors();
+    m_editor->setPeriods(periods);
     for (int weekday = 1; weekday <= 7; ++weekday) {
         QList<OpeningPeriod> day;
         for (const OpeningPeriod &p : periods) {
@@ -116,10 +87,6 @@ void OpeningHoursPage::display(const QList<OpeningPeriod> &periods)
                 day.append(p);
         }
         m_loaded.insert(weekday, OpeningHours::format(day));
-        openBox(weekday)->setChecked(!day.isEmpty());
-        rangesField(weekday)->setEnabled(!day.isEmpty());
-        rangesField(weekday)->setText(
-            day.isEmpty() ? QString() : OpeningHours::format(day).replace(u',', QStringLiteral(", ")));
     }
 }
 
@@ -127,19 +94,13 @@ void OpeningHoursPage::save()
 {
     if (isBusy())
         return;
-    QMap<int, QList<OpeningPeriod>> edits;
     QList<FieldError> errors;
-    for (int weekday = 1; weekday <= 7; ++weekday) {
-        QString problem;
-        const QString spec
-            = openBox(weekday)->isChecked() ? rangesField(weekday)->text() : QStringLiteral("closed");
-        const std::optional<QList<OpeningPeriod>> periods = OpeningHours::parse(weekday, spec, &problem);
-        if (!periods) {
-            errors.append({fieldName(weekday), problem});
-            continue;
-        }
-        if (OpeningHours::format(*periods) != m_loaded.value(weekday))
-            edits.insert(weekday, *periods);
+    QMap<int, QList<OpeningPeriod>> edits = m_editor->week(&errors);
+    for (auto it = edits.begin(); it != edits.end();) {
+        if (OpeningHours::format(*it) == m_loaded.value(it.key()))
+            it = edits.erase(it);
+        else
+            ++it;
     }
     if (!errors.isEmpty()) {
         showFieldErrors(errors);
@@ -169,4 +130,14 @@ void OpeningHoursPage::save()
         Q_EMIT changed();
         reload();
     });
+}
+
+QCheckBox *OpeningHoursPage::openBox(int weekday) const
+{
+    return m_editor->openBox(weekday);
+}
+
+QLineEdit *OpeningHoursPage::rangesField(int weekday) const
+{
+    return m_editor->rangesField(weekday);
 }

@@ -2,70 +2,16 @@
 
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
-#include "db/text/decimalinput.h"
 #include "db/text/displaylocale.h"
 #include "ui/common/busyindicator.h"
+#include "ui/manager/settingeditor.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QCompleter>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QScrollArea>
-#include <QSpinBox>
-#include <QTimeZone>
 #include <QVBoxLayout>
-
-namespace {
-
-// The label of each setting, with a mnemonic; the key is the fallback.
-QString labelFor(const QString &key)
-{
-    static const QHash<QString, const char *> labels = {
-        {QStringLiteral("site.timezone"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Time &zone:")},
-        {QStringLiteral("booking.slot_minutes"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Slot e&very (minutes):")},
-        {QStringLiteral("booking.buffer_minutes"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Clean-up buffe&r (minutes):")},
-        {QStringLiteral("booking.min_notice_minutes"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Minimum &notice (minutes):")},
-        {QStringLiteral("booking.horizon_days"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Boo&k ahead (days):")},
-        {QStringLiteral("booking.hold_minutes"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Kiosk h&old (minutes):")},
-        {QStringLiteral("kiosk.idle_seconds"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Kiosk idle (seconds):")},
-        {QStringLiteral("site.name"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Business na&me:")},
-        {QStringLiteral("site.address"), QT_TRANSLATE_NOOP("SiteSettingsPage", "&Address:")},
-        {QStringLiteral("billing.currency"), QT_TRANSLATE_NOOP("SiteSettingsPage", "&Currency:")},
-        {QStringLiteral("billing.tax_rate_percent"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Ta&x rate (%):")},
-        {QStringLiteral("billing.prices_include_tax"),
-         QT_TRANSLATE_NOOP("SiteSettingsPage", "Prices include the &tax")},
-        {QStringLiteral("mail.smtp_host"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP server:")},
-        {QStringLiteral("mail.smtp_port"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP port:")},
-        {QStringLiteral("mail.smtp_security"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP encryption:")},
-        {QStringLiteral("mail.smtp_user"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP user:")},
-        {QStringLiteral("mail.from"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail sender:")},
-        {QStringLiteral("mail.language"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail language:")},
-    };
-    const char *source = labels.value(key);
-    return source ? SiteSettingsPage::tr(source) : key + u':';
-}
-
-QString plainLabel(const QString &key)
-{
-    QString text = labelFor(key);
-    text.remove(u'&');
-    if (text.endsWith(u':'))
-        text.chop(1);
-    return text;
-}
-
-} // namespace
 
 SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &manager, ErrorBanner &banner,
                                    QWidget *parent)
@@ -76,7 +22,7 @@ SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &mana
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     QWidget *previous = nullptr;
     for (const SettingSpec &spec : SiteSettings::specs()) {
-        QWidget *edit = makeEditor(spec);
+        QWidget *edit = SettingEditor::make(spec, this);
         m_editors.insert(spec.key, edit);
         auto *help = new QLabel(
             tr("%1. Accepted: %2.").arg(spec.description(), spec.acceptedText(DisplayLocale::get())), this);
@@ -95,7 +41,7 @@ SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &mana
         if (spec.type == SettingSpec::Type::Boolean) {
             form->addRow(QString(), column);
         } else {
-            auto *label = new QLabel(labelFor(spec.key), this);
+            auto *label = new QLabel(SettingEditor::label(spec.key), this);
             label->setBuddy(edit);
             form->addRow(label, column);
         }
@@ -141,109 +87,6 @@ SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &mana
     });
 }
 
-QWidget *SiteSettingsPage::makeEditor(const SettingSpec &spec)
-{
-    QWidget *edit = nullptr;
-    switch (spec.type) {
-    case SettingSpec::Type::Integer: {
-        auto *spin = new QSpinBox(this);
-        spin->setRange(spec.minimum, spec.maximum);
-        spin->setGroupSeparatorShown(true);
-        edit = spin;
-        break;
-    }
-    case SettingSpec::Type::TimeZone: {
-        auto *combo = new QComboBox(this);
-        combo->setEditable(true);
-        combo->setInsertPolicy(QComboBox::NoInsert);
-        QStringList zones;
-        for (const QByteArray &id : QTimeZone::availableTimeZoneIds())
-            zones << QString::fromLatin1(id);
-        combo->addItems(zones);
-        auto *completer = new QCompleter(zones, combo);
-        completer->setCaseSensitivity(Qt::CaseInsensitive);
-        completer->setFilterMode(Qt::MatchContains);
-        combo->setCompleter(completer);
-        edit = combo;
-        break;
-    }
-    case SettingSpec::Type::Text:
-        if (spec.key.endsWith(u".address")) {
-            auto *text = new QPlainTextEdit(this);
-            text->setTabChangesFocus(true);
-            text->setFixedHeight(text->fontMetrics().lineSpacing() * 4 + 12);
-            edit = text;
-        } else {
-            auto *line = new QLineEdit(this);
-            line->setMaxLength(spec.maximum);
-            edit = line;
-        }
-        break;
-    case SettingSpec::Type::Percent: {
-        auto *line = new QLineEdit(this);
-        // Only what a number can hold; whether it is one (and how precise)
-        // is said on saving, next to the field, rather than by keys that
-        // do nothing.
-        line->setValidator(
-            new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^[0-9.,-]{0,12}$")), line));
-        line->setInputMethodHints(Qt::ImhFormattedNumbersOnly);
-        edit = line;
-        break;
-    }
-    case SettingSpec::Type::Currency: {
-        auto *combo = new QComboBox(this);
-        combo->setEditable(true);
-        combo->setInsertPolicy(QComboBox::NoInsert);
-        combo->addItems({QStringLiteral("USD"), QStringLiteral("EUR"), QStringLiteral("GBP"),
-                         QStringLiteral("CAD"), QStringLiteral("AUD"), QStringLiteral("CHF"),
-                         QStringLiteral("MXN")});
-        combo->setValidator(
-            new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^[A-Za-z]{0,3}$")), combo));
-        edit = combo;
-        break;
-    }
-    case SettingSpec::Type::Boolean:
-        edit = new QCheckBox(labelFor(spec.key), this);
-        break;
-    }
-    edit->setObjectName(QStringLiteral("setting_") + QString(spec.key).replace(u'.', u'_'));
-    edit->setAccessibleName(plainLabel(spec.key));
-    return edit;
-}
-
-void SiteSettingsPage::setEditorValue(const SettingSpec &spec, const QString &value)
-{
-    QWidget *edit = m_editors.value(spec.key);
-    if (auto *spin = qobject_cast<QSpinBox *>(edit))
-        spin->setValue(value.toInt());
-    else if (auto *combo = qobject_cast<QComboBox *>(edit))
-        combo->setCurrentText(value);
-    else if (auto *text = qobject_cast<QPlainTextEdit *>(edit))
-        text->setPlainText(value);
-    else if (auto *check = qobject_cast<QCheckBox *>(edit))
-        check->setChecked(value == u"true");
-    else if (auto *line = qobject_cast<QLineEdit *>(edit))
-        line->setText(spec.type == SettingSpec::Type::Percent ? DecimalInput::text(
-                          DecimalInput::parse(value, QLocale::c()).units, DisplayLocale::get(), 2, true)
-                                                              : value);
-}
-
-QString SiteSettingsPage::editorValue(const QString &key) const
-{
-    QWidget *edit = m_editors.value(key);
-    if (auto *spin = qobject_cast<QSpinBox *>(edit))
-        return QString::number(spin->value());
-    if (auto *combo = qobject_cast<QComboBox *>(edit))
-        return combo->currentText().trimmed();
-    if (auto *text = qobject_cast<QPlainTextEdit *>(edit))
-        return text->toPlainText();
-    if (auto *check = qobject_cast<QCheckBox *>(edit))
-        return check->isChecked() ? QStringLiteral("true") : QStringLiteral("false");
-    if (auto *line = qobject_cast<QLineEdit *>(edit))
-        return line->text();
-    return {};
-}
-
 void SiteSettingsPage::reload()
 {
     const int request = nextRequest();
@@ -272,7 +115,7 @@ void SiteSettingsPage::display(const QList<SettingValue> &values)
         if (!v.spec)
             continue;
         // Compare like with like: what the editor will give back for it.
-        setEditorValue(*v.spec, v.value);
+        SettingEditor::setValue(m_editors.value(v.key), *v.spec, v.value);
         m_loaded.insert(v.key, editorValue(v.key));
     }
 }
@@ -291,7 +134,8 @@ void SiteSettingsPage::save()
         // and the CLI read them ("8.25").
         QString normalised;
         if (const QString problem
-            = SiteSettings::validate(it.key(), now, &normalised, DisplayLocale::get(), plainLabel(it.key()));
+            = SiteSettings::validate(it.key(), now, &normalised, DisplayLocale::get(),
+                                     SettingEditor::plainLabel(it.key()));
             !problem.isEmpty())
             errors.append({it.key(), problem});
         edits.insert(it.key(), normalised);
@@ -329,4 +173,9 @@ void SiteSettingsPage::save()
         Q_EMIT changed();
         reload();
     });
+}
+
+QString SiteSettingsPage::editorValue(const QString &key) const
+{
+    return SettingEditor::value(m_editors.value(key));
 }

@@ -31,8 +31,6 @@ Q_SIGNALS:
 
 private:
     void display(const QList<SettingValue> &values);
-    QWidget *makeEditor(const SettingSpec &spec);
-    void setEditorValue(const SettingSpec &spec, const QString &value);
 
     QMap<QString, QWidget *> m_editors;
     QMap<QString, QString> m_loaded; // key -> value in force when loaded

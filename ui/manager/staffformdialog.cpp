@@ -5,6 +5,7 @@
 #include "db/staff/staffrepo.h"
 #include "ui/common/busyindicator.h"
 #include "ui/common/errortext.h"
+#include "ui/common/pincheck.h"
 #include "ui/common/stafftext.h"
 
 #include <QComboBox>
@@ -13,25 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QVBoxLayout>
-
-namespace {
-
-QLineEdit *pinField(QWidget *parent, const QString &objectName, const QString &accessibleName)
-{
-    auto *field = new QLineEdit(parent);
-    field->setObjectName(objectName);
-    field->setAccessibleName(accessibleName);
-    field->setEchoMode(QLineEdit::Password);
-    field->setMaxLength(StaffRepo::MaxPinDigits);
-    field->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("[0-9]{0,%1}").arg(StaffRepo::MaxPinDigits)), field));
-    field->setInputMethodHints(Qt::ImhDigitsOnly | Qt::ImhSensitiveData | Qt::ImhNoPredictiveText);
-    return field;
-}
-
-} // namespace
 
 StaffFormDialog *StaffFormDialog::forAdding(ConnectionPool &pool, const StaffMember &manager, QWidget *parent)
 {
@@ -75,11 +58,11 @@ StaffFormDialog::StaffFormDialog(Mode mode, ConnectionPool &pool, const StaffMem
         who->setWordWrap(true);
         form->addRow(who);
     }
-    m_pin = pinField(this, QStringLiteral("staffPin"), tr("PIN"));
+    m_pin = PinCheck::field(this, QStringLiteral("staffPin"), tr("PIN"));
     m_pin->setPlaceholderText(
         tr("%1 to %2 digits").arg(StaffRepo::MinPinDigits).arg(StaffRepo::MaxPinDigits));
     form->addRow(tr("&PIN:"), m_pin);
-    m_repeat = pinField(this, QStringLiteral("staffPinRepeat"), tr("PIN again"));
+    m_repeat = PinCheck::field(this, QStringLiteral("staffPinRepeat"), tr("PIN again"));
     form->addRow(tr("PIN a&gain:"), m_repeat);
 
     m_problem = new QLabel(this);
@@ -114,11 +97,7 @@ QString StaffFormDialog::validate() const
 {
     if (m_name && m_name->text().simplified().isEmpty())
         return tr("Type the person's name.");
-    if (const QString pinProblem = StaffRepo::pinProblem(m_pin->text()); !pinProblem.isEmpty())
-        return pinProblem;
-    if (m_repeat->text() != m_pin->text())
-        return tr("The two PINs are not the same. Type it again in both fields.");
-    return {};
+    return PinCheck::newPinProblem(m_pin->text(), m_repeat->text());
 }
 
 void StaffFormDialog::setBusy(bool busy)

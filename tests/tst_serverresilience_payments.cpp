@@ -1,325 +1,40 @@
-// carwash-server as a process when things go wrong around a payment: killed
-// on either side of the commit of a webhook's transaction; stopped while a
-// desk switches between Checkout and the reader and the customer pays both
-// ways (one charge kept, the other way cancelled or refunded once); paid
-// after the hold ended. A real PostgreSQL, the fake Stripe, the rows a desk
-// writes; a desk holding the booking puts the server's steps in order.
+// carwash-server stopped while a desk switches between Checkout and the
+// reader and the customer pays both ways: one charge kept, the other way
+// cancelled or refunded once; a card approved as the desk turns to Checkout
+// kept; paid after the hold ended with the slot free, confirmed. A real
+// PostgreSQL, the fake Stripe, the rows a desk writes; a desk holding the
+// booking puts the server's steps in order.
 #include "db/payments/cardpaymentrequests.h"
-#include "payments/webhooksignature.h"
 #include "tests/harness/nohang.h"
-#include "tests/serverpaymentfixture.h"
+#include "tests/serverresiliencefixture.h"
 
-#include <QDateTime>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QTcpSocket>
 #include <QTest>
-
-#include <csignal>
-
-namespace {
 
 using TestWaits::kNoHangMs;
 
-const QString Desk = QStringLiteral("desk:test");
-
-// Another writer in the middle of a change to a booking: its row lock held
-// on a connection of its own until letGo() (or the end of the test, so the
-// next one is not held up). Whatever the server does that locks the
-// booking waits meanwhile, which puts the server's steps in the order a
-// test needs.
-class BookingHolder
-{
-public:
-    BookingHolder(const DatabaseConfig &c, qint64 bookingId)
-        : m_db(QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("holder")))
-    {
-        m_db.setHostName(c.host);
-        m_db.setPort(c.port);
-        m_db.setDatabaseName(c.database);
-        m_db.setUserName(c.user);
-        if (!m_db.open() || !m_db.transaction()) {
-            qWarning("%s", qPrintable(m_db.lastError().text()));
-            return;
-        }
-        QSqlQuery lock(m_db);
-        if (lock.exec(QStringLiteral("SELECT pg_backend_pid() FROM bookings WHERE id = %1 FOR UPDATE")
-                          .arg(bookingId))
-            && lock.next())
-            m_pid = lock.value(0).toLongLong();
-    }
-    ~BookingHolder()
-    {
-        letGo();
-        m_db = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("holder"));
-    }
-    qint64 pid() const { return m_pid; } // its backend; 0 when it holds nothing
-    bool letGo()
-    {
-        const bool ok = !m_db.isOpen() || m_db.rollback();
-        m_db.close();
-        return ok;
-    }
-
-private:
-    QSqlDatabase m_db;
-    qint64 m_pid = 0;
-};
-
-} // namespace
-
-class TestServerResilience : public QObject, protected ServerPaymentFixture
+class TestServerResiliencePayments : public QObject, protected ServerResilienceFixture
 {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void init();
-    void cleanupTestCase();
+    void initTestCase() { startResilience(QStringLiteral("tst_serverresilience_payments")); }
+    void init() { resetForTest(); }
+    void cleanupTestCase() { stopResilience(); }
 
-    void killedAfterTheCommitTheRedeliveryIsADuplicate();
-    void killedWithTheTransactionOpenNothingIsStored();
     void bothWaysOfPayingKeepOneCharge_data();
     void bothWaysOfPayingKeepOneCharge();
     void aCardApprovedAsTheDeskTurnsToCheckoutIsKept();
     void paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed();
-
-private:
-    // A held booking whose Checkout session the server made; paid at the
-    // fake when pay is true (no delivery configured: the events stay there).
-    struct Paid
-    {
-        qint64 bookingId = 0;
-        qint64 paymentId = 0;
-        QString sessionId;
-        QString eventId;
-        QByteArray body; // checkout.session.completed as Stripe sends it
-    };
-    Paid checkoutPaidAtStripe(const QString &localTime, const QString &plate);
-    QByteArray eventBody(const QString &type, const QString &objectId, QString *eventId = nullptr);
-    // Sends a signed POST /stripe/webhook on socket and never reads the answer.
-    static bool postUnread(QTcpSocket &socket, int port, const QByteArray &body);
-    ServerProcess::Response redeliver(ServerProcess &server, const QByteArray &body);
-    static bool kill(ServerProcess &server);
-    bool restart(ServerProcess &server, int port, const QProcessEnvironment &environment);
-    qint64 audits(qint64 bookingId, const QString &action);
 };
 
-void TestServerResilience::initTestCase()
-{
-    QVERIFY2(QFileInfo::exists(ServerProcess::programPath()), qPrintable(ServerProcess::programPath()));
-    startEngine(QStringLiteral("tst_serverresilience"));
-}
-
-void TestServerResilience::init()
-{
-    resetCatalogue();
-    sql(QStringLiteral("TRUNCATE stripe_events, payment_requests, refunds, card_readers CASCADE"));
-    startStripe();
-}
-
-void TestServerResilience::cleanupTestCase()
-{
-    m_stripe.stop();
-    stopEngine();
-}
-
-QByteArray TestServerResilience::eventBody(const QString &type, const QString &objectId, QString *eventId)
-{
-    for (const QJsonValue &e : m_stripe.events()) {
-        const QJsonObject event = e.toObject();
-        if (event[u"type"].toString() == type && event[u"data"][u"object"][u"id"].toString() == objectId) {
-            if (eventId)
-                *eventId = event[u"id"].toString();
-            return QJsonDocument(event).toJson(QJsonDocument::Compact);
-        }
-    }
-    return {};
-}
-
-TestServerResilience::Paid TestServerResilience::checkoutPaidAtStripe(const QString &localTime,
-                                                                      const QString &plate)
-{
-    Paid p;
-    p.bookingId = heldBooking(localTime, plate);
-    p.paymentId = cardPayment(p.bookingId, QStringLiteral("stripe_checkout"));
-    const qint64 asked = askServer(QStringLiteral("checkout"), p.bookingId, p.paymentId,
-                                   QStringLiteral("payment-%1-checkout").arg(p.paymentId));
-    if (answer(asked) != u"done")
-        return p;
-    p.sessionId = text(
-        QStringLiteral("SELECT stripe_checkout_session_id FROM payments WHERE id = %1").arg(p.paymentId));
-    if (!m_stripe.pay(p.sessionId)) {
-        qWarning("%s", qPrintable(m_stripe.lastError()));
-        return p;
-    }
-    p.body = eventBody(QStringLiteral("checkout.session.completed"), p.sessionId, &p.eventId);
-    return p;
-}
-
-bool TestServerResilience::postUnread(QTcpSocket &socket, int port, const QByteArray &body)
-{
-    socket.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
-    if (!socket.waitForConnected(kNoHangMs))
-        return false;
-    const QByteArray signature = WebhookSignature::sign(body, ServerPaymentFixture::webhookSecret(),
-                                                        QDateTime::currentSecsSinceEpoch());
-    QByteArray request = QByteArrayLiteral("POST /stripe/webhook HTTP/1.1\r\n");
-    request += "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n";
-    request += "Content-Type: application/json; charset=utf-8\r\n";
-    request += "Stripe-Signature: " + signature + "\r\n";
-    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n";
-    request += body;
-    socket.write(request);
-    while (socket.bytesToWrite() > 0)
-        if (!socket.waitForBytesWritten(kNoHangMs))
-            return false;
-    return true;
-}
-
-ServerProcess::Response TestServerResilience::redeliver(ServerProcess &server, const QByteArray &body)
-{
-    // Stripe signs each attempt anew.
-    return server.post(QStringLiteral("/stripe/webhook"), body,
-                       {{"Stripe-Signature",
-                         WebhookSignature::sign(body, webhookSecret(), QDateTime::currentSecsSinceEpoch())}});
-}
-
-bool TestServerResilience::kill(ServerProcess &server)
-{
-    return ::kill(pid_t(server.pid()), SIGKILL) == 0 && server.waitForExit() == -1;
-}
-
-bool TestServerResilience::restart(ServerProcess &server, int port, const QProcessEnvironment &environment)
-{
-    // The same address, so Stripe's retries (and the desk's database) find it.
-    QString error;
-    if (!server.start(environment, {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)},
-                      &error)
-        || !server.waitUntilHealthy(&error)) {
-        qWarning("%s", qPrintable(error + server.log()));
-        return false;
-    }
-    return true;
-}
-
-qint64 TestServerResilience::audits(qint64 bookingId, const QString &action)
-{
-    return count(QStringLiteral("SELECT count(*) FROM audit_log WHERE entity = 'booking' "
-                                "AND entity_id = '%1' AND action = '%2'")
-                     .arg(bookingId)
-                     .arg(action));
-}
-
-void TestServerResilience::killedAfterTheCommitTheRedeliveryIsADuplicate()
-{
-    ServerProcess server;
-    QVERIFY(startServer(server));
-    const Paid p = checkoutPaidAtStripe(QStringLiteral("10:00"), QStringLiteral("KILL 1"));
-    QVERIFY2(!p.body.isEmpty(), qPrintable(server.log()));
-    const int port = server.port();
-
-    // Delivered; the event's row seen from another connection means the
-    // transaction committed. The server dies before anybody reads its answer:
-    // to Stripe this delivery failed.
-    QTcpSocket socket;
-    QVERIFY(postUnread(socket, port, p.body));
-    const QString stored
-        = QStringLiteral("SELECT count(*) FROM stripe_events WHERE id = '%1'").arg(p.eventId);
-    QTRY_COMPARE_WITH_TIMEOUT(count(stored), 1, kNoHangMs);
-    QVERIFY(kill(server));
-    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
-    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
-
-    // Stripe delivers the same bytes again to the restarted server.
-    QVERIFY(restart(server, port, serverEnvironment()));
-    const ServerProcess::Response again = redeliver(server, p.body);
-    QVERIFY2(again.status == 200, qPrintable(QString::fromUtf8(again.body) + server.log()));
-    QCOMPARE(again.json()[u"result"].toString(), QStringLiteral("duplicate"));
-
-    QCOMPARE(count(stored), 1);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 1);
-    QCOMPARE(text(QStringLiteral("SELECT processed_at IS NOT NULL FROM stripe_events WHERE id = '%1'")
-                      .arg(p.eventId)),
-             QStringLiteral("true"));
-    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
-    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
-    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 1);
-    QCOMPARE(audits(p.bookingId, QStringLiteral("booking.status")), 1);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM refunds")), 0);
-    QCOMPARE(server.terminate(), 0);
-}
-
-void TestServerResilience::killedWithTheTransactionOpenNothingIsStored()
-{
-    ServerProcess server;
-    QVERIFY(startServer(server));
-    const Paid p = checkoutPaidAtStripe(QStringLiteral("11:00"), QStringLiteral("KILL 2"));
-    QVERIFY2(!p.body.isEmpty(), qPrintable(server.log()));
-    const int port = server.port();
-
-    // Another writer holds the booking, which applying the event locks.
-    BookingHolder holder(m_cluster.config(), p.bookingId);
-    const qint64 holderPid = holder.pid();
-    QVERIFY(holderPid > 0);
-
-    QTcpSocket socket;
-    QVERIFY(postUnread(socket, port, p.body));
-    // The server's transaction has stored the event and waits for the
-    // booking's lock, held by the holder and nobody else.
-    const QString waiting
-        = QStringLiteral("SELECT coalesce(max(pid), 0) FROM pg_stat_activity "
-                         "WHERE pg_blocking_pids(pid) = ARRAY[%1] AND wait_event_type = 'Lock' "
-                         "AND state = 'active' AND query LIKE '%FOR UPDATE OF b%'")
-              .arg(holderPid);
-    QTRY_VERIFY_WITH_TIMEOUT(count(waiting) > 0, kNoHangMs);
-    const qint64 serverBackend = count(waiting);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = %1 "
-                                  "AND xact_start IS NOT NULL AND backend_xid IS NOT NULL")
-                       .arg(serverBackend)),
-             1); // it has written: the event's row, not yet committed
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
-
-    QVERIFY(kill(server));
-    QCOMPARE(socket.bytesAvailable(), 0);
-    QVERIFY(holder.letGo());
-    // Its backend finds the client gone and rolls back.
-    QTRY_COMPARE_WITH_TIMEOUT(
-        count(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = %1").arg(serverBackend)), 0,
-        kNoHangMs);
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 0);
-    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("pending"));
-    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("held"));
-    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 0);
-
-    // Stripe got no answer and delivers again: applied, once.
-    QVERIFY(restart(server, port, serverEnvironment()));
-    const ServerProcess::Response again = redeliver(server, p.body);
-    QVERIFY2(again.status == 200, qPrintable(QString::fromUtf8(again.body) + server.log()));
-    QCOMPARE(again.json()[u"result"].toString(), QStringLiteral("applied"));
-    const ServerProcess::Response third = redeliver(server, p.body);
-    QCOMPARE(third.status, 200);
-    QCOMPARE(third.json()[u"result"].toString(), QStringLiteral("duplicate"));
-    QCOMPARE(count(QStringLiteral("SELECT count(*) FROM stripe_events")), 1);
-    QCOMPARE(statusOf(QStringLiteral("payments"), p.paymentId), QStringLiteral("succeeded"));
-    QCOMPARE(statusOf(QStringLiteral("bookings"), p.bookingId), QStringLiteral("confirmed"));
-    QCOMPARE(audits(p.bookingId, QStringLiteral("payment.succeeded")), 1);
-    QCOMPARE(audits(p.bookingId, QStringLiteral("booking.status")), 1);
-    QCOMPARE(server.terminate(), 0);
-}
-
-void TestServerResilience::bothWaysOfPayingKeepOneCharge_data()
+void TestServerResiliencePayments::bothWaysOfPayingKeepOneCharge_data()
 {
     QTest::addColumn<bool>("eventsLost");
     QTest::newRow("Checkout's events retried until the server is back") << false;
     QTest::newRow("Checkout's events lost") << true;
 }
 
-void TestServerResilience::bothWaysOfPayingKeepOneCharge()
+void TestServerResiliencePayments::bothWaysOfPayingKeepOneCharge()
 {
     QFETCH(bool, eventsLost);
     const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
@@ -433,7 +148,7 @@ void TestServerResilience::bothWaysOfPayingKeepOneCharge()
     QCOMPARE(server.terminate(), 0);
 }
 
-void TestServerResilience::aCardApprovedAsTheDeskTurnsToCheckoutIsKept()
+void TestServerResiliencePayments::aCardApprovedAsTheDeskTurnsToCheckoutIsKept()
 {
     const QString readerId = m_stripe.registerReader(QStringLiteral("Desk 1"));
     QVERIFY(!readerId.isEmpty());
@@ -539,7 +254,7 @@ void TestServerResilience::aCardApprovedAsTheDeskTurnsToCheckoutIsKept()
     QCOMPARE(server.terminate(), 0);
 }
 
-void TestServerResilience::paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed()
+void TestServerResiliencePayments::paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed()
 {
     // No reconciler pass in the way: the customer pays a session whose hold
     // has ended before anybody expired it.
@@ -601,5 +316,5 @@ void TestServerResilience::paidAfterTheHoldEndedWithTheSlotFreeIsConfirmed()
     QCOMPARE(server.terminate(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestServerResilience)
-#include "tst_serverresilience.moc"
+QTEST_GUILESS_MAIN(TestServerResiliencePayments)
+#include "tst_serverresilience_payments.moc"

@@ -1,20 +1,15 @@
-// The manager's site setup as a manager meets it: the real desk window on
-// the offscreen platform, a real PostgreSQL with the demo seed, real PINs.
-// Every change is checked in the database itself, with its audit row.
-#include "db/availability/availabilityrepo.h"
-#include "db/bookings/bookingrepo.h"
-#include "db/pool/connectionpool.h"
-#include "tests/harness/deskfixture.h"
+// The manager's site setup as a manager meets it, the site's own pages: who
+// may open it and when it closes, every control named and every mnemonic
+// given once, the site settings (a German decimal comma, the audit row, an
+// out-of-range value refused), opening hours and closures. The real desk
+// window on the offscreen platform, a real PostgreSQL with the demo seed,
+// real PINs. Every change is checked in the database itself, with its audit
+// row.
 #include "tests/mnemonics.h"
-#include "ui/common/databasehealthwatcher.h"
-#include "ui/common/errorbanner.h"
-#include "ui/desk/deskwindow.h"
+#include "tests/sitesetupfixture.h"
 #include "ui/desk/sessionheader.h"
-#include "ui/desk/signinpage.h"
-#include "ui/manager/addonspage.h"
 #include "ui/manager/bayspage.h"
 #include "ui/manager/closurespage.h"
-#include "ui/manager/moneyfield.h"
 #include "ui/manager/openinghourspage.h"
 #include "ui/manager/servicechecklist.h"
 #include "ui/manager/servicespage.h"
@@ -26,31 +21,26 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
-#include <QElapsedTimer>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
-#include <QSettings>
 #include <QSpinBox>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 #include <QToolButton>
 #include <QTreeWidget>
 
-#include <memory>
-
 using namespace DeskTest;
 
-class TestSiteSetup : public QObject
+class TestSiteSetupSite : public QObject, protected SiteSetupFixture
 {
     Q_OBJECT
 private slots:
-    void initTestCase();
-    void init();
-    void cleanup();
+    void initTestCase() { startSite(QStringLiteral("tst_sitesetup_site")); }
+    void init() { openDesk(); }
+    void cleanup() { closeDesk(); }
 
     void staffCannotOpenItAndManagersCan();
     void signingOutClosesIt();
@@ -62,98 +52,9 @@ private slots:
     void aDayWithABreakAndAClosedDayAreStored();
     void anInvalidRangeIsRefused();
     void closuresAreAddedAndRemoved();
-    void aPriceChangeReachesNewBookingsButNotExistingOnes();
-    void aNewServiceOnABayIsBookableAndADeactivatedBayIsNot();
-    void aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly();
-    void aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt();
-
-private:
-    SiteSetupDialog *openAsManager();
-    void selectRow(CatalogueEditorPage *page, const QString &name);
-    BookingOutcome bookNext(qint64 serviceId, const QString &plate);
-
-    DeskTestSite m_site;
-    PgTestCluster &m_cluster = m_site.cluster();
-    std::unique_ptr<ConnectionPool> m_pool;
-    std::unique_ptr<DeskWindow> m_window;
 };
 
-void TestSiteSetup::initTestCase()
-{
-    QString error;
-    QVERIFY2(m_site.start(QStringLiteral("tst_sitesetup"), &error), qPrintable(error));
-}
-
-void TestSiteSetup::init()
-{
-    QSettings().clear();
-    if (!m_cluster.isRunning())
-        QVERIFY(m_cluster.start());
-    QVERIFY(m_site.openDesk(m_pool, m_window));
-}
-
-void TestSiteSetup::cleanup()
-{
-    DeskTestSite::closeDesk(m_pool, m_window);
-}
-
-SiteSetupDialog *TestSiteSetup::openAsManager()
-{
-    if (!m_site.signIn(*m_window, QStringLiteral("Morgan Lee")))
-        return nullptr;
-    SiteSetupDialog *dialog = m_window->openSiteSetup();
-    if (!dialog)
-        return nullptr;
-    QElapsedTimer waited;
-    waited.start();
-    while ((dialog->isCatalogueLoading() || dialog->sitePage()->isBusy() || dialog->hoursPage()->isBusy()
-            || dialog->closuresPage()->isBusy())
-           && waited.elapsed() < kNoHangMs)
-        QTest::qWait(10);
-    return dialog;
-}
-
-void TestSiteSetup::selectRow(CatalogueEditorPage *page, const QString &name)
-{
-    for (int row = 0; row < page->table()->rowCount(); ++row) {
-        if (page->table()->item(row, 0)->text() == name) {
-            page->table()->setCurrentCell(row, 0);
-            return;
-        }
-    }
-    QFAIL(qPrintable(QStringLiteral("no row %1").arg(name)));
-}
-
-BookingOutcome TestSiteSetup::bookNext(qint64 serviceId, const QString &plate)
-{
-    auto outcome
-        = m_pool
-              ->withRetry(QStringLiteral("test.book"), RetryPolicy::critical(),
-                          [=](QSqlDatabase &db) -> DbResult<BookingOutcome> {
-                              AvailabilityRequest slot;
-                              slot.serviceId = serviceId;
-                              const auto next = AvailabilityRepo(db).next(slot);
-                              if (!next.ok())
-                                  return next.error();
-                              if (!next->has_value())
-                                  return DbError(DbError::Kind::NotFound, QStringLiteral("no free start"));
-                              BookingRequest request;
-                              request.slot = slot;
-                              request.start = (*next)->start;
-                              request.plate = plate;
-                              request.name = QStringLiteral("Walk In");
-                              request.actor = QStringLiteral("staff:1");
-                              return BookingRepo(db).create(request);
-                          })
-              .result();
-    if (!outcome.ok()) {
-        qWarning("%s", describe(outcome).constData());
-        return {};
-    }
-    return outcome.value();
-}
-
-void TestSiteSetup::staffCannotOpenItAndManagersCan()
+void TestSiteSetupSite::staffCannotOpenItAndManagersCan()
 {
     QVERIFY(m_site.signIn(*m_window, QStringLiteral("Sam Rivera")));
     // Its entry in the Manage menu: no menu for staff, the entry disabled.
@@ -185,7 +86,7 @@ void TestSiteSetup::staffCannotOpenItAndManagersCan()
                               QStringLiteral("Sparkle Auto Spa"), kNoHangMs);
 }
 
-void TestSiteSetup::signingOutClosesIt()
+void TestSiteSetupSite::signingOutClosesIt()
 {
     QPointer<SiteSetupDialog> dialog = openAsManager();
     QVERIFY(dialog);
@@ -193,7 +94,7 @@ void TestSiteSetup::signingOutClosesIt()
     QTRY_VERIFY(!dialog);
 }
 
-void TestSiteSetup::everyControlHasAnAccessibleName()
+void TestSiteSetupSite::everyControlHasAnAccessibleName()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
@@ -217,14 +118,14 @@ void TestSiteSetup::everyControlHasAnAccessibleName()
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
 }
 
-void TestSiteSetup::everyTabGivesEveryMnemonicToOneControl()
+void TestSiteSetupSite::everyTabGivesEveryMnemonicToOneControl()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
     QVERIFY2(Mnemonics::clashes(dialog).isEmpty(), qPrintable(Mnemonics::clashes(dialog).join(u'\n')));
 }
 
-void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
+void TestSiteSetupSite::aGermanManagerTypesTheTaxRateWithADecimalComma()
 {
     const QLocale before;
     QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
@@ -265,7 +166,7 @@ void TestSiteSetup::aGermanManagerTypesTheTaxRateWithADecimalComma()
     QCOMPARE(tax->text(), QStringLiteral("7,75"));
 }
 
-void TestSiteSetup::settingsAreSavedWithTheManagerInTheAuditLog()
+void TestSiteSetupSite::settingsAreSavedWithTheManagerInTheAuditLog()
 {
     const qint64 manager = m_site.staffId(QStringLiteral("Morgan Lee"));
     SiteSetupDialog *dialog = openAsManager();
@@ -309,7 +210,7 @@ void TestSiteSetup::settingsAreSavedWithTheManagerInTheAuditLog()
     QCOMPARE(booked.booking.end.secsTo(booked.booking.blockedUntil), 12 * 60);
 }
 
-void TestSiteSetup::anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritten()
+void TestSiteSetupSite::anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritten()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
@@ -343,7 +244,7 @@ void TestSiteSetup::anOutOfRangeSettingIsRefusedNextToItsFieldAndNothingIsWritte
     QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
 }
 
-void TestSiteSetup::aDayWithABreakAndAClosedDayAreStored()
+void TestSiteSetupSite::aDayWithABreakAndAClosedDayAreStored()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
@@ -386,7 +287,7 @@ void TestSiteSetup::aDayWithABreakAndAClosedDayAreStored()
         kNoHangMs);
 }
 
-void TestSiteSetup::anInvalidRangeIsRefused()
+void TestSiteSetupSite::anInvalidRangeIsRefused()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
@@ -413,7 +314,7 @@ void TestSiteSetup::anInvalidRangeIsRefused()
              before);
 }
 
-void TestSiteSetup::closuresAreAddedAndRemoved()
+void TestSiteSetupSite::closuresAreAddedAndRemoved()
 {
     SiteSetupDialog *dialog = openAsManager();
     QVERIFY(dialog);
@@ -469,198 +370,5 @@ void TestSiteSetup::closuresAreAddedAndRemoved()
         1);
 }
 
-void TestSiteSetup::aPriceChangeReachesNewBookingsButNotExistingOnes()
-{
-    const qint64 deluxe
-        = m_site.value(QStringLiteral("SELECT id FROM services WHERE name = 'Deluxe Wash'")).toLongLong();
-    const BookingOutcome old = bookNext(deluxe, QStringLiteral("OLDPRICE"));
-    QVERIFY(old.isBooked());
-    const qint64 oldPrice = old.booking.priceCents;
-
-    SiteSetupDialog *dialog = openAsManager();
-    QVERIFY(dialog);
-    ServicesPage *page = dialog->servicesPage();
-    selectRow(page, QStringLiteral("Deluxe Wash"));
-    QCOMPARE(page->currentId(), deluxe);
-    QCOMPARE(page->priceField(QStringLiteral("car"))->cents(), std::optional<qint64>(oldPrice));
-    page->priceField(QStringLiteral("car"))->clear();
-    QTest::keyClicks(page->priceField(QStringLiteral("car")), QStringLiteral("21.50"));
-    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("servicesPageSave")), Qt::LeftButton);
-    QVERIFY(waitIdle(page));
-    QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    QCOMPARE(
-        m_site
-            .value(QStringLiteral(
-                       "SELECT price_cents FROM service_prices WHERE service_id = %1 AND vehicle_class = "
-                       "'car'")
-                       .arg(deluxe))
-            .toLongLong(),
-        2150);
-    QCOMPARE(
-        m_site.value(QStringLiteral("SELECT price_cents FROM bookings WHERE id = %1").arg(old.booking.id))
-            .toLongLong(),
-        oldPrice);
-    QCOMPARE(m_site
-                 .value(QStringLiteral(
-                            "SELECT details->'after'->'price_cents'->>'car' FROM audit_log WHERE action = "
-                            "'service.update' AND entity_id = '%1' AND actor = 'staff:%2'")
-                            .arg(deluxe)
-                            .arg(m_site.staffId(QStringLiteral("Morgan Lee"))))
-                 .toString(),
-             QStringLiteral("2150"));
-    const BookingOutcome fresh = bookNext(deluxe, QStringLiteral("NEWPRICE"));
-    QVERIFY(fresh.isBooked());
-    QCOMPARE(fresh.booking.priceCents, 2150);
-}
-
-void TestSiteSetup::aNewServiceOnABayIsBookableAndADeactivatedBayIsNot()
-{
-    SiteSetupDialog *dialog = openAsManager();
-    QVERIFY(dialog);
-    ServicesPage *services = dialog->servicesPage();
-    services->newRow();
-    QTest::keyClicks(services->nameField(), QStringLiteral("Headlight Restore"));
-    services->durationField()->setValue(40);
-    services->offeredBox(QStringLiteral("suv"))->setChecked(false);
-    services->offeredBox(QStringLiteral("truck"))->setChecked(false);
-    QTest::keyClicks(services->priceField(QStringLiteral("car")), QStringLiteral("35"));
-    services->save();
-    QVERIFY(waitIdle(services));
-    QTRY_VERIFY_WITH_TIMEOUT(services->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    const qint64 id = m_site.value(QStringLiteral("SELECT id FROM services WHERE name = 'Headlight Restore'"))
-                          .toLongLong();
-    QVERIFY(id > 0);
-    QCOMPARE(m_site
-                 .value(QStringLiteral(
-                            "SELECT string_agg(vehicle_class || price_cents, ',') FROM service_prices WHERE "
-                            "service_id = %1")
-                            .arg(id))
-                 .toString(),
-             QStringLiteral("car3500"));
-
-    // A new bay that performs it, made on the Bays tab.
-    BaysPage *bays = dialog->baysPage();
-    QTRY_VERIFY_WITH_TIMEOUT(bays->servicesList()->count() == 6, kNoHangMs);
-    bays->newRow();
-    QTest::keyClicks(bays->nameField(), QStringLiteral("Detail Bay C"));
-    bays->kindField()->setCurrentIndex(bays->kindField()->findData(QStringLiteral("detail")));
-    QVERIFY(bays->servicesList()->setServiceChecked(QStringLiteral("Headlight Restore"), true));
-    bays->save();
-    QVERIFY(waitIdle(bays));
-    QTRY_VERIFY_WITH_TIMEOUT(bays->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-    const qint64 bayId
-        = m_site.value(QStringLiteral("SELECT id FROM bays WHERE name = 'Detail Bay C'")).toLongLong();
-    QCOMPARE(m_site.value(QStringLiteral("SELECT kind FROM bays WHERE id = %1").arg(bayId)).toString(),
-             QStringLiteral("detail"));
-    const BookingOutcome booked = bookNext(id, QStringLiteral("LAMP1"));
-    QVERIFY(booked.isBooked());
-    QCOMPARE(booked.booking.bay.id, bayId);
-    QCOMPARE(booked.booking.priceCents, 3500);
-
-    // Deactivated: no new bookings, and the manager hears of the one it has.
-    QTRY_COMPARE_WITH_TIMEOUT(dialog->isCatalogueLoading(), false, kNoHangMs);
-    selectRow(bays, QStringLiteral("Detail Bay C"));
-    QCOMPARE(bays->currentId(), bayId);
-    bays->activeBox()->setChecked(false);
-    bays->save();
-    QVERIFY(waitIdle(bays));
-    QTRY_VERIFY_WITH_TIMEOUT(bays->statusText().contains(QStringLiteral("1 upcoming booking")), kNoHangMs);
-    QCOMPARE(m_site.value(QStringLiteral("SELECT active FROM bays WHERE id = %1").arg(bayId)).toBool(),
-             false);
-    const BookingOutcome refused = bookNext(id, QStringLiteral("LAMP2"));
-    QVERIFY(!refused.isBooked());
-    QCOMPARE(
-        m_site.value(QStringLiteral("SELECT count(*) FROM bookings WHERE service_id = %1").arg(id)).toInt(),
-        1);
-}
-
-void TestSiteSetup::aDuplicateNameIsRefusedAndUnusualNamesAreStoredExactly()
-{
-    SiteSetupDialog *dialog = openAsManager();
-    QVERIFY(dialog);
-    ServicesPage *page = dialog->servicesPage();
-    const int services = m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt();
-    const int audits = m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt();
-    page->newRow();
-    QTest::keyClicks(page->nameField(), QStringLiteral("express exterior"));
-    for (const QString &vehicleClass :
-         {QStringLiteral("car"), QStringLiteral("suv"), QStringLiteral("truck")})
-        QTest::keyClicks(page->priceField(vehicleClass), QStringLiteral("10"));
-    page->save();
-    QVERIFY(waitIdle(page));
-    QTRY_VERIFY_WITH_TIMEOUT(!page->fieldError(QStringLiteral("name")).isEmpty(), kNoHangMs);
-    QVERIFY2(page->fieldError(QStringLiteral("name"))
-                 .contains(QStringLiteral("\"Express Exterior\" already exists")),
-             qPrintable(page->fieldError(QStringLiteral("name"))));
-    QCOMPARE(page->nameField()->text(), QStringLiteral("express exterior"));
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services);
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log")).toInt(), audits);
-
-    for (const QString &name :
-         {QStringLiteral("Wax'); DROP TABLE services; --"), QStringLiteral("Мойка «Люкс» 洗车")}) {
-        page->newRow();
-        // QTest types Latin-1 only; an input method would deliver the rest.
-        page->nameField()->setText(name);
-        for (const QString &vehicleClass :
-             {QStringLiteral("car"), QStringLiteral("suv"), QStringLiteral("truck")})
-            QTest::keyClicks(page->priceField(vehicleClass), QStringLiteral("9,99"));
-        page->save();
-        QVERIFY(waitIdle(page));
-        QTRY_VERIFY_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")), kNoHangMs);
-        QCOMPARE(
-            m_site.value(QStringLiteral("SELECT count(*) FROM services WHERE name = %1").arg(quoted(name)))
-                .toInt(),
-            1);
-        QCOMPARE(m_site
-                     .value(QStringLiteral(
-                                "SELECT min(price_cents) FROM service_prices p JOIN services s ON s.id = "
-                                "p.service_id WHERE s.name = %1")
-                                .arg(quoted(name)))
-                     .toInt(),
-                 999);
-        QTRY_COMPARE_WITH_TIMEOUT(dialog->isCatalogueLoading(), false, kNoHangMs);
-        QCOMPARE(page->nameField()->text(), name);
-    }
-    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM services")).toInt(), services + 2);
-}
-
-void TestSiteSetup::aSaveThatFailsKeepsWhatWasTypedAndRetryStoresIt()
-{
-    SiteSetupDialog *dialog = openAsManager();
-    QVERIFY(dialog);
-    dialog->tabs()->setCurrentWidget(dialog->servicesPage());
-    ServicesPage *page = dialog->servicesPage();
-    selectRow(page, QStringLiteral("Ultimate Shine"));
-    page->priceField(QStringLiteral("truck"))->clear();
-    QTest::keyClicks(page->priceField(QStringLiteral("truck")), QStringLiteral("37.00"));
-
-    // Fast, not immediate: the harness commits asynchronously, and an
-    // immediate stop could drop the seed's last commits.
-    QVERIFY(m_cluster.stop());
-    page->save();
-    QVERIFY(page->isBusy());
-    // The retry policy gives up after its bounded attempts; no hang.
-    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), 3 * kNoHangMs);
-    auto *banner = dialog->banner();
-    QVERIFY2(banner->message().contains(QStringLiteral("Not saved")), qPrintable(banner->message()));
-    QVERIFY(!banner->whatToDo().isEmpty());
-    QCOMPARE(page->priceField(QStringLiteral("truck"))->text(), QStringLiteral("37.00"));
-    QCOMPARE(page->nameField()->text(), QStringLiteral("Ultimate Shine"));
-
-    QVERIFY(m_cluster.start());
-    auto *retry = banner->findChild<QPushButton *>(QStringLiteral("errorBannerRetry"));
-    QVERIFY(retry && retry->isVisible());
-    QTest::mouseClick(retry, Qt::LeftButton);
-    QTRY_VERIFY2_WITH_TIMEOUT(page->statusText().startsWith(QStringLiteral("Saved")),
-                              qPrintable(page->statusText() + u'|' + banner->message()), 2 * kNoHangMs);
-    QVERIFY(banner->message().isEmpty());
-    QCOMPARE(m_site
-                 .value(QStringLiteral(
-                     "SELECT p.price_cents FROM service_prices p JOIN services s ON s.id = p.service_id "
-                     "WHERE s.name = 'Ultimate Shine' AND p.vehicle_class = 'truck'"))
-                 .toInt(),
-             3700);
-}
-
-QTEST_MAIN(TestSiteSetup)
-#include "tst_sitesetup.moc"
+QTEST_MAIN(TestSiteSetupSite)
+#include "tst_sitesetup_site.moc"

@@ -2,13 +2,15 @@
 # The Debian package as an administrator meets it, on this machine (CI; as
 # root): build it (scripts/package.sh, lintian included), check its desktop
 # entries, metainfo, icons, man pages and units, `apt-get install
-# ./carwash-desk_*.deb`, `carwash-admin --version`; carwash-server started as
-# its unit starts it (its user, its environment file) against a PostgreSQL
-# this script starts, answering GET /health; carwash-admin seed and health as
-# a normal user; an upgrade (the same programs repacked as a newer version)
-# keeps the user, the environment file and the data; `dpkg --purge` removes
-# the programs, the units and the system user, and the database stays.
-# Never touches any other PostgreSQL.
+# ./carwash-desk_*.deb`, `carwash-admin --version`; `carwash-admin site init`
+# (twice) on a PostgreSQL this script starts with Debian's local peer
+# authentication, letting in a normal user; carwash-server started as its
+# unit starts it (its user, its environment file, no DATABASE_URL: the site's
+# /etc/carwash-desk/database.conf), answering GET /health; carwash-admin seed
+# and health as that normal user; an upgrade (the same programs repacked as a
+# newer version) keeps the user, the settings and the data; `dpkg --purge`
+# removes the programs, the units, the system user and database.conf, and the
+# database stays. Never touches any other PostgreSQL.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 started=$(date +%s)
@@ -79,12 +81,15 @@ systemd-analyze verify /lib/systemd/system/carwash-server.service /lib/systemd/s
 
 step "starting a PostgreSQL for the server"
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-install -d -o postgres -g postgres -m 0700 "$work/pg" "$work/pg-socket"
-runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$work/pg" -A trust -U postgres >/dev/null
+install -d -o postgres -g postgres -m 0700 "$work/pg"
+install -d -o postgres -g postgres -m 0755 "$work/pg-socket"
+# As Debian's own cluster: local users log in as their own role (peer); the
+# script's checks come over TCP.
+runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$work/pg" --auth-local=peer --auth-host=trust \
+  -U postgres >/dev/null
 runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$work/pg" -w -l "$work/pg-socket/log" \
   -o "-p $port -k $work/pg-socket -c listen_addresses=127.0.0.1" start >/dev/null
 psql_postgres() { runuser -u postgres -- psql -h 127.0.0.1 -p "$port" -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
-psql_postgres -c "CREATE ROLE carwash LOGIN" -c "CREATE DATABASE carwash OWNER carwash"
 
 step "carwash-server as its unit starts it"
 unit=/lib/systemd/system/carwash-server.service
@@ -112,14 +117,28 @@ as_unit() {
 }
 # As installed, without the site database, the unit is not started and says why.
 if as_unit "$exec_condition" 2>"$work/condition.err"; then fail "ExecCondition passed without DATABASE_URL"; fi
-grep -q "set DATABASE_URL in $env_file" "$work/condition.err" || fail "ExecCondition: $(cat "$work/condition.err")"
+grep -q "run carwash-admin site init, or set DATABASE_URL in $env_file" "$work/condition.err" \
+  || fail "ExecCondition: $(cat "$work/condition.err")"
+
+step "carwash-admin site init (twice), letting the normal user nobody in"
+site_conf=/etc/carwash-desk/database.conf
+# In English, whatever this machine's language: its output is checked.
+site_init() { LC_ALL=C.UTF-8 carwash-admin site init --host "$work/pg-socket" --port "$port" --allow nobody; }
+site_init >"$work/init.txt" 2>&1 || fail "site init: $(cat "$work/init.txt")"
+[ "$(stat -c '%a %U' "$site_conf")" = "644 root" ] || fail "$site_conf is not 0644 root"
+site_url=$(sed -n 's/^DATABASE_URL=//p' "$site_conf")
+socket_encoded=$(/usr/bin/python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$work/pg-socket")
+[ "$site_url" = "postgresql://$socket_encoded:$port/carwash" ] || fail "$site_conf names $site_url"
+[ "$(psql_postgres -c "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'carwash'")" = carwash ] \
+  || fail "the database carwash does not belong to the role carwash"
+site_init >"$work/init2.txt" 2>&1 || fail "site init, again: $(cat "$work/init2.txt")"
+grep -q "set up already" "$work/init2.txt" || fail "site init, again: $(cat "$work/init2.txt")"
+
 http_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# What an administrator writes into the environment file.
-cat >> "$env_file" <<EOF
-DATABASE_URL=postgresql://carwash@127.0.0.1:$port/carwash?connect_timeout=5
-CARWASH_SERVER_OPTIONS=--listen 127.0.0.1:$http_port
-EOF
-as_unit "$exec_condition" || fail "ExecCondition refused the configured server"
+# What an administrator writes into the environment file: no DATABASE_URL,
+# the server takes the site's.
+echo "CARWASH_SERVER_OPTIONS=--listen 127.0.0.1:$http_port" >> "$env_file"
+as_unit "$exec_condition" || fail "ExecCondition refused the server of the site database"
 # Starts the server as its unit would, waits for GET /health to answer 200
 # with the database reachable, and every version the programs' own; stops
 # it with SIGTERM as systemd would, and expects it to end cleanly.
@@ -157,11 +176,11 @@ sys.exit(0 if h["version"] == version and h["database"]["reachable"] and servers
 }
 server_answers_health
 
-# carwash-admin as a normal user (nobody) on the same database.
+# carwash-admin as a normal user (nobody) on the site database: through
+# database.conf and the socket as its own role, let in by site init.
 install -d -o nobody -m 0700 "$work/home"
 admin() {
-  runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 \
-    DATABASE_URL="postgresql://carwash@127.0.0.1:$port/carwash" carwash-admin "$@"
+  runuser -u nobody -- env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 carwash-admin "$@"
 }
 step "carwash-admin as a normal user: seed --demo, health"
 admin seed --demo >/dev/null || fail "carwash-admin seed --demo"
@@ -179,8 +198,9 @@ apt-get install -y -q --no-install-recommends "$work/carwash-desk_next_amd64.deb
 [ "$(dpkg-query -W -f='${Version}' carwash-desk)" = "$version+1" ] || fail "the upgrade did not happen"
 [ "$(id -u "$user")" = "$uid" ] || fail "the upgrade made the user $user anew"
 [ "$(stat -c '%a %U' "$env_file")" = "600 root" ] || fail "the upgrade changed $env_file's mode"
-grep -q "^DATABASE_URL=postgresql://carwash@127.0.0.1:$port/" "$env_file" \
+grep -q "^CARWASH_SERVER_OPTIONS=--listen 127.0.0.1:$http_port\$" "$env_file" \
   || fail "the upgrade lost the administrator's settings in $env_file"
+[ "$(sed -n 's/^DATABASE_URL=//p' "$site_conf")" = "$site_url" ] || fail "the upgrade changed $site_conf"
 server_answers_health
 [ "$(admin services --json | /usr/bin/python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')" = "$services" ] \
   || fail "the site's services changed in the upgrade"
@@ -189,7 +209,7 @@ step "purging"
 dpkg --purge carwash-desk >/dev/null
 installed=""
 for gone in /usr/bin/carwash /usr/bin/carwash-admin /usr/bin/carwash-server "$unit" \
-            /lib/systemd/system/carwash-kiosk.service /etc/carwash-desk/server.env "$state_dir"; do
+            /lib/systemd/system/carwash-kiosk.service /etc/carwash-desk/server.env "$site_conf" "$state_dir"; do
   [ ! -e "$gone" ] || fail "$gone is still there after the purge"
 done
 ! getent passwd carwash >/dev/null || fail "the system user carwash is still there after the purge"

@@ -1,6 +1,10 @@
-// DATABASE_URL parsing, the precedence of environment > URL > saved settings >
-// defaults, refusal of bad values with the setting named, and redaction.
+// DATABASE_URL parsing, the precedence of environment > URL > the site's
+// config file > saved settings > defaults, refusal of bad values with the
+// setting (or the file) named, and redaction.
 #include "db/config/databaseconfig.h"
+#include "db/config/siteconfigfile.h"
+
+#include <QFile>
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -13,6 +17,17 @@ QProcessEnvironment envOf(const QList<QPair<QString, QString>> &vars)
     for (const auto &[k, v] : vars)
         env.insert(k, v);
     return env;
+}
+
+// A site config file with these lines, in dir.
+QString siteFile(const QTemporaryDir &dir, const QByteArray &lines)
+{
+    const QString path = dir.filePath(QStringLiteral("database.conf"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    file.write(lines);
+    return path;
 }
 } // namespace
 
@@ -32,6 +47,11 @@ private slots:
     void clampsTooLargeValuesWithAWarning();
     void statementCacheZeroMeansPgBouncer();
     void passwordNeverInRedactedUrlOrSavedSettings();
+    void siteFileBeatsSavedSettingsAndLosesToTheEnvironment();
+    void aMissingSiteFileChangesNothing();
+    void siteFileProblemsAreRefusedNamingTheFile_data();
+    void siteFileProblemsAreRefusedNamingTheFile();
+    void siteFileIsWrittenWholeReadableByAllAndWithoutAPassword();
 };
 
 void TestDatabaseConfig::defaultsWithNothingConfiguredMeanEmbedded()
@@ -357,6 +377,132 @@ void TestDatabaseConfig::passwordNeverInRedactedUrlOrSavedSettings()
         nullptr);
     QVERIFY(!bad.ok());
     QVERIFY(!bad.errors.join(QLatin1Char(' ')).contains(secret));
+}
+
+void TestDatabaseConfig::siteFileBeatsSavedSettingsAndLosesToTheEnvironment()
+{
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("database/host"), QStringLiteral("saved-host"));
+    settings.setValue(QStringLiteral("database/name"), QStringLiteral("saved-db"));
+    settings.setValue(QStringLiteral("database/user"), QStringLiteral("saved-user"));
+    settings.setValue(QStringLiteral("database/connection_limit"), 7);
+    settings.setValue(QStringLiteral("database/pool_timeout"), 20);
+    // What site init writes: the local socket, no user (each program logs in
+    // as its own user through peer authentication).
+    const QString path = siteFile(dir, "# the site\n\n"
+                                       "DATABASE_URL=\"postgresql://%2Fvar%2Frun%2Fpostgresql:5433/carwash"
+                                       "?connection_limit=4\"\n");
+
+    // The file over saved settings: the whole connection, and what its URL names.
+    auto r = DatabaseConfigLoader::load(QProcessEnvironment(), &settings, path);
+    QVERIFY2(r.ok(), qPrintable(r.errors.join(u'\n')));
+    QVERIFY(!r.config.embedded);
+    QCOMPARE(r.config.host, QStringLiteral("/var/run/postgresql"));
+    QVERIFY(r.config.isUnixSocket());
+    QCOMPARE(r.config.port, 5433);
+    QCOMPARE(r.config.database, QStringLiteral("carwash"));
+    QCOMPARE(r.config.user, QString()); // not the saved user's
+    QCOMPARE(r.config.maxConnections, 4);
+    for (const char *setting : {"host", "port", "database", "connection_limit"})
+        QCOMPARE(r.config.sourceOf(QLatin1String(setting)), ConfigSource::SiteFile);
+    QCOMPARE(r.config.poolTimeoutMs, 20000); // not in the file: the saved value stands
+    QCOMPARE(r.config.sourceOf(QStringLiteral("pool_timeout")), ConfigSource::Settings);
+    QCOMPARE(configSourceName(ConfigSource::SiteFile), QStringLiteral("site file"));
+
+    // Without saved settings the file still means a configured server, not the embedded one.
+    r = DatabaseConfigLoader::load(QProcessEnvironment(), nullptr, path);
+    QVERIFY(r.ok());
+    QVERIFY(!r.config.embedded);
+    QCOMPARE(r.config.host, QStringLiteral("/var/run/postgresql"));
+
+    // The environment's DATABASE_URL over the file: nothing of the file remains.
+    r = DatabaseConfigLoader::load(
+        envOf({{QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@env-host/env-db")}}), &settings, path);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.host, QStringLiteral("env-host"));
+    QCOMPARE(r.config.port, 5432);
+    QCOMPARE(r.config.database, QStringLiteral("env-db"));
+    QCOMPARE(r.config.maxConnections, 7); // the saved one: the file's URL is not read at all
+    QCOMPARE(r.config.sourceOf(QStringLiteral("host")), ConfigSource::Url);
+
+    // The environment's own settings over the file's URL.
+    r = DatabaseConfigLoader::load(envOf({{QStringLiteral("DB_MAX_CONNECTIONS"), QStringLiteral("9")}}), &settings,
+                                   path);
+    QVERIFY(r.ok());
+    QCOMPARE(r.config.host, QStringLiteral("/var/run/postgresql"));
+    QCOMPARE(r.config.maxConnections, 9);
+    QCOMPARE(r.config.sourceOf(QStringLiteral("connection_limit")), ConfigSource::Environment);
+}
+
+void TestDatabaseConfig::aMissingSiteFileChangesNothing()
+{
+    QTemporaryDir dir;
+    const auto r = DatabaseConfigLoader::load(QProcessEnvironment(), nullptr,
+                                              dir.filePath(QStringLiteral("database.conf")));
+    QVERIFY(r.ok());
+    QVERIFY(r.warnings.isEmpty());
+    QVERIFY(r.config.embedded);
+    QCOMPARE(SiteConfigFile::path(QProcessEnvironment()), QStringLiteral("/etc/carwash-desk/database.conf"));
+    QCOMPARE(SiteConfigFile::path(envOf({{QStringLiteral("CARWASH_SITE_CONFIG"), QStringLiteral("/x/y.conf")}})),
+             QStringLiteral("/x/y.conf"));
+}
+
+void TestDatabaseConfig::siteFileProblemsAreRefusedNamingTheFile_data()
+{
+    QTest::addColumn<QByteArray>("lines");
+    QTest::addColumn<QString>("expected"); // in the one error, after the file's path
+
+    QTest::newRow("a password in the URL")
+        << QByteArray("DATABASE_URL=postgresql://carwash:s3cret@db/carwash\n") << QStringLiteral("holds a password");
+    QTest::newRow("a password as a parameter")
+        << QByteArray("DATABASE_URL=postgresql://carwash@db/carwash?password=s3cret\n")
+        << QStringLiteral("holds a password");
+    QTest::newRow("no DATABASE_URL") << QByteArray("# nothing yet\n") << QStringLiteral("has no DATABASE_URL");
+    QTest::newRow("not KEY=VALUE") << QByteArray("postgresql://db/carwash\n")
+                                   << QStringLiteral("line 1: expected KEY=VALUE");
+    QTest::newRow("a bad port") << QByteArray("DATABASE_URL=postgresql://db:99999/carwash\n")
+                                << QStringLiteral("DATABASE_URL: port \"99999\" is not valid");
+    QTest::newRow("a bad limit") << QByteArray("DATABASE_URL=postgresql://db/carwash?connection_limit=x\n")
+                                 << QStringLiteral("DATABASE_URL connection_limit: \"x\" is not a number");
+}
+
+void TestDatabaseConfig::siteFileProblemsAreRefusedNamingTheFile()
+{
+    QFETCH(QByteArray, lines);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = siteFile(dir, lines);
+    const auto r = DatabaseConfigLoader::load(QProcessEnvironment(), nullptr, path);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.errors.size(), 1);
+    QVERIFY2(r.errors.first().startsWith(path), qPrintable(r.errors.first()));
+    QVERIFY2(r.errors.first().contains(expected), qPrintable(r.errors.first()));
+    QVERIFY(!r.errors.first().contains(QLatin1String("s3cret")));
+    QCOMPARE(r.config.password, QString());
+}
+
+void TestDatabaseConfig::siteFileIsWrittenWholeReadableByAllAndWithoutAPassword()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("etc/carwash-desk/database.conf"));
+    const QString url = QStringLiteral("postgresql://%2Fvar%2Frun%2Fpostgresql:5432/carwash");
+    QString error;
+    QVERIFY2(SiteConfigFile::write(path, url, QStringLiteral("the test"), &error), qPrintable(error));
+    // 0644 (the *User flags only repeat the owner's or others' for whoever runs the test).
+    QCOMPARE(QFile::permissions(path) & ~QFileDevice::Permissions(QFile::ReadUser | QFile::WriteUser | QFile::ExeUser),
+             QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+    const SiteConfigFile::Contents read = SiteConfigFile::read(path);
+    QVERIFY(read.exists);
+    QVERIFY(read.errors.isEmpty());
+    QVERIFY(read.warnings.isEmpty());
+    QCOMPARE(read.url, url);
+
+    // A password is refused, and the file keeps what it held.
+    QVERIFY(!SiteConfigFile::write(path, QStringLiteral("postgresql://carwash:s3cret@db/carwash"),
+                                   QStringLiteral("the test"), &error));
+    QVERIFY2(error.contains(QLatin1String("password")), qPrintable(error));
+    QCOMPARE(SiteConfigFile::read(path).url, url);
 }
 
 QTEST_GUILESS_MAIN(TestDatabaseConfig)

@@ -786,174 +786,6 @@ Aufruf: carwash-admin %2</translation>
         <translation>Probelauf: Es wurde nichts geändert. Zum Vergessen ohne --dry-run erneut ausführen.</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process&apos;s published health (lost ones too) and the database&apos;s
-                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-  maintenance [--if-due] [--batch-size N]
-                     remove health snapshots, audit and payment-event rows older than
-                     retention.*_days, in small batches; --if-due: only when not run today
-  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
-                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
-  restore FILE [--replace] [--yes]
-                     check the archive, then restore it in one transaction and migrate;
-                     a database with bookings only with --replace after typing yes (--yes
-                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-  customer forget ID|PHONE|EMAIL [--dry-run]
-                                  erase a customer&apos;s name, phone, e-mail and plates on request
-                                  (every customer with that phone or e-mail); bookings and
-                                  payments are kept for the books; exit 3 when none matches;
-                                  a number alone is an ID, a phone has a + or separators
-
-Staff:
-  staff list                      everyone who may sign in, with role and state
-  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
-                                  exit 3 unknown name, 2 several match
-
-Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
-  payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking&apos;s payments
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
-                                  default all that is left, the newest card payment first;
-                                  cash at once, card through carwash-server
-  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
-  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
-                                  Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
-
-Kiosks:
-  kiosk list                      every kiosk: language, ways of paying, reader, running or not
-  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
-                                  change a kiosk (made when missing); a reader serving another
-                                  desk or kiosk is refused
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
-Without it, a private PostgreSQL server under your data folder is used.
-</source>
-        <translation>Aufruf: carwash-admin BEFEHL [--json]
-
-Befehle:
-  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
-  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
-  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
-  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
-                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
-  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
-  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
-  config             die geltende Konfiguration und woher jeder Wert stammt
-  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
-  maintenance [--if-due] [--batch-size N]
-                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
-                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
-  backup [--to FILE]  ein pg_dump-Archiv der Datenbank mit seinem Manifest (FILE.json:
-                     SHA-256, Schemaversion, Zeit); Standard: der Ordner der Einstellung backup.folder
-  restore FILE [--replace] [--yes]
-                     prüft das Archiv, stellt es in einer Transaktion wieder her und migriert;
-                     eine Datenbank mit Buchungen nur mit --replace nach Eingabe von yes (--yes
-                     für Skripte); Exit 2 beschädigtes Archiv oder neueres Schema, 1 abgelehnt
-
-Kalender:
-  settings                        die geltenden Buchungseinstellungen
-  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           Öffnungszeiten der Woche
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
-  closure list | closure remove ID
-
-Buchungen:
-  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
-                                  4 Datenbank nicht verfügbar
-  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
-  booking ID|CODE                 eine Buchung
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (nur die nächsten Schritte im Ablauf)
-  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
-  customer forget ID|PHONE|EMAIL [--dry-run]
-                                  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
-                                  (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
-                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt;
-                                  eine Zahl allein ist eine ID, eine Telefonnummer hat ein + oder Trennzeichen
-
-Mitarbeiter:
-  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
-  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
-                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
-
-Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
-  payment checkout ID|CODE [--wait SEKUNDEN]
-                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status aus
-  payment show ID|CODE            die Zahlungen der Buchung
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
-                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
-                                  bar sofort, Karte über carwash-server
-  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
-  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
-                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
-  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
-
-Kiosks:
-  kiosk list                      jeder Kiosk: Sprache, Zahlungsarten, Lesegerät, läuft oder nicht
-  kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
-                                  einen Kiosk ändern (fehlt er, wird er angelegt); ein Lesegerät, das
-                                  einem anderen Schalter oder Kiosk dient, wird abgelehnt
-
-Optionen:
-  --json             maschinenlesbare Ausgabe
-
-Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie wird ein privater
-PostgreSQL-Server in Ihrem Datenordner verwendet.
-</translation>
-    </message>
-    <message>
         <source>the archive to write</source>
         <translation>das zu schreibende Archiv</translation>
     </message>
@@ -1038,6 +870,320 @@ carwash-admin --version gibt die Version von CarWash Desk aus.
     <message>
         <source>Version: %1</source>
         <translation>Version: %1</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
+                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
+  restore FILE [--replace] [--yes]
+                     check the archive, then restore it in one transaction and migrate;
+                     a database with bookings only with --replace after typing yes (--yes
+                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
+
+Site (one database for every program of a car wash):
+  site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]...
+                     as root or postgres: make the role and database NAME (carwash) in this PC&apos;s
+                     PostgreSQL (default /var/run/postgresql, 5432), migrate it, let each
+                     USER&apos;s programs in, and write /etc/carwash-desk/database.conf (no
+                     password); a second run changes nothing and says so
+  site join postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+                     use a site database elsewhere: checked, the password in your keychain,
+                     the connection in database.conf (root) or your saved settings
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
+
+Kiosks:
+  kiosk list                      every kiosk: language, ways of paying, reader, running or not
+  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  change a kiosk (made when missing); a reader serving another
+                                  desk or kiosk is refused
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, /etc/carwash-desk/database.conf (CARWASH_SITE_CONFIG) names the site database;
+without both and saved settings, a private PostgreSQL server under your data folder is used.
+</source>
+        <translation>Aufruf: carwash-admin BEFEHL [--json]
+
+Befehle:
+  migrate            Datenbankmigrationen anwenden (geschieht auch beim Start)
+  seed --demo        eine leere Datenbank mit einer glaubwürdigen Demo-Waschanlage füllen
+  seed --demo-day [--date JJJJ-MM-TT]  ein Tag mit Demo-Buchungen (standardmäßig heute)
+  health             der veröffentlichte Zustand jedes Prozesses (auch verlorener) und die Antwort der
+                     Datenbank; der schlechteste entscheidet: Exit-Code 0 gesund, 1 eingeschränkt, 2 gestört
+  services           Waschprogramme mit Preisen je Fahrzeugklasse auflisten
+  service ID         ein Waschprogramm; Exit-Code 3, wenn es diese ID nicht gibt
+  config             die geltende Konfiguration und woher jeder Wert stammt
+  db start|stop|status  der eingebettete Datenbankserver (wenn DATABASE_URL nicht gesetzt ist)
+  maintenance [--if-due] [--batch-size N]
+                     entfernt Zustandsschnappschüsse, Prüf- und Zahlungsereignis-Zeilen älter als
+                     retention.*_days, in kleinen Portionen; --if-due: nur wenn heute noch nicht gelaufen
+  backup [--to FILE]  ein pg_dump-Archiv der Datenbank mit seinem Manifest (FILE.json:
+                     SHA-256, Schemaversion, Zeit); Standard: der Ordner der Einstellung backup.folder
+  restore FILE [--replace] [--yes]
+                     prüft das Archiv, stellt es in einer Transaktion wieder her und migriert;
+                     eine Datenbank mit Buchungen nur mit --replace nach Eingabe von yes (--yes
+                     für Skripte); Exit 2 beschädigtes Archiv oder neueres Schema, 1 abgelehnt
+
+Standort (eine Datenbank für alle Programme einer Waschanlage):
+  site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]...
+                     als root oder postgres: legt Rolle und Datenbank NAME (carwash) im PostgreSQL
+                     dieses PCs an (Standard /var/run/postgresql, 5432), migriert sie, lässt die
+                     Programme jedes USER hinein und schreibt /etc/carwash-desk/database.conf (ohne
+                     Passwort); ein zweiter Lauf ändert nichts und sagt das
+  site join postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+                     eine Standortdatenbank anderswo nutzen: geprüft, das Passwort in Ihrem
+                     Schlüsselbund, die Verbindung in database.conf (root) oder Ihren Einstellungen
+
+Kalender:
+  settings                        die geltenden Buchungseinstellungen
+  settings get SCHLÜSSEL | set SCHLÜSSEL WERT
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           Öffnungszeiten der Woche
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add JJJJ-MM-TT [--to JJJJ-MM-TT] [--reason TEXT]
+  closure list | closure remove ID
+
+Buchungen:
+  availability --date JJJJ-MM-TT --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  freie Startzeiten eines Tages in Ortszeit, mit den freien Waschplätzen
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  der früheste freie Start ab jetzt
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  Exit-Code 0 gebucht, 2 ungültige Eingabe, 3 Termin vergeben,
+                                  4 Datenbank nicht verfügbar
+  bookings --date JJJJ-MM-TT      die Buchungen eines Tages in Ortszeit
+  booking ID|CODE                 eine Buchung
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (nur die nächsten Schritte im Ablauf)
+  customer find TEXT              nach Kennzeichen, Telefon oder Name, mit Besuchsverlauf
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  Name, Telefon, E-Mail und Kennzeichen eines Kunden auf Wunsch löschen
+                                  (alle Kunden mit dieser Telefonnummer oder E-Mail); Buchungen und
+                                  Zahlungen bleiben für die Buchhaltung; Exit-Code 3, wenn keiner passt;
+                                  eine Zahl allein ist eine ID, eine Telefonnummer hat ein + oder Trennzeichen
+
+Mitarbeiter:
+  staff list                      alle, die sich anmelden dürfen, mit Rolle und Status
+  staff reset-pin NAME            eine neue PIN, nur einmal angezeigt (eine vergessene Manager-PIN);
+                                  Exit-Code 3 bei unbekanntem Namen, 2 wenn mehrere passen
+
+Zahlungen (Kartenarbeit erledigt carwash-server; Exit-Code 5, wenn keiner antwortet oder Stripe ablehnt):
+  payment checkout ID|CODE [--wait SEKUNDEN]
+                                  den Checkout-Link der Buchung erstellen oder wiederverwenden; gibt payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status aus
+  payment show ID|CODE            die Zahlungen der Buchung
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SEKUNDEN]
+                                  vorgegeben alles Übrige, die jüngste Kartenzahlung zuerst;
+                                  bar sofort, Karte über carwash-server
+  payment reconcile [--wait SEKUNDEN]  offene Kartenzahlungen einmal jetzt bei Stripe abfragen
+  reader list | reader add LESEGERÄT_ID --label L [--desk NAME|--kiosk NAME] | reader remove LESEGERÄT_ID
+                                  Stripe-Terminal-Lesegeräte, höchstens eines je Schalter oder Kiosk
+  takings --date JJJJ-MM-TT [--csv]  die Einnahmen eines lokalen Tages: bar, Karte, Erstattungen, Steuer, netto
+
+Kiosks:
+  kiosk list                      jeder Kiosk: Sprache, Zahlungsarten, Lesegerät, läuft oder nicht
+  kiosk set NAME [--reader LESEGERÄT_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  einen Kiosk ändern (fehlt er, wird er angelegt); ein Lesegerät, das
+                                  einem anderen Schalter oder Kiosk dient, wird abgelehnt
+
+Optionen:
+  --json             maschinenlesbare Ausgabe
+
+Datenbank: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(Umgebungsvariablen gehen vor: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY). Ohne sie nennt
+/etc/carwash-desk/database.conf (CARWASH_SITE_CONFIG) die Standortdatenbank; ohne beides und ohne
+gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenordner verwendet.
+</translation>
+    </message>
+    <message>
+        <source>There is no %1 user on this PC: is PostgreSQL installed (apt-get install postgresql)?</source>
+        <translation>Auf diesem PC gibt es keinen Benutzer %1: Ist PostgreSQL installiert (apt-get install postgresql)?</translation>
+    </message>
+    <message>
+        <source>Could not act as the %1 user: %2</source>
+        <translation>Konnte nicht als Benutzer %1 handeln: %2</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]... | site join postgresql://…</source>
+        <translation>Aufruf: carwash-admin site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]... | site join postgresql://…</translation>
+    </message>
+    <message>
+        <source>%1 names another site database (%2); nothing was changed. Remove it first if this connection should replace it.</source>
+        <translation>%1 nennt eine andere Standortdatenbank (%2); nichts wurde geändert. Entfernen Sie die Datei zuerst, wenn diese Verbindung sie ersetzen soll.</translation>
+    </message>
+    <message>
+        <source>the folder of the cluster&apos;s unix socket</source>
+        <translation>der Ordner des Unix-Sockets des Clusters</translation>
+    </message>
+    <message>
+        <source>the cluster&apos;s port</source>
+        <translation>der Port des Clusters</translation>
+    </message>
+    <message>
+        <source>a user of this PC whose programs may use the site database</source>
+        <translation>ein Benutzer dieses PCs, dessen Programme die Standortdatenbank nutzen dürfen</translation>
+    </message>
+    <message>
+        <source>the role and database to make (default carwash)</source>
+        <translation>die anzulegende Rolle und Datenbank (Standard carwash)</translation>
+    </message>
+    <message>
+        <source>--host: &quot;%1&quot; is not a folder; site init reaches the cluster of this PC through its unix socket, e.g. /var/run/postgresql.</source>
+        <translation>--host: &quot;%1&quot; ist kein Ordner; site init erreicht den Cluster dieses PCs über seinen Unix-Socket, z. B. /var/run/postgresql.</translation>
+    </message>
+    <message>
+        <source>--port: &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
+        <translation>--port: &quot;%1&quot; ist ungültig; erlaubt: 1 bis 65535.</translation>
+    </message>
+    <message>
+        <source>--name: &quot;%1&quot; is not valid; accepted: lower-case letters, digits and _, not starting with a digit, at most 63.</source>
+        <translation>--name: &quot;%1&quot; ist ungültig; erlaubt: Kleinbuchstaben, Ziffern und _, nicht mit einer Ziffer beginnend, höchstens 63.</translation>
+    </message>
+    <message>
+        <source>--allow: &quot;%1&quot; is not a desk user&apos;s name.</source>
+        <translation>--allow: &quot;%1&quot; ist nicht der Name eines Theken-Benutzers.</translation>
+    </message>
+    <message>
+        <source>site init makes a role and a database in PostgreSQL and writes %1: run it as root (sudo carwash-admin site init) or as the %2 user.</source>
+        <translation>site init legt eine Rolle und eine Datenbank in PostgreSQL an und schreibt %1: Führen Sie es als root (sudo carwash-admin site init) oder als Benutzer %2 aus.</translation>
+    </message>
+    <message>
+        <source>The site database is ready, but %1 Run site init again as root.</source>
+        <translation>Die Standortdatenbank ist bereit, aber: %1 Führen Sie site init erneut als root aus.</translation>
+    </message>
+    <message>
+        <source>The site database is set up already (%1, named in %2); nothing was changed.</source>
+        <translation>Die Standortdatenbank ist bereits eingerichtet (%1, genannt in %2); nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>Made the role %1.</source>
+        <translation>Rolle %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>The role %1 was there.</source>
+        <translation>Die Rolle %1 war schon da.</translation>
+    </message>
+    <message>
+        <source>Made the database %1.</source>
+        <translation>Datenbank %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>The database %1 was there.</source>
+        <translation>Die Datenbank %1 war schon da.</translation>
+    </message>
+    <message>
+        <source>Let %1 in.</source>
+        <translation>%1 hineingelassen.</translation>
+    </message>
+    <message>
+        <source>%1 was let in already.</source>
+        <translation>%1 war bereits hineingelassen.</translation>
+    </message>
+    <message>
+        <source>Wrote %1: %2</source>
+        <translation>%1 geschrieben: %2</translation>
+    </message>
+    <message>
+        <source>%1 names it already: %2</source>
+        <translation>%1 nennt sie bereits: %2</translation>
+    </message>
+    <message>
+        <source>site join needs the site database&apos;s URL. Usage: carwash-admin %1</source>
+        <translation>site join braucht die URL der Standortdatenbank. Aufruf: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>The password could not be saved in the keychain (%1); nothing was changed. Unlock the keychain (or start one in this session) and join again.</source>
+        <translation>Das Passwort konnte nicht im Schlüsselbund gespeichert werden (%1); nichts wurde geändert. Entsperren Sie den Schlüsselbund (oder starten Sie einen in dieser Sitzung) und treten Sie erneut bei.</translation>
+    </message>
+    <message>
+        <source>The settings could not be written to %1.</source>
+        <translation>Die Einstellungen konnten nicht nach %1 geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Connected to PostgreSQL %1; the site database is %2.</source>
+        <translation>Mit PostgreSQL %1 verbunden; die Standortdatenbank ist %2.</translation>
+    </message>
+    <message>
+        <source>Wrote it to %1.</source>
+        <translation>Nach %1 geschrieben.</translation>
+    </message>
+    <message>
+        <source>The password is in your keychain.</source>
+        <translation>Das Passwort liegt in Ihrem Schlüsselbund.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: each user of this PC saves it in their own keychain with carwash-admin site join URL (as themselves) or in the desk&apos;s database settings.</source>
+        <translation>Das Passwort wurde nicht gespeichert: Jeder Benutzer dieses PCs speichert es in seinem eigenen Schlüsselbund mit carwash-admin site join URL (als er selbst) oder in den Datenbankeinstellungen der Theke.</translation>
+    </message>
+    <message>
+        <source>Note: %1 names the site database for every program of this PC and comes before your settings; to change it, run site join with sudo.</source>
+        <translation>Hinweis: %1 nennt die Standortdatenbank für alle Programme dieses PCs und geht Ihren Einstellungen vor; um sie zu ändern, führen Sie site join mit sudo aus.</translation>
     </message>
 </context>
 <context>
@@ -3421,7 +3567,7 @@ Fehlgeschlagen: %2
     </message>
     <message>
         <source>The settings could not be written to %1.</source>
-        <translation>Die Einstellungen konnten nicht in %1 geschrieben werden.</translation>
+        <translation>Die Einstellungen konnten nicht nach %1 geschrieben werden.</translation>
     </message>
     <message>
         <source>Saving the password in the keychain…</source>
@@ -4336,6 +4482,10 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>CarWash Desk %1</source>
         <translation>CarWash Desk %1</translation>
+    </message>
+    <message>
+        <source>site file</source>
+        <translation>Standortdatei</translation>
     </message>
 </context>
 <context>
@@ -6952,6 +7102,48 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     <message>
         <source>Nobody can sign in: everyone on the staff list has been deactivated. Ask your administrator.</source>
         <translation>Niemand kann sich anmelden: Alle Personen auf der Personalliste sind deaktiviert. Fragen Sie Ihren Administrator.</translation>
+    </message>
+</context>
+<context>
+    <name>SiteConfigFile</name>
+    <message>
+        <source>%1 cannot be read (%2); it names this PC&apos;s site database: ask the administrator to make it readable for everyone (chmod 0644).</source>
+        <translation>%1 kann nicht gelesen werden (%2); sie nennt die Standortdatenbank dieses PCs: Bitten Sie den Administrator, sie für alle lesbar zu machen (chmod 0644).</translation>
+    </message>
+    <message>
+        <source>%1, line %2: expected KEY=VALUE.</source>
+        <translation>%1, Zeile %2: KEY=VALUE erwartet.</translation>
+    </message>
+    <message>
+        <source>%1, line %2: unknown setting &quot;%3&quot; ignored; the file holds DATABASE_URL only.</source>
+        <translation>%1, Zeile %2: unbekannte Einstellung &quot;%3&quot; ignoriert; die Datei enthält nur DATABASE_URL.</translation>
+    </message>
+    <message>
+        <source>%1 has no DATABASE_URL; write DATABASE_URL=postgresql://… into it, or remove it to use each program&apos;s own settings.</source>
+        <translation>%1 enthält keine DATABASE_URL; schreiben Sie DATABASE_URL=postgresql://… hinein oder entfernen Sie die Datei, damit jedes Programm seine eigenen Einstellungen nutzt.</translation>
+    </message>
+    <message>
+        <source>%1 holds a password, which everyone on this PC can read: take it out of DATABASE_URL and keep it in each user&apos;s keychain (carwash-admin site join).</source>
+        <translation>%1 enthält ein Passwort, das jeder auf diesem PC lesen kann: Nehmen Sie es aus DATABASE_URL heraus und bewahren Sie es im Schlüsselbund jedes Benutzers auf (carwash-admin site join).</translation>
+    </message>
+    <message>
+        <source>The connection for %1 must not hold a password.</source>
+        <translation>Die Verbindung für %1 darf kein Passwort enthalten.</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be made.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>SiteDatabase</name>
+    <message>
+        <source>The database %1 exists already and belongs to %2, not to %3; nothing was changed. Give it to %3 (ALTER DATABASE %1 OWNER TO %3) if it is the site&apos;s, or choose another name.</source>
+        <translation>Die Datenbank %1 existiert bereits und gehört %2, nicht %3; nichts wurde geändert. Übergeben Sie sie an %3 (ALTER DATABASE %1 OWNER TO %3), wenn sie die des Standorts ist, oder wählen Sie einen anderen Namen.</translation>
     </message>
 </context>
 <context>

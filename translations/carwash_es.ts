@@ -786,174 +786,6 @@ Uso: carwash-admin %2</translation>
         <translation>Prueba: no se ha cambiado nada. Vuelva a ejecutarlo sin --dry-run para olvidar.</translation>
     </message>
     <message>
-        <source>Usage: carwash-admin COMMAND [--json]
-
-Commands:
-  migrate            apply database migrations (also done at start-up)
-  seed --demo        fill an empty database with a believable demo car wash
-  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
-  health             every process&apos;s published health (lost ones too) and the database&apos;s
-                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
-  services           list wash packages with prices per vehicle class
-  service ID         one wash package; exit 3 when there is no such id
-  config             the configuration in force and where each value came from
-  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
-  maintenance [--if-due] [--batch-size N]
-                     remove health snapshots, audit and payment-event rows older than
-                     retention.*_days, in small batches; --if-due: only when not run today
-  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
-                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
-  restore FILE [--replace] [--yes]
-                     check the archive, then restore it in one transaction and migrate;
-                     a database with bookings only with --replace after typing yes (--yes
-                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
-
-Calendar:
-  settings                        the booking settings in force
-  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           weekly opening hours
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
-  closure list | closure remove ID
-
-Bookings:
-  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  free start times of a local day, with the free bays
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
-  bookings --date YYYY-MM-DD      the bookings of a local day
-  booking ID|CODE                 one booking
-  booking status ID|CODE STATUS [--reason TEXT]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (only the lifecycle&apos;s next steps)
-  customer find TEXT              by plate, phone or name, with visit history
-  customer forget ID|PHONE|EMAIL [--dry-run]
-                                  erase a customer&apos;s name, phone, e-mail and plates on request
-                                  (every customer with that phone or e-mail); bookings and
-                                  payments are kept for the books; exit 3 when none matches;
-                                  a number alone is an ID, a phone has a + or separators
-
-Staff:
-  staff list                      everyone who may sign in, with role and state
-  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
-                                  exit 3 unknown name, 2 several match
-
-Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
-  payment checkout ID|CODE [--wait SECONDS]
-                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CODE            the booking&apos;s payments
-  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
-                                  default all that is left, the newest card payment first;
-                                  cash at once, card through carwash-server
-  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
-  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
-                                  Stripe Terminal readers, at most one per desk or kiosk
-  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
-
-Kiosks:
-  kiosk list                      every kiosk: language, ways of paying, reader, running or not
-  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
-                                  change a kiosk (made when missing); a reader serving another
-                                  desk or kiosk is refused
-
-Options:
-  --json             machine-readable output
-
-Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
-Without it, a private PostgreSQL server under your data folder is used.
-</source>
-        <translation>Uso: carwash-admin COMANDO [--json]
-
-Comandos:
-  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
-  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
-  seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
-  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
-                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
-  services           lista los paquetes de lavado con precios por clase de vehículo
-  service ID         un paquete de lavado; sale con 3 si no existe ese ID
-  config             la configuración vigente y de dónde viene cada valor
-  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
-  maintenance [--if-due] [--batch-size N]
-                     elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
-                     retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
-  backup [--to FILE]  un archivo pg_dump de la base de datos con su manifiesto (FILE.json:
-                     SHA-256, versión del esquema, hora); por defecto: la carpeta de backup.folder
-  restore FILE [--replace] [--yes]
-                     comprueba el archivo, lo restaura en una sola transacción y migra;
-                     una base de datos con reservas solo con --replace tras escribir yes (--yes
-                     para scripts); salida 2 archivo dañado o de un esquema más nuevo, 1 rechazado
-
-Calendario:
-  settings                        los ajustes de reserva vigentes
-  settings get CLAVE | set CLAVE VALOR
-                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
-                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
-  hours                           horario de apertura semanal
-  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
-  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
-  closure list | closure remove ID
-
-Reservas:
-  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
-                                  horas de inicio libres de un día local, con los boxes libres
-  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
-  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
-       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
-                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
-                                  4 base de datos no disponible
-  bookings --date AAAA-MM-DD      las reservas de un día local
-  booking ID|CÓDIGO               una reserva
-  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
-                                  held, confirmed, checked_in, in_progress, completed, cancelled,
-                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
-  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
-  customer forget ID|PHONE|EMAIL [--dry-run]
-                                  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
-                                  (todos los clientes con ese teléfono o correo); las reservas y los pagos
-                                  se conservan para la contabilidad; código 3 si ninguno coincide;
-                                  un número solo es un ID; un teléfono lleva + o separadores
-
-Personal:
-  staff list                      todas las personas que pueden iniciar sesión, con función y estado
-  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
-                                  sale con 3 si el nombre no existe, 2 si coinciden varios
-
-Pagos (el trabajo con tarjetas lo hace carwash-server; sale con 5 si ninguno responde o Stripe lo rechaza):
-  payment checkout ID|CÓDIGO [--wait SEGUNDOS]
-                                  crea o reutiliza el enlace de Checkout de la reserva; muestra payment_id,
-                                  session_id, url, expires_at, amount_cents, currency, status
-  payment show ID|CÓDIGO          los pagos de la reserva
-  payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS]
-                                  por defecto todo lo que queda, primero el pago con tarjeta más reciente;
-                                  efectivo al instante, tarjeta a través de carwash-server
-  payment reconcile [--wait SEGUNDOS]  consulta una vez, ahora, a Stripe los pagos con tarjeta pendientes
-  reader list | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] | reader remove ID_LECTOR
-                                  lectores de Stripe Terminal, como máximo uno por mostrador o quiosco
-  takings --date AAAA-MM-DD [--csv]  los ingresos de un día local: efectivo, tarjeta, reembolsos, impuesto, neto
-
-Quioscos:
-  kiosk list                      cada quiosco: idioma, formas de pago, lector, en marcha o no
-  kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
-                                  cambiar un quiosco (se crea si falta); se rechaza un lector que
-                                  sirve a otro mostrador o quiosco
-
-Opciones:
-  --json             salida legible por máquina
-
-Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
-(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
-DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella se usa un servidor
-PostgreSQL privado dentro de su carpeta de datos.
-</translation>
-    </message>
-    <message>
         <source>the archive to write</source>
         <translation>el archivo que se escribe</translation>
     </message>
@@ -1038,6 +870,320 @@ carwash-admin --version muestra la versión de CarWash Desk.
     <message>
         <source>Version: %1</source>
         <translation>Versión: %1</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin COMMAND [--json]
+
+Commands:
+  migrate            apply database migrations (also done at start-up)
+  seed --demo        fill an empty database with a believable demo car wash
+  seed --demo-day [--date YYYY-MM-DD]  a day of demo bookings (default today)
+  health             every process&apos;s published health (lost ones too) and the database&apos;s
+                     answer; the worst decides: exit 0 healthy, 1 degraded, 2 unhealthy
+  services           list wash packages with prices per vehicle class
+  service ID         one wash package; exit 3 when there is no such id
+  config             the configuration in force and where each value came from
+  db start|stop|status  the embedded database server (when no DATABASE_URL is set)
+  maintenance [--if-due] [--batch-size N]
+                     remove health snapshots, audit and payment-event rows older than
+                     retention.*_days, in small batches; --if-due: only when not run today
+  backup [--to FILE]  a pg_dump archive of the database with its manifest (FILE.json:
+                     SHA-256, schema version, time); default: the backup.folder setting&apos;s folder
+  restore FILE [--replace] [--yes]
+                     check the archive, then restore it in one transaction and migrate;
+                     a database with bookings only with --replace after typing yes (--yes
+                     for scripts); exit 2 damaged or newer-schema archive, 1 refused
+
+Site (one database for every program of a car wash):
+  site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]...
+                     as root or postgres: make the role and database NAME (carwash) in this PC&apos;s
+                     PostgreSQL (default /var/run/postgresql, 5432), migrate it, let each
+                     USER&apos;s programs in, and write /etc/carwash-desk/database.conf (no
+                     password); a second run changes nothing and says so
+  site join postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+                     use a site database elsewhere: checked, the password in your keychain,
+                     the connection in database.conf (root) or your saved settings
+
+Calendar:
+  settings                        the booking settings in force
+  settings get KEY | set KEY VALUE  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           weekly opening hours
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add YYYY-MM-DD [--to YYYY-MM-DD] [--reason TEXT]
+  closure list | closure remove ID
+
+Bookings:
+  availability --date YYYY-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  free start times of a local day, with the free bays
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  the earliest free start from now
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  exit 0 booked, 2 invalid input, 3 slot taken, 4 database unavailable
+  bookings --date YYYY-MM-DD      the bookings of a local day
+  booking ID|CODE                 one booking
+  booking status ID|CODE STATUS [--reason TEXT]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (only the lifecycle&apos;s next steps)
+  customer find TEXT              by plate, phone or name, with visit history
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  erase a customer&apos;s name, phone, e-mail and plates on request
+                                  (every customer with that phone or e-mail); bookings and
+                                  payments are kept for the books; exit 3 when none matches;
+                                  a number alone is an ID, a phone has a + or separators
+
+Staff:
+  staff list                      everyone who may sign in, with role and state
+  staff reset-pin NAME            a new PIN, printed once (a forgotten manager PIN);
+                                  exit 3 unknown name, 2 several match
+
+Payments (card work is done by carwash-server; exit 5 when none answers or Stripe refuses):
+  payment checkout ID|CODE [--wait SECONDS]
+                                  create or reuse the booking&apos;s Checkout link; prints payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CODE            the booking&apos;s payments
+  payment refund ID|CODE [--amount 12.50] [--reason TEXT] [--wait SECONDS]
+                                  default all that is left, the newest card payment first;
+                                  cash at once, card through carwash-server
+  payment reconcile [--wait SECONDS]  fetch pending card payments from Stripe once, now
+  reader list | reader add READER_ID --label L [--desk NAME|--kiosk NAME] | reader remove READER_ID
+                                  Stripe Terminal readers, at most one per desk or kiosk
+  takings --date YYYY-MM-DD [--csv]  a local day&apos;s takings: cash, card, refunds, tax, net
+
+Kiosks:
+  kiosk list                      every kiosk: language, ways of paying, reader, running or not
+  kiosk set NAME [--reader READER_ID|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  change a kiosk (made when missing); a reader serving another
+                                  desk or kiosk is refused
+
+Options:
+  --json             machine-readable output
+
+Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).
+Without it, /etc/carwash-desk/database.conf (CARWASH_SITE_CONFIG) names the site database;
+without both and saved settings, a private PostgreSQL server under your data folder is used.
+</source>
+        <translation>Uso: carwash-admin COMANDO [--json]
+
+Comandos:
+  migrate            aplica las migraciones de la base de datos (también se hace al arrancar)
+  seed --demo        llena una base de datos vacía con un autolavado de demostración creíble
+  seed --demo-day [--date AAAA-MM-DD]  un día de reservas de demostración (por defecto hoy)
+  health             el estado publicado por cada proceso (también los perdidos) y la respuesta de
+                     la base de datos; decide el peor: sale con 0 correcto, 1 degradado, 2 con fallos
+  services           lista los paquetes de lavado con precios por clase de vehículo
+  service ID         un paquete de lavado; sale con 3 si no existe ese ID
+  config             la configuración vigente y de dónde viene cada valor
+  db start|stop|status  el servidor de base de datos integrado (si no hay DATABASE_URL)
+  maintenance [--if-due] [--batch-size N]
+                     elimina instantáneas de estado, auditoría y eventos de pago más antiguos que
+                     retention.*_days, en lotes pequeños; --if-due: solo si no se ejecutó hoy
+  backup [--to FILE]  un archivo pg_dump de la base de datos con su manifiesto (FILE.json:
+                     SHA-256, versión del esquema, hora); por defecto: la carpeta de backup.folder
+  restore FILE [--replace] [--yes]
+                     comprueba el archivo, lo restaura en una sola transacción y migra;
+                     una base de datos con reservas solo con --replace tras escribir yes (--yes
+                     para scripts); salida 2 archivo dañado o de un esquema más nuevo, 1 rechazado
+
+Sede (una base de datos para todos los programas de un lavadero):
+  site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]...
+                     como root o postgres: crea el rol y la base de datos NAME (carwash) en el
+                     PostgreSQL de este PC (por defecto /var/run/postgresql, 5432), la migra, deja
+                     entrar a los programas de cada USER y escribe /etc/carwash-desk/database.conf
+                     (sin contraseña); una segunda ejecución no cambia nada y lo dice
+  site join postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE
+                     usar una base de datos de la sede en otro lugar: comprobada, la contraseña
+                     en su llavero, la conexión en database.conf (root) o en sus ajustes
+
+Calendario:
+  settings                        los ajustes de reserva vigentes
+  settings get CLAVE | set CLAVE VALOR
+                                  site.timezone, booking.slot_minutes, booking.buffer_minutes,
+                                  booking.min_notice_minutes, booking.horizon_days, booking.hold_minutes
+  hours                           horario de apertura semanal
+  hours set mon|tue|wed|thu|fri|sat|sun HH:MM-HH:MM[,HH:MM-HH:MM] | closed
+  closure add AAAA-MM-DD [--to AAAA-MM-DD] [--reason TEXTO]
+  closure list | closure remove ID
+
+Reservas:
+  availability --date AAAA-MM-DD --service ID [--vehicle car|suv|truck] [--addon ID]... [--bay ID]
+                                  horas de inicio libres de un día local, con los boxes libres
+  next --service ID [--vehicle car|suv|truck] [--addon ID]...  el primer inicio libre a partir de ahora
+  book --service ID --start ISO-8601 --plate P --name N [--bay ID] [--vehicle car|suv|truck]
+       [--addon ID]... [--phone P] [--email E] [--hold] [--idempotency-key K]
+                                  sale con 0 reservado, 2 datos no válidos, 3 franja ocupada,
+                                  4 base de datos no disponible
+  bookings --date AAAA-MM-DD      las reservas de un día local
+  booking ID|CÓDIGO               una reserva
+  booking status ID|CÓDIGO ESTADO [--reason TEXTO]
+                                  held, confirmed, checked_in, in_progress, completed, cancelled,
+                                  no_show, expired (solo los pasos siguientes del ciclo de la reserva)
+  customer find TEXTO             por matrícula, teléfono o nombre, con historial de visitas
+  customer forget ID|PHONE|EMAIL [--dry-run]
+                                  borrar a petición el nombre, teléfono, correo y matrículas de un cliente
+                                  (todos los clientes con ese teléfono o correo); las reservas y los pagos
+                                  se conservan para la contabilidad; código 3 si ninguno coincide;
+                                  un número solo es un ID; un teléfono lleva + o separadores
+
+Personal:
+  staff list                      todas las personas que pueden iniciar sesión, con función y estado
+  staff reset-pin NOMBRE          un PIN nuevo, que se muestra una sola vez (un PIN de gerente olvidado);
+                                  sale con 3 si el nombre no existe, 2 si coinciden varios
+
+Pagos (el trabajo con tarjetas lo hace carwash-server; sale con 5 si ninguno responde o Stripe lo rechaza):
+  payment checkout ID|CÓDIGO [--wait SEGUNDOS]
+                                  crea o reutiliza el enlace de Checkout de la reserva; muestra payment_id,
+                                  session_id, url, expires_at, amount_cents, currency, status
+  payment show ID|CÓDIGO          los pagos de la reserva
+  payment refund ID|CÓDIGO [--amount 12.50] [--reason TEXTO] [--wait SEGUNDOS]
+                                  por defecto todo lo que queda, primero el pago con tarjeta más reciente;
+                                  efectivo al instante, tarjeta a través de carwash-server
+  payment reconcile [--wait SEGUNDOS]  consulta una vez, ahora, a Stripe los pagos con tarjeta pendientes
+  reader list | reader add ID_LECTOR --label L [--desk NOMBRE|--kiosk NOMBRE] | reader remove ID_LECTOR
+                                  lectores de Stripe Terminal, como máximo uno por mostrador o quiosco
+  takings --date AAAA-MM-DD [--csv]  los ingresos de un día local: efectivo, tarjeta, reembolsos, impuesto, neto
+
+Quioscos:
+  kiosk list                      cada quiosco: idioma, formas de pago, lector, en marcha o no
+  kiosk set NOMBRE [--reader ID_LECTOR|--no-reader] [--language en|es|de] [--methods reader,phone,desk]
+                                  cambiar un quiosco (se crea si falta); se rechaza un lector que
+                                  sirve a otro mostrador o quiosco
+
+Opciones:
+  --json             salida legible por máquina
+
+Base de datos: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&amp;pool_timeout=10
+(la sustituyen las variables de entorno DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,
+DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD y MAX_QUERY_HISTORY). Sin ella,
+/etc/carwash-desk/database.conf (CARWASH_SITE_CONFIG) indica la base de datos de la sede; sin ambas
+ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta de datos.
+</translation>
+    </message>
+    <message>
+        <source>There is no %1 user on this PC: is PostgreSQL installed (apt-get install postgresql)?</source>
+        <translation>No hay ningún usuario %1 en este PC: ¿está instalado PostgreSQL (apt-get install postgresql)?</translation>
+    </message>
+    <message>
+        <source>Could not act as the %1 user: %2</source>
+        <translation>No se pudo actuar como el usuario %1: %2</translation>
+    </message>
+    <message>
+        <source>Usage: carwash-admin site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]... | site join postgresql://…</source>
+        <translation>Uso: carwash-admin site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]... | site join postgresql://…</translation>
+    </message>
+    <message>
+        <source>%1 names another site database (%2); nothing was changed. Remove it first if this connection should replace it.</source>
+        <translation>%1 indica otra base de datos de la sede (%2); no se cambió nada. Elimínelo primero si esta conexión debe sustituirla.</translation>
+    </message>
+    <message>
+        <source>the folder of the cluster&apos;s unix socket</source>
+        <translation>la carpeta del socket unix del clúster</translation>
+    </message>
+    <message>
+        <source>the cluster&apos;s port</source>
+        <translation>el puerto del clúster</translation>
+    </message>
+    <message>
+        <source>a user of this PC whose programs may use the site database</source>
+        <translation>un usuario de este PC cuyos programas pueden usar la base de datos de la sede</translation>
+    </message>
+    <message>
+        <source>the role and database to make (default carwash)</source>
+        <translation>el rol y la base de datos que se crean (por defecto carwash)</translation>
+    </message>
+    <message>
+        <source>--host: &quot;%1&quot; is not a folder; site init reaches the cluster of this PC through its unix socket, e.g. /var/run/postgresql.</source>
+        <translation>--host: &quot;%1&quot; no es una carpeta; site init llega al clúster de este PC por su socket unix, p. ej. /var/run/postgresql.</translation>
+    </message>
+    <message>
+        <source>--port: &quot;%1&quot; is not valid; accepted: 1 to 65535.</source>
+        <translation>--port: &quot;%1&quot; no es válido; se aceptan: 1 a 65535.</translation>
+    </message>
+    <message>
+        <source>--name: &quot;%1&quot; is not valid; accepted: lower-case letters, digits and _, not starting with a digit, at most 63.</source>
+        <translation>--name: &quot;%1&quot; no es válido; se aceptan: minúsculas, dígitos y _, sin empezar por un dígito, como mucho 63.</translation>
+    </message>
+    <message>
+        <source>--allow: &quot;%1&quot; is not a desk user&apos;s name.</source>
+        <translation>--allow: &quot;%1&quot; no es el nombre de un usuario del mostrador.</translation>
+    </message>
+    <message>
+        <source>site init makes a role and a database in PostgreSQL and writes %1: run it as root (sudo carwash-admin site init) or as the %2 user.</source>
+        <translation>site init crea un rol y una base de datos en PostgreSQL y escribe %1: ejecútelo como root (sudo carwash-admin site init) o como el usuario %2.</translation>
+    </message>
+    <message>
+        <source>The site database is ready, but %1 Run site init again as root.</source>
+        <translation>La base de datos de la sede está lista, pero: %1 Ejecute site init de nuevo como root.</translation>
+    </message>
+    <message>
+        <source>The site database is set up already (%1, named in %2); nothing was changed.</source>
+        <translation>La base de datos de la sede ya está preparada (%1, indicada en %2); no se cambió nada.</translation>
+    </message>
+    <message>
+        <source>Made the role %1.</source>
+        <translation>Rol %1 creado.</translation>
+    </message>
+    <message>
+        <source>The role %1 was there.</source>
+        <translation>El rol %1 ya existía.</translation>
+    </message>
+    <message>
+        <source>Made the database %1.</source>
+        <translation>Base de datos %1 creada.</translation>
+    </message>
+    <message>
+        <source>The database %1 was there.</source>
+        <translation>La base de datos %1 ya existía.</translation>
+    </message>
+    <message>
+        <source>Let %1 in.</source>
+        <translation>%1 puede entrar.</translation>
+    </message>
+    <message>
+        <source>%1 was let in already.</source>
+        <translation>%1 ya podía entrar.</translation>
+    </message>
+    <message>
+        <source>Wrote %1: %2</source>
+        <translation>Escrito %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 names it already: %2</source>
+        <translation>%1 ya la indica: %2</translation>
+    </message>
+    <message>
+        <source>site join needs the site database&apos;s URL. Usage: carwash-admin %1</source>
+        <translation>site join necesita la URL de la base de datos de la sede. Uso: carwash-admin %1</translation>
+    </message>
+    <message>
+        <source>The password could not be saved in the keychain (%1); nothing was changed. Unlock the keychain (or start one in this session) and join again.</source>
+        <translation>No se pudo guardar la contraseña en el llavero (%1); no se cambió nada. Desbloquee el llavero (o inicie uno en esta sesión) y vuelva a unirse.</translation>
+    </message>
+    <message>
+        <source>The settings could not be written to %1.</source>
+        <translation>No se pudieron escribir los ajustes en %1.</translation>
+    </message>
+    <message>
+        <source>Connected to PostgreSQL %1; the site database is %2.</source>
+        <translation>Conectado a PostgreSQL %1; la base de datos de la sede es %2.</translation>
+    </message>
+    <message>
+        <source>Wrote it to %1.</source>
+        <translation>Escrita en %1.</translation>
+    </message>
+    <message>
+        <source>The password is in your keychain.</source>
+        <translation>La contraseña está en su llavero.</translation>
+    </message>
+    <message>
+        <source>The password was not stored: each user of this PC saves it in their own keychain with carwash-admin site join URL (as themselves) or in the desk&apos;s database settings.</source>
+        <translation>La contraseña no se guardó: cada usuario de este PC la guarda en su propio llavero con carwash-admin site join URL (como sí mismo) o en los ajustes de base de datos del mostrador.</translation>
+    </message>
+    <message>
+        <source>Note: %1 names the site database for every program of this PC and comes before your settings; to change it, run site join with sudo.</source>
+        <translation>Nota: %1 indica la base de datos de la sede para todos los programas de este PC y tiene prioridad sobre sus ajustes; para cambiarla, ejecute site join con sudo.</translation>
     </message>
 </context>
 <context>
@@ -4337,6 +4483,10 @@ Haga clic para reservar desde las %4</translation>
         <source>CarWash Desk %1</source>
         <translation>CarWash Desk %1</translation>
     </message>
+    <message>
+        <source>site file</source>
+        <translation>archivo de la sede</translation>
+    </message>
 </context>
 <context>
     <name>DoneScreen</name>
@@ -6952,6 +7102,48 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>Nobody can sign in: everyone on the staff list has been deactivated. Ask your administrator.</source>
         <translation>Nadie puede iniciar sesión: todo el personal de la lista está desactivado. Consulte a su administrador.</translation>
+    </message>
+</context>
+<context>
+    <name>SiteConfigFile</name>
+    <message>
+        <source>%1 cannot be read (%2); it names this PC&apos;s site database: ask the administrator to make it readable for everyone (chmod 0644).</source>
+        <translation>No se puede leer %1 (%2); indica la base de datos de la sede de este PC: pida al administrador que lo haga legible para todos (chmod 0644).</translation>
+    </message>
+    <message>
+        <source>%1, line %2: expected KEY=VALUE.</source>
+        <translation>%1, línea %2: se esperaba KEY=VALUE.</translation>
+    </message>
+    <message>
+        <source>%1, line %2: unknown setting &quot;%3&quot; ignored; the file holds DATABASE_URL only.</source>
+        <translation>%1, línea %2: ajuste desconocido &quot;%3&quot; ignorado; el archivo solo contiene DATABASE_URL.</translation>
+    </message>
+    <message>
+        <source>%1 has no DATABASE_URL; write DATABASE_URL=postgresql://… into it, or remove it to use each program&apos;s own settings.</source>
+        <translation>%1 no tiene DATABASE_URL; escriba DATABASE_URL=postgresql://… en él, o elimínelo para usar los ajustes propios de cada programa.</translation>
+    </message>
+    <message>
+        <source>%1 holds a password, which everyone on this PC can read: take it out of DATABASE_URL and keep it in each user&apos;s keychain (carwash-admin site join).</source>
+        <translation>%1 contiene una contraseña que cualquiera en este PC puede leer: quítela de DATABASE_URL y guárdela en el llavero de cada usuario (carwash-admin site join).</translation>
+    </message>
+    <message>
+        <source>The connection for %1 must not hold a password.</source>
+        <translation>La conexión para %1 no debe contener una contraseña.</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be made.</source>
+        <translation>No se puede crear la carpeta %1.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>No se puede escribir %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>SiteDatabase</name>
+    <message>
+        <source>The database %1 exists already and belongs to %2, not to %3; nothing was changed. Give it to %3 (ALTER DATABASE %1 OWNER TO %3) if it is the site&apos;s, or choose another name.</source>
+        <translation>La base de datos %1 ya existe y pertenece a %2, no a %3; no se cambió nada. Désela a %3 (ALTER DATABASE %1 OWNER TO %3) si es la de la sede, o elija otro nombre.</translation>
     </message>
 </context>
 <context>

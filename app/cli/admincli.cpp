@@ -11,6 +11,7 @@
 #include "app/cli/maintenancecommands.h"
 #include "app/cli/paymentcommands.h"
 #include "app/cli/readercommands.h"
+#include "app/cli/sitecommands.h"
 #include "app/cli/staffcommands.h"
 #include "app/cli/takingscommands.h"
 
@@ -38,6 +39,16 @@ int AdminCli::usage(int code)
             "                     check the archive, then restore it in one transaction and migrate;\n"
             "                     a database with bookings only with --replace after typing yes (--yes\n"
             "                     for scripts); exit 2 damaged or newer-schema archive, 1 refused\n"
+            "\n"
+            "Site (one database for every program of a car wash):\n"
+            "  site init [--host SOCKET_FOLDER] [--port PORT] [--name NAME] [--allow USER]...\n"
+            "                     as root or postgres: make the role and database NAME (carwash) in this PC's\n"
+            "                     PostgreSQL (default /var/run/postgresql, 5432), migrate it, let each\n"
+            "                     USER's programs in, and write /etc/carwash-desk/database.conf (no\n"
+            "                     password); a second run changes nothing and says so\n"
+            "  site join postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n"
+            "                     use a site database elsewhere: checked, the password in your keychain,\n"
+            "                     the connection in database.conf (root) or your saved settings\n"
             "\n"
             "Calendar:\n"
             "  settings                        the booking settings in force\n"
@@ -97,7 +108,8 @@ int AdminCli::usage(int code)
             "Database: DATABASE_URL=postgresql://user:pass@host:5432/db?connection_limit=5&pool_timeout=10\n"
             "(environment overrides: DB_MAX_CONNECTIONS, DB_POOL_TIMEOUT, DB_CONNECT_TIMEOUT,\n"
             "DB_STATEMENT_TIMEOUT, ENABLE_DB_MONITORING, SLOW_QUERY_THRESHOLD, MAX_QUERY_HISTORY).\n"
-            "Without it, a private PostgreSQL server under your data folder is used.\n")
+            "Without it, /etc/carwash-desk/database.conf (CARWASH_SITE_CONFIG) names the site database;\n"
+            "without both and saved settings, a private PostgreSQL server under your data folder is used.\n")
       << tr("\ncarwash-admin --version prints the version of CarWash Desk.\n") << Qt::flush;
     return code;
 }
@@ -161,6 +173,8 @@ int AdminCli::run(const QStringList &arguments)
         return TakingsCommands(m_cli).run(args);
     if (command == u"kiosk")
         return KioskCommands(m_cli).run(args);
+    if (command == u"site")
+        return SiteCommands(m_cli).run(args);
     m_cli.err() << tr("Unknown command \"%1\".").arg(command) << "\n\n";
     return usage(Invalid);
 }

@@ -112,19 +112,6 @@ bool BackupCommands::confirmReplace(qint64 bookings)
         || answer.compare(AdminCli::tr("yes"), Qt::CaseInsensitive) == 0;
 }
 
-int BackupCommands::refused(const QString &message)
-{
-    if (m_cli.json())
-        m_cli.out() << CliContext::jsonText(
-            QJsonObject {{QStringLiteral("error"),
-                          QJsonObject {{QStringLiteral("kind"), QStringLiteral("refused")},
-                                       {QStringLiteral("message"), message}}}})
-                    << '\n'
-                    << Qt::flush;
-    m_cli.err() << message << '\n' << Qt::flush;
-    return Failure;
-}
-
 int BackupCommands::restore(const QStringList &args)
 {
     const QString usageLine = QStringLiteral("restore FILE [--replace] [--yes] [--json]");
@@ -164,13 +151,13 @@ int BackupCommands::restore(const QStringList &args)
         return rc;
     if (bookings > 0) {
         if (!parser.isSet(replaceOption))
-            return refused(
+            return m_cli.refused(
                 AdminCli::tr("The database %1 holds %n booking(s); nothing was changed. To replace "
                              "it with the backup, run again with --replace.",
                              nullptr, int(bookings))
                     .arg(m_cli.config().database));
         if (!parser.isSet(yesOption) && !confirmReplace(bookings))
-            return refused(AdminCli::tr("Not confirmed; nothing was changed. (--yes confirms in a script.)"));
+            return m_cli.refused(AdminCli::tr("Not confirmed; nothing was changed. (--yes confirms in a script.)"));
     }
 
     // No connection of ours may hold the schema while it is replaced.

@@ -24,9 +24,6 @@ private:
     // reporting a problem, whose exit code is in *rc.
     qint64 bookingsInDatabase(int *rc);
     bool confirmReplace(qint64 bookings);
-    // The restore declined, nothing changed: the message on stderr (and as
-    // a JSON error of kind "refused"); exit 1.
-    int refused(const QString &message);
 
     CliContext &m_cli;
 };

@@ -99,6 +99,18 @@ int CliContext::invalid(const QString &message)
     return Invalid;
 }
 
+int CliContext::refused(const QString &message)
+{
+    if (m_json)
+        m_out << jsonText(QJsonObject {{QStringLiteral("error"),
+                                        QJsonObject {{QStringLiteral("kind"), QStringLiteral("refused")},
+                                                     {QStringLiteral("message"), message}}}})
+              << '\n'
+              << Qt::flush;
+    m_err << message << '\n' << Qt::flush;
+    return Failure;
+}
+
 bool CliContext::parseCommand(QCommandLineParser &parser, const QString &command, const QStringList &args,
                               const QString &usageLine)
 {

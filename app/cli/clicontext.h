@@ -54,6 +54,9 @@ public:
     int failWith(const DbError &error);
     // The message on stderr (and as a JSON error); exit 2.
     int invalid(const QString &message);
+    // Declined, nothing changed: the message on stderr (and as a JSON error
+    // of kind "refused"); exit 1.
+    int refused(const QString &message);
     // Each bad field on stderr ("plate: …"), and {"errors": [{"field",
     // "message"}]} on stdout with --json; exit 2.
     int invalidFields(const QList<FieldError> &errors);

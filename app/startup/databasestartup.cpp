@@ -1,6 +1,7 @@
 #include "app/startup/databasestartup.h"
 
 #include "app/startup/version.h"
+#include "db/config/siteconfigfile.h"
 #include "db/embedded/embeddedserver.h"
 #include "keychain/keychainrequest.h"
 
@@ -23,7 +24,8 @@ QString DatabaseStartup::versionLine(const QString &program)
 DatabaseConfigLoader::Result DatabaseStartup::loadConfig(const QString &programName)
 {
     QSettings settings;
-    auto result = DatabaseConfigLoader::load(QProcessEnvironment::systemEnvironment(), &settings);
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    auto result = DatabaseConfigLoader::load(env, &settings, SiteConfigFile::path(env));
     if (result.config.applicationName.isEmpty())
         result.config.applicationName = programName;
     return result;

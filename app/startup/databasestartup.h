@@ -8,8 +8,8 @@
 class KeychainRequest;
 
 // How every program finds its database: configuration from the environment,
-// DATABASE_URL and saved settings, and the embedded default when nothing is
-// configured. resolveBlocking() may start a server: never on the GUI thread.
+// DATABASE_URL, the site's /etc/carwash-desk/database.conf and saved
+// settings, and the embedded default when nothing is configured. resolveBlocking() may start a server: never on the GUI thread.
 class DatabaseStartup
 {
     Q_DECLARE_TR_FUNCTIONS(DatabaseStartup)

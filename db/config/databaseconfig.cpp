@@ -1,5 +1,7 @@
 #include "db/config/databaseconfig.h"
 
+#include "db/config/siteconfigfile.h"
+
 #include <QLoggingCategory>
 #include <QRegularExpression>
 #include <QSettings>
@@ -15,6 +17,7 @@ QString configSourceName(ConfigSource source)
     switch (source) {
     case ConfigSource::Environment: return QStringLiteral("environment");
     case ConfigSource::Url: return QStringLiteral("url");
+    case ConfigSource::SiteFile: return QStringLiteral("site file");
     case ConfigSource::Settings: return QStringLiteral("settings");
     case ConfigSource::Default: return QStringLiteral("default");
     }
@@ -353,7 +356,36 @@ void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
         c.database = c.user;
 }
 
-DatabaseConfigLoader::Result DatabaseConfigLoader::load(const QProcessEnvironment &env, QSettings *settings)
+namespace {
+
+// The site's config file over what the saved settings gave: its URL parsed
+// as DATABASE_URL would be, each value marked as the file's, each problem
+// naming the file.
+void applySiteFile(const QString &path, const SiteConfigFile::Contents &file, DatabaseConfigLoader::Result &result)
+{
+    DatabaseConfigLoader::Result fromFile;
+    fromFile.config = result.config;
+    DatabaseConfig &c = fromFile.config;
+    c.host.clear();
+    c.port = 5432;
+    c.database.clear();
+    c.user.clear();
+    c.sslMode.clear();
+    DatabaseConfigLoader::parseUrl(file.url, fromFile);
+    for (auto it = c.sources.begin(); it != c.sources.end(); ++it)
+        if (it.value() == ConfigSource::Url)
+            it.value() = ConfigSource::SiteFile;
+    result.config = c;
+    for (const QString &e : std::as_const(fromFile.errors))
+        result.errors << QStringLiteral("%1: %2").arg(path, e);
+    for (const QString &w : std::as_const(fromFile.warnings))
+        result.warnings << QStringLiteral("%1: %2").arg(path, w);
+}
+
+} // namespace
+
+DatabaseConfigLoader::Result DatabaseConfigLoader::load(const QProcessEnvironment &env, QSettings *settings,
+                                                        const QString &siteConfigPath)
 {
     Result result;
     DatabaseConfig &c = result.config;
@@ -390,6 +422,14 @@ DatabaseConfigLoader::Result DatabaseConfigLoader::load(const QProcessEnvironmen
         c.user.clear();
         c.sslMode.clear();
         parseUrl(url, result);
+    } else if (const SiteConfigFile::Contents file = siteConfigPath.isEmpty()
+                   ? SiteConfigFile::Contents {}
+                   : SiteConfigFile::read(siteConfigPath);
+               file.exists) {
+        result.errors << file.errors;
+        result.warnings << file.warnings;
+        if (!file.url.isEmpty())
+            applySiteFile(siteConfigPath, file, result);
     } else if (!haveSaved) {
         c.embedded = true;
     }

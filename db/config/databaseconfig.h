@@ -16,8 +16,10 @@ struct DatabaseHost
     bool operator==(const DatabaseHost &) const = default;
 };
 
-// Where a setting's value came from, strongest first.
-enum class ConfigSource { Environment, Url, Settings, Default };
+// Where a setting's value came from, strongest first. SiteFile: the URL in
+// /etc/carwash-desk/database.conf (SiteConfigFile), below the environment's
+// DATABASE_URL and above the user's saved settings.
+enum class ConfigSource { Environment, Url, SiteFile, Settings, Default };
 QString configSourceName(ConfigSource source);
 
 // The database and pool settings in force for one process. Validated and
@@ -82,8 +84,8 @@ struct DatabaseConfig
     ConfigSource sourceOf(const QString &setting) const { return sources.value(setting, ConfigSource::Default); }
 };
 
-// Builds a DatabaseConfig from environment > DATABASE_URL > saved settings >
-// defaults. Bad values are refused with a message naming the setting and its
+// Builds a DatabaseConfig from environment > DATABASE_URL > the site's
+// config file > saved settings > defaults. Bad values are refused with a message naming the setting and its
 // accepted range, or clamped with a warning where that is safe.
 class DatabaseConfigLoader
 {
@@ -97,7 +99,9 @@ public:
         bool ok() const { return errors.isEmpty(); }
     };
 
-    static Result load(const QProcessEnvironment &env, QSettings *settings);
+    // siteConfigPath: the site's config file (SiteConfigFile::path(env) in
+    // the programs); empty, or a file that is not there, adds no layer.
+    static Result load(const QProcessEnvironment &env, QSettings *settings, const QString &siteConfigPath = {});
 
     // Saves the non-secret connection settings (never the password).
     static void save(const DatabaseConfig &config, QSettings &settings);

@@ -39,6 +39,8 @@ QString sourceLabel(const QString &source)
         return DiagnosticsWindow::tr("environment");
     if (source == u"url")
         return DiagnosticsWindow::tr("URL");
+    if (source == u"site file") // /etc/carwash-desk/database.conf
+        return DiagnosticsWindow::tr("site file");
     if (source == u"settings")
         return DiagnosticsWindow::tr("saved settings");
     return DiagnosticsWindow::tr("default");

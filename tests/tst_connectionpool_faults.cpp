@@ -2,7 +2,8 @@
 // after the server restarts; constraint violations answered at once;
 // serialization failures and deadlocks retried, a failed unit of work rolled
 // back once on its own connection; a terminated connection replaced or
-// evicted and its work retried. A real PostgreSQL on a free port, real
+// evicted and its work retried, and the idle ones the server ended with it
+// dropped at once. A real PostgreSQL on a free port, real
 // threads. Time is only ever a bound, never a measure of speed.
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
@@ -34,6 +35,7 @@ private slots:
     void failedUnitOfWorkEndsWithOneRollbackOnItsOwnConnection();
     void terminatedConnectionIsReplacedByValidation();
     void terminatedConnectionIsEvictedAndTheWorkRetried();
+    void idleConnectionsTheServerEndedGoWithTheFirstOneFound();
 };
 
 void TestConnectionPoolFaults::workDuringAnOutageCompletesAfterTheServerRestarts_data()
@@ -377,6 +379,48 @@ void TestConnectionPoolFaults::terminatedConnectionIsEvictedAndTheWorkRetried()
     QCOMPARE(attempts->load(), 2);
     QCOMPARE(pool.stats().connectionsOpened, 2);
     QCOMPARE(pool.stats().total, 1);
+}
+
+
+void TestConnectionPoolFaults::idleConnectionsTheServerEndedGoWithTheFirstOneFound()
+{
+    // A restart or a failover ends every connection at once. The first
+    // unit of work finds its own dead; the idle ones must go then too, not
+    // be kept (and counted in the pool's health) until their idle timeout.
+    DatabaseConfig c = configForThisTest();
+    c.maxConnections = 3;
+    ConnectionPool pool(c);
+    QList<QFuture<DbResult<int>>> warm;
+    for (int i = 0; i < 3; ++i) {
+        warm << pool.withConnection(QStringLiteral("tst.warm"), [](QSqlDatabase &db) {
+            Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.1)"));
+            return 1;
+        });
+    }
+    for (const auto &job : warm) {
+        QVERIFY(waitFor(job));
+        QVERIFY2(job.result().ok(), describe(job.result()));
+    }
+    QCOMPARE(pool.stats().total, 3);
+
+    QCOMPARE(m_cluster
+                 .queryBlocking(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                               " WHERE application_name = '%1'")
+                                    .arg(c.applicationName))
+                 .toInt(),
+             3);
+    QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(c.applicationName), 0, 10000);
+    QCOMPARE(pool.stats().total, 3); // nothing has looked yet
+
+    // Used a moment ago, its connection is not validated first: the work
+    // meets the loss and is retried, as the booking engine's is.
+    const auto next = pool.withRetry(QStringLiteral("tst.pid"), RetryPolicy::standard(), backendPid);
+    QVERIFY(waitFor(next));
+    QVERIFY2(next.result().ok(), describe(next.result()));
+    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().total, 1, 10000);
+    QCOMPARE(pool.stats().connectionsClosed, 3);
+    QCOMPARE(pool.stats().connectionsOpened, 4);
+    QCOMPARE(m_cluster.countConnections(c.applicationName), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionPoolFaults)

@@ -34,6 +34,14 @@ void ConnectionPool::Private::wakeIdleWorkerLocked()
     last->wake.notify_one();
 }
 
+void ConnectionPool::Private::sweepIdleWorkersLocked()
+{
+    for (Worker *w : idle) {
+        w->sweep = true;
+        w->wake.notify_one();
+    }
+}
+
 void ConnectionPool::Private::enqueueLocked(const JobPtr &job, Clock::time_point now)
 {
     job->enqueuedAt = now;

@@ -67,6 +67,8 @@ public:
         // picked for work (and taken off the idle stack) or the pool stops.
         std::condition_variable wake;
         bool woken = false;
+        // Asked to look whether the server closed its idle connection.
+        bool sweep = false;
     };
 
     // A worker's own connection, only ever touched on the worker's thread.
@@ -115,6 +117,10 @@ public:
     // -- under mutex --
     void enqueueLocked(const JobPtr &job, Clock::time_point now);
     void wakeIdleWorkerLocked();
+    // After one connection was found lost: every idle worker looks at once
+    // whether its own is closed too (a server restart or failover ends
+    // them all), so none is kept, and counted, until its idle timeout.
+    void sweepIdleWorkersLocked();
     void spawnWorkerLocked();
     PoolStats statsLocked() const;
     DbError poolTimeoutErrorLocked(const QString &label) const;

@@ -81,14 +81,21 @@ bool ConnectionPool::Private::waitForWorkLocked(Worker &self, Connection &conn,
         if (conn.db)
             wakeAt = std::min(wakeAt, conn.openedAt + conn.lifetime);
         self.woken = false;
+        self.sweep = false;
         idle.push_back(&self);
-        self.wake.wait_until(lock, wakeAt, [&] { return stopping || self.woken; });
-        if (!self.woken) // its time came: no longer idle for new work
+        self.wake.wait_until(lock, wakeAt, [&] { return stopping || self.woken || self.sweep; });
+        if (!self.woken) // its time came, or a sweep: off the stack while it looks
             idle.erase(std::find(idle.begin(), idle.end(), &self));
         if (stopping)
             return false;
         if (!ready.empty())
             return true;
+        if (self.sweep && conn.db && pgPeerClosed(*conn.db)) {
+            lock.unlock();
+            closeConnection(self, conn, "closed by the server while idle");
+            lock.lock();
+            continue;
+        }
         const Clock::time_point now = Clock::now();
         if (now >= idleDeadline) {
             qCDebug(lcPool) << "worker" << self.id << "idle for" << config.idleTimeoutMs << "ms, closing";
@@ -134,8 +141,11 @@ void ConnectionPool::Private::checkBeforeUse(Worker &self, Connection &conn, Clo
 {
     if (conn.db && started - conn.openedAt >= conn.lifetime)
         closeConnection(self, conn, "maximum lifetime");
-    if (conn.db && !pgConnectionAlive(*conn.db))
+    if (conn.db && !pgConnectionAlive(*conn.db)) {
         closeConnection(self, conn, "connection dead");
+        std::lock_guard guard(mutex);
+        sweepIdleWorkersLocked();
+    }
     if (conn.db && msBetween(conn.lastUsed, started) > config.validationIdleMs) {
         QSqlQuery ping(*conn.db);
         bool answered = false;
@@ -143,8 +153,11 @@ void ConnectionPool::Private::checkBeforeUse(Worker &self, Connection &conn, Clo
             StatementWatch watch;
             answered = ping.exec(QStringLiteral("SELECT 1"));
         }
-        if (!answered || !pgConnectionAlive(*conn.db))
+        if (!answered || !pgConnectionAlive(*conn.db)) {
             closeConnection(self, conn, "validation failed");
+            std::lock_guard guard(mutex);
+            sweepIdleWorkersLocked();
+        }
     }
 }
 
@@ -259,6 +272,8 @@ DbError ConnectionPool::Private::cleanUp(Worker &self, Connection &conn, const J
         closeConnection(self, conn, "watchdog: no answer");
     } else if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(db))) {
         closeConnection(self, conn, "error invalidates connection");
+        std::lock_guard guard(mutex);
+        sweepIdleWorkersLocked();
     }
     return error;
 }

@@ -6,6 +6,9 @@
 
 #include <libpq-fe.h>
 
+#include <cerrno>
+#include <sys/socket.h>
+
 // The libpq connection behind a QPSQL QSqlDatabase. QPSQL's own state can
 // lie after the server went away (isOpen() stays true, later errors say
 // NoError); libpq's status and transaction state do not.
@@ -23,6 +26,27 @@ inline bool pgConnectionAlive(const QSqlDatabase &db)
 {
     PGconn *conn = pgConnection(db);
     return db.isOpen() && conn && PQstatus(conn) == CONNECTION_OK;
+}
+
+// Whether the server closed an idle connection (it died, restarted, failed
+// over, or ended the backend), seen without a round trip: its end of the
+// socket is closed, or what it sent unasked (a FATAL before closing) leaves
+// libpq's connection bad. Only for a connection with no query running.
+inline bool pgPeerClosed(const QSqlDatabase &db)
+{
+    PGconn *conn = pgConnection(db);
+    if (!conn || PQstatus(conn) != CONNECTION_OK)
+        return true;
+    const int fd = PQsocket(conn);
+    if (fd < 0)
+        return true;
+    char byte = 0;
+    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0)
+        return true;
+    if (n < 0)
+        return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    return !PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK;
 }
 
 inline bool pgInTransaction(const QSqlDatabase &db)

@@ -132,12 +132,18 @@ private:
             Link &link = m_links.back();
             link.client = client;
             connect(client, &QTcpSocket::readyRead, this, [this, client] { onActivity(client); });
-            connect(client, &QTcpSocket::disconnected, this, [this, client] {
-                if (Link *l = find(client)) {
-                    l->clientClosed = true;
-                    onActivity(client);
-                }
-            });
+            // Queued: disconnectFromHost() emits disconnected() at once,
+            // from inside flush(), which would then go on with a link this
+            // handler dropped (ASan: heap-use-after-free in flush).
+            connect(
+                client, &QTcpSocket::disconnected, this,
+                [this, alive = QPointer<QTcpSocket>(client)] {
+                    if (Link *l = alive ? find(alive) : nullptr) {
+                        l->clientClosed = true;
+                        onActivity(alive);
+                    }
+                },
+                Qt::QueuedConnection);
             if (currentMode() != FaultProxy::Mode::Blackhole)
                 connectUpstream(link);
         }
@@ -154,12 +160,15 @@ private:
             }
         });
         connect(server, &QTcpSocket::readyRead, this, [this, server] { onActivity(server); });
-        connect(server, &QTcpSocket::disconnected, this, [this, server] {
-            if (Link *l = find(server)) {
-                l->serverClosed = true;
-                onActivity(server);
-            }
-        });
+        connect(
+            server, &QTcpSocket::disconnected, this,
+            [this, alive = QPointer<QTcpSocket>(server)] {
+                if (Link *l = alive ? find(alive) : nullptr) {
+                    l->serverClosed = true;
+                    onActivity(alive);
+                }
+            },
+            Qt::QueuedConnection); // as the client's: never inside flush()
         connect(server, &QTcpSocket::errorOccurred, this, [this, server](QAbstractSocket::SocketError e) {
             // The server is down or refused: the client sees a reset, as it
             // would without the proxy.

@@ -412,15 +412,18 @@ void TestConnectionPoolFaults::idleConnectionsTheServerEndedGoWithTheFirstOneFou
     QTRY_COMPARE_WITH_TIMEOUT(m_cluster.countConnections(c.applicationName), 0, 10000);
     QCOMPARE(pool.stats().total, 3); // nothing has looked yet
 
-    // Used a moment ago, its connection is not validated first: the work
-    // meets the loss and is retried, as the booking engine's is.
-    const auto next = pool.withRetry(QStringLiteral("tst.pid"), RetryPolicy::standard(), backendPid);
+    // One unit of work, not retried, so only the sweep can close the other
+    // two: it either meets its connection's loss (used a moment ago, not
+    // validated first) and fails, or is validated past the loss and runs.
+    const auto next = pool.withConnection(QStringLiteral("tst.pid"), backendPid);
     QVERIFY(waitFor(next));
-    QVERIFY2(next.result().ok(), describe(next.result()));
-    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().total, 1, 10000);
+    const int left = next.result().ok() ? 1 : 0;
+    if (!next.result().ok())
+        QCOMPARE(next.result().error().kind(), DbError::Kind::Unavailable);
+    QTRY_COMPARE_WITH_TIMEOUT(pool.stats().total, left, 10000);
     QCOMPARE(pool.stats().connectionsClosed, 3);
-    QCOMPARE(pool.stats().connectionsOpened, 4);
-    QCOMPARE(m_cluster.countConnections(c.applicationName), 1);
+    QCOMPARE(pool.stats().connectionsOpened, 3 + left);
+    QCOMPARE(m_cluster.countConnections(c.applicationName), left);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionPoolFaults)

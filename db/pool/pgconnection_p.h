@@ -30,8 +30,8 @@ inline bool pgConnectionAlive(const QSqlDatabase &db)
 
 // Whether the server closed an idle connection (it died, restarted, failed
 // over, or ended the backend), seen without a round trip: its end of the
-// socket is closed, or what it sent unasked (a FATAL before closing) leaves
-// libpq's connection bad. Only for a connection with no query running.
+// socket is closed, or what it sent unasked is an error (a FATAL before
+// closing). Only for a connection with no query running.
 inline bool pgPeerClosed(const QSqlDatabase &db)
 {
     PGconn *conn = pgConnection(db);
@@ -40,12 +40,17 @@ inline bool pgPeerClosed(const QSqlDatabase &db)
     const int fd = PQsocket(conn);
     if (fd < 0)
         return true;
-    char byte = 0;
-    const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    char type = 0;
+    const ssize_t n = ::recv(fd, &type, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0)
         return true;
     if (n < 0)
         return errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR;
+    // An ErrorResponse with no query running is a FATAL: the server is
+    // ending this session (pg_terminate_backend, a shutdown). libpq would
+    // only see it at the next query: PQconsumeInput reads, it does not parse.
+    if (type == 'E')
+        return true;
     return !PQconsumeInput(conn) || PQstatus(conn) != CONNECTION_OK;
 }
 

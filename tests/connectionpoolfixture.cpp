@@ -79,3 +79,37 @@ DatabaseConfig ConnectionPoolFixture::configForThisTest() const
     c.connectTimeoutS = 5;
     return c;
 }
+
+bool ConnectionPoolFixture::openConnections(ConnectionPool &pool, int n)
+{
+    using namespace PoolTest;
+    HeldLock lock(m_cluster.config(applicationNameForThisTest() + QStringLiteral("-open")));
+    if (!lock.isHeld()) {
+        qWarning("openConnections: the lock was not taken");
+        return false;
+    }
+    QList<QFuture<DbResult<int>>> held;
+    for (int i = 0; i < n; ++i) {
+        held << pool.withConnection(QStringLiteral("tst.open"), [](QSqlDatabase &db) {
+            HeldLock::waitFor(db);
+            return 1;
+        });
+    }
+    const QDeadlineTimer deadline(kNoHangMs);
+    while (pool.stats().active < n && !deadline.hasExpired())
+        QThread::msleep(1);
+    const int running = pool.stats().active;
+    lock.release();
+    for (const auto &job : held) {
+        if (!waitFor(job) || !job.result().ok()) {
+            qWarning("openConnections: a unit of work did not end well: %s",
+                     job.isFinished() ? describe(job.result()).constData() : "no answer");
+            return false;
+        }
+    }
+    if (running != n) {
+        qWarning("openConnections: %d of %d ran at once", running, n);
+        return false;
+    }
+    return true;
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/config/databaseconfig.h"
+#include "db/pool/connectionpool.h"
 #include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/testnames.h"
@@ -78,6 +79,10 @@ protected:
     // away from the tests after it.
     void restartIfStopped();
     DatabaseConfig configForThisTest() const;
+    // Opens n connections of pool, each provably its own: n units of work
+    // wait in the server on a held lock until all n are running, then go.
+    // False (with a warning saying why) when they did not all run and end.
+    bool openConnections(ConnectionPool &pool, int n);
 
     PgTestCluster m_cluster;
 };

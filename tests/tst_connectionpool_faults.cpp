@@ -53,17 +53,7 @@ void TestConnectionPoolFaults::workDuringAnOutageCompletesAfterTheServerRestarts
     ConnectionPool pool(c);
 
     // Three open connections, so the outage kills live ones.
-    QList<QFuture<DbResult<int>>> warm;
-    for (int i = 0; i < 3; ++i) {
-        warm << pool.withConnection(QStringLiteral("tst.warm"), [](QSqlDatabase &db) {
-            Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.1)"));
-            return 1;
-        });
-    }
-    for (const auto &job : warm) {
-        QVERIFY(waitFor(job));
-        QVERIFY2(job.result().ok(), describe(job.result()));
-    }
+    QVERIFY(openConnections(pool, 3));
     QElapsedTimer sinceWarm;
     sinceWarm.start();
 
@@ -390,17 +380,7 @@ void TestConnectionPoolFaults::idleConnectionsTheServerEndedGoWithTheFirstOneFou
     DatabaseConfig c = configForThisTest();
     c.maxConnections = 3;
     ConnectionPool pool(c);
-    QList<QFuture<DbResult<int>>> warm;
-    for (int i = 0; i < 3; ++i) {
-        warm << pool.withConnection(QStringLiteral("tst.warm"), [](QSqlDatabase &db) {
-            Sql::exec(db, QStringLiteral("SELECT pg_sleep(0.1)"));
-            return 1;
-        });
-    }
-    for (const auto &job : warm) {
-        QVERIFY(waitFor(job));
-        QVERIFY2(job.result().ok(), describe(job.result()));
-    }
+    QVERIFY(openConnections(pool, 3));
     QCOMPARE(pool.stats().total, 3);
 
     QCOMPARE(m_cluster

@@ -139,6 +139,8 @@ public:
     void finish(Worker &self, const JobPtr &job, DbError error, const Deliver &deliver,
                 Clock::time_point started, Clock::time_point finished, std::unique_lock<std::mutex> &lock);
     void closeConnection(Worker &self, Connection &conn, const char *why);
+    // Closes a connection found lost, then sweeps the idle workers'.
+    void closeLost(Worker &self, Connection &conn, const char *why);
 
     void housekeeperMain();
     void watchForDeadLinksLocked(Clock::time_point now);

@@ -141,11 +141,8 @@ void ConnectionPool::Private::checkBeforeUse(Worker &self, Connection &conn, Clo
 {
     if (conn.db && started - conn.openedAt >= conn.lifetime)
         closeConnection(self, conn, "maximum lifetime");
-    if (conn.db && !pgConnectionAlive(*conn.db)) {
-        closeConnection(self, conn, "connection dead");
-        std::lock_guard guard(mutex);
-        sweepIdleWorkersLocked();
-    }
+    if (conn.db && !pgConnectionAlive(*conn.db))
+        closeLost(self, conn, "connection dead");
     if (conn.db && msBetween(conn.lastUsed, started) > config.validationIdleMs) {
         QSqlQuery ping(*conn.db);
         bool answered = false;
@@ -153,11 +150,8 @@ void ConnectionPool::Private::checkBeforeUse(Worker &self, Connection &conn, Clo
             StatementWatch watch;
             answered = ping.exec(QStringLiteral("SELECT 1"));
         }
-        if (!answered || !pgConnectionAlive(*conn.db)) {
-            closeConnection(self, conn, "validation failed");
-            std::lock_guard guard(mutex);
-            sweepIdleWorkersLocked();
-        }
+        if (!answered || !pgConnectionAlive(*conn.db))
+            closeLost(self, conn, "validation failed");
     }
 }
 
@@ -271,9 +265,7 @@ DbError ConnectionPool::Private::cleanUp(Worker &self, Connection &conn, const J
             error = deadLinkError(error, self.backendPid);
         closeConnection(self, conn, "watchdog: no answer");
     } else if (error.isError() && (error.invalidatesConnection() || !pgConnectionAlive(db))) {
-        closeConnection(self, conn, "error invalidates connection");
-        std::lock_guard guard(mutex);
-        sweepIdleWorkersLocked();
+        closeLost(self, conn, "error invalidates connection");
     }
     return error;
 }
@@ -349,4 +341,11 @@ void ConnectionPool::Private::closeConnection(Worker &self, Connection &conn, co
     self.connected = false;
     self.backendPid = 0;
     ++closed;
+}
+
+void ConnectionPool::Private::closeLost(Worker &self, Connection &conn, const char *why)
+{
+    closeConnection(self, conn, why);
+    std::lock_guard lock(mutex);
+    sweepIdleWorkersLocked();
 }

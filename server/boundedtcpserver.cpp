@@ -54,7 +54,9 @@ BoundedTcpServer::BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QOb
     : QTcpServer(parent)
     , m_maxBodyBytes(maxBodyBytes)
     , m_onRejected(std::move(onRejected))
-{ }
+{
+    setListenBacklogSize(ListenBacklog);
+}
 
 void BoundedTcpServer::setBodyLimit(const QString &pathPrefix, qint64 maxBodyBytes)
 {

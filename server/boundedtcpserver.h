@@ -27,6 +27,13 @@ public:
     static constexpr int HeadTimeoutMs = 30000;
     // How long a refused connection is drained before it is closed.
     static constexpr int LingerMs = 5000;
+    // Connections the kernel may hold accepted for this server while its
+    // event loop is busy. Qt's default is 50: a burst of 50 clients arriving
+    // together (a load balancer's, or wrk's) then overflowed it, and each
+    // connection whose handshake the kernel dropped waited a second or more
+    // for its retransmission. 1024, as nginx allows; the kernel caps it at
+    // net.core.somaxconn.
+    static constexpr int ListenBacklog = 1024;
 
     explicit BoundedTcpServer(qint64 maxBodyBytes, Rejected onRejected, QObject *parent = nullptr);
 

@@ -23,6 +23,8 @@
 #include <QTcpSocket>
 #include <QTest>
 
+#include <csignal>
+
 namespace {
 
 using TestWaits::kNoHangMs;
@@ -91,6 +93,7 @@ private slots:
     void anAddressInUseIsRefusedNamingIt();
     void sigtermFinishesTheRequestInFlightAndClosesEveryConnection();
     void healthCallersAtOnceShareOneCheck();
+    void aBurstOfConnectionsWaitsInTheKernelWhileTheServerIsBusy();
 
 private:
     QProcessEnvironment environment() const;
@@ -455,6 +458,44 @@ void TestServer::healthCallersAtOnceShareOneCheck()
         QVERIFY(!checkedAt.values().first().isEmpty());
         db.close();
     }
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServer::aBurstOfConnectionsWaitsInTheKernelWhileTheServerIsBusy()
+{
+    ServerProcess server;
+    QString error;
+    QVERIFY2(server.start(environment(), {}, &error), qPrintable(error));
+    QVERIFY2(server.waitUntilHealthy(&error), qPrintable(error + server.log()));
+    // The server stopped (its event loop as busy as it gets): three hundred
+    // clients connect at once. The kernel completes every handshake into the
+    // listen backlog; with Qt's default of 50 the rest would stay unanswered
+    // until their handshake was retransmitted, a second and more later.
+    QCOMPARE(::kill(pid_t(server.pid()), SIGSTOP), 0);
+    auto resume = qScopeGuard([&server] { ::kill(pid_t(server.pid()), SIGCONT); });
+    constexpr int Clients = 300;
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (int i = 0; i < Clients; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, server.port());
+        sockets.push_back(std::move(socket));
+    }
+    const auto connected = [&sockets] {
+        return int(std::count_if(sockets.begin(), sockets.end(), [](const auto &s) {
+            return s->state() == QAbstractSocket::ConnectedState;
+        }));
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(connected(), Clients, kNoHangMs);
+    for (const auto &socket : sockets)
+        socket->write("GET /carwash-no-such-path HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(sockets.begin(), sockets.end(),
+                                         [](const auto &s) { return s->bytesToWrite() == 0; }),
+                             kNoHangMs);
+    resume.dismiss();
+    QCOMPARE(::kill(pid_t(server.pid()), SIGCONT), 0);
+    // Every one of them is answered once the server runs again.
+    for (const auto &socket : sockets)
+        QCOMPARE(readAnswer(*socket).first, 404);
     QCOMPARE(server.terminate(), 0);
 }
 

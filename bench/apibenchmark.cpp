@@ -144,6 +144,15 @@ bool pgbenchSide(const PgbenchRunner &pgbench, int clients, int seconds, RunSumm
 
 } // namespace
 
+qint64 ApiBenchmarkResult::rssGrowthSecondHalfBytes() const
+{
+    for (const auto &[requests, rss] : rssAlong) {
+        if (requests * 2 >= mix.requests)
+            return rssAfterMixBytes - rss;
+    }
+    return 0;
+}
+
 ApiBenchmark::ApiBenchmark(BenchServer &server, int secondsPerRound, int rounds, qint64 mixRequests)
     : m_server(server)
     , m_secondsPerRound(secondsPerRound)
@@ -376,6 +385,7 @@ bool ApiBenchmark::mixRun(ServerChild &child, ApiBenchmarkResult *result, RunSum
             break;
         add(r.mix, wrk);
         ++r.mixRuns;
+        r.rssAlong.append({r.mix.requests, child.rssBytes()});
         const double left = double(m_mixRequests - r.mix.requests) / std::max(1.0, wrk.requestsPerSecond);
         seconds = std::clamp(int(std::ceil(left)), 1, 10);
     }

@@ -59,6 +59,11 @@ struct ApiBenchmarkResult
     QMap<QString, QMap<int, qint64>> mixStatuses; // path -> status -> count
     qint64 rssBeforeMixBytes = 0;
     qint64 rssAfterMixBytes = 0;
+    // After each wrk run: (GETs answered so far, RSS), so a reader tells a
+    // plateau (heap arenas reaching their size) from a leak (steady growth).
+    QList<QPair<qint64, qint64>> rssAlong;
+    // RSS at the end less RSS at the first sample past half the GETs.
+    qint64 rssGrowthSecondHalfBytes() const;
     int serverConnectionsAtEnd = -1; // in pg_stat_activity before SIGTERM
 };
 

@@ -31,6 +31,14 @@ QJsonArray array(const QList<qint64> &values)
     return out;
 }
 
+QJsonArray rssAlong(const ApiBenchmarkResult &r)
+{
+    QJsonArray out;
+    for (const auto &[requests, rss] : r.rssAlong)
+        out.append(QJsonArray {requests, rss});
+    return out;
+}
+
 QJsonObject counts(const QMap<int, qint64> &byStatus)
 {
     QJsonObject out;
@@ -178,7 +186,11 @@ QJsonObject json(const ApiBenchmarkResult &r, int connectionsAfterShutdown)
                       {QStringLiteral("latency_ms"), latency(r.mix)},
                       {QStringLiteral("before_bytes"), r.rssBeforeMixBytes},
                       {QStringLiteral("after_bytes"), r.rssAfterMixBytes},
-                      {QStringLiteral("growth_bytes"), r.rssAfterMixBytes - r.rssBeforeMixBytes}}},
+                      {QStringLiteral("growth_bytes"), r.rssAfterMixBytes - r.rssBeforeMixBytes},
+                      {QStringLiteral("growth_second_half_bytes"), r.rssGrowthSecondHalfBytes()},
+                      {QStringLiteral("along"), rssAlong(r)},
+                      {QStringLiteral("along_what"),
+                       QStringLiteral("[GETs answered so far, RSS bytes] after each wrk run")}}},
         {QStringLiteral("server_connections"),
          QJsonObject {{QStringLiteral("at_end"), r.serverConnectionsAtEnd},
                       {QStringLiteral("after_sigterm"), connectionsAfterShutdown}}},
@@ -215,7 +227,8 @@ QString text(const ApiBenchmarkResult &r)
                  QStringLiteral("<= %1").arg(ColdStartTargetMs), verdict(targets(r).last().met)});
     rows.append({QStringLiteral("RSS around the GETs"), bytes(r.rssAfterMixBytes) + QStringLiteral(" after"),
                  bytes(r.rssBeforeMixBytes) + QStringLiteral(" before"),
-                 bytes(r.rssAfterMixBytes - r.rssBeforeMixBytes, true), QString(), QString()});
+                 bytes(r.rssAfterMixBytes - r.rssBeforeMixBytes, true),
+                 bytes(r.rssGrowthSecondHalfBytes(), true) + QStringLiteral(" in the second half"), QString()});
     QString out = ReportFormat::table(rows) + QLatin1Char('\n');
     out += QStringLiteral("data set: %1 bookings; %2 availability questions; POST /api/bookings answers: "
                           "%3 x 201, %4 x 409, %5 x 429, %6 x 5xx, %7 non-2xx, %8 socket errors\n")

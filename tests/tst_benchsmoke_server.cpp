@@ -143,6 +143,18 @@ void TestBenchSmokeServer::serverPrintsTheDocumentedFigures()
     QVERIFY(rss[u"after_bytes"].toInteger() > 0);
     QCOMPARE(rss[u"growth_bytes"].toInteger(),
              rss[u"after_bytes"].toInteger() - rss[u"before_bytes"].toInteger());
+    // One reading per wrk run, the GETs counted up to the total; the second
+    // half's growth measured from the first reading past half of them.
+    const QJsonArray along = rss[u"along"].toArray();
+    QCOMPARE(along.size(), rss[u"wrk_runs"].toInt());
+    QCOMPARE(along.last()[0].toInteger(), rss[u"requests"].toInteger());
+    qint64 half = -1;
+    for (const QJsonValue reading : along) {
+        QVERIFY(reading[1].toInteger() > 0);
+        if (half < 0 && reading[0].toInteger() * 2 >= rss[u"requests"].toInteger())
+            half = reading[1].toInteger();
+    }
+    QCOMPARE(rss[u"growth_second_half_bytes"].toInteger(), rss[u"after_bytes"].toInteger() - half);
     QVERIFY(api[u"server_connections"][u"at_end"].toInt(-1) >= 1);
     QCOMPARE(api[u"server_connections"][u"after_sigterm"].toInt(-1), 0);
 

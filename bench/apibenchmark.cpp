@@ -390,6 +390,7 @@ bool ApiBenchmark::mixRun(ServerChild &child, ApiBenchmarkResult *result, RunSum
         seconds = std::clamp(int(std::ceil(left)), 1, 10);
     }
     r.rssAfterMixBytes = child.rssBytes();
+    r.mixSlowestServerMs = child.slowestLoggedMs(logFrom);
     for (const QString &path :
          {QStringLiteral("/api/services"), QStringLiteral("/api/availability"), QStringLiteral("/api/next")})
         r.mixStatuses.insert(path, child.loggedStatuses(path, logFrom));

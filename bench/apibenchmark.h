@@ -62,6 +62,8 @@ struct ApiBenchmarkResult
     // After each wrk run: (GETs answered so far, RSS), so a reader tells a
     // plateau (heap arenas reaching their size) from a leak (steady growth).
     QList<QPair<qint64, qint64>> rssAlong;
+    // The longest a GET of the mix took inside the server (its own log).
+    qint64 mixSlowestServerMs = -1;
     // RSS at the end less RSS at the first sample past half the GETs.
     qint64 rssGrowthSecondHalfBytes() const;
     int serverConnectionsAtEnd = -1; // in pg_stat_activity before SIGTERM

@@ -180,6 +180,22 @@ QMap<int, qint64> ServerChild::loggedStatuses(const QString &path, qint64 fromOf
     return statuses;
 }
 
+qint64 ServerChild::slowestLoggedMs(qint64 fromOffset) const
+{
+    qint64 slowest = -1;
+    QFile log(m_log.fileName());
+    if (!log.open(QIODevice::ReadOnly) || !log.seek(fromOffset))
+        return slowest;
+    // Its one line per request ends "GET /api/services 200 3 ms".
+    static const QRegularExpression request(QStringLiteral("[A-Z]+ /\\S* \\d{3} (\\d+) ms$"));
+    while (!log.atEnd()) {
+        const QRegularExpressionMatch m = request.match(QString::fromUtf8(log.readLine().trimmed()));
+        if (m.hasMatch())
+            slowest = std::max(slowest, m.captured(1).toLongLong());
+    }
+    return slowest;
+}
+
 QString ServerChild::logTail(int lines) const
 {
     QFile log(m_log.fileName());

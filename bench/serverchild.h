@@ -49,6 +49,9 @@ public:
     qint64 logSize() const;
     QMap<int, qint64> loggedStatuses(const QString &path, qint64 fromOffset,
                                      const QByteArray &method = QByteArrayLiteral("GET")) const;
+    // The longest any request logged since fromOffset took inside the
+    // server, from its handler's start to its answer written; -1 when none.
+    qint64 slowestLoggedMs(qint64 fromOffset) const;
     // The last lines of its log, for an error message.
     QString logTail(int lines = 20) const;
 

@@ -155,6 +155,7 @@ void TestBenchSmokeServer::serverPrintsTheDocumentedFigures()
             half = reading[1].toInteger();
     }
     QCOMPARE(rss[u"growth_second_half_bytes"].toInteger(), rss[u"after_bytes"].toInteger() - half);
+    QVERIFY(rss[u"slowest_in_server_ms"].toInteger(-1) >= 0);
     QVERIFY(api[u"server_connections"][u"at_end"].toInt(-1) >= 1);
     QCOMPARE(api[u"server_connections"][u"after_sigterm"].toInt(-1), 0);
 

@@ -184,8 +184,11 @@ void TestFirstRun::theOwnerSetsUpTheSiteByKeyboardAndLandsOnTheBoardAsManager()
     QCOMPARE(wizard->currentPage(), wizard->managerPage());
     answerManager(QStringLiteral("Alex Owner"), QStringLiteral("4321"), QStringLiteral("4321"));
 
-    // The menu: the first wash dearer for cars, the third left out, 3 bays.
+    // The menu: its price columns in the currency of the second page; the
+    // first wash dearer for cars, the third left out, 3 bays.
     QCOMPARE(wizard->currentPage(), wizard->menuPage());
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_car"))->text(), QStringLiteral("Car (€)"));
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_truck"))->text(), QStringLiteral("Truck (€)"));
     field<QLineEdit>(QStringLiteral("wash_1_price_car"))->setFocus(Qt::TabFocusReason);
     retype(QStringLiteral("11.50"));
     field<QLineEdit>(QStringLiteral("wash_3_name"))->setFocus(Qt::TabFocusReason);
@@ -391,6 +394,7 @@ void TestFirstRun::aSiteSetUpMeanwhileAtAnotherDeskGetsNothingFromThisOne()
     answerSiteAndMoney(QStringLiteral("USD"));
     next();
     answerManager(QStringLiteral("Late Owner"), QStringLiteral("8642"), QStringLiteral("8642"));
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_suv"))->text(), QStringLiteral("SUV ($)"));
     next();
     QCOMPARE(wizard->currentPage(), wizard->readyPage());
     // Meanwhile another desk's first run made its manager.

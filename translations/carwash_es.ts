@@ -5542,6 +5542,11 @@ Detalle: %2</translation>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a price column: vehicle class (currency sign)</comment>
+        <translation>%1 (%2)</translation>
+    </message>
 </context>
 <context>
     <name>MergedErrorsModel</name>

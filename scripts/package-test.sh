@@ -68,6 +68,13 @@ for program in carwash carwash-admin carwash-server; do
   zcat "$work/root/usr/share/man/man1/$program.1.gz" | grep -qF -- '\-\-version' \
     || fail "the man page of $program lacks its options"
 done
+# Everything README.md links to or shows in the project (docs/…), beside it
+# in the package's doc folder, where its relative links lead.
+doc="$work/root/usr/share/doc/carwash-desk"
+[ -f "$doc/README.md" ] || fail "no README.md in /usr/share/doc/carwash-desk"
+for link in $(grep -oE '\]\([^):#]+\)' "$root/README.md" | sed -E 's/^\]\((.*)\)$/\1/' | grep -v '^[a-z]*:' | sort -u); do
+  [ -f "$doc/$link" ] || fail "README.md links to $link, which the package does not ship"
+done
 
 step "installing $deb"
 export DEBIAN_FRONTEND=noninteractive

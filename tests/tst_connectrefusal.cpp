@@ -8,6 +8,7 @@
 #include "db/health/poolmonitor.h"
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
+#include "tests/harness/deskfixture.h"
 #include "tests/harness/nohang.h"
 #include "tests/harness/pgtestcluster.h"
 #include "tests/harness/testnames.h"
@@ -16,7 +17,6 @@
 #include "ui/desk/startuppage.h"
 #include "ui/manager/databasesettingsdialog.h"
 
-#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QLineEdit>
@@ -288,11 +288,6 @@ void TestConnectRefusal::deskStartUpShowsWhatToChange()
 
 int main(int argc, char *argv[])
 {
-    // No keychain service for this process: a bus address that leads
-    // nowhere (never the tester's own session, never an autolaunched one).
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
-    QApplication app(argc, argv);
-    TestConnectRefusal test;
-    return QTest::qExec(&test, argc, argv);
+    return DeskTest::runWithoutKeychain<TestConnectRefusal>(argc, argv);
 }
 #include "tst_connectrefusal.moc"

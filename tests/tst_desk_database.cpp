@@ -5,6 +5,7 @@
 // window on the offscreen platform, a real PostgreSQL; waits are bounded
 // (QTRY_*), so a hang fails the test instead of stalling CTest.
 #include "app/desk/deskapplication.h"
+#include "db/config/siteconfigfile.h"
 #include "db/embedded/embeddedserver.h"
 #include "db/pool/connectionpool.h"
 #include "db/schema/migrator.h"
@@ -24,6 +25,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QScopeGuard>
@@ -49,6 +51,7 @@ private slots:
     void theMenuPageStaysResponsiveWhileItsTableIsLocked();
     void testConnectionSaysWhatFailedAndWhatWorked();
     void savedSettingsHoldNoPasswordAndExplainTheMissingKeychain();
+    void theDialogNamesTheUrlOrSiteFileThatOverridesIt();
     void databaseStoppedDuringUseShowsTheBannerAndRecovers();
     void theProgramStartsOnDatabaseUrlAndLeavesNoConnections();
     void theEmbeddedDatabaseStartsOffTheGuiThread();
@@ -220,6 +223,59 @@ void TestDeskDatabase::savedSettingsHoldNoPasswordAndExplainTheMissingKeychain()
     // Nowhere in any settings file, under any key.
     QString why;
     QVERIFY2(m_site.settingsFilesLackSecret(password.toUtf8(), &why), qPrintable(why));
+}
+
+void TestDeskDatabase::theDialogNamesTheUrlOrSiteFileThatOverridesIt()
+{
+    // Saved settings of this desk's own, which the other two layers beat.
+    QSettings settings;
+    settings.setValue(QStringLiteral("database/host"), QStringLiteral("saved.example.test"));
+    auto forget = qScopeGuard([] { QSettings().remove(QStringLiteral("database")); });
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString sitePath = dir.filePath(QStringLiteral("database.conf"));
+    QString error;
+    QVERIFY2(SiteConfigFile::write(sitePath, QStringLiteral("postgresql://carwash@site.example.test/carwash"),
+                                   QStringLiteral("tst_desk_database"), &error),
+             qPrintable(error));
+
+    // What the desk would run on, as DatabaseStartup::loadConfig builds it.
+    auto inUse = [&](const QProcessEnvironment &env) {
+        return DatabaseConfigLoader::load(env, &settings, SiteConfigFile::path(env)).config;
+    };
+    QProcessEnvironment siteOnly;
+    siteOnly.insert(QStringLiteral("CARWASH_SITE_CONFIG"), sitePath);
+    QProcessEnvironment urlAndSite = siteOnly;
+    urlAndSite.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@url.example.test/d"));
+    QProcessEnvironment savedOnly;
+    savedOnly.insert(QStringLiteral("CARWASH_SITE_CONFIG"), dir.filePath(QStringLiteral("missing.conf")));
+
+    DatabaseSettingsDialog site(inUse(siteOnly));
+    QVERIFY2(site.sourceText().contains(sitePath), qPrintable(site.sourceText()));
+    QVERIFY2(site.sourceText().contains(QStringLiteral("will not change")), qPrintable(site.sourceText()));
+    QVERIFY(!site.sourceText().contains(QStringLiteral("DATABASE_URL")));
+
+    DatabaseSettingsDialog url(inUse(urlAndSite));
+    QVERIFY2(url.sourceText().contains(QStringLiteral("DATABASE_URL")), qPrintable(url.sourceText()));
+    QVERIFY2(url.sourceText().contains(QStringLiteral("will not change")), qPrintable(url.sourceText()));
+    QVERIFY(!url.sourceText().contains(sitePath));
+
+    // Its own saved settings in force: nothing to warn of, and the note is hidden.
+    DatabaseSettingsDialog saved(inUse(savedOnly));
+    QCOMPARE(saved.sourceText(), QString());
+    QVERIFY(!saved.findChild<QLabel *>(QStringLiteral("settingsSource"))->isVisibleTo(&saved));
+
+    // The note is reached from the keyboard: Shift+Tab from the first field
+    // lands on it.
+    site.show();
+    QVERIFY(QTest::qWaitForWindowActive(&site));
+    auto *note = site.findChild<QLabel *>(QStringLiteral("settingsSource"));
+    QVERIFY(note->isVisible());
+    auto *host = site.findChild<QLineEdit *>(QStringLiteral("settingsHost"));
+    host->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(host->hasFocus());
+    QTest::keyClick(host, Qt::Key_Backtab, Qt::ShiftModifier);
+    QTRY_VERIFY(note->hasFocus());
 }
 
 void TestDeskDatabase::databaseStoppedDuringUseShowsTheBannerAndRecovers()

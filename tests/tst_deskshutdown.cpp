@@ -9,7 +9,6 @@
 #include "ui/desk/deskwindow.h"
 #include "ui/desk/todaypage.h"
 
-#include <QApplication>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -138,12 +137,7 @@ void TestDeskShutdown::closingWithAStatementStuckKeepsTheLoopTurningAndLeavesNoB
 
 int main(int argc, char *argv[])
 {
-    // No keychain service for this process: a bus address that leads
-    // nowhere (never the tester's own session, never an autolaunched one).
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
-    QApplication app(argc, argv);
-    TestDeskShutdown test;
-    return QTest::qExec(&test, argc, argv);
+    return runWithoutKeychain<TestDeskShutdown>(argc, argv);
 }
 
 #include "tst_deskshutdown.moc"

@@ -50,6 +50,7 @@ private slots:
     void aRefusalByTheDatabaseReturnsToItsPageWithEverythingKept();
     void everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneControl();
     void theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll();
+    void aCommitWhoseAnswerIsLostIsRecognisedByItsRetry();
 
 private:
     static QWidget *focused() { return QApplication::focusWidget(); }
@@ -184,8 +185,11 @@ void TestFirstRun::theOwnerSetsUpTheSiteByKeyboardAndLandsOnTheBoardAsManager()
     QCOMPARE(wizard->currentPage(), wizard->managerPage());
     answerManager(QStringLiteral("Alex Owner"), QStringLiteral("4321"), QStringLiteral("4321"));
 
-    // The menu: the first wash dearer for cars, the third left out, 3 bays.
+    // The menu: its price columns in the currency of the second page; the
+    // first wash dearer for cars, the third left out, 3 bays.
     QCOMPARE(wizard->currentPage(), wizard->menuPage());
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_car"))->text(), QStringLiteral("Car (€)"));
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_truck"))->text(), QStringLiteral("Truck (€)"));
     field<QLineEdit>(QStringLiteral("wash_1_price_car"))->setFocus(Qt::TabFocusReason);
     retype(QStringLiteral("11.50"));
     field<QLineEdit>(QStringLiteral("wash_3_name"))->setFocus(Qt::TabFocusReason);
@@ -391,6 +395,7 @@ void TestFirstRun::aSiteSetUpMeanwhileAtAnotherDeskGetsNothingFromThisOne()
     answerSiteAndMoney(QStringLiteral("USD"));
     next();
     answerManager(QStringLiteral("Late Owner"), QStringLiteral("8642"), QStringLiteral("8642"));
+    QCOMPARE(field<QLabel>(QStringLiteral("price_header_suv"))->text(), QStringLiteral("SUV ($)"));
     next();
     QCOMPARE(wizard->currentPage(), wizard->readyPage());
     // Meanwhile another desk's first run made its manager.
@@ -530,6 +535,53 @@ void TestFirstRun::theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll()
     QCOMPARE(m_window->signedIn()->name, QStringLiteral("Lee Patient"));
     QCOMPARE(setting(QStringLiteral("site.name")), QStringLiteral("Harbor Wash"));
     QCOMPARE(count(QStringLiteral("services")), 3);
+}
+
+void TestFirstRun::aCommitWhoseAnswerIsLostIsRecognisedByItsRetry()
+{
+    FirstRunWizard *wizard = m_window->firstRunWizard();
+    answerSiteAndMoney(QStringLiteral("USD"));
+    next();
+    answerManager(QStringLiteral("Robin Unlucky"), QStringLiteral("2468"), QStringLiteral("2468"));
+    next();
+    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+
+    // A synchronous standby that never answers: the server writes a COMMIT,
+    // then waits for the standby before it answers. Ending that backend
+    // there keeps the commit and loses its answer (PostgreSQL sends the
+    // client nothing more), as a connection dropped after COMMIT does.
+    m_site.value(QStringLiteral("ALTER SYSTEM SET synchronous_standby_names = 'nobody'"));
+    m_site.value(QStringLiteral("ALTER SYSTEM SET synchronous_commit = on"));
+    m_site.value(QStringLiteral("SELECT pg_reload_conf()"));
+    const auto unconfigure = [this] {
+        m_site.value(QStringLiteral("ALTER SYSTEM RESET synchronous_standby_names"));
+        m_site.value(QStringLiteral("ALTER SYSTEM RESET synchronous_commit"));
+        m_site.value(QStringLiteral("SELECT pg_reload_conf()"));
+    };
+    auto restore = qScopeGuard(unconfigure);
+    QTest::keyClick(focused(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_site
+            .value(QStringLiteral(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep' AND query = 'COMMIT'"))
+            .toInt(),
+        1, kNoHangMs);
+    m_site.value(QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = "
+                                "'SyncRep'"));
+    restore.dismiss();
+    unconfigure();
+
+    // The retry finds its own set-up, not another desk's: on to the board
+    // as the manager it made, everything written once.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->signedIn().has_value(), kNoHangMs);
+    QCOMPARE(m_window->signedIn()->name, QStringLiteral("Robin Unlucky"));
+    QCOMPARE(m_window->workspaceTabs()->currentWidget(), m_window->dayBoardPage());
+    QCOMPARE(m_site.value(QStringLiteral("SELECT string_agg(name, ',') FROM staff")).toString(),
+             QStringLiteral("Robin Unlucky"));
+    QCOMPARE(count(QStringLiteral("services")), 3);
+    QCOMPARE(m_site.value(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'site.first_run'"))
+                 .toInt(),
+             1);
 }
 
 QTEST_MAIN(TestFirstRun)

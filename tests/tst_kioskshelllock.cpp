@@ -7,6 +7,7 @@
 // the database, the sign-ins are audited and every connection is closed.
 #include "app/desk/deskapplication.h"
 #include "db/staff/pinhash.h"
+#include "tests/harness/deskfixture.h"
 #include "tests/harness/nohang.h"
 #include "tests/kioskfixture.h"
 #include "ui/kiosk/attractscreen.h"
@@ -195,11 +196,7 @@ void TestKioskShellLock::onlyAManagersPinLeavesAndLeavingReleasesTheHold()
 
 int main(int argc, char *argv[])
 {
-    // No keychain service for this process: a bus address that leads nowhere.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
-    QApplication app(argc, argv);
-    TestKioskShellLock test;
-    return QTest::qExec(&test, argc, argv);
+    return DeskTest::runWithoutKeychain<TestKioskShellLock>(argc, argv);
 }
 
 #include "tst_kioskshelllock.moc"

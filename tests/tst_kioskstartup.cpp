@@ -5,6 +5,7 @@
 // its name, and leaving closes every connection it had.
 #include "app/desk/deskapplication.h"
 #include "db/staff/pinhash.h"
+#include "tests/harness/deskfixture.h"
 #include "tests/harness/nohang.h"
 #include "tests/kioskfixture.h"
 #include "ui/kiosk/attractscreen.h"
@@ -223,11 +224,7 @@ void TestKioskStartup::withNoWashOnOfferTheCustomerIsSentToTheDesk()
 
 int main(int argc, char *argv[])
 {
-    // No keychain service for this process: a bus address that leads nowhere.
-    qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/carwash-test-bus");
-    QApplication app(argc, argv);
-    TestKioskStartup test;
-    return QTest::qExec(&test, argc, argv);
+    return DeskTest::runWithoutKeychain<TestKioskStartup>(argc, argv);
 }
 
 #include "tst_kioskstartup.moc"

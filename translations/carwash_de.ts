@@ -3386,10 +3386,6 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
         <translation>Datenbankeinstellungen</translation>
     </message>
     <message>
-        <source>DATABASE_URL is set for this program; it takes precedence over the settings saved here.</source>
-        <translation>Für dieses Programm ist DATABASE_URL gesetzt; es hat Vorrang vor den hier gespeicherten Einstellungen.</translation>
-    </message>
-    <message>
         <source>Now using the database built into this computer. Enter a database server to share one database between desks.</source>
         <translation>Zurzeit wird die in diesen Computer eingebaute Datenbank verwendet. Geben Sie einen Datenbankserver an, damit mehrere Kassenplätze eine Datenbank gemeinsam nutzen.</translation>
     </message>
@@ -3612,6 +3608,18 @@ Fehlgeschlagen: %2
 %2</source>
         <translation>Keine Verbindung zu %1 möglich.
 %2</translation>
+    </message>
+    <message>
+        <source>This program takes its database from DATABASE_URL in its environment, which comes before the settings saved here. Saving here will not change the database the programs use until DATABASE_URL is removed from their environment.</source>
+        <translation>Dieses Programm nimmt seine Datenbank aus DATABASE_URL in seiner Umgebung, die Vorrang vor den hier gespeicherten Einstellungen hat. Speichern hier ändert die Datenbank der Programme nicht, bis DATABASE_URL aus ihrer Umgebung entfernt ist.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s site file %1 sets the database for every program, and it comes before the settings saved here. Saving here will not change the database the programs use until that file is removed.</source>
+        <translation>Die Standortdatei %1 dieses Computers legt die Datenbank für alle Programme fest und hat Vorrang vor den hier gespeicherten Einstellungen. Speichern hier ändert die Datenbank der Programme nicht, bis diese Datei entfernt ist.</translation>
+    </message>
+    <message>
+        <source>Where the settings in use come from</source>
+        <translation>Woher die verwendeten Einstellungen stammen</translation>
     </message>
 </context>
 <context>
@@ -5533,6 +5541,11 @@ Details: %2</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a price column: vehicle class (currency sign)</comment>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

@@ -3386,10 +3386,6 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
         <translation>Ajustes de la base de datos</translation>
     </message>
     <message>
-        <source>DATABASE_URL is set for this program; it takes precedence over the settings saved here.</source>
-        <translation>DATABASE_URL está definida para este programa; tiene prioridad sobre los ajustes guardados aquí.</translation>
-    </message>
-    <message>
         <source>Now using the database built into this computer. Enter a database server to share one database between desks.</source>
         <translation>Ahora se usa la base de datos integrada en este ordenador. Indique un servidor de base de datos para compartir una misma base de datos entre puestos.</translation>
     </message>
@@ -3612,6 +3608,18 @@ Qué falló: %2
 %2</source>
         <translation>No se pudo conectar con %1.
 %2</translation>
+    </message>
+    <message>
+        <source>This program takes its database from DATABASE_URL in its environment, which comes before the settings saved here. Saving here will not change the database the programs use until DATABASE_URL is removed from their environment.</source>
+        <translation>Este programa toma su base de datos de DATABASE_URL en su entorno, que tiene prioridad sobre los ajustes guardados aquí. Guardar aquí no cambiará la base de datos que usan los programas hasta que se quite DATABASE_URL de su entorno.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s site file %1 sets the database for every program, and it comes before the settings saved here. Saving here will not change the database the programs use until that file is removed.</source>
+        <translation>El archivo del sitio %1 de este ordenador fija la base de datos de todos los programas y tiene prioridad sobre los ajustes guardados aquí. Guardar aquí no cambiará la base de datos que usan los programas hasta que se elimine ese archivo.</translation>
+    </message>
+    <message>
+        <source>Where the settings in use come from</source>
+        <translation>De dónde vienen los ajustes en uso</translation>
     </message>
 </context>
 <context>
@@ -5533,6 +5541,11 @@ Detalle: %2</translation>
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <comment>a price column: vehicle class (currency sign)</comment>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>

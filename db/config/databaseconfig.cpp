@@ -375,6 +375,7 @@ void applySiteFile(const QString &path, const SiteConfigFile::Contents &file, Da
     for (auto it = c.sources.begin(); it != c.sources.end(); ++it)
         if (it.value() == ConfigSource::Url)
             it.value() = ConfigSource::SiteFile;
+    c.siteConfigPath = path;
     result.config = c;
     for (const QString &e : std::as_const(fromFile.errors))
         result.errors << QStringLiteral("%1: %2").arg(path, e);

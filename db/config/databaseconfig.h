@@ -65,6 +65,9 @@ struct DatabaseConfig
     int maxQueryHistory = 100;     // MAX_QUERY_HISTORY
 
     QMap<QString, ConfigSource> sources; // setting name -> where it came from
+    // The site file the connection came from (sourceOf("host") == SiteFile),
+    // so a screen can name it; empty otherwise.
+    QString siteConfigPath;
 
     bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }
     bool isMultiHost() const { return !otherHosts.isEmpty(); }

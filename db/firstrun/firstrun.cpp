@@ -24,6 +24,22 @@ QString washField(qsizetype index, const QString &field)
     return QStringLiteral("wash.%1.%2").arg(index + 1).arg(field);
 }
 
+// The manager of the first run recorded with setupKey, if there was one.
+std::optional<StaffMember> ownSetUp(QSqlDatabase &db, const QString &setupKey)
+{
+    if (setupKey.isEmpty())
+        return std::nullopt;
+    const QVariant id = Sql::scalar(db,
+                                    QStringLiteral("SELECT (SELECT s.id FROM audit_log a JOIN staff s "
+                                                   "ON a.actor = 'staff:' || s.id "
+                                                   "WHERE a.action = 'site.first_run' "
+                                                   "AND a.details->>'setup_key' = ? LIMIT 1)"),
+                                    {setupKey});
+    if (id.isNull())
+        return std::nullopt;
+    return StaffRepo(db).byId(id.toLongLong());
+}
+
 } // namespace
 
 QList<FieldError> FirstRun::validate(const FirstRunPlan &plan)
@@ -65,7 +81,11 @@ FirstRunOutcome FirstRun::apply(QSqlDatabase &db, const FirstRunPlan &plan)
         = StaffRepo(db).addFirstManager(plan.managerName, plan.managerPin);
     if (!manager) {
         FirstRunOutcome outcome;
-        outcome.alreadySetUp = true;
+        // This plan's own set-up, committed by an attempt whose answer was lost?
+        if (const std::optional<StaffMember> own = ownSetUp(db, plan.setupKey))
+            outcome.manager = *own;
+        else
+            outcome.alreadySetUp = true;
         return outcome; // tx rolls back: nothing was written
     }
     const QString actor = manager->actor();
@@ -115,7 +135,8 @@ FirstRunOutcome FirstRun::apply(QSqlDatabase &db, const FirstRunPlan &plan)
     AuditLog::write(db, actor, QStringLiteral("site.first_run"), QStringLiteral("site"), QString(),
                     {{QStringLiteral("menu"), plan.demoMenu ? QStringLiteral("demo") : QStringLiteral("own")},
                      {QStringLiteral("washes"), plan.demoMenu ? 5 : int(plan.washes.size())},
-                     {QStringLiteral("bays"), plan.demoMenu ? 4 : plan.bays}});
+                     {QStringLiteral("bays"), plan.demoMenu ? 4 : plan.bays},
+                     {QStringLiteral("setup_key"), plan.setupKey}});
     tx.commit();
     FirstRunOutcome outcome;
     outcome.manager = *manager;

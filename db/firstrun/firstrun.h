@@ -28,10 +28,15 @@ struct FirstRunPlan
     bool demoMenu = false;
     QList<CatalogueService> washes;
     int bays = 0; // "Bay 1" … "Bay N", each offering every wash
+    // One random key per first run, the same on every retry of it, written
+    // with the set-up: a retry whose commit went through but whose answer
+    // was lost (the connection dropped after COMMIT) finds its own key and
+    // its manager, rather than "set up at another desk".
+    QString setupKey;
 };
 
 // What a first run came to: written (manager is the new manager, to sign in
-// as), refused input (errors, by field), or nothing to do because the site
+// as; also when a retry finds this plan's own earlier commit), refused input (errors, by field), or nothing to do because the site
 // has staff already (another desk got there first). Only the first writes.
 struct FirstRunOutcome
 {

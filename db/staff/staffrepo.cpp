@@ -54,6 +54,14 @@ QList<StaffMember> StaffRepo::all()
     return list(QStringLiteral("true"));
 }
 
+std::optional<StaffMember> StaffRepo::byId(qint64 staffId)
+{
+    const QList<StaffMember> found = list(QStringLiteral("id = %1").arg(staffId));
+    if (found.isEmpty())
+        return std::nullopt;
+    return found.constFirst();
+}
+
 QList<StaffMember> StaffRepo::list(const QString &filter)
 {
     QList<StaffMember> people;

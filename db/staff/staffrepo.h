@@ -47,6 +47,8 @@ public:
     // table is locked while it looks, so two first runs go one after the
     // other). Throws Invalid for a bad PIN or name.
     std::optional<StaffMember> addFirstManager(const QString &name, const QString &pin);
+    // One person, active or not; nullopt for an unknown id.
+    std::optional<StaffMember> byId(qint64 staffId);
     // Whether the staff table has anyone at all, active or not.
     bool hasAnyone();
     // Gives a person a new PIN and lifts any lock-out.

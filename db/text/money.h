@@ -11,4 +11,7 @@ public:
     static QString format(qint64 cents, const QString &currency);
     // In a given locale (an e-mail in its reader's language).
     static QString format(qint64 cents, const QString &currency, const QLocale &locale);
+    // The sign format() writes for currency ("$", "€", "CHF"), for a column
+    // amounts are typed in.
+    static QString symbol(const QString &currency);
 };

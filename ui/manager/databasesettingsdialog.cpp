@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -46,10 +47,38 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     setObjectName(QStringLiteral("databaseSettingsDialog"));
     setWindowTitle(tr("Database settings"));
 
+    // Where the connection in use came from, as the loader decided it: a
+    // stronger layer than this dialog's saved settings hides them.
+    QString overridden;
+    switch (inUse.sourceOf(QStringLiteral("host"))) {
+    case ConfigSource::Url:
+        overridden
+            = tr("This program takes its database from DATABASE_URL in its environment, which comes "
+                 "before the settings saved here. Saving here will not change the database the programs "
+                 "use until DATABASE_URL is removed from their environment.");
+        break;
+    case ConfigSource::SiteFile:
+        overridden
+            = tr("This computer's site file %1 sets the database for every program, and it comes "
+                 "before the settings saved here. Saving here will not change the database the programs "
+                 "use until that file is removed.")
+                  .arg(QDir::toNativeSeparators(inUse.siteConfigPath));
+        break;
+    default:
+        break;
+    }
+    m_source = new QLabel(overridden, this);
+    m_source->setObjectName(QStringLiteral("settingsSource"));
+    m_source->setWordWrap(true);
+    m_source->setAccessibleName(tr("Where the settings in use come from"));
+    // Reached with Tab and read by a screen reader like any field: it is
+    // what decides whether saving here changes anything.
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_source->setFocusPolicy(Qt::StrongFocus);
+    m_source->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    m_source->setVisible(!overridden.isEmpty());
+
     QStringList notes;
-    if (QProcessEnvironment::systemEnvironment().contains(QStringLiteral("DATABASE_URL")))
-        notes << tr(
-            "DATABASE_URL is set for this program; it takes precedence over the settings saved here.");
     if (inUse.embedded)
         notes << tr("Now using the database built into this computer. Enter a database server to share one "
                     "database between desks.");
@@ -160,6 +189,7 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     connect(close, &QPushButton::clicked, this, &QDialog::reject);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_source);
     layout->addWidget(note);
     layout->addWidget(server);
     layout->addWidget(limits);
@@ -218,6 +248,11 @@ DatabaseConfig DatabaseSettingsDialog::enteredConfig() const
 QString DatabaseSettingsDialog::statusText() const
 {
     return m_status->text();
+}
+
+QString DatabaseSettingsDialog::sourceText() const
+{
+    return m_source->text();
 }
 
 QString DatabaseSettingsDialog::keychainText() const

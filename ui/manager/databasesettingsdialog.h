@@ -30,6 +30,9 @@ public:
     // The entered settings, password included.
     DatabaseConfig enteredConfig() const;
     QString statusText() const;
+    // Empty unless the environment's DATABASE_URL or the site file decides
+    // the connection instead of what this dialog saves (named there).
+    QString sourceText() const;
     QString keychainText() const;
     bool isBusy() const { return m_testing || m_saving; }
 
@@ -60,6 +63,7 @@ private:
     QSpinBox *m_poolTimeout = nullptr;
     QSpinBox *m_connectTimeout = nullptr;
     QSpinBox *m_statementTimeout = nullptr;
+    QLabel *m_source = nullptr;
     QLabel *m_keychain = nullptr;
     QLabel *m_status = nullptr;
     BusyIndicator *m_busy = nullptr;

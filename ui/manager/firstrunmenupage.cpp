@@ -2,6 +2,7 @@
 
 #include "db/catalogue/catalogrepo.h"
 #include "db/text/bookingwords.h"
+#include "db/text/money.h"
 #include "ui/manager/moneyfield.h"
 
 #include <QButtonGroup>
@@ -44,8 +45,13 @@ MenuFirstRunPage::MenuFirstRunPage(QWidget *parent)
     m_grid->addWidget(new QLabel(tr("Wash"), this), 0, 0);
     m_grid->addWidget(new QLabel(tr("Minutes"), this), 0, 1);
     int column = 2;
-    for (const QString &vehicleClass : CatalogRepo::vehicleClasses())
-        m_grid->addWidget(new QLabel(BookingWords::vehicleClass(vehicleClass), this), 0, column++);
+    for (const QString &vehicleClass : CatalogRepo::vehicleClasses()) {
+        auto *header = new QLabel(this);
+        header->setObjectName(QStringLiteral("price_header_%1").arg(vehicleClass));
+        m_grid->addWidget(header, 0, column++);
+        m_priceHeaders.append(header);
+    }
+    setCurrency(QString());
     m_grid->setColumnStretch(0, 1);
     addRow(tr("Basic wash"), 10, {1000, 1200, 1400});
     addRow(tr("Deluxe wash"), 15, {1600, 1900, 2200});
@@ -144,6 +150,15 @@ void MenuFirstRunPage::setOwnMenu(bool own)
 void MenuFirstRunPage::setCurrency(const QString &currency)
 {
     m_currency = currency;
+    // The column says what the amounts typed under it are in.
+    const QStringList classes = CatalogRepo::vehicleClasses();
+    for (int i = 0; i < m_priceHeaders.size(); ++i) {
+        const QString vehicleClass = BookingWords::vehicleClass(classes.at(i));
+        m_priceHeaders.at(i)->setText(currency.isEmpty()
+                                          ? vehicleClass
+                                          : tr("%1 (%2)", "a price column: vehicle class (currency sign)")
+                                                .arg(vehicleClass, Money::symbol(currency)));
+    }
     for (const Row &row : std::as_const(m_rows)) {
         for (MoneyField *price : row.prices)
             price->setCurrency(currency);

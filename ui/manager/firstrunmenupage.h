@@ -4,6 +4,7 @@
 
 class MoneyField;
 class QGridLayout;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QRadioButton;
@@ -44,6 +45,7 @@ private:
     QRadioButton *m_demo = nullptr;
     QGridLayout *m_grid = nullptr;
     QList<Row> m_rows;
+    QList<QLabel *> m_priceHeaders; // CatalogRepo::vehicleClasses() order
     QPushButton *m_add = nullptr;
     QSpinBox *m_bays = nullptr;
     QString m_currency;

@@ -85,6 +85,7 @@ FirstRunPlan FirstRunWizard::plan() const
     FirstRunPlan plan;
     for (const FirstRunPage *page : m_pages)
         page->fill(plan);
+    plan.setupKey = m_setupKey;
     return plan;
 }
 

@@ -2,6 +2,7 @@
 
 #include "db/firstrun/firstrun.h"
 
+#include <QUuid>
 #include <QWizard>
 
 class ConnectionPool;
@@ -64,4 +65,6 @@ private:
     MenuFirstRunPage *m_menu = nullptr;
     ReadyFirstRunPage *m_ready = nullptr;
     QList<FirstRunPage *> m_pages;
+    // The same for every Finish and Retry of this wizard (FirstRunPlan::setupKey).
+    const QString m_setupKey = QUuid::createUuid().toString(QUuid::WithoutBraces);
 };

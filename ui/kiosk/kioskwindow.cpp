@@ -141,8 +141,8 @@ KioskWindow::KioskWindow(const QString &name, QWidget *parent)
         m_plate->plateField()->setFocus(Qt::OtherFocusReason);
     });
     connect(m_plate, &PlateScreen::entered, this, [this] {
+        m_order.language = m_language; // the customer's e-mails speak it too
         if (m_pool)
-            m_order.language = m_language; // the customer's e-mails speak it too
             m_pay->begin(*m_pool, m_profile);
         setScreen(Screen::Pay);
     });

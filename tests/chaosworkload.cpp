@@ -32,10 +32,11 @@ const char *ChaosFixture::clientName(Client c)
 
 QDateTime ChaosFixture::randomStart()
 {
-    // Ten days of 08:00-17:30 every 15 minutes on two lanes: most attempts
-    // find a free lane, some race for one that is taken.
+    // Twenty days of 08:00-17:30 every 15 minutes on two lanes: most
+    // attempts find a free lane, some race for one that is taken. (Ten filled
+    // up when the faults ran long, and clients then met only "taken".)
     QRandomGenerator *r = QRandomGenerator::global();
-    const QDate day = m_day.addDays(r->bounded(10));
+    const QDate day = m_day.addDays(r->bounded(20));
     const int quarter = r->bounded(39);
     return at(QTime(8, 0).addSecs(quarter * 15 * 60).toString(QStringLiteral("HH:mm")), day);
 }

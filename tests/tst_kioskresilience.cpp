@@ -36,6 +36,7 @@ private slots:
     void twoKiosksRaceForOneTimeAndTheLoserHoldsTheNext();
     void theDatabaseAwayIsOutOfServiceAndTheKioskRecovers();
     void aDeclineOnTheReaderIsSaidThenAnotherCardPays();
+    void aCardTakenWhileTheDatabaseIsAwayEndsWithTheCode();
     void holdsOfACrashedKioskAreReleasedOnItsNextStart();
     void callAttendantTellsTheDesksWhatIsOnScreen();
 
@@ -223,6 +224,51 @@ void TestKioskResilience::aDeclineOnTheReaderIsSaidThenAnotherCardPays()
     QVERIFY(m_stripe.presentCard(reader));
     QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
     const qint64 booking = count(QStringLiteral("SELECT max(id) FROM bookings"));
+    QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
+             QStringLiteral("confirmed"));
+    QCOMPARE(
+        count(QStringLiteral("SELECT count(*) FROM payments WHERE booking_id = %1 AND status = 'succeeded'")
+                  .arg(booking)),
+        1);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestKioskResilience::aCardTakenWhileTheDatabaseIsAwayEndsWithTheCode()
+{
+    // Found by tst_chaos: the kiosk went out of service while the reader
+    // held the customer's card, came back, released the booking and never
+    // showed the code of a booking Stripe took the money for.
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    setKiosk(QStringLiteral("Outage"), {QStringLiteral("reader")});
+    const QString reader = giveReader(QStringLiteral("Outage"));
+    auto kiosk = openKiosk(QStringLiteral("Outage"));
+    QVERIFY(kiosk);
+    kiosk->healthWatcher()->setInterval(200);
+    QVERIFY(toPlate(*kiosk));
+    QVERIFY(enterPlate(*kiosk, QStringLiteral("OUTAGE1")));
+    PayScreen *pay = kiosk->payScreen();
+    QTRY_VERIFY_WITH_TIMEOUT(pay->stateText().contains(QStringLiteral("Tap, insert or swipe")), kNoHangMs);
+    const qint64 booking = kiosk->order().booking->id;
+
+    // The database goes away; the customer taps the card meanwhile.
+    bool unavailable = false;
+    QObject::connect(kiosk->healthWatcher(), &DatabaseHealthWatcher::checked, kiosk.get(),
+                     [&unavailable](DatabaseHealthWatcher::State state) {
+                         unavailable = unavailable || state == DatabaseHealthWatcher::State::Unavailable;
+                     });
+    QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
+    QVERIFY(m_stripe.presentCard(reader));
+    // The kiosk found the database away, and kept the customer's screen.
+    QTRY_VERIFY_WITH_TIMEOUT(unavailable, kNoHangMs);
+    QCOMPARE(kiosk->screen(), KioskWindow::Screen::Pay);
+
+    // Back: the kiosk learns the card paid and shows the booking's code.
+    QVERIFY(m_cluster.start());
+    QTRY_COMPARE_WITH_TIMEOUT(kiosk->screen(), KioskWindow::Screen::Done, kNoHangMs);
+    QCOMPARE(kiosk->doneScreen()->codeText(),
+             one(QStringLiteral("SELECT code FROM bookings WHERE id = %1").arg(booking)));
     QCOMPARE(one(QStringLiteral("SELECT status FROM bookings WHERE id = %1").arg(booking)),
              QStringLiteral("confirmed"));
     QCOMPARE(

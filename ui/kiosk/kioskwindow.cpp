@@ -224,7 +224,7 @@ void KioskWindow::databaseReady(ConnectionPool &pool, const DatabaseConfig &conf
     m_health = new DatabaseHealthWatcher(pool, this);
     connect(m_health, &DatabaseHealthWatcher::checked, this, [this](DatabaseHealthWatcher::State state) {
         if (state == DatabaseHealthWatcher::State::Unavailable) {
-            if (screen() != Screen::OutOfService)
+            if (screen() != Screen::OutOfService && !cardPaymentUnderWay())
                 goOutOfService();
         } else if (state != DatabaseHealthWatcher::State::Unknown && screen() == Screen::OutOfService
                    && !m_preparing) {
@@ -490,10 +490,23 @@ void KioskWindow::callAttendant()
     });
 }
 
+bool KioskWindow::cardPaymentUnderWay() const
+{
+    // The card may be taken already: the kiosk hears of it only through the
+    // database. Going out of service, then back, released the paid booking
+    // and left the customer without a code; the pay screen instead keeps
+    // looking through the outage and shows the outcome once it is known.
+    const PayScreen::Stage stage = m_pay->stage();
+    return screen() == Screen::Pay && m_pay->paymentId() != 0
+        && (stage == PayScreen::Stage::OnReader || stage == PayScreen::Stage::OnPhone
+            || stage == PayScreen::Stage::Finishing);
+}
+
 void KioskWindow::databaseTrouble(const DbError &error)
 {
     if (error.kind() == DbError::Kind::Unavailable || error.kind() == DbError::Kind::PoolTimeout) {
-        goOutOfService();
+        if (!cardPaymentUnderWay())
+            goOutOfService();
         if (m_health)
             m_health->checkNow();
     }

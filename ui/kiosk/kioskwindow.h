@@ -145,6 +145,9 @@ private:
     void callAttendant();
     void databaseTrouble(const DbError &error);
     void goOutOfService();
+    // A card payment started on the reader or the phone and not yet over:
+    // an outage does not take the kiosk out of service then.
+    bool cardPaymentUnderWay() const;
     void idleNoticed();
     void updateIdle();
     void retranslate();

@@ -7,6 +7,7 @@
 #include <QFuture>
 #include <QHash>
 #include <QNetworkAccessManager>
+#include <QPair>
 #include <QProcessEnvironment>
 #include <QSet>
 
@@ -77,6 +78,8 @@ private:
     void sampleConnections();
     QDateTime randomStart();
     QNetworkReply *post(const QString &path, const QJsonObject &body, const QString &idempotencyKey = {});
+    // a's finished reply, read and let go: its HTTP status (0: none) and body.
+    static QPair<int, QByteArray> takeReply(Attempt &a);
 
     // After the workload: the bookings' and the payments' checks.
     void checkBookings();

@@ -116,14 +116,20 @@ void ChaosFixture::acknowledge(Attempt &a, const QString &code)
         ++m_ackedAfterFaults[int(a.client)];
 }
 
-bool ChaosFixture::settleCheckout(Attempt &a)
+QPair<int, QByteArray> ChaosFixture::takeReply(Attempt &a)
 {
-    if (!a.reply->isFinished())
-        return false;
     const int status = a.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = a.reply->readAll();
     a.reply->deleteLater();
     a.reply = nullptr;
+    return {status, body};
+}
+
+bool ChaosFixture::settleCheckout(Attempt &a)
+{
+    if (!a.reply->isFinished())
+        return false;
+    const auto [status, body] = takeReply(a);
     if (status == 200) {
         // The customer pays on Stripe's page: the session's id ends its URL.
         const QString sessionId = QUrl(QJsonDocument::fromJson(body)[u"url"].toString()).path().section(u'/', -1);
@@ -178,10 +184,7 @@ bool ChaosFixture::settle(Attempt &a)
     case Client::Checkout: {
         if (!a.reply->isFinished())
             return false;
-        const int status = a.reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = a.reply->readAll();
-        a.reply->deleteLater();
-        a.reply = nullptr;
+        const auto [status, body] = takeReply(a);
         if (status == 200 || status == 201)
             code = QJsonDocument::fromJson(body)[u"code"].toString();
         else if (status == 409)

@@ -4878,16 +4878,16 @@ Details: %2</translation>
         <translation>Das wird eingerichtet.</translation>
     </message>
     <message>
-        <source>Nothing was set up: %1 %2</source>
-        <translation>Es wurde nichts eingerichtet: %1 %2</translation>
-    </message>
-    <message>
         <source>The car wash could not be set up. %1</source>
         <translation>Die Waschanlage konnte nicht eingerichtet werden. %1</translation>
     </message>
     <message>
         <source>Nothing was set up: %1</source>
         <translation>Es wurde nichts eingerichtet: %1</translation>
+    </message>
+    <message>
+        <source>The set-up did not finish: %1 %2</source>
+        <translation>Die Einrichtung wurde nicht abgeschlossen: %1 %2</translation>
     </message>
 </context>
 <context>

@@ -4878,16 +4878,16 @@ Detalle: %2</translation>
         <translation>Esto es lo que se configurará.</translation>
     </message>
     <message>
-        <source>Nothing was set up: %1 %2</source>
-        <translation>No se configuró nada: %1 %2</translation>
-    </message>
-    <message>
         <source>The car wash could not be set up. %1</source>
         <translation>No se pudo configurar el autolavado. %1</translation>
     </message>
     <message>
         <source>Nothing was set up: %1</source>
         <translation>No se configuró nada: %1</translation>
+    </message>
+    <message>
+        <source>The set-up did not finish: %1 %2</source>
+        <translation>La configuración no terminó: %1 %2</translation>
     </message>
 </context>
 <context>

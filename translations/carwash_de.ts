@@ -3903,6 +3903,10 @@ Klicken, um ab %4 zu buchen</translation>
         <source>The database refused the connection: the database settings need changing.</source>
         <translation>Die Datenbank hat die Verbindung abgelehnt: Die Datenbankeinstellungen müssen geändert werden.</translation>
     </message>
+    <message>
+        <source>The database server accepts only reads right now (a standby, or a failover under way). The program keeps retrying; if this lasts, the database settings must name the primary server.</source>
+        <translation>Der Datenbankserver nimmt gerade nur Lesezugriffe an (ein Standby-Server oder ein laufender Failover). Das Programm versucht es weiter; hält das an, müssen die Datenbankeinstellungen den Primärserver nennen.</translation>
+    </message>
 </context>
 <context>
     <name>DecimalInput</name>

@@ -3903,6 +3903,10 @@ Haga clic para reservar desde las %4</translation>
         <source>The database refused the connection: the database settings need changing.</source>
         <translation>La base de datos rechazó la conexión: hay que cambiar la configuración de la base de datos.</translation>
     </message>
+    <message>
+        <source>The database server accepts only reads right now (a standby, or a failover under way). The program keeps retrying; if this lasts, the database settings must name the primary server.</source>
+        <translation>El servidor de base de datos solo acepta lecturas en este momento (un servidor en espera o una conmutación por error en curso). El programa sigue reintentando; si esto continúa, la configuración de la base de datos debe indicar el servidor principal.</translation>
+    </message>
 </context>
 <context>
     <name>DecimalInput</name>

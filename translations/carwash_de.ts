@@ -3020,10 +3020,6 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
         <translation>Neue Schließzeit (ganze Tage, beide eingeschlossen):</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
         <source>The closures could not be loaded.</source>
         <translation>Die Schließtage konnten nicht geladen werden.</translation>
     </message>
@@ -5685,10 +5681,6 @@ Details: %2</translation>
         <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
         <source>The opening hours could not be loaded.</source>
         <translation>Die Öffnungszeiten konnten nicht geladen werden.</translation>
     </message>
@@ -7429,10 +7421,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
         <source>The site settings could not be loaded.</source>
         <translation>Die Standorteinstellungen konnten nicht geladen werden.</translation>
     </message>
@@ -7549,6 +7537,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
 </context>
 <context>
     <name>SlotPlanner</name>
@@ -7656,7 +7648,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
     <message>
         <source>Loading…</source>
-        <translation>Wird geladen …</translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The staff list could not be loaded. %1</source>
@@ -8306,7 +8298,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
     <message>
         <source>Loading…</source>
-        <translation>Wird geladen …</translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The wash menu could not be loaded. %1</source>

@@ -3020,10 +3020,6 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
         <translation>Nuevo cierre (días completos, ambos incluidos):</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
         <source>The closures could not be loaded.</source>
         <translation>No se pudieron cargar los cierres.</translation>
     </message>
@@ -5685,10 +5681,6 @@ Detalle: %2</translation>
         <translation>Deshacer los cambios aún no guardados</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
         <source>The opening hours could not be loaded.</source>
         <translation>No se pudo cargar el horario de apertura.</translation>
     </message>
@@ -7429,10 +7421,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Deshacer los cambios aún no guardados</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
         <source>The site settings could not be loaded.</source>
         <translation>No se pudieron cargar los ajustes del local.</translation>
     </message>
@@ -7548,6 +7536,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
     </message>
 </context>
 <context>

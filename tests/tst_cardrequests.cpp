@@ -249,7 +249,7 @@ void TestCardRequests::refusedWhenTheBookingCannotBePaid()
     auto checkout = [this](qint64 id) {
         return run([id](QSqlDatabase &db) { return CardPaymentRequests(db).startCheckout(id, Desk, {}); });
     };
-    for (const QString status :
+    for (const QString &status :
          {QStringLiteral("cancelled"), QStringLiteral("no_show"), QStringLiteral("expired")}) {
         QString code;
         const auto refused = checkout(booking(status, 2000, &code));
@@ -349,8 +349,8 @@ void TestCardRequests::reconcileAndPollingARequest()
             .toString(),
         QStringLiteral("reconcile|t|reconcile-%1|cli").arg(r));
     auto poll = [this, r](qint64 which = 0) {
-        const qint64 id = which ? which : r;
-        return run([id](QSqlDatabase &db) { return CardPaymentRequests(db).request(id); });
+        const qint64 requestId = which ? which : r;
+        return run([requestId](QSqlDatabase &db) { return CardPaymentRequests(db).request(requestId); });
     };
     auto pending = poll();
     QVERIFY(pending->has_value());

@@ -52,6 +52,7 @@ private slots:
     void testConnectionSaysWhatFailedAndWhatWorked();
     void savedSettingsHoldNoPasswordAndExplainTheMissingKeychain();
     void theDialogNamesTheUrlOrSiteFileThatOverridesIt();
+    void theDialogNamesTheConnectionLimitsSetElsewhere();
     void databaseStoppedDuringUseShowsTheBannerAndRecovers();
     void theProgramStartsOnDatabaseUrlAndLeavesNoConnections();
     void theEmbeddedDatabaseStartsOffTheGuiThread();
@@ -275,6 +276,64 @@ void TestDeskDatabase::theDialogNamesTheUrlOrSiteFileThatOverridesIt()
     host->setFocus(Qt::TabFocusReason);
     QTRY_VERIFY(host->hasFocus());
     QTest::keyClick(host, Qt::Key_Backtab, Qt::ShiftModifier);
+    QTRY_VERIFY(note->hasFocus());
+}
+
+void TestDeskDatabase::theDialogNamesTheConnectionLimitsSetElsewhere()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString sitePath = dir.filePath(QStringLiteral("database.conf"));
+    QString error;
+    QVERIFY2(SiteConfigFile::write(sitePath,
+                                   QStringLiteral("postgresql://carwash@site.example.test/carwash?connect_timeout=3"),
+                                   QStringLiteral("tst_desk_database"), &error),
+             qPrintable(error));
+    QSettings settings;
+    auto inUse = [&](const QProcessEnvironment &env) {
+        return DatabaseConfigLoader::load(env, &settings, SiteConfigFile::path(env)).config;
+    };
+    QProcessEnvironment noSite;
+    noSite.insert(QStringLiteral("CARWASH_SITE_CONFIG"), dir.filePath(QStringLiteral("missing.conf")));
+
+    QProcessEnvironment environment = noSite;
+    environment.insert(QStringLiteral("DB_MAX_CONNECTIONS"), QStringLiteral("7"));
+    DatabaseSettingsDialog fromEnvironment(inUse(environment));
+    const QString e = fromEnvironment.limitsSourceText();
+    QVERIFY2(e.contains(QStringLiteral("Most connections at once: set by DB_MAX_CONNECTIONS")), qPrintable(e));
+    QVERIFY2(e.contains(QStringLiteral("change nothing")), qPrintable(e));
+    QVERIFY2(!e.contains(QStringLiteral("query")), qPrintable(e));
+
+    QProcessEnvironment url = noSite;
+    url.insert(QStringLiteral("DATABASE_URL"), QStringLiteral("postgresql://u@url.example.test/d?statement_timeout=5"));
+    DatabaseSettingsDialog fromUrl(inUse(url));
+    const QString u = fromUrl.limitsSourceText();
+    QVERIFY2(u.contains(QStringLiteral("The longest a query may run: set by statement_timeout in DATABASE_URL")),
+             qPrintable(u));
+    QVERIFY2(!u.contains(QStringLiteral("Most connections")), qPrintable(u));
+
+    QProcessEnvironment site;
+    site.insert(QStringLiteral("CARWASH_SITE_CONFIG"), sitePath);
+    DatabaseSettingsDialog fromSite(inUse(site));
+    const QString f = fromSite.limitsSourceText();
+    QVERIFY2(f.contains(QStringLiteral("The longest wait to connect: set by connect_timeout in the site file ")
+                        + QDir::toNativeSeparators(sitePath)),
+             qPrintable(f));
+
+    // Nothing set elsewhere: no note.
+    DatabaseSettingsDialog own(inUse(noSite));
+    QCOMPARE(own.limitsSourceText(), QString());
+    QVERIFY(!own.findChild<QLabel *>(QStringLiteral("settingsLimitsSource"))->isVisibleTo(&own));
+
+    // Read before the limits it speaks of: Shift+Tab from the first limit.
+    fromEnvironment.show();
+    QVERIFY(QTest::qWaitForWindowActive(&fromEnvironment));
+    auto *note = fromEnvironment.findChild<QLabel *>(QStringLiteral("settingsLimitsSource"));
+    QVERIFY(note->isVisible());
+    auto *first = fromEnvironment.findChild<QSpinBox *>(QStringLiteral("settingsMaxConnections"));
+    first->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(first->hasFocus());
+    QTest::keyClick(first, Qt::Key_Backtab, Qt::ShiftModifier);
     QTRY_VERIFY(note->hasFocus());
 }
 

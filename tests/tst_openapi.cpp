@@ -177,152 +177,152 @@ QList<TestOpenApi::Case> TestOpenApi::cases(Phase phase)
         const QJsonObject plate {{QStringLiteral("plate"), QStringLiteral("X1")}};
         return {
             {QStringLiteral("post"), QStringLiteral("/api/bookings"), 429,
-             [=] { return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("09:00"), QStringLiteral("LIMIT1"))); }},
+             [=, this] { return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("09:00"), QStringLiteral("LIMIT1"))); }},
             {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 429,
-             [=] { return post(QStringLiteral("/api/bookings/%1/checkout").arg(code), {}); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/%1/checkout").arg(code), {}); }},
             {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 429,
-             [=] { return post(QStringLiteral("/api/bookings/%1/cancel").arg(code), plate); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/%1/cancel").arg(code), plate); }},
             {QStringLiteral("post"), booked + QStringLiteral("/move"), 429,
-             [=] { return post(QStringLiteral("/api/bookings/%1/move").arg(code), plate); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/%1/move").arg(code), plate); }},
         };
     }
     if (phase == DatabaseAway) {
         const QJsonObject plate {{QStringLiteral("plate"), QStringLiteral("X1")},
                                  {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("12:00")))}};
         return {
-            {QStringLiteral("get"), QStringLiteral("/api/services"), 503, [=] { return get(QStringLiteral("/api/services")); }},
+            {QStringLiteral("get"), QStringLiteral("/api/services"), 503, [=, this] { return get(QStringLiteral("/api/services")); }},
             {QStringLiteral("get"), QStringLiteral("/api/services/{id}"), 503,
-             [=] { return get(QStringLiteral("/api/services/%1").arg(m_f.wash)); }},
-            {QStringLiteral("get"), QStringLiteral("/api/availability"), 503, [=] { return get(availability); }},
+             [=, this] { return get(QStringLiteral("/api/services/%1").arg(m_f.wash)); }},
+            {QStringLiteral("get"), QStringLiteral("/api/availability"), 503, [=, this] { return get(availability); }},
             {QStringLiteral("get"), QStringLiteral("/api/next"), 503,
-             [=] { return get(QStringLiteral("/api/next?service=%1").arg(m_f.wash)); }},
+             [=, this] { return get(QStringLiteral("/api/next?service=%1").arg(m_f.wash)); }},
             {QStringLiteral("post"), QStringLiteral("/api/bookings"), 503,
-             [=] { return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("12:00"), QStringLiteral("AWAY1"))); }},
-            {QStringLiteral("get"), booked, 503, [=] { return get(QStringLiteral("/api/bookings/ABC123?plate=X1")); }},
+             [=, this] { return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("12:00"), QStringLiteral("AWAY1"))); }},
+            {QStringLiteral("get"), booked, 503, [=, this] { return get(QStringLiteral("/api/bookings/ABC123?plate=X1")); }},
             {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 503,
-             [=] { return post(QStringLiteral("/api/bookings/ABC123/checkout"), {}); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/ABC123/checkout"), {}); }},
             {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 503,
-             [=] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), plate); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), plate); }},
             {QStringLiteral("post"), booked + QStringLiteral("/move"), 503,
-             [=] { return post(QStringLiteral("/api/bookings/ABC123/move"), plate); }},
+             [=, this] { return post(QStringLiteral("/api/bookings/ABC123/move"), plate); }},
         };
     }
     return {
-        {QStringLiteral("get"), QStringLiteral("/api/services"), 200, [=] { return get(QStringLiteral("/api/services")); }},
+        {QStringLiteral("get"), QStringLiteral("/api/services"), 200, [=, this] { return get(QStringLiteral("/api/services")); }},
         {QStringLiteral("get"), QStringLiteral("/api/services/{id}"), 200,
-         [=] { return get(QStringLiteral("/api/services/%1").arg(m_f.wash)); }},
-        {QStringLiteral("get"), QStringLiteral("/api/services/{id}"), 404, [=] { return get(QStringLiteral("/api/services/987654")); }},
-        {QStringLiteral("get"), QStringLiteral("/api/availability"), 200, [=] { return get(availability); }},
+         [=, this] { return get(QStringLiteral("/api/services/%1").arg(m_f.wash)); }},
+        {QStringLiteral("get"), QStringLiteral("/api/services/{id}"), 404, [=, this] { return get(QStringLiteral("/api/services/987654")); }},
+        {QStringLiteral("get"), QStringLiteral("/api/availability"), 200, [=, this] { return get(availability); }},
         {QStringLiteral("get"), QStringLiteral("/api/availability"), 400,
-         [=] { return get(QStringLiteral("/api/availability?date=someday&service=%1").arg(m_f.wash)); }},
+         [=, this] { return get(QStringLiteral("/api/availability?date=someday&service=%1").arg(m_f.wash)); }},
         {QStringLiteral("get"), QStringLiteral("/api/next"), 200,
-         [=] { return get(QStringLiteral("/api/next?service=%1&vehicle=suv").arg(m_f.wash)); }},
-        {QStringLiteral("get"), QStringLiteral("/api/next"), 400, [=] { return get(QStringLiteral("/api/next")); }},
-        {QStringLiteral("get"), QStringLiteral("/api/next"), 404, [=] {
+         [=, this] { return get(QStringLiteral("/api/next?service=%1&vehicle=suv").arg(m_f.wash)); }},
+        {QStringLiteral("get"), QStringLiteral("/api/next"), 400, [=, this] { return get(QStringLiteral("/api/next")); }},
+        {QStringLiteral("get"), QStringLiteral("/api/next"), 404, [=, this] {
              // A wash no bay offers: no free start anywhere.
              sql(QStringLiteral("DELETE FROM bay_services WHERE service_id = %1").arg(m_f.detail));
              return get(QStringLiteral("/api/next?service=%1").arg(m_f.detail));
          }},
-        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 201, [=] {
+        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 201, [=, this] {
              return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("10:00"), QStringLiteral("DOC1")),
                          {{"Idempotency-Key", "doc-key-1"}});
          }},
-        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 200, [=] {
+        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 200, [=, this] {
              return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("10:00"), QStringLiteral("DOC1")),
                          {{"Idempotency-Key", "doc-key-1"}});
          }},
-        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 422, [=] {
+        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 422, [=, this] {
              return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("10:15"), QStringLiteral("DOC1")),
                          {{"Idempotency-Key", "doc-key-1"}});
          }},
         {QStringLiteral("post"), QStringLiteral("/api/bookings"), 400,
-         [=] { return post(QStringLiteral("/api/bookings"), {{QStringLiteral("plate"), QStringLiteral("!")}}); }},
-        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 409, [=] {
+         [=, this] { return post(QStringLiteral("/api/bookings"), {{QStringLiteral("plate"), QStringLiteral("!")}}); }},
+        {QStringLiteral("post"), QStringLiteral("/api/bookings"), 409, [=, this] {
              held(QStringLiteral("11:00"), QStringLiteral("FULL1"));
              held(QStringLiteral("11:00"), QStringLiteral("FULL2"));
              return post(QStringLiteral("/api/bookings"), booking(QStringLiteral("11:00"), QStringLiteral("FULL3")));
          }},
         {QStringLiteral("post"), QStringLiteral("/api/bookings"), 413,
-         [=] { return m_server.send("POST", QStringLiteral("/api/bookings"), QByteArray(64 * 1024 + 1, ' ')); }},
-        {QStringLiteral("get"), booked, 200, [=] {
+         [=, this] { return m_server.send("POST", QStringLiteral("/api/bookings"), QByteArray(64 * 1024 + 1, ' ')); }},
+        {QStringLiteral("get"), booked, 200, [=, this] {
              const QString code = held(QStringLiteral("13:00"), QStringLiteral("LOOK1"));
              return get(QStringLiteral("/api/bookings/%1?plate=LOOK1").arg(code));
          }},
-        {QStringLiteral("get"), booked, 400, [=] { return get(QStringLiteral("/api/bookings/ABC123")); }},
-        {QStringLiteral("get"), booked, 404, [=] { return get(QStringLiteral("/api/bookings/ABC123?plate=NOPE1")); }},
-        {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 200, [=] {
+        {QStringLiteral("get"), booked, 400, [=, this] { return get(QStringLiteral("/api/bookings/ABC123")); }},
+        {QStringLiteral("get"), booked, 404, [=, this] { return get(QStringLiteral("/api/bookings/ABC123?plate=NOPE1")); }},
+        {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 200, [=, this] {
              return post(QStringLiteral("/api/bookings/%1/checkout").arg(held(QStringLiteral("14:00"), QStringLiteral("PAY1"))), {});
          }},
         {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 404,
-         [=] { return post(QStringLiteral("/api/bookings/ZZZ999/checkout"), {}); }},
-        {QStringLiteral("post"), booked + QStringLiteral("/move"), 200, [=] {
+         [=, this] { return post(QStringLiteral("/api/bookings/ZZZ999/checkout"), {}); }},
+        {QStringLiteral("post"), booked + QStringLiteral("/move"), 200, [=, this] {
              return post(QStringLiteral("/api/bookings/%1/move").arg(held(QStringLiteral("15:00"), QStringLiteral("MOVE1"))),
                          {{QStringLiteral("plate"), QStringLiteral("MOVE1")},
                           {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("15:30")))}});
          }},
-        {QStringLiteral("post"), booked + QStringLiteral("/move"), 400, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/move"), 400, [=, this] {
              return post(QStringLiteral("/api/bookings/ABC123/move"), {{QStringLiteral("plate"), QStringLiteral("X1")}});
          }},
-        {QStringLiteral("post"), booked + QStringLiteral("/move"), 404, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/move"), 404, [=, this] {
              return post(QStringLiteral("/api/bookings/ABC123/move"),
                          {{QStringLiteral("plate"), QStringLiteral("X1")},
                           {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("15:30")))}});
          }},
-        {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 200, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 200, [=, this] {
              return post(QStringLiteral("/api/bookings/%1/cancel").arg(held(QStringLiteral("16:00"), QStringLiteral("GONE1"))),
                          {{QStringLiteral("plate"), QStringLiteral("GONE1")}});
          }},
         {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 400,
-         [=] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), {}); }},
+         [=, this] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), {}); }},
         {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 404,
-         [=] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), {{QStringLiteral("plate"), QStringLiteral("X1")}}); }},
+         [=, this] { return post(QStringLiteral("/api/bookings/ABC123/cancel"), {{QStringLiteral("plate"), QStringLiteral("X1")}}); }},
         // The cancelled one: a conflict with its state, for all three.
-        {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 409, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/cancel"), 409, [=, this] {
              const QString code = held(QStringLiteral("16:30"), QStringLiteral("TWICE1"));
              post(QStringLiteral("/api/bookings/%1/cancel").arg(code), {{QStringLiteral("plate"), QStringLiteral("TWICE1")}});
              return post(QStringLiteral("/api/bookings/%1/cancel").arg(code), {{QStringLiteral("plate"), QStringLiteral("TWICE1")}});
          }},
-        {QStringLiteral("post"), booked + QStringLiteral("/move"), 409, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/move"), 409, [=, this] {
              const QString code = held(QStringLiteral("17:00"), QStringLiteral("TWICE2"));
              post(QStringLiteral("/api/bookings/%1/cancel").arg(code), {{QStringLiteral("plate"), QStringLiteral("TWICE2")}});
              return post(QStringLiteral("/api/bookings/%1/move").arg(code),
                          {{QStringLiteral("plate"), QStringLiteral("TWICE2")},
                           {QStringLiteral("start"), IsoTime::format(at(QStringLiteral("15:45")))}});
          }},
-        {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 409, [=] {
+        {QStringLiteral("post"), booked + QStringLiteral("/checkout"), 409, [=, this] {
              const QString code = held(QStringLiteral("17:15"), QStringLiteral("TWICE3"));
              post(QStringLiteral("/api/bookings/%1/cancel").arg(code), {{QStringLiteral("plate"), QStringLiteral("TWICE3")}});
              return post(QStringLiteral("/api/bookings/%1/checkout").arg(code), {});
          }},
-        {QStringLiteral("get"), old + QStringLiteral("services-index"), 200, [=] { return get(old + QStringLiteral("services-index")); }},
+        {QStringLiteral("get"), old + QStringLiteral("services-index"), 200, [=, this] { return get(old + QStringLiteral("services-index")); }},
         {QStringLiteral("get"), old + QStringLiteral("services-id"), 200,
-         [=] { return get(old + QStringLiteral("services-id?id=%1").arg(m_f.wash)); }},
-        {QStringLiteral("get"), old + QStringLiteral("services-id"), 404, [=] { return get(old + QStringLiteral("services-id?id=0")); }},
+         [=, this] { return get(old + QStringLiteral("services-id?id=%1").arg(m_f.wash)); }},
+        {QStringLiteral("get"), old + QStringLiteral("services-id"), 404, [=, this] { return get(old + QStringLiteral("services-id?id=0")); }},
         {QStringLiteral("get"), old + QStringLiteral("bookings-availability"), 200,
-         [=] { return get(old + QStringLiteral("bookings-availability?date=%1&serviceId=%2").arg(day).arg(m_f.wash)); }},
+         [=, this] { return get(old + QStringLiteral("bookings-availability?date=%1&serviceId=%2").arg(day).arg(m_f.wash)); }},
         {QStringLiteral("get"), old + QStringLiteral("bookings-availability"), 400,
-         [=] { return get(old + QStringLiteral("bookings-availability?date=%1").arg(day)); }},
+         [=, this] { return get(old + QStringLiteral("bookings-availability?date=%1").arg(day)); }},
         {QStringLiteral("post"), old + QStringLiteral("bookings-create"), 201,
-         [=] { return post(old + QStringLiteral("bookings-create"), booking(QStringLiteral("09:30"), QStringLiteral("OLD1"))); }},
+         [=, this] { return post(old + QStringLiteral("bookings-create"), booking(QStringLiteral("09:30"), QStringLiteral("OLD1"))); }},
         {QStringLiteral("post"), old + QStringLiteral("bookings-create"), 400,
-         [=] { return post(old + QStringLiteral("bookings-create"), {}); }},
-        {QStringLiteral("post"), old + QStringLiteral("bookings-create"), 409, [=] {
+         [=, this] { return post(old + QStringLiteral("bookings-create"), {}); }},
+        {QStringLiteral("post"), old + QStringLiteral("bookings-create"), 409, [=, this] {
              held(QStringLiteral("09:45"), QStringLiteral("OLDF1"));
              held(QStringLiteral("09:45"), QStringLiteral("OLDF2"));
              return post(old + QStringLiteral("bookings-create"), booking(QStringLiteral("09:45"), QStringLiteral("OLDF3")));
          }},
-        {QStringLiteral("post"), old + QStringLiteral("payment-create-session"), 200, [=] {
+        {QStringLiteral("post"), old + QStringLiteral("payment-create-session"), 200, [=, this] {
              return post(old + QStringLiteral("payment-create-session"),
                          {{QStringLiteral("bookingId"), held(QStringLiteral("08:15"), QStringLiteral("OLDP1"))}});
          }},
         {QStringLiteral("post"), old + QStringLiteral("payment-create-session"), 404,
-         [=] { return post(old + QStringLiteral("payment-create-session"), {{QStringLiteral("code"), QStringLiteral("NOPE99")}}); }},
-        {QStringLiteral("post"), old + QStringLiteral("payment-create-session"), 409, [=] {
+         [=, this] { return post(old + QStringLiteral("payment-create-session"), {{QStringLiteral("code"), QStringLiteral("NOPE99")}}); }},
+        {QStringLiteral("post"), old + QStringLiteral("payment-create-session"), 409, [=, this] {
              const QString code = held(QStringLiteral("08:30"), QStringLiteral("OLDP2"));
              post(QStringLiteral("/api/bookings/%1/cancel").arg(code), {{QStringLiteral("plate"), QStringLiteral("OLDP2")}});
              return post(old + QStringLiteral("payment-create-session"), {{QStringLiteral("code"), code}});
          }},
-        {QStringLiteral("get"), old + QStringLiteral("debug-health"), 200, [=] { return get(old + QStringLiteral("debug-health")); }},
+        {QStringLiteral("get"), old + QStringLiteral("debug-health"), 200, [=, this] { return get(old + QStringLiteral("debug-health")); }},
     };
 }
 

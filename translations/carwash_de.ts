@@ -3617,6 +3617,38 @@ Fehlgeschlagen: %2
         <source>Where the settings in use come from</source>
         <translation>Woher die verwendeten Einstellungen stammen</translation>
     </message>
+    <message>
+        <source>The longest wait for a free connection</source>
+        <translation>Die längste Wartezeit auf eine freie Verbindung</translation>
+    </message>
+    <message>
+        <source>The longest wait to connect</source>
+        <translation>Die längste Wartezeit beim Verbinden</translation>
+    </message>
+    <message>
+        <source>The longest a query may run</source>
+        <translation>Die längste Laufzeit einer Abfrage</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in this program&apos;s environment.</source>
+        <translation>%1: festgelegt durch %2 in der Umgebung dieses Programms.</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in DATABASE_URL.</source>
+        <translation>%1: festgelegt durch %2 in DATABASE_URL.</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in the site file %3.</source>
+        <translation>%1: festgelegt durch %2 in der Standortdatei %3.</translation>
+    </message>
+    <message>
+        <source>These come before the values saved here, which change nothing for them.</source>
+        <translation>Diese gehen den hier gespeicherten Werten vor; die gespeicherten Werte ändern an ihnen nichts.</translation>
+    </message>
+    <message>
+        <source>Connection limits set outside these settings</source>
+        <translation>Außerhalb dieser Einstellungen festgelegte Verbindungsgrenzen</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>

@@ -3617,6 +3617,38 @@ Qué falló: %2
         <source>Where the settings in use come from</source>
         <translation>De dónde vienen los ajustes en uso</translation>
     </message>
+    <message>
+        <source>The longest wait for a free connection</source>
+        <translation>La espera más larga por una conexión libre</translation>
+    </message>
+    <message>
+        <source>The longest wait to connect</source>
+        <translation>La espera más larga para conectar</translation>
+    </message>
+    <message>
+        <source>The longest a query may run</source>
+        <translation>El tiempo máximo que puede durar una consulta</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in this program&apos;s environment.</source>
+        <translation>%1: fijado por %2 en el entorno de este programa.</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in DATABASE_URL.</source>
+        <translation>%1: fijado por %2 en DATABASE_URL.</translation>
+    </message>
+    <message>
+        <source>%1: set by %2 in the site file %3.</source>
+        <translation>%1: fijado por %2 en el archivo del sitio %3.</translation>
+    </message>
+    <message>
+        <source>These come before the values saved here, which change nothing for them.</source>
+        <translation>Estos tienen prioridad sobre los valores guardados aquí, que no cambian nada para ellos.</translation>
+    </message>
+    <message>
+        <source>Connection limits set outside these settings</source>
+        <translation>Límites de conexión fijados fuera de esta configuración</translation>
+    </message>
 </context>
 <context>
     <name>DatabaseStatusIndicator</name>

@@ -207,6 +207,15 @@ QString percentDecoded(const QString &s)
 
 } // namespace
 
+QString DatabaseConfigLoader::environmentVariable(const QString &key)
+{
+    for (const NumericSetting &s : kNumeric) {
+        if (key == QLatin1String(s.key))
+            return s.envVar ? QString::fromLatin1(s.envVar) : QString();
+    }
+    return {};
+}
+
 void DatabaseConfigLoader::parseUrl(const QString &url, Result &result)
 {
     DatabaseConfig &c = result.config;

@@ -109,6 +109,11 @@ public:
     // Saves the non-secret connection settings (never the password).
     static void save(const DatabaseConfig &config, QSettings &settings);
 
+    // The environment variable that sets a numeric setting (by its key in
+    // DatabaseConfig::sources: "connection_limit" -> DB_MAX_CONNECTIONS);
+    // empty when the environment has none.
+    static QString environmentVariable(const QString &key);
+
     // Parses a postgresql:// URL into config (for tests and the loader).
     static void parseUrl(const QString &url, Result &result);
 };

@@ -93,7 +93,7 @@ QList<DayBoardModel::Lane> DayBoardModel::buildLanes(const QList<BayRef> &bays,
         lane->blocks.append({booking.id, booking.code, booking.status, booking.start, booking.end,
                              booking.blockedUntil, booking.plate, booking.serviceName, booking.vehicleClass,
                              BookingWords::customerName(booking.customerName), booking.priceCents,
-                             booking.currency, booking.holdExpiresAt.value_or(QDateTime())});
+                             booking.currency, booking.holdExpiresAt.value_or(QDateTime()), PaymentBadge()});
     }
     for (Lane &lane : lanes) {
         std::sort(lane.blocks.begin(), lane.blocks.end(),

@@ -118,17 +118,17 @@ void AttractScreen::reload(ConnectionPool &pool)
     auto read = pool.withRetry(
         QStringLiteral("kiosk.attract"), RetryPolicy::standard(),
         [](QSqlDatabase &db) -> DbResult<AttractData> {
-            AttractData data;
+            AttractData found;
             for (const Service &s : ServiceRepo(db).all()) {
                 if (s.active && !s.prices.isEmpty())
-                    data.services.append(s);
+                    found.services.append(s);
             }
-            if (data.services.isEmpty())
-                return data;
+            if (found.services.isEmpty())
+                return found;
             AvailabilityRequest request;
-            request.serviceId = data.services.first().id;
-            request.vehicleClass = data.services.first().prices.firstKey();
-            if (data.services.first().prices.contains(QStringLiteral("car")))
+            request.serviceId = found.services.first().id;
+            request.vehicleClass = found.services.first().prices.firstKey();
+            if (found.services.first().prices.contains(QStringLiteral("car")))
                 request.vehicleClass = QStringLiteral("car");
             const auto next = AvailabilityRepo(db).next(request);
             if (!next.ok())
@@ -137,8 +137,8 @@ void AttractScreen::reload(ConnectionPool &pool)
             if (next.value()
                 && next.value()->start.date()
                     == QDateTime::currentDateTime().toTimeZone(next.value()->start.timeZone()).date())
-                data.nextFree = next.value();
-            return data;
+                found.nextFree = next.value();
+            return found;
         });
     Async::onResult(read, this, [this, generation](const DbResult<AttractData> &result) {
         if (generation != m_generation)

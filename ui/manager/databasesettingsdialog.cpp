@@ -38,6 +38,21 @@ QString exampleUrl(const DatabaseConfig &config)
         .arg(config.database.isEmpty() ? QStringLiteral("DATABASE") : config.database);
 }
 
+// A note that decides whether saving here changes anything: reached with
+// Tab and read by a screen reader like any field, hidden when empty.
+QLabel *sourceNote(const QString &text, const QString &name, const QString &accessibleName, QWidget *parent)
+{
+    auto *label = new QLabel(text, parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setAccessibleName(accessibleName);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    label->setFocusPolicy(Qt::StrongFocus);
+    label->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    label->setVisible(!text.isEmpty());
+    return label;
+}
+
 } // namespace
 
 DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWidget *parent)
@@ -67,16 +82,8 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     default:
         break;
     }
-    m_source = new QLabel(overridden, this);
-    m_source->setObjectName(QStringLiteral("settingsSource"));
-    m_source->setWordWrap(true);
-    m_source->setAccessibleName(tr("Where the settings in use come from"));
-    // Reached with Tab and read by a screen reader like any field: it is
-    // what decides whether saving here changes anything.
-    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_source->setFocusPolicy(Qt::StrongFocus);
-    m_source->setStyleSheet(QStringLiteral("color: #b3261e;"));
-    m_source->setVisible(!overridden.isEmpty());
+    m_source = sourceNote(overridden, QStringLiteral("settingsSource"), tr("Where the settings in use come from"),
+                          this);
 
     QStringList notes;
     if (inUse.embedded)
@@ -136,6 +143,42 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
     serverLayout->addLayout(serverForm);
     serverLayout->addWidget(m_keychain);
 
+    // The limits may each come from a stronger layer than the settings saved
+    // here: the environment (DB_MAX_CONNECTIONS, ...), DATABASE_URL's
+    // parameters or the site file's.
+    const struct
+    {
+        QString key;
+        QString name;
+    } limitNames[] = {
+        {QStringLiteral("connection_limit"), tr("Most connections at once")},
+        {QStringLiteral("pool_timeout"), tr("The longest wait for a free connection")},
+        {QStringLiteral("connect_timeout"), tr("The longest wait to connect")},
+        {QStringLiteral("statement_timeout"), tr("The longest a query may run")},
+    };
+    QStringList setElsewhere;
+    for (const auto &limit : limitNames) {
+        switch (inUse.sourceOf(limit.key)) {
+        case ConfigSource::Environment:
+            setElsewhere << tr("%1: set by %2 in this program's environment.")
+                                .arg(limit.name, DatabaseConfigLoader::environmentVariable(limit.key));
+            break;
+        case ConfigSource::Url:
+            setElsewhere << tr("%1: set by %2 in DATABASE_URL.").arg(limit.name, limit.key);
+            break;
+        case ConfigSource::SiteFile:
+            setElsewhere << tr("%1: set by %2 in the site file %3.")
+                                .arg(limit.name, limit.key, QDir::toNativeSeparators(inUse.siteConfigPath));
+            break;
+        default:
+            break;
+        }
+    }
+    if (!setElsewhere.isEmpty())
+        setElsewhere << tr("These come before the values saved here, which change nothing for them.");
+    m_limitsSource = sourceNote(setElsewhere.join(u'\n'), QStringLiteral("settingsLimitsSource"),
+                                tr("Connection limits set outside these settings"), this);
+
     m_maxConnections = new QSpinBox(this);
     m_maxConnections->setObjectName(QStringLiteral("settingsMaxConnections"));
     m_maxConnections->setAccessibleName(tr("Most connections at once"));
@@ -164,6 +207,7 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
 
     auto *limits = new QGroupBox(tr("Connections"), this);
     auto *limitsForm = new QFormLayout(limits);
+    limitsForm->addRow(m_limitsSource);
     limitsForm->addRow(tr("&Most at once:"), m_maxConnections);
     limitsForm->addRow(tr("Wait for a &free one up to:"), m_poolTimeout);
     limitsForm->addRow(tr("Wait to &connect up to:"), m_connectTimeout);
@@ -253,6 +297,11 @@ QString DatabaseSettingsDialog::statusText() const
 QString DatabaseSettingsDialog::sourceText() const
 {
     return m_source->text();
+}
+
+QString DatabaseSettingsDialog::limitsSourceText() const
+{
+    return m_limitsSource->text();
 }
 
 QString DatabaseSettingsDialog::keychainText() const

@@ -33,6 +33,9 @@ public:
     // Empty unless the environment's DATABASE_URL or the site file decides
     // the connection instead of what this dialog saves (named there).
     QString sourceText() const;
+    // Which connection limits are set elsewhere (the environment, the URL,
+    // the site file) and so beat the values saved here; empty when none.
+    QString limitsSourceText() const;
     QString keychainText() const;
     bool isBusy() const { return m_testing || m_saving; }
 
@@ -64,6 +67,7 @@ private:
     QSpinBox *m_connectTimeout = nullptr;
     QSpinBox *m_statementTimeout = nullptr;
     QLabel *m_source = nullptr;
+    QLabel *m_limitsSource = nullptr;
     QLabel *m_keychain = nullptr;
     QLabel *m_status = nullptr;
     BusyIndicator *m_busy = nullptr;

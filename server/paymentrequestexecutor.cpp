@@ -296,65 +296,59 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
         }
         const CardPaymentRef payment = **read;
         const QString key = job->request.idempotencyKey;
-        // What is over already (a session completed or expired, an intent
-        // succeeded or cancelled, a reader with nothing to cancel) is the
-        // answer, not an error: InvalidRequest is Stripe's word for it.
-        auto settled = [](const StripeResult &r) {
-            return r.ok() || r.error().kind() == StripeError::Kind::InvalidRequest;
-        };
         if (!payment.checkoutSessionId.isEmpty()) {
             const QString sessionId = payment.checkoutSessionId;
-            Async::onResult(m_stripe.expireCheckoutSession(sessionId, key + QStringLiteral("-expire")),
-                            m_context, [this, job, settled, sessionId](const StripeResult &r) {
-                                if (!settled(r)) {
-                                    failOnStripe(job, r.error());
-                                    return;
-                                }
-                                if (!r.ok()) {
-                                    // Completed (or expired) before the cancel came.
-                                    Async::onResult(
-                                        m_stripe.retrieveCheckoutSession(sessionId), m_context,
-                                        [this, job](const StripeResult &now) { applyTooLate(job, now); });
-                                    return;
-                                }
-                                complete(job, {{QStringLiteral("cancelled"), true}});
-                            });
+            // Completed (or expired) before the cancel came: what it is now.
+            cancelAtStripe(job, m_stripe.expireCheckoutSession(sessionId, key + QStringLiteral("-expire")),
+                           [this, sessionId] { return m_stripe.retrieveCheckoutSession(sessionId); });
             return;
         }
         if (payment.paymentIntentId.isEmpty()) {
             complete(job, {{QStringLiteral("cancelled"), true}}); // nothing was made at Stripe
             return;
         }
-        auto cancelIntent = [this, job, payment, key, settled] {
-            const QString intentId = payment.paymentIntentId;
-            Async::onResult(m_stripe.cancelPaymentIntent(intentId, key + QStringLiteral("-intent")),
-                            m_context, [this, job, settled, intentId](const StripeResult &r) {
-                                if (!settled(r)) {
-                                    failOnStripe(job, r.error());
-                                    return;
-                                }
-                                if (!r.ok()) {
-                                    // Succeeded (or cancelled) before the cancel came.
-                                    Async::onResult(
-                                        m_stripe.retrievePaymentIntent(intentId), m_context,
-                                        [this, job](const StripeResult &now) { applyTooLate(job, now); });
-                                    return;
-                                }
-                                complete(job, {{QStringLiteral("cancelled"), true}});
-                            });
+        const QString intentId = payment.paymentIntentId;
+        // Succeeded (or cancelled) before the cancel came: what it is now.
+        auto cancelIntent = [this, job, key, intentId] {
+            cancelAtStripe(job, m_stripe.cancelPaymentIntent(intentId, key + QStringLiteral("-intent")),
+                           [this, intentId] { return m_stripe.retrievePaymentIntent(intentId); });
         };
         if (payment.readerId.isEmpty()) {
             cancelIntent();
             return;
         }
         Async::onResult(m_stripe.cancelReaderAction(payment.readerId, key + QStringLiteral("-reader")),
-                        m_context, [this, job, settled, cancelIntent](const StripeResult &r) {
-                            if (!settled(r)) {
+                        m_context, [this, job, cancelIntent](const StripeResult &r) {
+                            if (!isSettled(r)) {
                                 failOnStripe(job, r.error());
                                 return;
                             }
                             cancelIntent();
                         });
+    });
+}
+
+// What is over already (a session completed or expired, an intent succeeded
+// or cancelled, a reader with nothing to cancel) is the answer, not an
+// error: InvalidRequest is Stripe's word for it.
+bool PaymentRequestExecutor::isSettled(const StripeResult &r)
+{
+    return r.ok() || r.error().kind() == StripeError::Kind::InvalidRequest;
+}
+
+void PaymentRequestExecutor::cancelAtStripe(const JobPtr &job, const QFuture<StripeResult> &cancelled,
+                                            std::function<QFuture<StripeResult>()> retrieve)
+{
+    Async::onResult(cancelled, m_context, [this, job, retrieve](const StripeResult &r) {
+        if (!isSettled(r)) {
+            failOnStripe(job, r.error());
+            return;
+        }
+        if (!r.ok()) {
+            Async::onResult(retrieve(), m_context, [this, job](const StripeResult &now) { applyTooLate(job, now); });
+            return;
+        }
+        complete(job, {{QStringLiteral("cancelled"), true}});
     });
 }
 

@@ -3,6 +3,7 @@
 #include "db/payments/paymentrequest.h"
 
 #include <QCoreApplication>
+#include <QFuture>
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
@@ -69,6 +70,11 @@ private:
     void readerPayment(const JobPtr &job);
     void processOnReader(const JobPtr &job, const CheckoutOrder &order, const QString &intentId);
     void cancel(const JobPtr &job);
+    // Sends a cancel (or expire); when Stripe says it was over already,
+    // retrieves what it is now and applies that (applyTooLate).
+    void cancelAtStripe(const JobPtr &job, const QFuture<StripeResult> &cancelled,
+                        std::function<QFuture<StripeResult>()> retrieve);
+    static bool isSettled(const StripeResult &r);
     void applyTooLate(const JobPtr &job, const StripeResult &now);
     void refund(const JobPtr &job);
     void reconcile(const JobPtr &job);

@@ -3,13 +3,15 @@
 // serialization failures and deadlocks retried, a failed unit of work rolled
 // back once on its own connection; a terminated connection replaced or
 // evicted and its work retried, and the idle ones the server ended with it
-// dropped at once. A real PostgreSQL on a free port, real
+// dropped at once; a write that meets a node taking only reads (25006)
+// retried on a fresh connection. A real PostgreSQL on a free port, real
 // threads. Time is only ever a bound, never a measure of speed.
 #include "db/pool/connectionpool.h"
 #include "db/pool/sql.h"
 #include "tests/connectionpoolfixture.h"
 
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QTest>
 
@@ -36,6 +38,8 @@ private slots:
     void terminatedConnectionIsReplacedByValidation();
     void terminatedConnectionIsEvictedAndTheWorkRetried();
     void idleConnectionsTheServerEndedGoWithTheFirstOneFound();
+    void aWriteOnAReadOnlySessionIsRetriedOnAFreshConnection();
+    void aNodeThatStaysReadOnlyIsReportedAsSuchAndTheWorkLandsOnceItTakesWrites();
 };
 
 void TestConnectionPoolFaults::workDuringAnOutageCompletesAfterTheServerRestarts_data()
@@ -404,6 +408,90 @@ void TestConnectionPoolFaults::idleConnectionsTheServerEndedGoWithTheFirstOneFou
     QCOMPARE(pool.stats().connectionsClosed, 3);
     QCOMPARE(pool.stats().connectionsOpened, 3 + left);
     QCOMPARE(m_cluster.countConnections(c.applicationName), left);
+}
+
+namespace {
+
+// One unit of work that writes: counts its attempts, bumps tst_counter's
+// first row and says which backend it ran on.
+auto bumpCounter(std::shared_ptr<std::atomic<int>> attempts)
+{
+    return [attempts](QSqlDatabase &db) {
+        ++*attempts;
+        Sql::exec(db, QStringLiteral("UPDATE tst_counter SET n = n + 1 WHERE id = 1"));
+        return backendPid(db);
+    };
+}
+
+} // namespace
+
+void TestConnectionPoolFaults::aWriteOnAReadOnlySessionIsRetriedOnAFreshConnection()
+{
+    // A primary demoted without a restart, or a proxy that routes an old
+    // connection to a standby, answers a write with 25006 and writes
+    // nothing. The pool drops that connection and retries on a new one.
+    DatabaseConfig c = configForThisTest();
+    c.maxConnections = 1;
+    ConnectionPool pool(c);
+    const auto readOnly = pool.withConnection(QStringLiteral("tst.readonly"), [](QSqlDatabase &db) {
+        Sql::exec(db, QStringLiteral("SET default_transaction_read_only = on"));
+        return backendPid(db);
+    });
+    QVERIFY(waitFor(readOnly));
+    QVERIFY2(readOnly.result().ok(), describe(readOnly.result()));
+    const int before = m_cluster.queryBlocking(QStringLiteral("SELECT n FROM tst_counter WHERE id = 1")).toInt();
+
+    auto attempts = std::make_shared<std::atomic<int>>(0);
+    const auto write = pool.withRetry(QStringLiteral("tst.write"), RetryPolicy::standard(), bumpCounter(attempts));
+    QVERIFY(waitFor(write));
+    QVERIFY2(write.result().ok(), describe(write.result()));
+    QVERIFY(write.result().value() != readOnly.result().value());
+    QCOMPARE(attempts->load(), 2);
+    QCOMPARE(m_cluster.queryBlocking(QStringLiteral("SELECT n FROM tst_counter WHERE id = 1")).toInt(), before + 1);
+    QCOMPARE(pool.stats().connectionsOpened, 2);
+    QCOMPARE(pool.stats().total, 1);
+    QCOMPARE(m_cluster.countConnections(c.applicationName), 1);
+}
+
+void TestConnectionPoolFaults::aNodeThatStaysReadOnlyIsReportedAsSuchAndTheWorkLandsOnceItTakesWrites()
+{
+    // Every new session on this database only reads, as on a standby. The
+    // settings are changed from another database: a read-only session
+    // could not change them back.
+    DatabaseConfig c = configForThisTest();
+    c.maxConnections = 1;
+    const QString readOnly = QStringLiteral("ALTER DATABASE %1 SET default_transaction_read_only = %2");
+    QString error;
+    m_cluster.queryBlocking(readOnly.arg(c.database, QStringLiteral("on")), QStringLiteral("postgres"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto reset = qScopeGuard([&] {
+        m_cluster.queryBlocking(readOnly.arg(c.database, QStringLiteral("off")), QStringLiteral("postgres"));
+    });
+    ConnectionPool pool(c);
+    const int before = m_cluster.queryBlocking(QStringLiteral("SELECT n FROM tst_counter WHERE id = 1")).toInt();
+
+    auto attempts = std::make_shared<std::atomic<int>>(0);
+    const RetryPolicy policy = RetryPolicy::standard();
+    const auto refused = pool.withRetry(QStringLiteral("tst.write"), policy, bumpCounter(attempts));
+    QVERIFY(waitFor(refused));
+    QVERIFY(!refused.result().ok());
+    const DbError why = refused.result().error();
+    QCOMPARE(why.kind(), DbError::Kind::Unavailable);
+    QCOMPARE(why.sqlState(), QStringLiteral("25006"));
+    QVERIFY2(why.message().contains(QLatin1String("accepts only reads")), qPrintable(why.message()));
+    QCOMPARE(attempts->load(), policy.maxAttempts);
+    QCOMPARE(pool.stats().connectionsOpened, policy.maxAttempts); // each read-only session dropped
+
+    // The node takes writes again (promoted): the same pool goes on by itself.
+    reset.dismiss();
+    m_cluster.queryBlocking(readOnly.arg(c.database, QStringLiteral("off")), QStringLiteral("postgres"), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    attempts->store(0);
+    const auto written = pool.withRetry(QStringLiteral("tst.write"), policy, bumpCounter(attempts));
+    QVERIFY(waitFor(written));
+    QVERIFY2(written.result().ok(), describe(written.result()));
+    QCOMPARE(attempts->load(), 1);
+    QCOMPARE(m_cluster.queryBlocking(QStringLiteral("SELECT n FROM tst_counter WHERE id = 1")).toInt(), before + 1);
 }
 
 QTEST_GUILESS_MAIN(TestConnectionPoolFaults)

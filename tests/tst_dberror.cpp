@@ -54,6 +54,7 @@ void TestDbError::classifiesBySqlState_data()
     row("42501 insufficient privilege", "42501", K::Fatal, false, false);
     row("42P01 undefined table", "42P01", K::Fatal, false, false);
     row("26000 invalid statement name (PgBouncer)", "26000", K::Fatal, false, true);
+    row("25006 read-only transaction (a standby)", "25006", K::Unavailable, true, true);
     row("25P02 in failed transaction", "25P02", K::Fatal, false, true);
     row("57014 query canceled", "57014", K::Fatal, false, false);
     row("22001 string too long", "22001", K::Fatal, false, false);

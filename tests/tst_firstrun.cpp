@@ -521,7 +521,7 @@ void TestFirstRun::theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll()
     auto *problem = wizard->readyPage()->findChild<QLabel *>(QStringLiteral("firstRunProblem"));
     // (RetryPolicy::critical gives up within 20 s; the bound only stops a hang.)
     QTRY_VERIFY_WITH_TIMEOUT(!problem->text().isEmpty(), 60000);
-    QVERIFY2(problem->text().startsWith(QStringLiteral("Nothing was set up")), qPrintable(problem->text()));
+    QVERIFY2(problem->text().startsWith(QStringLiteral("The set-up did not finish")), qPrintable(problem->text()));
     QVERIFY(!wizard->isBusy());
     QCOMPARE(wizard->currentPage(), wizard->readyPage());
     ErrorBanner &banner = m_window->banner();

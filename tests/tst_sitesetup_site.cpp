@@ -3,7 +3,8 @@
 // given once, the site settings (a German decimal comma, the audit row, an
 // out-of-range value refused), opening hours and closures. The real desk
 // window on the offscreen platform, a real PostgreSQL with the demo seed,
-// real PINs. Every change is checked in the database itself, with its audit
+// real PINs. A tab that could not load says so in the banner and loads on
+// Retry. Every change is checked in the database itself, with its audit
 // row.
 #include "tests/mnemonics.h"
 #include "tests/sitesetupfixture.h"
@@ -14,6 +15,7 @@
 #include "ui/manager/servicechecklist.h"
 #include "ui/manager/servicespage.h"
 #include "ui/manager/sitesettingspage.h"
+#include "ui/common/errorbanner.h"
 #include "ui/manager/sitesetupdialog.h"
 
 #include <QAbstractButton>
@@ -26,6 +28,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTest>
@@ -52,6 +55,8 @@ private slots:
     void aDayWithABreakAndAClosedDayAreStored();
     void anInvalidRangeIsRefused();
     void closuresAreAddedAndRemoved();
+    void aTabThatCouldNotLoadSaysSoAndRetryLoadsIt_data();
+    void aTabThatCouldNotLoadSaysSoAndRetryLoadsIt();
 };
 
 void TestSiteSetupSite::staffCannotOpenItAndManagersCan()
@@ -368,6 +373,53 @@ void TestSiteSetupSite::closuresAreAddedAndRemoved()
                        .arg(id))
             .toInt(),
         1);
+}
+
+void TestSiteSetupSite::aTabThatCouldNotLoadSaysSoAndRetryLoadsIt_data()
+{
+    QTest::addColumn<int>("tab");
+    QTest::addColumn<QString>("what");
+    QTest::newRow("settings") << 0 << QStringLiteral("The site settings could not be loaded.");
+    QTest::newRow("hours") << 1 << QStringLiteral("The opening hours could not be loaded.");
+    QTest::newRow("closures") << 2 << QStringLiteral("The closures could not be loaded.");
+}
+
+void TestSiteSetupSite::aTabThatCouldNotLoadSaysSoAndRetryLoadsIt()
+{
+    QFETCH(int, tab);
+    QFETCH(QString, what);
+    SiteSetupDialog *dialog = openAsManager();
+    QVERIFY(dialog);
+    const QList<SiteSetupPage *> pages{dialog->sitePage(), dialog->hoursPage(), dialog->closuresPage()};
+    SiteSetupPage *page = pages.at(tab);
+    const std::function<void()> reload = tab == 0 ? std::function<void()>([dialog] { dialog->sitePage()->reload(); })
+        : tab == 1                                ? std::function<void()>([dialog] { dialog->hoursPage()->reload(); })
+                                                  : std::function<void()>([dialog] { dialog->closuresPage()->reload(); });
+    dialog->tabs()->setCurrentWidget(page);
+    const QList<QPushButton *> buttons = page->findChildren<QPushButton *>();
+    QVERIFY(!buttons.isEmpty());
+
+    QVERIFY(m_cluster.stop());
+    auto restart = qScopeGuard([this] { m_cluster.start(); });
+    reload();
+    QVERIFY(page->isBusy());
+    // Nothing can be saved over a page that is still loading.
+    for (QPushButton *button : buttons)
+        QVERIFY2(!button->isEnabled(), qPrintable(button->objectName()));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), 3 * kNoHangMs);
+    ErrorBanner *banner = dialog->banner();
+    QVERIFY2(banner->message().contains(what), qPrintable(banner->message()));
+    QVERIFY(!banner->whatToDo().isEmpty());
+
+    restart.dismiss();
+    QVERIFY(m_cluster.start());
+    QSignalSpy loaded(page, SIGNAL(loaded()));
+    auto *retry = banner->findChild<QPushButton *>(QStringLiteral("errorBannerRetry"));
+    QVERIFY(retry && retry->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 2 * kNoHangMs);
+    QVERIFY2(banner->message().isEmpty(), qPrintable(banner->message()));
+    QVERIFY(!page->isBusy());
 }
 
 QTEST_MAIN(TestSiteSetupSite)

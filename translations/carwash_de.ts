@@ -3020,10 +3020,6 @@ gespeicherte Einstellungen wird ein privater PostgreSQL-Server in Ihrem Datenord
         <translation>Neue Schließzeit (ganze Tage, beide eingeschlossen):</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
         <source>The closures could not be loaded.</source>
         <translation>Die Schließtage konnten nicht geladen werden.</translation>
     </message>
@@ -3902,6 +3898,10 @@ Klicken, um ab %4 zu buchen</translation>
     <message>
         <source>The database refused the connection: the database settings need changing.</source>
         <translation>Die Datenbank hat die Verbindung abgelehnt: Die Datenbankeinstellungen müssen geändert werden.</translation>
+    </message>
+    <message>
+        <source>The database server accepts only reads right now (a standby, or a failover under way). The program keeps retrying; if this lasts, the database settings must name the primary server.</source>
+        <translation>Der Datenbankserver nimmt gerade nur Lesezugriffe an (ein Standby-Server oder ein laufender Failover). Das Programm versucht es weiter; hält das an, müssen die Datenbankeinstellungen den Primärserver nennen.</translation>
     </message>
 </context>
 <context>
@@ -4878,16 +4878,16 @@ Details: %2</translation>
         <translation>Das wird eingerichtet.</translation>
     </message>
     <message>
-        <source>Nothing was set up: %1 %2</source>
-        <translation>Es wurde nichts eingerichtet: %1 %2</translation>
-    </message>
-    <message>
         <source>The car wash could not be set up. %1</source>
         <translation>Die Waschanlage konnte nicht eingerichtet werden. %1</translation>
     </message>
     <message>
         <source>Nothing was set up: %1</source>
         <translation>Es wurde nichts eingerichtet: %1</translation>
+    </message>
+    <message>
+        <source>The set-up did not finish: %1 %2</source>
+        <translation>Die Einrichtung wurde nicht abgeschlossen: %1 %2</translation>
     </message>
 </context>
 <context>
@@ -5679,10 +5679,6 @@ Details: %2</translation>
     <message>
         <source>Undo the changes not saved yet</source>
         <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The opening hours could not be loaded.</source>
@@ -7425,10 +7421,6 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <translation>Noch nicht gespeicherte Änderungen verwerfen</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Wird geladen…</translation>
-    </message>
-    <message>
         <source>The site settings could not be loaded.</source>
         <translation>Die Standorteinstellungen konnten nicht geladen werden.</translation>
     </message>
@@ -7545,6 +7537,10 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
 </context>
 <context>
     <name>SlotPlanner</name>
@@ -7652,7 +7648,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
     <message>
         <source>Loading…</source>
-        <translation>Wird geladen …</translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The staff list could not be loaded. %1</source>
@@ -8302,7 +8298,7 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
     </message>
     <message>
         <source>Loading…</source>
-        <translation>Wird geladen …</translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The wash menu could not be loaded. %1</source>

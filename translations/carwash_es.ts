@@ -3020,10 +3020,6 @@ ni ajustes guardados, se usa un servidor PostgreSQL privado dentro de su carpeta
         <translation>Nuevo cierre (días completos, ambos incluidos):</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
         <source>The closures could not be loaded.</source>
         <translation>No se pudieron cargar los cierres.</translation>
     </message>
@@ -3902,6 +3898,10 @@ Haga clic para reservar desde las %4</translation>
     <message>
         <source>The database refused the connection: the database settings need changing.</source>
         <translation>La base de datos rechazó la conexión: hay que cambiar la configuración de la base de datos.</translation>
+    </message>
+    <message>
+        <source>The database server accepts only reads right now (a standby, or a failover under way). The program keeps retrying; if this lasts, the database settings must name the primary server.</source>
+        <translation>El servidor de base de datos solo acepta lecturas en este momento (un servidor en espera o una conmutación por error en curso). El programa sigue reintentando; si esto continúa, la configuración de la base de datos debe indicar el servidor principal.</translation>
     </message>
 </context>
 <context>
@@ -4878,16 +4878,16 @@ Detalle: %2</translation>
         <translation>Esto es lo que se configurará.</translation>
     </message>
     <message>
-        <source>Nothing was set up: %1 %2</source>
-        <translation>No se configuró nada: %1 %2</translation>
-    </message>
-    <message>
         <source>The car wash could not be set up. %1</source>
         <translation>No se pudo configurar el autolavado. %1</translation>
     </message>
     <message>
         <source>Nothing was set up: %1</source>
         <translation>No se configuró nada: %1</translation>
+    </message>
+    <message>
+        <source>The set-up did not finish: %1 %2</source>
+        <translation>La configuración no terminó: %1 %2</translation>
     </message>
 </context>
 <context>
@@ -5679,10 +5679,6 @@ Detalle: %2</translation>
     <message>
         <source>Undo the changes not saved yet</source>
         <translation>Deshacer los cambios aún no guardados</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
     </message>
     <message>
         <source>The opening hours could not be loaded.</source>
@@ -7425,10 +7421,6 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <translation>Deshacer los cambios aún no guardados</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>Cargando…</translation>
-    </message>
-    <message>
         <source>The site settings could not be loaded.</source>
         <translation>No se pudieron cargar los ajustes del local.</translation>
     </message>
@@ -7544,6 +7536,10 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
     <message>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Cargando…</translation>
     </message>
 </context>
 <context>

@@ -7,7 +7,10 @@ DbError DbError::fromSqlError(const QSqlError &error, const QString &context)
     QString message;
     switch (c.kind) {
     case Kind::Unavailable:
-        message = tr("The database is unavailable. The program keeps retrying; check that the database server is running.");
+        message = state == u"25006"
+            ? tr("The database server accepts only reads right now (a standby, or a failover under way). The "
+                 "program keeps retrying; if this lasts, the database settings must name the primary server.")
+            : tr("The database is unavailable. The program keeps retrying; check that the database server is running.");
         break;
     case Kind::Transient:
         message = tr("The database was busy and the action could not finish. Please try again.");
@@ -114,6 +117,13 @@ SqlStateClass classify(const QString &sqlState, QSqlError::ErrorType type)
         if (sqlState == u"57P01" || sqlState == u"57P02" || sqlState == u"57P03") // shutdown, crash, starting
             return {K::Unavailable, true, true};
         if (sqlState == u"53300") // too many connections
+            return {K::Unavailable, true, true};
+        // A write on a node that accepts only reads: a standby, or a primary
+        // demoted without a restart (a proxy may still route an old
+        // connection there). Nothing was written, so the work is retried on a
+        // fresh connection, which target_session_attrs=read-write takes to
+        // the primary once there is one.
+        if (sqlState == u"25006")
             return {K::Unavailable, true, true};
         // Refused at connect for a reason only new settings cure: wrong
         // password or user, a pg_hba.conf rule (class 28), no such database.

@@ -117,31 +117,22 @@ ClosuresPage::ClosuresPage(ConnectionPool &pool, const StaffMember &manager, Err
 
 void ClosuresPage::reload()
 {
-    const int request = nextRequest();
-    startBusy(tr("Loading…"));
-    auto listed = m_pool.withRetry(QStringLiteral("closures.list"), RetryPolicy::standard(),
-                                   [](QSqlDatabase &db) {
-                                       return qMakePair(CalendarRepo(db).closures(),
-                                                        SettingsRepo(db).load().timeZone);
-                                   });
-    Async::onResult(listed, this, [this, request](const DbResult<QPair<QList<Closure>, QTimeZone>> &result) {
-        stopBusy();
-        if (!isLatest(request))
-            return;
-        if (!result.ok()) {
-            showFailure(tr("The closures could not be loaded."), result.error(), [this] { reload(); });
-            return;
-        }
-        clearFailure();
-        m_today = m_now().toTimeZone(result.value().second).date();
-        if (m_from->date() == m_offered && m_to->date() == m_offered) {
-            m_offered = m_today;
-            m_from->setDate(m_today);
-            m_to->setDate(m_today);
-        }
-        display(result.value().first);
-        Q_EMIT loaded();
-    });
+    load(
+        QStringLiteral("closures.list"), tr("The closures could not be loaded."),
+        [](QSqlDatabase &db) {
+            return qMakePair(CalendarRepo(db).closures(), SettingsRepo(db).load().timeZone);
+        },
+        [this](const QPair<QList<Closure>, QTimeZone> &listed) {
+            m_today = m_now().toTimeZone(listed.second).date();
+            if (m_from->date() == m_offered && m_to->date() == m_offered) {
+                m_offered = m_today;
+                m_from->setDate(m_today);
+                m_to->setDate(m_today);
+            }
+            display(listed.first);
+            Q_EMIT loaded();
+        },
+        [this] { reload(); });
 }
 
 void ClosuresPage::setClock(std::function<QDateTime()> clock)

@@ -122,8 +122,10 @@ void FirstRunWizard::submit()
         button(QWizard::BackButton)->setEnabled(true);
         if (!result.ok()) {
             // Every answer stays as typed; Retry (or Finish again) sends them again.
+            // Not "nothing was set up": a commit whose answer was lost did set
+            // it up, and the retry recognises it by the wizard's setup key.
             qCWarning(lcFirstRun).noquote() << "first run not written:" << result.error().toLogString();
-            m_ready->setProblem(tr("Nothing was set up: %1 %2")
+            m_ready->setProblem(tr("The set-up did not finish: %1 %2")
                                     .arg(result.error().message(), ErrorText::whatToDo(result.error())));
             m_banner.showMessage(BannerSource,
                                  tr("The car wash could not be set up. %1").arg(result.error().message()),

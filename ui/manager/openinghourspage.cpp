@@ -4,10 +4,8 @@
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/displaylocale.h"
-#include "ui/common/busyindicator.h"
 #include "ui/manager/openinghourseditor.h"
 
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -39,41 +37,24 @@ OpeningHoursPage::OpeningHoursPage(ConnectionPool &pool, const StaffMember &mana
     setTabOrder(m_save, m_revert);
     statusLabel()->setObjectName(QStringLiteral("hoursStatus"));
 
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_save);
-    buttons->addWidget(m_revert);
-    buttons->addStretch(1);
-    buttons->addWidget(busyIndicator());
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(m_editor);
     layout->addStretch(1);
     layout->addWidget(statusLabel());
-    layout->addLayout(buttons);
-    connect(this, &SiteSetupPage::busyChanged, this, [this](bool busy) {
-        m_save->setEnabled(!busy);
-        m_revert->setEnabled(!busy);
-    });
+    layout->addLayout(saveRow(m_save, m_revert));
 }
 
 void OpeningHoursPage::reload()
 {
-    const int request = nextRequest();
-    startBusy(tr("Loading…"));
-    auto hours = m_pool.withRetry(QStringLiteral("hours.list"), RetryPolicy::standard(),
-                                  [](QSqlDatabase &db) { return CalendarRepo(db).hours(); });
-    Async::onResult(hours, this, [this, request](const DbResult<QList<OpeningPeriod>> &result) {
-        stopBusy();
-        if (!isLatest(request))
-            return;
-        if (!result.ok()) {
-            showFailure(tr("The opening hours could not be loaded."), result.error(), [this] { reload(); });
-            return;
-        }
-        clearFailure();
-        display(result.value());
-        Q_EMIT loaded();
-    });
+    load(
+        QStringLiteral("hours.list"), tr("The opening hours could not be loaded."),
+        [](QSqlDatabase &db) { return CalendarRepo(db).hours(); },
+        [this](const QList<OpeningPeriod> &hours) {
+            display(hours);
+            Q_EMIT loaded();
+        },
+        [this] { reload(); });
 }
 
 void OpeningHoursPage::display(const QList<OpeningPeriod> &periods)

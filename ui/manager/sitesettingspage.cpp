@@ -3,11 +3,9 @@
 #include "db/pool/async.h"
 #include "db/pool/connectionpool.h"
 #include "db/text/displaylocale.h"
-#include "ui/common/busyindicator.h"
 #include "ui/manager/settingeditor.h"
 
 #include <QFormLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
@@ -72,39 +70,22 @@ SiteSettingsPage::SiteSettingsPage(ConnectionPool &pool, const StaffMember &mana
     setTabOrder(m_save, m_revert);
 
     statusLabel()->setObjectName(QStringLiteral("siteSettingsStatus"));
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_save);
-    buttons->addWidget(m_revert);
-    buttons->addStretch(1);
-    buttons->addWidget(busyIndicator());
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(scroll, 1);
     layout->addWidget(statusLabel());
-    layout->addLayout(buttons);
-    connect(this, &SiteSetupPage::busyChanged, this, [this](bool busy) {
-        m_save->setEnabled(!busy);
-        m_revert->setEnabled(!busy);
-    });
+    layout->addLayout(saveRow(m_save, m_revert));
 }
 
 void SiteSettingsPage::reload()
 {
-    const int request = nextRequest();
-    startBusy(tr("Loading…"));
-    auto listed = m_pool.withRetry(QStringLiteral("settings.list"), RetryPolicy::standard(),
-                                   [](QSqlDatabase &db) { return SettingsRepo(db).list(); });
-    Async::onResult(listed, this, [this, request](const DbResult<QList<SettingValue>> &result) {
-        stopBusy();
-        if (!isLatest(request))
-            return;
-        if (!result.ok()) {
-            showFailure(tr("The site settings could not be loaded."), result.error(), [this] { reload(); });
-            return;
-        }
-        clearFailure();
-        display(result.value());
-        Q_EMIT loaded();
-    });
+    load(
+        QStringLiteral("settings.list"), tr("The site settings could not be loaded."),
+        [](QSqlDatabase &db) { return SettingsRepo(db).list(); },
+        [this](const QList<SettingValue> &values) {
+            display(values);
+            Q_EMIT loaded();
+        },
+        [this] { reload(); });
 }
 
 void SiteSettingsPage::display(const QList<SettingValue> &values)

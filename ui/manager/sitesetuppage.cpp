@@ -4,7 +4,9 @@
 #include "ui/common/errorbanner.h"
 #include "ui/common/errortext.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 
 SiteSetupPage::SiteSetupPage(ConnectionPool &pool, const StaffMember &manager, ErrorBanner &banner,
                              QWidget *parent)
@@ -20,6 +22,20 @@ SiteSetupPage::SiteSetupPage(ConnectionPool &pool, const StaffMember &manager, E
     m_statusTimer.setSingleShot(true);
     m_statusTimer.setInterval(6000);
     connect(&m_statusTimer, &QTimer::timeout, m_status, &QLabel::clear);
+}
+
+QHBoxLayout *SiteSetupPage::saveRow(QPushButton *save, QPushButton *revert)
+{
+    auto *row = new QHBoxLayout;
+    row->addWidget(save);
+    row->addWidget(revert);
+    row->addStretch(1);
+    row->addWidget(m_busy);
+    connect(this, &SiteSetupPage::busyChanged, this, [save, revert](bool busy) {
+        save->setEnabled(!busy);
+        revert->setEnabled(!busy);
+    });
+    return row;
 }
 
 QString SiteSetupPage::bannerSource() const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/pool/async.h"
+#include "db/pool/connectionpool.h"
 #include "db/pool/dberror.h"
 #include "db/pool/fielderror.h"
 #include "db/staff/staffmember.h"
@@ -11,9 +13,10 @@
 #include <functional>
 
 class BusyIndicator;
-class ConnectionPool;
 class ErrorBanner;
+class QHBoxLayout;
 class QLabel;
+class QPushButton;
 
 // What every tab of the site set-up dialog shares: the pool and the manager
 // writing, an inline error label per field, the busy state, a short "Saved"
@@ -55,6 +58,32 @@ protected:
     // what to do and Retry.
     void showFailure(const QString &what, const DbError &error, std::function<void()> retry);
     void clearFailure();
+
+    // Loads what the page shows: busy meanwhile, read through the pool
+    // (label names it in the log), an answer older than the latest request
+    // dropped, a failure in the banner as "what" with Retry calling
+    // retry, else show(value).
+    template<typename Read, typename Show>
+    void load(const QString &label, const QString &what, Read read, Show show, std::function<void()> retry)
+    {
+        const int request = nextRequest();
+        startBusy(tr("Loading…"));
+        Async::onResult(m_pool.withRetry(label, RetryPolicy::standard(), std::move(read)), this,
+                        [this, request, what, show = std::move(show), retry = std::move(retry)](const auto &result) {
+                            stopBusy();
+                            if (!isLatest(request))
+                                return;
+                            if (!result.ok()) {
+                                showFailure(what, result.error(), retry);
+                                return;
+                            }
+                            clearFailure();
+                            show(result.value());
+                        });
+    }
+    // The status line's row: save and undo, then the busy indicator; both
+    // buttons off while busy.
+    QHBoxLayout *saveRow(QPushButton *save, QPushButton *revert);
 
     // Stale results: take a number before sending, compare when it returns.
     int nextRequest() { return ++m_request; }

@@ -310,8 +310,8 @@ for key in sys.argv[1:]:
     value = value[int(key)] if key.isdigit() else value[key]
 print(value)' "$@"
 }
-service=$(admin services --json | json_field 0 id)
-start=$(admin next --service "$service" --json | json_field start)
+service=$(admin services --json | json_field 0 id) || fail "services with $previous_version"
+start=$(admin next --service "$service" --json | json_field start) || fail "next with $previous_version"
 code=$(admin book --service "$service" --start "$start" --plate "UPG 010" --name "Upgrade Customer" \
          --phone "+1 555 0199" --email upgrade@example.org --json | json_field code) \
   || fail "book with $previous_version"

@@ -3,7 +3,9 @@
 # configured, so the tree the tests run and the .deb are the same objects.
 # RelWithDebInfo with Debian's hardening flags (dpkg-buildflags with
 # hardening=+all: fortify, stack protector, relro and now, format checks),
-# ccache when it is installed.
+# ccache when it is installed, with the source root as its base folder, so
+# the same sources in another folder (package-test.sh builds the previous
+# release in build-previous.*/ under the root) hit what this tree cached.
 #   carwash_release_flags          prints the CMAKE_CXX_FLAGS the tree needs
 #   carwash_configure DIR [ARG…]   configures DIR with them (and ARG…)
 
@@ -22,7 +24,8 @@ carwash_configure() {
   shift
   local extra=()
   if command -v ccache >/dev/null 2>&1; then
-    extra+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # ccache hashes paths under CCACHE_BASEDIR relative to the build folder.
+    extra+=("-DCMAKE_CXX_COMPILER_LAUNCHER=env;CCACHE_BASEDIR=$root;ccache")
   fi
   local ldflags
   ldflags=$(carwash_buildflag LDFLAGS)

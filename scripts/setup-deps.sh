@@ -41,6 +41,9 @@ packages=(
   # shlibdeps, and the checks of package, desktop
   # entries, metainfo and units; cage is what the kiosk unit starts.
   librsvg2-bin help2man dpkg-dev lintian desktop-file-utils appstream file cage
+  # scripts/configure.sh compiles through ccache: package-test.sh's build of
+  # the previous release then finds every source it shares with this tree.
+  ccache
 )
 # Node (>= 18) and npm run the fake Stripe and the cross-checks with
 # Stripe's official npm package. A node already on PATH (e.g. a newer one

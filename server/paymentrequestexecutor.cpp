@@ -347,14 +347,35 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
             cancelIntent();
             return;
         }
-        Async::onResult(m_stripe.cancelReaderAction(payment.readerId, key + QStringLiteral("-reader")),
-                        m_context, [this, job, settled, cancelIntent](const StripeResult &r) {
-                            if (!settled(r)) {
-                                failOnStripe(job, r.error());
-                                return;
-                            }
-                            cancelIntent();
-                        });
+        // Stripe's cancel_action ends whatever the reader is doing: by the
+        // time this runs (late, or again after a restart) it may collect for
+        // the next customer, who would then wait at a reader that takes no
+        // card. Only this payment's own collection is cancelled.
+        const QString readerId = payment.readerId;
+        const QString intentId = payment.paymentIntentId;
+        Async::onResult(
+            m_stripe.retrieveReader(readerId), m_context,
+            [this, job, settled, cancelIntent, readerId, intentId, key](const StripeResult &reader) {
+                if (!settled(reader)) {
+                    failOnStripe(job, reader.error());
+                    return;
+                }
+                const QJsonObject action = reader.ok() ? reader.object()[u"action"].toObject() : QJsonObject();
+                const bool ours = action[u"status"].toString() == u"in_progress"
+                    && action[u"process_payment_intent"].toObject()[u"payment_intent"].toString() == intentId;
+                if (!ours) {
+                    cancelIntent();
+                    return;
+                }
+                Async::onResult(m_stripe.cancelReaderAction(readerId, key + QStringLiteral("-reader")), m_context,
+                                [this, job, settled, cancelIntent](const StripeResult &r) {
+                                    if (!settled(r)) {
+                                        failOnStripe(job, r.error());
+                                        return;
+                                    }
+                                    cancelIntent();
+                                });
+            });
     });
 }
 

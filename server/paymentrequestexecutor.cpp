@@ -14,15 +14,17 @@
 
 Q_LOGGING_CATEGORY(lcPaymentWork, "carwash.server.payments", QtInfoMsg)
 
-// One request on its way; when the last step lets go of it, the owner hears.
+// One request on its way; when the last step lets go of it, the owner hears
+// whether its answer was written.
 struct PaymentRequestExecutor::Job
 {
     PaymentRequest request;
-    std::function<void()> finished;
+    std::function<void(bool)> finished;
+    bool answered = false;
     ~Job()
     {
         if (finished)
-            finished();
+            finished(answered);
     }
 };
 
@@ -68,7 +70,7 @@ QDateTime PaymentRequestExecutor::checkoutExpiry(const QDateTime &now, const QDa
     return expiry > latest ? latest : expiry;
 }
 
-void PaymentRequestExecutor::execute(const PaymentRequest &request, std::function<void()> finished)
+void PaymentRequestExecutor::execute(const PaymentRequest &request, std::function<void(bool)> finished)
 {
     auto job = std::make_shared<Job>();
     job->request = request;
@@ -360,15 +362,16 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
                     failOnStripe(job, reader.error());
                     return;
                 }
-                const QJsonObject action = reader.ok() ? reader.object()[u"action"].toObject() : QJsonObject();
+                const QJsonObject action
+                    = reader.ok() ? reader.object()[u"action"].toObject() : QJsonObject();
                 const bool ours = action[u"status"].toString() == u"in_progress"
                     && action[u"process_payment_intent"].toObject()[u"payment_intent"].toString() == intentId;
                 if (!ours) {
                     cancelIntent();
                     return;
                 }
-                Async::onResult(m_stripe.cancelReaderAction(readerId, key + QStringLiteral("-reader")), m_context,
-                                [this, job, settled, cancelIntent](const StripeResult &r) {
+                Async::onResult(m_stripe.cancelReaderAction(readerId, key + QStringLiteral("-reader")),
+                                m_context, [this, job, settled, cancelIntent](const StripeResult &r) {
                                     if (!settled(r)) {
                                         failOnStripe(job, r.error());
                                         return;
@@ -497,6 +500,7 @@ void PaymentRequestExecutor::complete(const JobPtr &job, const QJsonObject &resu
                                          return PaymentRequestQueue(db).complete(requestId, result);
                                      });
     Async::onResult(answered, m_context, [job](const DbResult<bool> &done) {
+        job->answered = done.ok();
         if (!done.ok())
             qCWarning(lcPaymentWork).noquote()
                 << "request" << job->request.id << "not answered:" << done.error().toLogString();
@@ -537,6 +541,7 @@ void PaymentRequestExecutor::fail(const JobPtr &job, const QString &code, const 
                                          return PaymentRequestQueue(db).fail(requestId, code, message);
                                      });
     Async::onResult(answered, m_context, [job](const DbResult<bool> &done) {
+        job->answered = done.ok();
         if (!done.ok())
             qCWarning(lcPaymentWork).noquote()
                 << "request" << job->request.id << "not answered:" << done.error().toLogString();

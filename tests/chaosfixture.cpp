@@ -64,7 +64,7 @@ void ChaosFixture::resetChaos()
     m_payAttempted = m_payRefused = 0;
     m_paidSessions.clear();
     m_kioskDoneBeforeLastFault = 0;
-    m_maxKiosk = 0;
+    m_maxKiosk = m_maxKioskOpen = 0;
 }
 
 void ChaosFixture::cleanupChaos()
@@ -215,12 +215,13 @@ void ChaosFixture::runChaos(const QString &name, int port, bool pgbouncer, int f
     QVERIFY2(health[u"database"][u"reachable"].toBool(), QJsonDocument(health).toJson().constData());
     QCOMPARE(health[u"pool"][u"max"].toInt(), kProgramPoolLimit);
     QVERIFY(health[u"pool"][u"total"].toInt() <= kProgramPoolLimit);
-    qInfo("%s: most connections: carwash-server %d, desk pool %d, kiosk pool %d, carwash-admin (up to %d processes) "
-          "%d",
-          qPrintable(name), m_maxServer, m_maxDesk, m_maxKiosk, kAdminProcesses, m_maxAdmin);
+    qInfo("%s: most connections: carwash-server %d, desk pool %d, kiosk pool %d (by its own count %d), "
+          "carwash-admin (up to %d processes) %d",
+          qPrintable(name), m_maxServer, m_maxDesk, m_maxKiosk, m_maxKioskOpen, kAdminProcesses, m_maxAdmin);
     QVERIFY(m_maxServer <= kProgramPoolLimit);
     QVERIFY(m_maxDesk <= kDeskPoolLimit);
     QVERIFY(m_maxKiosk <= kKioskPoolLimit);
+    QVERIFY(m_maxKioskOpen >= 1 && m_maxKioskOpen <= kKioskPoolLimit);
     QVERIFY(m_maxAdmin <= kProgramPoolLimit * kAdminProcesses);
     QCOMPARE(m_server.terminate(), 0);
 }

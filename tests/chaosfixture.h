@@ -101,6 +101,7 @@ private:
     std::unique_ptr<ChaosKiosk> m_customers;
     qsizetype m_kioskDoneBeforeLastFault = 0;
     int m_maxKiosk = 0;
+    int m_maxKioskOpen = 0; // as the kiosk's pool counts its own (behind PgBouncer, the server sees PgBouncer's)
     QNetworkAccessManager m_http;
     QList<Attempt> m_inFlight;
     int m_next = 0;

@@ -262,6 +262,8 @@ void ChaosFixture::pump(int ms)
         }
         if (m_customers)
             m_customers->step();
+        if (m_kioskPool)
+            m_maxKioskOpen = std::max(m_maxKioskOpen, m_kioskPool->stats().total);
         if (m_cluster.isRunning())
             sampleConnections();
     }

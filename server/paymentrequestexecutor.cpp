@@ -14,15 +14,17 @@
 
 Q_LOGGING_CATEGORY(lcPaymentWork, "carwash.server.payments", QtInfoMsg)
 
-// One request on its way; when the last step lets go of it, the owner hears.
+// One request on its way; when the last step lets go of it, the owner hears
+// whether its answer was written.
 struct PaymentRequestExecutor::Job
 {
     PaymentRequest request;
-    std::function<void()> finished;
+    std::function<void(bool)> finished;
+    bool answered = false;
     ~Job()
     {
         if (finished)
-            finished();
+            finished(answered);
     }
 };
 
@@ -68,7 +70,7 @@ QDateTime PaymentRequestExecutor::checkoutExpiry(const QDateTime &now, const QDa
     return expiry > latest ? latest : expiry;
 }
 
-void PaymentRequestExecutor::execute(const PaymentRequest &request, std::function<void()> finished)
+void PaymentRequestExecutor::execute(const PaymentRequest &request, std::function<void(bool)> finished)
 {
     auto job = std::make_shared<Job>();
     job->request = request;
@@ -317,14 +319,35 @@ void PaymentRequestExecutor::cancel(const JobPtr &job)
             cancelIntent();
             return;
         }
-        Async::onResult(m_stripe.cancelReaderAction(payment.readerId, key + QStringLiteral("-reader")),
-                        m_context, [this, job, cancelIntent](const StripeResult &r) {
-                            if (!isSettled(r)) {
-                                failOnStripe(job, r.error());
-                                return;
-                            }
-                            cancelIntent();
-                        });
+        // Stripe's cancel_action ends whatever the reader is doing: by the
+        // time this runs (late, or again after a restart) it may collect for
+        // the next customer, who would then wait at a reader that takes no
+        // card. Only this payment's own collection is cancelled.
+        const QString readerId = payment.readerId;
+        Async::onResult(
+            m_stripe.retrieveReader(readerId), m_context,
+            [this, job, cancelIntent, readerId, intentId, key](const StripeResult &reader) {
+                if (!isSettled(reader)) {
+                    failOnStripe(job, reader.error());
+                    return;
+                }
+                const QJsonObject action
+                    = reader.ok() ? reader.object()[u"action"].toObject() : QJsonObject();
+                const bool ours = action[u"status"].toString() == u"in_progress"
+                    && action[u"process_payment_intent"].toObject()[u"payment_intent"].toString() == intentId;
+                if (!ours) {
+                    cancelIntent();
+                    return;
+                }
+                Async::onResult(m_stripe.cancelReaderAction(readerId, key + QStringLiteral("-reader")),
+                                m_context, [this, job, cancelIntent](const StripeResult &r) {
+                                    if (!isSettled(r)) {
+                                        failOnStripe(job, r.error());
+                                        return;
+                                    }
+                                    cancelIntent();
+                                });
+            });
     });
 }
 
@@ -470,6 +493,7 @@ void PaymentRequestExecutor::complete(const JobPtr &job, const QJsonObject &resu
                                          return PaymentRequestQueue(db).complete(requestId, result);
                                      });
     Async::onResult(answered, m_context, [job](const DbResult<bool> &done) {
+        job->answered = done.ok();
         if (!done.ok())
             qCWarning(lcPaymentWork).noquote()
                 << "request" << job->request.id << "not answered:" << done.error().toLogString();
@@ -510,6 +534,7 @@ void PaymentRequestExecutor::fail(const JobPtr &job, const QString &code, const 
                                          return PaymentRequestQueue(db).fail(requestId, code, message);
                                      });
     Async::onResult(answered, m_context, [job](const DbResult<bool> &done) {
+        job->answered = done.ok();
         if (!done.ok())
             qCWarning(lcPaymentWork).noquote()
                 << "request" << job->request.id << "not answered:" << done.error().toLogString();

@@ -44,9 +44,10 @@ struct CheckoutUrls
 //   done {refund_id, stripe_refund_id, status}.
 // - reconcile: one reconciler pass → done {checked, applied}.
 // Stripe's refusal fails the request with Stripe's code and a message a
-// person can act on. A database failure leaves the request 'working' (its
-// lease brings it back). finished is called once the request's chain ends,
-// however it ends.
+// person can act on. A database failure leaves the request 'working' (the
+// worker runs it again; after a crash its lease brings it back). finished
+// is called once the request's chain ends, however it ends, with whether
+// its answer was written.
 class PaymentRequestExecutor
 {
     Q_DECLARE_TR_FUNCTIONS(PaymentRequestExecutor)
@@ -54,7 +55,7 @@ public:
     PaymentRequestExecutor(ConnectionPool &pool, StripeClient &stripe, Reconciler &reconciler,
                            CheckoutUrls urls, QObject *context);
 
-    void execute(const PaymentRequest &request, std::function<void()> finished);
+    void execute(const PaymentRequest &request, std::function<void(bool answered)> finished);
 
     // The Checkout Session's expires_at for a hold ending at holdEnd (invalid:
     // none): at least 31 minutes ahead (Stripe's minimum is 30), the hold's

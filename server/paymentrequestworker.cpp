@@ -74,14 +74,8 @@ void PaymentRequestWorker::claim()
                 qCWarning(lcWorker).noquote() << "no requests claimed:" << requests.error().toLogString();
                 return; // the next poll tries again
             }
-            const QPointer<PaymentRequestWorker> self(this);
-            for (const PaymentRequest &request : requests.value()) {
-                ++m_inFlight;
-                m_executor.execute(request, [self] {
-                    if (self)
-                        self->requestFinished();
-                });
-            }
+            for (const PaymentRequest &request : requests.value())
+                run(request, 0);
             // A full batch may have left more behind; a notification may
             // have come while this claim was out.
             if (requests->size() == ClaimBatch || m_claimAgain)
@@ -90,9 +84,33 @@ void PaymentRequestWorker::claim()
         [this] { m_claiming = false; });
 }
 
-void PaymentRequestWorker::requestFinished()
+void PaymentRequestWorker::run(const PaymentRequest &request, int again)
+{
+    ++m_inFlight;
+    const QPointer<PaymentRequestWorker> self(this);
+    m_executor.execute(request, [self, request, again](bool answered) {
+        if (self)
+            self->requestFinished(request, again, answered);
+    });
+}
+
+void PaymentRequestWorker::requestFinished(const PaymentRequest &request, int again, bool answered)
 {
     --m_inFlight;
+    // A database step failed (the database away, most often): the request
+    // is still this server's ('working', under its lease), so it is carried
+    // out again shortly — its idempotency keys keep Stripe from doing
+    // anything twice — rather than left for the lease to bring back two
+    // minutes later while a kiosk customer reads "Getting the card reader
+    // ready…" or an online customer's Pay answers 503. Found by tst_chaos.
+    if (!answered && !m_stopping && again < RunAgainTimes) {
+        qCInfo(lcWorker).noquote() << "request" << request.id << "unanswered: running it again in"
+                                   << RunAgainMs << "ms";
+        QTimer::singleShot(RunAgainMs, this, [this, request, again] {
+            if (!m_stopping)
+                run(request, again + 1);
+        });
+    }
     finishStopIfDone();
 }
 

@@ -25,6 +25,10 @@ class PaymentRequestWorker : public QObject
 public:
     static constexpr int DefaultPollMs = 5000;
     static constexpr int ClaimBatch = 10;
+    // A request left unanswered by a failed database step (an outage) is
+    // run again after this, up to RunAgainTimes (well inside its lease).
+    static constexpr int RunAgainMs = 2000;
+    static constexpr int RunAgainTimes = 20;
 
     // pool must outlive the worker.
     PaymentRequestWorker(ConnectionPool &pool, const StripeConfig &stripe, const CheckoutUrls &urls,
@@ -46,7 +50,9 @@ Q_SIGNALS:
 
 private:
     void claim();
-    void requestFinished();
+    // request carried out by the executor; again: how often before.
+    void run(const PaymentRequest &request, int again);
+    void requestFinished(const PaymentRequest &request, int again, bool answered);
     void finishStopIfDone();
 
     ConnectionPool &m_pool;

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "db/bookings/bookingrepo.h"
-#include "tests/serverpaymentfixture.h"
+#include "tests/chaoskiosk.h"
+#include "tests/kioskfixture.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
@@ -20,16 +21,21 @@ class QProcess;
 // The chaos tests' workload and checks (tst_chaos): real clients booking at
 // once — carwash-admin processes, carwash-server taking POST /api/bookings,
 // online customers who book and pay by Stripe Checkout at the fake Stripe
-// (its webhooks delivered to carwash-server with duplicates and delays), and
-// a desk's pool in this process — while a fault hits the database between
-// stretches of work; then what the database holds is checked against what
-// every client was told. A plain base with no slots; test thread only.
-class ChaosFixture : public ServerPaymentFixture
+// (its webhooks delivered to carwash-server with duplicates and delays), a
+// desk's pool in this process and a kiosk window with a pool of its own
+// (ChaosKiosk) — while a fault hits the database between stretches of work;
+// then what the database holds is checked against what every client was
+// told. On the kiosk fixture's site (open all day, now its middle): the
+// kiosk books today, the others on the days after. A plain base with no
+// slots; test thread only.
+class ChaosFixture : public KioskFixture
 {
 protected:
     enum class Client { Admin, Server, Checkout, Desk };
     static constexpr int kClients = 4;
     static inline const QString DeskName = QStringLiteral("tst_chaos-desk");
+    static inline const QString KioskName = QStringLiteral("Chaos");
+    static inline const QString KioskPoolName = QStringLiteral("tst_chaos-kiosk");
     static const char *clientName(Client c);
 
     void startChaos(const QString &testName);
@@ -84,11 +90,18 @@ private:
     // After the workload: the bookings' and the payments' checks.
     void checkBookings();
     void checkPayments();
+    void checkKiosk();
 
     QString m_name;
     QProcessEnvironment m_adminEnv;
     ServerProcess m_server;
     std::unique_ptr<ConnectionPool> m_desk;
+    std::unique_ptr<ConnectionPool> m_kioskPool;
+    std::unique_ptr<KioskWindow> m_kiosk;
+    std::unique_ptr<ChaosKiosk> m_customers;
+    qsizetype m_kioskDoneBeforeLastFault = 0;
+    int m_maxKiosk = 0;
+    int m_maxKioskOpen = 0; // as the kiosk's pool counts its own (behind PgBouncer, the server sees PgBouncer's)
     QNetworkAccessManager m_http;
     QList<Attempt> m_inFlight;
     int m_next = 0;

@@ -239,6 +239,7 @@ void ChaosFixture::sampleConnections()
     m_maxServer = std::max(m_maxServer, m_cluster.countConnections(QStringLiteral("carwash-server")));
     m_maxDesk = std::max(m_maxDesk, m_cluster.countConnections(DeskName));
     m_maxAdmin = std::max(m_maxAdmin, m_cluster.countConnections(QStringLiteral("carwash-admin")));
+    m_maxKiosk = std::max(m_maxKiosk, m_cluster.countConnections(KioskPoolName));
 }
 
 void ChaosFixture::pump(int ms)
@@ -259,6 +260,10 @@ void ChaosFixture::pump(int ms)
             a = next(a.client);
             issue(a);
         }
+        if (m_customers)
+            m_customers->step();
+        if (m_kioskPool)
+            m_maxKioskOpen = std::max(m_maxKioskOpen, m_kioskPool->stats().total);
         if (m_cluster.isRunning())
             sampleConnections();
     }

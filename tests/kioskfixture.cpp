@@ -66,7 +66,8 @@ QString KioskFixture::giveReader(const QString &name)
     return reader;
 }
 
-std::unique_ptr<KioskWindow> KioskFixture::openKiosk(const QString &name)
+std::unique_ptr<KioskWindow> KioskFixture::openKiosk(const QString &name, ConnectionPool *pool,
+                                                   const DatabaseConfig *config)
 {
     auto kiosk = std::make_unique<KioskWindow>(name);
     QObject::connect(kiosk.get(), &KioskWindow::languageChosen, kiosk.get(), [](const QString &language) {
@@ -76,7 +77,8 @@ std::unique_ptr<KioskWindow> KioskFixture::openKiosk(const QString &name)
     kiosk->show();
     if (!QTest::qWaitForWindowExposed(kiosk.get()))
         return nullptr;
-    kiosk->databaseReady(*m_pool, m_cluster.config(QStringLiteral("kiosk-%1").arg(name)));
+    kiosk->databaseReady(pool ? *pool : *m_pool,
+                         config ? *config : m_cluster.config(QStringLiteral("kiosk-%1").arg(name)));
     kiosk->payScreen()->setPollInterval(200);
     if (!m_driver.waitForAttract(*kiosk, kNoHangMs)) {
         qWarning("kiosk %s: %s", qPrintable(name), qPrintable(m_driver.failure()));

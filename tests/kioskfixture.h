@@ -35,10 +35,12 @@ protected:
     // A reader registered at the fake Stripe and assigned to the kiosk; its id.
     QString giveReader(const QString &name);
 
-    // A kiosk window on the fixture's pool, shown full screen, its language
+    // A kiosk window on the fixture's pool (or on pool, listening through
+    // config, as a kiosk with its own pool), shown full screen, its language
     // buttons wired to Translations::install as the program wires them;
     // nullptr unless it reached the attract screen with the washes loaded.
-    std::unique_ptr<KioskWindow> openKiosk(const QString &name);
+    std::unique_ptr<KioskWindow> openKiosk(const QString &name, ConnectionPool *pool = nullptr,
+                                           const DatabaseConfig *config = nullptr);
 
     // A customer's touch: a left click in the middle of button, which must
     // be visible and enabled (false, with a warning, otherwise). Counted.

@@ -4,14 +4,16 @@
 // taking POST /api/bookings with an Idempotency-Key from a driver that
 // retries on no answer or 503 with the same key, online customers who book
 // there and pay by Stripe Checkout at the fake Stripe (whose webhooks reach
-// the server late, some twice, retried on failure as Stripe's), and a
-// desk's pool in this process — while PostgreSQL is SIGKILLed and
+// the server late, some twice, retried on failure as Stripe's), a desk's
+// pool in this process, and a kiosk window (offscreen, its own pool) whose
+// customers pay on the fake reader — while PostgreSQL is SIGKILLed and
 // restarted, a PgBouncer in between is restarted, or the network is cut by
 // the fault proxy. Then: every acknowledged booking is stored exactly once
 // (by code and by key), no two active bookings overlap on a bay, no client
 // was told "taken" for a booking that is stored, every payment Stripe took
 // is recorded once and its booking confirmed, every Stripe event is stored
-// and applied once, every client recovered without a restart, and no
+// and applied once, every code the kiosk showed is one confirmed booking
+// paid once, every client recovered without a restart, and no
 // program held more server connections than its pool's limit.
 // (ChaosFixture: the workload and the checks.)
 #include "tests/chaosfixture.h"
@@ -27,7 +29,7 @@ private slots:
     void initTestCase() { startChaos(QStringLiteral("tst_chaos")); }
     void init() { resetChaos(); }
     void cleanup() { cleanupChaos(); }
-    void cleanupTestCase() { stopEngine(); }
+    void cleanupTestCase() { stopKioskSite(); }
 
     void postgresKilledFourTimes();
     void pgBouncerRestartedTwice();

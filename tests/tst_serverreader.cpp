@@ -2,10 +2,12 @@
 // against a real PostgreSQL and the fake Stripe's simulated reader: the
 // request rows a desk writes, Stripe's calls the server makes, the events
 // that settle the payment.
+#include "db/payments/paymentrequestqueue.h"
 #include "tests/harness/nohang.h"
 #include "tests/serverpaymentfixture.h"
 
 #include <QJsonArray>
+#include <QScopeGuard>
 #include <QTest>
 
 namespace {
@@ -24,6 +26,8 @@ private slots:
     void aDeclineKeepsThePaymentOpenAndCancelEndsIt();
     void aRefundIsMadeAtStripeAndRecorded();
     void aRequestForAPaymentCancelledMeanwhileSendsNothing();
+    void aLateCancelLeavesTheNextCustomersCardAlone();
+    void aRequestLeftUnansweredByTheDatabaseIsRunAgainSoon();
 
 private:
     struct ReaderPayment
@@ -205,6 +209,76 @@ void TestServerReader::aRequestForAPaymentCancelledMeanwhileSendsNothing()
                 .contains(u"no longer open"));
     QCOMPARE(m_stripe.requests().size(), 0); // nothing went to Stripe
     QCOMPARE(statusOf(QStringLiteral("payments"), paymentId), QStringLiteral("cancelled"));
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerReader::aLateCancelLeavesTheNextCustomersCardAlone()
+{
+    // Found by tst_chaos: a kiosk customer's card was declined, they started
+    // over, and the cancel of that payment reached Stripe only once the
+    // reader was collecting for the next customer (run again after the
+    // database came back). Stripe's cancel_action ends whatever the reader
+    // does: the next customer's collection ended, and the kiosk said "Tap
+    // your card" to a reader that took none, for ever.
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    const ReaderPayment first = startOnReader(QStringLiteral("10:00"), QStringLiteral("LATE 1"));
+    QVERIFY2(first.intentId.startsWith(u"pi_"), qPrintable(server.log()));
+    QVERIFY(m_stripe.presentCard(first.readerId, QStringLiteral("4000000000000002")));
+
+    // The next customer at the same reader.
+    const qint64 booking = heldBooking(QStringLiteral("11:00"), QStringLiteral("LATE 2"));
+    const qint64 payment = cardPayment(booking, QStringLiteral("terminal"));
+    const qint64 started
+        = askServer(QStringLiteral("reader_payment"), booking, payment,
+                    QStringLiteral("payment-%1-reader_payment-1").arg(payment), first.readerId);
+    QCOMPARE(answer(started), QStringLiteral("done"));
+    // Only now the first payment's cancel runs: its intent is cancelled...
+    sql(QStringLiteral("UPDATE payments SET status = 'cancelled' WHERE id = %1").arg(first.paymentId));
+    const qint64 cancel = askServer(QStringLiteral("cancel"), first.bookingId, first.paymentId,
+                                    QStringLiteral("payment-%1-cancel").arg(first.paymentId));
+    QCOMPARE(answer(cancel), QStringLiteral("done"));
+    QCOMPARE(m_stripe.object(first.intentId)[u"status"].toString(), QStringLiteral("canceled"));
+    // ...and the reader still takes the next customer's card, which pays.
+    QVERIFY2(m_stripe.presentCard(first.readerId), qPrintable(m_stripe.lastError()));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), payment), QStringLiteral("succeeded"),
+                              kNoHangMs);
+    QCOMPARE(server.terminate(), 0);
+}
+
+void TestServerReader::aRequestLeftUnansweredByTheDatabaseIsRunAgainSoon()
+{
+    // Found by tst_chaos: a request whose database step failed (the
+    // database away a moment) stayed 'working' until its two-minute lease
+    // ran out, while the kiosk's customer read "Getting the card reader
+    // ready…". The server now runs it again itself, shortly.
+    ServerProcess server;
+    QVERIFY(startServer(server));
+    QVERIFY(deliverTo(server));
+    const QString readerId = m_stripe.registerReader(QStringLiteral("Kiosk 1"));
+    const qint64 booking = heldBooking(QStringLiteral("12:00"), QStringLiteral("AGAIN 1"));
+    const qint64 payment = cardPayment(booking, QStringLiteral("terminal"));
+    // The server's read of the payment's order fails: a table it reads is
+    // away for a moment (undefined table, not retried by the pool).
+    sql(QStringLiteral("ALTER TABLE services RENAME TO services_away"));
+    auto back = qScopeGuard([this] {
+        if (count(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = 'services_away'")) > 0)
+            sql(QStringLiteral("ALTER TABLE services_away RENAME TO services"));
+    });
+    const qint64 asked = askServer(QStringLiteral("reader_payment"), booking, payment,
+                                   QStringLiteral("payment-%1-reader_payment-1").arg(payment), readerId);
+    QTRY_VERIFY2_WITH_TIMEOUT(server.log().contains(QStringLiteral("42P01")), qPrintable(server.log()),
+                              kNoHangMs);
+    back.dismiss();
+    sql(QStringLiteral("ALTER TABLE services_away RENAME TO services"));
+    QCOMPARE(statusOf(QStringLiteral("payment_requests"), asked), QStringLiteral("working"));
+    // answer() waits less than the lease: only running it again answers it.
+    static_assert(TestWaits::kNoHangMs < PaymentRequestQueue::LeaseSeconds * 1000);
+    QCOMPARE(answer(asked), QStringLiteral("done"));
+    QVERIFY2(m_stripe.presentCard(readerId), qPrintable(m_stripe.lastError()));
+    QTRY_COMPARE_WITH_TIMEOUT(statusOf(QStringLiteral("payments"), payment), QStringLiteral("succeeded"),
+                              kNoHangMs);
     QCOMPARE(server.terminate(), 0);
 }
 

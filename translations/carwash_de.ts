@@ -5814,10 +5814,6 @@ Details: %2</translation>
         <translation>Ihre Zahlung wird verarbeitet… bitte warten.</translation>
     </message>
     <message>
-        <source>Your card was declined: %1 Try again with another card, or pay with your phone.</source>
-        <translation>Ihre Karte wurde abgelehnt: %1 Versuchen Sie es mit einer anderen Karte oder zahlen Sie mit dem Handy.</translation>
-    </message>
-    <message>
         <source>The card payment did not go through. Try again, or choose another way to pay.</source>
         <translation>Die Kartenzahlung ist nicht durchgegangen. Versuchen Sie es erneut oder wählen Sie eine andere Zahlungsart.</translation>
     </message>
@@ -5920,6 +5916,10 @@ Details: %2</translation>
     <message>
         <source>Book now and pay %1 at the desk</source>
         <translation>Jetzt buchen und %1 am Schalter zahlen</translation>
+    </message>
+    <message>
+        <source>Your card was declined. Try again with another card, or pay with your phone.</source>
+        <translation>Ihre Karte wurde abgelehnt. Versuchen Sie es mit einer anderen Karte oder zahlen Sie mit dem Handy.</translation>
     </message>
 </context>
 <context>

@@ -5814,10 +5814,6 @@ Detalle: %2</translation>
         <translation>Procesando su pago… espere, por favor.</translation>
     </message>
     <message>
-        <source>Your card was declined: %1 Try again with another card, or pay with your phone.</source>
-        <translation>Su tarjeta fue rechazada: %1 Inténtelo con otra tarjeta o pague con su teléfono.</translation>
-    </message>
-    <message>
         <source>The card payment did not go through. Try again, or choose another way to pay.</source>
         <translation>El pago con tarjeta no se completó. Inténtelo de nuevo o elija otra forma de pago.</translation>
     </message>
@@ -5920,6 +5916,10 @@ Detalle: %2</translation>
     <message>
         <source>Book now and pay %1 at the desk</source>
         <translation>Reservar ahora y pagar %1 en el mostrador</translation>
+    </message>
+    <message>
+        <source>Your card was declined. Try again with another card, or pay with your phone.</source>
+        <translation>Su tarjeta fue rechazada. Inténtelo con otra tarjeta o pague con su teléfono.</translation>
     </message>
 </context>
 <context>

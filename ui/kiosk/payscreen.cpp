@@ -487,8 +487,9 @@ QString PayScreen::progressText() const
     case CardPaymentProgress::State::Processing:
         return tr("Processing your payment… please wait.");
     case CardPaymentProgress::State::Declined:
-        return tr("Your card was declined: %1 Try again with another card, or pay with your phone.")
-            .arg(m_progress.payment->failureReason);
+        // Not Stripe's reason: it is in English whatever the customer's
+        // language, and says what the desk's staff see in the booking.
+        return tr("Your card was declined. Try again with another card, or pay with your phone.");
     case CardPaymentProgress::State::Failed:
         return tr("The card payment did not go through. Try again, or choose another way to pay.");
     case CardPaymentProgress::State::Cancelled:

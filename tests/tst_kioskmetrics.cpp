@@ -46,11 +46,6 @@ double panelDpi(int widthPixels, int heightPixels, double diagonalInches)
     return std::hypot(double(widthPixels), double(heightPixels)) / diagonalInches;
 }
 
-double mmFor(const KioskMetrics &metrics, double logicalPixels)
-{
-    return logicalPixels * 25.4 / metrics.logicalDpi();
-}
-
 constexpr double ThreeSixteenthsInchMm = 25.4 * 3 / 16; // 4.7625
 
 int pixelsOf(const QImage &image, const QColor &colour)

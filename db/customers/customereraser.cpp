@@ -82,7 +82,7 @@ bool rewriteMembers(QJsonValue &value, const MemberRewrite &rewrite)
 // something was there.
 bool scrubKeys(QJsonValue &value)
 {
-    return rewriteMembers(value, [](const QString &key, const QJsonValue &member) -> std::optional<QJsonValue> {
+    return rewriteMembers(value, [](const QString &key, const QJsonValue &) -> std::optional<QJsonValue> {
         if (!StripePersonalKeys.contains(key))
             return std::nullopt;
         return QJsonValue(QJsonValue::Null);

@@ -21,8 +21,8 @@ bool isPlainAscii(const QString &text)
 // MaxEncodedWord (the others), never inside one character's octets.
 QList<QByteArray> utf8Pieces(const QString &text, int firstLength)
 {
-    const int overhead = 12; // =?UTF-8?B? and ?=
-    auto octetsFor = [overhead](int length) { return std::max(3, (length - overhead) / 4 * 3); };
+    constexpr int overhead = 12; // =?UTF-8?B? and ?=
+    auto octetsFor = [](int length) { return std::max(3, (length - overhead) / 4 * 3); };
     int maxOctets = octetsFor(firstLength);
     QList<QByteArray> pieces;
     QByteArray piece;

@@ -11,12 +11,12 @@
 // How SmtpSink::start() sets up the server.
 struct SmtpSinkOptions
 {
-    QString reject; // recipients containing it are refused with 550
-    QString auth; // "user:password": AUTH (PLAIN or LOGIN) required with these
+    QString reject {}; // recipients containing it are refused with 550
+    QString auth {}; // "user:password": AUTH (PLAIN or LOGIN) required with these
     bool loginOnly = false; // with auth: AUTH LOGIN offered, not PLAIN
     // "starttls" or "implicit": TLS with a self-signed certificate for
     // 127.0.0.1 made at start (certificatePath()).
-    QString tls;
+    QString tls {};
 };
 
 // A real local SMTP server for the e-mail tests: smtpsink/smtpsink.py on

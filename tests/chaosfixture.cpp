@@ -109,20 +109,20 @@ void ChaosFixture::runChaos(const QString &name, int port, bool pgbouncer, int f
     const qint64 serverPid = m_server.pid();
     // Stripe's webhooks: some twice, each after its own delay.
     QVERIFY2(deliverTo(m_server, 0.3, 1500), qPrintable(m_stripe.lastError()));
-    DatabaseConfig deskConfig = m_cluster.config(DeskName);
-    deskConfig.port = port;
-    deskConfig.pgbouncer = pgbouncer;
-    deskConfig.maxConnections = kDeskPoolLimit;
-    deskConfig.connectTimeoutS = 3;
-    m_desk = std::make_unique<ConnectionPool>(deskConfig);
+    // A program's pool on the faulted port, within its limit.
+    const auto faulted = [&](const QString &program, int limit) {
+        DatabaseConfig config = m_cluster.config(program);
+        config.port = port;
+        config.pgbouncer = pgbouncer;
+        config.maxConnections = limit;
+        config.connectTimeoutS = 3;
+        return config;
+    };
+    m_desk = std::make_unique<ConnectionPool>(faulted(DeskName, kDeskPoolLimit));
     // The kiosk as `carwash --kiosk` runs it: its own pool and listener.
     setKiosk(KioskName, {QStringLiteral("reader")});
     const QString reader = giveReader(KioskName);
-    DatabaseConfig kioskConfig = m_cluster.config(KioskPoolName);
-    kioskConfig.port = port;
-    kioskConfig.pgbouncer = pgbouncer;
-    kioskConfig.maxConnections = kKioskPoolLimit;
-    kioskConfig.connectTimeoutS = 3;
+    DatabaseConfig kioskConfig = faulted(KioskPoolName, kKioskPoolLimit);
     m_kioskPool = std::make_unique<ConnectionPool>(kioskConfig);
     m_kiosk = openKiosk(KioskName, m_kioskPool.get(), &kioskConfig);
     QVERIFY(m_kiosk);

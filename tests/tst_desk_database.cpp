@@ -39,6 +39,28 @@
 
 using namespace DeskTest;
 
+namespace {
+
+// Whether a note of the dialog is reached from the keyboard: shown, and
+// Shift+Tab from field lands on it.
+bool shiftTabReaches(QDialog &dialog, const QString &field, const QString &note)
+{
+    dialog.show();
+    if (!QTest::qWaitForWindowActive(&dialog))
+        return false;
+    auto *label = dialog.findChild<QLabel *>(note);
+    auto *from = dialog.findChild<QWidget *>(field);
+    if (!label || !label->isVisible() || !from)
+        return false;
+    from->setFocus(Qt::TabFocusReason);
+    if (!QTest::qWaitFor([from] { return from->hasFocus(); }))
+        return false;
+    QTest::keyClick(from, Qt::Key_Backtab, Qt::ShiftModifier);
+    return QTest::qWaitFor([label] { return label->hasFocus(); });
+}
+
+} // namespace
+
 class TestDeskDatabase : public QObject, protected DeskSessionFixture
 {
     Q_OBJECT
@@ -268,15 +290,7 @@ void TestDeskDatabase::theDialogNamesTheUrlOrSiteFileThatOverridesIt()
 
     // The note is reached from the keyboard: Shift+Tab from the first field
     // lands on it.
-    site.show();
-    QVERIFY(QTest::qWaitForWindowActive(&site));
-    auto *note = site.findChild<QLabel *>(QStringLiteral("settingsSource"));
-    QVERIFY(note->isVisible());
-    auto *host = site.findChild<QLineEdit *>(QStringLiteral("settingsHost"));
-    host->setFocus(Qt::TabFocusReason);
-    QTRY_VERIFY(host->hasFocus());
-    QTest::keyClick(host, Qt::Key_Backtab, Qt::ShiftModifier);
-    QTRY_VERIFY(note->hasFocus());
+    QVERIFY(shiftTabReaches(site, QStringLiteral("settingsHost"), QStringLiteral("settingsSource")));
 }
 
 void TestDeskDatabase::theDialogNamesTheConnectionLimitsSetElsewhere()
@@ -326,15 +340,8 @@ void TestDeskDatabase::theDialogNamesTheConnectionLimitsSetElsewhere()
     QVERIFY(!own.findChild<QLabel *>(QStringLiteral("settingsLimitsSource"))->isVisibleTo(&own));
 
     // Read before the limits it speaks of: Shift+Tab from the first limit.
-    fromEnvironment.show();
-    QVERIFY(QTest::qWaitForWindowActive(&fromEnvironment));
-    auto *note = fromEnvironment.findChild<QLabel *>(QStringLiteral("settingsLimitsSource"));
-    QVERIFY(note->isVisible());
-    auto *first = fromEnvironment.findChild<QSpinBox *>(QStringLiteral("settingsMaxConnections"));
-    first->setFocus(Qt::TabFocusReason);
-    QTRY_VERIFY(first->hasFocus());
-    QTest::keyClick(first, Qt::Key_Backtab, Qt::ShiftModifier);
-    QTRY_VERIFY(note->hasFocus());
+    QVERIFY(shiftTabReaches(fromEnvironment, QStringLiteral("settingsMaxConnections"),
+                            QStringLiteral("settingsLimitsSource")));
 }
 
 void TestDeskDatabase::databaseStoppedDuringUseShowsTheBannerAndRecovers()

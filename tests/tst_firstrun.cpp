@@ -88,6 +88,9 @@ private:
     void answerSiteAndMoney(const QString &currency);
     // The manager page: name and the PIN twice, then Enter (Next).
     void answerManager(const QString &name, const QString &pin, const QString &repeat);
+    // The site in USD, the default hours and this manager: true on the
+    // ready page.
+    bool answeredUpToReady(const QString &manager, const QString &pin);
     int count(const QString &table);
     QString setting(const QString &key);
 
@@ -167,6 +170,16 @@ void TestFirstRun::answerManager(const QString &name, const QString &pin, const 
     tab();
     retype(repeat);
     QTest::keyClick(focused(), Qt::Key_Return);
+}
+
+bool TestFirstRun::answeredUpToReady(const QString &manager, const QString &pin)
+{
+    answerSiteAndMoney(QStringLiteral("USD"));
+    next();
+    answerManager(manager, pin, pin);
+    next();
+    FirstRunWizard *wizard = m_window->firstRunWizard();
+    return !QTest::currentTestFailed() && wizard->currentPage() == wizard->readyPage();
 }
 
 void TestFirstRun::theOwnerSetsUpTheSiteByKeyboardAndLandsOnTheBoardAsManager()
@@ -324,11 +337,7 @@ void TestFirstRun::aBadCurrencyOrPinIsRefusedOnItsPageAndNothingTypedIsLost()
 void TestFirstRun::theWindowKeepsTurningWhileTheSetUpWaitsOnTheDatabase()
 {
     FirstRunWizard *wizard = m_window->firstRunWizard();
-    answerSiteAndMoney(QStringLiteral("USD"));
-    next();
-    answerManager(QStringLiteral("Sam Keeper"), QStringLiteral("9753"), QStringLiteral("9753"));
-    next();
-    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+    QVERIFY(answeredUpToReady(QStringLiteral("Sam Keeper"), QStringLiteral("9753")));
 
     // Another connection holds the staff table until this test lets go.
     DatabaseConfig lockerConfig = m_site.config(QStringLiteral("locker"));
@@ -507,11 +516,7 @@ void TestFirstRun::everyPageFitsTheSmallestDeskScreenAndGivesEachMnemonicToOneCo
 void TestFirstRun::theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll()
 {
     FirstRunWizard *wizard = m_window->firstRunWizard();
-    answerSiteAndMoney(QStringLiteral("USD"));
-    next();
-    answerManager(QStringLiteral("Lee Patient"), QStringLiteral("3690"), QStringLiteral("3690"));
-    next();
-    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+    QVERIFY(answeredUpToReady(QStringLiteral("Lee Patient"), QStringLiteral("3690")));
 
     QVERIFY(m_cluster.stop(PgTestCluster::Mode::Fast));
     auto restart = qScopeGuard([this] { m_cluster.start(); });
@@ -539,12 +544,7 @@ void TestFirstRun::theDatabaseAwayAtFinishSaysSoAndRetryWritesItAll()
 
 void TestFirstRun::aCommitWhoseAnswerIsLostIsRecognisedByItsRetry()
 {
-    FirstRunWizard *wizard = m_window->firstRunWizard();
-    answerSiteAndMoney(QStringLiteral("USD"));
-    next();
-    answerManager(QStringLiteral("Robin Unlucky"), QStringLiteral("2468"), QStringLiteral("2468"));
-    next();
-    QCOMPARE(wizard->currentPage(), wizard->readyPage());
+    QVERIFY(answeredUpToReady(QStringLiteral("Robin Unlucky"), QStringLiteral("2468")));
 
     // A synchronous standby that never answers: the server writes a COMMIT,
     // then waits for the standby before it answers. Ending that backend

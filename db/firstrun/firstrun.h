@@ -36,8 +36,9 @@ struct FirstRunPlan
 };
 
 // What a first run came to: written (manager is the new manager, to sign in
-// as; also when a retry finds this plan's own earlier commit), refused input (errors, by field), or nothing to do because the site
-// has staff already (another desk got there first). Only the first writes.
+// as; also when a retry finds this plan's own earlier commit), refused input
+// (errors, by field), or nothing to do because the site has staff already
+// (another desk got there first). Only the first writes.
 struct FirstRunOutcome
 {
     bool alreadySetUp = false;

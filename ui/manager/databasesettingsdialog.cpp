@@ -206,12 +206,15 @@ DatabaseSettingsDialog::DatabaseSettingsDialog(const DatabaseConfig &inUse, QWid
            "10 s) is treated as broken and replaced."));
 
     auto *limits = new QGroupBox(tr("Connections"), this);
-    auto *limitsForm = new QFormLayout(limits);
-    limitsForm->addRow(m_limitsSource);
+    auto *limitsForm = new QFormLayout;
     limitsForm->addRow(tr("&Most at once:"), m_maxConnections);
     limitsForm->addRow(tr("Wait for a &free one up to:"), m_poolTimeout);
     limitsForm->addRow(tr("Wait to &connect up to:"), m_connectTimeout);
     limitsForm->addRow(tr("Stop a &query after:"), m_statementTimeout);
+    // Above the form rather than in it, as the server's keychain note.
+    auto *limitsLayout = new QVBoxLayout(limits);
+    limitsLayout->addWidget(m_limitsSource);
+    limitsLayout->addLayout(limitsForm);
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("settingsStatus"));

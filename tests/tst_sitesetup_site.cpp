@@ -14,6 +14,7 @@
 #include "ui/manager/openinghourspage.h"
 #include "ui/manager/servicechecklist.h"
 #include "ui/manager/servicespage.h"
+#include "ui/manager/settingeditor.h"
 #include "ui/manager/sitesettingspage.h"
 #include "ui/common/errorbanner.h"
 #include "ui/manager/sitesetupdialog.h"
@@ -48,6 +49,7 @@ private slots:
     void staffCannotOpenItAndManagersCan();
     void signingOutClosesIt();
     void everyControlHasAnAccessibleName();
+    void everySettingHasALabelInWords();
     void everyTabGivesEveryMnemonicToOneControl();
     void aGermanManagerTypesTheTaxRateWithADecimalComma();
     void settingsAreSavedWithTheManagerInTheAuditLog();
@@ -121,6 +123,16 @@ void TestSiteSetupSite::everyControlHasAnAccessibleName()
                                                      QString::fromLatin1(widget->metaObject()->className()));
     }
     QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+}
+
+void TestSiteSetupSite::everySettingHasALabelInWords()
+{
+    // Not its key ("booking.change_notice_minutes:"), which a manager
+    // cannot be expected to read.
+    for (const SettingSpec &spec : SiteSettings::specs()) {
+        const QString label = SettingEditor::label(spec.key);
+        QVERIFY2(!label.contains(u'.') && !label.contains(u'_'), qPrintable(label));
+    }
 }
 
 void TestSiteSetupSite::everyTabGivesEveryMnemonicToOneControl()

@@ -7503,6 +7503,46 @@ carwash-server secrets set|show|remove bewahrt seine Stripe-Geheimnisse im Schl�
         <source>E-mail language:</source>
         <translation>E-Mail-Sprache:</translation>
     </message>
+    <message>
+        <source>Online changes until (minutes before):</source>
+        <translation>Online-Änderungen bis (Minuten vorher):</translation>
+    </message>
+    <message>
+        <source>Online API burst:</source>
+        <translation>Online-API-Spitze:</translation>
+    </message>
+    <message>
+        <source>Online API changes per minute:</source>
+        <translation>Online-API-Änderungen pro Minute:</translation>
+    </message>
+    <message>
+        <source>Web sites allowed (CORS):</source>
+        <translation>Erlaubte Websites (CORS):</translation>
+    </message>
+    <message>
+        <source>Trusted proxies:</source>
+        <translation>Vertrauenswürdige Proxys:</translation>
+    </message>
+    <message>
+        <source>Keep process health (days):</source>
+        <translation>Prozesszustand aufbewahren (Tage):</translation>
+    </message>
+    <message>
+        <source>Keep the audit log (days):</source>
+        <translation>Prüfprotokoll aufbewahren (Tage):</translation>
+    </message>
+    <message>
+        <source>Keep Stripe events (days):</source>
+        <translation>Stripe-Ereignisse aufbewahren (Tage):</translation>
+    </message>
+    <message>
+        <source>Keep backups (days):</source>
+        <translation>Sicherungen aufbewahren (Tage):</translation>
+    </message>
+    <message>
+        <source>Backup folder:</source>
+        <translation>Sicherungsordner:</translation>
+    </message>
 </context>
 <context>
     <name>SiteSetupDialog</name>

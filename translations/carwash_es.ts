@@ -7503,6 +7503,46 @@ carwash-server secrets set|show|remove guarda sus secretos de Stripe en el llave
         <source>E-mail language:</source>
         <translation>Idioma del correo:</translation>
     </message>
+    <message>
+        <source>Online changes until (minutes before):</source>
+        <translation>Cambios en línea hasta (minutos antes):</translation>
+    </message>
+    <message>
+        <source>Online API burst:</source>
+        <translation>Ráfaga de la API en línea:</translation>
+    </message>
+    <message>
+        <source>Online API changes per minute:</source>
+        <translation>Cambios por minuto en la API en línea:</translation>
+    </message>
+    <message>
+        <source>Web sites allowed (CORS):</source>
+        <translation>Sitios web permitidos (CORS):</translation>
+    </message>
+    <message>
+        <source>Trusted proxies:</source>
+        <translation>Proxies de confianza:</translation>
+    </message>
+    <message>
+        <source>Keep process health (days):</source>
+        <translation>Conservar el estado de los procesos (días):</translation>
+    </message>
+    <message>
+        <source>Keep the audit log (days):</source>
+        <translation>Conservar el registro de auditoría (días):</translation>
+    </message>
+    <message>
+        <source>Keep Stripe events (days):</source>
+        <translation>Conservar los eventos de Stripe (días):</translation>
+    </message>
+    <message>
+        <source>Keep backups (days):</source>
+        <translation>Conservar las copias de seguridad (días):</translation>
+    </message>
+    <message>
+        <source>Backup folder:</source>
+        <translation>Carpeta de copias de seguridad:</translation>
+    </message>
 </context>
 <context>
     <name>SiteSetupDialog</name>

@@ -44,6 +44,21 @@ QString SettingEditor::label(const QString &key)
         {QStringLiteral("mail.smtp_user"), QT_TRANSLATE_NOOP("SiteSettingsPage", "SMTP user:")},
         {QStringLiteral("mail.from"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail sender:")},
         {QStringLiteral("mail.language"), QT_TRANSLATE_NOOP("SiteSettingsPage", "E-mail language:")},
+        {QStringLiteral("booking.change_notice_minutes"),
+         QT_TRANSLATE_NOOP("SiteSettingsPage", "Online changes until (minutes before):")},
+        {QStringLiteral("api.write_burst"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Online API burst:")},
+        {QStringLiteral("api.write_rate_per_minute"),
+         QT_TRANSLATE_NOOP("SiteSettingsPage", "Online API changes per minute:")},
+        {QStringLiteral("api.cors_origins"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Web sites allowed (CORS):")},
+        {QStringLiteral("api.trusted_proxies"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Trusted proxies:")},
+        {QStringLiteral("retention.process_health_days"),
+         QT_TRANSLATE_NOOP("SiteSettingsPage", "Keep process health (days):")},
+        {QStringLiteral("retention.audit_log_days"),
+         QT_TRANSLATE_NOOP("SiteSettingsPage", "Keep the audit log (days):")},
+        {QStringLiteral("retention.stripe_events_days"),
+         QT_TRANSLATE_NOOP("SiteSettingsPage", "Keep Stripe events (days):")},
+        {QStringLiteral("backup.keep_days"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Keep backups (days):")},
+        {QStringLiteral("backup.folder"), QT_TRANSLATE_NOOP("SiteSettingsPage", "Backup folder:")},
     };
     const char *source = labels.value(key);
     return source ? QCoreApplication::translate("SiteSettingsPage", source) : key + u':';

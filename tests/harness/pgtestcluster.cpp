@@ -433,6 +433,10 @@ bool PgTestCluster::kill()
     const qint64 postmaster = pidFile.readLine().trimmed().toLongLong();
     if (postmaster <= 0)
         return false;
+    // Stopped first, the postmaster cannot fork a backend between the list
+    // below and the kill: such a child would be left running, and would end
+    // its client's connection only when it noticed, some time later.
+    ::kill(pid_t(postmaster), SIGSTOP);
     QList<qint64> processes {postmaster};
     const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &entry : entries) {
@@ -443,7 +447,6 @@ bool PgTestCluster::kill()
         if (number && processStat(pid, &parent, &state) && parent == postmaster)
             processes << pid;
     }
-    // The postmaster first, so it cannot start a new child after the list.
     for (const qint64 pid : processes) {
         ::kill(-pid_t(pid), SIGKILL);
         ::kill(pid_t(pid), SIGKILL);
